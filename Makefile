@@ -1,0 +1,48 @@
+# synclab: `make lab` to learn, `make test` to check everything.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Seconds any one notebook cell may run before nbval fails it.
+CELL_TIMEOUT ?= 60
+NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test bench notebooks lint clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+	  { echo "synclab needs Python 3.10 or newer; try: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps: reinstall when pyproject.toml changes.
+$(VENV)/.course: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(VENV)/.course $@
+
+## lab: install the course into .venv and open JupyterLab on the first notebook
+lab: $(VENV)/.course
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/00-start-here.ipynb
+
+## test: unit tests, widget tests and strict nbval over every notebook
+test: $(VENV)/.test
+	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+
+## bench: print the speed and memory figures (never asserted)
+bench: $(VENV)/.test
+	@for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+## notebooks: re-run every notebook in place so stored outputs are current
+notebooks: $(VENV)/.test
+	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+
+## lint: ruff over the package, tests and notebooks
+lint: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

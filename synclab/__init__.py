@@ -1,0 +1,56 @@
+"""synclab: measure, plot and play with Python thread synchronization.
+
+The notebooks import this package; the learner writes real ``threading`` code
+and synclab measures it (instruments), runs it (experiments), draws it (plots)
+and wires it to controls (widgets). Data flows one way::
+
+    instruments -> experiments -> results -> plots -> widgets
+"""
+
+from __future__ import annotations
+
+from synclab.checks import CheckResult, check_exercise
+from synclab.environment import check_environment, gil_enabled
+from synclab.experiments import (
+    DEFAULT_SWITCH_INTERVAL,
+    RACE_WINDOWS,
+    CounterResult,
+    CounterSweep,
+    run_counter,
+    sweep_counter,
+)
+from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
+from synclab.plots import (
+    plot_contention,
+    plot_counter,
+    plot_counter_run,
+    plot_hold_histogram,
+    plot_lock_timeline,
+)
+from synclab.widgets import counter_lab, widgets_check
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_SWITCH_INTERVAL",
+    "RACE_WINDOWS",
+    "CheckResult",
+    "CounterResult",
+    "CounterSweep",
+    "InstrumentedLock",
+    "LockEvent",
+    "LockStatistics",
+    "ThreadLockStatistics",
+    "check_environment",
+    "check_exercise",
+    "counter_lab",
+    "gil_enabled",
+    "plot_contention",
+    "plot_counter",
+    "plot_counter_run",
+    "plot_hold_histogram",
+    "plot_lock_timeline",
+    "run_counter",
+    "sweep_counter",
+    "widgets_check",
+]

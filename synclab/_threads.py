@@ -1,0 +1,134 @@
+"""Start worker threads together, and always get them back.
+
+Every experiment runs its workers through :func:`run_workers`: each worker gets
+its own named thread, all of them wait at a :class:`threading.Barrier` so they
+start together, and the caller joins them against a deadline. Nothing here can
+wait forever:
+
+* a worker that raises stops the others and the error is raised again in the
+  caller;
+* a run that passes its deadline sets the stop event, gives the workers a short
+  grace period to notice it, and raises :class:`TimeoutError`;
+* ``KeyboardInterrupt`` (the kernel's stop button) sets the stop event, joins
+  the workers and is raised again, so no worker is left running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+#: How long stopped workers get to notice the stop event and return.
+GRACE_SECONDS = 5.0
+
+
+class WorkersStuck(RuntimeError):
+    """Raised when workers are still alive after being told to stop."""
+
+
+def run_workers(
+    workers: Sequence[Callable[[], object]],
+    *,
+    names: Sequence[str],
+    timeout: float,
+    stop: threading.Event,
+    what: str,
+) -> float:
+    """Run each worker in its own thread, started together, and join them all.
+
+    Args:
+        workers: Callables taking no arguments. Long-running ones should return
+            soon after ``stop`` is set.
+        names: A thread name for each worker.
+        timeout: Seconds the whole run may take before it is stopped.
+        stop: Set when the run must end early (error, timeout, interrupt).
+        what: What is running, for error messages ("run_counter").
+
+    Returns:
+        Seconds from the moment all threads were released to the moment the
+        last one finished.
+
+    Raises:
+        TimeoutError: The run did not finish within ``timeout`` seconds.
+        WorkersStuck: Some workers did not return even after ``stop`` was set.
+        BaseException: Whatever a worker raised first, raised again here.
+    """
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(workers) + 1)
+
+    def body(work: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout)
+        except threading.BrokenBarrierError:
+            return
+        try:
+            work()
+        except BaseException as exc:  # re-raised in the caller below
+            errors.append(exc)
+            stop.set()
+
+    threads = [
+        threading.Thread(target=body, args=(work,), name=name, daemon=True)
+        for work, name in zip(workers, names, strict=True)
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        barrier.wait(timeout)
+        start = time.perf_counter()
+        deadline = start + timeout
+        for thread in threads:
+            while thread.is_alive():
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    raise TimeoutError(
+                        f"{what} did not finish within {timeout:g} s and was stopped; "
+                        "ask for less work (fewer threads or iterations) or pass a larger timeout="
+                    )
+                thread.join(min(remaining, 0.1))
+        elapsed = time.perf_counter() - start
+    except BaseException:
+        stop.set()
+        barrier.abort()
+        _join_all(threads, what)
+        raise
+    if errors:
+        raise errors[0]
+    return elapsed
+
+
+def _join_all(threads: Sequence[threading.Thread], what: str) -> None:
+    """Join stopped threads for up to :data:`GRACE_SECONDS`; complain if any stay."""
+    deadline = time.perf_counter() + GRACE_SECONDS
+    for thread in threads:
+        if thread.ident is not None:
+            thread.join(max(0.0, deadline - time.perf_counter()))
+    stuck = [t.name for t in threads if t.is_alive()]
+    if stuck:
+        raise WorkersStuck(
+            f"{what}: {len(stuck)} thread(s) did not stop within {GRACE_SECONDS:g} s "
+            f"({', '.join(stuck)}); restart the kernel to get rid of them"
+        )
+
+
+@contextlib.contextmanager
+def switch_interval(seconds: float | None) -> Iterator[None]:
+    """Set :func:`sys.setswitchinterval` for a block and restore it afterwards.
+
+    The interval is process-wide, so it is always put back, also on error.
+
+    Args:
+        seconds: The interval to use, or ``None`` to leave it unchanged.
+    """
+    if seconds is None:
+        yield
+        return
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)

@@ -1,0 +1,39 @@
+"""Exercise checks: ``check_exercise("2.1", protected_increment)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from synclab.checks._base import CheckResult
+from synclab.checks.basics import check_protected_increment, check_racy_increment, check_start_and_join
+
+__all__ = ["CHECKS", "CheckResult", "check_exercise"]
+
+#: Exercise number -> the check for it.
+CHECKS: dict[str, Callable[..., CheckResult]] = {
+    "0.1": check_start_and_join,
+    "1.1": check_racy_increment,
+    "2.1": check_protected_increment,
+}
+
+
+def check_exercise(exercise: str, *answers: Any) -> CheckResult:
+    """Check your answer to an exercise with real threads, several times.
+
+    Args:
+        exercise: The exercise number from its heading, like ``"2.1"``.
+        *answers: What the exercise asks you to write (usually one function).
+
+    Returns:
+        A :class:`CheckResult`: shows as a green or red box with a hint.
+
+    Raises:
+        TypeError: ``exercise`` is not a string.
+        ValueError: There is no exercise with that number.
+    """
+    if not isinstance(exercise, str):
+        raise TypeError(f"exercise must be a string like '2.1', got {exercise!r} of type {type(exercise).__name__}")
+    if exercise not in CHECKS:
+        raise ValueError(f"exercise must be one of {', '.join(sorted(CHECKS))}, got {exercise!r}")
+    return CHECKS[exercise](*answers)

@@ -1,0 +1,93 @@
+"""Plots of the shared-counter experiment (notebooks 01 and 02)."""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from synclab.experiments.counter import CounterResult, CounterSweep
+from synclab.plots._style import GREY, OKABE_ITO, new_figure, target_axes
+from synclab.plots.locks import plot_contention, plot_hold_histogram
+
+__all__ = ["counter_headline", "plot_counter", "plot_counter_run"]
+
+
+def counter_headline(result: CounterResult) -> str:
+    """One line stating what a run found: ``4 threads, no lock: 1,493 of 2,000 updates lost``."""
+    lock = "with a lock" if result.use_lock else "no lock"
+    head = f"{result.threads} thread{'s' if result.threads != 1 else ''}, {lock}"
+    if result.lost == 0:
+        return f"{head}: all {result.expected:,} updates counted"
+    return f"{head}: {result.lost:,} of {result.expected:,} updates lost"
+
+
+def plot_counter(result: CounterResult | CounterSweep, ax: Axes | None = None) -> Figure:
+    """Observed against expected counter values.
+
+    For one run, two bars: what the counter should read and what it read.
+    For a sweep, both against the number of threads.
+
+    Args:
+        result: A :func:`~synclab.run_counter` result or a
+            :func:`~synclab.sweep_counter` sweep.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``result`` is neither a result nor a sweep.
+    """
+    if isinstance(result, CounterSweep):
+        return _plot_sweep(result, ax)
+    if not isinstance(result, CounterResult):
+        raise TypeError(f"result must be a CounterResult or CounterSweep, got {type(result).__name__}")
+    fig, ax = target_axes(ax)
+    colour = OKABE_ITO[2] if result.lost == 0 else OKABE_ITO[4]
+    bars = ax.bar(["expected", "observed"], [result.expected, result.observed], color=[GREY, colour])
+    ax.bar_label(bars, labels=[f"{result.expected:,}", f"{result.observed:,}"], padding=2)
+    ax.set_ylim(0, result.expected * 1.15)
+    ax.set_ylabel("final counter value (increments)")
+    ax.set_title(counter_headline(result))
+    return fig
+
+
+def _plot_sweep(sweep: CounterSweep, ax: Axes | None) -> Figure:
+    fig, ax = target_axes(ax)
+    threads = list(sweep.thread_counts)
+    ax.plot(threads, [r.expected for r in sweep.results], "--o", color=GREY, label="expected")
+    ax.plot(threads, [r.observed for r in sweep.results], "-s", color=OKABE_ITO[4], label="observed")
+    ax.set_xlabel("threads")
+    ax.set_xticks(threads)
+    ax.set_ylabel("final counter value (increments)")
+    ax.set_ylim(bottom=0)
+    ax.legend()
+    losing = [r for r in sweep.results if r.lost]
+    lock = "with a lock" if all(r.use_lock for r in sweep.results) else "no lock"
+    if not losing:
+        ax.set_title(f"{lock}: every update counted at every thread count")
+    else:
+        worst = max(r.lost_share for r in losing)
+        ax.set_title(f"{lock}: updates lost in {len(losing)} of {len(threads)} runs (up to {worst:.0%})")
+    return fig
+
+
+def plot_counter_run(result: CounterResult, fig: Figure | None = None) -> Figure:
+    """The counter, the contention per thread and the hold histogram, side by side.
+
+    Args:
+        result: A :func:`~synclab.run_counter` result.
+        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    if fig is None:
+        fig, axes = new_figure(3, width=4.6, height=3.6)
+    else:
+        fig.clear()
+        axes = [fig.add_subplot(1, 3, i + 1) for i in range(3)]
+    plot_counter(result, axes[0])
+    plot_contention(result.lock, axes[1])
+    plot_hold_histogram(result.lock, axes[2])
+    return fig

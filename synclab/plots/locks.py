@@ -1,0 +1,145 @@
+"""Plots of what an :class:`~synclab.InstrumentedLock` measured.
+
+Each function takes a :class:`~synclab.LockStatistics` (or ``None`` when the
+experiment ran without a lock), draws into ``ax`` if given, and returns the
+figure. Titles state what the data shows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from synclab.instruments import LockStatistics
+from synclab.plots._style import empty_message, fmt_seconds, target_axes, thread_colour, thread_order
+
+__all__ = ["plot_contention", "plot_hold_histogram", "plot_lock_timeline"]
+
+_NO_LOCK = "no lock in this run:\nnothing to wait for, nothing held"
+
+
+def plot_contention(stats: LockStatistics | None, ax: Axes | None = None) -> Figure:
+    """Bar chart of the time each thread spent waiting for the lock.
+
+    Args:
+        stats: The lock's statistics, or ``None`` if no lock was used.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    fig, ax = target_axes(ax)
+    if stats is None:
+        empty_message(ax, "Contention per thread", _NO_LOCK)
+        return fig
+    by_name = {t.thread: t for t in stats.threads}
+    names = thread_order(by_name)
+    waits_ms = [by_name[n].total_wait * 1e3 for n in names]
+    ax.bar(names, waits_ms, color=[thread_colour(n) for n in names], edgecolor="black", linewidth=0.5)
+    ax.set_xlabel("thread")
+    ax.set_ylabel("time spent waiting for the lock (ms)")
+    if len(names) > 8:
+        ax.tick_params(axis="x", labelrotation=90)
+    if stats.contended == 0:
+        ax.set_title("No thread ever had to wait")
+    else:
+        share = stats.contention_rate * 100
+        ax.set_title(
+            f"{share:.0f} % of {stats.acquisitions:,} acquisitions waited,\n"
+            f"{fmt_seconds(stats.total_wait)} of waiting in all"
+        )
+    return fig
+
+
+def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) -> Figure:
+    """Histogram of how long each acquisition held the lock, on a log scale.
+
+    Built from the individual events the lock kept (the first ``max_events``);
+    the title says so when some were dropped.
+
+    Args:
+        stats: The lock's statistics, or ``None`` if no lock was used.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    fig, ax = target_axes(ax)
+    if stats is None:
+        empty_message(ax, "Hold durations", _NO_LOCK)
+        return fig
+    holds_us = sorted(max(event.hold, 1e-9) * 1e6 for event in stats.events)
+    if not holds_us:
+        empty_message(ax, "Hold durations", "the lock was never acquired")
+        return fig
+    low, high = holds_us[0], holds_us[-1]
+    if high <= low * 1.01:
+        high = low * 1.01 + 1e-3
+    edges = np.geomspace(low, high, 31)  # log-spaced, ends exactly at the extremes
+    ax.hist(holds_us, bins=edges, color=thread_colour(4), edgecolor="black", linewidth=0.4)
+    ax.set_xscale("log")
+    ax.set_xlabel("time the lock was held per acquisition (µs, log scale)")
+    ax.set_ylabel("acquisitions")
+    median = holds_us[len(holds_us) // 2] / 1e6
+    sampled = "" if not stats.events_dropped else f" (first {len(holds_us):,} of {stats.acquisitions:,})"
+    ax.set_title(f"Median hold {fmt_seconds(median)}, longest {fmt_seconds(stats.max_hold)}{sampled}")
+    return fig
+
+
+def plot_lock_timeline(
+    stats: LockStatistics | None,
+    ax: Axes | None = None,
+    *,
+    start: float | None = None,
+    duration: float | None = None,
+) -> Figure:
+    """Who holds the lock when: one row per thread, solid while holding, pale while waiting.
+
+    Args:
+        stats: The lock's statistics, or ``None`` if no lock was used.
+        ax: Axes to draw into; a new figure is made if omitted.
+        start: Seconds since the first request at which to begin; 0 by default.
+        duration: Seconds to show; everything by default.
+
+    Returns:
+        The figure drawn into.
+    """
+    fig, ax = target_axes(ax, width=10.0, height=3.2)
+    if stats is None or not stats.events:
+        empty_message(ax, "Who holds the lock", _NO_LOCK if stats is None else "the lock was never acquired")
+        return fig
+    origin = min(event.requested for event in stats.events)
+    begin = origin + (start or 0.0)
+    end = begin + duration if duration is not None else max(event.released for event in stats.events)
+    names = thread_order(event.thread for event in stats.events)
+    row = {name: i for i, name in enumerate(names)}
+    holds: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    waits: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    for event in stats.events:
+        if event.released < begin or event.requested > end:
+            continue
+        if event.wait > 0:
+            waits[event.thread].append(((event.requested - origin) * 1e3, event.wait * 1e3))
+        holds[event.thread].append(((event.acquired - origin) * 1e3, event.hold * 1e3))
+    for name in names:
+        colour = thread_colour(name)
+        y = (row[name] - 0.4, 0.8)
+        if waits[name]:
+            ax.broken_barh(waits[name], y, facecolors=colour, alpha=0.25, edgecolor="none")
+        if holds[name]:
+            ax.broken_barh(holds[name], y, facecolors=colour, edgecolor="none")
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlim((begin - origin) * 1e3, (end - origin) * 1e3)
+    ax.set_xlabel("time since the first request (ms)")
+    ax.set_ylabel("thread")
+    ax.legend(
+        handles=[Patch(color="#555555", label="holding"), Patch(color="#555555", alpha=0.25, label="waiting")],
+        loc="upper right",
+        fontsize="small",
+    )
+    ax.set_title(f"Who holds the lock: one thread at a time, {stats.acquisitions:,} acquisitions")
+    return fig

@@ -1,0 +1,8 @@
+"""The labs: the only part of synclab that imports ipywidgets."""
+
+from __future__ import annotations
+
+from synclab.widgets.counter import CounterLab, counter_lab
+from synclab.widgets.hello import widgets_check
+
+__all__ = ["CounterLab", "counter_lab", "widgets_check"]

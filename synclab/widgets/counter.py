@@ -1,0 +1,141 @@
+"""The counter lab of notebooks 01 and 02."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab.experiments.counter import DEFAULT_SWITCH_INTERVAL, RACE_WINDOWS, CounterResult, run_counter
+from synclab.plots._style import fmt_seconds
+from synclab.plots.counter import counter_headline, plot_counter_run
+from synclab.widgets._base import Lab
+
+__all__ = ["CounterLab", "counter_lab"]
+
+MAX_LAB_THREADS = 16
+MAX_LAB_INCREMENTS = 5_000
+_SWITCH_INTERVALS = (
+    ("5 ms (Python's default)", 0.005),
+    ("0.1 ms (course default)", 1e-4),
+    ("0.01 ms", 1e-5),
+    ("1 µs", 1e-6),
+)
+_WINDOW_LABELS = (("plain +=", "none"), ("call", "call"), ("sleep(0)", "yield"))
+_WINDOW_TIPS = (
+    "counter.value += 1: load, add, store with no switch point in between",
+    "value = counter.value; value = add_one(value); counter.value = value",
+    "value = counter.value; time.sleep(0); counter.value = value + 1",
+)
+
+
+class CounterLab(Lab[CounterResult]):
+    """Threads, increments, race window, switch interval and a lock switch.
+
+    Attributes:
+        threads: Slider for the number of threads (1-16).
+        increments: Slider for the increments per thread.
+        race_window: What sits between the read and the write.
+        switch_interval: The interpreter's switch interval during a run.
+        use_lock: Whether each increment is protected by a lock.
+    """
+
+    def __init__(
+        self,
+        threads: int,
+        increments: int,
+        use_lock: bool,
+        race_window: str,
+        switch_interval: float,
+    ) -> None:
+        style = {"description_width": "initial"}
+        self.threads = widgets.IntSlider(
+            value=threads, min=1, max=MAX_LAB_THREADS, description="threads", continuous_update=False,
+            style=style,
+        )
+        self.increments = widgets.IntSlider(
+            value=increments, min=100, max=MAX_LAB_INCREMENTS, step=100, description="increments per thread",
+            continuous_update=False, style=style,
+        )
+        self.use_lock = widgets.ToggleButton(
+            value=use_lock, description="lock on" if use_lock else "lock off", icon="lock" if use_lock else "unlock",
+            tooltip="Protect each read-modify-write with `with lock:`",
+        )
+        self.use_lock.observe(self._label_lock, names="value")
+        self.race_window = widgets.ToggleButtons(
+            options=_WINDOW_LABELS, value=race_window, description="between read and write:",
+            tooltips=list(_WINDOW_TIPS), style={"description_width": "initial", "button_width": "6em"},
+        )
+        options = list(_SWITCH_INTERVALS)
+        if switch_interval not in [v for _, v in options]:
+            options.append((fmt_seconds(switch_interval), switch_interval))
+        self.switch_interval = widgets.Dropdown(
+            options=options, value=switch_interval, description="switch interval", style=style,
+        )
+        super().__init__(
+            "Counter lab: how many updates survive?",
+            "Move a slider or flip the lock: real threads run again and the plots are redrawn. "
+            "Expect up to a second per run with the lock on; 'Run again' repeats the same settings.",
+            [self.threads, self.increments, self.use_lock, self.race_window, self.switch_interval],
+        )
+        self.rerun()
+
+    def _label_lock(self, change: dict[str, object]) -> None:
+        on = bool(change["new"])
+        self.use_lock.description = "lock on" if on else "lock off"
+        self.use_lock.icon = "lock" if on else "unlock"
+
+    def run(self) -> CounterResult:
+        return run_counter(
+            self.threads.value,
+            self.increments.value,
+            self.use_lock.value,
+            self.race_window.value,
+            switch_interval=self.switch_interval.value,
+            timeout=30.0,
+        )
+
+    def draw(self, result: CounterResult, fig: Figure | None) -> Figure:
+        return plot_counter_run(result, fig)
+
+    def describe(self, result: CounterResult) -> str:
+        colour = "#009E73" if result.lost == 0 else "#D55E00"
+        return (
+            f"<span style='color:{colour}'><b>{counter_headline(result)}</b></span> "
+            f"({result.lost_share:.0%} lost) in {fmt_seconds(result.elapsed)}, Python {result.python}"
+        )
+
+
+def counter_lab(
+    threads: int = 4,
+    increments: int = 500,
+    use_lock: bool = False,
+    race_window: str = "yield",
+    switch_interval: float = DEFAULT_SWITCH_INTERVAL,
+) -> CounterLab:
+    """A lab that runs :func:`~synclab.run_counter` whenever a control changes.
+
+    It shows the counter (observed against expected), the contention per
+    thread and the hold-duration histogram in one figure.
+
+    Args:
+        threads: Starting number of threads, 1 to 16.
+        increments: Starting increments per thread, 100 to 5,000.
+        use_lock: Start with the lock on.
+        race_window: Start with ``"none"``, ``"call"`` or ``"yield"``.
+        switch_interval: Starting switch interval in seconds (1e-6 to 0.1).
+
+    Returns:
+        The lab; display it (last line of a cell) to use it.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range.
+    """
+    return CounterLab(
+        check_int("threads", threads, 1, MAX_LAB_THREADS),
+        check_int("increments", increments, 100, MAX_LAB_INCREMENTS),
+        check_bool("use_lock", use_lock),
+        check_choice("race_window", race_window, RACE_WINDOWS),
+        check_float("switch_interval", switch_interval, 1e-6, 0.1),
+    )

@@ -1,0 +1,107 @@
+"""run_counter and sweep_counter: real threads, real races, exact with a lock."""
+
+from __future__ import annotations
+
+import _thread
+import sys
+import threading
+import time
+
+import pytest
+
+import synclab
+from synclab import run_counter, sweep_counter
+
+RUNS = 20
+
+
+def test_default_run_loses_updates_every_time():
+    baseline = threading.active_count()
+    results = [run_counter() for _ in range(RUNS)]
+    assert threading.active_count() == baseline
+    assert all(r.lost > 0 for r in results), [r.lost for r in results]
+    first = results[0]
+    assert first.expected == first.threads * first.increments
+    assert first.observed == first.expected - first.lost
+    assert first.lock is None and first.elapsed > 0
+
+
+def test_default_run_with_lock_is_exact_every_time():
+    baseline = threading.active_count()
+    results = [run_counter(use_lock=True) for _ in range(RUNS)]
+    assert threading.active_count() == baseline
+    assert all(r.lost == 0 for r in results), [r.lost for r in results]
+    stats = results[0].lock
+    assert stats is not None
+    assert stats.acquisitions == results[0].expected  # one acquisition per increment
+    assert {t.thread for t in stats.threads} == {"T1", "T2", "T3", "T4"}
+
+
+@pytest.mark.parametrize("window", ["none", "call", "yield"])
+def test_every_race_window_is_exact_with_the_lock(window):
+    result = run_counter(threads=4, increments=2_000, use_lock=True, race_window=window, switch_interval=1e-5)
+    assert result.observed == result.expected
+
+
+def test_a_function_call_loses_updates_with_a_short_switch_interval():
+    results = [run_counter(increments=10_000, race_window="call", switch_interval=1e-5) for _ in range(5)]
+    assert all(r.lost > 0 for r in results), [r.lost for r in results]
+
+
+@pytest.mark.skipif(not synclab.gil_enabled(), reason="free-threaded builds do lose updates with plain +=")
+def test_plain_increment_loses_nothing_on_cpython_310_and_later():
+    """What notebook 01 teaches; if a future CPython changes this, the notebook must change too."""
+    result = run_counter(threads=4, increments=200_000, race_window="none", switch_interval=1e-6)
+    assert result.lost == 0
+
+
+def test_switch_interval_is_set_for_the_run_and_restored():
+    before = sys.getswitchinterval()
+    result = run_counter(increments=100, switch_interval=2e-5)
+    assert result.switch_interval == pytest.approx(2e-5)
+    assert sys.getswitchinterval() == before
+    untouched = run_counter(increments=100, switch_interval=None)
+    assert untouched.switch_interval == before
+
+
+def test_single_thread_never_loses():
+    result = run_counter(threads=1, increments=1_000)
+    assert result.lost == 0
+
+
+def test_sweep_runs_each_thread_count():
+    sweep = sweep_counter(threads=(1, 2, 4), increments=300)
+    assert sweep.thread_counts == (1, 2, 4)
+    assert [r.expected for r in sweep.results] == [300, 600, 1_200]
+    assert sweep.results[0].lost == 0
+    assert all(r.lost > 0 for r in sweep.results[1:])
+
+
+def test_too_much_work_times_out_and_stops_every_thread():
+    baseline = threading.active_count()
+    before = sys.getswitchinterval()
+    started = time.perf_counter()
+    with pytest.raises(TimeoutError, match="did not finish within 0.3 s"):
+        run_counter(threads=8, increments=1_000_000, race_window="yield", timeout=0.3)
+    assert time.perf_counter() - started < 5
+    assert threading.active_count() == baseline
+    assert sys.getswitchinterval() == before
+
+
+def test_interrupting_a_run_leaves_no_worker_running():
+    """The kernel's stop button raises KeyboardInterrupt in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("interrupt_main needs the test to run in the main thread")
+    baseline = threading.active_count()
+    timer = threading.Timer(0.2, _thread.interrupt_main)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        run_counter(threads=8, increments=1_000_000, race_window="yield", timeout=60)
+    timer.join(5)
+    assert threading.active_count() == baseline
+
+
+def test_results_are_frozen():
+    result = run_counter(threads=2, increments=100)
+    with pytest.raises(AttributeError):
+        result.observed = 0  # type: ignore[misc]

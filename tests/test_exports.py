@@ -1,0 +1,52 @@
+"""The public API is short and deliberate: changing it should be a conscious act."""
+
+from __future__ import annotations
+
+import synclab
+
+
+def test_public_names_are_pinned():
+    assert sorted(synclab.__all__) == sorted(
+        [
+            "DEFAULT_SWITCH_INTERVAL",
+            "RACE_WINDOWS",
+            "CheckResult",
+            "CounterResult",
+            "CounterSweep",
+            "InstrumentedLock",
+            "LockEvent",
+            "LockStatistics",
+            "ThreadLockStatistics",
+            "check_environment",
+            "check_exercise",
+            "counter_lab",
+            "gil_enabled",
+            "plot_contention",
+            "plot_counter",
+            "plot_counter_run",
+            "plot_hold_histogram",
+            "plot_lock_timeline",
+            "run_counter",
+            "sweep_counter",
+            "widgets_check",
+        ]
+    )
+
+
+def test_every_public_name_exists_and_is_documented():
+    for name in synclab.__all__:
+        obj = getattr(synclab, name)
+        if callable(obj):
+            assert obj.__doc__, f"synclab.{name} has no docstring"
+
+
+def test_only_the_widgets_package_imports_ipywidgets():
+    import pathlib
+
+    root = pathlib.Path(synclab.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "import ipywidgets" in path.read_text() and path.parts[-2] != "widgets"
+    ]
+    assert offenders == []

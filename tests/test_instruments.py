@@ -1,0 +1,240 @@
+"""InstrumentedLock: behaves like threading.Lock and measures exactly."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from synclab import InstrumentedLock
+from tests.conftest import wait_until
+
+
+class NullLock:
+    """A lock that does nothing: used to prove the exclusion test can fail."""
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+
+def hammer(lock, threads: int = 4, increments: int = 300) -> int:
+    """Read, yield, write under ``lock``: exact only if the lock excludes."""
+    box = [0]
+    start = threading.Barrier(threads)
+
+    def work() -> None:
+        start.wait(5)
+        for _ in range(increments):
+            with lock:
+                value = box[0]
+                time.sleep(0)
+                box[0] = value + 1
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(30)
+        assert not t.is_alive()
+    return box[0]
+
+
+def test_uncontended_hold_is_exact(clock):
+    lock = InstrumentedLock(clock=clock)
+    clock.advance(1.0)
+    assert lock.acquire() is True
+    assert lock.locked()
+    clock.advance(2.5)
+    lock.release()
+    assert not lock.locked()
+    stats = lock.statistics()
+    assert (stats.acquisitions, stats.contended, stats.failed) == (1, 0, 0)
+    assert stats.total_hold == 2.5 and stats.max_hold == 2.5
+    assert stats.total_wait == 0.0
+    (event,) = stats.events
+    assert (event.requested, event.acquired, event.released) == (1.0, 1.0, 3.5)
+    assert event.thread == threading.current_thread().name
+    (mine,) = stats.threads
+    assert (mine.acquisitions, mine.total_hold) == (1, 2.5)
+
+
+def test_with_statement_records_each_acquisition(clock):
+    lock = InstrumentedLock(clock=clock)
+    for hold in (1.0, 2.0, 4.0):
+        with lock:
+            clock.advance(hold)
+    stats = lock.statistics()
+    assert stats.acquisitions == 3
+    assert stats.total_hold == 7.0 and stats.max_hold == 4.0
+    assert stats.mean_hold == pytest.approx(7.0 / 3)
+    assert [e.hold for e in stats.events] == [1.0, 2.0, 4.0]
+
+
+def test_contended_wait_and_hold_are_exact(clock):
+    lock = InstrumentedLock(clock=clock)
+    may_release = threading.Event()
+    lock.acquire()
+
+    def waiter() -> None:
+        with lock:
+            may_release.wait(5)
+            clock.advance(0.25)
+
+    t = threading.Thread(target=waiter, name="waiter")
+    t.start()
+    wait_until(lambda: lock.waiting_idents() == (t.ident,))
+    snapshot = lock.statistics()
+    assert snapshot.locked and snapshot.owner == threading.current_thread().name
+    assert snapshot.waiting == ("waiter",)
+    clock.advance(0.5)
+    lock.release()
+    wait_until(lambda: lock.owner == t.ident)
+    may_release.set()
+    t.join(5)
+    assert not t.is_alive()
+    stats = lock.statistics()
+    assert stats.acquisitions == 2 and stats.contended == 1
+    assert stats.total_wait == 0.5 and stats.max_wait == 0.5
+    assert stats.total_hold == 0.75  # main held 0.5, the waiter 0.25
+    by_name = {s.thread: s for s in stats.threads}
+    assert by_name["waiter"].contended == 1 and by_name["waiter"].total_wait == 0.5
+    assert by_name["waiter"].total_hold == 0.25
+    assert stats.contention_rate == 0.5
+
+
+def test_timeout_and_non_blocking_failures_are_counted(clock):
+    lock = InstrumentedLock()
+    lock.acquire()
+    results = []
+
+    def other() -> None:
+        results.append(lock.acquire(blocking=False))
+        started = time.perf_counter()
+        results.append(lock.acquire(timeout=0.05))
+        results.append(time.perf_counter() - started)
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join(5)
+    lock.release()
+    assert results[0] is False and results[1] is False
+    assert results[2] >= 0.04
+    stats = lock.statistics()
+    assert stats.failed == 2 and stats.acquisitions == 1
+    assert stats.total_wait >= 0.04
+
+
+def test_holder_reacquiring_a_plain_lock_times_out_instead_of_hanging():
+    lock = InstrumentedLock()
+    with lock:
+        assert lock.acquire(timeout=0.05) is False
+    assert lock.statistics().failed == 1
+
+
+def test_argument_errors_match_threading_lock():
+    lock = InstrumentedLock()
+    for kwargs in ({"blocking": False, "timeout": 1}, {"timeout": -2}):
+        with pytest.raises(ValueError) as ours:
+            lock.acquire(**kwargs)
+        with pytest.raises(ValueError) as theirs:
+            threading.Lock().acquire(**kwargs)
+        assert str(ours.value) == str(theirs.value)
+    assert not lock.locked()
+
+
+def test_releasing_an_unlocked_lock_raises():
+    with pytest.raises(RuntimeError):
+        InstrumentedLock().release()
+
+
+def test_plain_lock_may_be_released_by_another_thread(clock):
+    lock = InstrumentedLock(clock=clock)
+    lock.acquire()
+    clock.advance(1.0)
+    t = threading.Thread(target=lock.release)
+    t.start()
+    t.join(5)
+    assert not lock.locked()
+    assert lock.statistics().total_hold == 1.0
+
+
+def test_wrapped_rlock_counts_reentry_as_one_hold_and_keeps_ownership(clock):
+    lock = InstrumentedLock(threading.RLock(), clock=clock)
+    with lock:
+        clock.advance(1.0)
+        with lock:
+            clock.advance(1.0)
+        assert lock.locked()
+        errors = []
+
+        def intruder() -> None:
+            try:
+                lock.release()
+            except RuntimeError as exc:
+                errors.append(exc)
+
+        t = threading.Thread(target=intruder)
+        t.start()
+        t.join(5)
+        assert len(errors) == 1
+        assert lock.locked()
+    assert not lock.locked()
+    stats = lock.statistics()
+    assert stats.acquisitions == 1 and stats.total_hold == 2.0
+
+
+def test_events_are_capped_but_totals_stay_exact(clock):
+    lock = InstrumentedLock(clock=clock, max_events=3)
+    for i in range(10):
+        with lock:
+            clock.advance(i + 1)
+    stats = lock.statistics()
+    assert stats.acquisitions == 10
+    assert stats.total_hold == sum(range(1, 11)) and stats.max_hold == 10
+    assert len(stats.events) == 3 and stats.events_dropped == 7
+    assert [e.hold for e in stats.events] == [1, 2, 3]
+
+
+def test_lock_excludes_other_threads():
+    threads, increments = 4, 300
+    assert hammer(InstrumentedLock(), threads, increments) == threads * increments
+
+
+def test_a_lock_that_does_nothing_fails_the_exclusion_test():
+    """The check above can fail: with a do-nothing lock the count comes out short."""
+    threads, increments = 4, 300
+    assert hammer(InstrumentedLock(NullLock()), threads, increments) < threads * increments
+
+
+def test_per_thread_figures_add_up_under_contention():
+    lock = InstrumentedLock()
+    hammer(lock, threads=4, increments=200)
+    stats = lock.statistics()
+    assert stats.acquisitions == 800
+    assert sum(t.acquisitions for t in stats.threads) == 800
+    assert sum(t.contended for t in stats.threads) == stats.contended > 0
+    assert sum(t.total_wait for t in stats.threads) == pytest.approx(stats.total_wait)
+    assert sum(t.total_hold for t in stats.threads) == pytest.approx(stats.total_hold)
+    assert len(stats.events) == 800
+    # one holder at a time: sorted by acquisition, each starts after the previous release
+    spans = sorted((e.acquired, e.released) for e in stats.events)
+    assert all(later[0] >= earlier[1] for earlier, later in zip(spans, spans[1:]))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"lock": object()}, TypeError, "lock must have acquire"),
+        ({"clock": 3}, TypeError, "clock must be"),
+        ({"name": 5}, TypeError, "name must be"),
+        ({"max_events": -1}, ValueError, "max_events must be between 0 and 1,000,000"),
+        ({"max_events": 2.0}, TypeError, "max_events must be an integer"),
+    ],
+)
+def test_bad_construction_is_refused(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        InstrumentedLock(**kwargs)
