@@ -36,6 +36,7 @@ bench: $(VENV)/.test
 
 ## notebooks: re-run every notebook in place so stored outputs are current
 notebooks: $(VENV)/.test
+	$(BIN)/python tools/nav.py notebooks/*.ipynb
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
 
 ## lint: ruff over the package, tests and notebooks

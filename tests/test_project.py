@@ -1,0 +1,82 @@
+"""The project's files agree with each other: dependencies, notebooks, navigation."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10: pytest brings tomli
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def names(requirements: list[str]) -> set[str]:
+    """Package names without versions or markers, normalised."""
+    return {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].strip().lower().replace("_", "-") for r in requirements}
+
+
+def test_environment_yml_names_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = names(project["dependencies"]) | names(project["optional-dependencies"]["test"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "conda-forge" in env["channels"]
+    assert names(conda) - {"python", "pip"} == wanted
+    assert pip == ["-e ."], "the pip section installs the package itself"
+
+
+def test_notebooks_are_numbered_from_00_without_gaps():
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(len(NOTEBOOKS)))
+    assert all(re.fullmatch(r"\d\d-[a-z0-9-]+\.ipynb", p.name) for p in NOTEBOOKS)
+
+
+def test_notebooks_have_a_kernel_and_stored_outputs_run_in_order():
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text())
+        assert nb["metadata"]["kernelspec"]["name"] == "python3", path.name
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        counts = [c["execution_count"] for c in code]
+        assert None not in counts, f"{path.name} has unexecuted cells: run 'make notebooks'"
+        assert counts == list(range(1, len(code) + 1)), f"{path.name} was not run top to bottom"
+        errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+        assert errors == [], f"{path.name} has stored errors"
+
+
+def test_notebooks_open_with_a_verb_title_and_what_you_will_learn():
+    for path in NOTEBOOKS:
+        first = json.loads(path.read_text())["cells"][0]
+        source = "".join(first["source"])
+        assert source.startswith("# "), path.name
+        assert "You will learn" in source, path.name
+
+
+def test_navigation_cells_are_current():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "nav.py"), "--check", *map(str, NOTEBOOKS)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_lists_every_notebook_and_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
+    for path in NOTEBOOKS:
+        assert f"notebooks/{path.name}" in readme, f"README does not list {path.name}"
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci
