@@ -7,6 +7,8 @@ from typing import Any
 
 from synclab.checks._base import CheckResult
 from synclab.checks.basics import check_protected_increment, check_racy_increment, check_start_and_join
+from synclab.checks.reentrant import check_pay_without_reentry
+from synclab.checks.scope import check_withdraw_in_one_critical_section
 
 __all__ = ["CHECKS", "CheckResult", "check_exercise"]
 
@@ -15,6 +17,8 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "0.1": check_start_and_join,
     "1.1": check_racy_increment,
     "2.1": check_protected_increment,
+    "3.1": check_withdraw_in_one_critical_section,
+    "4.1": check_pay_without_reentry,
 }
 
 

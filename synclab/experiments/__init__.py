@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from synclab.experiments.bank import BANK_STYLES, BankAccount, BankResult, BankSweep, run_bank, sweep_bank
 from synclab.experiments.counter import (
     DEFAULT_SWITCH_INTERVAL,
     RACE_WINDOWS,
@@ -10,12 +11,22 @@ from synclab.experiments.counter import (
     run_counter,
     sweep_counter,
 )
+from synclab.experiments.reentrant import LockCosts, measure_lock_costs, rlock_depth
 
 __all__ = [
+    "BANK_STYLES",
     "DEFAULT_SWITCH_INTERVAL",
+    "BankAccount",
+    "BankResult",
+    "BankSweep",
+    "LockCosts",
     "RACE_WINDOWS",
     "CounterResult",
     "CounterSweep",
+    "measure_lock_costs",
+    "rlock_depth",
+    "run_bank",
     "run_counter",
+    "sweep_bank",
     "sweep_counter",
 ]

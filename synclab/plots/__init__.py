@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from synclab.plots.bank import bank_headline, plot_balance, plot_bank, plot_bank_sweep, plot_throughput
 from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
+from synclab.plots.reentrant import plot_lock_costs
 
 __all__ = [
+    "bank_headline",
     "counter_headline",
+    "plot_balance",
+    "plot_bank",
+    "plot_bank_sweep",
     "plot_contention",
     "plot_counter",
     "plot_counter_run",
     "plot_hold_histogram",
+    "plot_lock_costs",
     "plot_lock_timeline",
+    "plot_throughput",
 ]

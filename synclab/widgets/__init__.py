@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from synclab.widgets.bank import BankLab, bank_lab
 from synclab.widgets.counter import CounterLab, counter_lab
 from synclab.widgets.hello import widgets_check
 
 __all__ = ["CounterLab", "counter_lab", "widgets_check"]
+__all__ += ["BankLab", "bank_lab"]

@@ -1,0 +1,119 @@
+"""The bank lab of notebook 03: how long should a lock be held?"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from synclab._validate import check_choice, check_float, check_int
+from synclab.experiments.bank import BankResult, run_bank
+from synclab.plots._style import fmt_seconds
+from synclab.plots.bank import STYLE_LABELS, bank_headline, plot_bank
+from synclab.widgets._base import Lab
+
+__all__ = ["LAB_STYLES", "BankLab", "bank_lab"]
+
+MAX_LAB_THREADS = 16
+#: Longest slow work the slider offers, in ms.
+MAX_LAB_WORK_MS = 5.0
+#: The two styles the lab switches between.
+LAB_STYLES = ("short", "long")
+_STYLE_TIPS = (
+    "account.verify(amount) first, then `with lock:` around the check and the subtraction only",
+    "`with lock:` around account.verify(amount), the check and the subtraction",
+)
+
+
+class BankLab(Lab[BankResult]):
+    """Threads, slow work per withdrawal, and where the slow work goes.
+
+    Attributes:
+        threads: Slider for the number of threads (1-16).
+        work: Slider for the slow work per withdrawal, in milliseconds (0-5).
+        style: Where the slow work runs: outside (``"short"``) or inside
+            (``"long"``) the lock.
+    """
+
+    def __init__(self, threads: int, work_ms: float, style: str, withdrawals: int) -> None:
+        style_kw = {"description_width": "initial"}
+        self.withdrawals = withdrawals
+        self.threads = widgets.IntSlider(
+            value=threads,
+            min=1,
+            max=MAX_LAB_THREADS,
+            description="threads",
+            continuous_update=False,
+            style=style_kw,
+        )
+        self.work = widgets.FloatSlider(
+            value=work_ms,
+            min=0.0,
+            max=MAX_LAB_WORK_MS,
+            step=0.25,
+            description="slow work (ms)",
+            readout_format=".2f",
+            continuous_update=False,
+            style=style_kw,
+        )
+        self.style = widgets.ToggleButtons(
+            options=[(STYLE_LABELS[s], s) for s in LAB_STYLES],
+            value=style,
+            tooltips=list(_STYLE_TIPS),
+            style={"description_width": "initial", "button_width": "15em"},
+        )
+        super().__init__(
+            "Bank lab: how long should a lock be held?",
+            f"Each thread makes {withdrawals} withdrawals from one account; each withdrawal first does "
+            "slow work (a sleep standing for a call to a fraud-check service). Move a slider or switch "
+            "where the slow work goes: real threads run again and the plots are redrawn.",
+            [self.threads, self.work, self.style],
+        )
+        self.rerun()
+
+    def run(self) -> BankResult:
+        return run_bank(
+            self.threads.value,
+            self.withdrawals,
+            self.style.value,
+            round(self.work.value, 6) / 1e3,
+            timeout=30.0,
+        )
+
+    def draw(self, result: BankResult, fig: Figure | None) -> Figure:
+        return plot_bank(result, fig)
+
+    def describe(self, result: BankResult) -> str:
+        stats = result.lock
+        return (
+            f"<b>{bank_headline(result)}</b>; mean hold {fmt_seconds(stats.mean_hold)}, "
+            f"mean wait {fmt_seconds(stats.mean_wait)} per withdrawal, "
+            f"{fmt_seconds(result.elapsed)} in all, Python {result.python}"
+        )
+
+
+def bank_lab(threads: int = 4, work_ms: float = 1.0, style: str = "long", withdrawals: int = 15) -> BankLab:
+    """A lab that runs :func:`~synclab.run_bank` whenever a control changes.
+
+    It shows the throughput, the contention per thread, the hold-duration
+    histogram and a timeline of who holds the account's lock.
+
+    Args:
+        threads: Starting number of threads, 1 to 16.
+        work_ms: Starting slow work per withdrawal, 0 to 5 milliseconds.
+        style: Start with the slow work outside (``"short"``) or inside
+            (``"long"``) the lock.
+        withdrawals: Withdrawals per thread in every run, 1 to 100.
+
+    Returns:
+        The lab; display it (last line of a cell) to use it.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range.
+    """
+    return BankLab(
+        check_int("threads", threads, 1, MAX_LAB_THREADS),
+        check_float("work_ms", work_ms, 0.0, MAX_LAB_WORK_MS, unit="ms"),
+        check_choice("style", style, LAB_STYLES),
+        check_int("withdrawals", withdrawals, 1, 100),
+    )
