@@ -31,7 +31,7 @@ def hammer(lock, threads: int = 4, increments: int = 300) -> int:
         for _ in range(increments):
             with lock:
                 value = box[0]
-                time.sleep(0)
+                time.sleep(1e-6)  # sleep(0) does not reliably yield on CPython 3.10
                 box[0] = value + 1
 
     workers = [threading.Thread(target=work) for _ in range(threads)]

@@ -141,5 +141,8 @@ def plot_lock_timeline(
         loc="upper right",
         fontsize="small",
     )
-    ax.set_title(f"Who holds the lock: one thread at a time, {stats.acquisitions:,} acquisitions")
+    spans = sorted((event.acquired, event.released) for event in stats.events)
+    overlaps = sum(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))
+    exclusive = "one holder at a time" if not overlaps else f"{overlaps:,} OVERLAPPING holds"
+    ax.set_title(f"Who holds the lock: {exclusive}, {stats.acquisitions:,} acquisitions")
     return fig
