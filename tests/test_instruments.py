@@ -196,7 +196,7 @@ def test_events_are_capped_but_totals_stay_exact(clock):
     assert stats.acquisitions == 10
     assert stats.total_hold == sum(range(1, 11)) and stats.max_hold == 10
     assert len(stats.events) == 3 and stats.events_dropped == 7
-    assert [e.hold for e in stats.events] == [1, 2, 3]
+    assert [e.hold for e in stats.events] == [8, 9, 10]  # the latest three
 
 
 def test_lock_excludes_other_threads():
