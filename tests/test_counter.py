@@ -44,8 +44,11 @@ def test_every_race_window_is_exact_with_the_lock(window):
 
 
 def test_a_function_call_loses_updates_with_a_short_switch_interval():
+    """A call is a switch point; whether a switch lands there depends on the waiting
+    threads getting a CPU to ask for the GIL, so on a loaded machine a single run
+    can lose nothing. Most runs must lose updates."""
     results = [run_counter(increments=100_000, race_window="call", switch_interval=1e-5) for _ in range(5)]
-    assert all(r.lost > 0 for r in results), [r.lost for r in results]
+    assert sum(r.lost > 0 for r in results) >= 3, [r.lost for r in results]
 
 
 @pytest.mark.skipif(not synclab.gil_enabled(), reason="free-threaded builds do lose updates with plain +=")
