@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from synclab.experiments.bank import BANK_STYLES, BankAccount, BankResult, BankSweep, run_bank, sweep_bank
 from synclab.experiments.counter import (
-    DEFAULT_SWITCH_INTERVAL,
     RACE_WINDOWS,
     CounterResult,
     CounterSweep,
@@ -15,7 +14,6 @@ from synclab.experiments.reentrant import LockCosts, measure_lock_costs, rlock_d
 
 __all__ = [
     "BANK_STYLES",
-    "DEFAULT_SWITCH_INTERVAL",
     "BankAccount",
     "BankResult",
     "BankSweep",
