@@ -23,15 +23,15 @@ def test_slow_work_inside_the_lock_is_correct_serialised_and_contended():
     results = [run_bank(style="long") for _ in range(RUNS)]
     assert threading.active_count() == baseline
     for r in results:
-        assert (r.threads, r.withdrawals, r.amount) == (4, 15, 10)
-        assert r.opening == 600 and r.closing == 0
-        assert r.approved == r.attempts == 60 and r.refused == 0 and r.consistent
-        assert r.lock.acquisitions == 60
+        assert (r.threads, r.withdrawals, r.amount) == (4, 10, 10)
+        assert r.opening == 400 and r.closing == 0
+        assert r.approved == r.attempts == 40 and r.refused == 0 and r.consistent
+        assert r.lock.acquisitions == 40
         assert {t.thread for t in r.lock.threads} == {"T1", "T2", "T3", "T4"}
         # the sleep runs inside the lock, so every hold lasts at least the slow work
         assert all(e.hold >= r.work for e in r.lock.events)
         assert r.lock.contended > 0
-        assert r.throughput == pytest.approx(60 / r.elapsed)
+        assert r.throughput == pytest.approx(40 / r.elapsed)
 
 
 def test_slow_work_outside_the_lock_is_correct():
@@ -39,8 +39,8 @@ def test_slow_work_outside_the_lock_is_correct():
     results = [run_bank(style="short") for _ in range(RUNS)]
     assert threading.active_count() == baseline
     for r in results:
-        assert r.closing == 0 and r.approved == 60 and r.consistent
-        assert r.lock.acquisitions == 60
+        assert r.closing == 0 and r.approved == 40 and r.consistent
+        assert r.lock.acquisitions == 40
 
 
 def test_the_lock_tests_fail_if_the_lock_does_nothing(monkeypatch):

@@ -48,7 +48,9 @@ def test_the_work_slider_sets_the_slow_work_in_milliseconds():
 
 def test_switching_the_style_moves_the_work_out_of_the_lock():
     lab = synclab.bank_lab(withdrawals=5)
-    lab.style.value = "short"
+    assert lab.work_inside.value and lab.work_inside.description == "slow work inside the lock"
+    lab.work_inside.value = False
+    assert lab.style == "short" and lab.work_inside.description == "slow work outside the lock"
     assert lab.result.style == "short" and lab.result.closing == 0
     assert "slow work outside the lock" in lab.status.value
     assert lab.figure._suptitle.get_text().startswith("4 threads, slow work outside the lock")
@@ -60,10 +62,13 @@ def test_run_again_repeats_the_same_settings():
     assert lab.runs == 2 and lab.result.threads == 4
 
 
-def test_sliders_only_report_when_released():
-    lab = synclab.bank_lab(withdrawals=3)
+def test_sliders_only_report_when_released_and_the_browser_test_can_find_them():
+    lab = synclab.bank_lab(withdrawals=3, style="short")
     assert lab.threads.continuous_update is False
     assert lab.work.continuous_update is False
+    assert "synclab-threads" in lab.threads._dom_classes
+    assert "synclab-lock" in lab.work_inside._dom_classes
+    assert not lab.work_inside.value and lab.result.style == "short"
 
 
 def test_reruns_reuse_one_figure_and_do_not_pile_up():
@@ -74,7 +79,7 @@ def test_reruns_reuse_one_figure_and_do_not_pile_up():
     before = sum(isinstance(o, Figure) for o in gc.get_objects())
     for _ in range(15):
         lab.rerun()
-    lab.style.value = "short"
+    lab.work_inside.value = False
     gc.collect()
     assert lab.figure is figure and figure.axes == axes
     assert len(lab.output.outputs) == 1

@@ -157,7 +157,7 @@ def test_no_reentry_lock_excludes_and_can_be_released_by_another_thread():
         for _ in range(200):
             with lock:
                 value = box[0]
-                time.sleep(0)
+                time.sleep(1e-6)
                 box[0] = value + 1
 
     threads = [threading.Thread(target=add) for _ in range(4)]

@@ -64,7 +64,7 @@ def withdraw(account, amount):
     account.verify(amount)
     if account.balance >= amount:
         balance = account.balance
-        time.sleep(0)
+        time.sleep(1e-6)
         account.balance = balance - amount
         return True
     return False
@@ -134,7 +134,7 @@ class Wallet:
             if self.balance < amount:
                 return False
             balance = self.balance
-            time.sleep(0)
+            time.sleep(1e-6)
             self.balance = balance - amount
             return True
 
@@ -157,7 +157,7 @@ class Wallet:
         if self.balance < amount:
             return False
         balance = self.balance
-        time.sleep(0)
+        time.sleep(1e-6)
         self.balance = balance - amount
         return True
 

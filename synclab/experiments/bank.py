@@ -243,7 +243,7 @@ def _check_bank_args(
 
 def run_bank(
     threads: int = 4,
-    withdrawals: int = 15,
+    withdrawals: int = 10,
     style: str = "long",
     work: float = 0.001,
     *,

@@ -41,15 +41,21 @@ def rlock_depth(lock: Any) -> int:
         lock: A :class:`threading.RLock`.
 
     Returns:
-        The recursion count, whichever thread holds the lock.
+        The recursion count, whichever thread holds the lock (if a future
+        Python drops ``count=`` from the ``repr``, the count is read with
+        ``RLock._recursion_count()``, which reports 0 to other threads).
 
     Raises:
         TypeError: ``lock`` is not an RLock (a plain ``Lock`` has no count).
     """
-    match = _COUNT.search(repr(lock)) if hasattr(lock, "_is_owned") else None
-    if match is None:
+    if not hasattr(lock, "_is_owned"):  # both RLocks have it; a plain Lock does not
         raise TypeError(f"lock must be a threading.RLock, got {lock!r} of type {type(lock).__name__}")
-    return int(match.group(1))
+    match = _COUNT.search(repr(lock))
+    if match is not None:
+        return int(match.group(1))
+    # A future repr without the count: ask the RLock itself (3.11+), which only
+    # answers for the thread that holds it.
+    return int(lock._recursion_count())
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import LogFormatter
+from matplotlib.ticker import LogFormatter, MaxNLocator, NullLocator
 
 from synclab.experiments.bank import BankResult, BankSweep
 from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, new_figure, target_axes
@@ -16,6 +16,12 @@ __all__ = ["STYLE_LABELS", "bank_headline", "plot_balance", "plot_bank", "plot_b
 STYLE_LABELS = {
     "short": "slow work outside the lock",
     "long": "slow work inside the lock",
+    "check_outside": "balance checked outside the lock",
+}
+#: How each style is named where the question is the balance, not the speed.
+CHECK_LABELS = {
+    "short": "balance checked inside the lock",
+    "long": "balance checked inside the lock",
     "check_outside": "balance checked outside the lock",
 }
 #: Fixed colour per style.
@@ -68,12 +74,12 @@ def plot_throughput(result: BankResult, ax: Axes | None = None) -> Figure:
                 all_at_once, color=GREY, linestyle="--", label=f"all at once: threads / work = {all_at_once:,.0f}/s"
             )
         top = max(top, all_at_once)
-        ax.legend(loc="upper center", fontsize="small", framealpha=0.9)
+        ax.legend(loc="upper center", fontsize="x-small", framealpha=0.9)
         overlap = result.throughput * result.work
         ax.set_title(f"{result.throughput:,.0f} withdrawals/s:\n{overlap:.1f} slow checks running at a time")
     else:
         ax.set_title(f"{result.throughput:,.0f} withdrawals/s (no slow work)")
-    ax.set_ylim(0, top * 1.35 if top > 0 else 1)
+    ax.set_ylim(0, top * 1.6 if top > 0 else 1)
     ax.set_xlim(-0.8, 0.8)
     ax.set_ylabel("throughput (withdrawals per second)")
     return fig
@@ -118,9 +124,7 @@ def plot_balance(result: BankResult, ax: Axes | None = None) -> Figure:
     ax.set_ylabel("balance (€)")
     affordable = result.opening // result.amount
     verdict = f"overdrawn to {result.closing:,}" if result.overdrawn else f"ends at {result.closing:,}, never below 0"
-    ax.set_title(
-        f"{STYLE_LABELS[result.style]}: {verdict}\n{result.approved:,} withdrawals approved, {affordable:,} affordable"
-    )
+    ax.set_title(f"{CHECK_LABELS[result.style]}:\n{verdict}; {result.approved:,} approved, {affordable:,} affordable")
     return fig
 
 
@@ -142,7 +146,7 @@ def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
             ax.clear()
     else:
         if fig is None:
-            fig = Figure(figsize=(13.5, 7.0))
+            fig = Figure(figsize=(12.0, 6.4))
         else:
             fig.clear()
         # Fixed margins rather than constrained layout: the lab redraws this
@@ -152,12 +156,12 @@ def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
             3,
             height_ratios=(1.25, 1.0),
             width_ratios=(0.8, 1.0, 1.0),
-            left=0.06,
+            left=0.07,
             right=0.99,
-            top=0.85,
-            bottom=0.08,
-            wspace=0.3,
-            hspace=0.55,
+            top=0.83,
+            bottom=0.09,
+            wspace=0.34,
+            hspace=0.62,
         )
         axes = [fig.add_subplot(grid[0, i]) for i in range(3)] + [fig.add_subplot(grid[1, :])]
         fig._synclab_bank_axes = list(axes)  # type: ignore[attr-defined]
@@ -166,6 +170,11 @@ def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
     plot_contention(result.lock, contention_ax)
     plot_hold_histogram(result.lock, hold_ax)
     plain_log_ticks(hold_ax)
+    hold_ax.xaxis.label.set_fontsize("small")  # the shared label is wider than this panel
+    # Fewer ticks, fewer glyphs to draw: the lab redraws this figure on every change.
+    for ax in (throughput_ax, contention_ax):
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+    hold_ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     if result.lock.total_wait == 0:
         contention_ax.set_ylim(0, 1)  # all bars are 0: keep the axis from centring on 0
     plot_lock_timeline(result.lock, timeline_ax)
@@ -195,7 +204,11 @@ def plain_log_ticks(ax: Axes) -> None:
     """
     if ax.get_xscale() == "log":
         ax.xaxis.set_major_formatter(_PlainLogFormatter(labelOnlyBase=False))
-        ax.xaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
+        low, high = ax.get_xlim()
+        if high >= 100 * low:  # two decades or more: the powers of ten are labels enough
+            ax.xaxis.set_minor_locator(NullLocator())
+        else:
+            ax.xaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
 
 
 class _PlainLogFormatter(LogFormatter):

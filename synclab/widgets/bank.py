@@ -30,8 +30,8 @@ class BankLab(Lab[BankResult]):
     Attributes:
         threads: Slider for the number of threads (1-16).
         work: Slider for the slow work per withdrawal, in milliseconds (0-5).
-        style: Where the slow work runs: outside (``"short"``) or inside
-            (``"long"``) the lock.
+        work_inside: Toggle: the slow work inside the lock (on, style
+            ``"long"``) or outside it (off, style ``"short"``).
     """
 
     def __init__(self, threads: int, work_ms: float, style: str, withdrawals: int) -> None:
@@ -55,26 +55,41 @@ class BankLab(Lab[BankResult]):
             continuous_update=False,
             style=style_kw,
         )
-        self.style = widgets.ToggleButtons(
-            options=[(STYLE_LABELS[s], s) for s in LAB_STYLES],
-            value=style,
-            tooltips=list(_STYLE_TIPS),
-            style={"description_width": "initial", "button_width": "15em"},
+        self.work_inside = widgets.ToggleButton(
+            value=style == "long",
+            layout=widgets.Layout(width="17em"),
         )
+        self._label_switch({"new": self.work_inside.value})
+        self.work_inside.observe(self._label_switch, names="value")
         super().__init__(
             "Bank lab: how long should a lock be held?",
             f"Each thread makes {withdrawals} withdrawals from one account; each withdrawal first does "
-            "slow work (a sleep standing for a call to a fraud-check service). Move a slider or switch "
-            "where the slow work goes: real threads run again and the plots are redrawn.",
-            [self.threads, self.work, self.style],
+            "slow work (a sleep standing for a call to a fraud-check service). Move a slider or click "
+            "the switch to move the slow work in or out of the lock: real threads run again and the "
+            "plots are redrawn.",
+            [self.threads, self.work, self.work_inside],
+            threads_control=self.threads,
+            lock_control=self.work_inside,
         )
         self.rerun()
+
+    @property
+    def style(self) -> str:
+        """The style the switch selects: ``"long"`` (work inside the lock) or ``"short"``."""
+        return "long" if self.work_inside.value else "short"
+
+    def _label_switch(self, change: dict[str, object]) -> None:
+        inside = bool(change["new"])
+        style = "long" if inside else "short"
+        self.work_inside.description = STYLE_LABELS[style]
+        self.work_inside.icon = "lock" if inside else "unlock"
+        self.work_inside.tooltip = _STYLE_TIPS[LAB_STYLES.index(style)]
 
     def run(self) -> BankResult:
         return run_bank(
             self.threads.value,
             self.withdrawals,
-            self.style.value,
+            self.style,
             round(self.work.value, 6) / 1e3,
             timeout=30.0,
         )
@@ -91,7 +106,7 @@ class BankLab(Lab[BankResult]):
         )
 
 
-def bank_lab(threads: int = 4, work_ms: float = 1.0, style: str = "long", withdrawals: int = 15) -> BankLab:
+def bank_lab(threads: int = 4, work_ms: float = 1.0, style: str = "long", withdrawals: int = 10) -> BankLab:
     """A lab that runs :func:`~synclab.run_bank` whenever a control changes.
 
     It shows the throughput, the contention per thread, the hold-duration
