@@ -33,6 +33,16 @@ def _median_ms(action, runs: int = RUNS) -> float:
     return statistics.median(times)
 
 
+def _median_cpu_ms(action, runs: int = RUNS) -> float:
+    """Median CPU time of the whole process (all its threads) per call: what the load does not inflate."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        action()
+        times.append((time.process_time() - started) * 1e3)
+    return statistics.median(times)
+
+
 def bank_lab_latency() -> None:
     lab = synclab.bank_lab()
     r = lab.result
@@ -42,15 +52,23 @@ def bank_lab_latency() -> None:
     )
     median, worst = rerun_latency_ms(lab, runs=RUNS)
     print("  median", verdict(median, 300, "ms"), f"worst {worst:.0f} ms")
+    experiment = _median_ms(lambda: synclab.run_bank(r.threads, r.withdrawals, r.style, r.work))
+    fig, result = lab.figure, lab.result
+    draw_wall = _median_ms(lambda: figure_output(plot_bank(result, fig), "bank"))
+    draw_cpu = _median_cpu_ms(lambda: figure_output(plot_bank(result, fig), "bank"))
+    print(
+        f"  split: experiment {experiment:.0f} ms (mostly the threads sleeping in turn), drawing the four "
+        f"panels and encoding the PNG {draw_wall:.0f} ms wall, {draw_cpu:.0f} ms of CPU"
+    )
+    print(f"  on an idle core a re-run would take about experiment + drawing CPU = {experiment + draw_cpu:.0f} ms")
     lab.work_inside.value = False
     median_out, worst_out = rerun_latency_ms(lab, runs=RUNS)
     print(
         "  switched to the work outside the lock: median", verdict(median_out, 300, "ms"), f"worst {worst_out:.0f} ms"
     )
-    fig = lab.figure
-    result = lab.result
-    draw = _median_ms(lambda: figure_output(plot_bank(result, fig), "bank"))
-    print(f"  of which drawing the four panels and encoding the PNG: median {draw:.0f} ms")
+    counter = synclab.counter_lab()
+    counter_median, _ = rerun_latency_ms(counter, runs=7)
+    print(f"  for scale, counter_lab (notebooks 01-02) re-run at its defaults just now: median {counter_median:.0f} ms")
 
 
 def bank_defaults() -> None:

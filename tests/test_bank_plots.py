@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 
 import matplotlib.pyplot as plt
 import pytest
@@ -111,3 +112,18 @@ def test_plotting_30_times_leaves_no_figures_behind(inside, overdrawn):
     gc.collect()
     assert plt.get_fignums() == []
     assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+
+
+def test_a_reused_figure_draws_exactly_what_a_new_one_draws(inside, outside):
+    """Redrawing keeps the axes (for speed); nothing of the previous run may show through."""
+
+    def png(fig) -> bytes:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=60)
+        return buffer.getvalue()
+
+    six = synclab.run_bank(style="short", threads=6, withdrawals=3)
+    slow = synclab.run_bank(style="long", threads=2, withdrawals=3, work=0.003)
+    reused = synclab.plot_bank(inside)
+    for result in (six, slow, outside, inside):
+        assert png(synclab.plot_bank(result, reused)) == png(synclab.plot_bank(result))
