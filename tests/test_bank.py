@@ -175,6 +175,8 @@ BAD = [
     (sweep_bank, {"work": (0.001, 2)}, ValueError, "work must be between 0 and 0.05 s"),
     (sweep_bank, {"styles": ("short", "x")}, ValueError, "style must be one of"),
     (sweep_bank, {"styles": ()}, ValueError, "len(styles) must be between 1 and 16"),
+    (sweep_bank, {"styles": "short"}, TypeError, "styles must be a sequence of styles like ('short', 'long')"),
+    (sweep_bank, {"styles": None}, TypeError, "styles must be a sequence of styles"),
     (sweep_bank, {"threads": tuple(range(1, 17)), "work": (0.0, 0.001)}, ValueError, "number of runs must be"),
     (sweep_bank, {"withdrawals": 0}, ValueError, "withdrawals must be between"),
     (synclab.bank_lab, {"threads": 0}, ValueError, "threads must be between 1 and 16, got 0"),

@@ -361,6 +361,8 @@ def sweep_bank(
     """
     thread_counts = _as_tuple("threads", threads)
     works = _as_tuple("work", work)
+    if isinstance(styles, (str, bytes)) or not isinstance(styles, Sequence):
+        raise TypeError(f"styles must be a sequence of styles like ('short', 'long'), got {styles!r}")
     style_list = _as_tuple("styles", styles)
     check_int("len(styles)", len(style_list), 1, len(BANK_STYLES))
     check_int("number of runs", len(thread_counts) * len(works) * len(style_list), 1, 48)
