@@ -10,6 +10,20 @@ from synclab.experiments.counter import (
     run_counter,
     sweep_counter,
 )
+from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
+from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
+from synclab.experiments.signals import (
+    STOP_WAITS,
+    GateResult,
+    GateThread,
+    PhaseResult,
+    PhaseSpan,
+    StopResult,
+    StopThread,
+    run_phases,
+    run_start_gate,
+    run_stop_signal,
+)
 
 __all__ = [
     "DEFAULT_SWITCH_INTERVAL",
@@ -18,4 +32,22 @@ __all__ = [
     "CounterSweep",
     "run_counter",
     "sweep_counter",
+    "GUARDS",
+    "STOP_WAITS",
+    "GateResult",
+    "GateThread",
+    "OverheadResult",
+    "PhaseResult",
+    "PhaseSpan",
+    "PoolResult",
+    "PoolUse",
+    "PrimitiveCost",
+    "ReleaseError",
+    "StopResult",
+    "StopThread",
+    "measure_overhead",
+    "run_phases",
+    "run_pool",
+    "run_start_gate",
+    "run_stop_signal",
 ]
