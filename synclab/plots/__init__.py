@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
+from synclab.plots.primitives import (
+    Table,
+    overhead_table,
+    plot_overhead,
+    plot_phases,
+    plot_pool,
+    plot_start_gate,
+    plot_stop_signal,
+    pool_headline,
+)
 
 __all__ = [
     "counter_headline",
@@ -12,4 +22,12 @@ __all__ = [
     "plot_counter_run",
     "plot_hold_histogram",
     "plot_lock_timeline",
+    "Table",
+    "overhead_table",
+    "plot_overhead",
+    "plot_phases",
+    "plot_pool",
+    "plot_start_gate",
+    "plot_stop_signal",
+    "pool_headline",
 ]
