@@ -19,6 +19,18 @@ from synclab.experiments import (
     run_counter,
     sweep_counter,
 )
+from synclab.experiments import (
+    GateResult,
+    OverheadResult,
+    PhaseResult,
+    PoolResult,
+    StopResult,
+    measure_overhead,
+    run_phases,
+    run_pool,
+    run_start_gate,
+    run_stop_signal,
+)
 from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
 from synclab.plots import (
     plot_contention,
@@ -27,7 +39,16 @@ from synclab.plots import (
     plot_hold_histogram,
     plot_lock_timeline,
 )
+from synclab.plots import (
+    overhead_table,
+    plot_overhead,
+    plot_phases,
+    plot_pool,
+    plot_start_gate,
+    plot_stop_signal,
+)
 from synclab.widgets import counter_lab, widgets_check
+from synclab.widgets import pool_lab
 
 __version__ = "0.1.0"
 
@@ -53,4 +74,21 @@ __all__ = [
     "run_counter",
     "sweep_counter",
     "widgets_check",
+    "GateResult",
+    "OverheadResult",
+    "PhaseResult",
+    "PoolResult",
+    "StopResult",
+    "measure_overhead",
+    "overhead_table",
+    "plot_overhead",
+    "plot_phases",
+    "plot_pool",
+    "plot_start_gate",
+    "plot_stop_signal",
+    "pool_lab",
+    "run_phases",
+    "run_pool",
+    "run_start_gate",
+    "run_stop_signal",
 ]

@@ -29,6 +29,23 @@ def test_public_names_are_pinned():
             "run_counter",
             "sweep_counter",
             "widgets_check",
+            "GateResult",
+            "OverheadResult",
+            "PhaseResult",
+            "PoolResult",
+            "StopResult",
+            "measure_overhead",
+            "overhead_table",
+            "plot_overhead",
+            "plot_phases",
+            "plot_pool",
+            "plot_start_gate",
+            "plot_stop_signal",
+            "pool_lab",
+            "run_phases",
+            "run_pool",
+            "run_start_gate",
+            "run_stop_signal",
         ]
     )
 
