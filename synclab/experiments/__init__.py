@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from synclab.experiments.counter import (
-    DEFAULT_SWITCH_INTERVAL,
     RACE_WINDOWS,
     CounterResult,
     CounterSweep,
@@ -26,7 +25,6 @@ from synclab.experiments.signals import (
 )
 
 __all__ = [
-    "DEFAULT_SWITCH_INTERVAL",
     "RACE_WINDOWS",
     "CounterResult",
     "CounterSweep",
