@@ -34,6 +34,7 @@ import platform
 import threading
 import timeit
 from dataclasses import dataclass
+from typing import Any
 
 from synclab._validate import check_int
 
@@ -117,7 +118,7 @@ class OverheadResult:
         return self.cost(name).seconds / lock if lock > 0 else float("inf")
 
 
-def _holder_can_reenter(primitive: threading.Lock | threading.RLock | threading.Condition | threading.Semaphore) -> bool:
+def _holder_can_reenter(primitive: Any) -> bool:
     """Take ``primitive``, then try to take it again without blocking; undo both."""
     primitive.acquire()
     try:

@@ -24,7 +24,6 @@ barrier start, a deadline, and every thread joined. Waits are bounded
 
 from __future__ import annotations
 
-import platform
 import threading
 import time
 from dataclasses import dataclass

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -37,6 +38,11 @@ def _require(value: object, kind: type, name: str) -> None:
     if not isinstance(value, kind):
         article = "an" if kind.__name__[0] in "AEIOU" else "a"
         raise TypeError(f"{name} must be {article} {kind.__name__}, got {type(value).__name__}")
+
+
+def _rectangle(start: float, end: float, row: int) -> list[tuple[float, float]]:
+    """Corners of a bar from ``start`` to ``end`` on timeline row ``row``."""
+    return [(start, row - 0.4), (end, row - 0.4), (end, row + 0.4), (start, row + 0.4)]
 
 
 def _timeline_rows(ax: Axes, names: Sequence[str]) -> dict[str, int]:
@@ -107,15 +113,23 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
     origin = min((u.requested for u in uses), default=0.0)
     names = thread_order(u.thread for u in uses) or [f"T{i}" for i in range(1, result.threads + 1)]
     row = _timeline_rows(top, names)
-    for name in names:
-        mine = [u for u in uses if u.thread == name]
-        y = (row[name] - 0.4, 0.8)
-        waits = [((u.requested - origin) * 1e3, u.wait * 1e3) for u in mine if u.wait > 0]
-        holds = [((u.acquired - origin) * 1e3, u.hold * 1e3) for u in mine]
-        colour = thread_colour(name)
-        if waits:
-            top.broken_barh(waits, y, facecolors=colour, alpha=0.25, edgecolor="none")
-        top.broken_barh(holds, y, facecolors=colour, edgecolor="black", linewidth=0.3)
+    # One collection for all waits and one for all holds: far cheaper to build
+    # and draw than a broken_barh per thread, which matters in the lab.
+    waits = [(u, u.requested, u.acquired) for u in uses if u.wait > 0]
+    holds = [(u, u.acquired, u.released) for u in uses]
+    for spans, alpha, edge in ((waits, 0.25, "none"), (holds, 1.0, "black")):
+        if spans:
+            top.add_collection(
+                PolyCollection(
+                    [_rectangle((a - origin) * 1e3, (b - origin) * 1e3, row[u.thread]) for u, a, b in spans],
+                    facecolors=[thread_colour(u.thread) for u, _, _ in spans],
+                    edgecolors=edge,
+                    linewidths=0.3,
+                    alpha=alpha,
+                )
+            )
+    end = max((u.released for u in uses), default=origin)
+    top.set_xlim(-0.02 * (end - origin) * 1e3, (end - origin) * 1e3 * 1.02 or 1.0)
     if len(names) > 12:
         top.tick_params(axis="y", labelsize="small")
     top.legend(
@@ -353,9 +367,9 @@ class Table:
     def __str__(self) -> str:
         widths = [max(len(h), *(len(r[i]) for r in self.rows)) for i, h in enumerate(self.headers)]
         lines = [self.caption] if self.caption else []
-        lines.append("  ".join(h.ljust(w) for h, w in zip(self.headers, widths)).rstrip())
+        lines.append("  ".join(h.ljust(w) for h, w in zip(self.headers, widths, strict=True)).rstrip())
         lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in self.rows]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in self.rows]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -415,8 +429,15 @@ def overhead_table(result: OverheadResult) -> Table:
             )
         )
     return Table(
-        headers=("primitive", "use it for", "reentrant (measured)", "operation timed", "cost", "× Lock",
-                 "article: reentrant, overhead"),
+        headers=(
+            "primitive",
+            "use it for",
+            "reentrant (measured)",
+            "operation timed",
+            "cost",
+            "× Lock",
+            "article: reentrant, overhead",
+        ),
         rows=tuple(rows),
         caption=f"Uncontended cost per operation, {result.implementation} {result.python}, best of the repeats",
     )
@@ -442,8 +463,12 @@ def plot_overhead(result: OverheadResult, ax: Axes | None = None) -> Figure:
     ns = [c.seconds * 1e9 for c in costs]
     colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(costs))]
     bars = ax.barh(labels, ns, color=colours, edgecolor="black", linewidth=0.5)
-    ax.bar_label(bars, labels=[f"{v:,.0f} ns ({result.relative(c.name):.1f}× Lock)" for v, c in zip(ns, costs)],
-                 padding=3, fontsize="small")
+    ax.bar_label(
+        bars,
+        labels=[f"{v:,.0f} ns ({result.relative(c.name):.1f}× Lock)" for v, c in zip(ns, costs, strict=True)],
+        padding=3,
+        fontsize="small",
+    )
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize="small")
     ax.set_xlim(0, max(ns, default=1.0) * 1.45 or 1.0)

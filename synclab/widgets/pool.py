@@ -43,18 +43,32 @@ class PoolLab(Lab[PoolResult]):
     def __init__(self, limit: int, threads: int, guard: str, extra_release: bool) -> None:
         style = {"description_width": "initial"}
         self.limit = widgets.IntSlider(
-            value=limit, min=1, max=MAX_LAB_LIMIT, description="limit (permits)", continuous_update=False,
+            value=limit,
+            min=1,
+            max=MAX_LAB_LIMIT,
+            description="limit (permits)",
+            continuous_update=False,
             style=style,
         )
         self.threads = widgets.IntSlider(
-            value=threads, min=1, max=MAX_LAB_THREADS, description="threads", continuous_update=False, style=style,
+            value=threads,
+            min=1,
+            max=MAX_LAB_THREADS,
+            description="threads",
+            continuous_update=False,
+            style=style,
         )
         self.guard = widgets.ToggleButtons(
-            options=list(GUARDS), value=guard, description="in front of the pool:", tooltips=list(_GUARD_TIPS),
+            options=list(GUARDS),
+            value=guard,
+            description="in front of the pool:",
+            tooltips=list(_GUARD_TIPS),
             style={"description_width": "initial", "button_width": "10em"},
         )
         self.extra_release = widgets.Checkbox(
-            value=extra_release, description="bug: the first use releases twice", indent=False,
+            value=extra_release,
+            description="bug: the first use releases twice",
+            indent=False,
             disabled=guard == "none",
         )
         self.guard.observe(self._enable_bug, names="value")
@@ -64,6 +78,8 @@ class PoolLab(Lab[PoolResult]):
             "number of threads, take the semaphore away, or plant the extra-release bug: the bottom plot "
             "counts the threads really inside, measured on every change.",
             [self.limit, self.threads, self.guard, self.extra_release],
+            threads_control=self.threads,
+            lock_control=self.extra_release,
         )
         self.rerun()
 
