@@ -61,9 +61,9 @@ class PoolLab(Lab[PoolResult]):
         self.guard = widgets.ToggleButtons(
             options=list(GUARDS),
             value=guard,
-            description="in front of the pool:",
+            description="pool guarded by:",
             tooltips=list(_GUARD_TIPS),
-            style={"description_width": "initial", "button_width": "10em"},
+            style={"description_width": "initial", "button_width": "12em"},
         )
         self.extra_release = widgets.Checkbox(
             value=extra_release,
@@ -77,7 +77,8 @@ class PoolLab(Lab[PoolResult]):
             f"Each thread uses the pool {LAB_USES} times for {fmt_seconds(LAB_HOLD)}. Move the limit or the "
             "number of threads, take the semaphore away, or plant the extra-release bug: the bottom plot "
             "counts the threads really inside, measured on every change.",
-            [self.limit, self.threads, self.guard, self.extra_release],
+            # sliders and the bug switch on the first row, the three guards next to "Run again"
+            [self.limit, self.threads, self.extra_release, self.guard],
             threads_control=self.threads,
             lock_control=self.extra_release,
         )
