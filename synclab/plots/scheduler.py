@@ -7,6 +7,7 @@ import textwrap
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from synclab.plots._style import GREY, OKABE_ITO, new_figure, target_axes
 from synclab.scheduler.explore import Exploration, ScheduleSweep
@@ -75,6 +76,7 @@ def _plot_endings(result: Exploration, ax: Axes | None) -> Figure:
     ax.bar_label(bars, labels=[f"{c:,}" for c in counts], padding=3)
     ax.set_yticks(range(len(endings)), labels)
     ax.set_xlim(0, max(counts) * 1.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("schedules (orders in which the threads' steps can run)")
     title = f"{result.scenario.title}:\n" if result.scenario.title else ""
     if result.bad:
@@ -108,7 +110,7 @@ def _plot_sweep(sweep: ScheduleSweep, ax: Axes | None) -> Figure:
     share_ax.set_xticks(list(sweep.thread_counts))
     share_ax.set_ylabel("schedules that lose an update (%)")
     share_ax.set_ylim(-4, 104)
-    share_ax.legend(loc="center right", fontsize="small")
+    share_ax.legend(loc="lower right", fontsize="small")
     racy = [p for p in explored if p.threads > 1]
     if not racy:
         share_ax.set_title(f"{lock}: one thread has one schedule, nothing to lose")
@@ -126,13 +128,14 @@ def _plot_sweep(sweep: ScheduleSweep, ax: Axes | None) -> Figure:
         listed = ", ".join(f"{p.threads} x {p.increments}" for p in sweep.skipped)
         note = f"not explored (over the cap of {sweep.max_states:,} states): {listed}"
         share_ax.text(
-            0.02,
-            0.02,
-            "\n".join(textwrap.wrap(note, 48)),
+            0.97,
+            0.45,
+            "\n".join(textwrap.wrap(note, 40)),
             transform=share_ax.transAxes,
             fontsize="small",
             color="#555555",
-            va="bottom",
+            ha="right",
+            va="center",
         )
     if count_ax is not None:
         count_ax.set_yscale("log")

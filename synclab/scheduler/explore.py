@@ -335,6 +335,14 @@ class SweepPoint:
         """The fraction of schedules that lose an update, if explored."""
         return None if self.bad is None else self.bad / self.schedules
 
+    def __str__(self) -> str:
+        threads = f"{self.threads} thread{'s' if self.threads > 1 else ''}"
+        increments = f"{self.increments} increment{'s' if self.increments > 1 else ''}"
+        head = f"{threads} x {increments}: {self.schedules:,} schedule{'s' if self.schedules > 1 else ''}"
+        if self.bad is None:
+            return f"{head}, not explored"
+        return f"{head}, {self.bad:,} lose an update"
+
 
 @dataclass(frozen=True, slots=True)
 class ScheduleSweep:
@@ -358,6 +366,12 @@ class ScheduleSweep:
     def skipped(self) -> tuple[SweepPoint, ...]:
         """The points over the cap."""
         return tuple(p for p in self.points if not p.explored)
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self.points]
+        if self.skipped:
+            lines.append(f"(not explored: over the cap of {self.max_states:,} states, or bigger than a case that was)")
+        return "\n".join(lines)
 
 
 def interleavings(threads: int, steps: int) -> int:
