@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from math import comb, prod
 
 from synclab._validate import check_bool, check_int
-from synclab.scheduler.model import Problem, Scenario, State
+from synclab.scheduler.model import Problem, Scenario, State, scenario
 
 __all__ = [
     "DEFAULT_MAX_STATES",
@@ -298,8 +298,6 @@ def counter_scenario(threads: int = 2, increments: int = 1, *, use_lock: bool = 
 
 
 def _counter(threads: int, increments: int, use_lock: bool, source: str) -> Scenario:
-    from synclab.scheduler.model import scenario
-
     return scenario(
         [source] * threads,
         shared={"counter": 0},

@@ -118,10 +118,6 @@ class Program:
     steps: tuple[Step, ...]
     locals: tuple[str, ...]
 
-    def steps_of_line(self, line: int) -> tuple[int, ...]:
-        """Indices of the steps that belong to ``line`` (from 1)."""
-        return tuple(i for i, s in enumerate(self.steps) if s.line == line)
-
 
 @dataclass(slots=True)
 class _Label:

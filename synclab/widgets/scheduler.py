@@ -92,6 +92,7 @@ class SchedulerLab:
                 self.history,
             ]
         )
+        self.widget.add_class("synclab-scheduler")
         if isinstance(start, Challenge):
             self.picker.value = start.key  # loads it through _on_pick
             if self.challenge is None:
@@ -246,7 +247,7 @@ class SchedulerLab:
         if self.won:
             assert self.challenge is not None
             return (
-                f"{last}<br><b style='color:{_WIN}'>🎉 Goal met in {len(run.schedule)} steps!</b> "
+                f"{last}<br><b style='color:{_WIN}'>✔ Goal met in {len(run.schedule)} steps!</b> "
                 f"{html.escape(self.challenge.win_message)}"
             )
         problems = run.problems()
@@ -311,10 +312,10 @@ class SchedulerLab:
             text = "free" if holder is None else f"held by <b>{scenario.threads[holder]}</b>"
             if waiting:
                 text += f", blocked: {', '.join(waiting)}"
-            cells.append(f"🔒 <code>{html.escape(lock)}</code> {text}")
+            cells.append(f"lock <code>{html.escape(lock)}</code> {text}")
         for k, cond in enumerate(scenario.conditions):
             waiting = [scenario.threads[i] for i in state.waiters[k]]
-            cells.append(f"⏸ <code>{html.escape(cond)}</code> waiting: {', '.join(waiting) or 'nobody'}")
+            cells.append(f"condition <code>{html.escape(cond)}</code> waiting: {', '.join(waiting) or 'nobody'}")
         return "<div style='padding:4px 0'>Shared: " + " &nbsp;|&nbsp; ".join(cells) + "</div>"
 
     def _repr_mimebundle_(self, **kwargs: object) -> object:
