@@ -309,3 +309,24 @@ def test_str_shows_values_locks_and_each_thread():
         "T1: line 2, ready, next: add 1; (stack) = 0",
         "T2: line 1, blocked on lock (held by T1), next: acquire lock (enter with)",
     ]
+
+
+def test_the_model_uses_the_standard_library_only():
+    import ast
+    import pathlib
+    import sys
+
+    import synclab.scheduler
+
+    folder = pathlib.Path(synclab.scheduler.__file__).parent
+    outside = set()
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                allowed = name == "synclab._validate" or name.startswith("synclab.scheduler")
+                if name.split(".")[0] not in sys.stdlib_module_names and not allowed:
+                    outside.add(name)
+    assert outside == set()
