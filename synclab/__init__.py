@@ -19,6 +19,7 @@ from synclab.experiments import (
     sweep_counter,
 )
 from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
+from synclab.plots import plot_schedules
 from synclab.plots import (
     plot_contention,
     plot_counter,
@@ -26,7 +27,9 @@ from synclab.plots import (
     plot_hold_histogram,
     plot_lock_timeline,
 )
+from synclab.scheduler import Exploration, Scenario, ScheduleSweep, explore, scenario, sweep_schedules
 from synclab.widgets import counter_lab, widgets_check
+from synclab.widgets import scheduler_lab
 
 __version__ = "0.1.0"
 
@@ -51,4 +54,12 @@ __all__ = [
     "run_counter",
     "sweep_counter",
     "widgets_check",
+    "Exploration",
+    "Scenario",
+    "ScheduleSweep",
+    "explore",
+    "plot_schedules",
+    "scenario",
+    "scheduler_lab",
+    "sweep_schedules",
 ]

@@ -28,6 +28,14 @@ def test_public_names_are_pinned():
             "run_counter",
             "sweep_counter",
             "widgets_check",
+            "Exploration",
+            "Scenario",
+            "ScheduleSweep",
+            "explore",
+            "plot_schedules",
+            "scenario",
+            "scheduler_lab",
+            "sweep_schedules",
         ]
     )
 

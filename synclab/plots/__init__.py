@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
+from synclab.plots.scheduler import plot_schedules
 
 __all__ = [
     "counter_headline",
@@ -12,4 +13,5 @@ __all__ = [
     "plot_counter_run",
     "plot_hold_histogram",
     "plot_lock_timeline",
+    "plot_schedules",
 ]
