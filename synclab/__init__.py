@@ -31,6 +31,7 @@ from synclab.experiments import (
     run_stop_signal,
 )
 from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
+from synclab.plots import plot_schedules
 from synclab.plots import (
     plot_contention,
     plot_counter,
@@ -48,6 +49,8 @@ from synclab.plots import (
 )
 from synclab.widgets import counter_lab, widgets_check
 from synclab.widgets import pool_lab
+from synclab.scheduler import Exploration, Scenario, ScheduleSweep, explore, scenario, sweep_schedules
+from synclab.widgets import scheduler_lab
 
 __version__ = "0.1.0"
 
@@ -89,4 +92,12 @@ __all__ = [
     "run_pool",
     "run_start_gate",
     "run_stop_signal",
+    "Exploration",
+    "Scenario",
+    "ScheduleSweep",
+    "explore",
+    "plot_schedules",
+    "scenario",
+    "scheduler_lab",
+    "sweep_schedules",
 ]

@@ -45,6 +45,14 @@ def test_public_names_are_pinned():
             "run_pool",
             "run_start_gate",
             "run_stop_signal",
+            "Exploration",
+            "Scenario",
+            "ScheduleSweep",
+            "explore",
+            "plot_schedules",
+            "scenario",
+            "scheduler_lab",
+            "sweep_schedules",
         ]
     )
 

@@ -14,6 +14,7 @@ from synclab.plots.primitives import (
     plot_stop_signal,
     pool_headline,
 )
+from synclab.plots.scheduler import plot_schedules
 
 __all__ = [
     "counter_headline",
@@ -30,4 +31,5 @@ __all__ = [
     "plot_start_gate",
     "plot_stop_signal",
     "pool_headline",
+    "plot_schedules",
 ]
