@@ -26,7 +26,20 @@ from synclab.experiments import (
     sweep_bank,
     sweep_counter,
 )
+from synclab.experiments import (
+    GateResult,
+    OverheadResult,
+    PhaseResult,
+    PoolResult,
+    StopResult,
+    measure_overhead,
+    run_phases,
+    run_pool,
+    run_start_gate,
+    run_stop_signal,
+)
 from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
+from synclab.plots import plot_schedules
 from synclab.plots import (
     plot_balance,
     plot_bank,
@@ -39,8 +52,19 @@ from synclab.plots import (
     plot_lock_timeline,
     plot_throughput,
 )
+from synclab.plots import (
+    overhead_table,
+    plot_overhead,
+    plot_phases,
+    plot_pool,
+    plot_start_gate,
+    plot_stop_signal,
+)
 from synclab.widgets import counter_lab, widgets_check
 from synclab.widgets.bank import bank_lab
+from synclab.widgets import pool_lab
+from synclab.scheduler import Exploration, Scenario, ScheduleSweep, explore, scenario, sweep_schedules
+from synclab.widgets import scheduler_lab
 
 __version__ = "0.1.0"
 
@@ -79,4 +103,29 @@ __all__ = [
     "sweep_bank",
     "sweep_counter",
     "widgets_check",
+    "GateResult",
+    "OverheadResult",
+    "PhaseResult",
+    "PoolResult",
+    "StopResult",
+    "measure_overhead",
+    "overhead_table",
+    "plot_overhead",
+    "plot_phases",
+    "plot_pool",
+    "plot_start_gate",
+    "plot_stop_signal",
+    "pool_lab",
+    "run_phases",
+    "run_pool",
+    "run_start_gate",
+    "run_stop_signal",
+    "Exploration",
+    "Scenario",
+    "ScheduleSweep",
+    "explore",
+    "plot_schedules",
+    "scenario",
+    "scheduler_lab",
+    "sweep_schedules",
 ]

@@ -10,7 +10,21 @@ from synclab.experiments.counter import (
     run_counter,
     sweep_counter,
 )
+from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
+from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
 from synclab.experiments.reentrant import LockCosts, measure_lock_costs, rlock_depth
+from synclab.experiments.signals import (
+    STOP_WAITS,
+    GateResult,
+    GateThread,
+    PhaseResult,
+    PhaseSpan,
+    StopResult,
+    StopThread,
+    run_phases,
+    run_start_gate,
+    run_stop_signal,
+)
 
 __all__ = [
     "BANK_STYLES",
@@ -27,4 +41,22 @@ __all__ = [
     "run_counter",
     "sweep_bank",
     "sweep_counter",
+    "GUARDS",
+    "STOP_WAITS",
+    "GateResult",
+    "GateThread",
+    "OverheadResult",
+    "PhaseResult",
+    "PhaseSpan",
+    "PoolResult",
+    "PoolUse",
+    "PrimitiveCost",
+    "ReleaseError",
+    "StopResult",
+    "StopThread",
+    "measure_overhead",
+    "run_phases",
+    "run_pool",
+    "run_start_gate",
+    "run_stop_signal",
 ]
