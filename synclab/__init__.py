@@ -14,26 +14,32 @@ from synclab.environment import check_environment, gil_enabled
 from synclab.experiments import (
     DEFAULT_SWITCH_INTERVAL,
     RACE_WINDOWS,
+    BufferResult,
     CounterResult,
     CounterSweep,
+    run_buffer,
     run_counter,
+    run_notify,
+    run_stolen_wakeup,
     sweep_counter,
 )
 from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
 from synclab.plots import (
+    plot_buffer_run,
     plot_contention,
     plot_counter,
     plot_counter_run,
     plot_hold_histogram,
     plot_lock_timeline,
 )
-from synclab.widgets import counter_lab, widgets_check
+from synclab.widgets import buffer_lab, counter_lab, widgets_check
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_SWITCH_INTERVAL",
     "RACE_WINDOWS",
+    "BufferResult",
     "CheckResult",
     "CounterResult",
     "CounterSweep",
@@ -42,15 +48,20 @@ __all__ = [
     "LockStatistics",
     "ThreadLockStatistics",
     "check_environment",
+    "buffer_lab",
     "check_exercise",
     "counter_lab",
     "gil_enabled",
+    "plot_buffer_run",
     "plot_contention",
     "plot_counter",
     "plot_counter_run",
     "plot_hold_histogram",
     "plot_lock_timeline",
+    "run_buffer",
     "run_counter",
+    "run_notify",
+    "run_stolen_wakeup",
     "sweep_counter",
     "widgets_check",
 ]

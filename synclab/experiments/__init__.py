@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from synclab.experiments.buffer import DONE, BufferResult, ThreadWaits, WaitSpan, run_buffer
 from synclab.experiments.counter import (
     DEFAULT_SWITCH_INTERVAL,
     RACE_WINDOWS,
@@ -10,12 +11,22 @@ from synclab.experiments.counter import (
     run_counter,
     sweep_counter,
 )
+from synclab.experiments.wakeups import NotifyResult, WakeupResult, run_notify, run_stolen_wakeup
 
 __all__ = [
     "DEFAULT_SWITCH_INTERVAL",
+    "DONE",
     "RACE_WINDOWS",
     "CounterResult",
+    "BufferResult",
     "CounterSweep",
+    "NotifyResult",
+    "ThreadWaits",
+    "WaitSpan",
+    "WakeupResult",
+    "run_buffer",
     "run_counter",
+    "run_notify",
+    "run_stolen_wakeup",
     "sweep_counter",
 ]

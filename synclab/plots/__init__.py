@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from synclab.plots.buffer import (
+    buffer_headline,
+    plot_buffer_length,
+    plot_buffer_run,
+    plot_buffer_waits,
+    plot_wait_timeline,
+)
 from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
 
 __all__ = [
+    "buffer_headline",
     "counter_headline",
+    "plot_buffer_length",
+    "plot_buffer_run",
+    "plot_buffer_waits",
     "plot_contention",
     "plot_counter",
     "plot_counter_run",
     "plot_hold_histogram",
     "plot_lock_timeline",
+    "plot_wait_timeline",
 ]

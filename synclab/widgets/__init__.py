@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from synclab.widgets.buffer import BufferLab, buffer_lab
 from synclab.widgets.counter import CounterLab, counter_lab
 from synclab.widgets.hello import widgets_check
 
 __all__ = ["CounterLab", "counter_lab", "widgets_check"]
+__all__ += ["BufferLab", "buffer_lab"]

@@ -1,0 +1,192 @@
+"""Plots of the bounded-buffer experiment (notebook 05)."""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from synclab.experiments.buffer import BufferResult
+from synclab.plots._style import GREY, OKABE_ITO, empty_message, fmt_seconds, target_axes, thread_order
+
+__all__ = [
+    "CONSUMER_COLOUR",
+    "PRODUCER_COLOUR",
+    "buffer_headline",
+    "plot_buffer_length",
+    "plot_buffer_run",
+    "plot_buffer_waits",
+    "plot_wait_timeline",
+]
+
+#: Producers are drawn orange, consumers blue, in every buffer plot.
+PRODUCER_COLOUR = OKABE_ITO[0]
+CONSUMER_COLOUR = OKABE_ITO[3]
+
+
+def _colour(role: str) -> str:
+    return PRODUCER_COLOUR if role == "producer" else CONSUMER_COLOUR
+
+
+def _check(result: object) -> BufferResult:
+    if not isinstance(result, BufferResult):
+        raise TypeError(f"result must be a BufferResult from run_buffer(), got {type(result).__name__}")
+    return result
+
+
+def buffer_headline(result: BufferResult) -> str:
+    """One line saying which side waited, like ``producers waited longer for room (55 ms) ...``."""
+    result = _check(result)
+    pw, cw = result.producer_wait, result.consumer_wait
+    if pw > cw:
+        return (
+            f"producers waited longer for room ({fmt_seconds(pw)}) than consumers for items "
+            f"({fmt_seconds(cw)}): the buffer was full {result.share_full:.0%} of the time"
+        )
+    if cw > pw:
+        return (
+            f"consumers waited longer for items ({fmt_seconds(cw)}) than producers for room "
+            f"({fmt_seconds(pw)}): the buffer was empty {result.share_empty:.0%} of the time"
+        )
+    return "nobody had to wait"
+
+
+def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
+    """The number of items in the buffer over time, with its capacity.
+
+    Args:
+        result: A :func:`~synclab.run_buffer` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    result = _check(result)
+    fig, ax = target_axes(ax, width=7.0, height=3.0)
+    times_ms = [t * 1e3 for t in result.times] + [result.duration * 1e3]
+    lengths = [*result.lengths, result.lengths[-1]]
+    ax.step(times_ms, lengths, where="post", color=OKABE_ITO[2], linewidth=1.5)
+    ax.axhline(result.capacity, color=GREY, linestyle="--", linewidth=1)
+    ax.annotate(
+        f"capacity {result.capacity}",
+        (0, result.capacity),
+        xycoords=("axes fraction", "data"),
+        xytext=(4, 3),
+        textcoords="offset points",
+        color="#555555",
+        fontsize="small",
+    )
+    ax.set_xlim(0, max(times_ms[-1], 1e-3))
+    ax.set_ylim(-0.2, result.capacity + max(0.6, result.capacity * 0.12))
+    ax.set_ylabel("items in the buffer")
+    ax.set_xlabel("time since the start (ms)")
+    ax.set_title(f"The buffer was full {result.share_full:.0%} of the time and empty {result.share_empty:.0%}")
+    return fig
+
+
+def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
+    """Who waits when: one row per thread, a bar for each wait.
+
+    Args:
+        result: A :func:`~synclab.run_buffer` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    result = _check(result)
+    fig, ax = target_axes(ax, width=7.0, height=2.4)
+    roles = {t.thread: t.role for t in result.threads}
+    names = [n for n in thread_order(roles) if roles[n] == "producer"] + [
+        n for n in thread_order(roles) if roles[n] == "consumer"
+    ]
+    row = {name: i for i, name in enumerate(names)}
+    bars: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    for span in result.spans:
+        bars[span.thread].append((span.start * 1e3, max(span.duration * 1e3, 1e-3)))
+    for name in names:
+        if bars[name]:
+            ax.broken_barh(bars[name], (row[name] - 0.35, 0.7), facecolors=_colour(roles[name]), edgecolor="none")
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(result.duration * 1e3, 1e-3))
+    ax.set_xlabel("time since the start (ms)")
+    ax.set_ylabel("thread")
+    ax.set_title("Who waits in wait(), and when: producers for room, consumers for an item")
+    return fig
+
+
+def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
+    """Bar chart of the time each thread spent waiting in ``wait()``.
+
+    Args:
+        result: A :func:`~synclab.run_buffer` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    result = _check(result)
+    fig, ax = target_axes(ax, width=4.5, height=3.6)
+    if not result.threads:
+        empty_message(ax, "Time spent waiting", "no threads ran")
+        return fig
+    names = [t.thread for t in result.threads]
+    waits_ms = [t.total_wait * 1e3 for t in result.threads]
+    ax.bar(names, waits_ms, color=[_colour(t.role) for t in result.threads], edgecolor="black", linewidth=0.5)
+    ax.set_xlabel("thread")
+    ax.legend(
+        handles=[Patch(color=PRODUCER_COLOUR, label="producer"), Patch(color=CONSUMER_COLOUR, label="consumer")],
+        loc="best",
+        fontsize="small",
+    )
+    ax.set_ylabel("time spent waiting in wait() (ms)")
+    if len(names) > 8:
+        ax.tick_params(axis="x", labelrotation=90)
+    ax.set_title(
+        f"Producers waited {fmt_seconds(result.producer_wait)} for room,\n"
+        f"consumers {fmt_seconds(result.consumer_wait)} for an item"
+    )
+    return fig
+
+
+def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
+    """Buffer length and who waits when (left, one time axis), and the waiting per thread (right).
+
+    Args:
+        result: A :func:`~synclab.run_buffer` result.
+        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    result = _check(result)
+    if fig is None:
+        # Fixed margins instead of constrained layout: the lab redraws this on every
+        # change, and constrained layout would double the time it takes.
+        fig = Figure(figsize=(12.0, 5.2))
+    else:
+        fig.clear()
+    grid = fig.add_gridspec(
+        2,
+        2,
+        width_ratios=(2.0, 1.0),
+        height_ratios=(1.25, 1.0),
+        left=0.055,
+        right=0.985,
+        bottom=0.09,
+        top=0.84,
+        wspace=0.2,
+        hspace=0.34,
+    )
+    length_ax = fig.add_subplot(grid[0, 0])
+    timeline_ax = fig.add_subplot(grid[1, 0], sharex=length_ax)
+    waits_ax = fig.add_subplot(grid[:, 1])
+    plot_buffer_length(result, length_ax)
+    length_ax.set_xlabel("")
+    plot_wait_timeline(result, timeline_ax)
+    plot_buffer_waits(result, waits_ax)
+    headline = buffer_headline(result)
+    fig.suptitle(headline[0].upper() + headline[1:], fontsize="medium", y=0.985)
+    return fig
