@@ -8,8 +8,8 @@ import synclab
 def test_public_names_are_pinned():
     assert sorted(synclab.__all__) == sorted(
         [
-            "DEFAULT_SWITCH_INTERVAL",
             "RACE_WINDOWS",
+            "BufferResult",
             "CheckResult",
             "CounterResult",
             "CounterSweep",
@@ -19,14 +19,19 @@ def test_public_names_are_pinned():
             "ThreadLockStatistics",
             "check_environment",
             "check_exercise",
+            "buffer_lab",
             "counter_lab",
             "gil_enabled",
+            "plot_buffer_run",
             "plot_contention",
             "plot_counter",
             "plot_counter_run",
             "plot_hold_histogram",
             "plot_lock_timeline",
+            "run_buffer",
             "run_counter",
+            "run_notify",
+            "run_stolen_wakeup",
             "sweep_counter",
             "widgets_check",
         ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from synclab.experiments.buffer import DONE, BufferResult, ThreadWaits, WaitSpan, run_buffer
 from synclab.experiments.counter import (
-    DEFAULT_SWITCH_INTERVAL,
     RACE_WINDOWS,
     CounterResult,
     CounterSweep,
@@ -14,7 +13,6 @@ from synclab.experiments.counter import (
 from synclab.experiments.wakeups import NotifyResult, WakeupResult, run_notify, run_stolen_wakeup
 
 __all__ = [
-    "DEFAULT_SWITCH_INTERVAL",
     "DONE",
     "RACE_WINDOWS",
     "CounterResult",
