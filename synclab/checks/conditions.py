@@ -135,7 +135,8 @@ def _put_notifies(put: Callable[..., Any]) -> tuple[bool, str, str]:
             return (
                 False,
                 "a consumer was waiting for an item, and put() did not wake it.",
-                "After buffer.append(item), call cond.notify() so a waiting consumer wakes up.",
+                "After buffer.append(item), wake the waiting consumers: cond.notify_all() (producers and "
+                "consumers share this condition, so notify() could wake another producer instead).",
             )
         if consumer.value != "item 1":
             return (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from synclab.experiments.buffer import BufferResult
 from synclab.plots._style import GREY, OKABE_ITO, empty_message, fmt_seconds, target_axes, thread_order
@@ -135,12 +134,7 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
     names = [t.thread for t in result.threads]
     waits_ms = [t.total_wait * 1e3 for t in result.threads]
     ax.bar(names, waits_ms, color=[_colour(t.role) for t in result.threads], edgecolor="black", linewidth=0.5)
-    ax.set_xlabel("thread")
-    ax.legend(
-        handles=[Patch(color=PRODUCER_COLOUR, label="producer"), Patch(color=CONSUMER_COLOUR, label="consumer")],
-        loc="best",
-        fontsize="small",
-    )
+    ax.set_xlabel("thread (orange: producers, blue: consumers)")
     ax.set_ylabel("time spent waiting in wait() (ms)")
     if len(names) > 8:
         ax.tick_params(axis="x", labelrotation=90)
@@ -185,6 +179,7 @@ def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
     waits_ax = fig.add_subplot(grid[:, 1])
     plot_buffer_length(result, length_ax)
     length_ax.set_xlabel("")
+    length_ax.tick_params(labelbottom=False)  # the timeline below shares and labels the time axis
     plot_wait_timeline(result, timeline_ax)
     plot_buffer_waits(result, waits_ax)
     headline = buffer_headline(result)
