@@ -25,7 +25,7 @@ def check_invariants(result) -> None:
     assert result.lengths[0] == 0 and result.times[0] == 0.0
     assert list(result.times) == sorted(result.times)
     # Every change puts or takes exactly one item: recorded under the lock, in order.
-    assert all(abs(b - a) == 1 for a, b in zip(result.lengths, result.lengths[1:]))
+    assert all(abs(b - a) == 1 for a, b in zip(result.lengths, result.lengths[1:], strict=False))
     # Items plus one sentinel per consumer went in and came out.
     assert len(result.lengths) - 1 == 2 * (total + result.consumers)
     assert result.lengths[-1] == 0

@@ -74,10 +74,11 @@ def test_waits_plot_has_one_bar_per_thread_coloured_by_role():
     bars = ax.patches
     assert [round(b.get_height(), 6) for b in bars] == [60.0, 4.0]
     assert [b.get_facecolor()[:3] for b in bars] == [
-        pytest.approx(tuple(int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)))
-        for c in (PRODUCER_COLOUR, CONSUMER_COLOUR)
+        pytest.approx(tuple(int(c[i : i + 2], 16) / 255 for i in (1, 3, 5))) for c in (PRODUCER_COLOUR, CONSUMER_COLOUR)
     ]
-    assert ax.get_title() == "Producers waited 60.0 ms for room,\nconsumers 4.0 ms for an item"
+    assert ax.get_title() == "Producers waited 60.0 ms for room,\nconsumers waited 4.0 ms for an item"
+    ax = plot_buffer_waits(made_up(0.0, 0.004)).axes[0]
+    assert ax.get_title() == "Producers never waited for room,\nconsumers waited 4.0 ms for an item"
     assert "(ms)" in ax.get_ylabel()
 
 
@@ -93,6 +94,8 @@ def test_timeline_has_a_row_per_thread_producers_first():
     [
         (0.06, 0.004, "producers waited longer for room (60.0 ms) than consumers for items (4.0 ms)"),
         (0.001, 0.05, "consumers waited longer for items (50.0 ms) than producers for room (1.0 ms)"),
+        (0.06, 0.0, "only the producers waited, 60.0 ms for room: the buffer was full 60% of the time"),
+        (0.0, 0.05, "only the consumers waited, 50.0 ms for items: the buffer was empty 20% of the time"),
         (0.0, 0.0, "nobody had to wait"),
     ],
 )

@@ -127,9 +127,7 @@ def put_nothing(buffer, cond, items):
     pass
 
 
-@pytest.mark.parametrize(
-    ("put", "woken"), [(put_notify, 1), (put_notify_two, 2), (put_notify_all, 4)]
-)
+@pytest.mark.parametrize(("put", "woken"), [(put_notify, 1), (put_notify_two, 2), (put_notify_all, 4)])
 def test_notify_wakes_exactly_as_many_as_asked(put, woken):
     baseline = threading.active_count()
     result = run_notify(put, consumers=4)

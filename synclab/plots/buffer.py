@@ -33,19 +33,31 @@ def _check(result: object) -> BufferResult:
     return result
 
 
+def _waited(who: str, seconds: float, what: str) -> str:
+    """``"producers waited 55.2 ms for room"`` or ``"producers never waited for room"``."""
+    if seconds <= 0:
+        return f"{who} never waited for {what}"
+    return f"{who} waited {fmt_seconds(seconds)} for {what}"
+
+
 def buffer_headline(result: BufferResult) -> str:
     """One line saying which side waited, like ``producers waited longer for room (55 ms) ...``."""
     result = _check(result)
     pw, cw = result.producer_wait, result.consumer_wait
+    full = f"the buffer was full {result.share_full:.0%} of the time"
+    empty = f"the buffer was empty {result.share_empty:.0%} of the time"
     if pw > cw:
+        if cw <= 0:
+            return f"only the producers waited, {fmt_seconds(pw)} for room: {full}"
         return (
-            f"producers waited longer for room ({fmt_seconds(pw)}) than consumers for items "
-            f"({fmt_seconds(cw)}): the buffer was full {result.share_full:.0%} of the time"
+            f"producers waited longer for room ({fmt_seconds(pw)}) than consumers for items ({fmt_seconds(cw)}): {full}"
         )
     if cw > pw:
+        if pw <= 0:
+            return f"only the consumers waited, {fmt_seconds(cw)} for items: {empty}"
         return (
-            f"consumers waited longer for items ({fmt_seconds(cw)}) than producers for room "
-            f"({fmt_seconds(pw)}): the buffer was empty {result.share_empty:.0%} of the time"
+            f"consumers waited longer for items ({fmt_seconds(cw)}) than producers for room ({fmt_seconds(pw)}): "
+            f"{empty}"
         )
     return "nobody had to wait"
 
@@ -139,8 +151,8 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
     if len(names) > 8:
         ax.tick_params(axis="x", labelrotation=90)
     ax.set_title(
-        f"Producers waited {fmt_seconds(result.producer_wait)} for room,\n"
-        f"consumers {fmt_seconds(result.consumer_wait)} for an item"
+        f"{_waited('Producers', result.producer_wait, 'room')},\n"
+        f"{_waited('consumers', result.consumer_wait, 'an item')}"
     )
     return fig
 
