@@ -107,7 +107,8 @@ def test_run_figure_reuses_the_figure_it_is_given():
     result = made_up()
     fig = synclab.plot_buffer_run(result)
     assert len(fig.axes) == 3
-    assert fig.get_suptitle().startswith("Producers waited longer")
+    assert fig.axes[0].get_title().startswith("The buffer was full")
+    assert fig.axes[1].get_title() == "Who waits in wait(), and when"
     gc.collect()
     before = sum(isinstance(o, Figure) for o in gc.get_objects())
     for _ in range(10):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.buffer import BufferResult
 from synclab.plots._style import GREY, OKABE_ITO, empty_message, fmt_seconds, target_axes, thread_order
@@ -90,6 +91,7 @@ def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
     ax.set_xlim(0, max(times_ms[-1], 1e-3))
     ax.set_ylim(-0.2, result.capacity + max(0.6, result.capacity * 0.12))
     ax.set_ylabel("items in the buffer")
+    ax.yaxis.set_major_locator(MaxNLocator(6, integer=True))  # few ticks: the lab redraws this often
     ax.set_xlabel("time since the start (ms)")
     ax.set_title(f"The buffer was full {result.share_full:.0%} of the time and empty {result.share_empty:.0%}")
     return fig
@@ -122,9 +124,10 @@ def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
     ax.set_ylim(-0.6, len(names) - 0.4)
     ax.invert_yaxis()
     ax.set_xlim(0, max(result.duration * 1e3, 1e-3))
+    ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10]))
     ax.set_xlabel("time since the start (ms)")
     ax.set_ylabel("thread")
-    ax.set_title("Who waits in wait(), and when: producers for room, consumers for an item")
+    ax.set_title("Who waits in wait(), and when")
     return fig
 
 
@@ -148,6 +151,7 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
     ax.bar(names, waits_ms, color=[_colour(t.role) for t in result.threads], edgecolor="black", linewidth=0.5)
     ax.set_xlabel("thread (orange: producers, blue: consumers)")
     ax.set_ylabel("time spent waiting in wait() (ms)")
+    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
     if len(names) > 8:
         ax.tick_params(axis="x", labelrotation=90)
     ax.set_title(
@@ -159,6 +163,9 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
 
 def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
     """Buffer length and who waits when (left, one time axis), and the waiting per thread (right).
+
+    The lab's status line (and :func:`buffer_headline`) states the overall finding; each panel's
+    title states its own.
 
     Args:
         result: A :func:`~synclab.run_buffer` result.
@@ -182,9 +189,9 @@ def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
         left=0.055,
         right=0.985,
         bottom=0.09,
-        top=0.84,
+        top=0.9,
         wspace=0.2,
-        hspace=0.34,
+        hspace=0.3,
     )
     length_ax = fig.add_subplot(grid[0, 0])
     timeline_ax = fig.add_subplot(grid[1, 0], sharex=length_ax)
@@ -194,6 +201,4 @@ def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
     length_ax.tick_params(labelbottom=False)  # the timeline below shares and labels the time axis
     plot_wait_timeline(result, timeline_ax)
     plot_buffer_waits(result, waits_ax)
-    headline = buffer_headline(result)
-    fig.suptitle(headline[0].upper() + headline[1:], fontsize="medium", y=0.985)
     return fig
