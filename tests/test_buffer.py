@@ -126,7 +126,7 @@ def test_done_is_one_sentinel():
         ({"produce_rate": "fast"}, TypeError, "produce_rate must be a number"),
         ({"consume_rate": 1e9}, ValueError, "consume_rate"),
         ({"consume_rate": None}, TypeError, "consume_rate"),
-        ({"items": 0}, ValueError, "items must be between 1 and 100,000, got 0"),
+        ({"items": 0}, ValueError, "items must be between 1 and 10,000, got 0"),
         ({"items": 10**7}, ValueError, "items"),
         ({"items": "16"}, TypeError, "items"),
         ({"timeout": 0}, ValueError, "timeout"),

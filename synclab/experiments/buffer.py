@@ -36,7 +36,7 @@ __all__ = ["DONE", "BufferResult", "ThreadWaits", "WaitSpan", "run_buffer"]
 
 MAX_THREADS = 16
 MAX_CAPACITY = 1_000
-MAX_ITEMS = 100_000
+MAX_ITEMS = 10_000
 MAX_RATE = 100_000.0
 #: Buffer-length changes and wait spans kept for the plots (figures stay exact).
 MAX_SAMPLES = 20_000
@@ -304,7 +304,7 @@ def run_buffer(
         capacity: Most items the buffer holds, 1 to 1,000.
         produce_rate: Items per second each producer makes, 1 to 100,000.
         consume_rate: Items per second each consumer uses, 1 to 100,000.
-        items: Items each producer makes, 1 to 100,000.
+        items: Items each producer makes, 1 to 10,000.
         timeout: Seconds the run may take (0.1 to 600) before it is stopped.
 
     Returns:
