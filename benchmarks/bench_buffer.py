@@ -46,7 +46,7 @@ def lab_latency() -> None:
         ours.append(rerun_latency_ms(lab, runs=1)[0])
         theirs.append(rerun_latency_ms(reference, runs=1)[0])
     median, worst = statistics.median(ours), max(ours)
-    print("buffer_lab re-run at defaults (2 producers at 800/s, 2 consumers at 400/s, capacity 5, 32 items;")
+    print("buffer_lab re-run at defaults (2 producers at 800/s, 2 consumers at 200/s, capacity 5, 32 items;")
     print("experiment + drawing + PNG):")
     print("  median", verdict(median, 300, "ms"), f"worst {worst:.0f} ms")
     print(f"  counter_lab at its defaults, interleaved for comparison: median {statistics.median(theirs):.0f} ms")

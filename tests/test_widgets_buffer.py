@@ -25,7 +25,7 @@ def test_lab_runs_once_when_created_with_the_defaults():
     assert lab.runs == 1
     result = lab.result
     assert (result.producers, result.consumers, result.capacity) == (2, 2, 5)
-    assert (result.produce_rate, result.consume_rate) == (800.0, 400.0)
+    assert (result.produce_rate, result.consume_rate) == (800.0, 200.0)
     assert result.consumed == LAB_ITEMS and result.delivered_once
     assert len(lab.output.outputs) == 1 and png_of(lab)
     assert "Producers waited longer for room" in lab.status.value

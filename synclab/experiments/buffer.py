@@ -283,7 +283,7 @@ def run_buffer(
     producers: int = 2,
     consumers: int = 2,
     capacity: int = 5,
-    produce_rate: float = 400.0,
+    produce_rate: float = 800.0,
     consume_rate: float = 200.0,
     items: int = 16,
     *,
@@ -291,12 +291,18 @@ def run_buffer(
 ) -> BufferResult:
     """Run producers and consumers around a bounded buffer, and measure who waits.
 
-    Each producer makes ``items`` items, sleeping ``1 / produce_rate`` s for
-    each (the work of making it, done outside the lock), and puts it into the
-    buffer. Each consumer takes items and sleeps ``1 / consume_rate`` s for
-    each (using it). At the defaults, 2 producers make 800 items/s together
-    and 2 consumers use 400 items/s, so the buffer fills up and the producers
-    spend most of the run waiting for room; the run takes about 80 ms.
+    Each producer makes ``items`` items, spending ``1 / produce_rate`` s on
+    each (sleeping, outside the lock: the work of making it), and puts it into
+    the buffer. Each consumer takes items and spends ``1 / consume_rate`` s on
+    each (using it). The pace is kept against a running deadline, so sleeps
+    that overshoot on a busy machine do not slow a thread down.
+
+    At the defaults, 2 producers make 1,600 items/s together and 2 consumers
+    use 400 items/s, so the buffer fills up and the producers spend most of
+    the run waiting for room; the run takes about 80 ms. A rate ratio of 4
+    keeps that true on every run even on a heavily loaded machine, where the
+    OS can hold a thread up for 20 ms or more; with a ratio of 2, a run now
+    and then came out the other way.
 
     Args:
         producers: Producer threads, 1 to 16.
@@ -335,16 +341,39 @@ def run_buffer(
     finished = [0]  # producers done, guarded by the buffer's lock
     started: list[float] = []
     last_return: list[float] = []
-    pause = stop.wait  # like time.sleep, but ends at once if the run is stopped
+    clock = buffer.clock
+
+    def work(due: float, period: float, waited: bool) -> float | None:
+        """Spend ``period`` s on one item, outside the lock; ``None`` if the run was stopped.
+
+        Paced against a running deadline rather than with plain sleeps: time
+        lost when the OS wakes the thread late is made up on the next items, so
+        each thread keeps its rate even on a busy machine (otherwise the faster
+        side, with its shorter sleeps, would lose the most). After a wait in the
+        buffer the pace restarts from now: a thread that was blocked does not
+        rush to catch up.
+        """
+        now = clock()
+        if waited:
+            due = now
+        due += period
+        delay = due - now
+        if delay > 0 and stop.wait(delay):  # like time.sleep, but ends at once if the run is stopped
+            return None
+        return None if stop.is_set() else due
 
     def producer(index: int, me: _Tally) -> None:
-        started.append(buffer.clock())
+        due: float | None = clock()
+        started.append(due)
+        waited = False
         for k in range(items):
-            if stop.is_set():
+            due = work(due, make_time, waited)  # making the item
+            if due is None:
                 return
-            pause(make_time)  # making the item, outside the lock
+            waits = me.waits
             if not buffer.put((index, k), me):
                 return
+            waited = me.waits != waits
             me.items += 1
         with buffer.lock:
             finished[0] += 1
@@ -355,16 +384,20 @@ def run_buffer(
                     return
 
     def consumer(index: int, me: _Tally) -> None:
-        started.append(buffer.clock())
+        due: float | None = clock()
+        started.append(due)
         mine = taken[index]
         while True:
+            waits = me.waits
             item = buffer.get(me)
             if item is DONE:
-                last_return.append(buffer.clock())
+                last_return.append(clock())
                 return
             mine.append(item)
             me.items += 1
-            pause(use_time)  # using the item, outside the lock
+            due = work(due, use_time, me.waits != waits)  # using the item
+            if due is None:
+                return
 
     workers: list[Callable[[], object]] = [lambda i=i, t=t: producer(i, t) for i, t in enumerate(producer_tallies)] + [
         lambda i=i, t=t: consumer(i, t) for i, t in enumerate(consumer_tallies)
