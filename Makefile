@@ -4,9 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # Seconds any one notebook cell may run before nbval fails it.
 CELL_TIMEOUT ?= 60
-NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --sanitize-with tests/nbval_sanitize.cfg
+# Jupyter refuses to run as root unless told to (containers, CI machines).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test bench notebooks lint clean
+.PHONY: lab test test-matrix nbval-repeat bench notebooks lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
@@ -24,11 +26,23 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 
 ## lab: install the course into .venv and open JupyterLab on the first notebook
 lab: $(VENV)/.course
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) notebooks/00-start-here.ipynb
 
 ## test: unit tests, widget tests and strict nbval over every notebook
 test: $(VENV)/.test
-	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+	$(BIN)/python -m pytest -rs tests notebooks $(NBVAL)
+
+## test-matrix: unit tests and nbval under every CPython 3.10-3.13 found (pyenv or PATH)
+test-matrix: | $(BIN)/python
+	$(BIN)/python tools/matrix.py
+
+## nbval-repeat: strict nbval over every notebook, REPEAT times in a row (default 10); stops at the first failure
+REPEAT ?= 10
+nbval-repeat: $(VENV)/.test
+	@for i in $$(seq 1 $(REPEAT)); do \
+	  echo "== nbval run $$i of $(REPEAT)"; \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL) || exit 1; \
+	done
 
 ## bench: print the speed and memory figures (never asserted)
 bench: $(VENV)/.test
@@ -46,4 +60,4 @@ lint: | $(BIN)/python
 	$(BIN)/python -m ruff format --check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .venv-matrix .pytest_cache build *.egg-info tests/artifacts

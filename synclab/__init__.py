@@ -22,7 +22,20 @@ from synclab.experiments import (
     run_stolen_wakeup,
     sweep_counter,
 )
+from synclab.experiments import (
+    GateResult,
+    OverheadResult,
+    PhaseResult,
+    PoolResult,
+    StopResult,
+    measure_overhead,
+    run_phases,
+    run_pool,
+    run_start_gate,
+    run_stop_signal,
+)
 from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
+from synclab.plots import plot_schedules
 from synclab.plots import (
     plot_buffer_run,
     plot_contention,
@@ -32,6 +45,17 @@ from synclab.plots import (
     plot_lock_timeline,
 )
 from synclab.widgets import buffer_lab, counter_lab, widgets_check
+from synclab.plots import (
+    overhead_table,
+    plot_overhead,
+    plot_phases,
+    plot_pool,
+    plot_start_gate,
+    plot_stop_signal,
+)
+from synclab.widgets import pool_lab
+from synclab.scheduler import Exploration, Scenario, ScheduleSweep, explore, scenario, sweep_schedules
+from synclab.widgets import scheduler_lab
 
 __version__ = "0.1.0"
 
@@ -62,4 +86,29 @@ __all__ = [
     "run_stolen_wakeup",
     "sweep_counter",
     "widgets_check",
+    "GateResult",
+    "OverheadResult",
+    "PhaseResult",
+    "PoolResult",
+    "StopResult",
+    "measure_overhead",
+    "overhead_table",
+    "plot_overhead",
+    "plot_phases",
+    "plot_pool",
+    "plot_start_gate",
+    "plot_stop_signal",
+    "pool_lab",
+    "run_phases",
+    "run_pool",
+    "run_start_gate",
+    "run_stop_signal",
+    "Exploration",
+    "Scenario",
+    "ScheduleSweep",
+    "explore",
+    "plot_schedules",
+    "scenario",
+    "scheduler_lab",
+    "sweep_schedules",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _thread
+import signal
 import sys
 import threading
 import time
@@ -44,8 +45,11 @@ def test_every_race_window_is_exact_with_the_lock(window):
 
 
 def test_a_function_call_loses_updates_with_a_short_switch_interval():
+    """A call is a switch point; whether a switch lands there depends on the waiting
+    threads getting a CPU to ask for the GIL, so on a loaded machine a single run
+    can lose nothing. Most runs must lose updates."""
     results = [run_counter(increments=100_000, race_window="call", switch_interval=1e-5) for _ in range(5)]
-    assert all(r.lost > 0 for r in results), [r.lost for r in results]
+    assert sum(r.lost > 0 for r in results) >= 3, [r.lost for r in results]
 
 
 @pytest.mark.skipif(not synclab.gil_enabled(), reason="free-threaded builds do lose updates with plain +=")
@@ -100,11 +104,17 @@ def test_interrupting_a_run_leaves_no_worker_running():
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("interrupt_main needs the test to run in the main thread")
     baseline = threading.active_count()
+    # A background job may inherit SIGINT as ignored, and then interrupt_main does nothing.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.2, _thread.interrupt_main)
-    timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        run_counter(threads=8, increments=1_000_000, race_window="yield", timeout=60)
-    timer.join(5)
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            run_counter(threads=8, increments=1_000_000, race_window="yield", timeout=60)
+    finally:
+        timer.cancel()
+        timer.join(5)
+        signal.signal(signal.SIGINT, previous)
     assert threading.active_count() == baseline
 
 

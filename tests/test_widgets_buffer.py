@@ -90,6 +90,12 @@ def test_reruns_reuse_one_figure_and_do_not_pile_up():
     assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
 
 
+def test_the_browser_test_can_find_the_thread_slider():
+    lab = synclab.buffer_lab()
+    assert "synclab-lab" in lab.widget._dom_classes
+    assert "synclab-threads" in lab.producers._dom_classes
+
+
 def test_lab_displays_as_a_widget():
     lab = synclab.buffer_lab()
     assert isinstance(lab.widget, widgets.VBox)

@@ -11,6 +11,20 @@ from synclab.experiments.counter import (
     sweep_counter,
 )
 from synclab.experiments.wakeups import NotifyResult, WakeupResult, run_notify, run_stolen_wakeup
+from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
+from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
+from synclab.experiments.signals import (
+    STOP_WAITS,
+    GateResult,
+    GateThread,
+    PhaseResult,
+    PhaseSpan,
+    StopResult,
+    StopThread,
+    run_phases,
+    run_start_gate,
+    run_stop_signal,
+)
 
 __all__ = [
     "DONE",
@@ -27,4 +41,22 @@ __all__ = [
     "run_notify",
     "run_stolen_wakeup",
     "sweep_counter",
+    "GUARDS",
+    "STOP_WAITS",
+    "GateResult",
+    "GateThread",
+    "OverheadResult",
+    "PhaseResult",
+    "PhaseSpan",
+    "PoolResult",
+    "PoolUse",
+    "PrimitiveCost",
+    "ReleaseError",
+    "StopResult",
+    "StopThread",
+    "measure_overhead",
+    "run_phases",
+    "run_pool",
+    "run_start_gate",
+    "run_stop_signal",
 ]

@@ -11,6 +11,17 @@ from synclab.plots.buffer import (
 )
 from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
+from synclab.plots.primitives import (
+    Table,
+    overhead_table,
+    plot_overhead,
+    plot_phases,
+    plot_pool,
+    plot_start_gate,
+    plot_stop_signal,
+    pool_headline,
+)
+from synclab.plots.scheduler import plot_schedules
 
 __all__ = [
     "buffer_headline",
@@ -24,4 +35,13 @@ __all__ = [
     "plot_hold_histogram",
     "plot_lock_timeline",
     "plot_wait_timeline",
+    "Table",
+    "overhead_table",
+    "plot_overhead",
+    "plot_phases",
+    "plot_pool",
+    "plot_start_gate",
+    "plot_stop_signal",
+    "pool_headline",
+    "plot_schedules",
 ]

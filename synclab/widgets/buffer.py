@@ -103,6 +103,7 @@ class BufferLab(Lab[BufferResult]):
             f"{LAB_ITEMS} items go through a bounded buffer built on threading.Condition. Make one side faster "
             "and watch the buffer fill or empty, and the other side wait.",
             [self.producers, self.consumers, self.capacity, self.produce_rate, self.consume_rate],
+            threads_control=self.producers,  # no lock switch here: the lock is always on
         )
         self.rerun()
 

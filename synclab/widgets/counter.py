@@ -79,6 +79,8 @@ class CounterLab(Lab[CounterResult]):
             "Move a slider or flip the lock: real threads run again and the plots are redrawn. "
             "Expect up to a second per run with the lock on; 'Run again' repeats the same settings.",
             [self.threads, self.increments, self.use_lock, self.race_window, self.switch_interval],
+            threads_control=self.threads,
+            lock_control=self.use_lock,
         )
         self.rerun()
 
