@@ -19,9 +19,9 @@ MAX_LAB_THREADS = 8
 MAX_LAB_CAPACITY = 20
 MIN_LAB_RATE = 100
 MAX_LAB_RATE = 2_000
-#: Items made per run, shared out among the producers, so every setting does
-#: the same work; at the slowest setting (one consumer at 100 items/s) a run
-#: takes about 0.3 s.
+#: Items made per run (rounded up to a multiple of the producers), so every
+#: setting does about the same work; at the slowest setting (one consumer at
+#: 100 items/s) a run takes about 0.3 s.
 LAB_ITEMS = 32
 #: Starting rates (items/s per thread): producers four times as fast as
 #: consumers, so the buffer fills and the producers wait, on every run. Measured
@@ -100,7 +100,8 @@ class BufferLab(Lab[BufferResult]):
         )
         super().__init__(
             "Buffer lab: who waits, producers or consumers?",
-            f"{LAB_ITEMS} items go through a bounded buffer built on threading.Condition. Make one side faster "
+            f"About {LAB_ITEMS} items, shared out among the producers, go through a bounded buffer built on "
+            "threading.Condition. Make one side faster "
             "and watch the buffer fill or empty, and the other side wait.",
             [self.producers, self.consumers, self.capacity, self.produce_rate, self.consume_rate],
             threads_control=self.producers,  # no lock switch here: the lock is always on
@@ -142,8 +143,8 @@ def buffer_lab(
     """A lab that runs :func:`~synclab.run_buffer` whenever a control changes.
 
     It shows the buffer's length over time, who waits when, and the time each
-    thread spent waiting, in one figure. Every run moves the same
-    :data:`LAB_ITEMS` items, shared out among the producers.
+    thread spent waiting, in one figure. Every run moves
+    about :data:`LAB_ITEMS` items, shared out among the producers.
 
     Args:
         producers: Starting number of producers, 1 to 8.
