@@ -24,6 +24,10 @@ from synclab.experiments import (
     run_bank,
     run_counter,
     sweep_bank,
+    BufferResult,
+    run_buffer,
+    run_notify,
+    run_stolen_wakeup,
     sweep_counter,
 )
 from synclab.experiments import (
@@ -44,6 +48,7 @@ from synclab.plots import (
     plot_balance,
     plot_bank,
     plot_bank_sweep,
+    plot_buffer_run,
     plot_contention,
     plot_counter,
     plot_counter_run,
@@ -52,6 +57,7 @@ from synclab.plots import (
     plot_lock_timeline,
     plot_throughput,
 )
+from synclab.widgets import buffer_lab, counter_lab, widgets_check
 from synclab.plots import (
     overhead_table,
     plot_overhead,
@@ -73,6 +79,7 @@ __all__ = [
     "BankAccount",
     "BankResult",
     "BankSweep",
+    "BufferResult",
     "CheckResult",
     "CounterResult",
     "CounterSweep",
@@ -83,6 +90,7 @@ __all__ = [
     "ThreadLockStatistics",
     "bank_lab",
     "check_environment",
+    "buffer_lab",
     "check_exercise",
     "counter_lab",
     "gil_enabled",
@@ -90,6 +98,7 @@ __all__ = [
     "plot_balance",
     "plot_bank",
     "plot_bank_sweep",
+    "plot_buffer_run",
     "plot_contention",
     "plot_counter",
     "plot_counter_run",
@@ -101,6 +110,9 @@ __all__ = [
     "run_bank",
     "run_counter",
     "sweep_bank",
+    "run_buffer",
+    "run_notify",
+    "run_stolen_wakeup",
     "sweep_counter",
     "widgets_check",
     "GateResult",

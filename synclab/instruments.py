@@ -409,6 +409,36 @@ class InstrumentedLock:
         """Return whether the lock is held by some thread."""
         return self._depth > 0
 
+    # -- threading.Condition support ----------------------------------------
+    # threading.Condition calls these three when its lock has them. Without
+    # them it falls back to probing with acquire(False), which recorded a failed
+    # attempt at every wait() and notify(), and made wait() on a wrapped RLock
+    # raise "cannot wait on un-acquired lock" (the probe re-entered it).
+
+    def _is_owned(self) -> bool:
+        """Whether the calling thread holds the lock (asked by ``Condition``)."""
+        return self._depth > 0 and self._owner == get_ident()
+
+    def _release_save(self) -> int:
+        """Release the lock completely for ``Condition.wait``; return the depth held.
+
+        The hold ends here and is recorded; taking the lock back afterwards is a
+        new acquisition, with its own wait.
+        """
+        depth = self._depth
+        for _ in range(depth - 1):  # inner levels of a wrapped RLock
+            self._release()
+        self._depth = 1
+        self.release()
+        return depth
+
+    def _acquire_restore(self, depth: int) -> None:
+        """Take the lock back after ``Condition.wait``, at the depth it was held."""
+        self.acquire()
+        for _ in range(depth - 1):
+            self._acquire()
+        self._depth = depth
+
     def _tally(self, ident: int) -> _ThreadTally:
         tally = self._tallies.get(ident)
         if tally is None:

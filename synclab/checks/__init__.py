@@ -7,6 +7,7 @@ from typing import Any
 
 from synclab.checks._base import CheckResult
 from synclab.checks.basics import check_protected_increment, check_racy_increment, check_start_and_join
+from synclab.checks.conditions import check_consume, check_put
 from synclab.checks.primitives import check_connection_pool, check_phase_worker
 from synclab.checks.reentrant import check_pay_without_reentry
 from synclab.checks.scheduler import check_lock_order, check_locked_increment, check_while_consumer
@@ -21,6 +22,8 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "2.1": check_protected_increment,
     "3.1": check_withdraw_in_one_critical_section,
     "4.1": check_pay_without_reentry,
+    "5.1": check_put,
+    "5.2": check_consume,
     "7.1": check_connection_pool,
     "7.2": check_phase_worker,
     "9.1": check_locked_increment,

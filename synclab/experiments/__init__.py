@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from synclab.experiments.bank import BANK_STYLES, BankAccount, BankResult, BankSweep, run_bank, sweep_bank
+from synclab.experiments.buffer import DONE, BufferResult, ThreadWaits, WaitSpan, run_buffer
 from synclab.experiments.counter import (
     RACE_WINDOWS,
     CounterResult,
@@ -10,6 +11,7 @@ from synclab.experiments.counter import (
     run_counter,
     sweep_counter,
 )
+from synclab.experiments.wakeups import NotifyResult, WakeupResult, run_notify, run_stolen_wakeup
 from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
 from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
 from synclab.experiments.reentrant import LockCosts, measure_lock_costs, rlock_depth
@@ -32,14 +34,23 @@ __all__ = [
     "BankResult",
     "BankSweep",
     "LockCosts",
+    "DONE",
     "RACE_WINDOWS",
     "CounterResult",
+    "BufferResult",
     "CounterSweep",
     "measure_lock_costs",
     "rlock_depth",
     "run_bank",
     "run_counter",
     "sweep_bank",
+    "NotifyResult",
+    "ThreadWaits",
+    "WaitSpan",
+    "WakeupResult",
+    "run_buffer",
+    "run_notify",
+    "run_stolen_wakeup",
     "sweep_counter",
     "GUARDS",
     "STOP_WAITS",

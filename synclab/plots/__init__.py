@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from synclab.plots.bank import bank_headline, plot_balance, plot_bank, plot_bank_sweep, plot_throughput
+from synclab.plots.buffer import (
+    buffer_headline,
+    plot_buffer_length,
+    plot_buffer_run,
+    plot_buffer_waits,
+    plot_wait_timeline,
+)
 from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
 from synclab.plots.primitives import (
@@ -24,6 +31,10 @@ __all__ = [
     "plot_balance",
     "plot_bank",
     "plot_bank_sweep",
+    "buffer_headline",
+    "plot_buffer_length",
+    "plot_buffer_run",
+    "plot_buffer_waits",
     "plot_contention",
     "plot_counter",
     "plot_counter_run",
@@ -31,6 +42,7 @@ __all__ = [
     "plot_lock_costs",
     "plot_lock_timeline",
     "plot_throughput",
+    "plot_wait_timeline",
     "Table",
     "overhead_table",
     "plot_overhead",

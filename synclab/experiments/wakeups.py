@@ -1,0 +1,492 @@
+"""Condition-variable behaviour shown with forced schedules (notebook 05).
+
+Some things a condition variable does only go wrong when threads run in one
+particular order, which a real machine produces only now and then. To show
+them on every run, these experiments force that order. They hand your
+function an ordinary :class:`threading.Condition` built on a
+:class:`ScriptedLock`: a lock that tells the schedule when a thread enters
+``wait()`` and when it is woken, and that can hold a woken thread back, just
+before it takes the lock again, until the schedule lets it go. Everything is
+ordered with events and locks, never with sleeps, and every step has a
+timeout, so a wrong function fails with a message instead of hanging.
+
+* :func:`run_stolen_wakeup`: a consumer is woken for an item, and another
+  consumer takes that item before the first one gets the lock back. A
+  consumer that checks with ``if`` fails on every run; one that re-checks in a
+  ``while`` loop (or uses ``wait_for``) never does.
+* :func:`run_notify`: several consumers wait, one call of your producer puts an
+  item for each and notifies. ``notify()`` wakes one of them, ``notify_all()``
+  wakes all.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from threading import get_ident
+from types import TracebackType
+from typing import Any
+
+from synclab._validate import check_float, check_int
+
+__all__ = [
+    "STOLEN_WAKEUP_SCHEDULE",
+    "Aborted",
+    "NotifyResult",
+    "ScriptedLock",
+    "WakeupResult",
+    "run_notify",
+    "run_stolen_wakeup",
+]
+
+#: The forced order of :func:`run_stolen_wakeup`, in words.
+STOLEN_WAKEUP_SCHEDULE = (
+    "1. C1 calls take(): the buffer is empty, so it waits.",
+    "2. The producer puts 'item 1' and calls notify(): C1 is woken.",
+    "3. Before C1 gets the lock back (held back by the schedule), C2 calls take() and gets 'item 1'.",
+    "4. C1 gets the lock back and returns from wait(): the buffer is empty again.",
+    "5. If C1 waits again, the producer puts 'item 2' and C1 should get it.",
+)
+
+#: How long a stopped run gives threads to leave, in seconds.
+GRACE_SECONDS = 2.0
+#: How long :func:`run_notify` watches for more consumers after the last one woke.
+SETTLE_SECONDS = 0.2
+
+
+class Aborted(BaseException):
+    """Raised inside ``wait()`` when a forced schedule is abandoned, so no thread is left waiting.
+
+    It derives from :class:`BaseException` so that an ``except Exception`` in
+    the code under test does not swallow it.
+    """
+
+
+class ScriptedLock:
+    """A lock for :class:`threading.Condition` that a schedule can watch and steer.
+
+    It behaves like :class:`threading.Lock` (only its owner may release it),
+    and it implements the three hooks ``Condition`` uses, so ``wait()`` goes
+    through it: each thread entering ``wait()`` and each thread woken is noted,
+    woken threads wait at :attr:`gate` before taking the lock back, and after
+    :meth:`abort` every thread in ``wait()`` raises :class:`Aborted`.
+
+    Args:
+        seen: Notified whenever something is noted; the schedule waits on it.
+
+    Attributes:
+        entered: Names of the threads that entered ``wait()``, in order.
+        woken: Names of the threads woken from ``wait()``, in order.
+        gate: Woken threads wait for it before taking the lock back. Set (open)
+            unless the schedule clears it.
+    """
+
+    def __init__(self, seen: threading.Condition | None = None) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self.seen = seen if seen is not None else threading.Condition(threading.Lock())
+        self.entered: list[str] = []
+        self.woken: list[str] = []
+        self.gate = threading.Event()
+        self.gate.set()
+        self.aborted = False
+        self.gate_timeout = 10.0
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        """Acquire the lock, like :meth:`threading.Lock.acquire`."""
+        if not self._lock.acquire(blocking, timeout):
+            return False
+        self._owner = get_ident()
+        return True
+
+    def release(self) -> None:
+        """Release the lock.
+
+        Raises:
+            RuntimeError: The calling thread does not hold it.
+        """
+        if self._owner != get_ident():
+            raise RuntimeError("cannot release un-acquired lock")
+        self._owner = None
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    def locked(self) -> bool:
+        """Whether some thread holds the lock."""
+        return self._lock.locked()
+
+    def _note(self, names: list[str]) -> None:
+        with self.seen:
+            names.append(threading.current_thread().name)
+            self.seen.notify_all()
+
+    # -- the hooks threading.Condition uses ------------------------------------
+
+    def _is_owned(self) -> bool:
+        return self._owner == get_ident()
+
+    def _release_save(self) -> None:
+        if self.aborted:  # the lock is still held here, so the caller's `with` releases it
+            raise Aborted("the forced schedule was abandoned")
+        self._note(self.entered)
+        self.release()
+
+    def _acquire_restore(self, _state: object) -> None:
+        self._note(self.woken)
+        self.gate.wait(self.gate_timeout)
+        self.acquire(True, self.gate_timeout)
+        if self.aborted:
+            raise Aborted("the forced schedule was abandoned")
+
+
+class _Runner:
+    """One named daemon thread running ``fn(*args)``, keeping its value or error."""
+
+    def __init__(self, schedule: _Schedule, name: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.schedule = schedule
+        self.name = name
+        self.fn = fn
+        self.args = args
+        self.done = False
+        self.aborted = False
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._body, name=name, daemon=True)
+
+    def _body(self) -> None:
+        try:
+            self.value = self.fn(*self.args)
+        except Aborted:
+            self.aborted = True
+        except BaseException as exc:  # reported as the outcome
+            self.error = exc
+        finally:
+            with self.schedule.seen:
+                self.done = True
+                self.schedule.seen.notify_all()
+
+
+class _Schedule:
+    """A buffer, a condition on a :class:`ScriptedLock`, and the threads of one forced run."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.seen = threading.Condition(threading.Lock())
+        self.lock = ScriptedLock(self.seen)
+        self.lock.gate_timeout = timeout
+        self.cond = threading.Condition(self.lock)
+        self.buffer: deque[Any] = deque()
+        self.runners: list[_Runner] = []
+
+    def start(self, name: str, fn: Callable[..., Any], *args: Any) -> _Runner:
+        runner = _Runner(self, name, fn, args)
+        self.runners.append(runner)
+        runner.thread.start()
+        return runner
+
+    def wait_until(self, predicate: Callable[[], object], timeout: float | None = None) -> bool:
+        """Wait until ``predicate()`` is true (checked whenever something is noted)."""
+        with self.seen:
+            return bool(self.seen.wait_for(predicate, self.timeout if timeout is None else timeout))
+
+    def entered(self, name: str) -> int:
+        return self.lock.entered.count(name)
+
+    def put(self, *items: Any, notify: int | None = 1) -> bool:
+        """As the producer: put ``items`` and notify ``notify`` waiters (``None``: all)."""
+        if not self.lock.acquire(True, self.timeout):
+            return False
+        try:
+            self.buffer.extend(items)
+            if notify is None:
+                self.cond.notify_all()
+            else:
+                self.cond.notify(notify)
+        finally:
+            self.lock.release()
+        return True
+
+    def finish(self) -> list[str]:
+        """Stop every thread still waiting, join them all; return the names of any stuck ones."""
+        if any(not r.done for r in self.runners):
+            self.lock.aborted = True
+            self.lock.gate.set()
+            if self.lock.acquire(True, GRACE_SECONDS):
+                try:
+                    self.cond.notify_all()
+                finally:
+                    self.lock.release()
+        deadline = time.perf_counter() + GRACE_SECONDS
+        for runner in self.runners:
+            runner.thread.join(max(0.0, deadline - time.perf_counter()))
+        return [r.name for r in self.runners if r.thread.is_alive()]
+
+
+def describe_error(exc: BaseException) -> str:
+    """``"IndexError: pop from an empty deque"``."""
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
+
+
+def _stuck_note(stuck: Sequence[str]) -> str:
+    if not stuck:
+        return ""
+    return f" Thread(s) {', '.join(stuck)} could not be stopped; restart the kernel to clear them."
+
+
+@dataclass(frozen=True, slots=True)
+class WakeupResult:
+    """What :func:`run_stolen_wakeup` saw.
+
+    Attributes:
+        runs: How many times the schedule was forced.
+        failures: One message per failed run, in order.
+        kinds: The kind of each failure, in the same order: ``"raised"``,
+            ``"wrong_item"``, ``"no_wait"``, ``"no_wait_call"``,
+            ``"waited_with_item"`` or ``"stuck"``.
+        trace: What happened in the first run, step by step.
+    """
+
+    runs: int
+    failures: tuple[str, ...]
+    kinds: tuple[str, ...]
+    trace: tuple[str, ...]
+
+    @property
+    def failed_runs(self) -> int:
+        """How many runs failed."""
+        return len(self.failures)
+
+    @property
+    def failed_every_run(self) -> bool:
+        """Whether every run failed."""
+        return self.failed_runs == self.runs
+
+    @property
+    def never_failed(self) -> bool:
+        """Whether no run failed."""
+        return not self.failures
+
+
+def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, str, list[str]]:
+    """Force the schedule once. Returns (kind, message, trace); kind ``"ok"`` when it went right."""
+    s = _Schedule(timeout)
+    trace: list[str] = []
+    try:
+        # 1. C1 finds the buffer empty and waits.
+        c1 = s.start("C1", take, s.buffer, s.cond)
+        if not s.wait_until(lambda: c1.done or s.entered("C1")):
+            trace.append("C1: neither waited nor returned on the empty buffer")
+            s.put("item 1")  # lets a function that polls the buffer return
+            return (
+                "no_wait_call",
+                "take() neither waited nor returned on an empty buffer: does it loop without calling cond.wait()?",
+                trace,
+            )
+        if c1.done:
+            what = f"raised {describe_error(c1.error)}" if c1.error else f"returned {c1.value!r}"
+            trace.append(f"C1: {what} without waiting")
+            return ("no_wait", f"on an empty buffer, take() {what} instead of waiting for an item.", trace)
+        trace.append("C1: finds the buffer empty and waits")
+        # 2. The producer puts one item and wakes one waiter; C1 will be held at the gate.
+        s.lock.gate.clear()
+        if not s.put("item 1"):
+            return ("stuck", "the producer could not get the lock: is a thread holding it while it loops?", trace)
+        trace.append("producer: puts 'item 1' and calls notify()")
+        if not s.wait_until(lambda: "C1" in s.lock.woken):
+            return ("stuck", "C1 was notified but never woke up.", trace)
+        trace.append("C1: is woken, and held back before it gets the lock again (forced)")
+        # 3. C2 arrives and takes the item first.
+        c2 = s.start("C2", take, s.buffer, s.cond)
+        if not s.wait_until(lambda: c2.done or s.entered("C2")) or not c2.done:
+            trace.append("C2: waits although 'item 1' is in the buffer")
+            return ("waited_with_item", "take() waited although the buffer held an item.", trace)
+        if c2.error is not None or c2.value != "item 1":
+            what = f"raised {describe_error(c2.error)}" if c2.error else f"returned {c2.value!r}"
+            trace.append(f"C2: {what}")
+            return ("wrong_item", f"with 'item 1' in the buffer, take() {what} instead of returning 'item 1'.", trace)
+        trace.append("C2: arrives, finds 'item 1' and takes it")
+        # 4. C1 gets the lock back: the buffer is empty again.
+        s.lock.gate.set()
+        trace.append("C1: gets the lock back; the buffer is empty")
+        if not s.wait_until(lambda: c1.done or s.entered("C1") >= 2):
+            return ("stuck", "after it was woken, take() neither returned nor waited again.", trace)
+        if c1.done:
+            if c1.error is not None:
+                trace.append(f"C1: raised {describe_error(c1.error)}")
+                return ("raised", f"after its item was taken, C1 raised {describe_error(c1.error)}.", trace)
+            trace.append(f"C1: returned {c1.value!r}")
+            return (
+                "wrong_item",
+                f"after its item was taken, C1 returned {c1.value!r} instead of waiting for the next item.",
+                trace,
+            )
+        trace.append("C1: finds the buffer empty, and waits again")
+        # 5. A second item for C1.
+        if not s.put("item 2"):
+            return ("stuck", "the producer could not get the lock for 'item 2'.", trace)
+        trace.append("producer: puts 'item 2' and calls notify()")
+        if not s.wait_until(lambda: c1.done):
+            return ("stuck", "C1 did not return after 'item 2' arrived.", trace)
+        if c1.error is not None or c1.value != "item 2":
+            what = f"raised {describe_error(c1.error)}" if c1.error else f"returned {c1.value!r}"
+            trace.append(f"C1: {what}")
+            return ("wrong_item", f"after 'item 2' arrived, C1 {what} instead of returning 'item 2'.", trace)
+        trace.append("C1: takes 'item 2'")
+        return ("ok", "", trace)
+    finally:
+        stuck = s.finish()
+        if stuck:
+            trace.append(_stuck_note(stuck).strip())
+
+
+def run_stolen_wakeup(take: Callable[[Any, Any], Any], runs: int = 10, *, timeout: float = 2.0) -> WakeupResult:
+    """Run ``take(buffer, cond)`` in two consumers under a forced stolen wake-up.
+
+    The schedule (:data:`STOLEN_WAKEUP_SCHEDULE`) is forced with events, so it
+    is the same on every run: C1 waits on the empty buffer, is woken for
+    'item 1', and is held back while C2 takes that item; then C1 goes on. A
+    ``take`` that re-checks the buffer in a ``while`` loop waits again and gets
+    'item 2'; one that checks with ``if`` pops from an empty buffer.
+
+    Args:
+        take: A function ``take(buffer, cond)`` that waits on ``cond`` (a
+            :class:`threading.Condition`) until ``buffer`` (a
+            :class:`collections.deque`) is not empty, then removes and returns
+            its first item.
+        runs: How many times to force the schedule, 1 to 100.
+        timeout: Seconds any one step may take (0.1 to 60) before the run is
+            abandoned as stuck.
+
+    Returns:
+        A :class:`WakeupResult`.
+
+    Raises:
+        TypeError: ``take`` is not callable, or another argument has the wrong type.
+        ValueError: ``runs`` or ``timeout`` is out of range.
+    """
+    if not callable(take):
+        raise TypeError(f"take must be a function take(buffer, cond), got {take!r} of type {type(take).__name__}")
+    runs = check_int("runs", runs, 1, 100)
+    timeout = check_float("timeout", timeout, 0.1, 60.0)
+    failures: list[str] = []
+    kinds: list[str] = []
+    first: list[str] = []
+    for index in range(runs):
+        kind, message, trace = _stolen_once(take, timeout)
+        if index == 0:
+            first = trace
+        if kind != "ok":
+            failures.append(message)
+            kinds.append(kind)
+            if kind == "stuck":  # a stuck function would make every further run as slow
+                break
+    return WakeupResult(runs, tuple(failures), tuple(kinds), tuple(first))
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyResult:
+    """What :func:`run_notify` saw.
+
+    Attributes:
+        consumers: Consumers waiting when the producer ran.
+        items: Items the producer put.
+        woken: Consumers that got an item after the producer ran.
+        left: Items still in the buffer at the end.
+        error: What the producer raised, or ``""``.
+    """
+
+    consumers: int
+    items: int
+    woken: int
+    left: int
+    error: str
+
+    @property
+    def still_waiting(self) -> int:
+        """Consumers still waiting at the end, next to ``left`` items."""
+        return self.consumers - self.woken
+
+
+def _take_one(buffer: deque[Any], cond: threading.Condition) -> Any:
+    with cond:
+        while not buffer:
+            cond.wait()
+        return buffer.popleft()
+
+
+def run_notify(
+    put_items: Callable[[Any, Any, list[Any]], Any],
+    consumers: int = 3,
+    *,
+    timeout: float = 2.0,
+) -> NotifyResult:
+    """Let ``consumers`` threads wait for an item each, then run ``put_items`` once.
+
+    The consumers each take one item, with a correct ``while`` loop around
+    ``wait()``. Once all of them are waiting (forced: the schedule waits until
+    each has entered ``wait()``), ``put_items(buffer, cond, items)`` runs with
+    one item per consumer. The result counts the consumers that got an item.
+    A consumer nobody notifies never wakes, so the count does not depend on
+    timing: after the last consumer to wake, the run watches for
+    :data:`SETTLE_SECONDS` more, then stops the rest.
+
+    Args:
+        put_items: A function ``put_items(buffer, cond, items)`` that adds
+            ``items`` to ``buffer`` and notifies waiters on ``cond``.
+        consumers: Waiting consumers, 1 to 16.
+        timeout: Seconds any one step may take (0.1 to 60).
+
+    Returns:
+        A :class:`NotifyResult`.
+
+    Raises:
+        TypeError: ``put_items`` is not callable, or another argument has the wrong type.
+        ValueError: ``consumers`` or ``timeout`` is out of range.
+    """
+    if not callable(put_items):
+        raise TypeError(
+            f"put_items must be a function put_items(buffer, cond, items), got {put_items!r} "
+            f"of type {type(put_items).__name__}"
+        )
+    consumers = check_int("consumers", consumers, 1, 16)
+    timeout = check_float("timeout", timeout, 0.1, 60.0)
+    s = _Schedule(timeout)
+    items = [f"item {i}" for i in range(1, consumers + 1)]
+    error = ""
+    try:
+        takers = [s.start(f"C{i}", _take_one, s.buffer, s.cond) for i in range(1, consumers + 1)]
+        if not s.wait_until(lambda: len(s.lock.entered) >= consumers):
+            raise RuntimeError("the consumers did not all start waiting")  # machine far too busy
+        producer = s.start("producer", put_items, s.buffer, s.cond, list(items))
+        if not s.wait_until(lambda: producer.done):
+            error = f"put_items did not return within {timeout:g} s"
+        elif producer.error is not None:
+            error = describe_error(producer.error)
+
+        def woken() -> int:
+            return sum(t.done and not t.aborted for t in takers)
+
+        if not error and s.wait_until(lambda: woken() >= 1):
+            while woken() < consumers:
+                seen = woken()
+                if not s.wait_until(lambda seen=seen: woken() > seen, SETTLE_SECONDS):
+                    break
+        count = woken()
+        left = len(s.buffer)
+    finally:
+        s.finish()
+    return NotifyResult(consumers, len(items), count, left, error)

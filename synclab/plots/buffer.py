@@ -1,0 +1,204 @@
+"""Plots of the bounded-buffer experiment (notebook 05)."""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from synclab.experiments.buffer import BufferResult
+from synclab.plots._style import GREY, OKABE_ITO, empty_message, fmt_seconds, target_axes, thread_order
+
+__all__ = [
+    "CONSUMER_COLOUR",
+    "PRODUCER_COLOUR",
+    "buffer_headline",
+    "plot_buffer_length",
+    "plot_buffer_run",
+    "plot_buffer_waits",
+    "plot_wait_timeline",
+]
+
+#: Producers are drawn orange, consumers blue, in every buffer plot.
+PRODUCER_COLOUR = OKABE_ITO[0]
+CONSUMER_COLOUR = OKABE_ITO[3]
+
+
+def _colour(role: str) -> str:
+    return PRODUCER_COLOUR if role == "producer" else CONSUMER_COLOUR
+
+
+def _check(result: object) -> BufferResult:
+    if not isinstance(result, BufferResult):
+        raise TypeError(f"result must be a BufferResult from run_buffer(), got {type(result).__name__}")
+    return result
+
+
+def _waited(who: str, seconds: float, what: str) -> str:
+    """``"producers waited 55.2 ms for room"`` or ``"producers never waited for room"``."""
+    if seconds <= 0:
+        return f"{who} never waited for {what}"
+    return f"{who} waited {fmt_seconds(seconds)} for {what}"
+
+
+def buffer_headline(result: BufferResult) -> str:
+    """One line saying which side waited, like ``producers waited longer for room (55 ms) ...``."""
+    result = _check(result)
+    pw, cw = result.producer_wait, result.consumer_wait
+    full = f"the buffer was full {result.share_full:.0%} of the time"
+    empty = f"the buffer was empty {result.share_empty:.0%} of the time"
+    if pw > cw:
+        if cw <= 0:
+            return f"only the producers waited, {fmt_seconds(pw)} for room: {full}"
+        return (
+            f"producers waited longer for room ({fmt_seconds(pw)}) than consumers for items ({fmt_seconds(cw)}): {full}"
+        )
+    if cw > pw:
+        if pw <= 0:
+            return f"only the consumers waited, {fmt_seconds(cw)} for items: {empty}"
+        return (
+            f"consumers waited longer for items ({fmt_seconds(cw)}) than producers for room ({fmt_seconds(pw)}): "
+            f"{empty}"
+        )
+    return "nobody had to wait"
+
+
+def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
+    """The number of items in the buffer over time, with its capacity.
+
+    Args:
+        result: A :func:`~synclab.run_buffer` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    result = _check(result)
+    fig, ax = target_axes(ax, width=7.0, height=3.0)
+    times_ms = [t * 1e3 for t in result.times] + [result.duration * 1e3]
+    lengths = [*result.lengths, result.lengths[-1]]
+    ax.step(times_ms, lengths, where="post", color=OKABE_ITO[2], linewidth=1.5)
+    ax.axhline(result.capacity, color=GREY, linestyle="--", linewidth=1)
+    ax.annotate(
+        f"capacity {result.capacity}",
+        (0, result.capacity),
+        xycoords=("axes fraction", "data"),
+        xytext=(4, 3),
+        textcoords="offset points",
+        color="#555555",
+        fontsize="small",
+    )
+    ax.set_xlim(0, max(times_ms[-1], 1e-3))
+    ax.set_ylim(-0.2, result.capacity + max(0.6, result.capacity * 0.12))
+    ax.set_ylabel("items in the buffer")
+    ax.yaxis.set_major_locator(MaxNLocator(6, integer=True))  # few ticks: the lab redraws this often
+    ax.set_xlabel("time since the start (ms)")
+    ax.set_title(f"The buffer was full {result.share_full:.0%} of the time and empty {result.share_empty:.0%}")
+    return fig
+
+
+def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
+    """Who waits when: one row per thread, a bar for each wait.
+
+    Args:
+        result: A :func:`~synclab.run_buffer` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    result = _check(result)
+    fig, ax = target_axes(ax, width=7.0, height=2.4)
+    roles = {t.thread: t.role for t in result.threads}
+    names = [n for n in thread_order(roles) if roles[n] == "producer"] + [
+        n for n in thread_order(roles) if roles[n] == "consumer"
+    ]
+    row = {name: i for i, name in enumerate(names)}
+    bars: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    for span in result.spans:
+        bars[span.thread].append((span.start * 1e3, max(span.duration * 1e3, 1e-3)))
+    for name in names:
+        if bars[name]:
+            ax.broken_barh(bars[name], (row[name] - 0.35, 0.7), facecolors=_colour(roles[name]), edgecolor="none")
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(result.duration * 1e3, 1e-3))
+    ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10]))
+    ax.set_xlabel("time since the start (ms)")
+    ax.set_ylabel("thread")
+    ax.set_title("Who waits in wait(), and when")
+    return fig
+
+
+def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
+    """Bar chart of the time each thread spent waiting in ``wait()``.
+
+    Args:
+        result: A :func:`~synclab.run_buffer` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    result = _check(result)
+    fig, ax = target_axes(ax, width=4.5, height=3.6)
+    if not result.threads:
+        empty_message(ax, "Time spent waiting", "no threads ran")
+        return fig
+    names = [t.thread for t in result.threads]
+    waits_ms = [t.total_wait * 1e3 for t in result.threads]
+    ax.bar(names, waits_ms, color=[_colour(t.role) for t in result.threads], edgecolor="black", linewidth=0.5)
+    ax.set_xlabel("thread (orange: producers, blue: consumers)")
+    ax.set_ylabel("time spent waiting in wait() (ms)")
+    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+    if len(names) > 8:
+        ax.tick_params(axis="x", labelrotation=90)
+    ax.set_title(
+        f"{_waited('Producers', result.producer_wait, 'room')},\n"
+        f"{_waited('consumers', result.consumer_wait, 'an item')}"
+    )
+    return fig
+
+
+def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
+    """Buffer length and who waits when (left, one time axis), and the waiting per thread (right).
+
+    The lab's status line (and :func:`buffer_headline`) states the overall finding; each panel's
+    title states its own.
+
+    Args:
+        result: A :func:`~synclab.run_buffer` result.
+        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    result = _check(result)
+    if fig is None:
+        # Fixed margins instead of constrained layout: the lab redraws this on every
+        # change, and constrained layout would double the time it takes.
+        fig = Figure(figsize=(12.0, 5.2))
+    else:
+        fig.clear()
+    grid = fig.add_gridspec(
+        2,
+        2,
+        width_ratios=(2.0, 1.0),
+        height_ratios=(1.25, 1.0),
+        left=0.055,
+        right=0.985,
+        bottom=0.09,
+        top=0.9,
+        wspace=0.2,
+        hspace=0.3,
+    )
+    length_ax = fig.add_subplot(grid[0, 0])
+    timeline_ax = fig.add_subplot(grid[1, 0], sharex=length_ax)
+    waits_ax = fig.add_subplot(grid[:, 1])
+    plot_buffer_length(result, length_ax)
+    length_ax.set_xlabel("")
+    length_ax.tick_params(labelbottom=False)  # the timeline below shares and labels the time axis
+    plot_wait_timeline(result, timeline_ax)
+    plot_buffer_waits(result, waits_ax)
+    return fig

@@ -1,0 +1,204 @@
+"""Forced schedules: the stolen wake-up fails `if` every time and `while` never; notify vs notify_all."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from synclab import run_notify, run_stolen_wakeup
+from synclab.experiments.wakeups import STOLEN_WAKEUP_SCHEDULE, ScriptedLock
+
+RUNS = 20
+
+
+def take_if(buffer, cond):
+    with cond:
+        if not buffer:
+            cond.wait()
+        return buffer.popleft()
+
+
+def take_while(buffer, cond):
+    with cond:
+        while not buffer:
+            cond.wait()
+        return buffer.popleft()
+
+
+def take_wait_for(buffer, cond):
+    with cond:
+        cond.wait_for(lambda: buffer)
+        return buffer.popleft()
+
+
+def take_without_waiting(buffer, cond):
+    with cond:
+        return buffer.popleft() if buffer else None
+
+
+def take_once_then_give_up(buffer, cond):
+    with cond:
+        if not buffer:
+            cond.wait()
+        return buffer.popleft() if buffer else None
+
+
+def take_by_polling(buffer, cond):
+    while not buffer:  # no wait(): spins until an item shows up
+        pass
+    with cond:
+        return buffer.popleft()
+
+
+def take_always_waits(buffer, cond):
+    with cond:
+        cond.wait()
+        return buffer.popleft()
+
+
+def test_if_fails_on_every_forced_run():
+    baseline = threading.active_count()
+    result = run_stolen_wakeup(take_if, RUNS)
+    assert threading.active_count() == baseline
+    assert result.runs == RUNS and result.failed_every_run
+    assert set(result.kinds) == {"raised"}
+    assert set(result.failures) == {"after its item was taken, C1 raised IndexError: pop from an empty deque."}
+    assert result.trace[-1] == "C1: raised IndexError: pop from an empty deque"
+    assert "C2: arrives, finds 'item 1' and takes it" in result.trace
+
+
+@pytest.mark.parametrize("take", [take_while, take_wait_for])
+def test_while_and_wait_for_never_fail(take):
+    baseline = threading.active_count()
+    result = run_stolen_wakeup(take, RUNS)
+    assert threading.active_count() == baseline
+    assert result.never_failed and result.failed_runs == 0
+    assert result.trace[-1] == "C1: takes 'item 2'"
+    assert "C1: finds the buffer empty, and waits again" in result.trace
+
+
+@pytest.mark.parametrize(
+    ("take", "kind"),
+    [
+        (take_without_waiting, "no_wait"),
+        (take_once_then_give_up, "wrong_item"),
+        (take_by_polling, "no_wait_call"),
+        (take_always_waits, "waited_with_item"),
+    ],
+)
+def test_other_mistakes_are_named_and_leave_no_thread(take, kind):
+    baseline = threading.active_count()
+    result = run_stolen_wakeup(take, 3, timeout=0.3)
+    assert threading.active_count() == baseline
+    assert result.kinds[0] == kind
+    assert not result.never_failed
+
+
+def test_the_schedule_is_spelled_out():
+    assert len(STOLEN_WAKEUP_SCHEDULE) == 5
+    assert all(step.startswith(f"{i}. ") for i, step in enumerate(STOLEN_WAKEUP_SCHEDULE, 1))
+
+
+def put_notify(buffer, cond, items):
+    with cond:
+        buffer.extend(items)
+        cond.notify()
+
+
+def put_notify_all(buffer, cond, items):
+    with cond:
+        buffer.extend(items)
+        cond.notify_all()
+
+
+def put_notify_two(buffer, cond, items):
+    with cond:
+        buffer.extend(items)
+        cond.notify(2)
+
+
+def put_without_lock(buffer, cond, items):
+    buffer.extend(items)
+    cond.notify_all()
+
+
+def put_nothing(buffer, cond, items):
+    pass
+
+
+@pytest.mark.parametrize(("put", "woken"), [(put_notify, 1), (put_notify_two, 2), (put_notify_all, 4)])
+def test_notify_wakes_exactly_as_many_as_asked(put, woken):
+    baseline = threading.active_count()
+    result = run_notify(put, consumers=4)
+    assert threading.active_count() == baseline
+    assert (result.consumers, result.items, result.woken) == (4, 4, woken)
+    assert result.left == 4 - woken and result.still_waiting == 4 - woken
+    assert result.error == ""
+
+
+def test_notify_without_the_lock_raises_and_wakes_nobody():
+    result = run_notify(put_without_lock, consumers=2)
+    assert result.error == "RuntimeError: cannot notify on un-acquired lock"
+    assert result.woken == 0 and result.left == 2
+
+
+def test_a_producer_that_wakes_nobody_is_reported_after_the_timeout():
+    baseline = threading.active_count()
+    result = run_notify(put_nothing, consumers=2, timeout=0.2)
+    assert threading.active_count() == baseline
+    assert result.woken == 0 and result.left == 0
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: run_stolen_wakeup("take"), TypeError, "take must be a function"),
+        (lambda: run_stolen_wakeup(None), TypeError, "take must be a function"),
+        (lambda: run_stolen_wakeup(take_while, 0), ValueError, "runs must be between 1 and 100, got 0"),
+        (lambda: run_stolen_wakeup(take_while, 2.0), TypeError, "runs"),
+        (lambda: run_stolen_wakeup(take_while, 10**6), ValueError, "runs"),
+        (lambda: run_stolen_wakeup(take_while, timeout=-1), ValueError, "timeout"),
+        (lambda: run_notify(42), TypeError, "put_items must be a function"),
+        (lambda: run_notify(put_notify, 0), ValueError, "consumers must be between 1 and 16, got 0"),
+        (lambda: run_notify(put_notify, "3"), TypeError, "consumers"),
+        (lambda: run_notify(put_notify, None), TypeError, "consumers"),
+        (lambda: run_notify(put_notify, timeout="1"), TypeError, "timeout"),
+    ],
+)
+def test_bad_input_is_refused_before_any_thread_starts(call, error, words):
+    baseline = threading.active_count()
+    with pytest.raises(error, match=words):
+        call()
+    assert threading.active_count() == baseline
+
+
+def test_scripted_lock_is_a_lock_only_its_owner_releases():
+    lock = ScriptedLock()
+    assert lock.acquire() and lock.locked()
+    assert lock.acquire(False) is False
+    errors: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            lock.release()
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(5)
+    assert len(errors) == 1 and lock.locked()
+    lock.release()
+    with pytest.raises(RuntimeError):
+        lock.release()
+
+
+def test_scripted_lock_notes_who_waits_and_who_wakes():
+    lock = ScriptedLock()
+    cond = threading.Condition(lock)
+    with cond:
+        assert cond.wait(0.001) is False  # timed out: entered and woken all the same
+    assert lock.entered == ["MainThread"] and lock.woken == ["MainThread"]
+    with pytest.raises(RuntimeError):
+        cond.wait(0.001)  # not held
