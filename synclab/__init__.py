@@ -19,6 +19,24 @@ from synclab.experiments import (
     run_counter,
     sweep_counter,
 )
+from synclab.experiments.deadlock import (
+    DeadlockError,
+    DeadlockReport,
+    ThreadStack,
+    WaitForGraph,
+    thread_stacks,
+    wait_for_graph,
+    watch_for_deadlock,
+)
+from synclab.experiments.faq import BlockedThreadResult, TornReadResult, measure_blocked_thread, run_torn_reads
+from synclab.experiments.transfers import (
+    TransferRun,
+    TransferRuns,
+    TransferSweep,
+    repeat_transfers,
+    run_transfers,
+    sweep_transfers,
+)
 from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
 from synclab.plots import (
     plot_contention,
@@ -27,7 +45,17 @@ from synclab.plots import (
     plot_hold_histogram,
     plot_lock_timeline,
 )
+from synclab.plots.deadlock import (
+    plot_deadlock_share,
+    plot_strategies,
+    plot_throughput,
+    plot_transfer_runs,
+    plot_wait_for_graph,
+)
+from synclab.plots.faq import plot_blocked_thread, plot_torn_reads
 from synclab.widgets import counter_lab, widgets_check
+from synclab.widgets.quiz import self_check_quiz
+from synclab.widgets.transfers import transfer_lab
 
 __version__ = "0.1.0"
 
@@ -53,4 +81,30 @@ __all__ = [
     "run_counter",
     "sweep_counter",
     "widgets_check",
+    "BlockedThreadResult",
+    "DeadlockError",
+    "DeadlockReport",
+    "ThreadStack",
+    "TornReadResult",
+    "TransferRun",
+    "TransferRuns",
+    "TransferSweep",
+    "WaitForGraph",
+    "measure_blocked_thread",
+    "plot_blocked_thread",
+    "plot_deadlock_share",
+    "plot_strategies",
+    "plot_throughput",
+    "plot_torn_reads",
+    "plot_transfer_runs",
+    "plot_wait_for_graph",
+    "repeat_transfers",
+    "run_torn_reads",
+    "run_transfers",
+    "self_check_quiz",
+    "sweep_transfers",
+    "thread_stacks",
+    "transfer_lab",
+    "wait_for_graph",
+    "watch_for_deadlock",
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from synclab.checks._base import CheckResult
 from synclab.checks.basics import check_protected_increment, check_racy_increment, check_start_and_join
+from synclab.checks.deadlock import check_consistent_mean, check_ordered_transfer
 
 __all__ = ["CHECKS", "CheckResult", "check_exercise"]
 
@@ -15,6 +16,8 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "0.1": check_start_and_join,
     "1.1": check_racy_increment,
     "2.1": check_protected_increment,
+    "6.1": check_ordered_transfer,
+    "8.1": check_consistent_mean,
 }
 
 

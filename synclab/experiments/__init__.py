@@ -10,6 +10,32 @@ from synclab.experiments.counter import (
     run_counter,
     sweep_counter,
 )
+from synclab.experiments.deadlock import (
+    DeadlockError,
+    DeadlockReport,
+    StackFrame,
+    ThreadStack,
+    WaitForGraph,
+    cancellable_lock,
+    thread_stacks,
+    wait_for_graph,
+    watch_for_deadlock,
+)
+from synclab.experiments.faq import (
+    BlockedThreadResult,
+    TornReadResult,
+    measure_blocked_thread,
+    run_torn_reads,
+)
+from synclab.experiments.transfers import (
+    STRATEGIES,
+    TransferRun,
+    TransferRuns,
+    TransferSweep,
+    repeat_transfers,
+    run_transfers,
+    sweep_transfers,
+)
 
 __all__ = [
     "DEFAULT_SWITCH_INTERVAL",
@@ -18,4 +44,24 @@ __all__ = [
     "CounterSweep",
     "run_counter",
     "sweep_counter",
+    "DeadlockError",
+    "DeadlockReport",
+    "StackFrame",
+    "ThreadStack",
+    "WaitForGraph",
+    "cancellable_lock",
+    "thread_stacks",
+    "wait_for_graph",
+    "watch_for_deadlock",
+    "BlockedThreadResult",
+    "TornReadResult",
+    "measure_blocked_thread",
+    "run_torn_reads",
+    "STRATEGIES",
+    "TransferRun",
+    "TransferRuns",
+    "TransferSweep",
+    "repeat_transfers",
+    "run_transfers",
+    "sweep_transfers",
 ]

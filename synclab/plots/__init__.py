@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
+from synclab.plots.deadlock import (
+    plot_deadlock_share,
+    plot_strategies,
+    plot_throughput,
+    plot_transfer_runs,
+    plot_wait_for_graph,
+    transfer_headline,
+)
+from synclab.plots.faq import plot_blocked_thread, plot_torn_reads
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
 
 __all__ = [
@@ -12,4 +21,12 @@ __all__ = [
     "plot_counter_run",
     "plot_hold_histogram",
     "plot_lock_timeline",
+    "plot_blocked_thread",
+    "plot_deadlock_share",
+    "plot_strategies",
+    "plot_throughput",
+    "plot_torn_reads",
+    "plot_transfer_runs",
+    "plot_wait_for_graph",
+    "transfer_headline",
 ]

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from synclab.widgets.counter import CounterLab, counter_lab
 from synclab.widgets.hello import widgets_check
+from synclab.widgets.quiz import SelfCheckQuiz, self_check_quiz
+from synclab.widgets.transfers import TransferLab, transfer_lab
 
 __all__ = ["CounterLab", "counter_lab", "widgets_check"]
+__all__ += ["SelfCheckQuiz", "self_check_quiz", "TransferLab", "transfer_lab"]
