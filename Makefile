@@ -4,9 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # Seconds any one notebook cell may run before nbval fails it.
 CELL_TIMEOUT ?= 60
+# Jupyter refuses to run as root unless told to (containers, CI machines).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test bench notebooks lint clean
+.PHONY: lab test test-matrix bench notebooks lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
@@ -24,11 +26,15 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 
 ## lab: install the course into .venv and open JupyterLab on the first notebook
 lab: $(VENV)/.course
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) notebooks/00-start-here.ipynb
 
 ## test: unit tests, widget tests and strict nbval over every notebook
 test: $(VENV)/.test
-	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+	$(BIN)/python -m pytest -rs tests notebooks $(NBVAL)
+
+## test-matrix: unit tests and nbval under every CPython 3.10-3.13 found (pyenv or PATH)
+test-matrix: | $(BIN)/python
+	$(BIN)/python tools/matrix.py
 
 ## bench: print the speed and memory figures (never asserted)
 bench: $(VENV)/.test
@@ -46,4 +52,4 @@ lint: | $(BIN)/python
 	$(BIN)/python -m ruff format --check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .venv-matrix .pytest_cache build *.egg-info tests/artifacts

@@ -12,7 +12,6 @@ from __future__ import annotations
 from synclab.checks import CheckResult, check_exercise
 from synclab.environment import check_environment, gil_enabled
 from synclab.experiments import (
-    DEFAULT_SWITCH_INTERVAL,
     RACE_WINDOWS,
     CounterResult,
     CounterSweep,
@@ -60,7 +59,6 @@ from synclab.widgets.transfers import transfer_lab
 __version__ = "0.1.0"
 
 __all__ = [
-    "DEFAULT_SWITCH_INTERVAL",
     "RACE_WINDOWS",
     "CheckResult",
     "CounterResult",

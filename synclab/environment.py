@@ -37,7 +37,7 @@ class EnvironmentCheck:
     fix: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class EnvironmentReport:
     """Every check, in order; ``ok`` when all passed."""
 
@@ -50,6 +50,9 @@ class EnvironmentReport:
     def __str__(self) -> str:
         lines = [f"{'ok ' if c.ok else 'FIX'} {c.item}: {c.found}" + (f" -> {c.fix}" if c.fix else "") for c in self.checks]
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _repr_html_(self) -> str:
         rows = "".join(

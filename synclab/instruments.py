@@ -7,7 +7,7 @@ thread waited for it (contention) and how long it kept it (hold time).
 
 Memory stays bounded however long a lock lives: totals, maxima and per-thread
 figures are exact for every acquisition, while individual events (used for
-timelines and histograms) are kept only up to ``max_events``.
+timelines and histograms) are kept only for the latest ``max_events``.
 
 The bookkeeping is done while the lock is held, so the lock protects its own
 figures; the clock is read before the bookkeeping, so it is not counted as hold
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from threading import get_ident
@@ -97,8 +98,8 @@ class LockStatistics:
         total_hold: Seconds the lock was held, exact.
         max_hold: Longest single hold, in seconds.
         threads: Per-thread figures, in order of first use.
-        events: The first ``max_events`` acquisitions, in order of release.
-        events_dropped: Acquisitions not kept in ``events`` because of the cap.
+        events: The latest ``max_events`` acquisitions, in order of release.
+        events_dropped: Earlier acquisitions not kept in ``events`` (the cap).
         locked: Whether the lock was held when the snapshot was taken.
         owner: Name of the thread holding it then, if any.
         waiting: Names of the threads blocked on it then.
@@ -138,9 +139,10 @@ class LockStatistics:
 class _ThreadTally:
     """Mutable per-thread counters, updated while the lock is held."""
 
-    __slots__ = ("name", "acquisitions", "contended", "failed", "total_wait", "max_wait", "total_hold")
+    __slots__ = ("ident", "name", "acquisitions", "contended", "failed", "total_wait", "max_wait", "total_hold")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, ident: int | None, name: str) -> None:
+        self.ident = ident
         self.name = name
         self.acquisitions = 0
         self.contended = 0
@@ -189,7 +191,8 @@ class InstrumentedLock:
         name: A label for plots and reports.
         clock: A function returning seconds as a float; inject a fake one in
             tests to get exact durations. :func:`time.perf_counter` by default.
-        max_events: How many individual acquisitions to keep (0 to 1,000,000).
+        max_events: How many of the latest acquisitions to keep individually
+            (0 to 1,000,000).
 
     Raises:
         TypeError: ``lock`` has no ``acquire``/``release``, ``clock`` is not
@@ -219,7 +222,9 @@ class InstrumentedLock:
         "_total_hold",
         "_max_hold",
         "_tallies",
+        "_last_tally",
         "_events",
+        "_record",
         "_waiting",
     )
 
@@ -260,7 +265,10 @@ class InstrumentedLock:
         self._total_hold = 0.0
         self._max_hold = 0.0
         self._tallies: dict[int, _ThreadTally] = {}
-        self._events: list[tuple[int, float, float, float]] = []
+        self._last_tally = _ThreadTally(None, "")  # cache of the latest holder's tally
+        # The most recent events; a full deque drops the oldest as it appends.
+        self._events: deque[tuple[int, float, float, float]] = deque(maxlen=self._max_events)
+        self._record = self._events.append
         self._waiting: dict[int, float] = {}
         self._origin = clock()
 
@@ -358,28 +366,35 @@ class InstrumentedLock:
                 is held by another thread).
         """
         released = self._clock()
-        if self._depth == 0 or (self._reentrant and self._owner != get_ident()):
-            self._release()  # raises the wrapped lock's own RuntimeError
-            return
-        if self._depth > 1:
-            self._depth -= 1
-            self._release()
+        depth = self._depth
+        if depth != 1:
+            self._release_other(depth)
             return
         owner = self._owner
+        if self._reentrant and owner != get_ident():
+            self._release()  # raises the wrapped RLock's own RuntimeError
+            return
         held = released - self._acquired
         self._acquisitions += 1
         self._total_hold += held
         if held > self._max_hold:
             self._max_hold = held
-        tally = self._tallies.get(owner)  # type: ignore[arg-type]
-        if tally is None:
-            tally = self._tally(owner)  # type: ignore[arg-type]
+        tally = self._last_tally
+        if tally.ident != owner:
+            tally = self._last_tally = self._tally(owner)  # type: ignore[arg-type]
         tally.acquisitions += 1
         tally.total_hold += held
-        if len(self._events) < self._max_events:
-            self._events.append((owner, self._requested, self._acquired, released))  # type: ignore[arg-type]
+        self._record((owner, self._requested, self._acquired, released))
         self._owner = None
         self._depth = 0
+        self._release()
+
+    def _release_other(self, depth: int) -> None:
+        """Release when not at depth 1: unlocked (raise) or inside an RLock re-entry."""
+        if depth == 0 or (self._reentrant and self._owner != get_ident()):
+            self._release()  # raises the wrapped lock's own RuntimeError
+            return
+        self._depth = depth - 1
         self._release()
 
     def __exit__(
@@ -397,7 +412,7 @@ class InstrumentedLock:
     def _tally(self, ident: int) -> _ThreadTally:
         tally = self._tallies.get(ident)
         if tally is None:
-            tally = self._tallies[ident] = _ThreadTally(_thread_name(ident))
+            tally = self._tallies[ident] = _ThreadTally(ident, _thread_name(ident))
         return tally
 
     def __repr__(self) -> str:

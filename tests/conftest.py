@@ -27,8 +27,15 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture(autouse=True)
-def no_leaked_threads():
-    """Every test must end with as many threads as it started with."""
+def no_leaked_threads(request):
+    """Every test must end with as many threads as it started with.
+
+    Tests marked ``browser`` are exempt: Playwright keeps its own thread for the
+    whole module (it is stopped when the module's browser fixture closes).
+    """
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
     before = {t.ident for t in threading.enumerate()}
     yield
     deadline = time.monotonic() + 2.0

@@ -44,8 +44,11 @@ def test_every_race_window_is_exact_with_the_lock(window):
 
 
 def test_a_function_call_loses_updates_with_a_short_switch_interval():
-    results = [run_counter(increments=10_000, race_window="call", switch_interval=1e-5) for _ in range(5)]
-    assert all(r.lost > 0 for r in results), [r.lost for r in results]
+    """A call is a switch point; whether a switch lands there depends on the waiting
+    threads getting a CPU to ask for the GIL, so on a loaded machine a single run
+    can lose nothing. Most runs must lose updates."""
+    results = [run_counter(increments=100_000, race_window="call", switch_interval=1e-5) for _ in range(5)]
+    assert sum(r.lost > 0 for r in results) >= 3, [r.lost for r in results]
 
 
 @pytest.mark.skipif(not synclab.gil_enabled(), reason="free-threaded builds do lose updates with plain +=")
@@ -60,8 +63,15 @@ def test_switch_interval_is_set_for_the_run_and_restored():
     result = run_counter(increments=100, switch_interval=2e-5)
     assert result.switch_interval == pytest.approx(2e-5)
     assert sys.getswitchinterval() == before
-    untouched = run_counter(increments=100, switch_interval=None)
+    untouched = run_counter(increments=100)
     assert untouched.switch_interval == before
+
+
+@pytest.mark.parametrize("threads", [2, 4, 8])
+def test_the_yield_window_loses_about_n_minus_1_over_n(threads):
+    """Each round all threads read the same value, so only one write of n survives."""
+    result = run_counter(threads=threads)
+    assert result.lost_share > 0.5 * (threads - 1) / threads
 
 
 def test_single_thread_never_loses():

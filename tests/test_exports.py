@@ -8,7 +8,6 @@ import synclab
 def test_public_names_are_pinned():
     assert sorted(synclab.__all__) == sorted(
         [
-            "DEFAULT_SWITCH_INTERVAL",
             "RACE_WINDOWS",
             "CheckResult",
             "CounterResult",

@@ -7,9 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from synclab._threads import switch_interval
 from synclab.checks._base import CheckResult, ExerciseError, describe_exception, run_in_threads
-from synclab.experiments.counter import DEFAULT_SWITCH_INTERVAL
 from synclab.instruments import InstrumentedLock
 
 __all__ = ["check_protected_increment", "check_racy_increment", "check_start_and_join"]
@@ -96,11 +94,10 @@ def check_racy_increment(racy_increment: Callable[[Any, int], Any]) -> CheckResu
             return CheckResult(exercise, False, f"in one thread, {INCREMENTS} calls left the counter at "
                                f"{alone.value}, not {INCREMENTS}.", "Add exactly 1 per iteration: read, wait, write value + 1.")
         runs_losing = 0
-        with switch_interval(DEFAULT_SWITCH_INTERVAL):
-            for _ in range(RUNS):
-                counter = Counter()
-                run_in_threads(racy_increment, [(counter, INCREMENTS)] * THREADS)
-                runs_losing += counter.value < THREADS * INCREMENTS
+        for _ in range(RUNS):
+            counter = Counter()
+            run_in_threads(racy_increment, [(counter, INCREMENTS)] * THREADS)
+            runs_losing += counter.value < THREADS * INCREMENTS
     except ExerciseError as exc:
         return CheckResult(exercise, False, str(exc) + ".", "Read the message, fix the function and run the cell again.")
     if runs_losing < RUNS:
@@ -108,7 +105,7 @@ def check_racy_increment(racy_increment: Callable[[Any, int], Any]) -> CheckResu
             exercise, False,
             f"with {THREADS} threads, every update was counted in {RUNS - runs_losing} of {RUNS} runs: the race did not show.",
             "On CPython 3.10+ plain += is not interrupted in practice. Read counter.value into a local, "
-            "call time.sleep(0), then write the local + 1 back.",
+            "call time.sleep(1e-6) (sleep(0) is not enough on every version), then write the local + 1 back.",
         )
     return CheckResult(exercise, True, f"alone it counts exactly; with {THREADS} threads it lost updates in every one of {RUNS} runs.")
 
@@ -122,25 +119,24 @@ def check_protected_increment(protected_increment: Callable[[Any, Any, int], Any
     exact_runs = 0
     coarse = False
     try:
-        with switch_interval(DEFAULT_SWITCH_INTERVAL):
-            for _ in range(RUNS):
-                counter, lock = Counter(), InstrumentedLock(name="exercise lock")
-                run_in_threads(protected_increment, [(counter, lock, INCREMENTS)] * THREADS)
-                stats = lock.statistics()
-                if stats.acquisitions == 0:
-                    return CheckResult(exercise, False, "the lock you were given was never acquired.",
-                                       "Use the lock argument: with lock: ... around the read, the sleep and the write.")
-                if counter.value != THREADS * INCREMENTS:
-                    continue
-                exact_runs += 1
-                coarse = coarse or stats.acquisitions < THREADS * INCREMENTS
+        for _ in range(RUNS):
+            counter, lock = Counter(), InstrumentedLock(name="exercise lock")
+            run_in_threads(protected_increment, [(counter, lock, INCREMENTS)] * THREADS)
+            stats = lock.statistics()
+            if stats.acquisitions == 0:
+                return CheckResult(exercise, False, "the lock you were given was never acquired.",
+                                   "Use the lock argument: with lock: ... around the read, the sleep and the write.")
+            if counter.value != THREADS * INCREMENTS:
+                continue
+            exact_runs += 1
+            coarse = coarse or stats.acquisitions < THREADS * INCREMENTS
     except ExerciseError as exc:
         return CheckResult(exercise, False, str(exc) + ".", "Read the message, fix the function and run the cell again.")
     if exact_runs < RUNS:
         return CheckResult(
             exercise, False,
             f"with {THREADS} threads, the count was wrong in {RUNS - exact_runs} of {RUNS} runs.",
-            "The read, the sleep(0) and the write must all be inside one with lock: block.",
+            "The read, the sleep and the write must all be inside one with lock: block.",
         )
     note = (" You held the lock around the whole loop: correct, but the threads ran one after another;"
             " locking each increment keeps them interleaved.") if coarse else ""

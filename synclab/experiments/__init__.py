@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from synclab.experiments.counter import (
-    DEFAULT_SWITCH_INTERVAL,
     RACE_WINDOWS,
     CounterResult,
     CounterSweep,
@@ -38,7 +37,6 @@ from synclab.experiments.transfers import (
 )
 
 __all__ = [
-    "DEFAULT_SWITCH_INTERVAL",
     "RACE_WINDOWS",
     "CounterResult",
     "CounterSweep",

@@ -56,8 +56,8 @@ def plot_contention(stats: LockStatistics | None, ax: Axes | None = None) -> Fig
 def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) -> Figure:
     """Histogram of how long each acquisition held the lock, on a log scale.
 
-    Built from the individual events the lock kept (the first ``max_events``);
-    the title says so when some were dropped.
+    Built from the individual events the lock kept (the latest ``max_events``);
+    the title says so when earlier ones were dropped.
 
     Args:
         stats: The lock's statistics, or ``None`` if no lock was used.
@@ -83,7 +83,7 @@ def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) ->
     ax.set_xlabel("time the lock was held per acquisition (µs, log scale)")
     ax.set_ylabel("acquisitions")
     median = holds_us[len(holds_us) // 2] / 1e6
-    sampled = "" if not stats.events_dropped else f" (first {len(holds_us):,} of {stats.acquisitions:,})"
+    sampled = "" if not stats.events_dropped else f" (last {len(holds_us):,} of {stats.acquisitions:,})"
     ax.set_title(f"Median hold {fmt_seconds(median)}, longest {fmt_seconds(stats.max_hold)}{sampled}")
     return fig
 
@@ -141,5 +141,8 @@ def plot_lock_timeline(
         loc="upper right",
         fontsize="small",
     )
-    ax.set_title(f"Who holds the lock: one thread at a time, {stats.acquisitions:,} acquisitions")
+    spans = sorted((event.acquired, event.released) for event in stats.events)
+    overlaps = sum(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))
+    exclusive = "one holder at a time" if not overlaps else f"{overlaps:,} OVERLAPPING holds"
+    ax.set_title(f"Who holds the lock: {exclusive}, {stats.acquisitions:,} acquisitions")
     return fig

@@ -57,6 +57,8 @@ class Lab(Generic[ResultT]):
         title: Shown in bold above the controls.
         instructions: One or two sentences on what to try.
         controls: The widgets whose changes re-run the experiment.
+        threads_control: The control that sets the number of threads, if any.
+        lock_control: The control that switches the lock (or the fix) on and off.
 
     Attributes:
         result: The latest result (``None`` if the last run failed).
@@ -66,7 +68,15 @@ class Lab(Generic[ResultT]):
         widget: The lab's whole user interface.
     """
 
-    def __init__(self, title: str, instructions: str, controls: Sequence[widgets.Widget]) -> None:
+    def __init__(
+        self,
+        title: str,
+        instructions: str,
+        controls: Sequence[widgets.Widget],
+        *,
+        threads_control: widgets.Widget | None = None,
+        lock_control: widgets.Widget | None = None,
+    ) -> None:
         self.result: ResultT | None = None
         self.runs = 0
         self.last_seconds = 0.0
@@ -82,11 +92,17 @@ class Lab(Generic[ResultT]):
         self.controls = tuple(controls)
         for control in self.controls:
             control.observe(self._on_change, names="value")
+        # CSS classes let the browser test find any lab's thread slider and lock switch.
+        if threads_control is not None:
+            threads_control.add_class("synclab-threads")
+        if lock_control is not None:
+            lock_control.add_class("synclab-lock")
         header = widgets.HTML(f"<b>{html.escape(title)}</b><br>{instructions}")
         self.widget = widgets.VBox(
             [header, widgets.HBox(list(self.controls[:3])), widgets.HBox([*self.controls[3:], self.run_button]),
              self.status, self.output]
         )
+        self.widget.add_class("synclab-lab")
 
     # -- to provide in subclasses -------------------------------------------
 

@@ -6,7 +6,9 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from synclab._validate import check_bool, check_choice, check_float, check_int
-from synclab.experiments.counter import DEFAULT_SWITCH_INTERVAL, RACE_WINDOWS, CounterResult, run_counter
+import sys
+
+from synclab.experiments.counter import RACE_WINDOWS, CounterResult, run_counter
 from synclab.plots._style import fmt_seconds
 from synclab.plots.counter import counter_headline, plot_counter_run
 from synclab.widgets._base import Lab
@@ -17,15 +19,15 @@ MAX_LAB_THREADS = 16
 MAX_LAB_INCREMENTS = 5_000
 _SWITCH_INTERVALS = (
     ("5 ms (Python's default)", 0.005),
-    ("0.1 ms (course default)", 1e-4),
+    ("0.1 ms", 1e-4),
     ("0.01 ms", 1e-5),
     ("1 µs", 1e-6),
 )
-_WINDOW_LABELS = (("plain +=", "none"), ("call", "call"), ("sleep(0)", "yield"))
+_WINDOW_LABELS = (("plain +=", "none"), ("call", "call"), ("sleep", "yield"))
 _WINDOW_TIPS = (
     "counter.value += 1: load, add, store with no switch point in between",
     "value = counter.value; value = add_one(value); counter.value = value",
-    "value = counter.value; time.sleep(0); counter.value = value + 1",
+    "value = counter.value; time.sleep(1e-6); counter.value = value + 1",
 )
 
 
@@ -77,6 +79,8 @@ class CounterLab(Lab[CounterResult]):
             "Move a slider or flip the lock: real threads run again and the plots are redrawn. "
             "Expect up to a second per run with the lock on; 'Run again' repeats the same settings.",
             [self.threads, self.increments, self.use_lock, self.race_window, self.switch_interval],
+            threads_control=self.threads,
+            lock_control=self.use_lock,
         )
         self.rerun()
 
@@ -111,7 +115,7 @@ def counter_lab(
     increments: int = 500,
     use_lock: bool = False,
     race_window: str = "yield",
-    switch_interval: float = DEFAULT_SWITCH_INTERVAL,
+    switch_interval: float | None = None,
 ) -> CounterLab:
     """A lab that runs :func:`~synclab.run_counter` whenever a control changes.
 
@@ -123,7 +127,8 @@ def counter_lab(
         increments: Starting increments per thread, 100 to 5,000.
         use_lock: Start with the lock on.
         race_window: Start with ``"none"``, ``"call"`` or ``"yield"``.
-        switch_interval: Starting switch interval in seconds (1e-6 to 0.1).
+        switch_interval: Starting switch interval in seconds (1e-6 to 0.1);
+            ``None`` (default) starts from the interpreter's current setting.
 
     Returns:
         The lab; display it (last line of a cell) to use it.
@@ -137,5 +142,5 @@ def counter_lab(
         check_int("increments", increments, 100, MAX_LAB_INCREMENTS),
         check_bool("use_lock", use_lock),
         check_choice("race_window", race_window, RACE_WINDOWS),
-        check_float("switch_interval", switch_interval, 1e-6, 0.1),
+        sys.getswitchinterval() if switch_interval is None else check_float("switch_interval", switch_interval, 1e-6, 0.1),
     )

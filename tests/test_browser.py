@@ -1,0 +1,231 @@
+"""The course as a learner uses it: JupyterLab in a real (headless) browser.
+
+For every notebook: open it in JupyterLab, run all cells, and check that no
+cell stored an error, that every widget rendered as a widget (not as text),
+and that each lab answers its controls: moving its thread slider and flipping
+its lock switch re-run the experiment and change its plot. A screenshot of
+each notebook after the run goes to ``tests/artifacts/``.
+
+Needs Debian's ``chromium`` (``/usr/bin/chromium``, or ``SYNCLAB_CHROMIUM``)
+and Playwright's Python package; it never downloads a browser. Without
+Chromium the test is skipped, and the skip says so; with
+``SYNCLAB_REQUIRE_BROWSER=1`` (as in CI) a missing browser is an error.
+The server, its kernels and the browser are stopped whatever happens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("SYNCLAB_CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("SYNCLAB_REQUIRE_BROWSER") == "1"
+RUN_ALL_SECONDS = 120
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing() -> str | None:
+    if os.environ.get("SYNCLAB_SKIP_BROWSER") == "1":
+        return "SYNCLAB_SKIP_BROWSER=1 is set"
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright's Python package is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser_ready() -> None:
+    reason = _missing()
+    if reason is None:
+        return
+    if REQUIRED and os.environ.get("SYNCLAB_SKIP_BROWSER") != "1":
+        pytest.fail(f"browser test required (SYNCLAB_REQUIRE_BROWSER=1) but cannot run: {reason}")
+    pytest.skip(f"SKIPPED the real-browser test: {reason}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab_server(browser_ready, tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """JupyterLab on loopback with its own config, runtime and settings folders."""
+    home = tmp_path_factory.mktemp("jupyter")
+    work = home / "notebooks"
+    shutil.copytree(ROOT / "notebooks", work)  # running must not touch the committed notebooks
+    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        IPYTHONDIR=str(home / "ipython"),
+        JUPYTER_PLATFORM_DIRS="1",
+    )
+    log = (home / "server.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "jupyter", "lab", "--no-browser",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+            "--LabApp.expose_app_in_browser=True",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+            f"--LabApp.user_settings_dir={home / 'settings'}",
+            f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        ],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"JupyterLab exited early:\n{(home / 'server.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not answer within 60 s")
+                time.sleep(0.25)
+        yield base, token
+    finally:
+        try:
+            request = urllib.request.Request(f"{base}/api/shutdown?token={token}", method="POST")
+            urllib.request.urlopen(request, timeout=5)
+            server.wait(timeout=15)
+        except Exception:
+            pass
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(lab_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+CURRENT = "window.jupyterapp.shell.currentWidget"
+KERNEL_IDLE = f"""() => {{
+    const w = {CURRENT};
+    const kernel = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+    return !!kernel && kernel.status === 'idle' && w.content && w.content.widgets.length > 0;
+}}"""
+RUN_ALL = """async (seconds) => {
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('run-all timed out')), seconds * 1000));
+    return await Promise.race([window.jupyterapp.commands.execute('notebook:run-all-cells'), timeout]);
+}"""
+
+
+def _lab_image(lab) -> str:
+    image = lab.locator("img").first
+    return image.get_attribute("src") or ""
+
+
+def _wait_for_new_image(page, lab, before: str, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if _lab_image(lab) not in ("", before):
+            return
+        page.wait_for_timeout(200)
+    pytest.fail(f"{what} did not redraw the lab's plot within 60 s")
+
+
+@pytest.mark.parametrize("notebook", [p.name for p in NOTEBOOKS])
+def test_notebook_runs_and_its_labs_answer_in_jupyterlab(notebook, lab_server, page):
+    base, token = lab_server
+    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+    page.evaluate(RUN_ALL, RUN_ALL_SECONDS)
+    page.wait_for_function(KERNEL_IDLE, timeout=RUN_ALL_SECONDS * 1000)
+
+    model = page.evaluate(f"() => {CURRENT}.content.model.toJSON()")
+    code = [c for c in model["cells"] if c["cell_type"] == "code"]
+    assert all(c["execution_count"] for c in code), "some cells did not run"
+    errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    assert errors == [], f"{notebook}: error output {errors[0].get('ename')}: {errors[0].get('evalue')}"
+
+    panel = page.locator(".jp-NotebookPanel:visible")
+    widget_outputs = sum(
+        1 for c in code for o in c["outputs"] if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    )
+    rendered = panel.locator(".jp-OutputArea-output .jupyter-widgets.widget-box, .jp-OutputArea-output .widget-box")
+    assert rendered.count() >= widget_outputs, (
+        f"{notebook}: {widget_outputs} widget outputs but {rendered.count()} rendered as widgets"
+    )
+    assert panel.get_by_text("Error displaying widget").count() == 0
+
+    labs = panel.locator(".synclab-lab")
+    for index in range(labs.count()):
+        lab = labs.nth(index)
+        lab.scroll_into_view_if_needed()
+        threads = lab.locator(".synclab-threads")
+        if threads.count():
+            before = _lab_image(lab)
+            readout = threads.locator(".widget-readout")
+            old_value = readout.inner_text().strip()
+            new_value = "3" if old_value != "3" else "5"
+            readout.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type(new_value)
+            page.keyboard.press("Enter")
+            _wait_for_new_image(page, lab, before, f"{notebook}: moving lab {index}'s thread slider")
+            assert readout.inner_text().strip() == new_value
+        lock = lab.locator(".synclab-lock")
+        if lock.count():
+            before = _lab_image(lab)
+            lock.click()
+            _wait_for_new_image(page, lab, before, f"{notebook}: toggling lab {index}'s lock")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{Path(notebook).stem}.png"))
+    page.evaluate(f"() => {CURRENT}.sessionContext.shutdown()")
+    page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
