@@ -58,10 +58,10 @@ def main() -> None:
     print(f"synclab deadlock benchmarks, Python {platform.python_version()}, GIL {synclab.gil_enabled()}")
     lab = synclab.transfer_lab()
     median, worst = rerun_latency_ms(lab)
-    print(f"transfer lab re-run at defaults (10 runs + drawing), median: {verdict(median, 300, 'ms')}; worst {worst:,.0f} ms")
-    lab.strategy.value = "ordered"
+    print(f"transfer lab re-run at defaults (10 runs + drawing): {verdict(median, 300, 'ms')}; worst {worst:,.0f} ms")
+    lab.ordered.value = True
     median, worst = rerun_latency_ms(lab)
-    print(f"transfer lab re-run, ordered:                        median: {verdict(median, 300, 'ms')}; worst {worst:,.0f} ms")
+    print(f"transfer lab re-run, ordering on:                 {verdict(median, 300, 'ms')}; worst {worst:,.0f} ms")
     memory = peak_memory_mb(lambda: [lab.rerun() for _ in range(5)])
     print(f"transfer lab, peak memory over 5 re-runs: {memory:.1f} MB")
     quiz_ms = median_ms(synclab.self_check_quiz)
@@ -70,7 +70,7 @@ def main() -> None:
         ms = median_ms(lambda strategy=strategy: synclab.repeat_transfers(10, strategy=strategy))
         print(f"repeat_transfers(10) at defaults, {strategy:8}: median {ms:7.1f} ms")
     found, total = detection_ms()
-    print(f"forced two-lock deadlock: confirmed after {found:.1f} ms (median), whole demo {total:.0f} ms with 0.2 s timeouts")
+    print(f"forced two-lock deadlock: confirmed after {found:.1f} ms (median), demo {total:.0f} ms with 0.2 s timeouts")
     print(f"measure_blocked_thread(0.2): median {median_ms(lambda: synclab.measure_blocked_thread(0.2), 3):.0f} ms")
     print(f"run_torn_reads() at defaults: median {median_ms(synclab.run_torn_reads):.1f} ms")
 

@@ -65,10 +65,12 @@ def test_opposite_order_deadlock_is_found_reported_and_the_threads_come_back():
     assert stacks["T2"].waiting_at == "got = a.acquire(timeout=patience)"
     assert stacks["T1"].frames[-1].function == "t1"
     assert "test_deadlock.py" in str(stacks["T1"])
-    # nobody cancelled them: one timed out, which let the other finish
+    # nobody cancelled them: the first to time out released its first lock, which usually
+    # (not always: both timeouts end at about the same moment) let the other one through
     assert report.cancelled == ()
-    assert report.timeouts == 1
-    assert sorted(outcome.values()) == [False, True]
+    assert report.timeouts in (1, 2)
+    assert sorted(outcome.values()) in ([False, True], [False, False])
+    assert list(outcome.values()).count(False) == report.timeouts
     assert report.detected_after is not None and report.detected_after <= report.elapsed
 
 
@@ -186,7 +188,11 @@ def test_thread_stacks_hides_machinery_only_when_asked():
     thread = threading.Thread(target=parked, name="parked")
     thread.start()
     try:
-        wait_until(lambda: any(s.frames and s.frames[-1].function == "wait" for s in thread_stacks(["parked"], hide_machinery=False)))
+        wait_until(
+            lambda: any(
+                s.frames and s.frames[-1].function == "wait" for s in thread_stacks(["parked"], hide_machinery=False)
+            )
+        )
         hidden = thread_stacks(["parked"])[0]
         assert [f.function for f in hidden.frames] == ["parked"]
         full = thread_stacks(["parked"], hide_machinery=False)[0]

@@ -29,9 +29,11 @@ def test_lab_runs_once_when_created_and_shows_deadlocks_at_its_defaults():
     assert len(lab.figure.axes) == 3
 
 
-def test_switching_to_ordered_removes_every_deadlock():
+def test_switching_ordering_on_removes_every_deadlock():
     lab = synclab.transfer_lab()
-    lab.strategy.value = "ordered"
+    assert lab.ordered.description.startswith("ordering off")
+    lab.ordered.value = True
+    assert lab.ordered.description.startswith("ordering on")
     assert lab.runs == 2
     assert lab.result.strategy == "ordered"
     assert lab.result.deadlocked_runs == 0
@@ -49,17 +51,18 @@ def test_every_control_reruns_with_its_value():
     assert lab.result.results[0].transfers == 15
     lab.window.value = "none"
     assert lab.result.results[0].window == "none"
-    lab.strategy.value = "global"
-    assert lab.result.strategy == "global"
+    lab.ordered.value = True
+    assert lab.result.strategy == "ordered"
     lab.run_button.click()
     assert lab.runs == 7
     assert lab.accounts.continuous_update is False and lab.threads.continuous_update is False
+    assert "synclab-threads" in lab.threads._dom_classes and "synclab-lock" in lab.ordered._dom_classes
     assert lab.transfers.continuous_update is False
 
 
 def test_a_rerun_over_budget_says_so_in_the_status_line(monkeypatch):
     monkeypatch.setattr(lab_module, "LAB_BUDGET", 0.0)
-    lab = synclab.transfer_lab(strategy="ordered", transfers=5)
+    lab = synclab.transfer_lab(ordered=True, transfers=5)
     assert lab.result is None
     assert "only 1 of 10 runs fitted in 0 s" in lab.status.value
 
@@ -83,7 +86,7 @@ def test_reruns_reuse_one_figure():
         ({"threads": 9}, ValueError, "threads must be between 2 and 8, got 9"),
         ({"transfers": 1000}, ValueError, "transfers must be between 5 and 100"),
         ({"transfers": "25"}, TypeError, "transfers must be an integer"),
-        ({"strategy": "fast"}, ValueError, "strategy must be one of"),
+        ({"ordered": "yes"}, TypeError, "ordered must be True or False"),
         ({"window": None}, TypeError, "window must be one of"),
     ],
 )

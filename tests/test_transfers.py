@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 
 import pytest
 
 import synclab
 import synclab.experiments.transfers as transfers
 from synclab import repeat_transfers, run_transfers, sweep_transfers
-from synclab._threads import switch_interval
 from synclab.instruments import InstrumentedLock
 
 
@@ -30,7 +30,8 @@ def test_a_deadlocked_run_is_called_off_with_its_cycle_and_threads_back():
     assert run.graph is not None and run.graph.deadlocked and run.cycle_seen
     assert len(run.graph.cycle) >= 4  # at least two threads and two accounts
     assert all(name.startswith("account ") for name in run.graph.cycle[1::2])
-    assert run.abandoned >= 2  # every thread in the cycle gave up its transfer
+    # the first cancelled wait releases a lock, which may let another thread in the cycle finish
+    assert run.abandoned >= 1
     assert run.completed < run.attempted
     assert run.detected_after is not None
     assert run.conserved  # abandoned transfers moved no money
@@ -71,9 +72,14 @@ def test_retry_breaks_cycles_with_timeouts():
 
 def test_money_is_conserved_with_the_locks_and_not_without(monkeypatch):
     """Would the conservation claim still hold if the locks did nothing? It must not."""
-    settings = {"accounts": 4, "threads": 4, "transfers": 500, "strategy": "ordered", "window": "none"}
-    with switch_interval(1e-6):
-        locked = repeat_transfers(5, **settings)
+
+    def capped_after_a_yield(amount, balance):
+        time.sleep(1e-6)  # a forced window between reading the balances and writing them back
+        return min(amount, balance)
+
+    monkeypatch.setattr(transfers, "_capped", capped_after_a_yield)
+    settings = {"accounts": 4, "threads": 4, "transfers": 100, "strategy": "ordered", "window": "none"}
+    locked = repeat_transfers(5, **settings)
     assert locked.all_conserved and locked.completed == locked.attempted
 
     class DoesNothing:
@@ -86,8 +92,7 @@ def test_money_is_conserved_with_the_locks_and_not_without(monkeypatch):
     monkeypatch.setattr(
         transfers, "cancellable_lock", lambda cancel, name: InstrumentedLock(DoesNothing(), name=name, max_events=0)
     )
-    with switch_interval(1e-6):
-        unlocked = repeat_transfers(5, **settings)
+    unlocked = repeat_transfers(5, **settings)
     assert not unlocked.all_conserved
 
 

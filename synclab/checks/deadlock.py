@@ -10,8 +10,8 @@ from typing import Any
 
 from synclab._threads import WorkersStuck, run_workers, switch_interval
 from synclab.checks._base import CheckResult, describe_exception
-from synclab.experiments.counter import DEFAULT_SWITCH_INTERVAL
-from synclab.experiments.deadlock import _CancellableLock, watch_for_deadlock
+from synclab.experiments.counter import YIELD_SECONDS
+from synclab.experiments.deadlock import _CancellableLock, cancellable_lock, watch_for_deadlock
 from synclab.experiments.faq import MEASUREMENT
 from synclab.instruments import InstrumentedLock
 
@@ -23,7 +23,10 @@ START = 1_000
 TRANSFERS = 20
 _SENDERS = ((0, 1, 2), (1, 0, 1), (0, 1, 2), (1, 0, 1))  # (from, to, amount) for T1..T4
 #: Exercise 8.1: measurements the writer records per run.
-WRITES = 150
+WRITES = 100
+#: Switch interval during a check (restored afterwards): threads waking from
+#: their short sleeps get the interpreter back within 0.1 ms, not 5 ms.
+CHECK_SWITCH_INTERVAL = 1e-4
 
 
 class _YieldingLock(_CancellableLock):
@@ -39,7 +42,7 @@ class _YieldingLock(_CancellableLock):
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         got = super().acquire(blocking, timeout)
         if got:
-            time.sleep(0)
+            time.sleep(YIELD_SECONDS)
         return got
 
 
@@ -96,7 +99,7 @@ def check_ordered_transfer(transfer: Callable[[Any, Any, int], Any]) -> CheckRes
             for i, (src, dst, amount) in enumerate(_SENDERS, start=1)
         }
         try:
-            with switch_interval(DEFAULT_SWITCH_INTERVAL):
+            with switch_interval(CHECK_SWITCH_INTERVAL):
                 report = watch_for_deadlock(
                     workers, [a.lock for a in accounts], cancel=cancel, confirm=0.01, timeout=5.0
                 )
@@ -152,14 +155,49 @@ def check_ordered_transfer(transfer: Callable[[Any, Any, int], Any]) -> CheckRes
 
 
 class RunningMean:
-    """The two fields of exercise 8.1: ``total`` must always be ``10 * count``."""
+    """The two fields of exercise 8.1: ``total`` must always be ``10 * count``.
+
+    Its lock is a cancellable one: if a run has to be stopped, threads blocked
+    on it are freed instead of being left behind.
+    """
 
     __slots__ = ("count", "total", "lock")
 
-    def __init__(self) -> None:
+    def __init__(self, cancel: threading.Event) -> None:
         self.count = 1
         self.total = MEASUREMENT
-        self.lock = InstrumentedLock(name="stats lock", max_events=0)
+        self.lock = cancellable_lock(cancel, "stats lock")
+
+
+def _mean_workers(
+    read_mean: Callable[[Any], Any], stats: RunningMean, stop: threading.Event, seen: list
+) -> list[Callable[[], None]]:
+    """A writer (correct, with a forced window) and two readers calling ``read_mean``."""
+    writer_done, reading = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        try:
+            reading.wait(5.0)  # start once a reader is reading
+            for _ in range(WRITES):
+                with stats.lock:
+                    stats.count += 1
+                    time.sleep(YIELD_SECONDS)  # a forced window between the two writes
+                    stats.total += MEASUREMENT
+        finally:
+            writer_done.set()
+
+    def reader() -> None:
+        bad: list[object] = []  # the first wrong value, if any
+        reads = 0
+        reading.set()
+        while not writer_done.is_set() and not stop.is_set():
+            value = read_mean(stats)
+            reads += 1
+            if not bad and (isinstance(value, bool) or not isinstance(value, numbers.Real) or value != MEASUREMENT):
+                bad.append(value)
+        seen.append((reads, bad))
+
+    return [writer, reader, reader]
 
 
 def check_consistent_mean(read_mean: Callable[[Any], Any]) -> CheckResult:
@@ -168,40 +206,13 @@ def check_consistent_mean(read_mean: Callable[[Any], Any]) -> CheckResult:
     if not callable(read_mean):
         return CheckResult(exercise, False, "read_mean is not a function.", "Define it with def read_mean(stats):")
     for _ in range(RUNS):
-        stats = RunningMean()
-        writer_done = threading.Event()
         stop = threading.Event()
-        seen: list[object] = []
-
-        def writer(stats: RunningMean = stats, done: threading.Event = writer_done) -> None:
-            try:
-                for _ in range(WRITES):
-                    with stats.lock:
-                        stats.count += 1
-                        time.sleep(0)  # a forced window between the two writes
-                        stats.total += MEASUREMENT
-            finally:
-                done.set()
-
-        def reader(
-            stats: RunningMean = stats, done: threading.Event = writer_done, out: list = seen, stop=stop
-        ) -> None:
-            bad: list[object] = []  # the first wrong value, if any
-            reads = 0
-            while not done.is_set() and not stop.is_set():
-                value = read_mean(stats)
-                reads += 1
-                if not bad and (
-                    isinstance(value, bool) or not isinstance(value, numbers.Real) or value != MEASUREMENT
-                ):
-                    bad.append(value)
-            out.append((reads, bad))
-
+        stats = RunningMean(stop)
+        seen: list[tuple[int, list[object]]] = []
+        workers = _mean_workers(read_mean, stats, stop, seen)
         try:
-            with switch_interval(DEFAULT_SWITCH_INTERVAL):
-                run_workers(
-                    [writer, reader, reader], names=["writer", "T1", "T2"], timeout=5.0, stop=stop, what="your function"
-                )
+            with switch_interval(CHECK_SWITCH_INTERVAL):
+                run_workers(workers, names=["writer", "T1", "T2"], timeout=5.0, stop=stop, what="your function")
         except (TimeoutError, WorkersStuck):
             return CheckResult(
                 exercise,

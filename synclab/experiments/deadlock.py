@@ -11,7 +11,7 @@ needed.
 
 :func:`watch_for_deadlock` runs worker functions in named threads next to a
 *watchdog* thread that takes that snapshot every millisecond. When the same
-cycle is still there a few milliseconds later, it records the graph and the
+cycle is still there 50 ms later (``confirm``), it records the graph and the
 stacks of the threads in it (from :func:`sys._current_frames`).
 
 A thread blocked in ``acquire()`` cannot be interrupted by anything but a
@@ -53,8 +53,10 @@ __all__ = [
 
 #: How often the watchdog takes a snapshot, in seconds.
 DEFAULT_POLL = 0.001
-#: How long a cycle must stay unchanged before the watchdog reports it, in seconds.
-DEFAULT_CONFIRM = 0.002
+#: How long a cycle must stay unchanged before :func:`watch_for_deadlock` reports
+#: it, in seconds: far longer than the short timeouts of a back-off-and-retry
+#: loop, whose cycles last a millisecond or two and then break by themselves.
+DEFAULT_CONFIRM = 0.05
 #: How long a cancellable lock waits before it looks at its cancel event again.
 CANCEL_SLICE = 0.002
 MAX_WORKERS = 64
@@ -510,7 +512,8 @@ def watch_for_deadlock(
         locks: The :class:`~synclab.InstrumentedLock` objects the workers use.
         cancel: Set when a deadlock is confirmed; ``None`` to only watch.
         poll: Seconds between snapshots (0.0001 to 0.1).
-        confirm: Seconds a cycle must stay unchanged to count (0 to 1).
+        confirm: Seconds a cycle must stay unchanged to count (0 to 1; 0.05 by
+            default, well above the short timeouts of a retry loop).
         timeout: Seconds the whole run may take (0.1 to 600).
 
     Returns:

@@ -17,7 +17,7 @@ takes them is the ``strategy``:
   transfer at a time.
 
 Between taking the first lock and the second, each transfer can let the other
-threads run (``window="yield"``, a ``time.sleep(0)``: a forced interleaving,
+threads run (``window="yield"``, a ``time.sleep(1e-6)``: a forced interleaving,
 standing for any work done there, such as reading a balance from a database).
 That makes the bad interleaving happen often enough to see in a short run;
 with ``window="none"`` it is rare, which in real programs is worse: the bug
@@ -47,8 +47,8 @@ from dataclasses import dataclass
 
 from synclab._threads import run_workers
 from synclab._validate import check_choice, check_float, check_int
+from synclab.experiments.counter import YIELD_SECONDS
 from synclab.experiments.deadlock import (
-    DEFAULT_CONFIRM,
     DEFAULT_POLL,
     DeadlockError,
     WaitForGraph,
@@ -80,6 +80,10 @@ MAX_ACCOUNTS = 64
 MAX_THREADS = 64
 MAX_TRANSFERS = 100_000
 MAX_RUNS = 100
+#: How long a cycle must stay before the watchdog calls a run off, s. Short, so
+#: a deadlocked run ends fast: only ``"naive"`` can form a cycle that the
+#: watchdog then cancels (``"retry"`` runs are watched, never cancelled).
+TRANSFER_CONFIRM = 0.002
 #: ``"retry"``: how long the second lock is waited for before backing off, s.
 RETRY_TIMEOUT = 0.001
 #: ``"retry"``: the first back-off is a random sleep of up to this long, s;
@@ -296,7 +300,7 @@ def _transfer_worker(
             if strategy == "global":
                 with bank.bank_lock:
                     if yields:
-                        pause(0)
+                        pause(YIELD_SECONDS)
                     bank.move(src, dst, amount)
                     if hold:
                         pause(hold)
@@ -305,7 +309,7 @@ def _transfer_worker(
                 while True:
                     with locks[src]:
                         if yields:
-                            pause(0)
+                            pause(YIELD_SECONDS)
                         if locks[dst].acquire(timeout=RETRY_TIMEOUT):
                             try:
                                 bank.move(src, dst, amount)
@@ -324,7 +328,7 @@ def _transfer_worker(
                 first, second = (src, dst) if strategy == "naive" else (min(src, dst), max(src, dst))
                 with locks[first]:
                     if yields:
-                        pause(0)
+                        pause(YIELD_SECONDS)
                     with locks[second]:
                         bank.move(src, dst, amount)
                         if hold:
@@ -381,7 +385,7 @@ def run_transfers(
         threads: Number of threads, 1 to 64.
         transfers: Transfers per thread, 1 to 100,000.
         strategy: ``"naive"``, ``"ordered"``, ``"retry"`` or ``"global"``.
-        window: ``"yield"`` (``time.sleep(0)`` between the first lock and the
+        window: ``"yield"`` (``time.sleep(1e-6)`` between the first lock and the
             second: a forced interleaving) or ``"none"``.
         hold: Seconds of simulated I/O (a sleep) inside each transfer's
             critical section, 0 to 0.1.
@@ -425,7 +429,7 @@ def _run_transfers(
     ]
     done = threading.Event()
     # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
-    watchdog = _Watchdog(bank.locks, done, stop, None if strategy == "retry" else stop, DEFAULT_POLL, DEFAULT_CONFIRM)
+    watchdog = _Watchdog(bank.locks, done, stop, None if strategy == "retry" else stop, DEFAULT_POLL, TRANSFER_CONFIRM)
     try:
         elapsed = run_workers(
             [*_countdown(workers, done), watchdog],

@@ -53,9 +53,9 @@ def plot_blocked_thread(result: BlockedThreadResult, ax: Axes | None = None) -> 
 
 
 def torn_label(result: TornReadResult) -> str:
-    """``"no lock, sleep(0) window"``: how a run was set up, for axes and tables."""
+    """``"no lock, sleep window"``: how a run was set up, for axes and tables."""
     lock = "lock" if result.use_lock else "no lock"
-    window = "sleep(0) window" if result.window == "yield" else "no window"
+    window = "sleep window" if result.window == "yield" else "no window"
     return f"{lock}, {window}"
 
 

@@ -7,10 +7,10 @@ import time
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from synclab._validate import check_choice, check_int
-from synclab.experiments.transfers import STRATEGIES, TRANSFER_WINDOWS, TransferRuns, run_transfers
+from synclab._validate import check_bool, check_choice, check_int
+from synclab.experiments.transfers import TRANSFER_WINDOWS, TransferRuns, run_transfers
 from synclab.plots._style import fmt_seconds
-from synclab.plots.deadlock import STRATEGY_LABELS, plot_transfer_runs, transfer_headline
+from synclab.plots.deadlock import plot_transfer_runs, transfer_headline
 from synclab.widgets._base import Lab
 
 __all__ = ["TransferLab", "transfer_lab"]
@@ -24,26 +24,26 @@ LAB_RUNS = 10
 LAB_RUN_TIMEOUT = 3.0
 #: Seconds all the runs of one re-run may take together.
 LAB_BUDGET = 5.0
-_WINDOW_LABELS = (("sleep(0)", "yield"), ("nothing", "none"))
+_WINDOW_LABELS = (("sleep", "yield"), ("nothing", "none"))
 _WINDOW_TIPS = (
-    "time.sleep(0) between the first lock and the second: a forced switch, so deadlocks show in short runs",
+    "time.sleep(1e-6) between the first lock and the second: a forced switch, so deadlocks show in short runs",
     "nothing between the two locks: deadlocks become rare in short runs (try 100 transfers)",
 )
 
 
 class TransferLab(Lab[TransferRuns]):
-    """Accounts, threads, transfers per thread, the locking strategy and the window.
+    """Accounts, threads, transfers per thread, the ordering switch and the window.
 
     Attributes:
         accounts: Slider for the number of accounts (2-16).
         threads: Slider for the number of threads (2-8).
         transfers: Slider for the transfers each thread makes.
-        strategy: How a transfer takes its locks; "ordered" is the switch to
-            one global order.
+        ordered: The switch: off takes the source account's lock first (the
+            naive order), on takes the lower-numbered account's lock first.
         window: What sits between taking the first lock and the second.
     """
 
-    def __init__(self, accounts: int, threads: int, transfers: int, strategy: str, window: str) -> None:
+    def __init__(self, accounts: int, threads: int, transfers: int, ordered: bool, window: str) -> None:
         style = {"description_width": "initial"}
         self.accounts = widgets.IntSlider(
             value=accounts, min=2, max=MAX_LAB_ACCOUNTS, description="accounts", continuous_update=False, style=style
@@ -60,13 +60,13 @@ class TransferLab(Lab[TransferRuns]):
             continuous_update=False,
             style=style,
         )
-        self.strategy = widgets.ToggleButtons(
-            options=[(STRATEGY_LABELS[s].split(":")[0], s) for s in STRATEGIES],
-            value=strategy,
-            description="lock order:",
-            tooltips=[STRATEGY_LABELS[s] for s in STRATEGIES],
-            style={"description_width": "initial", "button_width": "8em"},
+        self.ordered = widgets.ToggleButton(
+            value=ordered,
+            tooltip="Take the two accounts' locks in one global order: the lower account number first",
+            layout=widgets.Layout(width="14em"),
         )
+        self._label_ordered({"new": ordered})
+        self.ordered.observe(self._label_ordered, names="value")
         self.window = widgets.ToggleButtons(
             options=_WINDOW_LABELS,
             value=window,
@@ -76,12 +76,25 @@ class TransferLab(Lab[TransferRuns]):
         )
         super().__init__(
             "Transfer lab: does the lock order decide whether the bank deadlocks?",
-            f"Each re-run makes {LAB_RUNS} runs with real threads. Switch the lock order to 'ordered' and the "
-            "deadlocks disappear; the money is conserved either way, because a transfer only moves money "
-            "while it holds both locks.",
-            [self.accounts, self.threads, self.transfers, self.strategy, self.window],
+            f"Each re-run makes {LAB_RUNS} runs with real threads. Switch ordering on and the deadlocks "
+            "disappear; the money is conserved either way, because a transfer only moves money while it "
+            "holds both accounts' locks.",
+            [self.accounts, self.threads, self.transfers, self.ordered, self.window],
+            threads_control=self.threads,
+            lock_control=self.ordered,
         )
         self.rerun()
+
+    def _label_ordered(self, change: dict[str, object]) -> None:
+        on = bool(change["new"])
+        self.ordered.description = "ordering on: lower number first" if on else "ordering off: from-account first"
+        self.ordered.icon = "sort-numeric-asc" if on else "random"
+        self.ordered.button_style = "success" if on else ""
+
+    @property
+    def strategy(self) -> str:
+        """The strategy the switch selects: ``"ordered"`` or ``"naive"``."""
+        return "ordered" if self.ordered.value else "naive"
 
     def run(self) -> TransferRuns:
         started = time.perf_counter()
@@ -92,22 +105,14 @@ class TransferLab(Lab[TransferRuns]):
                     self.accounts.value,
                     self.threads.value,
                     self.transfers.value,
-                    self.strategy.value,
+                    self.strategy,
                     window=self.window.value,
                     timeout=LAB_RUN_TIMEOUT,
                 )
             )
             if done < LAB_RUNS and time.perf_counter() - started > LAB_BUDGET:
-                retries = sum(r.retries for r in results)
-                why = (
-                    f" ({retries:,} timeouts so far: with this much contention most waits time out and the work "
-                    "is thrown away)"
-                    if retries
-                    else ""
-                )
                 raise TimeoutError(
-                    f"only {done} of {LAB_RUNS} runs fitted in {LAB_BUDGET:g} s{why}; "
-                    "try more accounts, fewer threads or fewer transfers"
+                    f"only {done} of {LAB_RUNS} runs fitted in {LAB_BUDGET:g} s; try fewer threads or fewer transfers"
                 )
         return TransferRuns(tuple(results))
 
@@ -127,22 +132,24 @@ class TransferLab(Lab[TransferRuns]):
 def transfer_lab(
     accounts: int = 4,
     threads: int = 4,
-    transfers: int = 25,
-    strategy: str = "naive",
+    transfers: int = 20,
+    ordered: bool = False,
     window: str = "yield",
 ) -> TransferLab:
-    """A lab that runs :func:`~synclab.repeat_transfers` whenever a control changes.
+    """A lab that runs the bank transfers 10 times whenever a control changes.
 
-    It shows, for 10 runs, how many transfers each run made (deadlocked runs
-    in red), the money in the bank after each run, and the wait-for graph of
-    the first deadlock.
+    It shows, for each run, the share of its transfers made before it ended
+    (deadlocked runs in red), the money in the bank after each run, and the
+    wait-for graph of the first deadlock. The switch turns ordered locking on
+    and off; the other fixes are compared in notebook 06 with
+    :func:`~synclab.sweep_transfers`.
 
     Args:
         accounts: Starting number of accounts, 2 to 16.
         threads: Starting number of threads, 2 to 8.
         transfers: Starting transfers per thread, 5 to 100.
-        strategy: ``"naive"``, ``"ordered"``, ``"retry"`` or ``"global"``.
-        window: ``"yield"`` or ``"none"``.
+        ordered: Start with ordered locking on.
+        window: ``"yield"`` (a short sleep between the two locks) or ``"none"``.
 
     Returns:
         The lab; display it (last line of a cell) to use it.
@@ -155,6 +162,6 @@ def transfer_lab(
         check_int("accounts", accounts, 2, MAX_LAB_ACCOUNTS),
         check_int("threads", threads, 2, MAX_LAB_THREADS),
         check_int("transfers", transfers, MIN_LAB_TRANSFERS, MAX_LAB_TRANSFERS),
-        check_choice("strategy", strategy, STRATEGIES),
+        check_bool("ordered", ordered),
         check_choice("window", window, TRANSFER_WINDOWS),
     )
