@@ -42,8 +42,8 @@ def plot_blocked_thread(result: BlockedThreadResult, ax: Axes | None = None) -> 
     ax.bar_label(bars, labels=[fmt_seconds(v / 1e3) for v in cpu], padding=2, fontsize="small")
     ax.set_xticks(x, groups)
     ax.set_ylabel("time while waiting for the lock (ms)")
-    ax.set_ylim(0, max(wall) * 1.25)
-    ax.legend(fontsize="small", loc="upper left")
+    ax.set_ylim(0, max(wall) * 1.45)
+    ax.legend(fontsize="small", loc="upper center", ncol=2, frameon=False)
     ax.set_title(
         f"Blocked: {fmt_seconds(result.blocked_cpu)} of CPU in {fmt_seconds(result.blocked_wall)};\n"
         f"spinning: {fmt_seconds(result.spin_cpu)} ({result.spin_attempts:,} tries)",

@@ -28,7 +28,7 @@ class SelfCheckQuiz:
         self.feedback: list[widgets.HTML] = []
         self._right: set[int] = set()
         self.score = widgets.HTML(self._score_text())
-        blocks = []
+        rows: list[widgets.Widget] = []  # one flat column: fewer widgets for the browser to draw
         for number, item in enumerate(QUESTIONS, start=1):
             choice = widgets.RadioButtons(
                 options=[(text, index) for index, text in enumerate(item.options)],
@@ -43,12 +43,8 @@ class SelfCheckQuiz:
             self.choices.append(choice)
             self.buttons.append(button)
             self.feedback.append(note)
-            blocks.append(
-                widgets.VBox(
-                    [widgets.HTML(f"<b>{number}. {html.escape(item.prompt)}</b>"), choice, widgets.HBox([button, note])]
-                )
-            )
-        self.widget = widgets.VBox([*blocks, self.score])
+            rows += [widgets.HTML(f"<b>{number}. {html.escape(item.prompt)}</b>"), choice, button, note]
+        self.widget = widgets.VBox([*rows, self.score])
 
     def _score_text(self) -> str:
         return f"<b>{len(self._right)} of {len(QUESTIONS)} answered right so far.</b>"
