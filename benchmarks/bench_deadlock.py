@@ -56,6 +56,9 @@ def detection_ms(runs: int = 7) -> tuple[float, float]:
 
 def main() -> None:
     print(f"synclab deadlock benchmarks, Python {platform.python_version()}, GIL {synclab.gil_enabled()}")
+    # The course's first lab, measured now on the same machine: a yardstick for how busy it is.
+    reference, _ = rerun_latency_ms(synclab.counter_lab(), runs=9)
+    print(f"reference: counter lab re-run at defaults, median {reference:,.1f} ms")
     lab = synclab.transfer_lab()
     median, worst = rerun_latency_ms(lab)
     print(f"transfer lab re-run at defaults (10 runs + drawing): {verdict(median, 300, 'ms')}; worst {worst:,.0f} ms")

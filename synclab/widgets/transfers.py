@@ -62,8 +62,9 @@ class TransferLab(Lab[TransferRuns]):
         )
         self.ordered = widgets.ToggleButton(
             value=ordered,
-            tooltip="Take the two accounts' locks in one global order: the lower account number first",
-            layout=widgets.Layout(width="14em"),
+            tooltip="Off: lock the source account first (the naive order). "
+            "On: lock the lower-numbered account first (one global order).",
+            layout=widgets.Layout(width="10em"),
         )
         self._label_ordered({"new": ordered})
         self.ordered.observe(self._label_ordered, names="value")
@@ -87,7 +88,8 @@ class TransferLab(Lab[TransferRuns]):
 
     def _label_ordered(self, change: dict[str, object]) -> None:
         on = bool(change["new"])
-        self.ordered.description = "ordering on: lower number first" if on else "ordering off: from-account first"
+        # Short labels: the tooltip says what each setting does.
+        self.ordered.description = "ordering on" if on else "ordering off"
         self.ordered.icon = "sort-numeric-asc" if on else "random"
         self.ordered.button_style = "success" if on else ""
 
