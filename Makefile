@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 CELL_TIMEOUT ?= 60
 # Jupyter refuses to run as root unless told to (containers, CI machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --sanitize-with tests/nbval_sanitize.cfg
+NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-matrix bench notebooks lint clean
+.PHONY: lab test test-matrix nbval-repeat bench notebooks lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
@@ -35,6 +35,14 @@ test: $(VENV)/.test
 ## test-matrix: unit tests and nbval under every CPython 3.10-3.13 found (pyenv or PATH)
 test-matrix: | $(BIN)/python
 	$(BIN)/python tools/matrix.py
+
+## nbval-repeat: strict nbval over every notebook, REPEAT times in a row (default 10); stops at the first failure
+REPEAT ?= 10
+nbval-repeat: $(VENV)/.test
+	@for i in $$(seq 1 $(REPEAT)); do \
+	  echo "== nbval run $$i of $(REPEAT)"; \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL) || exit 1; \
+	done
 
 ## bench: print the speed and memory figures (never asserted)
 bench: $(VENV)/.test

@@ -36,7 +36,20 @@ from synclab.experiments.transfers import (
     run_transfers,
     sweep_transfers,
 )
+from synclab.experiments import (
+    GateResult,
+    OverheadResult,
+    PhaseResult,
+    PoolResult,
+    StopResult,
+    measure_overhead,
+    run_phases,
+    run_pool,
+    run_start_gate,
+    run_stop_signal,
+)
 from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
+from synclab.plots import plot_schedules
 from synclab.plots import (
     plot_contention,
     plot_counter,
@@ -52,9 +65,20 @@ from synclab.plots.deadlock import (
     plot_wait_for_graph,
 )
 from synclab.plots.faq import plot_blocked_thread, plot_torn_reads
-from synclab.widgets import counter_lab, widgets_check
 from synclab.widgets.quiz import self_check_quiz
 from synclab.widgets.transfers import transfer_lab
+from synclab.plots import (
+    overhead_table,
+    plot_overhead,
+    plot_phases,
+    plot_pool,
+    plot_start_gate,
+    plot_stop_signal,
+)
+from synclab.widgets import counter_lab, widgets_check
+from synclab.widgets import pool_lab
+from synclab.scheduler import Exploration, Scenario, ScheduleSweep, explore, scenario, sweep_schedules
+from synclab.widgets import scheduler_lab
 
 __version__ = "0.1.0"
 
@@ -105,4 +129,29 @@ __all__ = [
     "transfer_lab",
     "wait_for_graph",
     "watch_for_deadlock",
+    "GateResult",
+    "OverheadResult",
+    "PhaseResult",
+    "PoolResult",
+    "StopResult",
+    "measure_overhead",
+    "overhead_table",
+    "plot_overhead",
+    "plot_phases",
+    "plot_pool",
+    "plot_start_gate",
+    "plot_stop_signal",
+    "pool_lab",
+    "run_phases",
+    "run_pool",
+    "run_start_gate",
+    "run_stop_signal",
+    "Exploration",
+    "Scenario",
+    "ScheduleSweep",
+    "explore",
+    "plot_schedules",
+    "scenario",
+    "scheduler_lab",
+    "sweep_schedules",
 ]

@@ -16,6 +16,7 @@ wait forever:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import sys
 import threading
 import time
@@ -58,21 +59,29 @@ def run_workers(
     """
     errors: list[BaseException] = []
     barrier = threading.Barrier(len(workers) + 1)
+    # Set by each worker on its way out. Thread.is_alive() cannot be trusted
+    # after a KeyboardInterrupt lands inside Thread.join() on CPython 3.11 and
+    # earlier (it may mark a thread that is still running as stopped), so the
+    # clean-up waits for these instead.
+    finished = [threading.Event() for _ in workers]
 
-    def body(work: Callable[[], object]) -> None:
+    def body(work: Callable[[], object], done: threading.Event) -> None:
         try:
-            barrier.wait(timeout)
-        except threading.BrokenBarrierError:
-            return
-        try:
-            work()
-        except BaseException as exc:  # re-raised in the caller below
-            errors.append(exc)
-            stop.set()
+            try:
+                barrier.wait(timeout)
+            except threading.BrokenBarrierError:
+                return
+            try:
+                work()
+            except BaseException as exc:  # re-raised in the caller below
+                errors.append(exc)
+                stop.set()
+        finally:
+            done.set()
 
     threads = [
-        threading.Thread(target=body, args=(work,), name=name, daemon=True)
-        for work, name in zip(workers, names, strict=True)
+        threading.Thread(target=body, args=(work, done), name=name, daemon=True)
+        for work, name, done in zip(workers, names, finished, strict=True)
     ]
     try:
         for thread in threads:
@@ -93,20 +102,34 @@ def run_workers(
     except BaseException:
         stop.set()
         barrier.abort()
-        _join_all(threads, what)
+        _join_all(threads, what, finished)
         raise
     if errors:
         raise errors[0]
     return elapsed
 
 
-def _join_all(threads: Sequence[threading.Thread], what: str) -> None:
-    """Join stopped threads for up to :data:`GRACE_SECONDS`; complain if any stay."""
+def _join_all(
+    threads: Sequence[threading.Thread], what: str, finished: Sequence[threading.Event] = ()
+) -> None:
+    """Join stopped threads for up to :data:`GRACE_SECONDS`; complain if any stay.
+
+    ``finished`` holds an event per thread that the thread sets on its way out;
+    a thread counts as gone only once it has set it and left
+    :func:`threading.enumerate`.
+    """
     deadline = time.perf_counter() + GRACE_SECONDS
-    for thread in threads:
-        if thread.ident is not None:
-            thread.join(max(0.0, deadline - time.perf_counter()))
-    stuck = [t.name for t in threads if t.is_alive()]
+    for thread, done in itertools.zip_longest(threads, finished):
+        if thread.ident is None:
+            continue
+        if done is not None:
+            done.wait(max(0.0, deadline - time.perf_counter()))
+        thread.join(max(0.0, deadline - time.perf_counter()))
+    started = [t for t in threads if t.ident is not None]
+    while any(t in threading.enumerate() for t in started) and time.perf_counter() < deadline:
+        time.sleep(0.001)
+    running = threading.enumerate()
+    stuck = [t.name for t in started if t.is_alive() or t in running]
     if stuck:
         raise WorkersStuck(
             f"{what}: {len(stuck)} thread(s) did not stop within {GRACE_SECONDS:g} s "

@@ -199,6 +199,9 @@ def test_notebook_runs_and_its_labs_answer_in_jupyterlab(notebook, lab_server, p
         1 for c in code for o in c["outputs"] if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     )
     rendered = panel.locator(".jp-OutputArea-output .jupyter-widgets.widget-box, .jp-OutputArea-output .widget-box")
+    deadline = time.monotonic() + 60  # views render a moment after their output arrives
+    while rendered.count() < widget_outputs and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
     assert rendered.count() >= widget_outputs, (
         f"{notebook}: {widget_outputs} widget outputs but {rendered.count()} rendered as widgets"
     )

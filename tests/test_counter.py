@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _thread
+import signal
 import sys
 import threading
 import time
@@ -103,11 +104,17 @@ def test_interrupting_a_run_leaves_no_worker_running():
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("interrupt_main needs the test to run in the main thread")
     baseline = threading.active_count()
+    # A background job may inherit SIGINT as ignored, and then interrupt_main does nothing.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.2, _thread.interrupt_main)
-    timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        run_counter(threads=8, increments=1_000_000, race_window="yield", timeout=60)
-    timer.join(5)
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            run_counter(threads=8, increments=1_000_000, race_window="yield", timeout=60)
+    finally:
+        timer.cancel()
+        timer.join(5)
+        signal.signal(signal.SIGINT, previous)
     assert threading.active_count() == baseline
 
 

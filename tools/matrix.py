@@ -9,7 +9,8 @@ Python), then checks the race demos directly: 20 default runs must all lose
 updates and 20 locked runs must all be exact. A table of results is printed at
 the end; the exit status is 1 if any version failed or none was found.
 
-Interpreters are looked up as ``pythonX.Y`` on PATH and under ``pyenv root``.
+Interpreters are looked up under ``pyenv root`` and as ``pythonX.Y`` on PATH;
+each candidate is run once to make sure it works and is the right version.
 """
 
 from __future__ import annotations
@@ -34,23 +35,31 @@ print(json.dumps({"losing": sum(r.lost > 0 for r in racy), "exact": sum(r.lost =
 """
 
 
-def find_python(version: str) -> str | None:
-    """An interpreter for ``version``: pythonX.Y on PATH, else the newest pyenv build."""
-    on_path = shutil.which(f"python{version}")
-    if on_path:
-        return on_path
+def _candidates(version: str) -> list[str]:
+    found = []
     try:
         root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=True).stdout.strip()
+        builds = [p for p in Path(root, "versions").glob(f"{version}.*") if re.fullmatch(rf"{re.escape(version)}\.\d+", p.name)]
+        builds.sort(key=lambda p: int(p.name.rsplit(".", 1)[1]), reverse=True)
+        found += [str(b / "bin" / "python3") for b in builds]
     except (OSError, subprocess.CalledProcessError):
-        return None
-    builds = sorted(
-        (p for p in Path(root, "versions").glob(f"{version}.*") if re.fullmatch(rf"{re.escape(version)}\.\d+", p.name)),
-        key=lambda p: int(p.name.rsplit(".", 1)[1]),
-    )
-    for build in reversed(builds):
-        candidate = build / "bin" / "python3"
-        if candidate.exists():
-            return str(candidate)
+        pass
+    on_path = shutil.which(f"python{version}")
+    if on_path:
+        found.append(on_path)
+    return found
+
+
+def find_python(version: str) -> str | None:
+    """A working interpreter for ``version``: the newest pyenv build, else pythonX.Y on PATH."""
+    for candidate in _candidates(version):
+        try:
+            probe = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                   capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return candidate
     return None
 
 
@@ -70,7 +79,7 @@ def run_version(version: str, python: str) -> dict[str, object]:
     env = dict(os.environ, SYNCLAB_SKIP_BROWSER="1")
     tests = subprocess.run(
         [str(bin_dir / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", "notebooks",
-         "--nbval", "--nbval-current-env", "--nbval-cell-timeout=60", "--sanitize-with", "tests/nbval_sanitize.cfg"],
+         "--nbval", "--nbval-current-env", "--nbval-cell-timeout=60", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"],
         cwd=ROOT, env=env, capture_output=True, text=True,
     )
     seconds = time.perf_counter() - started

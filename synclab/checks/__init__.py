@@ -8,6 +8,8 @@ from typing import Any
 from synclab.checks._base import CheckResult
 from synclab.checks.basics import check_protected_increment, check_racy_increment, check_start_and_join
 from synclab.checks.deadlock import check_consistent_mean, check_ordered_transfer
+from synclab.checks.primitives import check_connection_pool, check_phase_worker
+from synclab.checks.scheduler import check_lock_order, check_locked_increment, check_while_consumer
 
 __all__ = ["CHECKS", "CheckResult", "check_exercise"]
 
@@ -18,6 +20,11 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "2.1": check_protected_increment,
     "6.1": check_ordered_transfer,
     "8.1": check_consistent_mean,
+    "7.1": check_connection_pool,
+    "7.2": check_phase_worker,
+    "9.1": check_locked_increment,
+    "9.2": check_lock_order,
+    "9.3": check_while_consumer,
 }
 
 

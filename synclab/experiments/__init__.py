@@ -35,6 +35,20 @@ from synclab.experiments.transfers import (
     run_transfers,
     sweep_transfers,
 )
+from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
+from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
+from synclab.experiments.signals import (
+    STOP_WAITS,
+    GateResult,
+    GateThread,
+    PhaseResult,
+    PhaseSpan,
+    StopResult,
+    StopThread,
+    run_phases,
+    run_start_gate,
+    run_stop_signal,
+)
 
 __all__ = [
     "RACE_WINDOWS",
@@ -62,4 +76,22 @@ __all__ = [
     "repeat_transfers",
     "run_transfers",
     "sweep_transfers",
+    "GUARDS",
+    "STOP_WAITS",
+    "GateResult",
+    "GateThread",
+    "OverheadResult",
+    "PhaseResult",
+    "PhaseSpan",
+    "PoolResult",
+    "PoolUse",
+    "PrimitiveCost",
+    "ReleaseError",
+    "StopResult",
+    "StopThread",
+    "measure_overhead",
+    "run_phases",
+    "run_pool",
+    "run_start_gate",
+    "run_stop_signal",
 ]

@@ -13,6 +13,17 @@ from synclab.plots.deadlock import (
 )
 from synclab.plots.faq import plot_blocked_thread, plot_torn_reads
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
+from synclab.plots.primitives import (
+    Table,
+    overhead_table,
+    plot_overhead,
+    plot_phases,
+    plot_pool,
+    plot_start_gate,
+    plot_stop_signal,
+    pool_headline,
+)
+from synclab.plots.scheduler import plot_schedules
 
 __all__ = [
     "counter_headline",
@@ -29,4 +40,13 @@ __all__ = [
     "plot_transfer_runs",
     "plot_wait_for_graph",
     "transfer_headline",
+    "Table",
+    "overhead_table",
+    "plot_overhead",
+    "plot_phases",
+    "plot_pool",
+    "plot_start_gate",
+    "plot_stop_signal",
+    "pool_headline",
+    "plot_schedules",
 ]

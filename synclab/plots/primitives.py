@@ -1,0 +1,482 @@
+"""Plots and the comparison table of notebook 07 (choosing a primitive)."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from synclab.experiments.overhead import ARTICLE_TABLE, OverheadResult
+from synclab.experiments.pool import PoolResult
+from synclab.experiments.signals import GateResult, PhaseResult, StopResult
+from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, target_axes, thread_colour, thread_order
+
+__all__ = [
+    "Table",
+    "overhead_table",
+    "plot_overhead",
+    "plot_phases",
+    "plot_pool",
+    "plot_start_gate",
+    "plot_stop_signal",
+    "pool_headline",
+]
+
+_RED = OKABE_ITO[4]
+_GREEN = OKABE_ITO[2]
+
+
+def _require(value: object, kind: type, name: str) -> None:
+    if not isinstance(value, kind):
+        article = "an" if kind.__name__[0] in "AEIOU" else "a"
+        raise TypeError(f"{name} must be {article} {kind.__name__}, got {type(value).__name__}")
+
+
+def _rectangle(start: float, end: float, row: int) -> list[tuple[float, float]]:
+    """Corners of a bar from ``start`` to ``end`` on timeline row ``row``."""
+    return [(start, row - 0.4), (end, row - 0.4), (end, row + 0.4), (start, row + 0.4)]
+
+
+def _timeline_rows(ax: Axes, names: Sequence[str]) -> dict[str, int]:
+    row = {name: i for i, name in enumerate(names)}
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.invert_yaxis()
+    ax.set_ylabel("thread")
+    return row
+
+
+# -- the pool ------------------------------------------------------------------
+
+
+def pool_headline(result: PoolResult) -> str:
+    """One line stating what a pool run found.
+
+    ``"Semaphore(3): at most 3 of 8 threads in the pool at once"``, or, when the
+    limit was exceeded, ``"no semaphore: up to 8 threads in the pool at once (limit 3)"``.
+    """
+    _require(result, PoolResult, "result")
+    guard = "no semaphore" if result.guard == "none" else f"{result.guard}({result.limit})"
+    if result.extra_release:
+        guard += " + an extra release"
+    if result.exceeded:
+        head = f"{guard}: up to {result.max_holders} threads in the pool at once (limit {result.limit})"
+    else:
+        head = f"{guard}: at most {result.max_holders} of {result.threads} threads in the pool at once"
+    if result.release_errors:
+        error = result.release_errors[0]
+        who = "the extra release" if error.extra else f"a later, correct release in {error.thread}"
+        head += f"; ValueError from {who}"
+    return head
+
+
+def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
+    """Who used the pool when (top) and how many used it at once (bottom).
+
+    The top panel has a row per thread: pale while it waits for a permit, solid
+    while it holds one. The bottom panel steps through the holder count the
+    run measured, against the limit (dashed); anything above the limit is red.
+
+    Args:
+        result: A :func:`~synclab.run_pool` result.
+        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``result`` is not a :class:`~synclab.PoolResult`.
+    """
+    _require(result, PoolResult, "result")
+    if fig is None:
+        # Fixed margins instead of a layout engine: a lab redraws this on every
+        # change, and constrained layout would more than double the render time.
+        fig = Figure(figsize=(9.5, 5.2))
+    else:
+        fig.clear()
+    top, bottom = fig.subplots(
+        2,
+        1,
+        sharex=True,
+        height_ratios=(min(max(result.threads, 3), 8), 4),
+        gridspec_kw={"left": 0.09, "right": 0.80, "top": 0.89, "bottom": 0.1, "hspace": 0.08},
+    )
+    uses = result.pool_uses
+    origin = min((u.requested for u in uses), default=0.0)
+    names = thread_order(u.thread for u in uses) or [f"T{i}" for i in range(1, result.threads + 1)]
+    row = _timeline_rows(top, names)
+    # One collection for all waits and one for all holds: far cheaper to build
+    # and draw than a broken_barh per thread, which matters in the lab.
+    waits = [(u, u.requested, u.acquired) for u in uses if u.wait > 0]
+    holds = [(u, u.acquired, u.released) for u in uses]
+    for spans, alpha, edge in ((waits, 0.25, "none"), (holds, 1.0, "black")):
+        if spans:
+            top.add_collection(
+                PolyCollection(
+                    [_rectangle((a - origin) * 1e3, (b - origin) * 1e3, row[u.thread]) for u, a, b in spans],
+                    facecolors=[thread_colour(u.thread) for u, _, _ in spans],
+                    edgecolors=edge,
+                    linewidths=0.3,
+                    alpha=alpha,
+                )
+            )
+    end = max((u.released for u in uses), default=origin)
+    top.set_xlim(-0.02 * (end - origin) * 1e3, (end - origin) * 1e3 * 1.02 or 1.0)
+    if len(names) > 12:
+        top.tick_params(axis="y", labelsize="small")
+    top.legend(
+        handles=[Patch(color="#555555", label="using the pool"), Patch(color="#555555", alpha=0.25, label="waiting")],
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize="small",
+    )
+    top.set_title(textwrap.fill(pool_headline(result), 90), color=_RED if result.exceeded else "black")
+
+    times = [(t - origin) * 1e3 for t, _ in result.changes]
+    counts = [n for _, n in result.changes]
+    if times:
+        times = [times[0], *times]
+        counts = [0, *counts]
+    bottom.step(times, counts, where="post", color=thread_colour(4), linewidth=1.5, label="threads in the pool")
+    over = [max(n, result.limit) for n in counts]
+    bottom.fill_between(times, result.limit, over, step="post", color=_RED, alpha=0.5, label="above the limit")
+    bottom.axhline(result.limit, color=GREY, linestyle="--", linewidth=1.2, label=f"limit = {result.limit}")
+    bottom.set_ylim(0, max(result.max_holders, result.limit) + 0.8)
+    bottom.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    bottom.set_ylabel("threads in the pool\n(measured)")
+    bottom.set_xlabel("time since the first request (ms)")
+    bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+    return fig
+
+
+# -- Event as a start gate -------------------------------------------------------
+
+
+def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
+    """Timeline of a :func:`~synclab.run_start_gate` run.
+
+    A row for the setup thread and one per worker: pale while a worker waits at
+    the gate, solid while it works; the dotted line marks the end of setup
+    (where ``gate.set()`` is called). Each worker is labelled with how many
+    setup steps it saw when it began.
+
+    Args:
+        result: A :func:`~synclab.run_start_gate` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``result`` is not a :class:`~synclab.GateResult`.
+    """
+    _require(result, GateResult, "result")
+    fig, ax = target_axes(ax, width=8.0, height=1.2 + 0.45 * (result.workers + 1))
+    names = ["setup", *(t.thread for t in result.threads)]
+    row = _timeline_rows(ax, names)
+    ms = 1e3
+    ax.broken_barh(
+        [(result.setup_began * ms, (result.setup_done - result.setup_began) * ms)],
+        (row["setup"] - 0.4, 0.8),
+        facecolors=GREY,
+    )
+    for t in result.threads:
+        y = (row[t.thread] - 0.4, 0.8)
+        colour = thread_colour(t.thread)
+        if t.began > t.ready:
+            ax.broken_barh([(t.ready * ms, (t.began - t.ready) * ms)], y, facecolors=colour, alpha=0.25)
+        ax.broken_barh([(t.began * ms, (t.ended - t.began) * ms)], y, facecolors=colour)
+        complete = t.seen_steps == result.setup_steps
+        ax.annotate(
+            f"saw {t.seen_steps}/{result.setup_steps}",
+            (t.ended * ms, row[t.thread]),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="small",
+            color=_GREEN if complete else _RED,
+        )
+    label = "setup done: gate.set()" if result.use_gate else "setup done"
+    ax.axvline(result.setup_done * ms, color="black", linestyle=":", linewidth=1.2, label=label)
+    end = max([result.setup_done, *(t.ended for t in result.threads)]) * ms
+    ax.set_xlim(0, end * 1.2)
+    ax.set_xlabel("time since the run began (ms)")
+    handles: list[Patch | Line2D] = [Patch(color=GREY, label="setup"), Patch(color="#555555", label="working")]
+    if result.use_gate:
+        handles.append(Patch(color="#555555", alpha=0.25, label="waiting at the gate"))
+    handles.append(Line2D([], [], color="black", linestyle=":", label=label))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+    if result.early:
+        ax.set_title(
+            f"No gate: {len(result.early)} of {result.workers} workers began before setup was done",
+            color=_RED,
+        )
+    elif result.use_gate:
+        ax.set_title(f"With the gate: all {result.workers} workers began after setup was done")
+    else:
+        ax.set_title(f"No gate, but all {result.workers} workers happened to begin after setup")
+    return fig
+
+
+# -- Event as a stop signal -------------------------------------------------------
+
+
+def _stop_label(result: StopResult) -> str:
+    period = f"{result.period:g}"
+    return f"shutdown.wait({period})" if result.wait == "event" else f"time.sleep({period})"
+
+
+def plot_stop_signal(results: StopResult | Sequence[StopResult], ax: Axes | None = None) -> Figure:
+    """How long each worker took to stop after ``shutdown.set()``, per way of waiting.
+
+    Args:
+        results: One :func:`~synclab.run_stop_signal` result or several (for
+            example one with ``wait="event"`` and one with ``wait="sleep"``).
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into; the y axis is logarithmic, as the ways of
+        waiting differ by orders of magnitude.
+
+    Raises:
+        TypeError: ``results`` holds something other than results.
+        ValueError: ``results`` is empty.
+    """
+    runs = [results] if isinstance(results, StopResult) else list(results)
+    if not runs:
+        raise ValueError("results must hold at least one StopResult, got none")
+    for run in runs:
+        _require(run, StopResult, "each of results")
+    fig, ax = target_axes(ax, width=8.0, height=3.6)
+    names = thread_order(w.thread for run in runs for w in run.workers)
+    width = 0.8 / len(runs)
+    hatches = ("", "//", "..", "xx")
+    for k, run in enumerate(runs):
+        latency = {w.thread: max(w.exited - run.signalled, 1e-7) * 1e3 for w in run.workers}
+        xs = [i + (k - (len(runs) - 1) / 2) * width for i in range(len(names))]
+        bars = ax.bar(
+            xs,
+            [latency.get(n, 0.0) for n in names],
+            width,
+            color=[thread_colour(n) for n in names],
+            edgecolor="black",
+            linewidth=0.5,
+            hatch=hatches[k % len(hatches)],
+            label=_stop_label(run),
+        )
+        ax.bar_label(bars, labels=[fmt_seconds(latency.get(n, 0.0) / 1e3) for n in names], fontsize="small")
+    ax.set_xticks(range(len(names)), names)
+    ax.set_xlabel("worker thread")
+    ax.set_yscale("log")
+    ax.set_ylabel("time from shutdown.set()\nto the worker's exit (ms, log)")
+    ax.margins(y=0.25)
+    ax.legend(title="waiting between jobs with", fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    parts = [f"{_stop_label(run)}: all stopped within {fmt_seconds(run.max_latency)}" for run in runs]
+    ax.set_title("\n".join(parts))
+    return fig
+
+
+# -- Barrier for phases ------------------------------------------------------------
+
+
+def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
+    """Timeline of a :func:`~synclab.run_phases` run: phases coloured, barrier releases dotted.
+
+    Args:
+        result: A :func:`~synclab.run_phases` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``result`` is not a :class:`~synclab.PhaseResult`.
+    """
+    _require(result, PhaseResult, "result")
+    fig, ax = target_axes(ax, width=8.0, height=1.4 + 0.45 * result.threads)
+    names = [f"T{i}" for i in range(1, result.threads + 1)]
+    row = _timeline_rows(ax, names)
+    ms = 1e3
+    for span in result.spans:
+        colour = OKABE_ITO[(span.phase - 1) % len(OKABE_ITO)]
+        ax.broken_barh(
+            [(span.started * ms, (span.finished - span.started) * ms)],
+            (row[span.thread] - 0.4, 0.8),
+            facecolors=colour,
+            edgecolor="black",
+            linewidth=0.4,
+        )
+    for released in result.released:
+        ax.axvline(released * ms, color="black", linestyle=":", linewidth=1)
+    for thread, phase, waited in result.broken:
+        finished = max(s.finished for s in result.spans if s.thread == thread and s.phase == phase)
+        ax.plot([finished * ms, (finished + waited) * ms], [row[thread]] * 2, color=_RED, linewidth=1)
+        ax.plot([(finished + waited) * ms], [row[thread]], marker="X", color=_RED, markersize=9)
+    phases = sorted({s.phase for s in result.spans})
+    handles: list[Patch | Line2D] = [
+        Patch(color=OKABE_ITO[(p - 1) % len(OKABE_ITO)], label=f"phase {p}") for p in phases
+    ]
+    if result.released:
+        handles.append(Line2D([], [], color="black", linestyle=":", label="barrier lets all through"))
+    if result.broken:
+        handles.append(Line2D([], [], color=_RED, marker="X", label="BrokenBarrierError"))
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
+    ax.set_xlabel("time since the run began (ms)")
+    ax.set_xlim(left=0)
+    if result.broken:
+        quit_name = names[-1]
+        ax.set_title(
+            f"{quit_name} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} "
+            f"at the barrier,\nthen got BrokenBarrierError instead of waiting forever",
+            color=_RED,
+        )
+    elif result.use_barrier:
+        ax.set_title("With a barrier: no thread began a phase before all had finished the previous one")
+    elif result.overlapping:
+        ax.set_title("No barrier: fast threads ran ahead into later phases", color=_RED)
+    else:
+        ax.set_title("No barrier, but the phases happened not to overlap")
+    return fig
+
+
+# -- the comparison table ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A small table that shows as HTML in a notebook and as aligned text elsewhere.
+
+    Attributes:
+        headers: Column titles.
+        rows: One tuple of cell texts per row.
+        caption: A line shown above the table.
+    """
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+
+    def __str__(self) -> str:
+        widths = [max(len(h), *(len(r[i]) for r in self.rows)) for i, h in enumerate(self.headers)]
+        lines = [self.caption] if self.caption else []
+        lines.append("  ".join(h.ljust(w) for h, w in zip(self.headers, widths, strict=True)).rstrip())
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in self.rows]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in r) + "</tr>"
+            for r in self.rows
+        )
+        caption = f"<caption style='text-align:left'>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+#: Use cases, in the course's own words.
+_USE = {
+    "Lock": "one thread at a time in a critical section",
+    "RLock": "a lock its holder may take again (nested calls)",
+    "Condition": "wait until shared state is right (producer-consumer)",
+    "Semaphore": "at most N threads at once (a pool)",
+    "Event": "a one-way signal: start gate, stop flag",
+    "Event.is_set": "check the signal without waiting",
+}
+
+
+def overhead_table(result: OverheadResult) -> Table:
+    """The comparison table: use case, reentrant, and cost measured on this machine.
+
+    The "reentrant" column is what :func:`~synclab.measure_overhead` observed
+    (can a holder take it again without blocking), the cost column is its
+    timing, and the last column is what the seed article claimed, for comparison.
+
+    Args:
+        result: A :func:`~synclab.measure_overhead` result.
+
+    Returns:
+        A :class:`Table`; shows as HTML in a notebook, ``print`` gives aligned text.
+
+    Raises:
+        TypeError: ``result`` is not an :class:`~synclab.OverheadResult`.
+    """
+    _require(result, OverheadResult, "result")
+    rows = []
+    for cost in result.costs:
+        reentrant = {True: "yes", False: "no", None: "n/a (nothing to hold)"}[cost.reentrant]
+        article = ARTICLE_TABLE.get(cost.name)
+        rows.append(
+            (
+                cost.name,
+                _USE.get(cost.name, ""),
+                reentrant,
+                cost.code,
+                f"{cost.seconds * 1e9:,.0f} ns",
+                f"{result.relative(cost.name):.1f}×",
+                f"{article[1]}, {article[2]}" if article else "not in the table",
+            )
+        )
+    return Table(
+        headers=(
+            "primitive",
+            "use it for",
+            "reentrant (measured)",
+            "operation timed",
+            "cost",
+            "× Lock",
+            "article: reentrant, overhead",
+        ),
+        rows=tuple(rows),
+        caption=f"Uncontended cost per operation, {result.implementation} {result.python}, best of the repeats",
+    )
+
+
+def plot_overhead(result: OverheadResult, ax: Axes | None = None) -> Figure:
+    """Bar chart of the measured cost of each primitive's operation, in nanoseconds.
+
+    Args:
+        result: A :func:`~synclab.measure_overhead` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``result`` is not an :class:`~synclab.OverheadResult`.
+    """
+    _require(result, OverheadResult, "result")
+    fig, ax = target_axes(ax, width=8.0, height=3.8)
+    costs = list(result.costs)
+    labels = [f"{c.name}\n{c.code}" for c in costs]
+    ns = [c.seconds * 1e9 for c in costs]
+    colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(costs))]
+    bars = ax.barh(labels, ns, color=colours, edgecolor="black", linewidth=0.5)
+    ax.bar_label(
+        bars,
+        labels=[f"{v:,.0f} ns ({result.relative(c.name):.1f}× Lock)" for v, c in zip(ns, costs, strict=True)],
+        padding=3,
+        fontsize="small",
+    )
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", labelsize="small")
+    ax.set_xlim(0, max(ns, default=1.0) * 1.45 or 1.0)
+    ax.set_xlabel("cost per operation, nobody waiting (ns)")
+    dearest = max(costs, key=lambda c: c.seconds)
+    cheapest = min(costs, key=lambda c: c.seconds)
+    ax.set_title(
+        f"{dearest.name} costs {result.relative(dearest.name):.0f}× a Lock, {cheapest.name} "
+        f"{result.relative(cheapest.name):.1f}× ({result.implementation} {result.python})"
+    )
+    return fig

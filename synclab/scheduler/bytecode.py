@@ -1,0 +1,80 @@
+"""Match the model's load, add and store with the real bytecode of ``counter += 1``.
+
+The instruction names differ between CPython versions (``INPLACE_ADD`` on 3.10,
+``BINARY_OP`` from 3.11; ``RESUME`` appears in 3.11; ``LOAD_SMALL_INT`` in 3.14),
+but on every version the line compiles to the same three parts: push the
+counter's value, add one, store the result. This module groups the
+instructions of that line into those parts, so the notebook can print a fact
+that holds on every version while the raw ``dis`` output is shown for reading.
+"""
+
+from __future__ import annotations
+
+import dis
+from dataclasses import dataclass
+
+__all__ = ["BytecodeGroup", "increment_bytecode"]
+
+_LOADS = ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_FAST", "LOAD_DEREF")
+_STORES = ("STORE_GLOBAL", "STORE_NAME", "STORE_FAST", "STORE_DEREF")
+_ADDS = ("BINARY_OP", "INPLACE_ADD", "BINARY_ADD")
+
+
+@dataclass(frozen=True, slots=True)
+class BytecodeGroup:
+    """Bytecode instructions that together do one of the model's steps.
+
+    Attributes:
+        kind: ``"load"``, ``"add"`` or ``"store"``: the model step they match.
+        instructions: ``"LOAD_GLOBAL counter"``, ``"BINARY_OP +="``... as ``dis`` names them
+            on the running Python.
+    """
+
+    kind: str
+    instructions: tuple[str, ...]
+
+
+def _increment() -> None:
+    global counter
+    counter += 1  # type: ignore[name-defined]  # noqa: F821
+
+
+counter = 0
+
+
+def increment_bytecode(function: object = _increment, name: str = "counter") -> tuple[BytecodeGroup, ...]:
+    """Group the instructions that read, add to and write ``name`` in ``function``.
+
+    Instructions that belong to no step (``RESUME``, the implicit
+    ``return None``) are left out.
+
+    Args:
+        function: A function whose body is ``name += 1`` (the default is
+            ``global counter; counter += 1``).
+        name: The variable incremented.
+
+    Returns:
+        The groups in order; ``("load", "add", "store")`` for an increment.
+
+    Raises:
+        TypeError: ``function`` cannot be disassembled.
+    """
+    try:
+        instructions = list(dis.get_instructions(function))  # type: ignore[arg-type]
+    except TypeError as exc:
+        raise TypeError(f"function must be a Python function, got {type(function).__name__}") from exc
+    groups: list[BytecodeGroup] = []
+    pending: list[str] = []
+    for ins in instructions:
+        shown = f"{ins.opname} {ins.argrepr}".strip()
+        if ins.opname in _LOADS and ins.argval == name:
+            groups.append(BytecodeGroup("load", (shown,)))
+            pending = []
+        elif groups and groups[-1].kind == "load" and ins.opname not in _ADDS:
+            pending.append(shown)
+        elif ins.opname in _ADDS and groups and groups[-1].kind == "load":
+            groups.append(BytecodeGroup("add", (*pending, shown)))
+            pending = []
+        elif ins.opname in _STORES and ins.argval == name:
+            groups.append(BytecodeGroup("store", (shown,)))
+    return tuple(groups)

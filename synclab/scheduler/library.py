@@ -1,0 +1,225 @@
+"""The built-in scenarios and the challenges of notebook 09.
+
+Each challenge is a scenario with a goal, a hint and a win check: *you* pick
+the schedule, and you win when the state shows the bug the challenge is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from synclab._validate import check_choice
+from synclab.scheduler.model import Run, Scenario, scenario
+
+__all__ = [
+    "CHALLENGES",
+    "Challenge",
+    "challenge",
+    "deadlock_scenario",
+    "if_consumer_scenario",
+    "insufficient_lock_scenario",
+    "lost_update_scenario",
+]
+
+#: ``counter += 1`` in two threads, no lock.
+INCREMENT = "counter += 1\n"
+
+#: A check and a claim, each under the lock, but not under the same acquisition.
+CHECK_THEN_CLAIM = """\
+with lock:
+    seen = busy
+if not seen:
+    with lock:
+        busy = True
+    critical_section()
+"""
+
+#: A transfer that takes lock_a, then lock_b.
+TRANSFER_A_TO_B = """\
+with lock_a:
+    with lock_b:
+        a -= 1
+        b += 1
+"""
+
+#: The opposite transfer, taking the locks in the opposite order.
+TRANSFER_B_TO_A = """\
+with lock_b:
+    with lock_a:
+        b -= 1
+        a += 1
+"""
+
+#: A producer that adds two items, notifying after each.
+PRODUCER = """\
+with cond:
+    buffer.append("item")
+    cond.notify()
+with cond:
+    buffer.append("item")
+    cond.notify()
+"""
+
+#: A consumer that waits with ``if``: it does not check again after waking.
+IF_CONSUMER = """\
+with cond:
+    if not buffer:
+        cond.wait()
+    buffer.pop()
+"""
+
+#: The correct consumer: ``while`` checks again after every wake-up.
+WHILE_CONSUMER = """\
+with cond:
+    while not buffer:
+        cond.wait()
+    buffer.pop()
+"""
+
+
+def lost_update_scenario() -> Scenario:
+    """Two threads each run ``counter += 1`` once, with no lock; a correct run ends with 2."""
+    return scenario(
+        {"T1": INCREMENT, "T2": INCREMENT},
+        shared={"counter": 0},
+        expect={"counter": 2},
+        title="two threads, counter += 1, no lock",
+    )
+
+
+def insufficient_lock_scenario(program: str = CHECK_THEN_CLAIM) -> Scenario:
+    """Two threads try to claim a ``busy`` flag before entering ``critical_section()``.
+
+    Every read and write of ``busy`` is under the lock, yet the check and the
+    claim are two separate acquisitions, so both threads can see ``busy`` false.
+
+    Args:
+        program: What each thread runs (the default is the flawed check-then-claim).
+    """
+    return scenario(
+        {"T1": program, "T2": program},
+        shared={"busy": False},
+        locks=["lock"],
+        title="a busy flag, checked and set under a lock",
+    )
+
+
+def deadlock_scenario(second: str = TRANSFER_B_TO_A) -> Scenario:
+    """T1 moves 1 from a to b taking lock_a then lock_b; T2 moves 1 back.
+
+    Args:
+        second: T2's program (the default takes the locks in the opposite order).
+    """
+    return scenario(
+        {"T1": TRANSFER_A_TO_B, "T2": second},
+        shared={"a": 10, "b": 10},
+        locks=["lock_a", "lock_b"],
+        expect={"a": 10, "b": 10},
+        title="two transfers, two locks",
+    )
+
+
+def if_consumer_scenario(consumer: str = IF_CONSUMER) -> Scenario:
+    """A producer adds two items to a buffer; two consumers take one each.
+
+    Args:
+        consumer: What each consumer runs (the default waits with ``if``).
+    """
+    return scenario(
+        {"P": PRODUCER, "C1": consumer, "C2": consumer},
+        buffers={"buffer": 0},
+        conditions={"cond": None},
+        expect={"buffer": 0},
+        title="one producer, two consumers, a condition",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """A scenario, a goal and a way to tell it has been reached.
+
+    Attributes:
+        key: Short name: ``"lost update"``, ``"insufficient lock"``, ``"deadlock"``
+            or ``"if instead of while"``.
+        title: Heading shown in the lab.
+        goal: What to make happen.
+        hint: How to get there, for when you are stuck.
+        scenario: What runs.
+        win_kind: The :class:`~synclab.scheduler.model.Problem` kind that means the goal is met.
+        win_message: Shown when it is.
+    """
+
+    key: str
+    title: str
+    goal: str
+    hint: str
+    scenario: Scenario
+    win_kind: str
+    win_message: str
+
+    def won(self, run: Run) -> bool:
+        """Whether ``run`` has reached the goal."""
+        return any(problem.kind == self.win_kind for problem in run.problems())
+
+
+def _challenges() -> dict[str, Challenge]:
+    found = [
+        Challenge(
+            "lost update",
+            "Lose an update",
+            "Two threads each add 1 to counter. Pick the steps so that, when both have finished, counter is 1.",
+            "Step T1 until it has loaded counter, then run T2 all the way. When T1 stores, it writes back "
+            "the stale value it loaded, plus one.",
+            lost_update_scenario(),
+            "value",
+            "Both threads added 1, but counter ends at 1: T1 wrote back a value it had read before T2's update.",
+        ),
+        Challenge(
+            "insufficient lock",
+            "Beat an insufficient lock",
+            "Every read and write of busy is inside with lock:, so only one thread should ever reach "
+            "critical_section(). Get both threads there at the same time.",
+            "The check and the claim are two separate with blocks. Let T1 read busy and leave the lock, then let "
+            "T2 read busy too, before either thread sets it.",
+            insufficient_lock_scenario(),
+            "exclusion",
+            "Both threads are in the critical section: each saw busy == False before either set it. "
+            "The check and the claim must happen under one acquisition of the lock.",
+        ),
+        Challenge(
+            "deadlock",
+            "Cause a deadlock",
+            "T1 takes lock_a then lock_b; T2 takes them in the opposite order. "
+            "Reach a state where neither thread can ever move again.",
+            "Let T1 take lock_a, then let T2 take lock_b. Now each waits for the lock the other holds.",
+            deadlock_scenario(),
+            "deadlock",
+            "Deadlock: each thread holds one lock and waits for the other. Taking the locks in one global "
+            "order makes this impossible.",
+        ),
+        Challenge(
+            "if instead of while",
+            "Break an if-instead-of-while wait",
+            "The consumers wait with if not buffer: cond.wait(). Make a consumer call buffer.pop() on an empty buffer.",
+            "Let C1 find the buffer empty and wait. Let P add an item and notify (C1 is woken), and leave the "
+            "lock. Then, before C1 re-acquires the lock, let C2 take the item.",
+            if_consumer_scenario(),
+            "crash",
+            "A consumer popped from an empty buffer: it was woken, but another consumer took the item "
+            "first, and if does not check again. while would have made it wait again.",
+        ),
+    ]
+    return {c.key: c for c in found}
+
+
+#: The challenges, by key, in the order the notebook plays them.
+CHALLENGES: dict[str, Challenge] = _challenges()
+
+
+def challenge(key: str) -> Challenge:
+    """A challenge by key (see :data:`CHALLENGES`).
+
+    Raises:
+        TypeError, ValueError: There is no challenge by that key.
+    """
+    return CHALLENGES[check_choice("challenge", key, CHALLENGES)]

@@ -1,0 +1,508 @@
+"""Turn a few lines of Python into the steps a thread takes in the model.
+
+The model understands a small, honest subset of Python: the operations that
+matter when threads share memory. Each *step* touches shared memory at most
+once, so the scheduler may switch threads between any two steps, as CPython 3.9
+or a free-threaded build can. ``counter += 1`` becomes three steps (load, add,
+store), the same three that ``dis`` shows in the bytecode.
+
+What a thread's program may contain (every other statement is refused with an
+error naming the thread, the line and what is allowed):
+
+- ``counter += 1``, ``counter -= 1``: load, add (or subtract), store;
+- ``tmp = counter`` (a load), ``tmp = tmp + 1`` (local arithmetic), ``counter = tmp`` (a store),
+  ``busy = True``;
+- ``with lock:``, ``lock.acquire()``, ``lock.release()``;
+- ``with cond:``, ``cond.wait()``, ``cond.notify()``, ``cond.notify_all()``;
+- ``buffer.append(item)``, ``buffer.pop()``, ``len(buffer)``, ``not buffer``;
+- ``if test:`` (with an optional ``else:``) and ``while test:``, where the test
+  reads at most one shared variable: ``if not busy:``, ``while len(buffer) == 0:``;
+- ``critical_section()``, which does nothing but marks where only one thread
+  should ever be;
+- ``pass``.
+
+Names are shared variables, buffers, locks or conditions if the scenario
+declares them; any other name is a local variable of the thread.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from dataclasses import dataclass, field
+
+__all__ = ["STACK", "Operand", "Program", "Step", "compile_program"]
+
+Value = int | bool
+
+#: Name of the hidden local that holds a value between its load and its store
+#: (Python keeps it on the interpreter's evaluation stack).
+STACK = "(stack)"
+
+#: Longest program the model accepts, in steps.
+MAX_STEPS = 200
+
+#: Operand kinds: a constant, a local of the thread, a shared variable.
+CONST, LOCAL, SHARED = 0, 1, 2
+
+#: An operand: ``(CONST, value)``, ``(LOCAL, index)`` or ``(SHARED, index)``.
+Operand = tuple[int, Value]
+
+#: Step kinds.
+LOAD, COMPUTE, STORE = "load", "compute", "store"
+ACQUIRE, RELEASE = "acquire", "release"
+WAIT, NOTIFY = "wait", "notify"
+TEST, APPEND, POP, CRITICAL = "test", "append", "pop", "critical"
+
+_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_ARITHMETIC = {ast.Add: "+", ast.Sub: "-"}
+
+_ALLOWED = (
+    "counter += 1, tmp = counter, counter = tmp, with lock:, lock.acquire(), lock.release(), "
+    "cond.wait(), cond.notify(), buffer.append(x), buffer.pop(), if/while with a simple test, "
+    "critical_section(), pass"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a thread: the smallest thing the scheduler can run.
+
+    Attributes:
+        kind: ``"load"``, ``"compute"``, ``"store"``, ``"acquire"``, ``"release"``,
+            ``"wait"``, ``"notify"``, ``"test"``, ``"append"``, ``"pop"`` or ``"critical"``.
+        line: The line of the program this step belongs to (from 1).
+        text: What the step does, in words: ``"load counter"``.
+        target: The shared variable, lock or condition it acts on (an index into
+            the scenario's names), or the local it writes for ``compute``.
+        dest: The local a ``load`` writes into.
+        a: First operand (``compute``, ``store``, ``test``).
+        op: ``"+"``, ``"-"``, ``""`` (copy) for ``compute``; a comparison,
+            ``"truth"`` or ``"not"`` for ``test``.
+        b: Second operand, if any.
+        next_pc: Index of the step that follows (the length of the program when
+            it is the last); for ``test``, where to go when the test is true.
+        else_pc: For ``test``, where to go when the test is false.
+        notify_all: For ``notify``, whether it wakes every waiting thread.
+        with_locks: Locks taken by the ``with`` blocks around this step; they
+            are released if the step raises, as a ``with`` statement does.
+    """
+
+    kind: str
+    line: int
+    text: str
+    target: int = -1
+    dest: int = -1
+    a: Operand = (CONST, 0)
+    op: str = ""
+    b: Operand = (CONST, 0)
+    next_pc: int = 0
+    else_pc: int = 0
+    notify_all: bool = False
+    with_locks: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A thread's program: its source lines and the steps they compile to.
+
+    Attributes:
+        thread: The thread's name.
+        lines: The source, one entry per line (dedented).
+        steps: The steps, in program order; jumps go by index.
+        locals: Names of the thread's local variables, by index.
+    """
+
+    thread: str
+    lines: tuple[str, ...]
+    steps: tuple[Step, ...]
+    locals: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Label:
+    at: int = -1
+
+
+@dataclass(slots=True)
+class _Jump:
+    target: _Label
+
+
+@dataclass(slots=True)
+class _Pending:
+    fields: dict[str, object]
+    else_label: _Label | None = None
+
+
+@dataclass(slots=True)
+class _Names:
+    variables: tuple[str, ...]
+    buffers: frozenset[str]
+    locks: tuple[str, ...]
+    conditions: tuple[str, ...]
+    condition_locks: tuple[int, ...]
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in self.variables:
+            self.kinds[name] = "buffer" if name in self.buffers else "variable"
+        for name in self.locks:
+            self.kinds.setdefault(name, "lock")
+        for name in self.conditions:
+            self.kinds[name] = "condition"
+
+
+class _Compiler:
+    def __init__(self, thread: str, names: _Names) -> None:
+        self.thread = thread
+        self.names = names
+        self.items: list[_Pending | _Jump] = []
+        self.locals: list[str] = []
+        self.assigned: set[str] = set()
+        self.with_locks: list[int] = []
+
+    # -- errors ---------------------------------------------------------------
+
+    def error(self, node: ast.AST, message: str) -> ValueError:
+        line = getattr(node, "lineno", 0)
+        return ValueError(f"thread {self.thread}, line {line}: {message}")
+
+    def unsupported(self, node: ast.AST) -> ValueError:
+        return self.error(
+            node, f"the model cannot run {ast.unparse(node).splitlines()[0]!r}; it understands: {_ALLOWED}"
+        )
+
+    # -- names and operands -----------------------------------------------------
+
+    def kind(self, name: str) -> str:
+        return self.names.kinds.get(name, "local")
+
+    def local(self, name: str) -> int:
+        if name not in self.locals:
+            self.locals.append(name)
+        return self.locals.index(name)
+
+    def operand(self, node: ast.expr) -> Operand:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int)):
+            return (CONST, node.value)
+        if (
+            isinstance(node, ast.UnaryOp)
+            and isinstance(node.op, ast.USub)
+            and isinstance(node.operand, ast.Constant)
+            and type(node.operand.value) is int
+        ):
+            return (CONST, -node.operand.value)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
+            if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name):
+                name = node.args[0].id
+                if self.kind(name) == "buffer":
+                    return (SHARED, self.names.variables.index(name))
+            raise self.error(node, f"len() takes one declared buffer, got {ast.unparse(node)!r}")
+        if isinstance(node, ast.Name):
+            kind = self.kind(node.id)
+            if kind in ("variable", "buffer"):
+                return (SHARED, self.names.variables.index(node.id))
+            if kind != "local":
+                raise self.error(node, f"{node.id} is a {kind}, not a value")
+            if node.id not in self.assigned:
+                raise self.error(
+                    node,
+                    f"{node.id} is read before it is given a value (declare shared variables "
+                    "with shared={...} and buffers with buffers={...})",
+                )
+            return (LOCAL, self.local(node.id))
+        raise self.error(node, f"{ast.unparse(node)!r} is not a number, a variable or len(buffer)")
+
+    def expression(self, node: ast.expr) -> tuple[Operand, str, Operand]:
+        if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+            left, right = self.operand(node.left), self.operand(node.right)
+            if left[0] == SHARED and right[0] == SHARED:
+                raise self.error(node, "one step reads one shared variable; split the line in two")
+            return left, _ARITHMETIC[type(node.op)], right
+        return self.operand(node), "", (CONST, 0)
+
+    def shown(self, operand: Operand) -> str:
+        kind, value = operand
+        if kind == CONST:
+            return repr(value)
+        if kind == LOCAL:
+            return self.locals[int(value)]
+        return self.names.variables[int(value)]
+
+    # -- emitting -----------------------------------------------------------------
+
+    def emit(self, node: ast.AST, kind: str, text: str, **fields: object) -> _Pending:
+        pending = _Pending({"kind": kind, "line": node.lineno, "text": text, **fields})
+        pending.fields["with_locks"] = tuple(self.with_locks)
+        self.items.append(pending)
+        if len(self.items) > MAX_STEPS:
+            raise self.error(node, f"a thread's program may have at most {MAX_STEPS} steps")
+        return pending
+
+    def place(self, label: _Label) -> None:
+        label.at = len(self.items)
+
+    def block(self, statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            self.statement(statement)
+
+    def statement(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.Pass):
+            return
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self.call(node, node.value)
+        elif isinstance(node, ast.AugAssign):
+            self.augmented(node)
+        elif isinstance(node, ast.Assign):
+            if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+                raise self.error(node, "assign to one plain name at a time, like tmp = counter")
+            self.assign(node, node.targets[0].id, node.value)
+        elif isinstance(node, ast.With):
+            self.with_block(node)
+        elif isinstance(node, ast.If):
+            self.if_block(node)
+        elif isinstance(node, ast.While):
+            self.while_block(node)
+        else:
+            raise self.unsupported(node)
+
+    def lock_of(self, node: ast.AST, name: str, what: str) -> int:
+        kind = self.kind(name)
+        if kind == "lock":
+            return self.names.locks.index(name)
+        if kind == "condition":
+            return self.names.condition_locks[self.names.conditions.index(name)]
+        declared = ", ".join(self.names.locks) or "none"
+        raise self.error(node, f"{what} needs a declared lock or condition, got {name!r} (locks: {declared})")
+
+    def call(self, node: ast.Expr, call: ast.Call) -> None:
+        func = call.func
+        if isinstance(func, ast.Name) and func.id == "critical_section" and not call.args and not call.keywords:
+            self.emit(node, CRITICAL, "critical_section()")
+            return
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            raise self.unsupported(node)
+        owner, method = func.value.id, func.attr
+        kind = self.kind(owner)
+        if call.keywords:
+            raise self.error(node, f"{owner}.{method}() takes no keyword arguments in the model")
+        if method in ("acquire", "release") and kind in ("lock", "condition"):
+            if call.args:
+                raise self.error(node, f"{owner}.{method}() takes no arguments in the model (no timeout)")
+            lock = self.lock_of(node, owner, f"{method}()")
+            self.emit(
+                node, ACQUIRE if method == "acquire" else RELEASE, f"{method} {self.names.locks[lock]}", target=lock
+            )
+            return
+        if method in ("wait", "notify", "notify_all") and kind == "condition":
+            if call.args:
+                raise self.error(node, f"{owner}.{method}() takes no arguments in the model")
+            cond = self.names.conditions.index(owner)
+            if method == "wait":
+                self.emit(node, WAIT, f"{owner}.wait(): release the lock and sleep", target=cond)
+            else:
+                self.emit(node, NOTIFY, f"{owner}.{method}()", target=cond, notify_all=method == "notify_all")
+            return
+        if method in ("append", "pop") and kind == "buffer":
+            index = self.names.variables.index(owner)
+            if method == "append":
+                if len(call.args) != 1:
+                    raise self.error(node, f"{owner}.append() takes one item")
+                item = call.args[0]
+                if not isinstance(item, ast.Constant) and not (
+                    isinstance(item, ast.Name) and self.kind(item.id) == "local"
+                ):
+                    raise self.error(node, f"append a constant or a local to {owner}, like {owner}.append('item')")
+                self.emit(node, APPEND, f"{owner}.append({ast.unparse(item)})", target=index)
+            else:
+                if call.args and not (len(call.args) == 1 and isinstance(call.args[0], ast.Constant)):
+                    raise self.error(node, f"write {owner}.pop() or {owner}.pop(0)")
+                self.emit(node, POP, f"{owner}.pop()", target=index)
+            return
+        if kind == "local":
+            raise self.error(node, f"{owner} is not declared: declare it as a lock, condition or buffer")
+        raise self.unsupported(node)
+
+    def assign(self, node: ast.stmt, target: str, value: ast.expr) -> None:
+        kind = self.kind(target)
+        if kind not in ("local", "variable"):
+            raise self.error(node, f"cannot assign to {target}, a {kind}")
+        a, op, b = self.expression(value)
+        shared_operand = a if a[0] == SHARED else b if b[0] == SHARED else None
+        if kind == "local":
+            if shared_operand is not None and op == "":
+                self.assigned.add(target)
+                self.emit(node, LOAD, f"load {self.shown(a)} into {target}", target=int(a[1]), dest=self.local(target))
+                return
+            if shared_operand is not None:
+                a, b = self.load_to_stack(node, a, b)
+            self.assigned.add(target)
+            self.emit(node, COMPUTE, self.compute_text(target, a, op, b), target=self.local(target), a=a, op=op, b=b)
+            return
+        index = self.names.variables.index(target)
+        if shared_operand is None and op == "":
+            self.emit(node, STORE, f"store {self.shown(a)} into {target}", target=index, a=a)
+            return
+        if shared_operand is not None:
+            a, b = self.load_to_stack(node, a, b)
+        stack = self.local(STACK)
+        if op:
+            self.assigned.add(STACK)
+            self.emit(node, COMPUTE, self.compute_text(STACK, a, op, b), target=stack, a=a, op=op, b=b)
+        self.emit(node, STORE, f"store {target}", target=index, a=(LOCAL, stack))
+
+    def load_to_stack(self, node: ast.stmt, a: Operand, b: Operand) -> tuple[Operand, Operand]:
+        stack = self.local(STACK)
+        shared = a if a[0] == SHARED else b
+        self.emit(node, LOAD, f"load {self.shown(shared)}", target=int(shared[1]), dest=stack)
+        self.assigned.add(STACK)
+        replace = (LOCAL, stack)
+        return (replace, b) if a[0] == SHARED else (a, replace)
+
+    def compute_text(self, target: str, a: Operand, op: str, b: Operand) -> str:
+        if target == STACK and op and a == (LOCAL, self.locals.index(STACK)) and b[0] == CONST:
+            return f"{'add' if op == '+' else 'subtract'} {b[1]!r}"
+        if not op:
+            return f"{target} = {self.shown(a)}"
+        return f"{target} = {self.shown(a)} {op} {self.shown(b)}"
+
+    def augmented(self, node: ast.AugAssign) -> None:
+        if type(node.op) not in _ARITHMETIC or not isinstance(node.target, ast.Name):
+            raise self.unsupported(node)
+        name = node.target.id
+        if self.kind(name) == "local" and name not in self.assigned:
+            raise self.error(
+                node, f"{name} is read before it is given a value (declare shared variables with shared={{...}})"
+            )
+        load = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
+        value = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value), node)
+        self.assign(node, name, value)
+
+    def with_block(self, node: ast.With) -> None:
+        locks = []
+        for item in node.items:
+            if item.optional_vars is not None or not isinstance(item.context_expr, ast.Name):
+                raise self.error(node, "write with lock: (a declared lock or condition, no 'as')")
+            lock = self.lock_of(node, item.context_expr.id, "with")
+            self.emit(node, ACQUIRE, f"acquire {self.names.locks[lock]} (enter with)", target=lock)
+            self.with_locks.append(lock)
+            locks.append(lock)
+        self.block(node.body)
+        for lock in reversed(locks):
+            self.with_locks.pop()
+            self.emit(node, RELEASE, f"release {self.names.locks[lock]} (leave with)", target=lock)
+
+    def test(self, node: ast.expr) -> tuple[Operand, str, Operand]:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return self.operand(node.operand), "not", (CONST, 0)
+        if isinstance(node, ast.Compare):
+            if len(node.ops) != 1 or type(node.ops[0]) not in _COMPARE:
+                raise self.error(node, "compare two values with one of == != < <= > >=")
+            left, right = self.operand(node.left), self.operand(node.comparators[0])
+            if left[0] == SHARED and right[0] == SHARED:
+                raise self.error(node, "a test reads one shared variable; load the other into a local first")
+            return left, _COMPARE[type(node.ops[0])], right
+        if isinstance(node, ast.BoolOp):
+            raise self.error(node, "'and'/'or' are not in the model: nest two ifs instead")
+        return self.operand(node), "truth", (CONST, 0)
+
+    def if_block(self, node: ast.If) -> None:
+        a, op, b = self.test(node.test)
+        otherwise, end = _Label(), _Label()
+        self.emit(node, TEST, f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = otherwise
+        self.block(node.body)
+        if node.orelse:
+            self.items.append(_Jump(end))
+        self.place(otherwise)
+        self.block(node.orelse)
+        self.place(end)
+
+    def while_block(self, node: ast.While) -> None:
+        if node.orelse:
+            raise self.error(node, "while ... else is not in the model")
+        a, op, b = self.test(node.test)
+        top, end = _Label(), _Label()
+        self.place(top)
+        self.emit(node, TEST, f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = end
+        self.block(node.body)
+        self.items.append(_Jump(top))
+        self.place(end)
+
+    # -- finishing ------------------------------------------------------------------
+
+    def finish(self, lines: tuple[str, ...]) -> Program:
+        items = self.items
+        renumber: dict[int, int] = {}
+        for index, item in enumerate(items):
+            if isinstance(item, _Pending):
+                renumber[index] = len(renumber)
+        renumber[len(items)] = len(renumber)
+
+        def resolve(index: int) -> int:
+            seen = set()
+            while index < len(items) and isinstance(items[index], _Jump):
+                if index in seen:
+                    raise ValueError(f"thread {self.thread}: a loop with nothing in it never ends")
+                seen.add(index)
+                jump = items[index]
+                assert isinstance(jump, _Jump)
+                index = jump.target.at
+            return renumber[index]
+
+        steps = []
+        for index, item in enumerate(items):
+            if isinstance(item, _Jump):
+                continue
+            fields = dict(item.fields)
+            fields["next_pc"] = resolve(index + 1)
+            if item.else_label is not None:
+                fields["else_pc"] = resolve(item.else_label.at)
+            steps.append(Step(**fields))  # type: ignore[arg-type]
+        return Program(self.thread, lines, tuple(steps), tuple(self.locals))
+
+
+def compile_program(
+    thread: str,
+    source: str,
+    *,
+    variables: tuple[str, ...] = (),
+    buffers: frozenset[str] = frozenset(),
+    locks: tuple[str, ...] = (),
+    conditions: tuple[str, ...] = (),
+    condition_locks: tuple[int, ...] = (),
+) -> Program:
+    """Compile one thread's source into its steps.
+
+    Args:
+        thread: The thread's name, used in error messages.
+        source: A few lines of Python in the subset described in this module.
+        variables: Names of the shared variables (buffers included), by index.
+        buffers: Which of ``variables`` are buffers.
+        locks: Names of the locks, by index.
+        conditions: Names of the conditions, by index.
+        condition_locks: For each condition, the index of its lock.
+
+    Returns:
+        The thread's :class:`Program`.
+
+    Raises:
+        TypeError: ``source`` is not a string.
+        ValueError: The source is not valid Python, or uses something the model
+            does not understand; the message names the thread and the line.
+    """
+    if not isinstance(source, str):
+        raise TypeError(
+            f"the program of thread {thread} must be a string of Python code, "
+            f"got {source!r} of type {type(source).__name__}"
+        )
+    text = textwrap.dedent(source).strip("\n")
+    lines = tuple(line.rstrip() for line in text.splitlines())
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:
+        raise ValueError(f"thread {thread}, line {exc.lineno}: not valid Python ({exc.msg})") from None
+    names = _Names(variables, buffers, locks, conditions, condition_locks)
+    compiler = _Compiler(thread, names)
+    compiler.block(tree.body)
+    return compiler.finish(lines)

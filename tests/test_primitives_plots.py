@@ -1,0 +1,155 @@
+"""Plots and table of notebook 07: titles state the finding, axes carry units, nothing leaks."""
+
+from __future__ import annotations
+
+import gc
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.figure import Figure
+
+import synclab
+from synclab.plots.primitives import Table, pool_headline
+
+
+@pytest.fixture(scope="module")
+def pool():
+    return synclab.run_pool(threads=6, limit=2, uses=2, hold=0.002)
+
+
+@pytest.fixture(scope="module")
+def overhead():
+    return synclab.measure_overhead(number=200, repeats=2)
+
+
+def figures_alive() -> int:
+    gc.collect()
+    return sum(isinstance(o, Figure) for o in gc.get_objects())
+
+
+def test_pool_plot_has_a_row_per_thread_and_the_measured_count(pool):
+    fig = synclab.plot_pool(pool)
+    top, bottom = fig.axes
+    assert [t.get_text() for t in top.get_yticklabels()] == [f"T{i}" for i in range(1, 7)]
+    assert top.get_title() == "Semaphore(2): at most 2 of 6 threads in the pool at once"
+    assert "(ms)" in bottom.get_xlabel() and "threads in the pool" in bottom.get_ylabel()
+    (step,) = [line for line in bottom.get_lines() if line.get_label() == "threads in the pool"]
+    assert max(step.get_ydata()) == pool.max_holders == 2
+    (limit,) = [line for line in bottom.get_lines() if line.get_label() == "limit = 2"]
+    assert list(limit.get_ydata()) == [2, 2]
+
+
+def test_pool_headline_states_each_finding():
+    assert pool_headline(synclab.run_pool(threads=5, limit=2, uses=1, guard="none")) == (
+        "no semaphore: up to 5 threads in the pool at once (limit 2)"
+    )
+    extra = synclab.run_pool(extra_release=True)
+    assert pool_headline(extra) == "Semaphore(3) + an extra release: up to 4 threads in the pool at once (limit 3)"
+    alone = synclab.run_pool(threads=1, limit=2, uses=1, hold=0.0, guard="BoundedSemaphore", extra_release=True)
+    assert pool_headline(alone) == (
+        "BoundedSemaphore(2) + an extra release: at most 1 of 1 threads in the pool at once; "
+        "ValueError from the extra release"
+    )
+
+
+def test_pool_plot_reuses_a_given_figure(pool):
+    fig = synclab.plot_pool(pool)
+    assert synclab.plot_pool(pool, fig) is fig
+    assert len(fig.axes) == 2
+
+
+def test_gate_plot_titles_say_who_began_early():
+    gated = synclab.plot_start_gate(synclab.run_start_gate(workers=3)).axes[0]
+    assert gated.get_title() == "With the gate: all 3 workers began after setup was done"
+    assert [t.get_text() for t in gated.get_yticklabels()] == ["setup", "T1", "T2", "T3"]
+    assert "(ms)" in gated.get_xlabel()
+    ungated = synclab.run_start_gate(workers=3, use_gate=False)
+    title = synclab.plot_start_gate(ungated).axes[0].get_title()
+    assert title == f"No gate: {len(ungated.early)} of 3 workers began before setup was done"
+
+
+def test_stop_plot_groups_one_bar_per_worker_per_run():
+    runs = [synclab.run_stop_signal(threads=2, wait=w, period=0.02, run_for=0.01) for w in ("sleep", "event")]
+    ax = synclab.plot_stop_signal(runs).axes[0]
+    assert len(ax.patches) == 4
+    assert ax.get_yscale() == "log" and "(ms, log)" in ax.get_ylabel()
+    assert ax.get_title().splitlines()[0].startswith("time.sleep(0.02): all stopped within")
+    assert ax.get_title().splitlines()[1].startswith("shutdown.wait(0.02): all stopped within")
+    single = synclab.plot_stop_signal(runs[1]).axes[0]
+    assert len(single.patches) == 2
+
+
+def test_phase_plot_marks_each_barrier_release():
+    result = synclab.run_phases(threads=3, phases=2, work=0.001)
+    ax = synclab.plot_phases(result).axes[0]
+    assert len(ax.collections) == 6  # a bar per thread per phase
+    dotted = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    assert len(dotted) == 2
+    assert ax.get_title().startswith("With a barrier: no thread began a phase")
+    loose = synclab.plot_phases(synclab.run_phases(threads=3, phases=2, work=0.002, use_barrier=False)).axes[0]
+    assert loose.get_title() == "No barrier: fast threads ran ahead into later phases"
+    broken = synclab.run_phases(threads=3, phases=2, quitter=True, barrier_timeout=0.02)
+    assert synclab.plot_phases(broken).axes[0].get_title().startswith("T3 left after phase 1")
+
+
+def test_overhead_chart_has_a_bar_per_row_in_nanoseconds(overhead):
+    ax = synclab.plot_overhead(overhead).axes[0]
+    assert len(ax.patches) == len(overhead.costs)
+    assert [p.get_width() for p in ax.patches] == pytest.approx([c.seconds * 1e9 for c in overhead.costs])
+    assert "(ns)" in ax.get_xlabel()
+    assert overhead.python in ax.get_title()
+
+
+def test_overhead_table_compares_measurement_and_article(overhead):
+    table = synclab.overhead_table(overhead)
+    assert isinstance(table, Table)
+    assert [row[0] for row in table.rows] == [c.name for c in overhead.costs]
+    rows = {row[0]: row for row in table.rows}
+    assert rows["RLock"][2] == "yes" and rows["Lock"][2] == "no"
+    assert rows["Event"][2].startswith("n/a")
+    assert rows["Semaphore"][-1] == "No, Low" and rows["Event"][-1] == "N/A, Very low"
+    assert rows["Lock"][5] == "1.0×"
+    text = str(table)
+    assert text.splitlines()[1].startswith("primitive")
+    assert "with cond: cond.notify()" in text
+    html = table._repr_html_()
+    assert html.count("<tr>") == len(overhead.costs) + 1 and "&lt;" not in html.split("<tbody>")[0]
+
+
+def test_table_escapes_html():
+    table = Table(headers=("a",), rows=(("<b>",),))
+    assert "&lt;b&gt;" in table._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("plot", "words"),
+    [
+        (synclab.plot_pool, "result must be a PoolResult"),
+        (synclab.plot_start_gate, "result must be a GateResult"),
+        (synclab.plot_phases, "result must be a PhaseResult"),
+        (synclab.plot_overhead, "result must be an OverheadResult"),
+        (synclab.overhead_table, "result must be an OverheadResult"),
+        (synclab.plot_stop_signal, "each of results must be a StopResult"),
+    ],
+)
+def test_wrong_results_are_refused(plot, words):
+    with pytest.raises(TypeError, match=words):
+        plot([42] if plot is synclab.plot_stop_signal else 42)
+
+
+def test_stop_plot_needs_a_result():
+    with pytest.raises(ValueError, match="at least one StopResult"):
+        synclab.plot_stop_signal([])
+
+
+def test_plotting_many_times_leaves_no_figures_behind(pool, overhead):
+    gate = synclab.run_start_gate(workers=2, setup_steps=1, step=0.0, work=0.0)
+    phases = synclab.run_phases(threads=2, phases=1, work=0.0)
+    before = figures_alive()
+    for _ in range(30):
+        synclab.plot_pool(pool)
+        synclab.plot_start_gate(gate)
+        synclab.plot_phases(phases)
+        synclab.plot_overhead(overhead)
+    assert plt.get_fignums() == []
+    assert figures_alive() <= before

@@ -1,0 +1,242 @@
+"""The schedule explorer: exact counts, the required 20/18, endings with replayable examples."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from itertools import permutations
+
+import pytest
+
+import synclab
+from synclab.scheduler import (
+    CHALLENGES,
+    ExplorationLimit,
+    counter_scenario,
+    explore,
+    increment_bytecode,
+    interleavings,
+    scenario,
+    schedules,
+    sweep_schedules,
+)
+from synclab.scheduler.library import (
+    CHECK_THEN_CLAIM,
+    TRANSFER_A_TO_B,
+    WHILE_CONSUMER,
+    deadlock_scenario,
+    if_consumer_scenario,
+    insufficient_lock_scenario,
+)
+
+
+def brute_force(sc):
+    """Every schedule, by listing them one at a time (no memoisation)."""
+    listed = list(schedules(sc, limit=100_000))
+    return len(listed), sum(ending.bad for _, ending in listed), listed
+
+
+# -- the counts the issue asks for -------------------------------------------------------------
+
+
+def test_two_increments_have_20_schedules_and_18_lose_an_update():
+    result = synclab.explore(counter_scenario(2, 1))
+    assert (result.schedules, result.bad, result.good) == (20, 18, 2)
+    assert result.bad_share == pytest.approx(0.9)
+    good, bad = result.endings
+    assert (good.bad, good.description, good.schedules) == (False, "counter = 2", 2)
+    assert (bad.bad, bad.description, bad.schedules) == (True, "counter = 1, expected 2", 18)
+
+
+def test_the_20_schedules_are_exactly_the_orders_of_two_threads_three_steps_each():
+    total, bad, listed = brute_force(counter_scenario(2, 1))
+    names = [s for s, _ in listed]
+    every_order = set(permutations(["T1"] * 3 + ["T2"] * 3))
+    assert total == 20 and bad == 18
+    assert set(names) == every_order and len(names) == len(every_order)
+    good = sorted(s for s, ending in listed if not ending.bad)
+    assert good == [("T1",) * 3 + ("T2",) * 3, ("T2",) * 3 + ("T1",) * 3]
+
+
+def test_with_a_lock_no_schedule_loses_an_update():
+    result = explore(counter_scenario(2, 1, use_lock=True))
+    assert (result.schedules, result.bad) == (2, 0)
+    # more threads and increments: still none
+    result = explore(counter_scenario(3, 2, use_lock=True))
+    assert result.bad == 0 and result.schedules == 90  # 6! / (2! 2! 2!) orders of whole increments
+
+
+@pytest.mark.parametrize(("threads", "increments"), [(1, 1), (1, 3), (2, 2), (3, 1), (2, 3), (4, 1)])
+def test_memoised_counts_are_the_number_of_interleavings(threads, increments):
+    result = explore(counter_scenario(threads, increments))
+    assert result.schedules == interleavings(threads, 3 * increments)
+    assert sum(e.schedules for e in result.endings) == result.schedules
+
+
+def test_interleavings_formula():
+    assert interleavings(2, 3) == 20
+    assert interleavings(3, 3) == 1680
+    assert interleavings(1, 7) == 1
+
+
+@pytest.mark.parametrize(
+    "sc",
+    [
+        counter_scenario(2, 2),
+        counter_scenario(3, 1),
+        counter_scenario(2, 2, use_lock=True),
+        insufficient_lock_scenario(),
+        deadlock_scenario(),
+        if_consumer_scenario(),
+        if_consumer_scenario(WHILE_CONSUMER),
+    ],
+    ids=lambda sc: sc.title,
+)
+def test_explore_agrees_with_listing_every_schedule(sc):
+    total, bad, listed = brute_force(sc)
+    result = explore(sc)
+    assert (result.schedules, result.bad) == (total, bad)
+    by_description = Counter(ending.description for _, ending in listed)
+    assert {e.description: e.schedules for e in result.endings} == dict(by_description)
+
+
+def test_every_example_replays_to_its_ending():
+    for sc in (counter_scenario(2, 2), insufficient_lock_scenario(), deadlock_scenario(), if_consumer_scenario()):
+        for ending in explore(sc).endings:
+            run = sc.start().steps(*ending.example)
+            assert run.finished
+            texts = tuple(p.text for p in run.problems())
+            assert texts == ending.problems
+            if not ending.bad:
+                assert sc.summary(run.state) == ending.description
+
+
+def test_the_challenge_scenarios_end_badly_only_on_some_schedules():
+    found = {key: explore(c.scenario) for key, c in CHALLENGES.items()}
+    assert {k: (r.schedules, r.bad) for k, r in found.items()} == {
+        "lost update": (20, 18),
+        "insufficient lock": (270, 100),
+        "deadlock": (6, 2),
+        "if instead of while": (24, 2),
+    }
+    assert found["deadlock"].bad_endings[0].description.startswith("deadlock: T1 waits for lock_b, held by T2")
+    assert {e.description for e in found["if instead of while"].bad_endings} == {
+        "C1 crashed: IndexError: pop from empty list",
+        "C2 crashed: IndexError: pop from empty list",
+    }
+
+
+def test_the_fixes_end_well_on_every_schedule():
+    one_claim = (
+        "with lock:\n    seen = busy\n    if not seen:\n        busy = True\nif not seen:\n    critical_section()"
+    )
+    ordered = TRANSFER_A_TO_B.replace("a -= 1\n        b += 1", "b -= 1\n        a += 1")
+    for sc in (insufficient_lock_scenario(one_claim), deadlock_scenario(ordered), if_consumer_scenario(WHILE_CONSUMER)):
+        result = explore(sc)
+        assert result.bad == 0 and result.schedules > 1, sc.title
+    assert explore(insufficient_lock_scenario(CHECK_THEN_CLAIM)).bad > 0
+
+
+def test_every_challenge_can_be_won_by_replaying_a_bad_schedule():
+    for challenge in CHALLENGES.values():
+        assert not challenge.won(challenge.scenario.start())
+        winning = [e for e in explore(challenge.scenario).bad_endings]
+        run = challenge.scenario.start().steps(*winning[0].example)
+        assert challenge.won(run), challenge.key
+
+
+def test_exploration_prints_counts_and_examples():
+    text = str(explore(counter_scenario(2, 1)))
+    assert text.splitlines()[0] == "2 threads x 1 increment: 20 schedules, 18 end badly"
+    assert "BAD       18 x counter = 1, expected 2   e.g. " in text
+
+
+# -- limits and bad input ------------------------------------------------------------------------------
+
+
+def test_the_state_cap_stops_a_large_exploration_with_a_clear_error():
+    with pytest.raises(ExplorationLimit, match="more than 100 distinct states"):
+        explore(counter_scenario(3, 2), max_states=100)
+
+
+def test_a_loop_that_can_spin_forever_is_reported_not_explored_forever():
+    sc = scenario(["while busy:\n    pass", "busy = False"], shared={"busy": True})
+    with pytest.raises(ExplorationLimit, match="loop forever"):
+        explore(sc)
+
+
+def test_bad_explorer_arguments():
+    with pytest.raises(TypeError, match="scenario must be a Scenario"):
+        explore("counter += 1")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_states must be between 1 and 2,000,000, got 0"):
+        explore(counter_scenario(), max_states=0)
+    with pytest.raises(TypeError, match="max_states must be an integer"):
+        explore(counter_scenario(), max_states=1.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="threads must be between 1 and 8, got 0"):
+        counter_scenario(0)
+    with pytest.raises(TypeError, match="increments must be an integer"):
+        counter_scenario(2, "3")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="limit must be between"):
+        next(schedules(counter_scenario(), limit=0))
+
+
+def test_schedules_stops_at_its_limit():
+    assert len(list(schedules(counter_scenario(2, 1), limit=5))) == 5
+
+
+# -- the sweep behind the plot ------------------------------------------------------------------------------
+
+
+def test_sweep_counts_and_cap():
+    sweep = sweep_schedules(threads=(1, 2, 3), increments=(1, 2), max_states=1_000)
+    by = {(p.threads, p.increments): p for p in sweep.points}
+    assert (by[2, 1].schedules, by[2, 1].bad) == (20, 18)
+    assert by[1, 2].bad == 0 and by[1, 2].schedules == 1
+    assert by[3, 1].bad_share == pytest.approx(1674 / 1680)
+    skipped = by[3, 2]
+    assert not skipped.explored and skipped.bad is None and skipped.bad_share is None
+    assert skipped.schedules == interleavings(3, 6)  # counted by formula, not explored
+    assert sweep.skipped == (skipped,)
+    # the share of bad schedules grows with threads and with increments
+    assert by[2, 1].bad_share < by[3, 1].bad_share
+    assert by[2, 1].bad_share < by[2, 2].bad_share
+
+
+def test_sweep_with_a_lock_never_loses():
+    sweep = sweep_schedules(threads=(2, 3), increments=(1, 2), use_lock=True)
+    assert all(p.explored and p.bad == 0 for p in sweep.points)
+
+
+def test_bad_sweep_arguments():
+    with pytest.raises(ValueError, match="threads must list at least one value"):
+        sweep_schedules(threads=())
+    with pytest.raises(TypeError, match="threads must be a list of integers"):
+        sweep_schedules(threads="12")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="increments must be between 1 and 20, got 0"):
+        sweep_schedules(increments=(0,))
+    with pytest.raises(TypeError, match="use_lock must be True or False"):
+        sweep_schedules(use_lock=1)  # type: ignore[arg-type]
+
+
+# -- the real bytecode ---------------------------------------------------------------------------------------
+
+
+def test_the_real_bytecode_is_a_load_an_add_and_a_store():
+    groups = increment_bytecode()
+    assert [g.kind for g in groups] == ["load", "add", "store"]
+    assert groups[0].instructions == ("LOAD_GLOBAL counter",)
+    assert groups[2].instructions == ("STORE_GLOBAL counter",)
+    add = groups[1].instructions[-1]
+    assert add.startswith("INPLACE_ADD" if sys.version_info < (3, 11) else "BINARY_OP")
+    model = [s.kind for s in counter_scenario(1, 1).programs[0].steps]
+    assert model == ["load", "compute", "store"]
+
+
+def test_bytecode_of_a_local_increment_and_bad_input():
+    def local():
+        x = 0
+        x += 1
+
+    assert [g.kind for g in increment_bytecode(local, "x")] == ["store", "load", "add", "store"]
+    with pytest.raises(TypeError, match="function must be a Python function"):
+        increment_bytecode(42)
