@@ -13,9 +13,17 @@ from synclab.checks import CheckResult, check_exercise
 from synclab.environment import check_environment, gil_enabled
 from synclab.experiments import (
     RACE_WINDOWS,
+    BankAccount,
+    BankResult,
+    BankSweep,
     CounterResult,
     CounterSweep,
+    LockCosts,
+    measure_lock_costs,
+    rlock_depth,
+    run_bank,
     run_counter,
+    sweep_bank,
     sweep_counter,
 )
 from synclab.experiments.deadlock import (
@@ -51,16 +59,21 @@ from synclab.experiments import (
 from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
 from synclab.plots import plot_schedules
 from synclab.plots import (
+    plot_balance,
+    plot_bank,
+    plot_bank_sweep,
     plot_contention,
     plot_counter,
     plot_counter_run,
     plot_hold_histogram,
+    plot_lock_costs,
     plot_lock_timeline,
+    plot_throughput,
 )
 from synclab.plots.deadlock import (
     plot_deadlock_share,
     plot_strategies,
-    plot_throughput,
+    plot_transfer_throughput,
     plot_transfer_runs,
     plot_wait_for_graph,
 )
@@ -76,6 +89,7 @@ from synclab.plots import (
     plot_stop_signal,
 )
 from synclab.widgets import counter_lab, widgets_check
+from synclab.widgets.bank import bank_lab
 from synclab.widgets import pool_lab
 from synclab.scheduler import Exploration, Scenario, ScheduleSweep, explore, scenario, sweep_schedules
 from synclab.widgets import scheduler_lab
@@ -84,23 +98,37 @@ __version__ = "0.1.0"
 
 __all__ = [
     "RACE_WINDOWS",
+    "BankAccount",
+    "BankResult",
+    "BankSweep",
     "CheckResult",
     "CounterResult",
     "CounterSweep",
     "InstrumentedLock",
+    "LockCosts",
     "LockEvent",
     "LockStatistics",
     "ThreadLockStatistics",
+    "bank_lab",
     "check_environment",
     "check_exercise",
     "counter_lab",
     "gil_enabled",
+    "measure_lock_costs",
+    "plot_balance",
+    "plot_bank",
+    "plot_bank_sweep",
     "plot_contention",
     "plot_counter",
     "plot_counter_run",
     "plot_hold_histogram",
+    "plot_lock_costs",
     "plot_lock_timeline",
+    "plot_throughput",
+    "rlock_depth",
+    "run_bank",
     "run_counter",
+    "sweep_bank",
     "sweep_counter",
     "widgets_check",
     "BlockedThreadResult",
@@ -116,7 +144,7 @@ __all__ = [
     "plot_blocked_thread",
     "plot_deadlock_share",
     "plot_strategies",
-    "plot_throughput",
+    "plot_transfer_throughput",
     "plot_torn_reads",
     "plot_transfer_runs",
     "plot_wait_for_graph",

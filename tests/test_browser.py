@@ -83,11 +83,14 @@ def lab_server(browser_ready, tmp_path_factory) -> Iterator[tuple[str, str]]:
     home = tmp_path_factory.mktemp("jupyter")
     work = home / "notebooks"
     shutil.copytree(ROOT / "notebooks", work)  # running must not touch the committed notebooks
-    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(
+    settings = home / "settings" / "@jupyterlab"
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    # Render every cell, not only those in view, so every widget can be found and checked.
+    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(
         os.environ,
@@ -142,16 +145,32 @@ def lab_server(browser_ready, tmp_path_factory) -> Iterator[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def page(lab_server):
+def browser(lab_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            yield context.new_page()
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, lab_server):
+    """A fresh page per notebook; its kernels are shut down afterwards."""
+    base, token = lab_server
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+        request = urllib.request.Request(f"{base}/api/kernels?token={token}")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            kernels = json.load(response)
+        for kernel in kernels:
+            delete = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={token}", method="DELETE")
+            urllib.request.urlopen(delete, timeout=10)
 
 
 CURRENT = "window.jupyterapp.shell.currentWidget"
@@ -183,7 +202,7 @@ def _wait_for_new_image(page, lab, before: str, what: str) -> None:
 @pytest.mark.parametrize("notebook", [p.name for p in NOTEBOOKS])
 def test_notebook_runs_and_its_labs_answer_in_jupyterlab(notebook, lab_server, page):
     base, token = lab_server
-    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+    page.goto(f"{base}/lab/tree/{notebook}?reset&token={token}")  # reset: no restored tabs
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
     page.evaluate(RUN_ALL, RUN_ALL_SECONDS)
     page.wait_for_function(KERNEL_IDLE, timeout=RUN_ALL_SECONDS * 1000)
@@ -230,5 +249,3 @@ def test_notebook_runs_and_its_labs_answer_in_jupyterlab(notebook, lab_server, p
             _wait_for_new_image(page, lab, before, f"{notebook}: toggling lab {index}'s lock")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{Path(notebook).stem}.png"))
-    page.evaluate(f"() => {CURRENT}.sessionContext.shutdown()")
-    page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 from test_browser import (  # noqa: F401  (fixtures)
     ARTIFACTS,
-    CURRENT,
     KERNEL_IDLE,
     RUN_ALL,
     RUN_ALL_SECONDS,
+    browser,
     browser_ready,
     lab_server,
     page,
@@ -26,7 +26,7 @@ NOTEBOOK = "09-play-the-scheduler.ipynb"
 
 def test_scheduler_lab_steps_undoes_and_blocks_in_jupyterlab(lab_server, page):  # noqa: F811
     base, token = lab_server
-    page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+    page.goto(f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}")
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
     page.evaluate(RUN_ALL, RUN_ALL_SECONDS)
     page.wait_for_function(KERNEL_IDLE, timeout=RUN_ALL_SECONDS * 1000)
@@ -59,5 +59,3 @@ def test_scheduler_lab_steps_undoes_and_blocks_in_jupyterlab(lab_server, page): 
 
     ARTIFACTS.mkdir(exist_ok=True)
     lab.screenshot(path=str(ARTIFACTS / "09-scheduler-lab.png"))
-    page.evaluate(f"() => {CURRENT}.sessionContext.shutdown()")
-    page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")

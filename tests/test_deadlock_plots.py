@@ -130,13 +130,13 @@ def test_throughput_plot_compares_against_the_global_lock():
     sweep = synclab.sweep_transfers(
         ("global", "ordered"), accounts=8, threads=(1, 2), runs=1, transfers=5, window="none"
     )
-    ax = synclab.plot_throughput(sweep).axes[0]
+    ax = synclab.plot_transfer_throughput(sweep).axes[0]
     assert ax.get_xlabel() == "threads (log scale)"
     assert ax.get_ylabel() == "completed transfers per second"
     assert "the transfers of one bank lock" in ax.get_title()
     assert "no I/O in the transfers" in ax.get_title()
     with pytest.raises(TypeError):
-        synclab.plot_throughput(None)
+        synclab.plot_transfer_throughput(None)
 
 
 def test_blocked_thread_plot():

@@ -9,7 +9,9 @@ from synclab.checks._base import CheckResult
 from synclab.checks.basics import check_protected_increment, check_racy_increment, check_start_and_join
 from synclab.checks.deadlock import check_consistent_mean, check_ordered_transfer
 from synclab.checks.primitives import check_connection_pool, check_phase_worker
+from synclab.checks.reentrant import check_pay_without_reentry
 from synclab.checks.scheduler import check_lock_order, check_locked_increment, check_while_consumer
+from synclab.checks.scope import check_withdraw_in_one_critical_section
 
 __all__ = ["CHECKS", "CheckResult", "check_exercise"]
 
@@ -20,6 +22,8 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "2.1": check_protected_increment,
     "6.1": check_ordered_transfer,
     "8.1": check_consistent_mean,
+    "3.1": check_withdraw_in_one_critical_section,
+    "4.1": check_pay_without_reentry,
     "7.1": check_connection_pool,
     "7.2": check_phase_worker,
     "9.1": check_locked_increment,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from synclab.experiments.bank import BANK_STYLES, BankAccount, BankResult, BankSweep, run_bank, sweep_bank
 from synclab.experiments.counter import (
     RACE_WINDOWS,
     CounterResult,
@@ -37,6 +38,7 @@ from synclab.experiments.transfers import (
 )
 from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
 from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
+from synclab.experiments.reentrant import LockCosts, measure_lock_costs, rlock_depth
 from synclab.experiments.signals import (
     STOP_WAITS,
     GateResult,
@@ -51,10 +53,19 @@ from synclab.experiments.signals import (
 )
 
 __all__ = [
+    "BANK_STYLES",
+    "BankAccount",
+    "BankResult",
+    "BankSweep",
+    "LockCosts",
     "RACE_WINDOWS",
     "CounterResult",
     "CounterSweep",
+    "measure_lock_costs",
+    "rlock_depth",
+    "run_bank",
     "run_counter",
+    "sweep_bank",
     "sweep_counter",
     "DeadlockError",
     "DeadlockReport",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from synclab.plots.bank import bank_headline, plot_balance, plot_bank, plot_bank_sweep, plot_throughput
 from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
 from synclab.plots.deadlock import (
     plot_deadlock_share,
     plot_strategies,
-    plot_throughput,
+    plot_transfer_throughput,
     plot_transfer_runs,
     plot_wait_for_graph,
     transfer_headline,
@@ -23,23 +24,30 @@ from synclab.plots.primitives import (
     plot_stop_signal,
     pool_headline,
 )
+from synclab.plots.reentrant import plot_lock_costs
 from synclab.plots.scheduler import plot_schedules
 
 __all__ = [
+    "bank_headline",
     "counter_headline",
+    "plot_balance",
+    "plot_bank",
+    "plot_bank_sweep",
     "plot_contention",
     "plot_counter",
     "plot_counter_run",
     "plot_hold_histogram",
+    "plot_lock_costs",
     "plot_lock_timeline",
     "plot_blocked_thread",
     "plot_deadlock_share",
     "plot_strategies",
-    "plot_throughput",
+    "plot_transfer_throughput",
     "plot_torn_reads",
     "plot_transfer_runs",
     "plot_wait_for_graph",
     "transfer_headline",
+    "plot_throughput",
     "Table",
     "overhead_table",
     "plot_overhead",

@@ -19,7 +19,7 @@ __all__ = [
     "STRATEGY_LABELS",
     "plot_deadlock_share",
     "plot_strategies",
-    "plot_throughput",
+    "plot_transfer_throughput",
     "plot_transfer_runs",
     "plot_wait_for_graph",
     "transfer_headline",
@@ -363,7 +363,7 @@ def _time_note(entry: TransferRuns) -> str:
     return ""
 
 
-def plot_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
+def plot_transfer_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
     """Completed transfers per second against the thread count, one line per strategy.
 
     Args:

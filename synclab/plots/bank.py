@@ -1,0 +1,321 @@
+"""Plots of the bank-account experiment (notebook 03)."""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import LogFormatter, MaxNLocator, NullLocator
+
+from synclab.experiments.bank import BankResult, BankSweep
+from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, new_figure, target_axes
+from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
+
+__all__ = ["STYLE_LABELS", "bank_headline", "plot_balance", "plot_bank", "plot_bank_sweep", "plot_throughput"]
+
+#: How each style is named in titles and legends.
+STYLE_LABELS = {
+    "short": "slow work outside the lock",
+    "long": "slow work inside the lock",
+    "check_outside": "balance checked outside the lock",
+}
+#: How each style is named where the question is the balance, not the speed.
+CHECK_LABELS = {
+    "short": "balance checked inside the lock",
+    "long": "balance checked inside the lock",
+    "check_outside": "balance checked outside the lock",
+}
+#: Fixed colour per style.
+STYLE_COLOURS = {"short": OKABE_ITO[2], "long": OKABE_ITO[4], "check_outside": OKABE_ITO[5]}
+
+
+def _threads(n: int) -> str:
+    return f"{n} thread{'s' if n != 1 else ''}"
+
+
+def bank_headline(result: BankResult) -> str:
+    """One line stating what a run found.
+
+    ``4 threads, slow work inside the lock: 888 withdrawals/s`` for a run where
+    the account could pay everything, or the closing balance when it could not.
+    """
+    head = f"{_threads(result.threads)}, {STYLE_LABELS[result.style]}"
+    if result.overdrawn:
+        return f"{head}: balance overdrawn to {result.closing:,}"
+    if result.refused:
+        return f"{head}: {result.approved:,} approved, {result.refused:,} refused, balance {result.closing:,}"
+    return f"{head}: {result.throughput:,.0f} withdrawals/s"
+
+
+def plot_throughput(result: BankResult, ax: Axes | None = None) -> Figure:
+    """Withdrawals per second, against what the slow work alone allows.
+
+    Two dashed lines bound the bar when there is slow work: ``1 / work`` (the
+    withdrawals take turns) and ``threads / work`` (all threads do their slow
+    work at the same time).
+
+    Args:
+        result: A :func:`~synclab.run_bank` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    fig, ax = target_axes(ax)
+    colour = STYLE_COLOURS[result.style]
+    bar = ax.bar(["measured"], [result.throughput], color=colour, edgecolor="black", linewidth=0.5, width=0.5)
+    ax.bar_label(bar, labels=[f"{result.throughput:,.0f}/s"], padding=2)
+    top = result.throughput
+    if result.work > 0:
+        one_at_a_time = 1 / result.work
+        all_at_once = result.threads / result.work
+        ax.axhline(one_at_a_time, color=GREY, linestyle=":", label=f"one at a time: 1 / work = {one_at_a_time:,.0f}/s")
+        if result.threads > 1:
+            ax.axhline(
+                all_at_once, color=GREY, linestyle="--", label=f"all at once: threads / work = {all_at_once:,.0f}/s"
+            )
+        top = max(top, all_at_once)
+        ax.legend(loc="upper center", fontsize="x-small", framealpha=0.9)
+        overlap = result.throughput * result.work
+        ax.set_title(f"{result.throughput:,.0f} withdrawals/s:\n{overlap:.1f} slow checks running at a time")
+    else:
+        ax.set_title(f"{result.throughput:,.0f} withdrawals/s (no slow work)")
+    ax.set_ylim(0, top * 1.6 if top > 0 else 1)
+    ax.set_xlim(-0.8, 0.8)
+    ax.set_ylabel("throughput (withdrawals per second)")
+    return fig
+
+
+def plot_balance(result: BankResult, ax: Axes | None = None) -> Figure:
+    """The balance after each approved withdrawal, over the run.
+
+    Args:
+        result: A :func:`~synclab.run_bank` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    fig, ax = target_axes(ax)
+    times = [0.0] + [t * 1e3 for t, _ in result.history]
+    balances = [result.opening] + [b for _, b in result.history]
+    end = max(result.elapsed * 1e3, times[-1])
+    times.append(end)
+    balances.append(balances[-1])
+    colour = STYLE_COLOURS[result.style]
+    ax.step(times, balances, where="post", color=colour, linewidth=2, label="balance")
+    ax.axhline(0, color="black", linewidth=0.8)
+    low = min(balances)
+    if low < 0:
+        ax.fill_between(
+            times,
+            balances,
+            0,
+            where=[b < 0 for b in balances],
+            step="post",
+            color=OKABE_ITO[4],
+            alpha=0.3,
+            label="overdrawn",
+        )
+        ax.legend(loc="upper right", fontsize="small")
+    span = max(result.opening, 1)
+    ax.set_ylim(min(low, 0) - 0.1 * span, result.opening + 0.1 * span)
+    ax.set_xlim(0, end * 1.04)
+    ax.set_xlabel("time since the start (ms)")
+    ax.set_ylabel("balance (€)")
+    affordable = result.opening // result.amount
+    verdict = f"overdrawn to {result.closing:,}" if result.overdrawn else f"ends at {result.closing:,}, never below 0"
+    ax.set_title(f"{CHECK_LABELS[result.style]}:\n{verdict}; {result.approved:,} approved, {affordable:,} affordable")
+    return fig
+
+
+def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
+    """Throughput, contention per thread and hold durations, above a lock timeline.
+
+    Args:
+        result: A :func:`~synclab.run_bank` result.
+        fig: A figure to redraw (a lab reuses one); new if omitted. A figure
+            this function drew before keeps its axes and their ticks, which
+            is quicker to redraw than new ones; any other figure is cleared.
+
+    Returns:
+        The figure drawn into.
+    """
+    if fig is not None and getattr(fig, "_synclab_bank_axes", None) == fig.axes and result.lock.events:
+        axes = fig.axes
+        for ax in axes:
+            if ax is axes[1]:
+                ax.clear()  # category axis (thread names): start afresh when the threads change
+            else:
+                _empty(ax)
+    else:
+        if fig is None:
+            fig = Figure(figsize=(12.0, 6.4))
+        else:
+            fig.clear()
+        # Fixed margins rather than constrained layout: the lab redraws this
+        # figure on every change, and the layout engine doubled the time.
+        grid = fig.add_gridspec(
+            2,
+            3,
+            height_ratios=(1.25, 1.0),
+            width_ratios=(0.8, 1.0, 1.0),
+            left=0.07,
+            right=0.99,
+            top=0.83,
+            bottom=0.09,
+            wspace=0.34,
+            hspace=0.62,
+        )
+        axes = [fig.add_subplot(grid[0, i]) for i in range(3)] + [fig.add_subplot(grid[1, :])]
+        fig._synclab_bank_axes = list(axes)  # type: ignore[attr-defined]
+    throughput_ax, contention_ax, hold_ax, timeline_ax = axes
+    plot_throughput(result, throughput_ax)
+    plot_contention(result.lock, contention_ax)
+    plot_hold_histogram(result.lock, hold_ax)
+    plain_log_ticks(hold_ax)
+    hold_ax.xaxis.label.set_fontsize("small")  # the shared label is wider than this panel
+    # Fewer ticks, fewer glyphs to draw: the lab redraws this figure on every change.
+    for ax in (throughput_ax, contention_ax):
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+    hold_ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    if result.lock.total_wait == 0:
+        contention_ax.set_ylim(0, 1)  # all bars are 0: keep the axis from centring on 0
+    plot_lock_timeline(result.lock, timeline_ax)
+    visible_holds(timeline_ax)
+    fig.suptitle(bank_headline(result), fontweight="bold")
+    return fig
+
+
+def _empty(ax: Axes) -> None:
+    """Remove what was drawn on ``ax`` but keep its ticks.
+
+    ``ax.clear()`` throws the tick objects away and drawing builds them anew,
+    which took about a quarter of a lab re-run; every setting the plots make
+    (scale, limits, labels, tick positions) is made again on each redraw.
+    """
+    for artist in (*ax.patches, *ax.lines, *ax.collections, *ax.texts):
+        artist.remove()
+    ax.containers.clear()
+    if ax.legend_ is not None:
+        ax.legend_.remove()
+    ax.relim()
+    ax.set_autoscale_on(True)
+
+
+def visible_holds(ax: Axes) -> None:
+    """Outline the holds of a lock timeline so that microsecond holds still show.
+
+    A hold of a few microseconds on an axis spanning milliseconds is narrower
+    than a pixel and would not be drawn at all; an outline in its own colour
+    makes every hold at least a hairline wide.
+    """
+    for collection in ax.collections:
+        alpha = collection.get_alpha()
+        if alpha is None or alpha >= 1:  # the holds; waits are drawn pale
+            collection.set_edgecolor(collection.get_facecolor())
+            collection.set_linewidth(0.8)
+
+
+def plain_log_ticks(ax: Axes) -> None:
+    """Label a log-scaled x axis with plain numbers (1, 10, 100) instead of powers of ten.
+
+    Powers of ten are typeset with mathtext, which is slow to draw.
+    """
+    if ax.get_xscale() == "log":
+        ax.xaxis.set_major_formatter(_PlainLogFormatter(labelOnlyBase=False))
+        low, high = ax.get_xlim()
+        if high >= 100 * low:  # two decades or more: the powers of ten are labels enough
+            ax.xaxis.set_minor_locator(NullLocator())
+        else:
+            ax.xaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
+
+
+class _PlainLogFormatter(LogFormatter):
+    """Matplotlib's choice of which log ticks to label, written as plain numbers (0.6, 2, 300)."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return f"{x:,.6g}" if super().__call__(x, pos) else ""
+
+
+def _x_axis(sweep: BankSweep) -> tuple[str, str, list[float]]:
+    threads = sorted({r.threads for r in sweep.results})
+    if len(threads) > 1 or len({r.work for r in sweep.results}) == 1:
+        return "threads", "threads", [float(n) for n in threads]
+    return "work", "slow work per withdrawal (ms)", sorted({r.work * 1e3 for r in sweep.results})
+
+
+def plot_bank_sweep(sweep: BankSweep, fig: Figure | None = None) -> Figure:
+    """Throughput, mean wait and mean hold per withdrawal, against threads or work.
+
+    The x axis is the thread count if the sweep varied it, else the slow work.
+
+    Args:
+        sweep: A :func:`~synclab.sweep_bank` sweep.
+        fig: A figure to clear and redraw; new if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``sweep`` is not a :class:`~synclab.BankSweep`.
+    """
+    if not isinstance(sweep, BankSweep):
+        raise TypeError(f"sweep must be a BankSweep from sweep_bank(), got {type(sweep).__name__}")
+    if fig is None:
+        fig, axes = new_figure(3, width=4.6, height=3.8)
+    else:
+        fig.clear()
+        axes = [fig.add_subplot(1, 3, i + 1) for i in range(3)]
+    key, label, xs = _x_axis(sweep)
+
+    def x_of(r: BankResult) -> float:
+        return float(r.threads) if key == "threads" else r.work * 1e3
+
+    lines = {
+        "throughput": (axes[0], "throughput (withdrawals per second)", lambda r: r.throughput),
+        "wait": (axes[1], "mean wait for the lock per withdrawal (ms)", lambda r: r.lock.mean_wait * 1e3),
+        "hold": (axes[2], "mean time the lock was held (ms)", lambda r: r.lock.mean_hold * 1e3),
+    }
+    for style in sweep.styles:
+        runs = sorted(sweep.of_style(style), key=x_of)
+        for ax, _, value in lines.values():
+            ax.plot(
+                [x_of(r) for r in runs],
+                [value(r) for r in runs],
+                "-o",
+                color=STYLE_COLOURS[style],
+                label=STYLE_LABELS[style],
+            )
+    for ax, ylabel, _ in lines.values():
+        ax.set_xlabel(label)
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(bottom=0)
+        if key == "threads":
+            ax.set_xticks(xs)
+    axes[0].legend(fontsize="small")
+    last = {style: max(sweep.of_style(style), key=x_of) for style in sweep.styles}
+    first = {style: min(sweep.of_style(style), key=x_of) for style in sweep.styles}
+    at = f"{int(xs[-1])} threads" if key == "threads" else f"{xs[-1]:g} ms of work"
+    if key == "threads":
+        gains = ", ".join(f"{_short(s)} {last[s].throughput / first[s].throughput:.1f}x" for s in sweep.styles)
+        axes[0].set_title(f"Throughput with {int(xs[-1])} threads\nagainst {int(xs[0])}: {gains}")
+    elif {"short", "long"} <= set(sweep.styles):
+        n = last["long"].threads
+        ratios = [
+            f"{short.throughput / long.throughput:.1f}x at {short.work * 1e3:g} ms"
+            for short, long in ((first["short"], first["long"]), (last["short"], last["long"]))
+        ]
+        axes[0].set_title(f"{_threads(n)}, outside the lock against inside:\n{', '.join(ratios)}")
+    else:
+        axes[0].set_title(f"Throughput as the slow work grows\nfrom {xs[0]:g} to {xs[-1]:g} ms")
+    axes[1].set_title(
+        f"Mean wait at {at}:\n" + ", ".join(f"{_short(s)} {fmt_seconds(last[s].lock.mean_wait)}" for s in sweep.styles)
+    )
+    axes[2].set_title(
+        f"Mean hold at {at}:\n" + ", ".join(f"{_short(s)} {fmt_seconds(last[s].lock.mean_hold)}" for s in sweep.styles)
+    )
+    return fig
+
+
+def _short(style: str) -> str:
+    return {"short": "outside", "long": "inside", "check_outside": "check outside"}[style]

@@ -1,0 +1,134 @@
+"""The bank lab of notebook 03: how long should a lock be held?"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from synclab._validate import check_choice, check_float, check_int
+from synclab.experiments.bank import BankResult, run_bank
+from synclab.plots._style import fmt_seconds
+from synclab.plots.bank import STYLE_LABELS, bank_headline, plot_bank
+from synclab.widgets._base import Lab
+
+__all__ = ["LAB_STYLES", "BankLab", "bank_lab"]
+
+MAX_LAB_THREADS = 16
+#: Longest slow work the slider offers, in ms.
+MAX_LAB_WORK_MS = 5.0
+#: The two styles the lab switches between.
+LAB_STYLES = ("short", "long")
+_STYLE_TIPS = (
+    "account.verify(amount) first, then `with lock:` around the check and the subtraction only",
+    "`with lock:` around account.verify(amount), the check and the subtraction",
+)
+
+
+class BankLab(Lab[BankResult]):
+    """Threads, slow work per withdrawal, and where the slow work goes.
+
+    Attributes:
+        threads: Slider for the number of threads (1-16).
+        work: Slider for the slow work per withdrawal, in milliseconds (0-5).
+        work_inside: Toggle: the slow work inside the lock (on, style
+            ``"long"``) or outside it (off, style ``"short"``).
+    """
+
+    def __init__(self, threads: int, work_ms: float, style: str, withdrawals: int) -> None:
+        style_kw = {"description_width": "initial"}
+        self.withdrawals = withdrawals
+        self.threads = widgets.IntSlider(
+            value=threads,
+            min=1,
+            max=MAX_LAB_THREADS,
+            description="threads",
+            continuous_update=False,
+            style=style_kw,
+        )
+        self.work = widgets.FloatSlider(
+            value=work_ms,
+            min=0.0,
+            max=MAX_LAB_WORK_MS,
+            step=0.25,
+            description="slow work (ms)",
+            readout_format=".2f",
+            continuous_update=False,
+            style=style_kw,
+        )
+        self.work_inside = widgets.ToggleButton(
+            value=style == "long",
+            layout=widgets.Layout(width="17em"),
+        )
+        self._label_switch({"new": self.work_inside.value})
+        self.work_inside.observe(self._label_switch, names="value")
+        super().__init__(
+            "Bank lab: how long should a lock be held?",
+            f"Each thread makes {withdrawals} withdrawals from one account; each withdrawal first does "
+            "slow work (a sleep standing for a call to a fraud-check service). Move a slider or click "
+            "the switch to move the slow work in or out of the lock: real threads run again and the "
+            "plots are redrawn.",
+            [self.threads, self.work, self.work_inside],
+            threads_control=self.threads,
+            lock_control=self.work_inside,
+        )
+        self.rerun()
+
+    @property
+    def style(self) -> str:
+        """The style the switch selects: ``"long"`` (work inside the lock) or ``"short"``."""
+        return "long" if self.work_inside.value else "short"
+
+    def _label_switch(self, change: dict[str, object]) -> None:
+        inside = bool(change["new"])
+        style = "long" if inside else "short"
+        self.work_inside.description = STYLE_LABELS[style]
+        self.work_inside.icon = "lock" if inside else "unlock"
+        self.work_inside.tooltip = _STYLE_TIPS[LAB_STYLES.index(style)]
+
+    def run(self) -> BankResult:
+        return run_bank(
+            self.threads.value,
+            self.withdrawals,
+            self.style,
+            round(self.work.value, 6) / 1e3,
+            timeout=30.0,
+        )
+
+    def draw(self, result: BankResult, fig: Figure | None) -> Figure:
+        return plot_bank(result, fig)
+
+    def describe(self, result: BankResult) -> str:
+        stats = result.lock
+        return (
+            f"<b>{bank_headline(result)}</b>; mean hold {fmt_seconds(stats.mean_hold)}, "
+            f"mean wait {fmt_seconds(stats.mean_wait)} per withdrawal, "
+            f"{fmt_seconds(result.elapsed)} in all, Python {result.python}"
+        )
+
+
+def bank_lab(threads: int = 4, work_ms: float = 1.0, style: str = "long", withdrawals: int = 10) -> BankLab:
+    """A lab that runs :func:`~synclab.run_bank` whenever a control changes.
+
+    It shows the throughput, the contention per thread, the hold-duration
+    histogram and a timeline of who holds the account's lock.
+
+    Args:
+        threads: Starting number of threads, 1 to 16.
+        work_ms: Starting slow work per withdrawal, 0 to 5 milliseconds.
+        style: Start with the slow work outside (``"short"``) or inside
+            (``"long"``) the lock.
+        withdrawals: Withdrawals per thread in every run, 1 to 100.
+
+    Returns:
+        The lab; display it (last line of a cell) to use it.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range.
+    """
+    return BankLab(
+        check_int("threads", threads, 1, MAX_LAB_THREADS),
+        check_float("work_ms", work_ms, 0.0, MAX_LAB_WORK_MS, unit="ms"),
+        check_choice("style", style, LAB_STYLES),
+        check_int("withdrawals", withdrawals, 1, 100),
+    )

@@ -1,0 +1,129 @@
+"""Plots of the bank experiment: the panels, their labels, and titles that state the finding."""
+
+from __future__ import annotations
+
+import gc
+import io
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.figure import Figure
+
+import synclab
+
+
+@pytest.fixture(scope="module")
+def inside():
+    return synclab.run_bank(style="long", withdrawals=5)
+
+
+@pytest.fixture(scope="module")
+def outside():
+    return synclab.run_bank(style="short", withdrawals=5)
+
+
+@pytest.fixture(scope="module")
+def overdrawn():
+    return synclab.run_bank(style="check_outside", balance=100)
+
+
+def test_plot_bank_has_four_labelled_panels(inside):
+    fig = synclab.plot_bank(inside)
+    throughput, contention, hold, timeline = fig.axes
+    assert fig._suptitle.get_text() == f"4 threads, slow work inside the lock: {inside.throughput:,.0f} withdrawals/s"
+    assert "withdrawals per second" in throughput.get_ylabel()
+    assert [t.get_text() for t in contention.get_xticklabels()] == ["T1", "T2", "T3", "T4"]
+    assert sum(p.get_height() for p in hold.patches) == len(inside.lock.events) == 20
+    assert [t.get_text() for t in timeline.get_yticklabels()] == ["T1", "T2", "T3", "T4"]
+    assert "(ms)" in timeline.get_xlabel() and "(ms)" in contention.get_ylabel()
+
+
+def test_throughput_panel_draws_the_two_limits_of_the_slow_work(inside):
+    ax = synclab.plot_throughput(inside).axes[0]
+    assert [p.get_height() for p in ax.patches] == [pytest.approx(inside.throughput)]
+    limits = sorted(line.get_ydata()[0] for line in ax.lines)
+    assert limits == [pytest.approx(1_000), pytest.approx(4_000)]
+    assert ax.get_title().endswith(f"{inside.throughput * inside.work:.1f} slow checks running at a time")
+    alone = synclab.run_bank(threads=1, withdrawals=2, work=0)
+    ax = synclab.plot_throughput(alone).axes[0]
+    assert len(ax.lines) == 0 and ax.get_title().endswith("(no slow work)")
+
+
+def test_hold_ticks_are_plain_numbers_and_short_holds_stay_visible(outside):
+    fig = synclab.plot_bank(outside)
+    fig.canvas.draw()
+    hold, timeline = fig.axes[2], fig.axes[3]
+    labels = [t.get_text() for t in (*hold.get_xticklabels(), *hold.get_xticklabels(minor=True)) if t.get_text()]
+    assert labels and not any("$" in label for label in labels)
+    solid = [c for c in timeline.collections if c.get_alpha() is None]
+    assert solid and all(lw > 0 for c in solid for lw in c.get_linewidths())
+
+
+def test_reusing_the_figure_keeps_its_axes(inside, outside):
+    fig = synclab.plot_bank(inside)
+    axes = list(fig.axes)
+    assert synclab.plot_bank(outside, fig) is fig
+    assert fig.axes == axes
+    assert "outside the lock" in fig._suptitle.get_text()
+    other = Figure()
+    other.add_subplot(1, 1, 1)
+    assert len(synclab.plot_bank(inside, other).axes) == 4
+
+
+def test_balance_plot_states_the_overdraft(overdrawn):
+    ax = synclab.plot_balance(overdrawn).axes[0]
+    assert f"overdrawn to {overdrawn.closing:,}" in ax.get_title()
+    assert f"{overdrawn.approved} approved, 10 affordable" in ax.get_title()
+    assert "€" in ax.get_ylabel() and "(ms)" in ax.get_xlabel()
+    assert ax.collections, "the overdrawn area is shaded"
+    safe = synclab.run_bank(style="short", balance=100)
+    ax = synclab.plot_balance(safe).axes[0]
+    assert "ends at 0, never below 0; 10 approved, 10 affordable" in ax.get_title()
+    assert min(ax.lines[0].get_ydata()) == 0
+
+
+def test_sweep_plot_against_threads_states_the_gain():
+    sweep = synclab.sweep_bank(threads=(1, 3), withdrawals=3)
+    axes = synclab.plot_bank_sweep(sweep).axes
+    assert len(axes) == 3 and all(ax.get_xlabel() == "threads" for ax in axes)
+    assert all(len(ax.lines) == 2 for ax in axes)
+    short, long = sweep.of_style("short"), sweep.of_style("long")
+    gain_out = short[1].throughput / short[0].throughput
+    gain_in = long[1].throughput / long[0].throughput
+    expected = f"Throughput with 3 threads\nagainst 1: outside {gain_out:.1f}x, inside {gain_in:.1f}x"
+    assert axes[0].get_title() == expected
+    assert axes[1].get_title().startswith("Mean wait at 3 threads:")
+
+
+def test_sweep_plot_against_work_states_the_ratio():
+    sweep = synclab.sweep_bank(threads=2, work=(0.0005, 0.001), withdrawals=3)
+    axes = synclab.plot_bank_sweep(sweep).axes
+    assert axes[0].get_xlabel() == "slow work per withdrawal (ms)"
+    assert axes[0].get_title().startswith("2 threads, outside the lock against inside:")
+    assert axes[2].get_title().startswith("Mean hold at 1 ms of work:")
+
+
+def test_plotting_30_times_leaves_no_figures_behind(inside, overdrawn):
+    gc.collect()
+    before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    for _ in range(30):
+        synclab.plot_bank(inside)
+        synclab.plot_balance(overdrawn)
+    gc.collect()
+    assert plt.get_fignums() == []
+    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+
+
+def test_a_reused_figure_draws_exactly_what_a_new_one_draws(inside, outside):
+    """Redrawing keeps the axes (for speed); nothing of the previous run may show through."""
+
+    def png(fig) -> bytes:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=60)
+        return buffer.getvalue()
+
+    six = synclab.run_bank(style="short", threads=6, withdrawals=3)
+    slow = synclab.run_bank(style="long", threads=2, withdrawals=3, work=0.003)
+    reused = synclab.plot_bank(inside)
+    for result in (six, slow, outside, inside):
+        assert png(synclab.plot_bank(result, reused)) == png(synclab.plot_bank(result))
