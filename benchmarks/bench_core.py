@@ -119,8 +119,10 @@ def lab_memory() -> None:
 
 
 def main() -> None:
-    print(f"== bench_core on Python {platform.python_version()}, {platform.machine()}, "
-          f"{__import__('os').cpu_count()} cores ==")
+    print(
+        f"== bench_core on Python {platform.python_version()}, {platform.machine()}, "
+        f"{__import__('os').cpu_count()} cores =="
+    )
     lock_overhead()
     lab_latency()
     lab_memory()

@@ -30,18 +30,32 @@ def main() -> int:
         report = Path(tmp) / "nbval.xml"
         started = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "notebooks", "--nbval",
-             "--nbval-current-env", "--nbval-cell-timeout=60", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-             f"--junitxml={report}"],
-            cwd=ROOT, capture_output=True, text=True, env=dict(os.environ),
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "notebooks",
+                "--nbval",
+                "--nbval-current-env",
+                "--nbval-cell-timeout=60",
+                "--nbval-sanitize-with",
+                "tests/nbval_sanitize.cfg",
+                f"--junitxml={report}",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
         )
         wall = time.perf_counter() - started
         per_notebook: dict[str, float] = defaultdict(float)
         for case in ET.parse(report).getroot().iter("testcase"):
             found = re.search(r"\d\d-[\w-]+\.ipynb", f"{case.get('classname', '')} {case.get('file', '')}")
             per_notebook[found.group(0) if found else "?"] += float(case.get("time", 0))
-    print(f"== bench_course: strict nbval over {len(per_notebook)} notebooks, one run, "
-          f"{os.cpu_count()} cores ==")
+    print(f"== bench_course: strict nbval over {len(per_notebook)} notebooks, one run, {os.cpu_count()} cores ==")
     print("  outcome:", result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "(none)")
     print("  whole course (pytest wall time, kernel starts included):", verdict(wall, 60, "s"))
     for name, seconds in sorted(per_notebook.items(), key=lambda item: -item[1]):

@@ -109,9 +109,7 @@ def run_workers(
     return elapsed
 
 
-def _join_all(
-    threads: Sequence[threading.Thread], what: str, finished: Sequence[threading.Event] = ()
-) -> None:
+def _join_all(threads: Sequence[threading.Thread], what: str, finished: Sequence[threading.Event] = ()) -> None:
     """Join stopped threads for up to :data:`GRACE_SECONDS`; complain if any stay.
 
     ``finished`` holds an event per thread that the thread sets on its way out;

@@ -30,8 +30,7 @@ def check_int(name: str, value: object, low: int, high: int) -> int:
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(
-            f"{name} must be an integer between {low:,} and {high:,}, "
-            f"got {value!r} of type {type(value).__name__}"
+            f"{name} must be an integer between {low:,} and {high:,}, got {value!r} of type {type(value).__name__}"
         )
     if not low <= value <= high:
         raise ValueError(f"{name} must be between {low:,} and {high:,}, got {value:,}")
@@ -57,8 +56,7 @@ def check_float(name: str, value: object, low: float, high: float, unit: str = "
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
-            f"{name} must be a number between {low:g} and {high:g} {unit}, "
-            f"got {value!r} of type {type(value).__name__}"
+            f"{name} must be a number between {low:g} and {high:g} {unit}, got {value!r} of type {type(value).__name__}"
         )
     number = float(value)
     if math.isnan(number) or not low <= number <= high:

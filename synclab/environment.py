@@ -48,7 +48,9 @@ class EnvironmentReport:
         return all(check.ok for check in self.checks)
 
     def __str__(self) -> str:
-        lines = [f"{'ok ' if c.ok else 'FIX'} {c.item}: {c.found}" + (f" -> {c.fix}" if c.fix else "") for c in self.checks]
+        lines = [
+            f"{'ok ' if c.ok else 'FIX'} {c.item}: {c.found}" + (f" -> {c.fix}" if c.fix else "") for c in self.checks
+        ]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -95,7 +97,9 @@ def check_environment() -> EnvironmentReport:
             "Python",
             f"{platform.python_implementation()} {platform.python_version()}",
             python_ok,
-            "" if python_ok else "The course is tested on CPython 3.10 to 3.13: run 'make lab', which builds a .venv "
+            ""
+            if python_ok
+            else "The course is tested on CPython 3.10 to 3.13: run 'make lab', which builds a .venv "
             "with python3, or pick a supported interpreter.",
         ),
         EnvironmentCheck(
@@ -109,7 +113,9 @@ def check_environment() -> EnvironmentReport:
             "ipywidgets",
             widgets_version or "missing",
             _major(widgets_version) >= 8,
-            "" if _major(widgets_version) >= 8 else "Install the course: 'make lab' (or pip install -e . in this folder).",
+            ""
+            if _major(widgets_version) >= 8
+            else "Install the course: 'make lab' (or pip install -e . in this folder).",
         ),
         EnvironmentCheck(
             "widgets front end (jupyterlab_widgets)",

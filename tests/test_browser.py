@@ -103,15 +103,25 @@ def lab_server(browser_ready, tmp_path_factory) -> Iterator[tuple[str, str]]:
     log = (home / "server.log").open("w")
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={work}",
             "--LabApp.expose_app_in_browser=True",
             *(["--allow-root"] if os.geteuid() == 0 else []),
             f"--LabApp.user_settings_dir={home / 'settings'}",
             f"--LabApp.workspaces_dir={home / 'workspaces'}",
         ],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -180,7 +190,8 @@ KERNEL_IDLE = f"""() => {{
     return !!kernel && kernel.status === 'idle' && w.content && w.content.widgets.length > 0;
 }}"""
 RUN_ALL = """async (seconds) => {
-    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('run-all timed out')), seconds * 1000));
+    const timeout = new Promise(
+        (_, reject) => setTimeout(() => reject(new Error('run-all timed out')), seconds * 1000));
     return await Promise.race([window.jupyterapp.commands.execute('notebook:run-all-cells'), timeout]);
 }"""
 

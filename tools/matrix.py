@@ -39,7 +39,11 @@ def _candidates(version: str) -> list[str]:
     found = []
     try:
         root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=True).stdout.strip()
-        builds = [p for p in Path(root, "versions").glob(f"{version}.*") if re.fullmatch(rf"{re.escape(version)}\.\d+", p.name)]
+        builds = [
+            p
+            for p in Path(root, "versions").glob(f"{version}.*")
+            if re.fullmatch(rf"{re.escape(version)}\.\d+", p.name)
+        ]
         builds.sort(key=lambda p: int(p.name.rsplit(".", 1)[1]), reverse=True)
         found += [str(b / "bin" / "python3") for b in builds]
     except (OSError, subprocess.CalledProcessError):
@@ -54,8 +58,12 @@ def find_python(version: str) -> str | None:
     """A working interpreter for ``version``: the newest pyenv build, else pythonX.Y on PATH."""
     for candidate in _candidates(version):
         try:
-            probe = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                                   capture_output=True, text=True, timeout=30)
+            probe = subprocess.run(
+                [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
         except (OSError, subprocess.TimeoutExpired):
             continue
         if probe.returncode == 0 and probe.stdout.strip() == version:
@@ -70,17 +78,38 @@ def run_version(version: str, python: str) -> dict[str, object]:
         subprocess.run([python, "-m", "venv", str(venv)], check=True)
     stamp = venv / ".installed"
     if not stamp.exists() or stamp.stat().st_mtime < (ROOT / "pyproject.toml").stat().st_mtime:
-        subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "-e", ".[test]"],
-                       cwd=ROOT, check=True)
+        subprocess.run(
+            [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "-e", ".[test]"], cwd=ROOT, check=True
+        )
         stamp.touch()
-    full = subprocess.run([str(bin_dir / "python"), "-c", "import platform; print(platform.python_version())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    full = subprocess.run(
+        [str(bin_dir / "python"), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     started = time.perf_counter()
     env = dict(os.environ, SYNCLAB_SKIP_BROWSER="1")
     tests = subprocess.run(
-        [str(bin_dir / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", "notebooks",
-         "--nbval", "--nbval-current-env", "--nbval-cell-timeout=60", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests",
+            "notebooks",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-cell-timeout=60",
+            "--nbval-sanitize-with",
+            "tests/nbval_sanitize.cfg",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - started
     summary = (tests.stdout.strip().splitlines() or ["(no output)"])[-1].strip("= ")
@@ -108,8 +137,9 @@ def main(argv: list[str]) -> int:
             print(f"{row['version']:8} {'-':6} {'':>22} {'':>10} {'':>6}  {row['summary']}")
             continue
         losing = f"{row.get('losing', '?')}/20 runs ({row.get('share', 0):.0%})"
-        print(f"{row['version']:8} {'PASS' if row['ok'] else 'FAIL':6} {losing:>22} {str(row.get('exact', '?')) + '/20':>10} "
-              f"{row['seconds']:5.0f}s  {row['summary']}")
+        exact = f"{row.get('exact', '?')}/20"
+        verdict = "PASS" if row["ok"] else "FAIL"
+        print(f"{row['version']:8} {verdict:6} {losing:>22} {exact:>10} {row['seconds']:5.0f}s  {row['summary']}")
     tested = [row for row in rows if row["ok"] is not None]
     return 0 if tested and all(row["ok"] for row in tested) else 1
 

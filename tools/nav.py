@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
     notebooks = [nbformat.read(p, as_version=4) for p in paths]
     titles = [title_of(nb) for nb in notebooks]
     stale = []
-    for index, (path, nb) in enumerate(zip(paths, notebooks)):
+    for index, (path, nb) in enumerate(zip(paths, notebooks, strict=True)):
         source = nav_source(paths, index, titles)
         cells = [c for c in nb.cells if "nav" in c.get("metadata", {}).get("tags", [])]
         if cells and cells[0].source == source and nb.cells[-1] is cells[0]:

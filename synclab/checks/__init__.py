@@ -8,6 +8,7 @@ from typing import Any
 from synclab.checks._base import CheckResult
 from synclab.checks.basics import check_protected_increment, check_racy_increment, check_start_and_join
 from synclab.checks.conditions import check_consume, check_put
+from synclab.checks.deadlock import check_consistent_mean, check_ordered_transfer
 from synclab.checks.primitives import check_connection_pool, check_phase_worker
 from synclab.checks.reentrant import check_pay_without_reentry
 from synclab.checks.scheduler import check_lock_order, check_locked_increment, check_while_consumer
@@ -24,8 +25,10 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "4.1": check_pay_without_reentry,
     "5.1": check_put,
     "5.2": check_consume,
+    "6.1": check_ordered_transfer,
     "7.1": check_connection_pool,
     "7.2": check_phase_worker,
+    "8.1": check_consistent_mean,
     "9.1": check_locked_increment,
     "9.2": check_lock_order,
     "9.3": check_while_consumer,

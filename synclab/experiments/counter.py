@@ -29,7 +29,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from synclab._threads import run_workers, switch_interval as _switch_interval
+from synclab._threads import run_workers
+from synclab._threads import switch_interval as _switch_interval
 from synclab._validate import check_bool, check_choice, check_float, check_int
 from synclab.instruments import InstrumentedLock, LockStatistics
 
@@ -248,9 +249,7 @@ def _run_counter(
     counter = _Counter()
     lock = InstrumentedLock(name="counter lock") if use_lock else None
     stop = threading.Event()
-    workers = [
-        lambda: _work(counter, increments, lock, race_window, stop) for _ in range(threads)
-    ]
+    workers = [lambda: _work(counter, increments, lock, race_window, stop) for _ in range(threads)]
     with _switch_interval(interval):
         used_interval = sys.getswitchinterval()
         elapsed = run_workers(
@@ -305,8 +304,5 @@ def sweep_counter(
     if isinstance(threads, (str, bytes)) or not isinstance(threads, Sequence):
         raise TypeError(f"threads must be a sequence of thread counts like (1, 2, 4, 8), got {threads!r}")
     check_int("len(threads)", len(threads), 1, 16)
-    checked = [
-        _check_counter_args(n, increments, use_lock, race_window, switch_interval, timeout)
-        for n in threads
-    ]
+    checked = [_check_counter_args(n, increments, use_lock, race_window, switch_interval, timeout) for n in threads]
     return CounterSweep(tuple(_run_counter(*args) for args in checked))

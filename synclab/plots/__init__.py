@@ -11,6 +11,15 @@ from synclab.plots.buffer import (
     plot_wait_timeline,
 )
 from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
+from synclab.plots.deadlock import (
+    plot_deadlock_share,
+    plot_strategies,
+    plot_transfer_runs,
+    plot_transfer_throughput,
+    plot_wait_for_graph,
+    transfer_headline,
+)
+from synclab.plots.faq import plot_blocked_thread, plot_torn_reads
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
 from synclab.plots.primitives import (
     Table,
@@ -26,30 +35,38 @@ from synclab.plots.reentrant import plot_lock_costs
 from synclab.plots.scheduler import plot_schedules
 
 __all__ = [
+    "Table",
     "bank_headline",
+    "buffer_headline",
     "counter_headline",
+    "overhead_table",
     "plot_balance",
     "plot_bank",
     "plot_bank_sweep",
-    "buffer_headline",
+    "plot_blocked_thread",
     "plot_buffer_length",
     "plot_buffer_run",
     "plot_buffer_waits",
     "plot_contention",
     "plot_counter",
     "plot_counter_run",
+    "plot_deadlock_share",
     "plot_hold_histogram",
     "plot_lock_costs",
     "plot_lock_timeline",
-    "plot_throughput",
-    "plot_wait_timeline",
-    "Table",
-    "overhead_table",
     "plot_overhead",
     "plot_phases",
     "plot_pool",
+    "plot_schedules",
     "plot_start_gate",
     "plot_stop_signal",
+    "plot_strategies",
+    "plot_throughput",
+    "plot_torn_reads",
+    "plot_transfer_runs",
+    "plot_transfer_throughput",
+    "plot_wait_for_graph",
+    "plot_wait_timeline",
     "pool_headline",
-    "plot_schedules",
+    "transfer_headline",
 ]

@@ -142,7 +142,7 @@ def plot_lock_timeline(
         fontsize="small",
     )
     spans = sorted((event.acquired, event.released) for event in stats.events)
-    overlaps = sum(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))
+    overlaps = sum(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:], strict=False))
     exclusive = "one holder at a time" if not overlaps else f"{overlaps:,} OVERLAPPING holds"
     ax.set_title(f"Who holds the lock: {exclusive}, {stats.acquisitions:,} acquisitions")
     return fig

@@ -7,10 +7,24 @@ from synclab.widgets.buffer import BufferLab, buffer_lab
 from synclab.widgets.counter import CounterLab, counter_lab
 from synclab.widgets.hello import widgets_check
 from synclab.widgets.pool import PoolLab, pool_lab
+from synclab.widgets.quiz import SelfCheckQuiz, self_check_quiz
 from synclab.widgets.scheduler import SchedulerLab, scheduler_lab
+from synclab.widgets.transfers import TransferLab, transfer_lab
 
-__all__ = ["CounterLab", "counter_lab", "widgets_check"]
-__all__ += ["BankLab", "bank_lab"]
-__all__ += ["BufferLab", "buffer_lab"]
-__all__ += ["PoolLab", "pool_lab"]
-__all__ += ["SchedulerLab", "scheduler_lab"]
+__all__ = [
+    "BankLab",
+    "BufferLab",
+    "CounterLab",
+    "PoolLab",
+    "SchedulerLab",
+    "SelfCheckQuiz",
+    "TransferLab",
+    "bank_lab",
+    "buffer_lab",
+    "counter_lab",
+    "pool_lab",
+    "scheduler_lab",
+    "self_check_quiz",
+    "transfer_lab",
+    "widgets_check",
+]

@@ -99,8 +99,13 @@ class Lab(Generic[ResultT]):
             lock_control.add_class("synclab-lock")
         header = widgets.HTML(f"<b>{html.escape(title)}</b><br>{instructions}")
         self.widget = widgets.VBox(
-            [header, widgets.HBox(list(self.controls[:3])), widgets.HBox([*self.controls[3:], self.run_button]),
-             self.status, self.output]
+            [
+                header,
+                widgets.HBox(list(self.controls[:3])),
+                widgets.HBox([*self.controls[3:], self.run_button]),
+                self.status,
+                self.output,
+            ]
         )
         self.widget.add_class("synclab-lab")
 
@@ -152,4 +157,3 @@ class Lab(Generic[ResultT]):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
-

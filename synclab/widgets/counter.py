@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from synclab._validate import check_bool, check_choice, check_float, check_int
-import sys
-
 from synclab.experiments.counter import RACE_WINDOWS, CounterResult, run_counter
 from synclab.plots._style import fmt_seconds
 from synclab.plots.counter import counter_headline, plot_counter_run
@@ -52,27 +52,44 @@ class CounterLab(Lab[CounterResult]):
     ) -> None:
         style = {"description_width": "initial"}
         self.threads = widgets.IntSlider(
-            value=threads, min=1, max=MAX_LAB_THREADS, description="threads", continuous_update=False,
+            value=threads,
+            min=1,
+            max=MAX_LAB_THREADS,
+            description="threads",
+            continuous_update=False,
             style=style,
         )
         self.increments = widgets.IntSlider(
-            value=increments, min=100, max=MAX_LAB_INCREMENTS, step=100, description="increments per thread",
-            continuous_update=False, style=style,
+            value=increments,
+            min=100,
+            max=MAX_LAB_INCREMENTS,
+            step=100,
+            description="increments per thread",
+            continuous_update=False,
+            style=style,
         )
         self.use_lock = widgets.ToggleButton(
-            value=use_lock, description="lock on" if use_lock else "lock off", icon="lock" if use_lock else "unlock",
+            value=use_lock,
+            description="lock on" if use_lock else "lock off",
+            icon="lock" if use_lock else "unlock",
             tooltip="Protect each read-modify-write with `with lock:`",
         )
         self.use_lock.observe(self._label_lock, names="value")
         self.race_window = widgets.ToggleButtons(
-            options=_WINDOW_LABELS, value=race_window, description="between read and write:",
-            tooltips=list(_WINDOW_TIPS), style={"description_width": "initial", "button_width": "6em"},
+            options=_WINDOW_LABELS,
+            value=race_window,
+            description="between read and write:",
+            tooltips=list(_WINDOW_TIPS),
+            style={"description_width": "initial", "button_width": "6em"},
         )
         options = list(_SWITCH_INTERVALS)
         if switch_interval not in [v for _, v in options]:
             options.append((fmt_seconds(switch_interval), switch_interval))
         self.switch_interval = widgets.Dropdown(
-            options=options, value=switch_interval, description="switch interval", style=style,
+            options=options,
+            value=switch_interval,
+            description="switch interval",
+            style=style,
         )
         super().__init__(
             "Counter lab: how many updates survive?",
@@ -142,5 +159,7 @@ def counter_lab(
         check_int("increments", increments, 100, MAX_LAB_INCREMENTS),
         check_bool("use_lock", use_lock),
         check_choice("race_window", race_window, RACE_WINDOWS),
-        sys.getswitchinterval() if switch_interval is None else check_float("switch_interval", switch_interval, 1e-6, 0.1),
+        sys.getswitchinterval()
+        if switch_interval is None
+        else check_float("switch_interval", switch_interval, 1e-6, 0.1),
     )

@@ -22,8 +22,7 @@ def widgets_check() -> widgets.VBox:
     def on_click(_button: widgets.Button) -> None:
         clicks[0] += 1
         answer.value = (
-            f"<b style='color:#009E73'>✔ Widgets work:</b> the kernel received your click "
-            f"({clicks[0]} so far)."
+            f"<b style='color:#009E73'>✔ Widgets work:</b> the kernel received your click ({clicks[0]} so far)."
         )
 
     button.on_click(on_click)

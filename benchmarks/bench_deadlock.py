@@ -1,0 +1,82 @@
+"""Speed of the notebook 06 and 08 labs and experiments (printed, never asserted).
+
+Run: .venv/bin/python benchmarks/bench_deadlock.py
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _measure import peak_memory_mb, rerun_latency_ms, verdict  # noqa: E402
+
+import synclab  # noqa: E402
+
+
+def median_ms(action, runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1e3)
+    return statistics.median(times)
+
+
+def detection_ms(runs: int = 7) -> tuple[float, float]:
+    """Median ms from the start until the watchdog confirms the forced two-lock deadlock, and per run."""
+    found, total = [], []
+    for _ in range(runs):
+        a, b = synclab.InstrumentedLock(name="lock A"), synclab.InstrumentedLock(name="lock B")
+        both = threading.Barrier(2, timeout=5)
+
+        def t1(a=a, b=b, both=both):
+            with a:
+                both.wait()
+                if b.acquire(timeout=0.2):
+                    b.release()
+
+        def t2(a=a, b=b, both=both):
+            with b:
+                both.wait()
+                if a.acquire(timeout=0.2):
+                    a.release()
+
+        started = time.perf_counter()
+        report = synclab.watch_for_deadlock({"T1": t1, "T2": t2}, [a, b])
+        total.append((time.perf_counter() - started) * 1e3)
+        found.append(report.detected_after * 1e3)
+    return statistics.median(found), statistics.median(total)
+
+
+def main() -> None:
+    print(f"synclab deadlock benchmarks, Python {platform.python_version()}, GIL {synclab.gil_enabled()}")
+    # The course's first lab, measured now on the same machine: a yardstick for how busy it is.
+    reference, _ = rerun_latency_ms(synclab.counter_lab(), runs=9)
+    print(f"reference: counter lab re-run at defaults, median {reference:,.1f} ms")
+    lab = synclab.transfer_lab()
+    median, worst = rerun_latency_ms(lab)
+    print(f"transfer lab re-run at defaults (10 runs + drawing): {verdict(median, 300, 'ms')}; worst {worst:,.0f} ms")
+    lab.ordered.value = True
+    median, worst = rerun_latency_ms(lab)
+    print(f"transfer lab re-run, ordering on:                 {verdict(median, 300, 'ms')}; worst {worst:,.0f} ms")
+    memory = peak_memory_mb(lambda: [lab.rerun() for _ in range(5)])
+    print(f"transfer lab, peak memory over 5 re-runs: {memory:.1f} MB")
+    quiz_ms = median_ms(synclab.self_check_quiz)
+    print(f"self-check quiz creation, median: {quiz_ms:.1f} ms")
+    for strategy in synclab.experiments.STRATEGIES:
+        ms = median_ms(lambda strategy=strategy: synclab.repeat_transfers(10, strategy=strategy))
+        print(f"repeat_transfers(10) at defaults, {strategy:8}: median {ms:7.1f} ms")
+    found, total = detection_ms()
+    print(f"forced two-lock deadlock: confirmed after {found:.1f} ms (median), demo {total:.0f} ms with 0.2 s timeouts")
+    print(f"measure_blocked_thread(0.2): median {median_ms(lambda: synclab.measure_blocked_thread(0.2), 3):.0f} ms")
+    print(f"run_torn_reads() at defaults: median {median_ms(synclab.run_torn_reads):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,413 @@
+"""Plots of deadlocks (notebook 06) and of locking strategies (notebook 08).
+
+:func:`plot_wait_for_graph` draws who holds and who waits for which lock, with
+the cycle in red. The others draw results of the bank-transfer experiment.
+"""
+
+from __future__ import annotations
+
+import math
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from synclab.experiments.deadlock import WaitForGraph
+from synclab.experiments.transfers import TransferRuns, TransferSweep
+from synclab.plots._style import GREY, OKABE_ITO, empty_message, fmt_seconds, new_figure, target_axes, thread_colour
+
+__all__ = [
+    "STRATEGY_LABELS",
+    "plot_deadlock_share",
+    "plot_strategies",
+    "plot_transfer_throughput",
+    "plot_transfer_runs",
+    "plot_wait_for_graph",
+    "transfer_headline",
+]
+
+#: How each strategy is named in plots and labs.
+STRATEGY_LABELS = {
+    "naive": "naive: from-account first",
+    "ordered": "ordered: lower account number first",
+    "retry": "timeout + back-off",
+    "global": "one lock for the bank",
+}
+_SHORT = {"naive": "naive order", "ordered": "ordered", "retry": "timeout + back-off", "global": "one bank lock"}
+_STRATEGY_COLOURS = {"naive": OKABE_ITO[4], "ordered": OKABE_ITO[2], "retry": OKABE_ITO[0], "global": OKABE_ITO[3]}
+_CYCLE = OKABE_ITO[4]
+_OK = OKABE_ITO[2]
+_LOCK_FACE = "#DDDDDD"
+
+
+def _ring(names: list[str], radius: float, offset: float = 0.0) -> dict[str, tuple[float, float]]:
+    count = max(len(names), 1)
+    return {
+        name: (
+            radius * math.cos(math.pi / 2 - offset - 2 * math.pi * i / count),
+            radius * math.sin(math.pi / 2 - offset - 2 * math.pi * i / count),
+        )
+        for i, name in enumerate(names)
+    }
+
+
+def plot_wait_for_graph(graph: WaitForGraph | None, ax: Axes | None = None) -> Figure:
+    """Draw a wait-for graph: threads as circles, locks as squares, the cycle in red.
+
+    An arrow from a thread to a lock means "waits for"; from a lock to a
+    thread, "is held by". A deadlock is a closed loop of arrows.
+
+    Args:
+        graph: A :class:`~synclab.WaitForGraph` (``None`` draws an empty panel).
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``graph`` is not a :class:`~synclab.WaitForGraph`.
+    """
+    fig, ax = target_axes(ax, width=4.6, height=4.2)
+    if graph is None:
+        empty_message(ax, "Wait-for graph", "no cycle was seen:\nnothing to draw")
+        return fig
+    if not isinstance(graph, WaitForGraph):
+        raise TypeError(f"graph must be a WaitForGraph, got {type(graph).__name__}")
+    if not graph.holds and not graph.waits:
+        empty_message(ax, "Wait-for graph", "no thread held or waited\nfor these locks")
+        return fig
+    thread_nodes = list(graph.threads)
+    lock_nodes = [lock for lock in graph.locks if any(lock == used for _, used in (*graph.holds, *graph.waits))]
+    inner = list(graph.cycle)
+    outer = [n for n in thread_nodes + lock_nodes if n not in inner]
+    # Rings wide enough that neighbouring nodes do not touch: about 1.4 units apart.
+    r_inner = max(1.0, 1.4 * len(inner) / (2 * math.pi)) if inner else 0.0
+    r_outer = (
+        max(r_inner + 1.4, 1.4 * len(outer) / (2 * math.pi)) if inner else max(1.0, 1.4 * len(outer) / (2 * math.pi))
+    )
+    pos = _ring(inner, r_inner) if inner else {}
+    pos.update(_ring(outer, r_outer, offset=math.pi / max(len(outer), 1)))
+    is_thread = set(thread_nodes)
+    cycle_edges = set()
+    if inner:
+        loop = [*inner, inner[0]]
+        cycle_edges = {(loop[i], loop[i + 1]) for i in range(len(inner))}
+    edges = [(t, lock, "waits") for t, lock in graph.waits] + [(lock, t, "held") for t, lock in graph.holds]
+    for src, dst, kind in edges:
+        in_cycle = (src, dst) in cycle_edges
+        ax.annotate(
+            "",
+            xy=pos[dst],
+            xytext=pos[src],
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": _CYCLE if in_cycle else "#777777",
+                "lw": 2.6 if in_cycle else 1.0,
+                "linestyle": "--" if kind == "waits" else "-",
+                "shrinkA": 15,
+                "shrinkB": 15,
+                "mutation_scale": 14,
+            },
+            zorder=3 if in_cycle else 1,
+        )
+    threads_here = [n for n in pos if n in is_thread]
+    locks_here = [n for n in pos if n not in is_thread]
+    if threads_here:
+        ax.scatter(
+            [pos[n][0] for n in threads_here],
+            [pos[n][1] for n in threads_here],
+            s=700,
+            marker="o",
+            c=[thread_colour(n) for n in threads_here],
+            edgecolors="black",
+            zorder=4,
+        )
+    ax.scatter(
+        [pos[n][0] for n in locks_here],
+        [pos[n][1] for n in locks_here],
+        s=750,
+        marker="s",
+        c=_LOCK_FACE,
+        edgecolors="black",
+        zorder=4,
+    )
+    for name, (x, y) in pos.items():
+        label = name if len(name) <= 6 or " " not in name else name.replace(" ", "\n", 1)
+        ax.text(x, y, label, ha="center", va="center", fontsize=7, zorder=5)
+    span = max(r_inner, r_outer if outer else 0.0)
+    ax.set_xlim(-span - 0.6, span + 0.6)
+    ax.set_ylim(-span - 0.75, span + 0.6)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    # A key in one line of text: cheaper to draw than a legend, and a lab redraws this often.
+    ax.text(
+        0.5,
+        0.0,
+        "dashed arrow: waits for   solid arrow: is held by   red: the cycle",
+        transform=ax.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize="x-small",
+        color="#555555",
+    )
+    if graph.cycle:
+        threads = graph.cycle_threads
+        ax.set_title(f"Deadlock: {len(threads)} threads wait for each other in a cycle", fontsize="medium")
+    else:
+        ax.set_title("No cycle: every wait can end", fontsize="medium")
+    return fig
+
+
+def transfer_headline(runs: TransferRuns) -> str:
+    """One line stating what repeated runs found: ``naive order: 9 of 10 runs deadlocked``."""
+    head = _SHORT[runs.strategy]
+    if runs.deadlocked_runs:
+        return f"{head}: {runs.deadlocked_runs} of {runs.runs} runs deadlocked"
+    if runs.strategy == "retry" and runs.retries:
+        return f"{head}: no run stuck, {runs.retries:,} timeouts retried"
+    return f"{head}: no deadlock in {runs.runs} runs"
+
+
+def _run_ticks(ax: Axes, runs: int) -> None:
+    ax.set_xlabel("run")
+    ax.set_xlim(0.4, runs + 0.6)
+    ax.set_xticks(sorted({1, (runs + 1) // 2, runs}))
+
+
+def _plot_outcomes(runs: TransferRuns, ax: Axes) -> None:
+    numbers = list(range(1, runs.runs + 1))
+    made = [100 * r.completed / r.attempted for r in runs.results]
+    colours = [_CYCLE if r.deadlocked else _OK for r in runs.results]
+    ax.bar(numbers, made, color=colours, edgecolor="black", linewidth=0.4)
+    _run_ticks(ax, runs.runs)
+    ax.set_ylabel("transfers made before the run ended (%)")
+    ax.set_ylim(0, 125)
+    ax.set_yticks([0, 50, 100])
+    ax.text(
+        0.5,
+        0.97,
+        "green: finished   red: deadlocked, called off",
+        transform=ax.transAxes,
+        ha="center",
+        va="top",
+        fontsize="x-small",
+        color="#555555",
+    )
+    ax.set_title(transfer_headline(runs), fontsize="medium")
+
+
+def _plot_money(runs: TransferRuns, ax: Axes) -> None:
+    numbers = list(range(1, runs.runs + 1))
+    before = runs.results[0].total_before
+    ax.axhline(before, color=GREY, linestyle="--")
+    ax.plot(numbers, [r.total_after for r in runs.results], "o", color=_OK if runs.all_conserved else _CYCLE)
+    ax.set_ylim(0, before * 1.25)
+    ax.set_yticks([0, before])
+    _run_ticks(ax, runs.runs)
+    ax.set_ylabel("money in the bank after the run (units)")
+    if runs.all_conserved:
+        ax.set_title(f"Money conserved in all {runs.runs} runs", fontsize="medium")
+    else:
+        lost = sum(not r.conserved for r in runs.results)
+        ax.set_title(f"Money NOT conserved in {lost} of {runs.runs} runs", fontsize="medium")
+
+
+def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
+    """Repeated transfer runs: outcome per run, money per run, and the first deadlock's graph.
+
+    Args:
+        runs: A :func:`~synclab.repeat_transfers` result.
+        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``runs`` is not a :class:`~synclab.TransferRuns`.
+    """
+    if not isinstance(runs, TransferRuns):
+        raise TypeError(f"runs must be a TransferRuns from repeat_transfers, got {type(runs).__name__}")
+    if fig is None:
+        fig, axes = new_figure(3, width=4.6, height=4.0)
+    else:
+        fig.clear()
+        axes = [fig.add_subplot(1, 3, i + 1) for i in range(3)]
+    _plot_outcomes(runs, axes[0])
+    _plot_money(runs, axes[1])
+    first = runs.first_deadlock
+    plot_wait_for_graph(None if first is None else first.graph, axes[2])
+    if first is not None:
+        number = runs.results.index(first) + 1
+        what = "deadlock" if first.deadlocked else "cycle, broken by a timeout"
+        axes[2].set_title(f"Run {number}'s {what}:\n{first.graph}", fontsize="small")
+    return fig
+
+
+def _varying(sweep: TransferSweep) -> tuple[str, list[int]]:
+    accounts = list(dict.fromkeys(e.results[0].accounts for e in sweep.entries))
+    threads = list(dict.fromkeys(e.results[0].threads for e in sweep.entries))
+    if len(threads) > 1 and len(accounts) == 1:
+        return "threads", threads
+    return "accounts", accounts
+
+
+def _x(entry: TransferRuns, key: str) -> int:
+    return entry.results[0].threads if key == "threads" else entry.results[0].accounts
+
+
+def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
+    """Share of runs that deadlocked, per strategy, against the account (or thread) count.
+
+    Args:
+        sweep: A :func:`~synclab.sweep_transfers` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``sweep`` is not a :class:`~synclab.TransferSweep`.
+    """
+    if not isinstance(sweep, TransferSweep):
+        raise TypeError(f"sweep must be a TransferSweep from sweep_transfers, got {type(sweep).__name__}")
+    fig, ax = target_axes(ax, width=6.0, height=3.8)
+    key, values = _varying(sweep)
+    for number, strategy in enumerate(sweep.strategies):
+        entries = sweep.by_strategy(strategy)
+        shares = [e.deadlock_share * 100 for e in entries]
+        ax.plot(
+            [_x(e, key) for e in entries],
+            shares,
+            "-o",
+            color=_STRATEGY_COLOURS[strategy],
+            label=STRATEGY_LABELS[strategy],
+            lw=2,
+            markersize=7 - number,
+        )
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(values, [str(v) for v in values])
+    ax.set_xlabel(f"{key} (log scale)")
+    ax.set_ylabel("runs that deadlocked (%)")
+    ax.set_ylim(-5, 105)
+    runs = sweep.entries[0].runs
+    ax.legend(fontsize="small")
+    with_deadlock = {s for s in sweep.strategies if any(e.deadlocked_runs for e in sweep.by_strategy(s))}
+    never = [_SHORT[s] for s in sweep.strategies if s not in with_deadlock]
+    if with_deadlock and never:
+        ax.set_title(f"{runs} runs per point: {' and '.join(never)} never deadlocked", fontsize="medium")
+    elif with_deadlock:
+        ax.set_title(f"{runs} runs per point: every strategy deadlocked somewhere", fontsize="medium")
+    else:
+        ax.set_title(f"{runs} runs per point: no deadlock anywhere", fontsize="medium")
+    return fig
+
+
+def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
+    """The fixes side by side: share of runs deadlocked and median time per run, per strategy.
+
+    Args:
+        sweep: A :func:`~synclab.sweep_transfers` result with one setting per strategy.
+        fig: A figure to clear and redraw; new if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``sweep`` is not a :class:`~synclab.TransferSweep`.
+    """
+    if not isinstance(sweep, TransferSweep):
+        raise TypeError(f"sweep must be a TransferSweep from sweep_transfers, got {type(sweep).__name__}")
+    if fig is None:
+        fig, axes = new_figure(2, width=5.2, height=3.8)
+    else:
+        fig.clear()
+        axes = [fig.add_subplot(1, 2, i + 1) for i in range(2)]
+    entries = [sweep.by_strategy(s)[0] for s in sweep.strategies]
+    labels = [_SHORT[e.strategy] for e in entries]
+    colours = [_STRATEGY_COLOURS[e.strategy] for e in entries]
+    shares = [e.deadlock_share * 100 for e in entries]
+    bars = axes[0].bar(labels, shares, color=colours, edgecolor="black", linewidth=0.5)
+    axes[0].bar_label(bars, labels=[f"{e.deadlocked_runs}/{e.runs}" for e in entries], padding=2)
+    axes[0].set_ylim(0, 115)
+    axes[0].set_ylabel("runs that deadlocked (%)")
+    fixed = [e for e in entries if e.strategy != "naive"]
+    if fixed and not any(e.deadlocked_runs for e in fixed):
+        axes[0].set_title("Every fix: no deadlock in any run", fontsize="medium")
+    else:
+        axes[0].set_title("Runs that deadlocked, per strategy", fontsize="medium")
+    times = [e.median_elapsed * 1e3 for e in entries]
+    bars = axes[1].bar(labels, times, color=colours, edgecolor="black", linewidth=0.5)
+    axes[1].bar_label(
+        bars,
+        labels=[fmt_seconds(e.median_elapsed) + _time_note(e) for e in entries],
+        padding=2,
+        fontsize="small",
+    )
+    axes[1].set_ylim(0, max(times) * 1.3)
+    axes[1].set_ylabel("median time per run (ms)")
+    finishing = [e for e in entries if not e.deadlocked_runs]
+    if finishing:
+        fastest = min(finishing, key=lambda e: e.median_elapsed)
+        axes[1].set_title(f"Fastest fix here: {_SHORT[fastest.strategy]}", fontsize="medium")
+    else:
+        axes[1].set_title("Median time per run", fontsize="medium")
+    for ax in axes:
+        ax.tick_params(axis="x", labelrotation=20, labelsize="small")
+    return fig
+
+
+def _time_note(entry: TransferRuns) -> str:
+    if entry.deadlocked_runs:
+        return "\n(called off)"
+    if entry.strategy == "retry":
+        return f"\n{entry.retries:,} retries"
+    return ""
+
+
+def plot_transfer_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
+    """Completed transfers per second against the thread count, one line per strategy.
+
+    Args:
+        sweep: A :func:`~synclab.sweep_transfers` result over several thread counts.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``sweep`` is not a :class:`~synclab.TransferSweep`.
+    """
+    if not isinstance(sweep, TransferSweep):
+        raise TypeError(f"sweep must be a TransferSweep from sweep_transfers, got {type(sweep).__name__}")
+    fig, ax = target_axes(ax, width=5.4, height=3.8)
+    key, values = _varying(sweep)
+    best: dict[str, float] = {}
+    for strategy in sweep.strategies:
+        entries = sweep.by_strategy(strategy)
+        rates = [e.median_throughput for e in entries]
+        best[strategy] = rates[-1]
+        ax.plot(
+            [_x(e, key) for e in entries],
+            rates,
+            "-o",
+            color=_STRATEGY_COLOURS[strategy],
+            label=STRATEGY_LABELS[strategy],
+            lw=2,
+        )
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(values, [str(v) for v in values])
+    ax.set_xlabel(f"{key} (log scale)")
+    ax.set_ylabel("completed transfers per second")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize="small")
+    hold = sweep.entries[0].results[0].hold
+    work = f"{fmt_seconds(hold)} of I/O in each transfer" if hold else "no I/O in the transfers"
+    if len(best) == 2 and "global" in best:
+        other = next(s for s in best if s != "global")
+        ratio = best[other] / best["global"] if best["global"] else float("inf")
+        ax.set_title(
+            f"{work}: at {values[-1]} {key}, {_SHORT[other]}\nmakes {ratio:.1f}× the transfers of one bank lock",
+            fontsize="medium",
+        )
+    else:
+        ax.set_title(f"Throughput, {work}", fontsize="medium")
+    return fig

@@ -1,0 +1,76 @@
+"""The self-check quiz that closes notebook 08."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from synclab.checks.selfcheck import QUESTIONS, answer_question
+
+__all__ = ["SelfCheckQuiz", "self_check_quiz"]
+
+
+class SelfCheckQuiz:
+    """One block per question: the options, a Check button and the feedback.
+
+    Attributes:
+        choices: The radio buttons of each question (``value`` is the option index).
+        buttons: The Check button of each question.
+        feedback: The feedback line of each question.
+        score: The line that counts the questions answered right.
+        widget: The whole quiz.
+    """
+
+    def __init__(self) -> None:
+        self.choices: list[widgets.RadioButtons] = []
+        self.buttons: list[widgets.Button] = []
+        self.feedback: list[widgets.HTML] = []
+        self._right: set[int] = set()
+        self.score = widgets.HTML(self._score_text())
+        rows: list[widgets.Widget] = []  # one flat column: fewer widgets for the browser to draw
+        for number, item in enumerate(QUESTIONS, start=1):
+            choice = widgets.RadioButtons(
+                options=[(text, index) for index, text in enumerate(item.options)],
+                value=None,
+                layout=widgets.Layout(width="auto"),
+            )
+            button = widgets.Button(
+                description="Check", icon="check", tooltip=f"Check your answer to question {number}"
+            )
+            note = widgets.HTML("<i>Pick an answer, then press Check.</i>")
+            button.on_click(lambda _button, number=number: self.check(number))
+            self.choices.append(choice)
+            self.buttons.append(button)
+            self.feedback.append(note)
+            rows += [widgets.HTML(f"<b>{number}. {html.escape(item.prompt)}</b>"), choice, button, note]
+        self.widget = widgets.VBox([*rows, self.score])
+
+    def _score_text(self) -> str:
+        return f"<b>{len(self._right)} of {len(QUESTIONS)} answered right so far.</b>"
+
+    def check(self, number: int) -> None:
+        """Grade question ``number`` (from 1) and show the feedback."""
+        choice = self.choices[number - 1].value
+        if choice is None:
+            self.feedback[number - 1].value = "<span style='color:#D55E00'>Pick one of the answers first.</span>"
+            return
+        verdict = answer_question(number, choice)
+        self.feedback[number - 1].value = verdict._repr_html_()
+        if verdict.correct:
+            self._right.add(number)
+        else:
+            self._right.discard(number)
+        self.score.value = self._score_text()
+
+    def _repr_mimebundle_(self, **kwargs: object) -> object:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def self_check_quiz() -> SelfCheckQuiz:
+    """The closing quiz: pick an answer, press Check, read why it is right or wrong.
+
+    Returns:
+        The quiz; display it (last line of a cell) to use it.
+    """
+    return SelfCheckQuiz()

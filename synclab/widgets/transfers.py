@@ -1,0 +1,169 @@
+"""The bank-transfer lab of notebook 06: does the lock order decide whether the bank deadlocks?"""
+
+from __future__ import annotations
+
+import time
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from synclab._validate import check_bool, check_choice, check_int
+from synclab.experiments.transfers import TRANSFER_WINDOWS, TransferRuns, run_transfers
+from synclab.plots._style import fmt_seconds
+from synclab.plots.deadlock import plot_transfer_runs, transfer_headline
+from synclab.widgets._base import Lab
+
+__all__ = ["TransferLab", "transfer_lab"]
+
+MAX_LAB_ACCOUNTS = 16
+MAX_LAB_THREADS = 8
+MIN_LAB_TRANSFERS, MAX_LAB_TRANSFERS = 5, 100
+#: Runs per re-run: enough to show a share, few enough to stay quick.
+LAB_RUNS = 10
+#: Seconds each run may take in the lab before it is stopped and reported.
+LAB_RUN_TIMEOUT = 3.0
+#: Seconds all the runs of one re-run may take together.
+LAB_BUDGET = 5.0
+_WINDOW_LABELS = (("sleep", "yield"), ("nothing", "none"))
+_WINDOW_TIPS = (
+    "time.sleep(1e-6) between the first lock and the second: a forced switch, so deadlocks show in short runs",
+    "nothing between the two locks: deadlocks become rare in short runs (try 100 transfers)",
+)
+
+
+class TransferLab(Lab[TransferRuns]):
+    """Accounts, threads, transfers per thread, the ordering switch and the window.
+
+    Attributes:
+        accounts: Slider for the number of accounts (2-16).
+        threads: Slider for the number of threads (2-8).
+        transfers: Slider for the transfers each thread makes.
+        ordered: The switch: off takes the source account's lock first (the
+            naive order), on takes the lower-numbered account's lock first.
+        window: What sits between taking the first lock and the second.
+    """
+
+    def __init__(self, accounts: int, threads: int, transfers: int, ordered: bool, window: str) -> None:
+        style = {"description_width": "initial"}
+        self.accounts = widgets.IntSlider(
+            value=accounts, min=2, max=MAX_LAB_ACCOUNTS, description="accounts", continuous_update=False, style=style
+        )
+        self.threads = widgets.IntSlider(
+            value=threads, min=2, max=MAX_LAB_THREADS, description="threads", continuous_update=False, style=style
+        )
+        self.transfers = widgets.IntSlider(
+            value=transfers,
+            min=MIN_LAB_TRANSFERS,
+            max=MAX_LAB_TRANSFERS,
+            step=5,
+            description="transfers per thread",
+            continuous_update=False,
+            style=style,
+        )
+        self.ordered = widgets.ToggleButton(
+            value=ordered,
+            tooltip="Off: lock the source account first (the naive order). "
+            "On: lock the lower-numbered account first (one global order).",
+            layout=widgets.Layout(width="10em"),
+        )
+        self._label_ordered({"new": ordered})
+        self.ordered.observe(self._label_ordered, names="value")
+        self.window = widgets.ToggleButtons(
+            options=_WINDOW_LABELS,
+            value=window,
+            description="between the two locks:",
+            tooltips=list(_WINDOW_TIPS),
+            style={"description_width": "initial", "button_width": "6em"},
+        )
+        super().__init__(
+            "Transfer lab: does the lock order decide whether the bank deadlocks?",
+            f"Each re-run makes {LAB_RUNS} runs with real threads. Switch ordering on and the deadlocks "
+            "disappear; the money is conserved either way, because a transfer only moves money while it "
+            "holds both accounts' locks.",
+            [self.accounts, self.threads, self.transfers, self.ordered, self.window],
+            threads_control=self.threads,
+            lock_control=self.ordered,
+        )
+        self.rerun()
+
+    def _label_ordered(self, change: dict[str, object]) -> None:
+        on = bool(change["new"])
+        # Short labels: the tooltip says what each setting does.
+        self.ordered.description = "ordering on" if on else "ordering off"
+        self.ordered.icon = "sort-numeric-asc" if on else "random"
+        self.ordered.button_style = "success" if on else ""
+
+    @property
+    def strategy(self) -> str:
+        """The strategy the switch selects: ``"ordered"`` or ``"naive"``."""
+        return "ordered" if self.ordered.value else "naive"
+
+    def run(self) -> TransferRuns:
+        started = time.perf_counter()
+        results = []
+        for done in range(1, LAB_RUNS + 1):
+            results.append(
+                run_transfers(
+                    self.accounts.value,
+                    self.threads.value,
+                    self.transfers.value,
+                    self.strategy,
+                    window=self.window.value,
+                    timeout=LAB_RUN_TIMEOUT,
+                )
+            )
+            if done < LAB_RUNS and time.perf_counter() - started > LAB_BUDGET:
+                raise TimeoutError(
+                    f"only {done} of {LAB_RUNS} runs fitted in {LAB_BUDGET:g} s; try fewer threads or fewer transfers"
+                )
+        return TransferRuns(tuple(results))
+
+    def draw(self, result: TransferRuns, fig: Figure | None) -> Figure:
+        return plot_transfer_runs(result, fig)
+
+    def describe(self, result: TransferRuns) -> str:
+        colour = "#D55E00" if result.deadlocked_runs else "#009E73"
+        money = "money conserved in every run" if result.all_conserved else "money NOT conserved"
+        return (
+            f"<span style='color:{colour}'><b>{transfer_headline(result)}</b></span>; {money}; "
+            f"{result.completed:,} of {result.attempted:,} transfers made; "
+            f"median run {fmt_seconds(result.median_elapsed)}"
+        )
+
+
+def transfer_lab(
+    accounts: int = 4,
+    threads: int = 4,
+    transfers: int = 20,
+    ordered: bool = False,
+    window: str = "yield",
+) -> TransferLab:
+    """A lab that runs the bank transfers 10 times whenever a control changes.
+
+    It shows, for each run, the share of its transfers made before it ended
+    (deadlocked runs in red), the money in the bank after each run, and the
+    wait-for graph of the first deadlock. The switch turns ordered locking on
+    and off; the other fixes are compared in notebook 06 with
+    :func:`~synclab.sweep_transfers`.
+
+    Args:
+        accounts: Starting number of accounts, 2 to 16.
+        threads: Starting number of threads, 2 to 8.
+        transfers: Starting transfers per thread, 5 to 100.
+        ordered: Start with ordered locking on.
+        window: ``"yield"`` (a short sleep between the two locks) or ``"none"``.
+
+    Returns:
+        The lab; display it (last line of a cell) to use it.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range or not one of the choices.
+    """
+    return TransferLab(
+        check_int("accounts", accounts, 2, MAX_LAB_ACCOUNTS),
+        check_int("threads", threads, 2, MAX_LAB_THREADS),
+        check_int("transfers", transfers, MIN_LAB_TRANSFERS, MAX_LAB_TRANSFERS),
+        check_bool("ordered", ordered),
+        check_choice("window", window, TRANSFER_WINDOWS),
+    )

@@ -1,0 +1,164 @@
+"""Plots of notebooks 06 and 08: the wait-for graph, transfer runs, strategies, FAQ figures."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation
+
+import synclab
+from synclab import WaitForGraph
+from synclab.experiments.transfers import TransferRuns, TransferSweep
+from synclab.plots._style import OKABE_ITO
+
+CYCLE = WaitForGraph(
+    locks=("lock A", "lock B"),
+    holds=(("T1", "lock A"), ("T2", "lock B")),
+    waits=(("T1", "lock B"), ("T2", "lock A")),
+    cycle=("T1", "lock B", "T2", "lock A"),
+)
+NO_CYCLE = WaitForGraph(locks=("L",), holds=(("T1", "L"),), waits=(("T2", "L"),), cycle=())
+
+
+def arrows(ax):
+    return [t for t in ax.texts if isinstance(t, Annotation)]
+
+
+def figures_alive() -> int:
+    gc.collect()
+    return sum(isinstance(o, Figure) for o in gc.get_objects())
+
+
+def test_wait_for_graph_draws_every_edge_and_highlights_the_cycle():
+    ax = synclab.plot_wait_for_graph(CYCLE).axes[0]
+    drawn = arrows(ax)
+    assert len(drawn) == 4  # two holds, two waits
+    red = [a for a in drawn if to_hex(a.arrow_patch.get_edgecolor()) == OKABE_ITO[4].lower()]
+    assert len(red) == 4  # all of them are on the cycle
+    labels = {t.get_text() for t in ax.texts if not isinstance(t, Annotation)}
+    assert {"T1", "T2", "lock A", "lock B"} <= labels
+    assert ax.get_title() == "Deadlock: 2 threads wait for each other in a cycle"
+
+
+def test_wait_for_graph_without_a_cycle_has_no_red_edge():
+    ax = synclab.plot_wait_for_graph(NO_CYCLE).axes[0]
+    drawn = arrows(ax)
+    assert len(drawn) == 2
+    assert all(to_hex(a.arrow_patch.get_edgecolor()) != OKABE_ITO[4].lower() for a in drawn)
+    assert ax.get_title() == "No cycle: every wait can end"
+
+
+def test_wait_for_graph_edge_cases():
+    assert "no cycle was seen" in synclab.plot_wait_for_graph(None).axes[0].texts[0].get_text()
+    empty = WaitForGraph(locks=("L",), holds=(), waits=(), cycle=())
+    assert "no thread held" in synclab.plot_wait_for_graph(empty).axes[0].texts[0].get_text()
+    with pytest.raises(TypeError, match="graph must be a WaitForGraph"):
+        synclab.plot_wait_for_graph("T1 -> A")
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert synclab.plot_wait_for_graph(CYCLE, ax=ax) is fig
+
+
+@pytest.fixture(scope="module")
+def naive_runs() -> TransferRuns:
+    return synclab.repeat_transfers(10)
+
+
+@pytest.fixture(scope="module")
+def ordered_runs() -> TransferRuns:
+    return synclab.repeat_transfers(5, strategy="ordered")
+
+
+def test_transfer_runs_plot_states_deadlocks_and_money(naive_runs, ordered_runs):
+    fig = synclab.plot_transfer_runs(naive_runs)
+    outcomes, money, graph = fig.axes
+    assert outcomes.get_title() == f"naive order: {naive_runs.deadlocked_runs} of 10 runs deadlocked"
+    assert money.get_title() == "Money conserved in all 10 runs"
+    assert "(units)" in money.get_ylabel()
+    first = naive_runs.first_deadlock
+    assert str(first.graph) in graph.get_title()
+    red = [a for a in arrows(graph) if to_hex(a.arrow_patch.get_edgecolor()) == OKABE_ITO[4].lower()]
+    assert len(red) == len(first.graph.cycle)
+    fig = synclab.plot_transfer_runs(ordered_runs)
+    assert fig.axes[0].get_title() == "ordered: no deadlock in 5 runs"
+    assert "no cycle was seen" in fig.axes[2].texts[0].get_text()
+    with pytest.raises(TypeError, match="runs must be a TransferRuns"):
+        synclab.plot_transfer_runs(naive_runs.results[0])
+
+
+def test_transfer_runs_plot_reuses_its_figure(naive_runs):
+    fig = synclab.plot_transfer_runs(naive_runs)
+    before = figures_alive()
+    for _ in range(5):
+        assert synclab.plot_transfer_runs(naive_runs, fig) is fig
+    assert len(fig.axes) == 3
+    assert figures_alive() <= before
+
+
+def test_money_panel_says_when_money_was_not_conserved(naive_runs):
+    import dataclasses
+
+    bad = dataclasses.replace(naive_runs.results[0], total_after=0)
+    runs = TransferRuns((bad, *naive_runs.results[1:]))
+    assert synclab.plot_transfer_runs(runs).axes[1].get_title() == "Money NOT conserved in 1 of 10 runs"
+
+
+def test_deadlock_share_and_strategy_plots(naive_runs, ordered_runs):
+    sweep = TransferSweep((naive_runs, ordered_runs))
+    ax = synclab.plot_deadlock_share(sweep).axes[0]
+    assert ax.get_ylabel() == "runs that deadlocked (%)"
+    assert ax.get_title() == "10 runs per point: ordered never deadlocked"
+    naive_line, ordered_line = ax.get_lines()
+    assert list(naive_line.get_ydata()) == [naive_runs.deadlock_share * 100]
+    assert list(ordered_line.get_ydata()) == [0]
+    fig = synclab.plot_strategies(sweep)
+    shares, times = fig.axes
+    assert [p.get_height() for p in shares.patches] == [naive_runs.deadlock_share * 100, 0]
+    assert shares.get_title() == "Every fix: no deadlock in any run"
+    assert times.get_title() == "Fastest fix here: ordered"
+    assert times.get_ylabel() == "median time per run (ms)"
+    with pytest.raises(TypeError, match="sweep must be a TransferSweep"):
+        synclab.plot_deadlock_share(naive_runs)
+    with pytest.raises(TypeError, match="sweep must be a TransferSweep"):
+        synclab.plot_strategies([naive_runs])
+
+
+def test_throughput_plot_compares_against_the_global_lock():
+    sweep = synclab.sweep_transfers(
+        ("global", "ordered"), accounts=8, threads=(1, 2), runs=1, transfers=5, window="none"
+    )
+    ax = synclab.plot_transfer_throughput(sweep).axes[0]
+    assert ax.get_xlabel() == "threads (log scale)"
+    assert ax.get_ylabel() == "completed transfers per second"
+    assert "the transfers of one bank lock" in ax.get_title()
+    assert "no I/O in the transfers" in ax.get_title()
+    with pytest.raises(TypeError):
+        synclab.plot_transfer_throughput(None)
+
+
+def test_blocked_thread_plot():
+    result = synclab.measure_blocked_thread(0.02)
+    ax = synclab.plot_blocked_thread(result).axes[0]
+    assert len(ax.patches) == 4
+    assert ax.get_title().startswith("Blocked: ")
+    assert "(ms)" in ax.get_ylabel()
+    with pytest.raises(TypeError, match="BlockedThreadResult"):
+        synclab.plot_blocked_thread(None)
+
+
+def test_torn_reads_plot():
+    torn = synclab.run_torn_reads()
+    safe = synclab.run_torn_reads(use_lock=True)
+    ax = synclab.plot_torn_reads([torn, safe]).axes[0]
+    heights = [p.get_height() for p in ax.patches]
+    assert heights[0] > 0 and heights[1] == 0
+    assert ax.get_title().endswith("torn reads only without the lock")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["no lock,\nsleep window", "lock,\nsleep window"]
+    assert synclab.plot_torn_reads(safe).axes[0].get_title().endswith("no torn read in any set-up")
+    with pytest.raises(ValueError, match="between 1 and 8 results, got 0"):
+        synclab.plot_torn_reads([])
+    with pytest.raises(TypeError):
+        synclab.plot_torn_reads(["x"])

@@ -1,0 +1,138 @@
+"""The transfer lab and the self-check quiz, driven headless."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+from matplotlib.figure import Figure
+
+import synclab
+import synclab.widgets.transfers as lab_module
+from synclab.checks.selfcheck import QUESTIONS, answer_question
+
+
+def png_of(lab) -> str:
+    (output,) = lab.output.outputs
+    return output["data"]["image/png"]
+
+
+def test_lab_runs_once_when_created_and_shows_deadlocks_at_its_defaults():
+    baseline = threading.active_count()
+    lab = synclab.transfer_lab()
+    assert threading.active_count() == baseline
+    assert lab.runs == 1 and lab.result.runs == lab_module.LAB_RUNS
+    assert lab.result.deadlocked_runs > 0
+    assert "runs deadlocked" in lab.status.value and "money conserved in every run" in lab.status.value
+    assert len(lab.output.outputs) == 1 and png_of(lab)
+    assert len(lab.figure.axes) == 3
+
+
+def test_switching_ordering_on_removes_every_deadlock():
+    lab = synclab.transfer_lab()
+    assert lab.ordered.description.startswith("ordering off")
+    lab.ordered.value = True
+    assert lab.ordered.description.startswith("ordering on")
+    assert lab.runs == 2
+    assert lab.result.strategy == "ordered"
+    assert lab.result.deadlocked_runs == 0
+    assert lab.result.completed == lab.result.attempted
+    assert "ordered: no deadlock in 10 runs" in lab.status.value
+
+
+def test_every_control_reruns_with_its_value():
+    lab = synclab.transfer_lab(transfers=10)
+    lab.accounts.value = 6
+    assert lab.result.results[0].accounts == 6
+    lab.threads.value = 3
+    assert lab.result.results[0].threads == 3
+    lab.transfers.value = 15
+    assert lab.result.results[0].transfers == 15
+    lab.window.value = "none"
+    assert lab.result.results[0].window == "none"
+    lab.ordered.value = True
+    assert lab.result.strategy == "ordered"
+    lab.run_button.click()
+    assert lab.runs == 7
+    assert lab.accounts.continuous_update is False and lab.threads.continuous_update is False
+    assert "synclab-threads" in lab.threads._dom_classes and "synclab-lock" in lab.ordered._dom_classes
+    assert lab.transfers.continuous_update is False
+
+
+def test_a_rerun_over_budget_says_so_in_the_status_line(monkeypatch):
+    monkeypatch.setattr(lab_module, "LAB_BUDGET", 0.0)
+    lab = synclab.transfer_lab(ordered=True, transfers=5)
+    assert lab.result is None
+    assert "only 1 of 10 runs fitted in 0 s" in lab.status.value
+
+
+def test_reruns_reuse_one_figure():
+    lab = synclab.transfer_lab(transfers=10)
+    figure = lab.figure
+    gc.collect()
+    before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    for _ in range(10):
+        lab.rerun()
+    gc.collect()
+    assert lab.figure is figure
+    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"accounts": 1}, ValueError, "accounts must be between 2 and 16, got 1"),
+        ({"threads": 9}, ValueError, "threads must be between 2 and 8, got 9"),
+        ({"transfers": 1000}, ValueError, "transfers must be between 5 and 100"),
+        ({"transfers": "25"}, TypeError, "transfers must be an integer"),
+        ({"ordered": "yes"}, TypeError, "ordered must be True or False"),
+        ({"window": None}, TypeError, "window must be one of"),
+    ],
+)
+def test_lab_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        synclab.transfer_lab(**kwargs)
+
+
+def test_quiz_gives_feedback_and_keeps_score():
+    quiz = synclab.self_check_quiz()
+    assert len(quiz.choices) == len(QUESTIONS) >= 5
+    assert "0 of" in quiz.score.value
+    quiz.buttons[0].click()
+    assert "Pick one of the answers first" in quiz.feedback[0].value
+    wrong = next(i for i in range(len(QUESTIONS[0].options)) if i != QUESTIONS[0].answer)
+    quiz.choices[0].value = wrong
+    quiz.buttons[0].click()
+    assert "Not quite" in quiz.feedback[0].value and "see notebook" in quiz.feedback[0].value
+    quiz.choices[0].value = QUESTIONS[0].answer
+    quiz.buttons[0].click()
+    assert "Right" in quiz.feedback[0].value
+    assert f"1 of {len(QUESTIONS)}" in quiz.score.value
+    quiz.choices[0].value = wrong
+    quiz.check(1)
+    assert f"0 of {len(QUESTIONS)}" in quiz.score.value
+
+
+def test_every_question_has_one_answer_and_an_explanation_per_option():
+    for number, item in enumerate(QUESTIONS, start=1):
+        assert len(item.options) == len(item.explanations) >= 3
+        assert 0 <= item.answer < len(item.options)
+        verdicts = [answer_question(number, i).correct for i in range(len(item.options))]
+        assert verdicts.count(True) == 1 and verdicts.index(True) == item.answer
+        feedback = answer_question(number, item.answer)
+        assert str(feedback).startswith(f"Question {number}: Right.")
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        ((0, 0), ValueError, "question must be between 1 and"),
+        ((1, 9), ValueError, "choice must be between 0 and 3, got 9"),
+        (("1", 0), TypeError, "question must be an integer"),
+        ((1, None), TypeError, "choice must be an integer"),
+    ],
+)
+def test_answer_question_bad_arguments(args, error, match):
+    with pytest.raises(error, match=match):
+        answer_question(*args)
