@@ -23,7 +23,7 @@ _SWITCH_INTERVALS = (
     ("0.01 ms", 1e-5),
     ("1 µs", 1e-6),
 )
-_WINDOW_LABELS = (("plain +=", "none"), ("call", "call"), ("sleep", "yield"))
+_WINDOW_LABELS = (("plain +=", "none"), ("call", "call"), ("yield", "yield"))
 _WINDOW_TIPS = (
     "counter.value += 1: load, add, store with no switch point in between",
     "value = counter.value; value = add_one(value); counter.value = value",
