@@ -99,8 +99,8 @@ QUESTIONS: tuple[Question, ...] = (
         1,
         (
             "It is a load, an add and a store (see dis in notebook 01); a call or a yield between them loses updates.",
-            "Right: since 3.10 a thread is only switched out at calls and loop back-edges, an implementation "
-            "detail, not a guarantee.",
+            "Right: since 3.10 a thread is only switched out at function calls and entries and the backward jump "
+            "of a loop (on CPython 3.10 also some conditional jumps), an implementation detail, not a guarantee.",
             "The GIL keeps the interpreter's own data safe, not your read-modify-write sequences.",
         ),
         "01",

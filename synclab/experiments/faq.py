@@ -222,8 +222,9 @@ def run_torn_reads(
     around their two steps, and every mean is exactly 10.
 
     With the GIL (CPython 3.10+) and ``window="none"``, nothing is torn in
-    practice: a thread is only switched out at calls and loop back-edges, and
-    there is none between the two writes. On a free-threaded build the two
+    practice: a thread is only switched out at function calls and entries and
+    the backward jump of a loop (on CPython 3.10 also some conditional jumps),
+    and there is none between the two writes. On a free-threaded build the two
     threads really run at once, and reads can tear without any window.
 
     Args:

@@ -26,8 +26,10 @@ The rules the model follows, all of them as in Python's ``threading``:
 - ``buffer.pop()`` on an empty buffer raises ``IndexError``; a thread that
   raises ends, and ``with`` blocks release their locks on the way out;
 - any thread may be switched out between any two steps. CPython 3.10+ with the
-  GIL switches only at calls and loop edges, so on it a real program may never
-  show some of these schedules; an older CPython or a free-threaded build can.
+  GIL switches only at function calls and entries and the backward jump of a
+  loop (on CPython 3.10 also some conditional jumps), so on it a real program
+  may never show some of these schedules; an older CPython or a free-threaded
+  build can.
 """
 
 from __future__ import annotations
