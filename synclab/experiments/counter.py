@@ -8,12 +8,13 @@ What sits between the read and the write decides whether the race shows on a
 given Python (``race_window``):
 
 * ``"none"``: plain ``counter.value += 1``. On CPython 3.10 and later with the
-  GIL, a thread is only switched out at calls, loop back-edges and function
-  entry, and the load/add/store of ``+=`` contains none of them, so this loses
-  nothing in practice. It is still a bug: that is an implementation detail.
+  GIL, a thread is only switched out at function calls and entries and the
+  backward jump of a loop (on CPython 3.10 also some conditional jumps), and
+  the load/add/store of ``+=`` contains none of them, so this loses nothing in
+  practice. It is still a bug: that is an implementation detail.
 * ``"call"``: a function call between the read and the write. The call is a
-  switch point, so updates are lost, but only when the switch interval is
-  short enough for a switch to happen during the run (see ``switch_interval``).
+  switch point, so updates are lost, but only when the run lasts longer than
+  the switch interval, so that a switch happens at all (see ``switch_interval``).
 * ``"yield"``: ``time.sleep(1e-6)`` between the read and the write. The thread
   leaves the CPU and the GIL at exactly the worst moment, so with ``n``
   threads about ``(n - 1) / n`` of the updates are lost, on every run and every
