@@ -45,12 +45,20 @@ def put_drops_item(buffer, cond, item, capacity):
         cond.notify()
 
 
-def put_while(buffer, cond, item, capacity):
+def put_while_notify_one(buffer, cond, item, capacity):
     with cond:
         while len(buffer) >= capacity:
             cond.wait()
         buffer.append(item)
         cond.notify()
+
+
+def put_while_notify_all(buffer, cond, item, capacity):
+    with cond:
+        while len(buffer) >= capacity:
+            cond.wait()
+        buffer.append(item)
+        cond.notify_all()
 
 
 def put_wait_for_notify_all(buffer, cond, item, capacity):
@@ -68,6 +76,7 @@ def put_wait_for_notify_all(buffer, cond, item, capacity):
         (put_no_notify, "did not wake it"),
         (put_polls, "neither waited nor returned"),
         (put_drops_item, "with room in the buffer, put() returned"),
+        (put_while_notify_one, "P1 added its item and woke P2, the other waiting producer"),
         ("put", "put is not a function"),
     ],
 )
@@ -79,12 +88,20 @@ def test_wrong_puts_fail_with_a_message_and_a_hint(put, words):
     assert str(result).startswith("NOT YET exercise 5.1")
 
 
-@pytest.mark.parametrize("put", [put_while, put_wait_for_notify_all])
+@pytest.mark.parametrize("put", [put_while_notify_all, put_wait_for_notify_all])
 def test_right_puts_pass(put):
     baseline = threading.active_count()
     result = synclab.check_exercise("5.1", put)
     assert threading.active_count() == baseline
     assert result.passed, result
+
+
+def test_notify_one_fails_on_every_forced_run_with_the_same_message():
+    """notify() wakes the longest waiter, a producer, on every run: the verdict does not vary."""
+    results = [synclab.check_exercise("5.1", put_while_notify_one) for _ in range(3)]
+    assert not any(r.passed for r in results)
+    assert len({(r.message, r.hint) for r in results}) == 1
+    assert "notify_all()" in results[0].hint
 
 
 def consume_forever(buffer, cond, closed, out):

@@ -6,10 +6,13 @@ import gc
 
 import matplotlib.pyplot as plt
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import synclab
+from synclab.instruments import LockEvent, LockStatistics
 from synclab.plots._style import OKABE_ITO, thread_colour, thread_order
+from synclab.plots.locks import LOG_SPAN
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +59,94 @@ def test_contention_plot_has_a_bar_per_thread_in_milliseconds(locked):
 def test_hold_histogram_counts_every_kept_event(locked):
     ax = synclab.plot_hold_histogram(locked.lock).axes[0]
     assert sum(p.get_height() for p in ax.patches) == len(locked.lock.events) == 800
-    assert ax.get_xscale() == "log" and "µs" in ax.get_xlabel()
+    assert "µs" in ax.get_xlabel()
     assert ax.get_title().startswith("Median hold")
+
+
+def stats_with_holds(holds: list[float]) -> LockStatistics:
+    """Statistics of one thread holding the lock for each of ``holds`` (seconds) in turn."""
+    events, now = [], 0.0
+    for hold in holds:
+        events.append(LockEvent("T1", now, now, now + hold))
+        now += hold
+    return LockStatistics(
+        name="made up",
+        acquisitions=len(holds),
+        contended=0,
+        failed=0,
+        total_wait=0.0,
+        max_wait=0.0,
+        total_hold=sum(holds),
+        max_hold=max(holds),
+        threads=(),
+        events=tuple(events),
+        events_dropped=0,
+        locked=False,
+        owner=None,
+        waiting=(),
+    )
+
+
+def spread(low: float, high: float, n: int = 40) -> list[float]:
+    return [low * (high / low) ** (i / (n - 1)) for i in range(n)]
+
+
+def drawn_tick_labels(ax):
+    """The x tick labels (major and minor) that are drawn with some text, after rendering."""
+    fig = ax.get_figure()
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    low, high = sorted(ax.get_xlim())
+    labels = [
+        label
+        for tick in (*ax.xaxis.get_major_ticks(), *ax.xaxis.get_minor_ticks())
+        for label in (tick.label1,)
+        if label.get_visible() and label.get_text() and low <= tick.get_loc() <= high
+    ]
+    return [(label.get_text(), label.get_window_extent(renderer)) for label in labels]
+
+
+@pytest.mark.parametrize(
+    ("low", "high"),
+    [(1.075e-3, 1.095e-3), (60e-6, 180e-6), (1e-6, 1e-6)],
+    ids=["slow-work-inside-a-lock", "within-a-factor-of-3", "all-equal"],
+)
+def test_hold_histogram_of_a_narrow_range_is_linear_with_readable_ticks(low, high):
+    holds = spread(low, high)
+    ax = Figure(figsize=(3.6, 3.0)).add_subplot()  # as narrow as the bank figure's panel
+    synclab.plot_hold_histogram(stats_with_holds(holds), ax=ax)
+    assert ax.get_xscale() == "linear"
+    assert ax.get_xlabel() == "time the lock was held per acquisition (µs)"
+    assert sum(p.get_height() for p in ax.patches) == len(holds)
+    labels = drawn_tick_labels(ax)
+    assert len(labels) >= 2
+    boxes = sorted((box for _, box in labels), key=lambda box: box.x0)
+    assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:], strict=False)), [t for t, _ in labels]
+
+
+@pytest.mark.parametrize(("low", "high"), [(1e-6, 5e-3), (30e-6, 30e-6 * LOG_SPAN * 1.2)], ids=["wide", "one-decade"])
+def test_hold_histogram_of_a_wide_range_is_log_with_readable_ticks(low, high):
+    holds = spread(low, high)
+    ax = Figure(figsize=(3.6, 3.0)).add_subplot()  # as narrow as the bank figure's panel
+    synclab.plot_hold_histogram(stats_with_holds(holds), ax=ax)
+    assert ax.get_xscale() == "log"
+    assert ax.get_xlabel() == "time the lock was held per acquisition (µs, log scale)"
+    assert sum(p.get_height() for p in ax.patches) == len(holds)
+    labels = drawn_tick_labels(ax)
+    assert len(labels) >= 2
+    assert not any("$" in text for text, _ in labels)  # plain numbers, no mathtext
+    boxes = sorted((box for _, box in labels), key=lambda box: box.x0)
+    assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:], strict=False)), [t for t, _ in labels]
+
+
+def test_hold_histogram_switches_scale_on_reused_axes():
+    fig = Figure()
+    ax = fig.add_subplot()
+    synclab.plot_hold_histogram(stats_with_holds(spread(1.075e-3, 1.095e-3)), ax=ax)
+    assert ax.get_xscale() == "linear"
+    synclab.plot_hold_histogram(stats_with_holds(spread(1e-6, 5e-3)), ax=ax)  # as a lab redraws
+    assert ax.get_xscale() == "log" and ax.get_xlabel().endswith("(µs, log scale)")
+    assert not any("$" in text for text, _ in drawn_tick_labels(ax))
 
 
 def test_timeline_draws_one_row_per_thread(locked):

@@ -28,9 +28,16 @@ class ConnectionPool:
 
     def put(self, conn):
         with self.lock:
+            self.permits.release()
             self.free.append(conn)
-        self.permits.release()
 """
+
+# The reference solution as it was first written: the connection is appended
+# before release() raises, so a refused put() still adds it.
+APPEND_FIRST = POOL.replace(
+    "            self.permits.release()\n            self.free.append(conn)\n",
+    "            self.free.append(conn)\n        self.permits.release()\n",
+)
 
 WORKER = """
 def phase_worker(barrier, step_one, step_two):
@@ -43,6 +50,26 @@ def phase_worker(barrier, step_one, step_two):
 def test_a_correct_pool_passes():
     result = synclab.check_exercise("7.1", define(POOL, "ConnectionPool"))
     assert result.passed, result
+
+
+def test_appending_before_the_release_keeps_a_phantom_connection():
+    assert APPEND_FIRST != POOL
+    result = synclab.check_exercise("7.1", define(APPEND_FIRST, "ConnectionPool"))
+    assert not result.passed
+    assert "kept the connection anyway: self.free holds it, 4 connections for 3" in result.message
+    assert "release the permit first" in result.hint
+
+
+def test_a_phantom_connection_in_a_hidden_list_is_handed_out():
+    # The free list sits one level down, out of the attribute scan: get() must find the phantom.
+    code = (
+        APPEND_FIRST.replace("self.free = [", "self.box = {'free': [")
+        .replace("for i in range(size)]", "for i in range(size)]}")
+        .replace("self.free.", "self.box['free'].")
+    )
+    result = synclab.check_exercise("7.1", define(code, "ConnectionPool"))
+    assert not result.passed
+    assert "get() handed it out afterwards" in result.message
 
 
 def test_a_plain_semaphore_is_caught_by_the_extra_put():

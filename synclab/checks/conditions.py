@@ -149,6 +149,80 @@ def _put_notifies(put: Callable[..., Any]) -> tuple[bool, str, str]:
         s.finish()
 
 
+def _put_wakes_the_consumer(put: Callable[..., Any]) -> tuple[bool, str, str]:
+    """Producers and a consumer wait on the one condition; put() must wake the consumer.
+
+    The buffer is full (capacity 1). P1, then P2, wait for room. A consumer
+    takes the item and notifies one waiter: P1, which is held back before it
+    gets the lock again. Consumer C then finds the buffer empty and waits,
+    behind P2. Now P1 adds its item. ``notify()`` wakes the thread that has
+    waited longest (CPython wakes waiters in the order they came): P2, which
+    finds the buffer full and waits again, while C sleeps next to the item.
+    ``notify_all()`` wakes C too. Every step is ordered with events; only a
+    wrong answer waits out :data:`STEP_SECONDS`, for the consumer that never wakes.
+    """
+    s = _Schedule(STEP_SECONDS)
+    try:
+        s.buffer.append("old item")
+        producers: dict[str, Any] = {}
+        for name, item in (("P1", "item 1"), ("P2", "item 2")):
+            runner = producers[name] = s.start(name, put, s.buffer, s.cond, item, CAPACITY)
+            if not s.wait_until(lambda runner=runner, name=name: runner.done or s.entered(name)) or runner.done:
+                return (
+                    False,
+                    "with two producers on a full buffer, a put() did not wait for room.",
+                    "While the buffer is full, wait: while len(buffer) >= capacity: cond.wait()",
+                )
+        s.lock.gate.clear()  # the producer woken next is held back before it gets the lock again
+        if _take_one(s) != "old item" or not s.wait_until(lambda: s.lock.woken):
+            return (
+                False,
+                "after a consumer took an item and called notify(), no waiting producer woke up.",
+                "Wait with cond.wait() on the condition you were given.",
+            )
+        first = s.lock.woken[0]
+        other = "P2" if first == "P1" else "P1"
+        consumer = s.start("C", _wait_and_take, s.buffer, s.cond)
+        if not s.wait_until(lambda: s.entered("C")):
+            return (False, "the consumer did not start waiting.", "Run the cell again.")
+        s.lock.gate.set()
+        if not s.wait_until(lambda: producers[first].done):
+            return (
+                False,
+                f"{first} was woken with room in the buffer, but its put() did not return.",
+                "After the wait loop, append the item and return.",
+            )
+        if producers[first].error is not None:
+            return (
+                False,
+                f"{first} {_did(producers[first])}.",
+                "Read the error, fix the function and run the cell again.",
+            )
+        if not s.wait_until(lambda: consumer.done):
+            if other in s.lock.woken:
+                what = (
+                    f"{first} added its item and woke {other}, the other waiting producer, which found the buffer "
+                    "full and waited again; the consumer, waiting for just that item, slept on."
+                )
+            else:
+                what = f"{first} added its item, but the consumer, waiting for just that item, was never woken."
+            return (
+                False,
+                f"producers {first} and {other} and a consumer were all waiting on the one condition. {what}",
+                "notify() wakes one waiter, and on a condition shared by producers and consumers it may be a "
+                "producer. After buffer.append(item), call cond.notify_all().",
+            )
+        if consumer.value != "item 1":
+            return (
+                False,
+                f"the waiting consumer got {consumer.value!r} instead of 'item 1'.",
+                "Append exactly the item you were given.",
+            )
+        return (True, "", "")
+    finally:
+        s.finish()
+
+
 def _wait_and_take(buffer: Any, cond: threading.Condition) -> Any:
     with cond:
         while not buffer:
@@ -157,7 +231,11 @@ def _wait_and_take(buffer: Any, cond: threading.Condition) -> Any:
 
 
 def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
-    """Exercise 5.1: ``put(buffer, cond, item, capacity)`` waits for room, survives a stolen slot, notifies."""
+    """Exercise 5.1: ``put(buffer, cond, item, capacity)`` waits for room, survives a stolen slot, wakes consumers.
+
+    The consumer must be woken also when a producer waits on the same
+    condition ahead of it, which ``notify()`` does not do.
+    """
     exercise = "5.1"
     if not callable(put):
         return CheckResult(
@@ -171,11 +249,17 @@ def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
     passed, message, hint = _put_notifies(put)
     if not passed:
         return CheckResult(exercise, False, message, hint)
+    for run in range(1, RUNS + 1):
+        passed, message, hint = _put_wakes_the_consumer(put)
+        if not passed:
+            where = "" if run == 1 else f" (forced run {run} of {RUNS})"
+            return CheckResult(exercise, False, message + where, hint)
     return CheckResult(
         exercise,
         True,
         f"in all {RUNS} forced runs P1 waited on the full buffer, found its slot taken after waking, and waited "
-        "again; and put() woke a waiting consumer.",
+        "again; and put() woke a waiting consumer, even with another producer waiting on the same condition "
+        "ahead of it.",
     )
 
 

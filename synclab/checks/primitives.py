@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,9 @@ POOL_THREADS = 8
 POOL_USES = 5
 POOL_HOLD = 0.002
 
+#: The connection the check puts back although nobody took it.
+EXTRA = "conn-extra"
+
 PHASE_THREADS = 4
 PHASE_STEP = 0.003
 #: Seconds the check gives a worker whose barrier can never fill before freeing it.
@@ -27,12 +31,46 @@ def _fix(exc: ExerciseError) -> str:
     return str(exc) + "."
 
 
+def _phantom(pool: Any, size: int) -> str:
+    """What went wrong with ``pool`` after it refused a connection, or ``""`` if nothing did.
+
+    Looks in the pool's attributes for a collection holding it, then takes
+    ``size`` connections with ``get()`` (in a thread, under a deadline) and
+    gives them back.
+    """
+    for name, value in vars(pool).items() if hasattr(pool, "__dict__") else ():
+        if isinstance(value, list | tuple | set | frozenset | deque | dict) and EXTRA in value:
+            return f"the pool kept the connection anyway: self.{name} holds it, {len(value)} connections for {size}."
+    taken: list[Any] = []
+
+    def take_all() -> None:
+        for _ in range(size):
+            taken.append(pool.get())
+
+    try:
+        run_in_threads(take_all, [()])
+    except ExerciseError as exc:
+        return f"then taking all {size} connections with get() failed: " + _fix(exc).replace("your function", "get()")
+    try:
+        run_in_threads(lambda: [pool.put(conn) for conn in taken], [()])
+    except ExerciseError as exc:
+        return f"then giving all {size} connections back with put() failed: " + _fix(exc).replace(
+            "your function", "put()"
+        )
+    if EXTRA in taken:
+        return "the pool kept the connection anyway: get() handed it out afterwards."
+    return ""
+
+
 def check_connection_pool(connection_pool: Any) -> CheckResult:
     """Exercise 7.1: a pool that hands out at most ``size`` connections at once.
 
     Eight threads each take a connection with ``get()``, keep it a moment and
-    give it back with ``put()``, five times, in three runs. Then one ``put()``
-    too many must raise ``ValueError``.
+    give it back with ``put()``, five times, in three runs. Then, with every
+    connection back, one ``put()`` more must raise ``ValueError`` and leave the
+    pool as it was: the refused connection must not be kept or handed out.
+    (While other connections are out, a ``BoundedSemaphore`` cannot tell an
+    extra ``put()`` from a correct one, so the check does not ask for that.)
     """
     exercise = "7.1"
     if not callable(connection_pool):
@@ -126,12 +164,12 @@ def check_connection_pool(connection_pool: Any) -> CheckResult:
             "the threads only ever used the pool one at a time.",
             f"A Lock lets one thread in; a semaphore with {POOL_SIZE} permits lets {POOL_SIZE} in.",
         )
-    # Every connection is back: one put() more is a bug the pool should refuse.
+    # Every connection is back: one put() more is a bug the pool should refuse, and stay as it was.
     errors: list[BaseException] = []
 
     def extra_put() -> None:
         try:
-            pool.put("conn-extra")
+            pool.put(EXTRA)
         except ValueError as exc:
             errors.append(exc)
 
@@ -150,15 +188,27 @@ def check_connection_pool(connection_pool: Any) -> CheckResult:
         return CheckResult(
             exercise,
             False,
-            "a put() of a connection nobody had taken was accepted silently: the pool now "
+            "with every connection already back, one more put() was accepted silently: the pool now "
             "lets one more thread in than it should.",
             "Use threading.BoundedSemaphore(size): its release() raises ValueError when it would go above size.",
+        )
+    phantom = _phantom(pool, size=POOL_SIZE)
+    if phantom:
+        return CheckResult(
+            exercise,
+            False,
+            f"put({EXTRA!r}) raised ValueError, but {phantom}",
+            "In put(), release the permit first and append the connection after it, both inside the lock: "
+            "if release() raises, nothing is added."
+            if phantom.startswith("the pool kept")
+            else "A refused put() must leave the pool as it was: release the permit first, then append.",
         )
     return CheckResult(
         exercise,
         True,
         f"in {RUNS} runs of {POOL_THREADS} threads, never more than {POOL_SIZE} held a connection, "
-        "each connection had one holder at a time, and a put() too many raised ValueError.",
+        "each connection had one holder at a time, and a put() with every connection back raised ValueError "
+        "and left the pool as it was.",
     )
 
 

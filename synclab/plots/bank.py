@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import LogFormatter, MaxNLocator, NullLocator
+from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.bank import BankResult, BankSweep
 from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, new_figure, target_axes
@@ -172,7 +172,6 @@ def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
     plot_throughput(result, throughput_ax)
     plot_contention(result.lock, contention_ax)
     plot_hold_histogram(result.lock, hold_ax)
-    plain_log_ticks(hold_ax)
     hold_ax.xaxis.label.set_fontsize("small")  # the shared label is wider than this panel
     # Fewer ticks, fewer glyphs to draw: the lab redraws this figure on every change.
     for ax in (throughput_ax, contention_ax):
@@ -214,27 +213,6 @@ def visible_holds(ax: Axes) -> None:
         if alpha is None or alpha >= 1:  # the holds; waits are drawn pale
             collection.set_edgecolor(collection.get_facecolor())
             collection.set_linewidth(0.8)
-
-
-def plain_log_ticks(ax: Axes) -> None:
-    """Label a log-scaled x axis with plain numbers (1, 10, 100) instead of powers of ten.
-
-    Powers of ten are typeset with mathtext, which is slow to draw.
-    """
-    if ax.get_xscale() == "log":
-        ax.xaxis.set_major_formatter(_PlainLogFormatter(labelOnlyBase=False))
-        low, high = ax.get_xlim()
-        if high >= 100 * low:  # two decades or more: the powers of ten are labels enough
-            ax.xaxis.set_minor_locator(NullLocator())
-        else:
-            ax.xaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
-
-
-class _PlainLogFormatter(LogFormatter):
-    """Matplotlib's choice of which log ticks to label, written as plain numbers (0.6, 2, 300)."""
-
-    def __call__(self, x: float, pos: int | None = None) -> str:
-        return f"{x:,.6g}" if super().__call__(x, pos) else ""
 
 
 def _x_axis(sweep: BankSweep) -> tuple[str, str, list[float]]:

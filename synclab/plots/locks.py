@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, LogFormatter, MaxNLocator, NullLocator
 
 from synclab.instruments import LockStatistics
 from synclab.plots._style import empty_message, fmt_seconds, target_axes, thread_colour, thread_order
@@ -18,6 +19,9 @@ from synclab.plots._style import empty_message, fmt_seconds, target_axes, thread
 __all__ = ["plot_contention", "plot_hold_histogram", "plot_lock_timeline"]
 
 _NO_LOCK = "no lock in this run:\nnothing to wait for, nothing held"
+#: The hold histogram uses a log axis only when the longest hold is at least this
+#: many times the shortest; over a narrower range a linear axis reads better.
+LOG_SPAN = 10.0
 
 
 def plot_contention(stats: LockStatistics | None, ax: Axes | None = None) -> Figure:
@@ -54,7 +58,12 @@ def plot_contention(stats: LockStatistics | None, ax: Axes | None = None) -> Fig
 
 
 def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) -> Figure:
-    """Histogram of how long each acquisition held the lock, on a log scale.
+    """Histogram of how long each acquisition held the lock.
+
+    The x axis is logarithmic when the holds span a factor of :data:`LOG_SPAN`
+    or more (a few microseconds next to milliseconds), and linear when they
+    are all about as long (a lock held for the same slow work every time);
+    the x label says which.
 
     Built from the individual events the lock kept (the latest ``max_events``);
     the title says so when earlier ones were dropped.
@@ -75,17 +84,48 @@ def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) ->
         empty_message(ax, "Hold durations", "the lock was never acquired")
         return fig
     low, high = holds_us[0], holds_us[-1]
-    if high <= low * 1.01:
-        high = low * 1.01 + 1e-3
-    edges = np.geomspace(low, high, 31)  # log-spaced, ends exactly at the extremes
-    ax.hist(holds_us, bins=edges, color=thread_colour(4), edgecolor="black", linewidth=0.4)
-    ax.set_xscale("log")
-    ax.set_xlabel("time the lock was held per acquisition (µs, log scale)")
+    if high >= low * LOG_SPAN:
+        edges = np.geomspace(low, high, 31)  # log-spaced, ends exactly at the extremes
+        ax.hist(holds_us, bins=edges, color=thread_colour(4), edgecolor="black", linewidth=0.4)
+        ax.set_xscale("log")
+        _plain_log_ticks(ax)
+        ax.set_xlabel("time the lock was held per acquisition (µs, log scale)")
+    else:
+        if high <= low * 1.01:  # (nearly) all equal: give the bins some width
+            high = low * 1.01 + 1e-3
+        edges = np.linspace(low, high, 31)
+        ax.hist(holds_us, bins=edges, color=thread_colour(4), edgecolor="black", linewidth=0.4)
+        ax.set_xscale("linear")
+        # Few, plainly written ticks: the default ones crowd a narrow panel.
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.6g}"))
+        ax.set_xlabel("time the lock was held per acquisition (µs)")
     ax.set_ylabel("acquisitions")
     median = holds_us[len(holds_us) // 2] / 1e6
     sampled = "" if not stats.events_dropped else f" (last {len(holds_us):,} of {stats.acquisitions:,})"
     ax.set_title(f"Median hold {fmt_seconds(median)}, longest {fmt_seconds(stats.max_hold)}{sampled}")
     return fig
+
+
+def _plain_log_ticks(ax: Axes) -> None:
+    """Label a log-scaled x axis with plain numbers (1, 10, 100) instead of powers of ten.
+
+    Powers of ten are typeset with mathtext, which is slow to draw.
+    """
+    if ax.get_xscale() == "log":
+        ax.xaxis.set_major_formatter(_PlainLogFormatter(labelOnlyBase=False))
+        low, high = ax.get_xlim()
+        if high >= 100 * low:  # two decades or more: the powers of ten are labels enough
+            ax.xaxis.set_minor_locator(NullLocator())
+        else:
+            ax.xaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
+
+
+class _PlainLogFormatter(LogFormatter):
+    """Matplotlib's choice of which log ticks to label, written as plain numbers (0.6, 2, 300)."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return f"{x:,.6g}" if super().__call__(x, pos) else ""
 
 
 def plot_lock_timeline(
