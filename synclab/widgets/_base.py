@@ -31,6 +31,75 @@ ResultT = TypeVar("ResultT")
 _SHOWN_ERRORS = (ValueError, TypeError, TimeoutError)
 
 
+def label_style(**more: str) -> dict[str, str]:
+    """A control's style: its label at full width, never cut short, plus ``more`` (``button_width=...``)."""
+    return {"description_width": "initial", **more}
+
+
+def _slider_settings(description: str, value: float, low: float, high: float, step: float) -> dict[str, Any]:
+    """What every lab slider is given: reports only when released, its label never cut short."""
+    return {
+        "value": value,
+        "min": low,
+        "max": high,
+        "step": step,
+        "description": description,
+        "continuous_update": False,
+        "style": label_style(),
+    }
+
+
+def int_slider(
+    description: str, value: int, low: int, high: int, step: int = 1, *, width: str | None = None
+) -> widgets.IntSlider:
+    """A lab's whole-number slider: reports only when released, its label never cut short.
+
+    Args:
+        description: The label, with the unit in brackets where there is one.
+        value: The starting value.
+        low: The smallest value.
+        high: The largest value.
+        step: The step between values.
+        width: The slider's CSS width (``"26em"``), for a long label; the default width if omitted.
+
+    Returns:
+        The slider.
+    """
+    extra = {} if width is None else {"layout": widgets.Layout(width=width)}
+    return widgets.IntSlider(**_slider_settings(description, value, low, high, step), **extra)
+
+
+def float_slider(
+    description: str, value: float, low: float, high: float, step: float, *, readout_format: str = ".2f"
+) -> widgets.FloatSlider:
+    """Like :func:`int_slider`, for decimal values, shown with ``readout_format``."""
+    return widgets.FloatSlider(**_slider_settings(description, value, low, high, step), readout_format=readout_format)
+
+
+def toggle_buttons(
+    description: str, options: Sequence[Any], value: Any, tooltips: Sequence[str], *, button_width: str
+) -> widgets.ToggleButtons:
+    """A lab's row of buttons to pick one of ``options``, each with its tooltip.
+
+    Args:
+        description: The label in front of the buttons.
+        options: The choices (or ``(label, value)`` pairs).
+        value: The starting choice.
+        tooltips: One tooltip per choice.
+        button_width: Every button's CSS width (``"6em"``), wide enough for the longest label.
+
+    Returns:
+        The buttons.
+    """
+    return widgets.ToggleButtons(
+        options=options,
+        value=value,
+        description=description,
+        tooltips=list(tooltips),
+        style=label_style(button_width=button_width),
+    )
+
+
 def figure_output(fig: Figure, alt: str) -> dict[str, Any]:
     """A Jupyter ``display_data`` output holding ``fig`` as a PNG image.
 

@@ -9,7 +9,7 @@ from synclab._validate import check_choice, check_float, check_int
 from synclab.experiments.bank import BankResult, run_bank
 from synclab.plots._style import fmt_seconds
 from synclab.plots.bank import STYLE_LABELS, bank_headline, plot_bank
-from synclab.widgets._base import Lab
+from synclab.widgets._base import Lab, float_slider, int_slider
 
 __all__ = ["LAB_STYLES", "BankLab", "bank_lab"]
 
@@ -35,26 +35,9 @@ class BankLab(Lab[BankResult]):
     """
 
     def __init__(self, threads: int, work_ms: float, style: str, withdrawals: int) -> None:
-        style_kw = {"description_width": "initial"}
         self.withdrawals = withdrawals
-        self.threads = widgets.IntSlider(
-            value=threads,
-            min=1,
-            max=MAX_LAB_THREADS,
-            description="threads",
-            continuous_update=False,
-            style=style_kw,
-        )
-        self.work = widgets.FloatSlider(
-            value=work_ms,
-            min=0.0,
-            max=MAX_LAB_WORK_MS,
-            step=0.25,
-            description="slow work (ms)",
-            readout_format=".2f",
-            continuous_update=False,
-            style=style_kw,
-        )
+        self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
+        self.work = float_slider("slow work (ms)", work_ms, 0.0, MAX_LAB_WORK_MS, 0.25)
         self.work_inside = widgets.ToggleButton(
             value=style == "long",
             layout=widgets.Layout(width="17em"),

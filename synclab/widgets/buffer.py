@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 
-import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from synclab._validate import check_int
 from synclab.experiments.buffer import BufferResult, run_buffer
 from synclab.plots._style import fmt_seconds
 from synclab.plots.buffer import buffer_headline, plot_buffer_run
-from synclab.widgets._base import Lab
+from synclab.widgets._base import Lab, int_slider
 
 __all__ = ["BufferLab", "buffer_lab"]
 
@@ -53,50 +52,14 @@ class BufferLab(Lab[BufferResult]):
     """
 
     def __init__(self, producers: int, consumers: int, capacity: int, produce_rate: int, consume_rate: int) -> None:
-        style = {"description_width": "initial"}
-        self.producers = widgets.IntSlider(
-            value=producers,
-            min=1,
-            max=MAX_LAB_THREADS,
-            description="producers",
-            continuous_update=False,
-            style=style,
+        self.producers = int_slider("producers", producers, 1, MAX_LAB_THREADS)
+        self.consumers = int_slider("consumers", consumers, 1, MAX_LAB_THREADS)
+        self.capacity = int_slider("buffer capacity (items)", capacity, 1, MAX_LAB_CAPACITY)
+        self.produce_rate = int_slider(
+            "each producer makes (items/s)", produce_rate, MIN_LAB_RATE, MAX_LAB_RATE, step=50, width="26em"
         )
-        self.consumers = widgets.IntSlider(
-            value=consumers,
-            min=1,
-            max=MAX_LAB_THREADS,
-            description="consumers",
-            continuous_update=False,
-            style=style,
-        )
-        self.capacity = widgets.IntSlider(
-            value=capacity,
-            min=1,
-            max=MAX_LAB_CAPACITY,
-            description="buffer capacity (items)",
-            continuous_update=False,
-            style=style,
-        )
-        self.produce_rate = widgets.IntSlider(
-            value=produce_rate,
-            min=MIN_LAB_RATE,
-            max=MAX_LAB_RATE,
-            step=50,
-            description="each producer makes (items/s)",
-            continuous_update=False,
-            style=style,
-            layout=widgets.Layout(width="26em"),
-        )
-        self.consume_rate = widgets.IntSlider(
-            value=consume_rate,
-            min=MIN_LAB_RATE,
-            max=MAX_LAB_RATE,
-            step=50,
-            description="each consumer uses (items/s)",
-            continuous_update=False,
-            style=style,
-            layout=widgets.Layout(width="26em"),
+        self.consume_rate = int_slider(
+            "each consumer uses (items/s)", consume_rate, MIN_LAB_RATE, MAX_LAB_RATE, step=50, width="26em"
         )
         super().__init__(
             "Buffer lab: who waits, producers or consumers?",

@@ -11,7 +11,7 @@ from synclab._validate import check_bool, check_choice, check_float, check_int
 from synclab.experiments.counter import RACE_WINDOWS, CounterResult, run_counter
 from synclab.plots._style import fmt_seconds
 from synclab.plots.counter import counter_headline, plot_counter_run
-from synclab.widgets._base import Lab
+from synclab.widgets._base import Lab, int_slider, label_style, toggle_buttons
 
 __all__ = ["CounterLab", "counter_lab"]
 
@@ -50,24 +50,8 @@ class CounterLab(Lab[CounterResult]):
         race_window: str,
         switch_interval: float,
     ) -> None:
-        style = {"description_width": "initial"}
-        self.threads = widgets.IntSlider(
-            value=threads,
-            min=1,
-            max=MAX_LAB_THREADS,
-            description="threads",
-            continuous_update=False,
-            style=style,
-        )
-        self.increments = widgets.IntSlider(
-            value=increments,
-            min=100,
-            max=MAX_LAB_INCREMENTS,
-            step=100,
-            description="increments per thread",
-            continuous_update=False,
-            style=style,
-        )
+        self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
+        self.increments = int_slider("increments per thread", increments, 100, MAX_LAB_INCREMENTS, step=100)
         self.use_lock = widgets.ToggleButton(
             value=use_lock,
             description="lock on" if use_lock else "lock off",
@@ -75,12 +59,8 @@ class CounterLab(Lab[CounterResult]):
             tooltip="Protect each read-modify-write with `with lock:`",
         )
         self.use_lock.observe(self._label_lock, names="value")
-        self.race_window = widgets.ToggleButtons(
-            options=_WINDOW_LABELS,
-            value=race_window,
-            description="between read and write:",
-            tooltips=list(_WINDOW_TIPS),
-            style={"description_width": "initial", "button_width": "6em"},
+        self.race_window = toggle_buttons(
+            "between read and write:", _WINDOW_LABELS, race_window, _WINDOW_TIPS, button_width="6em"
         )
         options = list(_SWITCH_INTERVALS)
         if switch_interval not in [v for _, v in options]:
@@ -89,7 +69,7 @@ class CounterLab(Lab[CounterResult]):
             options=options,
             value=switch_interval,
             description="switch interval",
-            style=style,
+            style=label_style(),
         )
         super().__init__(
             "Counter lab: how many updates survive?",

@@ -11,7 +11,7 @@ from synclab._validate import check_bool, check_choice, check_int
 from synclab.experiments.pool import GUARDS, PoolResult, run_pool
 from synclab.plots._style import fmt_seconds
 from synclab.plots.primitives import plot_pool, pool_headline
-from synclab.widgets._base import Lab
+from synclab.widgets._base import Lab, int_slider, toggle_buttons
 
 __all__ = ["PoolLab", "pool_lab"]
 
@@ -41,30 +41,9 @@ class PoolLab(Lab[PoolResult]):
     """
 
     def __init__(self, limit: int, threads: int, guard: str, extra_release: bool) -> None:
-        style = {"description_width": "initial"}
-        self.limit = widgets.IntSlider(
-            value=limit,
-            min=1,
-            max=MAX_LAB_LIMIT,
-            description="limit (permits)",
-            continuous_update=False,
-            style=style,
-        )
-        self.threads = widgets.IntSlider(
-            value=threads,
-            min=1,
-            max=MAX_LAB_THREADS,
-            description="threads",
-            continuous_update=False,
-            style=style,
-        )
-        self.guard = widgets.ToggleButtons(
-            options=list(GUARDS),
-            value=guard,
-            description="pool guarded by:",
-            tooltips=list(_GUARD_TIPS),
-            style={"description_width": "initial", "button_width": "12em"},
-        )
+        self.limit = int_slider("limit (permits)", limit, 1, MAX_LAB_LIMIT)
+        self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
+        self.guard = toggle_buttons("pool guarded by:", list(GUARDS), guard, _GUARD_TIPS, button_width="12em")
         self.extra_release = widgets.Checkbox(
             value=extra_release,
             description="bug: the first use releases twice",

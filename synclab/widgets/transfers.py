@@ -11,7 +11,7 @@ from synclab._validate import check_bool, check_choice, check_int
 from synclab.experiments.transfers import TRANSFER_WINDOWS, TransferRuns, run_transfers
 from synclab.plots._style import fmt_seconds
 from synclab.plots.deadlock import plot_transfer_runs, transfer_headline
-from synclab.widgets._base import Lab
+from synclab.widgets._base import Lab, int_slider, toggle_buttons
 
 __all__ = ["TransferLab", "transfer_lab"]
 
@@ -45,22 +45,9 @@ class TransferLab(Lab[TransferRuns]):
     """
 
     def __init__(self, accounts: int, threads: int, transfers: int, ordered: bool, window: str) -> None:
-        style = {"description_width": "initial"}
-        self.accounts = widgets.IntSlider(
-            value=accounts, min=2, max=MAX_LAB_ACCOUNTS, description="accounts", continuous_update=False, style=style
-        )
-        self.threads = widgets.IntSlider(
-            value=threads, min=2, max=MAX_LAB_THREADS, description="threads", continuous_update=False, style=style
-        )
-        self.transfers = widgets.IntSlider(
-            value=transfers,
-            min=MIN_LAB_TRANSFERS,
-            max=MAX_LAB_TRANSFERS,
-            step=5,
-            description="transfers per thread",
-            continuous_update=False,
-            style=style,
-        )
+        self.accounts = int_slider("accounts", accounts, 2, MAX_LAB_ACCOUNTS)
+        self.threads = int_slider("threads", threads, 2, MAX_LAB_THREADS)
+        self.transfers = int_slider("transfers per thread", transfers, MIN_LAB_TRANSFERS, MAX_LAB_TRANSFERS, step=5)
         self.ordered = widgets.ToggleButton(
             value=ordered,
             tooltip="Off: lock the source account first (the naive order). "
@@ -69,13 +56,7 @@ class TransferLab(Lab[TransferRuns]):
         )
         self._label_ordered({"new": ordered})
         self.ordered.observe(self._label_ordered, names="value")
-        self.window = widgets.ToggleButtons(
-            options=_WINDOW_LABELS,
-            value=window,
-            description="between the two locks:",
-            tooltips=list(_WINDOW_TIPS),
-            style={"description_width": "initial", "button_width": "6em"},
-        )
+        self.window = toggle_buttons("between the two locks:", _WINDOW_LABELS, window, _WINDOW_TIPS, button_width="6em")
         super().__init__(
             "Transfer lab: does the lock order decide whether the bank deadlocks?",
             f"Each re-run makes {LAB_RUNS} runs with real threads. Switch ordering on and the deadlocks "
