@@ -38,6 +38,9 @@ DEFAULT_MAX_EVENTS = 10_000
 class LockEvent:
     """One acquisition of a lock. Times are seconds since the lock was created.
 
+    :func:`~synclab.run_pool` records each use of its pool (a semaphore permit)
+    as one too, with times since the run began.
+
     Attributes:
         thread: Name of the thread that acquired the lock.
         requested: When the thread asked for the lock.

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from synclab._threads import run_workers
 from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab.instruments import LockEvent
 
 __all__ = ["GUARDS", "PoolResult", "PoolUse", "ReleaseError", "run_pool"]
 
@@ -51,31 +52,12 @@ MAX_HOLD = 1.0
 _POLL = 0.05
 
 
-@dataclass(frozen=True, slots=True)
-class PoolUse:
-    """One use of the pool by one thread. Times are seconds since the run began.
-
-    Attributes:
-        thread: The thread's name.
-        requested: When it asked for a permit.
-        acquired: When it had the permit and counted itself as a holder.
-        released: When it stopped counting itself, just before giving the permit back.
-    """
-
-    thread: str
-    requested: float
-    acquired: float
-    released: float
-
-    @property
-    def wait(self) -> float:
-        """Seconds spent waiting for a permit."""
-        return self.acquired - self.requested
-
-    @property
-    def hold(self) -> float:
-        """Seconds the thread used the pool."""
-        return self.released - self.acquired
+#: One use of the pool by one thread, recorded like one acquisition of a lock:
+#: ``requested`` when it asked for a permit, ``acquired`` when it had the permit
+#: and counted itself as a holder, ``released`` when it stopped counting itself,
+#: just before giving the permit back; ``wait`` and ``hold`` follow. Times are
+#: seconds since the run began.
+PoolUse = LockEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +91,10 @@ class PoolResult:
         extra_release: Whether the first use of the pool released its permit twice.
         changes: ``(time, holders)`` after every change of the holder count, in
             order; times are seconds since the run began.
-        pool_uses: Every use of the pool, in the order they ended.
+        pool_uses: Every use of the pool, in the order they ended, as a
+            :class:`~synclab.LockEvent` (:data:`PoolUse`): ``requested`` when the
+            thread asked for a permit, ``acquired`` when it had it and counted
+            itself as a holder, ``released`` just before it gave it back.
         release_errors: Every ``ValueError`` a release raised (bounded semaphore only).
         permits_after: Permits the semaphore had once every thread was done
             (counted with non-blocking acquires), ``None`` with no semaphore.
