@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 from threading import get_ident
-from types import TracebackType
+
+from synclab._locks import LockWrapper
 
 __all__ = ["NoReentryLock", "SelfDeadlock"]
 
@@ -13,7 +14,7 @@ class SelfDeadlock(RuntimeError):
     """A thread asked, without a timeout, for a plain lock it already holds."""
 
 
-class NoReentryLock:
+class NoReentryLock(LockWrapper):
     """A :class:`threading.Lock` that raises instead of hanging when its holder re-acquires it.
 
     With a real ``Lock``, a thread that blocks on a lock it holds waits for
@@ -44,17 +45,3 @@ class NoReentryLock:
     def release(self) -> None:
         self._owner = None
         self._lock.release()
-
-    def locked(self) -> bool:
-        return self._lock.locked()
-
-    def __enter__(self) -> bool:
-        return self.acquire()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.release()

@@ -35,6 +35,7 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from synclab._locks import LockWrapper
 from synclab._threads import run_workers
 from synclab._validate import check_bool, check_float
 from synclab.instruments import InstrumentedLock, LockStatistics
@@ -81,7 +82,7 @@ class DeadlockError(RuntimeError):
 # -- locks a watchdog can call off ---------------------------------------------
 
 
-class _CancellableLock:
+class _CancellableLock(LockWrapper):
     """A :class:`threading.Lock` whose blocking waits end when ``cancel`` is set.
 
     It waits in slices of :data:`CANCEL_SLICE` seconds and checks ``cancel``
@@ -113,9 +114,6 @@ class _CancellableLock:
 
     def release(self) -> None:
         self._lock.release()
-
-    def locked(self) -> bool:
-        return self._lock.locked()
 
 
 def cancellable_lock(cancel: threading.Event, name: str = "lock") -> InstrumentedLock:

@@ -28,9 +28,9 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from threading import get_ident
-from types import TracebackType
 from typing import Any
 
+from synclab._locks import LockWrapper
 from synclab._validate import check_float, check_int
 
 __all__ = [
@@ -66,7 +66,7 @@ class Aborted(BaseException):
     """
 
 
-class ScriptedLock:
+class ScriptedLock(LockWrapper):
     """A lock for :class:`threading.Condition` that a schedule can watch and steer.
 
     It behaves like :class:`threading.Lock` (only its owner may release it),
@@ -113,21 +113,6 @@ class ScriptedLock:
             raise RuntimeError("cannot release un-acquired lock")
         self._owner = None
         self._lock.release()
-
-    def __enter__(self) -> bool:
-        return self.acquire()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.release()
-
-    def locked(self) -> bool:
-        """Whether some thread holds the lock."""
-        return self._lock.locked()
 
     def _note(self, names: list[str]) -> None:
         with self.seen:
