@@ -63,6 +63,26 @@ def new_figure(ncols: int = 1, *, width: float = 5.0, height: float = 3.6) -> tu
     return fig, axes
 
 
+def reuse_figure(
+    fig: Figure | None, ncols: int = 1, *, width: float = 5.0, height: float = 3.6
+) -> tuple[Figure, list[Axes]]:
+    """``fig`` cleared and given ``ncols`` side-by-side axes (a lab redraws into one figure), or a new figure.
+
+    Args:
+        fig: The figure to clear and reuse; a new one as :func:`new_figure` makes if omitted.
+        ncols: How many axes, side by side.
+        width: Inches per axes of a new figure.
+        height: Height in inches of a new figure.
+
+    Returns:
+        The figure and its axes, left to right.
+    """
+    if fig is None:
+        return new_figure(ncols, width=width, height=height)
+    fig.clear()
+    return fig, [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
+
+
 def target_axes(ax: Axes | None, *, width: float = 5.0, height: float = 3.6) -> tuple[Figure, Axes]:
     """Use ``ax`` if given (matplotlib's helper convention), else a new figure."""
     if ax is not None:

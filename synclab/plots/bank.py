@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.bank import BankResult, BankSweep
-from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, new_figure, target_axes
+from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, reuse_figure, target_axes
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
 
 __all__ = ["STYLE_LABELS", "bank_headline", "plot_balance", "plot_bank", "plot_bank_sweep", "plot_throughput"]
@@ -239,11 +239,7 @@ def plot_bank_sweep(sweep: BankSweep, fig: Figure | None = None) -> Figure:
     """
     if not isinstance(sweep, BankSweep):
         raise TypeError(f"sweep must be a BankSweep from sweep_bank(), got {type(sweep).__name__}")
-    if fig is None:
-        fig, axes = new_figure(3, width=4.6, height=3.8)
-    else:
-        fig.clear()
-        axes = [fig.add_subplot(1, 3, i + 1) for i in range(3)]
+    fig, axes = reuse_figure(fig, 3, width=4.6, height=3.8)
     key, label, xs = _x_axis(sweep)
 
     def x_of(r: BankResult) -> float:

@@ -6,7 +6,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from synclab.experiments.counter import CounterResult, CounterSweep
-from synclab.plots._style import GREY, OKABE_ITO, new_figure, target_axes
+from synclab.plots._style import GREY, OKABE_ITO, reuse_figure, target_axes
 from synclab.plots.locks import plot_contention, plot_hold_histogram
 
 __all__ = ["counter_headline", "plot_counter", "plot_counter_run"]
@@ -82,11 +82,7 @@ def plot_counter_run(result: CounterResult, fig: Figure | None = None) -> Figure
     Returns:
         The figure drawn into.
     """
-    if fig is None:
-        fig, axes = new_figure(3, width=4.6, height=3.6)
-    else:
-        fig.clear()
-        axes = [fig.add_subplot(1, 3, i + 1) for i in range(3)]
+    fig, axes = reuse_figure(fig, 3, width=4.6, height=3.6)
     plot_counter(result, axes[0])
     plot_contention(result.lock, axes[1])
     plot_hold_histogram(result.lock, axes[2])

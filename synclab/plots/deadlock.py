@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from synclab.experiments.deadlock import WaitForGraph
 from synclab.experiments.transfers import TransferRuns, TransferSweep
-from synclab.plots._style import GREY, OKABE_ITO, empty_message, fmt_seconds, new_figure, target_axes, thread_colour
+from synclab.plots._style import GREY, OKABE_ITO, empty_message, fmt_seconds, reuse_figure, target_axes, thread_colour
 
 __all__ = [
     "STRATEGY_LABELS",
@@ -226,11 +226,7 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
     """
     if not isinstance(runs, TransferRuns):
         raise TypeError(f"runs must be a TransferRuns from repeat_transfers, got {type(runs).__name__}")
-    if fig is None:
-        fig, axes = new_figure(3, width=4.6, height=4.0)
-    else:
-        fig.clear()
-        axes = [fig.add_subplot(1, 3, i + 1) for i in range(3)]
+    fig, axes = reuse_figure(fig, 3, width=4.6, height=4.0)
     _plot_outcomes(runs, axes[0])
     _plot_money(runs, axes[1])
     first = runs.first_deadlock
@@ -254,6 +250,19 @@ def _x(entry: TransferRuns, key: str) -> int:
     return entry.results[0].threads if key == "threads" else entry.results[0].accounts
 
 
+def _check_sweep(sweep: object) -> TransferSweep:
+    if not isinstance(sweep, TransferSweep):
+        raise TypeError(f"sweep must be a TransferSweep from sweep_transfers, got {type(sweep).__name__}")
+    return sweep
+
+
+def _log2_x_axis(ax: Axes, key: str, values: list[int]) -> None:
+    """Label a log-2 x axis with the account (or thread) counts a sweep varied, one tick per count."""
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(values, [str(v) for v in values])
+    ax.set_xlabel(f"{key} (log scale)")
+
+
 def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
     """Share of runs that deadlocked, per strategy, against the account (or thread) count.
 
@@ -267,8 +276,7 @@ def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
     Raises:
         TypeError: ``sweep`` is not a :class:`~synclab.TransferSweep`.
     """
-    if not isinstance(sweep, TransferSweep):
-        raise TypeError(f"sweep must be a TransferSweep from sweep_transfers, got {type(sweep).__name__}")
+    sweep = _check_sweep(sweep)
     fig, ax = target_axes(ax, width=6.0, height=3.8)
     key, values = _varying(sweep)
     for number, strategy in enumerate(sweep.strategies):
@@ -283,9 +291,7 @@ def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
             lw=2,
             markersize=7 - number,
         )
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(values, [str(v) for v in values])
-    ax.set_xlabel(f"{key} (log scale)")
+    _log2_x_axis(ax, key, values)
     ax.set_ylabel("runs that deadlocked (%)")
     ax.set_ylim(-5, 105)
     runs = sweep.entries[0].runs
@@ -314,13 +320,8 @@ def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
     Raises:
         TypeError: ``sweep`` is not a :class:`~synclab.TransferSweep`.
     """
-    if not isinstance(sweep, TransferSweep):
-        raise TypeError(f"sweep must be a TransferSweep from sweep_transfers, got {type(sweep).__name__}")
-    if fig is None:
-        fig, axes = new_figure(2, width=5.2, height=3.8)
-    else:
-        fig.clear()
-        axes = [fig.add_subplot(1, 2, i + 1) for i in range(2)]
+    sweep = _check_sweep(sweep)
+    fig, axes = reuse_figure(fig, 2, width=5.2, height=3.8)
     entries = [sweep.by_strategy(s)[0] for s in sweep.strategies]
     labels = [_SHORT[e.strategy] for e in entries]
     colours = [_STRATEGY_COLOURS[e.strategy] for e in entries]
@@ -376,8 +377,7 @@ def plot_transfer_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Fi
     Raises:
         TypeError: ``sweep`` is not a :class:`~synclab.TransferSweep`.
     """
-    if not isinstance(sweep, TransferSweep):
-        raise TypeError(f"sweep must be a TransferSweep from sweep_transfers, got {type(sweep).__name__}")
+    sweep = _check_sweep(sweep)
     fig, ax = target_axes(ax, width=5.4, height=3.8)
     key, values = _varying(sweep)
     best: dict[str, float] = {}
@@ -393,9 +393,7 @@ def plot_transfer_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Fi
             label=STRATEGY_LABELS[strategy],
             lw=2,
         )
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(values, [str(v) for v in values])
-    ax.set_xlabel(f"{key} (log scale)")
+    _log2_x_axis(ax, key, values)
     ax.set_ylabel("completed transfers per second")
     ax.set_ylim(bottom=0)
     ax.legend(fontsize="small")
