@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from synclab.checks._base import CheckResult
-from synclab.experiments.wakeups import _Schedule, describe_error
+from synclab.experiments.wakeups import _Schedule, _wait_and_take, describe_error
 
 __all__ = ["check_consume", "check_put"]
 
@@ -43,8 +43,8 @@ def _did(runner: Any) -> str:
     return f"raised {describe_error(runner.error)}" if runner.error is not None else "returned"
 
 
-def _put_stolen_once(put: Callable[..., Any]) -> tuple[str, str, str]:
-    """Force a stolen slot once. Returns (kind, message, hint); kind ``"ok"`` when all went right.
+def _put_stolen_once(put: Callable[..., Any]) -> tuple[bool, str, str]:
+    """Force a stolen slot once. Returns (passed, message, hint).
 
     The buffer holds one item (capacity 1). P1 must wait; a consumer takes the
     item and notifies, waking P1; before P1 gets the lock back, P2 puts an item
@@ -58,66 +58,77 @@ def _put_stolen_once(put: Callable[..., Any]) -> tuple[str, str, str]:
         if not s.wait_until(lambda: p1.done or s.entered("P1")):
             _take_one(s)  # makes room, so a put() that polls can return
             return (
-                "stuck",
+                False,
                 "on a full buffer, put() neither waited nor returned: does it loop without calling cond.wait()?",
                 full_hint,
             )
         if p1.done:
             if len(s.buffer) > CAPACITY:
                 return (
-                    "overfull",
+                    False,
                     f"put() added an item to a full buffer: it held {len(s.buffer)} items with capacity {CAPACITY}.",
                     full_hint,
                 )
-            return ("no_wait", f"on a full buffer, put() {_did(p1)} without waiting for room.", full_hint)
+            return (False, f"on a full buffer, put() {_did(p1)} without waiting for room.", full_hint)
         s.lock.gate.clear()  # P1 will be held back once woken
         if _take_one(s) != "old item" or not s.wait_until(lambda: "P1" in s.lock.woken):
             return (
-                "stuck",
+                False,
                 "after a consumer took an item and called notify(), P1 did not wake up.",
                 "Wait with cond.wait() on the condition you were given.",
             )
         p2 = s.start("P2", put, s.buffer, s.cond, "item 2", CAPACITY)
         if not s.wait_until(lambda: p2.done or s.entered("P2")) or not p2.done:
             return (
-                "waited_with_room",
+                False,
                 "put() waited although the buffer had room.",
                 "Only wait while the buffer is full: while len(buffer) >= capacity: cond.wait()",
             )
         if p2.error is not None or list(s.buffer) != ["item 2"]:
             return (
-                "wrong",
+                False,
                 f"with room in the buffer, put() {_did(p2)} and left it holding {list(s.buffer)!r}.",
                 "Append the item: buffer.append(item).",
             )
         s.lock.gate.set()
         if not s.wait_until(lambda: p1.done or s.entered("P1") >= 2):
-            return ("stuck", "after it was woken, put() neither returned nor waited again.", full_hint)
+            return (False, "after it was woken, put() neither returned nor waited again.", full_hint)
         if p1.done:
             if len(s.buffer) > CAPACITY:
                 return (
-                    "overfull",
+                    False,
                     f"P1 was woken for a free slot, but P2 took it first; P1 added its item anyway "
                     f"and the buffer held {len(s.buffer)} items with capacity {CAPACITY}.",
                     "A woken thread must check again: put the wait in a loop, "
                     "while len(buffer) >= capacity: cond.wait() (or use cond.wait_for).",
                 )
-            return ("no_wait", f"after its slot was taken, P1 {_did(p1)} without adding its item.", full_hint)
+            return (False, f"after its slot was taken, P1 {_did(p1)} without adding its item.", full_hint)
         if _take_one(s) != "item 2" or not s.wait_until(lambda: p1.done):
             return (
-                "stuck",
+                False,
                 "P1 did not return after room was made for it again.",
                 "After the wait loop, append the item and return.",
             )
         if p1.error is not None or list(s.buffer) != ["item 1"]:
             return (
-                "wrong",
+                False,
                 f"P1 {_did(p1)} and left the buffer holding {list(s.buffer)!r}.",
                 "After the wait loop, append the item: buffer.append(item).",
             )
-        return ("ok", "", "")
+        return (True, "", "")
     finally:
         s.finish()
+
+
+def _got_item_1(consumer: Any) -> tuple[bool, str, str]:
+    """The end of a run whose woken consumer must have got ``'item 1'``: (passed, message, hint)."""
+    if consumer.value != "item 1":
+        return (
+            False,
+            f"the waiting consumer got {consumer.value!r} instead of 'item 1'.",
+            "Append exactly the item you were given.",
+        )
+    return (True, "", "")
 
 
 def _put_notifies(put: Callable[..., Any]) -> tuple[bool, str, str]:
@@ -138,13 +149,7 @@ def _put_notifies(put: Callable[..., Any]) -> tuple[bool, str, str]:
                 "After buffer.append(item), wake the waiting consumers: cond.notify_all() (producers and "
                 "consumers share this condition, so notify() could wake another producer instead).",
             )
-        if consumer.value != "item 1":
-            return (
-                False,
-                f"the waiting consumer got {consumer.value!r} instead of 'item 1'.",
-                "Append exactly the item you were given.",
-            )
-        return (True, "", "")
+        return _got_item_1(consumer)
     finally:
         s.finish()
 
@@ -212,22 +217,9 @@ def _put_wakes_the_consumer(put: Callable[..., Any]) -> tuple[bool, str, str]:
                 "notify() wakes one waiter, and on a condition shared by producers and consumers it may be a "
                 "producer. After buffer.append(item), call cond.notify_all().",
             )
-        if consumer.value != "item 1":
-            return (
-                False,
-                f"the waiting consumer got {consumer.value!r} instead of 'item 1'.",
-                "Append exactly the item you were given.",
-            )
-        return (True, "", "")
+        return _got_item_1(consumer)
     finally:
         s.finish()
-
-
-def _wait_and_take(buffer: Any, cond: threading.Condition) -> Any:
-    with cond:
-        while not buffer:
-            cond.wait()
-        return buffer.popleft()
 
 
 def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
@@ -241,19 +233,12 @@ def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
         return CheckResult(
             exercise, False, "put is not a function.", "Define it with def put(buffer, cond, item, capacity):"
         )
-    for run in range(1, RUNS + 1):
-        kind, message, hint = _put_stolen_once(put)
-        if kind != "ok":
-            where = "" if run == 1 else f" (forced run {run} of {RUNS})"
-            return CheckResult(exercise, False, message + where, hint)
-    passed, message, hint = _put_notifies(put)
-    if not passed:
-        return CheckResult(exercise, False, message, hint)
-    for run in range(1, RUNS + 1):
-        passed, message, hint = _put_wakes_the_consumer(put)
-        if not passed:
-            where = "" if run == 1 else f" (forced run {run} of {RUNS})"
-            return CheckResult(exercise, False, message + where, hint)
+    for forced, runs in ((_put_stolen_once, RUNS), (_put_notifies, 1), (_put_wakes_the_consumer, RUNS)):
+        for run in range(1, runs + 1):
+            passed, message, hint = forced(put)
+            if not passed:
+                where = "" if run == 1 else f" (forced run {run} of {RUNS})"
+                return CheckResult(exercise, False, message + where, hint)
     return CheckResult(
         exercise,
         True,
