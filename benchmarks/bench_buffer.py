@@ -12,28 +12,17 @@ import statistics
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import rerun_latency_ms, verdict
+from _measure import rerun_latency_ms, timed_ms, verdict
 
 import synclab
 from synclab.plots.buffer import plot_buffer_run
 from synclab.widgets._base import figure_output
 
 RUNS = 15
-
-
-def median_ms(action: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
-    """Median and worst wall time of ``action()``, in ms."""
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1e3)
-    return statistics.median(times), max(times)
 
 
 def lab_latency() -> None:
@@ -62,7 +51,7 @@ def lab_latency() -> None:
         shown += result.producer_wait > result.consumer_wait and result.max_length == result.capacity
     print(f"  of which the threads' run: median {statistics.median(experiment):.0f} ms")
     figure = lab.figure
-    draw, _ = median_ms(lambda: figure_output(plot_buffer_run(lab.result, figure), "alt"), runs=7)
+    draw, _ = timed_ms(lambda: figure_output(plot_buffer_run(lab.result, figure), "alt"), runs=7)
     print(f"  of which drawing + PNG: median {draw:.0f} ms")
     print(f"  effect shown (buffer full, producers waited longer): {shown} of {RUNS} runs")
     lab.producers.value = 1
@@ -106,7 +95,7 @@ def forced_schedules() -> None:
         ("run_notify(put with notify(), 3 consumers)", lambda: synclab.run_notify(put_notify)),
         ("run_notify(put with notify_all(), 3 consumers)", lambda: synclab.run_notify(put_notify_all)),
     ]:
-        median, worst = median_ms(action, runs=5 if "notify()" in name else RUNS)
+        median, worst = timed_ms(action, runs=5 if "notify()" in name else RUNS)
         print(f"  {name:48s} {median:6.1f} ms (worst {worst:.0f} ms)")
     failing = sum(synclab.run_stolen_wakeup(take_if, 20).failed_every_run for _ in range(RUNS))
     passing = sum(synclab.run_stolen_wakeup(take_while, 20).never_failed for _ in range(RUNS))

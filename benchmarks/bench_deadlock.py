@@ -14,18 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import peak_memory_mb, rerun_latency_ms, verdict  # noqa: E402
+from _measure import peak_memory_mb, rerun_latency_ms, timed_ms, verdict  # noqa: E402
 
 import synclab  # noqa: E402
-
-
-def median_ms(action, runs: int = 7) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1e3)
-    return statistics.median(times)
 
 
 def detection_ms(runs: int = 7) -> tuple[float, float]:
@@ -67,15 +58,15 @@ def main() -> None:
     print(f"transfer lab re-run, ordering on:                 {verdict(median, 300, 'ms')}; worst {worst:,.0f} ms")
     memory = peak_memory_mb(lambda: [lab.rerun() for _ in range(5)])
     print(f"transfer lab, peak memory over 5 re-runs: {memory:.1f} MB")
-    quiz_ms = median_ms(synclab.self_check_quiz)
+    quiz_ms, _ = timed_ms(synclab.self_check_quiz, 7)
     print(f"self-check quiz creation, median: {quiz_ms:.1f} ms")
     for strategy in synclab.experiments.STRATEGIES:
-        ms = median_ms(lambda strategy=strategy: synclab.repeat_transfers(10, strategy=strategy))
+        ms, _ = timed_ms(lambda strategy=strategy: synclab.repeat_transfers(10, strategy=strategy), 7)
         print(f"repeat_transfers(10) at defaults, {strategy:8}: median {ms:7.1f} ms")
     found, total = detection_ms()
     print(f"forced two-lock deadlock: confirmed after {found:.1f} ms (median), demo {total:.0f} ms with 0.2 s timeouts")
-    print(f"measure_blocked_thread(0.2): median {median_ms(lambda: synclab.measure_blocked_thread(0.2), 3):.0f} ms")
-    print(f"run_torn_reads() at defaults: median {median_ms(synclab.run_torn_reads):.1f} ms")
+    print(f"measure_blocked_thread(0.2): median {timed_ms(lambda: synclab.measure_blocked_thread(0.2), 3)[0]:.0f} ms")
+    print(f"run_torn_reads() at defaults: median {timed_ms(synclab.run_torn_reads, 7)[0]:.1f} ms")
 
 
 if __name__ == "__main__":

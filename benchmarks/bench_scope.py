@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import rerun_latency_ms, verdict
+from _measure import rerun_latency_ms, timed_ms, verdict
 
 import synclab
 from synclab.plots.bank import plot_bank
@@ -25,22 +25,12 @@ RUNS = 15
 
 
 def _median_ms(action, runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1e3)
-    return statistics.median(times)
+    return timed_ms(action, runs)[0]
 
 
 def _median_cpu_ms(action, runs: int = RUNS) -> float:
     """Median CPU time of the whole process (all its threads) per call: what the load does not inflate."""
-    times = []
-    for _ in range(runs):
-        started = time.process_time()
-        action()
-        times.append((time.process_time() - started) * 1e3)
-    return statistics.median(times)
+    return timed_ms(action, runs, clock=time.process_time)[0]
 
 
 def bank_lab_latency() -> None:
