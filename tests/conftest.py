@@ -1,11 +1,16 @@
-"""Shared fixtures: a fake clock and a guard that no test leaves threads behind."""
+"""Shared fixtures and helpers: a fake clock, a guard that no test leaves threads behind, and small helpers.
+
+Import the helpers with ``from conftest import ...``.
+"""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
 import pytest
+from matplotlib.figure import Figure
 
 
 class FakeClock:
@@ -54,3 +59,30 @@ def wait_until(predicate, timeout: float = 5.0) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"condition not reached within {timeout} s")
         time.sleep(0.001)
+
+
+def started_threads(monkeypatch) -> list[str]:
+    """Spy on :meth:`threading.Thread.start` for the rest of the test; the returned list fills with thread names."""
+    started: list[str] = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda self: (started.append(self.name), real_start(self))[1])
+    return started
+
+
+def figures_alive() -> int:
+    """How many matplotlib figures exist, after a garbage collection."""
+    gc.collect()
+    return sum(isinstance(o, Figure) for o in gc.get_objects())
+
+
+def png_of(lab) -> str:
+    """The base64 PNG a lab shows: its output area must hold exactly one output."""
+    (output,) = lab.output.outputs
+    return output["data"]["image/png"]
+
+
+def define(code: str, name: str):
+    """Run an answer's ``code`` as a notebook cell (``threading`` and ``time`` imported) and return ``name``."""
+    namespace = {"threading": threading, "time": time}
+    exec(code, namespace)
+    return namespace[name]

@@ -10,10 +10,10 @@ parameters get their first valid example from ``VALID`` (results to plot, ...).
 from __future__ import annotations
 
 import inspect
-import threading
 import time
 
 import pytest
+from conftest import started_threads
 
 import synclab
 
@@ -73,14 +73,7 @@ def cases():
 
 @pytest.mark.parametrize(("name", "function", "parameter", "value"), cases())
 def test_bad_argument_is_refused_fast_with_no_thread_started(name, function, parameter, value, monkeypatch):
-    started = []
-    real_start = threading.Thread.start
-
-    def spy(self):
-        started.append(self.name)
-        return real_start(self)
-
-    monkeypatch.setattr(threading.Thread, "start", spy)
+    started = started_threads(monkeypatch)
     begin = time.perf_counter()
     with pytest.raises((ValueError, TypeError)) as info:
         function(**VALID.get(name, {}), **{parameter: value})

@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from conftest import started_threads
 
 import synclab
 from synclab import run_bank, sweep_bank
@@ -184,9 +185,7 @@ BAD = [
     ids=[f"{f.__name__}-{'-'.join(f'{k}={v!r}' for k, v in kw.items())}"[:80] for f, kw, _, _ in BAD],
 )
 def test_bad_input_is_refused_before_any_thread_starts(function, kwargs, error, words, monkeypatch):
-    started = []
-    real_start = threading.Thread.start
-    monkeypatch.setattr(threading.Thread, "start", lambda self: (started.append(self.name), real_start(self))[1])
+    started = started_threads(monkeypatch)
     with pytest.raises(error) as info:
         function(**kwargs)
     assert words in str(info.value)

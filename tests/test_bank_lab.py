@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import gc
-
 import ipywidgets as widgets
-from matplotlib.figure import Figure
+from conftest import figures_alive, png_of
 
 import synclab
-
-
-def png_of(lab) -> str:
-    (output,) = lab.output.outputs
-    return output["data"]["image/png"]
 
 
 def test_lab_runs_once_when_created_with_four_panels():
@@ -75,15 +68,13 @@ def test_reruns_reuse_one_figure_and_do_not_pile_up():
     lab = synclab.bank_lab(withdrawals=3, work_ms=0.25)
     figure = lab.figure
     axes = list(figure.axes)
-    gc.collect()
-    before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    before = figures_alive()
     for _ in range(15):
         lab.rerun()
     lab.work_inside.value = False
-    gc.collect()
     assert lab.figure is figure and figure.axes == axes
     assert len(lab.output.outputs) == 1
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+    assert figures_alive() <= before
 
 
 def test_lab_displays_as_a_widget():

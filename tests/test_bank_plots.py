@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import io
 
 import matplotlib.pyplot as plt
 import pytest
+from conftest import figures_alive
 from matplotlib.figure import Figure
 
 import synclab
@@ -104,14 +104,12 @@ def test_sweep_plot_against_work_states_the_ratio():
 
 
 def test_plotting_30_times_leaves_no_figures_behind(inside, overdrawn):
-    gc.collect()
-    before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    before = figures_alive()
     for _ in range(30):
         synclab.plot_bank(inside)
         synclab.plot_balance(overdrawn)
-    gc.collect()
     assert plt.get_fignums() == []
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+    assert figures_alive() <= before
 
 
 def test_a_reused_figure_draws_exactly_what_a_new_one_draws(inside, outside):

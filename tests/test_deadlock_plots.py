@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
+from conftest import figures_alive
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
@@ -25,11 +24,6 @@ NO_CYCLE = WaitForGraph(locks=("L",), holds=(("T1", "L"),), waits=(("T2", "L"),)
 
 def arrows(ax):
     return [t for t in ax.texts if isinstance(t, Annotation)]
-
-
-def figures_alive() -> int:
-    gc.collect()
-    return sum(isinstance(o, Figure) for o in gc.get_objects())
 
 
 def test_wait_for_graph_draws_every_edge_and_highlights_the_cycle():

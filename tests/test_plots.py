@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import gc
-
 import matplotlib.pyplot as plt
 import pytest
+from conftest import figures_alive
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -23,11 +22,6 @@ def racy():
 @pytest.fixture(scope="module")
 def locked():
     return synclab.run_counter(threads=4, increments=200, use_lock=True)
-
-
-def figures_alive() -> int:
-    gc.collect()
-    return sum(isinstance(o, Figure) for o in gc.get_objects())
 
 
 def test_counter_plot_title_states_the_loss(racy, locked):

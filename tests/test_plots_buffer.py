@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
-from matplotlib.figure import Figure
+from conftest import figures_alive
 
 import synclab
 from synclab.experiments.buffer import BufferResult, ThreadWaits, WaitSpan
@@ -109,13 +107,11 @@ def test_run_figure_reuses_the_figure_it_is_given():
     assert len(fig.axes) == 3
     assert fig.axes[0].get_title().startswith("The buffer was full")
     assert fig.axes[1].get_title() == "Who waits in wait(), and when"
-    gc.collect()
-    before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    before = figures_alive()
     for _ in range(10):
         assert synclab.plot_buffer_run(result, fig) is fig
-    gc.collect()
     assert len(fig.axes) == 3
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+    assert figures_alive() <= before
 
 
 def test_a_real_run_plots_too():

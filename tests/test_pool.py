@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from conftest import started_threads
 
 import synclab
 from synclab import run_pool
@@ -133,9 +134,7 @@ CASES = [
 
 @pytest.mark.parametrize(("kwargs", "error", "words"), CASES, ids=[repr(c[0]) for c in CASES])
 def test_bad_input_is_refused_before_any_thread_starts(kwargs, error, words, monkeypatch):
-    started = []
-    real_start = threading.Thread.start
-    monkeypatch.setattr(threading.Thread, "start", lambda self: (started.append(self.name), real_start(self))[1])
+    started = started_threads(monkeypatch)
     with pytest.raises(error) as info:
         run_pool(**kwargs)
     assert words in str(info.value)

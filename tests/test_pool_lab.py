@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 
 import ipywidgets as widgets
 import pytest
-from matplotlib.figure import Figure
+from conftest import figures_alive, png_of, started_threads
 
 import synclab
-
-
-def png_of(lab) -> str:
-    (output,) = lab.output.outputs
-    return output["data"]["image/png"]
 
 
 def test_lab_runs_once_when_created_and_respects_the_limit():
@@ -73,13 +67,11 @@ def test_sliders_only_report_when_released_and_run_button_reruns():
 def test_reruns_reuse_one_figure_and_do_not_pile_up():
     lab = synclab.pool_lab(threads=2)
     figure = lab.figure
-    gc.collect()
-    before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    before = figures_alive()
     for _ in range(15):
         lab.rerun()
-    gc.collect()
     assert lab.figure is figure and len(lab.output.outputs) == 1
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+    assert figures_alive() <= before
 
 
 def test_lab_displays_as_a_widget():
@@ -102,9 +94,7 @@ def test_lab_displays_as_a_widget():
     ],
 )
 def test_bad_input_is_refused_before_any_thread_starts(kwargs, error, words, monkeypatch):
-    started = []
-    real_start = threading.Thread.start
-    monkeypatch.setattr(threading.Thread, "start", lambda self: (started.append(self.name), real_start(self))[1])
+    started = started_threads(monkeypatch)
     with pytest.raises(error) as info:
         synclab.pool_lab(**kwargs)
     assert words in str(info.value)

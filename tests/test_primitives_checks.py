@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import threading
-import time
+
+from conftest import define
 
 import synclab
-
-
-def define(code: str, name: str):
-    namespace = {"threading": threading, "time": time}
-    exec(code, namespace)
-    return namespace[name]
-
 
 POOL = """
 class ConnectionPool:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
-
 import matplotlib.pyplot as plt
 import pytest
-from matplotlib.figure import Figure
+from conftest import figures_alive
 
 import synclab
 from synclab.plots.primitives import Table, pool_headline
@@ -20,11 +18,6 @@ def pool():
 @pytest.fixture(scope="module")
 def overhead():
     return synclab.measure_overhead(number=200, repeats=2)
-
-
-def figures_alive() -> int:
-    gc.collect()
-    return sum(isinstance(o, Figure) for o in gc.get_objects())
 
 
 def test_pool_plot_has_a_row_per_thread_and_the_measured_count(pool):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
+from conftest import figures_alive
 from matplotlib.figure import Figure
 
 import synclab
@@ -68,12 +67,10 @@ def test_plots_refuse_other_results_and_leave_no_figures_behind():
     with pytest.raises(TypeError, match="result must be an Exploration or a ScheduleSweep"):
         synclab.plot_schedules(counter_scenario())  # type: ignore[arg-type]
     result = explore(counter_scenario(2, 1))
-    gc.collect()
-    before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    before = figures_alive()
     for _ in range(10):
         synclab.plot_schedules(result)
-    gc.collect()
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+    assert figures_alive() <= before
 
 
 # -- checks: every schedule, so a lucky fix fails -------------------------------------------------------------

@@ -5,16 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
+from conftest import define
+
 import synclab
-
-NS = {"threading": threading, "time": time}
-
-
-def define(code: str, name: str):
-    namespace = dict(NS)
-    exec(code, namespace)
-    return namespace[name]
-
 
 CHECK_OUTSIDE = """
 def withdraw(account, amount):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from conftest import started_threads
 
 from synclab import run_phases, run_start_gate, run_stop_signal
 
@@ -167,9 +168,7 @@ CASES = [
     ids=[f"{f.__name__}-{kw!r}" for f, kw, _, _ in CASES],
 )
 def test_bad_input_is_refused_before_any_thread_starts(function, kwargs, error, words, monkeypatch):
-    started = []
-    real_start = threading.Thread.start
-    monkeypatch.setattr(threading.Thread, "start", lambda self: (started.append(self.name), real_start(self))[1])
+    started = started_threads(monkeypatch)
     with pytest.raises(error) as info:
         function(**kwargs)
     assert words in str(info.value)

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 
 import pytest
-from matplotlib.figure import Figure
+from conftest import figures_alive, png_of
 
 import synclab
 import synclab.widgets.transfers as lab_module
 from synclab.checks.selfcheck import QUESTIONS, answer_question
-
-
-def png_of(lab) -> str:
-    (output,) = lab.output.outputs
-    return output["data"]["image/png"]
 
 
 def test_lab_runs_once_when_created_and_shows_deadlocks_at_its_defaults():
@@ -70,13 +64,11 @@ def test_a_rerun_over_budget_says_so_in_the_status_line(monkeypatch):
 def test_reruns_reuse_one_figure():
     lab = synclab.transfer_lab(transfers=10)
     figure = lab.figure
-    gc.collect()
-    before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    before = figures_alive()
     for _ in range(10):
         lab.rerun()
-    gc.collect()
     assert lab.figure is figure
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+    assert figures_alive() <= before
 
 
 @pytest.mark.parametrize(

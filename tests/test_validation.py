@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
+from conftest import started_threads
 
 import synclab
 
@@ -71,9 +71,7 @@ def _call(function, kwargs):
     ids=[f"{f.__name__}-{'-'.join(f'{k}={v!r}' for k, v in kw.items())}" for f, kw, _, _ in CASES],
 )
 def test_bad_input_is_refused_before_any_thread_starts(function, kwargs, error, words, monkeypatch):
-    started = []
-    real_start = threading.Thread.start
-    monkeypatch.setattr(threading.Thread, "start", lambda self: (started.append(self.name), real_start(self))[1])
+    started = started_threads(monkeypatch)
     begin = time.perf_counter()
     with pytest.raises(error) as info:
         _call(function, kwargs)

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-
 import ipywidgets as widgets
 import pytest
-from matplotlib.figure import Figure
+from conftest import figures_alive, png_of
 
 import synclab
-
-
-def png_of(lab) -> str:
-    (output,) = lab.output.outputs
-    return output["data"]["image/png"]
 
 
 def test_lab_runs_once_when_created_and_shows_one_figure():
@@ -68,14 +61,12 @@ def test_sliders_only_report_when_released():
 def test_reruns_reuse_one_figure_and_do_not_pile_up():
     lab = synclab.counter_lab(increments=100)
     figure = lab.figure
-    gc.collect()
-    before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    before = figures_alive()
     for _ in range(20):
         lab.rerun()
-    gc.collect()
     assert lab.figure is figure
     assert len(lab.output.outputs) == 1
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+    assert figures_alive() <= before
 
 
 def test_lab_displays_as_a_widget():

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 
 import ipywidgets as widgets
 import pytest
-from matplotlib.figure import Figure
+from conftest import figures_alive, png_of
 
 import synclab
 from synclab.widgets.buffer import LAB_ITEMS
-
-
-def png_of(lab) -> str:
-    (output,) = lab.output.outputs
-    return output["data"]["image/png"]
 
 
 def test_lab_runs_once_when_created_with_the_defaults():
@@ -80,14 +74,12 @@ def test_sliders_only_report_when_released_and_run_again_repeats():
 def test_reruns_reuse_one_figure_and_do_not_pile_up():
     lab = synclab.buffer_lab(produce_rate=2_000, consume_rate=2_000)
     figure = lab.figure
-    gc.collect()
-    before = sum(isinstance(o, Figure) for o in gc.get_objects())
+    before = figures_alive()
     for _ in range(10):
         lab.rerun()
-    gc.collect()
     assert lab.figure is figure
     assert len(lab.output.outputs) == 1
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) <= before
+    assert figures_alive() <= before
 
 
 def test_the_browser_test_can_find_the_thread_slider():
