@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from conftest import started_threads
@@ -112,10 +111,8 @@ def test_sweep_runs_every_combination_styles_fastest():
 
 def test_too_much_work_times_out_and_stops_every_thread():
     baseline = threading.active_count()
-    started = time.perf_counter()
     with pytest.raises(TimeoutError, match="run_bank did not finish within 0.3 s"):
         run_bank(threads=8, withdrawals=10_000, style="long", work=0.01, timeout=0.3)
-    assert time.perf_counter() - started < 5
     assert threading.active_count() == baseline
 
 

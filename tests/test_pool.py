@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from conftest import started_threads
@@ -94,10 +93,8 @@ def test_plain_semaphore_release_raises_the_count_above_its_start():
 
 def test_too_much_work_times_out_and_stops_every_thread():
     baseline = threading.active_count()
-    started = time.perf_counter()
     with pytest.raises(TimeoutError, match="run_pool did not finish within 0.3 s"):
         run_pool(threads=8, limit=1, uses=1_000, hold=0.01, timeout=0.3)
-    assert time.perf_counter() - started < 5
     assert threading.active_count() == baseline
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from conftest import define
 
@@ -105,10 +104,8 @@ def test_3_1_refuses_a_missing_lock_a_missing_verify_and_bad_returns():
 
 def test_3_1_turns_a_self_deadlock_into_feedback_without_hanging():
     baseline = threading.active_count()
-    started = time.perf_counter()
     result = check(NESTED)
     assert not result.passed and "already holding it" in result.message
-    assert time.perf_counter() - started < 5
     assert threading.active_count() == baseline
 
 

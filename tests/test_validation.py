@@ -1,8 +1,6 @@
-"""Bad input gets a clear ValueError or TypeError, fast, before any thread starts."""
+"""Bad input gets a clear ValueError or TypeError before any thread starts."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 from conftest import started_threads
@@ -72,9 +70,7 @@ def _call(function, kwargs):
 )
 def test_bad_input_is_refused_before_any_thread_starts(function, kwargs, error, words, monkeypatch):
     started = started_threads(monkeypatch)
-    begin = time.perf_counter()
     with pytest.raises(error) as info:
         _call(function, kwargs)
     assert words in str(info.value)
     assert started == []
-    assert time.perf_counter() - begin < 1.0
