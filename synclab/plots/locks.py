@@ -7,11 +7,13 @@ figure. Titles state what the data shows.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, LogFormatter, MaxNLocator, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from synclab.instruments import LockStatistics
 from synclab.plots._style import empty_message, fmt_seconds, target_axes, thread_colour, thread_order
@@ -108,24 +110,23 @@ def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) ->
 
 
 def _plain_log_ticks(ax: Axes) -> None:
-    """Label a log-scaled x axis with plain numbers (1, 10, 100) instead of powers of ten.
+    """Label a log-scaled x axis with a few plain numbers (20, 50, 100) of our choosing.
 
-    Powers of ten are typeset with mathtext, which is slow to draw.
+    Powers of ten are typeset with mathtext, which is slow to draw, and which
+    ticks matplotlib labels on a log axis differs between its versions (a span
+    of one decade may get a single label). So the ticks are chosen here: powers
+    of ten over two decades or more, otherwise 1, 2 and 5 times them.
     """
-    if ax.get_xscale() == "log":
-        ax.xaxis.set_major_formatter(_PlainLogFormatter(labelOnlyBase=False))
-        low, high = ax.get_xlim()
-        if high >= 100 * low:  # two decades or more: the powers of ten are labels enough
-            ax.xaxis.set_minor_locator(NullLocator())
-        else:
-            ax.xaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
-
-
-class _PlainLogFormatter(LogFormatter):
-    """Matplotlib's choice of which log ticks to label, written as plain numbers (0.6, 2, 300)."""
-
-    def __call__(self, x: float, pos: int | None = None) -> str:
-        return f"{x:,.6g}" if super().__call__(x, pos) else ""
+    if ax.get_xscale() != "log":
+        return
+    low, high = sorted(ax.get_xlim())
+    mantissas = (1,) if high >= 100 * low else (1, 2, 5)
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    ticks = [m * 10.0**k for k in range(first, last + 1) for m in mantissas if low <= m * 10.0**k <= high]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.6g}"))
+    ax.xaxis.set_minor_locator(LogLocator(subs="auto"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def plot_lock_timeline(
