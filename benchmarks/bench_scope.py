@@ -1,4 +1,4 @@
-"""Notebooks 03 and 04: bank lab latency, what its defaults show, and the cost of RLock.
+"""Notebooks 03 and 04: bank and ledger lab latency, what their defaults show, and the cost of RLock.
 
 Printed, never asserted: these machines are shared and noisy, so each figure is
 a median (or a count) measured in one run, next to the load average it ran under.
@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import rerun_latency_ms, timed_ms, verdict
 
 import synclab
+from synclab.experiments.reentrant import SELF_DEADLOCK_TIMEOUT
+from synclab.plots._style import fmt_seconds
 from synclab.plots.bank import plot_bank
 from synclab.widgets._base import figure_output
 
@@ -100,6 +102,32 @@ def rlock_costs() -> None:
     print(f"  measure_lock_costs() at its defaults takes {_median_ms(synclab.measure_lock_costs, runs=3):.0f} ms")
 
 
+def ledger_lab() -> None:
+    lab = synclab.reentrant_lab()
+    r = lab.result
+    print(f"reentrant_lab (notebook 04) re-run, {r.threads} threads x {r.batches} batches of {r.batch_size} entries:")
+    for design in synclab.LEDGER_DESIGNS:
+        lab.design.value = design
+        median, worst = rerun_latency_ms(lab, runs=RUNS)
+        print(f"  {design:6}: median", verdict(median, 300, "ms"), f"worst {worst:.0f} ms")
+    lab.design.value = "Lock"
+    lab.threads.value = lab.threads.max
+    median, worst = rerun_latency_ms(lab, runs=5)
+    print(
+        f"  {lab.design.value:6} at {lab.threads.value} threads (each stuck "
+        f"{fmt_seconds(SELF_DEADLOCK_TIMEOUT)} in turn): median {median:.0f} ms, worst {worst:.0f} ms"
+    )
+    runs = 30
+    for design in synclab.LEDGER_DESIGNS:
+        results = [synclab.run_ledger(design=design) for _ in range(runs)]
+        exact = sum(x.exact for x in results)
+        stuck = sum(len(x.stuck) == x.threads for x in results)
+        print(
+            f"  run_ledger(design={design!r}) x {runs}: exact {exact}/{runs}, every thread stuck {stuck}/{runs}, "
+            f"median {_median_ms(lambda d=design: synclab.run_ledger(design=d)):.0f} ms"
+        )
+
+
 def main() -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
@@ -109,7 +137,7 @@ def main() -> None:
     bank_lab_latency()
     bank_defaults()
     rlock_costs()
-    print("notebook 04 has no lab: its measurement is one call (see above), not a re-run on every change")
+    ledger_lab()
 
 
 if __name__ == "__main__":

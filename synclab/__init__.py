@@ -14,6 +14,7 @@ from __future__ import annotations
 from synclab.checks import CheckResult, check_exercise
 from synclab.environment import check_environment, gil_enabled
 from synclab.experiments import (
+    LEDGER_DESIGNS,
     RACE_WINDOWS,
     BankAccount,
     BankResult,
@@ -25,6 +26,7 @@ from synclab.experiments import (
     DeadlockError,
     DeadlockReport,
     GateResult,
+    LedgerResult,
     LockCosts,
     OverheadResult,
     PhaseResult,
@@ -44,6 +46,7 @@ from synclab.experiments import (
     run_bank,
     run_buffer,
     run_counter,
+    run_ledger,
     run_notify,
     run_phases,
     run_pool,
@@ -72,6 +75,7 @@ from synclab.plots import (
     plot_counter_run,
     plot_deadlock_share,
     plot_hold_histogram,
+    plot_ledger,
     plot_lock_costs,
     plot_lock_timeline,
     plot_overhead,
@@ -93,6 +97,7 @@ from synclab.widgets import (
     buffer_lab,
     counter_lab,
     pool_lab,
+    reentrant_lab,
     scheduler_lab,
     self_check_quiz,
     transfer_lab,
@@ -102,6 +107,7 @@ from synclab.widgets import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "LEDGER_DESIGNS",
     "RACE_WINDOWS",
     "BankAccount",
     "BankResult",
@@ -116,6 +122,7 @@ __all__ = [
     "Exploration",
     "GateResult",
     "InstrumentedLock",
+    "LedgerResult",
     "LockCosts",
     "LockEvent",
     "LockStatistics",
@@ -153,6 +160,7 @@ __all__ = [
     "plot_counter_run",
     "plot_deadlock_share",
     "plot_hold_histogram",
+    "plot_ledger",
     "plot_lock_costs",
     "plot_lock_timeline",
     "plot_overhead",
@@ -168,11 +176,13 @@ __all__ = [
     "plot_transfer_throughput",
     "plot_wait_for_graph",
     "pool_lab",
+    "reentrant_lab",
     "repeat_transfers",
     "rlock_depth",
     "run_bank",
     "run_buffer",
     "run_counter",
+    "run_ledger",
     "run_notify",
     "run_phases",
     "run_pool",

@@ -8,6 +8,7 @@ import synclab
 def test_public_names_are_pinned():
     assert sorted(synclab.__all__) == sorted(
         [
+            "LEDGER_DESIGNS",
             "RACE_WINDOWS",
             "BankAccount",
             "BankResult",
@@ -22,6 +23,7 @@ def test_public_names_are_pinned():
             "Exploration",
             "GateResult",
             "InstrumentedLock",
+            "LedgerResult",
             "LockCosts",
             "LockEvent",
             "LockStatistics",
@@ -59,6 +61,7 @@ def test_public_names_are_pinned():
             "plot_counter_run",
             "plot_deadlock_share",
             "plot_hold_histogram",
+            "plot_ledger",
             "plot_lock_costs",
             "plot_lock_timeline",
             "plot_overhead",
@@ -74,11 +77,13 @@ def test_public_names_are_pinned():
             "plot_transfer_throughput",
             "plot_wait_for_graph",
             "pool_lab",
+            "reentrant_lab",
             "repeat_transfers",
             "rlock_depth",
             "run_bank",
             "run_buffer",
             "run_counter",
+            "run_ledger",
             "run_notify",
             "run_phases",
             "run_pool",

@@ -20,6 +20,7 @@ import synclab
 LONG_RUNS = {
     "run_counter": lambda: synclab.run_counter(threads=8, increments=1_000_000),
     "run_bank": lambda: synclab.run_bank(threads=8, withdrawals=10_000, style="long", work=0.01),
+    "run_ledger": lambda: synclab.run_ledger(threads=8, batches=1_000, batch_size=64, design="RLock"),
     "run_buffer": lambda: synclab.run_buffer(items=1_000, produce_rate=10, consume_rate=10),
     "run_pool": lambda: synclab.run_pool(threads=8, limit=2, uses=1_000, hold=0.05),
     "run_phases": lambda: synclab.run_phases(threads=4, phases=100, work=0.1),

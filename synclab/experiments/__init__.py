@@ -19,7 +19,14 @@ from synclab.experiments.deadlock import (
 from synclab.experiments.faq import BlockedThreadResult, TornReadResult, measure_blocked_thread, run_torn_reads
 from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
 from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
-from synclab.experiments.reentrant import LockCosts, measure_lock_costs, rlock_depth
+from synclab.experiments.reentrant import (
+    LEDGER_DESIGNS,
+    LedgerResult,
+    LockCosts,
+    measure_lock_costs,
+    rlock_depth,
+    run_ledger,
+)
 from synclab.experiments.signals import (
     STOP_WAITS,
     GateResult,
@@ -47,6 +54,7 @@ __all__ = [
     "BANK_STYLES",
     "DONE",
     "GUARDS",
+    "LEDGER_DESIGNS",
     "RACE_WINDOWS",
     "STOP_WAITS",
     "STRATEGIES",
@@ -61,6 +69,7 @@ __all__ = [
     "DeadlockReport",
     "GateResult",
     "GateThread",
+    "LedgerResult",
     "LockCosts",
     "NotifyResult",
     "OverheadResult",
@@ -91,6 +100,7 @@ __all__ = [
     "run_bank",
     "run_buffer",
     "run_counter",
+    "run_ledger",
     "run_notify",
     "run_phases",
     "run_pool",

@@ -18,14 +18,17 @@ from __future__ import annotations
 import platform
 import re
 import threading
+import time
 import timeit
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from synclab._validate import check_int
+from synclab._threads import run_workers
+from synclab._validate import check_choice, check_float, check_int
+from synclab.instruments import InstrumentedLock, LockStatistics
 
-__all__ = ["LockCosts", "measure_lock_costs", "rlock_depth"]
+__all__ = ["LEDGER_DESIGNS", "LedgerResult", "LockCosts", "measure_lock_costs", "rlock_depth", "run_ledger"]
 
 _COUNT = re.compile(r"\bcount=(\d+)")
 
@@ -189,5 +192,229 @@ def measure_lock_costs(
         rlock_pair=_fastest_ns(_rlock_operation(rlock, 1), calls, repeat),
         calls=calls,
         repeat=repeat,
+        python=platform.python_version(),
+    )
+
+
+# -- the ledger lab: the three designs run by real threads ------------------------
+
+#: How a ledger's public methods share its lock: see :func:`run_ledger`.
+LEDGER_DESIGNS = ("Lock", "RLock", "helper")
+
+MAX_LEDGER_THREADS = 64
+MAX_BATCHES = 1_000
+MAX_BATCH_SIZE = 64
+
+#: How long the ``"Lock"`` design's nested ``acquire`` waits for itself before
+#: it gives up. Without a timeout it would wait forever.
+SELF_DEADLOCK_TIMEOUT = 0.01
+
+#: The pause between reading the total and writing it back in every entry: it
+#: forces a thread switch there (a 1 µs sleep still gives up the GIL), so an
+#: entry made without the lock would lose updates.
+_ENTRY_WINDOW = 1e-6
+
+
+class _Ledger:
+    """The shared ledger of :func:`run_ledger`: entries and their total under one lock.
+
+    ``record_many`` holds the lock for a whole batch and ``record`` takes it for
+    one entry; how ``record_many`` gets its entries written depends on the design.
+    """
+
+    def __init__(self, design: str, lock: InstrumentedLock, raw: Any) -> None:
+        self.design = design
+        self.lock = lock
+        self.raw = raw  # the lock inside the instrument (its RLock count is read)
+        self.entries = 0
+        self.total = 0
+        self.lock_calls = 0
+        self.max_count = 0
+
+    def _record_unlocked(self, amount: int) -> None:
+        """Add one entry. The caller must hold the lock."""
+        total = self.total
+        time.sleep(_ENTRY_WINDOW)
+        self.total = total + amount
+        self.entries += 1
+
+    def record(self, amount: int) -> bool:
+        """Public: add one entry under the lock; ``False`` if the lock was not granted in time."""
+        if self.design == "Lock":
+            if not self.lock.acquire(timeout=SELF_DEADLOCK_TIMEOUT):
+                return False  # a nested `with lock:` would have waited here forever
+        else:
+            self.lock.acquire()
+        try:
+            self.lock_calls += 1
+            if self.design == "RLock":
+                self.max_count = max(self.max_count, rlock_depth(self.raw))
+            self._record_unlocked(amount)
+        finally:
+            self.lock.release()
+        return True
+
+    def record_many(self, amounts: Sequence[int]) -> bool:
+        """Public: add a batch under one hold of the lock; ``False`` if it got stuck."""
+        with self.lock:
+            self.lock_calls += 1
+            if self.design == "helper":
+                for amount in amounts:
+                    self._record_unlocked(amount)
+                return True
+            return all(self.record(amount) for amount in amounts)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerResult:
+    """What one run of :func:`run_ledger` measured.
+
+    Attributes:
+        threads: Number of threads.
+        batches: Batches each thread tried to record.
+        batch_size: Entries per batch.
+        design: ``"Lock"``, ``"RLock"`` or ``"helper"``.
+        entries: Entries recorded in the ledger.
+        total: The ledger's total.
+        expected_entries: ``threads * batches * batch_size``.
+        expected_total: The total had every entry been recorded.
+        per_thread: Entries each thread recorded (T1 first).
+        stuck: Threads whose nested ``acquire`` waited for themselves and gave
+            up after :data:`SELF_DEADLOCK_TIMEOUT` (``"Lock"`` only): each stopped
+            there, where a nested ``with lock:`` would have hung forever.
+        lock_calls: Successful ``acquire`` calls on the ledger's lock, nested
+            ones included.
+        max_count: The deepest recursion count the RLock reached (0 for the
+            other designs).
+        lock: The lock's statistics; a nested RLock acquisition counts as part
+            of the outer hold.
+        elapsed: Seconds from the start signal until the last thread finished.
+        python: The Python version that ran it.
+    """
+
+    threads: int
+    batches: int
+    batch_size: int
+    design: str
+    entries: int
+    total: int
+    expected_entries: int
+    expected_total: int
+    per_thread: tuple[int, ...]
+    stuck: tuple[str, ...]
+    lock_calls: int
+    max_count: int
+    lock: LockStatistics
+    elapsed: float
+    python: str
+
+    @property
+    def exact(self) -> bool:
+        """Whether every entry was recorded and the total is right."""
+        return self.entries == self.expected_entries and self.total == self.expected_total
+
+    @property
+    def batches_done(self) -> int:
+        """Batches recorded completely, over all threads."""
+        return self.lock.acquisitions - len(self.stuck)
+
+    @property
+    def calls_per_batch(self) -> float:
+        """Lock ``acquire`` calls per completed batch (0 when none completed)."""
+        return self.lock_calls / self.batches_done if self.batches_done else 0.0
+
+
+def _ledger_lock(design: str) -> tuple[InstrumentedLock, Any]:
+    """The instrumented lock of a ledger and the lock inside it."""
+    raw = threading.RLock() if design == "RLock" else threading.Lock()
+    return InstrumentedLock(raw, name="ledger lock"), raw
+
+
+def run_ledger(
+    threads: int = 4,
+    batches: int = 10,
+    batch_size: int = 4,
+    design: str = "RLock",
+    *,
+    timeout: float = 30.0,
+) -> LedgerResult:
+    """Let ``threads`` threads each record ``batches`` batches in one shared ledger.
+
+    The ledger's public ``record_many(amounts)`` holds its lock for the whole
+    batch; how the entries get written depends on ``design``:
+
+    * ``"Lock"``: it calls the public ``record`` for each entry, which asks for
+      the same plain :class:`threading.Lock` again. The thread waits for itself:
+      after :data:`SELF_DEADLOCK_TIMEOUT` it gives up and stops, reported in
+      :attr:`LedgerResult.stuck` (a nested ``with lock:`` would never return).
+    * ``"RLock"``: the same code on a :class:`threading.RLock`; the nested
+      acquisition raises its count to 2 and the batch goes through.
+    * ``"helper"``: a plain ``Lock``; ``record_many`` calls an unlocked private
+      helper, so each batch takes the lock once.
+
+    Every entry reads the total, pauses 1 µs (a forced thread switch) and writes
+    it back, so an entry made without the lock would lose updates; the
+    ``"RLock"`` and ``"helper"`` designs are exact on every run.
+
+    Args:
+        threads: Number of threads, 1 to 64.
+        batches: Batches per thread, 1 to 1,000.
+        batch_size: Entries per batch, 1 to 64; entry ``i`` of a batch adds ``i``.
+        design: ``"Lock"``, ``"RLock"`` or ``"helper"``.
+        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
+
+    Returns:
+        A :class:`LedgerResult`.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range or not one of the designs.
+        TimeoutError: The run took longer than ``timeout``.
+    """
+    threads = check_int("threads", threads, 1, MAX_LEDGER_THREADS)
+    batches = check_int("batches", batches, 1, MAX_BATCHES)
+    batch_size = check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
+    design = check_choice("design", design, LEDGER_DESIGNS)
+    timeout = check_float("timeout", timeout, 0.1, 600.0)
+
+    lock, raw = _ledger_lock(design)
+    ledger = _Ledger(design, lock, raw)
+    amounts = tuple(range(1, batch_size + 1))
+    names = [f"T{i}" for i in range(1, threads + 1)]
+    recorded = [0] * threads
+    stuck: list[str] = []
+    stop = threading.Event()
+
+    def work(slot: int) -> None:
+        for _ in range(batches):
+            if stop.is_set():
+                return
+            if not ledger.record_many(amounts):
+                stuck.append(names[slot])  # list.append is atomic
+                return
+            recorded[slot] += batch_size
+
+    elapsed = run_workers(
+        [lambda slot=slot: work(slot) for slot in range(threads)],
+        names=names,
+        timeout=timeout,
+        stop=stop,
+        what="run_ledger",
+    )
+    return LedgerResult(
+        threads=threads,
+        batches=batches,
+        batch_size=batch_size,
+        design=design,
+        entries=ledger.entries,
+        total=ledger.total,
+        expected_entries=threads * batches * batch_size,
+        expected_total=threads * batches * sum(amounts),
+        per_thread=tuple(recorded),
+        stuck=tuple(sorted(stuck, key=names.index)),
+        lock_calls=ledger.lock_calls,
+        max_count=ledger.max_count,
+        lock=lock.statistics(),
+        elapsed=elapsed,
         python=platform.python_version(),
     )

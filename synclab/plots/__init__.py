@@ -31,7 +31,7 @@ from synclab.plots.primitives import (
     plot_stop_signal,
     pool_headline,
 )
-from synclab.plots.reentrant import plot_lock_costs
+from synclab.plots.reentrant import ledger_headline, plot_ledger, plot_ledger_entries, plot_lock_costs
 from synclab.plots.scheduler import plot_schedules
 
 __all__ = [
@@ -53,6 +53,9 @@ __all__ = [
     "plot_deadlock_share",
     "plot_hold_histogram",
     "plot_lock_costs",
+    "plot_ledger",
+    "plot_ledger_entries",
+    "ledger_headline",
     "plot_lock_timeline",
     "plot_overhead",
     "plot_phases",

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from synclab.experiments.reentrant import LockCosts
-from synclab.plots._style import OKABE_ITO, target_axes
+from synclab.experiments.reentrant import SELF_DEADLOCK_TIMEOUT, LedgerResult, LockCosts
+from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, target_axes, thread_colour
+from synclab.plots.bank import visible_holds
+from synclab.plots.locks import plot_hold_histogram, plot_lock_timeline
 
-__all__ = ["plot_lock_costs"]
+__all__ = ["ledger_headline", "plot_ledger", "plot_ledger_entries", "plot_lock_costs"]
+
+#: How each design is named in titles and controls.
+DESIGN_LABELS = {"Lock": "Lock, re-entered", "RLock": "RLock", "helper": "Lock + unlocked helper"}
 
 
 def plot_lock_costs(costs: LockCosts, ax: Axes | None = None) -> Figure:
@@ -40,4 +46,115 @@ def plot_lock_costs(costs: LockCosts, ax: Axes | None = None) -> Figure:
     if len(depths) > 1:
         title += f"\nthe RLock design costs about {costs.extra_per_level:,.0f} ns more per extra level"
     ax.set_title(title)
+    return fig
+
+
+def _check_ledger(result: object) -> LedgerResult:
+    if not isinstance(result, LedgerResult):
+        raise TypeError(f"result must be a LedgerResult from run_ledger(), got {type(result).__name__}")
+    return result
+
+
+def _calls(result: LedgerResult) -> str:
+    per_batch = result.calls_per_batch
+    calls = f"{per_batch:g} acquire() call{'s' if per_batch != 1 else ''} per batch"
+    return calls + (f", RLock count up to {result.max_count}" if result.design == "RLock" else "")
+
+
+def ledger_headline(result: LedgerResult) -> str:
+    """One line saying what a :func:`~synclab.run_ledger` run found.
+
+    Args:
+        result: A :func:`~synclab.run_ledger` result.
+
+    Returns:
+        ``"RLock: 160 of 160 entries, total exact; 5 acquire() calls per batch, RLock count up to 2"``
+        or, for the re-entered Lock, how many threads waited for themselves.
+
+    Raises:
+        TypeError: ``result`` is not a :class:`~synclab.LedgerResult`.
+    """
+    result = _check_ledger(result)
+    label = DESIGN_LABELS[result.design]
+    entries = f"{result.entries:,} of {result.expected_entries:,} entries"
+    if result.stuck:
+        stuck = len(result.stuck)
+        who = "every thread" if stuck == result.threads else f"{stuck} thread{'s' if stuck > 1 else ''}"
+        return (
+            f"{label}: {who} waited for itself (gave up after {fmt_seconds(SELF_DEADLOCK_TIMEOUT)}); {entries} recorded"
+        )
+    verdict = "total exact" if result.exact else f"total {result.total:,}, expected {result.expected_total:,}"
+    return f"{label}: {entries}, {verdict}; {_calls(result)}"
+
+
+def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
+    """Entries each thread recorded, against the entries it set out to record.
+
+    Args:
+        result: A :func:`~synclab.run_ledger` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``result`` is not a :class:`~synclab.LedgerResult`.
+    """
+    result = _check_ledger(result)
+    fig, ax = target_axes(ax)
+    names = [f"T{i}" for i in range(1, result.threads + 1)]
+    wanted = result.batches * result.batch_size
+    ax.bar(names, [wanted] * result.threads, color="none", edgecolor=GREY, linestyle="--", label="to record")
+    ax.bar(
+        names,
+        result.per_thread,
+        color=[thread_colour(n) for n in names],
+        edgecolor="black",
+        linewidth=0.5,
+        label="recorded",
+    )
+    for name in result.stuck:
+        ax.annotate("stuck", (names.index(name), 0), ha="center", va="bottom", fontsize="small", color=OKABE_ITO[4])
+    ax.set_ylim(0, wanted * 1.25)
+    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    ax.set_xlabel("thread")
+    ax.set_ylabel("ledger entries recorded")
+    if result.threads > 8:
+        ax.tick_params(axis="x", labelrotation=90)
+    ax.legend(loc="upper right", fontsize="small", ncols=2)
+    title = f"{result.entries:,} of {result.expected_entries:,} entries recorded"
+    ax.set_title(title + (f"\n{len(result.stuck)} thread(s) stuck" if result.stuck else f"\n{_calls(result)}"))
+    return fig
+
+
+def plot_ledger(result: LedgerResult, fig: Figure | None = None) -> Figure:
+    """Entries per thread and hold durations, above a timeline of who holds the ledger's lock.
+
+    Args:
+        result: A :func:`~synclab.run_ledger` result.
+        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``result`` is not a :class:`~synclab.LedgerResult`.
+    """
+    result = _check_ledger(result)
+    if fig is None:
+        fig = Figure(figsize=(11.0, 6.4))
+    else:
+        fig.clear()
+    # Fixed margins rather than constrained layout: a lab redraws on every change.
+    grid = fig.add_gridspec(
+        2, 2, height_ratios=(1.2, 1.0), left=0.07, right=0.99, top=0.85, bottom=0.09, wspace=0.25, hspace=0.6
+    )
+    entries_ax, hold_ax = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+    timeline_ax = fig.add_subplot(grid[1, :])
+    plot_ledger_entries(result, entries_ax)
+    plot_hold_histogram(result.lock, hold_ax)
+    hold_ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    plot_lock_timeline(result.lock, timeline_ax)
+    visible_holds(timeline_ax)
+    fig.suptitle(ledger_headline(result), fontweight="bold")
     return fig

@@ -8,6 +8,7 @@ from synclab.widgets.counter import CounterLab, counter_lab
 from synclab.widgets.hello import widgets_check
 from synclab.widgets.pool import PoolLab, pool_lab
 from synclab.widgets.quiz import SelfCheckQuiz, self_check_quiz
+from synclab.widgets.reentrant import ReentrantLab, reentrant_lab
 from synclab.widgets.scheduler import SchedulerLab, scheduler_lab
 from synclab.widgets.transfers import TransferLab, transfer_lab
 
@@ -16,6 +17,7 @@ __all__ = [
     "BufferLab",
     "CounterLab",
     "PoolLab",
+    "ReentrantLab",
     "SchedulerLab",
     "SelfCheckQuiz",
     "TransferLab",
@@ -23,6 +25,7 @@ __all__ = [
     "buffer_lab",
     "counter_lab",
     "pool_lab",
+    "reentrant_lab",
     "scheduler_lab",
     "self_check_quiz",
     "transfer_lab",

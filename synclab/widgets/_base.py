@@ -128,6 +128,8 @@ class Lab(Generic[ResultT]):
         controls: The widgets whose changes re-run the experiment.
         threads_control: The control that sets the number of threads, if any.
         lock_control: The control that switches the lock (or the fix) on and off.
+        first_row: How many of ``controls`` go on the first row; the rest go on
+            the second, before the "Run again" button.
 
     Attributes:
         result: The latest result (``None`` if the last run failed).
@@ -145,6 +147,7 @@ class Lab(Generic[ResultT]):
         *,
         threads_control: widgets.Widget | None = None,
         lock_control: widgets.Widget | None = None,
+        first_row: int = 3,
     ) -> None:
         self.result: ResultT | None = None
         self.runs = 0
@@ -170,8 +173,8 @@ class Lab(Generic[ResultT]):
         self.widget = widgets.VBox(
             [
                 header,
-                widgets.HBox(list(self.controls[:3])),
-                widgets.HBox([*self.controls[3:], self.run_button]),
+                widgets.HBox(list(self.controls[:first_row])),
+                widgets.HBox([*self.controls[first_row:], self.run_button]),
                 self.status,
                 self.output,
             ]

@@ -1,0 +1,117 @@
+"""Plots of the ledger lab (notebook 04): three panels, a headline that states the finding, nothing leaks."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import matplotlib.pyplot as plt
+import pytest
+from conftest import figures_alive
+from matplotlib.figure import Figure
+
+import synclab
+from synclab.experiments.reentrant import SELF_DEADLOCK_TIMEOUT
+from synclab.plots._style import fmt_seconds
+from synclab.plots.reentrant import DESIGN_LABELS, ledger_headline, plot_ledger_entries
+
+T1_TO_T4 = ["T1", "T2", "T3", "T4"]
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {design: synclab.run_ledger(design=design) for design in synclab.LEDGER_DESIGNS}
+
+
+@pytest.mark.parametrize("design", ["Lock", "RLock", "helper"])
+def test_plot_ledger_has_three_panels_under_the_headline(results, design):
+    result = results[design]
+    fig = synclab.plot_ledger(result)
+    assert isinstance(fig, Figure)
+    entries, hold, timeline = fig.axes
+    assert fig._suptitle.get_text() == ledger_headline(result)
+    assert [t.get_text() for t in entries.get_xticklabels()] == T1_TO_T4
+    assert sum(p.get_height() for p in hold.patches) == len(result.lock.events) == result.lock.acquisitions
+    assert [t.get_text() for t in timeline.get_yticklabels()] == T1_TO_T4
+    assert "(ms)" in timeline.get_xlabel()
+
+
+def test_headline_says_the_re_entered_lock_waited_for_itself(results):
+    assert ledger_headline(results["Lock"]) == (
+        f"{DESIGN_LABELS['Lock']}: every thread waited for itself (gave up after "
+        f"{fmt_seconds(SELF_DEADLOCK_TIMEOUT)}); 0 of 160 entries recorded"
+    )
+    some = dataclasses.replace(results["Lock"], stuck=("T2", "T3"))
+    assert ledger_headline(some).startswith(f"{DESIGN_LABELS['Lock']}: 2 threads waited for itself")
+
+
+def test_headline_says_the_other_designs_are_exact(results):
+    assert ledger_headline(results["RLock"]) == (
+        f"{DESIGN_LABELS['RLock']}: 160 of 160 entries, total exact; 5 acquire() calls per batch, RLock count up to 2"
+    )
+    assert ledger_headline(results["helper"]) == (
+        f"{DESIGN_LABELS['helper']}: 160 of 160 entries, total exact; 1 acquire() call per batch"
+    )
+    for design in ("RLock", "helper"):
+        assert "waited for itself" not in ledger_headline(results[design])
+    assert "total exact" not in ledger_headline(results["Lock"])
+
+
+def test_headline_of_a_wrong_total_gives_both_totals(results):
+    lost = dataclasses.replace(results["helper"], total=397)
+    assert ledger_headline(lost) == (
+        f"{DESIGN_LABELS['helper']}: 160 of 160 entries, total 397, expected 400; 1 acquire() call per batch"
+    )
+
+
+@pytest.mark.parametrize("design", ["Lock", "RLock", "helper"])
+def test_entry_bars_are_what_each_thread_recorded(results, design):
+    result = results[design]
+    ax = plot_ledger_entries(result).axes[0]
+    to_record, recorded = ax.containers
+    assert [p.get_height() for p in to_record] == [result.batches * result.batch_size] * 4
+    assert tuple(p.get_height() for p in recorded) == result.per_thread
+    stuck = [t for t in ax.texts if t.get_text() == "stuck"]
+    assert len(stuck) == len(result.stuck) == (4 if design == "Lock" else 0)
+    assert ax.get_ylabel() == "ledger entries recorded"
+    assert ax.get_title().startswith(f"{result.entries} of 160 entries recorded")
+
+
+def test_more_than_eight_threads_turn_the_thread_labels():
+    many = synclab.run_ledger(threads=12, batches=1, batch_size=1, design="helper")
+    ax = plot_ledger_entries(many).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [f"T{i}" for i in range(1, 13)]
+    assert all(t.get_rotation() == 90 for t in ax.get_xticklabels())
+
+
+def test_redrawing_into_one_figure_30_times_leaves_no_figures_behind(results):
+    fig = synclab.plot_ledger(results["RLock"])
+    before = figures_alive()
+    designs = list(synclab.LEDGER_DESIGNS)
+    for i in range(30):
+        result = results[designs[i % 3]]
+        assert synclab.plot_ledger(result, fig) is fig
+        assert len(fig.axes) == 3
+        assert fig._suptitle.get_text() == ledger_headline(result)
+    assert plt.get_fignums() == []
+    assert figures_alive() <= before
+
+
+def test_plotting_30_new_figures_leaves_none_behind(results):
+    before = figures_alive()
+    for _ in range(30):
+        synclab.plot_ledger(results["Lock"])
+    assert plt.get_fignums() == []
+    assert figures_alive() <= before
+
+
+@pytest.mark.parametrize("function", [synclab.plot_ledger, plot_ledger_entries, ledger_headline])
+@pytest.mark.parametrize("not_a_result", [None, 3, "RLock"])
+def test_anything_but_a_ledger_result_is_refused(function, not_a_result):
+    with pytest.raises(TypeError, match="result must be a LedgerResult from run_ledger"):
+        function(not_a_result)
+
+
+def test_a_lock_costs_result_is_refused_too():
+    costs = synclab.measure_lock_costs(depths=(1,), calls=100, repeat=1)
+    with pytest.raises(TypeError, match="got LockCosts"):
+        synclab.plot_ledger(costs)
