@@ -1,4 +1,4 @@
-"""Speed of the notebook 06 and 08 labs and experiments (printed, never asserted).
+"""Speed of the notebook 07 and 11 labs and experiments (printed, never asserted).
 
 Run: .venv/bin/python benchmarks/bench_deadlock.py
 """

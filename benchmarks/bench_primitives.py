@@ -1,4 +1,4 @@
-"""Notebook 07 (choosing a primitive): lab re-run latency, and how reliably each demo shows its effect.
+"""Notebook 08 (choosing a primitive): lab re-run latency, and how reliably each demo shows its effect.
 
 Usage: python benchmarks/bench_primitives.py [runs]
 

@@ -22,8 +22,8 @@ def naive(src, dst, amount):
 
 def test_ordered_transfer_passes_and_naive_deadlocks_without_leaving_threads():
     baseline = threading.active_count()
-    assert synclab.check_exercise("6.1", ordered).passed
-    verdict = synclab.check_exercise("6.1", naive)
+    assert synclab.check_exercise("7.1", ordered).passed
+    verdict = synclab.check_exercise("7.1", naive)
     assert not verdict.passed and "deadlocked" in verdict.message
     assert threading.active_count() == baseline
 
@@ -57,7 +57,7 @@ def test_transfer_check_catches_other_mistakes():
         "transfer": "transfer is not a function",
     }
     for answer, message in cases.items():
-        verdict = synclab.check_exercise("6.1", answer)
+        verdict = synclab.check_exercise("7.1", answer)
         assert not verdict.passed and message in verdict.message, (answer, verdict)
         assert verdict.hint
 
@@ -70,9 +70,9 @@ def test_consistent_mean_check():
     def torn(stats):
         return stats.total / stats.count
 
-    assert synclab.check_exercise("8.1", locked).passed
-    verdict = synclab.check_exercise("8.1", torn)
+    assert synclab.check_exercise("11.1", locked).passed
+    verdict = synclab.check_exercise("11.1", torn)
     assert not verdict.passed and "torn read" in verdict.message
-    assert "not a number" in synclab.check_exercise("8.1", lambda stats: None).message
-    assert "raised ZeroDivisionError" in synclab.check_exercise("8.1", lambda stats: 1 / 0).message
-    assert "not a function" in synclab.check_exercise("8.1", 10).message
+    assert "not a number" in synclab.check_exercise("11.1", lambda stats: None).message
+    assert "raised ZeroDivisionError" in synclab.check_exercise("11.1", lambda stats: 1 / 0).message
+    assert "not a function" in synclab.check_exercise("11.1", 10).message

@@ -1,4 +1,4 @@
-"""Plots of notebooks 06 and 08: the wait-for graph, transfer runs, strategies, FAQ figures."""
+"""Plots of notebooks 07 and 11: the wait-for graph, transfer runs, strategies, FAQ figures."""
 
 from __future__ import annotations
 

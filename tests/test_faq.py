@@ -1,4 +1,4 @@
-"""The notebook 08 experiments: a blocked thread sleeps, and reads without a lock tear."""
+"""The notebook 11 experiments: a blocked thread sleeps, and reads without a lock tear."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_reads_with_the_lock_never_tear():
 
 @pytest.mark.skipif(not synclab.gil_enabled(), reason="free-threaded builds can tear reads without a window")
 def test_without_a_window_nothing_tears_with_the_gil():
-    """What notebook 08 says about the GIL; if a CPython changes this, the notebook must change too."""
+    """What notebook 11 says about the GIL; if a CPython changes this, the notebook must change too."""
     result = run_torn_reads(20_000, window="none", switch_interval=1e-6)
     assert result.torn == 0
     assert result.gil_enabled
@@ -83,7 +83,7 @@ def test_torn_reads_restore_the_switch_interval_and_report_the_build():
         ({"writes": 0}, ValueError, "writes must be between 1 and 100,000, got 0"),
         ({"writes": 2.5}, TypeError, "writes must be an integer"),
         ({"use_lock": 1}, TypeError, "use_lock must be True or False, got 1"),
-        ({"window": "sleep"}, ValueError, "window must be one of 'none', 'yield'"),
+        ({"window": "yield"}, ValueError, "window must be one of 'none', 'sleep'"),
         ({"switch_interval": 0}, ValueError, "switch_interval must be between 1e-06 and 0.1 s"),
         ({"timeout": "10"}, TypeError, "timeout must be a number"),
     ],

@@ -1,4 +1,4 @@
-"""Plots and table of notebook 07: titles state the finding, axes carry units, nothing leaks."""
+"""Plots and table of notebook 08: titles state the finding, axes carry units, nothing leaks."""
 
 from __future__ import annotations
 

@@ -154,7 +154,7 @@ def test_too_much_work_times_out_and_stops_every_thread():
         ({"transfers": -1}, ValueError, "transfers must be between 1 and 100,000, got -1"),
         ({"strategy": "random"}, ValueError, "strategy must be one of 'naive', 'ordered', 'retry', 'global'"),
         ({"strategy": 1}, TypeError, "strategy must be one of"),
-        ({"window": "sleep"}, ValueError, "window must be one of 'none', 'yield'"),
+        ({"window": "yield"}, ValueError, "window must be one of 'none', 'sleep'"),
         ({"hold": -0.1}, ValueError, "hold must be between 0 and 0.1 s"),
         ({"hold": "0"}, TypeError, "hold must be a number"),
         ({"seed": -1}, ValueError, "seed must be between 0 and"),

@@ -26,7 +26,7 @@ CASES = [
     (synclab.run_counter, {"increments": None}, TypeError, "increments must be an integer"),
     (synclab.run_counter, {"use_lock": 1}, TypeError, "use_lock must be True or False"),
     (synclab.run_counter, {"use_lock": "yes"}, TypeError, "use_lock must be True or False"),
-    (synclab.run_counter, {"race_window": "sleep"}, ValueError, "race_window must be one of 'none', 'call', 'yield'"),
+    (synclab.run_counter, {"race_window": "yield"}, ValueError, "race_window must be one of 'none', 'call', 'sleep'"),
     (synclab.run_counter, {"race_window": None}, TypeError, "race_window must be one of"),
     (synclab.run_counter, {"switch_interval": 0}, ValueError, "switch_interval must be between 1e-06 and 0.1 s"),
     (synclab.run_counter, {"switch_interval": 5}, ValueError, "switch_interval must be between"),

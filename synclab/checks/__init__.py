@@ -25,10 +25,10 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "4.1": check_pay_without_reentry,
     "5.1": check_put,
     "5.2": check_consume,
-    "6.1": check_ordered_transfer,
-    "7.1": check_connection_pool,
-    "7.2": check_phase_worker,
-    "8.1": check_consistent_mean,
+    "7.1": check_ordered_transfer,
+    "8.1": check_connection_pool,
+    "8.2": check_phase_worker,
+    "11.1": check_consistent_mean,
     "9.1": check_locked_increment,
     "9.2": check_lock_order,
     "9.3": check_while_consumer,
@@ -52,5 +52,6 @@ def check_exercise(exercise: str, *answers: Any) -> CheckResult:
     if not isinstance(exercise, str):
         raise TypeError(f"exercise must be a string like '2.1', got {exercise!r} of type {type(exercise).__name__}")
     if exercise not in CHECKS:
-        raise ValueError(f"exercise must be one of {', '.join(sorted(CHECKS))}, got {exercise!r}")
+        numbers = sorted(CHECKS, key=lambda number: tuple(int(part) for part in number.split(".")))
+        raise ValueError(f"exercise must be one of {', '.join(numbers)}, got {exercise!r}")
     return CHECKS[exercise](*answers)

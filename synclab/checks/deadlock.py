@@ -1,4 +1,4 @@
-"""Checks for the exercises of notebooks 06 and 08."""
+"""Checks for the exercises of notebooks 07 and 11."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ __all__ = ["check_consistent_mean", "check_ordered_transfer"]
 
 RUNS = 3
 START = 1_000
-#: Exercise 6.1: transfers per thread, and who sends what to whom.
+#: Exercise 7.1: transfers per thread, and who sends what to whom.
 TRANSFERS = 20
 _SENDERS = ((0, 1, 2), (1, 0, 1), (0, 1, 2), (1, 0, 1))  # (from, to, amount) for T1..T4
-#: Exercise 8.1: measurements the writer records per run.
+#: Exercise 11.1: measurements the writer records per run.
 WRITES = 100
 #: Switch interval during a check (restored afterwards): threads waking from
 #: their short sleeps get the interpreter back within 0.1 ms, not 5 ms.
@@ -47,7 +47,7 @@ class _YieldingLock(_CancellableLock):
 
 
 class Account:
-    """A bank account for exercise 6.1: ``number``, ``lock`` and ``balance``.
+    """A bank account for exercise 7.1: ``number``, ``lock`` and ``balance``.
 
     Changing ``balance`` without holding ``lock`` is recorded as a mistake.
     """
@@ -83,8 +83,8 @@ def _sender(transfer: Callable[[Any, Any, int], Any], src: Account, dst: Account
 
 
 def check_ordered_transfer(transfer: Callable[[Any, Any, int], Any]) -> CheckResult:
-    """Exercise 6.1: a transfer between two accounts that never deadlocks."""
-    exercise = "6.1"
+    """Exercise 7.1: a transfer between two accounts that never deadlocks."""
+    exercise = "7.1"
     if not callable(transfer):
         return CheckResult(
             exercise, False, "transfer is not a function.", "Define it with def transfer(src, dst, amount):"
@@ -155,7 +155,7 @@ def check_ordered_transfer(transfer: Callable[[Any, Any, int], Any]) -> CheckRes
 
 
 class RunningMean:
-    """The two fields of exercise 8.1: ``total`` must always be ``10 * count``.
+    """The two fields of exercise 11.1: ``total`` must always be ``10 * count``.
 
     Its lock is a cancellable one: if a run has to be stopped, threads blocked
     on it are freed instead of being left behind.
@@ -201,8 +201,8 @@ def _mean_workers(
 
 
 def check_consistent_mean(read_mean: Callable[[Any], Any]) -> CheckResult:
-    """Exercise 8.1: read two fields that must agree, never torn."""
-    exercise = "8.1"
+    """Exercise 11.1: read two fields that must agree, never torn."""
+    exercise = "11.1"
     if not callable(read_mean):
         return CheckResult(exercise, False, "read_mean is not a function.", "Define it with def read_mean(stats):")
     for _ in range(RUNS):

@@ -1,4 +1,4 @@
-"""Checks for the exercises of notebook 07 (choosing a primitive)."""
+"""Checks for the exercises of notebook 08 (choosing a primitive)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _phantom(pool: Any, size: int) -> str:
 
 
 def check_connection_pool(connection_pool: Any) -> CheckResult:
-    """Exercise 7.1: a pool that hands out at most ``size`` connections at once.
+    """Exercise 8.1: a pool that hands out at most ``size`` connections at once.
 
     Eight threads each take a connection with ``get()``, keep it a moment and
     give it back with ``put()``, five times, in three runs. Then, with every
@@ -72,7 +72,7 @@ def check_connection_pool(connection_pool: Any) -> CheckResult:
     (While other connections are out, a ``BoundedSemaphore`` cannot tell an
     extra ``put()`` from a correct one, so the check does not ask for that.)
     """
-    exercise = "7.1"
+    exercise = "8.1"
     if not callable(connection_pool):
         return CheckResult(
             exercise,
@@ -213,14 +213,14 @@ def check_connection_pool(connection_pool: Any) -> CheckResult:
 
 
 def check_phase_worker(phase_worker: Callable[..., Any]) -> CheckResult:
-    """Exercise 7.2: ``phase_worker(barrier, step_one, step_two)`` keeps threads in step.
+    """Exercise 8.2: ``phase_worker(barrier, step_one, step_two)`` keeps threads in step.
 
     Four threads with uneven ``step_one`` times must all finish it before any
     starts ``step_two``, in three runs. Then, with one thread missing, the
     worker must give up (``BrokenBarrierError``) instead of waiting forever, and
     not run ``step_two``.
     """
-    exercise = "7.2"
+    exercise = "8.2"
     if not callable(phase_worker):
         return CheckResult(
             exercise,

@@ -1,4 +1,4 @@
-"""The self-check questions that close the course (notebook 08).
+"""The self-check questions that close the course (notebook 11).
 
 Each question has options, one right answer and a short explanation for every
 option, so a wrong pick says *why* it is wrong. :func:`answer_question`
@@ -81,7 +81,7 @@ QUESTIONS: tuple[Question, ...] = (
         1,
         (
             "That is a spin loop, what acquire(blocking=False) in a loop does. A blocking acquire() sleeps.",
-            "Notebook 08 measured it: its CPU time (time.thread_time) hardly moved while it waited.",
+            "Notebook 11 measured it: its CPU time (time.thread_time) hardly moved while it waited.",
             "Only releasing a lock that is not held raises RuntimeError. acquire() waits.",
             "That is acquire(blocking=False). The default acquire() waits as long as it takes.",
         ),
@@ -117,7 +117,7 @@ QUESTIONS: tuple[Question, ...] = (
         1,
         (
             "A pause changes how often the bad interleaving happens, not whether it can: it still can.",
-            "With one global order no cycle of waiting can form; notebook 06 measured zero deadlocks in every run.",
+            "With one global order no cycle of waiting can form; notebook 07 measured zero deadlocks in every run.",
             "An RLock lets one thread re-enter its own lock; two threads can still wait for each other.",
             "Daemon threads are killed at exit; the deadlocked threads would still be stuck until then.",
         ),
@@ -134,7 +134,7 @@ QUESTIONS: tuple[Question, ...] = (
         1,
         (
             "A Lock is not callable; with lock: always waits as long as it takes.",
-            "Notebook 08 builds exactly that helper with contextlib.contextmanager.",
+            "Notebook 11 builds exactly that helper with contextlib.contextmanager.",
             "There is no default timeout: a blocking acquire waits for ever.",
         ),
         "08",
@@ -151,7 +151,7 @@ QUESTIONS: tuple[Question, ...] = (
         1,
         (
             "Reading a single attribute is safe; the problem is reading two that must agree.",
-            "Notebook 08 showed the torn read with a forced window, and none once the reader held the lock.",
+            "Notebook 11 showed the torn read with a forced window, and none once the reader held the lock.",
             "The division is fine; its inputs came from two different moments.",
         ),
         "08",
@@ -166,10 +166,10 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         1,
         (
-            "Notebook 08 measured pure-Python transfers: with the GIL the extra locks buy nothing, and cost "
+            "Notebook 11 measured pure-Python transfers: with the GIL the extra locks buy nothing, and cost "
             "two acquires per transfer.",
-            "Notebook 08 measured it: with I/O in each transfer, per-account locks scaled with the threads and "
-            "one global lock did not. They also bring the deadlock risk of notebook 06 back.",
+            "Notebook 11 measured it: with I/O in each transfer, per-account locks scaled with the threads and "
+            "one global lock did not. They also bring the deadlock risk of notebook 07 back.",
             "Threads waiting for I/O release the GIL, so they do overlap; the global lock is what stops them.",
         ),
         "08",

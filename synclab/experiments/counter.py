@@ -15,7 +15,7 @@ given Python (``race_window``):
 * ``"call"``: a function call between the read and the write. The call is a
   switch point, so updates are lost, but only when the run lasts longer than
   the switch interval, so that a switch happens at all (see ``switch_interval``).
-* ``"yield"``: ``time.sleep(1e-6)`` between the read and the write. The thread
+* ``"sleep"``: ``time.sleep(1e-6)`` between the read and the write. The thread
   leaves the CPU and the GIL at exactly the worst moment, so with ``n``
   threads about ``(n - 1) / n`` of the updates are lost, on every run and every
   version, also on a busy machine.
@@ -44,12 +44,12 @@ __all__ = [
 ]
 
 #: What can sit between the read and the write of the counter.
-RACE_WINDOWS = ("none", "call", "yield")
+RACE_WINDOWS = ("none", "call", "sleep")
 
 MAX_THREADS = 64
 MAX_INCREMENTS = 1_000_000
 
-#: The sleep in the "yield" window. ``time.sleep(0)`` would be the classic
+#: The sleep in the "sleep" window. ``time.sleep(0)`` would be the classic
 #: yield, but on CPython 3.10 it returns at once and the same thread usually
 #: takes the GIL straight back (measured: 2 threads lost updates in only 2 of
 #: 30 runs). A 1 µs sleep really leaves the CPU and the GIL on every version.
@@ -200,7 +200,7 @@ def run_counter(
     threads: int = 4,
     increments: int = 500,
     use_lock: bool = False,
-    race_window: str = "yield",
+    race_window: str = "sleep",
     *,
     switch_interval: float | None = None,
     timeout: float = 60.0,
@@ -208,7 +208,7 @@ def run_counter(
     """Let ``threads`` threads each add 1 to a shared counter ``increments`` times.
 
     The threads are started together behind a barrier and always joined.
-    At the defaults (4 threads, 500 increments, ``race_window="yield"``, no
+    At the defaults (4 threads, 500 increments, ``race_window="sleep"``, no
     lock) three quarters of the updates are lost on every run on CPython 3.10
     to 3.13; with ``use_lock=True`` the count is exact on every run.
 
@@ -217,7 +217,7 @@ def run_counter(
         increments: Increments per thread, 1 to 1,000,000.
         use_lock: Protect each read-modify-write with an :class:`InstrumentedLock`.
         race_window: What sits between the read and the write: ``"none"``
-            (plain ``+=``), ``"call"`` (a function call) or ``"yield"``
+            (plain ``+=``), ``"call"`` (a function call) or ``"sleep"``
             (``time.sleep(1e-6)``). See the module docstring.
         switch_interval: If given, the interpreter's switch interval in seconds
             for the run (1e-6 to 0.1), restored afterwards. ``None`` (default)
@@ -278,7 +278,7 @@ def sweep_counter(
     threads: Sequence[int] = (1, 2, 4, 8),
     increments: int = 500,
     use_lock: bool = False,
-    race_window: str = "yield",
+    race_window: str = "sleep",
     *,
     switch_interval: float | None = None,
     timeout: float = 60.0,
@@ -289,7 +289,7 @@ def sweep_counter(
         threads: Thread counts to try (1 to 16 of them, each 1 to 64).
         increments: Increments per thread, 1 to 1,000,000.
         use_lock: Protect the counter with a lock.
-        race_window: ``"none"``, ``"call"`` or ``"yield"``.
+        race_window: ``"none"``, ``"call"`` or ``"sleep"``.
         switch_interval: Switch interval for every run, or ``None`` for the
             interpreter's own.
         timeout: Seconds each run may take.

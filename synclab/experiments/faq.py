@@ -1,4 +1,4 @@
-"""Experiments behind the questions of notebook 08.
+"""Experiments behind the questions of notebook 11.
 
 * :func:`measure_blocked_thread`: what a thread blocked on a lock does. It
   sleeps: the operating system does not run it until the lock is released, so
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: What the writer of :func:`run_torn_reads` does between its two writes.
-READ_WINDOWS = ("none", "yield")
+READ_WINDOWS = ("none", "sleep")
 #: Every measurement the writer records: the mean must always be this.
 MEASUREMENT = 10
 #: Switch interval during :func:`run_torn_reads` unless told otherwise: 0.1 ms
@@ -206,7 +206,7 @@ class RunningMean:
 def run_torn_reads(
     writes: int = 200,
     use_lock: bool = False,
-    window: str = "yield",
+    window: str = "sleep",
     *,
     switch_interval: float | None = TORN_SWITCH_INTERVAL,
     timeout: float = 30.0,
@@ -215,7 +215,7 @@ def run_torn_reads(
 
     The writer records ``writes`` measurements of 10: ``count += 1`` then
     ``total += 10``, with ``time.sleep(1e-6)`` between the two when
-    ``window="yield"`` (a forced window: the writer hands the interpreter to
+    ``window="sleep"`` (a forced window: the writer hands the interpreter to
     the reader at the worst moment; ``sleep(0)`` does not reliably do that on
     CPython 3.10). The reader computes ``total / count``
     until the writer is done. With ``use_lock=True`` both sides hold one lock
@@ -230,7 +230,7 @@ def run_torn_reads(
     Args:
         writes: Measurements the writer records, 1 to 100,000.
         use_lock: Hold the lock around both writes and both reads.
-        window: ``"yield"`` or ``"none"``.
+        window: ``"sleep"`` or ``"none"``.
         switch_interval: The interpreter's switch interval in seconds for the
             run (1e-6 to 0.1), restored afterwards; 0.1 ms by default, so the
             writer gets the interpreter back soon after each yield. ``None``
@@ -255,7 +255,7 @@ def run_torn_reads(
     stop = threading.Event()
     seen = {"reads": 0, "torn": 0, "lowest": float(MEASUREMENT)}
     pause = time.sleep
-    yields = window == "yield"
+    yields = window == "sleep"
 
     def writer() -> None:
         # One plain loop per set-up: an `if` between the two writes would itself be a

@@ -1,4 +1,4 @@
-"""What each synchronization primitive costs on this machine (notebook 07).
+"""What each synchronization primitive costs on this machine (notebook 08).
 
 :func:`measure_overhead` times one typical operation of each primitive with
 :mod:`timeit`, in one thread, with nobody else using the primitive

@@ -1,4 +1,4 @@
-"""The pool experiment of notebook 07: a semaphore limits how many threads use a pool.
+"""The pool experiment of notebook 08: a semaphore limits how many threads use a pool.
 
 Several threads each use a pool of ``limit`` connections a few times. Each use
 takes a permit from a semaphore, holds it for a moment (a short sleep stands in

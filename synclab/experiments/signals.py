@@ -1,4 +1,4 @@
-"""Signalling experiments of notebook 07: an Event as a start gate and as a stop
+"""Signalling experiments of notebook 08: an Event as a start gate and as a stop
 signal, and a Barrier that keeps threads in step through phases.
 
 * :func:`run_start_gate`: a ``setup`` thread prepares shared data in a few

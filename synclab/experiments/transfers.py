@@ -1,4 +1,4 @@
-"""Bank transfers between accounts: the deadlock lab of notebook 06, and the locking strategies of 08.
+"""Bank transfers between accounts: the deadlock lab of notebook 07, and the locking strategies of 08.
 
 Each thread moves money between randomly chosen pairs of accounts. A transfer
 must hold the locks of both accounts while it moves the money, and *how* it
@@ -17,7 +17,7 @@ takes them is the ``strategy``:
   transfer at a time.
 
 Between taking the first lock and the second, each transfer can let the other
-threads run (``window="yield"``, a ``time.sleep(1e-6)``: a forced interleaving,
+threads run (``window="sleep"``, a ``time.sleep(1e-6)``: a forced interleaving,
 standing for any work done there, such as reading a balance from a database).
 That makes the bad interleaving happen often enough to see in a short run;
 with ``window="none"`` it is rare, which in real programs is worse: the bug
@@ -72,7 +72,7 @@ __all__ = [
 #: How a transfer takes its locks (see the module docstring).
 STRATEGIES = ("naive", "ordered", "retry", "global")
 #: What happens between taking the first lock and the second.
-TRANSFER_WINDOWS = ("none", "yield")
+TRANSFER_WINDOWS = ("none", "sleep")
 
 START_BALANCE = 1_000
 MAX_AMOUNT = 100
@@ -290,7 +290,7 @@ def _transfer_worker(
     accounts = len(bank.balances)
     locks = bank.locks
     pause = time.sleep
-    yields = window == "yield"
+    yields = window == "sleep"
     for _ in range(transfers):
         if stop.is_set():
             return
@@ -368,7 +368,7 @@ def run_transfers(
     transfers: int = 25,
     strategy: str = "naive",
     *,
-    window: str = "yield",
+    window: str = "sleep",
     hold: float = 0.0,
     seed: int | None = None,
     timeout: float = 30.0,
@@ -385,7 +385,7 @@ def run_transfers(
         threads: Number of threads, 1 to 64.
         transfers: Transfers per thread, 1 to 100,000.
         strategy: ``"naive"``, ``"ordered"``, ``"retry"`` or ``"global"``.
-        window: ``"yield"`` (``time.sleep(1e-6)`` between the first lock and the
+        window: ``"sleep"`` (``time.sleep(1e-6)`` between the first lock and the
             second: a forced interleaving) or ``"none"``.
         hold: Seconds of simulated I/O (a sleep) inside each transfer's
             critical section, 0 to 0.1.
@@ -469,7 +469,7 @@ def repeat_transfers(
     transfers: int = 25,
     strategy: str = "naive",
     *,
-    window: str = "yield",
+    window: str = "sleep",
     hold: float = 0.0,
     seed: int | None = None,
     timeout: float = 30.0,
@@ -482,7 +482,7 @@ def repeat_transfers(
         threads: Number of threads, 1 to 64.
         transfers: Transfers per thread, 1 to 100,000.
         strategy: ``"naive"``, ``"ordered"``, ``"retry"`` or ``"global"``.
-        window: ``"yield"`` or ``"none"``.
+        window: ``"sleep"`` or ``"none"``.
         hold: Seconds of simulated I/O inside each critical section, 0 to 0.1.
         seed: Seed of the first run (run ``k`` uses ``seed + k``), or ``None``.
         timeout: Seconds each run may take.
@@ -524,7 +524,7 @@ def sweep_transfers(
     *,
     runs: int = 10,
     transfers: int = 25,
-    window: str = "yield",
+    window: str = "sleep",
     hold: float = 0.0,
     seed: int | None = None,
     timeout: float = 30.0,
@@ -537,7 +537,7 @@ def sweep_transfers(
         threads: A thread count, or several (1 to 64 each).
         runs: Runs per combination, 1 to 100.
         transfers: Transfers per thread, 1 to 100,000.
-        window: ``"yield"`` or ``"none"``.
+        window: ``"sleep"`` or ``"none"``.
         hold: Seconds of simulated I/O inside each critical section, 0 to 0.1.
         seed: Seed of the first run of each combination, or ``None``.
         timeout: Seconds each run may take.

@@ -1,4 +1,4 @@
-"""Plots of deadlocks (notebook 06) and of locking strategies (notebook 08).
+"""Plots of deadlocks (notebook 07) and of locking strategies (notebook 11).
 
 :func:`plot_wait_for_graph` draws who holds and who waits for which lock, with
 the cycle in red. The others draw results of the bank-transfer experiment.

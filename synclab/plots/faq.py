@@ -1,4 +1,4 @@
-"""Plots of the notebook 08 experiments: a blocked thread's CPU time, torn reads."""
+"""Plots of the notebook 11 experiments: a blocked thread's CPU time, torn reads."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def plot_blocked_thread(result: BlockedThreadResult, ax: Axes | None = None) -> 
 def torn_label(result: TornReadResult) -> str:
     """``"no lock, sleep window"``: how a run was set up, for axes and tables."""
     lock = "lock" if result.use_lock else "no lock"
-    window = "sleep window" if result.window == "yield" else "no window"
+    window = "sleep window" if result.window == "sleep" else "no window"
     return f"{lock}, {window}"
 
 

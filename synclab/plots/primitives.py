@@ -1,4 +1,4 @@
-"""Plots and the comparison table of notebook 07 (choosing a primitive)."""
+"""Plots and the comparison table of notebook 08 (choosing a primitive)."""
 
 from __future__ import annotations
 

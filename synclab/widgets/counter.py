@@ -23,7 +23,7 @@ _SWITCH_INTERVALS = (
     ("0.01 ms", 1e-5),
     ("1 µs", 1e-6),
 )
-_WINDOW_LABELS = (("plain +=", "none"), ("call", "call"), ("yield", "yield"))
+_WINDOW_LABELS = (("plain +=", "none"), ("call", "call"), ("sleep", "sleep"))
 _WINDOW_TIPS = (
     "counter.value += 1: load, add, store with no switch point in between",
     "value = counter.value; value = add_one(value); counter.value = value",
@@ -111,7 +111,7 @@ def counter_lab(
     threads: int = 4,
     increments: int = 500,
     use_lock: bool = False,
-    race_window: str = "yield",
+    race_window: str = "sleep",
     switch_interval: float | None = None,
 ) -> CounterLab:
     """A lab that runs :func:`~synclab.run_counter` whenever a control changes.
@@ -123,7 +123,7 @@ def counter_lab(
         threads: Starting number of threads, 1 to 16.
         increments: Starting increments per thread, 100 to 5,000.
         use_lock: Start with the lock on.
-        race_window: Start with ``"none"``, ``"call"`` or ``"yield"``.
+        race_window: Start with ``"none"``, ``"call"`` or ``"sleep"``.
         switch_interval: Starting switch interval in seconds (1e-6 to 0.1);
             ``None`` (default) starts from the interpreter's current setting.
 

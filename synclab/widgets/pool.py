@@ -1,4 +1,4 @@
-"""The pool lab of notebook 07: a semaphore's limit against the number of threads."""
+"""The pool lab of notebook 08: a semaphore's limit against the number of threads."""
 
 from __future__ import annotations
 

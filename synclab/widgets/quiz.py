@@ -1,4 +1,4 @@
-"""The self-check quiz that closes notebook 08."""
+"""The self-check quiz that closes notebook 11."""
 
 from __future__ import annotations
 

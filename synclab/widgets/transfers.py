@@ -1,4 +1,4 @@
-"""The bank-transfer lab of notebook 06: does the lock order decide whether the bank deadlocks?"""
+"""The bank-transfer lab of notebook 07: does the lock order decide whether the bank deadlocks?"""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ LAB_RUNS = 10
 LAB_RUN_TIMEOUT = 3.0
 #: Seconds all the runs of one re-run may take together.
 LAB_BUDGET = 5.0
-_WINDOW_LABELS = (("sleep", "yield"), ("nothing", "none"))
+_WINDOW_LABELS = (("sleep", "sleep"), ("nothing", "none"))
 _WINDOW_TIPS = (
     "time.sleep(1e-6) between the first lock and the second: a forced switch, so deadlocks show in short runs",
     "nothing between the two locks: runs this short end within one switch interval (5 ms by default), "
@@ -118,14 +118,14 @@ def transfer_lab(
     threads: int = 4,
     transfers: int = 20,
     ordered: bool = False,
-    window: str = "yield",
+    window: str = "sleep",
 ) -> TransferLab:
     """A lab that runs the bank transfers 10 times whenever a control changes.
 
     It shows, for each run, the share of its transfers made before it ended
     (deadlocked runs in red), the money in the bank after each run, and the
     wait-for graph of the first deadlock. The switch turns ordered locking on
-    and off; the other fixes are compared in notebook 06 with
+    and off; the other fixes are compared in notebook 07 with
     :func:`~synclab.sweep_transfers`.
 
     Args:
@@ -133,7 +133,7 @@ def transfer_lab(
         threads: Starting number of threads, 2 to 8.
         transfers: Starting transfers per thread, 5 to 100.
         ordered: Start with ordered locking on.
-        window: ``"yield"`` (a short sleep between the two locks) or ``"none"``.
+        window: ``"sleep"`` (a short sleep between the two locks) or ``"none"``.
 
     Returns:
         The lab; display it (last line of a cell) to use it.
