@@ -161,8 +161,41 @@ def test_the_state_cap_stops_a_large_exploration_with_a_clear_error():
 
 def test_a_loop_that_can_spin_forever_is_reported_not_explored_forever():
     sc = scenario(["while busy:\n    pass", "busy = False"], shared={"busy": True})
-    with pytest.raises(ExplorationLimit, match="loop forever"):
+    with pytest.raises(ExplorationLimit, match="loop forever") as caught:
         explore(sc)
+    # the schedule to the state that comes back, and the steps that bring it back
+    # T1's test comes straight back to the initial state
+    assert (caught.value.kind, caught.value.schedule, caught.value.loop) == ("loop", (), ("T1",))
+    run = sc.start().steps(*caught.value.schedule)
+    assert run.steps(*caught.value.loop).state == run.state
+
+
+def test_the_cap_is_told_apart_from_a_loop():
+    with pytest.raises(ExplorationLimit) as caught:
+        explore(counter_scenario(3, 2), max_states=100)
+    assert (caught.value.kind, caught.value.schedule, caught.value.loop) == ("states", (), ())
+
+
+def test_observe_sees_every_distinct_state_once():
+    seen = []
+    result = explore(counter_scenario(2, 1), observe=seen.append)
+    assert len(seen) == len(set(seen)) == result.states and seen[0] == counter_scenario(2, 1).initial_state()
+    with pytest.raises(TypeError, match="observe must be a function"):
+        explore(counter_scenario(), observe=3)  # type: ignore[arg-type]
+
+
+def test_explore_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    explore(counter_scenario(2, 1))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        explore(counter_scenario(2, 1))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_bad_explorer_arguments():

@@ -268,6 +268,45 @@ def test_wait_and_notify_without_the_lock_raise_runtime_error():
     assert run.state.errors[0] == "RuntimeError: cond.notify() without holding cond"
 
 
+def test_wait_for_waits_in_a_loop_until_its_test_holds():
+    consumer = "with cond:\n    cond.wait_for(lambda: len(buffer) > 0)\n    buffer.pop()"
+    sc = scenario(
+        {"C": consumer, "P": 'with cond:\n    buffer.append("x")\n    cond.notify()'},
+        buffers={"buffer": 0},
+        conditions=["cond"],
+    )
+    kinds = [step.kind for step in sc.programs[0].steps]
+    assert kinds == ["acquire", "test", "wait", "pop", "release"]
+    test, wait = sc.programs[0].steps[1:3]
+    assert test.text == "test: len(buffer) > 0 (cond.wait_for)" and (test.next_pc, test.else_pc) == (3, 2)
+    assert wait.next_pc == 1  # after a wake-up, test again: the loop Python's wait_for runs
+    run = sc.start().steps("C", "C", "C")  # acquire, test (empty), wait
+    assert run.state.status[0] == WAITING
+    run = run.steps("P", "P", "P", "P", "C", "C", "C", "C")  # P adds and notifies; C wakes, tests, pops, leaves
+    assert run.finished and run.problems() == ()
+
+
+def test_wait_for_takes_a_lambda_with_a_simple_test_and_no_timeout():
+    for bad in ("cond.wait_for(buffer)", "cond.wait_for(lambda: buffer, 1)", "cond.wait_for(lambda x: x)"):
+        with pytest.raises(ValueError, match=r"write cond.wait_for\(lambda: test\)"):
+            scenario([f"with cond:\n    {bad}"], buffers={"buffer": 0}, conditions=["cond"])
+
+
+def test_lock_locked_is_read_as_a_test_and_sees_the_holder():
+    sc = scenario(
+        ["if lock.locked():\n    busy = True", "with lock:\n    pass"], shared={"busy": False}, locks=["lock"]
+    )
+    assert sc.programs[0].steps[0].text == "test: lock.locked()"
+    run = sc.start().steps("T2", "T1", "T1")  # T2 holds the lock while T1 tests it
+    assert run.value("busy") is True
+    run = sc.start().step("T1")  # nobody holds it: the test is false and T1 ends
+    assert run.value("busy") is False and run.state.status[0] == DONE
+    with pytest.raises(ValueError, match=r"lock.locked\(\) only as the test of an if or a while"):
+        scenario(["x = lock.locked()"], locks=["lock"])
+    with pytest.raises(ValueError, match=r"locked\(\) takes no arguments, on a declared lock \(lock\)"):
+        scenario(["if cond.locked():\n    pass"], locks=["lock"], conditions=["cond"])
+
+
 # -- what goes wrong -----------------------------------------------------------------------------------
 
 

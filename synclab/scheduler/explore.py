@@ -22,7 +22,8 @@ variable whose final value is not the one the scenario expects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from math import comb, prod
 
@@ -51,7 +52,23 @@ _Key = tuple[bool, tuple[str, ...]]
 
 
 class ExplorationLimit(ValueError):
-    """A scenario has too many states to explore, or can run forever."""
+    """A scenario has too many states to explore, or can run forever.
+
+    Attributes:
+        kind: ``"loop"`` (a state comes back, so some schedule never ends) or
+            ``"states"`` (more distinct states than the cap).
+        schedule: For ``"loop"``, the threads stepped from the start to the
+            state that comes back (empty for ``"states"``).
+        loop: For ``"loop"``, the threads stepped from that state back to it.
+    """
+
+    def __init__(
+        self, message: str, *, kind: str = "states", schedule: tuple[str, ...] = (), loop: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.schedule = schedule
+        self.loop = loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,13 +152,21 @@ def _with_violation(key: _Key, violation: Problem | None) -> _Key:
     return True, (violation.text, *texts)
 
 
-def explore(scenario: Scenario, *, max_states: int = DEFAULT_MAX_STATES) -> Exploration:
+def explore(
+    scenario: Scenario,
+    *,
+    max_states: int = DEFAULT_MAX_STATES,
+    observe: Callable[[State], object] | None = None,
+) -> Exploration:
     """Count every schedule of ``scenario`` and how each one ends.
 
     Args:
         scenario: What to explore (see :func:`~synclab.scenario`).
         max_states: Give up after this many distinct states (1 to 2,000,000),
             so a large scenario cannot keep the kernel busy for long.
+        observe: Called once with each distinct state reached, the initial one
+            first (the exercise checks use it to see which locks a thread held
+            at each of its steps).
 
     Returns:
         An :class:`Exploration`: the number of schedules, how many end badly,
@@ -156,6 +181,18 @@ def explore(scenario: Scenario, *, max_states: int = DEFAULT_MAX_STATES) -> Expl
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be a Scenario (see synclab.scenario), got {type(scenario).__name__}")
     max_states = check_int("max_states", max_states, 1, 2_000_000)
+    if observe is not None and not callable(observe):
+        raise TypeError(f"observe must be a function of a State, or None, got {type(observe).__name__}")
+    collecting = gc.isenabled()
+    gc.disable()  # the memo is many small tuples without cycles: collecting them only costs time
+    try:
+        return _explore(scenario, max_states, observe)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _explore(scenario: Scenario, max_states: int, observe: Callable[[State], object] | None) -> Exploration:
     step, runnable, violation = scenario._advance, scenario.runnable, scenario.violation
     # memo[state] = {outcome: [schedules, first thread, outcome in the child]}
     memo: dict[State, dict[_Key, list]] = {}
@@ -164,6 +201,8 @@ def explore(scenario: Scenario, *, max_states: int = DEFAULT_MAX_STATES) -> Expl
     stack: list[tuple[State, list[tuple[int, State]], list[int]]] = []
 
     def push(state: State) -> None:
+        if observe is not None:
+            observe(state)
         stack.append((state, [(i, step(state, i)) for i in runnable(state)], [0]))
 
     push(root)
@@ -176,9 +215,14 @@ def explore(scenario: Scenario, *, max_states: int = DEFAULT_MAX_STATES) -> Expl
             if child in memo:
                 continue
             if child in on_path:
+                path = tuple(scenario.threads[kids[at[0] - 1][0]] for _, kids, at in stack)
+                back = next(k for k, entry in enumerate(stack) if entry[0] == child)
                 raise ExplorationLimit(
                     "a thread can loop forever here (the same state comes back), so its schedules cannot be "
-                    "counted; make every loop end, for example by waiting on a condition instead of spinning"
+                    "counted; make every loop end, for example by waiting on a condition instead of spinning",
+                    kind="loop",
+                    schedule=path[:back],
+                    loop=path[back:],
                 )
             if len(memo) + len(on_path) >= max_states:
                 raise ExplorationLimit(

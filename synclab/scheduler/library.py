@@ -50,15 +50,15 @@ with lock_b:
         a += 1
 """
 
-#: A producer that adds two items, notifying after each.
-PRODUCER = """\
-with cond:
-    buffer.append("item")
-    cond.notify()
+#: A producer's step for one item: add it and notify, under the condition's lock.
+PRODUCE_ONE = """\
 with cond:
     buffer.append("item")
     cond.notify()
 """
+
+#: A producer that adds two items, notifying after each.
+PRODUCER = PRODUCE_ONE * 2
 
 #: A consumer that waits with ``if``: it does not check again after waking.
 IF_CONSUMER = """\

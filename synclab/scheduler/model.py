@@ -48,6 +48,7 @@ from synclab.scheduler.program import (
     CRITICAL,
     LOAD,
     LOCAL,
+    LOCKED,
     NOTIFY,
     POP,
     RELEASE,
@@ -304,6 +305,8 @@ class Scenario:
             found = state.locals[i][int(value)]
             assert found is not None
             return found
+        if kind == LOCKED:
+            return state.holders[int(value)] is not None
         return state.values[int(value)]
 
     def _passes(self, state: State, i: int, step: Step) -> bool:

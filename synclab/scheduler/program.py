@@ -13,10 +13,12 @@ error naming the thread, the line and what is allowed):
 - ``tmp = counter`` (a load), ``tmp = tmp + 1`` (local arithmetic), ``counter = tmp`` (a store),
   ``busy = True``;
 - ``with lock:``, ``lock.acquire()``, ``lock.release()``;
-- ``with cond:``, ``cond.wait()``, ``cond.notify()``, ``cond.notify_all()``;
+- ``with cond:``, ``cond.wait()``, ``cond.wait_for(lambda: test)``, ``cond.notify()``,
+  ``cond.notify_all()``;
 - ``buffer.append(item)``, ``buffer.pop()``, ``len(buffer)``, ``not buffer``;
 - ``if test:`` (with an optional ``else:``) and ``while test:``, where the test
   reads at most one shared variable: ``if not busy:``, ``while len(buffer) == 0:``;
+  ``lock.locked()`` reads whether a lock is held: ``if not lock.locked():``;
 - ``critical_section()``, which does nothing but marks where only one thread
   should ever be;
 - ``pass``.
@@ -31,7 +33,7 @@ import ast
 import textwrap
 from dataclasses import dataclass, field
 
-__all__ = ["STACK", "Operand", "Program", "Step", "compile_program"]
+__all__ = ["MAX_STEPS", "STACK", "Operand", "Program", "Step", "compile_program"]
 
 Value = int | bool
 
@@ -42,10 +44,10 @@ STACK = "(stack)"
 #: Longest program the model accepts, in steps.
 MAX_STEPS = 200
 
-#: Operand kinds: a constant, a local of the thread, a shared variable.
-CONST, LOCAL, SHARED = 0, 1, 2
+#: Operand kinds: a constant, a local of the thread, a shared variable, whether a lock is held.
+CONST, LOCAL, SHARED, LOCKED = 0, 1, 2, 3
 
-#: An operand: ``(CONST, value)``, ``(LOCAL, index)`` or ``(SHARED, index)``.
+#: An operand: ``(CONST, value)``, ``(LOCAL, index)``, ``(SHARED, index)`` or ``(LOCKED, lock index)``.
 Operand = tuple[int, Value]
 
 #: Step kinds.
@@ -54,13 +56,16 @@ ACQUIRE, RELEASE = "acquire", "release"
 WAIT, NOTIFY = "wait", "notify"
 TEST, APPEND, POP, CRITICAL = "test", "append", "pop", "critical"
 
+#: Operand kinds that read shared state (a step may read one).
+_READS_SHARED = (SHARED, LOCKED)
+
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _ARITHMETIC = {ast.Add: "+", ast.Sub: "-"}
 
 _ALLOWED = (
     "counter += 1, tmp = counter, counter = tmp, with lock:, lock.acquire(), lock.release(), "
-    "cond.wait(), cond.notify(), buffer.append(x), buffer.pop(), if/while with a simple test, "
-    "critical_section(), pass"
+    "cond.wait(), cond.wait_for(lambda: test), cond.notify(), buffer.append(x), buffer.pop(), "
+    "if/while with a simple test, lock.locked(), critical_section(), pass"
 )
 
 
@@ -153,6 +158,16 @@ class _Names:
             self.kinds[name] = "condition"
 
 
+def _is_locked_call(node: ast.AST) -> bool:
+    """Whether ``node`` is ``name.locked()`` (with or without arguments)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "locked"
+        and isinstance(node.func.value, ast.Name)
+    )
+
+
 class _Compiler:
     def __init__(self, thread: str, names: _Names) -> None:
         self.thread = thread
@@ -199,6 +214,8 @@ class _Compiler:
                 if self.kind(name) == "buffer":
                     return (SHARED, self.names.variables.index(name))
             raise self.error(node, f"len() takes one declared buffer, got {ast.unparse(node)!r}")
+        if _is_locked_call(node):
+            raise self.error(node, "the model reads lock.locked() only as the test of an if or a while")
         if isinstance(node, ast.Name):
             kind = self.kind(node.id)
             if kind in ("variable", "buffer"):
@@ -212,7 +229,7 @@ class _Compiler:
                     "with shared={...} and buffers with buffers={...})",
                 )
             return (LOCAL, self.local(node.id))
-        raise self.error(node, f"{ast.unparse(node)!r} is not a number, a variable or len(buffer)")
+        raise self.error(node, f"{ast.unparse(node)!r} is not a number, a variable, len(buffer) or lock.locked()")
 
     def expression(self, node: ast.expr) -> tuple[Operand, str, Operand]:
         if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
@@ -228,6 +245,8 @@ class _Compiler:
             return repr(value)
         if kind == LOCAL:
             return self.locals[int(value)]
+        if kind == LOCKED:
+            return f"{self.names.locks[int(value)]}.locked()"
         return self.names.variables[int(value)]
 
     # -- emitting -----------------------------------------------------------------
@@ -295,6 +314,9 @@ class _Compiler:
                 node, ACQUIRE if method == "acquire" else RELEASE, f"{method} {self.names.locks[lock]}", target=lock
             )
             return
+        if method == "wait_for" and kind == "condition":
+            self.wait_for(node, owner, call)
+            return
         if method in ("wait", "notify", "notify_all") and kind == "condition":
             if call.args:
                 raise self.error(node, f"{owner}.{method}() takes no arguments in the model")
@@ -323,6 +345,25 @@ class _Compiler:
         if kind == "local":
             raise self.error(node, f"{owner} is not declared: declare it as a lock, condition or buffer")
         raise self.unsupported(node)
+
+    def wait_for(self, node: ast.Expr, owner: str, call: ast.Call) -> None:
+        """``cond.wait_for(lambda: test)``: the loop Python runs, ``while not test: cond.wait()``."""
+        predicate = call.args[0] if len(call.args) == 1 else None
+        if not isinstance(predicate, ast.Lambda) or predicate.args.args or predicate.args.vararg:
+            raise self.error(
+                node, f"write {owner}.wait_for(lambda: test) with a simple test and no timeout, like lambda: buffer"
+            )
+        a, op, b = self.test(predicate.body)
+        cond = self.names.conditions.index(owner)
+        top, sleep, end = _Label(), _Label(), _Label()
+        self.place(top)
+        shown = f"{ast.unparse(predicate.body)} ({owner}.wait_for)"
+        self.emit(node, TEST, f"test: {shown}", a=a, op=op, b=b).else_label = sleep
+        self.items.append(_Jump(end))
+        self.place(sleep)
+        self.emit(node, WAIT, f"{owner}.wait_for: release the lock and sleep", target=cond)
+        self.items.append(_Jump(top))
+        self.place(end)
 
     def assign(self, node: ast.stmt, target: str, value: ast.expr) -> None:
         kind = self.kind(target)
@@ -393,19 +434,33 @@ class _Compiler:
             self.with_locks.pop()
             self.emit(node, RELEASE, f"release {self.names.locks[lock]} (leave with)", target=lock)
 
+    def test_operand(self, node: ast.expr) -> Operand:
+        """An operand of a test: as :meth:`operand`, or ``lock.locked()``."""
+        if not _is_locked_call(node):
+            return self.operand(node)
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        owner = node.func.value
+        assert isinstance(owner, ast.Name)
+        if self.kind(owner.id) != "lock" or node.args or node.keywords:
+            declared = ", ".join(n for n in self.names.locks if self.kind(n) == "lock") or "none"
+            raise self.error(
+                node, f"locked() takes no arguments, on a declared lock ({declared}), got {ast.unparse(node)!r}"
+            )
+        return (LOCKED, self.names.locks.index(owner.id))
+
     def test(self, node: ast.expr) -> tuple[Operand, str, Operand]:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return self.operand(node.operand), "not", (CONST, 0)
+            return self.test_operand(node.operand), "not", (CONST, 0)
         if isinstance(node, ast.Compare):
             if len(node.ops) != 1 or type(node.ops[0]) not in _COMPARE:
                 raise self.error(node, "compare two values with one of == != < <= > >=")
-            left, right = self.operand(node.left), self.operand(node.comparators[0])
-            if left[0] == SHARED and right[0] == SHARED:
+            left, right = self.test_operand(node.left), self.test_operand(node.comparators[0])
+            if left[0] in _READS_SHARED and right[0] in _READS_SHARED:
                 raise self.error(node, "a test reads one shared variable; load the other into a local first")
             return left, _COMPARE[type(node.ops[0])], right
         if isinstance(node, ast.BoolOp):
             raise self.error(node, "'and'/'or' are not in the model: nest two ifs instead")
-        return self.operand(node), "truth", (CONST, 0)
+        return self.test_operand(node), "truth", (CONST, 0)
 
     def if_block(self, node: ast.If) -> None:
         a, op, b = self.test(node.test)
@@ -501,7 +556,8 @@ def compile_program(
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
-        raise ValueError(f"thread {thread}, line {exc.lineno}: not valid Python ({exc.msg})") from None
+        where = f", line {exc.lineno}" if exc.lineno else ""
+        raise ValueError(f"thread {thread}{where}: not valid Python ({exc.msg})") from None
     names = _Names(variables, buffers, locks, conditions, condition_locks)
     compiler = _Compiler(thread, names)
     compiler.block(tree.body)
