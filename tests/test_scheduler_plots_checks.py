@@ -103,25 +103,81 @@ def test_increment_check_refuses_fixes_that_only_work_on_lucky_schedules(answer,
 def test_lock_order_check():
     stub = synclab.check_exercise("9.2", TRANSFER_B_TO_A)
     assert not stub and "deadlock" in stub.message and "same order" in stub.hint
+    assert "your T2 asks for lock_a while holding lock_b" in stub.hint  # what it saw the answer do
     ordered = "with lock_a:\n    with lock_b:\n        b -= 1\n        a += 1\n"
-    assert synclab.check_exercise("9.2", ordered)
+    passed = synclab.check_exercise("9.2", ordered)
+    assert passed and "takes lock_a before lock_b" in passed.message and "holds both locks" in passed.message
     unlocked = synclab.check_exercise("9.2", "b -= 1\na += 1\n")
     assert not unlocked and "a = " in unlocked.message
     assert not synclab.check_exercise("9.2", "pass")
+
+
+def test_lock_order_check_needs_both_locks_held_across_the_whole_transfer():
+    one_at_a_time = synclab.check_exercise("9.2", "with lock_b:\n    b -= 1\nwith lock_a:\n    a += 1\n")
+    assert not one_at_a_time and "audit_sum = 19, expected 20" in one_at_a_time.message
+    assert "money in flight" in one_at_a_time.hint
+    assert "lock_a first" not in one_at_a_time.message  # the old message praised an order it never used
+    only_a = synclab.check_exercise("9.2", "with lock_a:\n    b -= 1\n    a += 1\n")
+    assert not only_a and "with two deposits" in only_a.message
+    assert "b without holding lock_b at line 2 (b -= 1)" in only_a.hint
+
+
+def test_lock_order_pass_message_says_what_the_answer_does():
+    # takes lock_b late and lets lock_a go early: right, but it does not hold both while changing a
+    hand_over_hand = "lock_a.acquire()\na += 1\nlock_b.acquire()\nlock_a.release()\nb -= 1\nlock_b.release()\n"
+    passed = synclab.check_exercise("9.2", hand_over_hand)
+    assert passed and "holds lock_a while it changes a and lock_b while it changes b" in passed.message
+    assert "both locks" not in passed.message
 
 
 def test_while_consumer_check():
     stub = synclab.check_exercise("9.3", IF_CONSUMER)
     # the if-consumer ends well on 22 of 24 schedules, and still fails
     assert not stub and "2 of 24 schedules end badly" in stub.message and "while not buffer" in stub.hint
-    assert synclab.check_exercise("9.3", WHILE_CONSUMER)
+    passed = synclab.check_exercise("9.3", WHILE_CONSUMER)
+    assert passed and "tests the buffer again (while not buffer:)" in passed.message
     spinning = synclab.check_exercise("9.3", "with cond:\n    while not buffer:\n        pass\n    buffer.pop()")
-    assert not spinning and "loop forever" in spinning.message
+    assert not spinning and "forever while holding cond" in spinning.message and "cond.wait()" in spinning.hint
     greedy = synclab.check_exercise("9.3", WHILE_CONSUMER + "buffer.pop()\n")
     assert not greedy
+
+
+@pytest.mark.parametrize("ifs", [2, 3, 4, 6])
+def test_while_consumer_check_robs_a_consumer_once_more_than_it_tests(ifs):
+    consumer = "with cond:\n" + "    if not buffer:\n        cond.wait()\n" * ifs + "    buffer.pop()\n"
+    result = synclab.check_exercise("9.3", consumer)
+    assert not result and "IndexError" in result.message and "Test again in a loop" in result.hint
+    if ifs == 2:
+        assert result.message.startswith("three consumers: 6 of 726 schedules end badly")
+
+
+def test_while_consumer_check_accepts_wait_for():
+    result = synclab.check_exercise("9.3", "with cond:\n    cond.wait_for(lambda: buffer)\n    buffer.pop()\n")
+    assert result and "(cond.wait_for(lambda: buffer))" in result.message
 
 
 def test_check_messages_are_the_same_every_time():
     first = [str(synclab.check_exercise(n, "counter += 1")) for n in ("9.1", "9.2", "9.3")]
     again = [str(synclab.check_exercise(n, "counter += 1")) for n in ("9.1", "9.2", "9.3")]
     assert first == again
+
+
+class _Odd(str):
+    def __str__(self):
+        raise RuntimeError("a learner's str subclass")
+
+
+@pytest.mark.parametrize("exercise", ["9.1", "9.2", "9.3"])
+@pytest.mark.parametrize(
+    "answer",
+    [None, 3, b"pass", ["pass"], _Odd("pass"), "", "\x00", "(" * 200 + ")" * 200, "x" * 5_000, "while True:\n    pass"],
+)
+def test_checks_never_raise_and_give_a_hint(exercise, answer):
+    result = synclab.check_exercise(exercise, answer)
+    assert not result.passed and result.hint
+
+
+def test_a_program_too_large_to_explore_gets_advice_a_learner_can_follow():
+    result = synclab.check_exercise("9.1", "tmp = 0\nwhile tmp < 100000:\n    tmp = tmp + 1\n")
+    assert not result and "too many different states" in result.message and "max_states" not in str(result)
+    assert "one or two lines of the stub" in result.hint

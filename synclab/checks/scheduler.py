@@ -1,143 +1,793 @@
 """Checks for the exercises of notebook 09, run across every schedule.
 
 The learner writes a thread's program for the step-through model. The check
-builds the scenario and explores *every* schedule (see
+builds a few scenarios around it and explores *every* schedule of each (see
 :func:`synclab.scheduler.explore`), so a fix that only works when the threads
 happen to take turns nicely fails, with one schedule that breaks it as the
-example. Nothing runs in real threads and the explorer has a state cap, so a
-check cannot hang; its messages are deterministic.
+example. The scenarios are chosen so that each near-miss has a schedule that
+shows it:
+
+- 9.1 runs the increment in 2 and in 3 threads (a hard-coded total fits only one);
+- 9.2 runs the learner's T2 with T1, then adds an audit that takes both locks
+  and adds up ``a + b`` (it catches a transfer that lets go of its locks
+  half-way), then two deposits that each take one lock (they catch a transfer
+  that changes a balance without that balance's lock);
+- 9.3 runs the consumer with 2 and with 3 consumers, and with C1 taking one
+  item while C2 takes at least four in a row (one more than C1 has ``wait()``
+  calls, or counts to), so a consumer that tests the buffer a few times instead
+  of in a loop (``if`` twice) is robbed once more than it tests.
+
+While exploring, the check watches which locks each thread running the
+learner's program holds at each of its steps. Hints and the pass message are
+built from what it saw and from the program itself, never from what a right
+answer would do. Nothing runs in real threads and the explorer has a state
+cap, so a check cannot hang, and its messages are the same on every run.
 """
 
 from __future__ import annotations
 
+import operator
+import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from synclab.checks._base import CheckResult
 from synclab.scheduler.explore import Exploration, ExplorationLimit, explore
-from synclab.scheduler.library import deadlock_scenario, if_consumer_scenario
-from synclab.scheduler.model import Scenario, scenario
+from synclab.scheduler.library import PRODUCE_ONE, TRANSFER_A_TO_B, deadlock_scenario, if_consumer_scenario
+from synclab.scheduler.model import RUNNING, Problem, Scenario, State, scenario
+from synclab.scheduler.program import (
+    ACQUIRE,
+    APPEND,
+    CONST,
+    LOAD,
+    LOCKED,
+    MAX_STEPS,
+    POP,
+    RELEASE,
+    SHARED,
+    STORE,
+    TEST,
+    WAIT,
+    Program,
+    Step,
+)
 
 __all__ = ["check_lock_order", "check_locked_increment", "check_while_consumer"]
 
-#: Most states a check explores; the reference solutions need a few hundred.
-MAX_CHECK_STATES = 50_000
+#: Most states a check explores, over all its scenarios: the accepted answers need at most a few thousand, and
+#: this many take a second or two on a loaded machine.
+MAX_CHECK_STATES = 40_000
 
-_GENERIC_HINTS = {
-    "deadlock": "Two threads ended up each waiting for a lock the other holds: take locks in one order everywhere.",
-    "stuck": "A thread was left waiting for good: release every lock you take (with lock: does it for you), "
-    "and make sure someone notifies every wait().",
-    "crash": "A step raised an exception: read the message for which one.",
-    "exclusion": "Two threads were in the critical section together: the check and the claim need one lock.",
-}
+#: Longest answer a check reads, in characters; the answers are a few lines.
+MAX_SOURCE_CHARS = 2_000
+
+_MODEL_HINT = "Use only what the model understands here: {}, if or while with a simple test, pass."
+_INCREMENT_WORDS = "counter += 1, tmp = counter, counter = tmp, with lock:, lock.acquire(), lock.release()"
+_TRANSFER_WORDS = "a += 1, b -= 1, tmp = a, a = tmp, with lock_a:, lock_a.acquire(), lock_a.release() (and lock_b)"
+_CONSUMER_WORDS = (
+    "with cond:, cond.acquire(), cond.release(), cond.wait(), cond.wait_for(lambda: buffer), cond.notify(), "
+    "buffer.pop(), len(buffer)"
+)
+_SHORTER_HINT = "Keep only the lines the task needs: the fix changes one or two lines of the stub."
 
 
-def _verdict(
-    exercise: str,
-    answer: object,
-    name: str,
-    build: Callable[[str], list[tuple[str, Scenario]]],
-    hints: dict[str, str],
-    passed: str,
-) -> CheckResult:
+# -- what the learner's threads did ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class _At:
+    """A step of the learner's program: its kind, what it touches and its source line."""
+
+    line: int
+    kind: str
+    name: str
+    text: str
+
+
+@dataclass(slots=True)
+class _Watch:
+    """Which locks the threads running the learner's program held at each of their steps.
+
+    Filled while exploring (one ``observe`` per scenario); ``held[at]`` is every
+    set of lock names a learner thread held when it was about to run ``at``.
+    """
+
+    held: dict[_At, set[frozenset[str]]] = field(default_factory=dict)
+
+    def observer(self, case: Scenario, learners: tuple[str, ...], lines: int) -> Callable[[State], None]:
+        """A function for :func:`explore`'s ``observe`` that records into this watch.
+
+        Args:
+            case: The scenario being explored.
+            learners: The threads that run the learner's program.
+            lines: How many lines the learner's program has (a thread may run it several times in a row).
+        """
+        watched = []
+        for name in learners:
+            i = case.threads.index(name)
+            program = case.programs[i]
+            watched.append((i, tuple(_at(case, program, step, lines) for step in program.steps)))
+        locks, held = case.locks, self.held
+
+        def observe(state: State) -> None:
+            for i, ats in watched:
+                if state.status[i] == RUNNING:
+                    mine = frozenset(locks[k] for k, holder in enumerate(state.holders) if holder == i)
+                    held.setdefault(ats[state.pcs[i]], set()).add(mine)
+
+        return observe
+
+    def lines_without(self, lock: str, kinds: tuple[str, ...], name: str) -> list[_At]:
+        """The steps of these kinds on ``name`` that ran at least once without holding ``lock``."""
+        return sorted(
+            {
+                at
+                for at, sets in self.held.items()
+                if at.kind in kinds and at.name == name and any(lock not in s for s in sets)
+            }
+        )
+
+    def touches(self, kinds: tuple[str, ...], name: str) -> bool:
+        """Whether a learner thread ran a step of these kinds on ``name``."""
+        return any(at.kind in kinds and at.name == name for at in self.held)
+
+    def always_under(self, locks: set[str], kinds: tuple[str, ...], name: str) -> bool:
+        """Whether every step of these kinds on ``name`` ran holding all of ``locks`` (and there was one)."""
+        found = [sets for at, sets in self.held.items() if at.kind in kinds and at.name == name]
+        return bool(found) and all(locks <= s for sets in found for s in sets)
+
+    def orders(self) -> set[tuple[str, str]]:
+        """Pairs (held, wanted): a learner thread asked for ``wanted`` while holding ``held``."""
+        return {(h, at.name) for at, sets in self.held.items() if at.kind == ACQUIRE for s in sets for h in s}
+
+
+def _at(case: Scenario, program: Program, step: Step, lines: int) -> _At:
+    kind, name = step.kind, ""
+    if kind in (LOAD, STORE, APPEND, POP):
+        name = case.variables[step.target]
+    elif kind in (ACQUIRE, RELEASE):
+        name = case.locks[step.target]
+    elif kind == WAIT:
+        name = case.conditions[step.target]
+    elif kind == TEST:
+        read = [o for o in (step.a, step.b) if o[0] in (SHARED, LOCKED)]
+        if read:
+            name = (case.variables if read[0][0] == SHARED else case.locks)[int(read[0][1])]
+    return _At((step.line - 1) % lines + 1, kind, name, program.lines[step.line - 1].strip())
+
+
+def _quote(ats: list[_At]) -> str:
+    """``line 2 (tmp = counter)`` or ``lines 1 (...) and 3 (...)``."""
+    shown = [f"{line} ({text})" for line, text in sorted({(at.line, at.text) for at in ats})]
+    if len(shown) == 1:
+        return f"line {shown[0]}"
+    return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+# -- running the cases -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Case:
+    """One scenario around the learner's program.
+
+    Attributes:
+        label: What runs, for messages: ``"3 threads"``.
+        build: Makes the scenario from the learner's source (may raise ``ValueError``).
+        learners: The threads that run the learner's program.
+    """
+
+    label: str
+    build: Callable[[str], Scenario]
+    learners: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A case with schedules that end badly: what the check shows the learner."""
+
+    case: _Case
+    scenario: Scenario
+    problems: tuple[Problem, ...]
+    final: State
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(p.kind for p in self.problems)
+
+
+def _source(exercise: str, answer: object, name: str) -> str | CheckResult:
+    """The learner's program as a plain string, or the result that says why it is not one."""
     if not isinstance(answer, str):
         return CheckResult(
             exercise,
             False,
             f"{name} must be a string holding a thread's program, got {type(answer).__name__}.",
-            f'Write {name} = """...""" with the lines of Python.',
+            f'Write {name} = """...""" with the lines of Python between the triple quotes.',
         )
-    try:
-        cases = build(answer)
-    except (TypeError, ValueError) as exc:
+    source = str.__str__(answer)  # a plain str, even from a subclass
+    if len(source) > MAX_SOURCE_CHARS:
         return CheckResult(
             exercise,
             False,
-            f"the model cannot run {name}: {exc}.",
-            "Use only what the model understands: counter += 1, with lock:, cond.wait(), "
-            "if/while with a simple test...",
+            f"{name} is {len(source):,} characters long; the check reads programs of up to "
+            f"{MAX_SOURCE_CHARS:,} characters.",
+            _SHORTER_HINT,
         )
-    results: list[tuple[str, Exploration]] = []
-    for label, case in cases:
+    return source
+
+
+def _normal(source: str) -> str:
+    """The source as the model reads it: dedented, without blank lines around it."""
+    return textwrap.dedent(source).strip("\n")
+
+
+def _judge(
+    exercise: str,
+    answer: object,
+    name: str,
+    cases: Callable[[str], tuple[_Case, ...]],
+    *,
+    model_hint: Callable[[str, str], str],
+    loop_hint: str,
+    fail_hint: Callable[[_Failure, _Watch, str], str],
+    explain: Callable[[_Watch, str], str],
+    outcome: str,
+) -> CheckResult:
+    """Explore every case; fail on the first with a bad schedule, else pass with what was seen.
+
+    Args:
+        exercise: The exercise number.
+        answer: What the learner passed.
+        name: The variable the learner wrote (for messages).
+        cases: The scenarios to explore, in order, for the learner's source.
+        model_hint: Hint for a program the model refuses, from (source, error text).
+        loop_hint: Hint for a program that can loop forever.
+        fail_hint: Hint for a case with bad schedules.
+        explain: What the program does that makes it right, from the watch and the source (may be empty).
+        outcome: What a good ending means, for the pass message: ``"counter ends at the number of threads"``.
+    """
+    source = _source(exercise, answer, name)
+    if isinstance(source, CheckResult):
+        return source
+    lines = max(1, len(_normal(source).splitlines()))
+    watch = _Watch()
+    explored: list[tuple[_Case, Exploration]] = []
+    budget = MAX_CHECK_STATES
+    for case in cases(source):
         try:
-            result = explore(case, max_states=MAX_CHECK_STATES)
+            built = case.build(source)
+        except Exception as exc:  # the model refuses it (ValueError), or the parser gives up on it
+            text = str(exc).rstrip(".") or type(exc).__name__
+            hint = _SHORTER_HINT if "at most" in text else model_hint(source, text)
+            return CheckResult(exercise, False, f"the model cannot run {name}: {text}.", hint)
+        try:
+            result = explore(built, max_states=max(budget, 1), observe=watch.observer(built, case.learners, lines))
         except ExplorationLimit as exc:
+            if exc.kind == "loop":
+                return CheckResult(exercise, False, f"{case.label}: {_loop_text(built, exc, lines)}", loop_hint)
             return CheckResult(
                 exercise,
                 False,
-                f"{label}: {exc}.",
-                "Keep the program short, and make every loop wait on a condition instead of spinning.",
+                f"{case.label}: your program gives too many different states for the check to try every "
+                f"schedule (it stops at {MAX_CHECK_STATES:,}).",
+                _SHORTER_HINT,
             )
+        budget -= result.states
         if result.bad:
-            worst = result.bad_endings[0]
-            kind = _kind_of(case, worst.example)
-            return CheckResult(
-                exercise,
-                False,
-                f"{label}: {result.bad:,} of {result.schedules:,} schedules end badly, for example "
-                f"{worst.example_text}, which ends with: {worst.description}.",
-                hints.get(kind, _GENERIC_HINTS.get(kind, "Replay the example in synclab.scheduler_lab to see it.")),
-            )
-        results.append((label, result))
-    counted = "; ".join(f"{label}: all {r.schedules:,} schedules end well" for label, r in results)
-    return CheckResult(exercise, True, f"{counted}. {passed}")
+            ending = result.bad_endings[0]
+            run = built.start().steps(*ending.example)
+            failure = _Failure(case, built, run.problems(), run.state)
+            if result.schedules == 1:
+                shown = f" ({ending.example_text})" if ending.example else ""
+                seen = f"{case.label}: the only schedule{shown} ends with: {ending.description}."
+            else:
+                seen = (
+                    f"{case.label}: {result.bad:,} of {result.schedules:,} schedules end badly, for example "
+                    f"{ending.example_text}, which ends with: {ending.description}."
+                )
+            return CheckResult(exercise, False, seen, fail_hint(failure, watch, source))
+        explored.append((case, result))
+    counted = "; ".join(
+        f"{case.label}: {r.schedules:,} schedule{'s' if r.schedules != 1 else ''}" for case, r in explored
+    )
+    because = explain(watch, source)
+    return CheckResult(exercise, True, f"On every schedule {outcome} ({counted}).{' ' + because if because else ''}")
 
 
-def _kind_of(case: Scenario, example: tuple[str, ...]) -> str:
-    run = case.start().steps(*example)
-    problems = run.problems()
-    return problems[0].kind if problems else ""
+def _loop_text(case: Scenario, exc: ExplorationLimit, lines: int) -> str:
+    """What loops forever, from the schedule the explorer found: who, at which line, holding what."""
+    run = case.start().steps(*exc.schedule)
+    start = run.state
+    tests: set[_At] = set()
+    for thread in exc.loop:
+        i = case.threads.index(thread)
+        step = case.programs[i].steps[run.state.pcs[i]]
+        if step.kind == TEST:
+            tests.add(_at(case, case.programs[i], step, lines))
+        run = run.step(thread)
+    who = sorted(set(exc.loop), key=case.threads.index)
+    held = sorted({case.locks[k] for k, h in enumerate(start.holders) if h is not None and case.threads[h] in who})
+    where = f" round {_quote(sorted(tests))}" if tests else ""
+    names = " and ".join(who)
+    if held:
+        return (
+            f"{names} can go{where} forever while holding {' and '.join(held)}, so no other thread can take "
+            f"{'it' if len(held) == 1 else 'them'} to change what {'it waits' if len(who) == 1 else 'they wait'} for."
+        )
+    return f"{names} can go{where} forever if the scheduler keeps picking {'it' if len(who) == 1 else 'them'}."
+
+
+def _self_deadlock(failure: _Failure) -> str:
+    """The lock a thread waits for while holding it itself (empty if none)."""
+    case, state = failure.scenario, failure.final
+    cycle = case.deadlock(state)
+    if len(cycle) == 1:
+        lock = case.blocked_on(state, cycle[0])
+        return "" if lock is None else case.locks[lock]
+    return ""
+
+
+_NOT_REENTRANT = "A Lock is not reentrant: a thread that asks for {lock} while holding it waits forever. Take it once."
+_RELEASE_HINT = "Release only a lock the thread holds, once for each acquire(): a with block pairs them for you."
+_STUCK_HINT = (
+    "A thread was left blocked on a lock that nobody will release: release every lock you take, once (a with block "
+    "does it for you)."
+)
+
+
+# -- 9.1 --------------------------------------------------------------------------------------------
+
+
+def _increment_case(threads: int) -> _Case:
+    def build(source: str) -> Scenario:
+        return scenario(
+            [source] * threads,
+            shared={"counter": 0},
+            locks=["lock"],
+            expect={"counter": threads},
+            title=f"{threads} threads",
+        )
+
+    return _Case(f"{threads} threads", build, tuple(f"T{k}" for k in range(1, threads + 1)))
+
+
+_INCREMENT_CASES = (_increment_case(2), _increment_case(3))
+
+
+def _increment_model_hint(source: str, error: str) -> str:
+    if "Lock(" in source or "threading" in source:
+        return (
+            "In the model the threads already share one lock, named lock; a thread cannot make its own (and a "
+            "lock each thread makes for itself would keep no other thread out). Use with lock:."
+        )
+    if "locked()" in source and "locked()" in error.replace("len(buffer) or lock.locked()", ""):
+        return "Test lock.locked() in an if or a while, or better, take the lock: with lock:."
+    return _MODEL_HINT.format(_INCREMENT_WORDS)
+
+
+def _increment_fail_hint(failure: _Failure, watch: _Watch, source: str) -> str:
+    kinds = failure.kinds
+    if "deadlock" in kinds and _self_deadlock(failure):
+        return _NOT_REENTRANT.format(lock="lock")
+    if "crash" in kinds and any("release of" in p.text for p in failure.problems):
+        return _RELEASE_HINT
+    if "stuck" in kinds:
+        return _STUCK_HINT
+    gaps = watch.lines_without("lock", (LOAD, STORE), "counter")
+    tests_locked = watch.touches((TEST,), "lock")
+    if tests_locked:
+        return (
+            "lock.locked() only says whether the lock was held a moment ago: another thread can take it, or "
+            "change counter, right after your test. Hold the lock instead: with lock: around counter += 1."
+        )
+    if gaps and not watch.touches((ACQUIRE,), "lock"):
+        return (
+            "Put with lock: around counter += 1, so that no other thread's load or store can come between this "
+            "thread's load and its store."
+        )
+    if gaps:
+        return (
+            f"Your program reads or writes counter without holding lock at {_quote(gaps)}, so another thread's "
+            "increment can come in between. Load, add and store inside one with lock: block."
+        )
+    if watch.touches((LOAD,), "counter") and watch.touches((STORE,), "counter"):
+        return (
+            "Every load and store of counter is under lock, yet counter ends wrong. Keep the load and the store in "
+            "one with lock: block (a thread that lets go in between lets another increment in), and add exactly 1."
+        )
+    return "Each thread must add 1 to counter: load it, add 1 and store it, under the lock."
+
+
+def _increment_explain(watch: _Watch, source: str) -> str:
+    if watch.always_under({"lock"}, (LOAD, STORE), "counter"):
+        return (
+            "Every load and store of counter happens while the thread holds lock, so no other thread's load or "
+            "store can come between a thread's load and its store."
+        )
+    return ""
 
 
 def check_locked_increment(increment: object) -> CheckResult:
-    """Exercise 9.1: ``counter += 1`` made safe with the lock, on every schedule."""
-
-    def build(source: str) -> list[tuple[str, Scenario]]:
-        return [
-            (f"{n} threads", scenario([source] * n, shared={"counter": 0}, locks=["lock"], expect={"counter": n}))
-            for n in (2, 3)
-        ]
-
-    return _verdict(
+    """Exercise 9.1: ``counter += 1`` made safe with the lock, on every schedule of 2 and of 3 threads."""
+    return _judge(
         "9.1",
         increment,
         "increment",
-        build,
-        {
-            "value": "Put with lock: around counter += 1, so that no other thread's load or store can come between "
-            "this thread's load and its store."
-        },
-        "The lock leaves only the schedules where increments run whole, one after another.",
+        lambda source: _INCREMENT_CASES,
+        model_hint=_increment_model_hint,
+        loop_hint="Take the lock with with lock:, which waits without spinning until the lock is free.",
+        fail_hint=_increment_fail_hint,
+        explain=_increment_explain,
+        outcome="counter ends at the number of threads",
     )
 
 
+# -- 9.2 --------------------------------------------------------------------------------------------
+
+#: An audit that takes both locks, in T1's order, and adds up the balances.
+AUDIT = """\
+with lock_a:
+    with lock_b:
+        x = a
+        y = b
+audit_sum = x + y
+"""
+
+#: Deposits that each take only the lock of the balance they change.
+DEPOSIT_A = "with lock_a:\n    a += 1\n"
+DEPOSIT_B = "with lock_b:\n    b += 1\n"
+
+
+def _with_audit(second: str) -> Scenario:
+    return scenario(
+        {"T1": TRANSFER_A_TO_B, "T2": second, "Audit": AUDIT},
+        shared={"a": 10, "b": 10, "audit_sum": 0},
+        locks=["lock_a", "lock_b"],
+        expect={"a": 10, "b": 10, "audit_sum": 20},
+        title="two transfers and an audit",
+    )
+
+
+def _with_deposits(second: str) -> Scenario:
+    return scenario(
+        {"T1": TRANSFER_A_TO_B, "T2": second, "DepositA": DEPOSIT_A, "DepositB": DEPOSIT_B},
+        shared={"a": 10, "b": 10},
+        locks=["lock_a", "lock_b"],
+        expect={"a": 11, "b": 11},
+        title="two transfers and two deposits",
+    )
+
+
+_TRANSFER_CASES = (
+    _Case("T1 and your T2", deadlock_scenario, ("T2",)),
+    _Case("with an audit (it takes lock_a, then lock_b, and stores a + b in audit_sum)", _with_audit, ("T2",)),
+    _Case(
+        "with two deposits (DepositA runs a += 1 under lock_a, DepositB b += 1 under lock_b)", _with_deposits, ("T2",)
+    ),
+)
+
+_BALANCE = (LOAD, STORE)
+
+
+def _transfer_fail_hint(failure: _Failure, watch: _Watch, source: str) -> str:
+    kinds = failure.kinds
+    if "deadlock" in kinds:
+        lock = _self_deadlock(failure)
+        if lock:
+            return _NOT_REENTRANT.format(lock=lock)
+        if ("lock_b", "lock_a") in watch.orders():
+            return (
+                "T1 takes lock_a, then lock_b; your T2 asks for lock_a while holding lock_b, so each can hold one "
+                "lock and wait for the other. Take them in the same order in T2, and no cycle can form."
+            )
+        return "Two threads each waited for a lock the other held: take lock_a before lock_b everywhere."
+    if "crash" in kinds:
+        return _RELEASE_HINT
+    if "stuck" in kinds:
+        return _STUCK_HINT
+    missing = [
+        (lock, var, watch.lines_without(lock, _BALANCE, var))
+        for lock, var in (("lock_a", "a"), ("lock_b", "b"))
+        if watch.lines_without(lock, _BALANCE, var)
+    ]
+    if failure.case is _TRANSFER_CASES[2] and missing:
+        said = "; ".join(f"{var} without holding {lock} at {_quote(ats)}" for lock, var, ats in missing)
+        return (
+            f"A deposit was lost: your T2 uses {said}, so a deposit that holds only that lock can run in the middle "
+            "of your update. Hold lock_a while you change a and lock_b while you change b."
+        )
+    if failure.case is _TRANSFER_CASES[1]:
+        return (
+            "The audit saw the money in flight: it ran after your T2 had changed one balance and before it changed "
+            "the other. Keep holding the locks from before the first change until after the last."
+        )
+    if missing:
+        said = "; ".join(f"{var} without holding {lock} at {_quote(ats)}" for lock, var, ats in missing)
+        return f"Your T2 uses {said}: hold lock_a while you change a and lock_b while you change b."
+    return "T2 must move 1 from b to a: subtract 1 from b and add 1 to a, once each, holding the locks."
+
+
+def _transfer_explain(watch: _Watch, source: str) -> str:
+    said = []
+    if watch.orders() == {("lock_a", "lock_b")}:
+        said.append(
+            "Your T2 takes lock_a before lock_b, as T1 does, so no thread holds lock_b while it waits for lock_a"
+        )
+    if watch.always_under({"lock_a", "lock_b"}, _BALANCE, "a") and watch.always_under(
+        {"lock_a", "lock_b"}, _BALANCE, "b"
+    ):
+        said.append("it holds both locks while it reads and changes a and b")
+    elif watch.always_under({"lock_a"}, _BALANCE, "a") and watch.always_under({"lock_b"}, _BALANCE, "b"):
+        said.append("it holds lock_a while it changes a and lock_b while it changes b")
+    if not said:
+        return ""
+    text = "; ".join(said)
+    return text[0].upper() + text[1:] + "."
+
+
 def check_lock_order(second: object) -> CheckResult:
-    """Exercise 9.2: T2's transfer no longer deadlocks with T1's, on any schedule."""
-    return _verdict(
+    """Exercise 9.2: T2's transfer never deadlocks, loses a deposit or shows the money in flight, on any schedule."""
+    return _judge(
         "9.2",
         second,
         "second",
-        lambda source: [("T1 and your T2", deadlock_scenario(source))],
-        {
-            "deadlock": "T1 takes lock_a, then lock_b. Take them in the same order in T2, and no cycle can form.",
-            "value": "T2 must still move 1 from b to a, with both updates under the locks.",
-        },
-        "Both transfers take lock_a first, so a thread holding lock_b never waits for lock_a.",
+        lambda source: _TRANSFER_CASES,
+        model_hint=lambda source, error: _MODEL_HINT.format(_TRANSFER_WORDS),
+        loop_hint="Take the locks with with lock_a: and with lock_b:, which wait without spinning.",
+        fail_hint=_transfer_fail_hint,
+        explain=_transfer_explain,
+        outcome="nothing deadlocks, the balances end right, the audit sees a + b = 20 and no deposit is lost",
+    )
+
+
+# -- 9.3 --------------------------------------------------------------------------------------------
+
+#: Most items a scenario of 9.3 puts in the buffer, for deciding which branch of a test means "found one".
+_MOST_ITEMS = 5
+
+_COMPARE = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def _consumers(source: str, counts: tuple[int, ...]) -> Scenario:
+    """A producer of as many items as the consumers take, and consumers running ``source`` that many times each."""
+    one = _normal(source) + "\n"
+    steps = len(_learner_program(source)[1].steps)
+    if max(counts) * steps > MAX_STEPS:
+        most = max(counts)
+        raise ValueError(
+            f"C{counts.index(most) + 1} takes {most} items in a row, so it runs your consumer {most} times "
+            f"({most * steps} steps), more than the {MAX_STEPS} steps the model runs in a thread"
+        )
+    threads = {"P": PRODUCE_ONE * sum(counts)}
+    threads.update({f"C{k}": one * n for k, n in enumerate(counts, start=1)})
+    return scenario(threads, buffers={"buffer": 0}, conditions={"cond": None}, expect={"buffer": 0})
+
+
+#: Fewest and most items the robbing consumer of 9.3 takes in a row.
+_ROBBERIES = (4, 12)
+
+
+def _robberies(source: str) -> int:
+    """How many items C2 takes in a row, to rob C1 each time it may wait.
+
+    At least one more than the ``wait()`` calls in the program (``if`` written
+    k times waits at most k times) and than any number it counts to (a loop
+    that gives up after ``tries < 5``), within :data:`_ROBBERIES`.
+    """
+    try:
+        steps = _learner_program(source)[1].steps
+    except Exception:  # the first case reports what the model cannot run
+        return _ROBBERIES[0]
+    waits = sum(step.kind == WAIT for step in steps)
+    counts = [
+        abs(int(operand[1]))
+        for step in steps
+        for operand in (step.a, step.b)
+        if operand[0] == CONST and type(operand[1]) is int
+    ]
+    return min(_ROBBERIES[1], max(_ROBBERIES[0], waits + 1, max(counts, default=0) + 1))
+
+
+def _consumer_cases(source: str) -> tuple[_Case, ...]:
+    """Two consumers, three, and C1 robbed by C2 each time it may wait (see :func:`_robberies`)."""
+    robberies = _robberies(source)
+    return (
+        _Case("one producer, two consumers", if_consumer_scenario, ("C1", "C2")),
+        _Case("three consumers", lambda source: _consumers(source, (1, 1, 1)), ("C1", "C2", "C3")),
+        _Case(
+            f"C1 taking one item while C2 takes {robberies} in a row",
+            lambda source: _consumers(source, (1, robberies)),
+            ("C1", "C2"),
+        ),
+    )
+
+
+def _found_branch(step: Step, buffer: int) -> bool | None:
+    """Which outcome of a test on the buffer means "there is an item" (``None``: it does not tell)."""
+    if step.kind != TEST or (SHARED, buffer) not in (step.a, step.b):
+        return None
+    if step.op not in ("truth", "not"):
+        other = step.b if step.a == (SHARED, buffer) else step.a
+        if other[0] != CONST:
+            return None
+
+    def outcome(size: int) -> bool:
+        if step.op == "truth":
+            return bool(size)
+        if step.op == "not":
+            return not size
+        a = size if step.a == (SHARED, buffer) else step.a[1]
+        b = size if step.b == (SHARED, buffer) else step.b[1]
+        return bool(_COMPARE[step.op](a, b))
+
+    found = {outcome(size) for size in range(1, _MOST_ITEMS + 1)}
+    if len(found) != 1 or outcome(0) in found:
+        return None
+    return found.pop()
+
+
+def _blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int]]:
+    """Ways the program reaches ``buffer.pop()`` without a test that has just found an item.
+
+    Follows every path of the program (not of a schedule) from its start and
+    from the step after each ``wait()``; a test that finds an item makes the
+    path safe until the lock is released or an item is popped.
+
+    Returns:
+        ``("start", -1)``, ``("wake", pc of the wait)``, ``("release", pc of
+        the release)`` or ``("pop", pc of an earlier pop)`` for each way found,
+        in program order.
+    """
+    steps = program.steps
+    found: set[tuple[str, int]] = set()
+    starts = [(0, False, ("start", -1))] + [
+        (step.next_pc, False, ("wake", pc)) for pc, step in enumerate(steps) if step.kind == WAIT
+    ]
+    seen = set()
+    todo = list(starts)
+    while todo:
+        pc, safe, origin = todo.pop()
+        if (pc, safe, origin) in seen or pc >= len(steps):
+            continue
+        seen.add((pc, safe, origin))
+        step = steps[pc]
+        if step.kind == WAIT:
+            continue
+        if step.kind == POP:
+            if not safe:
+                found.add(origin)
+            todo.append((step.next_pc, False, ("pop", pc)))
+        elif step.kind == RELEASE and step.target == lock:
+            todo.append((step.next_pc, False, ("release", pc) if safe else origin))
+        elif step.kind == TEST:
+            branch = _found_branch(step, buffer)
+            for outcome, target in ((True, step.next_pc), (False, step.else_pc)):
+                todo.append((target, safe if branch is None else branch == outcome, origin))
+        else:
+            todo.append((step.next_pc, safe, origin))
+    return sorted(found, key=lambda item: (item[1], item[0]))
+
+
+def _retests(program: Program, buffer: int) -> list[str]:
+    """The lines of the first test of the buffer after each ``wait()`` returns, following every path."""
+    steps, lines = program.steps, set()
+    todo = [step.next_pc for step in steps if step.kind == WAIT]
+    seen = set()
+    while todo:
+        pc = todo.pop()
+        if pc in seen or pc >= len(steps):
+            continue
+        seen.add(pc)
+        step = steps[pc]
+        if step.kind == TEST and (SHARED, buffer) in (step.a, step.b):
+            lines.add(_line_of(program, pc))
+        elif step.kind == TEST:
+            todo.extend((step.next_pc, step.else_pc))
+        elif step.kind not in (WAIT, POP):
+            todo.append(step.next_pc)
+    return sorted(lines)
+
+
+def _learner_program(source: str) -> tuple[Scenario, Program]:
+    case = if_consumer_scenario(source)
+    return case, case.programs[case.threads.index("C1")]
+
+
+def _line_of(program: Program, pc: int) -> str:
+    return program.lines[program.steps[pc].line - 1].strip()
+
+
+def _consumer_fail_hint(failure: _Failure, watch: _Watch, source: str) -> str:
+    texts = " ".join(p.text for p in failure.problems)
+    case, program = _learner_program(source)
+    buffer, lock = case.variables.index("buffer"), case.locks.index("cond")
+    if "without holding cond" in texts:
+        return (
+            "cond.wait() and cond.notify() need cond held: put the test, the wait and the pop inside one with cond: "
+            "block."
+        )
+    if "release of" in texts:
+        return _RELEASE_HINT
+    if "pop from empty" in texts:
+        unlocked = watch.lines_without("cond", (POP,), "buffer")
+        if unlocked:
+            return (
+                f"Your consumer pops at {_quote(unlocked)} without holding cond, so another consumer can take the "
+                "item between your test and your pop. Test and pop inside one with cond: block."
+            )
+        blind = dict(_blind_pops(program, buffer, lock))
+        if "release" in blind:
+            return (
+                f"Your consumer lets go of cond (line {program.steps[blind['release']].line}) between finding an "
+                "item and popping it, so another consumer can take it first. Test and pop under one with cond: block."
+            )
+        if "pop" in blind:
+            return (
+                f"Your consumer pops again after its pop on line {program.steps[blind['pop']].line} without finding "
+                "a second item: each consumer takes exactly one."
+            )
+        if "wake" in blind:
+            return (
+                f"When cond.wait() on line {program.steps[blind['wake']].line} returns, another consumer may "
+                "already have taken the item, and your consumer can reach buffer.pop() without testing the buffer "
+                "again. Test again in a loop: while not buffer: cond.wait()."
+            )
+        return "Pop only after a test, made while holding cond, has just found an item: while not buffer: cond.wait()."
+    if "stuck" in failure.kinds:
+        unlocked = watch.lines_without("cond", (TEST,), "buffer")
+        if unlocked:
+            return (
+                f"Your consumer tests the buffer at {_quote(unlocked)} without holding cond, so the producer can add "
+                "its item and notify before the consumer waits: the notify is lost and the consumer waits forever. "
+                "Test and wait inside one with cond: block."
+            )
+        return (
+            "A consumer waited with nobody left to notify it: wait only while the buffer is empty (while not buffer:), "
+            "testing it under with cond:."
+        )
+    if "value" in failure.kinds:
+        return (
+            "Each consumer must take exactly one item: after a wake-up that finds the buffer empty, wait again "
+            "instead of giving up, then call buffer.pop() once."
+        )
+    return "Replay the example schedule in synclab.scheduler_lab to see what happens."
+
+
+def _consumer_explain(watch: _Watch, source: str) -> str:
+    case, program = _learner_program(source)
+    buffer, lock = case.variables.index("buffer"), case.locks.index("cond")
+    if _blind_pops(program, buffer, lock) or not watch.always_under({"cond"}, (TEST, POP), "buffer"):
+        return ""
+    retests = _retests(program, buffer)
+    if not retests:
+        return "Your consumer pops only right after a test, made while holding cond, has found an item."
+    return (
+        f"After every wake-up your consumer tests the buffer again ({'; '.join(retests)}), and it holds cond "
+        "from that test to its pop, so an item another consumer took first only means waiting again."
     )
 
 
 def check_while_consumer(consumer: object) -> CheckResult:
-    """Exercise 9.3: a consumer that never pops from an empty buffer, on any schedule."""
-    return _verdict(
+    """Exercise 9.3: consumers that never pop from an empty buffer, however many compete, on any schedule."""
+    return _judge(
         "9.3",
         consumer,
         "consumer",
-        lambda source: [("one producer, two consumers", if_consumer_scenario(source))],
-        {
-            "crash": "After cond.wait() returns, another consumer may already have taken the item. Check again in a "
-            "loop: while not buffer: cond.wait().",
-            "value": "Each consumer must take exactly one item: call buffer.pop() once, after waiting.",
-            "stuck": "A consumer waited with nobody left to notify it: wait only while the buffer is empty, and "
-            "check under the lock (with cond:).",
-        },
-        "while re-checks the buffer after every wake-up, so a stolen item only means waiting again.",
+        _consumer_cases,
+        model_hint=lambda source, error: _MODEL_HINT.format(_CONSUMER_WORDS),
+        loop_hint=(
+            "Wait instead of spinning: while not buffer: cond.wait() lets go of cond while it sleeps, and the "
+            "producer's notify() wakes it."
+        ),
+        fail_hint=_consumer_fail_hint,
+        explain=_consumer_explain,
+        outcome="each consumer takes one item, none pops from an empty buffer and none is left waiting",
     )
