@@ -292,6 +292,13 @@ def test_wait_for_takes_a_lambda_with_a_simple_test_and_no_timeout():
             scenario([f"with cond:\n    {bad}"], buffers={"buffer": 0}, conditions=["cond"])
 
 
+def test_a_bare_buffer_name_is_only_a_truth_test():
+    scenario(["if buffer:\n    pass\nwhile not buffer:\n    pass"], buffers={"buffer": 1})  # truth tests are fine
+    for bad in ("if buffer == 0:\n    pass", "n = buffer", "while buffer < 1:\n    pass"):
+        with pytest.raises(ValueError, match=r"write len\(buffer\) for how many items buffer holds"):
+            scenario([bad], buffers={"buffer": 0})
+
+
 def test_lock_locked_is_read_as_a_test_and_sees_the_holder():
     sc = scenario(
         ["if lock.locked():\n    busy = True", "with lock:\n    pass"], shared={"busy": False}, locks=["lock"]

@@ -725,9 +725,15 @@ def _consumer_fail_hint(failure: _Failure, watch: _Watch, source: str) -> str:
             )
         blind = dict(_blind_pops(program, buffer, lock))
         if "release" in blind:
+            release = program.steps[blind["release"]]
+            where = (
+                f"where the with block of line {release.line} ends"
+                if release.text.endswith("(leave with)")
+                else f"line {release.line}: {_line_of(program, blind['release'])}"
+            )
             return (
-                f"Your consumer lets go of cond (line {program.steps[blind['release']].line}) between finding an "
-                "item and popping it, so another consumer can take it first. Test and pop under one with cond: block."
+                f"Your consumer lets go of cond ({where}) between finding an item and popping it, so another "
+                "consumer can take it first. Test and pop under one with cond: block."
             )
         if "pop" in blind:
             return (

@@ -198,7 +198,13 @@ class _Compiler:
             self.locals.append(name)
         return self.locals.index(name)
 
-    def operand(self, node: ast.expr) -> Operand:
+    def operand(self, node: ast.expr, *, bare_buffer: bool = False) -> Operand:
+        """A constant, a local, a shared variable or ``len(buffer)``; a buffer's bare name only if ``bare_buffer``.
+
+        A bare buffer name is a list in Python: ``if buffer:`` tests whether it
+        holds anything, but ``buffer == 0`` is always false and ``tmp = buffer``
+        keeps the list, not its length, so those need ``len(buffer)``.
+        """
         if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int)):
             return (CONST, node.value)
         if (
@@ -218,6 +224,12 @@ class _Compiler:
             raise self.error(node, "the model reads lock.locked() only as the test of an if or a while")
         if isinstance(node, ast.Name):
             kind = self.kind(node.id)
+            if kind == "buffer" and not bare_buffer:
+                raise self.error(
+                    node,
+                    f"write len({node.id}) for how many items {node.id} holds ({node.id} alone is the list: "
+                    f"{node.id} == 0 is never true in Python)",
+                )
             if kind in ("variable", "buffer"):
                 return (SHARED, self.names.variables.index(node.id))
             if kind != "local":
@@ -434,10 +446,10 @@ class _Compiler:
             self.with_locks.pop()
             self.emit(node, RELEASE, f"release {self.names.locks[lock]} (leave with)", target=lock)
 
-    def test_operand(self, node: ast.expr) -> Operand:
-        """An operand of a test: as :meth:`operand`, or ``lock.locked()``."""
+    def test_operand(self, node: ast.expr, *, truth: bool = False) -> Operand:
+        """An operand of a test: as :meth:`operand`, or ``lock.locked()``; ``truth``: tested for truth alone."""
         if not _is_locked_call(node):
-            return self.operand(node)
+            return self.operand(node, bare_buffer=truth)
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
         owner = node.func.value
         assert isinstance(owner, ast.Name)
@@ -450,7 +462,7 @@ class _Compiler:
 
     def test(self, node: ast.expr) -> tuple[Operand, str, Operand]:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return self.test_operand(node.operand), "not", (CONST, 0)
+            return self.test_operand(node.operand, truth=True), "not", (CONST, 0)
         if isinstance(node, ast.Compare):
             if len(node.ops) != 1 or type(node.ops[0]) not in _COMPARE:
                 raise self.error(node, "compare two values with one of == != < <= > >=")
@@ -460,7 +472,7 @@ class _Compiler:
             return left, _COMPARE[type(node.ops[0])], right
         if isinstance(node, ast.BoolOp):
             raise self.error(node, "'and'/'or' are not in the model: nest two ifs instead")
-        return self.test_operand(node), "truth", (CONST, 0)
+        return self.test_operand(node, truth=True), "truth", (CONST, 0)
 
     def if_block(self, node: ast.If) -> None:
         a, op, b = self.test(node.test)

@@ -112,6 +112,23 @@ with cond:
     buffer.pop()
 """
 ''',
+    "compares-the-list-with-zero": '''
+consumer = """
+with cond:
+    while buffer == 0:
+        cond.wait()
+    buffer.pop()
+"""
+''',
+    "two-with-blocks": '''
+consumer = """
+with cond:
+    while not buffer:
+        cond.wait()
+with cond:
+    buffer.pop()
+"""
+''',
     "pops-twice": '''
 consumer = """
 with cond:
