@@ -65,7 +65,7 @@ def test_if_fails_on_every_forced_run():
     assert set(result.kinds) == {"raised"}
     assert set(result.failures) == {"after its item was taken, C1 raised IndexError: pop from an empty deque."}
     assert result.trace == (
-        "C1: sees the buffer empty and calls wait()",
+        "C1: calls wait(); the buffer is empty",
         "producer: puts 'item 1' and calls notify()",
         "C1: is woken, and held back before it gets the lock again (forced)",
         "C2: arrives, takes 'item 1' without waiting, and returns it",
@@ -81,8 +81,8 @@ def test_while_and_wait_for_never_fail(take):
     assert threading.active_count() == baseline
     assert result.never_failed and result.failed_runs == 0
     assert result.trace[-1] == "C1: returns 'item 2'"
-    assert "C1: checks again, sees the buffer empty and waits again" in result.trace
-    assert "C1: gets the lock back inside wait(); the buffer is holding 'item 2'" in result.trace
+    assert "C1: calls wait() again; the buffer is empty" in result.trace
+    assert "C1: gets the lock back inside wait(); the buffer holds 'item 2'" in result.trace
 
 
 @pytest.mark.parametrize(

@@ -285,15 +285,15 @@ class WakeupResult:
 
 
 def _buffer_seen(contents: object) -> str:
-    """What a snapshot of the buffer showed, in words: ``"empty"`` or ``"holding 'item 1'"``."""
+    """A snapshot of the buffer in words: ``"the buffer is empty"``, ``"the buffer holds 'item 1'"``."""
     items = tuple(contents) if isinstance(contents, tuple) else ()
-    return "empty" if not items else "holding " + ", ".join(repr(item) for item in items)
+    return "the buffer is empty" if not items else "the buffer holds " + ", ".join(repr(item) for item in items)
 
 
 def _seen_by(views: list[tuple[str, object]], name: str, nth: int = 1) -> str:
-    """What thread ``name`` saw the ``nth`` time it is in ``views``, in words (``"?"`` if never)."""
+    """What thread ``name`` saw the ``nth`` time it is in ``views``, in words."""
     seen = [view for thread, view in views if thread == name]
-    return _buffer_seen(seen[nth - 1]) if len(seen) >= nth else "?"
+    return _buffer_seen(seen[nth - 1]) if len(seen) >= nth else "what it saw was not recorded"
 
 
 def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, str, list[str]]:
@@ -322,7 +322,7 @@ def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, 
             what = f"raised {describe_error(c1.error)}" if c1.error else f"returned {c1.value!r}"
             trace.append(f"C1: {what} without waiting")
             return ("no_wait", f"on an empty buffer, take() {what} instead of waiting for an item.", trace)
-        trace.append(f"C1: sees the buffer {_seen_by(s.lock.on_wait, 'C1')} and calls wait()")
+        trace.append(f"C1: calls wait(); {_seen_by(s.lock.on_wait, 'C1')}")
         # 2. The producer puts one item and wakes one waiter; C1 will be held at the gate.
         s.lock.gate.clear()
         if not s.put("item 1"):
@@ -334,7 +334,7 @@ def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, 
         # 3. C2 arrives and takes the item first.
         c2 = s.start("C2", take, s.buffer, s.cond)
         if not s.wait_until(lambda: c2.done or s.entered("C2")) or not c2.done:
-            trace.append(f"C2: sees the buffer {_seen_by(s.lock.on_wait, 'C2')} and calls wait()")
+            trace.append(f"C2: calls wait(); {_seen_by(s.lock.on_wait, 'C2')}")
             return ("waited_with_item", "take() waited although the buffer held an item.", trace)
         if c2.error is not None or c2.value != "item 1":
             what = f"raised {describe_error(c2.error)}" if c2.error else f"returned {c2.value!r}"
@@ -345,7 +345,7 @@ def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, 
         s.lock.gate.set()
         if not s.wait_until(lambda: c1.done or s.entered("C1") >= 2):
             return ("stuck", "after it was woken, take() neither returned nor waited again.", trace)
-        trace.append(f"C1: gets the lock back inside wait(); the buffer is {_seen_by(s.lock.on_return, 'C1')}")
+        trace.append(f"C1: gets the lock back inside wait(); {_seen_by(s.lock.on_return, 'C1')}")
         if c1.done:
             if c1.error is not None:
                 trace.append(f"C1: raised {describe_error(c1.error)}")
@@ -356,7 +356,7 @@ def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, 
                 f"after its item was taken, C1 returned {c1.value!r} instead of waiting for the next item.",
                 trace,
             )
-        trace.append(f"C1: checks again, sees the buffer {_seen_by(s.lock.on_wait, 'C1', 2)} and waits again")
+        trace.append(f"C1: calls wait() again; {_seen_by(s.lock.on_wait, 'C1', 2)}")
         # 5. A second item for C1.
         if not s.put("item 2"):
             return ("stuck", "the producer could not get the lock for 'item 2'.", trace)
@@ -367,7 +367,7 @@ def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, 
             what = f"raised {describe_error(c1.error)}" if c1.error else f"returned {c1.value!r}"
             trace.append(f"C1: {what}")
             return ("wrong_item", f"after 'item 2' arrived, C1 {what} instead of returning 'item 2'.", trace)
-        trace.append(f"C1: gets the lock back inside wait(); the buffer is {_seen_by(s.lock.on_return, 'C1', 2)}")
+        trace.append(f"C1: gets the lock back inside wait(); {_seen_by(s.lock.on_return, 'C1', 2)}")
         trace.append("C1: returns 'item 2'")
         return ("ok", "", trace)
     finally:
