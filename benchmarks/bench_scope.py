@@ -90,12 +90,15 @@ def bank_defaults() -> None:
 
 
 def rlock_costs() -> None:
-    costs = synclab.measure_lock_costs(calls=20_000, repeat=7)
-    print("uncontended costs, best of 7 x 20,000 calls (notebook 04):")
+    overhead = synclab.measure_overhead()  # the same call and rows as notebooks 04 and 08
+    lock, rlock = overhead.cost("Lock"), overhead.cost("RLock")
+    print("uncontended costs (notebook 04; one `with` as in notebook 08's table):")
     print(
-        f"  with lock: {costs.lock_pair:5.0f} ns   with rlock: {costs.rlock_pair:5.0f} ns "
-        f"(ratio {costs.rlock_pair / costs.lock_pair:.2f}x)"
+        f"  {lock.name} `{lock.code}`: {lock.seconds * 1e9:5.0f} ns   "
+        f"{rlock.name} `{rlock.code}`: {rlock.seconds * 1e9:5.0f} ns (ratio {overhead.relative('RLock'):.2f}x)"
     )
+    costs = synclab.measure_lock_costs(calls=20_000, repeat=7)
+    print("  nested operations, best of 7 x 20,000 calls:")
     for depth, rlock_ns, helper_ns in zip(costs.depths, costs.rlock, costs.helper, strict=True):
         print(f"  depth {depth:2d}: RLock at every level {rlock_ns:6.0f} ns, Lock + helpers {helper_ns:6.0f} ns")
     print(f"  the RLock design costs {costs.extra_per_level:.0f} ns more per extra level")

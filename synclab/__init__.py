@@ -31,17 +31,18 @@ from synclab.experiments import (
     OverheadResult,
     PhaseResult,
     PoolResult,
+    ResourceAllocationGraph,
     StopResult,
     ThreadStack,
     TornReadResult,
     TransferRun,
     TransferRuns,
     TransferSweep,
-    WaitForGraph,
     measure_blocked_thread,
     measure_lock_costs,
     measure_overhead,
     repeat_transfers,
+    resource_allocation_graph,
     rlock_depth,
     run_bank,
     run_buffer,
@@ -59,7 +60,6 @@ from synclab.experiments import (
     sweep_counter,
     sweep_transfers,
     thread_stacks,
-    wait_for_graph,
     watch_for_deadlock,
 )
 from synclab.instruments import InstrumentedLock, LockEvent, LockStatistics, ThreadLockStatistics
@@ -81,6 +81,7 @@ from synclab.plots import (
     plot_overhead,
     plot_phases,
     plot_pool,
+    plot_resource_allocation_graph,
     plot_schedules,
     plot_start_gate,
     plot_stop_signal,
@@ -89,7 +90,6 @@ from synclab.plots import (
     plot_torn_reads,
     plot_transfer_runs,
     plot_transfer_throughput,
-    plot_wait_for_graph,
 )
 from synclab.scheduler import Exploration, Scenario, ScheduleSweep, explore, scenario, sweep_schedules
 from synclab.widgets import (
@@ -105,6 +105,12 @@ from synclab.widgets import (
 )
 
 __version__ = "0.1.0"
+
+# Names from before issue 11: the graph of threads and locks is a resource-allocation
+# graph, not a wait-for graph. Kept (outside __all__) until notebook 11 uses the new ones.
+WaitForGraph = ResourceAllocationGraph
+wait_for_graph = resource_allocation_graph
+plot_wait_for_graph = plot_resource_allocation_graph
 
 __all__ = [
     "LEDGER_DESIGNS",
@@ -138,7 +144,7 @@ __all__ = [
     "TransferRun",
     "TransferRuns",
     "TransferSweep",
-    "WaitForGraph",
+    "ResourceAllocationGraph",
     "bank_lab",
     "buffer_lab",
     "check_environment",
@@ -174,7 +180,7 @@ __all__ = [
     "plot_torn_reads",
     "plot_transfer_runs",
     "plot_transfer_throughput",
-    "plot_wait_for_graph",
+    "plot_resource_allocation_graph",
     "pool_lab",
     "reentrant_lab",
     "repeat_transfers",
@@ -200,7 +206,7 @@ __all__ = [
     "sweep_transfers",
     "thread_stacks",
     "transfer_lab",
-    "wait_for_graph",
+    "resource_allocation_graph",
     "watch_for_deadlock",
     "widgets_check",
 ]

@@ -1,4 +1,4 @@
-"""The wait-for graph, stack dumps, cancellable locks and the deadlock watchdog."""
+"""The resource-allocation and wait-for graphs, stack dumps, cancellable locks and the deadlock watchdog."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import synclab
 from synclab.experiments.deadlock import (
     DeadlockError,
     cancellable_lock,
+    resource_allocation_graph,
     thread_stacks,
-    wait_for_graph,
     watch_for_deadlock,
 )
 
@@ -58,6 +58,8 @@ def test_opposite_order_deadlock_is_found_reported_and_the_threads_come_back():
     assert report.graph.describe() == "T1 holds lock A and waits for lock B; T2 holds lock B and waits for lock A"
     assert set(report.graph.holds) == {("T1", "lock A"), ("T2", "lock B")}
     assert set(report.graph.waits) == {("T1", "lock B"), ("T2", "lock A")}
+    # the wait-for graph: threads only, each edge naming the lock behind it
+    assert set(report.graph.wait_for) == {("T1", "T2", "lock B"), ("T2", "T1", "lock A")}
     # the stacks were taken while both threads were stuck in their second acquire
     stacks = {s.thread: s for s in report.stacks}
     assert set(stacks) == {"T1", "T2"}
@@ -111,6 +113,7 @@ def test_three_threads_in_a_cycle_are_found():
     report = watch_for_deadlock(workers, locks)
     assert report.graph.cycle == ("T1", "B", "T2", "C", "T3", "A")
     assert report.graph.cycle_threads == ("T1", "T2", "T3")
+    assert set(report.graph.wait_for) == {("T1", "T2", "B"), ("T2", "T3", "C"), ("T3", "T1", "A")}
 
 
 def test_cancel_frees_the_waiting_threads_with_deadlock_error():
@@ -161,17 +164,18 @@ def test_a_cancellable_lock_behaves_like_a_lock_until_cancelled():
 
 def test_a_live_snapshot_shows_holder_and_waiter_without_a_cycle():
     lock = synclab.InstrumentedLock(name="L")
-    assert wait_for_graph([lock]).holds == ()
+    assert resource_allocation_graph([lock]).holds == ()
     lock.acquire()
     waiter = threading.Thread(target=lambda: lock.acquire(timeout=5) and lock.release(), name="W")
     waiter.start()
     wait_until(lambda: lock.waiting_idents())
-    graph = wait_for_graph([lock])
+    graph = resource_allocation_graph([lock])
     me = threading.current_thread().name
     assert graph.holds == ((me, "L"),)
     assert graph.waits == (("W", "L"),)
     assert not graph.deadlocked and graph.cycle == ()
     assert graph.threads == (me, "W")
+    assert graph.wait_for == (("W", me, "L"),)
     assert "no cycle" in graph.describe()
     stack = thread_stacks(["W"])[0]
     assert stack.thread == "W" and stack.frames[-1].function == "<lambda>"
@@ -259,9 +263,9 @@ def test_bad_arguments_are_refused_before_any_thread_starts(kwargs, error, match
 def test_duplicate_lock_names_and_bad_helpers_are_refused():
     twins = [synclab.InstrumentedLock(name="same"), synclab.InstrumentedLock(name="same")]
     with pytest.raises(ValueError, match="locks must have distinct names, got 'same' more than once"):
-        wait_for_graph(twins)
+        resource_allocation_graph(twins)
     with pytest.raises(TypeError, match="locks must be a list"):
-        wait_for_graph(synclab.InstrumentedLock(name="one"))
+        resource_allocation_graph(synclab.InstrumentedLock(name="one"))
     with pytest.raises(TypeError, match="threads must be a list of thread names"):
         thread_stacks("T1")
     with pytest.raises(TypeError, match="cancel must be a threading.Event"):
@@ -277,3 +281,16 @@ def test_results_are_frozen():
         report.deadlocked = False  # type: ignore[misc]
     with pytest.raises(AttributeError):
         report.graph.cycle = ()  # type: ignore[misc]
+
+
+def test_a_waiter_for_a_free_lock_has_no_wait_for_edge():
+    graph = synclab.ResourceAllocationGraph(locks=("L", "M"), holds=(("T1", "M"),), waits=(("T2", "L"),), cycle=())
+    assert graph.wait_for == ()
+
+
+def test_the_old_wait_for_names_still_reach_the_resource_allocation_graph():
+    """Notebook 11 called these names before issue 11; they stay until it moves (not in __all__)."""
+    assert synclab.wait_for_graph is synclab.resource_allocation_graph
+    assert synclab.WaitForGraph is synclab.ResourceAllocationGraph
+    assert synclab.plot_wait_for_graph is synclab.plot_resource_allocation_graph
+    assert not {"wait_for_graph", "WaitForGraph", "plot_wait_for_graph"} & set(synclab.__all__)

@@ -1,4 +1,4 @@
-"""Plots of notebooks 07 and 11: the wait-for graph, transfer runs, strategies, FAQ figures."""
+"""Plots of notebooks 07 and 11: the resource-allocation graph, transfer runs, strategies, FAQ figures."""
 
 from __future__ import annotations
 
@@ -9,51 +9,51 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 
 import synclab
-from synclab import WaitForGraph
+from synclab import ResourceAllocationGraph
 from synclab.experiments.transfers import TransferRuns, TransferSweep
 from synclab.plots._style import OKABE_ITO
 
-CYCLE = WaitForGraph(
+CYCLE = ResourceAllocationGraph(
     locks=("lock A", "lock B"),
     holds=(("T1", "lock A"), ("T2", "lock B")),
     waits=(("T1", "lock B"), ("T2", "lock A")),
     cycle=("T1", "lock B", "T2", "lock A"),
 )
-NO_CYCLE = WaitForGraph(locks=("L",), holds=(("T1", "L"),), waits=(("T2", "L"),), cycle=())
+NO_CYCLE = ResourceAllocationGraph(locks=("L",), holds=(("T1", "L"),), waits=(("T2", "L"),), cycle=())
 
 
 def arrows(ax):
     return [t for t in ax.texts if isinstance(t, Annotation)]
 
 
-def test_wait_for_graph_draws_every_edge_and_highlights_the_cycle():
-    ax = synclab.plot_wait_for_graph(CYCLE).axes[0]
+def test_resource_allocation_graph_draws_every_edge_and_highlights_the_cycle():
+    ax = synclab.plot_resource_allocation_graph(CYCLE).axes[0]
     drawn = arrows(ax)
     assert len(drawn) == 4  # two holds, two waits
     red = [a for a in drawn if to_hex(a.arrow_patch.get_edgecolor()) == OKABE_ITO[4].lower()]
     assert len(red) == 4  # all of them are on the cycle
     labels = {t.get_text() for t in ax.texts if not isinstance(t, Annotation)}
     assert {"T1", "T2", "lock A", "lock B"} <= labels
-    assert ax.get_title() == "Deadlock: 2 threads wait for each other in a cycle"
+    assert ax.get_title() == "Resource-allocation graph: a cycle,\n2 threads wait for each other (deadlock)"
 
 
-def test_wait_for_graph_without_a_cycle_has_no_red_edge():
-    ax = synclab.plot_wait_for_graph(NO_CYCLE).axes[0]
+def test_resource_allocation_graph_without_a_cycle_has_no_red_edge():
+    ax = synclab.plot_resource_allocation_graph(NO_CYCLE).axes[0]
     drawn = arrows(ax)
     assert len(drawn) == 2
     assert all(to_hex(a.arrow_patch.get_edgecolor()) != OKABE_ITO[4].lower() for a in drawn)
-    assert ax.get_title() == "No cycle: every wait can end"
+    assert ax.get_title() == "Resource-allocation graph: no cycle,\nevery wait can end"
 
 
-def test_wait_for_graph_edge_cases():
-    assert "no cycle was seen" in synclab.plot_wait_for_graph(None).axes[0].texts[0].get_text()
-    empty = WaitForGraph(locks=("L",), holds=(), waits=(), cycle=())
-    assert "no thread held" in synclab.plot_wait_for_graph(empty).axes[0].texts[0].get_text()
-    with pytest.raises(TypeError, match="graph must be a WaitForGraph"):
-        synclab.plot_wait_for_graph("T1 -> A")
+def test_resource_allocation_graph_edge_cases():
+    assert "no cycle was seen" in synclab.plot_resource_allocation_graph(None).axes[0].texts[0].get_text()
+    empty = ResourceAllocationGraph(locks=("L",), holds=(), waits=(), cycle=())
+    assert "no thread held" in synclab.plot_resource_allocation_graph(empty).axes[0].texts[0].get_text()
+    with pytest.raises(TypeError, match="graph must be a ResourceAllocationGraph"):
+        synclab.plot_resource_allocation_graph("T1 -> A")
     fig = Figure()
     ax = fig.add_subplot()
-    assert synclab.plot_wait_for_graph(CYCLE, ax=ax) is fig
+    assert synclab.plot_resource_allocation_graph(CYCLE, ax=ax) is fig
 
 
 @pytest.fixture(scope="module")

@@ -64,8 +64,14 @@ def test_if_fails_on_every_forced_run():
     assert result.runs == RUNS and result.failed_every_run
     assert set(result.kinds) == {"raised"}
     assert set(result.failures) == {"after its item was taken, C1 raised IndexError: pop from an empty deque."}
-    assert result.trace[-1] == "C1: raised IndexError: pop from an empty deque"
-    assert "C2: arrives, finds 'item 1' and takes it" in result.trace
+    assert result.trace == (
+        "C1: calls wait(); the buffer is empty",
+        "producer: puts 'item 1' and calls notify()",
+        "C1: is woken, and held back before it gets the lock again (forced)",
+        "C2: arrives, takes 'item 1' without waiting, and returns it",
+        "C1: gets the lock back inside wait(); the buffer is empty",
+        "C1: raised IndexError: pop from an empty deque",
+    )
 
 
 @pytest.mark.parametrize("take", [take_while, take_wait_for])
@@ -74,8 +80,9 @@ def test_while_and_wait_for_never_fail(take):
     result = run_stolen_wakeup(take, RUNS)
     assert threading.active_count() == baseline
     assert result.never_failed and result.failed_runs == 0
-    assert result.trace[-1] == "C1: takes 'item 2'"
-    assert "C1: finds the buffer empty, and waits again" in result.trace
+    assert result.trace[-1] == "C1: returns 'item 2'"
+    assert "C1: calls wait() again; the buffer is empty" in result.trace
+    assert "C1: gets the lock back inside wait(); the buffer holds 'item 2'" in result.trace
 
 
 @pytest.mark.parametrize(
@@ -202,3 +209,38 @@ def test_scripted_lock_notes_who_waits_and_who_wakes():
     assert lock.entered == ["MainThread"] and lock.woken == ["MainThread"]
     with pytest.raises(RuntimeError):
         cond.wait(0.001)  # not held
+
+
+def test_scripted_lock_records_what_a_waiter_sees_under_the_lock():
+    """The trace's words come from these snapshots, taken as a thread enters wait() and gets the lock back."""
+    lock = ScriptedLock()
+    cond = threading.Condition(lock)
+    items: list[str] = []
+    lock.snapshot = lambda: tuple(items)
+    got: list[str] = []
+
+    def waiter() -> None:
+        with cond:
+            while not items:
+                cond.wait(5)
+            got.append(items[0])
+
+    thread = threading.Thread(target=waiter, name="W")
+    thread.start()
+    with lock.seen:
+        assert lock.seen.wait_for(lambda: lock.on_wait, 5)
+    with cond:
+        items.append("x")
+        cond.notify()
+    thread.join(5)
+    assert not thread.is_alive() and got == ["x"]
+    assert lock.on_wait == [("W", ())]
+    assert lock.on_return == [("W", ("x",))]
+
+
+def test_scripted_lock_without_a_snapshot_records_no_views():
+    lock = ScriptedLock()
+    cond = threading.Condition(lock)
+    with cond:
+        cond.wait(0.001)
+    assert lock.entered == ["MainThread"] and lock.on_wait == [] and lock.on_return == []

@@ -8,12 +8,12 @@ from synclab.experiments.counter import RACE_WINDOWS, CounterResult, CounterSwee
 from synclab.experiments.deadlock import (
     DeadlockError,
     DeadlockReport,
+    ResourceAllocationGraph,
     StackFrame,
     ThreadStack,
-    WaitForGraph,
     cancellable_lock,
+    resource_allocation_graph,
     thread_stacks,
-    wait_for_graph,
     watch_for_deadlock,
 )
 from synclab.experiments.faq import BlockedThreadResult, TornReadResult, measure_blocked_thread, run_torn_reads
@@ -88,7 +88,7 @@ __all__ = [
     "TransferRun",
     "TransferRuns",
     "TransferSweep",
-    "WaitForGraph",
+    "ResourceAllocationGraph",
     "WaitSpan",
     "WakeupResult",
     "cancellable_lock",
@@ -113,6 +113,6 @@ __all__ = [
     "sweep_counter",
     "sweep_transfers",
     "thread_stacks",
-    "wait_for_graph",
+    "resource_allocation_graph",
     "watch_for_deadlock",
 ]

@@ -1,9 +1,13 @@
-"""Find deadlocks while they happen: the wait-for graph, stack dumps and a watchdog.
+"""Find deadlocks while they happen: the resource-allocation graph, stack dumps and a watchdog.
 
 A deadlock is a cycle of waiting: thread T1 holds lock A and waits for lock B,
 which T2 holds while it waits for lock A. Each :class:`~synclab.InstrumentedLock`
 knows who holds it (``owner``) and who is blocked on it (``waiting_idents()``),
-so a snapshot of a few locks gives the *wait-for graph*. In that graph every
+so a snapshot of a few locks gives the *resource-allocation graph*: threads and
+locks are its nodes, an edge from a thread to a lock means "waits for", from a
+lock to a thread "is held by". Leaving the locks out gives the *wait-for graph*,
+whose nodes are threads only (T1 waits for T2 when T1 waits for a lock T2
+holds); both have a cycle exactly when threads wait for each other. Every
 thread waits for at most one lock and every lock has at most one holder, so
 following "waits for the lock held by" from each thread either ends or comes
 back to where it started: the cycle. A dozen lines find it; no graph library is
@@ -45,10 +49,10 @@ __all__ = [
     "DeadlockReport",
     "StackFrame",
     "ThreadStack",
-    "WaitForGraph",
+    "ResourceAllocationGraph",
     "cancellable_lock",
     "thread_stacks",
-    "wait_for_graph",
+    "resource_allocation_graph",
     "watch_for_deadlock",
 ]
 
@@ -142,12 +146,16 @@ def cancellable_lock(cancel: threading.Event, name: str = "lock") -> Instrumente
     return InstrumentedLock(_CancellableLock(cancel, name), name=name, max_events=0)
 
 
-# -- the wait-for graph ----------------------------------------------------------
+# -- the resource-allocation graph -------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class WaitForGraph:
+class ResourceAllocationGraph:
     """Who holds which lock and who waits for which, at one moment.
+
+    Threads and locks are its nodes: the *resource-allocation graph*.
+    :attr:`wait_for` gives the *wait-for graph* derived from it, with threads
+    only.
 
     Attributes:
         locks: The names of the locks looked at, in the order given.
@@ -180,6 +188,17 @@ class WaitForGraph:
     def cycle_threads(self) -> tuple[str, ...]:
         """The threads of :attr:`cycle`."""
         return self.cycle[0::2]
+
+    @property
+    def wait_for(self) -> tuple[tuple[str, str, str], ...]:
+        """The wait-for graph: ``(waiter, holder, lock)`` for each thread waiting for a held lock.
+
+        ``("T1", "T2", "lock B")`` reads "T1 waits for T2, which holds lock B".
+        A thread waiting for a lock nobody holds (it is about to get it) has no
+        edge.
+        """
+        holder = {lock: thread for thread, lock in self.holds}
+        return tuple((thread, holder[lock], lock) for thread, lock in self.waits if lock in holder)
 
     def describe(self) -> str:
         """The cycle in words, or that there is none."""
@@ -219,7 +238,7 @@ def _find_cycle(waits_for: dict[int, int], held_by: dict[int, int]) -> list[int]
     return []
 
 
-def wait_for_graph(locks: Iterable[InstrumentedLock]) -> WaitForGraph:
+def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllocationGraph:
     """Take a snapshot of who holds and who waits for each of ``locks``.
 
     The state is read twice and retried until both reads agree, so a snapshot
@@ -229,7 +248,7 @@ def wait_for_graph(locks: Iterable[InstrumentedLock]) -> WaitForGraph:
         locks: Instrumented locks with distinct names.
 
     Returns:
-        A :class:`WaitForGraph`; its ``cycle`` is empty unless some threads
+        A :class:`ResourceAllocationGraph`; its ``cycle`` is empty unless some threads
         wait for each other.
 
     Raises:
@@ -254,7 +273,7 @@ def _graph(
     locks: Sequence[InstrumentedLock],
     state: tuple[tuple[int | None, tuple[int, ...]], ...],
     names: dict[int, str],
-) -> WaitForGraph:
+) -> ResourceAllocationGraph:
     def name(ident: int) -> str:
         return names.get(ident, f"thread-{ident}")
 
@@ -276,7 +295,7 @@ def _graph(
         threads = list(cycle[0::2])
         first = threads.index(min(threads))
         cycle = cycle[2 * first :] + cycle[: 2 * first]
-    return WaitForGraph(tuple(lock.name for lock in locks), tuple(holds), tuple(waits), cycle)
+    return ResourceAllocationGraph(tuple(lock.name for lock in locks), tuple(holds), tuple(waits), cycle)
 
 
 def _check_locks(locks: Iterable[InstrumentedLock]) -> list[InstrumentedLock]:
@@ -398,7 +417,7 @@ class DeadlockReport:
     Attributes:
         threads: The worker threads' names.
         deadlocked: Whether the watchdog found a cycle that stayed.
-        graph: The wait-for graph when it found it (``None`` if it never did).
+        graph: The resource-allocation graph when it found it (``None`` if it never did).
         stacks: The stacks of the threads in the cycle at that moment.
         detected_after: Seconds from the start until the cycle was confirmed.
         elapsed: Seconds from the start until the last worker returned.
@@ -409,7 +428,7 @@ class DeadlockReport:
 
     threads: tuple[str, ...]
     deadlocked: bool
-    graph: WaitForGraph | None
+    graph: ResourceAllocationGraph | None
     stacks: tuple[ThreadStack, ...]
     detected_after: float | None
     elapsed: float
@@ -423,7 +442,7 @@ class DeadlockReport:
 
 
 class _Watchdog:
-    """Polls the wait-for graph until the workers are done or a cycle stays put."""
+    """Polls the resource-allocation graph until the workers are done or a cycle stays put."""
 
     def __init__(
         self,
@@ -440,7 +459,7 @@ class _Watchdog:
         self.cancel = cancel
         self.poll = poll
         self.confirm = confirm
-        self.graph: WaitForGraph | None = None
+        self.graph: ResourceAllocationGraph | None = None
         self.stacks: tuple[ThreadStack, ...] = ()
         self.detected_after: float | None = None
 
@@ -448,7 +467,7 @@ class _Watchdog:
         started = time.perf_counter()
         first: tuple[tuple[str, ...], float] | None = None
         while not (self.done.is_set() or self.stop.is_set()):
-            graph = wait_for_graph(self.locks)
+            graph = resource_allocation_graph(self.locks)
             now = time.perf_counter()
             if not graph.cycle:
                 first = None
@@ -497,7 +516,7 @@ def watch_for_deadlock(
     """Run each worker in its own named thread while a watchdog looks for a deadlock.
 
     The workers start together (behind a barrier) and are always joined. A
-    watchdog thread takes a :func:`wait_for_graph` snapshot of ``locks`` every
+    watchdog thread takes a :func:`resource_allocation_graph` snapshot of ``locks`` every
     ``poll`` seconds; when the same cycle is still there ``confirm`` seconds
     later, it records the graph and the stacks of the threads in the cycle,
     sets ``cancel`` if given, and stops watching.

@@ -10,7 +10,10 @@ same lock:
 
 :func:`measure_lock_costs` times both, uncontended, in the calling thread, for
 several nesting depths. Both are correct; they differ in what each level
-costs and in how much the code says about who holds the lock.
+costs and in how much the code says about who holds the lock. The cost of one
+``with lock: pass`` on its own is measured in one place only,
+:func:`~synclab.measure_overhead` (notebook 08's table, used by notebook 04 too),
+so the course quotes one figure under one name.
 """
 
 from __future__ import annotations
@@ -70,8 +73,6 @@ class LockCosts:
         rlock: Per depth, an operation whose every level takes an RLock.
         helper: Per depth, an operation that takes a Lock once and calls
             unlocked helpers for the other levels.
-        lock_pair: One ``with lock:`` on an uncontended Lock.
-        rlock_pair: One ``with rlock:`` on an uncontended RLock.
         calls: Operations timed per measurement.
         repeat: Measurements per figure (each figure is the fastest of them).
         python: The Python version that ran it, like ``"3.12.1"``.
@@ -80,8 +81,6 @@ class LockCosts:
     depths: tuple[int, ...]
     rlock: tuple[float, ...]
     helper: tuple[float, ...]
-    lock_pair: float
-    rlock_pair: float
     calls: int
     repeat: int
     python: str
@@ -188,8 +187,6 @@ def measure_lock_costs(
         depths=levels,
         rlock=rlock_ns,
         helper=helper_ns,
-        lock_pair=_fastest_ns(_helper_operation(lock, 1), calls, repeat),
-        rlock_pair=_fastest_ns(_rlock_operation(rlock, 1), calls, repeat),
         calls=calls,
         repeat=repeat,
         python=platform.python_version(),

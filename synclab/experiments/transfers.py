@@ -23,7 +23,7 @@ That makes the bad interleaving happen often enough to see in a short run;
 with ``window="none"`` it is rare, which in real programs is worse: the bug
 ships.
 
-A watchdog (see :mod:`synclab.experiments.deadlock`) looks at the wait-for
+A watchdog (see :mod:`synclab.experiments.deadlock`) looks at the resource-allocation
 graph of the account locks every millisecond. The locks are
 :func:`~synclab.experiments.deadlock.cancellable_lock` objects: when a cycle
 stays for two milliseconds the watchdog calls the run off, every waiting
@@ -51,7 +51,7 @@ from synclab.experiments.counter import YIELD_SECONDS
 from synclab.experiments.deadlock import (
     DEFAULT_POLL,
     DeadlockError,
-    WaitForGraph,
+    ResourceAllocationGraph,
     _countdown,
     _Watchdog,
     cancellable_lock,
@@ -107,7 +107,7 @@ class TransferRun:
         abandoned: Transfers given up because the run was called off.
         retries: Times a ``"retry"`` transfer timed out, backed off and tried again.
         deadlocked: Whether the watchdog found a deadlock and called the run off.
-        graph: The wait-for graph when the watchdog saw a cycle (for ``"retry"``,
+        graph: The resource-allocation graph when the watchdog saw a cycle (for ``"retry"``,
             a cycle that a timeout then broke), else ``None``.
         detected_after: Seconds from the start until the cycle was confirmed.
         total_before: Money in the bank before the run.
@@ -127,7 +127,7 @@ class TransferRun:
     abandoned: int
     retries: int
     deadlocked: bool
-    graph: WaitForGraph | None
+    graph: ResourceAllocationGraph | None
     detected_after: float | None
     total_before: int
     total_after: int
@@ -223,7 +223,7 @@ class TransferRuns:
 
     @property
     def first_deadlock(self) -> TransferRun | None:
-        """The first run with a cycle in its wait-for graph, if any."""
+        """The first run with a cycle in its resource-allocation graph, if any."""
         return next((r for r in self.results if r.graph is not None), None)
 
 

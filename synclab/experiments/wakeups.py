@@ -83,6 +83,13 @@ class ScriptedLock(LockWrapper):
         woken: Names of the threads woken from ``wait()``, in order.
         gate: Woken threads wait for it before taking the lock back. Set (open)
             unless the schedule clears it.
+        snapshot: ``None``, or a function returning what a thread sees of the
+            shared state; it is called while the lock is held, as a thread
+            enters ``wait()`` and as it gets the lock back inside ``wait()``.
+        on_wait: ``(thread, snapshot())`` as each thread entered ``wait()``
+            (only while :attr:`snapshot` is set).
+        on_return: ``(thread, snapshot())`` as each thread got the lock back
+            inside ``wait()`` (only while :attr:`snapshot` is set).
     """
 
     def __init__(self, seen: threading.Condition | None = None) -> None:
@@ -95,6 +102,9 @@ class ScriptedLock(LockWrapper):
         self.gate.set()
         self.aborted = False
         self.gate_timeout = 10.0
+        self.snapshot: Callable[[], object] | None = None
+        self.on_wait: list[tuple[str, object]] = []
+        self.on_return: list[tuple[str, object]] = []
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire the lock, like :meth:`threading.Lock.acquire`."""
@@ -114,9 +124,15 @@ class ScriptedLock(LockWrapper):
         self._owner = None
         self._lock.release()
 
-    def _note(self, names: list[str]) -> None:
+    def _note(self, names: list[str] | None, views: list[tuple[str, object]] | None = None) -> None:
+        """Record the calling thread in ``names`` and what it sees in ``views``; wake the schedule."""
+        name = threading.current_thread().name
+        view = self.snapshot() if views is not None and self.snapshot is not None else None
         with self.seen:
-            names.append(threading.current_thread().name)
+            if names is not None:
+                names.append(name)
+            if views is not None and self.snapshot is not None:
+                views.append((name, view))
             self.seen.notify_all()
 
     # -- the hooks threading.Condition uses ------------------------------------
@@ -127,15 +143,17 @@ class ScriptedLock(LockWrapper):
     def _release_save(self) -> None:
         if self.aborted:  # the lock is still held here, so the caller's `with` releases it
             raise Aborted("the forced schedule was abandoned")
-        self._note(self.entered)
+        self._note(self.entered, self.on_wait)
         self.release()
 
     def _acquire_restore(self, _state: object) -> None:
         self._note(self.woken)
         self.gate.wait(self.gate_timeout)
-        self.acquire(True, self.gate_timeout)
+        got = self.acquire(True, self.gate_timeout)
         if self.aborted:
             raise Aborted("the forced schedule was abandoned")
+        if got:
+            self._note(None, self.on_return)
 
 
 class _Runner:
@@ -266,9 +284,28 @@ class WakeupResult:
         return not self.failures
 
 
+def _buffer_seen(contents: object) -> str:
+    """A snapshot of the buffer in words: ``"the buffer is empty"``, ``"the buffer holds 'item 1'"``."""
+    items = tuple(contents) if isinstance(contents, tuple) else ()
+    return "the buffer is empty" if not items else "the buffer holds " + ", ".join(repr(item) for item in items)
+
+
+def _seen_by(views: list[tuple[str, object]], name: str, nth: int = 1) -> str:
+    """What thread ``name`` saw the ``nth`` time it is in ``views``, in words."""
+    seen = [view for thread, view in views if thread == name]
+    return _buffer_seen(seen[nth - 1]) if len(seen) >= nth else "what it saw was not recorded"
+
+
 def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, str, list[str]]:
-    """Force the schedule once. Returns (kind, message, trace); kind ``"ok"`` when it went right."""
+    """Force the schedule once. Returns (kind, message, trace); kind ``"ok"`` when it went right.
+
+    Every line of the trace states what this run recorded: the buffer as each
+    consumer saw it (a snapshot taken under the lock as it entered ``wait()``
+    and as it got the lock back), who was woken, and what each one returned
+    or raised. Nothing is written before it was observed.
+    """
     s = _Schedule(timeout)
+    s.lock.snapshot = lambda: tuple(s.buffer)
     trace: list[str] = []
     try:
         # 1. C1 finds the buffer empty and waits.
@@ -285,7 +322,7 @@ def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, 
             what = f"raised {describe_error(c1.error)}" if c1.error else f"returned {c1.value!r}"
             trace.append(f"C1: {what} without waiting")
             return ("no_wait", f"on an empty buffer, take() {what} instead of waiting for an item.", trace)
-        trace.append("C1: finds the buffer empty and waits")
+        trace.append(f"C1: calls wait(); {_seen_by(s.lock.on_wait, 'C1')}")
         # 2. The producer puts one item and wakes one waiter; C1 will be held at the gate.
         s.lock.gate.clear()
         if not s.put("item 1"):
@@ -297,18 +334,18 @@ def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, 
         # 3. C2 arrives and takes the item first.
         c2 = s.start("C2", take, s.buffer, s.cond)
         if not s.wait_until(lambda: c2.done or s.entered("C2")) or not c2.done:
-            trace.append("C2: waits although 'item 1' is in the buffer")
+            trace.append(f"C2: calls wait(); {_seen_by(s.lock.on_wait, 'C2')}")
             return ("waited_with_item", "take() waited although the buffer held an item.", trace)
         if c2.error is not None or c2.value != "item 1":
             what = f"raised {describe_error(c2.error)}" if c2.error else f"returned {c2.value!r}"
             trace.append(f"C2: {what}")
             return ("wrong_item", f"with 'item 1' in the buffer, take() {what} instead of returning 'item 1'.", trace)
-        trace.append("C2: arrives, finds 'item 1' and takes it")
-        # 4. C1 gets the lock back: the buffer is empty again.
+        trace.append("C2: arrives, takes 'item 1' without waiting, and returns it")
+        # 4. C1 gets the lock back: what does it see?
         s.lock.gate.set()
-        trace.append("C1: gets the lock back; the buffer is empty")
         if not s.wait_until(lambda: c1.done or s.entered("C1") >= 2):
             return ("stuck", "after it was woken, take() neither returned nor waited again.", trace)
+        trace.append(f"C1: gets the lock back inside wait(); {_seen_by(s.lock.on_return, 'C1')}")
         if c1.done:
             if c1.error is not None:
                 trace.append(f"C1: raised {describe_error(c1.error)}")
@@ -319,7 +356,7 @@ def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, 
                 f"after its item was taken, C1 returned {c1.value!r} instead of waiting for the next item.",
                 trace,
             )
-        trace.append("C1: finds the buffer empty, and waits again")
+        trace.append(f"C1: calls wait() again; {_seen_by(s.lock.on_wait, 'C1', 2)}")
         # 5. A second item for C1.
         if not s.put("item 2"):
             return ("stuck", "the producer could not get the lock for 'item 2'.", trace)
@@ -330,7 +367,8 @@ def _stolen_once(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, 
             what = f"raised {describe_error(c1.error)}" if c1.error else f"returned {c1.value!r}"
             trace.append(f"C1: {what}")
             return ("wrong_item", f"after 'item 2' arrived, C1 {what} instead of returning 'item 2'.", trace)
-        trace.append("C1: takes 'item 2'")
+        trace.append(f"C1: gets the lock back inside wait(); {_seen_by(s.lock.on_return, 'C1', 2)}")
+        trace.append("C1: returns 'item 2'")
         return ("ok", "", trace)
     finally:
         stuck = s.finish()

@@ -13,10 +13,10 @@ from synclab.plots.buffer import (
 from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
 from synclab.plots.deadlock import (
     plot_deadlock_share,
+    plot_resource_allocation_graph,
     plot_strategies,
     plot_transfer_runs,
     plot_transfer_throughput,
-    plot_wait_for_graph,
     transfer_headline,
 )
 from synclab.plots.faq import plot_blocked_thread, plot_torn_reads
@@ -68,7 +68,7 @@ __all__ = [
     "plot_torn_reads",
     "plot_transfer_runs",
     "plot_transfer_throughput",
-    "plot_wait_for_graph",
+    "plot_resource_allocation_graph",
     "plot_wait_timeline",
     "pool_headline",
     "transfer_headline",

@@ -1,7 +1,8 @@
 """Plots of deadlocks (notebook 07) and of locking strategies (notebook 11).
 
-:func:`plot_wait_for_graph` draws who holds and who waits for which lock, with
-the cycle in red. The others draw results of the bank-transfer experiment.
+:func:`plot_resource_allocation_graph` draws who holds and who waits for which lock
+(threads and locks: a resource-allocation graph), with the cycle in red. The
+others draw results of the bank-transfer experiment.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from synclab.experiments.deadlock import WaitForGraph
+from synclab.experiments.deadlock import ResourceAllocationGraph
 from synclab.experiments.transfers import TransferRuns, TransferSweep
 from synclab.plots._style import GREY, OKABE_ITO, empty_message, fmt_seconds, reuse_figure, target_axes, thread_colour
 
@@ -21,7 +22,7 @@ __all__ = [
     "plot_strategies",
     "plot_transfer_throughput",
     "plot_transfer_runs",
-    "plot_wait_for_graph",
+    "plot_resource_allocation_graph",
     "transfer_headline",
 ]
 
@@ -50,30 +51,30 @@ def _ring(names: list[str], radius: float, offset: float = 0.0) -> dict[str, tup
     }
 
 
-def plot_wait_for_graph(graph: WaitForGraph | None, ax: Axes | None = None) -> Figure:
-    """Draw a wait-for graph: threads as circles, locks as squares, the cycle in red.
+def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Axes | None = None) -> Figure:
+    """Draw a resource-allocation graph: threads as circles, locks as squares, the cycle in red.
 
     An arrow from a thread to a lock means "waits for"; from a lock to a
     thread, "is held by". A deadlock is a closed loop of arrows.
 
     Args:
-        graph: A :class:`~synclab.WaitForGraph` (``None`` draws an empty panel).
+        graph: A :class:`~synclab.ResourceAllocationGraph` (``None`` draws an empty panel).
         ax: Axes to draw into; a new figure is made if omitted.
 
     Returns:
         The figure drawn into.
 
     Raises:
-        TypeError: ``graph`` is not a :class:`~synclab.WaitForGraph`.
+        TypeError: ``graph`` is not a :class:`~synclab.ResourceAllocationGraph`.
     """
     fig, ax = target_axes(ax, width=4.6, height=4.2)
     if graph is None:
-        empty_message(ax, "Wait-for graph", "no cycle was seen:\nnothing to draw")
+        empty_message(ax, "Resource-allocation graph", "no cycle was seen:\nnothing to draw")
         return fig
-    if not isinstance(graph, WaitForGraph):
-        raise TypeError(f"graph must be a WaitForGraph, got {type(graph).__name__}")
+    if not isinstance(graph, ResourceAllocationGraph):
+        raise TypeError(f"graph must be a ResourceAllocationGraph, got {type(graph).__name__}")
     if not graph.holds and not graph.waits:
-        empty_message(ax, "Wait-for graph", "no thread held or waited\nfor these locks")
+        empty_message(ax, "Resource-allocation graph", "no thread held or waited\nfor these locks")
         return fig
     thread_nodes = list(graph.threads)
     lock_nodes = [lock for lock in graph.locks if any(lock == used for _, used in (*graph.holds, *graph.waits))]
@@ -151,9 +152,12 @@ def plot_wait_for_graph(graph: WaitForGraph | None, ax: Axes | None = None) -> F
     )
     if graph.cycle:
         threads = graph.cycle_threads
-        ax.set_title(f"Deadlock: {len(threads)} threads wait for each other in a cycle", fontsize="medium")
+        ax.set_title(
+            f"Resource-allocation graph: a cycle,\n{len(threads)} threads wait for each other (deadlock)",
+            fontsize="medium",
+        )
     else:
-        ax.set_title("No cycle: every wait can end", fontsize="medium")
+        ax.set_title("Resource-allocation graph: no cycle,\nevery wait can end", fontsize="medium")
     return fig
 
 
@@ -230,7 +234,7 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
     _plot_outcomes(runs, axes[0])
     _plot_money(runs, axes[1])
     first = runs.first_deadlock
-    plot_wait_for_graph(None if first is None else first.graph, axes[2])
+    plot_resource_allocation_graph(None if first is None else first.graph, axes[2])
     if first is not None:
         number = runs.results.index(first) + 1
         what = "deadlock" if first.deadlocked else "cycle, broken by a timeout"

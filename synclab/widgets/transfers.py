@@ -124,7 +124,7 @@ def transfer_lab(
 
     It shows, for each run, the share of its transfers made before it ended
     (deadlocked runs in red), the money in the bank after each run, and the
-    wait-for graph of the first deadlock. The switch turns ordered locking on
+    resource-allocation graph of the first deadlock. The switch turns ordered locking on
     and off; the other fixes are compared in notebook 07 with
     :func:`~synclab.sweep_transfers`.
 
