@@ -144,10 +144,8 @@ NEVER = CancelScope()
 
 def _lock_arguments(blocking: bool, timeout: float) -> float | None:
     """Validate ``acquire(blocking, timeout)`` as :class:`threading.Lock` does; ``None`` means no timeout."""
-    if not blocking and timeout != -1:
-        raise ValueError("can't specify a timeout for a non-blocking call")
-    if timeout < 0 and timeout != -1:
-        raise ValueError("timeout value must be a non-negative number")
+    if (not blocking and timeout != -1) or (timeout < 0 and timeout != -1):
+        _thread.allocate_lock().acquire(blocking, timeout)  # raises threading.Lock's own ValueError
     return None if timeout == -1 else timeout
 
 
