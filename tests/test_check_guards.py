@@ -7,6 +7,7 @@ failed by the no-leaked-threads fixture) if the object ignored its scope.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -155,10 +156,8 @@ def test_the_scope_knows_who_is_blocked_and_whether_with_a_timeout(timeout, time
 
 
 def blocked_quietly(call) -> None:
-    try:
+    with contextlib.suppress(CheckCancelled):
         call()
-    except CheckCancelled:
-        pass
 
 
 # -- RLock and Condition ---------------------------------------------------------------------

@@ -736,7 +736,9 @@ def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequenc
         result = check(*answers)
     except KeyboardInterrupt as exc:
         if _from_learner(exc):
-            return not_yet(exercise, "your code raised KeyboardInterrupt (or the stop button was pressed while it ran).")
+            return not_yet(
+                exercise, "your code raised KeyboardInterrupt (or the stop button was pressed while it ran)."
+            )
         return not_yet(
             exercise,
             "the check was interrupted (the stop button) before it could judge your answer.",

@@ -24,6 +24,7 @@ threads ran at the same time.
 from __future__ import annotations
 
 import _thread
+import contextlib
 import operator
 import threading
 import time
@@ -380,10 +381,8 @@ class GuardedCondition(threading.Condition):
         finally:
             self._acquire_restore(saved_state)
             if not got_it:
-                try:
+                with contextlib.suppress(ValueError):
                     self._waiters.remove(waiter)
-                except ValueError:
-                    pass
 
     def notify(self, n: int = 1) -> None:
         """Wake up to ``n`` waiting threads, as :meth:`threading.Condition.notify` does."""
@@ -462,10 +461,7 @@ class GuardedSemaphore:
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
         with self._cond:
-            if not blocking:
-                got = self._value > 0
-            else:
-                got = self._cond.wait_for(lambda: self._value > 0, timeout)
+            got = self._cond.wait_for(lambda: self._value > 0, timeout) if blocking else self._value > 0
             if got:
                 self._value -= 1
             return got

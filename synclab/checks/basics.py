@@ -251,7 +251,7 @@ def _release_one_by_one(trial: Trial, run: _TaskRun, caller: Any, order: str) ->
 
 
 def check_start_and_join(start_and_join: Callable[..., Any]) -> CheckResult:
-    """Exercise 0.1: run ``task(i)`` for each ``i`` in ``range(n)``, in ``n`` threads at once; return when all are done."""
+    """Exercise 0.1: run ``task(i)`` for each ``i`` in ``range(n)``, all at once, and return when all are done."""
     exercise = "0.1"
     if not callable(start_and_join):
         return not_yet(exercise, "start_and_join is not a function.", "Define it with def start_and_join(task, n):")
@@ -398,8 +398,7 @@ def check_protected_increment(protected_increment: Callable[..., Any]) -> CheckR
             return not_yet(
                 exercise,
                 "a thread wrote counter.value while it did not hold the lock.",
-                "Hold the lock around the read, the sleep and the write: put all three inside one with lock: "
-                "block.",
+                "Hold the lock around the read, the sleep and the write: put all three inside one with lock: block.",
             )
         if log.split_writes:
             return not_yet(

@@ -3,24 +3,24 @@
 EXERCISE = "2.1"
 ANSWERS = ("protected_increment",)
 WRONG = {
-    "no-lock": '''
+    "no-lock": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         value = counter.value
         time.sleep(1e-6)
         counter.value = value + 1
-''',
-    "hard-coded-total-under-the-lock": '''
+""",
+    "hard-coded-total-under-the-lock": """
 def protected_increment(counter, lock, n):
     with lock:
         counter.value = 4 * n
-''',
-    "adds-n-at-once": '''
+""",
+    "adds-n-at-once": """
 def protected_increment(counter, lock, n):
     with lock:
         counter.value = counter.value + n
-''',
-    "own-lock-inside-the-function": '''
+""",
+    "own-lock-inside-the-function": """
 def protected_increment(counter, lock, n):
     lock = threading.Lock()
     for _ in range(n):
@@ -28,8 +28,8 @@ def protected_increment(counter, lock, n):
             value = counter.value
             time.sleep(1e-6)
             counter.value = value + 1
-''',
-    "global-lock-instead-of-the-argument": '''
+""",
+    "global-lock-instead-of-the-argument": """
 counter_lock = threading.Lock()
 
 def protected_increment(counter, lock, n):
@@ -38,32 +38,32 @@ def protected_increment(counter, lock, n):
             value = counter.value
             time.sleep(1e-6)
             counter.value = value + 1
-''',
-    "lock-released-before-the-write": '''
+""",
+    "lock-released-before-the-write": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         with lock:
             value = counter.value
         time.sleep(1e-6)
         counter.value = value + 1
-''',
-    "lock-only-around-the-write": '''
+""",
+    "lock-only-around-the-write": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         value = counter.value
         time.sleep(1e-6)
         with lock:
             counter.value = value + 1
-''',
-    "read-and-write-in-two-with-blocks": '''
+""",
+    "read-and-write-in-two-with-blocks": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         with lock:
             value = counter.value
         with lock:
             counter.value = value + 1
-''',
-    "lock-touched-not-used": '''
+""",
+    "lock-touched-not-used": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         with lock:
@@ -71,24 +71,24 @@ def protected_increment(counter, lock, n):
         value = counter.value
         time.sleep(1e-6)
         counter.value = value + 1
-''',
-    "acquire-never-released": '''
+""",
+    "acquire-never-released": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         lock.acquire()
         value = counter.value
         time.sleep(1e-6)
         counter.value = value + 1
-''',
-    "kept-the-lock-on-return": '''
+""",
+    "kept-the-lock-on-return": """
 def protected_increment(counter, lock, n):
     lock.acquire()
     for _ in range(n):
         value = counter.value
         time.sleep(1e-6)
         counter.value = value + 1
-''',
-    "non-blocking-acquire-ignored": '''
+""",
+    "non-blocking-acquire-ignored": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         got = lock.acquire(blocking=False)
@@ -97,8 +97,8 @@ def protected_increment(counter, lock, n):
         counter.value = value + 1
         if got:
             lock.release()
-''',
-    "waits-while-locked-then-skips-the-lock": '''
+""",
+    "waits-while-locked-then-skips-the-lock": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         while lock.locked():
@@ -106,38 +106,38 @@ def protected_increment(counter, lock, n):
         value = counter.value
         time.sleep(1e-6)
         counter.value = value + 1
-''',
-    "spins-on-its-own-lock": '''
+""",
+    "spins-on-its-own-lock": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         while lock.locked():
             pass
         lock.acquire()
         counter.value += 1
-''',
-    "raises-system-exit": '''
+""",
+    "raises-system-exit": """
 def protected_increment(counter, lock, n):
     raise SystemExit
-''',
+""",
 }
 RIGHT = {
-    "reference": '''
+    "reference": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         with lock:
             value = counter.value
             time.sleep(1e-6)
             counter.value = value + 1
-''',
-    "lock-around-the-whole-loop": '''
+""",
+    "lock-around-the-whole-loop": """
 def protected_increment(counter, lock, n):
     with lock:
         for _ in range(n):
             value = counter.value
             time.sleep(1e-6)
             counter.value = value + 1
-''',
-    "acquire-try-finally": '''
+""",
+    "acquire-try-finally": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         lock.acquire()
@@ -147,14 +147,14 @@ def protected_increment(counter, lock, n):
             counter.value = value + 1
         finally:
             lock.release()
-''',
-    "plus-equals-without-the-sleep": '''
+""",
+    "plus-equals-without-the-sleep": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         with lock:
             counter.value += 1
-''',
-    "acquire-with-timeout-and-retry": '''
+""",
+    "acquire-with-timeout-and-retry": """
 def protected_increment(counter, lock, n):
     done = 0
     while done < n:
@@ -167,8 +167,8 @@ def protected_increment(counter, lock, n):
             done += 1
         finally:
             lock.release()
-''',
-    "non-blocking-retry-loop": '''
+""",
+    "non-blocking-retry-loop": """
 def protected_increment(counter, lock, n):
     for _ in range(n):
         while not lock.acquire(blocking=False):
@@ -179,5 +179,5 @@ def protected_increment(counter, lock, n):
             counter.value = value + 1
         finally:
             lock.release()
-''',
+""",
 }
