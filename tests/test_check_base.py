@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import _thread
 import inspect
-import signal
 import sys
 import threading
 import time
@@ -34,16 +33,6 @@ def learner(source: str, name: str):
     namespace = {"threading": threading, "time": time}
     exec(compile(source, "<learner cell>", "exec"), namespace)
     return namespace[name]
-
-
-@pytest.fixture
-def sigint_raises():
-    """A background job may inherit SIGINT as ignored; make it raise as in a kernel."""
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("interrupt_main needs the test to run in the main thread")
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous)
 
 
 # -- the verdict ------------------------------------------------------------------------------
