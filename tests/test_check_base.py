@@ -115,8 +115,8 @@ def test_the_stop_button_during_a_check_gives_an_interrupted_verdict(sigint_rais
 # -- Trial: deadlocks, spinners and waits of the learner's own are freed -------------------------
 
 
-def test_a_deadlock_on_guarded_locks_is_seen_as_one_and_both_threads_are_freed():
-    with Trial() as trial:
+def opposite_order_trial(**options) -> Trial:
+    with Trial(**options) as trial:
         a, b = trial.lock("lock A"), trial.lock("lock B")
         both_hold = threading.Barrier(2)
 
@@ -127,6 +127,16 @@ def test_a_deadlock_on_guarded_locks_is_seen_as_one_and_both_threads_are_freed()
                     pass
 
         trial.run([("T1", take, (a, b)), ("T2", take, (b, a))])
+    return trial
+
+
+def test_a_deadlock_is_waited_out_to_the_deadline_when_detection_is_off():
+    trial = opposite_order_trial(timeout=0.3, deadlock_after=None)
+    assert trial.gave_up == "deadline" and all(r.cancelled for r in trial.runners)
+
+
+def test_a_deadlock_on_guarded_locks_is_seen_as_one_and_both_threads_are_freed():
+    trial = opposite_order_trial()
     assert trial.gave_up == "deadlock"  # seen as a deadlock, not waited out to the deadline
     assert trial.waiting == ("waiting for lock A", "waiting for lock B")
     assert all(r.cancelled for r in trial.runners) and not trial.stuck

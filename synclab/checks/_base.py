@@ -363,6 +363,10 @@ class Trial(CancelScope):
     Args:
         timeout: Seconds the learner's code may run, from the first thread started.
         what: What is running, in messages ("your function", "start_and_join").
+        deadlock_after: Seconds every thread of the trial must stay blocked, without a
+            timeout, on its guarded objects, with nothing moving, before the trial calls it
+            a deadlock and gives up; ``None`` to wait for the deadline instead (when
+            something outside the trial, like a timer of the check, will wake them).
 
     Attributes:
         runners: The threads started, in order.
@@ -376,10 +380,17 @@ class Trial(CancelScope):
             stopped are blocked (``""`` when unknown).
     """
 
-    def __init__(self, *, timeout: float = TRIAL_SECONDS, what: str = "your function") -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = TRIAL_SECONDS,
+        what: str = "your function",
+        deadlock_after: float | None = DEADLOCK_CONFIRM,
+    ) -> None:
         super().__init__()
         self.timeout = timeout
         self.what = what
+        self.deadlock_after = deadlock_after
         self.runners: list[Runner] = []
         self.errors: list[tuple[Runner, BaseException]] = []
         self.gave_up: str | None = None
@@ -498,10 +509,10 @@ class Trial(CancelScope):
                 if self._deadline is not None and now >= self._deadline:
                     self.give_up("deadline")
                     return False
-                if self._all_blocked():
+                if self.deadlock_after is not None and self._all_blocked():
                     if quiet_since is None or self.progress != seen_progress:
                         quiet_since, seen_progress = now, self.progress
-                    elif now - quiet_since >= DEADLOCK_CONFIRM:
+                    elif now - quiet_since >= self.deadlock_after:
                         self.give_up("deadlock")
                         return False
                 else:
