@@ -123,7 +123,7 @@ class CheckResult:
             body = html.escape(self.message)
         else:
             colour = "#D55E00"
-            title = f"Not yet: exercise {html.escape(self.exercise)}"
+            title = f"✘ Not yet: exercise {html.escape(self.exercise)}"
             body = html.escape(self.message)
             if self.hint:
                 body += f"<br><b>Hint:</b> {html.escape(self.hint)}"
