@@ -25,6 +25,7 @@ from synclab.experiments import (
     CounterSweep,
     DeadlockError,
     DeadlockReport,
+    DictIterationResult,
     GateResult,
     LedgerResult,
     LockCosts,
@@ -46,6 +47,7 @@ from synclab.experiments import (
     run_bank,
     run_buffer,
     run_counter,
+    run_dict_iteration,
     run_ledger,
     run_notify,
     run_phases,
@@ -107,6 +109,7 @@ from synclab.widgets import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "DictIterationResult",
     "LEDGER_DESIGNS",
     "RACE_WINDOWS",
     "BankAccount",
@@ -182,6 +185,7 @@ __all__ = [
     "run_bank",
     "run_buffer",
     "run_counter",
+    "run_dict_iteration",
     "run_ledger",
     "run_notify",
     "run_phases",
