@@ -67,6 +67,10 @@ def main() -> None:
     print(f"forced two-lock deadlock: confirmed after {found:.1f} ms (median), demo {total:.0f} ms with 0.2 s timeouts")
     print(f"measure_blocked_thread(0.2): median {timed_ms(lambda: synclab.measure_blocked_thread(0.2), 3)[0]:.0f} ms")
     print(f"run_torn_reads() at defaults: median {timed_ms(synclab.run_torn_reads, 7)[0]:.1f} ms")
+    loops = [synclab.run_dict_iteration() for _ in range(5)]
+    seconds = sorted(r.elapsed for r in loops)
+    raised = ", ".join(str(r.raised) for r in loops)
+    print(f"run_dict_iteration() at defaults: median {seconds[2] * 1e3:.0f} ms; loops that raised, of 2,000: {raised}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from synclab.experiments import (
     CounterSweep,
     DeadlockError,
     DeadlockReport,
+    DictIterationResult,
     GateResult,
     LedgerResult,
     LockCosts,
@@ -47,6 +48,7 @@ from synclab.experiments import (
     run_bank,
     run_buffer,
     run_counter,
+    run_dict_iteration,
     run_ledger,
     run_notify,
     run_phases,
@@ -113,6 +115,7 @@ wait_for_graph = resource_allocation_graph
 plot_wait_for_graph = plot_resource_allocation_graph
 
 __all__ = [
+    "DictIterationResult",
     "LEDGER_DESIGNS",
     "RACE_WINDOWS",
     "BankAccount",
@@ -188,6 +191,7 @@ __all__ = [
     "run_bank",
     "run_buffer",
     "run_counter",
+    "run_dict_iteration",
     "run_ledger",
     "run_notify",
     "run_phases",

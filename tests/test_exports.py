@@ -8,6 +8,7 @@ import synclab
 def test_public_names_are_pinned():
     assert sorted(synclab.__all__) == sorted(
         [
+            "DictIterationResult",
             "LEDGER_DESIGNS",
             "RACE_WINDOWS",
             "BankAccount",
@@ -83,6 +84,7 @@ def test_public_names_are_pinned():
             "run_bank",
             "run_buffer",
             "run_counter",
+            "run_dict_iteration",
             "run_ledger",
             "run_notify",
             "run_phases",

@@ -29,6 +29,7 @@ LONG_RUNS = {
         accounts=64, threads=8, transfers=100_000, strategy="ordered", hold=0.01
     ),
     "run_torn_reads": lambda: synclab.run_torn_reads(writes=100_000),
+    "run_dict_iteration": lambda: synclab.run_dict_iteration(tries=100_000, keys=100_000),
     "measure_blocked_thread": lambda: synclab.measure_blocked_thread(hold=2.0),
 }
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from synclab import measure_overhead
-from synclab.experiments.overhead import ARTICLE_TABLE, OPERATIONS
+from synclab.experiments.overhead import COMMON_CLAIMS, OPERATIONS
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +20,7 @@ def test_one_row_per_operation_in_table_order(result):
     assert [c.name for c in result.costs][:5] == ["Lock", "RLock", "Condition", "Semaphore", "Event"]
     assert result.cost("Semaphore").code == "with sem: pass"
     assert result.cost("Event").code == "event.set(); event.clear()"
+    assert result.cost("Queue").code == "q.put(None); q.get()"
     assert result.number == 200
     assert all(len(c.repeats) == 3 for c in result.costs)
 
@@ -34,7 +35,7 @@ def test_each_figure_is_the_fastest_repeat_minus_the_loop(result):
 
 
 def test_reentrant_column_is_observed_not_copied():
-    """Lock: no; RLock: yes; Condition() wraps an RLock: yes; Semaphore(1): no; Event: nothing to hold."""
+    """Lock: no; RLock: yes; Condition() wraps an RLock: yes; Semaphore(1): no; Event, Queue: nothing to hold."""
     result = measure_overhead(number=100, repeats=1)
     column = {c.name: c.reentrant for c in result.costs}
     assert column == {
@@ -44,8 +45,9 @@ def test_reentrant_column_is_observed_not_copied():
         "Semaphore": False,
         "Event": None,
         "Event.is_set": None,
+        "Queue": None,
     }
-    assert ARTICLE_TABLE["Condition"][1] == "N/A"  # what the article claimed, kept for the comparison
+    assert COMMON_CLAIMS["Condition"][1] == "N/A"  # the common claim, kept for the comparison
 
 
 def test_measuring_leaves_no_primitive_held_and_no_thread_behind():

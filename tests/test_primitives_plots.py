@@ -93,20 +93,29 @@ def test_overhead_chart_has_a_bar_per_row_in_nanoseconds(overhead):
     assert overhead.python in ax.get_title()
 
 
-def test_overhead_table_compares_measurement_and_article(overhead):
+def test_overhead_table_compares_measurement_and_common_claims(overhead):
     table = synclab.overhead_table(overhead)
     assert isinstance(table, Table)
     assert [row[0] for row in table.rows] == [c.name for c in overhead.costs]
+    assert "article" not in str(table).lower()
     rows = {row[0]: row for row in table.rows}
     assert rows["RLock"][2] == "yes" and rows["Lock"][2] == "no"
-    assert rows["Event"][2].startswith("n/a")
+    assert rows["Event"][2].startswith("n/a") and rows["Queue"][2].startswith("n/a")
     assert rows["Semaphore"][-1] == "No, Low" and rows["Event"][-1] == "N/A, Very low"
-    assert rows["Lock"][5] == "1.0×"
+    assert rows["Queue"][-1] == "not in the common table"
+    assert rows["Lock"][3] == "1.0×"
     text = str(table)
     assert text.splitlines()[1].startswith("primitive")
-    assert "with cond: cond.notify()" in text
+    assert not any(cell.endswith(" ns") for row in table.rows for cell in row)  # nanoseconds only under the hood
     html = table._repr_html_()
-    assert html.count("<tr>") == len(overhead.costs) + 1 and "&lt;" not in html.split("<tbody>")[0]
+    main, folded = html.split("<details>")
+    assert main.count("<tr>") == len(overhead.costs) + 1 and "&lt;" not in main.split("<tbody>")[0]
+    assert folded.startswith("<summary>Under the hood: nanoseconds") and folded.endswith("</details>")
+    assert table.details is not None
+    timings = {row[0]: row for row in table.details.rows}
+    assert timings["Condition"][1] == "with cond: cond.notify()"
+    assert timings["Lock"][2] == f"{overhead.cost('Lock').seconds * 1e9:,.0f} ns"
+    assert "with cond: cond.notify()" in text and "Under the hood" in text
 
 
 def test_table_escapes_html():

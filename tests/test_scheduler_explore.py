@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from itertools import permutations
+from pathlib import Path
 
 import pytest
 
@@ -143,6 +144,20 @@ def test_every_challenge_can_be_won_by_replaying_a_bad_schedule():
         winning = [e for e in explore(challenge.scenario).bad_endings]
         run = challenge.scenario.start().steps(*winning[0].example)
         assert challenge.won(run), challenge.key
+
+
+def test_every_challenge_names_the_notebook_whose_topic_it_plays():
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    plays = {key: challenge.notebook for key, challenge in CHALLENGES.items()}
+    assert plays == {
+        "lost update": "01-race-conditions.ipynb",
+        "insufficient lock": "03-critical-sections-and-lock-scope.ipynb",
+        "deadlock": "07-deadlock-and-lock-ordering.ipynb",
+        "if instead of while": "05-condition-variables.ipynb",
+    }
+    for challenge in CHALLENGES.values():
+        assert (notebooks / challenge.notebook).is_file(), challenge.notebook
+    assert CHALLENGES["insufficient lock"].plays == "notebook 03 (critical sections and lock scope)"
 
 
 def test_exploration_prints_counts_and_examples():

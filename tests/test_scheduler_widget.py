@@ -22,6 +22,7 @@ def test_the_lab_starts_on_the_lost_update_challenge():
     assert list(lab.step_buttons) == ["T1", "T2"]
     assert lab.run.schedule == () and lab.undo_button.disabled
     assert "Lose an update" in lab.goal.value
+    assert "plays notebook 01 (race conditions)" in lab.goal.value
     assert "➜ 1  counter += 1" in lab.thread_views["T1"].value
     assert "next: <code>load counter</code> (step 1 of 3 on this line)" in lab.thread_views["T1"].value
 

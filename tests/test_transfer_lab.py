@@ -1,4 +1,4 @@
-"""The transfer lab and the self-check quiz, driven headless."""
+"""The transfer lab, driven headless."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from conftest import figures_alive, png_of
 
 import synclab
 import synclab.widgets.transfers as lab_module
-from synclab.checks.selfcheck import QUESTIONS, answer_question
 
 
 def test_lab_runs_once_when_created_and_shows_deadlocks_at_its_defaults():
@@ -85,46 +84,3 @@ def test_reruns_reuse_one_figure():
 def test_lab_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         synclab.transfer_lab(**kwargs)
-
-
-def test_quiz_gives_feedback_and_keeps_score():
-    quiz = synclab.self_check_quiz()
-    assert len(quiz.choices) == len(QUESTIONS) >= 5
-    assert "0 of" in quiz.score.value
-    quiz.buttons[0].click()
-    assert "Pick one of the answers first" in quiz.feedback[0].value
-    wrong = next(i for i in range(len(QUESTIONS[0].options)) if i != QUESTIONS[0].answer)
-    quiz.choices[0].value = wrong
-    quiz.buttons[0].click()
-    assert "Not quite" in quiz.feedback[0].value and "see notebook" in quiz.feedback[0].value
-    quiz.choices[0].value = QUESTIONS[0].answer
-    quiz.buttons[0].click()
-    assert "Right" in quiz.feedback[0].value
-    assert f"1 of {len(QUESTIONS)}" in quiz.score.value
-    quiz.choices[0].value = wrong
-    quiz.check(1)
-    assert f"0 of {len(QUESTIONS)}" in quiz.score.value
-
-
-def test_every_question_has_one_answer_and_an_explanation_per_option():
-    for number, item in enumerate(QUESTIONS, start=1):
-        assert len(item.options) == len(item.explanations) >= 3
-        assert 0 <= item.answer < len(item.options)
-        verdicts = [answer_question(number, i).correct for i in range(len(item.options))]
-        assert verdicts.count(True) == 1 and verdicts.index(True) == item.answer
-        feedback = answer_question(number, item.answer)
-        assert str(feedback).startswith(f"Question {number}: Right.")
-
-
-@pytest.mark.parametrize(
-    ("args", "error", "match"),
-    [
-        ((0, 0), ValueError, "question must be between 1 and"),
-        ((1, 9), ValueError, "choice must be between 0 and 3, got 9"),
-        (("1", 0), TypeError, "question must be an integer"),
-        ((1, None), TypeError, "choice must be an integer"),
-    ],
-)
-def test_answer_question_bad_arguments(args, error, match):
-    with pytest.raises(error, match=match):
-        answer_question(*args)

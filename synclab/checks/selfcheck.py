@@ -1,4 +1,4 @@
-"""The self-check questions that close the course (notebook 11).
+"""The self-check questions that close the course (notebook 11): one per notebook, 01 to 10.
 
 Each question has options, one right answer and a short explanation for every
 option, so a wrong pick says *why* it is wrong. :func:`answer_question`
@@ -68,111 +68,208 @@ class QuizFeedback:
         return f"<span style='color:{colour}'><b>{mark}.</b></span> {html.escape(self.message)}{more}"
 
 
+#: One question per notebook, 01 to 10. The right answer sits at a different
+#: position from question to question; the quiz widget also shuffles the options
+#: for each learner (:func:`synclab.self_check_quiz`).
 QUESTIONS: tuple[Question, ...] = (
     Question(
-        "A thread calls lock.acquire() while another thread holds the lock. "
-        "What does it do until the lock is released?",
+        "Four threads share a dict and each runs counts[key] = counts.get(key, 0) + 1 many times, without a "
+        "lock, on CPython with the GIL. What happens?",
         (
-            "It keeps checking the lock as fast as it can, using a whole CPU core.",
-            "It sleeps: the operating system does not run it, so it uses almost no CPU.",
-            "acquire() raises RuntimeError because the lock is taken.",
-            "acquire() returns False at once.",
+            "Every update is counted: the GIL runs one line of Python at a time.",
+            "Updates are lost: the call to get() comes between reading the count and writing it back, and a "
+            "thread can be switched out at a call.",
+            "Python raises RuntimeError because two threads write the same dict.",
+            "The threads deadlock on the dict's internal lock.",
         ),
         1,
         (
-            "That is a spin loop, what acquire(blocking=False) in a loop does. A blocking acquire() sleeps.",
-            "Notebook 11 measured it: its CPU time (time.thread_time) hardly moved while it waited.",
-            "Only releasing a lock that is not held raises RuntimeError. acquire() waits.",
-            "That is acquire(blocking=False). The default acquire() waits as long as it takes.",
-        ),
-        "08",
-    ),
-    Question(
-        "On CPython 3.12 with the GIL, 4 threads run counter += 1 a million times each, without a lock, "
-        "and no update is lost. What follows?",
-        (
-            "counter += 1 is atomic in Python, so no lock is needed.",
-            "The code is still wrong: it counts on where the interpreter happens to switch threads, which no "
-            "version promises, and free-threaded builds do lose updates.",
-            "The GIL makes all Python code thread-safe.",
-        ),
-        1,
-        (
-            "It is a load, an add and a store (see dis in notebook 01); a call or a yield between them loses updates.",
-            "Right: since 3.10 a thread is only switched out at function calls and entries and the backward jump "
-            "of a loop (on CPython 3.10 also some conditional jumps), an implementation detail, not a guarantee.",
-            "The GIL keeps the interpreter's own data safe, not your read-modify-write sequences.",
+            "The GIL lets one thread run at a time, but it can switch threads in the middle of a line: at a "
+            "call, for example. Another thread then writes back a count based on an old read.",
+            "Right: read, call, write. A switch at the call lets another thread update the count, and the "
+            "write-back erases that update. Only a lock around all three makes it safe.",
+            "Writing to a dict from several threads raises nothing; the lost updates happen silently.",
+            "A dict has no lock you can deadlock on (free-threaded builds lock it inside each single "
+            "operation, which still leaves the read and the write apart).",
         ),
         "01",
     ),
     Question(
-        "One thread locks account A then account B; another locks B then A. "
-        "Which change removes the deadlock for good?",
+        "Two threads update the same counter, each inside with lock: using one shared lock. What does the lock "
+        "give you?",
         (
-            "Put time.sleep(0.1) between taking the two locks.",
-            "Always take the lock of the account with the lower number first.",
-            "Use RLock instead of Lock.",
-            "Make both threads daemon threads.",
+            "Faster updates: the threads no longer get in each other's way.",
+            "A fixed order: T1, then T2, then T1 again.",
+            "Nothing, because the GIL already does the same job.",
+            "An exact result on every run: only one thread at a time runs the block, and the other waits its turn.",
+        ),
+        3,
+        (
+            "A lock adds waiting, it never speeds anything up: a thread that finds it taken has to wait.",
+            "A lock does not choose who goes next; the order changes from run to run. It only keeps two "
+            "threads from being inside at once.",
+            "The GIL can switch threads in the middle of a read-modify-write; a lock keeps every other "
+            "thread out until the block is done.",
+            "Right: mutual exclusion. The price is the time threads spend waiting for the lock.",
+        ),
+        "02",
+    ),
+    Question(
+        "withdraw() takes the lock to check that balance >= amount, releases it, then takes it again to "
+        "subtract amount. What can go wrong?",
+        (
+            "Two threads can both pass the check before either subtracts, and the account is overdrawn.",
+            "Nothing: every read and every write of balance is under the lock.",
+            "It deadlocks, because the same thread takes the lock twice.",
+            "It is only slow, because the lock is taken twice.",
+        ),
+        0,
+        (
+            "Right: check-then-act. The check and the act must be done under one acquisition of the lock, "
+            "or another thread can act in between.",
+            "Each step is locked, but the gap between them is not: another thread can act in that gap.",
+            "It takes the lock, releases it, and takes it again: that never waits for itself.",
+            "Slow is the lesser problem: the gap between the check and the act lets two withdrawals through.",
+        ),
+        "03",
+    ),
+    Question(
+        "A method holds self.lock, a threading.Lock, and calls another method of the same object that also "
+        "runs with self.lock:. What happens?",
+        (
+            "Python sees that the thread already holds the lock and lets it in.",
+            "acquire() raises RuntimeError straight away.",
+            "The thread waits for ever for a lock it holds itself: a deadlock with a single lock.",
+            "The second method runs without the lock.",
+        ),
+        2,
+        (
+            "That is what an RLock does. A Lock has no owner to compare with, so it just waits.",
+            "Only releasing a lock that is not held raises RuntimeError. A blocked acquire() waits.",
+            "Right: use an RLock, or move the work into a helper that expects the lock to be held already "
+            "and does not take it.",
+            "with lock: never skips the lock: it waits until it has it.",
+        ),
+        "04",
+    ),
+    Question(
+        "Why should a consumer wait with while not buffer: cond.wait() and not with if not buffer: cond.wait()?",
+        (
+            "while is faster than if.",
+            "After wait() returns, another consumer may already have taken the item: the test has to run again.",
+            "wait() keeps holding the lock, so with if the producer could never add anything.",
+            "while makes notify() wake every waiting consumer.",
         ),
         1,
         (
-            "A pause changes how often the bad interleaving happens, not whether it can: it still can.",
-            "With one global order no cycle of waiting can form; notebook 07 measured zero deadlocks in every run.",
-            "An RLock lets one thread re-enter its own lock; two threads can still wait for each other.",
-            "Daemon threads are killed at exit; the deadlocked threads would still be stuck until then.",
+            "Speed has nothing to do with it: it is about what the consumer finds when it wakes up.",
+            "Right: being woken only means the state may have changed. Check again before acting, or use "
+            "cond.wait_for(lambda: buffer).",
+            "wait() releases the lock while it waits and takes it back before it returns; that is what lets "
+            "the producer in.",
+            "notify() wakes one waiter and notify_all() all of them, whatever loop the waiter is in.",
+        ),
+        "05",
+    ),
+    Question(
+        "A producer hands items to two consumer threads through a queue.Queue. How do the consumers learn that "
+        "no more items will come, so that they can be joined?",
+        (
+            "The producer puts one sentinel (for example None) per consumer, and a consumer returns when it "
+            "gets one. On Python 3.13 and later, Queue.shutdown() does the same job: get() raises queue.ShutDown "
+            "once the queue is empty.",
+            "Each consumer stops when q.empty() returns True.",
+            "Make the consumers daemon threads, so that Python stops them at exit.",
+            "The producer calls q.join().",
+        ),
+        0,
+        (
+            "Right: a sentinel travels through the queue behind the last real item, so nothing is lost and "
+            "every consumer stops cleanly.",
+            "The queue can be empty for a moment while the producer is still working: the consumer stops too "
+            "early and items are left behind.",
+            "Daemon threads are killed at exit in the middle of whatever they were doing: items in progress "
+            "are lost and nothing is cleaned up.",
+            "join() waits until every item has been marked task_done(); it does not tell the consumers to stop.",
         ),
         "06",
     ),
     Question(
-        "Can a with lock: block give up after a timeout?",
+        "One thread locks account A then account B; another locks B then A. Which change removes the deadlock "
+        "for good?",
         (
-            "Yes: write with lock(timeout=1):.",
-            "No: call lock.acquire(timeout=...) and check the True or False it returns, or wrap that in a "
-            "small context manager that raises TimeoutError.",
-            "Yes: with lock: gives up after 5 seconds by default.",
+            "Put time.sleep(0.1) between taking the two locks.",
+            "Use RLock instead of Lock.",
+            "Make both threads daemon threads.",
+            "Always take the lock of the account with the lower number first.",
         ),
-        1,
+        3,
         (
-            "A Lock is not callable; with lock: always waits as long as it takes.",
-            "Notebook 11 builds exactly that helper with contextlib.contextmanager.",
-            "There is no default timeout: a blocking acquire waits for ever.",
+            "A pause changes how often the bad interleaving happens, not whether it can: it still can.",
+            "An RLock lets one thread take its own lock again; two threads can still wait for each other.",
+            "Daemon threads are killed at exit; the deadlocked threads would still be stuck until then.",
+            "Right: with one global order no cycle of waiting threads can form.",
+        ),
+        "07",
+    ),
+    Question(
+        "Eight threads call a service that accepts at most three requests at a time. What keeps them within the limit?",
+        (
+            "One Lock around every request.",
+            "An Event that is set while there is room.",
+            "A BoundedSemaphore(3): each request holds a permit from start to end.",
+            "A Barrier(3), so that requests go in groups of three.",
+        ),
+        2,
+        (
+            "A lock lets one request in at a time: within the limit, but two of the three places stay unused.",
+            "Any number of threads can see an Event set at the same moment and all go in together.",
+            "Right: at most three permits are out at once, and the bounded version raises ValueError on an "
+            "extra release instead of quietly raising the limit.",
+            "A barrier makes threads wait for each other; it does not stop a fourth request from running.",
         ),
         "08",
     ),
     Question(
-        "A writer updates count and then total under a lock. A reader computes total / count without taking "
-        "the lock. Why can the reader get a wrong mean?",
+        "The schedule explorer finds that 2 of a program's 24 schedules end badly. What does that tell you?",
         (
-            "Reading one attribute is not atomic in Python.",
-            "The reader's two reads can fall between the writer's two writes: a lock protects only code that "
-            "holds it, readers included.",
-            "Division is not thread-safe.",
+            "The program fails in one run out of twelve with real threads.",
+            "The program is wrong: some order of its steps breaks it. How often real threads hit that order "
+            "is another question, and it may be very rarely.",
+            "Nothing: the model is not real threads.",
+            "The program is fine in practice: 22 of 24 schedules work.",
         ),
         1,
         (
-            "Reading a single attribute is safe; the problem is reading two that must agree.",
-            "Notebook 11 showed the torn read with a forced window, and none once the reader held the lock.",
-            "The division is fine; its inputs came from two different moments.",
+            "Schedules are not equally likely with real threads: the bad ones may need a switch at one exact "
+            "moment that the interpreter hardly ever makes.",
+            "Right: a fix is a fix only if every schedule ends well. A rare bad schedule is a bug that tests "
+            "with real threads will seldom catch.",
+            "Every schedule the model finds can happen on some Python: an older one, a free-threaded one, or "
+            "any version once a call sits between the steps.",
+            "A bug that shows once in a million runs still shows; a test run a few times just will not see it.",
         ),
-        "08",
+        "09",
     ),
     Question(
-        "On a build with the GIL, when does one lock per account beat one lock for the whole bank?",
+        "A test of a class with a check-then-act race passes 100 runs in a row. What makes it fail on every "
+        "run until the race is fixed?",
         (
-            "Always: more locks always means more parallel work.",
-            "When the work done while holding the lock waits (I/O, a sleep), so other threads can work on "
-            "other accounts meanwhile.",
-            "Never: with the GIL only one thread runs anyway.",
+            "Run it 10,000 times instead of 100.",
+            "Add time.sleep(0.1) before the assertions.",
+            "Start the threads together at a Barrier and force a window between the check and the act, so "
+            "that every run interleaves there.",
+            "Give join() a longer timeout.",
         ),
-        1,
+        2,
         (
-            "Notebook 11 measured pure-Python transfers: with the GIL the extra locks buy nothing, and cost "
-            "two acquires per transfer.",
-            "Notebook 11 measured it: with I/O in each transfer, per-account locks scaled with the threads and "
-            "one global lock did not. They also bring the deadlock risk of notebook 07 back.",
-            "Threads waiting for I/O release the GIL, so they do overlap; the global lock is what stops them.",
+            "More runs sample more schedules, but chance can still miss the bad one, and the test gets slow.",
+            "Sleeping before the assertions changes nothing about how the threads interleaved.",
+            "Right: a barrier lines the threads up and a forced window puts the switch exactly where the race "
+            "is, so the bug shows on every run, and the fixed class passes every run.",
+            "A timeout only bounds how long a hang takes to be reported; it does not provoke the race.",
         ),
-        "08",
+        "10",
     ),
 )
 

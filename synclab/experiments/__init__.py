@@ -16,7 +16,14 @@ from synclab.experiments.deadlock import (
     thread_stacks,
     watch_for_deadlock,
 )
-from synclab.experiments.faq import BlockedThreadResult, TornReadResult, measure_blocked_thread, run_torn_reads
+from synclab.experiments.faq import (
+    BlockedThreadResult,
+    DictIterationResult,
+    TornReadResult,
+    measure_blocked_thread,
+    run_dict_iteration,
+    run_torn_reads,
+)
 from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
 from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
 from synclab.experiments.reentrant import (
@@ -53,6 +60,7 @@ from synclab.experiments.wakeups import NotifyResult, WakeupResult, run_notify, 
 __all__ = [
     "BANK_STYLES",
     "DONE",
+    "DictIterationResult",
     "GUARDS",
     "LEDGER_DESIGNS",
     "RACE_WINDOWS",
@@ -100,6 +108,7 @@ __all__ = [
     "run_bank",
     "run_buffer",
     "run_counter",
+    "run_dict_iteration",
     "run_ledger",
     "run_notify",
     "run_phases",

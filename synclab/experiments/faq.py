@@ -11,6 +11,13 @@
   ``total / count``, which must always be exactly 10. Each single read or
   write of an attribute is safe, but the reader's *two* reads can fall
   between the writer's two writes: a torn read, and a mean below 10.
+* :func:`run_dict_iteration`: one thread loops over a dict while another adds
+  and removes keys, at the interpreter's default settings. A thread switch in
+  the middle of the loop lets the writer change the dict under it: the loop
+  raises ``RuntimeError`` ("dictionary changed size during iteration", or
+  "keys changed"), or finishes quietly having seen keys that were never in the
+  dict together. With one lock around the loop and around each change, neither
+  happens.
 """
 
 from __future__ import annotations
@@ -29,8 +36,10 @@ from synclab.experiments.counter import YIELD_SECONDS
 __all__ = [
     "READ_WINDOWS",
     "BlockedThreadResult",
+    "DictIterationResult",
     "TornReadResult",
     "measure_blocked_thread",
+    "run_dict_iteration",
     "run_torn_reads",
 ]
 
@@ -326,6 +335,158 @@ def run_torn_reads(
         lowest_mean=float(seen["lowest"]),
         use_lock=use_lock,
         window=window,
+        gil_enabled=gil_enabled(),
+        elapsed=elapsed,
+        python=platform.python_version(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DictIterationResult:
+    """What one run of :func:`run_dict_iteration` measured.
+
+    Attributes:
+        tries: Loops over the dict the reader made.
+        keys: Keys in the dict at the start (the writer adds one, and every other
+            time removes the two oldest, over and over).
+        raised: Tries that ended in ``RuntimeError``.
+        mixed: Tries that finished without an error but saw a set of keys the
+            dict never held at one moment (a count or a sum of keys no
+            moment of the dict had). An undercount: a mix that happens to add
+            up like a real moment is not caught.
+        messages: The distinct ``RuntimeError`` messages, sorted.
+        changes: Keys the writer added meanwhile (and about as many it removed).
+        use_lock: Whether both sides held one lock.
+        gil_enabled: Whether this Python runs with the GIL.
+        elapsed: Seconds from the start signal until both threads finished.
+        python: The Python version that ran it.
+    """
+
+    tries: int
+    keys: int
+    raised: int
+    mixed: int
+    messages: tuple[str, ...]
+    changes: int
+    use_lock: bool
+    gil_enabled: bool
+    elapsed: float
+    python: str
+
+    @property
+    def wrong(self) -> int:
+        """Tries that went wrong, loudly or quietly."""
+        return self.raised + self.mixed
+
+
+def _a_real_moment(count: int, total: int, keys: int) -> bool:
+    """Whether ``count`` keys summing to ``total`` can be the dict at one moment.
+
+    The dict always holds consecutive integers ``m, m + 1, ...``: ``keys`` or
+    ``keys + 1`` of them, ``keys + 2`` for a moment inside a change.
+    """
+    if count not in (keys, keys + 1, keys + 2):
+        return False
+    return (total - count * (count - 1) // 2) % count == 0
+
+
+def run_dict_iteration(
+    tries: int = 2_000, keys: int = 1_000, use_lock: bool = False, *, timeout: float = 30.0
+) -> DictIterationResult:
+    """Loop over a dict in one thread while another thread changes it.
+
+    The dict maps each of ``keys`` consecutive integers to itself. The writer
+    adds the next integer, and every other time deletes the two oldest, again
+    and again, until the reader is done. The reader makes ``tries`` plain Python loops over
+    ``shared.items()``, counting the keys and adding them up. Nothing is forced:
+    the interpreter's own switch interval decides when the writer gets to run,
+    and when that happens in the middle of a loop, the loop either raises
+    ``RuntimeError`` or ends having seen a mix of old and new keys. With
+    ``use_lock=True`` the reader holds a lock for each whole loop and the writer
+    for each change, and every loop sees one real moment of the dict.
+
+    Args:
+        tries: Loops the reader makes, 1 to 100,000.
+        keys: Keys in the dict, 10 to 100,000.
+        use_lock: Hold one lock around each loop and each change.
+        timeout: Seconds the run may take (0.1 to 600).
+
+    Returns:
+        A :class:`DictIterationResult`.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range.
+        TimeoutError: The run took longer than ``timeout``.
+    """
+    tries = check_int("tries", tries, 1, 100_000)
+    keys = check_int("keys", keys, 10, 100_000)
+    use_lock = check_bool("use_lock", use_lock)
+    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    shared = {n: n for n in range(keys)}
+    lock = threading.Lock()
+    stop = threading.Event()
+    reader_done = threading.Event()
+    counts = {"raised": 0, "mixed": 0}
+    state = {"newest": keys, "oldest": 0}
+    messages: set[str] = set()
+
+    def change() -> None:
+        # One new key arrives; every other time the two oldest leave, so the
+        # dict holds `keys` or `keys + 1` consecutive integers between changes.
+        shared[state["newest"]] = state["newest"]
+        state["newest"] += 1
+        if len(shared) > keys + 1:
+            del shared[state["oldest"]]
+            del shared[state["oldest"] + 1]
+            state["oldest"] += 2
+
+    def writer() -> None:
+        while not reader_done.is_set() and not stop.is_set():
+            if use_lock:
+                with lock:
+                    change()
+            else:
+                change()
+
+    def reader() -> None:
+        raised = mixed = 0
+        try:
+            for _ in range(tries):
+                if stop.is_set():
+                    return
+                count = total = 0
+                try:
+                    if use_lock:
+                        with lock:
+                            for key, _value in shared.items():
+                                count += 1
+                                total += key
+                    else:
+                        for key, _value in shared.items():
+                            count += 1
+                            total += key
+                except RuntimeError as error:
+                    raised += 1
+                    messages.add(str(error))
+                    continue
+                if not _a_real_moment(count, total, keys):
+                    mixed += 1
+        finally:
+            reader_done.set()
+            counts.update(raised=raised, mixed=mixed)
+
+    elapsed = run_workers(
+        [writer, reader], names=["writer", "reader"], timeout=timeout, stop=stop, what="run_dict_iteration"
+    )
+    return DictIterationResult(
+        tries=tries,
+        keys=keys,
+        raised=counts["raised"],
+        mixed=counts["mixed"],
+        messages=tuple(sorted(messages)),
+        changes=state["newest"] - keys,
+        use_lock=use_lock,
         gil_enabled=gil_enabled(),
         elapsed=elapsed,
         python=platform.python_version(),

@@ -1,5 +1,9 @@
 """What each synchronization primitive costs on this machine (notebook 08).
 
+This is the course's one measurement of these costs: other notebooks that quote
+the cost of a ``with lock:`` call :func:`measure_overhead` and use its ``"Lock"``
+row, so the same thing is measured the same way under one name.
+
 :func:`measure_overhead` times one typical operation of each primitive with
 :mod:`timeit`, in one thread, with nobody else using the primitive
 (uncontended): the fixed price paid on every use even when no thread ever has
@@ -18,6 +22,7 @@ Condition      ``with cond: cond.notify()``    take its lock, notify nobody, rel
 Semaphore      ``with sem: pass``              take and give back a free permit
 Event          ``event.set(); event.clear()``  raise and lower the flag, nobody waiting
 Event.is_set   ``event.is_set()``              read the flag (polling)
+Queue          ``q.put(None); q.get()``        hand one item over, nobody waiting
 =============  ==============================  =====================================
 
 Each figure is the fastest of several repeats (the usual :mod:`timeit` advice:
@@ -31,6 +36,7 @@ tries to take it again without blocking (``acquire(blocking=False)``).
 from __future__ import annotations
 
 import platform
+import queue
 import threading
 import timeit
 from dataclasses import dataclass
@@ -38,7 +44,7 @@ from typing import Any
 
 from synclab._validate import check_int
 
-__all__ = ["ARTICLE_TABLE", "OPERATIONS", "OverheadResult", "PrimitiveCost", "measure_overhead"]
+__all__ = ["COMMON_CLAIMS", "OPERATIONS", "OverheadResult", "PrimitiveCost", "measure_overhead"]
 
 #: ``(row name, code timed, what is measured)``, in table order.
 OPERATIONS: tuple[tuple[str, str, str], ...] = (
@@ -48,10 +54,12 @@ OPERATIONS: tuple[tuple[str, str, str], ...] = (
     ("Semaphore", "with sem: pass", "take + give back a free permit"),
     ("Event", "event.set(); event.clear()", "set() + clear(), nobody waiting"),
     ("Event.is_set", "event.is_set()", "read the flag (polling)"),
+    ("Queue", "q.put(None); q.get()", "put() + get() of one item, nobody waiting"),
 )
 
-#: The seed article's comparison table: ``name -> (use case, reentrant, overhead)``.
-ARTICLE_TABLE: dict[str, tuple[str, str, str]] = {
+#: A comparison table that many tutorials repeat, ``name -> (use case, reentrant,
+#: overhead)``: the claims the measured table is set against.
+COMMON_CLAIMS: dict[str, tuple[str, str, str]] = {
     "Lock": ("Protecting shared data", "No", "Low"),
     "RLock": ("Recursive functions, complex state", "Yes", "Low"),
     "Condition": ("Producer-consumer, signaling", "N/A", "Medium"),
@@ -72,7 +80,7 @@ class PrimitiveCost:
             loop's own cost (never below 0).
         repeats: Seconds per operation in every repeat (loop cost included), in order.
         reentrant: Whether a thread holding it could take it again without
-            blocking; ``None`` where there is nothing to hold (Event).
+            blocking; ``None`` where there is nothing to hold (Event, Queue).
     """
 
     name: str
@@ -133,7 +141,7 @@ def _holder_can_reenter(primitive: Any) -> bool:
 def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
     """Time one typical uncontended operation of each primitive, in this thread.
 
-    Takes about ``number * repeats * 3 µs`` (0.3 s at the defaults).
+    Takes about ``number * repeats * 7 µs`` (0.7 s at the defaults).
 
     Args:
         number: Operations per repeat, 100 to 1,000,000.
@@ -154,6 +162,7 @@ def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
         "cond": threading.Condition(),  # its default lock is an RLock
         "sem": threading.Semaphore(1),
         "event": threading.Event(),
+        "q": queue.Queue(),
     }
     reentrant: dict[str, bool | None] = {
         "Lock": _holder_can_reenter(threading.Lock()),

@@ -147,6 +147,8 @@ class Challenge:
         scenario: What runs.
         win_kind: The :class:`~synclab.scheduler.model.Problem` kind that means the goal is met.
         win_message: Shown when it is.
+        notebook: The notebook whose topic it plays, as a file name
+            (``"01-race-conditions.ipynb"``).
     """
 
     key: str
@@ -156,6 +158,13 @@ class Challenge:
     scenario: Scenario
     win_kind: str
     win_message: str
+    notebook: str
+
+    @property
+    def plays(self) -> str:
+        """Which notebook's topic it plays, in words: ``"notebook 01 (race conditions)"``."""
+        number, _, topic = self.notebook.removesuffix(".ipynb").partition("-")
+        return f"notebook {number} ({topic.replace('-', ' ')})"
 
     def won(self, run: Run) -> bool:
         """Whether ``run`` has reached the goal."""
@@ -173,6 +182,7 @@ def _challenges() -> dict[str, Challenge]:
             lost_update_scenario(),
             "value",
             "Both threads added 1, but counter ends at 1: T1 wrote back a value it had read before T2's update.",
+            "01-race-conditions.ipynb",
         ),
         Challenge(
             "insufficient lock",
@@ -185,6 +195,7 @@ def _challenges() -> dict[str, Challenge]:
             "exclusion",
             "Both threads are in the critical section: each saw busy == False before either set it. "
             "The check and the claim must happen under one acquisition of the lock.",
+            "03-critical-sections-and-lock-scope.ipynb",
         ),
         Challenge(
             "deadlock",
@@ -196,6 +207,7 @@ def _challenges() -> dict[str, Challenge]:
             "deadlock",
             "Deadlock: each thread holds one lock and waits for the other. Taking the locks in one global "
             "order makes this impossible.",
+            "07-deadlock-and-lock-ordering.ipynb",
         ),
         Challenge(
             "if instead of while",
@@ -207,6 +219,7 @@ def _challenges() -> dict[str, Challenge]:
             "crash",
             "A consumer popped from an empty buffer: it was woken, but another consumer took the item "
             "first, and if does not check again. while would have made it wait again.",
+            "05-condition-variables.ipynb",
         ),
     ]
     return {c.key: c for c in found}

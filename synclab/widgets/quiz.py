@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import random
 
 import ipywidgets as widgets
 
+from synclab._validate import check_int
 from synclab.checks.selfcheck import QUESTIONS, answer_question
 
 __all__ = ["SelfCheckQuiz", "self_check_quiz"]
@@ -14,15 +16,22 @@ __all__ = ["SelfCheckQuiz", "self_check_quiz"]
 class SelfCheckQuiz:
     """One block per question: the options, a Check button and the feedback.
 
+    The options of each question are shown in a shuffled order (the same order
+    for the same ``seed``), so the right answer is not always in one place.
+
     Attributes:
-        choices: The radio buttons of each question (``value`` is the option index).
+        order: For each question, the option indexes in the order shown.
+        choices: The radio buttons of each question (``value`` is the option's
+            index in :data:`~synclab.checks.selfcheck.QUESTIONS`, whatever its place).
         buttons: The Check button of each question.
         feedback: The feedback line of each question.
         score: The line that counts the questions answered right.
         widget: The whole quiz.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int | None = None) -> None:
+        shuffler = random.Random(seed)
+        self.order: list[list[int]] = []
         self.choices: list[widgets.RadioButtons] = []
         self.buttons: list[widgets.Button] = []
         self.feedback: list[widgets.HTML] = []
@@ -30,8 +39,11 @@ class SelfCheckQuiz:
         self.score = widgets.HTML(self._score_text())
         rows: list[widgets.Widget] = []  # one flat column: fewer widgets for the browser to draw
         for number, item in enumerate(QUESTIONS, start=1):
+            order = list(range(len(item.options)))
+            shuffler.shuffle(order)
+            self.order.append(order)
             choice = widgets.RadioButtons(
-                options=[(text, index) for index, text in enumerate(item.options)],
+                options=[(item.options[index], index) for index in order],
                 value=None,
                 layout=widgets.Layout(width="auto"),
             )
@@ -67,10 +79,20 @@ class SelfCheckQuiz:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def self_check_quiz() -> SelfCheckQuiz:
-    """The closing quiz: pick an answer, press Check, read why it is right or wrong.
+def self_check_quiz(seed: int | None = None) -> SelfCheckQuiz:
+    """The closing quiz: one question per notebook; pick an answer, press Check, read why.
+
+    Args:
+        seed: Fixes the shuffled order of the options (0 to 2**32 - 1); ``None``
+            shuffles them differently each time.
 
     Returns:
         The quiz; display it (last line of a cell) to use it.
+
+    Raises:
+        TypeError: ``seed`` is not an int or None.
+        ValueError: ``seed`` is out of range.
     """
-    return SelfCheckQuiz()
+    if seed is not None:
+        seed = check_int("seed", seed, 0, 2**32 - 1)
+    return SelfCheckQuiz(seed)

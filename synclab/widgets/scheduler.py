@@ -208,7 +208,10 @@ class SchedulerLab:
     def _render(self, keep_status: bool = False) -> None:
         run, scenario, state = self.run, self.run.scenario, self.run.state
         if self.challenge is not None:
-            self.goal.value = f"<b>{html.escape(self.challenge.title)}.</b> {html.escape(self.challenge.goal)}"
+            self.goal.value = (
+                f"<b>{html.escape(self.challenge.title)}</b> <i>(plays {html.escape(self.challenge.plays)})</i>. "
+                f"{html.escape(self.challenge.goal)}"
+            )
             self.hint.value = f"<i>Hint: {html.escape(self.challenge.hint)}</i>" if self.hint_button.value else ""
             self.hint_button.disabled = False
         else:
