@@ -22,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from threading import get_ident
 from types import TracebackType
 from typing import Any
@@ -149,7 +150,7 @@ class LockStatistics:
         ordered = sorted(self.events, key=lambda e: e.acquired)
         earliest: dict[str, float] = {}  # per thread: earliest request among later acquisitions
         count = 0
-        for before, after in zip(reversed(ordered[:-1]), reversed(ordered[1:])):
+        for after, before in pairwise(reversed(ordered)):
             earliest[after.thread] = min(after.requested, earliest.get(after.thread, after.requested))
             if after.thread == before.thread and any(
                 thread != before.thread and requested < before.released for thread, requested in earliest.items()

@@ -30,7 +30,7 @@ every cell, looks at every plot, tries each lab and solves each exercise:
 
 Both figures are rounded up to whole minutes, the total to the next 5 minutes.
 The script writes one line, in italics, right under the title of the first
-cell (``*About 35 minutes ...*``) and refreshes it when the notebook changes.
+cell (``*About 35 minutes with the exercise ...*``) and refreshes it when the notebook changes.
 With ``--check`` it changes nothing and exits 1 if a line is missing or out of
 date (``tests/test_project.py`` runs it that way); with ``--report`` it only
 prints the table of counts.
@@ -158,13 +158,14 @@ def count(nb: nbformat.NotebookNode) -> Counts:
 
 
 def time_line(counts: Counts) -> str:
-    """The line written under the title, e.g. ``*About 35 minutes, ...*``."""
-    what = ["exercises included" if counts.exercises > 1 else "the exercise included"] if counts.exercises else []
+    """The line written under the title, e.g. ``*About 35 minutes with the exercise, ...*``."""
     line = f"*About {counts.minutes} minutes"
-    line += f" ({', '.join(['an estimate from what the notebook contains', *what])})"
+    if counts.exercises:
+        line += " with the exercises" if counts.exercises > 1 else " with the exercise"
     if counts.details_minutes:
-        line += f"; the *Under the hood* parts add about {counts.details_minutes}"
-    return line + ".*"
+        unit = "minute" if counts.details_minutes == 1 else "minutes"
+        line += f", plus about {counts.details_minutes} {unit} for the “Under the hood” parts"
+    return line + " (an estimate from what this notebook contains).*"
 
 
 def with_time_line(source: str, line: str) -> str:
