@@ -22,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from threading import get_ident
 from types import TracebackType
 from typing import Any
@@ -137,6 +138,25 @@ class LockStatistics:
     def contention_rate(self) -> float:
         """Share of completed acquisitions that had to wait, 0 to 1."""
         return self.contended / self.acquisitions if self.acquisitions else 0.0
+
+    @property
+    def retakes(self) -> int:
+        """Times a thread took the lock again right after releasing it while another thread waited.
+
+        Counted over the kept ``events``: an acquisition by the same thread as the one
+        before it, when some other thread had asked for the lock before that release and
+        got it only later. A fair lock, serving waiters in order, would give 0.
+        """
+        ordered = sorted(self.events, key=lambda e: e.acquired)
+        earliest: dict[str, float] = {}  # per thread: earliest request among later acquisitions
+        count = 0
+        for after, before in pairwise(reversed(ordered)):
+            earliest[after.thread] = min(after.requested, earliest.get(after.thread, after.requested))
+            if after.thread == before.thread and any(
+                thread != before.thread and requested < before.released for thread, requested in earliest.items()
+            ):
+                count += 1
+        return count
 
 
 class _ThreadTally:

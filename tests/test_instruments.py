@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from synclab import InstrumentedLock
+from synclab import InstrumentedLock, LockEvent, LockStatistics
 from tests.conftest import wait_until
 
 
@@ -238,3 +238,22 @@ def test_per_thread_figures_add_up_under_contention():
 def test_bad_construction_is_refused(kwargs, error, words):
     with pytest.raises(error, match=words):
         InstrumentedLock(**kwargs)
+
+
+def _statistics_of(*events: tuple[str, float, float, float]) -> LockStatistics:
+    kept = tuple(LockEvent(*event) for event in events)
+    return LockStatistics("lock", len(kept), 0, 0, 0.0, 0.0, 0.0, 0.0, (), kept, 0, False, None, ())
+
+
+def test_retakes_count_a_thread_taking_the_lock_back_while_another_waits():
+    # A releases at 1 while B has been waiting since 0.5, and A takes the lock again first.
+    assert _statistics_of(("A", 0, 0, 1), ("A", 1, 1, 2), ("B", 0.5, 2, 3)).retakes == 1
+    # The same, with the events listed out of order (they are kept in order of release).
+    assert _statistics_of(("B", 0.5, 2, 3), ("A", 0, 0, 1), ("A", 1, 1, 2)).retakes == 1
+    # Served in order: B, waiting since 0.5, gets it when A releases.
+    assert _statistics_of(("A", 0, 0, 1), ("B", 0.5, 1, 2), ("A", 1.5, 2, 3)).retakes == 0
+    # A takes it back, but nobody was waiting yet: not a retake.
+    assert _statistics_of(("A", 0, 0, 1), ("A", 1, 1, 2), ("B", 2.5, 2.5, 3)).retakes == 0
+    # Three in a row while B waits: two retakes.
+    assert _statistics_of(("A", 0, 0, 1), ("A", 1, 1, 2), ("A", 2, 2, 3), ("B", 0.1, 3, 4)).retakes == 2
+    assert _statistics_of().retakes == 0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import yaml
 
 try:
@@ -81,3 +83,67 @@ def test_readme_lists_every_notebook_and_the_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def _reading_time_tool():
+    spec = importlib.util.spec_from_file_location("reading_time", ROOT / "tools" / "reading_time.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reading_time_counts_what_a_notebook_contains():
+    rt = _reading_time_tool()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Do a thing\n\nOne two three.\n\n```python\nnot = counted\n```"),
+        nbformat.v4.new_markdown_cell(
+            "Four [five](https://example.org) <b>six</b> `x += 1`.\n\n"
+            "<details><summary>Under the hood: more</summary>\n\nSeven eight nine ten.\n\n</details>"
+        ),
+        nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\n%matplotlib inline\nx = 1\n\nprint(x)"),
+        nbformat.v4.new_code_cell(
+            "synclab.counter_lab()",
+            outputs=[nbformat.v4.new_output("display_data", {"image/png": "", "text/plain": "fig"})],
+        ),
+        nbformat.v4.new_markdown_cell("### Exercise 1.1: Not counted as prose\n\nMany words here."),
+        nbformat.v4.new_code_cell("def stub(): pass", metadata={"synclab": {"exercise": "1.1", "role": "stub"}}),
+        nbformat.v4.new_markdown_cell(
+            "<details><summary>Reference solution</summary>\n\nNot counted.\n\n</details>",
+            metadata={"synclab": {"exercise": "1.1", "role": "solution"}},
+        ),
+    ]
+    nav = nbformat.v4.new_markdown_cell("---\nPrevious | Next")
+    nav.metadata["tags"] = ["nav"]
+    nb.cells.append(nav)
+    counts = rt.count(nb)
+    # "Do a thing" + "One two three" + "Four five six x 1": links count their text, tags nothing.
+    assert counts.prose_words == 3 + 3 + 5
+    assert counts.details_words == 8  # "Under the hood: more", then "Seven eight nine ten."
+    assert (counts.code_cells, counts.code_lines, counts.figures, counts.labs, counts.exercises) == (2, 3, 1, 1, 1)
+    seconds = 11 / 180 * 60 + 2 * 10 + 3 * 5 + 30 + 4 * 60 + 10 * 60
+    assert counts.seconds == seconds and counts.minutes == 20 and counts.details_minutes == 1
+
+    line = rt.time_line(counts)
+    assert line == (
+        "*About 20 minutes with the exercise, plus about 1 minute for the “Under the hood” parts "
+        "(an estimate from what this notebook contains).*"
+    )
+    first = rt.with_time_line(nb.cells[0].source, line)
+    assert first.splitlines()[:3] == ["# Do a thing", "", line]
+    assert rt.with_time_line(first, line) == first  # refreshing changes nothing
+    assert rt.with_time_line(first, "*About 5 minutes (x).*").count("About") == 1
+    nb.cells[0].source = first
+    assert rt.count(nb) == counts  # the line itself is not counted
+
+
+def test_reading_time_lines_are_current():
+    marked = [p for p in NOTEBOOKS if "*About " in "".join(json.loads(p.read_text())["cells"][0]["source"])]
+    assert len(marked) >= 4  # notebooks 00-03 carry the line; the others get it when it is applied to all
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "reading_time.py"), "--check", *map(str, marked)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -181,3 +181,14 @@ def test_the_lab_displays_as_a_widget():
     lab = synclab.scheduler_lab()
     assert isinstance(lab.widget, widgets.VBox)
     assert "application/vnd.jupyter.widget-view+json" in lab._repr_mimebundle_()
+
+
+def test_the_lab_can_play_one_challenge_without_the_list():
+    lab = synclab.scheduler_lab("lost update", picker=False)
+    assert lab.picker.layout.display == "none"
+    assert lab.challenge is not None and lab.challenge.key == "lost update"
+    click(lab, "T1", "T2", "T1", "T1", "T2", "T2")
+    assert lab.won
+    assert synclab.scheduler_lab().picker.layout.display != "none"
+    with pytest.raises(TypeError, match="picker must be True or False, got 0"):
+        synclab.scheduler_lab(picker=0)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
+from synclab._validate import check_bool
 from synclab.plots._style import thread_colour
 from synclab.scheduler.explore import Ending, Exploration
 from synclab.scheduler.library import CHALLENGES, Challenge
@@ -32,12 +33,12 @@ class SchedulerLab:
         plan: A schedule to replay with the replay button (empty if none).
         step_buttons: One button per thread, by thread name.
         undo_button, reset_button, replay_button, hint_button: The controls.
-        picker: Chooses the challenge.
+        picker: Chooses the challenge (hidden when the lab plays one challenge only).
         status: What the last action did, or why it could not.
         widget: The lab's whole user interface.
     """
 
-    def __init__(self, start: Challenge | Scenario, plan: Sequence[str] = ()) -> None:
+    def __init__(self, start: Challenge | Scenario, plan: Sequence[str] = (), *, picker: bool = True) -> None:
         self._custom = start if isinstance(start, Scenario) else None
         options = [(c.title, key) for key, c in CHALLENGES.items()]
         if self._custom is not None:
@@ -93,6 +94,8 @@ class SchedulerLab:
             ]
         )
         self.widget.add_class("synclab-scheduler")
+        if not picker:
+            self.picker.layout.display = "none"
         if isinstance(start, Challenge):
             self.picker.value = start.key  # loads it through _on_pick
             if self.challenge is None:
@@ -343,6 +346,8 @@ def _check_schedule(scenario: Scenario, schedule: object) -> tuple[str, ...]:
 def scheduler_lab(
     start: str | Challenge | Scenario | Exploration = "lost update",
     schedule: Sequence[str] | Ending | None = None,
+    *,
+    picker: bool = True,
 ) -> SchedulerLab:
     """A lab where you are the scheduler.
 
@@ -352,6 +357,8 @@ def scheduler_lab(
             (:func:`~synclab.scenario`), or an exploration (its scenario).
         schedule: A schedule to replay step by step, as thread names or an
             :class:`~synclab.scheduler.explore.Ending` from :func:`~synclab.explore`.
+        picker: Show the list of challenges. ``False`` plays ``start`` only, as
+            notebook 01 does before the learner has met locks.
 
     Returns:
         The lab; display it (last line of a cell) to play.
@@ -368,6 +375,7 @@ def scheduler_lab(
         start = CHALLENGES[start]
     if not isinstance(start, (Challenge, Scenario)):
         raise TypeError(f"start must be a challenge name, a Scenario or an Exploration, got {type(start).__name__}")
+    picker = check_bool("picker", picker)
     scenario = start.scenario if isinstance(start, Challenge) else start
     plan = () if schedule is None else _check_schedule(scenario, schedule)
-    return SchedulerLab(start, plan)
+    return SchedulerLab(start, plan, picker=picker)
