@@ -623,11 +623,10 @@ def _judge_pipeline(
             "before it is done first. A flag or a timeout is not 'no more items'. " + _SENTINEL_HINT,
         )
     if saved_at_return < n:
-        where = " and left threads waiting in get() forever" if blocked_after else ""
-        done = "no item" if saved_at_return == 0 else "only some items"
+        where = ", and left threads waiting in get() forever" if blocked_after else ""
         return (
             False,
-            f"pipeline() returned when {done} had been through second(){where}.{note}",
+            f"pipeline() returned before every item had been through second(){where}.{note}",
             "Before returning, wait for the work to finish: join every stage-2 thread. " + _SENTINEL_HINT,
         )
     if blocked_after:

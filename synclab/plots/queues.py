@@ -284,7 +284,7 @@ def _times(result: ConcurrencyResult, job: str) -> tuple[float, ...]:
 
 
 def concurrency_headline(result: ConcurrencyResult, job: str) -> str:
-    """``"I/O-bound: threads 3.9×, processes 2.0×, asyncio 3.9× as fast as one thread"``."""
+    """``"I/O-bound: threads 3.9×, processes 2.0×, asyncio 3.9× the speed of one thread"``."""
     _require(result, ConcurrencyResult, "result")
     name = "I/O-bound" if job == "io" else "CPU-bound"
     parts = [
@@ -292,7 +292,7 @@ def concurrency_headline(result: ConcurrencyResult, job: str) -> str:
         for way in WAYS[1:]
         if not math.isnan(_times(result, job)[WAYS.index(way)])
     ]
-    return f"{name}: " + ", ".join(parts) + " as fast as one thread"
+    return f"{name}: " + ", ".join(parts) + " the speed of one thread"
 
 
 def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Figure:
@@ -323,12 +323,16 @@ def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Fi
         ax.set_yticks(rows, [way for way, _, _ in shown])
         ax.invert_yaxis()
         ax.set_xlabel("wall time for the whole job (ms)")
-        for row, (_, t, _) in zip(rows, shown, strict=True):
-            ax.annotate(fmt_seconds(t), (t * 1e3, row), xytext=(3, 0), textcoords="offset points", va="center")
-        ax.set_xlim(0, max(t for _, t, _ in shown) * 1e3 * 1.25)
+        for row, (way, t, _) in zip(rows, shown, strict=True):
+            label = fmt_seconds(t) if way == WAYS[0] else f"{fmt_seconds(t)}, {result.speedup(job, way):.1f}×"
+            ax.annotate(label, (t * 1e3, row), xytext=(3, 0), textcoords="offset points", va="center")
+        ax.set_xlim(0, max(t for _, t, _ in shown) * 1e3 * 1.35)
         kind = "waiting (time.sleep)" if job == "io" else "computing (sum(range(n)))"
+        threads = result.speedup(job, "threads")
+        verdict = "threads helped" if threads >= 1.5 else "threads did not help"
         ax.set_title(
-            f"{concurrency_headline(result, job)}\n{result.tasks} tasks, each {kind} about {fmt_seconds(each)}",
+            f"{'I/O' if job == 'io' else 'CPU'}-bound job: {verdict} ({threads:.1f}× the speed of one thread)\n"
+            f"{result.tasks} tasks, each {kind} about {fmt_seconds(each)}",
             fontsize="medium",
         )
     pool = (
