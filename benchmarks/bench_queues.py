@@ -30,7 +30,8 @@ RUNS = 20
 def lab_latency() -> None:
     lab = synclab.pipeline_lab()
     median, worst = rerun_latency_ms(lab, runs=RUNS)
-    print(f"pipeline_lab re-run at defaults (2 stages x 3 workers, {LAB_ITEMS} items, Queue; experiment + drawing + PNG):")
+    print(f"pipeline_lab re-run at defaults (2 stages x 3 workers, {LAB_ITEMS} items, Queue;")
+    print("experiment + drawing + PNG):")
     print("  median", verdict(median, 150, "ms"), f"worst {worst:.0f} ms")
     runs = [lab.run() for _ in range(RUNS)]
     print(f"  of which the threads' run: median {statistics.median(r.duration for r in runs) * 1e3:.0f} ms")
@@ -85,7 +86,8 @@ def queue_against_condition() -> None:
             started = time.perf_counter()
             r = run(producers=2, consumers=2, capacity=5, produce_rate=100_000, consume_rate=100_000, items=2_000)
             rates.append(r.consumed / (time.perf_counter() - started))
-        print(f"  {name:9s} at full speed (rates 100,000/s, 4,000 items): median {statistics.median(rates):,.0f} items/s")
+        median = statistics.median(rates)
+        print(f"  {name:9s} at full speed (rates 100,000/s, 4,000 items): median {median:,.0f} items/s")
 
 
 def concurrency() -> None:

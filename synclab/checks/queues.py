@@ -484,7 +484,8 @@ def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
         )
     if getting:
         where = " and ".join(
-            f"{len(threads)} of {workers} stage-{1 if name == 'inbox' else 2} workers were still waiting in {name}.get()"
+            f"{len(threads)} of {workers} stage-{1 if name == 'inbox' else 2} workers were still waiting in "
+            f"{name}.get()"
             for name, threads in sorted(getting.items())
         )
         return (
@@ -513,9 +514,7 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[boo
             pipeline(list(run.items), run.inbox, run.middle, run.first, run.second, setting.workers)
             with run.guard:
                 saved_at_return.append(len(run.saved))
-            alive_at_return.extend(
-                t for t in run.watch.learner_threads() if t is not run.watch.caller and t.is_alive()
-            )
+            alive_at_return.extend(t for t in run.watch.learner_threads() if t is not run.watch.caller and t.is_alive())
         except BaseException as exc:  # the learner's code raised: feedback
             outcome.append(exc)
         finally:
@@ -547,7 +546,11 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[boo
             hint = "Read the error and fix the worker. " + hint
         return (False, message + note, hint)
     if outcome:
-        return (False, f"pipeline() raised {_describe(outcome[0])}.{note}", "Read the error, fix it, run the check again.")
+        return (
+            False,
+            f"pipeline() raised {_describe(outcome[0])}.{note}",
+            "Read the error, fix it, run the check again.",
+        )
     if died:
         name, exc = died[0]
         return (
@@ -617,8 +620,7 @@ def _judge_pipeline(
         )
         return (
             False,
-            f"{lost} of {n} items never went through second(): they were lost when the pipeline shut down.{why}"
-            + note,
+            f"{lost} of {n} items never went through second(): they were lost when the pipeline shut down.{why}" + note,
             "A worker stops only when it takes a sentinel, which comes after the last item, so everything "
             "before it is done first. A flag or a timeout is not 'no more items'. " + _SENTINEL_HINT,
         )
@@ -904,4 +906,3 @@ def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckRes
         f"the {TASKS} tasks ran at the same time in worker threads, their results came back in order, and a "
         "task's exception reached the caller of run_all() once every task had finished.",
     )
-

@@ -78,8 +78,7 @@ def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: 
     for ax, result, name in ((top, condition, "hand-built Condition buffer"), (bottom, queued, "queue.Queue")):
         plot_buffer_length(result, ax)
         ax.set_title(
-            f"{name}: full {result.share_full:.0%} of the time, at most {result.max_length} of "
-            f"{result.capacity} items",
+            f"{name}: full {result.share_full:.0%} of the time, at most {result.max_length} of {result.capacity} items",
             fontsize="medium",
         )
     top.set_xlabel("")
@@ -268,9 +267,10 @@ def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
     outcome.set_ylabel("items")
     outcome.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     outcome.set_title(f"What came out, of {result.items} items put in", fontsize="medium")
+    finding = pipeline_headline(result)[len(result.channel) + 2 :]
     fig.suptitle(
         f"{result.stages} stage{'s' if result.stages > 1 else ''} × {result.workers} "
-        f"worker{'s' if result.workers > 1 else ''}, through a {result.channel}: {pipeline_headline(result)[len(result.channel) + 2 :]}",
+        f"worker{'s' if result.workers > 1 else ''}, through a {result.channel}: {finding}",
         color="black" if result.delivered_once else _RED,
     )
     return fig

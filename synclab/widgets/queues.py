@@ -39,9 +39,7 @@ class PipelineLab(Lab[PipelineResult]):
     def __init__(self, stages: int, workers: int, channel: str) -> None:
         self.stages = int_slider("stages", stages, 1, MAX_STAGES)
         self.workers = int_slider("workers per stage", workers, 1, MAX_WORKERS)
-        self.channel = toggle_buttons(
-            "between the stages:", list(CHANNELS), channel, _CHANNEL_TIPS, button_width="6em"
-        )
+        self.channel = toggle_buttons("between the stages:", list(CHANNELS), channel, _CHANNEL_TIPS, button_width="6em")
         super().__init__(
             "Pipeline lab: hand items on with a Queue, or with a list",
             f"{LAB_ITEMS} numbered items go through every stage; each worker spends "

@@ -1,10 +1,10 @@
-"""Wrong answers and accepted variants for exercise 6.1 (a two-stage pipeline that shuts down cleanly, losing no item)."""
+"""Wrong answers and accepted variants for exercise 6.1 (a two-stage pipeline that stops cleanly and loses no item)."""
 
 EXERCISE = "6.1"
 ANSWERS = ("pipeline",)  # the names, in order, passed to synclab.check_exercise
 WRONG = {
     # The stub: daemon workers that loop forever, and a return right after the last put.
-    "returns-at-once-workers-loop-forever": '''
+    "returns-at-once-workers-loop-forever": """
 def pipeline(items, inbox, middle, first, second, workers):
     def stage_one():
         while True:
@@ -20,9 +20,9 @@ def pipeline(items, inbox, middle, first, second, workers):
         threading.Thread(target=stage_two, daemon=True).start()
     for item in items:
         inbox.put(item)
-''',
+""",
     # A stop flag set right after the last put: what is still queued is dropped.
-    "loses-items-at-shutdown-stop-flag": '''
+    "loses-items-at-shutdown-stop-flag": """
 def pipeline(items, inbox, middle, first, second, workers):
     stop = threading.Event()
 
@@ -51,9 +51,9 @@ def pipeline(items, inbox, middle, first, second, workers):
     stop.set()
     for thread in threads:
         thread.join()
-''',
+""",
     # One sentinel for the whole stage, passed on once: with several workers the others wait forever.
-    "one-sentinel-per-stage": '''
+    "one-sentinel-per-stage": """
 DONE = object()
 
 
@@ -82,9 +82,9 @@ def pipeline(items, inbox, middle, first, second, workers):
     inbox.put(DONE)
     for thread in threads:
         thread.join()
-''',
+""",
     # Stage 2 is never told to stop: middle.join() makes the count right, its threads stay blocked in get().
-    "stage-two-left-blocked": '''
+    "stage-two-left-blocked": """
 DONE = object()
 
 
@@ -113,9 +113,9 @@ def pipeline(items, inbox, middle, first, second, workers):
     for thread in ones:
         thread.join()
     middle.join()
-''',
+""",
     # Workers that stop when get() times out: a slow stage before them and they are gone.
-    "gives-up-when-idle": '''
+    "gives-up-when-idle": """
 def pipeline(items, inbox, middle, first, second, workers):
     def stage_one():
         while True:
@@ -141,9 +141,9 @@ def pipeline(items, inbox, middle, first, second, workers):
         inbox.put(item)
     for thread in threads:
         thread.join()
-''',
+""",
     # Stage 2 starts only after stage 1 is joined: stage 1 blocks on the full middle queue.
-    "stage-two-started-after-stage-one": '''
+    "stage-two-started-after-stage-one": """
 DONE = object()
 
 
@@ -178,9 +178,9 @@ def pipeline(items, inbox, middle, first, second, workers):
         middle.put(DONE)
     for thread in twos:
         thread.join()
-''',
+""",
     # The sentinel goes through the work before the worker looks at it.
-    "sentinel-goes-through-first": '''
+    "sentinel-goes-through-first": """
 def pipeline(items, inbox, middle, first, second, workers):
     def stage_one():
         while True:
@@ -206,9 +206,9 @@ def pipeline(items, inbox, middle, first, second, workers):
         inbox.put(None)
     for thread in threads:
         thread.join()
-''',
+""",
     # Sentinels right, but nobody waits: pipeline() returns while the work goes on.
-    "returns-without-joining": '''
+    "returns-without-joining": """
 DONE = object()
 
 
@@ -235,15 +235,15 @@ def pipeline(items, inbox, middle, first, second, workers):
         inbox.put(item)
     for _ in range(workers):
         inbox.put(DONE)
-''',
+""",
     # No threads, no queues: the work done in the caller (a result that looks right).
-    "everything-in-the-caller": '''
+    "everything-in-the-caller": """
 def pipeline(items, inbox, middle, first, second, workers):
     for item in items:
         second(first(item))
-''',
+""",
     # inbox.join() and middle.join() without task_done(): join() waits forever.
-    "join-without-task-done": '''
+    "join-without-task-done": """
 def pipeline(items, inbox, middle, first, second, workers):
     def stage_one():
         while True:
@@ -260,9 +260,9 @@ def pipeline(items, inbox, middle, first, second, workers):
         inbox.put(item)
     inbox.join()
     middle.join()
-''',
+""",
     # Workers that poll with get_nowait() and never stop: they spin, and join() never returns.
-    "busy-polling-forever": '''
+    "busy-polling-forever": """
 def pipeline(items, inbox, middle, first, second, workers):
     def stage_one():
         while True:
@@ -288,9 +288,9 @@ def pipeline(items, inbox, middle, first, second, workers):
         inbox.put(item)
     for thread in threads:
         thread.join()
-''',
+""",
     # A correct pipeline that ends with SystemExit ("the program is finished").
-    "raises-system-exit": '''
+    "raises-system-exit": """
 DONE = object()
 
 
@@ -324,10 +324,10 @@ def pipeline(items, inbox, middle, first, second, workers):
     for thread in twos:
         thread.join()
     raise SystemExit("pipeline finished")
-''',
+""",
 }
 RIGHT = {
-    "reference": '''
+    "reference": """
 DONE = object()  # the sentinel: compared with `is`
 
 
@@ -360,9 +360,9 @@ def pipeline(items, inbox, middle, first, second, workers):
         middle.put(DONE)  # one per stage-2 worker, after the last result
     for thread in twos:
         thread.join()
-''',
+""",
     # Each stage-1 worker passes its own sentinel on (right because both stages have as many workers).
-    "each-worker-passes-its-sentinel-on": '''
+    "each-worker-passes-its-sentinel-on": """
 def pipeline(items, inbox, middle, first, second, workers):
     stop = "stop"
 
@@ -382,9 +382,9 @@ def pipeline(items, inbox, middle, first, second, workers):
         inbox.put(item)
     for thread in threads:
         thread.join()
-''',
+""",
     # task_done() and join() tell when every item is through; the sentinels come after.
-    "task-done-and-join": '''
+    "task-done-and-join": """
 def pipeline(items, inbox, middle, first, second, workers):
     def stage_one():
         while (item := inbox.get()) is not None:
@@ -409,9 +409,9 @@ def pipeline(items, inbox, middle, first, second, workers):
         middle.put(None)
     for thread in threads:
         thread.join(timeout=10)
-''',
+""",
     # A thread pool runs the stage loops; leaving the with block waits for its threads.
-    "thread-pool-executor": '''
+    "thread-pool-executor": """
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -437,9 +437,9 @@ def pipeline(items, inbox, middle, first, second, workers):
             middle.put(end)
         for future in twos:
             future.result()
-''',
+""",
     # Queue.shutdown() where the Python has it (3.13+), sentinels otherwise.
-    "shutdown-where-available": '''
+    "shutdown-where-available": """
 def pipeline(items, inbox, middle, first, second, workers):
     ShutDown = getattr(queue, "ShutDown", None)
     SENTINEL = object()
@@ -479,5 +479,5 @@ def pipeline(items, inbox, middle, first, second, workers):
     close(middle, workers)
     for thread in twos:
         thread.join()
-''',
+""",
 }

@@ -1,10 +1,10 @@
-"""Wrong answers and accepted variants for exercise 6.2 (run tasks in threads; a task's exception reaches the caller)."""
+"""Wrong answers and accepted variants for exercise 6.2 (run tasks in threads; their exception reaches the caller)."""
 
 EXERCISE = "6.2"
 ANSWERS = ("run_all",)  # the names, in order, passed to synclab.check_exercise
 WRONG = {
     # The stub: plain threads; a task's exception dies in its thread, run_all returns as if all went well.
-    "plain-threads-exception-dies": '''
+    "plain-threads-exception-dies": """
 def run_all(tasks):
     results = [None] * len(tasks)
 
@@ -17,9 +17,9 @@ def run_all(tasks):
     for thread in threads:
         thread.join()
     return results
-''',
+""",
     # The exception is caught in the worker and turned into None.
-    "swallows-the-exception": '''
+    "swallows-the-exception": """
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -32,9 +32,9 @@ def run_all(tasks):
 
     with ThreadPoolExecutor() as pool:
         return list(pool.map(safely, tasks))
-''',
+""",
     # result() never called: the futures themselves are returned.
-    "returns-the-futures": '''
+    "returns-the-futures": """
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -42,9 +42,9 @@ def run_all(tasks):
     with ThreadPoolExecutor() as pool:
         futures = [pool.submit(task) for task in tasks]
     return futures
-''',
+""",
     # The exception is looked at and printed, never raised.
-    "prints-the-exception": '''
+    "prints-the-exception": """
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -59,9 +59,9 @@ def run_all(tasks):
         else:
             results.append(future.result())
     return results
-''',
+""",
     # A new exception instead of the task's, with nothing to find the task's one by.
-    "raises-a-different-exception": '''
+    "raises-a-different-exception": """
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -71,9 +71,9 @@ def run_all(tasks):
     if any(future.exception() for future in futures):
         raise RuntimeError("a task failed")
     return [future.result() for future in futures]
-''',
+""",
     # Plain threads keep the error, but run_all raises it at once, before the other tasks finish.
-    "raises-before-the-others-finish": '''
+    "raises-before-the-others-finish": """
 def run_all(tasks):
     results = [None] * len(tasks)
     errors = []
@@ -93,14 +93,14 @@ def run_all(tasks):
         if failed.wait(0.005):
             raise errors[0]
     return results
-''',
+""",
     # No threads at all: exceptions reach the caller, but nothing runs at the same time.
-    "runs-them-in-the-caller": '''
+    "runs-them-in-the-caller": """
 def run_all(tasks):
     return [task() for task in tasks]
-''',
+""",
     # Results in the order the tasks finished, not the order they were given.
-    "results-in-completion-order": '''
+    "results-in-completion-order": """
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 
@@ -108,9 +108,9 @@ def run_all(tasks):
     with ThreadPoolExecutor() as pool:
         futures = [pool.submit(task) for task in tasks]
         return [future.result() for future in as_completed(futures)]
-''',
+""",
     # Only the first task's result is checked; the others' exceptions are never looked at.
-    "checks-only-the-first-future": '''
+    "checks-only-the-first-future": """
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -119,9 +119,9 @@ def run_all(tasks):
         futures = [pool.submit(task) for task in tasks]
         first = futures[0].result()
     return [first] + [None if f.exception() else f.result() for f in futures[1:]]
-''',
+""",
     # Busy-waits for every result: when a task raises, its result never comes, and it spins forever.
-    "busy-waits-for-results-forever": '''
+    "busy-waits-for-results-forever": """
 def run_all(tasks):
     results = {}
 
@@ -133,9 +133,9 @@ def run_all(tasks):
     while len(results) < len(tasks):
         pass
     return [results[i] for i in range(len(tasks))]
-''',
+""",
     # Ends the program when a task fails.
-    "exits-on-failure": '''
+    "exits-on-failure": """
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -145,9 +145,9 @@ def run_all(tasks):
     if any(future.exception() for future in futures):
         raise SystemExit("a task failed")
     return [future.result() for future in futures]
-''',
+""",
     # One worker thread for all tasks: they run one after another.
-    "one-worker-for-all-tasks": '''
+    "one-worker-for-all-tasks": """
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -155,10 +155,10 @@ def run_all(tasks):
     with ThreadPoolExecutor(max_workers=1) as pool:
         futures = [pool.submit(task) for task in tasks]
         return [future.result() for future in futures]
-''',
+""",
 }
 RIGHT = {
-    "reference": '''
+    "reference": """
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -166,18 +166,18 @@ def run_all(tasks):
     with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
         futures = [pool.submit(task) for task in tasks]
         return [future.result() for future in futures]  # result() re-raises a task's exception
-''',
+""",
     # map() gives results in order and re-raises too.
-    "executor-map": '''
+    "executor-map": """
 from concurrent.futures import ThreadPoolExecutor
 
 
 def run_all(tasks):
     with ThreadPoolExecutor() as pool:
         return list(pool.map(lambda task: task(), tasks))
-''',
+""",
     # Plain threads: keep each outcome, join all, then raise the first error.
-    "plain-threads-keep-the-error": '''
+    "plain-threads-keep-the-error": """
 def run_all(tasks):
     outcomes = [None] * len(tasks)
 
@@ -196,9 +196,9 @@ def run_all(tasks):
         if kind == "error":
             raise value
     return [value for _, value in outcomes]
-''',
+""",
     # A wrapping exception, chained to the task's with "from".
-    "wraps-with-from": '''
+    "wraps-with-from": """
 import concurrent.futures
 
 
@@ -211,5 +211,5 @@ def run_all(tasks):
         if error is not None:
             raise RuntimeError(f"task {number} failed") from error
     return [future.result() for future in futures]
-''',
+""",
 }
