@@ -76,7 +76,7 @@ def test_queue_lengths_show_the_maxsize_line_and_steps_per_stage():
     ax = fig.axes[0]
     assert "each at most 2 (maxsize)" in ax.get_title()
     assert any(t.get_text() == "maxsize 2" for t in ax.texts)
-    assert [line.get_label() for line in ax.get_lines()[:2]] == ["stage 1", "stage 2"]
+    assert [line.get_label() for line in ax.get_lines()[:2]] == ["into stage 1", "into stage 2"]
 
 
 def test_the_pipeline_figure_is_reused():

@@ -10,7 +10,7 @@ from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.buffer import BufferResult
 from synclab.experiments.queues import WAYS, ConcurrencyResult, PipelineResult
-from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, target_axes
+from synclab.plots._style import GREY, OKABE_ITO, empty_axes, fmt_seconds, target_axes
 from synclab.plots.buffer import CONSUMER_COLOUR, PRODUCER_COLOUR, plot_buffer_length
 
 __all__ = [
@@ -157,7 +157,8 @@ def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Fig
     for stage, (times, lengths) in enumerate(zip(result.length_times, result.lengths, strict=True)):
         xs = [t * 1e3 for t in times] + [end_ms]
         ys = [*lengths, lengths[-1]]
-        ax.step(xs, ys, where="post", color=STAGE_COLOURS[stage % len(STAGE_COLOURS)], label=f"stage {stage + 1}")
+        colour = STAGE_COLOURS[stage % len(STAGE_COLOURS)]
+        ax.step(xs, ys, where="post", color=colour, label=f"into stage {stage + 1}")
         highest = max(highest, *lengths)
     if result.channel == "Queue":
         ax.axhline(result.capacity, color=GREY, linestyle="--", linewidth=1)
@@ -177,7 +178,7 @@ def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Fig
     ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     ax.set_ylabel("items waiting\nin the inbox")
     ax.set_xlabel("time since the start (ms)")
-    ax.legend(loc="upper left", fontsize="small", ncols=min(4, result.stages), title="inbox of")
+    ax.legend(loc="upper left", fontsize="small", ncols=min(4, result.stages))
     bound = f"each at most {result.capacity} (maxsize)" if result.channel == "Queue" else "no limit"
     ax.set_title(f"Inboxes: at most {max(result.max_lengths)} items waited ({bound})", fontsize="medium")
     return fig
@@ -231,26 +232,33 @@ def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
         TypeError: ``result`` is not a :class:`~synclab.PipelineResult`.
     """
     _require(result, PipelineResult, "result")
-    if fig is None:
-        # Fixed margins instead of a layout engine: the lab redraws this on every change.
-        fig = Figure(figsize=(11.0, 5.0))
+    if fig is not None and getattr(fig, "_synclab_pipeline_axes", None) == fig.axes:
+        # Drawn here before: keep the axes and their ticks, which is quicker than new ones.
+        for ax in fig.axes:
+            empty_axes(ax)
     else:
-        fig.clear()
-    grid = fig.add_gridspec(
-        2,
-        2,
-        width_ratios=(2.3, 1.0),
-        height_ratios=(1.3, 1.0),
-        left=0.075,
-        right=0.985,
-        bottom=0.1,
-        top=0.86,
-        wspace=0.25,
-        hspace=0.55,
-    )
-    lengths = fig.add_subplot(grid[0, 0])
-    throughput = fig.add_subplot(grid[1, 0], sharex=lengths)
-    outcome = fig.add_subplot(grid[:, 1])
+        if fig is None:
+            # Fixed margins instead of a layout engine: the lab redraws this on every change.
+            fig = Figure(figsize=(10.0, 4.6))
+        else:
+            fig.clear()
+        grid = fig.add_gridspec(
+            2,
+            2,
+            width_ratios=(2.3, 1.0),
+            height_ratios=(1.3, 1.0),
+            left=0.09,
+            right=0.985,
+            bottom=0.1,
+            top=0.86,
+            wspace=0.25,
+            hspace=0.55,
+        )
+        top = fig.add_subplot(grid[0, 0])
+        fig.add_subplot(grid[1, 0], sharex=top)
+        fig.add_subplot(grid[:, 1])
+        fig._synclab_pipeline_axes = list(fig.axes)  # type: ignore[attr-defined]
+    lengths, throughput, outcome = fig.axes
     plot_pipeline_lengths(result, lengths)
     lengths.set_xlabel("")
     plot_pipeline_throughput(result, throughput)
