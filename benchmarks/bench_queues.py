@@ -1,5 +1,10 @@
 """Notebook 06 figures: the pipeline lab's re-run time, how often a list loses items, Queue against Condition.
 
+measure_concurrency is not timed here: its process pool starts with ``spawn``,
+which imports the main script again in every process (this one imports all of
+synclab, over a second each); in a notebook the main module is the kernel's,
+which imports almost nothing, and the notebook prints the start-up it measured.
+
 Printed, never asserted: these machines are shared and noisy, so each figure is
 a median or a count of runs, measured in one go.
 
@@ -14,7 +19,6 @@ import platform
 import statistics
 import sys
 import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -80,24 +84,6 @@ def queue_against_condition() -> None:
             f"  {name:9s}: full {statistics.median(r.share_full for r in results):.0%} of the time (median), "
             f"delivered once, within capacity, producers waited more: {same}/{RUNS}"
         )
-    for name, run in (("Condition", synclab.run_buffer), ("Queue", synclab.run_queue_buffer)):
-        rates = []
-        for _ in range(5):
-            started = time.perf_counter()
-            r = run(producers=2, consumers=2, capacity=5, produce_rate=100_000, consume_rate=100_000, items=2_000)
-            rates.append(r.consumed / (time.perf_counter() - started))
-        median = statistics.median(rates)
-        print(f"  {name:9s} at full speed (rates 100,000/s, 4,000 items): median {median:,.0f} items/s")
-
-
-def concurrency() -> None:
-    started = time.perf_counter()
-    r = synclab.measure_concurrency()
-    print(f"measure_concurrency() at its defaults: {time.perf_counter() - started:.2f} s in all")
-    print(f"  process pool start: {r.process_start:.2f} s for {r.processes} processes")
-    for job in ("io", "cpu"):
-        print(f"  {synclab.plots.concurrency_headline(r, job)}")
-    print(f"  threads on the CPU-bound job kept {r.thread_cpu_use:.2f} cores busy (GIL: {r.gil})")
 
 
 def main() -> None:
@@ -106,7 +92,6 @@ def main() -> None:
     lab_latency()
     list_losses()
     queue_against_condition()
-    concurrency()
     print("threads back to baseline:", threading.active_count() == baseline)
 
 

@@ -6,11 +6,11 @@ import _thread
 import asyncio
 import math
 import queue
-import signal
 import threading
 
 import pytest
 from test_buffer import check_invariants
+from test_interrupts import sigint_raises  # noqa: F401 - a fixture, used by name
 
 import synclab
 from synclab.experiments.queues import WAYS, _NotedQueue, _run_asyncio, _Stage
@@ -157,16 +157,8 @@ def test_with_the_gil_threads_keep_at_most_about_one_core_busy():
     assert result.thread_cpu_use < 1.5
 
 
-@pytest.fixture
-def sigint_raises():
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("interrupt_main needs the test to run in the main thread")
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous)
-
-
-def test_an_interrupt_cancels_the_asyncio_run_and_joins_its_thread(sigint_raises):
+@pytest.mark.usefixtures("sigint_raises")
+def test_an_interrupt_cancels_the_asyncio_run_and_joins_its_thread():
     baseline = {t.ident for t in threading.enumerate()}
     timer = threading.Timer(0.2, _thread.interrupt_main)
     timer.start()
@@ -179,8 +171,9 @@ def test_an_interrupt_cancels_the_asyncio_run_and_joins_its_thread(sigint_raises
     assert [t.name for t in threading.enumerate() if t.ident not in baseline and t.is_alive()] == []
 
 
+@pytest.mark.usefixtures("sigint_raises")
 @pytest.mark.parametrize("delay", [0.15, 0.45, 0.9])
-def test_an_interrupt_at_any_phase_leaves_no_thread(delay, sigint_raises):
+def test_an_interrupt_at_any_phase_leaves_no_thread(delay):
     """The interrupt lands in the serial run, the thread pool or asyncio, depending on the delay."""
     baseline = {t.ident for t in threading.enumerate()}
     timer = threading.Timer(delay, _thread.interrupt_main)

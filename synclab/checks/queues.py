@@ -177,28 +177,31 @@ def _survivors_note(stuck: Sequence[threading.Thread]) -> str:
 # -- exercise 6.1: a two-stage pipeline -------------------------------------------------
 
 
-class _Item:
-    """An item of exercise 6.1 (shown as ``item 3``)."""
+class _Token:
+    """A numbered object the check hands out and recognises by its type (equal only to itself)."""
 
     __slots__ = ("number",)
+    label = "token {}"
 
     def __init__(self, number: int) -> None:
         self.number = number
 
     def __repr__(self) -> str:
-        return f"item {self.number}"
+        return self.label.format(self.number)
 
 
-class _Result:
-    """What ``first(item)`` returns (shown as ``result of item 3``)."""
+class _Item(_Token):
+    """An item of exercise 6.1."""
 
-    __slots__ = ("number",)
+    __slots__ = ()
+    label = "item {}"
 
-    def __init__(self, number: int) -> None:
-        self.number = number
 
-    def __repr__(self) -> str:
-        return f"result of item {self.number}"
+class _Result(_Token):
+    """What ``first(item)`` returns in exercise 6.1."""
+
+    __slots__ = ()
+    label = "result of item {}"
 
 
 class Queue(_StdQueue):  # type: ignore[type-arg]
@@ -704,16 +707,11 @@ ORDER_GAP = 0.05
 RUN_ALL_DEADLINE = 2.0
 
 
-class _Value:
-    """What a task of exercise 6.2 returns (shown as ``value 2``)."""
+class _Value(_Token):
+    """What a task of exercise 6.2 returns."""
 
-    __slots__ = ("number",)
-
-    def __init__(self, number: int) -> None:
-        self.number = number
-
-    def __repr__(self) -> str:
-        return f"value {self.number}"
+    __slots__ = ()
+    label = "value {}"
 
 
 @dataclass

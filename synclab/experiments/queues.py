@@ -95,16 +95,9 @@ class _QueueBuffer(_Buffer):
             return True
         except queue.Full:
             started = self.clock()
-        while True:
-            if self.stop.is_set():
-                self._waited(me, started)
-                return False
-            try:
-                self.queue.put(item, timeout=POLL_SECONDS)
-            except queue.Full:
-                continue
-            self._waited(me, started)
-            return True
+        done, _ = _patiently(lambda: self.queue.put(item, timeout=POLL_SECONDS), queue.Full, self.stop)
+        self._waited(me, started)
+        return done
 
     def get(self, me: _Tally) -> object:
         """``queue.get()``; a wait is timed from finding the queue empty until an item came."""
@@ -112,16 +105,23 @@ class _QueueBuffer(_Buffer):
             return self.queue.get_nowait()
         except queue.Empty:
             started = self.clock()
-        while True:
-            if self.stop.is_set():
-                self._waited(me, started)
-                return DONE
-            try:
-                item = self.queue.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                continue
-            self._waited(me, started)
-            return item
+        got, item = _patiently(lambda: self.queue.get(timeout=POLL_SECONDS), queue.Empty, self.stop)
+        self._waited(me, started)
+        return item if got else DONE
+
+
+def _patiently(call: Callable[[], object], busy: type[Exception], stop: threading.Event) -> tuple[bool, object]:
+    """Repeat ``call`` (a queue's ``put`` or ``get`` with a short timeout) until it works or ``stop`` is set.
+
+    Returns:
+        ``(True, what call returned)``, or ``(False, None)`` if the run was stopped first.
+    """
+    while not stop.is_set():
+        try:
+            return True, call()
+        except busy:  # queue.Full or queue.Empty: the timeout ran out, look at stop again
+            continue
+    return False, None
 
 
 def run_queue_buffer(
@@ -387,21 +387,11 @@ def run_pipeline(
         inboxes: list[Any] = [_NotedQueue(capacity, stage) for stage in steps]
 
         def give(box: Any, item: object) -> bool:
-            while not stop.is_set():
-                try:
-                    box.put(item, timeout=POLL_SECONDS)
-                    return True
-                except queue.Full:
-                    continue
-            return False
+            return _patiently(lambda: box.put(item, timeout=POLL_SECONDS), queue.Full, stop)[0]
 
         def take(box: Any) -> object:
-            while not stop.is_set():
-                try:
-                    return box.get(timeout=POLL_SECONDS)
-                except queue.Empty:
-                    continue
-            return DONE
+            got, item = _patiently(lambda: box.get(timeout=POLL_SECONDS), queue.Empty, stop)
+            return item if got else DONE
 
         def source() -> None:
             for item in range(items):
