@@ -36,7 +36,7 @@ import ctypes
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from queue import Empty, Full
@@ -129,19 +129,33 @@ def _interrupt(thread: threading.Thread) -> None:
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(Cancelled))
 
 
-def _stop_all(threads: Callable[[], Sequence[threading.Thread]], cancel: Callable[[], None]) -> list[threading.Thread]:
+def _stop_all(
+    threads: Callable[[], Sequence[threading.Thread]],
+    cancel: Callable[[], None],
+    before: Collection[threading.Thread] = (),
+) -> list[threading.Thread]:
     """Cancel the check's objects, then interrupt whatever still runs; return the threads that survived.
 
-    ``threads()`` is asked again and again: a stopped caller may start more
-    threads on its way out (the next stage, say), and those must end too.
+    ``threads()`` (the learner's threads the check knows of) is asked again and
+    again: a stopped caller may start more threads on its way out (the next
+    stage, say). Threads that started during the run but never met the
+    check's objects are waited for too, for :data:`CLEANUP_SECONDS` (they meet
+    :class:`Cancelled` at their first queue call), but never interrupted:
+    they might not be the learner's. ``before`` is every thread alive before
+    the run.
     """
     cancel()
+    me = threading.current_thread()
 
     def alive() -> list[threading.Thread]:
-        return [t for t in threads() if t.is_alive() and t is not threading.current_thread()]
+        return [t for t in threads() if t.is_alive() and t is not me]
+
+    def newcomers() -> list[threading.Thread]:
+        known = set(before)
+        return [t for t in threading.enumerate() if t not in known and t is not me and t.is_alive()]
 
     deadline = time.monotonic() + CLEANUP_SECONDS
-    while (running := alive()) and time.monotonic() < deadline:
+    while (running := alive() or newcomers()) and time.monotonic() < deadline:
         running[0].join(0.02)
     for attempt in range(3):
         if not (running := alive()):
@@ -526,6 +540,7 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[boo
     caller = threading.Thread(target=call, name="check-6.1", daemon=True)
     run.watch.caller = caller
     stuck: list[threading.Thread] = []
+    before = set(threading.enumerate())
     with _quiet_thread_deaths(run.watch):
         caller.start()
         deadline = RUN_DEADLINE + STALL + (IDLE_PROBE_LIMIT if setting.idle_probe else 0.0)
@@ -537,7 +552,7 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[boo
             while time.monotonic() < settle and len(run.saved) < setting.items:
                 time.sleep(0.01)
         blocked_after = _blocked_in(run, "get")
-        stuck = _stop_all(lambda: [caller, *run.watch.learner_threads()], run.cancel)
+        stuck = _stop_all(lambda: [caller, *run.watch.learner_threads()], run.cancel, before)
     note = _survivors_note([t for t in stuck if t is not caller] + ([caller] if caller in stuck else []))
     died = [(name, exc) for name, exc in run.watch.died if name != caller.name]
 
