@@ -30,6 +30,10 @@ LONG_RUNS = {
     ),
     "run_torn_reads": lambda: synclab.run_torn_reads(writes=100_000),
     "run_dict_iteration": lambda: synclab.run_dict_iteration(tries=100_000, keys=100_000),
+    "run_queue_buffer": lambda: synclab.run_queue_buffer(items=1_000, produce_rate=10, consume_rate=10),
+    "run_pipeline": lambda: synclab.run_pipeline(stages=4, workers=8, items=5_000, work=0.05),
+    "run_pipeline_list": lambda: synclab.run_pipeline(stages=4, workers=8, items=5_000, work=0.05, channel="list"),
+    "measure_concurrency": lambda: synclab.measure_concurrency(tasks=16, io_seconds=1.0, cpu_seconds=0.2),
     "measure_blocked_thread": lambda: synclab.measure_blocked_thread(hold=2.0),
 }
 

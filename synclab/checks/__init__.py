@@ -10,6 +10,7 @@ from synclab.checks.basics import check_protected_increment, check_racy_incremen
 from synclab.checks.conditions import check_consume, check_put
 from synclab.checks.deadlock import check_consistent_mean, check_ordered_transfer
 from synclab.checks.primitives import check_connection_pool, check_phase_worker
+from synclab.checks.queues import check_pipeline, check_run_all
 from synclab.checks.reentrant import check_pay_without_reentry
 from synclab.checks.scheduler import check_lock_order, check_locked_increment, check_while_consumer
 from synclab.checks.scope import check_withdraw_in_one_critical_section
@@ -25,6 +26,8 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "4.1": check_pay_without_reentry,
     "5.1": check_put,
     "5.2": check_consume,
+    "6.1": check_pipeline,
+    "6.2": check_run_all,
     "7.1": check_ordered_transfer,
     "8.1": check_connection_pool,
     "8.2": check_phase_worker,

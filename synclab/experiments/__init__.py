@@ -26,6 +26,15 @@ from synclab.experiments.faq import (
 )
 from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
 from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
+from synclab.experiments.queues import (
+    CHANNELS,
+    WAYS,
+    ConcurrencyResult,
+    PipelineResult,
+    measure_concurrency,
+    run_pipeline,
+    run_queue_buffer,
+)
 from synclab.experiments.reentrant import (
     LEDGER_DESIGNS,
     LedgerResult,
@@ -59,6 +68,7 @@ from synclab.experiments.wakeups import NotifyResult, WakeupResult, run_notify, 
 
 __all__ = [
     "BANK_STYLES",
+    "CHANNELS",
     "DONE",
     "DictIterationResult",
     "GUARDS",
@@ -66,11 +76,13 @@ __all__ = [
     "RACE_WINDOWS",
     "STOP_WAITS",
     "STRATEGIES",
+    "WAYS",
     "BankAccount",
     "BankResult",
     "BankSweep",
     "BlockedThreadResult",
     "BufferResult",
+    "ConcurrencyResult",
     "CounterResult",
     "CounterSweep",
     "DeadlockError",
@@ -83,6 +95,7 @@ __all__ = [
     "OverheadResult",
     "PhaseResult",
     "PhaseSpan",
+    "PipelineResult",
     "PoolResult",
     "PoolUse",
     "PrimitiveCost",
@@ -101,6 +114,7 @@ __all__ = [
     "WakeupResult",
     "cancellable_lock",
     "measure_blocked_thread",
+    "measure_concurrency",
     "measure_lock_costs",
     "measure_overhead",
     "repeat_transfers",
@@ -112,7 +126,9 @@ __all__ = [
     "run_ledger",
     "run_notify",
     "run_phases",
+    "run_pipeline",
     "run_pool",
+    "run_queue_buffer",
     "run_start_gate",
     "run_stolen_wakeup",
     "run_stop_signal",

@@ -323,16 +323,46 @@ def run_buffer(
         TimeoutError: The run took longer than ``timeout``; every thread was
             stopped and joined first.
     """
-    producers = check_int("producers", producers, 1, MAX_THREADS)
-    consumers = check_int("consumers", consumers, 1, MAX_THREADS)
-    capacity = check_int("capacity", capacity, 1, MAX_CAPACITY)
-    produce_rate = check_float("produce_rate", produce_rate, 1.0, MAX_RATE, "items/s")
-    consume_rate = check_float("consume_rate", consume_rate, 1.0, MAX_RATE, "items/s")
-    items = check_int("items", items, 1, MAX_ITEMS)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    settings = _check_settings(producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
+    return _run(_Buffer, *settings, what="run_buffer")
 
+
+def _check_settings(
+    producers: object,
+    consumers: object,
+    capacity: object,
+    produce_rate: object,
+    consume_rate: object,
+    items: object,
+    timeout: object,
+) -> tuple[int, int, int, float, float, int, float]:
+    """The arguments of :func:`run_buffer`, checked (the same for any buffer design)."""
+    return (
+        check_int("producers", producers, 1, MAX_THREADS),
+        check_int("consumers", consumers, 1, MAX_THREADS),
+        check_int("capacity", capacity, 1, MAX_CAPACITY),
+        check_float("produce_rate", produce_rate, 1.0, MAX_RATE, "items/s"),
+        check_float("consume_rate", consume_rate, 1.0, MAX_RATE, "items/s"),
+        check_int("items", items, 1, MAX_ITEMS),
+        check_float("timeout", timeout, 0.1, 600.0),
+    )
+
+
+def _run(
+    design: Callable[[int, threading.Event], _Buffer],
+    producers: int,
+    consumers: int,
+    capacity: int,
+    produce_rate: float,
+    consume_rate: float,
+    items: int,
+    timeout: float,
+    *,
+    what: str,
+) -> BufferResult:
+    """Run producers and consumers around ``design(capacity, stop)``: any buffer with ``put`` and ``get``."""
     stop = threading.Event()
-    buffer = _Buffer(capacity, stop)
+    buffer = design(capacity, stop)
     make_time = 1.0 / produce_rate
     use_time = 1.0 / consume_rate
     producer_tallies = [_Tally(f"P{i}", "producer") for i in range(1, producers + 1)]
@@ -408,7 +438,7 @@ def run_buffer(
         names=[t.name for t in producer_tallies + consumer_tallies],
         timeout=timeout,
         stop=stop,
-        what="run_buffer",
+        what=what,
     )
     # Times count from the moment the first thread started working.
     shift = min(started) - buffer.origin if started else 0.0

@@ -31,6 +31,15 @@ from synclab.plots.primitives import (
     plot_stop_signal,
     pool_headline,
 )
+from synclab.plots.queues import (
+    concurrency_headline,
+    pipeline_headline,
+    plot_concurrency,
+    plot_pipeline,
+    plot_pipeline_lengths,
+    plot_pipeline_throughput,
+    plot_queue_vs_condition,
+)
 from synclab.plots.reentrant import ledger_headline, plot_ledger, plot_ledger_entries, plot_lock_costs
 from synclab.plots.scheduler import plot_schedules
 
@@ -38,6 +47,7 @@ __all__ = [
     "Table",
     "bank_headline",
     "buffer_headline",
+    "concurrency_headline",
     "counter_headline",
     "overhead_table",
     "plot_balance",
@@ -47,6 +57,7 @@ __all__ = [
     "plot_buffer_length",
     "plot_buffer_run",
     "plot_buffer_waits",
+    "plot_concurrency",
     "plot_contention",
     "plot_counter",
     "plot_counter_run",
@@ -59,7 +70,11 @@ __all__ = [
     "plot_lock_timeline",
     "plot_overhead",
     "plot_phases",
+    "plot_pipeline",
+    "plot_pipeline_lengths",
+    "plot_pipeline_throughput",
     "plot_pool",
+    "plot_queue_vs_condition",
     "plot_schedules",
     "plot_start_gate",
     "plot_stop_signal",
@@ -70,6 +85,7 @@ __all__ = [
     "plot_transfer_throughput",
     "plot_resource_allocation_graph",
     "plot_wait_timeline",
+    "pipeline_headline",
     "pool_headline",
     "transfer_headline",
 ]

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.bank import BankResult, BankSweep
-from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, reuse_figure, target_axes
+from synclab.plots._style import GREY, OKABE_ITO, empty_axes, fmt_seconds, reuse_figure, target_axes
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
 
 __all__ = ["STYLE_LABELS", "bank_headline", "plot_balance", "plot_bank", "plot_bank_sweep", "plot_throughput"]
@@ -146,7 +146,7 @@ def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
             if ax is axes[1]:
                 ax.clear()  # category axis (thread names): start afresh when the threads change
             else:
-                _empty(ax)
+                empty_axes(ax)
     else:
         if fig is None:
             fig = Figure(figsize=(12.0, 6.4))
@@ -183,22 +183,6 @@ def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
     visible_holds(timeline_ax)
     fig.suptitle(bank_headline(result), fontweight="bold")
     return fig
-
-
-def _empty(ax: Axes) -> None:
-    """Remove what was drawn on ``ax`` but keep its ticks.
-
-    ``ax.clear()`` throws the tick objects away and drawing builds them anew,
-    which took about a quarter of a lab re-run; every setting the plots make
-    (scale, limits, labels, tick positions) is made again on each redraw.
-    """
-    for artist in (*ax.patches, *ax.lines, *ax.collections, *ax.texts):
-        artist.remove()
-    ax.containers.clear()
-    if ax.legend_ is not None:
-        ax.legend_.remove()
-    ax.relim()
-    ax.set_autoscale_on(True)
 
 
 def visible_holds(ax: Axes) -> None:

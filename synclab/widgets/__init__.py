@@ -7,6 +7,7 @@ from synclab.widgets.buffer import BufferLab, buffer_lab
 from synclab.widgets.counter import CounterLab, counter_lab
 from synclab.widgets.hello import widgets_check
 from synclab.widgets.pool import PoolLab, pool_lab
+from synclab.widgets.queues import PipelineLab, pipeline_lab
 from synclab.widgets.quiz import SelfCheckQuiz, self_check_quiz
 from synclab.widgets.reentrant import ReentrantLab, reentrant_lab
 from synclab.widgets.scheduler import SchedulerLab, scheduler_lab
@@ -16,6 +17,7 @@ __all__ = [
     "BankLab",
     "BufferLab",
     "CounterLab",
+    "PipelineLab",
     "PoolLab",
     "ReentrantLab",
     "SchedulerLab",
@@ -24,6 +26,7 @@ __all__ = [
     "bank_lab",
     "buffer_lab",
     "counter_lab",
+    "pipeline_lab",
     "pool_lab",
     "reentrant_lab",
     "scheduler_lab",

@@ -1,0 +1,921 @@
+"""Checks for the exercises of notebook 06 (queues and thread pools).
+
+Neither check can raise or hang because of the learner's code:
+
+* the learner's function runs in a thread of the check's, against a deadline;
+* the queues handed to it (:class:`Queue`) wait in short slices and, once the
+  check gives up, wake every thread blocked in ``get``, ``put`` or ``join``
+  with :class:`Cancelled`, a ``BaseException`` an ``except Exception`` does
+  not swallow. A thread still running after that (a busy loop of its own) is
+  sent :class:`Cancelled` asynchronously; only one that catches everything
+  can survive, and the message then says so;
+* while a check runs, ``threading.excepthook`` is the check's own: an
+  exception that kills one of the learner's threads becomes feedback instead
+  of a traceback, and the previous hook is put back afterwards.
+
+Forced windows make every wrong answer fail on every run:
+
+* 6.1: ``first()`` does not start any item until every item has been put into
+  ``inbox``, and then not for :data:`STALL` seconds, so a pipeline that stops
+  on a flag after the last put leaves items behind; in one run the stall also
+  lasts until every worker waiting with a timeout has timed out once, so a
+  worker that gives up when idle leaves items behind; sentinels (anything the
+  check did not make) are handed out :data:`SENTINEL_DELAY` seconds late and
+  the last item's ``second()`` takes :data:`LAST_DELAY` seconds, so a
+  pipeline that returns without joining its threads is seen doing it.
+* 6.2: the tasks wait for each other at a barrier (so they must run at the
+  same time), finish in the reverse of their order (so results must be put
+  back in order), and a slow task runs next to the failing one (so the
+  caller must wait for every task before raising).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import threading
+import time
+import traceback
+from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from queue import Empty, Full
+from queue import Queue as _StdQueue
+from typing import Any
+
+from synclab.checks._base import CheckResult
+
+__all__ = ["Cancelled", "Queue", "check_pipeline", "check_run_all"]
+
+#: Seconds a blocked ``get``/``put``/``join`` waits before it looks at the cancel flag again.
+SLICE = 0.02
+#: Seconds every ``first()`` waits after the last item was put (the forced window of 6.1).
+STALL = 0.1
+#: Longest the idle-probe run waits for workers with timeouts to time out once. A
+#: worker that gives up after a longer idle time keeps the run past its deadline
+#: (:data:`RUN_DEADLINE` after the probe), so it fails too.
+IDLE_PROBE_LIMIT = 2.2
+#: Seconds a sentinel (or ``ShutDown``) is held back before it reaches the worker.
+SENTINEL_DELAY = 0.03
+#: Seconds the last item's ``second()`` takes.
+LAST_DELAY = 0.06
+#: Seconds each ``first()`` and ``second()`` works on an item.
+WORK = 0.001
+#: Seconds a run may take beyond its forced stall before the check gives up on it.
+RUN_DEADLINE = 2.0
+#: Seconds the check gives threads to stop once it has cancelled them, before it interrupts them.
+CLEANUP_SECONDS = 0.3
+
+_SHUTDOWN = getattr(__import__("queue"), "ShutDown", None)  # queue.ShutDown, Python 3.13+
+
+
+class Cancelled(SystemExit):
+    """Raised in a thread the check stopped.
+
+    A ``SystemExit``, so ``except Exception`` lets it through, and a thread it
+    ends goes quietly (``threading.excepthook`` prints nothing for it), even one
+    that only meets it after the check is over.
+    """
+
+
+# -- machinery shared by both checks ---------------------------------------------------
+
+
+@dataclass
+class _Watch:
+    """Everything one run of a check saw the learner's threads do."""
+
+    caller: threading.Thread | None = None
+    threads: dict[int, threading.Thread] = field(default_factory=dict)
+    died: list[tuple[str, BaseException]] = field(default_factory=list)
+    guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def touch(self) -> threading.Thread:
+        """Note the calling thread as one of the learner's; return it."""
+        me = threading.current_thread()
+        with self.guard:
+            self.threads.setdefault(me.ident or 0, me)
+        return me
+
+    def learner_threads(self) -> list[threading.Thread]:
+        with self.guard:
+            found = list(self.threads.values())
+        return [t for t in found if t is not threading.main_thread()]
+
+
+@contextlib.contextmanager
+def _quiet_thread_deaths(watch: _Watch) -> Iterator[None]:
+    """Record, instead of printing, exceptions that end threads while the check runs; restore the hook after."""
+    previous = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
+            name = args.thread.name if args.thread is not None else "a thread"
+            with watch.guard:
+                watch.died.append((name, args.exc_value))
+
+    threading.excepthook = hook
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
+
+
+def _interrupt(thread: threading.Thread) -> None:
+    """Ask ``thread`` to raise :class:`Cancelled` at its next Python instruction (frees a busy loop)."""
+    if thread.ident is None or not thread.is_alive():
+        return
+    with contextlib.suppress(Exception):
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(Cancelled))
+
+
+def _stop_all(
+    threads: Callable[[], Sequence[threading.Thread]],
+    cancel: Callable[[], None],
+    before: Collection[threading.Thread] = (),
+) -> list[threading.Thread]:
+    """Cancel the check's objects, then interrupt whatever still runs; return the threads that survived.
+
+    ``threads()`` (the learner's threads the check knows of) is asked again and
+    again: a stopped caller may start more threads on its way out (the next
+    stage, say). Threads that started during the run but never met the
+    check's objects are waited for too, for :data:`CLEANUP_SECONDS` (they meet
+    :class:`Cancelled` at their first queue call), but never interrupted:
+    they might not be the learner's. ``before`` is every thread alive before
+    the run.
+    """
+    cancel()
+    me = threading.current_thread()
+
+    def alive() -> list[threading.Thread]:
+        return [t for t in threads() if t.is_alive() and t is not me]
+
+    def newcomers() -> list[threading.Thread]:
+        known = set(before)
+        return [t for t in threading.enumerate() if t not in known and t is not me and t.is_alive()]
+
+    deadline = time.monotonic() + CLEANUP_SECONDS
+    while (running := alive() or newcomers()) and time.monotonic() < deadline:
+        running[0].join(0.02)
+    for attempt in range(3):
+        if not (running := alive()):
+            break
+        for thread in running:
+            _interrupt(thread)
+        until = time.monotonic() + 0.2 * (attempt + 1)
+        while (running := alive()) and time.monotonic() < until:
+            running[0].join(0.02)
+    return alive()
+
+
+def _describe(exc: BaseException) -> str:
+    """``"ValueError: bad value"``, as the last line of a traceback shows it."""
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
+
+
+def _sentence(message: str) -> str:
+    """Start ``message`` with a capital, unless it starts with a name of code (``pipeline()``)."""
+    head = message.split(" ", 1)[0]
+    return message if "(" in head else message[0].upper() + message[1:]
+
+
+def _survivors_note(stuck: Sequence[threading.Thread]) -> str:
+    if not stuck:
+        return ""
+    return (
+        f" {len(stuck)} of your threads could not be stopped (they catch every exception, or wait on something "
+        "of their own); restart the kernel to get rid of them."
+    )
+
+
+# -- exercise 6.1: a two-stage pipeline -------------------------------------------------
+
+
+class _Token:
+    """A numbered object the check hands out and recognises by its type (equal only to itself)."""
+
+    __slots__ = ("number",)
+    label = "token {}"
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def __repr__(self) -> str:
+        return self.label.format(self.number)
+
+
+class _Item(_Token):
+    """An item of exercise 6.1."""
+
+    __slots__ = ()
+    label = "item {}"
+
+
+class _Result(_Token):
+    """What ``first(item)`` returns in exercise 6.1."""
+
+    __slots__ = ()
+    label = "result of item {}"
+
+
+class Queue(_StdQueue):  # type: ignore[type-arg]
+    """A :class:`queue.Queue` a check can watch and, when it gives up, unblock.
+
+    It behaves like ``queue.Queue`` (``put``, ``get``, their ``_nowait``
+    forms, timeouts, ``task_done``, ``join``, ``qsize``..., and ``shutdown``
+    on Python 3.13+), except that blocking calls wait in slices of
+    :data:`SLICE` seconds and raise :class:`Cancelled` once the check has
+    cancelled the queue. It also notes which threads use it, who waits where,
+    and what was put and taken.
+    """
+
+    def __init__(self, name: str, maxsize: int, run: _PipelineRun) -> None:
+        super().__init__(maxsize)
+        self.name = name
+        self._run = run
+        self._cancelled = False
+        self.waiting: dict[threading.Thread, str] = {}
+        self.getters: set[threading.Thread] = set()
+        self.timed_out: set[threading.Thread] = set()
+        self.with_timeout: set[threading.Thread] = set()
+        self.sentinel_takers: set[threading.Thread] = set()
+        self.results_put: set[int] = set()
+        self.item_puts = 0
+
+    # -- cancelling ------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Wake every thread blocked on this queue with :class:`Cancelled`, now and later."""
+        self._cancelled = True
+        with self.mutex:
+            self.not_empty.notify_all()
+            self.not_full.notify_all()
+            self.all_tasks_done.notify_all()
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled:
+            time.sleep(SLICE)  # a loop that swallows Cancelled spins slowly, not at full speed
+            raise Cancelled(f"the check stopped this thread in {self.name}")
+
+    @contextlib.contextmanager
+    def _blocked(self, me: threading.Thread, what: str) -> Iterator[None]:
+        with self._run.watch.guard:
+            self.waiting[me] = what
+        try:
+            yield
+        finally:
+            with self._run.watch.guard:
+                self.waiting.pop(me, None)
+
+    # -- the queue's interface -------------------------------------------------
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        me = self._run.watch.touch()
+        self.getters.add(me)
+        self._check_cancelled()
+        if timeout is not None and timeout < 0:
+            raise ValueError("'timeout' must be a non-negative number")
+        if block and timeout is not None:
+            self.with_timeout.add(me)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            with self._blocked(me, "get"):
+                while True:
+                    self._check_cancelled()
+                    if not block:
+                        item = super().get(False)
+                        break
+                    remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
+                    try:
+                        item = super().get(True, remaining)
+                        break
+                    except Empty:
+                        if deadline is not None and time.monotonic() >= deadline:
+                            raise
+        except Empty:
+            self.timed_out.add(me)
+            raise
+        except BaseException as exc:
+            if _SHUTDOWN is not None and isinstance(exc, _SHUTDOWN):
+                self.sentinel_takers.add(me)
+                time.sleep(SENTINEL_DELAY)  # forced window: a thread that was told to stop is seen alive a while
+            raise
+        if not isinstance(item, (_Item, _Result)):
+            self.sentinel_takers.add(me)
+            time.sleep(SENTINEL_DELAY)
+        return item
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        self._run.watch.touch()
+        me = threading.current_thread()
+        self._check_cancelled()
+        if timeout is not None and timeout < 0:
+            raise ValueError("'timeout' must be a non-negative number")
+        if isinstance(item, _Item) and self.item_puts == 0:
+            self._run.before_first_item(self)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._blocked(me, "put"):
+            while True:
+                self._check_cancelled()
+                if not block:
+                    super().put(item, False)
+                    break
+                remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
+                try:
+                    super().put(item, True, remaining)
+                    break
+                except Full:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise
+        if isinstance(item, _Item):
+            self.item_puts += 1
+            self._run.item_put(self)
+        elif isinstance(item, _Result):
+            self.results_put.add(id(item))
+
+    def join(self) -> None:
+        me = self._run.watch.touch()
+        with self._blocked(me, "join"), self.all_tasks_done:
+            while self.unfinished_tasks:
+                self._check_cancelled()
+                self.all_tasks_done.wait(SLICE)
+
+    def task_done(self) -> None:
+        self._run.watch.touch()
+        super().task_done()
+
+    if _SHUTDOWN is not None:
+
+        def shutdown(self, immediate: bool = False) -> None:
+            self._run.watch.touch()
+            super().shutdown(immediate)  # type: ignore[misc]
+
+
+@dataclass(frozen=True, slots=True)
+class _Setting:
+    """One run of check 6.1."""
+
+    workers: int
+    items: int
+    middle_size: int  # 0: unbounded
+    idle_probe: bool  # hold stage 1 back until every worker waiting with a timeout timed out once
+
+
+#: The runs of check 6.1: several workers with a small middle queue first (it
+#: finds most mistakes fastest), then one worker per stage with the idle
+#: probe, then two workers with an unbounded middle queue.
+PIPELINE_RUNS = (
+    _Setting(workers=3, items=24, middle_size=2, idle_probe=False),
+    _Setting(workers=1, items=6, middle_size=0, idle_probe=True),
+    _Setting(workers=2, items=12, middle_size=0, idle_probe=False),
+)
+
+
+class _PipelineRun:
+    """One run of check 6.1: the queues, ``first`` and ``second``, and what they saw."""
+
+    def __init__(self, setting: _Setting) -> None:
+        self.setting = setting
+        self.watch = _Watch()
+        self.items = [_Item(n) for n in range(setting.items)]
+        self.inbox = Queue("inbox", 0, self)
+        self.middle = Queue("middle", setting.middle_size, self)
+        self.all_put = threading.Event()
+        self.last_put = 0.0
+        self.guard = threading.Lock()
+        self.first_calls: list[tuple[threading.Thread, object]] = []
+        self.second_calls: list[tuple[threading.Thread, object]] = []
+        self.saved: set[int] = set()
+        self.misuse: list[str] = []
+
+    # -- hooks called by the queues --------------------------------------------
+
+    def before_first_item(self, queue: Queue) -> None:
+        """Idle probe: hold the first item back until every worker waiting with a timeout has timed out."""
+        if self.setting.idle_probe and queue is self.inbox:
+            self._wait_for_timeouts(queue)
+
+    def item_put(self, queue: Queue) -> None:
+        if queue is self.inbox and queue.item_puts >= len(self.items):
+            self.last_put = time.monotonic()
+            self.all_put.set()
+
+    def _wait_for_timeouts(self, queue: Queue) -> None:
+        until = time.monotonic() + IDLE_PROBE_LIMIT
+        while time.monotonic() < until:
+            with self.watch.guard:
+                waiting = {t for t, what in queue.waiting.items() if what == "get"}
+            if not (waiting & queue.with_timeout) - queue.timed_out:
+                return
+            time.sleep(0.005)
+
+    # -- what the learner's workers call ----------------------------------------
+
+    def first(self, item: object) -> object:
+        me = self.watch.touch()
+        with self.guard:
+            self.first_calls.append((me, item))
+        if not isinstance(item, _Item):
+            self.misuse.append(f"first() was called with {item!r}, which is not an item")
+            return item
+        if me is self.watch.caller:  # not a worker thread: the verdict says so, no need to hold it back
+            return _Result(item.number)
+        self.all_put.wait(RUN_DEADLINE / 2)
+        delay = self.last_put + STALL - time.monotonic() if self.all_put.is_set() else 0.0
+        if delay > 0:
+            time.sleep(delay)
+        if self.setting.idle_probe:
+            self._wait_for_timeouts(self.middle)
+        time.sleep(WORK)
+        return _Result(item.number)
+
+    def second(self, result: object) -> None:
+        me = self.watch.touch()
+        if not isinstance(result, _Result):
+            with self.guard:
+                self.second_calls.append((me, result))
+            self.misuse.append(f"second() was called with {result!r}, which first() did not return")
+            return
+        with self.guard:
+            self.second_calls.append((me, result))
+            last = len({r.number for _, r in self.second_calls if isinstance(r, _Result)}) == len(self.items)
+        time.sleep(LAST_DELAY if last else WORK)
+        with self.guard:
+            self.saved.add(result.number)
+
+    def cancel(self) -> None:
+        self.inbox.cancel()
+        self.middle.cancel()
+        self.all_put.set()
+
+
+def _blocked_in(run: _PipelineRun, what: str) -> dict[str, list[threading.Thread]]:
+    """The learner's threads blocked in ``what`` (``"get"``...) per queue name, caller excluded."""
+    found: dict[str, list[threading.Thread]] = {}
+    with run.watch.guard:
+        for queue in (run.inbox, run.middle):
+            for thread, doing in queue.waiting.items():
+                if doing == what and thread is not run.watch.caller:
+                    found.setdefault(queue.name, []).append(thread)
+    return found
+
+
+def _caller_waits_in(run: _PipelineRun) -> str | None:
+    """``"inbox.join()"`` or ``"middle.put()"``... if the caller is blocked on one of the queues."""
+    with run.watch.guard:
+        for queue in (run.inbox, run.middle):
+            doing = queue.waiting.get(run.watch.caller)  # type: ignore[arg-type]
+            if doing is not None:
+                return f"{queue.name}.{doing}()"
+    return None
+
+
+_SENTINEL_HINT = (
+    "After the last item, put one sentinel per stage-1 worker into inbox; a worker that takes one stops. "
+    "Once every stage-1 thread is joined, put one sentinel per stage-2 worker into middle, then join the "
+    "stage-2 threads."
+)
+
+
+def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
+    """Why a run did not return in time: (message, hint)."""
+    workers = run.setting.workers
+    waits = _caller_waits_in(run)
+    if waits is not None and waits.endswith("join()"):
+        return (
+            f"pipeline() was still waiting in {waits} after every item had gone through: join() returns only "
+            "when task_done() has been called once for every item put.",
+            "Call queue.task_done() after each item a worker has finished with, or join the threads instead.",
+        )
+    getting = _blocked_in(run, "get")
+    putting = _blocked_in(run, "put")
+    if "middle" in putting and "middle" not in getting and not run.middle.getters:
+        return (
+            "stage 1 was stuck in middle.put(): middle was full and no thread was taking from it yet.",
+            "Start the stage-2 threads before you wait for stage 1: the stages must run at the same time.",
+        )
+    if "middle" in putting:
+        return (
+            "stage 1 was stuck in middle.put() on a full queue: the stage-2 threads had stopped taking from it.",
+            "A stage-2 worker should stop only when it takes a sentinel. " + _SENTINEL_HINT,
+        )
+    if getting:
+        where = " and ".join(
+            f"{len(threads)} of {workers} stage-{1 if name == 'inbox' else 2} workers were still waiting in "
+            f"{name}.get()"
+            for name, threads in sorted(getting.items())
+        )
+        return (
+            f"pipeline() never returned: {where}, with no sentinel coming for them (the check stopped them).",
+            "Every worker needs a sentinel of its own. " + _SENTINEL_HINT,
+        )
+    if waits is not None:
+        return (f"pipeline() never returned: it was stuck in {waits}.", _SENTINEL_HINT)
+    return (
+        f"pipeline() did not return within {RUN_DEADLINE + STALL:g} s.",
+        "Do the threads stop? Give every worker a sentinel, and join every thread. " + _SENTINEL_HINT,
+    )
+
+
+def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[bool, str, str]:
+    """One run of check 6.1: (passed, message, hint)."""
+    run = _PipelineRun(setting)
+    outcome: list[BaseException] = []
+    returned = threading.Event()
+    saved_at_return: list[int] = []
+    alive_at_return: list[threading.Thread] = []
+
+    def call() -> None:
+        run.watch.touch()
+        try:
+            pipeline(list(run.items), run.inbox, run.middle, run.first, run.second, setting.workers)
+            with run.guard:
+                saved_at_return.append(len(run.saved))
+            alive_at_return.extend(t for t in run.watch.learner_threads() if t is not run.watch.caller and t.is_alive())
+        except BaseException as exc:  # the learner's code raised: feedback
+            outcome.append(exc)
+        finally:
+            returned.set()
+
+    caller = threading.Thread(target=call, name="check-6.1", daemon=True)
+    run.watch.caller = caller
+    stuck: list[threading.Thread] = []
+    before = set(threading.enumerate())
+    with _quiet_thread_deaths(run.watch):
+        caller.start()
+        deadline = RUN_DEADLINE + STALL + (IDLE_PROBE_LIMIT if setting.idle_probe else 0.0)
+        finished = returned.wait(deadline)
+        stuck_verdict = None if finished else _stuck_verdict(run)
+        if finished and not outcome:
+            # give the threads left behind the time a correct pipeline needs, to tell "early" from "lost"
+            settle = time.monotonic() + STALL + 0.5
+            while time.monotonic() < settle and len(run.saved) < setting.items:
+                time.sleep(0.01)
+        blocked_after = _blocked_in(run, "get")
+        stuck = _stop_all(lambda: [caller, *run.watch.learner_threads()], run.cancel, before)
+    note = _survivors_note([t for t in stuck if t is not caller] + ([caller] if caller in stuck else []))
+    died = [(name, exc) for name, exc in run.watch.died if name != caller.name]
+
+    if stuck_verdict is not None:
+        message, hint = stuck_verdict
+        if died:
+            name, exc = died[0]
+            message = f"a worker thread died of {_describe(exc)}, and then {message}"
+            hint = "Read the error and fix the worker. " + hint
+        return (False, message + note, hint)
+    if outcome:
+        return (
+            False,
+            f"pipeline() raised {_describe(outcome[0])}.{note}",
+            "Read the error, fix it, run the check again.",
+        )
+    if died:
+        name, exc = died[0]
+        return (
+            False,
+            f"a worker thread died of {_describe(exc)}; nothing told pipeline().{note}",
+            "Read the error and fix the worker.",
+        )
+    return _judge_pipeline(run, saved_at_return[0], alive_at_return, blocked_after, note)
+
+
+def _judge_pipeline(
+    run: _PipelineRun,
+    saved_at_return: int,
+    alive_at_return: list[threading.Thread],
+    blocked_after: dict[str, list[threading.Thread]],
+    note: str,
+) -> tuple[bool, str, str]:
+    """The verdict on a run in which ``pipeline()`` returned."""
+    setting = run.setting
+    caller = run.watch.caller
+    n = setting.items
+    if any(t is caller for t, _ in run.first_calls) or any(t is caller for t, _ in run.second_calls):
+        return (
+            False,
+            "first() or second() ran in the thread that called pipeline(), not in worker threads." + note,
+            "Call first() in the stage-1 threads and second() in the stage-2 threads, never in pipeline() itself.",
+        )
+    if run.inbox.item_puts == 0:
+        return (False, "no item was put into inbox." + note, "Put every item of items into inbox: inbox.put(item).")
+    if run.misuse:
+        return (
+            False,
+            f"{run.misuse[0]}: a sentinel went through the work." + note,
+            "Check for the sentinel right after get(), before calling first() or second(): "
+            "if item is DONE: break (compare with is).",
+        )
+    firsts = [item.number for _, item in run.first_calls if isinstance(item, _Item)]
+    if len(firsts) > len(set(firsts)):
+        return (False, "some items went through first() twice." + note, "Take each item from inbox once, with get().")
+    seconds = [r.number for _, r in run.second_calls if isinstance(r, _Result)]
+    if len(seconds) > len(set(seconds)):
+        return (
+            False,
+            "some results went through second() twice." + note,
+            "Take each result from middle once, with get().",
+        )
+    through_middle = all(id(r) in run.middle.results_put for _, r in run.second_calls)
+    if not through_middle:
+        return (
+            False,
+            "second() got results that never went through middle." + note,
+            "Stage 1 puts first(item) into middle; stage 2 takes it from there and calls second() on it.",
+        )
+    lost = n - len(run.saved)
+    if lost:
+        quitters = [
+            t
+            for queue in (run.inbox, run.middle)
+            for t in queue.getters
+            if t is not caller and not t.is_alive() and t not in queue.sentinel_takers
+        ]
+        why = (
+            " A worker stopped without taking a sentinel (on a flag, or when get() timed out), while items were "
+            "still on their way."
+            if quitters
+            else ""
+        )
+        return (
+            False,
+            f"{lost} of {n} items never went through second(): they were lost when the pipeline shut down.{why}" + note,
+            "A worker stops only when it takes a sentinel, which comes after the last item, so everything "
+            "before it is done first. A flag or a timeout is not 'no more items'. " + _SENTINEL_HINT,
+        )
+    if saved_at_return < n:
+        where = ", and left threads waiting in get() forever" if blocked_after else ""
+        return (
+            False,
+            f"pipeline() returned before every item had been through second(){where}.{note}",
+            "Before returning, wait for the work to finish: join every stage-2 thread. " + _SENTINEL_HINT,
+        )
+    if blocked_after:
+        return (
+            False,
+            "pipeline() returned with worker threads still waiting in get(), for a sentinel that never came "
+            f"(the check stopped them).{note}",
+            "Every worker needs a sentinel of its own. " + _SENTINEL_HINT,
+        )
+    if alive_at_return:
+        return (
+            False,
+            "pipeline() returned while some worker threads were still running." + note,
+            "Join every thread before returning: for thread in threads: thread.join().",
+        )
+    for stage, queue in ((1, run.inbox), (2, run.middle)):
+        threads = {t for t in queue.getters if t is not caller}
+        if len(threads) != setting.workers:
+            return (
+                False,
+                f"with workers={setting.workers}, stage {stage} took items in {len(threads)} thread(s)." + note,
+                f"Start workers threads for each stage, each taking from {queue.name} with get().",
+            )
+    return (True, "", "")
+
+
+def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
+    """Exercise 6.1: ``pipeline(items, inbox, middle, first, second, workers)`` passes every item through two stages.
+
+    Runs it three times (3 workers and a middle queue of 2; 1 worker, with the
+    idle probe; 2 workers and an unbounded middle queue). Each item must go
+    through ``first`` in a stage-1 thread and through ``second`` in a stage-2
+    thread exactly once; when ``pipeline`` returns, every item must be done
+    and every worker thread finished, and none may be left blocked.
+    """
+    exercise = "6.1"
+    if not callable(pipeline):
+        return CheckResult(
+            exercise,
+            False,
+            "pipeline is not a function.",
+            "Define it with def pipeline(items, inbox, middle, first, second, workers):",
+        )
+    try:
+        for number, setting in enumerate(PIPELINE_RUNS, start=1):
+            passed, message, hint = _pipeline_once(pipeline, setting)
+            if not passed:
+                where = f" (run {number} of {len(PIPELINE_RUNS)}, workers={setting.workers})"
+                return CheckResult(exercise, False, _sentence(message) + where, hint)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a bug of the check's own: still an answer, never a traceback
+        return CheckResult(exercise, False, f"the check itself failed: {_describe(exc)}.", "Please report this.")
+    return CheckResult(
+        exercise,
+        True,
+        f"in all {len(PIPELINE_RUNS)} runs (1 to 3 workers per stage) every item went through first() and "
+        "second() exactly once, in worker threads, and when pipeline() returned every thread had finished.",
+    )
+
+
+# -- exercise 6.2: an exception that reaches the caller -------------------------------
+
+#: Tasks per run of check 6.2.
+TASKS = 3
+#: Seconds the tasks wait for each other at the start before the check calls them serial.
+TOGETHER_SECONDS = 1.0
+#: Seconds the slow task runs next to the failing one.
+SLOW_SECONDS = 0.25
+#: Seconds between the ends of the tasks when none fails (they end in reverse order).
+ORDER_GAP = 0.05
+#: Seconds ``run_all`` may take before the check gives up on it.
+RUN_ALL_DEADLINE = 2.0
+
+
+class _Value(_Token):
+    """What a task of exercise 6.2 returns."""
+
+    __slots__ = ()
+    label = "value {}"
+
+
+@dataclass
+class _TaskRun:
+    """One run of check 6.2: the tasks and what they saw."""
+
+    failing: int | None
+    watch: _Watch = field(default_factory=_Watch)
+    error: ValueError | None = None
+    barrier: threading.Barrier = field(default_factory=lambda: threading.Barrier(TASKS))
+    apart: bool = False
+    ran_in: dict[int, threading.Thread] = field(default_factory=dict)
+    finished: set[int] = field(default_factory=set)
+    values: list[_Value] = field(default_factory=list)
+    done: list[threading.Event] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.values = [_Value(i) for i in range(TASKS)]
+        self.done = [threading.Event() for _ in range(TASKS)]
+        if self.failing is not None:
+            self.error = ValueError(f"task {self.failing} failed")
+
+    def task(self, number: int) -> Callable[[], _Value]:
+        def task() -> _Value:
+            me = self.watch.touch()
+            self.ran_in[number] = me
+            try:
+                self.barrier.wait(TOGETHER_SECONDS)
+            except threading.BrokenBarrierError:
+                self.apart = True
+            try:
+                if self.failing is None:
+                    if not self.apart and number + 1 < TASKS:  # forced: the last task finishes first...
+                        self.done[number + 1].wait(TOGETHER_SECONDS)
+                        time.sleep(ORDER_GAP)  # ...and the others well after it, one by one
+                elif number == self.failing:
+                    assert self.error is not None
+                    raise self.error
+                elif number == (self.failing + 1) % TASKS:
+                    time.sleep(SLOW_SECONDS)
+                return self.values[number]
+            finally:
+                self.finished.add(number)
+                self.done[number].set()
+
+        task.__name__ = task.__qualname__ = f"task_{number}"
+        return task
+
+
+def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[bool, str, str]:
+    """One run of check 6.2: (passed, message, hint)."""
+    run = _TaskRun(failing)
+    tasks = [run.task(i) for i in range(TASKS)]
+    outcome: dict[str, Any] = {}
+    returned = threading.Event()
+
+    def call() -> None:
+        run.watch.touch()
+        try:
+            outcome["value"] = run_all(list(tasks))
+        except BaseException as exc:  # what reached the caller
+            outcome["error"] = exc
+        finally:
+            outcome["finished"] = set(run.finished)
+            returned.set()
+
+    caller = threading.Thread(target=call, name="check-6.2", daemon=True)
+    run.watch.caller = caller
+    stuck: list[threading.Thread] = []
+    with _quiet_thread_deaths(run.watch):
+        caller.start()
+        done = returned.wait(RUN_ALL_DEADLINE)
+        if done:  # threads of a pool may stay alive, idle: only the tasks must end
+            until = time.monotonic() + SLOW_SECONDS + CLEANUP_SECONDS
+            while len(run.finished) < len(run.ran_in) and time.monotonic() < until:
+                time.sleep(0.005)
+        else:
+            stuck = _stop_all(
+                lambda: [caller, *(t for number, t in list(run.ran_in.items()) if number not in run.finished)],
+                run.barrier.abort,
+            )
+    note = _survivors_note(stuck)
+    died = [exc for name, exc in run.watch.died if name != caller.name]
+    if not done:
+        return (
+            False,
+            f"run_all() did not return within {RUN_ALL_DEADLINE:g} s"
+            + (" after a task raised" if failing is not None else "")
+            + "; the check stopped it."
+            + note,
+            "Wait for each task with future.result() or thread.join(), not in a loop that polls for results.",
+        )
+    error = outcome.get("error")
+    if isinstance(error, Cancelled):
+        error = None
+    if any(t is caller for t in run.ran_in.values()):
+        return (
+            False,
+            "the tasks ran one after another in the thread that called run_all(), not in worker threads." + note,
+            "Submit each task to a concurrent.futures.ThreadPoolExecutor (or start a thread per task).",
+        )
+    if len(run.ran_in) < TASKS:
+        what = _describe(error) if error is not None else "nothing"
+        return (
+            False,
+            f"only {len(run.ran_in)} of {TASKS} tasks ran (run_all() raised {what}).{note}",
+            "Run every task in tasks.",
+        )
+    if run.apart:
+        return (
+            False,
+            f"the {TASKS} tasks did not run at the same time: each waited at the start for the others, in vain." + note,
+            "Give every task a thread of its own: ThreadPoolExecutor(max_workers=len(tasks)), or one Thread each.",
+        )
+    if failing is None:
+        if error is not None:
+            return (
+                False,
+                f"no task raised, but run_all() raised {_describe(error)}.{note}",
+                "Read the error, fix it, run the check again.",
+            )
+        value = outcome.get("value")
+        if isinstance(value, (list, tuple)) and any(isinstance(v, Future) for v in value):
+            return (
+                False,
+                "run_all() returned Future objects, not the tasks' results." + note,
+                "Call result() on each future: it waits for the task and gives its return value (or raises its "
+                "exception).",
+            )
+        if not isinstance(value, (list, tuple)) or list(value) != run.values:
+            return (
+                False,
+                f"run_all() returned {value!r}, expected the results in the order of tasks: {run.values!r}.{note}",
+                "Return [future.result() for future in futures], in the order you submitted them (the tasks "
+                "finish in another order).",
+            )
+        return (True, "", "")
+    assert run.error is not None
+    if error is None:
+        died_too = any(exc is run.error for exc in died)
+        where = (
+            " It died in its worker thread: threading.excepthook saw it, nobody else did."
+            if died_too
+            else " It was swallowed on the way."
+        )
+        return (
+            False,
+            f"task {failing} raised {_describe(run.error)}, but run_all() returned normally.{where}{note}",
+            "Call future.result() for every task: it raises the task's exception in the caller. Don't catch it.",
+        )
+    if error is not run.error and error.__cause__ is not run.error:
+        return (
+            False,
+            f"task {failing} raised {_describe(run.error)}, but run_all() raised {_describe(error)} instead, without "
+            f"the task's exception as its cause.{note}",
+            "Let the task's own exception through (future.result() re-raises it), or chain it: raise ... from error.",
+        )
+    if len(outcome["finished"]) < TASKS:
+        return (
+            False,
+            f"run_all() raised the task's exception while another task was still running.{note}",
+            "Wait for every task before you raise: with ThreadPoolExecutor() as pool: ... waits for all of them "
+            "when the block ends; or join every thread first.",
+        )
+    return (True, "", "")
+
+
+def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckResult:
+    """Exercise 6.2: ``run_all(tasks)`` runs the tasks in threads, returns their results, re-raises their exception.
+
+    Three runs: no task fails (results in order, all at the same time); one
+    fails next to a slow one (its exception, or one chained from it, must
+    reach the caller after every task finished); and another one fails.
+    """
+    exercise = "6.2"
+    if not callable(run_all):
+        return CheckResult(exercise, False, "run_all is not a function.", "Define it with def run_all(tasks):")
+    try:
+        for number, failing in enumerate((None, 1, 0), start=1):
+            passed, message, hint = _run_all_once(run_all, failing)
+            if not passed:
+                return CheckResult(exercise, False, _sentence(message) + f" (run {number} of 3)", hint)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a bug of the check's own: still an answer, never a traceback
+        return CheckResult(exercise, False, f"the check itself failed: {_describe(exc)}.", "Please report this.")
+    return CheckResult(
+        exercise,
+        True,
+        f"the {TASKS} tasks ran at the same time in worker threads, their results came back in order, and a "
+        "task's exception reached the caller of run_all() once every task had finished.",
+    )

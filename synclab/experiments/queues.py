@@ -1,0 +1,709 @@
+"""The tools to reach for first (notebook 06): queues, pools, and when threads help at all.
+
+* :func:`run_queue_buffer`: the producer-consumer workload of notebook 05's
+  :func:`~synclab.run_buffer`, with a :class:`queue.Queue` as the buffer
+  instead of the hand-built ``Condition`` one, measured the same way.
+* :func:`run_pipeline`: items pass through several stages, each run by several
+  worker threads, handed from stage to stage either through a
+  :class:`queue.Queue` or through a plain list guarded by nothing.
+* :func:`measure_concurrency`: the same I/O-bound and CPU-bound job done by one
+  thread, by a pool of threads, by a pool of processes and by ``asyncio``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import platform
+import queue
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from synclab._threads import GRACE_SECONDS, run_workers
+from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab.environment import gil_enabled
+from synclab.experiments.buffer import (
+    DONE,
+    MAX_SAMPLES,
+    POLL_SECONDS,
+    BufferResult,
+    _Buffer,
+    _check_settings,
+    _run,
+    _Tally,
+)
+
+__all__ = [
+    "CHANNELS",
+    "WAYS",
+    "ConcurrencyResult",
+    "PipelineResult",
+    "measure_concurrency",
+    "run_pipeline",
+    "run_queue_buffer",
+]
+
+# -- the bounded buffer, as a queue.Queue ---------------------------------------
+
+
+class _RecordingQueue(queue.Queue):  # type: ignore[type-arg]
+    """A :class:`queue.Queue` that notes its length at every change, on the buffer's instrumented lock.
+
+    ``Queue`` is built like notebook 05's buffer: one lock (``mutex``) with
+    conditions on it (``not_empty``, ``not_full``, ``all_tasks_done``). Here the
+    lock is an :class:`~synclab.InstrumentedLock`, and ``_put``/``_get``, which
+    ``Queue`` calls with that lock held, note the length: exact, never racy.
+    """
+
+    def __init__(self, buffer: _Buffer) -> None:
+        self._buffer = buffer
+        super().__init__(buffer.capacity)
+        self.mutex = buffer.lock  # type: ignore[assignment]
+        self.not_empty = threading.Condition(buffer.lock)
+        self.not_full = threading.Condition(buffer.lock)
+        self.all_tasks_done = threading.Condition(buffer.lock)
+
+    def _init(self, maxsize: int) -> None:
+        self.queue = self._buffer.items
+
+    def _put(self, item: object) -> None:
+        self.queue.append(item)
+        self._buffer._record()
+
+    def _get(self) -> object:
+        item = self.queue.popleft()
+        self._buffer._record()
+        return item
+
+
+class _QueueBuffer(_Buffer):
+    """Notebook 05's buffer interface, done with ``queue.Queue(maxsize=capacity)``."""
+
+    def __init__(self, capacity: int, stop: threading.Event) -> None:
+        super().__init__(capacity, stop)
+        self.queue = _RecordingQueue(self)
+
+    def put(self, item: object, me: _Tally) -> bool:
+        """``queue.put(item)``; a wait is timed from finding the queue full until the item is in."""
+        try:
+            self.queue.put_nowait(item)
+            return True
+        except queue.Full:
+            started = self.clock()
+        done, _ = _patiently(lambda: self.queue.put(item, timeout=POLL_SECONDS), queue.Full, self.stop)
+        self._waited(me, started)
+        return done
+
+    def get(self, me: _Tally) -> object:
+        """``queue.get()``; a wait is timed from finding the queue empty until an item came."""
+        try:
+            return self.queue.get_nowait()
+        except queue.Empty:
+            started = self.clock()
+        got, item = _patiently(lambda: self.queue.get(timeout=POLL_SECONDS), queue.Empty, self.stop)
+        self._waited(me, started)
+        return item if got else DONE
+
+
+def _patiently(call: Callable[[], object], busy: type[Exception], stop: threading.Event) -> tuple[bool, object]:
+    """Repeat ``call`` (a queue's ``put`` or ``get`` with a short timeout) until it works or ``stop`` is set.
+
+    Returns:
+        ``(True, what call returned)``, or ``(False, None)`` if the run was stopped first.
+    """
+    while not stop.is_set():
+        try:
+            return True, call()
+        except busy:  # queue.Full or queue.Empty: the timeout ran out, look at stop again
+            continue
+    return False, None
+
+
+def run_queue_buffer(
+    producers: int = 2,
+    consumers: int = 2,
+    capacity: int = 5,
+    produce_rate: float = 800.0,
+    consume_rate: float = 200.0,
+    items: int = 16,
+    *,
+    timeout: float = 30.0,
+) -> BufferResult:
+    """The workload of :func:`~synclab.run_buffer`, with ``queue.Queue(maxsize=capacity)`` as the buffer.
+
+    Producers, consumers, pacing and sentinels are exactly those of
+    :func:`~synclab.run_buffer`; only the buffer differs: ``put`` and ``get``
+    of a :class:`queue.Queue` instead of the hand-built ``Condition`` buffer.
+    Its lock is an :class:`~synclab.InstrumentedLock` and its length is noted
+    at every change, so the two results can be compared figure by figure.
+
+    Args:
+        producers: Producer threads, 1 to 16.
+        consumers: Consumer threads, 1 to 16.
+        capacity: The queue's ``maxsize``, 1 to 1,000.
+        produce_rate: Items per second each producer makes, 1 to 100,000.
+        consume_rate: Items per second each consumer uses, 1 to 100,000.
+        items: Items each producer makes, 1 to 10,000.
+        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
+
+    Returns:
+        A :class:`~synclab.BufferResult`.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range.
+        TimeoutError: The run took longer than ``timeout``; every thread was
+            stopped and joined first.
+    """
+    settings = _check_settings(producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
+    return _run(_QueueBuffer, *settings, what="run_queue_buffer")
+
+
+# -- a pipeline of stages -----------------------------------------------------------
+
+#: What hands items from stage to stage in :func:`run_pipeline`.
+CHANNELS = ("Queue", "list")
+MAX_STAGES = 4
+MAX_WORKERS = 8
+MAX_PIPELINE_ITEMS = 5_000
+MAX_PIPELINE_CAPACITY = 1_000
+#: How long an idle list worker sleeps before it looks at its list again.
+LIST_POLL_SECONDS = 0.0005
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineResult:
+    """What one run of :func:`run_pipeline` measured.
+
+    Attributes:
+        stages: Stages the items went through.
+        workers: Worker threads per stage.
+        items: Items the source put into the first stage (numbered 0 to ``items - 1``).
+        capacity: The ``maxsize`` of each queue (lists have none).
+        work: Seconds each worker spent on each item, in each stage.
+        channel: ``"Queue"`` or ``"list"``.
+        delivered: The item numbers that came out of the last stage, in order.
+        delivery_times: When each of them came out, in seconds since the start.
+        length_times: For each stage's inbox, when its length changed (seconds since the start).
+        lengths: For each stage's inbox, its length after each of those changes.
+        max_lengths: The most items each stage's inbox held at any moment.
+        crashes: One line per worker that died of an exception (``"S2-3: IndexError: ..."``).
+        duration: Seconds from the start until the last worker returned.
+        python: The Python version that ran it.
+    """
+
+    stages: int
+    workers: int
+    items: int
+    capacity: int
+    work: float
+    channel: str
+    delivered: tuple[int, ...]
+    delivery_times: tuple[float, ...]
+    length_times: tuple[tuple[float, ...], ...]
+    lengths: tuple[tuple[int, ...], ...]
+    max_lengths: tuple[int, ...]
+    crashes: tuple[str, ...]
+    duration: float
+    python: str
+
+    @property
+    def distinct(self) -> int:
+        """How many different items came out."""
+        return len(set(self.delivered))
+
+    @property
+    def lost(self) -> int:
+        """Items that never came out of the last stage."""
+        return self.items - self.distinct
+
+    @property
+    def duplicates(self) -> int:
+        """Extra copies: items that came out more than once count once per extra copy."""
+        return len(self.delivered) - self.distinct
+
+    @property
+    def delivered_once(self) -> bool:
+        """Whether every item came out exactly once."""
+        return self.lost == 0 and self.duplicates == 0
+
+    @property
+    def throughput(self) -> float:
+        """Different items out of the last stage per second, over the whole run."""
+        return self.distinct / self.duration if self.duration > 0 else 0.0
+
+
+class _Stage:
+    """One stage's inbox, its workers' bookkeeping and how it ends."""
+
+    def __init__(self, number: int, workers: int, origin: float) -> None:
+        self.number = number
+        self.workers = workers
+        self.origin = origin
+        self.times: list[float] = [0.0]
+        self.lengths: list[int] = [0]
+        self.max_length = 0
+        self.finished = 0
+        self.guard = threading.Lock()  # bookkeeping only, never the items
+        self.done = threading.Event()  # set once every worker of the stage has returned
+
+    def note(self, length: int) -> None:
+        if length > self.max_length:
+            self.max_length = length
+        if len(self.times) < MAX_SAMPLES:
+            self.times.append(time.perf_counter() - self.origin)
+            self.lengths.append(length)
+
+    def worker_returned(self) -> bool:
+        """Count a returning worker; ``True`` for the last one."""
+        with self.guard:
+            self.finished += 1
+            last = self.finished == self.workers
+        if last:
+            self.done.set()
+        return last
+
+
+class _NotedQueue(queue.Queue):  # type: ignore[type-arg]
+    """A :class:`queue.Queue` that tells its stage its length at every change (under its own lock)."""
+
+    def __init__(self, maxsize: int, stage: _Stage) -> None:
+        self._stage = stage
+        super().__init__(maxsize)
+
+    def _put(self, item: object) -> None:
+        super()._put(item)
+        self._stage.note(len(self.queue))
+
+    def _get(self) -> object:
+        item = super()._get()
+        self._stage.note(len(self.queue))
+        return item
+
+
+class _NotedList(list):  # type: ignore[type-arg]
+    """A plain list that tells its stage its length after each append and delete. No lock anywhere."""
+
+    def __init__(self, stage: _Stage) -> None:
+        super().__init__()
+        self._stage = stage
+
+    def append(self, item: object) -> None:
+        super().append(item)
+        self._stage.note(len(self))
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        self._stage.note(len(self))
+
+
+def run_pipeline(
+    stages: int = 2,
+    workers: int = 3,
+    items: int = 40,
+    capacity: int = 4,
+    work: float = 0.002,
+    channel: str = "Queue",
+    *,
+    timeout: float = 30.0,
+) -> PipelineResult:
+    """Pass numbered items through a pipeline of stages, each run by several worker threads.
+
+    A source thread puts items ``0`` to ``items - 1`` into the first stage's
+    inbox. Each worker of a stage takes an item from its inbox, works on it
+    for ``work`` seconds (a sleep: waiting on I/O) and hands it on to the next
+    stage's inbox; the last stage delivers it. How items are handed on is the
+    ``channel``:
+
+    * ``"Queue"``: each inbox is a ``queue.Queue(maxsize=capacity)``. A worker
+      does ``item = inbox.get()``, works, ``outbox.put(item)``. Shutdown uses
+      sentinels: the source puts one :data:`~synclab.experiments.buffer.DONE`
+      per worker of stage 1 after its last item, and the last worker of each
+      stage to get its sentinel puts one per worker of the next stage.
+    * ``"list"``: each inbox is a plain list, guarded by nothing. A worker
+      looks at the first item (``inbox[0]``), works on it, then removes it
+      (``del inbox[0]``) and appends it to the next list; an idle worker looks
+      again every 0.5 ms. A stage ends when the stage before it has ended and
+      its list is empty. Two workers can look at the same first item while
+      one of them works on it: no lock, no forced window, the window is the
+      work. A worker whose ``del`` finds the list empty dies of the
+      ``IndexError``, as it would in real code (noted in ``crashes``).
+
+    Args:
+        stages: Stages in the pipeline, 1 to 4.
+        workers: Worker threads per stage, 1 to 8.
+        items: Items to pass through, 1 to 5,000.
+        capacity: Each queue's ``maxsize``, 1 to 1,000 (lists have no limit).
+        work: Seconds each worker spends on an item, 0 to 0.1.
+        channel: ``"Queue"`` or ``"list"``.
+        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
+
+    Returns:
+        A :class:`PipelineResult`.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range.
+        TimeoutError: The run took longer than ``timeout``; every thread was
+            stopped and joined first.
+    """
+    stages = check_int("stages", stages, 1, MAX_STAGES)
+    workers = check_int("workers", workers, 1, MAX_WORKERS)
+    items = check_int("items", items, 1, MAX_PIPELINE_ITEMS)
+    capacity = check_int("capacity", capacity, 1, MAX_PIPELINE_CAPACITY)
+    work = check_float("work", work, 0.0, 0.1)
+    channel = check_choice("channel", channel, CHANNELS)
+    timeout = check_float("timeout", timeout, 0.1, 600.0)
+
+    stop = threading.Event()
+    origin = time.perf_counter()
+    steps = [_Stage(number, workers, origin) for number in range(1, stages + 1)]
+    deliveries: list[tuple[float, int]] = []
+    crashes: list[str] = []
+    source_done = threading.Event()
+    last_return: list[float] = []
+
+    class _Sink:
+        """Where the last stage delivers: notes what came out, and when."""
+
+        def put(self, item: int, timeout: float | None = None) -> None:
+            deliveries.append((time.perf_counter() - origin, item))
+
+        append = put
+
+    def spend(seconds: float) -> bool:
+        """Work on an item; ``False`` if the run was stopped meanwhile."""
+        return not (seconds > 0 and stop.wait(seconds)) and not stop.is_set()
+
+    def crashed(exc: BaseException) -> None:
+        crashes.append(f"{threading.current_thread().name}: {type(exc).__name__}: {exc}")
+
+    if channel == "Queue":
+        inboxes: list[Any] = [_NotedQueue(capacity, stage) for stage in steps]
+
+        def give(box: Any, item: object) -> bool:
+            return _patiently(lambda: box.put(item, timeout=POLL_SECONDS), queue.Full, stop)[0]
+
+        def take(box: Any) -> object:
+            got, item = _patiently(lambda: box.get(timeout=POLL_SECONDS), queue.Empty, stop)
+            return item if got else DONE
+
+        def source() -> None:
+            for item in range(items):
+                if not give(inboxes[0], item):
+                    return
+            for _ in range(workers):  # one sentinel per worker of stage 1
+                give(inboxes[0], DONE)
+
+        def stage_worker(index: int) -> None:
+            inbox = inboxes[index]
+            outbox = inboxes[index + 1] if index + 1 < stages else _Sink()
+            while True:
+                item = take(inbox)
+                if item is DONE:
+                    break
+                if not spend(work) or not give(outbox, item):
+                    return
+            if steps[index].worker_returned() and index + 1 < stages:
+                for _ in range(workers):  # the last worker out tells every worker of the next stage
+                    give(outbox, DONE)
+            last_return.append(time.perf_counter())
+
+    else:
+        inboxes = [_NotedList(stage) for stage in steps]
+
+        def source() -> None:
+            for item in range(items):
+                inboxes[0].append(item)
+            source_done.set()
+
+        def stage_worker(index: int) -> None:
+            inbox = inboxes[index]
+            outbox = inboxes[index + 1] if index + 1 < stages else _Sink()
+            upstream = source_done if index == 0 else steps[index - 1].done
+            try:
+                while not stop.is_set():
+                    ended = upstream.is_set()  # read first: an item put before it was set is in the list now
+                    if not inbox:
+                        if ended:
+                            break
+                        stop.wait(LIST_POLL_SECONDS)
+                        continue
+                    item = inbox[0]  # look at the first item...
+                    if not spend(work):  # ...work on it...
+                        return
+                    del inbox[0]  # ...and take it off the list
+                    outbox.append(item)
+            except IndexError as exc:  # another worker emptied the list under it
+                crashed(exc)
+            finally:
+                steps[index].worker_returned()
+                last_return.append(time.perf_counter())
+
+    names = ["source"] + [f"S{s}-{w}" for s in range(1, stages + 1) for w in range(1, workers + 1)]
+    jobs: list[Callable[[], object]] = [source] + [
+        lambda index=s: stage_worker(index) for s in range(stages) for _ in range(workers)
+    ]
+    run_workers(jobs, names=names, timeout=timeout, stop=stop, what="run_pipeline")
+    duration = (max(last_return) - origin) if last_return else time.perf_counter() - origin
+    deliveries.sort()
+    return PipelineResult(
+        stages=stages,
+        workers=workers,
+        items=items,
+        capacity=capacity,
+        work=work,
+        channel=channel,
+        delivered=tuple(item for _, item in deliveries),
+        delivery_times=tuple(t for t, _ in deliveries),
+        length_times=tuple(tuple(s.times) for s in steps),
+        lengths=tuple(tuple(s.lengths) for s in steps),
+        max_lengths=tuple(s.max_length for s in steps),
+        crashes=tuple(crashes),
+        duration=duration,
+        python=platform.python_version(),
+    )
+
+
+# -- threads, processes or asyncio ----------------------------------------------------
+
+#: The ways :func:`measure_concurrency` runs each job, in order.
+WAYS = ("one thread", "threads", "processes", "asyncio")
+MAX_TASKS = 16
+#: Each way does the CPU-bound job this many times, and the fastest counts: a
+#: busy machine can take a core away for a while, in any of them.
+CPU_RUNS = 2
+
+
+def _best(action: Callable[[], object]) -> float:
+    """The shortest wall time of :data:`CPU_RUNS` calls of ``action`` (its return value, if a number)."""
+    times = []
+    for _ in range(CPU_RUNS):
+        started = time.perf_counter()
+        value = action()
+        times.append(value if isinstance(value, float) else time.perf_counter() - started)
+    return min(times)
+
+
+@dataclass(frozen=True, slots=True)
+class ConcurrencyResult:
+    """What :func:`measure_concurrency` measured: wall time per job and way.
+
+    Attributes:
+        tasks: Tasks in each job.
+        io_seconds: How long each I/O-bound task waits (``time.sleep``).
+        cpu_seconds: How long each CPU-bound task computes, aimed at by
+            measuring ``sum(range(n))`` on this machine first.
+        cpu_size: The ``n`` of ``sum(range(n))`` that came out of that.
+        threads: Threads in the thread pool (one per task).
+        processes: Processes in the process pool (one per task, at most one per core); 0 if skipped.
+        cores: CPU cores this machine reports.
+        process_start: Seconds it took to start the process pool (not in the job times).
+        io_times: Wall seconds of the I/O-bound job, one per entry of :data:`WAYS`
+            (``nan`` for processes when skipped).
+        cpu_times: Wall seconds of the CPU-bound job, the same way (the faster of 2 runs each).
+        thread_cpu_use: During the CPU-bound job in threads, this process's CPU
+            time divided by the wall time: how many cores were busy on average
+            (about 1 or less with the GIL; up to the number of threads without it).
+        gil: Whether the interpreter ran with the GIL.
+        python: The Python version.
+    """
+
+    tasks: int
+    io_seconds: float
+    cpu_seconds: float
+    cpu_size: int
+    threads: int
+    processes: int
+    cores: int
+    process_start: float
+    io_times: tuple[float, ...]
+    cpu_times: tuple[float, ...]
+    thread_cpu_use: float
+    gil: bool
+    python: str
+
+    def speedup(self, job: str, way: str) -> float:
+        """How many times faster than one thread ``way`` did ``job`` (``"io"`` or ``"cpu"``)."""
+        times = self.io_times if job == "io" else self.cpu_times
+        mine = times[WAYS.index(way)]
+        return times[0] / mine if mine > 0 else float("nan")
+
+
+def _cpu_size(seconds: float) -> int:
+    """The ``n`` for which ``sum(range(n))`` takes about ``seconds`` here (best of 3 probes)."""
+    probe = 200_000
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(range(probe))
+        best = min(best, time.perf_counter() - started)
+    return max(1_000, min(200_000_000, int(probe * seconds / max(best, 1e-9))))
+
+
+def _pool_map(pool: Executor, function: Callable[[Any], object], args: Iterable[Any]) -> float:
+    """Wall seconds to run ``function`` on every arg in ``pool``; on any error, cancel what has not started."""
+    started = time.perf_counter()
+    futures = [pool.submit(function, arg) for arg in args]
+    try:
+        for future in futures:
+            future.result()
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    return time.perf_counter() - started
+
+
+async def _cpu_coroutine(n: int) -> int:
+    await asyncio.sleep(0)  # a chance to be cancelled between tasks
+    return sum(range(n))
+
+
+def _run_asyncio(coroutines: Callable[[], list[Coroutine[Any, Any, object]]]) -> float:
+    """Wall seconds for ``asyncio.gather(*coroutines())`` in a fresh event loop, in its own thread.
+
+    A notebook's kernel already runs an event loop in its main thread, where
+    ``asyncio.run`` refuses to start; a thread of its own has none. An
+    interrupt cancels the gathered coroutines and joins the thread.
+    """
+    holder: dict[str, Any] = {}
+    ready = threading.Event()
+
+    async def main() -> None:
+        holder["loop"] = asyncio.get_running_loop()
+        holder["task"] = asyncio.current_task()
+        ready.set()
+        started = time.perf_counter()
+        await asyncio.gather(*coroutines())
+        holder["seconds"] = time.perf_counter() - started
+
+    def body() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # re-raised in the caller
+            holder["error"] = exc
+        finally:
+            ready.set()
+
+    thread = threading.Thread(target=body, name="asyncio", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.05)
+    except BaseException:
+        ready.wait(GRACE_SECONDS)
+        if "loop" in holder and not holder["loop"].is_closed():
+            holder["loop"].call_soon_threadsafe(holder["task"].cancel)
+        thread.join(GRACE_SECONDS)
+        raise
+    if "error" in holder:
+        raise holder["error"]
+    return holder["seconds"]
+
+
+def measure_concurrency(
+    tasks: int = 4, io_seconds: float = 0.05, cpu_seconds: float = 0.04, *, processes: bool = True
+) -> ConcurrencyResult:
+    """Do the same I/O-bound and CPU-bound job with one thread, threads, processes and asyncio.
+
+    The I/O-bound job is ``tasks`` calls of ``time.sleep(io_seconds)``, standing
+    for waiting on a network or a disk (``asyncio.sleep`` in ``asyncio``). The
+    CPU-bound job is ``tasks`` calls of ``sum(range(n))``, with ``n`` chosen
+    on this machine so that one call takes about ``cpu_seconds``: work that
+    holds the GIL all along, as pure-Python code does. Each job runs:
+
+    * in one thread, one task after another;
+    * in a :class:`~concurrent.futures.ThreadPoolExecutor` with a thread per task;
+    * in a :class:`~concurrent.futures.ProcessPoolExecutor` with a process per
+      task, at most one per core, started with ``spawn`` (the start method
+      Windows and macOS use by default, and the safe one in a program that
+      already runs threads, as a notebook's kernel does). Starting the pool
+      is timed separately and not counted in the job's time. The functions
+      sent to the processes (``time.sleep``, ``sum``) are found there by name;
+    * in ``asyncio``, every task a coroutine, gathered, in a fresh event loop.
+
+    Args:
+        tasks: Tasks per job, 1 to 16.
+        io_seconds: Seconds each I/O-bound task waits, 0.001 to 1.
+        cpu_seconds: Seconds each CPU-bound task should compute, 0.001 to 0.2.
+        processes: Whether to measure the process pool too (it takes the longest to start).
+
+    Returns:
+        A :class:`ConcurrencyResult`.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range.
+    """
+    tasks = check_int("tasks", tasks, 1, MAX_TASKS)
+    io_seconds = check_float("io_seconds", io_seconds, 0.001, 1.0)
+    cpu_seconds = check_float("cpu_seconds", cpu_seconds, 0.001, 0.2)
+    processes = check_bool("processes", processes)
+
+    cores = os.cpu_count() or 1
+    n = _cpu_size(cpu_seconds)
+    waits = [io_seconds] * tasks
+    sizes = [range(n)] * tasks
+    io_times: list[float] = []
+    cpu_times: list[float] = []
+
+    # one thread
+    started = time.perf_counter()
+    for seconds in waits:
+        time.sleep(seconds)
+    io_times.append(time.perf_counter() - started)
+    cpu_times.append(_best(lambda: [sum(numbers) for numbers in sizes]))
+
+    # threads
+    with ThreadPoolExecutor(max_workers=tasks, thread_name_prefix="pool") as pool:
+        try:
+            io_times.append(_pool_map(pool, time.sleep, waits))
+            cpu_started, wall_started = time.process_time(), time.perf_counter()
+            cpu_times.append(_best(lambda: _pool_map(pool, sum, sizes)))
+            thread_cpu_use = (time.process_time() - cpu_started) / max(time.perf_counter() - wall_started, 1e-9)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+    # processes
+    workers = min(tasks, cores) if processes else 0
+    process_start = float("nan")
+    if processes:
+        started = time.perf_counter()
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            _pool_map(pool, time.sleep, [0.01] * workers)  # start every process before timing the jobs
+            process_start = time.perf_counter() - started
+            io_times.append(_pool_map(pool, time.sleep, waits))
+            cpu_times.append(_best(lambda: _pool_map(pool, sum, sizes)))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    else:
+        io_times.append(float("nan"))
+        cpu_times.append(float("nan"))
+
+    # asyncio
+    io_times.append(_run_asyncio(lambda: [asyncio.sleep(seconds) for seconds in waits]))
+    cpu_times.append(_best(lambda: _run_asyncio(lambda: [_cpu_coroutine(n) for _ in range(tasks)])))
+
+    return ConcurrencyResult(
+        tasks=tasks,
+        io_seconds=io_seconds,
+        cpu_seconds=cpu_seconds,
+        cpu_size=n,
+        threads=tasks,
+        processes=workers,
+        cores=cores,
+        process_start=process_start,
+        io_times=tuple(io_times),
+        cpu_times=tuple(cpu_times),
+        thread_cpu_use=thread_cpu_use,
+        gil=gil_enabled(),
+        python=platform.python_version(),
+    )

@@ -1,0 +1,356 @@
+"""Plots of notebook 06: a queue against the hand-built buffer, the pipeline lab, threads or processes."""
+
+from __future__ import annotations
+
+import math
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from synclab.experiments.buffer import BufferResult
+from synclab.experiments.queues import WAYS, ConcurrencyResult, PipelineResult
+from synclab.plots._style import GREY, OKABE_ITO, empty_axes, fmt_seconds, target_axes
+from synclab.plots.buffer import CONSUMER_COLOUR, PRODUCER_COLOUR, plot_buffer_length
+
+__all__ = [
+    "concurrency_headline",
+    "pipeline_headline",
+    "plot_concurrency",
+    "plot_pipeline",
+    "plot_pipeline_lengths",
+    "plot_pipeline_throughput",
+    "plot_queue_vs_condition",
+]
+
+_RED = OKABE_ITO[4]
+_GREEN = OKABE_ITO[2]
+#: One colour per stage's inbox.
+STAGE_COLOURS = (OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[5], OKABE_ITO[1])
+
+
+def _require(value: object, kind: type, name: str) -> None:
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be a {kind.__name__}, got {type(value).__name__}")
+
+
+# -- queue.Queue against the hand-built buffer ------------------------------------------
+
+
+def _who_waited(result: BufferResult) -> str:
+    if result.producer_wait > result.consumer_wait:
+        return "producers"
+    if result.consumer_wait > result.producer_wait:
+        return "consumers"
+    return "nobody"
+
+
+def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: Figure | None = None) -> Figure:
+    """The same workload through notebook 05's ``Condition`` buffer and through ``queue.Queue``, side by side.
+
+    Left, one above the other: the number of items in each buffer over time,
+    against its capacity. Right: the time producers and consumers spent
+    waiting, in each design.
+
+    Args:
+        condition: A :func:`~synclab.run_buffer` result.
+        queued: A :func:`~synclab.run_queue_buffer` result.
+        fig: A figure to clear and redraw; new if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: Either result is not a :class:`~synclab.BufferResult`.
+    """
+    _require(condition, BufferResult, "condition")
+    _require(queued, BufferResult, "queued")
+    if fig is None:
+        fig = Figure(figsize=(12.0, 5.4))
+    else:
+        fig.clear()
+    grid = fig.add_gridspec(
+        2, 2, width_ratios=(2.0, 1.0), left=0.06, right=0.985, bottom=0.1, top=0.84, wspace=0.22, hspace=0.55
+    )
+    top = fig.add_subplot(grid[0, 0])
+    bottom = fig.add_subplot(grid[1, 0], sharex=top, sharey=top)
+    waits = fig.add_subplot(grid[:, 1])
+    for ax, result, name in ((top, condition, "hand-built Condition buffer"), (bottom, queued, "queue.Queue")):
+        plot_buffer_length(result, ax)
+        ax.set_title(
+            f"{name}: full {result.share_full:.0%} of the time, at most {result.max_length} of {result.capacity} items",
+            fontsize="medium",
+        )
+    top.set_xlabel("")
+    longest = max(condition.duration, queued.duration) * 1e3
+    top.set_xlim(0, max(longest, 1e-3))
+    width = 0.38
+    for offset, result, label, hatch in ((-width / 2, condition, "Condition", ""), (width / 2, queued, "Queue", "//")):
+        waits.bar(
+            [0 + offset, 1 + offset],
+            [result.producer_wait * 1e3, result.consumer_wait * 1e3],
+            width,
+            color=[PRODUCER_COLOUR, CONSUMER_COLOUR],
+            edgecolor="black",
+            linewidth=0.5,
+            hatch=hatch,
+            label=label,
+        )
+    waits.set_xticks([0, 1], ["producers\n(waiting for room)", "consumers\n(waiting for an item)"])
+    waits.set_ylabel("time spent waiting, all threads (ms)")
+    waits.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+    waits.legend(title="buffer", fontsize="small", loc="upper right")
+    waits.set_title("Who waited (plain: Condition, hatched: Queue)", fontsize="medium")
+    same_cap = condition.max_length <= condition.capacity and queued.max_length <= queued.capacity
+    same_side = _who_waited(condition) == _who_waited(queued)
+    if same_cap and same_side:
+        finding = (
+            f"Same workload, same behaviour: neither buffer went over its capacity, "
+            f"and in both the {_who_waited(queued)} did the waiting"
+        )
+    else:
+        finding = (
+            f"Condition buffer: {_who_waited(condition)} waited more; Queue: {_who_waited(queued)} waited more"
+            + ("" if same_cap else "; a buffer went over its capacity")
+        )
+    fig.suptitle(finding)
+    return fig
+
+
+# -- the pipeline -------------------------------------------------------------------------
+
+
+def pipeline_headline(result: PipelineResult) -> str:
+    """One line stating what a pipeline run found.
+
+    ``"Queue: all 40 items delivered once, 1,150 items/s"``, or
+    ``"list: 26 of 40 items lost, 31 extra copies, 2 workers crashed"``.
+    """
+    _require(result, PipelineResult, "result")
+    if result.delivered_once:
+        return f"{result.channel}: all {result.items} items delivered once, {result.throughput:,.0f} items/s"
+    parts = []
+    if result.lost:
+        parts.append(f"{result.lost} of {result.items} items lost")
+    if result.duplicates:
+        copies = "extra copy" if result.duplicates == 1 else "extra copies"
+        parts.append(f"{result.duplicates} {copies} delivered")
+    if result.crashes:
+        parts.append(f"{len(result.crashes)} worker{'s' if len(result.crashes) > 1 else ''} died of IndexError")
+    return f"{result.channel}: " + ", ".join(parts)
+
+
+def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Figure:
+    """How many items waited in each stage's inbox, over time.
+
+    Args:
+        result: A :func:`~synclab.run_pipeline` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    _require(result, PipelineResult, "result")
+    fig, ax = target_axes(ax, width=7.0, height=3.0)
+    end_ms = result.duration * 1e3
+    highest = 1
+    for stage, (times, lengths) in enumerate(zip(result.length_times, result.lengths, strict=True)):
+        xs = [t * 1e3 for t in times] + [end_ms]
+        ys = [*lengths, lengths[-1]]
+        colour = STAGE_COLOURS[stage % len(STAGE_COLOURS)]
+        ax.step(xs, ys, where="post", color=colour, label=f"into stage {stage + 1}")
+        highest = max(highest, *lengths)
+    if result.channel == "Queue":
+        ax.axhline(result.capacity, color=GREY, linestyle="--", linewidth=1)
+        ax.annotate(
+            f"maxsize {result.capacity}",
+            (1, result.capacity),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 3),
+            textcoords="offset points",
+            ha="right",
+            color="#555555",
+            fontsize="small",
+        )
+        highest = max(highest, result.capacity)
+    ax.set_xlim(0, max(end_ms, 1e-3))
+    ax.set_ylim(-0.3, highest * 1.15 + 0.5)
+    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    ax.set_ylabel("items waiting\nin the inbox")
+    ax.set_xlabel("time since the start (ms)")
+    ax.legend(loc="upper left", fontsize="small", ncols=min(4, result.stages))
+    bound = f"each at most {result.capacity} (maxsize)" if result.channel == "Queue" else "no limit"
+    ax.set_title(f"Inboxes: at most {max(result.max_lengths)} items waited ({bound})", fontsize="medium")
+    return fig
+
+
+def plot_pipeline_throughput(result: PipelineResult, ax: Axes | None = None) -> Figure:
+    """Items out of the last stage per second, over time (counted in equal time bins).
+
+    Args:
+        result: A :func:`~synclab.run_pipeline` result.
+        ax: Axes to draw into; a new figure is made if omitted.
+
+    Returns:
+        The figure drawn into.
+    """
+    _require(result, PipelineResult, "result")
+    fig, ax = target_axes(ax, width=7.0, height=2.4)
+    duration = max(result.duration, 1e-6)
+    bins = max(4, min(20, len(result.delivered) // 4 or 4))
+    width = duration / bins
+    counts = [0] * bins
+    for t in result.delivery_times:
+        counts[min(bins - 1, int(t / width))] += 1
+    edges_ms = [i * width * 1e3 for i in range(bins + 1)]
+    rates = [c / width for c in counts]
+    ax.stairs(rates, edges_ms, fill=True, color=_GREEN if result.delivered_once else _RED, alpha=0.6)
+    ax.set_xlim(0, duration * 1e3)
+    ax.set_ylim(0, max(rates + [1.0]) * 1.15)
+    ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
+    ax.set_ylabel("delivered\n(items/s)")
+    ax.set_xlabel("time since the start (ms)")
+    ax.set_title(
+        f"Throughput: {len(result.delivered)} deliveries in {fmt_seconds(result.duration)}, "
+        f"{result.distinct} of them different items",
+        fontsize="medium",
+    )
+    return fig
+
+
+def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
+    """The pipeline lab's figure: inbox lengths and throughput over time, and what came out.
+
+    Args:
+        result: A :func:`~synclab.run_pipeline` result.
+        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``result`` is not a :class:`~synclab.PipelineResult`.
+    """
+    _require(result, PipelineResult, "result")
+    if fig is not None and getattr(fig, "_synclab_pipeline_axes", None) == fig.axes:
+        # Drawn here before: keep the axes and their ticks, which is quicker than new ones.
+        for ax in fig.axes:
+            empty_axes(ax)
+    else:
+        if fig is None:
+            # Fixed margins instead of a layout engine: the lab redraws this on every change.
+            fig = Figure(figsize=(10.0, 4.6))
+        else:
+            fig.clear()
+        grid = fig.add_gridspec(
+            2,
+            2,
+            width_ratios=(2.3, 1.0),
+            height_ratios=(1.3, 1.0),
+            left=0.09,
+            right=0.985,
+            bottom=0.1,
+            top=0.86,
+            wspace=0.25,
+            hspace=0.55,
+        )
+        top = fig.add_subplot(grid[0, 0])
+        fig.add_subplot(grid[1, 0], sharex=top)
+        fig.add_subplot(grid[:, 1])
+        fig._synclab_pipeline_axes = list(fig.axes)  # type: ignore[attr-defined]
+    lengths, throughput, outcome = fig.axes
+    plot_pipeline_lengths(result, lengths)
+    lengths.set_xlabel("")
+    plot_pipeline_throughput(result, throughput)
+    once = result.distinct
+    bars = outcome.bar(
+        ["delivered", "extra\ncopies", "lost"],
+        [once, result.duplicates, result.lost],
+        color=[_GREEN, _RED, _RED],
+        edgecolor="black",
+        linewidth=0.5,
+    )
+    outcome.bar_label(bars, padding=2)
+    outcome.set_ylim(0, max(result.items, len(result.delivered), 1) * 1.15)
+    outcome.set_ylabel("items")
+    outcome.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    outcome.set_title(f"What came out, of {result.items} items put in", fontsize="medium")
+    finding = pipeline_headline(result)[len(result.channel) + 2 :]
+    fig.suptitle(
+        f"{result.stages} stage{'s' if result.stages > 1 else ''} × {result.workers} "
+        f"worker{'s' if result.workers > 1 else ''}, through a {result.channel}: {finding}",
+        color="black" if result.delivered_once else _RED,
+    )
+    return fig
+
+
+# -- threads, processes or asyncio ------------------------------------------------------
+
+
+def _times(result: ConcurrencyResult, job: str) -> tuple[float, ...]:
+    return result.io_times if job == "io" else result.cpu_times
+
+
+def concurrency_headline(result: ConcurrencyResult, job: str) -> str:
+    """``"I/O-bound: threads 3.9×, processes 2.0×, asyncio 3.9× the speed of one thread"``."""
+    _require(result, ConcurrencyResult, "result")
+    name = "I/O-bound" if job == "io" else "CPU-bound"
+    parts = [
+        f"{way} {result.speedup(job, way):.1f}×"
+        for way in WAYS[1:]
+        if not math.isnan(_times(result, job)[WAYS.index(way)])
+    ]
+    return f"{name}: " + ", ".join(parts) + " the speed of one thread"
+
+
+def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Figure:
+    """Wall time of the I/O-bound and the CPU-bound job, done each of the four ways.
+
+    Args:
+        result: A :func:`~synclab.measure_concurrency` result.
+        fig: A figure to clear and redraw; new if omitted.
+
+    Returns:
+        The figure drawn into.
+
+    Raises:
+        TypeError: ``result`` is not a :class:`~synclab.ConcurrencyResult`.
+    """
+    _require(result, ConcurrencyResult, "result")
+    if fig is None:
+        fig = Figure(figsize=(12.0, 3.6))
+    else:
+        fig.clear()
+    axes = fig.subplots(1, 2, gridspec_kw={"left": 0.09, "right": 0.98, "bottom": 0.16, "top": 0.78, "wspace": 0.3})
+    colours = (GREY, OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[2])
+    for ax, job, each in ((axes[0], "io", result.io_seconds), (axes[1], "cpu", result.cpu_seconds)):
+        times = _times(result, job)
+        shown = [(way, t, c) for way, t, c in zip(WAYS, times, colours, strict=True) if not math.isnan(t)]
+        rows = range(len(shown))
+        ax.barh(rows, [t * 1e3 for _, t, _ in shown], color=[c for _, _, c in shown], edgecolor="black", lw=0.5)
+        ax.set_yticks(rows, [way for way, _, _ in shown])
+        ax.invert_yaxis()
+        ax.set_xlabel("wall time for the whole job (ms)")
+        for row, (way, t, _) in zip(rows, shown, strict=True):
+            label = fmt_seconds(t) if way == WAYS[0] else f"{fmt_seconds(t)}, {result.speedup(job, way):.1f}×"
+            ax.annotate(label, (t * 1e3, row), xytext=(3, 0), textcoords="offset points", va="center")
+        ax.set_xlim(0, max(t for _, t, _ in shown) * 1e3 * 1.35)
+        kind = "waiting (time.sleep)" if job == "io" else "computing (sum(range(n)))"
+        threads = result.speedup(job, "threads")
+        verdict = "threads helped" if threads >= 1.5 else "threads did not help"
+        ax.set_title(
+            f"{'I/O' if job == 'io' else 'CPU'}-bound job: {verdict} ({threads:.1f}× the speed of one thread)\n"
+            f"{result.tasks} tasks, each {kind} about {fmt_seconds(each)}",
+            fontsize="medium",
+        )
+    pool = (
+        f"; starting {result.processes} processes took {fmt_seconds(result.process_start)} more"
+        if result.processes
+        else ""
+    )
+    gil = "with the GIL" if result.gil else "without the GIL (free-threaded)"
+    fig.suptitle(
+        f"The same job four ways, on this machine ({result.cores} cores, Python {result.python} {gil}){pool}",
+        fontsize="medium",
+    )
+    return fig
