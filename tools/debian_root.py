@@ -1,6 +1,7 @@
 """Run the project's tests under Debian unstable's CPython 3.14 and 3.15.
 
 Usage: python tools/debian_root.py [3.14 3.15] [-- python arguments]
+       python tools/debian_root.py --remove
 
 With ``-- ARGS`` it runs ``python ARGS`` there instead of the tests, for
 instance ``-- -m pytest tests/test_counter.py`` or ``-- benchmarks/bench_versions.py``.
@@ -15,10 +16,12 @@ not ignored ones) to ``/synclab`` inside it and runs the unit tests and strict
 nbval there (not the browser test: the root has no Chromium), one virtual
 environment per version under ``/venvs``.
 
-The root is cached in ``.cache/debian-unstable`` (git-ignored): delete that
-folder to rebuild it. It needs root privileges (debootstrap, chroot, mount) and
-network access to the Debian archive and to PyPI; when the root cannot be built
-it says why and exits with status 2.
+The root is cached in ``.cache/debian-unstable`` (git-ignored); ``--remove``
+deletes it after making sure nothing is mounted inside (never ``rm -rf`` a
+root that may still have the host's ``/dev`` bind-mounted in it). It needs
+root privileges (debootstrap, chroot, mount) and network access to the Debian
+archive and to PyPI; when the root cannot be built it says why and exits with
+status 2.
 
 Written in Python rather than bash because ``tools/matrix.py`` and
 ``benchmarks/bench_versions.py`` import it to run their checks inside the root,
@@ -144,7 +147,7 @@ def copy_host_settings(root: Path) -> None:
     _copy_host_file(root, "/etc/resolv.conf")
     configs = ["/etc/pip.conf", "~/.config/pip/pip.conf", "~/.pip/pip.conf", os.environ.get("PIP_CONFIG_FILE", "")]
     configs += [str(p) for p in Path("/etc/xdg/pip").glob("*") if p.is_file()]
-    certs = {"/etc/ssl/certs/ca-certificates.crt"} | {
+    named = {"/etc/ssl/certs/ca-certificates.crt"} | {
         os.environ[k] for k in ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE") if os.environ.get(k)
     }
     for config in filter(None, configs):
@@ -152,16 +155,13 @@ def copy_host_settings(root: Path) -> None:
         parser = configparser.ConfigParser()
         with contextlib.suppress(OSError, configparser.Error):
             parser.read(Path(config).expanduser())
-            certs |= {parser[s]["cert"] for s in parser.sections() if "cert" in parser[s]}
-            certs |= {parser[s]["constraint"] for s in parser.sections() if "constraint" in parser[s]}
-    for cert in certs:
-        _copy_host_file(root, cert)
+            named |= {parser[s][key] for s in parser.sections() for key in ("cert", "constraint") if key in parser[s]}
+    for path in named:  # the CA bundle and constraint files the settings name
+        _copy_host_file(root, path)
 
 
 def build(root: Path) -> None:
     """Build the root at ``root`` from scratch (in a temporary folder, moved into place when complete)."""
-    if os.geteuid() != 0:
-        raise RootError("building the Debian root needs root privileges (debootstrap, chroot, mount): run as root")
     if shutil.which("debootstrap") is None:
         raise RootError("debootstrap is missing: install it with 'apt-get install debootstrap'")
     mirror = debian_mirror()
@@ -180,6 +180,9 @@ def build(root: Path) -> None:
             f"installing {' '.join(PACKAGES)}",
         )
         _check(["chroot", str(partial), "apt-get", "clean"], "apt-get clean")
+    if root.exists():  # an incomplete root from before
+        unmount(root)
+        shutil.rmtree(root)
     partial.rename(root)
 
 
@@ -242,28 +245,54 @@ def venv_python(root: Path, version: str) -> str:
 
 
 @contextlib.contextmanager
-def session(root: Path = CACHE) -> Iterator[Path]:
-    """The root, built if needed, mounted, with a fresh copy of the working tree; one session at a time."""
+def _exclusive(root: Path) -> Iterator[None]:
+    """One user of ``root`` at a time; SIGTERM becomes SystemExit, so ``finally`` blocks run."""
     root.parent.mkdir(parents=True, exist_ok=True)
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with open(root.parent / f"{root.name}.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"waiting for another run that uses {root}", flush=True)
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not (root / "usr" / "bin" / f"python{VERSIONS[-1]}").exists():
-                build(root)
-            copy_host_settings(root)
-            copy_tree(root)
-            with mounted(root):
-                yield root
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+    try:
+        with open(root.parent / f"{root.name}.lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                print(f"waiting for another run that uses {root}", flush=True)
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def session(root: Path = CACHE) -> Iterator[Path]:
+    """The root, built if needed, mounted, with a fresh copy of the working tree."""
+    if os.geteuid() != 0:
+        raise RootError("the Debian root needs root privileges (debootstrap, chroot, mount): run this as root")
+    with _exclusive(root):
+        if not (root / "usr" / "bin" / f"python{VERSIONS[-1]}").exists():
+            build(root)
+        copy_host_settings(root)
+        copy_tree(root)
+        with mounted(root):
+            yield root
+
+
+def remove(root: Path = CACHE) -> None:
+    """Delete the cached root and any half-built one, unmounting whatever is mounted inside first."""
+    with _exclusive(root):
+        for folder in (root, root.with_name(root.name + ".partial")):
+            if folder.exists():
+                unmount(folder)  # raises rather than delete through a mount
+                shutil.rmtree(folder)
+                print(f"removed {folder}")
 
 
 def main(argv: list[str]) -> int:
+    if argv == ["--remove"]:
+        try:
+            remove()
+        except RootError as error:
+            print(f"tools/debian_root.py: {error}", file=sys.stderr)
+            return 2
+        return 0
     split = argv.index("--") if "--" in argv else len(argv)
     versions, command = argv[:split] or list(VERSIONS), argv[split + 1 :] or TEST_ARGS
     unknown = [v for v in versions if v not in VERSIONS]
