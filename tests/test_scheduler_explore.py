@@ -249,6 +249,8 @@ def test_bytecode_groups_combined_and_borrowing_instructions():
 
     assert [g.kind for g in increment_bytecode(one_line, "x")] == ["store", "load", "add", "store", "load"]
     assert [g.kind for g in increment_bytecode(closure(), "counter")] == ["load", "add", "store"]
+    add = increment_bytecode()[1].instructions
+    assert add[0] in ("LOAD_CONST 1", "LOAD_SMALL_INT 1") and add[1] in ("INPLACE_ADD", "BINARY_OP +="), add
 
 
 def test_bytecode_of_a_local_increment_and_bad_input():

@@ -85,7 +85,8 @@ def increment_bytecode(function: object = _increment, name: str = "counter") -> 
     groups: list[BytecodeGroup] = []
     pending: list[str] = []
     for ins in instructions:
-        shown = f"{ins.opname} {ins.argrepr}".strip()
+        # 3.14's LOAD_SMALL_INT has an argument but no argrepr: show the value it pushes.
+        shown = f"{ins.opname} {ins.argrepr or ('' if ins.arg is None else ins.argval)}".strip()
         steps = _steps(ins, name)
         for step in steps:
             groups.append(BytecodeGroup(step, (shown,)))
