@@ -73,10 +73,10 @@ class RootError(RuntimeError):
     """The Debian root cannot be built or entered; the message says why and what to do."""
 
 
-def debian_mirror() -> str:
+def debian_mirror(apt: Path = Path("/etc/apt")) -> str:
     """The first Debian archive (not the security one) in this machine's apt sources."""
     entries: list[tuple[str, str]] = []  # (uri, suites)
-    sources = Path("/etc/apt/sources.list.d")
+    sources = apt / "sources.list.d"
     for path in sorted(sources.glob("*.sources")) if sources.is_dir() else []:
         for stanza in path.read_text().split("\n\n"):
             fields = dict(
@@ -84,7 +84,7 @@ def debian_mirror() -> str:
             )
             if "deb" in fields.get("Types", "").split():
                 entries += [(uri, fields.get("Suites", "")) for uri in fields.get("URIs", "").split()]
-    for path in [Path("/etc/apt/sources.list"), *sorted(sources.glob("*.list"))]:
+    for path in [apt / "sources.list", *sorted(sources.glob("*.list"))]:
         for line in path.read_text().splitlines() if path.is_file() else []:
             words = [w for w in line.split("#", 1)[0].split() if not w.startswith("[")]
             if len(words) >= 3 and words[0] == "deb":
@@ -92,7 +92,7 @@ def debian_mirror() -> str:
     for uri, suites in entries:
         if "/debian" in uri and "security" not in uri + suites:
             return uri.rstrip("/")
-    raise RootError("no Debian archive found in /etc/apt/sources.list(.d): cannot build a Debian unstable root")
+    raise RootError(f"no Debian archive found in {apt}/sources.list(.d): cannot build a Debian unstable root")
 
 
 def _check(argv: list[str], what: str) -> None:
@@ -171,15 +171,20 @@ def build(root: Path) -> None:
         shutil.rmtree(partial)
     partial.parent.mkdir(parents=True, exist_ok=True)
     print(f"building a Debian unstable root in {root} from {mirror} (about a minute)", flush=True)
-    _check(["debootstrap", "--variant=minbase", "unstable", str(partial), mirror], "debootstrap (network?)")
-    copy_host_settings(partial)
-    with mounted(partial):
-        _check(["chroot", str(partial), *APT, "update"], "apt-get update inside the root")
-        _check(
-            ["chroot", str(partial), "env", "DEBIAN_FRONTEND=noninteractive", *APT, "install", *PACKAGES],
-            f"installing {' '.join(PACKAGES)}",
-        )
-        _check(["chroot", str(partial), "apt-get", "clean"], "apt-get clean")
+    try:
+        _check(["debootstrap", "--variant=minbase", "unstable", str(partial), mirror], "debootstrap (network?)")
+        copy_host_settings(partial)
+        with mounted(partial):
+            _check(["chroot", str(partial), *APT, "update"], "apt-get update inside the root")
+            _check(
+                ["chroot", str(partial), "env", "DEBIAN_FRONTEND=noninteractive", *APT, "install", *PACKAGES],
+                f"installing {' '.join(PACKAGES)}",
+            )
+            _check(["chroot", str(partial), "apt-get", "clean"], "apt-get clean")
+    except BaseException:
+        unmount(partial)  # raises rather than delete through a mount
+        shutil.rmtree(partial)
+        raise
     if root.exists():  # an incomplete root from before
         unmount(root)
         shutil.rmtree(root)
