@@ -52,20 +52,8 @@ APT = ["apt-get", "-q", "-y", "-o", "Acquire::Check-Valid-Until=false"]
 TREE = "/synclab"
 MOUNTS = ("proc", "dev")
 # The tests `make test` runs, without the browser test (SYNCLAB_SKIP_BROWSER=1 below).
-TEST_ARGS = [
-    "-m",
-    "pytest",
-    "-q",
-    "-p",
-    "no:cacheprovider",
-    "tests",
-    "notebooks",
-    "--nbval",
-    "--nbval-current-env",
-    "--nbval-cell-timeout=60",
-    "--nbval-sanitize-with",
-    "tests/nbval_sanitize.cfg",
-]
+TEST_ARGS = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", "notebooks", "--nbval", "--nbval-current-env"]
+TEST_ARGS += ["--nbval-cell-timeout=60", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
 PASSED_ENV = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "http_proxy", "https_proxy", "no_proxy")
 
 
@@ -315,6 +303,9 @@ def main(argv: list[str]) -> int:
     except RootError as error:
         print(f"tools/debian_root.py: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("tools/debian_root.py: interrupted (the root's mounts were removed)", file=sys.stderr)
+        return 130
     print(f"failed on: {', '.join(failed)}" if failed else f"passed on: {', '.join(versions)}")
     return 1 if failed else 0
 
