@@ -8,7 +8,7 @@ CELL_TIMEOUT ?= 60
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-matrix nbval-repeat answers bench notebooks lint clean
+.PHONY: lab test test-matrix nbval-repeat answers bench bench-versions binder-check notebooks lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
@@ -32,9 +32,11 @@ lab: $(VENV)/.course
 test: $(VENV)/.test
 	$(BIN)/python -m pytest -rs tests notebooks $(NBVAL)
 
-## test-matrix: unit tests and nbval under every CPython 3.10-3.13 found (pyenv or PATH)
+## test-matrix: unit tests and nbval under CPython 3.10-3.13 (pyenv or PATH) and 3.14, 3.15 (in a Debian
+## unstable root that tools/debian_root.py builds and caches in .cache/; needs root); VERSIONS="3.15" picks some
+VERSIONS ?=
 test-matrix: | $(BIN)/python
-	$(BIN)/python tools/matrix.py
+	$(BIN)/python tools/matrix.py $(VERSIONS)
 
 ## nbval-repeat: strict nbval over every notebook, REPEAT times in a row (default 10); stops at the first failure
 REPEAT ?= 10
@@ -52,6 +54,14 @@ answers: $(VENV)/.test
 ## bench: print the speed and memory figures (never asserted)
 bench: $(VENV)/.test
 	@for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+## bench-versions: measure, on every CPython 3.10-3.15, the facts the notebooks rely on (printed, never asserted)
+bench-versions: $(VENV)/.course
+	$(BIN)/python benchmarks/bench_versions.py --all
+
+## binder-check: ask repo2docker's current release (in a throwaway venv) which Python Binder builds
+binder-check: | $(BIN)/python
+	$(BIN)/python tools/binder_python.py
 
 ## notebooks: re-run every notebook in place so stored outputs are current
 notebooks: $(VENV)/.test

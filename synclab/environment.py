@@ -11,7 +11,9 @@ from importlib import metadata
 
 __all__ = ["EnvironmentCheck", "EnvironmentReport", "check_environment", "gil_enabled"]
 
-SUPPORTED_PYTHONS = ((3, 10), (3, 13))
+# The CPython versions the course is tested on (`make test-matrix`); newer ones get a note, not a failure.
+TESTED_PYTHONS = ((3, 10), (3, 15))
+END_OF_LIFE = {(3, 10): "October 2026"}
 
 
 def gil_enabled() -> bool:
@@ -28,7 +30,7 @@ class EnvironmentCheck:
         item: What was checked.
         found: What this machine has.
         ok: Whether that is fine for the course.
-        fix: What to do when it is not (empty when ok).
+        fix: What to do when it is not (empty when ok), or a note worth reading when it is.
     """
 
     item: str
@@ -49,7 +51,9 @@ class EnvironmentReport:
 
     def __str__(self) -> str:
         lines = [
-            f"{'ok ' if c.ok else 'FIX'} {c.item}: {c.found}" + (f" -> {c.fix}" if c.fix else "") for c in self.checks
+            f"{'ok ' if c.ok else 'FIX'} {c.item}: {c.found}"
+            + (f" {'- note:' if c.ok else '->'} {c.fix}" if c.fix else "")
+            for c in self.checks
         ]
         return "\n".join(lines)
 
@@ -62,7 +66,7 @@ class EnvironmentReport:
             f"<td>{html.escape(c.fix)}</td></tr>"
             for c in self.checks
         )
-        return f"<table><tr><th></th><th>check</th><th>found</th><th>what to do</th></tr>{rows}</table>"
+        return f"<table><tr><th></th><th>check</th><th>found</th><th>note or what to do</th></tr>{rows}</table>"
 
 
 def _version(package: str) -> str | None:
@@ -79,34 +83,60 @@ def _major(version: str | None) -> int:
         return 0
 
 
+def check_python(implementation: str, version: tuple[int, int], full_version: str) -> EnvironmentCheck:
+    """The Python line: any CPython from 3.10 runs the course; untested and retired versions get a note.
+
+    Args:
+        implementation: ``platform.python_implementation()``, e.g. ``"CPython"``.
+        version: ``sys.version_info[:2]``.
+        full_version: ``platform.python_version()``, shown as found.
+    """
+    low, high = TESTED_PYTHONS
+    tested = f"CPython {low[0]}.{low[1]} to {high[0]}.{high[1]}"
+    found = f"{implementation} {full_version}"
+    if implementation != "CPython" or version < low:
+        return EnvironmentCheck(
+            "Python",
+            found,
+            False,
+            f"The course needs CPython {low[0]}.{low[1]} or newer (tested on {tested}): install one, then "
+            "run 'make lab', which builds a .venv with python3 (or 'make lab PYTHON=python3.X').",
+        )
+    if version > high:
+        return EnvironmentCheck(
+            "Python", found, True, f"newer than the versions the course is tested on ({tested}); it should work."
+        )
+    if version in END_OF_LIFE:
+        return EnvironmentCheck(
+            "Python",
+            found,
+            True,
+            f"{version[0]}.{version[1]} reached its end of life in {END_OF_LIFE[version]} and gets no more "
+            "security fixes; the course still runs on it, but install a newer Python when you can.",
+        )
+    return EnvironmentCheck("Python", found, True)
+
+
 def check_environment() -> EnvironmentReport:
     """Check the Python version and build, and the packages the course needs.
 
     Returns:
         An :class:`EnvironmentReport`; each failed line says how to fix it.
     """
-    low, high = SUPPORTED_PYTHONS
-    version = sys.version_info[:2]
-    python_ok = platform.python_implementation() == "CPython" and low <= version <= high
     gil = gil_enabled()
     widgets_version = _version("ipywidgets")
     frontend_version = _version("jupyterlab_widgets")
     mpl_version = _version("matplotlib")
     checks = (
-        EnvironmentCheck(
-            "Python",
-            f"{platform.python_implementation()} {platform.python_version()}",
-            python_ok,
-            ""
-            if python_ok
-            else "The course is tested on CPython 3.10 to 3.13: run 'make lab', which builds a .venv "
-            "with python3, or pick a supported interpreter.",
-        ),
+        check_python(platform.python_implementation(), sys.version_info[:2], platform.python_version()),
         EnvironmentCheck(
             "GIL",
             "enabled (the usual build)" if gil else "disabled (free-threaded build)",
             True,
-            "" if gil else "Fine, but some results differ: plain += loses updates here too. The notebooks say where.",
+            ""
+            if gil
+            else "Fine, but some results differ: plain += loses updates here too. The course was not "
+            "tested on such a build.",
         ),
         EnvironmentCheck("CPU cores", str(os.cpu_count() or 1), True),
         EnvironmentCheck(

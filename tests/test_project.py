@@ -147,3 +147,39 @@ def test_reading_time_lines_are_current():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def versions_tested() -> list[str]:
+    from synclab.environment import TESTED_PYTHONS
+
+    (major, low), (_, high) = TESTED_PYTHONS
+    return [f"{major}.{minor}" for minor in range(low, high + 1)]
+
+
+def test_pyproject_classifiers_name_every_tested_python_and_the_range_stays_open():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    classified = [c.rsplit(" :: ", 1)[1] for c in project["classifiers"] if re.match(r".*Python :: 3\.\d+$", c)]
+    assert classified == versions_tested() == ["3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
+    assert project["requires-python"] == ">=3.10", "a newer, untested Python should still install the course"
+
+
+def test_binder_gets_an_exact_tested_python():
+    """repo2docker honours only "python=X.Y" (its regex, below); a range gets its default Python."""
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pins = [re.match(r"python\s*=+\s*([\d\.]*)", d) for d in env["dependencies"] if isinstance(d, str)]
+    versions = [p.group(1) for p in pins if p]
+    assert len(versions) == 1 and versions[0] in versions_tested(), versions
+    assert f"Binder builds it with Python {versions[0]}" in (ROOT / "README.md").read_text()
+
+
+def test_the_matrix_covers_every_tested_python_and_ci_runs_the_newest():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import matrix
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    assert list(matrix.VERSIONS) == versions_tested()
+    newest = versions_tested()[-1]
+    assert f"make test-matrix VERSIONS={newest}" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert f"Supported: CPython {versions_tested()[0]} to {newest}" in readme

@@ -280,6 +280,27 @@ def test_the_real_bytecode_is_a_load_an_add_and_a_store():
     assert model == ["load", "compute", "store"]
 
 
+def test_bytecode_groups_combined_and_borrowing_instructions():
+    """One line compiles to STORE_FAST_LOAD_FAST (3.13+) and LOAD_FAST_BORROW (3.14+) on newer versions."""
+
+    def one_line(y):
+        x = y; x += 1; return x  # noqa: E702  # fmt: skip
+
+    def closure():
+        counter = 0
+
+        def inner():
+            nonlocal counter
+            counter += 1
+
+        return inner
+
+    assert [g.kind for g in increment_bytecode(one_line, "x")] == ["store", "load", "add", "store", "load"]
+    assert [g.kind for g in increment_bytecode(closure(), "counter")] == ["load", "add", "store"]
+    add = increment_bytecode()[1].instructions
+    assert add[0] in ("LOAD_CONST 1", "LOAD_SMALL_INT 1") and add[1] in ("INPLACE_ADD", "BINARY_OP +="), add
+
+
 def test_bytecode_of_a_local_increment_and_bad_input():
     def local():
         x = 0

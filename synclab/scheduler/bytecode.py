@@ -1,9 +1,11 @@
 """Match the model's load, add and store with the real bytecode of ``counter += 1``.
 
 The instruction names differ between CPython versions (``INPLACE_ADD`` on 3.10,
-``BINARY_OP`` from 3.11; ``RESUME`` appears in 3.11; ``LOAD_SMALL_INT`` in 3.14),
-but on every version the line compiles to the same three parts: push the
-counter's value, add one, store the result. This module groups the
+``BINARY_OP`` from 3.11; ``RESUME`` appears in 3.11; ``LOAD_SMALL_INT`` and
+``LOAD_FAST_BORROW`` in 3.14; combined instructions such as
+``STORE_FAST_LOAD_FAST`` from 3.13 name two variables at once), but on every
+version the line compiles to the same three parts: push the counter's value,
+add one, store the result. This module groups the
 instructions of that line into those parts, so the notebook can print a fact
 that holds on every version while the raw ``dis`` output is shown for reading.
 """
@@ -11,13 +13,30 @@ that holds on every version while the raw ``dis`` output is shown for reading.
 from __future__ import annotations
 
 import dis
+import re
 from dataclasses import dataclass
 
 __all__ = ["BytecodeGroup", "increment_bytecode"]
 
+# Prefixes: LOAD_FAST_BORROW (3.14) and LOAD_FAST_CHECK are loads too.
 _LOADS = ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_FAST", "LOAD_DEREF")
 _STORES = ("STORE_GLOBAL", "STORE_NAME", "STORE_FAST", "STORE_DEREF")
 _ADDS = ("BINARY_OP", "INPLACE_ADD", "BINARY_ADD")
+
+
+def _steps(ins: dis.Instruction, name: str) -> list[str]:
+    """``"load"`` or ``"store"`` for each part of ``ins`` that reads or writes ``name``.
+
+    The combined instructions of 3.13+ (``STORE_FAST_LOAD_FAST``,
+    ``LOAD_FAST_BORROW_LOAD_FAST_BORROW``...) have two parts, one variable each.
+    """
+    names = ins.argval if isinstance(ins.argval, tuple) else (ins.argval,)
+    parts = re.findall(r"(?:LOAD|STORE)_FAST(?:_BORROW)?", ins.opname) if len(names) > 1 else [ins.opname]
+    return [
+        "load" if part.startswith(_LOADS) else "store"
+        for part, variable in zip(parts, names, strict=False)
+        if variable == name and part.startswith(_LOADS + _STORES)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +85,17 @@ def increment_bytecode(function: object = _increment, name: str = "counter") -> 
     groups: list[BytecodeGroup] = []
     pending: list[str] = []
     for ins in instructions:
-        shown = f"{ins.opname} {ins.argrepr}".strip()
-        if ins.opname in _LOADS and ins.argval == name:
-            groups.append(BytecodeGroup("load", (shown,)))
+        # 3.14's LOAD_SMALL_INT has an argument but no argrepr: show the value it pushes.
+        shown = f"{ins.opname} {ins.argrepr or ('' if ins.arg is None else ins.argval)}".strip()
+        steps = _steps(ins, name)
+        for step in steps:
+            groups.append(BytecodeGroup(step, (shown,)))
             pending = []
-        elif groups and groups[-1].kind == "load" and ins.opname not in _ADDS:
-            pending.append(shown)
-        elif ins.opname in _ADDS and groups and groups[-1].kind == "load":
+        if steps or not groups or groups[-1].kind != "load":
+            continue
+        if ins.opname in _ADDS:
             groups.append(BytecodeGroup("add", (*pending, shown)))
             pending = []
-        elif ins.opname in _STORES and ins.argval == name:
-            groups.append(BytecodeGroup("store", (shown,)))
+        else:
+            pending.append(shown)
     return tuple(groups)
