@@ -31,14 +31,17 @@ import sys
 import threading
 import time
 import timeit
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _measure import peak_memory_mb, verdict  # noqa: E402
 from busy import busy_cores  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
@@ -114,16 +117,17 @@ def describe_settings(lab: Any, settings: dict[str, Any]) -> str:
 LABS: dict[str, dict[str, Any]] = {
     "counter": {
         "make": lambda: synclab.counter_lab(),
+        "shows": lambda r: "updates lost" if r.lost else "exact",
         "states": [
             {"use_lock": lock, "race_window": window}
             for lock, window in itertools.product((False, True), ("sleep", "call", "none"))
         ],
         "corners": [
-            {
+            {  # the window first: the increments slider's range follows it
+                "race_window": window,
                 "threads": "max",
                 "increments": "max",
                 "use_lock": lock,
-                "race_window": window,
                 "switch_interval": interval,
             }
             for lock, window, interval in itertools.product((True, False), ("sleep", "call", "none"), (0.005, 1e-6))
@@ -131,11 +135,13 @@ LABS: dict[str, dict[str, Any]] = {
     },
     "bank": {
         "make": lambda: synclab.bank_lab(),
+        "shows": lambda r: "threads waited" if r.lock.contended else "nobody waited",
         "states": [{"work_inside": True}, {"work_inside": False}],
         "corners": [{"threads": "max", "work": "max", "work_inside": inside} for inside in (True, False)],
     },
     "reentrant": {
         "make": lambda: synclab.reentrant_lab(),
+        "shows": lambda r: "every thread stuck" if len(r.stuck) == r.threads else ("exact" if r.exact else "NOT exact"),
         "states": [{"design": design} for design in ("Lock", "RLock", "helper")],
         "corners": [
             {"threads": "max", "batch_size": "max", "design": design} for design in ("Lock", "RLock", "helper")
@@ -143,6 +149,11 @@ LABS: dict[str, dict[str, Any]] = {
     },
     "buffer": {
         "make": lambda: synclab.buffer_lab(),
+        "shows": lambda r: (
+            "full, producers waited longer"
+            if r.producer_wait > r.consumer_wait and r.max_length == r.capacity
+            else "other"
+        ),
         "states": [{}],
         "corners": [
             {"producers": p, "consumers": c, "capacity": cap, "produce_rate": pr, "consume_rate": cr}
@@ -157,6 +168,7 @@ LABS: dict[str, dict[str, Any]] = {
     },
     "transfers": {
         "make": lambda: synclab.transfer_lab(),
+        "shows": lambda r: "deadlocks" if r.deadlocked_runs else "no deadlock",
         "states": [
             {"ordered": ordered, "window": window}
             for ordered, window in itertools.product((False, True), ("sleep", "none"))
@@ -168,6 +180,7 @@ LABS: dict[str, dict[str, Any]] = {
     },
     "pool": {
         "make": lambda: synclab.pool_lab(),
+        "shows": lambda r: "limit exceeded" if r.exceeded else "limit kept",
         "states": [
             {"guard": "Semaphore", "extra_release": False},
             {"guard": "Semaphore", "extra_release": True},
@@ -189,13 +202,15 @@ def _ms(seconds: Sequence[float]) -> tuple[float, float]:
     return statistics.median(seconds) * 1e3, max(seconds) * 1e3
 
 
-def rerun_times(lab: Any, runs: int) -> list[float]:
-    times = []
+def rerun_times(lab: Any, runs: int, shows: Callable[[Any], str]) -> tuple[list[float], str]:
+    """Wall times of ``runs`` re-runs, and what the runs showed (``"updates lost 9/9"``)."""
+    times, seen = [], Counter()
     for _ in range(runs):
         started = time.perf_counter()
-        lab.rerun()
+        result = lab.rerun()
         times.append(time.perf_counter() - started)
-    return times
+        seen["refused or timed out" if result is None else shows(result)] += 1
+    return times, ", ".join(f"{what} {count}/{runs}" for what, count in seen.most_common())
 
 
 def split(lab: Any, runs: int) -> dict[str, float]:
@@ -233,8 +248,14 @@ def measure_states(labs: dict[str, Any], names: Sequence[str], runs: int, *, wit
         for index, state in enumerate(LABS[name]["states"]):
             set_controls(lab, state)
             lab.rerun()  # warm up this state (first draw of a new layout)
-            median, worst = _ms(rerun_times(lab, runs))
-            entry: dict[str, Any] = {"median": median, "worst": worst, "state": describe_settings(lab, state)}
+            times, shown = rerun_times(lab, runs, LABS[name]["shows"])
+            median, worst = _ms(times)
+            entry: dict[str, Any] = {
+                "median": median,
+                "worst": worst,
+                "state": describe_settings(lab, state),
+                "shown": shown,
+            }
             if with_split:
                 entry["split"] = split(lab, max(3, runs // 2))
             figures[(name, index)] = entry
@@ -302,10 +323,6 @@ def click_labs(runs: int) -> list[str]:
     return lines
 
 
-def verdict(value: float, target: float) -> str:
-    return "met" if value <= target else "NOT met"
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="re-runs per lab state and phase (default 9)")
@@ -346,9 +363,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{other['median']:9.0f} /{other['worst']:6.0f} ms   "
             f"{parts['experiment']:5.0f} + {parts['drawing']:4.0f} + {parts['render']:4.0f} + {parts['png']:4.0f} ms"
         )
+        print(f"  {'':10} {'':38} showed: {entry['shown']} (idle), {other['shown']} (loaded)")
     print(
-        f"  slowest median: idle {worst_idle:.0f} ms ({verdict(worst_idle, IDLE_TARGET_MS)}), "
-        f"loaded {worst_loaded:.0f} ms ({verdict(worst_loaded, LOADED_TARGET_MS)})"
+        f"  slowest median: idle {verdict(worst_idle, IDLE_TARGET_MS, 'ms')}, "
+        f"loaded {verdict(worst_loaded, LOADED_TARGET_MS, 'ms')}"
     )
     for line in click_labs(max(20, args.runs)):
         print(line)
@@ -356,6 +374,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"slowest corner of each lab's controls, idle, one re-run each (target: none over {CORNER_LIMIT_S:g} s)")
         for name, (seconds, settings, over, tried) in measure_corners(labs, names).items():
             print(f"  {name:10} {seconds:6.2f} s  at {settings}  ({over} of {tried} corners over {CORNER_LIMIT_S:g} s)")
+        if "counter" in labs:
+            lab = labs["counter"]
+            set_controls(lab, {"race_window": "sleep", "threads": "max", "increments": "max", "use_lock": True})
+            peak = peak_memory_mb(lab.rerun)
+            print(f"  counter lab at its largest sleep setting, lock on: peak Python memory of a re-run {peak:.1f} MB")
     print("threads back to baseline:", threading.active_count() == baseline)
 
 
