@@ -97,13 +97,29 @@ def test_a_reused_figure_draws_exactly_what_a_new_one_draws(name):
         assert reused.axes == axes  # the same axes, redrawn
 
 
-@pytest.mark.parametrize("name", list(LAB_FIGURES))
-def test_lab_figures_have_a_modest_size(name):
-    plot, make_runs = LAB_FIGURES[name]
-    fig = plot(make_runs()[0])
-    width, height = fig.get_size_inches() * fig.dpi
-    assert fig.dpi == LAB_DPI
+LABS = {
+    "counter": lambda: synclab.counter_lab(increments=50),
+    "bank": lambda: synclab.bank_lab(withdrawals=2),
+    "ledger": synclab.reentrant_lab,
+    "buffer": synclab.buffer_lab,
+    "pool": synclab.pool_lab,
+    "transfers": lambda: synclab.transfer_lab(transfers=5),
+}
+
+
+@pytest.mark.parametrize("name", list(LABS))
+def test_labs_render_at_a_modest_size(name):
+    lab = LABS[name]()
+    assert lab.figure.dpi == LAB_DPI
+    width, height = lab.figure.get_size_inches() * lab.figure.dpi
     assert width <= 1120 and height <= 520
+    lab.rerun()
+    assert lab.figure.dpi == LAB_DPI  # kept
+
+
+def test_figures_outside_a_lab_keep_matplotlibs_resolution():
+    fig = synclab.plot_counter_run(_counter_runs()[0])
+    assert fig.dpi == Figure().dpi  # notebooks show these: their size is part of the stored output
 
 
 def test_redrawing_100_times_keeps_one_figure_and_bounded_artists():

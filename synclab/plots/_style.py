@@ -29,8 +29,10 @@ OKABE_ITO = (
 )
 #: Colour for "expected" reference marks.
 GREY = "#999999"
-#: Resolution of the lab figures, in dots per inch. Matplotlib's default (100)
-#: made images wider than a notebook column, which the browser then scaled down.
+#: Resolution at which the labs render their figures, in dots per inch (a lab
+#: sets it on its figure). Matplotlib's default (100) made the lab images wider
+#: than a notebook column, which the browser then scaled down; figures shown
+#: outside a lab keep the default.
 LAB_DPI = 80
 
 
@@ -109,7 +111,8 @@ def lab_axes(
         key: What decides the layout (``"counter"``, or a tuple with a row
             count): a figure built for another key is cleared and built again.
         build: Makes the axes in a cleared figure, in the order they are returned.
-        size: Width and height, in inches, of a new figure.
+        size: Width and height, in inches, of a new figure (at matplotlib's
+            default resolution; a lab sets its own, :data:`LAB_DPI`).
 
     Returns:
         The figure and its axes, cleared of any data.
@@ -120,7 +123,7 @@ def lab_axes(
             clear_data(ax)
         return fig, list(kept[1])
     if fig is None:
-        fig = Figure(figsize=size, dpi=LAB_DPI)
+        fig = Figure(figsize=size)
     else:
         fig.clear()
     axes = list(build(fig))

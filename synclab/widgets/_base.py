@@ -28,7 +28,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from synclab.plots._style import fmt_seconds
+from synclab.plots._style import LAB_DPI, fmt_seconds
 
 ResultT = TypeVar("ResultT")
 
@@ -310,6 +310,8 @@ class Lab(Generic[ResultT]):
         self.runs += 1
         self.status.value = f"<i>⏳ drawing the plots (the threads took {fmt_seconds(ran - started)})…</i>"
         self.figure = self.draw(result, self.figure)
+        if self.figure.dpi != LAB_DPI:  # once: a lab's figure keeps its resolution
+            self.figure.set_dpi(LAB_DPI)
         drawn = time.perf_counter()
         png, encoding = render_png(self.figure)
         self.output.outputs = (_png_output(png, self.describe_text(result)),)
