@@ -340,7 +340,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("idle   reference:", reference())
     idle = measure_states(labs, names, args.runs, with_split=True)
     with busy_cores() as count:
-        time.sleep(0.5)  # let the spinners start
+        time.sleep(2.0)  # let the spinners start (spawned processes take a while on a busy machine)
         print(f"loaded reference ({count} spinning processes):", reference())
         loaded = measure_states(labs, names, args.runs, with_split=False)
     print(

@@ -59,13 +59,13 @@ def test_each_race_window_has_its_own_range_of_increments_and_runs_once_per_chan
     runs = lab.runs
     lab.race_window.value = "call"
     assert lab.runs == runs + 1  # one re-run, not one for the slider and one for the window
-    assert (lab.increments.min, lab.increments.max, lab.increments.value) == (1_000, 10_000, 10_000)
-    assert lab.result.increments == 10_000 and lab.result.race_window == "call"
+    assert (lab.increments.min, lab.increments.max, lab.increments.value) == (1_000, 10_000, 5_000)
+    assert lab.result.increments == 5_000 and lab.result.race_window == "call"
     lab.race_window.value = "sleep"
     assert lab.increments.value == 250 and lab.result.increments == 250  # the value chosen for that window
     with pytest.raises(ValueError, match="increments must be between 50 and 500"):
         synclab.counter_lab(increments=5_000)
-    assert synclab.counter_lab(increments=5_000, race_window="call").result.increments == 5_000
+    assert synclab.counter_lab(increments=2_000, race_window="call").result.increments == 2_000
 
 
 def test_the_status_line_says_what_runs_and_then_how_long_it_took():
