@@ -321,8 +321,8 @@ class InstrumentedLock:
         self._origin = clock()
 
     # -- the threading.Lock interface ------------------------------------
-    # The fast path is written out in full in each of acquire(), __enter__,
-    # release() and __exit__: one more method call would cost a tenth of a `with`.
+    # The fast path is written out in full in both acquire() and __enter__, and
+    # in __exit__: one more method call would cost a tenth of a `with`.
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does.
@@ -366,19 +366,8 @@ class InstrumentedLock:
             RuntimeError: The lock is not held (or, for a wrapped ``RLock``, it
                 is held by another thread).
         """
-        released = self._clock()
-        acquired = self._acquired
-        if acquired is None:
-            self._release()  # raises the wrapped lock's own RuntimeError
-            return
-        self._acquired = None
-        held = released - acquired
-        self._total_hold += held
-        if held > self._max_hold:
-            self._max_hold = held
-        self._count += 1
-        self._record((acquired, released))
-        self._release()
+        # The class's own __exit__, not self.__exit__: a subclass's __exit__ may call release().
+        InstrumentedLock.__exit__(self, None, None, None)
 
     def __exit__(
         self,
@@ -660,19 +649,7 @@ class _Reentrant(InstrumentedLock):
         return self._acquire_slow(True, -1)
 
     def release(self) -> None:
-        released = self._clock()
-        acquired = self._acquired
-        if acquired is None or self._depth or self._owner != get_ident():
-            self._release_other()
-            return
-        self._acquired = None
-        held = released - acquired
-        self._total_hold += held
-        if held > self._max_hold:
-            self._max_hold = held
-        self._count += 1
-        self._record((acquired, released))
-        self._release()
+        _Reentrant.__exit__(self, None, None, None)
 
     def __exit__(
         self,

@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
-import signal
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, REQUIRED, _free_port, _missing
+from test_browser import CHROMIUM, CHROMIUM_ARGS, REQUIRED, _missing, running_jupyterlab
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERRIDES = ROOT / "tools" / "jupyterlab_overrides.json"
@@ -47,7 +43,6 @@ def _question_shown(tmp_path: Path, *, with_overrides: bool) -> bool:
     (app_settings / "overrides.d").mkdir(parents=True)
     if with_overrides:
         shutil.copy(OVERRIDES, app_settings / "overrides.d" / "synclab.json")
-    port, token = _free_port(), secrets.token_hex(16)
     env = dict(
         os.environ,
         JUPYTER_CONFIG_DIR=str(home / "config"),  # a learner who has never answered the question
@@ -55,61 +50,22 @@ def _question_shown(tmp_path: Path, *, with_overrides: bool) -> bool:
         JUPYTER_DATA_DIR=str(home / "data"),
         IPYTHONDIR=str(home / "ipython"),
     )
-    log = (home / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={ROOT / 'notebooks'}",
-            f"--LabApp.app_settings_dir={app_settings}",
-            *(["--allow-root"] if os.geteuid() == 0 else []),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start:\n{(home / 'server.log').read_text()[-3000:]}")
-                time.sleep(0.25)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                page.goto(f"{base}/lab?reset&token={token}")
-                page.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
-                # The question is a toast raised once the settings have loaded: give it time to come.
-                deadline = time.monotonic() + 10
-                while time.monotonic() < deadline:
-                    if page.get_by_text(QUESTION).count():
-                        return True
-                    page.wait_for_timeout(250)
-                return False
-            finally:
-                browser.close()
-    finally:
-        server.send_signal(signal.SIGTERM)
+    args = [f"--ServerApp.root_dir={ROOT / 'notebooks'}", f"--LabApp.app_settings_dir={app_settings}"]
+    with running_jupyterlab(home, args, env) as (base, token), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        log.close()
+            page = browser.new_page()
+            page.goto(f"{base}/lab?reset&token={token}")
+            page.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
+            # The question is a toast raised once the settings have loaded: give it time to come.
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                if page.get_by_text(QUESTION).count():
+                    return True
+                page.wait_for_timeout(250)
+            return False
+        finally:
+            browser.close()
 
 
 @pytest.mark.browser
