@@ -618,35 +618,25 @@ class _Reentrant(InstrumentedLock):
     Re-entry by the holder is counted in ``_depth`` and is not a new hold; only
     the holder may release. An ``InstrumentedLock`` given an ``RLock`` becomes
     an instance of this class (or of a subclass made by :func:`_reentrant_kind`).
+    Anything else is the plain lock's own path.
     """
 
     __slots__ = ()
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        if timeout != -1 and not _valid(blocking, timeout):
-            return self._acquire_as_told(blocking, timeout)
-        if self._acquire(False):
-            if self._acquired is not None:  # the holder again
-                self._depth += 1
-                return True
-            me = get_ident()
-            if me != self._owner:
-                self._new_owner(me)
-            self._acquired = self._clock()
+        if self._acquired is not None and self._owner == get_ident():  # the holder again
+            if not self._acquire(blocking, timeout):  # the RLock counts it (and checks the arguments)
+                return False
+            self._depth += 1
             return True
-        return self._acquire_slow(blocking, timeout)
+        return InstrumentedLock.acquire(self, blocking, timeout)
 
     def __enter__(self) -> bool:
-        if self._acquire(False):
-            if self._acquired is not None:
-                self._depth += 1
-                return True
-            me = get_ident()
-            if me != self._owner:
-                self._new_owner(me)
-            self._acquired = self._clock()
+        if self._acquired is not None and self._owner == get_ident():
+            self._acquire()
+            self._depth += 1
             return True
-        return self._acquire_slow(True, -1)
+        return InstrumentedLock.__enter__(self)
 
     def release(self) -> None:
         _Reentrant.__exit__(self, None, None, None)
@@ -657,19 +647,10 @@ class _Reentrant(InstrumentedLock):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        released = self._clock()
-        acquired = self._acquired
-        if acquired is None or self._depth or self._owner != get_ident():
+        if self._acquired is None or self._depth or self._owner != get_ident():
             self._release_other()
             return
-        self._acquired = None
-        held = released - acquired
-        self._total_hold += held
-        if held > self._max_hold:
-            self._max_hold = held
-        self._count += 1
-        self._record((acquired, released))
-        self._release()
+        InstrumentedLock.__exit__(self, exc_type, exc, tb)
 
     def _release_other(self) -> None:
         """Not a plain outermost release: unlocked or not ours (raise), or leaving a re-entry."""
@@ -678,12 +659,6 @@ class _Reentrant(InstrumentedLock):
             return
         self._depth -= 1
         self._release()
-
-    def _took(self, me: int, requested: float, now: float, *, contended: bool) -> None:
-        if self._acquired is not None and self._owner == me:  # re-entered through a slow path
-            self._depth += 1
-            return
-        super()._took(me, requested, now, contended=contended)
 
     def _release_save(self) -> int:
         if self._acquired is None or self._owner != get_ident():
