@@ -24,8 +24,18 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(VENV)/.course $@
 
+# Defaults for the course's own JupyterLab only: no "Would you like to get notified about official
+# Jupyter news?" pop-up and no update check. JupyterLab reads settings overrides from the
+# overrides.d folder of its application directory, which is inside .venv; the learner's own
+# settings (~/.jupyter/lab/user-settings) are not touched, and a choice made there still wins.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/synclab.json
+
+$(LAB_OVERRIDES): tools/jupyterlab_overrides.json | $(VENV)/.course
+	@mkdir -p $(dir $@)
+	cp $< $@
+
 ## lab: install the course into .venv and open JupyterLab on the first notebook
-lab: $(VENV)/.course
+lab: $(VENV)/.course $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) notebooks/00-start-here.ipynb
 
 ## test: unit tests, widget tests and strict nbval over every notebook

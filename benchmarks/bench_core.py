@@ -1,4 +1,4 @@
-"""Course foundation figures: lock overhead, counter lab latency, peak memory.
+"""Course foundation figures: what an InstrumentedLock costs against threading.Lock.
 
 Printed, never asserted: these machines are shared and noisy, so each figure is
 a ratio or a median measured side by side in one run.
@@ -7,16 +7,15 @@ a ratio or a median measured side by side in one run.
 from __future__ import annotations
 
 import platform
-import resource
 import sys
 import threading
 import time
-import timeit
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import peak_memory_mb, rerun_latency_ms, verdict
+from _measure import verdict
 
 import synclab
 
@@ -61,61 +60,103 @@ class ClockWrapper(BareWrapper):
         self._release()
 
 
-def with_loop(lock: object) -> float:
+class OwnerWrapper(ClockWrapper):
+    """The floor, plus what telling a wait and a thread apart takes: a non-blocking try and the thread's ident."""
+
+    __slots__ = ("_owner",)
+
+    def __enter__(self, clock=time.perf_counter, ident=threading.get_ident) -> bool:  # type: ignore[override]
+        if not self._acquire(False):
+            self._acquire()  # it had to wait (never, in this benchmark)
+        self._owner = ident()
+        self._start = clock()
+        return True
+
+
+class TotalsWrapper(OwnerWrapper):
+    """That, plus exact totals: acquisitions, total and longest hold (but no individual events)."""
+
+    __slots__ = ("_count", "_total", "_longest")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._count, self._total, self._longest = 0, 0.0, 0.0
+
+    def __exit__(self, *exc: object, clock=time.perf_counter) -> None:  # type: ignore[override]
+        held = clock() - self._start
+        self._total += held
+        if held > self._longest:
+            self._longest = held
+        self._count += 1
+        self._release()
+
+
+def with_loop(lock: object) -> Callable[[], None]:
     def body() -> None:
         for _ in range(LOOPS):
             with lock:  # type: ignore[attr-defined]
                 pass
 
-    return min(timeit.repeat(body, number=1, repeat=REPEATS)) / LOOPS
+    return body
 
 
-def call_loop(lock: object) -> float:
+def call_loop(lock: object) -> Callable[[], None]:
     def body() -> None:
         for _ in range(LOOPS):
             lock.acquire()  # type: ignore[attr-defined]
             lock.release()  # type: ignore[attr-defined]
 
-    return min(timeit.repeat(body, number=1, repeat=REPEATS)) / LOOPS
+    return body
+
+
+def best_of_rounds(loops: dict[str, Callable[[], None]]) -> dict[str, float]:
+    """Seconds per operation of each loop: the best of REPEATS rounds, each round running every loop once.
+
+    Interleaving the loops round by round means a burst of other load on the
+    machine hits all of them alike instead of one row's whole measurement.
+    """
+    best = dict.fromkeys(loops, float("inf"))
+    for _ in range(REPEATS):
+        for name, body in loops.items():
+            started = time.thread_time()
+            body()
+            best[name] = min(best[name], (time.thread_time() - started) / LOOPS)
+    return best
 
 
 def lock_overhead() -> None:
-    print("Uncontended acquire+release, best of", REPEATS, "x", f"{LOOPS:,}", "in one process:")
-    base_with = with_loop(threading.Lock())
-    base_call = call_loop(threading.Lock())
-    rows = [
-        ("threading.Lock", base_with, base_call),
-        ("bare Python wrapper (forwards only)", with_loop(BareWrapper()), call_loop(BareWrapper())),
-        ("wrapper + two clock reads (floor)", with_loop(ClockWrapper()), None),
-        ("synclab.InstrumentedLock", with_loop(synclab.InstrumentedLock()), call_loop(synclab.InstrumentedLock())),
-    ]
-    for name, with_s, call_s in rows:
-        call = f", acquire()/release() {call_s * 1e9:6.0f} ns = {call_s / base_call:4.2f}x" if call_s else ""
-        print(f"  {name:38s} with: {with_s * 1e9:6.0f} ns = {with_s / base_with:4.2f}x{call}")
-    ratio = rows[-1][1] / base_with
-    print("  InstrumentedLock / Lock, `with`:", verdict(ratio, 2.0, "x"))
-
-
-def lab_latency() -> None:
-    lab = synclab.counter_lab()
-    median, worst = rerun_latency_ms(lab, runs=15)
-    print("counter_lab re-run at defaults (4 threads x 500, sleep window, no lock; experiment + drawing):")
-    print("  median", verdict(median, 300, "ms"), f"worst {worst:.0f} ms")
-    lab.use_lock.value = True
-    median_lock, worst_lock = rerun_latency_ms(lab, runs=7)
-    print(f"  same with the lock on: median {median_lock:.0f} ms, worst {worst_lock:.0f} ms")
-
-
-def lab_memory() -> None:
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    lab = synclab.counter_lab(threads=16, increments=5_000, use_lock=True)
-    started = time.perf_counter()
-    peak = peak_memory_mb(lab.rerun)
-    seconds = time.perf_counter() - started
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print("counter_lab at its largest settings (16 threads x 5,000, lock on), one re-run:")
-    print("  peak Python memory above baseline", verdict(peak, 50, "MB"), f"(run took {seconds:.1f} s)")
-    print(f"  process max RSS grew by {rss_after - rss_before:.1f} MB over lab creation and the re-run")
+    print(
+        f"Uncontended acquire+release, best of {REPEATS} rounds x {LOOPS:,} in one process "
+        "(CPU time of this thread, so other load on the machine inflates it less):"
+    )
+    locks = {
+        "threading.Lock": threading.Lock(),
+        "threading.RLock": threading.RLock(),
+        "bare Python wrapper (forwards only)": BareWrapper(),
+        "wrapper + two clock reads (floor)": ClockWrapper(),
+        "  + non-blocking try + thread ident": OwnerWrapper(),
+        "  + exact totals (no events kept)": TotalsWrapper(),
+        "synclab.InstrumentedLock": synclab.InstrumentedLock(),
+        "synclab.InstrumentedLock(RLock())": synclab.InstrumentedLock(threading.RLock()),
+    }
+    with_s = best_of_rounds({name: with_loop(lock) for name, lock in locks.items()})
+    call_s = best_of_rounds(
+        {name: call_loop(lock) for name, lock in locks.items() if not isinstance(lock, ClockWrapper)}
+    )
+    base_with, base_call = with_s["threading.Lock"], call_s["threading.Lock"]
+    for name in locks:
+        call = ""
+        if name in call_s:
+            call = f", acquire()/release() {call_s[name] * 1e9:6.0f} ns = {call_s[name] / base_call:4.2f}x"
+        print(f"  {name:38s} with: {with_s[name] * 1e9:6.0f} ns = {with_s[name] / base_with:4.2f}x{call}")
+    floor = with_s["wrapper + two clock reads (floor)"] / base_with
+    ratio = with_s["synclab.InstrumentedLock"] / base_with
+    print(f"  InstrumentedLock / Lock, `with`: {verdict(ratio, 3.0, 'x')}; the floor above is {floor:.2f}x")
+    print(
+        "  (the rows in between add, one at a time, what InstrumentedLock must do on every acquisition:\n"
+        "   try without blocking to tell a wait from none, read the thread's ident for per-thread figures,\n"
+        "   add the hold to exact totals; InstrumentedLock also keeps it as an event for timelines)"
+    )
 
 
 def main() -> None:
@@ -124,8 +165,7 @@ def main() -> None:
         f"{__import__('os').cpu_count()} cores =="
     )
     lock_overhead()
-    lab_latency()
-    lab_memory()
+    print("the labs' re-run figures are in benchmarks/bench_labs.py")
 
 
 if __name__ == "__main__":

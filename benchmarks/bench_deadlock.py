@@ -1,4 +1,4 @@
-"""Speed of the notebook 07 and 11 labs and experiments (printed, never asserted).
+"""Speed of the notebook 07 and 11 experiments (printed, never asserted; the transfer lab: bench_labs.py).
 
 Run: .venv/bin/python benchmarks/bench_deadlock.py
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import peak_memory_mb, rerun_latency_ms, timed_ms, verdict  # noqa: E402
+from _measure import timed_ms  # noqa: E402
 
 import synclab  # noqa: E402
 
@@ -47,17 +47,6 @@ def detection_ms(runs: int = 7) -> tuple[float, float]:
 
 def main() -> None:
     print(f"synclab deadlock benchmarks, Python {platform.python_version()}, GIL {synclab.gil_enabled()}")
-    # The course's first lab, measured now on the same machine: a yardstick for how busy it is.
-    reference, _ = rerun_latency_ms(synclab.counter_lab(), runs=9)
-    print(f"reference: counter lab re-run at defaults, median {reference:,.1f} ms")
-    lab = synclab.transfer_lab()
-    median, worst = rerun_latency_ms(lab)
-    print(f"transfer lab re-run at defaults (10 runs + drawing): {verdict(median, 300, 'ms')}; worst {worst:,.0f} ms")
-    lab.ordered.value = True
-    median, worst = rerun_latency_ms(lab)
-    print(f"transfer lab re-run, ordering on:                 {verdict(median, 300, 'ms')}; worst {worst:,.0f} ms")
-    memory = peak_memory_mb(lambda: [lab.rerun() for _ in range(5)])
-    print(f"transfer lab, peak memory over 5 re-runs: {memory:.1f} MB")
     quiz_ms, _ = timed_ms(synclab.self_check_quiz, 7)
     print(f"self-check quiz creation, median: {quiz_ms:.1f} ms")
     for strategy in synclab.experiments.STRATEGIES:

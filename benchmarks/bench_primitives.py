@@ -1,4 +1,4 @@
-"""Notebook 08 (choosing a primitive): lab re-run latency, and how reliably each demo shows its effect.
+"""Notebook 08 (choosing a primitive): how reliably each demo shows its effect (the pool lab: bench_labs.py).
 
 Usage: python benchmarks/bench_primitives.py [runs]
 
@@ -17,7 +17,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import peak_memory_mb, rerun_latency_ms, verdict  # noqa: E402
 
 import synclab  # noqa: E402
 
@@ -34,22 +33,6 @@ def timed(action: Callable[[], object], runs: int) -> tuple[list[object], float]
 
 def main(runs: int) -> None:
     print(f"bench_primitives: Python {platform.python_version()}, {runs} runs per figure")
-
-    lab = synclab.pool_lab()
-    cpu = time.process_time()
-    median, worst = rerun_latency_ms(lab)
-    cpu_ms = (time.process_time() - cpu) / 15 * 1e3
-    print(
-        f"  pool lab re-run at defaults (limit 3, 8 threads): median {verdict(median, 300, 'ms')}, "
-        f"worst {worst:.1f} ms; CPU time {cpu_ms:.0f} ms per re-run (less sensitive to other load)"
-    )
-    lab.threads.value, lab.limit.value = 16, 8
-    median, worst = rerun_latency_ms(lab, runs=5)
-    print(
-        f"  pool lab re-run at the sliders' maximum (limit 8, 16 threads): median {median:.1f} ms, worst {worst:.1f} ms"
-    )
-    memory = peak_memory_mb(lambda: [lab.rerun() for _ in range(20)])
-    print(f"  pool lab peak memory for 20 re-runs: {memory:.1f} MB")
 
     pools, ms = timed(synclab.run_pool, runs)
     print(

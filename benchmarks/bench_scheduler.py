@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import os
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import peak_memory_mb, timed_ms, verdict
+from _measure import peak_memory_mb, timed_ms
 
 import synclab
 from synclab.scheduler import CHALLENGES, counter_scenario, explore
@@ -55,37 +53,11 @@ def notebook_sweeps() -> None:
     print(f"  peak Python memory of one sweep: {peak:.1f} MB")
 
 
-def widget_step() -> None:
-    print("One click in the scheduler lab (model step + redrawing every pane), median of 200:")
-    for key in CHALLENGES:
-        lab = synclab.scheduler_lab(key)
-        schedule = explore(lab.run.scenario).bad_endings[0].example
-        times = []
-        for _ in range(200 // len(schedule) + 1):
-            lab.reset()
-            for thread in schedule:
-                started = time.perf_counter()
-                lab.step(thread)
-                times.append((time.perf_counter() - started) * 1e3)
-        undo = []
-        for _ in range(len(schedule)):
-            started = time.perf_counter()
-            lab.undo()
-            undo.append((time.perf_counter() - started) * 1e3)
-        print(
-            f"  {key!r:24s} step: median {verdict(statistics.median(times), 300, 'ms')}, "
-            f"worst {max(times):.1f} ms; undo: median {statistics.median(undo):.1f} ms"
-        )
-    started = time.perf_counter()
-    synclab.scheduler_lab("if instead of while")
-    print(f"  creating a lab: {(time.perf_counter() - started) * 1e3:.0f} ms")
-
-
 def main() -> None:
     print(f"== bench_scheduler on Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores ==")
     exploring()
     notebook_sweeps()
-    widget_step()
+    print("one click in the scheduler lab: benchmarks/bench_labs.py")
 
 
 if __name__ == "__main__":

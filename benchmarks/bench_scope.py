@@ -1,4 +1,4 @@
-"""Notebooks 03 and 04: bank and ledger lab latency, what their defaults show, and the cost of RLock.
+"""Notebooks 03 and 04: what the bank and ledger experiments show at the labs' defaults, and the cost of RLock.
 
 Printed, never asserted: these machines are shared and noisy, so each figure is
 a median (or a count) measured in one run, next to the load average it ran under.
@@ -15,13 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import rerun_latency_ms, timed_ms, verdict
+from _measure import timed_ms
 
 import synclab
-from synclab.experiments.reentrant import SELF_DEADLOCK_TIMEOUT
-from synclab.plots._style import fmt_seconds
-from synclab.plots.bank import plot_bank
-from synclab.widgets._base import figure_output
 
 RUNS = 15
 
@@ -33,34 +29,6 @@ def _median_ms(action, runs: int = RUNS) -> float:
 def _median_cpu_ms(action, runs: int = RUNS) -> float:
     """Median CPU time of the whole process (all its threads) per call: what the load does not inflate."""
     return timed_ms(action, runs, clock=time.process_time)[0]
-
-
-def bank_lab_latency() -> None:
-    lab = synclab.bank_lab()
-    r = lab.result
-    print(
-        f"bank_lab re-run at defaults ({r.threads} threads x {r.withdrawals} withdrawals, "
-        f"{r.work * 1e3:g} ms of slow work inside the lock; experiment + drawing):"
-    )
-    median, worst = rerun_latency_ms(lab, runs=RUNS)
-    print("  median", verdict(median, 300, "ms"), f"worst {worst:.0f} ms")
-    experiment = _median_ms(lambda: synclab.run_bank(r.threads, r.withdrawals, r.style, r.work))
-    fig, result = lab.figure, lab.result
-    draw_wall = _median_ms(lambda: figure_output(plot_bank(result, fig), "bank"))
-    draw_cpu = _median_cpu_ms(lambda: figure_output(plot_bank(result, fig), "bank"))
-    print(
-        f"  split: experiment {experiment:.0f} ms (mostly the threads sleeping in turn), drawing the four "
-        f"panels and encoding the PNG {draw_wall:.0f} ms wall, {draw_cpu:.0f} ms of CPU"
-    )
-    print(f"  on an idle core a re-run would take about experiment + drawing CPU = {experiment + draw_cpu:.0f} ms")
-    lab.work_inside.value = False
-    median_out, worst_out = rerun_latency_ms(lab, runs=RUNS)
-    print(
-        "  switched to the work outside the lock: median", verdict(median_out, 300, "ms"), f"worst {worst_out:.0f} ms"
-    )
-    counter = synclab.counter_lab()
-    counter_median, _ = rerun_latency_ms(counter, runs=7)
-    print(f"  for scale, counter_lab (notebooks 01-02) re-run at its defaults just now: median {counter_median:.0f} ms")
 
 
 def bank_defaults() -> None:
@@ -105,21 +73,8 @@ def rlock_costs() -> None:
     print(f"  measure_lock_costs() at its defaults takes {_median_ms(synclab.measure_lock_costs, runs=3):.0f} ms")
 
 
-def ledger_lab() -> None:
-    lab = synclab.reentrant_lab()
-    r = lab.result
-    print(f"reentrant_lab (notebook 04) re-run, {r.threads} threads x {r.batches} batches of {r.batch_size} entries:")
-    for design in synclab.LEDGER_DESIGNS:
-        lab.design.value = design
-        median, worst = rerun_latency_ms(lab, runs=RUNS)
-        print(f"  {design:6}: median", verdict(median, 300, "ms"), f"worst {worst:.0f} ms")
-    lab.design.value = "Lock"
-    lab.threads.value = lab.threads.max
-    median, worst = rerun_latency_ms(lab, runs=5)
-    print(
-        f"  {lab.design.value:6} at {lab.threads.value} threads (each stuck "
-        f"{fmt_seconds(SELF_DEADLOCK_TIMEOUT)} in turn): median {median:.0f} ms, worst {worst:.0f} ms"
-    )
+def ledger_runs() -> None:
+    print("run_ledger at the lab's defaults (4 threads x 10 batches of 4 entries; the lab's re-run: bench_labs.py):")
     runs = 30
     for design in synclab.LEDGER_DESIGNS:
         results = [synclab.run_ledger(design=design) for _ in range(runs)]
@@ -137,10 +92,9 @@ def main() -> None:
         f"== bench_scope on Python {platform.python_version()}, {platform.machine()}, "
         f"{os.cpu_count()} cores, load average {load} =="
     )
-    bank_lab_latency()
     bank_defaults()
     rlock_costs()
-    ledger_lab()
+    ledger_runs()
 
 
 if __name__ == "__main__":

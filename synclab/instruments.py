@@ -13,17 +13,27 @@ The bookkeeping is done while the lock is held, so the lock protects its own
 figures; the clock is read before the bookkeeping, so it is not counted as hold
 time. Figures read while other threads are still using the lock are a snapshot
 that may lag by one acquisition; read them after joining the threads.
+
+What an uncontended ``with`` costs is most of what the lock adds to a program,
+so that path does the least it can: it tries the lock without blocking (a
+failure means contention, measured on a slower path), reads the clock when the
+lock is taken and when it is released, adds the hold to the totals and keeps
+``(acquired, released)`` in a bounded deque. Per-thread figures cost nothing
+there: the lock notes when its holder changes (the runs of acquisitions by one
+thread) and a thread's totals are the differences of the running totals over
+its runs.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
-from threading import get_ident
+from threading import TIMEOUT_MAX, get_ident
 from types import TracebackType
 from typing import Any
 
@@ -160,12 +170,11 @@ class LockStatistics:
 
 
 class _ThreadTally:
-    """Mutable per-thread counters, updated while the lock is held."""
+    """One thread's figures: waits as they happen, acquisitions and holds as its runs end."""
 
-    __slots__ = ("ident", "name", "acquisitions", "contended", "failed", "total_wait", "max_wait", "total_hold")
+    __slots__ = ("name", "acquisitions", "contended", "failed", "total_wait", "max_wait", "total_hold")
 
-    def __init__(self, ident: int | None, name: str) -> None:
-        self.ident = ident
+    def __init__(self, name: str) -> None:
         self.name = name
         self.acquisitions = 0
         self.contended = 0
@@ -174,27 +183,41 @@ class _ThreadTally:
         self.max_wait = 0.0
         self.total_hold = 0.0
 
-    def freeze(self) -> ThreadLockStatistics:
+    def freeze(self, acquisitions: int = 0, total_hold: float = 0.0) -> ThreadLockStatistics:
+        """The figures, plus ``acquisitions`` and ``total_hold`` of a run not yet ended."""
         return ThreadLockStatistics(
             self.name,
-            self.acquisitions,
+            self.acquisitions + acquisitions,
             self.contended,
             self.failed,
             self.total_wait,
             self.max_wait,
-            self.total_hold,
+            self.total_hold + total_hold,
         )
 
 
 def _thread_name(ident: int) -> str:
-    """Name of the live thread with ``ident`` (or a placeholder if it has ended)."""
-    current = threading.current_thread()
-    if current.ident == ident:
-        return current.name
+    """Name of the live thread with ``ident`` (or a placeholder for a thread ``threading`` does not know).
+
+    Never calls :func:`threading.current_thread`, which would register a dummy
+    ``Thread`` for a thread started with ``_thread.start_new_thread``.
+    """
     for thread in threading.enumerate():
         if thread.ident == ident:
             return thread.name
     return f"thread-{ident}"
+
+
+def _exit_through_release(self: InstrumentedLock, *_exc: object) -> None:
+    self.release()
+
+
+def _enter_through_acquire(self: InstrumentedLock) -> bool:
+    return self.acquire()
+
+
+#: Owner changes and contended waits remembered beyond ``max_events`` before old ones are dropped.
+_SLACK = 256
 
 
 class InstrumentedLock:
@@ -206,6 +229,9 @@ class InstrumentedLock:
         with lock:
             counter += 1
         lock.statistics().acquisitions  # 1
+
+    It passes CPython's own lock tests (``Lib/test/lock_tests.py``: ``LockTests``,
+    ``RLockTests`` wrapping an ``RLock``, ``ConditionTests``).
 
     Args:
         lock: The lock to wrap; a new :class:`threading.Lock` by default. An
@@ -224,32 +250,45 @@ class InstrumentedLock:
     """
 
     __slots__ = (
+        "__weakref__",
         "name",
         "_lock",
         "_acquire",
         "_release",
-        "_reentrant",
         "_clock",
         "_origin",
         "_max_events",
         "_meta",
         "_owner",
-        "_depth",
-        "_requested",
         "_acquired",
-        "_acquisitions",
+        "_depth",
+        "_count",
+        "_total_hold",
+        "_max_hold",
+        "_record",
+        "_events",
+        "_run_starts",
+        "_run_owners",
+        "_run_total",
+        "_requested",
         "_contended",
         "_failed",
         "_total_wait",
         "_max_wait",
-        "_total_hold",
-        "_max_hold",
+        "_names",
         "_tallies",
-        "_last_tally",
-        "_events",
-        "_record",
         "_waiting",
     )
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass that changes acquire() or release() (to note something at
+        # each release, say) gets a `with` statement that goes through them:
+        # __enter__ and __exit__ below do the work themselves, to save a call.
+        super().__init_subclass__(**kwargs)
+        if "release" in cls.__dict__ and "__exit__" not in cls.__dict__:
+            cls.__exit__ = _exit_through_release  # type: ignore[method-assign,assignment]
+        if "acquire" in cls.__dict__ and "__enter__" not in cls.__dict__:
+            cls.__enter__ = _enter_through_acquire  # type: ignore[method-assign]
 
     def __init__(
         self,
@@ -271,31 +310,39 @@ class InstrumentedLock:
         self._lock = lock
         self._acquire = lock.acquire
         self._release = lock.release
-        # RLock (C or Python) has _is_owned; a plain Lock does not.
-        self._reentrant = hasattr(lock, "_is_owned")
         self._clock = clock
         self._max_events = check_int("max_events", max_events, 0, 1_000_000)
-        self._meta = threading.Lock()  # guards _waiting and failed attempts only
-        self._owner: int | None = None
-        self._depth = 0
-        self._requested = 0.0
-        self._acquired = 0.0
-        self._acquisitions = 0
+        # An RLock (C or Python) has _is_owned; a plain Lock does not. The
+        # re-entrant kind gets the methods that count re-entries (same slots).
+        if hasattr(lock, "_is_owned") and not isinstance(self, _Reentrant):
+            self.__class__ = _reentrant_kind(type(self))
+        self._meta = threading.Lock()  # guards waits, failed attempts, owner changes and snapshots
+        self._owner: int | None = None  # the latest holder, kept after it releases
+        self._acquired: float | None = None  # when the current hold began; None while the lock is free
+        self._depth = 0  # re-entries of a wrapped RLock beyond the first acquisition
+        self._count = 0  # completed acquisitions, numbered from 0
+        self._events: deque[tuple[float, float]] = deque(maxlen=self._max_events)  # (acquired, released)
+        self._record = self._events.append
+        self._total_hold = 0.0
+        self._max_hold = 0.0
+        # Runs of acquisitions by one thread: run i starts at acquisition number
+        # _run_starts[i]; _run_total is the total hold when the current run began.
+        self._run_starts: list[int] = []
+        self._run_owners: list[int] = []
+        self._run_total = 0.0
+        self._requested: dict[int, float] = {}  # when contended acquisition number n asked for the lock
         self._contended = 0
         self._failed = 0
         self._total_wait = 0.0
         self._max_wait = 0.0
-        self._total_hold = 0.0
-        self._max_hold = 0.0
+        self._names: dict[int, str] = {}  # every thread that used the lock, in order of first use
         self._tallies: dict[int, _ThreadTally] = {}
-        self._last_tally = _ThreadTally(None, "")  # cache of the latest holder's tally
-        # The most recent events; a full deque drops the oldest as it appends.
-        self._events: deque[tuple[int, float, float, float]] = deque(maxlen=self._max_events)
-        self._record = self._events.append
         self._waiting: dict[int, float] = {}
         self._origin = clock()
 
     # -- the threading.Lock interface ------------------------------------
+    # The fast path is written out in full in both acquire() and __enter__, and
+    # in __exit__: one more method call would cost a tenth of a `with`.
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does.
@@ -309,30 +356,78 @@ class InstrumentedLock:
 
         Raises:
             ValueError: A timeout was given with ``blocking=False``, or the
-                timeout is negative and not ``-1``.
+                timeout is negative and not ``-1``, or NaN.
+            OverflowError: The timeout is larger than :data:`threading.TIMEOUT_MAX`.
+            TypeError: The timeout is not a number.
         """
-        if timeout != -1 and (not blocking or timeout < 0):
-            return self._acquire(blocking, timeout)  # raises the wrapped lock's own ValueError
+        if timeout != -1 and not _valid(blocking, timeout):
+            return self._acquire_as_told(blocking, timeout)
         if self._acquire(False):
-            if self._depth:  # re-entry into an RLock we already hold
-                self._depth += 1
-                return True
-            self._owner = get_ident()
-            self._depth = 1
-            self._requested = self._acquired = self._clock()
+            me = get_ident()
+            if me != self._owner:
+                self._new_owner(me)
+            self._acquired = self._clock()
             return True
         return self._acquire_slow(blocking, timeout)
 
     def __enter__(self) -> bool:
         if self._acquire(False):
-            if self._depth:
-                self._depth += 1
-                return True
-            self._owner = get_ident()
-            self._depth = 1
-            self._requested = self._acquired = self._clock()
+            me = get_ident()
+            if me != self._owner:
+                self._new_owner(me)
+            self._acquired = self._clock()
             return True
         return self._acquire_slow(True, -1)
+
+    def release(self) -> None:
+        """Release the lock, exactly as :meth:`threading.Lock.release` does.
+
+        Raises:
+            RuntimeError: The lock is not held (or, for a wrapped ``RLock``, it
+                is held by another thread).
+        """
+        # The class's own __exit__, not self.__exit__: a subclass's __exit__ may call release().
+        InstrumentedLock.__exit__(self, None, None, None)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        released = self._clock()
+        acquired = self._acquired
+        if acquired is None:
+            self._release()  # raises the wrapped lock's own RuntimeError
+            return
+        self._acquired = None
+        held = released - acquired
+        self._total_hold += held
+        if held > self._max_hold:
+            self._max_hold = held
+        self._count += 1
+        self._record((acquired, released))
+        self._release()
+
+    def locked(self) -> bool:
+        """Return whether the lock is held by some thread."""
+        return self._acquired is not None
+
+    # -- the slow paths ----------------------------------------------------
+
+    def _acquire_as_told(self, blocking: bool, timeout: float) -> bool:
+        """Arguments ``threading.Lock`` refuses: let the wrapped lock raise its own error.
+
+        A wrapped lock of another kind may accept them; then what it did is
+        recorded like any other attempt.
+        """
+        me = get_ident()
+        requested = self._clock()
+        if not self._acquire(blocking, timeout):
+            self._record_failure(me, self._clock() - requested)
+            return False
+        self._took(me, requested, self._clock(), contended=False)
+        return True
 
     def _acquire_slow(self, blocking: bool, timeout: float) -> bool:
         """The lock is taken: wait for it (or not), and record the wait."""
@@ -349,88 +444,79 @@ class InstrumentedLock:
         else:
             acquired = False
         now = self._clock()
-        waited = now - requested
         if not acquired:
+            self._record_failure(me, now - requested)
+            return False
+        self._took(me, requested, now, contended=True)
+        return True
+
+    def _took(self, me: int, requested: float, now: float, *, contended: bool) -> None:
+        """Record an acquisition made outside the fast path (called holding the lock)."""
+        if me != self._owner:
+            self._new_owner(me)
+        if contended:
+            waited = now - requested
             with self._meta:
-                self._failed += 1
+                self._contended += 1
                 self._total_wait += waited
                 if waited > self._max_wait:
                     self._max_wait = waited
                 tally = self._tally(me)
-                tally.failed += 1
+                tally.contended += 1
                 tally.total_wait += waited
                 if waited > tally.max_wait:
                     tally.max_wait = waited
-            return False
-        # We hold the lock now, so the figures below are ours to update.
-        if self._depth:  # an RLock we already held (reached only if it was contended)
-            self._depth += 1
-            return True
-        self._contended += 1
-        self._total_wait += waited
-        if waited > self._max_wait:
-            self._max_wait = waited
-        tally = self._tally(me)
-        tally.contended += 1
-        tally.total_wait += waited
-        if waited > tally.max_wait:
-            tally.max_wait = waited
-        self._owner = me
-        self._depth = 1
-        self._requested = requested
+                requested_at = self._requested
+                number = self._count  # this hold's number: it is the next to be released
+                requested_at[number] = requested
+                if len(requested_at) > self._max_events + _SLACK:
+                    oldest = number - self._max_events
+                    for number in [n for n in requested_at if n < oldest]:
+                        del requested_at[number]
         self._acquired = now
-        return True
 
-    def release(self) -> None:
-        """Release the lock, exactly as :meth:`threading.Lock.release` does.
+    def _record_failure(self, me: int, waited: float) -> None:
+        with self._meta:
+            self._failed += 1
+            self._total_wait += waited
+            if waited > self._max_wait:
+                self._max_wait = waited
+            if me not in self._names:
+                self._names[me] = _thread_name(me)
+            tally = self._tally(me)
+            tally.failed += 1
+            tally.total_wait += waited
+            if waited > tally.max_wait:
+                tally.max_wait = waited
 
-        Raises:
-            RuntimeError: The lock is not held (or, for a wrapped ``RLock``, it
-                is held by another thread).
+    def _new_owner(self, me: int) -> None:
+        """Another thread than the last holder has taken the lock: end the last one's run, begin one for ``me``.
+
+        Called holding the lock, before the hold begins.
         """
-        released = self._clock()
-        depth = self._depth
-        if depth != 1:
-            self._release_other(depth)
-            return
-        owner = self._owner
-        if self._reentrant and owner != get_ident():
-            self._release()  # raises the wrapped RLock's own RuntimeError
-            return
-        held = released - self._acquired
-        self._acquisitions += 1
-        self._total_hold += held
-        if held > self._max_hold:
-            self._max_hold = held
-        tally = self._last_tally
-        if tally.ident != owner:
-            tally = self._last_tally = self._tally(owner)  # type: ignore[arg-type]
-        tally.acquisitions += 1
-        tally.total_hold += held
-        self._record((owner, self._requested, self._acquired, released))
-        self._owner = None
-        self._depth = 0
-        self._release()
+        count, total = self._count, self._total_hold
+        with self._meta:
+            previous = self._owner
+            if previous is not None:
+                tally = self._tally(previous)
+                tally.acquisitions += count - self._run_starts[-1]
+                tally.total_hold += total - self._run_total
+            if me not in self._names:
+                self._names[me] = _thread_name(me)
+            starts, owners = self._run_starts, self._run_owners
+            if len(starts) > self._max_events + _SLACK:  # forget runs whose acquisitions left the events
+                keep = max(0, bisect_right(starts, count - self._max_events) - 1)
+                del starts[:keep], owners[:keep]
+            starts.append(count)
+            owners.append(me)
+            self._run_total = total
+            self._owner = me
 
-    def _release_other(self, depth: int) -> None:
-        """Release when not at depth 1: unlocked (raise) or inside an RLock re-entry."""
-        if depth == 0 or (self._reentrant and self._owner != get_ident()):
-            self._release()  # raises the wrapped lock's own RuntimeError
-            return
-        self._depth = depth - 1
-        self._release()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.release()
-
-    def locked(self) -> bool:
-        """Return whether the lock is held by some thread."""
-        return self._depth > 0
+    def _tally(self, ident: int) -> _ThreadTally:
+        tally = self._tallies.get(ident)
+        if tally is None:
+            tally = self._tallies[ident] = _ThreadTally(self._names.get(ident) or _thread_name(ident))
+        return tally
 
     # -- threading.Condition support ----------------------------------------
     # threading.Condition calls these three when its lock has them. Without
@@ -440,44 +526,54 @@ class InstrumentedLock:
 
     def _is_owned(self) -> bool:
         """Whether the calling thread holds the lock (asked by ``Condition``)."""
-        return self._depth > 0 and self._owner == get_ident()
+        return self._acquired is not None and self._owner == get_ident()
 
     def _release_save(self) -> int:
-        """Release the lock completely for ``Condition.wait``; return the depth held.
+        """Release the lock for ``Condition.wait``; return how many times it was held.
 
         The hold ends here and is recorded; taking the lock back afterwards is a
         new acquisition, with its own wait.
+
+        Raises:
+            RuntimeError: The lock is not held.
         """
-        depth = self._depth
-        for _ in range(depth - 1):  # inner levels of a wrapped RLock
-            self._release()
-        self._depth = 1
         self.release()
-        return depth
+        return 1
 
     def _acquire_restore(self, depth: int) -> None:
-        """Take the lock back after ``Condition.wait``, at the depth it was held."""
+        """Take the lock back after ``Condition.wait``."""
         self.acquire()
-        for _ in range(depth - 1):
-            self._acquire()
-        self._depth = depth
 
-    def _tally(self, ident: int) -> _ThreadTally:
-        tally = self._tallies.get(ident)
-        if tally is None:
-            tally = self._tallies[ident] = _ThreadTally(ident, _thread_name(ident))
-        return tally
+    def _recursion_count(self) -> int:
+        """How many times the calling thread holds the lock (0 if it does not), like ``RLock``'s."""
+        return self._depth + 1 if self._is_owned() else 0
+
+    def _at_fork_reinit(self) -> None:
+        """Reset to unlocked in a child process after ``fork()``, as ``threading`` does with its locks.
+
+        The figures measured so far are kept; threads that were waiting do not
+        exist in the child.
+
+        Raises:
+            AttributeError: The wrapped lock has no ``_at_fork_reinit``.
+        """
+        self._lock._at_fork_reinit()
+        self._meta._at_fork_reinit()
+        self._acquired = None
+        self._depth = 0
+        self._waiting.clear()
 
     def __repr__(self) -> str:
         state = "locked" if self.locked() else "unlocked"
-        return f"<InstrumentedLock {self.name!r} {state}, {self._acquisitions:,} acquisitions>"
+        return f"<{state} synclab.InstrumentedLock object {self.name!r}, {self._count:,} acquisitions at {id(self):#x}>"
 
     # -- what it measured --------------------------------------------------
 
     @property
     def owner(self) -> int | None:
         """Thread ident of the current holder, or ``None``."""
-        return self._owner
+        owner = self._owner
+        return owner if self._acquired is not None else None
 
     def waiting_idents(self) -> tuple[int, ...]:
         """Thread idents of the threads blocked on this lock right now."""
@@ -487,28 +583,139 @@ class InstrumentedLock:
     def statistics(self) -> LockStatistics:
         """Return a frozen snapshot of everything measured so far."""
         with self._meta:
+            count, total_hold, max_hold = self._count, self._total_hold, self._max_hold
+            events = list(self._events)
+            starts, owners = list(self._run_starts), list(self._run_owners)
+            requested = dict(self._requested)
+            names = dict(self._names)
+            tallies = {ident: tally.freeze() for ident, tally in self._tallies.items()}
+            contended, failed = self._contended, self._failed
+            total_wait, max_wait = self._total_wait, self._max_wait
             waiting_ids = tuple(self._waiting)
-            tallies = list(self._tallies.items())
-        names = {ident: tally.name for ident, tally in tallies}
-        origin = self._origin
-        events = tuple(
-            LockEvent(names.get(ident) or _thread_name(ident), req - origin, acq - origin, rel - origin)
-            for ident, req, acq, rel in list(self._events)
+            held, owner = self._acquired is not None, self._owner
+            if owners:  # the current run has not ended: count it in
+                current = owners[-1]
+                tally = self._tallies.get(current) or _ThreadTally(names.get(current) or _thread_name(current))
+                tallies[current] = tally.freeze(count - starts[-1], total_hold - self._run_total)
+
+        def name(ident: int) -> str:
+            return names.get(ident) or _thread_name(ident)
+
+        threads = tuple(
+            figures
+            for ident in names
+            if (figures := tallies.get(ident)) is not None
+            and (figures.acquisitions or figures.contended or figures.failed)
         )
-        owner = self._owner
+        origin = self._origin
+        first = count - len(events)
+        kept = []
+        for number, (acquired, released) in enumerate(events, start=first):
+            run = bisect_right(starts, number) - 1
+            who = name(owners[run]) if run >= 0 else "?"
+            kept.append(LockEvent(who, requested.get(number, acquired) - origin, acquired - origin, released - origin))
         return LockStatistics(
             name=self.name,
-            acquisitions=self._acquisitions,
-            contended=self._contended,
-            failed=self._failed,
-            total_wait=self._total_wait,
-            max_wait=self._max_wait,
-            total_hold=self._total_hold,
-            max_hold=self._max_hold,
-            threads=tuple(tally.freeze() for _, tally in tallies),
-            events=events,
-            events_dropped=self._acquisitions - len(events),
-            locked=self._depth > 0,
-            owner=None if owner is None else (names.get(owner) or _thread_name(owner)),
-            waiting=tuple(names.get(i) or _thread_name(i) for i in waiting_ids),
+            acquisitions=count,
+            contended=contended,
+            failed=failed,
+            total_wait=total_wait,
+            max_wait=max_wait,
+            total_hold=total_hold,
+            max_hold=max_hold,
+            threads=threads,
+            events=tuple(kept),
+            events_dropped=count - len(kept),
+            locked=held,
+            owner=name(owner) if held and owner is not None else None,
+            waiting=tuple(name(i) for i in waiting_ids),
         )
+
+
+class _Reentrant(InstrumentedLock):
+    """The methods of an :class:`InstrumentedLock` that wraps an ``RLock``.
+
+    Re-entry by the holder is counted in ``_depth`` and is not a new hold; only
+    the holder may release. An ``InstrumentedLock`` given an ``RLock`` becomes
+    an instance of this class (or of a subclass made by :func:`_reentrant_kind`).
+    Anything else is the plain lock's own path.
+    """
+
+    __slots__ = ()
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if self._acquired is not None and self._owner == get_ident():  # the holder again
+            if not self._acquire(blocking, timeout):  # the RLock counts it (and checks the arguments)
+                return False
+            self._depth += 1
+            return True
+        return InstrumentedLock.acquire(self, blocking, timeout)
+
+    def __enter__(self) -> bool:
+        if self._acquired is not None and self._owner == get_ident():
+            self._acquire()
+            self._depth += 1
+            return True
+        return InstrumentedLock.__enter__(self)
+
+    def release(self) -> None:
+        _Reentrant.__exit__(self, None, None, None)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._acquired is None or self._depth or self._owner != get_ident():
+            self._release_other()
+            return
+        InstrumentedLock.__exit__(self, exc_type, exc, tb)
+
+    def _release_other(self) -> None:
+        """Not a plain outermost release: unlocked or not ours (raise), or leaving a re-entry."""
+        if self._acquired is None or self._owner != get_ident():
+            self._release()  # raises the wrapped RLock's own RuntimeError
+            return
+        self._depth -= 1
+        self._release()
+
+    def _release_save(self) -> int:
+        if self._acquired is None or self._owner != get_ident():
+            self._release()  # raises the wrapped RLock's own RuntimeError
+            return 0
+        depth = self._depth
+        for _ in range(depth):  # the inner levels
+            self._release()
+        self._depth = 0
+        self.release()
+        return depth + 1
+
+    def _acquire_restore(self, depth: int) -> None:
+        self.acquire()
+        for _ in range(depth - 1):
+            self._acquire()
+        self._depth = depth - 1
+
+
+_REENTRANT_KINDS: dict[type, type] = {InstrumentedLock: _Reentrant}
+
+
+def _reentrant_kind(cls: type) -> type:
+    """The class for ``cls`` wrapping an ``RLock``: ``cls``'s own methods first, then :class:`_Reentrant`'s."""
+    kind = _REENTRANT_KINDS.get(cls)
+    if kind is None:
+        kind = _REENTRANT_KINDS[cls] = type(
+            cls.__name__,
+            (cls, _Reentrant),
+            {"__slots__": (), "__module__": cls.__module__, "__qualname__": cls.__qualname__},
+        )
+    return kind
+
+
+def _valid(blocking: object, timeout: object) -> bool:
+    """Whether ``acquire(blocking, timeout)`` is a call ``threading.Lock`` accepts (``timeout`` is not -1)."""
+    try:
+        return bool(blocking) and 0 <= timeout <= TIMEOUT_MAX  # type: ignore[operator]
+    except TypeError:
+        return False

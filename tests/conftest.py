@@ -97,3 +97,9 @@ def define(code: str, name: str):
     namespace = {"threading": threading, "time": time}
     exec(code, namespace)
     return namespace[name]
+
+
+def histogram_counts(ax) -> list[float]:
+    """Heights of the histogram bars on ``ax`` (drawn as one collection, see ``histogram_bars``)."""
+    (bars,) = [c for c in ax.collections if c.get_gid() == "histogram"]
+    return [float(path.vertices[2][1]) for path in bars.get_paths()]

@@ -15,6 +15,7 @@ The server, its kernels and the browser are stopped whatever happens.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -91,7 +92,6 @@ def lab_server(browser_ready, tmp_path_factory) -> Iterator[tuple[str, str]]:
     # Render every cell, not only those in view, so every widget can be found and checked.
     (settings / "notebook-extension").mkdir(parents=True)
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    port, token = _free_port(), secrets.token_hex(16)
     env = dict(
         os.environ,
         JUPYTER_CONFIG_DIR=str(home / "config"),
@@ -100,6 +100,23 @@ def lab_server(browser_ready, tmp_path_factory) -> Iterator[tuple[str, str]]:
         IPYTHONDIR=str(home / "ipython"),
         JUPYTER_PLATFORM_DIRS="1",
     )
+    with running_jupyterlab(
+        home,
+        [
+            f"--ServerApp.root_dir={work}",
+            "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.user_settings_dir={home / 'settings'}",
+            f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        ],
+        env,
+    ) as (base, token):
+        yield base, token
+
+
+@contextlib.contextmanager
+def running_jupyterlab(home: Path, args: list[str], env: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """JupyterLab on loopback with ``args`` (its log in ``home``): yields its URL and token, and always stops it."""
+    port, token = _free_port(), secrets.token_hex(16)
     log = (home / "server.log").open("w")
     server = subprocess.Popen(
         [
@@ -112,11 +129,8 @@ def lab_server(browser_ready, tmp_path_factory) -> Iterator[tuple[str, str]]:
             f"--ServerApp.port={port}",
             "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={work}",
-            "--LabApp.expose_app_in_browser=True",
             *(["--allow-root"] if os.geteuid() == 0 else []),
-            f"--LabApp.user_settings_dir={home / 'settings'}",
-            f"--LabApp.workspaces_dir={home / 'workspaces'}",
+            *args,
         ],
         env=env,
         stdout=log,

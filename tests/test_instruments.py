@@ -257,3 +257,146 @@ def test_retakes_count_a_thread_taking_the_lock_back_while_another_waits():
     # Three in a row while B waits: two retakes.
     assert _statistics_of(("A", 0, 0, 1), ("A", 1, 1, 2), ("A", 2, 2, 3), ("B", 0.1, 3, 4)).retakes == 2
     assert _statistics_of().retakes == 0
+
+
+def take_turns(lock, clock, holds: list[tuple[str, float]]) -> None:
+    """Threads named in ``holds`` take the lock one after another, each holding it for its fake seconds.
+
+    The order is forced with one event per turn, so every hold is by a
+    different thread than the one before when the names alternate.
+    """
+    names = sorted({name for name, _ in holds})
+    turns = [threading.Event() for _ in holds]
+
+    def worker(me: str) -> None:
+        for index, (name, seconds) in enumerate(holds):
+            if name != me:
+                continue
+            assert turns[index].wait(10)
+            with lock:
+                clock.advance(seconds)
+            if index + 1 < len(holds):
+                turns[index + 1].set()
+
+    threads = [threading.Thread(target=worker, args=(name,), name=name) for name in names]
+    for thread in threads:
+        thread.start()
+    turns[0].set()
+    for thread in threads:
+        thread.join(30)
+        assert not thread.is_alive()
+
+
+def test_per_thread_figures_are_exact_when_the_holder_keeps_changing(clock):
+    lock = InstrumentedLock(clock=clock)
+    holds = [("A", 1.0), ("B", 2.0), ("B", 4.0), ("A", 8.0), ("C", 16.0), ("A", 32.0)]
+    take_turns(lock, clock, holds)
+    stats = lock.statistics()
+    by_name = {t.thread: t for t in stats.threads}
+    assert [t.thread for t in stats.threads] == ["A", "B", "C"]  # order of first use
+    assert (by_name["A"].acquisitions, by_name["A"].total_hold) == (3, 41.0)
+    assert (by_name["B"].acquisitions, by_name["B"].total_hold) == (2, 6.0)
+    assert (by_name["C"].acquisitions, by_name["C"].total_hold) == (1, 16.0)
+    assert [(e.thread, e.hold) for e in stats.events] == holds
+    assert stats.total_hold == 63.0 and stats.max_hold == 32.0 and stats.acquisitions == 6
+
+
+def test_memory_stays_bounded_and_the_kept_events_keep_their_threads(clock):
+    lock = InstrumentedLock(clock=clock, max_events=3)
+    holds = [("A" if i % 2 else "B", float(i % 7 + 1)) for i in range(1_200)]
+    take_turns(lock, clock, holds)
+    stats = lock.statistics()
+    assert stats.acquisitions == 1_200 and stats.events_dropped == 1_197
+    assert [(e.thread, e.hold) for e in stats.events] == holds[-3:]
+    by_name = {t.thread: t for t in stats.threads}
+    assert by_name["A"].acquisitions == by_name["B"].acquisitions == 600
+    assert by_name["A"].total_hold + by_name["B"].total_hold == stats.total_hold == sum(s for _, s in holds)
+    # 1,200 changes of holder, but only the runs behind the kept events are remembered
+    assert len(lock._run_starts) < 300
+
+
+def test_contended_requests_are_kept_only_for_the_kept_events():
+    lock = InstrumentedLock(max_events=2)
+    hammer(lock, threads=4, increments=300)
+    stats = lock.statistics()
+    assert stats.contended > 0 and len(stats.events) == 2
+    assert len(lock._requested) <= 2 + 256 + 1
+
+
+def test_it_can_be_weakly_referenced():
+    import gc
+    import weakref
+
+    lock = InstrumentedLock()
+    ref = weakref.ref(lock)
+    assert ref() is lock
+    del lock
+    gc.collect()
+    assert ref() is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"timeout": 1e100}, OverflowError),
+        ({"timeout": threading.TIMEOUT_MAX + 1}, OverflowError),
+        ({"timeout": float("nan")}, ValueError),
+        ({"timeout": "1"}, TypeError),
+        ({"blocking": False, "timeout": 0.5}, ValueError),
+    ],
+)
+def test_bad_arguments_are_refused_before_taking_a_free_lock(kwargs, error):
+    lock = InstrumentedLock()
+    with pytest.raises(error) as ours:
+        lock.acquire(**kwargs)
+    with pytest.raises(error) as theirs:
+        threading.Lock().acquire(**kwargs)
+    assert str(ours.value) == str(theirs.value)
+    assert not lock.locked() and lock.statistics().acquisitions == 0
+    assert lock.acquire(timeout=threading.TIMEOUT_MAX)  # the largest timeout is fine
+    lock.release()
+
+
+@pytest.mark.parametrize("inner", [threading.Lock, threading.RLock], ids=["Lock", "RLock"])
+def test_at_fork_reinit_leaves_it_unlocked_and_usable(inner):
+    lock = InstrumentedLock(inner())
+    lock.acquire()
+    lock._at_fork_reinit()
+    assert not lock.locked()
+    with lock:
+        assert lock.locked()
+    assert lock.statistics().acquisitions == 1  # the hold the fork cut short never ended
+
+
+def test_recursion_count_of_a_wrapped_rlock():
+    lock = InstrumentedLock(threading.RLock())
+    assert lock._recursion_count() == 0
+    with lock, lock, lock:
+        assert lock._recursion_count() == 3
+        seen = []
+        other = threading.Thread(target=lambda: seen.append(lock._recursion_count()))
+        other.start()
+        other.join(5)
+        assert seen == [0]
+    assert lock._recursion_count() == 0
+    assert lock.statistics().acquisitions == 1
+
+
+@pytest.mark.parametrize("inner", [None, threading.RLock], ids=["Lock", "RLock"])
+def test_a_subclass_that_overrides_release_is_called_by_with(inner):
+    class Noting(InstrumentedLock):
+        __slots__ = ("notes",)
+
+        def __init__(self, lock=None):
+            super().__init__(lock)
+            self.notes = []
+
+        def release(self):
+            self.notes.append("release")
+            super().release()
+
+    lock = Noting(None if inner is None else inner())
+    assert isinstance(lock, Noting) and isinstance(lock, InstrumentedLock)
+    with lock:
+        pass
+    assert lock.notes == ["release"] and lock.statistics().acquisitions == 1

@@ -81,10 +81,17 @@ def test_waits_plot_has_one_bar_per_thread_coloured_by_role():
 
 
 def test_timeline_has_a_row_per_thread_producers_first():
-    ax = plot_wait_timeline(made_up()).axes[0]
+    result = made_up()
+    ax = plot_wait_timeline(result).axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["P1", "C1"]
     assert "(ms)" in ax.get_xlabel()
-    assert len(ax.collections) == 2
+    (bars,) = ax.collections  # one collection, a bar per wait
+    assert len(bars.get_paths()) == len(result.spans)
+    rows = {
+        span.thread: round(path.vertices[:, 1].mean())
+        for span, path in zip(result.spans, bars.get_paths(), strict=True)
+    }
+    assert rows == {"P1": 0, "C1": 1}
 
 
 @pytest.mark.parametrize(

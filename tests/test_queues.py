@@ -10,7 +10,6 @@ import threading
 
 import pytest
 from test_buffer import check_invariants
-from test_interrupts import sigint_raises  # noqa: F401 - a fixture, used by name
 
 import synclab
 from synclab.experiments.queues import WAYS, _NotedQueue, _run_asyncio, _Stage

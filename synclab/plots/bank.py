@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.bank import BankResult, BankSweep
-from synclab.plots._style import GREY, OKABE_ITO, empty_axes, fmt_seconds, reuse_figure, target_axes
+from synclab.plots._style import GREY, OKABE_ITO, few_ticks, fmt_seconds, lab_axes, reuse_figure, target_axes
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
 
 __all__ = ["STYLE_LABELS", "bank_headline", "plot_balance", "plot_bank", "plot_bank_sweep", "plot_throughput"]
@@ -62,26 +61,26 @@ def plot_throughput(result: BankResult, ax: Axes | None = None) -> Figure:
     """
     fig, ax = target_axes(ax)
     colour = STYLE_COLOURS[result.style]
-    bar = ax.bar(["measured"], [result.throughput], color=colour, edgecolor="black", linewidth=0.5, width=0.5)
+    bar = ax.bar([0], [result.throughput], color=colour, edgecolor="black", linewidth=0.5, width=0.5)
+    ax.set_xticks([0], ["measured"])
     ax.bar_label(bar, labels=[f"{result.throughput:,.0f}/s"], padding=2)
     top = result.throughput
     if result.work > 0:
         one_at_a_time = 1 / result.work
         all_at_once = result.threads / result.work
-        ax.axhline(one_at_a_time, color=GREY, linestyle=":", label=f"one at a time: 1 / work = {one_at_a_time:,.0f}/s")
+        ax.axhline(one_at_a_time, color=GREY, linestyle=":", label="one at a time: 1 / work")
         if result.threads > 1:
-            ax.axhline(
-                all_at_once, color=GREY, linestyle="--", label=f"all at once: threads / work = {all_at_once:,.0f}/s"
-            )
+            ax.axhline(all_at_once, color=GREY, linestyle="--", label="all at once: threads / work")
         top = max(top, all_at_once)
         ax.legend(loc="upper center", fontsize="x-small", framealpha=0.9)
         overlap = result.throughput * result.work
-        ax.set_title(f"{result.throughput:,.0f} withdrawals/s:\n{overlap:.1f} slow checks running at a time")
+        ax.set_title(f"{overlap:.1f} slow checks running at a time")
     else:
         ax.set_title(f"{result.throughput:,.0f} withdrawals/s (no slow work)")
     ax.set_ylim(0, top * 1.6 if top > 0 else 1)
+    few_ticks(ax.yaxis)
     ax.set_xlim(-0.8, 0.8)
-    ax.set_ylabel("throughput (withdrawals per second)")
+    ax.set_ylabel("withdrawals per second")
     return fig
 
 
@@ -140,49 +139,34 @@ def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
     Returns:
         The figure drawn into.
     """
-    if fig is not None and getattr(fig, "_synclab_bank_axes", None) == fig.axes and result.lock.events:
-        axes = fig.axes
-        for ax in axes:
-            if ax is axes[1]:
-                ax.clear()  # category axis (thread names): start afresh when the threads change
-            else:
-                empty_axes(ax)
-    else:
-        if fig is None:
-            fig = Figure(figsize=(12.0, 6.4))
-        else:
-            fig.clear()
-        # Fixed margins rather than constrained layout: the lab redraws this
-        # figure on every change, and the layout engine doubled the time.
-        grid = fig.add_gridspec(
-            2,
-            3,
-            height_ratios=(1.25, 1.0),
-            width_ratios=(0.8, 1.0, 1.0),
-            left=0.07,
-            right=0.99,
-            top=0.83,
-            bottom=0.09,
-            wspace=0.34,
-            hspace=0.62,
-        )
-        axes = [fig.add_subplot(grid[0, i]) for i in range(3)] + [fig.add_subplot(grid[1, :])]
-        fig._synclab_bank_axes = list(axes)  # type: ignore[attr-defined]
+    fig, axes = lab_axes(fig, "bank", _bank_panels, size=(12.0, 6.4))
     throughput_ax, contention_ax, hold_ax, timeline_ax = axes
     plot_throughput(result, throughput_ax)
     plot_contention(result.lock, contention_ax)
     plot_hold_histogram(result.lock, hold_ax)
     hold_ax.xaxis.label.set_fontsize("small")  # the shared label is wider than this panel
-    # Fewer ticks, fewer glyphs to draw: the lab redraws this figure on every change.
-    for ax in (throughput_ax, contention_ax):
-        ax.yaxis.set_major_locator(MaxNLocator(5))
-    hold_ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
-    if result.lock.total_wait == 0:
-        contention_ax.set_ylim(0, 1)  # all bars are 0: keep the axis from centring on 0
     plot_lock_timeline(result.lock, timeline_ax)
     visible_holds(timeline_ax)
     fig.suptitle(bank_headline(result), fontweight="bold")
     return fig
+
+
+def _bank_panels(fig: Figure) -> list[Axes]:
+    # Fixed margins rather than constrained layout: the lab redraws this
+    # figure on every change, and the layout engine doubled the time.
+    grid = fig.add_gridspec(
+        2,
+        3,
+        height_ratios=(1.25, 1.0),
+        width_ratios=(0.8, 1.0, 1.0),
+        left=0.07,
+        right=0.99,
+        top=0.83,
+        bottom=0.09,
+        wspace=0.34,
+        hspace=0.62,
+    )
+    return [fig.add_subplot(grid[0, i]) for i in range(3)] + [fig.add_subplot(grid[1, :])]
 
 
 def visible_holds(ax: Axes) -> None:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.buffer import BufferResult
-from synclab.plots._style import GREY, OKABE_ITO, empty_message, fmt_seconds, target_axes, thread_order
+from synclab.plots._style import (
+    GREY,
+    OKABE_ITO,
+    empty_message,
+    few_ticks,
+    fmt_seconds,
+    lab_axes,
+    target_axes,
+    thread_order,
+    timeline_bar,
+)
 
 __all__ = [
     "CONSUMER_COLOUR",
@@ -91,7 +101,7 @@ def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
     ax.set_xlim(0, max(times_ms[-1], 1e-3))
     ax.set_ylim(-0.2, result.capacity + max(0.6, result.capacity * 0.12))
     ax.set_ylabel("items in the buffer")
-    ax.yaxis.set_major_locator(MaxNLocator(6, integer=True))  # few ticks: the lab redraws this often
+    few_ticks(ax.yaxis, integer=True)
     ax.set_xlabel("time since the start (ms)")
     ax.set_title(f"The buffer was full {result.share_full:.0%} of the time and empty {result.share_empty:.0%}")
     return fig
@@ -114,17 +124,25 @@ def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
         n for n in thread_order(roles) if roles[n] == "consumer"
     ]
     row = {name: i for i, name in enumerate(names)}
-    bars: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
-    for span in result.spans:
-        bars[span.thread].append((span.start * 1e3, max(span.duration * 1e3, 1e-3)))
-    for name in names:
-        if bars[name]:
-            ax.broken_barh(bars[name], (row[name] - 0.35, 0.7), facecolors=_colour(roles[name]), edgecolor="none")
+    spans = [span for span in result.spans if span.thread in row]
+    if spans:  # one collection for every wait of every thread
+        ax.add_collection(
+            PolyCollection(
+                [
+                    timeline_bar(
+                        span.start * 1e3, (span.start + max(span.duration, 1e-6)) * 1e3, row[span.thread], 0.35
+                    )
+                    for span in spans
+                ],
+                facecolors=[_colour(roles[span.thread]) for span in spans],
+                edgecolors="none",
+            )
+        )
     ax.set_yticks(range(len(names)), names)
     ax.set_ylim(-0.6, len(names) - 0.4)
     ax.invert_yaxis()
     ax.set_xlim(0, max(result.duration * 1e3, 1e-3))
-    ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10]))
+    few_ticks(ax.xaxis, steps=[1, 2, 5, 10])
     ax.set_xlabel("time since the start (ms)")
     ax.set_ylabel("thread")
     ax.set_title("Who waits in wait(), and when")
@@ -148,12 +166,12 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
         return fig
     names = [t.thread for t in result.threads]
     waits_ms = [t.total_wait * 1e3 for t in result.threads]
-    ax.bar(names, waits_ms, color=[_colour(t.role) for t in result.threads], edgecolor="black", linewidth=0.5)
+    positions = range(len(names))
+    ax.bar(positions, waits_ms, color=[_colour(t.role) for t in result.threads], edgecolor="black", linewidth=0.5)
+    ax.set_xticks(positions, names, rotation=90 if len(names) > 8 else 0)
     ax.set_xlabel("thread (orange: producers, blue: consumers)")
     ax.set_ylabel("time spent waiting in wait() (ms)")
-    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
-    if len(names) > 8:
-        ax.tick_params(axis="x", labelrotation=90)
+    few_ticks(ax.yaxis, steps=[1, 2, 5, 10])
     ax.set_title(
         f"{_waited('Producers', result.producer_wait, 'room')},\n"
         f"{_waited('consumers', result.consumer_wait, 'an item')}"
@@ -175,12 +193,18 @@ def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
         The figure drawn into.
     """
     result = _check(result)
-    if fig is None:
-        # Fixed margins instead of constrained layout: the lab redraws this on every
-        # change, and constrained layout would double the time it takes.
-        fig = Figure(figsize=(12.0, 5.2))
-    else:
-        fig.clear()
+    fig, (length_ax, timeline_ax, waits_ax) = lab_axes(fig, "buffer", _buffer_panels, size=(12.0, 5.2))
+    plot_buffer_length(result, length_ax)
+    length_ax.set_xlabel("")
+    length_ax.tick_params(labelbottom=False)  # the timeline below shares and labels the time axis
+    plot_wait_timeline(result, timeline_ax)
+    plot_buffer_waits(result, waits_ax)
+    return fig
+
+
+def _buffer_panels(fig: Figure) -> list[Axes]:
+    # Fixed margins instead of constrained layout: the lab redraws this on every
+    # change, and constrained layout would double the time it takes.
     grid = fig.add_gridspec(
         2,
         2,
@@ -195,10 +219,4 @@ def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
     )
     length_ax = fig.add_subplot(grid[0, 0])
     timeline_ax = fig.add_subplot(grid[1, 0], sharex=length_ax)
-    waits_ax = fig.add_subplot(grid[:, 1])
-    plot_buffer_length(result, length_ax)
-    length_ax.set_xlabel("")
-    length_ax.tick_params(labelbottom=False)  # the timeline below shares and labels the time axis
-    plot_wait_timeline(result, timeline_ax)
-    plot_buffer_waits(result, waits_ax)
-    return fig
+    return [length_ax, timeline_ax, fig.add_subplot(grid[:, 1])]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from synclab.experiments.counter import CounterResult, CounterSweep
-from synclab.plots._style import GREY, OKABE_ITO, reuse_figure, target_axes
+from synclab.plots._style import GREY, OKABE_ITO, few_ticks, lab_axes, target_axes
 from synclab.plots.locks import plot_contention, plot_hold_histogram
 
 __all__ = ["counter_headline", "plot_counter", "plot_counter_run"]
@@ -44,9 +45,12 @@ def plot_counter(result: CounterResult | CounterSweep, ax: Axes | None = None) -
         raise TypeError(f"result must be a CounterResult or CounterSweep, got {type(result).__name__}")
     fig, ax = target_axes(ax)
     colour = OKABE_ITO[2] if result.lost == 0 else OKABE_ITO[4]
-    bars = ax.bar(["expected", "observed"], [result.expected, result.observed], color=[GREY, colour])
+    bars = ax.bar([0, 1], [result.expected, result.observed], color=[GREY, colour])
+    ax.set_xticks([0, 1], ["expected", "observed"])
     ax.bar_label(bars, labels=[f"{result.expected:,}", f"{result.observed:,}"], padding=2)
     ax.set_ylim(0, result.expected * 1.15)
+    few_ticks(ax.yaxis)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: f"{y:,.0f}"))
     ax.set_ylabel("final counter value (increments)")
     ax.set_title(counter_headline(result))
     return fig
@@ -82,8 +86,13 @@ def plot_counter_run(result: CounterResult, fig: Figure | None = None) -> Figure
     Returns:
         The figure drawn into.
     """
-    fig, axes = reuse_figure(fig, 3, width=4.6, height=3.6)
+    fig, axes = lab_axes(fig, "counter", _three_panels, size=(13.8, 3.6))
     plot_counter(result, axes[0])
     plot_contention(result.lock, axes[1])
     plot_hold_histogram(result.lock, axes[2])
     return fig
+
+
+def _three_panels(fig: Figure) -> list[Axes]:
+    grid = fig.add_gridspec(1, 3, left=0.06, right=0.99, top=0.85, bottom=0.15, wspace=0.3)
+    return [fig.add_subplot(grid[0, i]) for i in range(3)]

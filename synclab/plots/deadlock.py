@@ -14,7 +14,16 @@ from matplotlib.figure import Figure
 
 from synclab.experiments.deadlock import ResourceAllocationGraph
 from synclab.experiments.transfers import TransferRuns, TransferSweep
-from synclab.plots._style import GREY, OKABE_ITO, empty_message, fmt_seconds, reuse_figure, target_axes, thread_colour
+from synclab.plots._style import (
+    GREY,
+    OKABE_ITO,
+    empty_message,
+    fmt_seconds,
+    lab_axes,
+    reuse_figure,
+    target_axes,
+    thread_colour,
+)
 
 __all__ = [
     "STRATEGY_LABELS",
@@ -230,7 +239,7 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
     """
     if not isinstance(runs, TransferRuns):
         raise TypeError(f"runs must be a TransferRuns from repeat_transfers, got {type(runs).__name__}")
-    fig, axes = reuse_figure(fig, 3, width=4.6, height=4.0)
+    fig, axes = lab_axes(fig, "transfers", _transfer_panels, size=(13.8, 4.0))
     _plot_outcomes(runs, axes[0])
     _plot_money(runs, axes[1])
     first = runs.first_deadlock
@@ -240,6 +249,12 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
         what = "deadlock" if first.deadlocked else "cycle, broken by a timeout"
         axes[2].set_title(f"Run {number}'s {what}:\n{first.graph}", fontsize="small")
     return fig
+
+
+def _transfer_panels(fig: Figure) -> list[Axes]:
+    # Fixed margins instead of constrained layout: the lab redraws this on every change.
+    grid = fig.add_gridspec(1, 3, left=0.06, right=0.99, top=0.84, bottom=0.13, wspace=0.3)
+    return [fig.add_subplot(grid[0, i]) for i in range(3)]
 
 
 def _varying(sweep: TransferSweep) -> tuple[str, list[int]]:

@@ -7,17 +7,27 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.overhead import COMMON_CLAIMS, OverheadResult
 from synclab.experiments.pool import PoolResult
 from synclab.experiments.signals import GateResult, PhaseResult, StopResult
-from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, target_axes, thread_colour, thread_order
+from synclab.plots._style import (
+    GREY,
+    OKABE_ITO,
+    few_ticks,
+    fmt_seconds,
+    lab_axes,
+    target_axes,
+    thread_colour,
+    thread_order,
+    timeline_bar,
+)
 
 __all__ = [
     "Table",
@@ -38,11 +48,6 @@ def _require(value: object, kind: type, name: str) -> None:
     if not isinstance(value, kind):
         article = "an" if kind.__name__[0] in "AEIOU" else "a"
         raise TypeError(f"{name} must be {article} {kind.__name__}, got {type(value).__name__}")
-
-
-def _rectangle(start: float, end: float, row: int) -> list[tuple[float, float]]:
-    """Corners of a bar from ``start`` to ``end`` on timeline row ``row``."""
-    return [(start, row - 0.4), (end, row - 0.4), (end, row + 0.4), (start, row + 0.4)]
 
 
 def _timeline_rows(ax: Axes, names: Sequence[str]) -> dict[str, int]:
@@ -96,19 +101,8 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
         TypeError: ``result`` is not a :class:`~synclab.PoolResult`.
     """
     _require(result, PoolResult, "result")
-    if fig is None:
-        # Fixed margins instead of a layout engine: a lab redraws this on every
-        # change, and constrained layout would more than double the render time.
-        fig = Figure(figsize=(9.5, 5.2))
-    else:
-        fig.clear()
-    top, bottom = fig.subplots(
-        2,
-        1,
-        sharex=True,
-        height_ratios=(min(max(result.threads, 3), 8), 4),
-        gridspec_kw={"left": 0.09, "right": 0.80, "top": 0.89, "bottom": 0.1, "hspace": 0.08},
-    )
+    rows = min(max(result.threads, 3), 8)  # the timeline's share of the height
+    fig, (top, bottom) = lab_axes(fig, ("pool", rows), lambda fig: _pool_panels(fig, rows), size=(9.5, 5.2))
     uses = result.pool_uses
     origin = min((u.requested for u in uses), default=0.0)
     names = thread_order(u.thread for u in uses) or [f"T{i}" for i in range(1, result.threads + 1)]
@@ -121,7 +115,7 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
         if spans:
             top.add_collection(
                 PolyCollection(
-                    [_rectangle((a - origin) * 1e3, (b - origin) * 1e3, row[u.thread]) for u, a, b in spans],
+                    [timeline_bar((a - origin) * 1e3, (b - origin) * 1e3, row[u.thread]) for u, a, b in spans],
                     facecolors=[thread_colour(u.thread) for u, _, _ in spans],
                     edgecolors=edge,
                     linewidths=0.3,
@@ -130,8 +124,7 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
             )
     end = max((u.released for u in uses), default=origin)
     top.set_xlim(-0.02 * (end - origin) * 1e3, (end - origin) * 1e3 * 1.02 or 1.0)
-    if len(names) > 12:
-        top.tick_params(axis="y", labelsize="small")
+    top.tick_params(axis="y", labelsize="small" if len(names) > 12 else rcParams["ytick.labelsize"])
     top.legend(
         handles=[Patch(color="#555555", label="using the pool"), Patch(color="#555555", alpha=0.25, label="waiting")],
         loc="upper left",
@@ -150,11 +143,24 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
     bottom.fill_between(times, result.limit, over, step="post", color=_RED, alpha=0.5, label="above the limit")
     bottom.axhline(result.limit, color=GREY, linestyle="--", linewidth=1.2, label=f"limit = {result.limit}")
     bottom.set_ylim(0, max(result.max_holders, result.limit) + 0.8)
-    bottom.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    few_ticks(bottom.yaxis, integer=True)
     bottom.set_ylabel("threads in the pool\n(measured)")
     bottom.set_xlabel("time since the first request (ms)")
     bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
     return fig
+
+
+def _pool_panels(fig: Figure, rows: int) -> list[Axes]:
+    # Fixed margins instead of a layout engine: a lab redraws this on every
+    # change, and constrained layout would more than double the render time.
+    top, bottom = fig.subplots(
+        2,
+        1,
+        sharex=True,
+        height_ratios=(rows, 4),
+        gridspec_kw={"left": 0.09, "right": 0.80, "top": 0.89, "bottom": 0.1, "hspace": 0.08},
+    )
+    return [top, bottom]
 
 
 # -- Event as a start gate -------------------------------------------------------

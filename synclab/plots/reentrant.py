@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.reentrant import SELF_DEADLOCK_TIMEOUT, LedgerResult, LockCosts
-from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, target_axes, thread_colour
+from synclab.plots._style import GREY, OKABE_ITO, few_ticks, fmt_seconds, lab_axes, target_axes, thread_colour
 from synclab.plots.bank import visible_holds
 from synclab.plots.locks import plot_hold_histogram, plot_lock_timeline
 
@@ -103,10 +102,11 @@ def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
     result = _check_ledger(result)
     fig, ax = target_axes(ax)
     names = [f"T{i}" for i in range(1, result.threads + 1)]
+    positions = range(result.threads)
     wanted = result.batches * result.batch_size
-    ax.bar(names, [wanted] * result.threads, color="none", edgecolor=GREY, linestyle="--", label="to record")
+    ax.bar(positions, [wanted] * result.threads, color="none", edgecolor=GREY, linestyle="--", label="to record")
     ax.bar(
-        names,
+        positions,
         result.per_thread,
         color=[thread_colour(n) for n in names],
         edgecolor="black",
@@ -116,11 +116,10 @@ def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
     for name in result.stuck:
         ax.annotate("stuck", (names.index(name), 0), ha="center", va="bottom", fontsize="small", color=OKABE_ITO[4])
     ax.set_ylim(0, wanted * 1.25)
-    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    few_ticks(ax.yaxis, integer=True)
+    ax.set_xticks(positions, names, rotation=90 if result.threads > 8 else 0)
     ax.set_xlabel("thread")
     ax.set_ylabel("ledger entries recorded")
-    if result.threads > 8:
-        ax.tick_params(axis="x", labelrotation=90)
     ax.legend(loc="upper right", fontsize="small", ncols=2)
     title = f"{result.entries:,} of {result.expected_entries:,} entries recorded"
     ax.set_title(title + (f"\n{len(result.stuck)} thread(s) stuck" if result.stuck else f"\n{_calls(result)}"))
@@ -141,20 +140,20 @@ def plot_ledger(result: LedgerResult, fig: Figure | None = None) -> Figure:
         TypeError: ``result`` is not a :class:`~synclab.LedgerResult`.
     """
     result = _check_ledger(result)
-    if fig is None:
-        fig = Figure(figsize=(11.0, 6.4))
-    else:
-        fig.clear()
-    # Fixed margins rather than constrained layout: a lab redraws on every change.
-    grid = fig.add_gridspec(
-        2, 2, height_ratios=(1.2, 1.0), left=0.07, right=0.99, top=0.85, bottom=0.09, wspace=0.25, hspace=0.6
-    )
-    entries_ax, hold_ax = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
-    timeline_ax = fig.add_subplot(grid[1, :])
+    fig, (entries_ax, hold_ax, timeline_ax) = lab_axes(fig, "ledger", _ledger_panels, size=(11.0, 6.4))
     plot_ledger_entries(result, entries_ax)
+    # Its second line (calls per batch, or who was stuck) is in the headline above: fewer glyphs to draw.
+    entries_ax.set_title(entries_ax.get_title().split("\n")[0])
     plot_hold_histogram(result.lock, hold_ax)
-    hold_ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     plot_lock_timeline(result.lock, timeline_ax)
     visible_holds(timeline_ax)
     fig.suptitle(ledger_headline(result), fontweight="bold")
     return fig
+
+
+def _ledger_panels(fig: Figure) -> list[Axes]:
+    # Fixed margins rather than constrained layout: a lab redraws on every change.
+    grid = fig.add_gridspec(
+        2, 2, height_ratios=(1.2, 1.0), left=0.07, right=0.99, top=0.85, bottom=0.09, wspace=0.25, hspace=0.6
+    )
+    return [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])]

@@ -18,17 +18,29 @@ import html
 import io
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
+
+from synclab.plots._style import LAB_DPI, fmt_seconds
 
 ResultT = TypeVar("ResultT")
 
 #: Errors an experiment raises for bad settings or too much work; shown in the
 #: status line instead of a traceback.
 _SHOWN_ERRORS = (ValueError, TypeError, TimeoutError)
+#: zlib level of the lab PNGs: 1 is the fastest (6, the default, took twice as long).
+PNG_COMPRESSION = 1
+#: Seconds a lab's experiment may run before it is stopped and the status line
+#: says so. Every lab's controls are chosen so that no setting comes near it on
+#: an idle machine (the slowest take under 2 s); it is there for a busy one.
+LAB_TIMEOUT = 10.0
 
 
 def label_style(**more: str) -> dict[str, str]:
@@ -100,23 +112,72 @@ def toggle_buttons(
     )
 
 
+def render_png(fig: Figure) -> tuple[bytes, float]:
+    """Render ``fig`` at its own resolution and encode it as a PNG.
+
+    Renders with Agg on the figure's own canvas (attached once), then encodes
+    the pixels with the fastest PNG compression: a lab redraws on every change,
+    and the default compression took twice as long for a file 5 % smaller.
+
+    Args:
+        fig: The figure.
+
+    Returns:
+        The PNG bytes, and the seconds the encoding took (without the rendering).
+    """
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    started = time.perf_counter()
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=PNG_COMPRESSION)
+    return buffer.getvalue(), time.perf_counter() - started
+
+
 def figure_output(fig: Figure, alt: str) -> dict[str, Any]:
     """A Jupyter ``display_data`` output holding ``fig`` as a PNG image.
 
     Args:
-        fig: The figure to render.
+        fig: The figure to render, at its own resolution (the labs' is
+            :data:`~synclab.plots._style.LAB_DPI`).
         alt: Text shown where images are not (and what nbval compares).
 
     Returns:
         A dict in the notebook output format, for ``Output.outputs``.
     """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
+    png, _ = render_png(fig)
+    return _png_output(png, alt)
+
+
+def _png_output(png: bytes, alt: str) -> dict[str, Any]:
     return {
         "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": alt},
+        "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
         "metadata": {},
     }
+
+
+@dataclass(frozen=True, slots=True)
+class RunTimings:
+    """Where the time of a lab's last re-run went, in seconds.
+
+    Attributes:
+        experiment: Running the experiment (the threads).
+        drawing: Drawing the result into the figure.
+        rendering: Rendering the figure to pixels and encoding the PNG.
+        encoding: Of ``rendering``, the PNG encoding alone.
+    """
+
+    experiment: float
+    drawing: float
+    rendering: float
+    encoding: float
+
+    @property
+    def total(self) -> float:
+        """The whole re-run, as the learner waited for it."""
+        return self.experiment + self.drawing + self.rendering
 
 
 class Lab(Generic[ResultT]):
@@ -135,6 +196,8 @@ class Lab(Generic[ResultT]):
         result: The latest result (``None`` if the last run failed).
         runs: How many times the experiment has run.
         last_seconds: Wall time of the last re-run (experiment and drawing).
+        last_timings: Where that time went (:class:`RunTimings`), or ``None``
+            before the first run and after a refused one.
         figure: The one figure the lab draws into.
         widget: The lab's whole user interface.
     """
@@ -150,11 +213,13 @@ class Lab(Generic[ResultT]):
         first_row: int = 3,
     ) -> None:
         self.result: ResultT | None = None
+        self._quiet = 0
         self.runs = 0
         self.last_seconds = 0.0
+        self.last_timings: RunTimings | None = None
         self.figure: Figure | None = None
         self.status = widgets.HTML(layout=widgets.Layout(min_height="2.5em"))
-        self.output = widgets.Output(layout=widgets.Layout(min_height="360px"))
+        self.output = widgets.Output(layout=widgets.Layout(min_height="300px"))
         self.run_button = widgets.Button(
             description="Run again",
             icon="refresh",
@@ -188,39 +253,72 @@ class Lab(Generic[ResultT]):
         raise NotImplementedError
 
     def draw(self, result: ResultT, fig: Figure | None) -> Figure:
-        """Draw ``result`` into ``fig`` (cleared first) or a new figure."""
+        """Draw ``result`` into ``fig`` (redrawn, keeping its axes where it can) or a new figure."""
         raise NotImplementedError
 
     def describe(self, result: ResultT) -> str:
         """One line of HTML saying what the run found."""
         raise NotImplementedError
 
+    def activity(self) -> str:
+        """What a run with the current settings does, shown while it runs (``4 threads x 100 increments``)."""
+        return "running the experiment"
+
     # -- the re-run cycle ------------------------------------------------------
 
     def _on_change(self, _change: dict[str, Any]) -> None:
-        self.rerun()
+        if not self._quiet:
+            self.rerun()
+
+    @contextmanager
+    def quietly(self) -> Iterator[None]:
+        """Change controls inside this block without each change re-running the lab.
+
+        Nothing runs at the end either: call :meth:`rerun` afterwards to run
+        once with all the new settings.
+        """
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
 
     def rerun(self) -> ResultT | None:
         """Run the experiment, then update the status line and the figure.
+
+        While it runs, the status line says what it is doing; afterwards, what
+        the run found and how long it took.
 
         Returns:
             The new result, or ``None`` if the settings were refused or the run
             timed out (the status line then says why).
         """
         started = time.perf_counter()
-        self.status.value = "<i>running…</i>"
+        self.status.value = f"<i>⏳ {html.escape(self.activity())}…</i>"
         try:
             result = self.run()
         except _SHOWN_ERRORS as exc:
             self.result = None
-            self.status.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>"
+            self.last_timings = None
+            self.last_seconds = time.perf_counter() - started
+            self.status.value = (
+                f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>{_after(self.last_seconds)}"
+            )
             return None
+        ran = time.perf_counter()
         self.result = result
         self.runs += 1
+        self.status.value = f"<i>⏳ drawing the plots (the threads took {fmt_seconds(ran - started)})…</i>"
         self.figure = self.draw(result, self.figure)
-        self.output.outputs = (figure_output(self.figure, self.describe_text(result)),)
-        self.last_seconds = time.perf_counter() - started
-        self.status.value = self.describe(result)
+        if self.figure.dpi != LAB_DPI:  # once: a lab's figure keeps its resolution
+            self.figure.set_dpi(LAB_DPI)
+        drawn = time.perf_counter()
+        png, encoding = render_png(self.figure)
+        self.output.outputs = (_png_output(png, self.describe_text(result)),)
+        done = time.perf_counter()
+        self.last_timings = RunTimings(ran - started, drawn - ran, done - drawn, encoding)
+        self.last_seconds = done - started
+        self.status.value = self.describe(result) + _timing_note(self.last_timings)
         return result
 
     def describe_text(self, result: ResultT) -> str:
@@ -229,3 +327,15 @@ class Lab(Generic[ResultT]):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _timing_note(timings: RunTimings) -> str:
+    """`` · this re-run took 84 ms (53 ms of it drawing)``, in grey, for the end of a status line."""
+    return (
+        f"<span class='synclab-timing' style='color:#555555'> · this re-run took {fmt_seconds(timings.total)} "
+        f"({fmt_seconds(timings.drawing + timings.rendering)} of it drawing)</span>"
+    )
+
+
+def _after(seconds: float) -> str:
+    return f"<span class='synclab-timing' style='color:#555555'> · after {fmt_seconds(seconds)}</span>"

@@ -9,7 +9,7 @@ from synclab._validate import check_choice, check_float, check_int
 from synclab.experiments.bank import BankResult, run_bank
 from synclab.plots._style import fmt_seconds
 from synclab.plots.bank import STYLE_LABELS, bank_headline, plot_bank
-from synclab.widgets._base import Lab, float_slider, int_slider
+from synclab.widgets._base import LAB_TIMEOUT, Lab, float_slider, int_slider
 
 __all__ = ["LAB_STYLES", "BankLab", "bank_lab"]
 
@@ -74,7 +74,14 @@ class BankLab(Lab[BankResult]):
             self.withdrawals,
             self.style,
             round(self.work.value, 6) / 1e3,
-            timeout=30.0,
+            timeout=LAB_TIMEOUT,
+        )
+
+    def activity(self) -> str:
+        where = "inside" if self.work_inside.value else "outside"
+        return (
+            f"running {self.threads.value} threads x {self.withdrawals} withdrawals, "
+            f"{self.work.value:g} ms of slow work each, {where} the lock"
         )
 
     def draw(self, result: BankResult, fig: Figure | None) -> Figure:

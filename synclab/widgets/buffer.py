@@ -10,7 +10,7 @@ from synclab._validate import check_int
 from synclab.experiments.buffer import BufferResult, run_buffer
 from synclab.plots._style import fmt_seconds
 from synclab.plots.buffer import buffer_headline, plot_buffer_run
-from synclab.widgets._base import Lab, int_slider
+from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider
 
 __all__ = ["BufferLab", "buffer_lab"]
 
@@ -80,7 +80,15 @@ class BufferLab(Lab[BufferResult]):
             float(self.produce_rate.value),
             float(self.consume_rate.value),
             items=math.ceil(LAB_ITEMS / producers),
-            timeout=30.0,
+            timeout=LAB_TIMEOUT,
+        )
+
+    def activity(self) -> str:
+        producers = self.producers.value
+        return (
+            f"running {producers} producer(s) at {self.produce_rate.value:,} items/s and "
+            f"{self.consumers.value} consumer(s) at {self.consume_rate.value:,} items/s through "
+            f"{self.capacity.value} slot(s), {math.ceil(LAB_ITEMS / producers) * producers} items"
         )
 
     def draw(self, result: BufferResult, fig: Figure | None) -> Figure:

@@ -11,12 +11,27 @@ from synclab._validate import check_bool, check_choice, check_float, check_int
 from synclab.experiments.counter import RACE_WINDOWS, CounterResult, run_counter
 from synclab.plots._style import fmt_seconds
 from synclab.plots.counter import counter_headline, plot_counter_run
-from synclab.widgets._base import Lab, int_slider, label_style, toggle_buttons
+from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, label_style, toggle_buttons
 
-__all__ = ["CounterLab", "counter_lab"]
+__all__ = ["LAB_INCREMENTS", "CounterLab", "counter_lab"]
 
 MAX_LAB_THREADS = 16
-MAX_LAB_INCREMENTS = 5_000
+#: Increments per thread the slider offers for each race window: (smallest,
+#: largest, step, starting value). A sleep between read and write lasts about
+#: 65 µs on Linux (far longer on Windows), and with the lock on the threads take
+#: turns through it, so 16 threads x 500 increments is about 0.5 s of sleeping
+#: one after another: that window gets a small range. A function call or plain
+#: ``+=`` costs well under a microsecond, and the call window needs runs of
+#: thousands of increments for a switch to land between read and write (at a
+#: short switch interval), so those get a range twenty times larger. Each
+#: range keeps the slowest setting (16 threads, the largest value, lock on)
+#: under 2 s on an idle machine, and each starting value a re-run with the
+#: lock on under about 150 ms.
+LAB_INCREMENTS = {
+    "sleep": (50, 500, 50, 100),
+    "call": (1_000, 10_000, 1_000, 5_000),
+    "none": (1_000, 10_000, 1_000, 5_000),
+}
 _SWITCH_INTERVALS = (
     ("5 ms (Python's default)", 0.005),
     ("0.1 ms", 1e-4),
@@ -29,6 +44,7 @@ _WINDOW_TIPS = (
     "value = counter.value; value = add_one(value); counter.value = value",
     "value = counter.value; time.sleep(1e-6); counter.value = value + 1",
 )
+_WINDOW_NAMES = {"none": "plain +=", "call": "a call between read and write", "sleep": "a sleep between read and write"}
 
 
 class CounterLab(Lab[CounterResult]):
@@ -36,7 +52,9 @@ class CounterLab(Lab[CounterResult]):
 
     Attributes:
         threads: Slider for the number of threads (1-16).
-        increments: Slider for the increments per thread.
+        increments: Slider for the increments per thread; its range follows
+            the race window (:data:`LAB_INCREMENTS`), and it remembers the
+            value last chosen for each window.
         race_window: What sits between the read and the write.
         switch_interval: The interpreter's switch interval during a run.
         use_lock: Whether each increment is protected by a lock.
@@ -50,8 +68,11 @@ class CounterLab(Lab[CounterResult]):
         race_window: str,
         switch_interval: float,
     ) -> None:
+        low, high, step, _ = LAB_INCREMENTS[race_window]
+        self._chosen = {window: start for window, (_, _, _, start) in LAB_INCREMENTS.items()}
+        self._chosen[race_window] = increments
         self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
-        self.increments = int_slider("increments per thread", increments, 100, MAX_LAB_INCREMENTS, step=100)
+        self.increments = int_slider("increments per thread", increments, low, high, step=step)
         self.use_lock = widgets.ToggleButton(
             value=use_lock,
             description="lock on" if use_lock else "lock off",
@@ -62,6 +83,8 @@ class CounterLab(Lab[CounterResult]):
         self.race_window = toggle_buttons(
             "between read and write:", _WINDOW_LABELS, race_window, _WINDOW_TIPS, button_width="6em"
         )
+        # Registered before the lab's own observer, so the range is right when the lab re-runs.
+        self.race_window.observe(self._follow_window, names="value")
         options = list(_SWITCH_INTERVALS)
         if switch_interval not in [v for _, v in options]:
             options.append((fmt_seconds(switch_interval), switch_interval))
@@ -73,8 +96,9 @@ class CounterLab(Lab[CounterResult]):
         )
         super().__init__(
             "Counter lab: how many updates survive?",
-            "Move a slider or flip the lock: real threads run again and the plots are redrawn. "
-            "Expect up to a second per run with the lock on; 'Run again' repeats the same settings.",
+            "Move a slider or flip the lock: real threads run again and the plots are redrawn; "
+            "'Run again' repeats the same settings. Each race window has its own range of increments: "
+            "a sleep lasts tens of microseconds, a call well under one.",
             [self.threads, self.increments, self.use_lock, self.race_window, self.switch_interval],
             threads_control=self.threads,
             lock_control=self.use_lock,
@@ -86,6 +110,24 @@ class CounterLab(Lab[CounterResult]):
         self.use_lock.description = "lock on" if on else "lock off"
         self.use_lock.icon = "lock" if on else "unlock"
 
+    def _follow_window(self, change: dict[str, object]) -> None:
+        """Give the increments slider the new window's range, and the value last used with it."""
+        self._chosen[str(change["old"])] = self.increments.value
+        low, high, step, _ = LAB_INCREMENTS[str(change["new"])]
+        with self.quietly(), self.increments.hold_trait_notifications():
+            self.increments.max = max(high, self.increments.max)  # widen first, so no bound crosses another
+            self.increments.min = low
+            self.increments.max = high
+            self.increments.step = step
+            self.increments.value = self._chosen[str(change["new"])]
+
+    def activity(self) -> str:
+        lock = "with the lock" if self.use_lock.value else "no lock"
+        return (
+            f"running {self.threads.value} threads x {self.increments.value:,} increments, "
+            f"{_WINDOW_NAMES[self.race_window.value]}, {lock}"
+        )
+
     def run(self) -> CounterResult:
         return run_counter(
             self.threads.value,
@@ -93,7 +135,7 @@ class CounterLab(Lab[CounterResult]):
             self.use_lock.value,
             self.race_window.value,
             switch_interval=self.switch_interval.value,
-            timeout=30.0,
+            timeout=LAB_TIMEOUT,
         )
 
     def draw(self, result: CounterResult, fig: Figure | None) -> Figure:
@@ -109,7 +151,7 @@ class CounterLab(Lab[CounterResult]):
 
 def counter_lab(
     threads: int = 4,
-    increments: int = 500,
+    increments: int | None = None,
     use_lock: bool = False,
     race_window: str = "sleep",
     switch_interval: float | None = None,
@@ -121,7 +163,10 @@ def counter_lab(
 
     Args:
         threads: Starting number of threads, 1 to 16.
-        increments: Starting increments per thread, 100 to 5,000.
+        increments: Starting increments per thread, within the race window's
+            range (:data:`LAB_INCREMENTS`: 50 to 500 with ``"sleep"``, 1,000 to
+            10,000 with ``"call"`` and ``"none"``); ``None`` (default) starts at
+            the window's own starting value (100 for ``"sleep"``, 5,000 for the others).
         use_lock: Start with the lock on.
         race_window: Start with ``"none"``, ``"call"`` or ``"sleep"``.
         switch_interval: Starting switch interval in seconds (1e-6 to 0.1);
@@ -134,11 +179,13 @@ def counter_lab(
         TypeError: An argument has the wrong type.
         ValueError: An argument is out of range.
     """
+    race_window = check_choice("race_window", race_window, RACE_WINDOWS)
+    low, high, _, start = LAB_INCREMENTS[race_window]
     return CounterLab(
         check_int("threads", threads, 1, MAX_LAB_THREADS),
-        check_int("increments", increments, 100, MAX_LAB_INCREMENTS),
+        start if increments is None else check_int("increments", increments, low, high),
         check_bool("use_lock", use_lock),
-        check_choice("race_window", race_window, RACE_WINDOWS),
+        race_window,
         sys.getswitchinterval()
         if switch_interval is None
         else check_float("switch_interval", switch_interval, 1e-6, 0.1),

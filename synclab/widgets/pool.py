@@ -11,7 +11,7 @@ from synclab._validate import check_bool, check_choice, check_int
 from synclab.experiments.pool import GUARDS, PoolResult, run_pool
 from synclab.plots._style import fmt_seconds
 from synclab.plots.primitives import plot_pool, pool_headline
-from synclab.widgets._base import Lab, int_slider, toggle_buttons
+from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, toggle_buttons
 
 __all__ = ["PoolLab", "pool_lab"]
 
@@ -74,8 +74,12 @@ class PoolLab(Lab[PoolResult]):
             LAB_HOLD,
             self.guard.value,
             self.extra_release.value and self.guard.value != "none",
-            timeout=30.0,
+            timeout=LAB_TIMEOUT,
         )
+
+    def activity(self) -> str:
+        guard = "no semaphore" if self.guard.value == "none" else f"{self.guard.value}({self.limit.value})"
+        return f"running {self.threads.value} threads x {LAB_USES} uses of the pool, {guard}"
 
     def draw(self, result: PoolResult, fig: Figure | None) -> Figure:
         return plot_pool(result, fig)

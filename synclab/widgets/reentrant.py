@@ -10,7 +10,7 @@ from synclab._validate import check_choice, check_int
 from synclab.experiments.reentrant import LEDGER_DESIGNS, SELF_DEADLOCK_TIMEOUT, LedgerResult, run_ledger
 from synclab.plots._style import fmt_seconds
 from synclab.plots.reentrant import ledger_headline, plot_ledger
-from synclab.widgets._base import Lab, int_slider, toggle_buttons
+from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, toggle_buttons
 
 __all__ = ["ReentrantLab", "reentrant_lab"]
 
@@ -60,7 +60,15 @@ class ReentrantLab(Lab[LedgerResult]):
         self.rerun()
 
     def run(self) -> LedgerResult:
-        return run_ledger(self.threads.value, LAB_BATCHES, self.batch_size.value, self.design.value, timeout=30.0)
+        return run_ledger(
+            self.threads.value, LAB_BATCHES, self.batch_size.value, self.design.value, timeout=LAB_TIMEOUT
+        )
+
+    def activity(self) -> str:
+        return (
+            f"running {self.threads.value} threads x {LAB_BATCHES} batches of {self.batch_size.value} entries, "
+            f"record_many on {_BUTTON_LABELS[self.design.value]}"
+        )
 
     def draw(self, result: LedgerResult, fig: Figure | None) -> Figure:
         return plot_ledger(result, fig)

@@ -80,6 +80,13 @@ class TransferLab(Lab[TransferRuns]):
         """The strategy the switch selects: ``"ordered"`` or ``"naive"``."""
         return "ordered" if self.ordered.value else "naive"
 
+    def activity(self) -> str:
+        order = "ordered locking" if self.ordered.value else "naive lock order"
+        return (
+            f"running {LAB_RUNS} runs of {self.threads.value} threads x {self.transfers.value} transfers "
+            f"between {self.accounts.value} accounts, {order}"
+        )
+
     def run(self) -> TransferRuns:
         started = time.perf_counter()
         results = []
