@@ -8,7 +8,7 @@ CELL_TIMEOUT ?= 60
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-matrix nbval-repeat bench notebooks lint clean
+.PHONY: lab test test-matrix nbval-repeat answers bench notebooks lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
@@ -43,6 +43,11 @@ nbval-repeat: $(VENV)/.test
 	  echo "== nbval run $$i of $(REPEAT)"; \
 	  $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL) || exit 1; \
 	done
+
+## answers: judge every exercise's wrong answers and accepted variants RUNS times (default 10) with both cores busy
+RUNS ?= 10
+answers: $(VENV)/.test
+	$(BIN)/python tools/busy.py -- $(BIN)/python tools/answers.py --runs $(RUNS) $(EXERCISES)
 
 ## bench: print the speed and memory figures (never asserted)
 bench: $(VENV)/.test

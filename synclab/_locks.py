@@ -1,6 +1,6 @@
 """The part of the :class:`threading.Lock` interface that synclab's helper locks share.
 
-A check's :class:`~synclab.checks._guards.NoReentryLock`, the forced schedules'
+A check's :class:`~synclab.checks._guards.GuardedLock`, the forced schedules'
 :class:`~synclab.experiments.wakeups.ScriptedLock` and the watchdog's
 cancellable lock in :mod:`synclab.experiments.deadlock` each keep a
 :class:`threading.Lock` in ``_lock`` and define their own ``acquire()`` and

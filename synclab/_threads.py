@@ -16,6 +16,7 @@ wait forever:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import itertools
 import sys
 import threading
@@ -153,3 +154,45 @@ def switch_interval(seconds: float | None) -> Iterator[None]:
         yield
     finally:
         sys.setswitchinterval(previous)
+
+
+# -- stopping a thread that does not stop by itself ---------------------------------
+#
+# CPython can raise an exception in another thread: PyThreadState_SetAsyncExc.
+# The exception is delivered when that thread next runs Python code at a point
+# where the interpreter looks at its "eval breaker" (after a call, on a loop's
+# back edge, on entering a function), so it ends a thread that spins in a
+# Python loop or waits in short slices. It cannot reach a thread blocked inside
+# one C call (a plain lock's acquire() without a timeout, a long time.sleep()):
+# the exception waits until that call returns. ctypes.pythonapi keeps the GIL
+# during the call, as the C API requires. Tested on CPython 3.10 to 3.13.
+
+_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+_set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
+_set_async_exc.restype = ctypes.c_int
+# The same function, typed so that None is passed as NULL (which clears a pending exception).
+_clear_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p)(
+    ("PyThreadState_SetAsyncExc", ctypes.pythonapi)
+)
+
+
+def raise_in_thread(ident: int, exc_type: type[BaseException]) -> bool:
+    """Ask the thread ``ident`` to raise ``exc_type`` the next time it runs Python code.
+
+    Args:
+        ident: The thread's :attr:`threading.Thread.ident`.
+        exc_type: The exception class to raise there.
+
+    Returns:
+        Whether a running thread with that ident was found.
+    """
+    found = _set_async_exc(ident, exc_type)
+    if found > 1:  # cannot happen with a real ident; undo, as the C API asks
+        _clear_async_exc(ident, None)
+        return False
+    return found == 1
+
+
+def clear_pending_exception() -> None:
+    """Cancel an exception that :func:`raise_in_thread` sent to the calling thread and that is not raised yet."""
+    _clear_async_exc(threading.get_ident(), None)

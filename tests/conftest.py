@@ -1,4 +1,4 @@
-"""Shared fixtures and helpers: a fake clock, a guard that no test leaves threads behind, and small helpers.
+"""Shared fixtures and helpers: a fake clock, a guard against leaked threads, SIGINT for interrupt tests, helpers.
 
 Import the helpers with ``from conftest import ...``.
 """
@@ -6,6 +6,7 @@ Import the helpers with ``from conftest import ...``.
 from __future__ import annotations
 
 import gc
+import signal
 import threading
 import time
 
@@ -50,6 +51,16 @@ def no_leaked_threads(request):
             return
         time.sleep(0.01)
     pytest.fail(f"test left threads running: {[t.name for t in leaked]}")
+
+
+@pytest.fixture
+def sigint_raises():
+    """A background job may inherit SIGINT as ignored; make it raise as in a kernel."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("interrupt_main needs the test to run in the main thread")
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def wait_until(predicate, timeout: float = 5.0) -> None:

@@ -9,7 +9,6 @@ threads finished and the switch interval restored.
 from __future__ import annotations
 
 import _thread
-import signal
 import sys
 import threading
 
@@ -32,16 +31,6 @@ LONG_RUNS = {
     "run_torn_reads": lambda: synclab.run_torn_reads(writes=100_000),
     "measure_blocked_thread": lambda: synclab.measure_blocked_thread(hold=2.0),
 }
-
-
-@pytest.fixture
-def sigint_raises():
-    """A background job may inherit SIGINT as ignored; make it raise as in a kernel."""
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("interrupt_main needs the test to run in the main thread")
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.mark.parametrize("attempt", [1, 2, 3])  # the interrupt lands at a different moment each time

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from synclab.checks._base import CheckResult
+from synclab.checks._base import CheckResult, run_check
 from synclab.checks.basics import check_protected_increment, check_racy_increment, check_start_and_join
 from synclab.checks.conditions import check_consume, check_put
 from synclab.checks.deadlock import check_consistent_mean, check_ordered_transfer
@@ -38,6 +38,10 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
 def check_exercise(exercise: str, *answers: Any) -> CheckResult:
     """Check your answer to an exercise with real threads, several times.
 
+    Whatever your code does (raise, even ``SystemExit``, deadlock, loop for
+    ever), the check comes back within a few seconds with a verdict; it frees
+    the threads your code left stuck, or says plainly when one cannot be freed.
+
     Args:
         exercise: The exercise number from its heading, like ``"2.1"``.
         *answers: What the exercise asks you to write (usually one function).
@@ -54,4 +58,4 @@ def check_exercise(exercise: str, *answers: Any) -> CheckResult:
     if exercise not in CHECKS:
         numbers = sorted(CHECKS, key=lambda number: tuple(int(part) for part in number.split(".")))
         raise ValueError(f"exercise must be one of {', '.join(numbers)}, got {exercise!r}")
-    return CHECKS[exercise](*answers)
+    return run_check(exercise, CHECKS[exercise], answers)

@@ -1,23 +1,92 @@
-"""How exercise checks run learner code and report back.
+"""How exercise checks run the learner's code and report back.
 
-A check never raises because of the learner's code and never hangs: the code
-runs in threads joined against a deadline, any exception it raises is turned
-into feedback, and the verdict is a :class:`CheckResult` that shows as a green
-or red box in the notebook (and as one line of text elsewhere).
+A check never raises and never hangs. It runs the learner's code in a
+:class:`Trial`: named threads, a deadline, and objects from
+:mod:`synclab.checks._guards` that behave like ``threading``'s but can be called
+off. When the code deadlocks (every thread blocked for good, seen within
+:data:`DEADLOCK_CONFIRM`) or runs past :data:`TRIAL_SECONDS`, the trial gives up
+and frees the threads:
+
+1. it cancels its scope: every wait on a guarded object raises
+   :class:`~synclab.checks._guards.CheckCancelled`, and so does every later
+   call, which also stops a thread spinning on ``lock.locked()``;
+2. a thread still running after :data:`CANCEL_GRACE` gets ``CheckCancelled``
+   raised inside it (:func:`synclab._threads.raise_in_thread`), which ends a
+   Python loop, and if it waits in the standard library's
+   ``Condition.wait`` (an ``Event``, ``Semaphore``, ``Queue`` or ``Barrier`` of
+   the learner's own) that wait is woken so the exception is raised;
+3. a thread that is still there after :data:`STOP_GRACE` is blocked inside one
+   C call (its own ``Lock.acquire()``, a long ``time.sleep``): nothing can
+   free it, and the message says so.
+
+:func:`run_check` wraps every check: whatever escapes one (an exception of the
+learner's code raised in the check's own thread, ``SystemExit`` included, a bug
+in the check, the kernel's stop button) comes back as a :class:`CheckResult`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import inspect
+import linecache
+import os
+import sys
+import sysconfig
 import threading
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from types import FrameType, TracebackType
 from typing import Any
 
-from synclab._threads import WorkersStuck, run_workers
+from synclab._threads import clear_pending_exception, raise_in_thread
+from synclab.checks._guards import (
+    CancelScope,
+    CheckCancelled,
+    GuardedBarrier,
+    GuardedBoundedSemaphore,
+    GuardedCondition,
+    GuardedEvent,
+    GuardedLock,
+    GuardedRLock,
+    GuardedSemaphore,
+    Rendezvous,
+    SelfDeadlock,
+)
 
-__all__ = ["CheckResult", "ExerciseError", "run_in_threads"]
+__all__ = [
+    "CheckResult",
+    "ExerciseError",
+    "Runner",
+    "Trial",
+    "describe_exception",
+    "is_waiting",
+    "not_yet",
+    "passed",
+    "run_check",
+    "run_in_threads",
+]
+
+#: Seconds the learner's code gets in one trial before the check stops it.
+TRIAL_SECONDS = 2.5
+#: Seconds every thread must stay blocked, with nothing moving, to count as a deadlock.
+DEADLOCK_CONFIRM = 0.1
+#: Seconds cancelled threads get to leave guarded waits by themselves.
+CANCEL_GRACE = 0.25
+#: Seconds threads get to stop once an exception is raised inside them.
+STOP_GRACE = 0.5
+#: Seconds between two looks of the trial at its threads.
+POLL = 0.001
+
+#: How a thread blocked in a standard wait the check did not hand out is described.
+OWN_WAIT = "waiting in a join() or a wait() of your own"
+
+RETRY = "Read the message, fix your code and run the cell again."
+
+
+# -- the verdict ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,63 +110,666 @@ class CheckResult:
 
     def __str__(self) -> str:
         if self.passed:
-            return f"PASSED exercise {self.exercise}: {self.message}"
+            return f"PASSED exercise {self.exercise}, well done! {self.message}"
         return f"NOT YET exercise {self.exercise}: {self.message}" + (f" Hint: {self.hint}" if self.hint else "")
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_html_(self) -> str:
-        colour, mark, verdict = ("#009E73", "✔", "Passed") if self.passed else ("#D55E00", "✘", "Not yet")
-        hint = f"<br><b>Hint:</b> {html.escape(self.hint)}" if self.hint else ""
+        if self.passed:
+            colour = "#009E73"
+            title = f"🎉 Well done: exercise {html.escape(self.exercise)} passed!"
+            body = html.escape(self.message)
+        else:
+            colour = "#D55E00"
+            title = f"Not yet: exercise {html.escape(self.exercise)}"
+            body = html.escape(self.message)
+            if self.hint:
+                body += f"<br><b>Hint:</b> {html.escape(self.hint)}"
         return (
             f"<div style='border-left:6px solid {colour};padding:6px 10px;margin:4px 0'>"
-            f"<b style='color:{colour}'>{mark} {verdict}: exercise {html.escape(self.exercise)}</b><br>"
-            f"{html.escape(self.message)}{hint}</div>"
+            f"<b style='color:{colour}'>{title}</b><br>{body}</div>"
         )
+
+
+def passed(exercise: str, message: str) -> CheckResult:
+    """A passing verdict."""
+    return CheckResult(exercise, True, message)
+
+
+def not_yet(exercise: str, message: str, hint: str = RETRY) -> CheckResult:
+    """A failing verdict with a hint."""
+    return CheckResult(exercise, False, message, hint)
 
 
 class ExerciseError(Exception):
     """The learner's code raised, hung or did not finish; the message says which."""
 
 
+def describe_exception(exc: BaseException, what: str = "your function") -> str:
+    """``"your function raised NameError: name 'x' is not defined"``."""
+    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return f"{what} raised {last}"
+
+
+# -- where a thread is ----------------------------------------------------------------
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_CHECKS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_LIBRARY_DIRS = tuple(
+    sorted(
+        {
+            os.path.normcase(os.path.abspath(path)) + os.sep
+            for key in ("stdlib", "platstdlib", "purelib", "platlib")
+            if (path := sysconfig.get_paths().get(key))
+        }
+        | {os.path.normcase(_PACKAGE_DIR) + os.sep}
+    )
+)
+_THREADING_FILES = {os.path.normcase(os.path.abspath(threading.__file__))}
+_WAIT_MODULES = ("threading", "queue", "concurrent.futures._base", "concurrent.futures.thread")
+# The innermost function of a thread blocked in a standard wait: Condition.wait (under Event,
+# Semaphore, Barrier, Queue and futures), Thread.join, and the tstate-lock wait of join on 3.10-3.12.
+_WAIT_NAMES = frozenset({"wait", "join", "_wait_for_tstate_lock"})
+_JOIN_CODE = threading.Thread.join.__code__
+_CONDITION_WAIT_CODE = threading.Condition.wait.__code__
+
+
+def _wait_files() -> set[str]:
+    files = set()
+    for name in _WAIT_MODULES:
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, "__file__", None):
+            files.add(os.path.normcase(os.path.abspath(module.__file__)))
+    return files
+
+
+def is_learner_file(filename: str) -> bool:
+    """Whether code from ``filename`` is the learner's (a notebook cell), not a library's or synclab's."""
+    if filename.startswith("<frozen"):
+        return False
+    if filename.startswith("<"):
+        return True
+    return not os.path.normcase(os.path.abspath(filename)).startswith(_LIBRARY_DIRS)
+
+
+def _stack(frame: FrameType | None) -> list[FrameType]:
+    """The frames from ``frame`` outwards (innermost first)."""
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    return frames
+
+
+def _frames_of(thread: threading.Thread) -> list[FrameType]:
+    frame = sys._current_frames().get(thread.ident) if thread.ident is not None else None
+    return _stack(frame)
+
+
+def _runs_learner_code(frames: Sequence[FrameType]) -> bool:
+    return any(is_learner_file(f.f_code.co_filename) for f in frames)
+
+
+def _involved(frames: Sequence[FrameType]) -> bool:
+    """Whether a thread with this stack runs the learner's code or a check's task."""
+    return any(
+        is_learner_file(f.f_code.co_filename) or os.path.abspath(f.f_code.co_filename).startswith(_CHECKS_DIR)
+        for f in frames
+    )
+
+
+def learner_line(thread: threading.Thread) -> str:
+    """The line of the learner's code a thread is at now (innermost), or ``""``."""
+    for frame in _frames_of(thread):
+        if is_learner_file(frame.f_code.co_filename):
+            return linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+    return ""
+
+
+def is_waiting(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is blocked in a standard wait (``join``, ``Event.wait``, a future's ``result``...).
+
+    A ``join`` on a thread that has already ended does not count: the joining
+    thread is about to go on. A ``time.sleep`` does not count either: it is a
+    C function called from the learner's code, not a wait for anything.
+    """
+    frames = _frames_of(thread)
+    if not frames or frames[0].f_code.co_name not in _WAIT_NAMES:
+        return False
+    if os.path.normcase(os.path.abspath(frames[0].f_code.co_filename)) not in _wait_files():
+        return False
+    for frame in frames:
+        if frame.f_code is _JOIN_CODE:
+            target = frame.f_locals.get("self")
+            if isinstance(target, threading.Thread) and not target.is_alive():
+                return False
+    return True
+
+
+def _wake_condition_waits(thread: threading.Thread) -> None:
+    """Wake ``thread`` if it waits inside :meth:`threading.Condition.wait` (a spurious wake-up)."""
+    for frame in _frames_of(thread):
+        if frame.f_code is _CONDITION_WAIT_CODE:
+            waiter = frame.f_locals.get("waiter")
+            with contextlib.suppress(Exception):
+                if waiter is not None and waiter.locked():
+                    waiter.release()
+
+
+@contextlib.contextmanager
+def _quiet_cancelled() -> Iterator[None]:
+    """While the block runs, a thread ended by :class:`CheckCancelled` prints no traceback."""
+    previous = threading.excepthook
+
+    def hook(args: Any) -> None:
+        if isinstance(args.exc_type, type) and issubclass(args.exc_type, CheckCancelled):
+            return
+        previous(args)
+
+    threading.excepthook = hook
+    try:
+        yield
+    finally:
+        if threading.excepthook is hook:
+            threading.excepthook = previous
+
+
+# -- threads that can always be stopped ----------------------------------------------
+
+
+class Runner:
+    """One thread of a :class:`Trial`, running ``fn(*args)``.
+
+    Attributes:
+        name: The thread's name.
+        thread: The thread.
+        value: What ``fn`` returned.
+        error: What ``fn`` raised (not counting a call-off).
+        cancelled: Whether the trial stopped it.
+        done: Whether ``fn`` has returned or raised.
+    """
+
+    __slots__ = ("name", "fn", "args", "thread", "value", "error", "cancelled", "done", "_sending", "_trial")
+
+    def __init__(self, trial: Trial, name: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.name = name
+        self.fn = fn
+        self.args = args
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.done = False
+        self._sending = False
+        self._trial = trial
+        self.thread = threading.Thread(target=self._body, name=name, daemon=True)
+
+    def _body(self) -> None:
+        try:
+            try:
+                self.value = self.fn(*self.args)
+            except CheckCancelled:
+                self.cancelled = True
+            except BaseException as exc:  # the learner's code raised: that is the outcome
+                if self._trial.cancelled.is_set():
+                    self.cancelled = True
+                else:
+                    self.error = exc
+                    self._trial.errors.append((self, exc))
+        except BaseException:  # a CheckCancelled raised inside the handler above
+            self.cancelled = True
+        finally:
+            # No exception sent by the trial may outlive this function (it would land in
+            # threading's own clean-up): mark the runner done, wait until no sending is in
+            # progress, then drop any exception that is still pending.
+            self.done = True
+            while True:
+                try:
+                    while self._sending:
+                        time.sleep(0.0002)
+                    clear_pending_exception()
+                    break
+                except BaseException:  # noqa: S112 - a pending CheckCancelled landing here; try again
+                    continue
+
+    def interrupt(self) -> None:
+        """Raise :class:`CheckCancelled` inside the thread if it is still running ``fn``."""
+        self._sending = True
+        try:
+            if not self.done and self.thread.ident is not None:
+                raise_in_thread(self.thread.ident, CheckCancelled)
+        finally:
+            self._sending = False
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else "running"
+        return f"<Runner {self.name} {state}>"
+
+
+class Trial(CancelScope):
+    """One run of the learner's code: its threads, its guarded objects, and a deadline.
+
+    Use it as a context manager; leaving the block always ends the run (every
+    thread it started, and every thread the learner's code started, is freed
+    or reported as stuck)::
+
+        with Trial(what="protected_increment") as trial:
+            lock = trial.lock("the lock")
+            trial.run([(f"T{i}", protected_increment, (counter, lock, n)) for i in range(1, 5)])
+        if (problem := trial.trouble()):
+            message, hint = problem
+
+    Args:
+        timeout: Seconds the learner's code may run, from the first thread started.
+        what: What is running, in messages ("your function", "start_and_join").
+        deadlock_after: Seconds every thread of the trial must stay blocked, without a
+            timeout, on its guarded objects, with nothing moving, before the trial calls it
+            a deadlock and gives up; ``None`` to wait for the deadline instead (when
+            something outside the trial, like a timer of the check, will wake them).
+
+    Attributes:
+        runners: The threads started, in order.
+        errors: ``(runner, exception)`` for each runner whose code raised, in
+            the order they raised (not counting call-offs).
+        gave_up: ``None``, ``"deadlock"``, ``"deadline"``, ``"interrupted"``
+            or ``"leftover"`` (threads still running when the check finished).
+        waiting: When it gave up: what the blocked threads were waiting for.
+        running: When it gave up: whether some thread was running, not blocked.
+        stuck: Lines of the learner's code where threads that could not be
+            stopped are blocked (``""`` when unknown).
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = TRIAL_SECONDS,
+        what: str = "your function",
+        deadlock_after: float | None = DEADLOCK_CONFIRM,
+    ) -> None:
+        super().__init__()
+        self.timeout = timeout
+        self.what = what
+        self.deadlock_after = deadlock_after
+        self.runners: list[Runner] = []
+        self.errors: list[tuple[Runner, BaseException]] = []
+        self.gave_up: str | None = None
+        self.waiting: tuple[str, ...] = ()
+        self.running = False
+        self.stuck: tuple[str, ...] = ()
+        self.locks: list[GuardedLock | GuardedRLock] = []
+        self._deadline: float | None = None
+        self._before = {t.ident for t in threading.enumerate()}
+        self._finished = False
+        self._freed = False
+
+    # -- objects for the learner's code ----------------------------------------------
+
+    def lock(self, name: str = "the lock") -> GuardedLock:
+        """A :class:`~synclab.checks._guards.GuardedLock` of this trial."""
+        lock = GuardedLock(self, name)
+        self.locks.append(lock)
+        return lock
+
+    def rlock(self, name: str = "the lock") -> GuardedRLock:
+        """A :class:`~synclab.checks._guards.GuardedRLock` of this trial."""
+        lock = GuardedRLock(self, name)
+        self.locks.append(lock)
+        return lock
+
+    def condition(self, lock: Any = None, name: str = "the condition") -> GuardedCondition:
+        """A :class:`~synclab.checks._guards.GuardedCondition` of this trial (on ``lock`` if given)."""
+        return GuardedCondition(self, lock, name)
+
+    def event(self, name: str = "the event") -> GuardedEvent:
+        """A :class:`~synclab.checks._guards.GuardedEvent` of this trial."""
+        return GuardedEvent(self, name)
+
+    def semaphore(self, value: int = 1, name: str = "the semaphore") -> GuardedSemaphore:
+        """A :class:`~synclab.checks._guards.GuardedSemaphore` of this trial."""
+        return GuardedSemaphore(self, value, name)
+
+    def bounded_semaphore(self, value: int = 1, name: str = "the semaphore") -> GuardedBoundedSemaphore:
+        """A :class:`~synclab.checks._guards.GuardedBoundedSemaphore` of this trial."""
+        return GuardedBoundedSemaphore(self, value, name)
+
+    def barrier(
+        self,
+        parties: int,
+        action: Callable[[], object] | None = None,
+        timeout: float | None = None,
+        name: str = "the barrier",
+    ) -> GuardedBarrier:
+        """A :class:`~synclab.checks._guards.GuardedBarrier` of this trial."""
+        return GuardedBarrier(self, parties, action, timeout, name)
+
+    def rendezvous(self, parties: int, timeout: float = 1.0) -> Rendezvous:
+        """A :class:`~synclab.checks._guards.Rendezvous` of this trial."""
+        return Rendezvous(self, parties, timeout)
+
+    # -- threads ------------------------------------------------------------------------
+
+    def start(self, name: str, fn: Callable[..., Any], *args: Any) -> Runner:
+        """Start ``fn(*args)`` in a new named thread of this trial (the deadline starts with the first)."""
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.timeout
+        runner = Runner(self, name, fn, args)
+        self.runners.append(runner)
+        runner.thread.start()
+        return runner
+
+    def run(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]]) -> bool:
+        """Run each ``(name, fn, args)`` in its own thread, all released together, and wait for them.
+
+        Returns:
+            Whether every one finished (returned or raised) in time; ``False``
+            if the trial gave up (see :meth:`trouble`).
+        """
+        gate = GuardedEvent(self, "the start")
+
+        def released(fn: Callable[..., Any]) -> Callable[..., Any]:
+            def run(*args: Any) -> Any:
+                gate.wait()
+                return fn(*args)
+
+            return run
+
+        runners = [self.start(name, released(fn), *args) for name, fn, args in calls]
+        gate.set()
+        return self.wait(runners=runners)
+
+    def call(self, name: str, fn: Callable[..., Any], *args: Any) -> Runner:
+        """Run ``fn(*args)`` in one thread of this trial and wait for it; look at the runner's value or error."""
+        runner = self.start(name, fn, *args)
+        self.wait(runners=[runner])
+        return runner
+
+    def wait(self, until: Callable[[], object] | None = None, runners: Sequence[Runner] | None = None) -> bool:
+        """Wait until ``until()`` is true, or (without ``until``) until ``runners`` (default: all) are done.
+
+        Gives up, and frees the threads, on a deadlock or at the deadline.
+
+        Returns:
+            Whether the wait ended well: ``until()`` became true or the runners
+            finished. ``False`` if the trial gave up, or if every runner is done
+            while ``until()`` is still false.
+        """
+        targets = self.runners if runners is None else runners
+        quiet_since: float | None = None
+        seen_progress = -1
+        try:
+            while True:
+                if until is not None and until():
+                    return True
+                if all(r.done for r in targets):
+                    return until is None or bool(until())
+                if self.gave_up is not None:
+                    return False
+                now = time.monotonic()
+                if self._deadline is not None and now >= self._deadline:
+                    self.give_up("deadline")
+                    return False
+                if self.deadlock_after is not None and self._all_blocked():
+                    if quiet_since is None or self.progress != seen_progress:
+                        quiet_since, seen_progress = now, self.progress
+                    elif now - quiet_since >= self.deadlock_after:
+                        self.give_up("deadlock")
+                        return False
+                else:
+                    quiet_since = None
+                time.sleep(POLL)
+        except KeyboardInterrupt:
+            self.give_up("interrupted")
+            raise
+
+    def _foreign(self) -> list[threading.Thread]:
+        """Threads started during the trial, not by it, that run the learner's code or a check's task."""
+        runner_threads = {r.thread for r in self.runners}
+        candidates = [
+            t for t in threading.enumerate() if t.ident not in self._before and t not in runner_threads and t.is_alive()
+        ]
+        if not candidates:
+            return []
+        frames = sys._current_frames()
+        return [t for t in candidates if _involved(_stack(frames.get(t.ident)))]
+
+    def _live(self) -> list[threading.Thread]:
+        return [r.thread for r in self.runners if r.thread.is_alive()] + self._foreign()
+
+    def _all_blocked(self) -> bool:
+        """Whether every thread of the trial is blocked, without a timeout, on a guarded object."""
+        blocked = self.blocked()
+        live = [r.thread for r in self.runners if not r.done]
+        if not live or any(t.ident not in blocked or blocked[t.ident][1] for t in live):
+            return False
+        return all(t.ident in blocked and not blocked[t.ident][1] for t in self._foreign())
+
+    def give_up(self, reason: str) -> None:
+        """Stop the run: note what the threads were doing, cancel, and free every thread."""
+        if self.gave_up is None:
+            self.gave_up = reason
+            blocked = self.blocked()
+            live = [r.thread for r in self.runners if not r.done] + self._foreign()
+            waits = {blocked[t.ident][0] for t in live if t.ident in blocked}
+            others = [t for t in live if t.ident not in blocked]
+            if any(is_waiting(t) for t in others):
+                waits.add(OWN_WAIT)
+            self.waiting = tuple(sorted(waits))
+            self.running = any(not is_waiting(t) for t in others)
+        if not self._freed:
+            self._free()
+
+    def _free(self) -> None:
+        self._freed = True
+        self.cancel()
+        end = time.monotonic() + CANCEL_GRACE
+        while self._live() and time.monotonic() < end:
+            time.sleep(POLL)
+        live = self._live()
+        if live:
+            with _quiet_cancelled():
+                end = time.monotonic() + STOP_GRACE
+                while live and time.monotonic() < end:
+                    self._interrupt(live)
+                    for _ in range(20):
+                        time.sleep(POLL)
+                        live = self._live()
+                        if not live:
+                            break
+        self.stuck = tuple(learner_line(t) for t in live)
+
+    def _interrupt(self, threads: Sequence[threading.Thread]) -> None:
+        runners = {r.thread: r for r in self.runners}
+        for thread in threads:
+            runner = runners.get(thread)
+            if runner is not None:
+                runner.interrupt()
+            elif thread.ident is not None and _runs_learner_code(_frames_of(thread)):
+                raise_in_thread(thread.ident, CheckCancelled)
+            _wake_condition_waits(thread)
+
+    def finish(self) -> None:
+        """End the run: free every thread still running (also the learner's own), and join them."""
+        if self._finished:
+            return
+        self._finished = True
+        end = time.monotonic() + CANCEL_GRACE
+        while self._live() and time.monotonic() < end:
+            time.sleep(POLL)
+        if self._live() and not self._freed:
+            self.give_up("leftover")
+        for runner in self.runners:
+            runner.thread.join(CANCEL_GRACE)
+
+    def __enter__(self) -> Trial:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if isinstance(exc, KeyboardInterrupt) and self.gave_up is None:
+            self.gave_up = "interrupted"
+        self.finish()
+
+    # -- what to tell the learner ----------------------------------------------------------
+
+    def first_error(self) -> BaseException | None:
+        """The first exception the learner's code raised in a runner, if any."""
+        return self.errors[0][1] if self.errors else None
+
+    def reentered(self) -> GuardedLock | None:
+        """The first lock of this trial that a holder asked for again without a timeout."""
+        for lock in self.locks:
+            if isinstance(lock, GuardedLock) and lock.reentered:
+                return lock
+        return None
+
+    def stuck_note(self) -> str:
+        """A sentence about threads that could not be stopped (``""`` if none)."""
+        if not self.stuck:
+            return ""
+        where = next((line for line in self.stuck if line), "")
+        at = f" (at `{where}`)" if where else ""
+        who = "A thread" if len(self.stuck) == 1 else "Some threads"
+        return (
+            f" {who} running your code could not be stopped: blocked inside a call the check cannot "
+            f"interrupt{at}, such as a wait on a lock of your own or a long sleep. It stays until that call "
+            "returns (restarting the kernel clears it); the next check works either way."
+        )
+
+    def trouble(self) -> tuple[str, str] | None:
+        """``(message, hint)`` if the run raised, deadlocked, ran out of time or left stuck threads; else ``None``."""
+        what = self.what
+        note = self.stuck_note()
+        lock = self.reentered()
+        error = self.first_error()
+        if lock is not None or isinstance(error, SelfDeadlock):
+            name = lock.name if lock is not None else "a lock"
+            return (
+                f"{what} asked for {name} while already holding it: with a threading.Lock, that thread "
+                f"would wait for itself forever.{note}",
+                "Let the lock go before you ask for it again: a with block releases it when the block ends.",
+            )
+        if error is not None:
+            hint = RETRY
+            if isinstance(error, SystemExit):
+                hint = "sys.exit() (SystemExit) in a thread ends only that thread, not the program: return instead."
+            return f"{describe_exception(error, what)}.{note}", hint
+        if self.gave_up == "deadlock":
+            waits = "; ".join(self.waiting)
+            return (
+                f"{what} deadlocked: every thread was blocked for good ({waits}), none of them could wake "
+                f"the others, so the check stopped them.{note}",
+                "Find what the threads wait for and who should provide it: is a lock taken and never released "
+                "(with lock: releases it for you), or does a thread wait for a signal that never comes?",
+            )
+        if self.gave_up in ("deadline", "leftover"):
+            parts = []
+            if self.waiting:
+                parts.append(f"some threads were {' or '.join(self.waiting)}")
+            if self.running:
+                parts.append("a thread was still running your code (a loop that never ends, or a long sleep?)")
+            state = f": {' and '.join(parts)}" if parts else ""
+            if self.gave_up == "deadline":
+                message = f"{what} did not finish within {self.timeout:g} s, so the check stopped it{state}."
+            else:
+                message = f"threads started by {what} were still running after it returned{state}."
+            return (
+                message + note,
+                "Does a loop wait for something that never happens? Every wait needs another thread to end it.",
+            )
+        if note:
+            return note.strip(), "Restart the kernel to clear the stuck thread, then run the check again."
+        return None
+
+
 def run_in_threads(
     target: Callable[..., Any],
-    args_per_thread: list[tuple[Any, ...]],
+    args_per_thread: Sequence[tuple[Any, ...]],
     *,
-    timeout: float = 5.0,
+    timeout: float = TRIAL_SECONDS,
+    trial: Trial | None = None,
 ) -> None:
-    """Run ``target(*args)`` in one thread per ``args`` entry, started together.
+    """Run ``target(*args)`` in one thread per ``args`` entry, released together, in a :class:`Trial`.
 
     Args:
         target: The learner's function.
         args_per_thread: The arguments for each thread.
-        timeout: Seconds all threads together may take.
+        timeout: Seconds all threads together may take (when no ``trial`` is given).
+        trial: Run in this trial (its deadline applies; the caller finishes it).
 
     Raises:
-        ExerciseError: The function raised, or did not finish within ``timeout``
-            (its threads are left as daemon threads, which cannot be killed).
+        ExerciseError: The function raised (the exception is the ``__cause__``),
+            deadlocked or did not finish; its threads have been freed.
     """
-    stop = threading.Event()
-    workers = [lambda args=args: target(*args) for args in args_per_thread]
+    calls = [(f"T{i}", target, tuple(args)) for i, args in enumerate(args_per_thread, start=1)]
+    if trial is not None:
+        trial.run(calls)
+        problem = trial.trouble()
+    else:
+        with Trial(timeout=timeout) as own:
+            own.run(calls)
+        problem = own.trouble()
+        trial = own
+    if problem is not None:
+        raise ExerciseError(problem[0].rstrip(".")) from trial.first_error()
+
+
+# -- the wrapper around every check ------------------------------------------------------
+
+
+def _from_learner(exc: BaseException) -> bool:
+    """Whether the learner's code appears in the traceback of ``exc``."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if is_learner_file(tb.tb_frame.f_code.co_filename):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequence[Any]) -> CheckResult:
+    """Run ``check(*answers)``; whatever happens, return a :class:`CheckResult`.
+
+    The switch interval is put back if a check left it changed.
+    """
     try:
-        run_workers(
-            workers,
-            names=[f"T{i}" for i in range(1, len(workers) + 1)],
-            timeout=timeout,
-            stop=stop,
-            what="your function",
+        inspect.signature(check).bind(*answers)
+    except TypeError:
+        wanted = len(inspect.signature(check).parameters)
+        return not_yet(
+            exercise,
+            f"exercise {exercise} takes {wanted} answer(s), and the check cell passed {len(answers)}.",
+            "Run the check cell as it is written, after running the cell with your answer.",
         )
-    except (TimeoutError, WorkersStuck) as exc:
-        raise ExerciseError(
-            f"your function did not finish within {timeout:g} s in {len(workers)} threads: "
-            "is a thread waiting for a lock that is never released? Restart the kernel to clear stuck threads."
-        ) from exc
-    except Exception as exc:
-        raise ExerciseError(describe_exception(exc)) from exc
-
-
-def describe_exception(exc: BaseException) -> str:
-    """``"your function raised NameError: name 'x' is not defined"``."""
-    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-    return f"your function raised {last}"
+    interval = sys.getswitchinterval()
+    try:
+        result = check(*answers)
+    except KeyboardInterrupt as exc:
+        if _from_learner(exc):
+            return not_yet(
+                exercise, "your code raised KeyboardInterrupt (or the stop button was pressed while it ran)."
+            )
+        return not_yet(
+            exercise,
+            "the check was interrupted (the stop button) before it could judge your answer.",
+            "Run the cell again to check your answer.",
+        )
+    except BaseException as exc:  # a check must never raise
+        if _from_learner(exc):
+            return not_yet(exercise, describe_exception(exc, "your code") + ".")
+        return not_yet(
+            exercise,
+            f"the check itself failed ({describe_exception(exc, 'it')}): that is a bug in synclab, not in your answer.",
+            "Please report it; you can go on with the course.",
+        )
+    finally:
+        if sys.getswitchinterval() != interval:
+            sys.setswitchinterval(interval)
+    if not isinstance(result, CheckResult):
+        return not_yet(
+            exercise,
+            "the check itself failed (it gave no verdict): that is a bug in synclab, not in your answer.",
+            "Please report it; you can go on with the course.",
+        )
+    return result

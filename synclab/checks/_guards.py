@@ -1,47 +1,770 @@
-"""Locks for exercise checks that turn a hang into a clear answer."""
+"""Objects a check hands to the learner's code: they act like ``threading``'s, and never hang.
+
+Every object here has the exact signatures of the :mod:`threading` primitive it
+stands for, so the learner's code cannot tell the difference, but it belongs to
+a :class:`CancelScope` (in a check, the :class:`~synclab.checks._base.Trial`):
+
+* a blocked wait (``acquire``, ``wait``) waits in slices of :data:`SLICE`
+  seconds, so it can be called off, and registers itself as *blocked* while it
+  waits, so the trial can see a deadlock (every thread blocked for good);
+* once the scope is cancelled, every call of the ``threading`` interface
+  raises :class:`CheckCancelled` (a :class:`BaseException`, so an ``except
+  Exception`` in the learner's code does not swallow it): a thread blocked in a
+  wait leaves it, and a thread that spins on ``locked()`` or ``is_set()`` stops.
+
+The module also has the instruments checks judge with: :class:`GuardedLock`
+knows its owner and numbers its holds; :class:`Watched` fields of an
+:class:`Observed` object record, for every read and write, whether the lock was
+held, whether a write belonged to the same hold as the read before it, and
+whether it lost an update; :class:`RecordedCounter` counts writes without adding
+any switch point to ``counter.value += 1``; :class:`Rendezvous` proves that
+threads ran at the same time.
+"""
 
 from __future__ import annotations
 
+import _thread
+import contextlib
+import operator
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from threading import get_ident
+from types import TracebackType
+from typing import Any
 
 from synclab._locks import LockWrapper
 
-__all__ = ["NoReentryLock", "SelfDeadlock"]
+__all__ = [
+    "SLICE",
+    "CancelScope",
+    "CheckCancelled",
+    "FieldLog",
+    "GuardedBarrier",
+    "GuardedBoundedSemaphore",
+    "GuardedCondition",
+    "GuardedEvent",
+    "GuardedLock",
+    "GuardedRLock",
+    "GuardedSemaphore",
+    "NoReentryLock",
+    "Observed",
+    "RecordedCounter",
+    "Rendezvous",
+    "SelfDeadlock",
+    "Watched",
+]
+
+#: Seconds a guarded wait blocks before it looks at its scope again.
+SLICE = 0.002
+
+
+class CheckCancelled(BaseException):
+    """Raised in a thread running the learner's code when the check gives up on it.
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`, so that ``except
+    Exception`` in the code under test does not swallow it.
+    """
 
 
 class SelfDeadlock(RuntimeError):
     """A thread asked, without a timeout, for a plain lock it already holds."""
 
 
-class NoReentryLock(LockWrapper):
-    """A :class:`threading.Lock` that raises instead of hanging when its holder re-acquires it.
+class CancelScope:
+    """What the guarded objects of one run share: a cancel flag, who is blocked, and progress.
 
-    With a real ``Lock``, a thread that blocks on a lock it holds waits for
-    itself forever. A check cannot kill such a thread, so this lock raises
-    :class:`SelfDeadlock` at that moment and remembers it in ``reentered``.
-    Everything else (waiting for another thread, timeouts, releasing from any
-    thread) behaves exactly like ``threading.Lock``.
+    Attributes:
+        cancelled: Set when the run is called off; from then on every guarded
+            call raises :class:`CheckCancelled`.
+        progress: Bumped by every acquire, release, notify and set, so a
+            watcher can tell that nothing moved.
     """
 
-    __slots__ = ("_lock", "_owner", "reentered")
-
     def __init__(self) -> None:
+        self.cancelled = threading.Event()
+        self.progress = 0
+        self._blocked: dict[int, tuple[str, bool]] = {}
+
+    def cancel(self) -> None:
+        """Call the run off: blocked waits raise :class:`CheckCancelled` within :data:`SLICE`."""
+        self.cancelled.set()
+
+    def check(self) -> None:
+        """Raise :class:`CheckCancelled` if the run was called off."""
+        if self.cancelled.is_set():
+            raise CheckCancelled("the check stopped this thread")
+
+    def moved(self) -> None:
+        """Note that something happened that could unblock a waiting thread."""
+        self.progress += 1
+
+    def blocked(self) -> dict[int, tuple[str, bool]]:
+        """``{thread ident: (what it waits for, whether with a timeout)}`` for every blocked thread now."""
+        return dict(self._blocked)
+
+    def acquire_raw(self, raw: Any, blocking: bool, timeout: float | None, what: str) -> bool:
+        """Acquire the C lock ``raw`` as ``raw.acquire(blocking, timeout)`` would, but cancellably.
+
+        Args:
+            raw: A :class:`threading.Lock` (or any object with the same ``acquire``).
+            blocking: Wait if it is taken.
+            timeout: Seconds to wait at most; ``None`` waits as long as it takes.
+            what: What the thread waits for, in the learner's words ("the lock").
+
+        Returns:
+            Whether it was acquired.
+
+        Raises:
+            CheckCancelled: The scope was cancelled before or during the wait.
+        """
+        self.check()
+        if raw.acquire(False):
+            return True
+        if not blocking or (timeout is not None and timeout <= 0):
+            return False
+        me = get_ident()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self._blocked[me] = (what, timeout is not None)
+        try:
+            while True:
+                self.check()
+                wait = SLICE if deadline is None else min(SLICE, deadline - time.monotonic())
+                if wait <= 0:
+                    return False
+                if raw.acquire(True, wait):
+                    return True
+        finally:
+            self._blocked.pop(me, None)
+
+
+#: A scope that is never cancelled, for guarded objects made outside a trial.
+NEVER = CancelScope()
+
+
+def _lock_arguments(blocking: bool, timeout: float) -> float | None:
+    """Validate ``acquire(blocking, timeout)`` as :class:`threading.Lock` does; ``None`` means no timeout."""
+    if (not blocking and timeout != -1) or (timeout < 0 and timeout != -1):
+        _thread.allocate_lock().acquire(blocking, timeout)  # raises threading.Lock's own ValueError
+    return None if timeout == -1 else timeout
+
+
+class GuardedLock(LockWrapper):
+    """A :class:`threading.Lock` that knows its owner, numbers its holds and cannot hang.
+
+    Like ``threading.Lock``, any thread may release it. Unlike it, a thread
+    that asks for it without a timeout while holding it gets
+    :class:`SelfDeadlock` at once (a real ``Lock`` would wait for itself for
+    ever), and :attr:`reentered` records that.
+
+    Args:
+        scope: The run it belongs to; :data:`NEVER` (never cancelled) if omitted.
+        name: What the learner calls it ("the lock", "account.lock").
+
+    Attributes:
+        owner: The ident of the thread holding it, or ``None``.
+        holds: How many times it was acquired (a hold's number while held).
+        releases: How many times it was released.
+        failed: Acquires that gave up (non-blocking or timed out).
+        reentered: Whether a holder asked for it again without a timeout.
+        foreign_releases: Releases by a thread that did not hold it.
+    """
+
+    __slots__ = (
+        "_lock",
+        "_scope",
+        "name",
+        "owner",
+        "holds",
+        "releases",
+        "failed",
+        "reentered",
+        "foreign_releases",
+    )
+
+    def __init__(self, scope: CancelScope | None = None, name: str = "the lock") -> None:
         self._lock = threading.Lock()
-        self._owner: int | None = None
+        self._scope = NEVER if scope is None else scope
+        self.name = name
+        self.owner: int | None = None
+        self.holds = 0
+        self.releases = 0
+        self.failed = 0
         self.reentered = False
+        self.foreign_releases = 0
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        if blocking and timeout == -1 and self._owner == get_ident():
+        """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does."""
+        limit = _lock_arguments(blocking, timeout)
+        self._scope.check()
+        me = get_ident()
+        if blocking and limit is None and self.owner == me:
             self.reentered = True
             raise SelfDeadlock(
-                "this thread asked for a threading.Lock it already holds: it would wait for itself forever"
+                f"this thread asked for {self.name} while already holding it: "
+                "with a threading.Lock it would wait for itself forever"
             )
-        acquired = self._lock.acquire(blocking, timeout)
-        if acquired:
-            self._owner = get_ident()
-        return acquired
+        if not self._scope.acquire_raw(self._lock, blocking, limit, f"waiting for {self.name}"):
+            self.failed += 1
+            return False
+        self.owner = me
+        self.holds += 1
+        self._scope.moved()
+        return True
 
     def release(self) -> None:
-        self._owner = None
+        """Release the lock, exactly as :meth:`threading.Lock.release` does.
+
+        Raises:
+            RuntimeError: The lock is not held.
+            CheckCancelled: The run was called off (the lock is released first
+                if this thread held it).
+        """
+        me = get_ident()
+        if self._scope.cancelled.is_set():
+            if self.owner == me:
+                self.owner = None
+                self._lock.release()
+            raise CheckCancelled("the check stopped this thread")
+        if not self._lock.locked():
+            raise RuntimeError("release unlocked lock")
+        if self.owner != me:
+            self.foreign_releases += 1
+        self.owner = None
+        self.releases += 1
         self._lock.release()
+        self._scope.moved()
+
+    def locked(self) -> bool:
+        """Whether some thread holds the lock."""
+        self._scope.check()
+        return self._lock.locked()
+
+    # Condition(GuardedLock()) sees what Condition(Lock()) sees: only whether the lock is taken.
+    def _is_owned(self) -> bool:
+        return self._lock.locked()
+
+    def held_by_me(self) -> bool:
+        """Whether the calling thread holds the lock (for instruments, not for the learner)."""
+        return self.owner == get_ident()
+
+    def hold_token(self) -> int | None:
+        """The number of the calling thread's current hold, or ``None`` if it does not hold the lock."""
+        return self.holds if self.owner == get_ident() else None
+
+    def __repr__(self) -> str:
+        state = "locked" if self._lock.locked() else "unlocked"
+        return f"<{state} lock {self.name!r}>"
+
+
+class NoReentryLock(GuardedLock):
+    """A :class:`GuardedLock` made outside a trial: raises :class:`SelfDeadlock` instead of hanging on re-entry."""
+
+    __slots__ = ()
+
+    def __init__(self, name: str = "the lock") -> None:
+        super().__init__(None, name)
+
+
+class GuardedRLock:
+    """A :class:`threading.RLock` that cannot hang: its holder may take it again.
+
+    Args:
+        scope: The run it belongs to.
+        name: What the learner calls it.
+    """
+
+    def __init__(self, scope: CancelScope | None = None, name: str = "the lock") -> None:
+        self._lock = threading.Lock()
+        self._scope = NEVER if scope is None else scope
+        self.name = name
+        self.owner: int | None = None
+        self.depth = 0
+        self.holds = 0
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        """Acquire the lock, exactly as :meth:`threading.RLock.acquire` does."""
+        limit = _lock_arguments(blocking, timeout)
+        self._scope.check()
+        me = get_ident()
+        if self.owner == me:
+            self.depth += 1
+            return True
+        if not self._scope.acquire_raw(self._lock, blocking, limit, f"waiting for {self.name}"):
+            return False
+        self.owner, self.depth = me, 1
+        self.holds += 1
+        self._scope.moved()
+        return True
+
+    __enter__ = acquire
+
+    def release(self) -> None:
+        """Release one level, exactly as :meth:`threading.RLock.release` does.
+
+        Raises:
+            RuntimeError: The calling thread does not hold the lock.
+        """
+        if self.owner != get_ident():
+            self._scope.check()
+            raise RuntimeError("cannot release un-acquired lock")
+        self.depth -= 1
+        if self.depth == 0:
+            self.owner = None
+            self._lock.release()
+            self._scope.moved()
+        self._scope.check()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+    def locked(self) -> bool:
+        """Whether some thread holds the lock."""
+        self._scope.check()
+        return self._lock.locked()
+
+    # The hooks threading.Condition uses with a re-entrant lock.
+    def _is_owned(self) -> bool:
+        return self.owner == get_ident()
+
+    def _release_save(self) -> tuple[int, int | None]:
+        state = (self.depth, self.owner)
+        self.depth, self.owner = 0, None
+        self._lock.release()
+        self._scope.moved()
+        return state
+
+    def _acquire_restore(self, state: tuple[int, int | None]) -> None:
+        self._scope.acquire_raw(self._lock, True, None, f"waiting for {self.name}")
+        self.depth, self.owner = state
+        self.holds += 1
+
+    def __repr__(self) -> str:
+        return f"<{'locked' if self._lock.locked() else 'unlocked'} re-entrant lock {self.name!r}>"
+
+
+class GuardedCondition(threading.Condition):
+    """A :class:`threading.Condition` whose waits can be called off.
+
+    Built on a guarded lock (a :class:`GuardedRLock` by default, as
+    ``Condition()`` uses an ``RLock``). ``notify()`` keeps the standard
+    behaviour: it wakes the threads that have waited longest.
+
+    Args:
+        scope: The run it belongs to.
+        lock: The lock to use; a new :class:`GuardedRLock` if omitted.
+        name: What the learner calls it, for "waiting on ..." messages.
+    """
+
+    def __init__(self, scope: CancelScope | None = None, lock: Any = None, name: str = "the condition") -> None:
+        self._scope = NEVER if scope is None else scope
+        super().__init__(GuardedRLock(self._scope, name) if lock is None else lock)
+        self.name = name
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until notified or until ``timeout`` seconds pass, as :meth:`threading.Condition.wait` does."""
+        self._scope.check()
+        if not self._is_owned():
+            raise RuntimeError("cannot wait on un-acquired lock")
+        waiter = _thread.allocate_lock()
+        waiter.acquire()
+        self._waiters.append(waiter)
+        saved_state = self._release_save()
+        got_it = False
+        try:
+            limit = None if timeout is None else max(timeout, 0.0)
+            got_it = self._scope.acquire_raw(waiter, True, limit, f"waiting on {self.name}")
+            return got_it
+        finally:
+            self._acquire_restore(saved_state)
+            if not got_it:
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+
+    def notify(self, n: int = 1) -> None:
+        """Wake up to ``n`` waiting threads, as :meth:`threading.Condition.notify` does."""
+        self._scope.check()
+        super().notify(n)
+        self._scope.moved()
+
+    def notify_all(self) -> None:
+        """Wake every waiting thread, as :meth:`threading.Condition.notify_all` does."""
+        self._scope.check()
+        super().notify_all()
+        self._scope.moved()
+
+
+class GuardedEvent:
+    """A :class:`threading.Event` whose waits can be called off.
+
+    Args:
+        scope: The run it belongs to.
+        name: What the learner calls it.
+    """
+
+    def __init__(self, scope: CancelScope | None = None, name: str = "the event") -> None:
+        self._scope = NEVER if scope is None else scope
+        self._cond = GuardedCondition(self._scope, GuardedLock(self._scope, name), name)
+        self._flag = False
+        self.name = name
+
+    def is_set(self) -> bool:
+        """Whether the flag is set."""
+        self._scope.check()
+        return self._flag
+
+    def set(self) -> None:
+        """Set the flag and wake every waiting thread."""
+        with self._cond:
+            self._flag = True
+            self._cond.notify_all()
+
+    def clear(self) -> None:
+        """Reset the flag."""
+        with self._cond:
+            self._flag = False
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the flag is set or ``timeout`` seconds pass; return the flag."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._flag, timeout)
+
+    def __repr__(self) -> str:
+        return f"<{'set' if self._flag else 'unset'} event {self.name!r}>"
+
+
+class GuardedSemaphore:
+    """A :class:`threading.Semaphore` whose waits can be called off.
+
+    Args:
+        scope: The run it belongs to.
+        value: The initial number of permits.
+        name: What the learner calls it.
+
+    Raises:
+        ValueError: ``value`` is negative.
+    """
+
+    def __init__(self, scope: CancelScope | None = None, value: int = 1, name: str = "the semaphore") -> None:
+        if value < 0:
+            raise ValueError("semaphore initial value must be >= 0")
+        self._scope = NEVER if scope is None else scope
+        self._cond = GuardedCondition(self._scope, GuardedLock(self._scope, name), name)
+        self._value = value
+        self.name = name
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        """Take a permit, exactly as :meth:`threading.Semaphore.acquire` does."""
+        if not blocking and timeout is not None:
+            raise ValueError("can't specify timeout for non-blocking acquire")
+        with self._cond:
+            got = self._cond.wait_for(lambda: self._value > 0, timeout) if blocking else self._value > 0
+            if got:
+                self._value -= 1
+            return got
+
+    __enter__ = acquire
+
+    def release(self, n: int = 1) -> None:
+        """Give ``n`` permits back, exactly as :meth:`threading.Semaphore.release` does."""
+        if n < 1:
+            raise ValueError("n must be one or more")
+        with self._cond:
+            self._check_release(n)
+            self._value += n
+            self._cond.notify(n)
+
+    def _check_release(self, n: int) -> None:
+        """Hook for :class:`GuardedBoundedSemaphore`."""
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        return f"<semaphore {self.name!r} value={self._value}>"
+
+
+class GuardedBoundedSemaphore(GuardedSemaphore):
+    """A :class:`threading.BoundedSemaphore` whose waits can be called off."""
+
+    def __init__(self, scope: CancelScope | None = None, value: int = 1, name: str = "the semaphore") -> None:
+        super().__init__(scope, value, name)
+        self._initial_value = value
+
+    def _check_release(self, n: int) -> None:
+        if self._value + n > self._initial_value:
+            raise ValueError("Semaphore released too many times")
+
+
+class GuardedBarrier(threading.Barrier):
+    """A :class:`threading.Barrier` whose waits can be called off.
+
+    ``abort()``, ``reset()``, timeouts and :class:`threading.BrokenBarrierError`
+    behave as in the standard barrier; only a call-off is different (it raises
+    :class:`CheckCancelled`, which the learner's code is not asked to handle).
+    """
+
+    def __init__(
+        self,
+        scope: CancelScope | None = None,
+        parties: int = 2,
+        action: Callable[[], object] | None = None,
+        timeout: float | None = None,
+        name: str = "the barrier",
+    ) -> None:
+        super().__init__(parties, action, timeout)
+        self._scope = NEVER if scope is None else scope
+        self._cond = GuardedCondition(self._scope, GuardedLock(self._scope, name), name)
+        self.name = name
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the other parties, as :meth:`threading.Barrier.wait` does."""
+        self._scope.check()
+        return super().wait(timeout)
+
+
+class Rendezvous:
+    """Proves that ``parties`` threads were running at the same moment.
+
+    Each thread calls :meth:`arrive`; it returns ``True`` in every thread once
+    all of them are there, or ``False`` when ``timeout`` seconds pass first (and
+    at once for any thread arriving after that). Threads that run one after
+    another can never all be there, so no timing luck can pass it.
+
+    Args:
+        scope: The run it belongs to.
+        parties: How many threads must meet.
+        timeout: Seconds the first arrival waits for the others.
+
+    Attributes:
+        arrived: How many threads have arrived.
+        most: The most threads that were waiting inside at one moment.
+        met: Whether all parties were there together.
+        broken: Whether the wait timed out.
+    """
+
+    def __init__(self, scope: CancelScope | None, parties: int, timeout: float) -> None:
+        self._scope = NEVER if scope is None else scope
+        self._cond = GuardedCondition(self._scope, GuardedLock(self._scope, "the other tasks"), "the other tasks")
+        self.parties = parties
+        self.timeout = timeout
+        self.arrived = 0
+        self.inside = 0
+        self.most = 0
+        self.met = False
+        self.broken = False
+
+    def arrive(self) -> bool:
+        """Wait until all parties are here (``True``) or the time is up (``False``)."""
+        with self._cond:
+            self.arrived += 1
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+            try:
+                if self.broken:
+                    return False
+                if self.inside >= self.parties:
+                    self.met = True
+                    self._cond.notify_all()
+                    return True
+                if self._cond.wait_for(lambda: self.met or self.broken, self.timeout):
+                    return self.met
+                self.broken = True
+                self._cond.notify_all()
+                return False
+            finally:
+                self.inside -= 1
+
+
+# -- fields that watch how they are used ---------------------------------------------
+
+
+@dataclass
+class FieldLog:
+    """Everything that happened to one :class:`Watched` field.
+
+    Attributes:
+        reads: Reads of the field.
+        writes: Writes of the field.
+        unlocked_reads: Reads by a thread that did not hold every required lock.
+        unlocked_writes: Writes by a thread that did not hold every required lock.
+        split_writes: Writes made under the lock but not in the same hold as
+            the writer's last read of the field (or with no read in that hold):
+            the value written may rest on a stale read.
+        stale_writes: Writes whose writer read the field before another thread
+            wrote it: a lost update.
+        off_steps: Writes of something other than the writer's last read plus
+            ``step`` (only counted when the field has a ``step``).
+        writes_by_thread: Writes per thread name.
+    """
+
+    reads: int = 0
+    writes: int = 0
+    unlocked_reads: int = 0
+    unlocked_writes: int = 0
+    split_writes: int = 0
+    stale_writes: int = 0
+    off_steps: int = 0
+    writes_by_thread: dict[str, int] | None = None
+
+
+class Observed:
+    """Base class of objects whose :class:`Watched` fields log every read and write.
+
+    Args:
+        locks: The locks that must be held (all of them) by a thread that reads
+            or writes a watched field; :class:`GuardedLock` or
+            :class:`GuardedRLock` objects. None: no lock is required.
+        **values: The fields' starting values.
+    """
+
+    def __init__(self, *locks: Any, **values: Any) -> None:
+        self._required = locks
+        self._values: dict[str, Any] = {}
+        self._logs: dict[str, FieldLog] = {}
+        self._last_read: dict[tuple[str, int], tuple[Any, tuple[int | None, ...], int]] = {}
+        self._versions: dict[str, int] = {}
+        self._meta = threading.Lock()
+        for name, value in values.items():
+            self._values[name] = value
+            self._logs[name] = FieldLog(writes_by_thread={})
+            self._versions[name] = 0
+
+    def log(self, name: str) -> FieldLog:
+        """The :class:`FieldLog` of field ``name``."""
+        return self._logs[name]
+
+    def _tokens(self) -> tuple[int | None, ...]:
+        return tuple(_hold_token(lock) for lock in self._required)
+
+
+def _hold_token(lock: Any) -> int | None:
+    """The hold number of the calling thread on ``lock`` (``None`` if it does not hold it)."""
+    if isinstance(lock, GuardedLock):
+        return lock.hold_token()
+    return lock.holds if lock.owner == get_ident() else None
+
+
+class Watched:
+    """A field of an :class:`Observed` object that logs every read and write.
+
+    Args:
+        pause: Seconds to sleep right after each read, inside the reader's
+            code: it forces a window between a read and the write that follows,
+            so an update made without the lock is lost on every run.
+        step: If given, a write must equal the writer's last read plus
+            ``step`` (a counter's ``+ 1``); other writes count as ``off_steps``.
+    """
+
+    def __init__(self, *, pause: float = 0.0, step: Any = None) -> None:
+        self.pause = pause
+        self.step = step
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Observed | None, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        tokens = obj._tokens()
+        with obj._meta:
+            value = obj._values[self.name]
+            log = obj._logs[self.name]
+            log.reads += 1
+            if None in tokens:
+                log.unlocked_reads += 1
+            obj._last_read[(self.name, get_ident())] = (value, tokens, obj._versions[self.name])
+        if self.pause:
+            time.sleep(self.pause)
+        return value
+
+    def __set__(self, obj: Observed, value: Any) -> None:
+        tokens = obj._tokens()
+        name = threading.current_thread().name
+        with obj._meta:
+            log = obj._logs[self.name]
+            log.writes += 1
+            assert log.writes_by_thread is not None
+            log.writes_by_thread[name] = log.writes_by_thread.get(name, 0) + 1
+            last = obj._last_read.pop((self.name, get_ident()), None)
+            if None in tokens:
+                log.unlocked_writes += 1
+            elif last is None or last[1] != tokens:
+                log.split_writes += 1
+            if last is not None and last[2] != obj._versions[self.name]:
+                log.stale_writes += 1
+            if self.step is not None and (last is None or not _is_step(last[0], value, self.step)):
+                log.off_steps += 1
+            obj._values[self.name] = value
+            obj._versions[self.name] += 1
+
+
+def _is_step(before: Any, after: Any, step: Any) -> bool:
+    try:
+        return bool(after == before + step)
+    except Exception:  # the learner wrote something that does not add up
+        return False
+
+
+class RecordedCounter(list):
+    """A counter whose ``value`` records every write and adds no switch point.
+
+    ``counter.value`` reads and writes go through C functions only (the last
+    item of the list, and ``list.append``), so ``counter.value += 1`` behaves
+    exactly as on an object with a plain attribute: on CPython 3.10 to 3.13
+    with the GIL it is never interrupted between the read and the write. Yet
+    every write is kept, so a check can count the real writes and see which
+    ones lost an update.
+
+    Args:
+        start: The starting value.
+    """
+
+    __slots__ = ()
+
+    value = property(operator.itemgetter(-1), list.append, doc="The counter's value.")
+
+    def __init__(self, start: int = 0) -> None:
+        super().__init__((start,))
+
+    @property
+    def writes(self) -> int:
+        """How many times ``value`` was written."""
+        return len(self) - 1
+
+    def lost_updates(self) -> int:
+        """Writes that did not raise the counter above every value written before them.
+
+        For threads that each add 1 by reading, then writing the read value + 1,
+        that is exactly the number of updates lost.
+        """
+        lost, top = 0, self[0]
+        for written in self[1:]:
+            try:
+                if written <= top:
+                    lost += 1
+                else:
+                    top = written
+            except TypeError:  # not a number: count it as lost
+                lost += 1
+        return lost
+
+    def all_steps_of_one(self) -> bool:
+        """Whether every written value is one more than a value the counter held before it."""
+        seen = {self[0]}
+        for written in self[1:]:
+            if isinstance(written, bool) or not isinstance(written, int) or written - 1 not in seen:
+                return False
+            seen.add(written)
+        return True
+
+    def __repr__(self) -> str:
+        return f"Counter(value={self[-1]!r})"
+
+    __str__ = __repr__

@@ -1,218 +1,427 @@
-"""Checks for the exercises of notebooks 00 to 02."""
+"""Checks for the exercises of notebooks 00 to 02: start and join, make the race show, protect the counter.
+
+Each check judges what its task asks, not a proxy for it:
+
+* 0.1 proves that the ``n`` tasks ran at the same time (they meet inside
+  ``task`` at a :class:`~synclab.checks._guards.Rendezvous`), then keeps every
+  task running until ``start_and_join`` is seen waiting, and lets them finish one
+  at a time, once from the last and once from the first: an answer that does
+  not wait for every thread returns while a task is still running, on every run;
+* 1.1 and 2.1 count the real writes of ``counter.value`` (a hard-coded total
+  writes it a handful of times, not once per increment); 1.1 sees the lost
+  updates in the written values, and 2.1 checks that the lock passed in was
+  held around every write, in the same hold as the read it rests on.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
-import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from synclab.checks._base import CheckResult, ExerciseError, describe_exception, run_in_threads
-from synclab.instruments import InstrumentedLock
+from synclab.checks._base import CheckResult, Trial, is_waiting, not_yet, passed
+from synclab.checks._guards import CheckCancelled, Observed, RecordedCounter, Watched
 
 __all__ = ["check_protected_increment", "check_racy_increment", "check_start_and_join"]
 
-RUNS = 3
 THREADS = 4
-INCREMENTS = 500
+#: Exercise 1.1: increments per thread, and runs with all threads.
+RACY_INCREMENTS = 200
+RACY_RUNS = 3
+#: Exercise 2.1: increments per thread (the threads take turns, so fewer), and runs.
+PROTECTED_INCREMENTS = 100
+PROTECTED_RUNS = 3
+#: Exercise 0.1: ``(n, order)`` of each call; the order in which the held tasks are let go.
+START_AND_JOIN_RUNS = ((3, "last first"), (4, "first first"))
+#: Seconds the first task waits inside for the others to be running too.
+MEET_SECONDS = 1.0
+
+_POOL_FILES = tuple(
+    os.path.normcase(os.path.join(os.path.dirname(threading.__file__), *parts))
+    for parts in (("concurrent", "futures"), ("multiprocessing", "pool.py"))
+)
 
 
-class Counter:
-    """The shared counter handed to the learner's function."""
-
-    __slots__ = ("value",)
-
-    def __init__(self) -> None:
-        self.value = 0
+# -- exercise 0.1 ----------------------------------------------------------------------
 
 
-def _observe_start_and_join(
-    start_and_join: Callable[[Callable[[int], None], int], Any], n: int
-) -> tuple[bool, BaseException | None, list[tuple[int, str]], int]:
-    """Call ``start_and_join(task, n)`` from a helper thread and watch the tasks.
+@dataclass
+class _Call:
+    """One call of the check's ``task``: its argument, its thread, and how the thread was made."""
 
-    Returns:
-        Whether it returned within 5 s, what it raised, the ``(i, thread name)``
-        of each task call, and how many tasks had finished when it returned.
+    index: Any
+    thread: threading.Thread
+    pooled: bool
+    target: Any
+
+
+def _in_pool(frame: Any) -> bool:
+    """Whether a stack (from ``frame`` outwards) runs inside a thread pool's worker."""
+    while frame is not None:
+        if os.path.normcase(frame.f_code.co_filename).startswith(_POOL_FILES):
+            return True
+        frame = frame.f_back
+    return False
+
+
+class _TaskRun:
+    """One call ``start_and_join(task, n)``: the check's ``task`` and what it saw.
+
+    Each task records its call, waits at a rendezvous until all ``n`` tasks are
+    running, then waits at its own gate until the check lets it go. When the
+    check gives up, the waits raise :class:`CheckCancelled` and the task returns
+    quietly, so the learner's threads end without a traceback.
     """
-    calls: list[tuple[int, str]] = []
-    finished: list[int] = []
-    outcome: list[BaseException | int] = []
-    guard = threading.Lock()
-    done = threading.Event()
 
-    def task(i: int) -> None:
-        with guard:
-            calls.append((i, threading.current_thread().name))
-        time.sleep(0.05)
-        with guard:
-            finished.append(i)
+    def __init__(self, trial: Trial, n: int) -> None:
+        self.n = n
+        self.calls: list[_Call] = []
+        self.guard = threading.Lock()
+        self.rendezvous = trial.rendezvous(n, MEET_SECONDS)
+        self.gates = [trial.event("the check") for _ in range(n)]
+        self.finished = [False] * n
+        self.caller: threading.Thread | None = None
+        self.finished_at_return: int | None = None
 
-    def call() -> None:
+    def task(self, i: Any) -> None:
+        me = threading.current_thread()
+        with self.guard:
+            slot = len(self.calls)
+            self.calls.append(_Call(i, me, _in_pool(sys._getframe(1)), getattr(me, "_target", None)))
+        if me is self.caller or slot >= self.n:
+            return
         try:
-            start_and_join(task, n)
-            with guard:
-                outcome.append(len(finished))  # snapshot at the moment it returned
-        except Exception as exc:
-            outcome.append(exc)
-        finally:
-            done.set()
+            if self.rendezvous.arrive():
+                self.gates[slot].wait()
+        except CheckCancelled:
+            return
+        self.finished[slot] = True
 
-    caller = threading.Thread(target=call, name="check-0.1", daemon=True)
-    caller.start()
-    if not done.wait(5.0):
-        return False, None, calls, 0
-    caller.join(1.0)
-    result = outcome[0]
-    if isinstance(result, BaseException):
-        return True, result, calls, 0
-    return True, None, calls, result
+    def call(self, start_and_join: Callable[..., Any]) -> None:
+        self.caller = threading.current_thread()
+        start_and_join(self.task, self.n)
+        self.finished_at_return = sum(self.finished)
+
+    def settled(self, slot: int) -> bool:
+        """Whether task ``slot`` returned and (unless a pool runs it) its thread has ended."""
+        call = self.calls[slot]
+        return self.finished[slot] and (call.pooled or not call.thread.is_alive())
 
 
-def check_start_and_join(start_and_join: Callable[[Callable[[int], None], int], Any]) -> CheckResult:
-    """Exercise 0.1: run ``task(i)`` in ``n`` threads and return when all are done."""
+def _late_bound(calls: list[_Call]) -> bool:
+    """Whether two threads run functions that read one shared integer variable (a late-binding closure)."""
+    owners: dict[int, set[int]] = {}
+    cells = []
+    for call in calls:
+        for cell in getattr(call.target, "__closure__", None) or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            if isinstance(value, int) and not isinstance(value, bool):
+                cells.append(cell)
+                owners.setdefault(id(cell), set()).add(id(call.thread))
+    return any(len(threads) > 1 for threads in owners.values())
+
+
+_LATE_BINDING = (
+    "each thread runs a function that reads i when it runs, not when the thread is made, so a thread "
+    "that starts late gets a later i"
+)
+_BIND_HINT = (
+    "Give each thread its own value when you create it: threading.Thread(target=task, args=(i,)) "
+    "(or lambda i=i: task(i))."
+)
+_JOIN_HINT = (
+    "Start every thread first, then join() each of them in a second loop: a join() inside the first loop "
+    "waits for each thread before the next one starts."
+)
+
+
+def _start_and_join_once(start_and_join: Callable[..., Any], n: int, order: str) -> CheckResult | None:
+    """Call ``start_and_join(task, n)`` once; a failing verdict, or ``None`` if it did everything right."""
     exercise = "0.1"
-    if not callable(start_and_join):
-        return CheckResult(
-            exercise, False, "start_and_join is not a function.", "Define it with def start_and_join(task, n):"
+    with Trial(what="start_and_join") as trial:
+        run = _TaskRun(trial, n)
+        caller = trial.start("check 0.1", run.call, start_and_join)
+        meeting = run.rendezvous
+        trial.wait(until=lambda: meeting.met or meeting.broken or (caller.done and meeting.inside == 0))
+        if meeting.met:
+            verdict = _release_one_by_one(trial, run, caller, order)
+        else:
+            trial.wait(runners=[caller])
+            verdict = None
+        trial.cancel()  # tasks still held return quietly
+    problem = trial.trouble()
+    calls = run.calls
+    indexes = [call.index for call in calls]
+    if caller.error is not None or (problem is not None and not calls):
+        return not_yet(exercise, *problem) if problem else None
+    if not calls:
+        return not_yet(
+            exercise,
+            f"start_and_join(task, {n}) returned without calling task.",
+            "Create threading.Thread(target=task, args=(i,)) for each i in range(n), start() them all, "
+            "then join() them.",
         )
-    for n in (1, 3, 5):
-        returned, error, calls, finished = _observe_start_and_join(start_and_join, n)
-        if not returned:
-            return CheckResult(
-                exercise,
-                False,
-                f"start_and_join(task, {n}) did not return within 5 s.",
-                "Join each thread once; a join with no end means a thread never finished.",
-            )
-        if error is not None:
-            return CheckResult(
-                exercise, False, describe_exception(error) + ".", "Read the error, fix it and run the cell again."
-            )
-        if not calls:
-            return CheckResult(
-                exercise,
-                False,
-                f"start_and_join(task, {n}) never called task.",
-                "Create threading.Thread(target=task, args=(i,)) for each i in range(n) and start() them.",
-            )
-        if sorted(i for i, _ in calls) != list(range(n)):
-            return CheckResult(
-                exercise,
-                False,
-                f"with n={n}, task was called with {sorted(i for i, _ in calls)}, expected {list(range(n))}.",
-                "Pass args=(i,) for each i in range(n).",
-            )
-        names = {name for _, name in calls}
-        if "check-0.1" in names:
-            return CheckResult(
-                exercise,
-                False,
-                "task ran in the thread that called start_and_join, not in new threads.",
-                "Don't call task(i) yourself: give it to threading.Thread(target=task, args=(i,)).",
-            )
-        if len(names) != n:
-            return CheckResult(
-                exercise,
-                False,
-                f"with n={n}, task ran in {len(names)} distinct thread(s).",
-                "Make one thread per call.",
-            )
-        if finished < n:
-            return CheckResult(
-                exercise,
-                False,
-                "start_and_join returned before every task had finished.",
-                "After starting all threads, call join() on each one.",
-            )
-    return CheckResult(exercise, True, "task ran once per thread, in its own thread, and every thread was joined.")
-
-
-def check_racy_increment(racy_increment: Callable[[Any, int], Any]) -> CheckResult:
-    """Exercise 1.1: an increment that loses updates on every run, on any CPython 3.10+."""
-    exercise = "1.1"
-    if not callable(racy_increment):
-        return CheckResult(
-            exercise, False, "racy_increment is not a function.", "Define it with def racy_increment(counter, n):"
+    if any(call.thread is run.caller for call in calls):
+        return not_yet(
+            exercise,
+            "task ran in the thread that called start_and_join, not in a new thread: calling task(i) yourself, "
+            "thread.run(), or threading.Thread(target=task(i)) all run it right there.",
+            "Give the thread the function and its argument, threading.Thread(target=task, args=(i,)), and call "
+            "start(): start() runs it in the new thread.",
         )
     try:
-        alone = Counter()
-        run_in_threads(racy_increment, [(alone, INCREMENTS)])
-        if alone.value != INCREMENTS:
-            return CheckResult(
-                exercise,
-                False,
-                f"in one thread, {INCREMENTS} calls left the counter at {alone.value}, not {INCREMENTS}.",
-                "Add exactly 1 per iteration: read, wait, write value + 1.",
-            )
-        runs_losing = 0
-        for _ in range(RUNS):
-            counter = Counter()
-            run_in_threads(racy_increment, [(counter, INCREMENTS)] * THREADS)
-            runs_losing += counter.value < THREADS * INCREMENTS
-    except ExerciseError as exc:
-        return CheckResult(
-            exercise, False, str(exc) + ".", "Read the message, fix the function and run the cell again."
-        )
-    if runs_losing < RUNS:
-        return CheckResult(
+        right_indexes = sorted(indexes) == list(range(n))
+    except TypeError:
+        right_indexes = False
+    if not right_indexes:
+        late = _late_bound(calls)
+        return not_yet(
             exercise,
-            False,
-            f"with {THREADS} threads, every update was counted in {RUNS - runs_losing} of {RUNS} runs: "
-            "the race did not show.",
-            "On CPython 3.10+ plain += is not interrupted in practice. Read counter.value into a local, "
-            "call time.sleep(1e-6) (sleep(0) is not enough on every version), then write the local + 1 back.",
+            f"with n={n}, task was called with {indexes!r} (in the order the calls came); expected each of "
+            f"{list(range(n))!r} once" + (f": {_LATE_BINDING}." if late else "."),
+            _BIND_HINT if late else "Call task once for each i in range(n), each in its own thread.",
         )
-    return CheckResult(
-        exercise, True, f"alone it counts exactly; with {THREADS} threads it lost updates in every one of {RUNS} runs."
+    if not meeting.met:
+        threads = len({id(call.thread) for call in calls})
+        at_once = "one task" if meeting.most <= 1 else f"{meeting.most} tasks"
+        pool = " (a pool with fewer workers than tasks runs the rest later)" if threads < n else ""
+        return not_yet(
+            exercise,
+            f"with n={n}, the tasks did not run at the same time: each task waits inside until all {n} are "
+            f"running, and at most {at_once} ran at once{pool}.",
+            _JOIN_HINT,
+        )
+    if _late_bound(calls):
+        return not_yet(
+            exercise,
+            f"the tasks got the right numbers this time, but {_LATE_BINDING}.",
+            _BIND_HINT,
+        )
+    if verdict is not None:
+        return verdict
+    if problem is not None:
+        return not_yet(exercise, *problem)
+    return None
+
+
+def _release_one_by_one(trial: Trial, run: _TaskRun, caller: Any, order: str) -> CheckResult | None:
+    """Let the held tasks finish one at a time, each once start_and_join waits; judge its return."""
+    slots = sorted(range(run.n), key=lambda slot: run.calls[slot].index, reverse=order == "last first")
+    released = 0
+    for slot in slots:
+        if not trial.wait(until=lambda: caller.done or is_waiting(caller.thread)) or caller.done:
+            break
+        run.gates[slot].set()
+        released += 1
+        if not trial.wait(until=lambda slot=slot: run.settled(slot)):
+            break
+    else:
+        trial.wait(runners=[caller])
+    if run.finished_at_return is not None and run.finished_at_return < run.n:
+        return not_yet(
+            "0.1",
+            f"with n={run.n}, start_and_join returned while some tasks were still running (the check keeps "
+            "each task running until start_and_join waits for it).",
+            "After starting every thread, join() each one of them: joining one thread does not wait for the "
+            "others, and a sleep only guesses how long they take.",
+        )
+    if trial.gave_up == "deadline" and caller.error is None and run.finished_at_return is None:
+        if released == run.n:
+            message = f"with n={run.n}, every task had finished, but start_and_join did not return within "
+        else:
+            message = (
+                f"with n={run.n}, start_and_join neither returned nor waited for the tasks with join() within "
+                f"{trial.timeout:g} s (the check lets each task finish only once start_and_join waits for it), so "
+                "the check stopped it."
+            )
+        if released == run.n:
+            message += f"{trial.timeout:g} s, so the check stopped it."
+        return not_yet(
+            "0.1",
+            message + trial.stuck_note(),
+            "After starting every thread, join() each of them once, and don't wait for anything else.",
+        )
+    return None
+
+
+def check_start_and_join(start_and_join: Callable[..., Any]) -> CheckResult:
+    """Exercise 0.1: run ``task(i)`` for each ``i`` in ``range(n)``, all at once, and return when all are done."""
+    exercise = "0.1"
+    if not callable(start_and_join):
+        return not_yet(exercise, "start_and_join is not a function.", "Define it with def start_and_join(task, n):")
+    for n, order in START_AND_JOIN_RUNS:
+        verdict = _start_and_join_once(start_and_join, n, order)
+        if verdict is not None:
+            return verdict
+    sizes = " and ".join(str(n) for n, _ in START_AND_JOIN_RUNS)
+    return passed(
+        exercise,
+        f"with n = {sizes}, task ran once for each i, each in its own thread, all of them at the same time, and "
+        "start_and_join returned only after every task had finished.",
     )
 
 
-def check_protected_increment(protected_increment: Callable[[Any, Any, int], Any]) -> CheckResult:
-    """Exercise 2.1: a lock makes the racy increment exact, run after run."""
-    exercise = "2.1"
-    if not callable(protected_increment):
-        return CheckResult(
+# -- exercise 1.1 ----------------------------------------------------------------------
+
+_WINDOW_HINT = (
+    "A thread loses an update only if another thread writes between its read and its write. Read "
+    "counter.value into a local variable, call time.sleep(1e-6) to let the other threads run, then write "
+    "the local + 1 back (time.sleep(0) is not enough on every Python version). No lock here: a lock is "
+    "what stops the race."
+)
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count:,} times")
+
+
+def _run_counter(fn: Callable[..., Any], threads: int, *args: Any) -> tuple[RecordedCounter, Trial]:
+    counter = RecordedCounter(0)
+    with Trial(what=getattr(fn, "__name__", "your function")) as trial:
+        trial.run([(f"T{i}", fn, (counter, *args)) for i in range(1, threads + 1)])
+    return counter, trial
+
+
+def check_racy_increment(racy_increment: Callable[..., Any]) -> CheckResult:
+    """Exercise 1.1: an increment that counts right alone and loses updates with 4 threads, on every run."""
+    exercise = "1.1"
+    n = RACY_INCREMENTS
+    if not callable(racy_increment):
+        return not_yet(exercise, "racy_increment is not a function.", "Define it with def racy_increment(counter, n):")
+    counter, trial = _run_counter(racy_increment, 1, n)
+    if (problem := trial.trouble()) is not None:
+        return not_yet(exercise, *problem)
+    if counter.writes != n:
+        return not_yet(
             exercise,
-            False,
+            f"in one thread, racy_increment(counter, {n}) wrote counter.value {_times(counter.writes)}; adding 1, "
+            f"{n} times, writes it {n} times.",
+            "Keep the loop: in each pass, read counter.value and write back that value + 1.",
+        )
+    if not counter.all_steps_of_one() or counter.value != n:
+        return not_yet(
+            exercise,
+            f"in one thread, racy_increment(counter, {n}) wrote {n} times, but not each time one more than the "
+            f"value before (it ended at {counter.value!r}, not {n}).",
+            "In each pass, write back exactly the value you read + 1.",
+        )
+    total = THREADS * n
+    for _ in range(RACY_RUNS):
+        counter, trial = _run_counter(racy_increment, THREADS, n)
+        if (problem := trial.trouble()) is not None:
+            return not_yet(exercise, *problem)
+        if counter.writes != total:
+            return not_yet(
+                exercise,
+                f"with {THREADS} threads, counter.value was written {_times(counter.writes)}, not {total:,}: each "
+                "thread must write once per increment.",
+                "Keep the loop: in each pass, read counter.value and write back that value + 1.",
+            )
+        if not counter.all_steps_of_one():
+            return not_yet(
+                exercise,
+                f"with {THREADS} threads, a thread wrote a value that was not one more than any value the counter "
+                "had held.",
+                "Write back the value you read + 1, nothing else.",
+            )
+        if counter.lost_updates() == 0:
+            return not_yet(
+                exercise,
+                f"with {THREADS} threads running at once, every one of the {total:,} updates was counted: the "
+                "race did not show.",
+                _WINDOW_HINT,
+            )
+    return passed(
+        exercise,
+        f"alone it added exactly {n}, one write per increment; with {THREADS} threads at once it wrote "
+        f"{total:,} times and lost updates in every one of {RACY_RUNS} runs, with no lock and no trick "
+        "in the counter.",
+    )
+
+
+# -- exercise 2.1 ----------------------------------------------------------------------
+
+
+class WatchedCounter(Observed):
+    """The counter of exercise 2.1: ``value`` logs every read and write and whether the lock was held."""
+
+    value = Watched(step=1)
+
+    def __init__(self, lock: Any) -> None:
+        super().__init__(lock, value=0)
+
+    def __repr__(self) -> str:
+        return f"Counter(value={self._values['value']!r})"
+
+
+def check_protected_increment(protected_increment: Callable[..., Any]) -> CheckResult:
+    """Exercise 2.1: the lock passed in is held around every read-and-write, so the count is exact."""
+    exercise = "2.1"
+    n = PROTECTED_INCREMENTS
+    total = THREADS * n
+    if not callable(protected_increment):
+        return not_yet(
+            exercise,
             "protected_increment is not a function.",
             "Define it with def protected_increment(counter, lock, n):",
         )
-    exact_runs = 0
     coarse = False
-    try:
-        for _ in range(RUNS):
-            counter, lock = Counter(), InstrumentedLock(name="exercise lock")
-            run_in_threads(protected_increment, [(counter, lock, INCREMENTS)] * THREADS)
-            stats = lock.statistics()
-            if stats.acquisitions == 0:
-                return CheckResult(
-                    exercise,
-                    False,
-                    "the lock you were given was never acquired.",
-                    "Use the lock argument: with lock: ... around the read, the sleep and the write.",
-                )
-            if counter.value != THREADS * INCREMENTS:
-                continue
-            exact_runs += 1
-            coarse = coarse or stats.acquisitions < THREADS * INCREMENTS
-    except ExerciseError as exc:
-        return CheckResult(
-            exercise, False, str(exc) + ".", "Read the message, fix the function and run the cell again."
-        )
-    if exact_runs < RUNS:
-        return CheckResult(
-            exercise,
-            False,
-            f"with {THREADS} threads, the count was wrong in {RUNS - exact_runs} of {RUNS} runs.",
-            "The read, the sleep and the write must all be inside one with lock: block.",
-        )
+    for _ in range(PROTECTED_RUNS):
+        with Trial(what="protected_increment") as trial:
+            lock = trial.lock("the lock")
+            counter = WatchedCounter(lock)
+            trial.run([(f"T{i}", protected_increment, (counter, lock, n)) for i in range(1, THREADS + 1)])
+        if (problem := trial.trouble()) is not None:
+            return not_yet(exercise, *problem)
+        log = counter.log("value")
+        if lock.holds == 0:
+            return not_yet(
+                exercise,
+                "the lock passed in as lock was never acquired, so nothing kept the threads apart.",
+                "Use the lock argument itself: with lock: around the read, the sleep and the write. A lock "
+                "created inside the function is a new lock in every call, so it keeps nobody out.",
+            )
+        if log.writes != total:
+            return not_yet(
+                exercise,
+                f"{THREADS} threads wrote counter.value {_times(log.writes)}, not {total:,}: each increment must "
+                "read the counter and write it back, once per pass of the loop.",
+                "Don't compute the total: keep the loop, and in each pass add 1 inside with lock:.",
+            )
+        if log.unlocked_writes:
+            return not_yet(
+                exercise,
+                "a thread wrote counter.value while it did not hold the lock.",
+                "Hold the lock around the read, the sleep and the write: put all three inside one with lock: block.",
+            )
+        if log.split_writes:
+            return not_yet(
+                exercise,
+                "a thread wrote counter.value holding the lock, but it had read the value before it took the "
+                "lock (or in an earlier with block): another thread could have changed it in between.",
+                "The read and the write must be inside the same with lock: block.",
+            )
+        if log.off_steps:
+            return not_yet(
+                exercise,
+                "a thread wrote counter.value as something other than the value it had read + 1.",
+                "In each pass, write back the value you read + 1.",
+            )
+        coarse = coarse or lock.holds < total
     note = (
-        (
-            " You held the lock around the whole loop: correct, but the threads ran one after another;"
-            " locking each increment keeps them interleaved."
-        )
+        " You held the lock around the whole loop: correct, but each thread then keeps the others waiting for all "
+        "its increments; a with block inside the loop holds it for one increment at a time."
         if coarse
         else ""
     )
-    return CheckResult(exercise, True, f"the count was exact in all {RUNS} runs with {THREADS} threads.{note}")
+    return passed(
+        exercise,
+        f"in {PROTECTED_RUNS} runs of {THREADS} threads x {n} increments, every one of the {total:,} writes was "
+        f"made holding the lock, in the same hold as the read before it, so the count was exact.{note}",
+    )
