@@ -10,11 +10,13 @@ from synclab.widgets.pool import PoolLab, pool_lab
 from synclab.widgets.quiz import SelfCheckQuiz, self_check_quiz
 from synclab.widgets.reentrant import ReentrantLab, reentrant_lab
 from synclab.widgets.scheduler import SchedulerLab, scheduler_lab
+from synclab.widgets.testing import CatchRateLab, catch_rate_lab
 from synclab.widgets.transfers import TransferLab, transfer_lab
 
 __all__ = [
     "BankLab",
     "BufferLab",
+    "CatchRateLab",
     "CounterLab",
     "PoolLab",
     "ReentrantLab",
@@ -23,6 +25,7 @@ __all__ = [
     "TransferLab",
     "bank_lab",
     "buffer_lab",
+    "catch_rate_lab",
     "counter_lab",
     "pool_lab",
     "reentrant_lab",
