@@ -191,7 +191,12 @@ def _run(test: Callable[[Any], object], style: str, hold: bool) -> tuple[RunOutc
             watch.test_done = True
 
     outcome, _trial = judge_run(
-        test_ticket_office, make_target, timeout=RUN_SECONDS, what="your test", on_start=watch.started
+        test_ticket_office,
+        make_target,
+        timeout=RUN_SECONDS,
+        what="your test",
+        on_start=watch.started,
+        stopper="the check",
     )
     return outcome, watch
 

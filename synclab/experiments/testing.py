@@ -120,6 +120,7 @@ def judge_run(
     timeout: float,
     what: str,
     on_start: Callable[[threading.Thread], object] | None = None,
+    stopper: str = "the watchdog",
 ) -> tuple[RunOutcome, Trial]:
     """Run ``test(target)`` once in its own thread, under a watchdog, and say how it ended.
 
@@ -133,6 +134,7 @@ def judge_run(
         timeout: Seconds the test may run.
         what: The test's name, for messages.
         on_start: Called with the thread that runs the test, before the test starts.
+        stopper: Who stopped a hung test, in messages ("the watchdog", "the check").
 
     Returns:
         The :class:`RunOutcome` and the trial (to look at what it saw).
@@ -162,7 +164,7 @@ def judge_run(
     error = runner.error
     problem = trial.trouble()
     if trial.gave_up in ("deadline", "deadlock"):
-        outcome, message = "hung", problem[0] if problem else f"{what} did not finish"
+        outcome, message = "hung", _hung_message(trial, what, stopper)
     elif isinstance(error, AssertionError):
         outcome, message = "failed", describe_exception(error, what)
     elif error is not None:
@@ -180,6 +182,17 @@ def judge_run(
         seconds=seconds,
     )
     return result, trial
+
+
+def _hung_message(trial: Trial, what: str, stopper: str) -> str:
+    """``"test_x did not finish within 2 s, so the watchdog stopped it: some threads were ..."``."""
+    parts = []
+    if trial.waiting:
+        parts.append(f"some threads were {' or '.join(trial.waiting)}")
+    if trial.running:
+        parts.append("a thread was still running (a loop that never ends, or a long sleep?)")
+    state = f": {' and '.join(parts)}" if parts else ""
+    return f"{what} did not finish within {trial.timeout:g} s, so {stopper} stopped it{state}.{trial.stuck_note()}"
 
 
 # -- many runs ---------------------------------------------------------------------------------

@@ -64,6 +64,17 @@ def repeat_headline(results: RepeatResult | Sequence[RepeatResult]) -> str:
     return "\n".join(lines)
 
 
+def _spans(outcomes: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """``{outcome: [(first run, how many runs in a row), ...]}``: one bar per streak, not per run."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    start = 0
+    for i in range(1, len(outcomes) + 1):
+        if i == len(outcomes) or outcomes[i] != outcomes[start]:
+            spans.setdefault(outcomes[start], []).append((start, i - start))
+            start = i
+    return spans
+
+
 def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | None = None) -> Figure:
     """Every run of each test, one coloured cell per run: passed, failed, error or hung.
 
@@ -84,10 +95,8 @@ def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | No
     fig, ax = target_axes(ax, width=9.0, height=1.5 + 0.75 * len(items))
     most = max(r.runs for r in items)
     for row, result in enumerate(reversed(items)):
-        for outcome, colour in OUTCOME_COLOURS.items():
-            spans = [(i, 1) for i, o in enumerate(result.outcomes) if o == outcome]
-            if spans:
-                ax.broken_barh(spans, (row - 0.35, 0.7), facecolors=colour)
+        for outcome, spans in _spans(result.outcomes).items():
+            ax.broken_barh(spans, (row - 0.35, 0.7), facecolors=OUTCOME_COLOURS[outcome])
         ax.text(
             most * 1.01,
             row,
