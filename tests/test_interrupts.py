@@ -11,6 +11,7 @@ from __future__ import annotations
 import _thread
 import sys
 import threading
+import time
 
 import pytest
 
@@ -30,6 +31,9 @@ LONG_RUNS = {
     ),
     "run_torn_reads": lambda: synclab.run_torn_reads(writes=100_000),
     "measure_blocked_thread": lambda: synclab.measure_blocked_thread(hold=2.0),
+    "run_livelock": lambda: synclab.run_livelock("polite", rounds=100_000),
+    "run_starvation": lambda: synclab.run_starvation(duration=10.0),
+    "repeat_test": lambda: synclab.repeat_test(lambda target: time.sleep(0.01), None, runs=10_000),
 }
 
 

@@ -94,7 +94,7 @@ class _Watch:
         self.test_thread: threading.Thread | None = None
         self.test_done = False
         self.sells = 0
-        self.callers: set[int] = set()
+        self.callers: set[threading.Thread] = set()  # the threads themselves: idents are reused
         self.held_too_long = False
         self.offices: list[Any] = []
         self._guard = threading.Lock()
@@ -107,7 +107,7 @@ class _Watch:
         me = threading.current_thread()
         with self._guard:
             self.sells += 1
-            self.callers.add(me.ident or 0)
+            self.callers.add(me)
         if not self.hold or me is self.test_thread or self.trial is None:
             return
         test_thread = self.test_thread

@@ -94,6 +94,7 @@ class _ThreadErrors:
     def __init__(self) -> None:
         self.seen: list[tuple[str, BaseException]] = []
         self._previous: Callable[[Any], object] | None = None
+        self._installed: Callable[[Any], object] = self._hook  # one bound method, to compare with `is`
 
     def _hook(self, args: Any) -> None:
         if isinstance(args.exc_value, CheckCancelled) or args.exc_type is SystemExit:
@@ -103,13 +104,13 @@ class _ThreadErrors:
 
     def __enter__(self) -> _ThreadErrors:
         self._previous = threading.excepthook
-        threading.excepthook = self._hook
+        threading.excepthook = self._installed
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if threading.excepthook is self._hook and self._previous is not None:
+        if threading.excepthook is self._installed and self._previous is not None:
             threading.excepthook = self._previous
 
 
@@ -476,7 +477,10 @@ def _livelock_worker(
     try:
         for round_number in range(1, max_rounds + 1):
             step.wait()  # the round starts for both threads at once (the forced lockstep)
-            if stop.is_set() or all(at is not None for at in done_at):
+            if stop.is_set():  # the run was stopped: don't leave the other thread waiting at the barrier
+                step.abort()
+                return
+            if all(at is not None for at in done_at):  # both threads see the same, so both leave here
                 return
             trying = done_at[me] is None and skip == 0
             skip = max(0, skip - 1)

@@ -51,16 +51,19 @@ def _label(result: RepeatResult) -> str:
 
 
 def repeat_headline(results: RepeatResult | Sequence[RepeatResult]) -> str:
-    """One line per result: ``test_naive on Cache: failed in 0 of 100 runs``."""
+    """One line per test: ``test_naive: failed in 0 of 100 runs on Cache, 0 of 100 on LockedCache``."""
     items = _sequence(results, RepeatResult, "RepeatResult")
-    lines = []
+    by_test: dict[str, list[RepeatResult]] = {}
     for result in items:
-        parts = [f"failed in {result.failed} of {result.runs} runs"]
-        if result.errors:
-            parts.append(f"{result.errors} errors")
-        if result.hung:
-            parts.append(f"{result.hung} hung")
-        lines.append(f"{result.test} on {result.target}: {', '.join(parts)}")
+        by_test.setdefault(result.test, []).append(result)
+    lines = []
+    for test, group in by_test.items():
+        parts = []
+        for k, result in enumerate(group):
+            part = f"{result.failed} of {result.runs}{' runs' if k == 0 else ''} on {result.target}"
+            extra = [f"{n} {what}" for n, what in ((result.errors, "errors"), (result.hung, "hung")) if n]
+            parts.append(part + (f" ({', '.join(extra)})" if extra else ""))
+        lines.append(f"{test}: failed in {', '.join(parts)}")
     return "\n".join(lines)
 
 
@@ -106,8 +109,8 @@ def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | No
         )
     ax.set_yticks(range(len(items)), [_label(r) for r in reversed(items)], fontsize="small")
     ax.set_xlim(0, most * 1.2)
+    ax.set_xticks([t for t in MaxNLocator(integer=True).tick_values(0, most) if 0 <= t <= most])
     ax.set_xlabel("run number")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     seen = [o for o in OUTCOME_COLOURS if any(o in r.outcomes for r in items)]
     ax.legend(
         handles=[Patch(color=OUTCOME_COLOURS[o], label=o) for o in seen],
