@@ -21,18 +21,18 @@ Three experiments, each with real threads:
 from __future__ import annotations
 
 import collections
-import contextlib
 import platform
 import random
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 from synclab._threads import run_workers
+from synclab._threads import switch_interval as _switch_interval
 from synclab._validate import check_bool, check_choice, check_float, check_int
 from synclab.checks._base import Trial, describe_exception
 from synclab.checks._guards import CheckCancelled
@@ -144,7 +144,7 @@ def judge_run(
     started = time.perf_counter()
     errors = _ThreadErrors()
     try:
-        with errors, Trial(timeout=timeout, what=what, deadlock_after=None) as trial:
+        with errors, Trial(timeout=timeout, what=what, deadlock_after=None, stopper=stopper) as trial:
             target = make_target(trial)
             ready = threading.Event()
 
@@ -165,7 +165,7 @@ def judge_run(
     error = runner.error
     problem = trial.trouble()
     if trial.gave_up in ("deadline", "deadlock"):
-        outcome, message = "hung", _hung_message(trial, what, stopper)
+        outcome, message = "hung", problem[0] if problem else f"{what} did not finish"
     elif isinstance(error, AssertionError):
         outcome, message = "failed", describe_exception(error, what)
     elif error is not None:
@@ -183,17 +183,6 @@ def judge_run(
         seconds=seconds,
     )
     return result, trial
-
-
-def _hung_message(trial: Trial, what: str, stopper: str) -> str:
-    """``"test_x did not finish within 2 s, so the watchdog stopped it: some threads were ..."``."""
-    parts = []
-    if trial.waiting:
-        parts.append(f"some threads were {' or '.join(trial.waiting)}")
-    if trial.running:
-        parts.append("a thread was still running (a loop that never ends, or a long sleep?)")
-    state = f": {' and '.join(parts)}" if parts else ""
-    return f"{what} did not finish within {trial.timeout:g} s, so {stopper} stopped it{state}.{trial.stuck_note()}"
 
 
 # -- many runs ---------------------------------------------------------------------------------
@@ -317,20 +306,6 @@ def repeat_test(
 
 
 # -- a test for a cache, technique by technique -----------------------------------------------------
-
-
-@contextlib.contextmanager
-def _switch_interval(seconds: float | None) -> Iterator[None]:
-    """Set the (process-wide) switch interval for the block and always put it back."""
-    if seconds is None:
-        yield
-        return
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(seconds)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
 
 
 def cache_test(
