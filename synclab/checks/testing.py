@@ -220,7 +220,9 @@ def _common_trouble(outcome: RunOutcome, style: str) -> CheckResult | None:
             EXERCISE,
             f"against {_describe(style)}, {outcome.message}",
             "Give every wait a time limit: threading.Barrier(n, timeout=2), thread.join(timeout=2), "
-            "event.wait(timeout=2). A test that can hang is worse than one that fails: it stops the whole suite.",
+            "event.wait(timeout=2). A test that can hang is worse than one that fails: it stops the whole suite. "
+            f"(If your test is just slow: the check gives each run {RUN_SECONDS:g} s; a well-aimed window needs "
+            "far less.)",
         )
     if outcome.outcome == "error" and outcome.error is None:  # it returned, leaving threads behind
         return not_yet(EXERCISE, f"against {_describe(style)}, {outcome.message}", _JOIN_HINT)
