@@ -17,7 +17,8 @@ def test_lab_runs_once_at_creation_with_no_technique_on():
     lab = synclab.catch_rate_lab(RacyCache, LockedCache)
     assert threading.active_count() == baseline
     assert lab.runs == 1 and lab.result.runs == LAB_RUNS and lab.result.target == "RacyCache"
-    assert "caught the race in" in lab.status.value and "no barrier, window none" in lab.status.value
+    assert "caught the race in" in lab.status.value and "4 threads, no barrier, window none" in lab.status.value
+    assert lab.figure.axes[0].get_title().endswith("\n" + lab.settings())
     assert len(lab.output.outputs) == 1 and png_of(lab)
     assert lab.output.outputs[0]["data"]["text/plain"].startswith("caught the race in")
 
@@ -42,6 +43,14 @@ def test_barrier_and_window_catch_the_race_in_every_run():
     assert "#009E73" in lab.status.value  # green: every run caught it
 
 
+def test_moving_the_threads_slider_changes_the_plot_even_when_every_run_passes():
+    """The browser test moves the slider and waits for a new image: the settings are in the title."""
+    lab = synclab.catch_rate_lab(RacyCache, LockedCache, use_fixed=True)
+    first = png_of(lab)
+    lab.threads.value = 3
+    assert lab.result.passed == LAB_RUNS and png_of(lab) != first
+
+
 def test_each_control_reruns_with_its_new_value():
     lab = synclab.catch_rate_lab(RacyCache, LockedCache)
     first = png_of(lab)
@@ -52,7 +61,8 @@ def test_each_control_reruns_with_its_new_value():
     lab.switch_interval.value = "1 µs"
     lab.rounds.value = 5
     assert lab.runs == 6
-    assert "barrier, window 1 µs, switch interval 1 µs, 5 rounds, 3 threads" in lab.status.value
+    assert "3 threads, barrier, window 1 µs, switch interval 1 µs, 5 rounds" in lab.status.value
+    assert lab.figure.axes[0].get_title().endswith("3 threads, barrier, window 1 µs, switch interval 1 µs, 5 rounds")
     assert png_of(lab) != first and len(lab.output.outputs) == 1
 
 

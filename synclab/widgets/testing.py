@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from synclab._validate import check_bool, check_choice, check_int
 from synclab.experiments.testing import RepeatResult, cache_test, repeat_test
 from synclab.plots._style import fmt_seconds, reuse_figure
-from synclab.plots.testing import plot_test_runs
+from synclab.plots.testing import plot_test_runs, repeat_headline
 from synclab.widgets._base import Lab, int_slider, label_style, toggle_buttons
 
 __all__ = ["CatchRateLab", "catch_rate_lab"]
@@ -34,7 +34,10 @@ _ROUND_TIPS = tuple(f"repeat the whole test {n} time{'s' if n > 1 else ''}, each
 
 
 def _toggle(value: bool, on: str, off: str, tooltip: str) -> widgets.ToggleButton:
-    button = widgets.ToggleButton(value=value, description=on if value else off, tooltip=tooltip)
+    width = f"{max(len(on), len(off)) * 0.62 + 2.5:.1f}em"  # wide enough for either label, never cut short
+    button = widgets.ToggleButton(
+        value=value, description=on if value else off, tooltip=tooltip, layout=widgets.Layout(width=width)
+    )
 
     def relabel(change: dict[str, Any]) -> None:
         button.description = on if change["new"] else off
@@ -76,9 +79,13 @@ class CatchRateLab(Lab[RepeatResult]):
             "Switch between the racy class and the fixed one",
         )
         self.barrier = _toggle(barrier, "barrier on", "barrier off", "Start the threads together behind a Barrier")
-        self.window = toggle_buttons("window in load():", list(WINDOWS), window, _WINDOW_TIPS, button_width="4.5em")
+        self.window = toggle_buttons("window:", list(WINDOWS), window, _WINDOW_TIPS, button_width="4.5em")
         self.switch_interval = widgets.Dropdown(
-            options=list(SWITCH_INTERVALS), value=switch_interval, description="switch interval", style=label_style()
+            options=list(SWITCH_INTERVALS),
+            value=switch_interval,
+            description="switch interval",
+            style=label_style(),
+            layout=widgets.Layout(width="17em"),
         )
         self.rounds = toggle_buttons("rounds:", list(ROUNDS), rounds, _ROUND_TIPS, button_width="3em")
         super().__init__(
@@ -103,17 +110,25 @@ class CatchRateLab(Lab[RepeatResult]):
         target = self.fixed if self.use_fixed.value else self.racy
         return repeat_test(test, target, runs=LAB_RUNS, timeout=LAB_TIMEOUT)
 
+    def settings(self) -> str:
+        """The test's techniques, in words: ``"4 threads, barrier, window 1 ms, ..."``."""
+        return ", ".join(
+            [
+                f"{self.threads.value} threads",
+                "barrier" if self.barrier.value else "no barrier",
+                f"window {self.window.value}",
+                f"switch interval {self.switch_interval.value}",
+                f"{self.rounds.value} round{'s' if self.rounds.value > 1 else ''}",
+            ]
+        )
+
     def draw(self, result: RepeatResult, fig: Figure | None) -> Figure:
-        fig, (ax,) = reuse_figure(fig, 1, width=9.0, height=2.6)
-        return plot_test_runs(result, ax=ax)
+        fig, (ax,) = reuse_figure(fig, 1, width=9.0, height=2.8)
+        plot_test_runs(result, ax=ax)
+        ax.set_title(f"{repeat_headline(result)}\n{self.settings()}", fontsize="medium", pad=24)
+        return fig
 
     def describe(self, result: RepeatResult) -> str:
-        techniques = [
-            "barrier" if self.barrier.value else "no barrier",
-            f"window {self.window.value}",
-            f"switch interval {self.switch_interval.value}",
-            f"{self.rounds.value} round{'s' if self.rounds.value > 1 else ''}",
-        ]
         if self.use_fixed.value:
             good = result.passed == result.runs
             verdict = f"passed in {result.passed} of {result.runs} runs on {result.target}"
@@ -125,8 +140,7 @@ class CatchRateLab(Lab[RepeatResult]):
         extra += f", {result.hung} hung" if result.hung else ""
         return (
             f"<span style='color:{colour}'><b>{html.escape(verdict)}</b></span>{html.escape(extra)} "
-            f"({html.escape(', '.join(techniques))}, {self.threads.value} threads) in "
-            f"{fmt_seconds(result.total_seconds)}, Python {result.python}"
+            f"({html.escape(self.settings())}) in {fmt_seconds(result.total_seconds)}, Python {result.python}"
         )
 
 

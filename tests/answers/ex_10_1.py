@@ -273,27 +273,31 @@ def test_ticket_office(make_office):
 RIGHT = {
     "reference": """
 def test_ticket_office(make_office):
-    for _ in range(3):  # a few rounds: one slow start of a thread cannot spoil them all
-        issued = []
+    for _ in range(3):  # a few rounds: one slow thread start cannot spoil them all
+        buy_the_last_seat(make_office)
 
-        def issue(buyer):
-            time.sleep(0.001)  # the forced window between the check for a seat and the count
-            issued.append(buyer)
 
-        office = make_office(1, issue)  # one seat
-        start = threading.Barrier(4, timeout=2)
+def buy_the_last_seat(make_office, buyers=4):
+    issued = []
 
-        def buy(buyer):
-            start.wait()  # all buyers call sell() at the same moment
-            office.sell(buyer)
+    def issue(buyer):
+        time.sleep(0.001)  # the forced window between the check for a seat and the count
+        issued.append(buyer)
 
-        threads = [threading.Thread(target=buy, args=(buyer,)) for buyer in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=2)
-        assert not any(thread.is_alive() for thread in threads), "a buyer did not finish"
-        assert len(issued) == 1, f"{len(issued)} tickets issued for 1 seat"
+    office = make_office(1, issue)  # one seat
+    start = threading.Barrier(buyers, timeout=2)
+
+    def buy(buyer):
+        start.wait()  # all buyers call sell() at the same moment
+        office.sell(buyer)
+
+    threads = [threading.Thread(target=buy, args=(buyer,)) for buyer in range(buyers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=2)
+    assert not any(thread.is_alive() for thread in threads), "a buyer did not finish"
+    assert len(issued) == 1, f"{len(issued)} tickets issued for 1 seat"
 """,
     "switch-interval-busy-window-and-repetitions": """
 import sys
