@@ -23,6 +23,8 @@ VALID = {
     "run_notify": {"put_items": lambda condition, items, new: None},
     "run_stolen_wakeup": {"take": lambda condition, items: None},
     "explore": {"scenario": synclab.scenario(["counter += 1", "counter += 1"], shared={"counter": 0})},
+    "repeat_test": {"test": lambda target: None, "target": None},
+    "catch_rate_lab": {"racy": lambda load: None, "fixed": lambda load: None},
 }
 INT_EXTRA = [2.5]
 FLAG_BAD = ["yes", None, 1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import _thread
 import sys
 import threading
+import time
 
 import pytest
 
@@ -35,6 +36,9 @@ LONG_RUNS = {
     "run_pipeline_list": lambda: synclab.run_pipeline(stages=4, workers=8, items=5_000, work=0.05, channel="list"),
     "measure_concurrency": lambda: synclab.measure_concurrency(tasks=16, io_seconds=1.0, cpu_seconds=0.2),
     "measure_blocked_thread": lambda: synclab.measure_blocked_thread(hold=2.0),
+    "run_livelock": lambda: synclab.run_livelock("polite", rounds=100_000),
+    "run_starvation": lambda: synclab.run_starvation(duration=10.0),
+    "repeat_test": lambda: synclab.repeat_test(lambda target: time.sleep(0.01), None, runs=10_000),
 }
 
 

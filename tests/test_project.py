@@ -39,8 +39,7 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
 
 def test_notebooks_are_numbered_from_00_without_gaps():
     numbers = [int(p.name[:2]) for p in NOTEBOOKS]
-    # 06 and 10 are being written (issue 12); the no-gap check returns when they land.
-    assert numbers == sorted(set(numbers)) and numbers[0] == 0
+    assert numbers == list(range(len(NOTEBOOKS)))
     assert all(re.fullmatch(r"\d\d-[a-z0-9-]+\.ipynb", p.name) for p in NOTEBOOKS)
 
 

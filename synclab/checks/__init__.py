@@ -14,6 +14,7 @@ from synclab.checks.queues import check_pipeline, check_run_all
 from synclab.checks.reentrant import check_pay_without_reentry
 from synclab.checks.scheduler import check_lock_order, check_locked_increment, check_while_consumer
 from synclab.checks.scope import check_withdraw_in_one_critical_section
+from synclab.checks.testing import check_race_test
 
 __all__ = ["CHECKS", "CheckResult", "check_exercise"]
 
@@ -35,6 +36,7 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "9.1": check_locked_increment,
     "9.2": check_lock_order,
     "9.3": check_while_consumer,
+    "10.1": check_race_test,
 }
 
 

@@ -367,6 +367,8 @@ class Trial(CancelScope):
             timeout, on its guarded objects, with nothing moving, before the trial calls it
             a deadlock and gives up; ``None`` to wait for the deadline instead (when
             something outside the trial, like a timer of the check, will wake them).
+        stopper: Who stops the run, in messages ("the check"; "the watchdog" when a
+            test harness, not a check, runs the code).
 
     Attributes:
         runners: The threads started, in order.
@@ -386,11 +388,13 @@ class Trial(CancelScope):
         timeout: float = TRIAL_SECONDS,
         what: str = "your function",
         deadlock_after: float | None = DEADLOCK_CONFIRM,
+        stopper: str = "the check",
     ) -> None:
         super().__init__()
         self.timeout = timeout
         self.what = what
         self.deadlock_after = deadlock_after
+        self.stopper = stopper
         self.runners: list[Runner] = []
         self.errors: list[tuple[Runner, BaseException]] = []
         self.gave_up: str | None = None
@@ -659,7 +663,7 @@ class Trial(CancelScope):
             waits = "; ".join(self.waiting)
             return (
                 f"{what} deadlocked: every thread was blocked for good ({waits}), none of them could wake "
-                f"the others, so the check stopped them.{note}",
+                f"the others, so {self.stopper} stopped them.{note}",
                 "Find what the threads wait for and who should provide it: is a lock taken and never released "
                 "(with lock: releases it for you), or does a thread wait for a signal that never comes?",
             )
@@ -671,7 +675,7 @@ class Trial(CancelScope):
                 parts.append("a thread was still running your code (a loop that never ends, or a long sleep?)")
             state = f": {' and '.join(parts)}" if parts else ""
             if self.gave_up == "deadline":
-                message = f"{what} did not finish within {self.timeout:g} s, so the check stopped it{state}."
+                message = f"{what} did not finish within {self.timeout:g} s, so {self.stopper} stopped it{state}."
             else:
                 message = f"threads started by {what} were still running after it returned{state}."
             return (

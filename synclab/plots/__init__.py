@@ -42,6 +42,14 @@ from synclab.plots.queues import (
 )
 from synclab.plots.reentrant import ledger_headline, plot_ledger, plot_ledger_entries, plot_lock_costs
 from synclab.plots.scheduler import plot_schedules
+from synclab.plots.testing import (
+    livelock_headline,
+    plot_livelock,
+    plot_starvation,
+    plot_test_runs,
+    repeat_headline,
+    starvation_headline,
+)
 
 __all__ = [
     "Table",
@@ -63,10 +71,12 @@ __all__ = [
     "plot_counter_run",
     "plot_deadlock_share",
     "plot_hold_histogram",
+    "plot_livelock",
     "plot_lock_costs",
     "plot_ledger",
     "plot_ledger_entries",
     "ledger_headline",
+    "livelock_headline",
     "plot_lock_timeline",
     "plot_overhead",
     "plot_phases",
@@ -77,8 +87,10 @@ __all__ = [
     "plot_queue_vs_condition",
     "plot_schedules",
     "plot_start_gate",
+    "plot_starvation",
     "plot_stop_signal",
     "plot_strategies",
+    "plot_test_runs",
     "plot_throughput",
     "plot_torn_reads",
     "plot_transfer_runs",
@@ -87,5 +99,7 @@ __all__ = [
     "plot_wait_timeline",
     "pipeline_headline",
     "pool_headline",
+    "repeat_headline",
+    "starvation_headline",
     "transfer_headline",
 ]

@@ -11,11 +11,13 @@ from synclab.widgets.queues import PipelineLab, pipeline_lab
 from synclab.widgets.quiz import SelfCheckQuiz, self_check_quiz
 from synclab.widgets.reentrant import ReentrantLab, reentrant_lab
 from synclab.widgets.scheduler import SchedulerLab, scheduler_lab
+from synclab.widgets.testing import CatchRateLab, catch_rate_lab
 from synclab.widgets.transfers import TransferLab, transfer_lab
 
 __all__ = [
     "BankLab",
     "BufferLab",
+    "CatchRateLab",
     "CounterLab",
     "PipelineLab",
     "PoolLab",
@@ -25,6 +27,7 @@ __all__ = [
     "TransferLab",
     "bank_lab",
     "buffer_lab",
+    "catch_rate_lab",
     "counter_lab",
     "pipeline_lab",
     "pool_lab",

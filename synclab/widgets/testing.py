@@ -1,0 +1,214 @@
+"""The catch-rate lab of notebook 10: which techniques make a test catch a cache's race?"""
+
+from __future__ import annotations
+
+import html
+import inspect
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from synclab._validate import check_bool, check_choice, check_int
+from synclab.experiments.testing import RepeatResult, cache_test, repeat_test
+from synclab.plots._style import fmt_seconds, reuse_figure
+from synclab.plots.testing import plot_test_runs, repeat_headline
+from synclab.widgets._base import Lab, int_slider, label_style, toggle_buttons
+
+__all__ = ["CatchRateLab", "catch_rate_lab"]
+
+MAX_LAB_THREADS = 8
+#: Runs of the test per change of a control.
+LAB_RUNS = 20
+#: Seconds one run of the test may take before the watchdog stops it.
+LAB_TIMEOUT = 5.0
+WINDOWS = {"none": 0.0, "1 µs": 1e-6, "1 ms": 1e-3}
+SWITCH_INTERVALS = {"5 ms (default)": 0.005, "1 µs": 1e-6}
+ROUNDS = (1, 5, 20)
+_WINDOW_TIPS = (
+    "the fake load() returns at once",
+    "the fake load() sleeps 1 µs (about 60 µs on Linux): a short forced window",
+    "the fake load() sleeps 1 ms: a wide forced window",
+)
+_ROUND_TIPS = tuple(f"repeat the whole test {n} time{'s' if n > 1 else ''}, each with a new cache" for n in ROUNDS)
+
+
+def _toggle(value: bool, on: str, off: str, tooltip: str) -> widgets.ToggleButton:
+    width = f"{max(len(on), len(off)) * 0.62 + 2.5:.1f}em"  # wide enough for either label, never cut short
+    button = widgets.ToggleButton(
+        value=value, description=on if value else off, tooltip=tooltip, layout=widgets.Layout(width=width)
+    )
+
+    def relabel(change: dict[str, Any]) -> None:
+        button.description = on if change["new"] else off
+
+    button.observe(relabel, names="value")
+    return button
+
+
+class CatchRateLab(Lab[RepeatResult]):
+    """A test of a cache, run 20 times against the racy or the fixed class, technique by technique.
+
+    Attributes:
+        threads: Slider for the threads that ask the cache at once (2-8).
+        use_fixed: Test the fixed class instead of the racy one.
+        barrier: Start the threads behind a barrier.
+        window: How long the fake ``load`` sleeps.
+        switch_interval: The switch interval during the test.
+        rounds: How many times the test repeats itself.
+    """
+
+    def __init__(
+        self,
+        racy: Any,
+        fixed: Any,
+        threads: int,
+        use_fixed: bool,
+        barrier: bool,
+        window: str,
+        switch_interval: str,
+        rounds: int,
+    ) -> None:
+        self.racy = racy
+        self.fixed = fixed
+        self.threads = int_slider("threads", threads, 2, MAX_LAB_THREADS)
+        self.use_fixed = _toggle(
+            use_fixed,
+            f"testing {_name(fixed)}",
+            f"testing {_name(racy)}",
+            "Switch between the racy class and the fixed one",
+        )
+        self.barrier = _toggle(barrier, "barrier on", "barrier off", "Start the threads together behind a Barrier")
+        self.window = toggle_buttons("window:", list(WINDOWS), window, _WINDOW_TIPS, button_width="4.5em")
+        self.switch_interval = widgets.Dropdown(
+            options=list(SWITCH_INTERVALS),
+            value=switch_interval,
+            description="switch interval",
+            style=label_style(),
+            layout=widgets.Layout(width="17em"),
+        )
+        self.rounds = toggle_buttons("rounds:", list(ROUNDS), rounds, _ROUND_TIPS, button_width="3em")
+        super().__init__(
+            "Catch-rate lab: how often does the test catch the race?",
+            f"Each change runs the test {LAB_RUNS} times with real threads, against the class you pick. Turn the "
+            "techniques on one at a time: which ones make it fail on the racy class in every run? Does it still "
+            "pass on the fixed class?",
+            [self.threads, self.use_fixed, self.barrier, self.window, self.switch_interval, self.rounds],
+            threads_control=self.threads,
+            lock_control=self.use_fixed,
+        )
+        self.rerun()
+
+    def run(self) -> RepeatResult:
+        test = cache_test(
+            self.threads.value,
+            barrier=self.barrier.value,
+            window=WINDOWS[self.window.value],
+            switch_interval=SWITCH_INTERVALS[self.switch_interval.value],
+            rounds=self.rounds.value,
+        )
+        target = self.fixed if self.use_fixed.value else self.racy
+        return repeat_test(test, target, runs=LAB_RUNS, timeout=LAB_TIMEOUT)
+
+    def settings(self) -> str:
+        """The test's techniques, in words: ``"4 threads, barrier, window 1 ms, ..."``."""
+        return ", ".join(
+            [
+                f"{self.threads.value} threads",
+                "barrier" if self.barrier.value else "no barrier",
+                f"window {self.window.value}",
+                f"switch interval {self.switch_interval.value}",
+                f"{self.rounds.value} round{'s' if self.rounds.value > 1 else ''}",
+            ]
+        )
+
+    def draw(self, result: RepeatResult, fig: Figure | None) -> Figure:
+        fig, (ax,) = reuse_figure(fig, 1, width=9.0, height=2.8)
+        plot_test_runs(result, ax=ax)
+        ax.set_title(f"{repeat_headline(result)}\n{self.settings()}", fontsize="medium", pad=24)
+        return fig
+
+    def describe(self, result: RepeatResult) -> str:
+        if self.use_fixed.value:
+            good = result.passed == result.runs
+            verdict = f"passed in {result.passed} of {result.runs} runs on {result.target}"
+        else:
+            good = result.failed == result.runs
+            verdict = f"caught the race in {result.failed} of {result.runs} runs on {result.target}"
+        colour = "#009E73" if good else "#D55E00"
+        extra = f", {result.errors} errors" if result.errors else ""
+        extra += f", {result.hung} hung" if result.hung else ""
+        return (
+            f"<span style='color:{colour}'><b>{html.escape(verdict)}</b></span>{html.escape(extra)} "
+            f"({html.escape(self.settings())}) in {fmt_seconds(result.total_seconds)}, Python {result.python}"
+        )
+
+
+def _name(cls: Any) -> str:
+    return str(getattr(cls, "__name__", type(cls).__name__))
+
+
+def _check_cache_class(name: str, value: object) -> object:
+    """A class (or factory) that takes a ``load`` function and makes something with ``get(key)``."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a cache class like Cache (called as {name}(load)), got {value!r}")
+    try:
+        inspect.signature(value).bind(lambda key: key)
+    except TypeError:
+        raise TypeError(f"{name} must accept one argument, the load function: {name}(load)") from None
+    except ValueError:  # no signature to look at (a builtin): let the run tell
+        pass
+    return value
+
+
+def _check_rounds(rounds: object) -> int:
+    value = check_int("rounds", rounds, 1, max(ROUNDS))
+    if value not in ROUNDS:
+        raise ValueError(f"rounds must be one of {', '.join(map(str, ROUNDS))}, got {value}")
+    return value
+
+
+def catch_rate_lab(
+    racy: Any,
+    fixed: Any,
+    threads: int = 4,
+    use_fixed: bool = False,
+    barrier: bool = False,
+    window: str = "none",
+    switch_interval: str = "5 ms (default)",
+    rounds: int = 1,
+) -> CatchRateLab:
+    """A lab that runs a test of your cache 20 times whenever a control changes.
+
+    The test (see :func:`~synclab.cache_test`) makes a cache with a fake
+    ``load`` that records each call, lets the threads ask it for one key at
+    once, joins them with a timeout and asserts the key was loaded once. Each
+    control switches one technique on or off.
+
+    Args:
+        racy: The cache class with the race, called as ``racy(load)``.
+        fixed: The fixed cache class, called as ``fixed(load)``.
+        threads: Starting number of threads, 2 to 8.
+        use_fixed: Start by testing the fixed class.
+        barrier: Start with the barrier on.
+        window: Starting window in ``load``: ``"none"``, ``"1 µs"`` or ``"1 ms"``.
+        switch_interval: ``"5 ms (default)"`` or ``"1 µs"``.
+        rounds: Starting rounds: 1, 5 or 20.
+
+    Returns:
+        The lab; display it (last line of a cell) to use it.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range or not one of the choices.
+    """
+    return CatchRateLab(
+        _check_cache_class("racy", racy),
+        _check_cache_class("fixed", fixed),
+        check_int("threads", threads, 2, MAX_LAB_THREADS),
+        check_bool("use_fixed", use_fixed),
+        check_bool("barrier", barrier),
+        check_choice("window", window, WINDOWS),
+        check_choice("switch_interval", switch_interval, SWITCH_INTERVALS),
+        _check_rounds(rounds),
+    )

@@ -1,0 +1,108 @@
+"""Plots of notebook 10: titles state what was measured, one cell per run, nothing leaks."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+from conftest import figures_alive
+
+import synclab
+from synclab.experiments.testing import RepeatResult
+from synclab.plots.testing import livelock_headline, repeat_headline, starvation_headline
+
+
+def repeats(test: str, target: str, outcomes: tuple[str, ...]) -> RepeatResult:
+    return RepeatResult(test, target, outcomes, "", 0, 0, (0.001,) * len(outcomes), "3.11.7")
+
+
+NAIVE = repeats("test_naive", "Cache", ("passed",) * 99 + ("failed",))
+NAIVE_FIXED = repeats("test_naive", "LockedCache", ("passed",) * 100)
+FORCED = repeats("test_forced", "Cache", ("failed",) * 98 + ("error", "hung"))
+
+
+@pytest.fixture(scope="module")
+def livelocks():
+    return [synclab.run_livelock(strategy) for strategy in ("polite", "random", "ordered")]
+
+
+@pytest.fixture(scope="module")
+def starvation():
+    return [synclab.run_starvation(kind, duration=0.05) for kind in ("Lock", "FIFO")]
+
+
+def test_repeat_headline_groups_the_runs_of_each_test():
+    assert repeat_headline([NAIVE, NAIVE_FIXED, FORCED]) == (
+        "test_naive: failed in 1 of 100 runs on Cache, 0 of 100 on LockedCache\n"
+        "test_forced: failed in 98 of 100 runs on Cache (1 errors, 1 hung)"
+    )
+    assert repeat_headline(NAIVE) == "test_naive: failed in 1 of 100 runs on Cache"
+
+
+def test_every_run_is_drawn_in_the_colour_of_its_outcome():
+    fig = synclab.plot_test_runs([NAIVE, FORCED])
+    (ax,) = fig.axes
+    assert ax.get_title() == repeat_headline([NAIVE, FORCED])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["test_forced\non Cache", "test_naive\non Cache"]
+    widths = {}
+    for bars in ax.collections:  # one broken_barh per outcome and row: streaks of runs
+        colour = tuple(bars.get_facecolor()[0])
+        for path in bars.get_paths():
+            xs = path.vertices[:, 0]
+            widths[colour] = widths.get(colour, 0) + round(xs.max() - xs.min())
+    assert sum(widths.values()) == 200  # every run of both tests, once
+    assert ax.get_xlabel() == "run number"
+    assert {text.get_text() for text in ax.texts} == {"failed 1 of 100", "failed 98 of 100"}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["passed", "failed", "error", "hung"]
+
+
+def test_livelock_plot_states_who_finished(livelocks):
+    assert livelock_headline(livelocks) == (
+        "polite back-off, in lockstep: 0 of 2 done after 100 rounds (200 attempts);\n"
+        f"random back-off: both done by round {livelocks[1].rounds};\n"
+        "one lock order: both done by round 2"
+    )
+    fig = synclab.plot_livelock(livelocks)
+    (ax,) = fig.axes
+    assert ax.get_title() == livelock_headline(livelocks)
+    assert ax.get_ylabel() == "threads done (of 2)" and ax.get_xlabel().startswith("round")
+    polite, _random, ordered = ax.get_lines()
+    assert max(polite.get_ydata()) < 0.5 and round(max(ordered.get_ydata())) == 2
+
+
+def test_starvation_plot_has_a_bar_per_thread_and_lock(starvation):
+    unfair, fair = starvation
+    fig = synclab.plot_starvation(starvation)
+    (ax,) = fig.axes
+    assert ax.get_title() == starvation_headline(starvation)
+    assert ax.get_title().startswith("threading.Lock: the polite thread T4 got ")
+    assert "FIFO lock: " in ax.get_title()
+    assert [t.get_text() for t in ax.get_xticklabels()][-1] == "T4\n(polite)"
+    assert len(ax.patches) == 8 and "(%)" in ax.get_ylabel()
+    heights = [p.get_height() for p in ax.patches]
+    assert heights[:4] == pytest.approx([100 * s for s in unfair.shares])
+    assert heights[4:] == pytest.approx([100 * s for s in fair.shares])
+
+
+def test_plots_draw_into_given_axes_and_refuse_other_results(livelocks):
+    fig, ax = plt.subplots()
+    try:
+        assert synclab.plot_test_runs(NAIVE, ax=ax) is fig
+        assert synclab.plot_livelock(livelocks[0], ax=ax) is fig
+    finally:
+        plt.close(fig)
+    for plot in (synclab.plot_test_runs, synclab.plot_livelock, synclab.plot_starvation):
+        with pytest.raises(TypeError, match="results must be"):
+            plot("a result")
+        with pytest.raises(TypeError, match="results must be"):
+            plot([])
+    with pytest.raises(TypeError, match="RepeatResults"):
+        synclab.plot_test_runs([NAIVE, livelocks[0]])
+
+
+def test_plotting_again_and_again_leaves_no_figure_behind(livelocks):
+    synclab.plot_test_runs(NAIVE)
+    before = figures_alive()
+    for _ in range(5):
+        synclab.plot_test_runs([NAIVE, FORCED])
+        synclab.plot_livelock(livelocks)
+    assert figures_alive() <= before
