@@ -73,9 +73,10 @@ bench-versions: $(VENV)/.course
 binder-check: | $(BIN)/python
 	$(BIN)/python tools/binder_python.py
 
-## notebooks: re-run every notebook in place so stored outputs are current
+## notebooks: refresh navigation and time estimates, and re-run every notebook in place so stored outputs are current
 notebooks: $(VENV)/.test
 	$(BIN)/python tools/nav.py notebooks/*.ipynb
+	$(BIN)/python tools/reading_time.py notebooks/*.ipynb
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
 
 ## lint: ruff over the package, tests and notebooks

@@ -198,11 +198,13 @@ def page(browser, lab_server):
 
 
 CURRENT = "window.jupyterapp.shell.currentWidget"
-KERNEL_IDLE = f"""() => {{
-    const w = {CURRENT};
+# The page may still be loading: until JupyterLab has started, window.jupyterapp is undefined.
+KERNEL_IDLE = """() => {
+    const app = window.jupyterapp;
+    const w = app && app.shell && app.shell.currentWidget;
     const kernel = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
     return !!kernel && kernel.status === 'idle' && w.content && w.content.widgets.length > 0;
-}}"""
+}"""
 RUN_ALL = """async (seconds) => {
     const timeout = new Promise(
         (_, reject) => setTimeout(() => reject(new Error('run-all timed out')), seconds * 1000));

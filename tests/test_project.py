@@ -139,7 +139,7 @@ def test_reading_time_counts_what_a_notebook_contains():
 
 def test_reading_time_lines_are_current():
     marked = [p for p in NOTEBOOKS if "*About " in "".join(json.loads(p.read_text())["cells"][0]["source"])]
-    assert len(marked) >= 4  # notebooks 00-03 carry the line; the others get it when it is applied to all
+    assert marked == NOTEBOOKS, "every notebook states its time near the top (make notebooks writes it)"
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "reading_time.py"), "--check", *map(str, marked)],
         capture_output=True,
