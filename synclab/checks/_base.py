@@ -79,6 +79,8 @@ CANCEL_GRACE = 0.25
 STOP_GRACE = 0.5
 #: Seconds between two looks of the trial at its threads.
 POLL = 0.001
+#: Seconds :meth:`Trial.while_held` holds the lock, at most, for a thread that does not wait for it.
+HOLD_PATIENCE = 1.5
 
 #: How a thread blocked in a standard wait the check did not hand out is described.
 OWN_WAIT = "waiting in a join() or a wait() of your own"
@@ -481,6 +483,49 @@ class Trial(CancelScope):
     def call(self, name: str, fn: Callable[..., Any], *args: Any) -> Runner:
         """Run ``fn(*args)`` in one thread of this trial and wait for it; look at the runner's value or error."""
         runner = self.start(name, fn, *args)
+        self.wait(runners=[runner])
+        return runner
+
+    def while_held(
+        self,
+        lock: GuardedLock,
+        name: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        patience: float = HOLD_PATIENCE,
+        before_release: Callable[[], object] | None = None,
+    ) -> Runner:
+        """Run ``fn(*args)`` in a thread of this trial while the check holds ``lock``, as another thread would.
+
+        The check takes ``lock``, starts the thread, and lets go once the thread
+        waits for the lock without a timeout, once one of its attempts gave up
+        (``acquire(blocking=False)``, or a timeout that ran out: ``lock.failed``
+        grows), once it has finished, or after ``patience`` seconds (a thread
+        that never asks for the lock, or waits with a longer timeout).
+        ``before_release()`` runs just before it lets go. Then it waits for the
+        thread. A right answer waits its turn; one that gives up on a busy lock
+        shows it in ``lock.failed`` and in what it did next.
+
+        Returns:
+            The thread's runner (its value or error; :meth:`trouble` for the rest).
+        """
+        me = threading.get_ident()
+        held = lock.acquire(blocking=False)
+        failed = lock.failed
+        end = time.monotonic() + patience
+        try:
+            runner = self.start(name, fn, *args)
+            self.wait(
+                until=lambda: (
+                    runner.done or lock.failed > failed or not all(lock.waiting().values()) or time.monotonic() > end
+                )
+            )
+            if before_release is not None and self.gave_up is None:
+                before_release()
+        finally:
+            if held and lock.owner == me:
+                with contextlib.suppress(CheckCancelled):
+                    lock.release()
         self.wait(runners=[runner])
         return runner
 
