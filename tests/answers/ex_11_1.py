@@ -1,4 +1,4 @@
-"""Wrong answers and accepted variants for exercise 11.1 (read stats.total and stats.count together, under stats.lock)."""
+"""Wrong answers and accepted variants for exercise 11.1 (read both fields in one hold of stats.lock)."""
 
 EXERCISE = "11.1"
 ANSWERS = ("read_mean",)
