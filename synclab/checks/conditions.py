@@ -302,10 +302,13 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
                 "After buffer.append(item), wake the waiting consumers: cond.notify_all().",
             )
         if not trial.wait(runners=[consumer]) or consumer.value != "item 1":
-            got = f"got {consumer.value!r}" if consumer.done else "got nothing"
+            took = consumer.done and not consumer.cancelled
             return not_yet(
                 exercise,
-                f"the consumer woken by put() {got} instead of 'item 1'.",
+                f"put('item 1') woke the waiting consumer, which then took {consumer.value!r} instead of 'item 1'."
+                if took
+                else "put('item 1') woke the waiting consumer, but it found no item: put() did not add its item to "
+                "the buffer.",
                 "Append exactly the item you were given: buffer.append(item).",
             )
     return None
