@@ -60,4 +60,3 @@ def test_transfer_check_catches_other_mistakes():
         verdict = synclab.check_exercise("7.1", answer)
         assert not verdict.passed and message in verdict.message, (answer, verdict)
         assert verdict.hint
-

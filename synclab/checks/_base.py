@@ -57,10 +57,12 @@ from synclab.checks._guards import (
 )
 
 __all__ = [
+    "Call",
     "CheckResult",
     "ExerciseError",
     "Runner",
     "Trial",
+    "call_faults",
     "describe_exception",
     "is_waiting",
     "not_yet",
@@ -726,6 +728,80 @@ class Trial(CancelScope):
         if note:
             return note.strip(), "Restart the kernel to clear the stuck thread, then run the check again."
         return None
+
+
+@dataclass
+class Call:
+    """One call of the learner's code made by a thread of a check: what it returned or raised, and the lock.
+
+    Attributes:
+        label: The call as the learner would write it, for messages (``"pay(7, 3)"``).
+        result: What it returned.
+        error: What it raised (the trial reports it too).
+        kept_lock: Whether it returned still holding the lock it was handed.
+    """
+
+    label: str
+    result: Any = None
+    error: BaseException | None = None
+    kept_lock: bool = False
+
+    def make(self, lock: GuardedLock, fn: Callable[..., Any], *args: Any) -> Call:
+        """Call ``fn(*args)`` in this thread and note what it did.
+
+        If it returns holding ``lock``, the lock is let go (so the other threads
+        of the trial can finish: the verdict is known) and :attr:`kept_lock` is set.
+        """
+        try:
+            self.result = fn(*args)
+        except BaseException as exc:  # noted for the verdict; the trial reports it too
+            self.error = exc
+            raise
+        if lock.owner == threading.get_ident():
+            self.kept_lock = True
+            lock.release()
+        return self
+
+
+def call_faults(
+    exercise: str,
+    trial: Trial,
+    calls: Sequence[Call],
+    *,
+    lock: str,
+    waiters: str,
+    returns: tuple[str, str] | None = None,
+) -> CheckResult | None:
+    """What a check of calls judges first, in this order; ``None`` if none of it happened.
+
+    1. a call raised (a re-entered lock aside: :meth:`Trial.trouble` words that best);
+    2. a call returned still holding the lock named ``lock``, which ``waiters`` then wait for;
+    3. the trial deadlocked, ran out of time or left a thread stuck;
+    4. with ``returns = (rule, hint)``: a call returned something other than ``True`` or ``False``.
+    """
+    problem = trial.trouble()
+    for call in calls:
+        if call.error is not None and not isinstance(call.error, (CheckCancelled, SelfDeadlock)):
+            return not_yet(
+                exercise,
+                f"{describe_exception(call.error, call.label)}.{trial.stuck_note()}",
+                problem[1] if problem else RETRY,
+            )
+    for call in calls:
+        if call.kept_lock:
+            result = f" {call.result!r}" if isinstance(call.result, bool) else ""
+            return not_yet(
+                exercise,
+                f"{call.label} returned{result} while still holding {lock}: {waiters} would wait for it forever.",
+                f"Let go of the lock on every path, returns included: a with {lock}: block does that for you.",
+            )
+    if problem is not None:
+        return not_yet(exercise, *problem)
+    if returns is not None:
+        for call in calls:
+            if not isinstance(call.result, bool):
+                return not_yet(exercise, f"{call.label} returned {call.result!r}; {returns[0]}", returns[1])
+    return None
 
 
 def run_in_threads(

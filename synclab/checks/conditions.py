@@ -270,6 +270,20 @@ def _put_on_full(exercise: str, bench: _Bench, runner: Runner, state: str, when:
     return _trouble(exercise, bench.trial, runner)
 
 
+def _put_with_room(bench: _Bench, runner: Runner, when: str) -> CheckResult | None:
+    """Judge a producer that should add its item at once; ``None`` if it returned without raising."""
+    state = bench.settle([runner], patient=False)[runner.name]
+    if state == "waiting":
+        return not_yet(
+            "5.1",
+            f"{when}, {runner.name}'s put() waited instead of adding its item.",
+            "Wait only while the buffer is full: " + _WAIT_FULL,
+        )
+    if state != "done" or runner.error is not None:
+        return _trouble("5.1", bench.trial, runner)
+    return None
+
+
 def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
     """A consumer waits on the empty buffer; one put() must add the item and wake it."""
     exercise = "5.1"
@@ -279,15 +293,8 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
         if bench.settle([consumer])["C"] != "waiting":
             return _trouble(exercise, trial)
         producer = trial.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
-        state = bench.settle([producer], patient=False)["P1"]
-        if state == "waiting":
-            return not_yet(
-                exercise,
-                "on an empty buffer (capacity 1), P1's put() waited instead of adding its item.",
-                "Wait only while the buffer is full: " + _WAIT_FULL,
-            )
-        if state != "done" or producer.error is not None:
-            return _trouble(exercise, trial, producer)
+        if (verdict := _put_with_room(bench, producer, "on an empty buffer (capacity 1)")) is not None:
+            return verdict
         if bench.buffer.unlocked_changes:
             return not_yet(
                 exercise,
@@ -326,15 +333,8 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
         if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify())) or "P1" not in bench.cond.notified:
             return _trouble(exercise, trial)
         p2 = trial.start("P2", put, bench.buffer, bench.cond, "item 2", CAPACITY)
-        state = bench.settle([p2], patient=False)["P2"]
-        if state == "waiting":
-            return not_yet(
-                exercise,
-                "with a free slot in the buffer, P2's put() waited instead of adding its item.",
-                "Wait only while the buffer is full: " + _WAIT_FULL,
-            )
-        if state != "done" or p2.error is not None:
-            return _trouble(exercise, trial, p2)
+        if (verdict := _put_with_room(bench, p2, "with a free slot in the buffer")) is not None:
+            return verdict
         if list(bench.buffer) != ["item 2"]:
             return not_yet(
                 exercise,

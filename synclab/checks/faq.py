@@ -20,10 +20,9 @@ import numbers
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from threading import get_ident
 from typing import Any
 
-from synclab.checks._base import CheckResult, Trial, not_yet, passed
+from synclab.checks._base import Call, CheckResult, Trial, call_faults, not_yet, passed
 from synclab.checks._guards import Observed, Watched
 from synclab.experiments.counter import YIELD_SECONDS
 from synclab.experiments.faq import MEASUREMENT
@@ -60,45 +59,33 @@ class Stats(Observed):
 
 
 @dataclass
-class Reading:
+class Reading(Call):
     """One call of ``read_mean``: what it returned and what it read.
 
     Attributes:
-        value: What it returned.
         count: ``(value, locked, hold)`` of its last read of ``stats.count``, or ``None``.
         total: The same for ``stats.total``.
-        kept_lock: Whether it returned still holding ``stats.lock``.
     """
 
-    value: Any
-    count: tuple[Any, bool, tuple[int | None, ...]] | None
-    total: tuple[Any, bool, tuple[int | None, ...]] | None
-    kept_lock: bool
+    count: tuple[Any, bool, tuple[int | None, ...]] | None = None
+    total: tuple[Any, bool, tuple[int | None, ...]] | None = None
 
 
 def _read(stats: Stats, read_mean: Callable[[Any], Any], readings: list[Reading]) -> Reading:
     """Call ``read_mean(stats)`` once in this thread and note what it read."""
     stats.forget_reads()
-    value = read_mean(stats)
-    kept = stats.lock.owner == get_ident()
-    reading = Reading(value, stats.last_read("count"), stats.last_read("total"), kept)
+    reading = Reading("read_mean(stats)")
     readings.append(reading)
-    if kept:
-        stats.lock.release()  # let the writer finish: the verdict is known
+    reading.make(stats.lock, read_mean, stats)
+    reading.count, reading.total = stats.last_read("count"), stats.last_read("total")
     return reading
 
 
 def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult | None:
     """The verdict on every call of one scenario; ``None`` if each was right."""
     exercise = "11.1"
-    if any(r.kept_lock for r in readings):
-        return not_yet(
-            exercise,
-            "read_mean returned while still holding stats.lock: the writer would then wait for it forever.",
-            "Let go of the lock on every path: a with stats.lock: block does that for you, return included.",
-        )
-    if (problem := trial.trouble()) is not None:
-        return not_yet(exercise, *problem)
+    if (fault := call_faults(exercise, trial, readings, lock="stats.lock", waiters="the writer")) is not None:
+        return fault
     gave_up = " after an attempt to take it gave up (acquire returned False)" if stats.lock.failed else ""
     for r in readings:
         missing = [name for name, read in (("stats.total", r.total), ("stats.count", r.count)) if read is None]
@@ -124,7 +111,7 @@ def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult |
                 "writer can make a whole update between them.",
                 _TOGETHER,
             )
-        value = r.value
+        value = r.result
         right = r.total[0] / r.count[0]
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != right:
             return not_yet(

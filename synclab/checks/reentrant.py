@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from threading import get_ident
 from typing import Any
 
-from synclab.checks._base import RETRY, CheckResult, Trial, describe_exception, not_yet, passed
-from synclab.checks._guards import CheckCancelled, GuardedLock, Observed, SelfDeadlock, Watched, observed_subclass
+from synclab.checks._base import Call, CheckResult, Trial, call_faults, describe_exception, not_yet, passed
+from synclab.checks._guards import GuardedLock, Observed, SelfDeadlock, Watched, observed_subclass
 
 __all__ = ["check_pay_without_reentry"]
 
@@ -58,29 +58,23 @@ _ONE_HOLD = (
 
 
 @dataclass
-class Call:
+class WalletCall(Call):
     """One call of ``pay`` or ``withdraw``: what it did.
 
     Attributes:
         method: ``"pay"`` or ``"withdraw"``.
         args: Its arguments.
-        result: What it returned.
-        error: What it raised.
         writes: Writes of ``self.balance`` during the call.
-        kept_lock: Whether it returned still holding the lock.
         taken_at_release: Whether another payment went through when it let go of the lock early.
     """
 
-    method: str
-    args: tuple[int, ...]
-    result: Any = None
-    error: BaseException | None = None
+    method: str = ""
+    args: tuple[int, ...] = ()
     writes: int = 0
-    kept_lock: bool = False
     taken_at_release: bool = False
 
     def __str__(self) -> str:
-        return f"{self.method}({', '.join(map(str, self.args))})"
+        return self.label
 
 
 class _Balance(Watched):
@@ -107,14 +101,14 @@ class Ledger:
     def __init__(self, trial: Trial, *, take_at_release: bool = False) -> None:
         self.lock: GuardedLock = trial.lock("self.lock")
         self.lock.after_release = self._after_release
-        self.calls: list[Call] = []
+        self.calls: list[WalletCall] = []
         self.lowest: Any = None
         self.taken = 0
         self.wallet: Any = None
         self.made: Any = None  # the wallet's class, observed
         self.built_unlocked = 0  # writes the constructor made without the lock
         self._take_at_release = take_at_release
-        self._current: dict[int, Call] = {}
+        self._current: dict[int, WalletCall] = {}
 
     def make(self, wallet_class: type, balance: int) -> None:
         """Build the learner's wallet (in a thread of the trial)."""
@@ -126,23 +120,16 @@ class Ledger:
         """The wallet's balance now, read without logging."""
         return Observed.peek(self.wallet, "balance")
 
-    def call(self, method: str, *args: int) -> Call:
+    def call(self, method: str, *args: int) -> WalletCall:
         """Call ``wallet.method(*args)`` in this thread and note what it did."""
-        call = Call(method, args)
+        call = WalletCall(f"{method}({', '.join(map(str, args))})", method=method, args=args)
         self.calls.append(call)
         me = get_ident()
         self._current[me] = call
         try:
-            call.result = getattr(self.wallet, method)(*args)
-        except BaseException as exc:  # noted for the verdict; the trial handles it
-            call.error = exc
-            raise
+            return call.make(self.lock, getattr(self.wallet, method), *args)
         finally:
             self._current.pop(me, None)
-        if self.lock.owner == me:
-            call.kept_lock = True
-            self.lock.release()  # let the other threads finish: the verdict is known
-        return call
 
     def script(self, steps: tuple[tuple[str, tuple[int, ...]], ...], repeat: int = 1) -> None:
         """Run ``steps`` in order, ``repeat`` times; stop after a call that kept the lock."""
@@ -218,32 +205,16 @@ def _faults(ledger: Ledger, trial: Trial) -> CheckResult | None:
             "itself forever.",
             _HELPER_HINT,
         )
-    errored = next((c for c in ledger.calls if c.error is not None and not isinstance(c.error, CheckCancelled)), None)
-    if errored is not None:
-        problem = trial.trouble()
-        return not_yet(
-            exercise,
-            f"{describe_exception(errored.error, str(errored))}.{trial.stuck_note()}",
-            problem[1] if problem else RETRY,
+    returns = (
+        "pay and withdraw must return True when they took the money and False when they did not.",
+        "End each path with return True or return False.",
+    )
+    if (
+        fault := call_faults(
+            exercise, trial, ledger.calls, lock="self.lock", waiters="every later call", returns=returns
         )
-    for call in ledger.calls:
-        if call.kept_lock:
-            return not_yet(
-                exercise,
-                f"{call} returned {call.result!r} while still holding self.lock: every later call would wait for it "
-                "forever.",
-                "Let go of the lock on every path, returns included: a with self.lock: block does that for you.",
-            )
-    if (problem := trial.trouble()) is not None:
-        return not_yet(exercise, *problem)
-    for call in ledger.calls:
-        if not isinstance(call.result, bool):
-            return not_yet(
-                exercise,
-                f"{call} returned {call.result!r}; pay and withdraw must return True when they took the money and "
-                "False when they did not.",
-                "End each path with return True or return False.",
-            )
+    ) is not None:
+        return fault
     if Observed.log(ledger.wallet, "balance").unlocked_writes > ledger.built_unlocked:
         gave_up = " after an attempt to take it gave up (acquire returned False)" if ledger.lock.failed else ""
         return not_yet(

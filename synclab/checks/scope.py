@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from threading import get_ident
 from typing import Any
 
-from synclab.checks._base import CheckResult, Trial, not_yet, passed
+from synclab.checks._base import Call, CheckResult, Trial, call_faults, not_yet, passed
 from synclab.checks._guards import Observed, Watched
 
 __all__ = ["ExerciseAccount", "check_withdraw_in_one_critical_section"]
@@ -55,28 +55,24 @@ _ONE_HOLD = (
 
 
 @dataclass
-class Withdrawal:
+class Withdrawal(Call):
     """One call of ``withdraw``: what it did.
 
     Attributes:
         amount: The amount asked for.
-        result: What ``withdraw`` returned.
         writes: Writes of ``account.balance`` during the call.
         verified: Whether ``verify`` was called before the call's first write.
         verified_late: Whether ``verify`` was called after the call had written the balance.
         verified_locked: Whether ``verify`` was called while holding ``account.lock``.
-        kept_lock: Whether ``withdraw`` returned still holding ``account.lock``.
         taken_at: ``"read"`` or ``"release"`` if the account's other withdrawal took
             the money during this call, right after an unlocked read or a release.
     """
 
-    amount: int
-    result: Any = None
+    amount: int = AMOUNT
     writes: int = 0
     verified: bool = False
     verified_late: bool = False
     verified_locked: bool = False
-    kept_lock: bool = False
     taken_at: str = ""
 
 
@@ -139,18 +135,14 @@ class ExerciseAccount(Observed):
 
     def call(self, withdraw: Callable[[Any, int], Any], amount: int) -> Withdrawal:
         """Call ``withdraw(self, amount)`` in this thread and note what it did."""
-        call = Withdrawal(amount)
+        call = Withdrawal(f"withdraw(account, {amount})", amount=amount)
         self.calls.append(call)
         me = get_ident()
         self._current[me] = call
         try:
-            call.result = withdraw(self, amount)
+            return call.make(self.lock, withdraw, self, amount)
         finally:
             self._current.pop(me, None)
-        if self.lock.owner == me:
-            call.kept_lock = True
-            self.lock.release()  # let the other threads finish: the verdict is known
-        return call
 
     def _after_read(self) -> None:
         call = self._current.get(get_ident())
@@ -191,24 +183,16 @@ def _calls_in_threads(account: ExerciseAccount, withdraw: Callable[..., Any], ti
 def _common_faults(account: ExerciseAccount, trial: Trial) -> CheckResult | None:
     """What every scenario judges: the lock kept, a raise or a hang, the return values, the lock and verify."""
     exercise = "3.1"
-    for call in account.calls:
-        if call.kept_lock:
-            return not_yet(
-                exercise,
-                f"withdraw(account, {call.amount}) returned {call.result!r} while still holding account.lock: every "
-                "later withdrawal would wait for it forever.",
-                "Let go of the lock on every path, returns included: a with account.lock: block does that for you.",
-            )
-    if (problem := trial.trouble()) is not None:
-        return not_yet(exercise, *problem)
-    for call in account.calls:
-        if not isinstance(call.result, bool):
-            return not_yet(
-                exercise,
-                f"withdraw returned {call.result!r}; it must return True when it took the money and False when "
-                "it did not.",
-                "End each path with return True (after subtracting) or return False (when the balance is too low).",
-            )
+    returns = (
+        "it must return True when it took the money and False when it did not.",
+        "End each path with return True (after subtracting) or return False (when the balance is too low).",
+    )
+    if (
+        fault := call_faults(
+            exercise, trial, account.calls, lock="account.lock", waiters="every later withdrawal", returns=returns
+        )
+    ) is not None:
+        return fault
     log = account.log("balance")
     if log.unlocked_writes:
         if account.lock.holds == 0:
