@@ -19,7 +19,7 @@ def test_the_buffer_notes_changes_without_the_lock_and_over_capacity():
         assert buffer.popleft() == "old"
     buffer.append("unlocked")
     assert (buffer.over, buffer.unlocked_changes, buffer.size()) == (2, 1, 2)
-    assert len(buffer) == 2 and buffer.looks == {threading.current_thread().name: 1}
+    assert len(buffer) == 2 and buffer and buffer.looks == {threading.current_thread().name: 2}
     scope.cancel()
     with pytest.raises(CheckCancelled):
         len(buffer)

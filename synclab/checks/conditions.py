@@ -92,6 +92,10 @@ class Buffer(deque):
         self.looks[name] = self.looks.get(name, 0) + 1
         return deque.__len__(self)
 
+    def __bool__(self) -> bool:
+        # deque has its own __bool__ on CPython 3.10 (not on 3.11+): count it as a look there too.
+        return self.__len__() > 0
+
     def _changed(self) -> None:
         if not self._guard.held_by_me():
             self.unlocked_changes += 1
@@ -193,7 +197,7 @@ class _Bench:
         def state(runner: Runner) -> str:
             name = runner.name
             if runner.done:
-                return "done"
+                return "stopped" if runner.cancelled else "done"
             timed = self.cond.waiting.get(name)
             late = time.monotonic() - start > HOLD_PATIENCE
             if timed is False or (timed and (not patient or late or self.cond.timed_out.count(name) > timeouts[name])):
