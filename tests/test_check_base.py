@@ -226,3 +226,34 @@ def test_is_waiting_tells_a_join_from_a_sleep():
 
 def test_cancelled_is_not_an_exception_a_learner_catches_by_accident():
     assert not issubclass(CheckCancelled, Exception)
+
+
+# -- Trial.while_held: the check holds a lock as another thread would ------------------------------
+
+
+def holder_trial(source: str, name: str, patience: float = 1.5):
+    """Run the learner's ``name(lock)`` while the check holds ``lock``; (trial, lock, runner, seconds)."""
+    fn = learner(source, name)
+    with Trial() as trial:
+        lock = trial.lock("the lock")
+        start = time.monotonic()
+        runner = trial.while_held(lock, "T1", fn, lock, patience=patience)
+        seconds = time.monotonic() - start
+    return trial, lock, runner, seconds
+
+
+def test_while_held_lets_go_once_the_thread_waits_for_the_lock():
+    trial, lock, runner, _ = holder_trial("def take(lock):\n    with lock:\n        return 'got it'\n", "take")
+    assert runner.value == "got it" and trial.trouble() is None and lock.failed == 0 and lock.holds == 2
+
+
+def test_while_held_lets_go_once_an_attempt_gives_up():
+    source = "def take(lock):\n    return lock.acquire(timeout=0.01), lock.acquire()\n"
+    trial, lock, runner, _ = holder_trial(source, "take", patience=30)
+    assert runner.value == (False, True) and lock.failed == 1
+
+
+def test_while_held_lets_go_after_its_patience_when_the_thread_never_asks():
+    source = "def look(lock):\n    while lock.locked():\n        pass\n    return 'free'\n"
+    trial, lock, runner, seconds = holder_trial(source, "look", patience=0.05)
+    assert runner.value == "free" and trial.trouble() is None and seconds >= 0.05

@@ -30,6 +30,7 @@ from synclab.checks._guards import (
     Rendezvous,
     SelfDeadlock,
     Watched,
+    observed_subclass,
 )
 
 
@@ -160,6 +161,41 @@ def blocked_quietly(call) -> None:
         call()
 
 
+def test_a_thread_whose_lock_was_just_released_is_not_counted_as_blocked():
+    """Between a release and the moment the OS runs the waiter, the waiter is on its way, not deadlocked."""
+    scope = CancelScope()
+    raw = threading.Lock()
+    raw.acquire()
+    scope._raws[1], scope._blocked[1] = raw, ("waiting for the lock", False)
+    assert scope.blocked() == {1: ("waiting for the lock", False)} and scope.waiting_for(raw) == {1: False}
+    raw.release()
+    assert scope.blocked() == {} and scope.waiting_for(raw) == {}
+
+
+def test_lock_knows_who_waits_for_it_and_whether_with_a_timeout():
+    scope = CancelScope()
+    lock = GuardedLock(scope, "the lock")
+    lock.acquire()
+    untimed = threading.Thread(target=blocked_quietly, args=(lock.acquire,))
+    timed = threading.Thread(target=blocked_quietly, args=(lambda: lock.acquire(timeout=30),))
+    for thread in (untimed, timed):
+        thread.start()
+    wait_until(lambda: len(lock.waiting()) == 2)
+    assert lock.waiting() == {untimed.ident: False, timed.ident: True}
+    scope.cancel()
+    for thread in (untimed, timed):
+        thread.join(5)
+
+
+def test_lock_after_release_runs_in_the_releasing_thread_after_the_release():
+    lock = GuardedLock()
+    seen: list[tuple[int, bool]] = []
+    lock.after_release = lambda: seen.append((threading.get_ident(), lock.locked()))
+    with lock:
+        pass
+    assert seen == [(threading.get_ident(), False)]
+
+
 # -- RLock and Condition ---------------------------------------------------------------------
 
 
@@ -228,6 +264,84 @@ def test_a_condition_wait_raises_when_its_scope_is_cancelled():
 
     (outcome,) = blocked_outcome(scope, wait)
     assert isinstance(outcome, CheckCancelled)
+
+
+def start_waiter(cond: GuardedCondition, name: str, timeout: float | None = None) -> threading.Thread:
+    """A thread called ``name`` that waits once on ``cond``; it is waiting when this returns."""
+    entries = cond.entered.count(name)
+
+    def wait() -> None:
+        with cond:
+            cond.wait(timeout)
+
+    thread = threading.Thread(target=blocked_quietly, args=(wait,), name=name)
+    thread.start()
+    wait_until(lambda: cond.entered.count(name) > entries)
+    return thread
+
+
+def test_condition_records_who_waits_whom_notify_woke_and_whose_wait_ran_out():
+    cond = GuardedCondition(CancelScope(), GuardedLock())
+    first, second = start_waiter(cond, "first"), start_waiter(cond, "second")
+    assert cond.waiting == {"first": False, "second": False}
+    with cond:
+        cond.notify()
+        assert cond.waiting == {"second": False}  # taken off at once, before the thread runs again
+    first.join(5)
+    with cond:
+        cond.notify_all()
+        assert cond.wait(0.01) is False
+    second.join(5)
+    assert cond.entered == ["first", "second", threading.current_thread().name]
+    assert cond.notified == ["first", "second"]
+    assert cond.timed_out == [threading.current_thread().name] and cond.waiting == {}
+
+
+def test_condition_holds_woken_threads_until_each_is_let_go():
+    cond = GuardedCondition(CancelScope(), GuardedLock())
+    cond.hold_woken()
+    first, second = start_waiter(cond, "first"), start_waiter(cond, "second")
+    with cond:
+        cond.notify_all()
+    time.sleep(0.05)
+    with cond:  # neither woken thread has taken the lock back: both are held
+        assert first.is_alive() and second.is_alive()
+    cond.let_go("second")
+    second.join(5)
+    assert not second.is_alive() and first.is_alive()
+    cond.let_woken_go()
+    first.join(5)
+    assert not first.is_alive()
+
+
+def test_a_held_thread_whose_wait_ran_out_is_still_a_waiter_that_notify_picks():
+    """As in threading: a timed-out waiter leaves the waiters only once it has the lock back."""
+    cond = GuardedCondition(CancelScope(), GuardedLock())
+    cond.hold_woken()
+    early = start_waiter(cond, "early", timeout=0.01)
+    wait_until(lambda: cond.timed_out == ["early"])
+    late = start_waiter(cond, "late")
+    with cond:
+        cond.notify()
+    assert cond.notified == ["early"]
+    cond.let_woken_go()
+    early.join(5)
+    with cond:
+        cond.notify()
+    late.join(5)
+    assert cond.notified == ["early", "late"]
+
+
+def test_a_held_thread_leaves_when_the_scope_is_cancelled():
+    scope = CancelScope()
+    cond = GuardedCondition(scope, GuardedLock(scope))
+    cond.hold_woken()
+    waiter = start_waiter(cond, "held")
+    with cond:
+        cond.notify()
+    scope.cancel()
+    waiter.join(5)
+    assert not waiter.is_alive()
 
 
 # -- Event, Semaphore, Barrier, Rendezvous -----------------------------------------------------
@@ -367,3 +481,61 @@ def test_recorded_counter_counts_every_write_and_the_lost_ones():
     counter.value = 10
     assert not counter.all_steps_of_one()
     assert repr(counter) == "Counter(value=10)"
+
+
+def test_observed_last_read_tells_the_hold_and_forget_reads_clears_it():
+    lock = GuardedLock()
+    box = Box(lock, value=0)
+    assert box.last_read("value") is None
+    with lock:
+        _ = box.value
+    first = box.last_read("value")
+    with lock:
+        _ = box.value
+    second = box.last_read("value")
+    assert first[:2] == (0, True) and second[:2] == (0, True) and first[2] != second[2]
+    _ = box.value
+    assert box.last_read("value")[1] is False
+    box.forget_reads()
+    assert box.last_read("value") is None
+
+
+def test_observed_external_write_is_not_logged_and_makes_a_later_write_stale():
+    box = Box(value=10)
+    seen = box.value
+    box.external_write("value", 0)
+    assert box.peek("value") == 0 and box.log("value").writes == 0
+    box.value = seen - 10
+    assert box.log("value").stale_writes == 1 and box.peek("value") == 0
+
+
+def test_a_watched_field_never_written_reads_like_a_missing_attribute():
+    box = Box()
+    with pytest.raises(AttributeError, match="'Box' object has no attribute 'value'"):
+        _ = box.value
+
+
+def test_observed_subclass_watches_a_learners_class_and_keeps_its_methods():
+    class Wallet:
+        __slots__ = ("balance", "lock")
+
+        def __init__(self, balance, lock):
+            super().__init__()
+            self.balance = balance
+            self.lock = lock
+
+        def log(self):  # a method named like Observed.log
+            return "the learner's"
+
+        def spend(self, amount):
+            with self.lock:
+                self.balance -= amount
+
+    lock = GuardedLock()
+    Watching = observed_subclass(Wallet, lock, balance=Watched())
+    wallet = Watching(10, lock)
+    assert isinstance(wallet, Wallet) and type(wallet).__name__ == "Wallet" and wallet.log() == "the learner's"
+    wallet.spend(3)
+    wallet.balance = 0
+    log = Observed.log(wallet, "balance")
+    assert (log.writes, log.unlocked_writes, Observed.peek(wallet, "balance")) == (3, 2, 0)

@@ -7,8 +7,10 @@ by other processes while the checks run, as on a learner's loaded laptop::
 
 Each wrong answer must fail every run and each accepted variant pass every
 run; the exit status is 1 if any does not. The table also shows the median
-time one check took and the most threads left running after a check (must be
-0): figures measured on this machine, under that load.
+time one check took, the most threads left running after a check (must be
+0), and how many different verdicts the runs gave (must be 1: a message
+holds no figure that varies between runs): times measured on this machine,
+under that load.
 """
 
 from __future__ import annotations
@@ -36,7 +38,10 @@ def main(argv: list[str]) -> int:
     chosen = [case for case in cases() if not args.exercises or case[0].EXERCISE in args.exercises]
     if not chosen:
         parser.error(f"no answer table for {', '.join(args.exercises)}")
-    header = f"{'exercise':<9}{'answer':<42}{'expected':<9}{'passes':>8}{'median s':>10}{'threads left':>14}  verdict"
+    header = (
+        f"{'exercise':<9}{'answer':<42}{'expected':<9}{'passes':>8}{'median s':>10}{'threads left':>14}"
+        f"{'verdicts':>10}  verdict"
+    )
     print(header)
     print("-" * len(header))
     bad = 0
@@ -44,18 +49,22 @@ def main(argv: list[str]) -> int:
     for module, kind, name in chosen:
         passes, seconds, left = 0, [], 0
         result = None
+        verdicts = set()
         for _ in range(args.runs):
             start = time.perf_counter()
             result = judge(module, kind, name)
             seconds.append(time.perf_counter() - start)
             passes += result.passed
+            verdicts.add(str(result))
             left = max(left, threading.active_count() - baseline)
         expected = "fail" if kind == "wrong" else "pass"
-        good = (passes == 0 if kind == "wrong" else passes == args.runs) and left == 0
+        right = passes == 0 if kind == "wrong" else passes == args.runs
+        good = right and left == 0 and len(verdicts) == 1
         bad += not good
+        verdict = "ok" if good else "WRONG VERDICT" if not right else "THREADS LEFT" if left else "MESSAGE VARIES"
         print(
             f"{module.EXERCISE:<9}{name:<42}{expected:<9}{passes:>4}/{args.runs:<3}"
-            f"{statistics.median(seconds):>10.2f}{left:>14}  {'ok' if good else 'WRONG VERDICT'}",
+            f"{statistics.median(seconds):>10.2f}{left:>14}{len(verdicts):>10}  {verdict}",
             flush=True,
         )
         if args.verbose:

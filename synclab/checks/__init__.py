@@ -8,7 +8,8 @@ from typing import Any
 from synclab.checks._base import CheckResult, run_check
 from synclab.checks.basics import check_protected_increment, check_racy_increment, check_start_and_join
 from synclab.checks.conditions import check_consume, check_put
-from synclab.checks.deadlock import check_consistent_mean, check_ordered_transfer
+from synclab.checks.deadlock import check_ordered_transfer
+from synclab.checks.faq import check_consistent_mean
 from synclab.checks.primitives import check_connection_pool, check_phase_worker
 from synclab.checks.queues import check_pipeline, check_run_all
 from synclab.checks.reentrant import check_pay_without_reentry

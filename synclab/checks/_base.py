@@ -57,10 +57,12 @@ from synclab.checks._guards import (
 )
 
 __all__ = [
+    "Call",
     "CheckResult",
     "ExerciseError",
     "Runner",
     "Trial",
+    "call_faults",
     "describe_exception",
     "is_waiting",
     "not_yet",
@@ -79,6 +81,8 @@ CANCEL_GRACE = 0.25
 STOP_GRACE = 0.5
 #: Seconds between two looks of the trial at its threads.
 POLL = 0.001
+#: Seconds :meth:`Trial.while_held` holds the lock, at most, for a thread that does not wait for it.
+HOLD_PATIENCE = 1.5
 
 #: How a thread blocked in a standard wait the check did not hand out is described.
 OWN_WAIT = "waiting in a join() or a wait() of your own"
@@ -488,6 +492,49 @@ class Trial(CancelScope):
         self.wait(runners=[runner])
         return runner
 
+    def while_held(
+        self,
+        lock: GuardedLock,
+        name: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        patience: float = HOLD_PATIENCE,
+        before_release: Callable[[], object] | None = None,
+    ) -> Runner:
+        """Run ``fn(*args)`` in a thread of this trial while the check holds ``lock``, as another thread would.
+
+        The check takes ``lock``, starts the thread, and lets go once the thread
+        waits for the lock without a timeout, once one of its attempts gave up
+        (``acquire(blocking=False)``, or a timeout that ran out: ``lock.failed``
+        grows), once it has finished, or after ``patience`` seconds (a thread
+        that never asks for the lock, or waits with a longer timeout).
+        ``before_release()`` runs just before it lets go. Then it waits for the
+        thread. A right answer waits its turn; one that gives up on a busy lock
+        shows it in ``lock.failed`` and in what it did next.
+
+        Returns:
+            The thread's runner (its value or error; :meth:`trouble` for the rest).
+        """
+        me = threading.get_ident()
+        held = lock.acquire(blocking=False)
+        failed = lock.failed
+        end = time.monotonic() + patience
+        try:
+            runner = self.start(name, fn, *args)
+            self.wait(
+                until=lambda: (
+                    runner.done or lock.failed > failed or not all(lock.waiting().values()) or time.monotonic() > end
+                )
+            )
+            if before_release is not None and self.gave_up is None:
+                before_release()
+        finally:
+            if held and lock.owner == me:
+                with contextlib.suppress(CheckCancelled):
+                    lock.release()
+        self.wait(runners=[runner])
+        return runner
+
     def wait(self, until: Callable[[], object] | None = None, runners: Sequence[Runner] | None = None) -> bool:
         """Wait until ``until()`` is true, or (without ``until``) until ``runners`` (default: all) are done.
 
@@ -685,6 +732,80 @@ class Trial(CancelScope):
         if note:
             return note.strip(), "Restart the kernel to clear the stuck thread, then run the check again."
         return None
+
+
+@dataclass
+class Call:
+    """One call of the learner's code made by a thread of a check: what it returned or raised, and the lock.
+
+    Attributes:
+        label: The call as the learner would write it, for messages (``"pay(7, 3)"``).
+        result: What it returned.
+        error: What it raised (the trial reports it too).
+        kept_lock: Whether it returned still holding the lock it was handed.
+    """
+
+    label: str
+    result: Any = None
+    error: BaseException | None = None
+    kept_lock: bool = False
+
+    def make(self, lock: GuardedLock, fn: Callable[..., Any], *args: Any) -> Call:
+        """Call ``fn(*args)`` in this thread and note what it did.
+
+        If it returns holding ``lock``, the lock is let go (so the other threads
+        of the trial can finish: the verdict is known) and :attr:`kept_lock` is set.
+        """
+        try:
+            self.result = fn(*args)
+        except BaseException as exc:  # noted for the verdict; the trial reports it too
+            self.error = exc
+            raise
+        if lock.owner == threading.get_ident():
+            self.kept_lock = True
+            lock.release()
+        return self
+
+
+def call_faults(
+    exercise: str,
+    trial: Trial,
+    calls: Sequence[Call],
+    *,
+    lock: str,
+    waiters: str,
+    returns: tuple[str, str] | None = None,
+) -> CheckResult | None:
+    """What a check of calls judges first, in this order; ``None`` if none of it happened.
+
+    1. a call raised (a re-entered lock aside: :meth:`Trial.trouble` words that best);
+    2. a call returned still holding the lock named ``lock``, which ``waiters`` then wait for;
+    3. the trial deadlocked, ran out of time or left a thread stuck;
+    4. with ``returns = (rule, hint)``: a call returned something other than ``True`` or ``False``.
+    """
+    problem = trial.trouble()
+    for call in calls:
+        if call.error is not None and not isinstance(call.error, (CheckCancelled, SelfDeadlock)):
+            return not_yet(
+                exercise,
+                f"{describe_exception(call.error, call.label)}.{trial.stuck_note()}",
+                problem[1] if problem else RETRY,
+            )
+    for call in calls:
+        if call.kept_lock:
+            result = f" {call.result!r}" if isinstance(call.result, bool) else ""
+            return not_yet(
+                exercise,
+                f"{call.label} returned{result} while still holding {lock}: {waiters} would wait for it forever.",
+                f"Let go of the lock on every path, returns included: a with {lock}: block does that for you.",
+            )
+    if problem is not None:
+        return not_yet(exercise, *problem)
+    if returns is not None:
+        for call in calls:
+            if not isinstance(call.result, bool):
+                return not_yet(exercise, f"{call.label} returned {call.result!r}; {returns[0]}", returns[1])
+    return None
 
 
 def run_in_threads(

@@ -54,6 +54,7 @@ __all__ = [
     "Rendezvous",
     "SelfDeadlock",
     "Watched",
+    "observed_subclass",
 ]
 
 #: Seconds a guarded wait blocks before it looks at its scope again.
@@ -86,6 +87,7 @@ class CancelScope:
         self.cancelled = threading.Event()
         self.progress = 0
         self._blocked: dict[int, tuple[str, bool]] = {}
+        self._raws: dict[int, Any] = {}
 
     def cancel(self) -> None:
         """Call the run off: blocked waits raise :class:`CheckCancelled` within :data:`SLICE`."""
@@ -101,8 +103,23 @@ class CancelScope:
         self.progress += 1
 
     def blocked(self) -> dict[int, tuple[str, bool]]:
-        """``{thread ident: (what it waits for, whether with a timeout)}`` for every blocked thread now."""
-        return dict(self._blocked)
+        """``{thread ident: (what it waits for, whether with a timeout)}`` for every blocked thread now.
+
+        A thread whose lock was just released, or whose wait was just notified,
+        is on its way even if the operating system has not run it yet: it does
+        not count as blocked.
+        """
+        raws = dict(self._raws)
+        return {
+            ident: entry
+            for ident, entry in dict(self._blocked).items()
+            if (raw := raws.get(ident)) is None or raw.locked()
+        }
+
+    def waiting_for(self, raw: Any) -> dict[int, bool]:
+        """``{thread ident: whether with a timeout}`` for the threads blocked now on the C lock ``raw``."""
+        raws = dict(self._raws)
+        return {ident: timed for ident, (_, timed) in self.blocked().items() if raws.get(ident) is raw}
 
     def acquire_raw(self, raw: Any, blocking: bool, timeout: float | None, what: str) -> bool:
         """Acquire the C lock ``raw`` as ``raw.acquire(blocking, timeout)`` would, but cancellably.
@@ -126,6 +143,7 @@ class CancelScope:
             return False
         me = get_ident()
         deadline = None if timeout is None else time.monotonic() + timeout
+        self._raws[me] = raw
         self._blocked[me] = (what, timeout is not None)
         try:
             while True:
@@ -137,6 +155,7 @@ class CancelScope:
                     return True
         finally:
             self._blocked.pop(me, None)
+            self._raws.pop(me, None)
 
 
 #: A scope that is never cancelled, for guarded objects made outside a trial.
@@ -169,6 +188,9 @@ class GuardedLock(LockWrapper):
         failed: Acquires that gave up (non-blocking or timed out).
         reentered: Whether a holder asked for it again without a timeout.
         foreign_releases: Releases by a thread that did not hold it.
+        after_release: If set, called with no arguments by the releasing thread
+            right after each release: a check forces a window there (another
+            thread acts the moment the lock is let go).
     """
 
     __slots__ = (
@@ -181,6 +203,7 @@ class GuardedLock(LockWrapper):
         "failed",
         "reentered",
         "foreign_releases",
+        "after_release",
     )
 
     def __init__(self, scope: CancelScope | None = None, name: str = "the lock") -> None:
@@ -193,6 +216,7 @@ class GuardedLock(LockWrapper):
         self.failed = 0
         self.reentered = False
         self.foreign_releases = 0
+        self.after_release: Callable[[], object] | None = None
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does."""
@@ -235,11 +259,17 @@ class GuardedLock(LockWrapper):
         self.releases += 1
         self._lock.release()
         self._scope.moved()
+        if self.after_release is not None:
+            self.after_release()
 
     def locked(self) -> bool:
         """Whether some thread holds the lock."""
         self._scope.check()
         return self._lock.locked()
+
+    def waiting(self) -> dict[int, bool]:
+        """``{thread ident: whether with a timeout}`` for the threads blocked now in :meth:`acquire`."""
+        return self._scope.waiting_for(self._lock)
 
     # Condition(GuardedLock()) sees what Condition(Lock()) sees: only whether the lock is taken.
     def _is_owned(self) -> bool:
@@ -347,47 +377,103 @@ class GuardedRLock:
 
 
 class GuardedCondition(threading.Condition):
-    """A :class:`threading.Condition` whose waits can be called off.
+    """A :class:`threading.Condition` whose waits can be called off, and that records who waits and who is woken.
 
     Built on a guarded lock (a :class:`GuardedRLock` by default, as
     ``Condition()`` uses an ``RLock``). ``notify()`` keeps the standard
     behaviour: it wakes the threads that have waited longest.
 
+    A check can also force the moment a stolen wake-up needs: after
+    :meth:`hold_woken`, a thread coming back from ``wait()`` (notified or timed
+    out) is held before it takes the lock back, until :meth:`let_go` names it
+    or :meth:`let_woken_go` opens the way for all. As in the standard library, a
+    thread whose wait timed out stays among the waiters until it has the lock
+    back, so a ``notify()`` meanwhile may pick it.
+
     Args:
         scope: The run it belongs to.
         lock: The lock to use; a new :class:`GuardedRLock` if omitted.
         name: What the learner calls it, for "waiting on ..." messages.
+
+    Attributes:
+        entered: The name of the thread, at each call of ``wait()``, in order.
+        waiting: ``{thread name: whether with a timeout}`` for the threads inside
+            ``wait()`` now, neither notified nor timed out.
+        notified: The names of the threads each ``notify()`` woke, in order.
+        timed_out: The name of the thread, at each ``wait()`` that ran out of time.
     """
 
     def __init__(self, scope: CancelScope | None = None, lock: Any = None, name: str = "the condition") -> None:
         self._scope = NEVER if scope is None else scope
         super().__init__(GuardedRLock(self._scope, name) if lock is None else lock)
         self.name = name
+        self.entered: list[str] = []
+        self.waiting: dict[str, bool] = {}
+        self.notified: list[str] = []
+        self.timed_out: list[str] = []
+        self._names: dict[Any, str] = {}
+        self._held = False
+        self._let_through: set[str] = set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until notified or until ``timeout`` seconds pass, as :meth:`threading.Condition.wait` does."""
         self._scope.check()
         if not self._is_owned():
             raise RuntimeError("cannot wait on un-acquired lock")
+        name = threading.current_thread().name
         waiter = _thread.allocate_lock()
         waiter.acquire()
         self._waiters.append(waiter)
+        self._names[waiter] = name
+        self.entered.append(name)
+        self.waiting[name] = timeout is not None
         saved_state = self._release_save()
         got_it = False
         try:
             limit = None if timeout is None else max(timeout, 0.0)
             got_it = self._scope.acquire_raw(waiter, True, limit, f"waiting on {self.name}")
+            if not got_it:
+                self.timed_out.append(name)
             return got_it
         finally:
-            self._acquire_restore(saved_state)
-            if not got_it:
-                with contextlib.suppress(ValueError):
-                    self._waiters.remove(waiter)
+            self.waiting.pop(name, None)
+            try:
+                self._wait_at_gate(name)
+            finally:
+                self._acquire_restore(saved_state)
+                self._names.pop(waiter, None)
+                if not got_it:
+                    with contextlib.suppress(ValueError):
+                        self._waiters.remove(waiter)
+
+    def _wait_at_gate(self, name: str) -> None:
+        while self._held and name not in self._let_through:
+            self._scope.check()
+            time.sleep(SLICE)
+
+    def hold_woken(self) -> None:
+        """From now on, hold every thread coming back from ``wait()`` before it takes the lock back."""
+        self._let_through = set()
+        self._held = True
+
+    def let_go(self, name: str) -> None:
+        """Let the thread called ``name`` take the lock back (now, or when it comes back from ``wait()``)."""
+        self._let_through.add(name)
+
+    def let_woken_go(self) -> None:
+        """Stop holding threads that come back from ``wait()``."""
+        self._held = False
 
     def notify(self, n: int = 1) -> None:
         """Wake up to ``n`` waiting threads, as :meth:`threading.Condition.notify` does."""
         self._scope.check()
+        before = list(self._waiters)
         super().notify(n)
+        left = set(self._waiters)
+        woken = [self._names.get(waiter, "?") for waiter in before if waiter not in left]
+        for name in woken:  # woken now, even if the operating system has not run it yet
+            self.waiting.pop(name, None)
+        self.notified.extend(woken)
         self._scope.moved()
 
     def notify_all(self) -> None:
@@ -637,7 +723,42 @@ class Observed:
 
     def log(self, name: str) -> FieldLog:
         """The :class:`FieldLog` of field ``name``."""
-        return self._logs[name]
+        return self._logs.setdefault(name, FieldLog(writes_by_thread={}))
+
+    def peek(self, name: str) -> Any:
+        """The value of field ``name``, read without logging it (for the check, not the learner)."""
+        return self._values.get(name)
+
+    def last_read(self, name: str) -> tuple[Any, bool, tuple[int | None, ...]] | None:
+        """What the calling thread last read from field ``name``: ``(value, locked, hold)``.
+
+        ``locked`` says whether it held every required lock; ``hold`` numbers
+        the holds, so two reads made in one hold have equal ``hold``. ``None`` if
+        it has not read the field since its last write or :meth:`forget_reads`.
+        """
+        with self._meta:
+            last = self._last_read.get((name, get_ident()))
+        if last is None:
+            return None
+        value, tokens, _ = last
+        return value, None not in tokens, tokens
+
+    def forget_reads(self) -> None:
+        """Forget the calling thread's last reads (before a new call of the learner's code)."""
+        me = get_ident()
+        with self._meta:
+            for key in [key for key in self._last_read if key[1] == me]:
+                del self._last_read[key]
+
+    def external_write(self, name: str, value: Any) -> None:
+        """Write field ``name`` as another thread of the program would, without logging it as the learner's.
+
+        A write of the learner's code that rests on a read made before this
+        one counts as a lost update (:attr:`FieldLog.stale_writes`).
+        """
+        with self._meta:
+            self._values[name] = value
+            self._versions[name] = self._versions.get(name, 0) + 1
 
     def _tokens(self) -> tuple[int | None, ...]:
         return tuple(_hold_token(lock) for lock in self._required)
@@ -674,12 +795,14 @@ class Watched:
             return self
         tokens = obj._tokens()
         with obj._meta:
+            if self.name not in obj._values:
+                raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}")
             value = obj._values[self.name]
-            log = obj._logs[self.name]
+            log = Observed.log(obj, self.name)
             log.reads += 1
             if None in tokens:
                 log.unlocked_reads += 1
-            obj._last_read[(self.name, get_ident())] = (value, tokens, obj._versions[self.name])
+            obj._last_read[(self.name, get_ident())] = (value, tokens, obj._versions.get(self.name, 0))
         if self.pause:
             time.sleep(self.pause)
         return value
@@ -688,7 +811,7 @@ class Watched:
         tokens = obj._tokens()
         name = threading.current_thread().name
         with obj._meta:
-            log = obj._logs[self.name]
+            log = Observed.log(obj, self.name)
             log.writes += 1
             assert log.writes_by_thread is not None
             log.writes_by_thread[name] = log.writes_by_thread.get(name, 0) + 1
@@ -697,12 +820,12 @@ class Watched:
                 log.unlocked_writes += 1
             elif last is None or last[1] != tokens:
                 log.split_writes += 1
-            if last is not None and last[2] != obj._versions[self.name]:
+            if last is not None and last[2] != obj._versions.get(self.name, 0):
                 log.stale_writes += 1
             if self.step is not None and (last is None or not _is_step(last[0], value, self.step)):
                 log.off_steps += 1
             obj._values[self.name] = value
-            obj._versions[self.name] += 1
+            obj._versions[self.name] = obj._versions.get(self.name, 0) + 1
 
 
 def _is_step(before: Any, after: Any, step: Any) -> bool:
@@ -710,6 +833,37 @@ def _is_step(before: Any, after: Any, step: Any) -> bool:
         return bool(after == before + step)
     except Exception:  # the learner wrote something that does not add up
         return False
+
+
+class _ObservedBase(Observed):
+    """The :class:`Observed` base of :func:`observed_subclass`: its state is made in ``__new__``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Nothing to do (a learner's ``super().__init__()`` lands here)."""
+
+
+def observed_subclass(cls: type, *locks: Any, **fields: Watched) -> type:
+    """A subclass of the learner's class ``cls`` whose attributes ``fields`` are :class:`Watched`.
+
+    The learner's ``__init__`` and methods run unchanged; every read and write
+    of a watched attribute is logged, as on an :class:`Observed` object whose
+    required locks are ``locks``. The writes of ``__init__`` are logged too
+    (made without the lock, usually): compare logs from after construction.
+    Call the logs' functions through the class, ``Observed.log(obj, name)``,
+    so that a method of the learner's with the same name cannot get in the way.
+
+    Raises:
+        TypeError: ``cls`` is not a class that can be subclassed.
+    """
+
+    def __new__(klass: type, *args: Any, **kwargs: Any) -> Any:
+        obj = object.__new__(klass) if cls.__new__ is object.__new__ else cls.__new__(klass, *args, **kwargs)
+        Observed.__init__(obj, *locks)
+        return obj
+
+    namespace: dict[str, Any] = {"__new__": __new__, "__module__": cls.__module__, "__qualname__": cls.__qualname__}
+    namespace.update(fields)
+    return type(cls.__name__, (cls, _ObservedBase), namespace)
 
 
 class RecordedCounter(list):

@@ -1,366 +1,632 @@
-"""Checks for the exercises of notebook 05 (condition variables).
+"""Checks of the exercises of notebook 05: ``put`` on a bounded buffer (5.1) and a consumer that stops (5.2).
 
-Both run the learner's function in real threads on a condition built on a
-:class:`~synclab.experiments.wakeups.ScriptedLock`, which sees every ``wait()``
-and can stop a thread stuck in one: a wrong answer fails with a message, never
-a hung kernel or a thread left behind.
+The learner's function gets a :class:`Buffer` (a ``deque`` that notes every
+change made without the lock, every append that leaves it over capacity, and
+every look at its length) and a :class:`~synclab.checks._guards.GuardedCondition`
+of a :class:`~synclab.checks._base.Trial`, which records who waits, who each
+``notify()`` wakes and whose wait ran out, and which can hold a woken thread
+before it takes the lock back. With that the check forces, on every run:
+
+* a stolen wake-up: a thread is woken, held, and another one takes what it was
+  woken for; the woken one must wait again (5.1 for a free slot, 5.2 for an item);
+* producers ahead of a consumer on the one condition: ``notify()`` (or
+  ``notify(2)``) wakes only producers, and the consumer sleeps next to the item;
+* a timed wait that runs out: the buffer stays full (empty) until it has, so an
+  answer that ignores the result of ``wait(timeout)`` or ``wait_for(...,
+  timeout)`` overfills the buffer (gives up while the buffer is open).
+
+Every step is ordered by what the threads do, never by sleeps, and every thread
+is freed at the end; a wrong answer fails with a message, never a hung kernel.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from synclab.checks._base import CheckResult
-from synclab.experiments.wakeups import _Schedule, _wait_and_take, describe_error
+from synclab.checks._base import HOLD_PATIENCE, CheckResult, Runner, Trial, describe_exception, not_yet, passed
+from synclab.checks._guards import CancelScope, CheckCancelled, GuardedCondition, GuardedLock
+from synclab.experiments.wakeups import _wait_and_take
 
-__all__ = ["check_consume", "check_put"]
-
-RUNS = 5
-CONSUMERS = 3
-FIRST_ITEMS = 10
-LAST_ITEMS = 10
-#: Seconds a step may take; a correct answer needs a tiny fraction of it.
-STEP_SECONDS = 1.0
+__all__ = ["Buffer", "check_consume", "check_put"]
 
 CAPACITY = 1
+#: Exercise 5.1: producers waiting ahead of the consumer on the one condition.
+PRODUCERS_AHEAD = 3
+#: Exercise 5.2: consumers in the closing scenario, items while open, items left at the close.
+CONSUMERS = 3
+OPEN_ITEMS = 5
+LEFT_ITEMS = 5
+#: Looks at the buffer without waiting that mark a thread as polling instead of waiting.
+POLL_LOOKS = 50
+#: Seconds the check waits for the lock to act on the buffer itself.
+STEP_SECONDS = 1.0
+
+_WAIT_FULL = "While the buffer is full, wait: while len(buffer) >= capacity: cond.wait()"
+_WHILE_PUT = (
+    "A woken thread must check again before it acts: while len(buffer) >= capacity: cond.wait() (or "
+    "cond.wait_for(lambda: len(buffer) < capacity))."
+)
+_WHILE_CONSUME = (
+    "A woken thread must check again: cond.wait_for(lambda: buffer or closed.is_set()) (or a while loop around "
+    "cond.wait()), then return only if the buffer is empty."
+)
 
 
-def _take_one(s: _Schedule) -> Any:
-    """As a consumer: take the first item and notify one waiter (``None`` if the lock was not free)."""
-    if not s.lock.acquire(True, s.timeout):
-        return None
-    try:
-        item = s.buffer.popleft()
-        s.cond.notify()
-    finally:
-        s.lock.release()
-    return item
+class Buffer(deque):
+    """A ``deque`` that notes changes made without the lock, appends over capacity, and looks at its length.
 
+    Args:
+        scope: The run it belongs to: once cancelled, every use raises
+            :class:`~synclab.checks._guards.CheckCancelled` (a thread polling it stops).
+        lock: The lock under the condition: every change should hold it.
+        capacity: Appends that leave more items than this are counted in :attr:`over`.
+        items: The starting items.
 
-def _did(runner: Any) -> str:
-    return f"raised {describe_error(runner.error)}" if runner.error is not None else "returned"
-
-
-def _put_stolen_once(put: Callable[..., Any]) -> tuple[bool, str, str]:
-    """Force a stolen slot once. Returns (passed, message, hint).
-
-    The buffer holds one item (capacity 1). P1 must wait; a consumer takes the
-    item and notifies, waking P1; before P1 gets the lock back, P2 puts an item
-    into the free slot. P1 must then wait again, not add a second item.
+    Attributes:
+        over: Changes that left more than ``capacity`` items.
+        unlocked_changes: Changes made by a thread that did not hold ``lock``.
+        looks: ``{thread name: calls of len() or bool()}``.
     """
-    s = _Schedule(STEP_SECONDS)
-    full_hint = "While the buffer is full, wait: while len(buffer) >= capacity: cond.wait()"
-    try:
-        s.buffer.append("old item")
-        p1 = s.start("P1", put, s.buffer, s.cond, "item 1", CAPACITY)
-        if not s.wait_until(lambda: p1.done or s.entered("P1")):
-            _take_one(s)  # makes room, so a put() that polls can return
-            return (
-                False,
-                "on a full buffer, put() neither waited nor returned: does it loop without calling cond.wait()?",
-                full_hint,
+
+    def __init__(self, scope: CancelScope, lock: GuardedLock, capacity: int | None = None, items: Iterable[Any] = ()):
+        self._scope = scope
+        self._guard = lock
+        self.capacity = capacity
+        self.over = 0
+        self.unlocked_changes = 0
+        self.looks: dict[str, int] = {}
+        super().__init__(items)
+
+    def size(self) -> int:
+        """How many items it holds, without counting a look (for the check)."""
+        return deque.__len__(self)
+
+    def __len__(self) -> int:
+        self._scope.check()
+        name = threading.current_thread().name
+        self.looks[name] = self.looks.get(name, 0) + 1
+        return deque.__len__(self)
+
+    def __bool__(self) -> bool:
+        # deque has its own __bool__ on CPython 3.10 (not on 3.11+): count it as a look there too.
+        return self.__len__() > 0
+
+    def _changed(self) -> None:
+        if not self._guard.held_by_me():
+            self.unlocked_changes += 1
+        if self.capacity is not None and deque.__len__(self) > self.capacity:
+            self.over += 1
+
+    def append(self, item: Any) -> None:
+        self._scope.check()
+        deque.append(self, item)
+        self._changed()
+
+    def appendleft(self, item: Any) -> None:
+        self._scope.check()
+        deque.appendleft(self, item)
+        self._changed()
+
+    def extend(self, items: Iterable[Any]) -> None:
+        self._scope.check()
+        deque.extend(self, items)
+        self._changed()
+
+    def extendleft(self, items: Iterable[Any]) -> None:
+        self._scope.check()
+        deque.extendleft(self, items)
+        self._changed()
+
+    def insert(self, index: int, item: Any) -> None:
+        self._scope.check()
+        deque.insert(self, index, item)
+        self._changed()
+
+    def __iadd__(self, items: Iterable[Any]) -> Buffer:
+        self.extend(items)
+        return self
+
+    def popleft(self) -> Any:
+        self._scope.check()
+        item = deque.popleft(self)
+        self._changed()
+        return item
+
+    def pop(self) -> Any:
+        self._scope.check()
+        item = deque.pop(self)
+        self._changed()
+        return item
+
+    def remove(self, item: Any) -> None:
+        self._scope.check()
+        deque.remove(self, item)
+        self._changed()
+
+    def clear(self) -> None:
+        self._scope.check()
+        deque.clear(self)
+        self._changed()
+
+    def __repr__(self) -> str:
+        return f"deque({list(self)!r})"
+
+
+class _Bench:
+    """One forced run: a trial, its lock, condition and buffer, and the check's own moves on them."""
+
+    def __init__(self, trial: Trial, items: Iterable[Any] = ()) -> None:
+        self.trial = trial
+        self.lock = trial.lock("the buffer's lock")
+        self.cond: GuardedCondition = trial.condition(self.lock, "cond")
+        self.buffer = Buffer(trial, self.lock, CAPACITY, items)
+
+    def act(self, action: Callable[[], object]) -> bool:
+        """Run ``action()`` holding the lock, as the check's own producer or consumer; ``False`` if it could not."""
+        try:
+            if not self.lock.acquire(timeout=STEP_SECONDS):
+                return False
+            try:
+                action()
+            finally:
+                self.lock.release()
+        except CheckCancelled:
+            return False
+        return True
+
+    def settle(self, runners: Sequence[Runner], *, patient: bool = True) -> dict[str, str]:
+        """Wait until each runner waits on ``cond`` or is done; ``{name: state}``.
+
+        States: ``"waiting"``, ``"done"``, ``"polling"`` (it kept looking at the
+        buffer, or neither waited nor returned for :data:`HOLD_PATIENCE` s after
+        looking), or ``"stopped"`` (the trial gave up). With ``patient``, a
+        thread in a wait with a timeout counts as waiting only once such a wait
+        has run out (and it waits again), or after :data:`HOLD_PATIENCE` s: an
+        answer that ignores the result of a timed wait then acts, on every run.
+        Without it, any wait counts.
+        """
+        start = time.monotonic()
+        looks = {r.name: self.buffer.looks.get(r.name, 0) for r in runners}
+        timeouts = {r.name: self.cond.timed_out.count(r.name) for r in runners}
+
+        def state(runner: Runner) -> str:
+            name = runner.name
+            if runner.done:
+                return "stopped" if runner.cancelled else "done"
+            timed = self.cond.waiting.get(name)
+            late = time.monotonic() - start > HOLD_PATIENCE
+            if timed is False or (timed and (not patient or late or self.cond.timed_out.count(name) > timeouts[name])):
+                return "waiting"
+            looked = self.buffer.looks.get(name, 0) - looks[name]
+            if timed is None and (looked > POLL_LOOKS or (late and looked >= 2)):
+                return "polling"
+            return ""
+
+        self.trial.wait(until=lambda: all(state(r) for r in runners))
+        return {r.name: state(r) or "stopped" for r in runners}
+
+
+@contextlib.contextmanager
+def _forced(what: str) -> Iterator[Trial]:
+    """A :class:`Trial` whose threads still waiting when the block ends (the verdict known) leave at once."""
+    with Trial(what=what) as trial:
+        try:
+            yield trial
+        finally:
+            trial.cancel()
+
+
+def _woken(names: Sequence[str]) -> str:
+    return ", ".join(names) if names else "nobody"
+
+
+def _trouble(exercise: str, trial: Trial, runner: Runner | None = None) -> CheckResult:
+    """The verdict when a run raised or got stuck."""
+    error = runner.error if runner is not None else None
+    if error is not None:
+        problem = trial.trouble()
+        hint = problem[1] if problem else "Read the error, fix the function and run the cell again."
+        return not_yet(exercise, f"{describe_exception(error, runner.name)}.{trial.stuck_note()}", hint)
+    problem = trial.trouble()
+    if problem is None:
+        return not_yet(
+            exercise,
+            "a thread neither waited nor finished in time.",
+            "Wait with cond.wait() (or cond.wait_for) inside with cond:, and return when done.",
+        )
+    return not_yet(exercise, *problem)
+
+
+# -- exercise 5.1 ------------------------------------------------------------------------------
+
+
+def _put_on_full(exercise: str, bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
+    """Judge a producer that should be waiting on a full buffer; ``None`` if it is."""
+    if state == "waiting":
+        return None
+    name = runner.name
+    ran_out = name in bench.cond.timed_out
+    if state == "done" and runner.error is None:
+        if bench.buffer.over:
+            timeout = " when its wait(timeout) ran out" if ran_out else ""
+            return not_yet(
+                exercise,
+                f"{when}, {name} added its item{timeout}: the buffer held {bench.buffer.size()} items with capacity "
+                f"{CAPACITY}.",
+                "A wait with a timeout returns False when the time ran out: the buffer may still be full. Check "
+                "again in a while loop (or use cond.wait_for without a timeout)."
+                if ran_out
+                else _WAIT_FULL,
             )
-        if p1.done:
-            if len(s.buffer) > CAPACITY:
-                return (
-                    False,
-                    f"put() added an item to a full buffer: it held {len(s.buffer)} items with capacity {CAPACITY}.",
-                    full_hint,
-                )
-            return (False, f"on a full buffer, put() {_did(p1)} without waiting for room.", full_hint)
-        s.lock.gate.clear()  # P1 will be held back once woken
-        if _take_one(s) != "old item" or not s.wait_until(lambda: "P1" in s.lock.woken):
-            return (
-                False,
-                "after a consumer took an item and called notify(), P1 did not wake up.",
-                "Wait with cond.wait() on the condition you were given.",
+        return not_yet(exercise, f"{when}, {name}'s put() returned without adding its item.", _WAIT_FULL)
+    if state == "polling":
+        return not_yet(
+            exercise,
+            f"{when}, {name}'s put() neither waited on cond nor returned: it kept looking at the buffer (a loop "
+            "without cond.wait()?).",
+            "Sleep until notified instead of looking again and again: " + _WAIT_FULL,
+        )
+    return _trouble(exercise, bench.trial, runner)
+
+
+def _put_with_room(bench: _Bench, runner: Runner, when: str) -> CheckResult | None:
+    """Judge a producer that should add its item at once; ``None`` if it returned without raising."""
+    state = bench.settle([runner], patient=False)[runner.name]
+    if state == "waiting":
+        return not_yet(
+            "5.1",
+            f"{when}, {runner.name}'s put() waited instead of adding its item.",
+            "Wait only while the buffer is full: " + _WAIT_FULL,
+        )
+    if state != "done" or runner.error is not None:
+        return _trouble("5.1", bench.trial, runner)
+    return None
+
+
+def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
+    """A consumer waits on the empty buffer; one put() must add the item and wake it."""
+    exercise = "5.1"
+    with _forced("put") as trial:
+        bench = _Bench(trial)
+        consumer = trial.start("C", _wait_and_take, bench.buffer, bench.cond)
+        if bench.settle([consumer])["C"] != "waiting":
+            return _trouble(exercise, trial)
+        producer = trial.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
+        if (verdict := _put_with_room(bench, producer, "on an empty buffer (capacity 1)")) is not None:
+            return verdict
+        if bench.buffer.unlocked_changes:
+            return not_yet(
+                exercise,
+                "put() changed the buffer without holding cond's lock.",
+                "Do everything inside with cond: (the condition's lock): the check, the wait and the append.",
             )
-        p2 = s.start("P2", put, s.buffer, s.cond, "item 2", CAPACITY)
-        if not s.wait_until(lambda: p2.done or s.entered("P2")) or not p2.done:
-            return (
-                False,
-                "put() waited although the buffer had room.",
-                "Only wait while the buffer is full: while len(buffer) >= capacity: cond.wait()",
+        if "C" not in bench.cond.notified:
+            return not_yet(
+                exercise,
+                "a consumer C was waiting for an item on the empty buffer, and put() did not wake it (it slept "
+                "next to the item).",
+                "After buffer.append(item), wake the waiting consumers: cond.notify_all().",
             )
-        if p2.error is not None or list(s.buffer) != ["item 2"]:
-            return (
-                False,
-                f"with room in the buffer, put() {_did(p2)} and left it holding {list(s.buffer)!r}.",
-                "Append the item: buffer.append(item).",
+        if not trial.wait(runners=[consumer]) or consumer.value != "item 1":
+            took = consumer.done and not consumer.cancelled
+            return not_yet(
+                exercise,
+                f"put('item 1') woke the waiting consumer, which then took {consumer.value!r} instead of 'item 1'."
+                if took
+                else "put('item 1') woke the waiting consumer, but it found no item: put() did not add its item to "
+                "the buffer.",
+                "Append exactly the item you were given: buffer.append(item).",
             )
-        s.lock.gate.set()
-        if not s.wait_until(lambda: p1.done or s.entered("P1") >= 2):
-            return (False, "after it was woken, put() neither returned nor waited again.", full_hint)
-        if p1.done:
-            if len(s.buffer) > CAPACITY:
-                return (
-                    False,
-                    f"P1 was woken for a free slot, but P2 took it first; P1 added its item anyway "
-                    f"and the buffer held {len(s.buffer)} items with capacity {CAPACITY}.",
-                    "A woken thread must check again: put the wait in a loop, "
-                    "while len(buffer) >= capacity: cond.wait() (or use cond.wait_for).",
-                )
-            return (False, f"after its slot was taken, P1 {_did(p1)} without adding its item.", full_hint)
-        if _take_one(s) != "item 2" or not s.wait_until(lambda: p1.done):
-            return (
-                False,
+    return None
+
+
+def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
+    """P1 waits on a full buffer, is woken for a free slot, and P2 fills it before P1 has the lock back."""
+    exercise = "5.1"
+    with _forced("put") as trial:
+        bench = _Bench(trial, ["old item"])
+        p1 = trial.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
+        if (verdict := _put_on_full(exercise, bench, p1, bench.settle([p1])["P1"], "on a full buffer")) is not None:
+            return verdict
+        bench.cond.hold_woken()
+        if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify())) or "P1" not in bench.cond.notified:
+            return _trouble(exercise, trial)
+        p2 = trial.start("P2", put, bench.buffer, bench.cond, "item 2", CAPACITY)
+        if (verdict := _put_with_room(bench, p2, "with a free slot in the buffer")) is not None:
+            return verdict
+        if list(bench.buffer) != ["item 2"]:
+            return not_yet(
+                exercise,
+                f"with a free slot, P2's put() left the buffer holding {list(bench.buffer)!r} instead of ['item 2'].",
+                "Append the item you were given: buffer.append(item).",
+            )
+        bench.cond.let_go("P1")
+        state = bench.settle([p1], patient=False)["P1"]
+        if state == "done" and p1.error is None and bench.buffer.over:
+            return not_yet(
+                exercise,
+                "P1 was woken for a free slot, but P2 took it before P1 had the lock back (the check holds P1 back "
+                "to force that). P1 added its item anyway: the buffer held 2 items with capacity 1.",
+                _WHILE_PUT,
+            )
+        if (verdict := _put_on_full(exercise, bench, p1, state, "after P2 took the free slot")) is not None:
+            return verdict
+        bench.cond.let_woken_go()
+        if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify_all())) or not trial.wait(runners=[p1]):
+            return not_yet(
+                exercise,
                 "P1 did not return after room was made for it again.",
                 "After the wait loop, append the item and return.",
             )
-        if p1.error is not None or list(s.buffer) != ["item 1"]:
-            return (
-                False,
-                f"P1 {_did(p1)} and left the buffer holding {list(s.buffer)!r}.",
-                "After the wait loop, append the item: buffer.append(item).",
+        if p1.error is not None:
+            return _trouble(exercise, trial, p1)
+        if list(bench.buffer) != ["item 1"] or bench.buffer.over or bench.buffer.unlocked_changes:
+            return not_yet(
+                exercise,
+                f"after its wait, P1 left the buffer holding {list(bench.buffer)!r} instead of ['item 1'].",
+                "After the wait loop, append the item inside with cond:.",
             )
-        return (True, "", "")
-    finally:
-        s.finish()
+    return None
 
 
-def _got_item_1(consumer: Any) -> tuple[bool, str, str]:
-    """The end of a run whose woken consumer must have got ``'item 1'``: (passed, message, hint)."""
-    if consumer.value != "item 1":
-        return (
-            False,
-            f"the waiting consumer got {consumer.value!r} instead of 'item 1'.",
-            "Append exactly the item you were given.",
-        )
-    return (True, "", "")
-
-
-def _put_notifies(put: Callable[..., Any]) -> tuple[bool, str, str]:
-    """A consumer waits on the empty buffer; one put() must wake it."""
-    s = _Schedule(STEP_SECONDS)
-    try:
-        consumer = s.start("C1", _wait_and_take, s.buffer, s.cond)
-        if not s.wait_until(lambda: s.entered("C1")):
-            return (False, "the consumer did not start waiting.", "Run the cell again.")
-        producer = s.start("P1", put, s.buffer, s.cond, "item 1", CAPACITY)
-        if not s.wait_until(lambda: producer.done) or producer.error is not None:
-            what = "did not return" if not producer.done else _did(producer)
-            return (False, f"on an empty buffer, put() {what}.", "Append the item and return; wait only while full.")
-        if not s.wait_until(lambda: consumer.done):
-            return (
-                False,
-                "a consumer was waiting for an item, and put() did not wake it.",
-                "After buffer.append(item), wake the waiting consumers: cond.notify_all() (producers and "
-                "consumers share this condition, so notify() could wake another producer instead).",
-            )
-        return _got_item_1(consumer)
-    finally:
-        s.finish()
-
-
-def _put_wakes_the_consumer(put: Callable[..., Any]) -> tuple[bool, str, str]:
-    """Producers and a consumer wait on the one condition; put() must wake the consumer.
-
-    The buffer is full (capacity 1). P1, then P2, wait for room. A consumer
-    takes the item and notifies one waiter: P1, which is held back before it
-    gets the lock again. Consumer C then finds the buffer empty and waits,
-    behind P2. Now P1 adds its item. ``notify()`` wakes the thread that has
-    waited longest (CPython wakes waiters in the order they came): P2, which
-    finds the buffer full and waits again, while C sleeps next to the item.
-    ``notify_all()`` wakes C too. Every step is ordered with events; only a
-    wrong answer waits out :data:`STEP_SECONDS`, for the consumer that never wakes.
-    """
-    s = _Schedule(STEP_SECONDS)
-    try:
-        s.buffer.append("old item")
-        producers: dict[str, Any] = {}
-        for name, item in (("P1", "item 1"), ("P2", "item 2")):
-            runner = producers[name] = s.start(name, put, s.buffer, s.cond, item, CAPACITY)
-            if not s.wait_until(lambda runner=runner, name=name: runner.done or s.entered(name)) or runner.done:
-                return (
-                    False,
-                    "with two producers on a full buffer, a put() did not wait for room.",
-                    "While the buffer is full, wait: while len(buffer) >= capacity: cond.wait()",
-                )
-        s.lock.gate.clear()  # the producer woken next is held back before it gets the lock again
-        if _take_one(s) != "old item" or not s.wait_until(lambda: s.lock.woken):
-            return (
-                False,
-                "after a consumer took an item and called notify(), no waiting producer woke up.",
-                "Wait with cond.wait() on the condition you were given.",
-            )
-        first = s.lock.woken[0]
-        other = "P2" if first == "P1" else "P1"
-        consumer = s.start("C", _wait_and_take, s.buffer, s.cond)
-        if not s.wait_until(lambda: s.entered("C")):
-            return (False, "the consumer did not start waiting.", "Run the cell again.")
-        s.lock.gate.set()
-        if not s.wait_until(lambda: producers[first].done):
-            return (
-                False,
-                f"{first} was woken with room in the buffer, but its put() did not return.",
+def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
+    """Producers wait ahead of a consumer on the one condition: put() must wake the consumer too."""
+    exercise = "5.1"
+    names = [f"P{i}" for i in range(1, PRODUCERS_AHEAD + 2)]
+    with _forced("put") as trial:
+        bench = _Bench(trial, ["old item"])
+        producers = {}
+        for name in names:
+            runner = producers[name] = trial.start(name, put, bench.buffer, bench.cond, f"item {name[1:]}", CAPACITY)
+            state = bench.settle([runner])[name]
+            if (verdict := _put_on_full(exercise, bench, runner, state, "on a full buffer")) is not None:
+                return verdict
+        bench.cond.hold_woken()
+        if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify())) or not bench.cond.notified:
+            return _trouble(exercise, trial)
+        consumer = trial.start("C", _wait_and_take, bench.buffer, bench.cond)
+        if bench.settle([consumer])["C"] != "waiting":
+            return _trouble(exercise, trial)
+        # The longest waiter is woken: P1, unless waits with a timeout ran out and changed the order.
+        first = bench.cond.notified[-1]
+        ahead = ", ".join(name for name in names if name != first)
+        item = f"item {first[1:]}"
+        before, entries = len(bench.cond.notified), bench.cond.entered.count(first)
+        bench.cond.let_go(first)
+        woken_producer = producers[first]
+        if (
+            not trial.wait(until=lambda: woken_producer.done or bench.cond.entered.count(first) > entries)
+            or not woken_producer.done
+        ):
+            return not_yet(
+                exercise,
+                f"{first} was woken with a free slot in the buffer, but its put() did not add its item and return.",
                 "After the wait loop, append the item and return.",
             )
-        if producers[first].error is not None:
-            return (
-                False,
-                f"{first} {_did(producers[first])}.",
-                "Read the error, fix the function and run the cell again.",
+        if woken_producer.error is not None:
+            return _trouble(exercise, trial, woken_producer)
+        woken = bench.cond.notified[before:]
+        if "C" not in woken:
+            return not_yet(
+                exercise,
+                f"producers {ahead} and then a consumer C were waiting on the one condition when {first} added its "
+                f"item. {first} woke {_woken(woken)}: producers, which find the buffer full again, while C, waiting "
+                "for that very item, slept on."
+                if woken
+                else f"producers {ahead} and then a consumer C were waiting on the one condition when {first} added "
+                "its item, and it woke nobody: C slept next to the item.",
+                "notify() (or notify(n)) wakes the threads that waited longest, and on a condition shared by "
+                "producers and consumers they may all be producers. After buffer.append(item), call cond.notify_all().",
             )
-        if not s.wait_until(lambda: consumer.done):
-            if other in s.lock.woken:
-                what = (
-                    f"{first} added its item and woke {other}, the other waiting producer, which found the buffer "
-                    "full and waited again; the consumer, waiting for just that item, slept on."
-                )
-            else:
-                what = f"{first} added its item, but the consumer, waiting for just that item, was never woken."
-            return (
-                False,
-                f"producers {first} and {other} and a consumer were all waiting on the one condition. {what}",
-                "notify() wakes one waiter, and on a condition shared by producers and consumers it may be a "
-                "producer. After buffer.append(item), call cond.notify_all().",
+        bench.cond.let_woken_go()
+        if not trial.wait(runners=[consumer]) or consumer.value != item:
+            return not_yet(
+                exercise,
+                f"the consumer woken by {first} did not get {item!r}.",
+                "Append exactly the item you were given: buffer.append(item).",
             )
-        return _got_item_1(consumer)
-    finally:
-        s.finish()
+    return None
 
 
 def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
-    """Exercise 5.1: ``put(buffer, cond, item, capacity)`` waits for room, survives a stolen slot, wakes consumers.
-
-    The consumer must be woken also when a producer waits on the same
-    condition ahead of it, which ``notify()`` does not do.
-    """
+    """Exercise 5.1: ``put(buffer, cond, item, capacity)`` waits while full, survives a stolen slot, wakes consumers."""
     exercise = "5.1"
     if not callable(put):
-        return CheckResult(
-            exercise, False, "put is not a function.", "Define it with def put(buffer, cond, item, capacity):"
-        )
-    for forced, runs in ((_put_stolen_once, RUNS), (_put_notifies, 1), (_put_wakes_the_consumer, RUNS)):
-        for run in range(1, runs + 1):
-            passed, message, hint = forced(put)
-            if not passed:
-                where = "" if run == 1 else f" (forced run {run} of {RUNS})"
-                return CheckResult(exercise, False, message + where, hint)
-    return CheckResult(
+        return not_yet(exercise, "put is not a function.", "Define it with def put(buffer, cond, item, capacity):")
+    for scenario in (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers):
+        if (verdict := scenario(put)) is not None:
+            return verdict
+    return passed(
         exercise,
-        True,
-        f"in all {RUNS} forced runs P1 waited on the full buffer, found its slot taken after waking, and waited "
-        "again; and put() woke a waiting consumer, even with another producer waiting on the same condition "
-        "ahead of it.",
+        "put() woke a waiting consumer; on a full buffer it waited, and when the free slot it was woken for was "
+        f"taken first, it waited again instead of overfilling the buffer; and with {PRODUCERS_AHEAD} producers "
+        "waiting ahead of a consumer on the one condition, its wake-up still reached the consumer.",
     )
 
 
-def _consume_once(consume: Callable[..., Any]) -> tuple[bool, str, str]:
-    """One run of exercise 5.2. Returns (passed, message, hint)."""
-    s = _Schedule(STEP_SECONDS)
-    closed = threading.Event()
-    outs: list[list[Any]] = [[] for _ in range(CONSUMERS)]
-    try:
-        runners = [s.start(f"C{i + 1}", consume, s.buffer, s.cond, closed, outs[i]) for i in range(CONSUMERS)]
+# -- exercise 5.2 ------------------------------------------------------------------------------
 
-        def settled() -> bool:
-            return all(r.done or s.entered(r.name) for r in runners)
 
-        if not s.wait_until(settled):
-            return (
-                False,
-                "with the buffer empty and not closed, a consumer neither waited nor returned.",
-                "Don't loop checking the buffer: call cond.wait() (or cond.wait_for(...)) so it sleeps until notified.",
+def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
+    """Judge a consumer that should be waiting on an empty, open buffer; ``None`` if it is."""
+    exercise = "5.2"
+    if state == "waiting":
+        return None
+    name = runner.name
+    if state == "done" and runner.error is None:
+        ran_out = name in bench.cond.timed_out
+        return not_yet(
+            exercise,
+            f"{when}, {name} returned although the buffer was not closed"
+            + (" (its wait with a timeout ran out)." if ran_out else "."),
+            "A quiet buffer is not a closed one: keep waiting (without a timeout) until there is an item or closed "
+            "is set: cond.wait_for(lambda: buffer or closed.is_set())."
+            if ran_out
+            else "Return only when the buffer is empty AND closed is set; otherwise wait.",
+        )
+    if state == "polling":
+        return not_yet(
+            exercise,
+            f"{when}, {name} neither waited on cond nor returned: it kept looking at the buffer (a loop without "
+            "cond.wait()?).",
+            "Sleep until notified instead of looking again and again: cond.wait_for(lambda: buffer or "
+            "closed.is_set()).",
+        )
+    return _trouble(exercise, bench.trial, runner)
+
+
+def _outs_hold(outs: Sequence[list[Any]], expected: list[Any]) -> tuple[bool, str]:
+    """Whether the consumers' ``out`` lists hold ``expected`` items, each once; else what went wrong."""
+    got = [item for out in outs for item in out]
+    if sorted(got, key=repr) == sorted(expected, key=repr):
+        return True, ""
+    if len(got) > len(set(map(repr, got))):
+        return False, "some items reached out more than once"
+    return False, "some items never reached out"
+
+
+def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
+    """C1 waits, is woken for an item, and C2 takes it before C1 has the lock back; then the buffer closes empty."""
+    exercise = "5.2"
+    with _forced("consume") as trial:
+        bench = _Bench(trial)
+        closed = trial.event("closed")
+        outs: list[list[Any]] = [[], []]
+        c1 = trial.start("C1", consume, bench.buffer, bench.cond, closed, outs[0])
+        state = bench.settle([c1])["C1"]
+        if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
+            return verdict
+        bench.cond.hold_woken()
+        if not bench.act(lambda: (bench.buffer.append("item 1"), bench.cond.notify())):
+            return _trouble(exercise, trial)
+        if "C1" not in bench.cond.notified:
+            return _trouble(exercise, trial)
+        c2 = trial.start("C2", consume, bench.buffer, bench.cond, closed, outs[1])
+        state = bench.settle([c2], patient=False)["C2"]
+        if (verdict := _consumer_on_empty(bench, c2, state, "after taking 'item 1'")) is not None:
+            return verdict
+        if bench.buffer.size():
+            return not_yet(
+                exercise,
+                "C2 found 'item 1' in the buffer and waited without taking it.",
+                "Take an item as soon as there is one: buffer.popleft().",
             )
-        early = [r for r in runners if r.done]
-        if early:
-            r = early[0]
-            if r.error is not None:
-                return (
-                    False,
-                    f"a consumer raised {describe_error(r.error)} on the empty buffer.",
-                    "While the buffer is empty and not closed, wait: cond.wait_for(lambda: buffer or closed.is_set()).",
-                )
-            return (
-                False,
-                "a consumer returned while the buffer was empty but not yet closed.",
-                "Return only when the buffer is empty AND closed is set; otherwise wait.",
+        bench.cond.let_go("C1")
+        state = bench.settle([c1], patient=False)["C1"]
+        if state == "done":
+            what = (
+                describe_exception(c1.error, "C1").removeprefix("C1 ")
+                if c1.error is not None
+                else "returned although the buffer was not closed"
             )
-        for item in range(FIRST_ITEMS):
-            if not s.put(item):
-                return (
-                    False,
-                    "the producer could not get the lock: does a consumer hold it while it loops?",
-                    "Hold the lock only inside with cond:, and wait with cond.wait().",
-                )
-        # The last items and the close arrive together: consumers must drain before they leave.
-        if not s.wait_until(lambda: not s.buffer):
-            return (
-                False,
-                "the consumers did not take the items while the buffer was open.",
-                "Loop: wait until there is an item, take it with buffer.popleft(), append it to out.",
+            return not_yet(
+                exercise,
+                "C1 was woken for 'item 1', but C2 took it before C1 had the lock back (the check holds C1 back to "
+                f"force that). C1 found the buffer empty and {what}.",
+                _WHILE_CONSUME,
             )
-        if not s.lock.acquire(True, s.timeout):
-            return (
-                False,
-                "the producer could not get the lock to close the buffer.",
-                "Hold the lock only inside with cond:, and wait with cond.wait().",
+        if (verdict := _consumer_on_empty(bench, c1, state, "after its item was taken")) is not None:
+            return verdict
+        bench.cond.let_woken_go()
+        if not bench.act(lambda: (closed.set(), bench.cond.notify_all())):
+            return _trouble(exercise, trial)
+        if not trial.wait(runners=[c1, c2]):
+            still = [r.name for r in (c1, c2) if r.cancelled or not r.done]
+            return not_yet(
+                exercise,
+                f"after the buffer was closed (and empty) and cond.notify_all() called, {' and '.join(still)} still "
+                "waited, so the check stopped them.",
+                "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then, if the buffer "
+                "is empty, it is closed: return.",
             )
-        try:
-            s.buffer.extend(range(FIRST_ITEMS, FIRST_ITEMS + LAST_ITEMS))
-            closed.set()
-            s.cond.notify_all()
-        finally:
-            s.lock.release()
-        if not s.wait_until(lambda: all(r.done for r in runners)):
-            waiting = sum(not r.done for r in runners)
-            how_many = f"all {CONSUMERS}" if waiting == CONSUMERS else f"{waiting} of {CONSUMERS}"
-            return (
-                False,
-                f"{how_many} consumers were still waiting after the buffer was closed and emptied "
-                "(the check stopped them).",
-                "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then if the "
-                "buffer is empty (so it is closed), return.",
+        if (failed := next((r for r in (c1, c2) if r.error is not None), None)) is not None:
+            return _trouble(exercise, trial, failed)
+        ok, what = _outs_hold(outs, ["item 1"])
+        if not ok:
+            return not_yet(exercise, f"with one item put and taken, {what}.", "Append every item you take to out.")
+    return _took_unlocked(bench)
+
+
+def _took_unlocked(bench: _Bench) -> CheckResult | None:
+    if bench.buffer.unlocked_changes:
+        return not_yet(
+            "5.2",
+            "consume took items from the buffer without holding cond's lock: another consumer could take the same "
+            "last item between your look and your take.",
+            "Look at the buffer and take the item inside with cond:.",
+        )
+    return None
+
+
+def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
+    """Three consumers take items while the buffer is open, then it closes with items still in it."""
+    exercise = "5.2"
+    with _forced("consume") as trial:
+        bench = _Bench(trial)
+        closed = trial.event("closed")
+        outs: list[list[Any]] = [[] for _ in range(CONSUMERS)]
+        runners = [
+            trial.start(f"C{i}", consume, bench.buffer, bench.cond, closed, outs[i - 1])
+            for i in range(1, CONSUMERS + 1)
+        ]
+        states = bench.settle(runners)
+        for runner in runners:
+            if (verdict := _consumer_on_empty(bench, runner, states[runner.name], "on an empty buffer")) is not None:
+                return verdict
+        for item in range(OPEN_ITEMS):
+            if not bench.act(lambda item=item: (bench.buffer.append(item), bench.cond.notify())):
+                return _trouble(exercise, trial)
+        if not trial.wait(until=lambda: not bench.buffer.size()):
+            return _trouble(exercise, trial)
+        states = bench.settle(runners, patient=False)
+        for runner in runners:
+            if (verdict := _consumer_on_empty(bench, runner, states[runner.name], "with the buffer open")) is not None:
+                return verdict
+        items = range(OPEN_ITEMS, OPEN_ITEMS + LEFT_ITEMS)
+        if not bench.act(lambda: (bench.buffer.extend(items), closed.set(), bench.cond.notify_all())):
+            return _trouble(exercise, trial)
+        if not trial.wait(runners=runners):
+            return not_yet(
+                exercise,
+                "after the buffer was closed and cond.notify_all() called, some consumers still waited, so the check "
+                "stopped them.",
+                "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then, if the buffer "
+                "is empty, it is closed: return.",
             )
-        failed = [r for r in runners if r.error is not None]
-        if failed:
-            return (
-                False,
-                f"a consumer raised {describe_error(failed[0].error)}.",  # type: ignore[arg-type]
-                "Read the error, fix the function and run the cell again.",
+        if (failed := next((r for r in runners if r.error is not None), None)) is not None:
+            return _trouble(exercise, trial, failed)
+        if bench.buffer.size():
+            return not_yet(
+                exercise,
+                f"the buffer was closed with {LEFT_ITEMS} items still in it, and the consumers returned without "
+                "taking them all.",
+                "Closed means 'no more items will come', not 'stop now': take what is left, and return only when "
+                "the buffer is empty and closed.",
             )
-        got = sorted(item for out in outs for item in out)
-        expected = list(range(FIRST_ITEMS + LAST_ITEMS))
-        if len(got) > len(set(got)):
-            return (
-                False,
-                "some items were taken more than once.",
-                "Take each item with buffer.popleft() inside with cond:.",
+        ok, what = _outs_hold(outs, list(range(OPEN_ITEMS + LEFT_ITEMS)))
+        if not ok:
+            return not_yet(
+                exercise, f"of the {OPEN_ITEMS + LEFT_ITEMS} items put, {what}.", "Append every item you take to out."
             )
-        if got != expected:
-            left = len(s.buffer)
-            if left:
-                return (
-                    False,
-                    "the consumers returned while items were still in the closed buffer.",
-                    "Closed means 'no more items will come', not 'stop now': take what is left, and return "
-                    "only when the buffer is empty and closed.",
-                )
-            return (False, "some items never reached out.", "Append every item you take to out.")
-        return (True, "", "")
-    finally:
-        closed.set()  # lets a consumer that polls instead of waiting leave too
-        s.finish()
+    return _took_unlocked(bench)
 
 
 def check_consume(consume: Callable[[Any, Any, Any, list[Any]], Any]) -> CheckResult:
-    """Exercise 5.2: consumers take every item, then return once the buffer is closed and empty."""
+    """Exercise 5.2: consumers take every item once, survive a stolen wake-up, and return once closed and empty."""
     exercise = "5.2"
     if not callable(consume):
-        return CheckResult(
-            exercise, False, "consume is not a function.", "Define it with def consume(buffer, cond, closed, out):"
-        )
-    for run in range(1, RUNS + 1):
-        passed, message, hint = _consume_once(consume)
-        if not passed:
-            where = "" if run == 1 else f" (run {run} of {RUNS})"
-            return CheckResult(exercise, False, message[0].upper() + message[1:] + where, hint)
-    return CheckResult(
+        return not_yet(exercise, "consume is not a function.", "Define it with def consume(buffer, cond, closed, out):")
+    for scenario in (_consume_stolen, _consume_drain):
+        if (verdict := scenario(consume)) is not None:
+            return verdict
+    return passed(
         exercise,
-        True,
-        f"in all {RUNS} runs, {CONSUMERS} consumers took all {FIRST_ITEMS + LAST_ITEMS} items once each, "
-        "then returned when the buffer was closed and empty.",
+        "consume waited on the empty buffer; woken for an item that another consumer took first, it waited "
+        f"again; {CONSUMERS} consumers took every item once each, including those still in the buffer when it "
+        "closed, and then returned.",
     )

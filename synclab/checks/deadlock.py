@@ -1,29 +1,25 @@
-"""Checks for the exercises of notebooks 07 and 11."""
+"""Check of the exercise of notebook 07: transfer without deadlock."""
 
 from __future__ import annotations
 
-import numbers
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from synclab._threads import WorkersStuck, run_workers, switch_interval
+from synclab._threads import WorkersStuck, switch_interval
 from synclab.checks._base import CheckResult, describe_exception
 from synclab.experiments.counter import YIELD_SECONDS
-from synclab.experiments.deadlock import _CancellableLock, cancellable_lock, watch_for_deadlock
-from synclab.experiments.faq import MEASUREMENT
+from synclab.experiments.deadlock import _CancellableLock, watch_for_deadlock
 from synclab.instruments import InstrumentedLock
 
-__all__ = ["check_consistent_mean", "check_ordered_transfer"]
+__all__ = ["check_ordered_transfer"]
 
 RUNS = 3
 START = 1_000
 #: Exercise 7.1: transfers per thread, and who sends what to whom.
 TRANSFERS = 20
 _SENDERS = ((0, 1, 2), (1, 0, 1), (0, 1, 2), (1, 0, 1))  # (from, to, amount) for T1..T4
-#: Exercise 11.1: measurements the writer records per run.
-WRITES = 100
 #: Switch interval during a check (restored afterwards): threads waking from
 #: their short sleeps get the interpreter back within 0.1 ms, not 5 ms.
 CHECK_SWITCH_INTERVAL = 1e-4
@@ -152,103 +148,3 @@ def check_ordered_transfer(transfer: Callable[[Any, Any, int], Any]) -> CheckRes
         f"{len(_SENDERS)} threads made opposite transfers {RUNS} times: no deadlock, no balance changed "
         "without its lock, and every unit of money accounted for.",
     )
-
-
-class RunningMean:
-    """The two fields of exercise 11.1: ``total`` must always be ``10 * count``.
-
-    Its lock is a cancellable one: if a run has to be stopped, threads blocked
-    on it are freed instead of being left behind.
-    """
-
-    __slots__ = ("count", "total", "lock")
-
-    def __init__(self, cancel: threading.Event) -> None:
-        self.count = 1
-        self.total = MEASUREMENT
-        self.lock = cancellable_lock(cancel, "stats lock")
-
-
-def _mean_workers(
-    read_mean: Callable[[Any], Any], stats: RunningMean, stop: threading.Event, seen: list
-) -> list[Callable[[], None]]:
-    """A writer (correct, with a forced window) and two readers calling ``read_mean``."""
-    writer_done, reading = threading.Event(), threading.Event()
-
-    def writer() -> None:
-        try:
-            reading.wait(5.0)  # start once a reader is reading
-            for _ in range(WRITES):
-                with stats.lock:
-                    stats.count += 1
-                    time.sleep(YIELD_SECONDS)  # a forced window between the two writes
-                    stats.total += MEASUREMENT
-        finally:
-            writer_done.set()
-
-    def reader() -> None:
-        bad: list[object] = []  # the first wrong value, if any
-        reads = 0
-        reading.set()
-        while not writer_done.is_set() and not stop.is_set():
-            value = read_mean(stats)
-            reads += 1
-            if not bad and (isinstance(value, bool) or not isinstance(value, numbers.Real) or value != MEASUREMENT):
-                bad.append(value)
-        seen.append((reads, bad))
-
-    return [writer, reader, reader]
-
-
-def check_consistent_mean(read_mean: Callable[[Any], Any]) -> CheckResult:
-    """Exercise 11.1: read two fields that must agree, never torn."""
-    exercise = "11.1"
-    if not callable(read_mean):
-        return CheckResult(exercise, False, "read_mean is not a function.", "Define it with def read_mean(stats):")
-    for _ in range(RUNS):
-        stop = threading.Event()
-        stats = RunningMean(stop)
-        seen: list[tuple[int, list[object]]] = []
-        workers = _mean_workers(read_mean, stats, stop, seen)
-        try:
-            with switch_interval(CHECK_SWITCH_INTERVAL):
-                run_workers(workers, names=["writer", "T1", "T2"], timeout=5.0, stop=stop, what="your function")
-        except (TimeoutError, WorkersStuck):
-            return CheckResult(
-                exercise,
-                False,
-                "read_mean did not let the writer finish within 5 s.",
-                "Hold the lock only while you read the two fields, then release it.",
-            )
-        except Exception as exc:
-            return CheckResult(
-                exercise,
-                False,
-                describe_exception(exc) + ".",
-                "Read the message, fix the function and run the cell again.",
-            )
-        wrong = [bad[0] for _, bad in seen if bad]
-        if wrong:
-            value = wrong[0]
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                return CheckResult(
-                    exercise,
-                    False,
-                    f"read_mean returned {type(value).__name__}, not a number.",
-                    "Return stats.total / stats.count.",
-                )
-            return CheckResult(
-                exercise,
-                False,
-                "read_mean returned a mean other than 10: it read the two fields "
-                "between the writer's two updates (a torn read).",
-                "Read stats.total and stats.count together inside with stats.lock:.",
-            )
-        if stats.lock.statistics().acquisitions <= WRITES:
-            return CheckResult(
-                exercise,
-                False,
-                "every mean was 10, but read_mean never took stats.lock: the reads were lucky, not safe.",
-                "Read both fields inside with stats.lock:.",
-            )
-    return CheckResult(exercise, True, f"{RUNS} runs with a writer and two readers: every mean was exactly 10.")

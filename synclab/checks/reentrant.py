@@ -1,108 +1,371 @@
-"""Checks for the exercise of notebook 04: reentrancy without an RLock."""
+"""Check of exercise 4.1 (notebook 04): ``Wallet.pay`` with a plain Lock, without re-entering it.
+
+The learner's ``Wallet(balance, lock)`` is built as a subclass whose
+``balance`` logs every read and write and whether the lock it was given was
+held (:func:`~synclab.checks._guards.observed_subclass`); its lock is a
+:class:`~synclab.checks._guards.GuardedLock`, which raises instead of hanging
+when its holder asks for it again. Four scenarios, each forced:
+
+1. one thread: ``pay(7, 3)``, ``withdraw(5)``, ``pay(80, 10)``, ``pay(80, 5)``,
+   ``withdraw(1)`` from 100, with the balance after each, and the lock free
+   again after each call;
+2. all or nothing: ``pay(7, 3)`` from 10, and the moment ``pay`` lets go of
+   the lock before it returns, another payment of 3 goes through (another
+   thread could): a ``pay`` that is not one critical section takes part of
+   the payment, or overdraws, on every run;
+3. a busy lock: the check holds the lock as ``pay`` (then ``withdraw``)
+   starts, and lets go once it waits;
+4. four threads of payments and withdrawals at once.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from threading import get_ident
 from typing import Any
 
-from synclab.checks._base import CheckResult, ExerciseError, describe_exception, run_in_threads
-from synclab.checks._guards import NoReentryLock
-from synclab.instruments import InstrumentedLock
+from synclab.checks._base import Call, CheckResult, Trial, call_faults, describe_exception, not_yet, passed
+from synclab.checks._guards import GuardedLock, Observed, SelfDeadlock, Watched, observed_subclass
 
 __all__ = ["check_pay_without_reentry"]
 
-RUNS = 3
+#: Scenario 1: (method, arguments, expected result, expected balance after it), from 100.
+SCRIPT = (
+    ("pay", (7, 3), True, 90),
+    ("withdraw", (5,), True, 85),
+    ("pay", (80, 10), False, 85),
+    ("pay", (80, 5), True, 0),
+    ("withdraw", (1,), False, 0),
+)
+SCRIPT_OPENING = 100
+#: Scenario 2: pay(7, 3) from 10; another payment of 3 goes through if pay lets go of the lock early.
+AMOUNT, FEE = 7, 3
+OTHER_PAYMENT = 3
+#: Scenario 4: threads, rounds of pay(2, 1) and withdraw(1) per thread, opening balance.
 THREADS = 4
+ROUNDS = 15
+OPENING = 100
+
+_HELPER_HINT = (
+    "Move the body of withdraw into a helper, _withdraw_unlocked(self, amount), that does not take the lock; "
+    "let withdraw and pay each take self.lock once and call the helper."
+)
+_ONE_HOLD = (
+    "Hold self.lock once for the whole payment, from the check of the balance to the last subtraction: take it "
+    "in pay, and call only helpers that do not take it."
+)
 
 
-def _not_yet(exercise: str, message: str, hint: str) -> CheckResult:
-    return CheckResult(exercise, False, message, hint)
+@dataclass
+class WalletCall(Call):
+    """One call of ``pay`` or ``withdraw``: what it did.
+
+    Attributes:
+        method: ``"pay"`` or ``"withdraw"``.
+        args: Its arguments.
+        writes: Writes of ``self.balance`` during the call.
+        taken_at_release: Whether another payment went through when it let go of the lock early.
+    """
+
+    method: str = ""
+    args: tuple[int, ...] = ()
+    writes: int = 0
+    taken_at_release: bool = False
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class _Balance(Watched):
+    """``self.balance`` of the learner's wallet: logged, and each write noted in the ledger."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__()
+        self.ledger = ledger
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.ledger.wrote(value)
+        super().__set__(obj, value)
+
+
+class Ledger:
+    """What the check saw of one wallet: each call, the lowest balance, and the money another payment took.
+
+    Args:
+        trial: The trial the wallet's lock belongs to.
+        take_at_release: Whether another payment of :data:`OTHER_PAYMENT` goes
+            through the moment ``pay`` lets go of the lock before it returns.
+    """
+
+    def __init__(self, trial: Trial, *, take_at_release: bool = False) -> None:
+        self.lock: GuardedLock = trial.lock("self.lock")
+        self.lock.after_release = self._after_release
+        self.calls: list[WalletCall] = []
+        self.lowest: Any = None
+        self.taken = 0
+        self.wallet: Any = None
+        self.made: Any = None  # the wallet's class, observed
+        self.built_unlocked = 0  # writes the constructor made without the lock
+        self._take_at_release = take_at_release
+        self._current: dict[int, WalletCall] = {}
+
+    def make(self, wallet_class: type, balance: int) -> None:
+        """Build the learner's wallet (in a thread of the trial)."""
+        self.wallet = self.made(balance, self.lock)
+        self.lowest = self.balance()
+        self.built_unlocked = Observed.log(self.wallet, "balance").unlocked_writes
+
+    def balance(self) -> Any:
+        """The wallet's balance now, read without logging."""
+        return Observed.peek(self.wallet, "balance")
+
+    def call(self, method: str, *args: int) -> WalletCall:
+        """Call ``wallet.method(*args)`` in this thread and note what it did."""
+        call = WalletCall(f"{method}({', '.join(map(str, args))})", method=method, args=args)
+        self.calls.append(call)
+        me = get_ident()
+        self._current[me] = call
+        try:
+            return call.make(self.lock, getattr(self.wallet, method), *args)
+        finally:
+            self._current.pop(me, None)
+
+    def script(self, steps: tuple[tuple[str, tuple[int, ...]], ...], repeat: int = 1) -> None:
+        """Run ``steps`` in order, ``repeat`` times; stop after a call that kept the lock."""
+        for _ in range(repeat):
+            for method, args in steps:
+                if self.call(method, *args).kept_lock:
+                    return
+
+    def wrote(self, value: Any) -> None:
+        call = self._current.get(get_ident())
+        if call is not None:
+            call.writes += 1
+        try:
+            if self.lowest is None or value < self.lowest:
+                self.lowest = value
+        except TypeError:
+            pass
+
+    def _after_release(self) -> None:
+        call = self._current.get(get_ident())
+        if call is None or call.method != "pay" or not self._take_at_release or self.taken:
+            return
+        balance = self.balance()
+        if isinstance(balance, int) and balance >= OTHER_PAYMENT:
+            Observed.external_write(self.wallet, "balance", balance - OTHER_PAYMENT)
+            self.taken = OTHER_PAYMENT
+            call.taken_at_release = True
+
+
+def _built(wallet_class: type, trial: Trial, balance: int, **options: bool) -> tuple[Ledger, CheckResult | None]:
+    """A ledger with the learner's wallet built in it, or a failing verdict about the constructor."""
+    ledger = Ledger(trial, **options)
+    ledger.made = observed_subclass(wallet_class, ledger.lock, balance=_Balance(ledger))
+    runner = trial.call("Wallet", ledger.make, wallet_class, balance)
+    if runner.error is not None or ledger.wallet is None:
+        problem = trial.trouble()
+        message = (
+            describe_exception(runner.error, f"Wallet({balance}, lock)")
+            if runner.error
+            else problem[0]
+            if problem
+            else ""
+        )
+        return ledger, not_yet(
+            "4.1",
+            f"{message.rstrip('.')}.",
+            "Keep the constructor as it is: def __init__(self, balance, lock), storing both.",
+        )
+    if getattr(ledger.wallet, "lock", None) is not ledger.lock:
+        return ledger, not_yet(
+            "4.1",
+            "Wallet did not keep the lock it was given: self.lock must be the lock passed to Wallet(balance, lock).",
+            "Keep self.lock = lock: the point is to make pay work with that plain Lock, without an RLock.",
+        )
+    if ledger.balance() != balance:
+        return ledger, not_yet(
+            "4.1",
+            f"Wallet({balance}, lock).balance is {ledger.balance()!r}, not {balance}.",
+            "Keep the constructor as it is: self.balance = balance.",
+        )
+    return ledger, None
+
+
+def _faults(ledger: Ledger, trial: Trial) -> CheckResult | None:
+    """What every scenario judges: re-entry, the lock kept, a raise or a hang, the results, writes without the lock."""
+    exercise = "4.1"
+    reentered = next((call for call in ledger.calls if isinstance(call.error, SelfDeadlock)), None)
+    if reentered is not None or trial.reentered() is not None:
+        who = f"{reentered.method}()" if reentered is not None else "Wallet"
+        return not_yet(
+            exercise,
+            f"{who} asked for self.lock while already holding it: with a threading.Lock, the thread would wait for "
+            "itself forever.",
+            _HELPER_HINT,
+        )
+    returns = (
+        "pay and withdraw must return True when they took the money and False when they did not.",
+        "End each path with return True or return False.",
+    )
+    if (
+        fault := call_faults(
+            exercise, trial, ledger.calls, lock="self.lock", waiters="every later call", returns=returns
+        )
+    ) is not None:
+        return fault
+    if Observed.log(ledger.wallet, "balance").unlocked_writes > ledger.built_unlocked:
+        gave_up = " after an attempt to take it gave up (acquire returned False)" if ledger.lock.failed else ""
+        return not_yet(
+            exercise,
+            f"the wallet changed self.balance while not holding self.lock{gave_up}."
+            + (" self.lock was never taken." if ledger.lock.holds == 0 else ""),
+            "withdraw and pay must each hold self.lock around their check and subtraction; only the helper they "
+            "call runs without taking it (its caller holds it).",
+        )
+    return None
+
+
+def _one_thread(wallet_class: type) -> CheckResult | None:
+    """Scenario 1: the script in one thread, checking results and balances."""
+    with Trial(what="Wallet") as trial:
+        ledger, fault = _built(wallet_class, trial, SCRIPT_OPENING)
+        if fault is not None:
+            return fault
+        seen: list[tuple[Any, Any]] = []
+
+        def script() -> None:
+            for method, args, _, _ in SCRIPT:
+                call = ledger.call(method, *args)
+                seen.append((call.result, ledger.balance()))
+                if call.kept_lock:
+                    return
+
+        trial.call("T1", script)
+    if (fault := _faults(ledger, trial)) is not None:
+        return fault
+    for (method, args, result, balance), (got, left) in zip(SCRIPT, seen, strict=False):
+        if (got, left) != (result, balance):
+            done = "; ".join(f"{m}({', '.join(map(str, a))}) -> {r}, balance {b}" for m, a, r, b in SCRIPT)
+            return not_yet(
+                "4.1",
+                f"in one thread from {SCRIPT_OPENING}: {method}({', '.join(map(str, args))}) returned {got!r} and "
+                f"left the balance at {left!r}; expected {result} and {balance} (the whole script: {done}).",
+                "pay takes amount + fee when the balance covers both, and nothing otherwise; withdraw takes the "
+                "amount when the balance covers it.",
+            )
+    return None
+
+
+def _all_or_nothing(wallet_class: type) -> CheckResult | None:
+    """Scenario 2: pay(7, 3) from 10, with another payment of 3 the moment pay lets go of the lock early."""
+    opening = AMOUNT + FEE
+    with Trial(what="Wallet") as trial:
+        ledger, fault = _built(wallet_class, trial, opening, take_at_release=True)
+        if fault is not None:
+            return fault
+        trial.call("T1", ledger.call, "pay", AMOUNT, FEE)
+    if (fault := _faults(ledger, trial)) is not None:
+        return fault
+    (call,) = ledger.calls
+    paid = opening - ledger.taken - ledger.balance()
+    if not ledger.taken:
+        if (call.result, paid) != (True, opening):
+            return not_yet(
+                "4.1",
+                f"pay({AMOUNT}, {FEE}) from a balance of {opening} returned {call.result!r} and took {paid}; expected "
+                f"True and {opening}.",
+                "pay takes amount + fee when the balance covers both.",
+            )
+        return None
+    moment = (
+        f"pay({AMOUNT}, {FEE}) let go of self.lock before it returned. At that moment the check made another "
+        f"payment of {OTHER_PAYMENT} (another thread could), leaving {opening - OTHER_PAYMENT}: too little for "
+        f"{AMOUNT} + {FEE}"
+    )
+    if isinstance(ledger.lowest, int) and ledger.lowest < 0:
+        return not_yet("4.1", f"{moment}, yet pay went on and the balance went to {ledger.lowest}.", _ONE_HOLD)
+    if paid != 0 or call.result is not False:
+        took = "nothing" if paid == 0 else f"{paid}"
+        return not_yet(
+            "4.1",
+            f"{moment}, so pay should have taken nothing and returned False; it took {took} and returned "
+            f"{call.result!r}.",
+            _ONE_HOLD,
+        )
+    return None
+
+
+def _busy_lock(wallet_class: type) -> CheckResult | None:
+    """Scenario 3: the lock is held by the check as pay, then withdraw, starts; it lets go once they wait."""
+    with Trial(what="Wallet") as trial:
+        ledger, fault = _built(wallet_class, trial, SCRIPT_OPENING)
+        if fault is not None:
+            return fault
+        trial.while_held(ledger.lock, "T1", ledger.call, "pay", AMOUNT, FEE)
+        trial.while_held(ledger.lock, "T2", ledger.call, "withdraw", AMOUNT)
+    if (fault := _faults(ledger, trial)) is not None:
+        return fault
+    expected = SCRIPT_OPENING - AMOUNT - FEE - AMOUNT
+    for call in ledger.calls:
+        if call.result is not True:
+            gave_up = " gave up on the lock and" if ledger.lock.failed else ""
+            return not_yet(
+                "4.1",
+                f"while another thread held self.lock, {call} on a balance of {SCRIPT_OPENING}{gave_up} returned "
+                f"{call.result!r}, although the wallet had the money.",
+                "Wait for the lock: with self.lock: waits as long as it takes (another thread holds it only for a "
+                "moment).",
+            )
+    if len(ledger.calls) != 2 or ledger.balance() != expected:
+        return not_yet(
+            "4.1",
+            f"pay({AMOUNT}, {FEE}) then withdraw({AMOUNT}) from {SCRIPT_OPENING} left {ledger.balance()!r}, not "
+            f"{expected}.",
+            "pay takes amount + fee, withdraw the amount.",
+        )
+    return None
+
+
+def _four_threads(wallet_class: type) -> CheckResult | None:
+    """Scenario 4: four threads of pay(2, 1) and withdraw(1) at once."""
+    with Trial(what="Wallet") as trial:
+        ledger, fault = _built(wallet_class, trial, OPENING)
+        if fault is not None:
+            return fault
+        steps = (("pay", (2, 1)), ("withdraw", (1,)))
+        trial.run([(f"T{i}", ledger.script, (steps, ROUNDS)) for i in range(1, THREADS + 1)])
+    if (fault := _faults(ledger, trial)) is not None:
+        return fault
+    paid = sum(sum(call.args) for call in ledger.calls if call.result is True)
+    if (isinstance(ledger.lowest, int) and ledger.lowest < 0) or ledger.balance() != OPENING - paid:
+        return not_yet(
+            "4.1",
+            f"with {THREADS} threads paying and withdrawing at once, the calls that returned True do not match the "
+            "money that left the wallet.",
+            _ONE_HOLD,
+        )
+    return None
 
 
 def check_pay_without_reentry(wallet_class: Callable[[int, Any], Any]) -> CheckResult:
-    """Exercise 4.1: ``Wallet.pay`` works with a plain Lock through an unlocked helper."""
+    """Exercise 4.1: ``Wallet.pay`` works with the plain Lock it is given, as one critical section, without re-entry."""
     exercise = "4.1"
-    if not callable(wallet_class):
-        return _not_yet(exercise, "Wallet is not a class.", "Define it with class Wallet: ...")
-    reentry = (
-        "pay() asked for self.lock while already holding it: with a threading.Lock, the thread would "
-        "wait for itself forever."
-    )
-    reentry_hint = (
-        "Move the body of withdraw into a helper, _withdraw_unlocked(self, amount), that does not take the "
-        "lock; let withdraw and pay each take self.lock once and call the helper."
-    )
-    guard = NoReentryLock()
-    lock = InstrumentedLock(guard, name="wallet lock")
+    if not isinstance(wallet_class, type):
+        return not_yet(exercise, "Wallet is not a class.", "Define it with class Wallet: ...")
     try:
-        wallet = wallet_class(100, lock)
-    except Exception as exc:
-        return _not_yet(
-            exercise,
-            f"Wallet(100, lock) failed: {describe_exception(exc)}.",
-            "Keep the constructor as it is: def __init__(self, balance, lock).",
+        observed_subclass(wallet_class)
+    except TypeError as exc:
+        return not_yet(
+            exercise, f"the check cannot build on your Wallet class: {exc}.", "Define it with class Wallet: ..."
         )
-    if getattr(wallet, "lock", None) is not lock:
-        return _not_yet(
-            exercise,
-            "Wallet must keep the lock it is given in self.lock.",
-            "Use self.lock = lock; the point is to make pay work with a plain threading.Lock.",
-        )
-    answers: list[Any] = []
-
-    def script() -> None:
-        answers.append(wallet.pay(7, 3))
-        answers.append(wallet.balance)
-        answers.append(wallet.withdraw(5))
-        answers.append(wallet.pay(80, 10))
-        answers.append(wallet.balance)
-
-    try:
-        run_in_threads(script, [()])
-    except ExerciseError as exc:
-        if guard.reentered:
-            return _not_yet(exercise, reentry, reentry_hint)
-        return _not_yet(exercise, str(exc) + ".", "Read the message, fix the class and run the cell again.")
-    expected = [True, 90, True, False, 85]
-    if answers != expected:
-        return _not_yet(
-            exercise,
-            f"in one thread: pay(7, 3), balance, withdraw(5), pay(80, 10), balance gave {answers}; "
-            f"expected {expected}.",
-            "pay takes amount + fee when the balance covers both, and nothing otherwise.",
-        )
-    for _ in range(RUNS):
-        guard = NoReentryLock()
-        lock = InstrumentedLock(guard, name="wallet lock")
-        wallet = wallet_class(100, lock)
-        taken = [0] * THREADS
-
-        def spend(slot: int, wallet: Any = wallet, taken: list[int] = taken) -> None:
-            for _ in range(15):
-                if wallet.pay(2, 1) is True:
-                    taken[slot] += 3
-                if wallet.withdraw(1) is True:
-                    taken[slot] += 1
-
-        try:
-            run_in_threads(spend, [(slot,) for slot in range(THREADS)])
-        except ExerciseError as exc:
-            if guard.reentered:
-                return _not_yet(exercise, reentry, reentry_hint)
-            return _not_yet(exercise, str(exc) + ".", "Read the message, fix the class and run the cell again.")
-        if lock.statistics().acquisitions == 0:
-            return _not_yet(
-                exercise, "self.lock was never acquired.", "withdraw and pay must each take self.lock (once)."
-            )
-        if wallet.balance < 0 or wallet.balance != 100 - sum(taken):
-            return _not_yet(
-                exercise,
-                f"with {THREADS} threads the balance does not match what pay and withdraw reported taking.",
-                "Each public method must hold self.lock for its whole check-and-subtract; the helper "
-                "itself must not take it.",
-            )
-    return CheckResult(
+    for scenario in (_one_thread, _all_or_nothing, _busy_lock, _four_threads):
+        if (verdict := scenario(wallet_class)) is not None:
+            return verdict
+    return passed(
         exercise,
-        True,
-        f"pay works with a plain Lock, and {RUNS} runs with {THREADS} threads kept the balance exact.",
+        "pay works with the plain Lock it is given: each call took self.lock once and gave it back; pay took amount "
+        "and fee together or nothing, even when another payment came at the worst moment; it waited for a busy "
+        f"lock; and {THREADS} threads paying at once kept the balance exact.",
     )

@@ -1,149 +1,367 @@
-"""Checks for the exercise of notebook 03: lock scope and check-then-act."""
+"""Check of exercise 3.1 (notebook 03): withdraw with the check and the act in one critical section.
+
+``withdraw(account, amount)`` gets an :class:`ExerciseAccount`: its ``balance``
+logs every read and write and whether ``account.lock`` was held, its ``verify``
+notes when it was called, and the account can act at the worst moment, as
+another thread could. The check runs four scenarios, each forced, none left to
+luck:
+
+1. one teller: four withdrawals of 10 from 30, one after another, must return
+   True, True, True, False; after each call ``account.lock`` must be free;
+2. the last 10, taken at the worst moment: one withdrawal of 10 from 10. The
+   moment ``withdraw`` reads the balance without holding the lock, or lets go
+   of the lock before it has taken the money, another withdrawal takes the 10.
+   A ``withdraw`` that acts on what it saw before overdraws on every run; one
+   that checks and subtracts in one hold is refused;
+3. a busy lock: the check holds ``account.lock`` as a withdrawal starts, and
+   lets go once it waits: a ``withdraw`` that gives up on a busy lock refuses
+   money the account has;
+4. four tellers at once: 20 withdrawals of 10 from 100, exactly 10 approved.
+
+In every one, each withdrawal that takes money must call ``verify`` first and
+not while holding the lock, and every write of the balance must hold the lock.
+"""
 
 from __future__ import annotations
 
-import statistics
-import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from threading import get_ident
 from typing import Any
 
-from synclab.checks._base import CheckResult, ExerciseError, run_in_threads
-from synclab.checks._guards import NoReentryLock
-from synclab.instruments import InstrumentedLock
+from synclab.checks._base import Call, CheckResult, Trial, call_faults, not_yet, passed
+from synclab.checks._guards import Observed, Watched
 
-__all__ = ["check_withdraw_in_one_critical_section"]
+__all__ = ["ExerciseAccount", "check_withdraw_in_one_critical_section"]
 
-RUNS = 3
-THREADS = 4
-#: Seconds the exercise account's verify() sleeps.
+#: Seconds the exercise account's ``verify`` takes.
 WORK = 0.002
 AMOUNT = 10
+#: Scenario 1: the opening balance, and the withdrawals one thread makes.
+ALONE_OPENING = 30
+ALONE_EXPECTED = [True, True, True, False]
+#: Scenario 3: the opening balance while the lock is busy.
+BUSY_OPENING = 100
+#: Scenario 4: threads, withdrawals per thread, and the opening balance (10 withdrawals' worth).
+THREADS = 4
+ATTEMPTS = 5
 OPENING = 100
-ATTEMPTS = 5  # per thread: 20 attempts for 10 affordable withdrawals
+
+_ONE_HOLD = (
+    "Check the balance and subtract inside one with account.lock: block: the decision and the act that "
+    "depends on it must see the same balance."
+)
 
 
-class ExerciseAccount:
-    """The account handed to the learner's ``withdraw`` in exercise 3.1.
+@dataclass
+class Withdrawal(Call):
+    """One call of ``withdraw``: what it did.
 
     Attributes:
-        balance: The money in the account.
-        lock: The lock guarding ``balance`` (it measures itself).
+        amount: The amount asked for.
+        writes: Writes of ``account.balance`` during the call.
+        verified: Whether ``verify`` was called before the call's first write.
+        verified_late: Whether ``verify`` was called after the call had written the balance.
+        verified_locked: Whether ``verify`` was called while holding ``account.lock``.
+        taken_at: ``"read"`` or ``"release"`` if the account's other withdrawal took
+            the money during this call, right after an unlocked read or a release.
     """
 
-    def __init__(self, balance: int) -> None:
-        self.balance = balance
-        self.guard = NoReentryLock()
-        self.lock = InstrumentedLock(self.guard, name="account lock")
-        self.verified = 0
-        self._tally = threading.Lock()
+    amount: int = AMOUNT
+    writes: int = 0
+    verified: bool = False
+    verified_late: bool = False
+    verified_locked: bool = False
+    taken_at: str = ""
+
+
+class _Balance(Watched):
+    """``account.balance``: logged, and after each read the account may act (the forced window)."""
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        value = super().__get__(obj, objtype)
+        if isinstance(obj, ExerciseAccount):
+            obj._after_read()
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        if isinstance(obj, ExerciseAccount):
+            obj._before_write(value)
+        super().__set__(obj, value)
+
+
+class ExerciseAccount(Observed):
+    """The account handed to the learner's ``withdraw`` in exercise 3.1.
+
+    Args:
+        trial: The trial it belongs to (its lock is the trial's).
+        balance: The opening balance.
+        take_last: Whether another withdrawal takes the money at the worst
+            moment of a call (scenario 2).
+
+    Attributes:
+        balance: The money in the account (logged).
+        lock: ``account.lock``, a guarded lock that knows its owner.
+        calls: Every call of ``withdraw``, in order.
+        lowest: The lowest balance ever written.
+    """
+
+    balance = _Balance()
+
+    def __init__(self, trial: Trial, balance: int, *, take_last: bool = False) -> None:
+        lock = trial.lock("account.lock")
+        super().__init__(lock, balance=balance)
+        self.lock = lock
+        self.opening = balance
+        self.lowest = balance
+        self.calls: list[Withdrawal] = []
+        self.taken = 0
+        self._take_last = take_last
+        self._current: dict[int, Withdrawal] = {}
+        lock.after_release = self._after_release
 
     def verify(self, amount: int) -> None:
-        """Ask the fraud-check service about a withdrawal: takes 2 ms."""
-        with self._tally:
-            self.verified += 1
+        """Ask the fraud-check service about a withdrawal: it takes 2 ms."""
+        call = self._current.get(get_ident())
+        if call is not None:
+            if self.lock.held_by_me():
+                call.verified_locked = True
+            if call.writes:
+                call.verified_late = True
+            else:
+                call.verified = True
         time.sleep(WORK)
 
+    def call(self, withdraw: Callable[[Any, int], Any], amount: int) -> Withdrawal:
+        """Call ``withdraw(self, amount)`` in this thread and note what it did."""
+        call = Withdrawal(f"withdraw(account, {amount})", amount=amount)
+        self.calls.append(call)
+        me = get_ident()
+        self._current[me] = call
+        try:
+            return call.make(self.lock, withdraw, self, amount)
+        finally:
+            self._current.pop(me, None)
 
-def _not_yet(exercise: str, message: str, hint: str) -> CheckResult:
-    return CheckResult(exercise, False, message, hint)
+    def _after_read(self) -> None:
+        call = self._current.get(get_ident())
+        if call is not None and not call.writes and not self.lock.held_by_me():
+            self._take(call, "read")
+
+    def _after_release(self) -> None:
+        call = self._current.get(get_ident())
+        if call is not None and not call.writes:
+            self._take(call, "release")
+
+    def _take(self, call: Withdrawal, where: str) -> None:
+        """Another withdrawal takes ``call.amount`` now, if it is there (once per account)."""
+        balance = self.peek("balance")
+        if self._take_last and not self.taken and isinstance(balance, int) and balance >= call.amount:
+            self.external_write("balance", balance - call.amount)
+            self.taken = call.amount
+            call.taken_at = where
+
+    def _before_write(self, value: Any) -> None:
+        call = self._current.get(get_ident())
+        if call is not None:
+            call.writes += 1
+        if isinstance(value, int | float) and value < self.lowest:
+            self.lowest = value
+
+    def __repr__(self) -> str:
+        return f"Account(balance={self.peek('balance')!r})"
+
+
+def _calls_in_threads(account: ExerciseAccount, withdraw: Callable[..., Any], times: int) -> None:
+    """``times`` calls of ``withdraw(account, AMOUNT)`` in this thread; stop after one that kept the lock."""
+    for _ in range(times):
+        if account.call(withdraw, AMOUNT).kept_lock:
+            return
+
+
+def _common_faults(account: ExerciseAccount, trial: Trial) -> CheckResult | None:
+    """What every scenario judges: the lock kept, a raise or a hang, the return values, the lock and verify."""
+    exercise = "3.1"
+    returns = (
+        "it must return True when it took the money and False when it did not.",
+        "End each path with return True (after subtracting) or return False (when the balance is too low).",
+    )
+    if (
+        fault := call_faults(
+            exercise, trial, account.calls, lock="account.lock", waiters="every later withdrawal", returns=returns
+        )
+    ) is not None:
+        return fault
+    log = account.log("balance")
+    if log.unlocked_writes:
+        if account.lock.holds == 0:
+            return not_yet(
+                exercise,
+                "withdraw changed account.balance without ever taking account.lock (a lock of your own keeps out "
+                "only the code that uses it too).",
+                _ONE_HOLD,
+            )
+        gave_up = " after an attempt to take it gave up (acquire returned False)" if account.lock.failed else ""
+        return not_yet(
+            exercise, f"withdraw changed account.balance while not holding account.lock{gave_up}.", _ONE_HOLD
+        )
+    for call in account.calls:
+        if call.writes and not call.verified and not call.verified_late:
+            return not_yet(
+                exercise,
+                "a withdrawal took the money without calling account.verify(amount).",
+                "Call account.verify(amount) first in withdraw, before with account.lock:.",
+            )
+        if call.verified_locked:
+            return not_yet(
+                exercise,
+                "withdraw called account.verify while holding account.lock: every other withdrawal then waits for "
+                "the slow fraud check.",
+                "Call account.verify(amount) before with account.lock:, and keep only the check of the balance and "
+                "the subtraction inside.",
+            )
+        if call.verified_late:
+            return not_yet(
+                exercise,
+                "withdraw called account.verify after it had taken the money: the fraud check must approve a "
+                "withdrawal before it happens.",
+                "Call account.verify(amount) first, then take the lock, check the balance and subtract.",
+            )
+    return None
+
+
+def _alone(withdraw: Callable[..., Any]) -> CheckResult | None:
+    """Scenario 1: four withdrawals of 10 from 30 in one thread."""
+    with Trial(what="withdraw") as trial:
+        account = ExerciseAccount(trial, ALONE_OPENING)
+        trial.call("teller", _calls_in_threads, account, withdraw, len(ALONE_EXPECTED))
+    if (fault := _common_faults(account, trial)) is not None:
+        return fault
+    results = [call.result for call in account.calls]
+    balance = account.peek("balance")
+    if results != ALONE_EXPECTED or balance != 0:
+        return not_yet(
+            "3.1",
+            f"in one thread, four withdrawals of {AMOUNT} from a balance of {ALONE_OPENING} returned {results} and "
+            f"left {balance!r}; expected {ALONE_EXPECTED} and 0.",
+            "Subtract the amount when the balance is at least the amount, and only then; return whether you did.",
+        )
+    if account.lock.holds == 0:
+        return not_yet("3.1", "withdraw never took account.lock.", _ONE_HOLD)
+    return None
+
+
+def _last_ten(withdraw: Callable[..., Any]) -> CheckResult | None:
+    """Scenario 2: the last 10, taken by another withdrawal at the worst moment of this one."""
+    with Trial(what="withdraw") as trial:
+        account = ExerciseAccount(trial, AMOUNT, take_last=True)
+        trial.call("teller", _calls_in_threads, account, withdraw, 1)
+    if (fault := _common_faults(account, trial)) is not None:
+        return fault
+    (call,) = account.calls
+    took = call.writes > 0
+    balance = account.peek("balance")
+    if not account.taken:
+        if call.result is not took or balance != AMOUNT - (AMOUNT if took else 0):
+            return not_yet(
+                "3.1",
+                f"withdraw(account, {AMOUNT}) on a balance of {AMOUNT} returned {call.result!r} and left {balance!r}; "
+                "expected True and 0.",
+                "Subtract the amount when the balance is at least the amount, and return whether you did.",
+            )
+        return None
+    if call.taken_at == "read":
+        moment = (
+            "withdraw read account.balance without holding account.lock and went on. Right after that read, the "
+            f"check made another withdrawal take the last {AMOUNT} (another thread could, at that moment)"
+        )
+    else:
+        moment = (
+            "withdraw let go of account.lock before it had taken the money. At that moment the check made another "
+            f"withdrawal take the last {AMOUNT} (another thread could)"
+        )
+    if account.lowest < 0:
+        return not_yet(
+            "3.1", f"{moment}, and withdraw then subtracted anyway: the balance went to {account.lowest}.", _ONE_HOLD
+        )
+    if balance != AMOUNT - account.taken - (AMOUNT if took else 0):
+        return not_yet(
+            "3.1",
+            f"{moment}, and withdraw then wrote back a balance computed from what it had read before: the other "
+            "withdrawal's money vanished from the books (a lost update).",
+            _ONE_HOLD,
+        )
+    if call.result is not took:
+        did = "took money from the empty account" if took else "had not taken any money"
+        return not_yet(
+            "3.1",
+            f"{moment}; withdraw then returned {call.result!r} but {did}.",
+            "Return True exactly when you subtracted, inside the same with account.lock: block.",
+        )
+    return None
+
+
+def _busy_lock(withdraw: Callable[..., Any]) -> CheckResult | None:
+    """Scenario 3: the lock is busy when the withdrawal starts; the check lets go once it waits."""
+    with Trial(what="withdraw") as trial:
+        account = ExerciseAccount(trial, BUSY_OPENING)
+        trial.while_held(account.lock, "teller", _calls_in_threads, account, withdraw, 1)
+    if (fault := _common_faults(account, trial)) is not None:
+        return fault
+    if not account.calls or account.calls[0].result is not True or account.peek("balance") != BUSY_OPENING - AMOUNT:
+        gave_up = account.lock.failed > 0
+        return not_yet(
+            "3.1",
+            f"while another withdrawal held account.lock, withdraw(account, {AMOUNT}) on a balance of {BUSY_OPENING} "
+            + ("gave up on the lock and refused, although the account had the money." if gave_up else "refused."),
+            "Wait for the lock: with account.lock: waits as long as it takes (another withdrawal holds it only "
+            "for a moment).",
+        )
+    return None
+
+
+def _four_tellers(withdraw: Callable[..., Any]) -> CheckResult | None:
+    """Scenario 4: four threads, five withdrawals of 10 each, from 100."""
+    with Trial(what="withdraw") as trial:
+        account = ExerciseAccount(trial, OPENING)
+        trial.run([(f"T{i}", _calls_in_threads, (account, withdraw, ATTEMPTS)) for i in range(1, THREADS + 1)])
+    if (fault := _common_faults(account, trial)) is not None:
+        return fault
+    approved = sum(call.result is True for call in account.calls)
+    setting = f"with {THREADS} threads each making {ATTEMPTS} withdrawals of {AMOUNT} from {OPENING}"
+    hint = (
+        "Inside one with account.lock: block, subtract when the balance covers the amount and return True; "
+        "otherwise return False."
+    )
+    if account.lowest < 0:
+        return not_yet("3.1", f"{setting}, the balance went below zero.", _ONE_HOLD)
+    if account.peek("balance") != OPENING - approved * AMOUNT:
+        return not_yet(
+            "3.1", f"{setting}, the withdrawals that returned True do not match the money that left the account.", hint
+        )
+    if approved != OPENING // AMOUNT:
+        return not_yet(
+            "3.1",
+            f"{setting}, not every withdrawal the balance covered was approved: the account should have paid out "
+            f"all {OPENING}.",
+            hint,
+        )
+    return None
 
 
 def check_withdraw_in_one_critical_section(withdraw: Callable[[Any, int], Any]) -> CheckResult:
-    """Exercise 3.1: never overdraw, and keep the slow ``verify`` outside the lock."""
+    """Exercise 3.1: never overdraw, verify each withdrawal first, and keep the slow ``verify`` outside the lock."""
     exercise = "3.1"
     if not callable(withdraw):
-        return _not_yet(exercise, "withdraw is not a function.", "Define it with def withdraw(account, amount):")
-    reentry_hint = "Take account.lock once per withdrawal: a threading.Lock cannot be acquired twice by one thread."
-    # One thread first: the plain behaviour.
-    alone = ExerciseAccount(3 * AMOUNT)
-    answers: list[Any] = []
-    try:
-        run_in_threads(lambda: answers.extend(withdraw(alone, AMOUNT) for _ in range(4)), [()])
-    except ExerciseError as exc:
-        if alone.guard.reentered:
-            return _not_yet(exercise, "withdraw asked for account.lock while already holding it.", reentry_hint)
-        return _not_yet(exercise, str(exc) + ".", "Read the message, fix the function and run the cell again.")
-    if any(answer is not True and answer is not False for answer in answers):
-        return _not_yet(
-            exercise,
-            "withdraw must return True when it took the money and False when it did not.",
-            "Return True after subtracting, False when the balance is too low.",
-        )
-    if answers != [True, True, True, False] or alone.balance != 0:
-        return _not_yet(
-            exercise,
-            f"in one thread, four withdrawals of {AMOUNT} from a balance of {3 * AMOUNT} returned {answers} "
-            f"and left {alone.balance}; expected [True, True, True, False] and 0.",
-            "Subtract the amount when the balance is at least the amount, and only then.",
-        )
-    if alone.verified < 3:
-        return _not_yet(
-            exercise,
-            "an approved withdrawal was not verified.",
-            "Call account.verify(amount) for every withdrawal, before taking the money.",
-        )
-    if alone.lock.statistics().acquisitions == 0:
-        return _not_yet(
-            exercise,
-            "account.lock was never acquired.",
-            "Use with account.lock: around the check of the balance and the subtraction.",
-        )
-    # Several threads, several runs: no overdraft, no lost update, short holds.
-    hold_ratios = []
-    for _ in range(RUNS):
-        account = ExerciseAccount(OPENING)
-        approved = [0] * THREADS
-
-        def attempts(slot: int, account: ExerciseAccount = account, approved: list[int] = approved) -> None:
-            for _ in range(ATTEMPTS):
-                approved[slot] += withdraw(account, AMOUNT) is True
-
-        try:
-            run_in_threads(attempts, [(slot,) for slot in range(THREADS)])
-        except ExerciseError as exc:
-            if account.guard.reentered:
-                return _not_yet(exercise, "withdraw asked for account.lock while already holding it.", reentry_hint)
-            return _not_yet(exercise, str(exc) + ".", "Read the message, fix the function and run the cell again.")
-        taken = sum(approved)
-        if account.balance < 0:
-            return _not_yet(
-                exercise,
-                f"with {THREADS} threads the balance went below zero: more withdrawals were approved "
-                "than the account could pay.",
-                "Another thread can withdraw between your check and your subtraction. Check the balance "
-                "and subtract inside one with account.lock: block, and call verify before it.",
-            )
-        if account.balance != OPENING - taken * AMOUNT:
-            return _not_yet(
-                exercise,
-                f"with {THREADS} threads the balance does not match the withdrawals that returned True.",
-                "Subtract inside the lock, and return True exactly when you subtracted.",
-            )
-        if taken != OPENING // AMOUNT:
-            return _not_yet(
-                exercise,
-                f"with {THREADS} threads, a withdrawal was refused although the account still had the money.",
-                "Refuse a withdrawal only when the balance, read inside the lock, is below the amount.",
-            )
-        holds = [event.hold for event in account.lock.statistics().events]
-        if not holds:
-            return _not_yet(
-                exercise,
-                "account.lock was never acquired in the threaded runs.",
-                "Use with account.lock: around the check and the subtraction.",
-            )
-        hold_ratios.append(statistics.median(holds) / WORK)
-    if statistics.median(hold_ratios) >= 0.5:
-        return _not_yet(
-            exercise,
-            "the balance is right, but the lock is held during verify: every other thread waits for each fraud check.",
-            "Call account.verify(amount) before with account.lock:, and keep only the check and the "
-            "subtraction inside the lock.",
-        )
-    return CheckResult(
+        return not_yet(exercise, "withdraw is not a function.", "Define it with def withdraw(account, amount):")
+    for scenario in (_alone, _last_ten, _busy_lock, _four_tellers):
+        if (verdict := scenario(withdraw)) is not None:
+            return verdict
+    return passed(
         exercise,
-        True,
-        f"{RUNS} runs with {THREADS} threads: never overdrawn, every withdrawal accounted for, and the lock "
-        "was held only for the check and the subtraction.",
+        f"one thread got True, True, True, False from {ALONE_OPENING}; when another withdrawal took the last "
+        f"{AMOUNT} at the worst moment, yours never overdrew; it waited for a busy lock; {THREADS} threads approved "
+        f"exactly {OPENING // AMOUNT} withdrawals from {OPENING}; and every withdrawal was verified first, outside "
+        "the lock.",
     )
