@@ -46,8 +46,11 @@ TRANSFER_RUNS = (
 TRANSFERS = 8
 #: Forced collisions per thread and run: a transfer holding its first lock waits for the others to take theirs.
 COLLISIONS = 2
-#: Seconds a forced collision waits at most for the other transfers (then forcing stops for the run).
-COLLIDE_SECONDS = 0.1
+#: Seconds, in a whole check, that forced collisions may spend waiting for transfers that are busy elsewhere
+#: (sleeping, or blocked on a lock of the learner's own); after that the check stops forcing.
+COLLIDE_PATIENCE = 0.5
+#: Seconds a timed acquire that failed in a forced collision waits at most for the other thread's to fail too.
+TIMEOUT_PARTNER_SECONDS = 0.5
 #: Timeouts in a row, with no lock changing hands, after which threads that keep retrying are stuck for good.
 STUCK_TIMEOUTS = 3
 
@@ -113,6 +116,8 @@ class _AccountLock(GuardedLock):
         finally:
             bank.wanting.pop(me, None)
         if not got:
+            if bank.holds_any():
+                bank.retreating.add(me)
             if blocking:
                 bank.timed_out(self)
             return False
@@ -130,6 +135,7 @@ class _AccountLock(GuardedLock):
         super().release()
         if not self.bank.holds_any():
             self.bank.forced.discard(threading.get_ident())
+            self.bank.retreating.discard(threading.get_ident())
 
 
 class _Call:
@@ -153,16 +159,18 @@ class _Call:
 class _Bank:
     """The accounts of one 7.1 run, the transfers being made, and what the forced collisions saw."""
 
-    def __init__(self, trial: Trial, accounts: tuple[tuple[int, int], ...]) -> None:
+    def __init__(self, trial: Trial, accounts: tuple[tuple[int, int], ...], patience: list[float]) -> None:
         self.trial = trial
+        self.patience = patience  # [seconds left], shared by the runs of one check
         self.accounts = {number: Account(self, number, balance) for number, balance in accounts}
         self.locks = [account.lock for account in self.accounts.values()]
         self.runners: list[Runner] = []
-        self.calls: dict[int, _Call] = {}  # thread ident -> the call it is making
+        self.calls: dict[int, _Call] = {}  # thread ident -> the call it is making (while inside transfer)
         self.wanting: dict[int, _AccountLock] = {}  # thread ident -> the account lock it waits for
         self.budget: dict[int, int] = {}
         self.forced: set[int] = set()
-        self.forcing = True
+        self.giving_up: set[int] = set()  # threads whose timed acquire failed, waiting for the other's to fail
+        self.retreating: set[int] = set()  # threads that failed to get a lock and still hold one
         self.acquisitions = 0
         self.stuck_count: dict[int, tuple[int, int]] = {}  # ident -> (acquisitions then, timeouts in a row)
         self.stuck = False
@@ -178,8 +186,10 @@ class _Bank:
         return any(lock.held_by_me() for lock in self.locks)
 
     def engaged(self, ident: int) -> bool:
-        """Whether thread ``ident`` holds or waits for an account lock."""
-        return ident in self.wanting or any(lock.owner == ident for lock in self.locks)
+        """Whether thread ``ident`` waits for an account lock, or holds one and is not about to let it go."""
+        if ident in self.wanting:
+            return True
+        return ident not in self.retreating and any(lock.owner == ident for lock in self.locks)
 
     def partner(self, account: Account) -> Account | None:
         call = self.calls.get(threading.get_ident())
@@ -207,22 +217,34 @@ class _Bank:
     # -- the forced collisions ----------------------------------------------------------
 
     def collide(self, me: int) -> None:
-        """Hold ``me`` (which just took its first account lock) until every other transfer holds or wants one."""
-        if not self.forcing or self.budget.get(me, 0) <= 0:
+        """Hold ``me`` (which just took its first account lock) until every other transfer holds or wants one.
+
+        Waiting for a thread that is not inside ``transfer`` yet (still starting,
+        or between two calls) costs nothing; waiting for one that is inside
+        ``transfer`` but busy elsewhere (backing off, or blocked on a lock of the
+        learner's own) spends the check's :data:`COLLIDE_PATIENCE`.
+        """
+        if self.patience[0] <= 0 or self.budget.get(me, 0) <= 0:
             return
         self.budget[me] -= 1
         self.forced.add(me)
-        end = time.monotonic() + COLLIDE_SECONDS
-        while time.monotonic() < end:
-            others = [r.thread.ident for r in self.runners if not r.done and r.thread.ident != me]
-            if all(ident is not None and self.engaged(ident) for ident in others):
+        last = time.monotonic()
+        while True:
+            others = [r.thread.ident for r in self.runners if not r.done and r.thread.ident not in (me, None)]
+            pending = [ident for ident in others if not self.engaged(ident)]
+            if not pending:
                 return
+            now = time.monotonic()
+            if all(ident in self.calls for ident in pending):
+                self.patience[0] -= now - last
+                if self.patience[0] <= 0:
+                    return
+            last = now
             self.trial.check()
             time.sleep(POLL)
-        self.forcing = False  # the others never came to the locks (a lock of the learner's own?): stop forcing
 
     def timed_out(self, lock: _AccountLock) -> None:
-        """A timed acquire of ``lock`` failed: in a forced collision, return when its holder's wait has ended too."""
+        """A timed acquire of ``lock`` failed: in a forced collision, return when its holder's wait has failed too."""
         me = threading.get_ident()
         call = self.calls.get(me)
         if call is not None:
@@ -235,14 +257,24 @@ class _Bank:
             self.stuck = True
         if me not in self.forced:
             return
-        end = time.monotonic() + COLLIDE_SECONDS
-        while time.monotonic() < end:
-            holder = lock.owner
-            wanted = self.wanting.get(holder) if holder is not None else None
-            if wanted is None or not wanted.held_by_me():
-                return
-            self.trial.check()
-            time.sleep(POLL)
+        # Wait while the holder of ``lock`` has not asked for its second lock yet (it may be
+        # slow to get there) or waits for one this thread holds; return once its wait has ended.
+        holder, hold, asked = lock.owner, lock.holds, False
+        end = time.monotonic() + TIMEOUT_PARTNER_SECONDS
+        self.giving_up.add(me)
+        try:
+            while time.monotonic() < end and holder in self.calls and (lock.owner, lock.holds) == (holder, hold):
+                wanted = self.wanting.get(holder)
+                if holder in self.giving_up or (wanted is None and asked):
+                    return
+                if wanted is not None:
+                    if not wanted.held_by_me():
+                        return
+                    asked = True
+                self.trial.check()
+                time.sleep(POLL)
+        finally:
+            self.giving_up.discard(me)
 
     # -- what each call did ---------------------------------------------------------------
 
@@ -286,24 +318,24 @@ def _sender(bank: _Bank, gate: Any, transfer: Callable[..., Any], src: Account, 
     me = threading.get_ident()
     bank.budget[me] = COLLISIONS
     gate.wait()
-    try:
-        for _ in range(TRANSFERS):
-            call = bank.calls[me] = _Call(src, dst, amount)
-            returned = False
-            try:
-                transfer(src, dst, amount)
-                returned = True
-            finally:
-                bank.finished(call, returned)
-    finally:
-        bank.calls.pop(me, None)
+    for _ in range(TRANSFERS):
+        call = bank.calls[me] = _Call(src, dst, amount)
+        returned = False
+        try:
+            transfer(src, dst, amount)
+            returned = True
+        finally:
+            del bank.calls[me]
+            bank.finished(call, returned)
 
 
-def _transfer_run(transfer: Callable[..., Any], what: str, accounts: Any, senders: Any) -> CheckResult | None:
+def _transfer_run(
+    transfer: Callable[..., Any], what: str, accounts: Any, senders: Any, patience: list[float]
+) -> CheckResult | None:
     """One run of exercise 7.1; a failing verdict, or ``None``."""
     exercise = "7.1"
     with Trial(what="transfer") as trial:
-        bank = _Bank(trial, accounts)
+        bank = _Bank(trial, accounts, patience)
         trial.locks.extend(bank.locks)
         gate = trial.event("the start")
         for i, (src, dst, amount) in enumerate(senders, start=1):
@@ -406,8 +438,9 @@ def check_ordered_transfer(transfer: Callable[[Any, Any, int], Any]) -> CheckRes
     exercise = "7.1"
     if not callable(transfer):
         return not_yet(exercise, "transfer is not a function.", "Define it with def transfer(src, dst, amount):")
+    patience = [COLLIDE_PATIENCE]
     for what, accounts, senders in TRANSFER_RUNS:
-        verdict = _transfer_run(transfer, what, accounts, senders)
+        verdict = _transfer_run(transfer, what, accounts, senders, patience)
         if verdict is not None:
             return verdict
     return passed(
