@@ -208,7 +208,7 @@ class _Pool:
             raise self.stopped()
         if not waiter.done:
             return waiter
-        out = f"{when}, with all {POOL_SIZE} connections out, a fourth get()"
+        out = f"{when}, with all {POOL_SIZE} connections taken by get(), a fourth get()"
         did = f"raised {_exc(waiter.error)}" if waiter.error is not None else f"returned {waiter.value!r}"
         if self.did("gave up", waiter):
             raise _Verdict(
@@ -336,9 +336,10 @@ def _pool_script(connection_pool: Any, trial: Trial) -> None:
     if not made.done:
         raise _Verdict(*(trial.trouble() or (f"ConnectionPool({POOL_SIZE}) did not return.", _RETRY)))
     run = _Pool(trial, made.value)
-    conns = run.take_all("in a new pool")
-    waiter = run.fourth_get(conns, "then")
-    got = run.give_one_back(conns, waiter, "then")
+    fresh = f"in a new pool of {POOL_SIZE}"
+    conns = run.take_all(fresh)
+    waiter = run.fourth_get(conns, fresh)
+    got = run.give_one_back(conns, waiter, fresh)
     run.put_all([*conns[1:], got], "giving the connections back")
     run.refuse(conns[0], "a connection already back")
     run.refuse(STRANGER, "one the pool never handed out")
