@@ -8,30 +8,10 @@ is not an answer at all, and that the learner's own objects are left alone.
 from __future__ import annotations
 
 import pytest
+from answers.ex_8_1 import RIGHT
 from conftest import define
 
 import synclab
-
-REFERENCE_POOL = """
-class ConnectionPool:
-    made = []
-
-    def __init__(self, size):
-        self.free = [f"conn-{i}" for i in range(size)]
-        self.permits = threading.BoundedSemaphore(size)
-        self.lock = threading.Lock()
-        ConnectionPool.made.append(self)
-
-    def get(self):
-        self.permits.acquire()
-        with self.lock:
-            return self.free.pop()
-
-    def put(self, conn):
-        with self.lock:
-            self.permits.release()
-            self.free.append(conn)
-"""
 
 
 @pytest.mark.parametrize(
@@ -44,10 +24,16 @@ def test_something_that_is_not_an_answer_gets_a_hint(number, answer):
 
 
 def test_the_pool_check_swaps_primitives_only_in_the_pools_it_builds():
-    pool_class = define(REFERENCE_POOL, "ConnectionPool")
-    mine = pool_class(2)
-    assert synclab.check_exercise("8.1", pool_class).passed
-    built = [pool for pool in pool_class.made if pool is not mine]
+    made = []
+
+    class Recorded(define(RIGHT["reference"], "ConnectionPool")):
+        def __init__(self, size):
+            super().__init__(size)
+            made.append(self)
+
+    mine = Recorded(2)
+    assert synclab.check_exercise("8.1", Recorded).passed
+    built = [pool for pool in made if pool is not mine]
     assert built, "the check builds its own pools"
     assert all(type(pool.permits).__name__ == "GuardedBoundedSemaphore" for pool in built)
     assert type(mine.permits).__module__ == "threading" and type(mine.lock).__module__ == "_thread"
