@@ -141,3 +141,22 @@ def test_a_lock_left_held_by_an_ended_thread_is_not_held_by_a_thread_with_its_id
     lock.release()  # any thread may release it, as with threading.Lock
     assert lock.foreign_releases == 1
     wait_until(lambda: not lock.locked())
+
+
+def test_a_thread_whose_lock_was_just_let_go_is_not_counted_as_blocked():
+    # On a loaded machine a woken thread may not run for a while: until then it is still
+    # inside its wait, but what it waits for is free, so it is not part of a deadlock.
+    scope = CancelScope()
+    raw = threading.Lock()
+    raw.acquire()
+    waiter = threading.Thread(target=lambda: scope.acquire_raw(raw, True, None, "waiting for the lock"))
+    waiter.start()
+    wait_until(lambda: scope.blocked())
+    assert scope.blocked()[waiter.ident] == ("waiting for the lock", False)
+    scope._awaited[waiter.ident] = free = threading.Lock()  # as if its lock had just been released
+    assert scope.blocked() == {}
+    scope._awaited[waiter.ident] = raw
+    free.acquire()
+    raw.release()
+    waiter.join(5)
+    assert not waiter.is_alive() and scope.blocked() == {}

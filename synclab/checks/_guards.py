@@ -87,6 +87,7 @@ class CancelScope:
         self.cancelled = threading.Event()
         self.progress = 0
         self._blocked: dict[int, tuple[str, bool]] = {}
+        self._awaited: dict[int, Any] = {}  # thread ident -> the C lock its blocked wait is for
 
     def cancel(self) -> None:
         """Call the run off: blocked waits raise :class:`CheckCancelled` within :data:`SLICE`."""
@@ -102,8 +103,18 @@ class CancelScope:
         self.progress += 1
 
     def blocked(self) -> dict[int, tuple[str, bool]]:
-        """``{thread ident: (what it waits for, whether with a timeout)}`` for every blocked thread now."""
-        return dict(self._blocked)
+        """``{thread ident: (what it waits for, whether with a timeout)}`` for every blocked thread now.
+
+        A thread whose lock has just been let go (a release, a ``notify``) is not
+        counted: it takes the lock as soon as it runs again, which on a loaded
+        machine may be many milliseconds later.
+        """
+        awaited = self._awaited
+        return {
+            ident: entry
+            for ident, entry in list(self._blocked.items())
+            if (raw := awaited.get(ident)) is None or not hasattr(raw, "locked") or raw.locked()
+        }
 
     def acquire_raw(self, raw: Any, blocking: bool, timeout: float | None, what: str) -> bool:
         """Acquire the C lock ``raw`` as ``raw.acquire(blocking, timeout)`` would, but cancellably.
@@ -127,6 +138,7 @@ class CancelScope:
             return False
         me = get_ident()
         deadline = None if timeout is None else time.monotonic() + timeout
+        self._awaited[me] = raw
         self._blocked[me] = (what, timeout is not None)
         try:
             while True:
@@ -138,6 +150,7 @@ class CancelScope:
                     return True
         finally:
             self._blocked.pop(me, None)
+            self._awaited.pop(me, None)
 
 
 #: A scope that is never cancelled, for guarded objects made outside a trial.
