@@ -6,6 +6,7 @@ import inspect
 import threading
 import time
 
+import pytest
 from conftest import wait_until
 
 import synclab
@@ -50,11 +51,17 @@ def test_every_office_has_the_same_name_and_source():
     assert len({inspect.getsource(cls) for cls in classes}) == 1
 
 
+@pytest.mark.statistical
 def test_the_racy_office_oversells_under_a_window_and_the_correct_ones_never_do():
-    """The check's racy office must really be racy, or no test could fail against it."""
+    """The check's racy office must really be racy, or no test could fail against it.
+
+    Statistical for the racy office: four buyers released by one barrier must overlap within the
+    1 ms window of at least two of them (seen to hold in every run, even with both cores busy;
+    all four overlapping, as on an idle machine, is not required). The correct offices are exact.
+    """
     trial, _watch, racy = offices("racy")
     with trial:
-        assert len(crowd(racy)) == 4
+        assert len(crowd(racy)) > 1
     for style in ("reserve", "through"):
         trial, watch, correct = offices(style)
         with trial:

@@ -54,6 +54,7 @@ from synclab.checks._guards import (
     GuardedSemaphore,
     Rendezvous,
     SelfDeadlock,
+    adopt,
 )
 
 __all__ = [
@@ -454,6 +455,15 @@ class Trial(CancelScope):
     def rendezvous(self, parties: int, timeout: float = 1.0) -> Rendezvous:
         """A :class:`~synclab.checks._guards.Rendezvous` of this trial."""
         return Rendezvous(self, parties, timeout)
+
+    def adopt(self, obj: Any) -> dict[str, Any]:
+        """Swap the ``threading`` primitives among ``obj``'s attributes for guarded ones of this trial.
+
+        See :func:`~synclab.checks._guards.adopt`; the swapped locks join :attr:`locks`.
+        """
+        swapped = adopt(self, obj)
+        self.locks.extend(value for value in swapped.values() if isinstance(value, GuardedLock | GuardedRLock))
+        return swapped
 
     # -- threads ------------------------------------------------------------------------
 

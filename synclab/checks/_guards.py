@@ -55,6 +55,7 @@ __all__ = [
     "SelfDeadlock",
     "Watched",
     "observed_subclass",
+    "adopt",
 ]
 
 #: Seconds a guarded wait blocks before it looks at its scope again.
@@ -196,6 +197,7 @@ class GuardedLock(LockWrapper):
     __slots__ = (
         "_lock",
         "_scope",
+        "_holder",
         "name",
         "owner",
         "holds",
@@ -211,6 +213,8 @@ class GuardedLock(LockWrapper):
         self._scope = NEVER if scope is None else scope
         self.name = name
         self.owner: int | None = None
+        # The holding thread itself: a thread that ends while holding the lock may see its ident reused.
+        self._holder: threading.Thread | None = None
         self.holds = 0
         self.releases = 0
         self.failed = 0
@@ -223,7 +227,7 @@ class GuardedLock(LockWrapper):
         limit = _lock_arguments(blocking, timeout)
         self._scope.check()
         me = get_ident()
-        if blocking and limit is None and self.owner == me:
+        if blocking and limit is None and self.held_by_me():
             self.reentered = True
             raise SelfDeadlock(
                 f"this thread asked for {self.name} while already holding it: "
@@ -232,7 +236,7 @@ class GuardedLock(LockWrapper):
         if not self._scope.acquire_raw(self._lock, blocking, limit, f"waiting for {self.name}"):
             self.failed += 1
             return False
-        self.owner = me
+        self.owner, self._holder = me, threading.current_thread()
         self.holds += 1
         self._scope.moved()
         return True
@@ -245,17 +249,17 @@ class GuardedLock(LockWrapper):
             CheckCancelled: The run was called off (the lock is released first
                 if this thread held it).
         """
-        me = get_ident()
+        mine = self.held_by_me()
         if self._scope.cancelled.is_set():
-            if self.owner == me:
-                self.owner = None
+            if mine:
+                self.owner = self._holder = None
                 self._lock.release()
             raise CheckCancelled("the check stopped this thread")
         if not self._lock.locked():
             raise RuntimeError("release unlocked lock")
-        if self.owner != me:
+        if not mine:
             self.foreign_releases += 1
-        self.owner = None
+        self.owner = self._holder = None
         self.releases += 1
         self._lock.release()
         self._scope.moved()
@@ -277,11 +281,11 @@ class GuardedLock(LockWrapper):
 
     def held_by_me(self) -> bool:
         """Whether the calling thread holds the lock (for instruments, not for the learner)."""
-        return self.owner == get_ident()
+        return self.owner == get_ident() and self._holder is threading.current_thread()
 
     def hold_token(self) -> int | None:
         """The number of the calling thread's current hold, or ``None`` if it does not hold the lock."""
-        return self.holds if self.owner == get_ident() else None
+        return self.holds if self.held_by_me() else None
 
     def __repr__(self) -> str:
         state = "locked" if self._lock.locked() else "unlocked"
@@ -530,6 +534,15 @@ class GuardedSemaphore:
         value: The initial number of permits.
         name: What the learner calls it.
 
+    Attributes:
+        log: ``(what, thread name)`` for every call, in order: ``"acquired"``,
+            ``"gave up"`` (a non-blocking or timed acquire that got nothing),
+            ``"released"`` or ``"refused"`` (a release a bounded semaphore
+            turned down with ``ValueError``).
+        after_release: Called, if set, in the releasing thread right after
+            each release, outside the semaphore's own lock: a check uses it to
+            hold the releasing thread there and force the window that follows.
+
     Raises:
         ValueError: ``value`` is negative.
     """
@@ -541,6 +554,8 @@ class GuardedSemaphore:
         self._cond = GuardedCondition(self._scope, GuardedLock(self._scope, name), name)
         self._value = value
         self.name = name
+        self.log: list[tuple[str, str]] = []
+        self.after_release: Callable[[], object] | None = None
 
     def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
         """Take a permit, exactly as :meth:`threading.Semaphore.acquire` does."""
@@ -550,7 +565,8 @@ class GuardedSemaphore:
             got = self._cond.wait_for(lambda: self._value > 0, timeout) if blocking else self._value > 0
             if got:
                 self._value -= 1
-            return got
+        self.log.append(("acquired" if got else "gave up", threading.current_thread().name))
+        return got
 
     __enter__ = acquire
 
@@ -559,9 +575,16 @@ class GuardedSemaphore:
         if n < 1:
             raise ValueError("n must be one or more")
         with self._cond:
-            self._check_release(n)
+            try:
+                self._check_release(n)
+            except ValueError:
+                self.log.append(("refused", threading.current_thread().name))
+                raise
             self._value += n
             self._cond.notify(n)
+        self.log.append(("released", threading.current_thread().name))
+        if self.after_release is not None:
+            self.after_release()
 
     def _check_release(self, n: int) -> None:
         """Hook for :class:`GuardedBoundedSemaphore`."""
@@ -667,6 +690,75 @@ class Rendezvous:
                 self.inside -= 1
 
 
+# -- the learner's own primitives, swapped for guarded ones -----------------------------
+
+_LOCK_TYPE = type(threading.Lock())
+_RLOCK_TYPES = tuple({type(threading.RLock()), threading._PyRLock})  # type: ignore[attr-defined]
+
+
+def _is_free(lock: Any) -> bool:
+    """Whether a ``threading`` lock is free now (an ``RLock`` held by the caller counts as taken)."""
+    if isinstance(lock, _RLOCK_TYPES) and lock._is_owned():
+        return False
+    if not lock.acquire(False):
+        return False
+    lock.release()
+    return True
+
+
+def adopt(scope: CancelScope, obj: Any) -> dict[str, Any]:
+    """Swap the ``threading`` primitives among ``obj``'s attributes for guarded ones in the same state.
+
+    For an object the learner's own code built (a pool's ``self.permits``,
+    ``self.lock``): after the swap its waits can be called off and the check
+    can watch them. A ``Lock``, ``RLock``, ``Semaphore``, ``BoundedSemaphore``,
+    ``Condition`` or ``Event`` is swapped only while nobody holds or waits for
+    it; a ``Condition`` built on a swapped lock is rebuilt on the guarded one.
+    Primitives kept anywhere else (in a list, a class attribute, a closure)
+    are left as they are.
+
+    Args:
+        scope: The run the guarded objects belong to.
+        obj: The object (its instance ``__dict__`` is changed in place).
+
+    Returns:
+        ``{attribute name: guarded object}`` for each attribute swapped.
+    """
+    try:
+        attributes = vars(obj)
+    except TypeError:  # no __dict__ (slots, a built-in)
+        return {}
+    swapped: dict[str, Any] = {}
+    locks: dict[int, Any] = {}
+    for name, value in list(attributes.items()):
+        label = f"self.{name}"
+        new: Any = None
+        if isinstance(value, _LOCK_TYPE) and _is_free(value):
+            new = GuardedLock(scope, label)
+        elif isinstance(value, _RLOCK_TYPES) and _is_free(value):
+            new = GuardedRLock(scope, label)
+        elif isinstance(value, threading.Semaphore) and not value._cond._waiters:
+            if isinstance(value, threading.BoundedSemaphore):
+                new = GuardedBoundedSemaphore(scope, value._initial_value, label)
+            else:
+                new = GuardedSemaphore(scope, 0, label)
+            new._value = value._value
+        elif isinstance(value, threading.Event) and not value._cond._waiters:
+            new = GuardedEvent(scope, label)
+            new._flag = value.is_set()
+        if new is not None:
+            locks[id(value)] = new
+            attributes[name] = swapped[name] = new
+    for name, value in list(attributes.items()):
+        if type(value) is threading.Condition and not value._waiters and _is_free(value._lock):
+            lock = locks.get(id(value._lock))
+            if lock is None:
+                lock = GuardedRLock(scope, f"self.{name}") if isinstance(value._lock, _RLOCK_TYPES) else None
+                lock = GuardedLock(scope, f"self.{name}") if lock is None else lock
+            attributes[name] = swapped[name] = GuardedCondition(scope, lock, f"self.{name}")
+    return swapped
+
+
 # -- fields that watch how they are used ---------------------------------------------
 
 
@@ -679,6 +771,8 @@ class FieldLog:
         writes: Writes of the field.
         unlocked_reads: Reads by a thread that did not hold every required lock.
         unlocked_writes: Writes by a thread that did not hold every required lock.
+        partly_locked_writes: Of those, writes by a thread that held some of the
+            required locks but not all (one lock where two are needed).
         split_writes: Writes made under the lock but not in the same hold as
             the writer's last read of the field (or with no read in that hold):
             the value written may rest on a stale read.
@@ -693,6 +787,7 @@ class FieldLog:
     writes: int = 0
     unlocked_reads: int = 0
     unlocked_writes: int = 0
+    partly_locked_writes: int = 0
     split_writes: int = 0
     stale_writes: int = 0
     off_steps: int = 0
@@ -818,6 +913,8 @@ class Watched:
             last = obj._last_read.pop((self.name, get_ident()), None)
             if None in tokens:
                 log.unlocked_writes += 1
+                if any(token is not None for token in tokens):
+                    log.partly_locked_writes += 1
             elif last is None or last[1] != tokens:
                 log.split_writes += 1
             if last is not None and last[2] != obj._versions.get(self.name, 0):

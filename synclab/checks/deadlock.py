@@ -1,150 +1,444 @@
-"""Check of the exercise of notebook 07: transfer without deadlock."""
+"""Check of the exercise of notebook 07: transfer without deadlock.
+
+7.1 runs the learner's ``transfer`` between accounts whose locks force the bad
+schedule: a transfer that has taken its first lock is held there until every
+other transfer holds or waits for a lock, so two transfers taking their locks in
+opposite orders deadlock on every run (and are freed at once), and a timed
+acquire that fails in such a collision returns only once the other thread's has
+failed too. Every write of a balance is booked on the call that made it: both
+accounts' locks held, in one hold, the right amount, nothing lost.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from synclab._threads import WorkersStuck, switch_interval
-from synclab.checks._base import CheckResult, describe_exception
-from synclab.experiments.counter import YIELD_SECONDS
-from synclab.experiments.deadlock import _CancellableLock, watch_for_deadlock
-from synclab.instruments import InstrumentedLock
+from synclab.checks._base import POLL, CheckResult, Runner, Trial, not_yet, passed
+from synclab.checks._guards import CheckCancelled, GuardedLock, Observed, Watched
 
 __all__ = ["check_ordered_transfer"]
 
 RUNS = 3
-START = 1_000
-#: Exercise 7.1: transfers per thread, and who sends what to whom.
-TRANSFERS = 20
-_SENDERS = ((0, 1, 2), (1, 0, 1), (0, 1, 2), (1, 0, 1))  # (from, to, amount) for T1..T4
 #: Switch interval during a check (restored afterwards): threads waking from
 #: their short sleeps get the interpreter back within 0.1 ms, not 5 ms.
 CHECK_SWITCH_INTERVAL = 1e-4
 
 
-class _YieldingLock(_CancellableLock):
-    """A cancellable lock that lets the other threads run right after it is taken.
+# -- exercise 7.1 ----------------------------------------------------------------------
 
-    The pause makes the bad interleaving of two opposite transfers (each
-    holding its first lock when the other asks for it) happen on almost every
-    run, so a lucky run cannot hide a deadlock.
+#: Exercise 7.1: each run's accounts (number, starting balance) and transfers (from, to, amount) by thread.
+TRANSFER_RUNS = (
+    ("two opposite transfers", ((7, 100), (3, 100)), ((7, 3, 2), (3, 7, 1))),
+    ("three transfers in a circle", ((2, 100), (9, 100), (4, 100)), ((2, 9, 2), (9, 4, 1), (4, 2, 3))),
+)
+#: Calls of transfer per thread and run.
+TRANSFERS = 8
+#: Forced collisions per thread and run: a transfer holding its first lock waits for the others to take theirs.
+COLLISIONS = 2
+#: Seconds, in a whole check, that forced collisions may spend waiting for transfers that are busy elsewhere
+#: (sleeping, or blocked on a lock of the learner's own); after that the check stops forcing.
+COLLIDE_PATIENCE = 0.5
+#: Seconds a timed acquire that failed in a forced collision waits at most for the other thread's to fail too.
+TIMEOUT_PARTNER_SECONDS = 0.5
+#: Timeouts in a row, with no lock changing hands, after which threads that keep retrying are stuck for good.
+STUCK_TIMEOUTS = 3
+
+
+class _Balance(Watched):
+    """``account.balance``: a :class:`Watched` field that also books each write's change on the writing call."""
+
+    def __set__(self, obj: Observed, value: Any) -> None:
+        account: Account = obj  # type: ignore[assignment]
+        account.bank.booked(account, value)
+        super().__set__(obj, value)
+
+
+class Account(Observed):
+    """A bank account of exercise 7.1: ``number``, ``lock`` and ``balance``.
+
+    Every write of ``balance`` is checked against the locks of the transfer the
+    writing thread is making: both accounts' locks must be held, in the same
+    hold as the read before it.
     """
 
-    __slots__ = ()
+    balance = _Balance()
 
-    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        got = super().acquire(blocking, timeout)
-        if got:
-            time.sleep(YIELD_SECONDS)
-        return got
-
-
-class Account:
-    """A bank account for exercise 7.1: ``number``, ``lock`` and ``balance``.
-
-    Changing ``balance`` without holding ``lock`` is recorded as a mistake.
-    """
-
-    __slots__ = ("number", "lock", "_balance", "_unlocked_writes")
-
-    def __init__(self, number: int, cancel: threading.Event) -> None:
+    def __init__(self, bank: _Bank, number: int, balance: int) -> None:
+        super().__init__(balance=balance)
+        self.bank = bank
         self.number = number
-        self.lock = InstrumentedLock(_YieldingLock(cancel, f"account {number}"), name=f"account {number}", max_events=0)
-        self._balance = START
-        self._unlocked_writes = 0
+        self.lock = _AccountLock(bank, f"account {number}'s lock")
 
-    @property
-    def balance(self) -> int:
-        return self._balance
-
-    @balance.setter
-    def balance(self, value: int) -> None:
-        if self.lock.owner != threading.get_ident():
-            self._unlocked_writes += 1
-        self._balance = value
+    def _tokens(self) -> tuple[int | None, ...]:
+        """The holds of this account's lock and of the other account of the writer's transfer."""
+        other = self.bank.partner(self)
+        return (self.lock.hold_token(), other.lock.hold_token() if other is not None else None)
 
     def __repr__(self) -> str:
-        return f"Account(number={self.number}, balance={self._balance})"
+        return f"Account(number={self.number}, balance={self._values['balance']!r})"
 
 
-def _sender(transfer: Callable[[Any, Any, int], Any], src: Account, dst: Account, amount: int) -> Callable[[], None]:
-    def run() -> None:
-        for _ in range(TRANSFERS):
+class _AccountLock(GuardedLock):
+    """An account's lock: a :class:`GuardedLock` that forces collisions between transfers.
+
+    Taken as a thread's first account lock, it holds that thread (at most
+    :data:`COLLISIONS` times per run) until every other transfer holds or waits
+    for an account lock, so two transfers that take their locks in opposite
+    orders each hold one when they ask for the other, on every run. A timed
+    acquire that fails during such a collision returns only once the thread it
+    waited for has given up too, so both retry (or both give up) together.
+    """
+
+    __slots__ = ("bank",)
+
+    def __init__(self, bank: _Bank, name: str) -> None:
+        super().__init__(bank.trial, name)
+        self.bank = bank
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        bank = self.bank
+        me = threading.get_ident()
+        first = not bank.holds_any()
+        bank.want(me, self)
+        try:
+            got = super().acquire(blocking, timeout)
+        finally:
+            bank.wanting.pop(me, None)
+        if not got:
+            if bank.holds_any():
+                bank.retreating.add(me)
+            if blocking:
+                bank.timed_out(self)
+            return False
+        bank.acquisitions += 1
+        if first:
+            try:
+                bank.collide(me)
+            except CheckCancelled:
+                with contextlib.suppress(CheckCancelled):
+                    self.release()
+                raise
+        return True
+
+    def release(self) -> None:
+        super().release()
+        if not self.bank.holds_any():
+            self.bank.forced.discard(threading.get_ident())
+            self.bank.retreating.discard(threading.get_ident())
+
+
+class _Call:
+    """What one call ``transfer(src, dst, amount)`` did: the balance changes it made, its holds, its timeouts."""
+
+    __slots__ = ("thread", "src", "dst", "amount", "moved", "holds", "timeouts", "unlocked", "partly")
+
+    def __init__(self, src: Account, dst: Account, amount: int) -> None:
+        self.thread = threading.current_thread().name
+        self.src, self.dst, self.amount = src, dst, amount
+        self.moved: dict[Account, Any] = {}
+        self.holds: set[tuple[int | None, ...]] = set()
+        self.timeouts = 0
+        self.unlocked = 0
+        self.partly = 0
+
+    def describe(self) -> str:
+        return f"transfer(account {self.src.number}, account {self.dst.number}, {self.amount})"
+
+
+class _Bank:
+    """The accounts of one 7.1 run, the transfers being made, and what the forced collisions saw."""
+
+    def __init__(self, trial: Trial, accounts: tuple[tuple[int, int], ...], patience: list[float]) -> None:
+        self.trial = trial
+        self.patience = patience  # [seconds left], shared by the runs of one check
+        self.accounts = {number: Account(self, number, balance) for number, balance in accounts}
+        self.locks = [account.lock for account in self.accounts.values()]
+        self.runners: list[Runner] = []
+        self.calls: dict[int, _Call] = {}  # thread ident -> the call it is making (while inside transfer)
+        self.wanting: dict[int, _AccountLock] = {}  # thread ident -> the account lock it waits for
+        self.budget: dict[int, int] = {}
+        self.forced: set[int] = set()
+        self.giving_up: set[int] = set()  # threads whose timed acquire failed, waiting for the other's to fail
+        self.retreating: set[int] = set()  # threads that failed to get a lock and still hold one
+        self.acquisitions = 0
+        self.stuck_count: dict[int, tuple[int, int]] = {}  # ident -> (acquisitions then, timeouts in a row)
+        self.stuck = False
+        self.cycle: list[tuple[str, str, str]] = []  # (thread, lock it holds, lock it waits for)
+        self.lost: list[_Call] = []
+        self.wrong: list[_Call] = []
+        self.split: list[_Call] = []
+        self.unlocked: list[_Call] = []
+
+    # -- who holds and wants what --------------------------------------------------------
+
+    def holds_any(self) -> bool:
+        return any(lock.held_by_me() for lock in self.locks)
+
+    def engaged(self, ident: int) -> bool:
+        """Whether thread ``ident`` waits for an account lock, or holds one and is not about to let it go."""
+        if ident in self.wanting:
+            return True
+        return ident not in self.retreating and any(lock.owner == ident for lock in self.locks)
+
+    def partner(self, account: Account) -> Account | None:
+        call = self.calls.get(threading.get_ident())
+        if call is None or account not in (call.src, call.dst):
+            return None
+        return call.dst if account is call.src else call.src
+
+    def want(self, me: int, lock: _AccountLock) -> None:
+        """Note that ``me`` waits for ``lock``; if that closes a cycle of waiting threads, remember it."""
+        self.wanting[me] = lock
+        names = {r.thread.ident: r.name for r in self.runners}
+        cycle, seen, thread, wanted = [], set(), me, lock
+        while thread is not None and thread not in seen:
+            seen.add(thread)
+            holder = wanted.owner
+            held = next((lk.name for lk in self.locks if lk.owner == thread), "")
+            cycle.append((names.get(thread, "a thread"), held, wanted.name))
+            if holder is None or holder not in self.wanting:
+                return
+            thread, wanted = holder, self.wanting[holder]
+        if thread == me and not self.cycle:
+            start = cycle.index(min(cycle))  # the same words on every run: start from the first thread
+            self.cycle = cycle[start:] + cycle[:start]
+
+    # -- the forced collisions ----------------------------------------------------------
+
+    def collide(self, me: int) -> None:
+        """Hold ``me`` (which just took its first account lock) until every other transfer holds or wants one.
+
+        Waiting for a thread that is not inside ``transfer`` yet (still starting,
+        or between two calls) costs nothing; waiting for one that is inside
+        ``transfer`` but busy elsewhere (backing off, or blocked on a lock of the
+        learner's own) spends the check's :data:`COLLIDE_PATIENCE`.
+        """
+        if self.patience[0] <= 0 or self.budget.get(me, 0) <= 0:
+            return
+        self.budget[me] -= 1
+        self.forced.add(me)
+        last = time.monotonic()
+        while True:
+            others = [r.thread.ident for r in self.runners if not r.done and r.thread.ident not in (me, None)]
+            pending = [ident for ident in others if not self.engaged(ident)]
+            if not pending:
+                return
+            now = time.monotonic()
+            if all(ident in self.calls for ident in pending):
+                self.patience[0] -= now - last
+                if self.patience[0] <= 0:
+                    return
+            last = now
+            self.trial.check()
+            time.sleep(POLL)
+
+    def timed_out(self, lock: _AccountLock) -> None:
+        """A timed acquire of ``lock`` failed: in a forced collision, return when its holder's wait has failed too."""
+        me = threading.get_ident()
+        call = self.calls.get(me)
+        if call is not None:
+            call.timeouts += 1
+        then, count = self.stuck_count.get(me, (-1, 0))
+        count = count + 1 if then == self.acquisitions else 1
+        self.stuck_count[me] = (self.acquisitions, count)
+        stuck = [n for a, n in self.stuck_count.values() if a == self.acquisitions and n >= STUCK_TIMEOUTS]
+        if len(stuck) >= 2:
+            self.stuck = True
+        if me not in self.forced:
+            return
+        # Wait while the holder of ``lock`` has not asked for its second lock yet (it may be
+        # slow to get there) or waits for one this thread holds; return once its wait has ended.
+        holder, hold, asked = lock.owner, lock.holds, False
+        end = time.monotonic() + TIMEOUT_PARTNER_SECONDS
+        self.giving_up.add(me)
+        try:
+            while time.monotonic() < end and holder in self.calls and (lock.owner, lock.holds) == (holder, hold):
+                wanted = self.wanting.get(holder)
+                if holder in self.giving_up or (wanted is None and asked):
+                    return
+                if wanted is not None:
+                    if not wanted.held_by_me():
+                        return
+                    asked = True
+                self.trial.check()
+                time.sleep(POLL)
+        finally:
+            self.giving_up.discard(me)
+
+    # -- what each call did ---------------------------------------------------------------
+
+    def booked(self, account: Account, value: Any) -> None:
+        """Book a write of ``account.balance`` on the call the writing thread is making."""
+        call = self.calls.get(threading.get_ident())
+        if call is None:
+            return
+        try:
+            change = value - account._values["balance"]
+        except Exception:  # the learner wrote something that is not a number
+            change = None
+        before = call.moved.get(account, 0)
+        call.moved[account] = None if change is None or before is None else before + change
+        tokens = account._tokens()
+        if None in tokens:
+            call.unlocked += 1
+            call.partly += any(token is not None for token in tokens)
+        holds = {account.lock.name: tokens[0]}
+        other = self.partner(account)
+        if other is not None:
+            holds[other.lock.name] = tokens[1]
+        call.holds.add(tuple(token for _, token in sorted(holds.items())))
+
+    def finished(self, call: _Call, returned: bool) -> None:
+        """Judge one call once it returned (or raised)."""
+        if call.unlocked:
+            self.unlocked.append(call)
+        elif len(call.holds) > 1:
+            self.split.append(call)
+        if not returned:
+            return
+        if not any(call.moved.values()):
+            self.lost.append(call)
+        elif call.moved.get(call.src) != -call.amount or call.moved.get(call.dst) != call.amount:
+            self.wrong.append(call)
+
+
+def _sender(bank: _Bank, gate: Any, transfer: Callable[..., Any], src: Account, dst: Account, amount: int) -> None:
+    """One thread of a 7.1 run: ``transfer(src, dst, amount)``, :data:`TRANSFERS` times."""
+    me = threading.get_ident()
+    bank.budget[me] = COLLISIONS
+    gate.wait()
+    for _ in range(TRANSFERS):
+        call = bank.calls[me] = _Call(src, dst, amount)
+        returned = False
+        try:
             transfer(src, dst, amount)
+            returned = True
+        finally:
+            del bank.calls[me]
+            bank.finished(call, returned)
 
-    return run
+
+def _transfer_run(
+    transfer: Callable[..., Any], what: str, accounts: Any, senders: Any, patience: list[float]
+) -> CheckResult | None:
+    """One run of exercise 7.1; a failing verdict, or ``None``."""
+    exercise = "7.1"
+    with Trial(what="transfer") as trial:
+        bank = _Bank(trial, accounts, patience)
+        trial.locks.extend(bank.locks)
+        gate = trial.event("the start")
+        for i, (src, dst, amount) in enumerate(senders, start=1):
+            args = (bank, gate, transfer, bank.accounts[src], bank.accounts[dst], amount)
+            bank.runners.append(trial.start(f"T{i}", _sender, *args))
+        gate.set()
+        trial.wait(until=lambda: all(r.done for r in bank.runners) or bank.stuck)
+        if bank.stuck and trial.gave_up is None:
+            trial.give_up("stuck")
+    note = trial.stuck_note()
+    order_hint = (
+        "Take the two locks in one global order, whichever way the money goes: the account with the lower number "
+        "first. (Or retry: acquire the second lock with a short timeout and, if it does not come, release the first, "
+        "wait a random moment and start again.)"
+    )
+    forced = (
+        " (The check paused each transfer right after it took its first lock until the others had taken theirs: "
+        "the operating system can pause a thread there too.)"
+    )
+    if bank.cycle and trial.gave_up in ("deadlock", "stuck", "deadline"):
+        links = "; ".join(f"{name} held {held} and waited for {wanted}" for name, held, wanted in bank.cycle)
+        if trial.gave_up == "deadlock":
+            message = f"with {what}, your transfers deadlocked: {links}.{forced}"
+        else:
+            message = (
+                f"with {what}, your transfers got stuck: {links}, and each kept asking again with a timeout without "
+                f"letting go of the lock it held, so neither could ever get its second lock.{forced}"
+            )
+            order_hint = (
+                "A timeout helps only if you give back the lock you hold before you try again: release the first "
+                "lock, wait a random moment, then start over. Or take the two locks in one global order."
+            )
+        return not_yet(exercise, message + note, order_hint)
+    if (trial.gave_up is not None or trial.reentered() is not None) and (problem := trial.trouble()) is not None:
+        return not_yet(exercise, f"with {what}, {problem[0]}", problem[1])
+    if bank.unlocked:
+        partly = [call for call in bank.unlocked if call.partly]
+        if partly:
+            if any(call.timeouts for call in partly):
+                did = (
+                    "an acquire(timeout=...) returned False, and the transfer changed the balances anyway, holding "
+                    "only one of the two accounts' locks"
+                )
+                hint = "When acquire() returns False you do not have the lock: release what you hold and try again."
+            else:
+                did = "a transfer changed a balance holding only one of the two accounts' locks"
+                hint = (
+                    "Hold both locks at once while you change both balances: otherwise, for a moment, the money has "
+                    "left one account and not reached the other, and code that locks both accounts (an audit) sees "
+                    "it missing. Take them in one global order so that holding both cannot deadlock."
+                )
+        else:
+            did = "a transfer changed the balances without holding either account's lock"
+            hint = (
+                "Change the balances while you hold src.lock and dst.lock: the rest of the bank locks each account "
+                "with its own lock, so a lock of your own keeps out only other transfers. (You may keep such a lock "
+                "to make the transfers take turns, and take the two account locks inside it.)"
+            )
+        return not_yet(exercise, f"with {what}, {did}.{note}", hint)
+    if (problem := trial.trouble()) is not None:
+        return not_yet(exercise, f"with {what}, {problem[0]}", problem[1])
+    if any(account.log("balance").split_writes for account in bank.accounts.values()):
+        return not_yet(
+            exercise,
+            f"with {what}, a transfer wrote a balance it had read before it took the locks (or in an earlier hold): "
+            "another transfer may have changed that balance in between, and its change would be lost.",
+            "Read and write the balances inside the with block that holds both locks: src.balance -= amount.",
+        )
+    if bank.split:
+        return not_yet(
+            exercise,
+            f"with {what}, a transfer changed the two balances in two separate holds of the locks: in between, the "
+            "money was in neither account.",
+            "Take both locks once and change both balances inside that one with block.",
+        )
+    if bank.lost:
+        timed_out = any(call.timeouts for call in bank.lost)
+        why = ", after an acquire(timeout=...) returned False" if timed_out else ""
+        return not_yet(
+            exercise,
+            f"with {what}, a transfer was lost: a call of transfer returned without changing any balance{why}.",
+            "A transfer must not give up: if the second lock does not come in time, release the first, wait a "
+            "random moment, and try again in a loop until the money has moved."
+            if timed_out
+            else "Subtract amount from src.balance and add it to dst.balance in every call.",
+        )
+    if bank.wrong:
+        call = min(bank.wrong, key=lambda c: c.thread)
+        return not_yet(
+            exercise,
+            f"with {what}, {call.describe()} did not take exactly {call.amount} from account {call.src.number} and "
+            f"add exactly {call.amount} to account {call.dst.number}.",
+            "In every call: src.balance -= amount, then dst.balance += amount.",
+        )
+    return None
 
 
 def check_ordered_transfer(transfer: Callable[[Any, Any, int], Any]) -> CheckResult:
-    """Exercise 7.1: a transfer between two accounts that never deadlocks."""
+    """Exercise 7.1: a transfer that holds both accounts' locks while it moves the money, and never deadlocks."""
     exercise = "7.1"
     if not callable(transfer):
-        return CheckResult(
-            exercise, False, "transfer is not a function.", "Define it with def transfer(src, dst, amount):"
-        )
-    retry = "Read the message, fix the function and run the cell again."
-    for _ in range(RUNS):
-        cancel = threading.Event()
-        accounts = [Account(0, cancel), Account(1, cancel)]
-
-        workers = {
-            f"T{i}": _sender(transfer, accounts[src], accounts[dst], amount)
-            for i, (src, dst, amount) in enumerate(_SENDERS, start=1)
-        }
-        try:
-            with switch_interval(CHECK_SWITCH_INTERVAL):
-                report = watch_for_deadlock(
-                    workers, [a.lock for a in accounts], cancel=cancel, confirm=0.01, timeout=5.0
-                )
-        except (TimeoutError, WorkersStuck):
-            return CheckResult(
-                exercise,
-                False,
-                "your transfers did not finish within 5 s.",
-                "Does a thread wait for a lock that is never released, or loop for ever?",
-            )
-        except Exception as exc:
-            return CheckResult(exercise, False, describe_exception(exc) + ".", retry)
-        if report.deadlocked:
-            return CheckResult(
-                exercise,
-                False,
-                "your transfers deadlocked: two threads each held one account's lock and waited for the other's.",
-                "Take the two locks in one global order: the account with the lower number first, whichever "
-                "way the money goes.",
-            )
-        if any(a._unlocked_writes for a in accounts):
-            return CheckResult(
-                exercise,
-                False,
-                "a balance was changed by a thread that did not hold that account's lock.",
-                "Hold both accounts' locks (with ...:) around both balance updates.",
-            )
-        if any(stats.acquisitions == 0 for stats in report.locks):
-            return CheckResult(
-                exercise,
-                False,
-                "an account's lock was never taken.",
-                "Use the accounts' own locks: src.lock and dst.lock.",
-            )
-        sent = {0: 0, 1: 0}
-        for src, _dst, amount in _SENDERS:
-            sent[src] += amount * TRANSFERS
-        expected = [START - sent[0] + sent[1], START - sent[1] + sent[0]]
-        got = [a.balance for a in accounts]
-        if got != expected:
-            return CheckResult(
-                exercise,
-                False,
-                f"the balances ended at {got}, not {expected}.",
-                "Subtract amount from src.balance and add it to dst.balance, once per call.",
-            )
-    return CheckResult(
+        return not_yet(exercise, "transfer is not a function.", "Define it with def transfer(src, dst, amount):")
+    patience = [COLLIDE_PATIENCE]
+    for what, accounts, senders in TRANSFER_RUNS:
+        verdict = _transfer_run(transfer, what, accounts, senders, patience)
+        if verdict is not None:
+            return verdict
+    return passed(
         exercise,
-        True,
-        f"{len(_SENDERS)} threads made opposite transfers {RUNS} times: no deadlock, no balance changed "
-        "without its lock, and every unit of money accounted for.",
+        f"{' and '.join(what for what, _, _ in TRANSFER_RUNS)}, {TRANSFERS} times each, every transfer forced to "
+        "hold its first lock until the others had taken theirs: no deadlock, no transfer lost, and every balance "
+        "changed while both accounts' locks were held, in one hold.",
     )

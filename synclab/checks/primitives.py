@@ -1,4 +1,22 @@
-"""Checks for the exercises of notebook 08 (choosing a primitive)."""
+"""Checks for the exercises of notebook 08 (choosing a primitive): a connection pool, a phase worker.
+
+Each check scripts a run step by step instead of hoping for a bad schedule:
+
+* 8.1 builds the learner's ``ConnectionPool(3)`` and swaps the primitives it
+  made for guarded ones (:meth:`~synclab.checks._base.Trial.adopt`), so every
+  wait can be called off and watched. It takes the three connections, starts a
+  fourth ``get()`` that must wait, and gives one connection back while holding
+  the ``put()`` right after its ``release()`` until the waiting ``get()`` has
+  finished or is blocked: a ``put()`` that gives the permit back before the
+  connection is in the list fails on every run. Then, with every connection
+  back, a ``put()`` of a connection already back and one of a connection the
+  pool never handed out must each raise ``ValueError`` and change nothing.
+* 8.2 holds each thread inside ``step_one`` and lets them finish one at a
+  time, so a thread that does not wait for the others runs ``step_two`` while
+  one is still held, on every run; then three threads meet a barrier of four
+  and must each get ``BrokenBarrierError`` within about a second, without
+  running ``step_two``.
+"""
 
 from __future__ import annotations
 
@@ -8,319 +26,642 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from synclab.checks._base import CheckResult, ExerciseError, run_in_threads
+from synclab.checks._base import POLL, CheckResult, Runner, Trial, describe_exception, is_waiting, not_yet, passed
+from synclab.checks._guards import GuardedBarrier, GuardedBoundedSemaphore, GuardedSemaphore
 
 __all__ = ["check_connection_pool", "check_phase_worker"]
 
-RUNS = 3
+# -- exercise 8.1 ----------------------------------------------------------------------
+
 POOL_SIZE = 3
-POOL_THREADS = 8
-POOL_USES = 5
-POOL_HOLD = 0.002
+#: Seconds a fourth get() gets to show it waits (or to return, which is wrong) with every connection out.
+POOL_WAIT_SECONDS = 0.3
+#: Seconds a get() that waits with a timeout of its own is given for that timeout to run out.
+POOL_TIMED_WAIT = 1.0
+#: Seconds a put() is held right after its release() at most, when the woken get() blocks where the check cannot see.
+POOL_HOLD = 0.25
+#: What the check hands back that the pool never handed out.
+STRANGER = "a connection from somewhere else"
+#: The threads of the final run, and how many times each gets and puts back a connection.
+POOL_THREADS = 6
+POOL_USES = 3
 
-#: The connection the check puts back although nobody took it.
-EXTRA = "conn-extra"
-
-PHASE_THREADS = 4
-PHASE_STEP = 0.003
-#: Seconds the check gives a worker whose barrier can never fill before freeing it.
-PHASE_PATIENCE = 2.5
-
-
-def _fix(exc: ExerciseError) -> str:
-    return str(exc) + "."
+_NO_LIMIT_HINT = (
+    "Give the pool a threading.BoundedSemaphore(size) and acquire it at the start of get(): with every "
+    "connection out, acquire() waits until a put() releases a permit."
+)
+_RETRY = "Read the message, fix the class and run the cell again."
+_THREADS = {1: "one thread", 2: "two threads"}
 
 
-def _phantom(pool: Any, size: int) -> str:
-    """What went wrong with ``pool`` after it refused a connection, or ``""`` if nothing did.
+def _exc(error: BaseException | None) -> str:
+    """``"IndexError: pop from empty list"``."""
+    return describe_exception(error, "").removeprefix(" raised ") if error is not None else ""
 
-    Looks in the pool's attributes for a collection holding it, then takes
-    ``size`` connections with ``get()`` (in a thread, under a deadline) and
-    gives them back.
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return a is b or bool(a == b)
+    except Exception:  # the learner's connection cannot be compared
+        return False
+
+
+class _Verdict(Exception):
+    """A failing verdict found in the middle of the scripted run."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class _Pool:
+    """The scripted run of exercise 8.1: the learner's pool, its swapped primitives, and the calls made.
+
+    Every call of ``get()`` or ``put()`` runs in its own thread of the trial,
+    named ``"get 4"``, ``"put 5"``...: the semaphores' logs say which call
+    acquired, gave up, released or was refused.
     """
-    for name, value in vars(pool).items() if hasattr(pool, "__dict__") else ():
-        if isinstance(value, list | tuple | set | frozenset | deque | dict) and EXTRA in value:
-            return f"the pool kept the connection anyway: self.{name} holds it, {len(value)} connections for {size}."
-    taken: list[Any] = []
 
-    def take_all() -> None:
-        for _ in range(size):
-            taken.append(pool.get())
+    def __init__(self, trial: Trial, pool: Any) -> None:
+        self.trial = trial
+        self.pool = pool
+        swapped = trial.adopt(pool)
+        self.semaphores = [value for value in swapped.values() if isinstance(value, GuardedSemaphore)]
+        self.containers = {
+            name: value for name, value in vars(pool).items() if isinstance(value, list | deque | set | dict)
+        }
+        self.calls = 0
+        self.waiter: Runner | None = None  # a get() that waits for a connection
+        self.hold_put = ""  # the name of the put() to hold right after its release()
+        for semaphore in self.semaphores:
+            semaphore.after_release = self._after_release
 
-    try:
-        run_in_threads(take_all, [()])
-    except ExerciseError as exc:
-        return f"then taking all {size} connections with get() failed: " + _fix(exc).replace("your function", "get()")
-    try:
-        run_in_threads(lambda: [pool.put(conn) for conn in taken], [()])
-    except ExerciseError as exc:
-        return f"then giving all {size} connections back with put() failed: " + _fix(exc).replace(
-            "your function", "put()"
+    @property
+    def bounded(self) -> bool:
+        return any(isinstance(s, GuardedBoundedSemaphore) for s in self.semaphores)
+
+    def did(self, what: str, runner: Runner) -> bool:
+        """Whether the call run by ``runner`` did ``what`` (``"acquired"``, ``"gave up"``...) to a semaphore."""
+        return any(event == (what, runner.name) for s in self.semaphores for event in s.log)
+
+    def _after_release(self) -> None:
+        """Hold the named put() right after its release() until the waiting get() is done or blocked."""
+        waiter = self.waiter
+        if waiter is None or threading.current_thread().name != self.hold_put:
+            return
+        end = time.monotonic() + POOL_HOLD
+        while time.monotonic() < end and not (waiter.done or self.blocked_elsewhere(waiter)):
+            self.trial.check()
+            time.sleep(POLL)
+
+    def blocked_elsewhere(self, runner: Runner) -> bool:
+        """Whether ``runner`` waits for something other than a permit."""
+        what = self.trial.blocked().get(runner.thread.ident or 0)
+        if what is not None:
+            return not any(what[0].endswith(f" {s.name}") for s in self.semaphores)
+        return is_waiting(runner.thread)
+
+    def waiting(self, runner: Runner) -> bool:
+        """Whether ``runner`` is blocked on anything the check can see."""
+        return not runner.done and (runner.thread.ident in self.trial.blocked() or is_waiting(runner.thread))
+
+    def timed_wait(self, runner: Runner) -> bool:
+        """Whether ``runner`` is blocked, with a timeout, on a guarded object."""
+        what = self.trial.blocked().get(runner.thread.ident or 0)
+        return what is not None and what[1]
+
+    def start(self, what: str, *args: Any) -> Runner:
+        self.calls += 1
+        return self.trial.start(f"{what} {self.calls}", getattr(self.pool, what), *args)
+
+    def call(self, what: str, *args: Any) -> Runner:
+        runner = self.start(what, *args)
+        self.trial.wait(runners=[runner])
+        if self.trial.gave_up is not None:
+            raise self.stopped()
+        return runner
+
+    def stopped(self) -> _Verdict:
+        """The verdict when the trial gave up (deadlock, deadline)."""
+        message, hint = self.trial.trouble() or ("your pool did not finish in time.", _RETRY)
+        return _Verdict(message, hint)
+
+    def copies(self, conn: Any) -> str:
+        """An attribute of the pool holding ``conn`` more often than it should (``""`` if none)."""
+        allowed = 0 if conn == STRANGER else 1
+        for name, box in self.containers.items():
+            try:
+                count = sum(1 for item in (box.values() if isinstance(box, dict) else box) if _same(item, conn))
+            except Exception:  # noqa: S112 - a container changing under us: not the pool's free list
+                continue
+            if count > allowed:
+                return f"self.{name}"
+        return ""
+
+    # -- the steps ------------------------------------------------------------------------
+
+    def take_all(self, when: str) -> list[Any]:
+        """get() every connection, one call at a time: each must return at once, with a different connection."""
+        conns: list[Any] = []
+        for k in range(1, POOL_SIZE + 1):
+            runner = self.start("get")
+            self.trial.wait(runners=[runner])
+            if self.trial.gave_up is not None:
+                if self.trial.gave_up == "deadlock" and runner.cancelled:
+                    raise _Verdict(
+                        f"{when}, get() number {k} waited although {POOL_SIZE - k + 1} of the {POOL_SIZE} connections "
+                        f"were free: the pool let only {_THREADS.get(k - 1, k - 1)} hold a connection at once, "
+                        f"not {POOL_SIZE}.",
+                        "A Lock lets one thread in; a BoundedSemaphore(size) lets size threads in. Acquire it in get() "
+                        "and release it in put().",
+                    )
+                raise self.stopped()
+            if runner.error is not None:
+                raise _Verdict(f"{when}, get() raised {_exc(runner.error)}.", _RETRY)
+            conn = runner.value
+            if conn is None:
+                raise _Verdict(
+                    f"{when}, get() returned None instead of a connection.", "Return the connection you took."
+                )
+            if any(_same(conn, other) for other in conns):
+                raise _Verdict(
+                    f"{when}, get() handed out {conn!r} twice, to two threads at once: it returned a connection "
+                    "without taking it out of the free list.",
+                    "Take the connection out of the list in get() (self.free.pop()) and append it back in put().",
+                )
+            conns.append(conn)
+        return conns
+
+    def fourth_get(self, conns: list[Any], when: str) -> Runner:
+        """Start a get() with every connection out: it must not return (it waits until one is back)."""
+        waiter = self.start("get")
+        self.waiter = waiter
+        end = time.monotonic() + POOL_WAIT_SECONDS
+        self.trial.wait(until=lambda: waiter.done or self.waiting(waiter) or time.monotonic() > end)
+        if self.timed_wait(waiter):  # a timeout of its own: let it run out and see what get() does then
+            end = time.monotonic() + POOL_TIMED_WAIT
+            self.trial.wait(until=lambda: waiter.done or not self.timed_wait(waiter) or time.monotonic() > end)
+            end = time.monotonic() + POOL_WAIT_SECONDS
+            self.trial.wait(until=lambda: waiter.done or self.waiting(waiter) or time.monotonic() > end)
+        if self.trial.gave_up is not None:
+            raise self.stopped()
+        if not waiter.done:
+            return waiter
+        out = f"{when}, with all {POOL_SIZE} connections taken by get(), a fourth get()"
+        did = f"raised {_exc(waiter.error)}" if waiter.error is not None else f"returned {waiter.value!r}"
+        if self.did("gave up", waiter):
+            raise _Verdict(
+                f"{out} got no permit from acquire() (it returned False: a timeout ran out, or blocking=False), "
+                f"and then {did}.",
+                "Look at what acquire() returns: False means no permit. Or call acquire() with no timeout, so get() "
+                "waits until a connection is free.",
+            )
+        if waiter.error is not None:
+            if self.did("released", waiter):
+                hint = (
+                    "get() gave its permit back before it returned (a with block on the semaphore, or a release() "
+                    "in get()): keep the permit while the connection is out, and release it in put()."
+                )
+            elif not self.semaphores:
+                hint = _NO_LIMIT_HINT
+            else:
+                hint = "Acquire a permit at the start of get(): with every connection out, acquire() waits."
+            raise _Verdict(f"{out} {did}: get() must wait until a connection is free.", hint)
+        held = any(_same(waiter.value, conn) for conn in conns)
+        raise _Verdict(
+            f"{out} {did} without waiting"
+            + (", a connection another thread was still holding." if held else ".")
+            + " The pool let four threads in.",
+            _NO_LIMIT_HINT if not self.semaphores else "get() must wait while all connections are out: acquire first.",
         )
-    if EXTRA in taken:
-        return "the pool kept the connection anyway: get() handed it out afterwards."
+
+    def give_one_back(self, conns: list[Any], waiter: Runner, when: str) -> Any:
+        """put() the first connection back while a get() waits: that get() must end with exactly that connection."""
+        self.hold_put = f"put {self.calls + 1}"
+        giver = self.start("put", conns[0])
+        self.trial.wait(runners=[giver, waiter])
+        self.waiter, self.hold_put = None, ""
+        stuck = giver.done and not giver.cancelled and giver.error is None and waiter.cancelled
+        if stuck and self.trial.gave_up == "deadlock":
+            raise _Verdict(
+                f"{when}, a get() was waiting for a connection and put() gave one back, but the get() went on "
+                "waiting: nothing woke it.",
+                "put() must give the permit back (release()) so that a waiting get() can go on."
+                if self.semaphores and not self.did("released", giver)
+                else "put() must wake a get() that waits: release the permit, or notify the condition it waits on.",
+            )
+        if self.trial.gave_up is not None:
+            raise self.stopped()
+        if giver.error is not None:
+            raise _Verdict(
+                f"{when}, put() raised {_exc(giver.error)} while giving back a connection that was out.",
+                "A put() of a connection that is out must be accepted: it puts it back and releases one permit.",
+            )
+        if waiter.error is not None:
+            if isinstance(waiter.error, IndexError) and self.did("acquired", waiter):
+                raise _Verdict(
+                    f"{when}, a get() waiting for a connection raised {_exc(waiter.error)} when put() gave one back: "
+                    "put() released the permit before the connection was back in the list, so the get() it woke "
+                    "found the list still empty. (The check paused put() right after its release() until the woken "
+                    "get() was done: the operating system can pause a thread there too.)",
+                    "In put(), release the permit and append the connection inside one with self.lock: block, the "
+                    "lock get() takes to pop (release first, then append: a release() that raises adds nothing).",
+                )
+            raise _Verdict(f"{when}, a get() waiting for a connection raised {_exc(waiter.error)}.", _RETRY)
+        if not _same(waiter.value, conns[0]):
+            held = any(_same(waiter.value, conn) for conn in conns[1:])
+            raise _Verdict(
+                f"{when}, put() gave back {conns[0]!r} while a get() waited, and that get() returned "
+                f"{waiter.value!r}" + (", a connection another thread was still holding." if held else "."),
+                "get() must return a connection from the free list, and put() must add it to that list.",
+            )
+        return waiter.value
+
+    def put_all(self, conns: list[Any], when: str) -> None:
+        for conn in conns:
+            giver = self.call("put", conn)
+            if giver.error is not None:
+                raise _Verdict(
+                    f"{when}, put() raised {_exc(giver.error)} while giving back a connection that was out.",
+                    "A put() of a connection that is out must be accepted.",
+                )
+
+    def refuse(self, conn: Any, what: str) -> None:
+        """put(conn) with every connection back: it must raise ValueError and leave the pool as it was."""
+        extra = self.call("put", conn)
+        said = f"with every connection back, put({conn!r}), {what},"
+        if extra.error is None:
+            if self.did("refused", extra):
+                hint = "put() caught the ValueError that BoundedSemaphore.release() raised: let it reach the caller."
+            elif self.bounded:
+                hint = "Release the BoundedSemaphore in every put(): its release() raises the ValueError for you."
+            elif self.semaphores:
+                hint = (
+                    "A plain Semaphore accepts every release(); threading.BoundedSemaphore(size) raises ValueError "
+                    "when a release would go above size."
+                )
+            else:
+                hint = (
+                    "Count the free connections with threading.BoundedSemaphore(size): its release() raises ValueError."
+                )
+            raise _Verdict(
+                f"{said} was accepted without an error: the pool now counts {POOL_SIZE + 1} free connections and "
+                "would let a fourth thread in.",
+                hint,
+            )
+        if not isinstance(extra.error, ValueError):
+            raise _Verdict(
+                f"{said} raised {_exc(extra.error)} instead of ValueError.",
+                "Let the ValueError of BoundedSemaphore.release() reach the caller.",
+            )
+        self.trial.errors.remove((extra, extra.error))  # the error asked for: not a problem of the run
+        where = self.copies(conn)
+        if where:
+            raise _Verdict(
+                f"{said} raised ValueError, but {where} holds it anyway: the connection was added before the error.",
+                "In put(), release the permit first and append the connection after it, both inside the lock: if "
+                "release() raises, nothing is added.",
+            )
+
+
+def _pool_script(connection_pool: Any, trial: Trial) -> None:
+    """The scripted run of exercise 8.1; raises :class:`_Verdict` at the first thing wrong."""
+    made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
+    if made.error is not None:
+        raise _Verdict(
+            f"ConnectionPool({POOL_SIZE}) raised {_exc(made.error)}.",
+            "Make __init__ set up the list of connections and the semaphore, nothing more.",
+        )
+    if not made.done:
+        raise _Verdict(*(trial.trouble() or (f"ConnectionPool({POOL_SIZE}) did not return.", _RETRY)))
+    run = _Pool(trial, made.value)
+    fresh = f"in a new pool of {POOL_SIZE}"
+    conns = run.take_all(fresh)
+    waiter = run.fourth_get(conns, fresh)
+    got = run.give_one_back(conns, waiter, fresh)
+    run.put_all([*conns[1:], got], "giving the connections back")
+    run.refuse(conns[0], "a connection already back")
+    run.refuse(STRANGER, "one the pool never handed out")
+    again = run.take_all("after the refused put() calls")
+    if not all(any(_same(conn, first) for first in conns) for conn in again):
+        raise _Verdict(
+            f"after the refused put() calls, get() handed out {again!r}, not the {POOL_SIZE} connections of the pool.",
+            "A put() that raises must not add anything to the free list.",
+        )
+    waiter = run.fourth_get(again, "after the refused put() calls")
+    got = run.give_one_back(again, waiter, "after the refused put() calls")
+    run.put_all([*again[1:], got], "giving the connections back")
+
+
+def _pool_crowd(connection_pool: Any, trial: Trial) -> str:
+    """Threads share a fresh pool; a message if the limit or a connection was shared, else ``""``."""
+    made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
+    if not made.done or made.error is not None:
+        return ""  # the trial's trouble() says what happened
+    pool = made.value
+    trial.adopt(pool)
+    guard = threading.Lock()
+    in_use: list[Any] = []
+    seen: dict[str, Any] = {"most": 0, "shared": None}
+
+    def use() -> None:
+        for _ in range(POOL_USES):
+            conn = pool.get()
+            with guard:
+                if any(_same(conn, other) for other in in_use):
+                    seen["shared"] = conn
+                in_use.append(conn)
+                seen["most"] = max(seen["most"], len(in_use))
+            time.sleep(0.001)
+            with guard:
+                in_use.remove(conn)
+            pool.put(conn)
+
+    trial.run([(f"user {i}", use, ()) for i in range(1, POOL_THREADS + 1)])
+    crowd = f"with {POOL_THREADS} threads using a new pool at once"
+    if seen["shared"] is not None:
+        return f"{crowd}, two threads held {seen['shared']!r} at the same time."
+    if seen["most"] > POOL_SIZE:
+        return f"{crowd}, more than {POOL_SIZE} threads held a connection at the same time."
     return ""
 
 
 def check_connection_pool(connection_pool: Any) -> CheckResult:
-    """Exercise 8.1: a pool that hands out at most ``size`` connections at once.
-
-    Eight threads each take a connection with ``get()``, keep it a moment and
-    give it back with ``put()``, five times, in three runs. Then, with every
-    connection back, one ``put()`` more must raise ``ValueError`` and leave the
-    pool as it was: the refused connection must not be kept or handed out.
-    (While other connections are out, a ``BoundedSemaphore`` cannot tell an
-    extra ``put()`` from a correct one, so the check does not ask for that.)
-    """
+    """Exercise 8.1: a pool that hands out at most ``size`` connections at once and refuses an extra ``put()``."""
     exercise = "8.1"
     if not callable(connection_pool):
-        return CheckResult(
+        return not_yet(
             exercise,
-            False,
             "ConnectionPool is not a class.",
             "Define it with class ConnectionPool: and the methods __init__, get and put.",
         )
-    most = 0
-    for _ in range(RUNS):
-        made: list[Any] = []
+    verdict: _Verdict | None = None
+    with Trial(what="your pool") as trial:
         try:
-            run_in_threads(lambda made=made: made.append(connection_pool(POOL_SIZE)), [()])
-        except ExerciseError as exc:
-            return CheckResult(
-                exercise,
-                False,
-                f"ConnectionPool({POOL_SIZE}) failed: " + _fix(exc),
-                "Make __init__ set up the list of connections and the semaphore, nothing more.",
-            )
-        pool = made[0]
-        guard = threading.Lock()
-        inside = [0, 0]  # threads holding a connection now, and the most at once
-        in_use: set[Any] = set()
-        shared: list[Any] = []
-        missing: list[Any] = []
-
-        def use(
-            pool: Any = pool,
-            guard: threading.Lock = guard,
-            inside: list[int] = inside,
-            in_use: set[Any] = in_use,
-            shared: list[Any] = shared,
-            missing: list[Any] = missing,
-        ) -> None:
-            for _ in range(POOL_USES):
-                conn = pool.get()
-                with guard:
-                    if conn is None:
-                        missing.append(conn)
-                    elif conn in in_use:
-                        shared.append(conn)
-                    in_use.add(conn)
-                    inside[0] += 1
-                    inside[1] = max(inside[1], inside[0])
-                time.sleep(POOL_HOLD)
-                with guard:
-                    inside[0] -= 1
-                    in_use.discard(conn)
-                pool.put(conn)
-
-        try:
-            run_in_threads(use, [()] * POOL_THREADS)
-        except ExerciseError as exc:
-            hint = "Read the message, fix the class and run the cell again."
-            if "IndexError" in str(exc):
-                hint = (
-                    "get() took a connection from an empty list: it must first wait for a free one. "
-                    "Acquire a BoundedSemaphore(size) at the start of get() and release it at the end of put()."
-                )
-            elif "did not finish" in str(exc):
-                hint = "Every get() takes a permit: put() must give it back with release()."
-            return CheckResult(exercise, False, _fix(exc).replace("your function", "get() or put()"), hint)
-        if missing:
-            return CheckResult(
-                exercise,
-                False,
-                "get() returned None instead of a connection.",
-                "Return the connection you took from the list.",
-            )
-        if shared:
-            return CheckResult(
-                exercise,
-                False,
-                "two threads held the same connection at the same time.",
-                "Take each connection out of the free list in get() and put it back in put().",
-            )
-        if inside[1] > POOL_SIZE:
-            return CheckResult(
-                exercise,
-                False,
-                f"more than {POOL_SIZE} threads held a connection at the same time.",
-                "get() must wait while all connections are out: acquire the semaphore first.",
-            )
-        most = max(most, inside[1])
-    if most < 2:
-        return CheckResult(
-            exercise,
-            False,
-            "the threads only ever used the pool one at a time.",
-            f"A Lock lets one thread in; a semaphore with {POOL_SIZE} permits lets {POOL_SIZE} in.",
-        )
-    # Every connection is back: one put() more is a bug the pool should refuse, and stay as it was.
-    errors: list[BaseException] = []
-
-    def extra_put() -> None:
-        try:
-            pool.put(EXTRA)
-        except ValueError as exc:
-            errors.append(exc)
-
-    try:
-        run_in_threads(extra_put, [()])
-    except ExerciseError as exc:
-        cause = exc.__cause__
-        what = f"{type(cause).__name__}: {cause}" if cause is not None else str(exc)
-        return CheckResult(
-            exercise,
-            False,
-            f"a put() too many raised {what} instead of ValueError.",
-            "Count the free connections with a BoundedSemaphore(size) and let its ValueError reach the caller.",
-        )
-    if not errors:
-        return CheckResult(
-            exercise,
-            False,
-            "with every connection already back, one more put() was accepted silently: the pool now "
-            "lets one more thread in than it should.",
-            "Use threading.BoundedSemaphore(size): its release() raises ValueError when it would go above size.",
-        )
-    phantom = _phantom(pool, size=POOL_SIZE)
-    if phantom:
-        return CheckResult(
-            exercise,
-            False,
-            f"put({EXTRA!r}) raised ValueError, but {phantom}",
-            "In put(), release the permit first and append the connection after it, both inside the lock: "
-            "if release() raises, nothing is added."
-            if phantom.startswith("the pool kept")
-            else "A refused put() must leave the pool as it was: release the permit first, then append.",
-        )
-    return CheckResult(
+            _pool_script(connection_pool, trial)
+        except _Verdict as found:
+            verdict = found
+    if verdict is None and (problem := trial.trouble()) is not None:
+        verdict = _Verdict(*problem)
+    if verdict is not None:
+        note = trial.stuck_note()
+        return not_yet(exercise, verdict.message + ("" if note in verdict.message else note), verdict.hint)
+    with Trial(what="your pool") as crowd:
+        shared = _pool_crowd(connection_pool, crowd)
+    if (problem := crowd.trouble()) is not None:
+        return not_yet(exercise, f"with {POOL_THREADS} threads using a new pool at once, {problem[0]}", problem[1])
+    if shared:
+        return not_yet(exercise, shared, "Take connections out of the list and put them back inside the pool's lock.")
+    return passed(
         exercise,
-        True,
-        f"in {RUNS} runs of {POOL_THREADS} threads, never more than {POOL_SIZE} held a connection, "
-        "each connection had one holder at a time, and a put() with every connection back raised ValueError "
-        "and left the pool as it was.",
+        f"the pool handed its {POOL_SIZE} connections to {POOL_SIZE} threads at once; a fourth get() waited until "
+        "one came back and got exactly that one, even with put() paused right after its release(); with every "
+        "connection back, a put() of a connection already back and one of a stranger each raised ValueError and "
+        f"changed nothing; and {POOL_THREADS} threads sharing a pool never went over the limit.",
+    )
+
+
+# -- exercise 8.2 ----------------------------------------------------------------------
+
+PHASE_THREADS = 4
+#: The task's limit: a worker whose barrier cannot fill gives up within this many seconds.
+PHASE_PATIENCE = 1.0
+#: Extra seconds allowed past PHASE_PATIENCE for a timeout to end on a loaded machine.
+PHASE_SLACK = 0.3
+#: The order in which the held threads finish step_one, in the runs with every thread.
+PHASE_ORDERS = ((0, 1, 2, 3), (3, 2, 1, 0))
+#: Seconds the check waits for a thread let out of step_one to block, finish or run step_two.
+PHASE_SETTLE = 0.3
+
+_PHASE_HINT = "Between the two steps, wait for the others: step_one(), barrier.wait(timeout=1), step_two()."
+
+
+class _PhaseLog:
+    """What the threads of one 8.2 run did, in order: ``(what, thread number)``; and when step_one ended."""
+
+    def __init__(self, trial: Trial, threads: int, held: bool) -> None:
+        self.events: list[tuple[str, int]] = []
+        self.one_done: dict[int, float] = {}
+        self.gates = [trial.event(f"the check (step_one of T{i + 1})") for i in range(threads)] if held else None
+
+    def steps(self, i: int) -> tuple[Callable[[], None], Callable[[], None]]:
+        def step_one() -> None:
+            self.events.append(("start", i))
+            if self.gates is not None:
+                self.gates[i].wait()
+            self.events.append(("one", i))
+            self.one_done.setdefault(i, time.monotonic())
+
+        def step_two() -> None:
+            self.events.append(("two", i))
+
+        return step_one, step_two
+
+    def count(self, what: str) -> list[int]:
+        return [sum(1 for kind, j in self.events if kind == what and j == i) for i in range(PHASE_THREADS)]
+
+
+class _PhaseBarrier(GuardedBarrier):
+    """The barrier handed to 8.2's workers: it also logs each wait in the run's log."""
+
+    def __init__(self, trial: Trial, log: _PhaseLog) -> None:
+        super().__init__(trial, PHASE_THREADS, name="the barrier")
+        self.log = log
+        self.waits = 0
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.waits += 1
+        name = threading.current_thread().name
+        if name.startswith("T") and name[1:].isdigit():
+            self.log.events.append(("wait", int(name[1:]) - 1))
+        return super().wait(timeout)
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) -> CheckResult | None:
+    """Four workers; the check lets them finish step_one one at a time, in ``order``."""
+    exercise = "8.2"
+    with Trial(what="phase_worker") as trial:
+        log = _PhaseLog(trial, PHASE_THREADS, held=True)
+        barrier = _PhaseBarrier(trial, log)
+        runners = [trial.start(f"T{i + 1}", phase_worker, barrier, *log.steps(i)) for i in range(PHASE_THREADS)]
+        gates = log.gates or []
+
+        def settled(i: int) -> bool:
+            runner = runners[i]
+            what = trial.blocked().get(runner.thread.ident or 0)
+            blocked = (what is not None and "the check" not in what[0]) or is_waiting(runner.thread)
+            return runner.done or blocked or any(kind == "two" for kind, _ in log.events)
+
+        *first, last = order
+        for i in first:
+            gates[i].set()
+            end = time.monotonic() + PHASE_SETTLE
+            if not trial.wait(until=lambda i=i, end=end: settled(i) or time.monotonic() > end):
+                break
+            if any(kind == "two" for kind, _ in log.events):
+                break
+        early = [j for kind, j in log.events if kind == "two"]
+        gates[last].set()
+        trial.wait()
+    error = trial.first_error()
+    if early:
+        j = early[0]
+        events = log.events
+        did_one = ("one", j) in events
+        waited_first = did_one and ("wait", j) in events and events.index(("wait", j)) < events.index(("one", j))
+        if not did_one:
+            what = "ran step_two without calling step_one"
+            hint = _PHASE_HINT
+        elif barrier.waits == 0:
+            what = "never waited on the barrier"
+            hint = _PHASE_HINT
+        elif waited_first:
+            what = "waited at the barrier before its step_one, not between the two steps"
+            hint = "Wait after step_one() and before step_two()."
+        else:
+            what = "ran step_two before the others were through step_one"
+            hint = _PHASE_HINT
+        return not_yet(
+            exercise,
+            f"a thread began step_two while another thread was still inside step_one (the check held each thread in "
+            f"step_one and let them finish one at a time): your worker {what}." + trial.stuck_note(),
+            hint,
+        )
+    if isinstance(error, threading.BrokenBarrierError):
+        if barrier.waits == 0:
+            return not_yet(
+                exercise,
+                "phase_worker raised BrokenBarrierError without waiting on the barrier passed in as barrier: it "
+                "waited on a barrier of its own." + trial.stuck_note(),
+                "Use the barrier argument: every thread gets the same one. A barrier made inside the function is a "
+                "new one in every thread.",
+            )
+        return not_yet(
+            exercise,
+            "the barrier broke although all four threads came (the check let each finish step_one within a few "
+            "milliseconds of the one before): a wait gave up too early, or a thread called abort()."
+            + trial.stuck_note(),
+            "Give the wait a timeout long enough for the slowest step_one, and at most 1 s: barrier.wait(timeout=1).",
+        )
+    if (problem := trial.trouble()) is not None:
+        return not_yet(exercise, *problem)
+    ones, twos = log.count("one"), log.count("two")
+    if ones != [1] * PHASE_THREADS or twos != [1] * PHASE_THREADS:
+        return not_yet(
+            exercise,
+            f"with four threads, step_one was called {_times(sum(ones))} and step_two {_times(sum(twos))} in all; "
+            "each thread must call each step once.",
+            "Call step_one() once, then barrier.wait(timeout=1), then step_two() once, in every thread.",
+        )
+    if barrier.waits == 0:
+        return not_yet(
+            exercise,
+            "the threads kept in step, but not with the barrier passed in as barrier: phase_worker never called "
+            "its wait().",
+            "Use the barrier argument: barrier.wait(timeout=1) between the two steps.",
+        )
+    return None
+
+
+def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
+    """Three workers for a barrier of four: each must give up within about a second, with BrokenBarrierError."""
+    exercise = "8.2"
+    threads = PHASE_THREADS - 1
+    with Trial(what="phase_worker") as trial:
+        log = _PhaseLog(trial, threads, held=False)
+        barrier = _PhaseBarrier(trial, log)
+        runners = [trial.start(f"T{i + 1}", phase_worker, barrier, *log.steps(i)) for i in range(threads)]
+
+        def overdue() -> bool:
+            now = time.monotonic()
+            limit = PHASE_PATIENCE + PHASE_SLACK
+            return any(not r.done and now - log.one_done.get(i, now) > limit for i, r in enumerate(runners))
+
+        trial.wait(until=lambda: all(r.done for r in runners) or overdue())
+        late = [i for i, r in enumerate(runners) if not r.done]
+        timed = [
+            i
+            for i in late
+            if (what := trial.blocked().get(runners[i].thread.ident or 0)) is not None and "barrier" in what[0]
+        ]
+        if late and trial.gave_up is None:
+            trial.give_up("too late")
+    missing = f"with one of the {PHASE_THREADS} threads missing"
+    if trial.gave_up == "deadlock" and barrier.waits:
+        return not_yet(
+            exercise,
+            f"{missing}, the other three waited at the barrier with no timeout: they would have waited forever, so "
+            "the check stopped them." + trial.stuck_note(),
+            "Give the wait a timeout of at most 1 s: barrier.wait(timeout=1). It raises BrokenBarrierError when "
+            "the others do not all come.",
+        )
+    if late and trial.first_error() is None:
+        if timed:
+            message = (
+                f"{missing}, the other threads were still waiting at the barrier more than {PHASE_PATIENCE:g} s after "
+                "they got there: the timeout is longer than the task allows."
+            )
+            hint = "Wait at most 1 s: barrier.wait(timeout=1)."
+        else:
+            message = (
+                f"{missing}, the other threads were still busy more than {PHASE_PATIENCE:g} s after their step_one, "
+                "without giving up (a loop that waits for the others?)."
+            )
+            hint = "Wait with barrier.wait(timeout=1): it gives up for you and raises BrokenBarrierError."
+        return not_yet(exercise, message + trial.stuck_note(), hint)
+    twos = [i for kind, i in log.events if kind == "two"]
+    if twos:
+        return not_yet(
+            exercise,
+            f"{missing}, step_two still ran: the worker carried on after the barrier broke.",
+            "Let the BrokenBarrierError from barrier.wait() propagate: don't catch it and carry on.",
+        )
+    errors = [r.error for r in runners]
+    if all(isinstance(e, threading.BrokenBarrierError) for e in errors):
+        return None
+    other = next((e for e in errors if e is not None and not isinstance(e, threading.BrokenBarrierError)), None)
+    if other is not None:
+        if isinstance(other, SystemExit):
+            return not_yet(exercise, *(trial.trouble() or (describe_exception(other, "phase_worker"), "")))
+        return not_yet(
+            exercise,
+            f"{missing}, {describe_exception(other, 'phase_worker')} instead of letting BrokenBarrierError propagate."
+            + trial.stuck_note(),
+            "Don't catch the BrokenBarrierError (or raise it again with a bare raise): the caller wants to know "
+            "that the phase failed.",
+        )
+    return not_yet(
+        exercise,
+        f"{missing}, phase_worker returned quietly without running step_two: the caller cannot tell that the phase "
+        "failed." + trial.stuck_note(),
+        "Let the BrokenBarrierError from barrier.wait() propagate: don't catch it (or re-raise it with a bare raise).",
     )
 
 
 def check_phase_worker(phase_worker: Callable[..., Any]) -> CheckResult:
-    """Exercise 8.2: ``phase_worker(barrier, step_one, step_two)`` keeps threads in step.
-
-    Four threads with uneven ``step_one`` times must all finish it before any
-    starts ``step_two``, in three runs. Then, with one thread missing, the
-    worker must give up (``BrokenBarrierError``) instead of waiting forever, and
-    not run ``step_two``.
-    """
+    """Exercise 8.2: ``phase_worker(barrier, step_one, step_two)`` keeps threads in step, and gives up in time."""
     exercise = "8.2"
     if not callable(phase_worker):
-        return CheckResult(
+        return not_yet(
             exercise,
-            False,
             "phase_worker is not a function.",
             "Define it with def phase_worker(barrier, step_one, step_two):",
         )
-    for _ in range(RUNS):
-        barrier = threading.Barrier(PHASE_THREADS)
-        guard = threading.Lock()
-        log: list[tuple[str, int]] = []
-
-        def make_steps(i: int, log: list[tuple[str, int]] = log, guard: threading.Lock = guard) -> tuple[Any, Any]:
-            def step_one() -> None:
-                time.sleep(PHASE_STEP * (i + 1))  # uneven work: thread 1 is the fastest
-                with guard:
-                    log.append(("one", i))
-
-            def step_two() -> None:
-                with guard:
-                    log.append(("two", i))
-
-            return step_one, step_two
-
-        watchdog = threading.Timer(PHASE_PATIENCE, barrier.abort)
-        watchdog.start()
-        try:
-            run_in_threads(phase_worker, [(barrier, *make_steps(i)) for i in range(PHASE_THREADS)])
-        except ExerciseError as exc:
-            return CheckResult(
-                exercise, False, _fix(exc), "Call step_one(), then barrier.wait(timeout=1), then step_two()."
-            )
-        finally:
-            watchdog.cancel()
-            watchdog.join()
-        ones = [i for kind, i in log if kind == "one"]
-        twos = [i for kind, i in log if kind == "two"]
-        if sorted(ones) != list(range(PHASE_THREADS)) or sorted(twos) != list(range(PHASE_THREADS)):
-            return CheckResult(
-                exercise,
-                False,
-                "each thread must call step_one() once and step_two() once.",
-                "Call step_one(), then barrier.wait(timeout=1), then step_two().",
-            )
-        first_two = next(n for n, (kind, _) in enumerate(log) if kind == "two")
-        if first_two < PHASE_THREADS:
-            return CheckResult(
-                exercise,
-                False,
-                "a thread began step_two before every thread had finished step_one.",
-                "Between the two steps, wait for the others: barrier.wait(timeout=1).",
-            )
-    # One thread never comes: the barrier cannot fill.
-    barrier = threading.Barrier(PHASE_THREADS)
-    ran_two: list[int] = []
-    fired = threading.Event()
-
-    def free_them() -> None:
-        fired.set()
-        barrier.abort()
-
-    watchdog = threading.Timer(PHASE_PATIENCE, free_them)
-    watchdog.start()
-    try:
-        run_in_threads(
-            phase_worker,
-            [(barrier, lambda: None, lambda i=i: ran_two.append(i)) for i in range(PHASE_THREADS - 1)],
-            timeout=PHASE_PATIENCE + 2,
-        )
-        raised = None
-    except ExerciseError as exc:
-        raised = exc.__cause__
-    finally:
-        watchdog.cancel()
-        watchdog.join()
-    if fired.is_set():
-        return CheckResult(
-            exercise,
-            False,
-            f"with one thread missing, your worker was still waiting after {PHASE_PATIENCE:g} s "
-            "(the check then broke the barrier to free it).",
-            "Give the wait a timeout, barrier.wait(timeout=1), so a missing thread cannot hang the rest.",
-        )
-    if ran_two:
-        return CheckResult(
-            exercise,
-            False,
-            "with one thread missing, step_two() still ran.",
-            "Let the BrokenBarrierError from barrier.wait() propagate: don't catch it and carry on.",
-        )
-    if raised is not None and not isinstance(raised, threading.BrokenBarrierError):
-        return CheckResult(
-            exercise,
-            False,
-            f"with one thread missing, your worker raised {type(raised).__name__}.",
-            "barrier.wait(timeout=1) raises BrokenBarrierError; let it propagate.",
-        )
-    return CheckResult(
+    for order in PHASE_ORDERS:
+        verdict = _phase_together(phase_worker, order)
+        if verdict is not None:
+            return verdict
+    verdict = _phase_missing(phase_worker)
+    if verdict is not None:
+        return verdict
+    return passed(
         exercise,
-        True,
-        f"in {RUNS} runs no thread began step_two before all had finished step_one, and with a thread "
-        "missing the others gave up instead of hanging.",
+        f"held in step_one and let go one at a time, in two orders, no thread began step_two before all "
+        f"{PHASE_THREADS} had finished step_one; with one thread missing, the other three raised BrokenBarrierError "
+        f"within about {PHASE_PATIENCE:g} s and skipped step_two.",
     )
