@@ -65,6 +65,105 @@ def local() -> int:
     return x
 
 
+class Page:
+    """Notebook 01's page: a hit count behind a property (its getter and setter are calls)."""
+
+    def __init__(self) -> None:
+        self._hits = 0
+
+    @property
+    def hits(self) -> int:
+        return self._hits
+
+    @hits.setter
+    def hits(self, value: int) -> None:
+        self._hits = value
+
+
+page = Page()
+
+
+def visit(n: int) -> None:
+    global counter
+    for _ in range(n):
+        page.hits += 1
+    counter += 0  # _lost reads counter; the page's losses are read from page.hits below
+
+
+class Measurements:
+    """Notebook 02's torn-read demo: a count and a total written one after the other."""
+
+    def __init__(self, window: bool) -> None:
+        self.count, self.total, self.window = 1, 10, window
+        self.lock = threading.Lock()
+
+    def add(self, value: int) -> None:
+        with self.lock:
+            self.count += 1
+            if self.window:
+                time.sleep(1e-6)
+            self.total += value
+
+    def mean_without_lock(self) -> float:
+        return self.total / self.count
+
+    def mean_with_lock(self) -> float:
+        with self.lock:
+            return self.total / self.count
+
+
+def _torn(window: bool, locked: bool, adds: int = 200) -> bool:
+    """Notebook 02's demo once: did the reader see a mean other than 10?"""
+    data, means = Measurements(window), []
+    read = Measurements.mean_with_lock if locked else Measurements.mean_without_lock
+    reading, done = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        reading.wait(timeout=5)
+        try:
+            for _ in range(adds):
+                data.add(10)
+                time.sleep(1e-6)
+        finally:
+            done.set()
+
+    def reader() -> None:
+        reading.set()
+        while not done.is_set():
+            means.append(read(data))
+            time.sleep(1e-6)
+
+    pair = [threading.Thread(target=writer, daemon=True), threading.Thread(target=reader, daemon=True)]
+    for thread in pair:
+        thread.start()
+    for thread in pair:
+        thread.join(timeout=30)
+    return any(mean != 10 for mean in means)
+
+
+def _condition_with_a_plain_lock() -> str:
+    """Notebook 05: notify() from a thread that does not hold a Condition(Lock()), while another does."""
+    cond = threading.Condition(threading.Lock())
+    held, done = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with cond:
+            held.set()
+            done.wait(timeout=5)
+
+    thread = threading.Thread(target=holder, daemon=True)
+    thread.start()
+    held.wait(timeout=5)
+    try:
+        cond.notify()
+        outcome = "passes silently"
+    except RuntimeError:
+        outcome = "raises RuntimeError"
+    done.set()
+    thread.join(timeout=5)
+    return outcome
+
+
 def _lost(worker: Callable[[int], None], threads: int, n: int) -> int:
     """Start ``threads`` threads running ``worker(n)`` together; the updates they lost."""
     global counter
@@ -121,6 +220,21 @@ def measure() -> dict[str, str]:
         started = time.perf_counter()
         time.sleep(1e-6)
         sleeps.append(time.perf_counter() - started)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        short = [_lost(plain, 4, 250_000) for _ in range(20)]
+    finally:
+        sys.setswitchinterval(interval)
+    pages = []
+    for _ in range(20):
+        page.hits = 0
+        _lost(visit, 4, 250_000)
+        pages.append(1_000_000 - page.hits)
+    torn_plain = sum(_torn(window=False, locked=False) for _ in range(20))
+    torn_window = sum(_torn(window=True, locked=False) for _ in range(20))
+    torn_locked = sum(_torn(window=True, locked=True) for _ in range(20))
+    loops = [synclab.run_dict_iteration().raised for _ in range(20)]
     gil = getattr(sys, "_is_gil_enabled", None)
     losing = [lost for lost in dict_lost if lost]
     return {
@@ -130,6 +244,14 @@ def measure() -> dict[str, str]:
         "counts.get: lost per run (min-max)": f"{min(dict_lost) / 1e4:.0f}-{max(dict_lost) / 1e4:.0f} %",
         'run_counter() "sleep": runs losing /20': f"{sum(r.lost > 0 for r in window)}/20",
         f"  ... losing exactly ({n}-1)/{n} /20": f"{sum(r.lost * n == r.expected * (n - 1) for r in window)}/20",
+        "plain +=, switch interval 1 µs: runs losing /20": f"{sum(lost > 0 for lost in short)}/20",
+        "page.hits += 1 (property): runs losing /20": f"{sum(lost > 0 for lost in pages)}/20",
+        "page.hits: lost per run (min-max)": f"{min(pages) / 1e4:.0f}-{max(pages) / 1e4:.0f} %",
+        "torn read, no window, no lock: runs torn /20": f"{torn_plain}/20",
+        "torn read, sleep window, no lock: runs torn /20": f"{torn_window}/20",
+        "torn read, sleep window, lock: runs torn /20": f"{torn_locked}/20",
+        "dict loops raising, of 2,000 (min-max, 20 runs)": f"{min(loops)}-{max(loops)}",
+        "Condition(Lock()).notify() by a non-holder": _condition_with_a_plain_lock(),
         "sleep(0) window, 2 x 1,000: runs losing /30": f"{sum(lost > 0 for lost in sleep0)}/30",
         "time.sleep(1e-6) lasts (median)": f"{statistics.median(sleeps) * 1e6:.0f} µs",
         "uncontended `with Lock()`": _uncontended("Lock()"),

@@ -128,12 +128,6 @@ from synclab.widgets import (
 
 __version__ = "0.1.0"
 
-# Names from before issue 11: the graph of threads and locks is a resource-allocation
-# graph, not a wait-for graph. Kept (outside __all__) until notebook 11 uses the new ones.
-WaitForGraph = ResourceAllocationGraph
-wait_for_graph = resource_allocation_graph
-plot_wait_for_graph = plot_resource_allocation_graph
-
 __all__ = [
     "DictIterationResult",
     "LEDGER_DESIGNS",

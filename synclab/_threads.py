@@ -25,6 +25,9 @@ from collections.abc import Callable, Iterator, Sequence
 
 #: How long stopped workers get to notice the stop event and return.
 GRACE_SECONDS = 5.0
+#: How long the workers and the caller may take to meet at the start barrier: on a busy
+#: machine, starting a few threads can take longer than a short run's own timeout.
+START_SECONDS = 5.0
 
 
 class WorkersStuck(RuntimeError):
@@ -69,7 +72,7 @@ def run_workers(
     def body(work: Callable[[], object], done: threading.Event) -> None:
         try:
             try:
-                barrier.wait(timeout)
+                barrier.wait(max(timeout, START_SECONDS))
             except threading.BrokenBarrierError:
                 return
             try:
@@ -87,7 +90,7 @@ def run_workers(
     try:
         for thread in threads:
             thread.start()
-        barrier.wait(timeout)
+        barrier.wait(max(timeout, START_SECONDS))  # starting threads is not the work timed
         start = time.perf_counter()
         deadline = start + timeout
         for thread in threads:

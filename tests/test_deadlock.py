@@ -287,10 +287,3 @@ def test_a_waiter_for_a_free_lock_has_no_wait_for_edge():
     graph = synclab.ResourceAllocationGraph(locks=("L", "M"), holds=(("T1", "M"),), waits=(("T2", "L"),), cycle=())
     assert graph.wait_for == ()
 
-
-def test_the_old_wait_for_names_still_reach_the_resource_allocation_graph():
-    """Notebook 11 called these names before issue 11; they stay until it moves (not in __all__)."""
-    assert synclab.wait_for_graph is synclab.resource_allocation_graph
-    assert synclab.WaitForGraph is synclab.ResourceAllocationGraph
-    assert synclab.plot_wait_for_graph is synclab.plot_resource_allocation_graph
-    assert not {"wait_for_graph", "WaitForGraph", "plot_wait_for_graph"} & set(synclab.__all__)

@@ -37,7 +37,10 @@ def test_moving_the_sliders_reruns_with_the_new_limit_and_threads():
     assert [t.get_text() for t in lab.figure.axes[0].get_yticklabels()] == [f"T{i}" for i in range(1, 7)]
 
 
+@pytest.mark.statistical
 def test_taking_the_semaphore_away_exceeds_the_limit_and_disables_the_bug():
+    """Needs 4 of the 8 threads inside at one moment: each holds its slot for milliseconds, so they
+    overlap unless the OS stalls most of them; seen to fail once (4 of 5 checks passed) under heavy load."""
     lab = synclab.pool_lab()
     lab.guard.value = "none"
     assert lab.result.guard == "none" and lab.result.exceeded

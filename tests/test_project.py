@@ -182,3 +182,23 @@ def test_the_matrix_covers_every_tested_python_and_ci_runs_the_newest():
     assert f"make test-matrix VERSIONS={newest}" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert f"Supported: CPython {versions_tested()[0]} to {newest}" in readme
+
+
+def test_readme_times_and_total_match_the_estimates():
+    rt = _reading_time_tool()
+    readme = (ROOT / "README.md").read_text()
+    total = 0
+    for path in NOTEBOOKS:
+        minutes = rt.count(nbformat.read(path, as_version=4)).minutes
+        total += minutes
+        row = next(line for line in readme.splitlines() if line.startswith(f"| [`notebooks/{path.name}`]"))
+        assert row.endswith(f"| {minutes} min |"), f"README's time for {path.name} is not {minutes} min"
+    hours, rest = divmod(total, 60)
+    assert f"about {hours} hours {rest} minutes" in " ".join(readme.split()), f"README's total is not {total} min"
+
+
+def test_main_prose_stays_within_1200_words_a_notebook():
+    rt = _reading_time_tool()
+    for path in NOTEBOOKS:
+        words = rt.count(nbformat.read(path, as_version=4)).prose_words
+        assert words <= 1200, f"{path.name}: {words} words of main prose; move detail into a <details> part"

