@@ -50,12 +50,11 @@ def main() -> None:
     quiz_ms, _ = timed_ms(synclab.self_check_quiz, 7)
     print(f"self-check quiz creation, median: {quiz_ms:.1f} ms")
     for strategy in synclab.experiments.STRATEGIES:
-        ms, _ = timed_ms(lambda strategy=strategy: synclab.repeat_transfers(10, strategy=strategy), 7)
+        ms, _ = timed_ms(lambda strategy=strategy: synclab.experiments.repeat_transfers(10, strategy=strategy), 7)
         print(f"repeat_transfers(10) at defaults, {strategy:8}: median {ms:7.1f} ms")
     found, total = detection_ms()
     print(f"forced two-lock deadlock: confirmed after {found:.1f} ms (median), demo {total:.0f} ms with 0.2 s timeouts")
     print(f"measure_blocked_thread(0.2): median {timed_ms(lambda: synclab.measure_blocked_thread(0.2), 3)[0]:.0f} ms")
-    print(f"run_torn_reads() at defaults: median {timed_ms(synclab.run_torn_reads, 7)[0]:.1f} ms")
     loops = [synclab.run_dict_iteration() for _ in range(5)]
     seconds = sorted(r.elapsed for r in loops)
     raised = ", ".join(str(r.raised) for r in loops)

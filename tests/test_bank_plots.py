@@ -39,13 +39,13 @@ def test_plot_bank_has_four_labelled_panels(inside):
 
 
 def test_throughput_panel_draws_the_two_limits_of_the_slow_work(inside):
-    ax = synclab.plot_throughput(inside).axes[0]
+    ax = synclab.plots.plot_throughput(inside).axes[0]
     assert [p.get_height() for p in ax.patches] == [pytest.approx(inside.throughput)]
     limits = sorted(line.get_ydata()[0] for line in ax.lines)
     assert limits == [pytest.approx(1_000), pytest.approx(4_000)]
     assert ax.get_title().endswith(f"{inside.throughput * inside.work:.1f} slow checks running at a time")
     alone = synclab.run_bank(threads=1, withdrawals=2, work=0)
-    ax = synclab.plot_throughput(alone).axes[0]
+    ax = synclab.plots.plot_throughput(alone).axes[0]
     assert len(ax.lines) == 0 and ax.get_title().endswith("(no slow work)")
 
 

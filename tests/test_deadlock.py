@@ -10,6 +10,7 @@ from conftest import wait_until
 import synclab
 from synclab.experiments.deadlock import (
     DeadlockError,
+    ResourceAllocationGraph,
     cancellable_lock,
     resource_allocation_graph,
     thread_stacks,
@@ -284,6 +285,5 @@ def test_results_are_frozen():
 
 
 def test_a_waiter_for_a_free_lock_has_no_wait_for_edge():
-    graph = synclab.ResourceAllocationGraph(locks=("L", "M"), holds=(("T1", "M"),), waits=(("T2", "L"),), cycle=())
+    graph = ResourceAllocationGraph(locks=("L", "M"), holds=(("T1", "M"),), waits=(("T2", "L"),), cycle=())
     assert graph.wait_for == ()
-

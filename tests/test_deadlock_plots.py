@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 
 import synclab
-from synclab import ResourceAllocationGraph
+from synclab.experiments import ResourceAllocationGraph
 from synclab.experiments.transfers import TransferRuns, TransferSweep
 from synclab.plots._style import OKABE_ITO
 
@@ -58,16 +58,16 @@ def test_resource_allocation_graph_edge_cases():
 
 @pytest.fixture(scope="module")
 def naive_runs() -> TransferRuns:
-    return synclab.repeat_transfers(10)
+    return synclab.experiments.repeat_transfers(10)
 
 
 @pytest.fixture(scope="module")
 def ordered_runs() -> TransferRuns:
-    return synclab.repeat_transfers(5, strategy="ordered")
+    return synclab.experiments.repeat_transfers(5, strategy="ordered")
 
 
 def test_transfer_runs_plot_states_deadlocks_and_money(naive_runs, ordered_runs):
-    fig = synclab.plot_transfer_runs(naive_runs)
+    fig = synclab.plots.plot_transfer_runs(naive_runs)
     outcomes, money, graph = fig.axes
     assert outcomes.get_title() == f"naive order: {naive_runs.deadlocked_runs} of 10 runs deadlocked"
     assert money.get_title() == "Money conserved in all 10 runs"
@@ -76,18 +76,18 @@ def test_transfer_runs_plot_states_deadlocks_and_money(naive_runs, ordered_runs)
     assert str(first.graph) in graph.get_title()
     red = [a for a in arrows(graph) if to_hex(a.arrow_patch.get_edgecolor()) == OKABE_ITO[4].lower()]
     assert len(red) == len(first.graph.cycle)
-    fig = synclab.plot_transfer_runs(ordered_runs)
+    fig = synclab.plots.plot_transfer_runs(ordered_runs)
     assert fig.axes[0].get_title() == "ordered: no deadlock in 5 runs"
     assert "no cycle was seen" in fig.axes[2].texts[0].get_text()
     with pytest.raises(TypeError, match="runs must be a TransferRuns"):
-        synclab.plot_transfer_runs(naive_runs.results[0])
+        synclab.plots.plot_transfer_runs(naive_runs.results[0])
 
 
 def test_transfer_runs_plot_reuses_its_figure(naive_runs):
-    fig = synclab.plot_transfer_runs(naive_runs)
+    fig = synclab.plots.plot_transfer_runs(naive_runs)
     before = figures_alive()
     for _ in range(5):
-        assert synclab.plot_transfer_runs(naive_runs, fig) is fig
+        assert synclab.plots.plot_transfer_runs(naive_runs, fig) is fig
     assert len(fig.axes) == 3
     assert figures_alive() <= before
 
@@ -97,7 +97,7 @@ def test_money_panel_says_when_money_was_not_conserved(naive_runs):
 
     bad = dataclasses.replace(naive_runs.results[0], total_after=0)
     runs = TransferRuns((bad, *naive_runs.results[1:]))
-    assert synclab.plot_transfer_runs(runs).axes[1].get_title() == "Money NOT conserved in 1 of 10 runs"
+    assert synclab.plots.plot_transfer_runs(runs).axes[1].get_title() == "Money NOT conserved in 1 of 10 runs"
 
 
 def test_deadlock_share_and_strategy_plots(naive_runs, ordered_runs):
@@ -141,18 +141,3 @@ def test_blocked_thread_plot():
     assert "(ms)" in ax.get_ylabel()
     with pytest.raises(TypeError, match="BlockedThreadResult"):
         synclab.plot_blocked_thread(None)
-
-
-def test_torn_reads_plot():
-    torn = synclab.run_torn_reads()
-    safe = synclab.run_torn_reads(use_lock=True)
-    ax = synclab.plot_torn_reads([torn, safe]).axes[0]
-    heights = [p.get_height() for p in ax.patches]
-    assert heights[0] > 0 and heights[1] == 0
-    assert ax.get_title().endswith("torn reads only without the lock")
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["no lock,\nsleep window", "lock,\nsleep window"]
-    assert synclab.plot_torn_reads(safe).axes[0].get_title().endswith("no torn read in any set-up")
-    with pytest.raises(ValueError, match="between 1 and 8 results, got 0"):
-        synclab.plot_torn_reads([])
-    with pytest.raises(TypeError):
-        synclab.plot_torn_reads(["x"])

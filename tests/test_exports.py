@@ -1,133 +1,89 @@
-"""The public API is deliberate: changing it should be a conscious act."""
+"""The public API is what the notebooks call: every export is used by a notebook, every call is exported.
+
+A name counts as used when a notebook cell (code or prose) says ``synclab.NAME``
+or imports it with ``from synclab import NAME``. Submodules (``synclab.plots``,
+``synclab.scheduler``) are reached that way too; they are not names in ``__all__``.
+Result records and helpers no notebook names stay in their submodules.
+"""
 
 from __future__ import annotations
 
+import json
+import pathlib
+import re
+import types
+
 import synclab
 
+NOTEBOOKS = sorted((pathlib.Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+ATTRIBUTE = re.compile(r"(?<![\w./])synclab\.([A-Za-z_]\w*)")
+FROM_IMPORT = re.compile(r"^\s*from\s+synclab\s+import\s+(\([^)]*\)|[^\n]*)", re.MULTILINE)
 
-def test_public_names_are_pinned():
-    assert sorted(synclab.__all__) == sorted(
-        [
-            "DictIterationResult",
-            "LEDGER_DESIGNS",
-            "RACE_WINDOWS",
-            "BankAccount",
-            "BankResult",
-            "BankSweep",
-            "BlockedThreadResult",
-            "BufferResult",
-            "ConcurrencyResult",
-            "CheckResult",
-            "CounterResult",
-            "CounterSweep",
-            "DeadlockError",
-            "DeadlockReport",
-            "Exploration",
-            "FifoLock",
-            "GateResult",
-            "InstrumentedLock",
-            "LedgerResult",
-            "LivelockResult",
-            "LockCosts",
-            "LockEvent",
-            "LockStatistics",
-            "OverheadResult",
-            "PhaseResult",
-            "PipelineResult",
-            "PoolResult",
-            "RepeatResult",
-            "Scenario",
-            "ScheduleSweep",
-            "StarvationResult",
-            "StopResult",
-            "ThreadLockStatistics",
-            "ThreadStack",
-            "TornReadResult",
-            "TransferRun",
-            "TransferRuns",
-            "TransferSweep",
-            "ResourceAllocationGraph",
-            "bank_lab",
-            "buffer_lab",
-            "catch_rate_lab",
-            "check_environment",
-            "check_exercise",
-            "counter_lab",
-            "explore",
-            "gil_enabled",
-            "measure_blocked_thread",
-            "measure_concurrency",
-            "measure_lock_costs",
-            "measure_overhead",
-            "overhead_table",
-            "pipeline_lab",
-            "plot_balance",
-            "plot_bank",
-            "plot_bank_sweep",
-            "plot_blocked_thread",
-            "plot_buffer_run",
-            "plot_concurrency",
-            "plot_contention",
-            "plot_counter",
-            "plot_counter_run",
-            "plot_deadlock_share",
-            "plot_hold_histogram",
-            "plot_ledger",
-            "plot_livelock",
-            "plot_lock_costs",
-            "plot_lock_timeline",
-            "plot_overhead",
-            "plot_phases",
-            "plot_pipeline",
-            "plot_pool",
-            "plot_queue_vs_condition",
-            "plot_schedules",
-            "plot_start_gate",
-            "plot_starvation",
-            "plot_stop_signal",
-            "plot_strategies",
-            "plot_test_runs",
-            "plot_throughput",
-            "plot_torn_reads",
-            "plot_transfer_runs",
-            "plot_transfer_throughput",
-            "plot_resource_allocation_graph",
-            "pool_lab",
-            "reentrant_lab",
-            "repeat_test",
-            "repeat_transfers",
-            "rlock_depth",
-            "run_bank",
-            "run_buffer",
-            "run_counter",
-            "run_dict_iteration",
-            "run_ledger",
-            "run_livelock",
-            "run_notify",
-            "run_phases",
-            "run_pipeline",
-            "run_pool",
-            "run_queue_buffer",
-            "run_start_gate",
-            "run_starvation",
-            "run_stolen_wakeup",
-            "run_stop_signal",
-            "run_torn_reads",
-            "run_transfers",
-            "scenario",
-            "scheduler_lab",
-            "self_check_quiz",
-            "sweep_bank",
-            "sweep_counter",
-            "sweep_schedules",
-            "sweep_transfers",
-            "thread_stacks",
-            "transfer_lab",
-            "resource_allocation_graph",
-            "watch_for_deadlock",
-            "widgets_check",
-        ]
+
+def names_in(source: str) -> set[str]:
+    """The ``synclab`` names one cell uses."""
+    used = set(ATTRIBUTE.findall(source))
+    for imported in FROM_IMPORT.findall(source):
+        without_comments = " ".join(line.split("#")[0] for line in imported.strip("()").splitlines())
+        for item in without_comments.split(","):
+            if item.strip():
+                used.add(item.split(" as ")[0].strip())
+    return used
+
+
+def notebook_names() -> dict[str, set[str]]:
+    """Each name the notebooks use, with the notebooks that use it."""
+    used: dict[str, set[str]] = {}
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            for name in names_in(source):
+                used.setdefault(name, set()).add(path.name)
+    return used
+
+
+def is_submodule(name: str) -> bool:
+    return isinstance(getattr(synclab, name, None), types.ModuleType)
+
+
+def test_the_name_finder_reads_attributes_and_imports():
+    source = "import synclab\nfrom synclab import scheduler\nsynclab.run_counter(4)\n`synclab.FifoLock` serves"
+    assert names_in(source) == {"scheduler", "run_counter", "FifoLock"}
+    assert names_in("from synclab import (\n    run_bank,  # the bank\n    plot_bank as pb,\n)") == {
+        "run_bank",
+        "plot_bank",
+    }
+    assert names_in("mysynclab.x, tests/synclab.y, synclab_extra.z") == set()
+
+
+def test_the_notebooks_are_found():
+    assert len(NOTEBOOKS) >= 12
+    assert "run_counter" in notebook_names()
+
+
+def test_every_public_name_is_used_by_a_notebook():
+    used = notebook_names()
+    unused = sorted(name for name in synclab.__all__ if name not in used)
+    assert unused == [], f"no notebook uses these; import them from their submodule instead: {unused}"
+
+
+def test_every_name_a_notebook_uses_is_public():
+    missing = {
+        name: sorted(notebooks)
+        for name, notebooks in notebook_names().items()
+        if name not in synclab.__all__ and not is_submodule(name)
+    }
+    assert missing == {}, f"notebooks use these, add them to synclab.__all__: {missing}"
+
+
+def test_the_namespace_holds_only_the_public_names_and_submodules():
+    extra = sorted(
+        name
+        for name in vars(synclab)
+        if not name.startswith("_") and name not in synclab.__all__ and not is_submodule(name)
     )
+    assert extra == ["annotations"]  # from __future__ import annotations
+    assert len(set(synclab.__all__)) == len(synclab.__all__)
 
 
 def test_every_public_name_exists_and_is_documented():
@@ -138,8 +94,6 @@ def test_every_public_name_exists_and_is_documented():
 
 
 def test_only_the_widgets_package_imports_ipywidgets():
-    import pathlib
-
     root = pathlib.Path(synclab.__file__).parent
     offenders = [
         str(path.relative_to(root))

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from synclab import InstrumentedLock, LockEvent, LockStatistics
+from synclab import InstrumentedLock
+from synclab.instruments import LockEvent, LockStatistics
 from tests.conftest import wait_until
 
 

@@ -29,7 +29,6 @@ LONG_RUNS = {
     "run_transfers": lambda: synclab.run_transfers(
         accounts=64, threads=8, transfers=100_000, strategy="ordered", hold=0.01
     ),
-    "run_torn_reads": lambda: synclab.run_torn_reads(writes=100_000),
     "run_dict_iteration": lambda: synclab.run_dict_iteration(tries=100_000, keys=100_000),
     "run_queue_buffer": lambda: synclab.run_queue_buffer(items=1_000, produce_rate=10, consume_rate=10),
     "run_pipeline": lambda: synclab.run_pipeline(stages=4, workers=8, items=5_000, work=0.05),

@@ -60,9 +60,9 @@ def _pool_runs():
 
 def _transfer_runs():
     return [
-        synclab.repeat_transfers(3, threads=2, transfers=5),
-        synclab.repeat_transfers(4, accounts=2, threads=4, transfers=10),
-        synclab.repeat_transfers(2, strategy="ordered", transfers=5),
+        synclab.experiments.repeat_transfers(3, threads=2, transfers=5),
+        synclab.experiments.repeat_transfers(4, accounts=2, threads=4, transfers=10),
+        synclab.experiments.repeat_transfers(2, strategy="ordered", transfers=5),
     ]
 
 
@@ -77,10 +77,10 @@ def _bank_runs():
 LAB_FIGURES = {
     "counter": (synclab.plot_counter_run, _counter_runs),
     "bank": (synclab.plot_bank, _bank_runs),
-    "ledger": (synclab.plot_ledger, _ledger_runs),
+    "ledger": (synclab.plots.plot_ledger, _ledger_runs),
     "buffer": (synclab.plot_buffer_run, _buffer_runs),
     "pool": (synclab.plot_pool, _pool_runs),
-    "transfers": (synclab.plot_transfer_runs, _transfer_runs),
+    "transfers": (synclab.plots.plot_transfer_runs, _transfer_runs),
 }
 
 

@@ -42,7 +42,7 @@ def test_sweep_plot_counts_losing_runs():
 
 
 def test_contention_plot_has_a_bar_per_thread_in_milliseconds(locked):
-    ax = synclab.plot_contention(locked.lock).axes[0]
+    ax = synclab.plots.plot_contention(locked.lock).axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["T1", "T2", "T3", "T4"]
     heights = [p.get_height() for p in ax.patches]
     waits = {t.thread: t.total_wait * 1e3 for t in locked.lock.threads}
@@ -51,7 +51,7 @@ def test_contention_plot_has_a_bar_per_thread_in_milliseconds(locked):
 
 
 def test_hold_histogram_counts_every_kept_event(locked):
-    ax = synclab.plot_hold_histogram(locked.lock).axes[0]
+    ax = synclab.plots.plot_hold_histogram(locked.lock).axes[0]
     assert sum(histogram_counts(ax)) == len(locked.lock.events) == 800
     assert "µs" in ax.get_xlabel()
     assert ax.get_title().startswith("Median hold")
@@ -108,7 +108,7 @@ def drawn_tick_labels(ax):
 def test_hold_histogram_of_a_narrow_range_is_linear_with_readable_ticks(low, high):
     holds = spread(low, high)
     ax = Figure(figsize=(3.6, 3.0)).add_subplot()  # as narrow as the bank figure's panel
-    synclab.plot_hold_histogram(stats_with_holds(holds), ax=ax)
+    synclab.plots.plot_hold_histogram(stats_with_holds(holds), ax=ax)
     assert ax.get_xscale() == "linear"
     assert ax.get_xlabel() == "held per acquisition (µs)"
     assert sum(histogram_counts(ax)) == len(holds)
@@ -122,7 +122,7 @@ def test_hold_histogram_of_a_narrow_range_is_linear_with_readable_ticks(low, hig
 def test_hold_histogram_of_a_wide_range_is_log_with_readable_ticks(low, high):
     holds = spread(low, high)
     ax = Figure(figsize=(3.6, 3.0)).add_subplot()  # as narrow as the bank figure's panel
-    synclab.plot_hold_histogram(stats_with_holds(holds), ax=ax)
+    synclab.plots.plot_hold_histogram(stats_with_holds(holds), ax=ax)
     assert ax.get_xscale() == "log"
     assert ax.get_xlabel() == "held per acquisition (µs, log scale)"
     assert sum(histogram_counts(ax)) == len(holds)
@@ -136,9 +136,9 @@ def test_hold_histogram_of_a_wide_range_is_log_with_readable_ticks(low, high):
 def test_hold_histogram_switches_scale_on_reused_axes():
     fig = Figure()
     ax = fig.add_subplot()
-    synclab.plot_hold_histogram(stats_with_holds(spread(1.075e-3, 1.095e-3)), ax=ax)
+    synclab.plots.plot_hold_histogram(stats_with_holds(spread(1.075e-3, 1.095e-3)), ax=ax)
     assert ax.get_xscale() == "linear"
-    synclab.plot_hold_histogram(stats_with_holds(spread(1e-6, 5e-3)), ax=ax)  # as a lab redraws
+    synclab.plots.plot_hold_histogram(stats_with_holds(spread(1e-6, 5e-3)), ax=ax)  # as a lab redraws
     assert ax.get_xscale() == "log" and ax.get_xlabel().endswith("(µs, log scale)")
     assert not any("$" in text for text, _ in drawn_tick_labels(ax))
 
@@ -150,7 +150,7 @@ def test_timeline_draws_one_row_per_thread(locked):
 
 
 def test_plots_without_a_lock_say_so(racy):
-    for plot in (synclab.plot_contention, synclab.plot_hold_histogram, synclab.plot_lock_timeline):
+    for plot in (synclab.plots.plot_contention, synclab.plots.plot_hold_histogram, synclab.plot_lock_timeline):
         texts = [t.get_text() for t in plot(None).axes[0].texts]
         assert any("no lock" in text for text in texts)
 

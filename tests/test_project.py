@@ -55,6 +55,30 @@ def test_notebooks_have_a_kernel_and_stored_outputs_run_in_order():
         assert errors == [], f"{path.name} has stored errors"
 
 
+def test_no_notebook_carries_saved_widget_state():
+    """Saved widget state is 6 to 145 KB per notebook, rewritten on every run; `make notebooks` drops it."""
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text())
+        assert "widgets" not in nb["metadata"], f"{path.name} has saved widget state: run 'make notebooks'"
+        assert "application/vnd.jupyter.widget-state+json" not in path.read_text(), path.name
+
+
+def test_run_notebooks_strips_widget_state_and_keeps_widget_outputs():
+    spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "tools" / "run_notebooks.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    view = {"model_id": "0835e9bcaff3408586f55a51f4958058", "version_major": 2, "version_minor": 0}
+    output = nbformat.v4.new_output(
+        "execute_result", {"application/vnd.jupyter.widget-view+json": view, "text/plain": "VBox()"}, execution_count=1
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("lab", outputs=[output], execution_count=1)])
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2}}
+    assert tool.strip_widget_state(nb) is True
+    assert "widgets" not in nb.metadata
+    assert nb.cells[0].outputs[0]["data"] == {"application/vnd.jupyter.widget-view+json": view, "text/plain": "VBox()"}
+    assert tool.strip_widget_state(nb) is False
+
+
 def test_notebooks_open_with_a_verb_title_and_what_you_will_learn():
     for path in NOTEBOOKS:
         first = json.loads(path.read_text())["cells"][0]

@@ -61,7 +61,7 @@ def test_pipeline_headlines_say_what_came_out():
 
 
 def test_plot_pipeline_has_units_and_states_the_finding():
-    fig = synclab.plot_pipeline(pipeline("list", delivered=(0, 0, 2)))
+    fig = synclab.plots.plot_pipeline(pipeline("list", delivered=(0, 0, 2)))
     lengths, throughput, outcome = fig.axes[:3]
     assert lengths.get_ylabel() == "items waiting\nin the inbox"
     assert throughput.get_xlabel() == "time since the start (ms)"
@@ -80,10 +80,10 @@ def test_queue_lengths_show_the_maxsize_line_and_steps_per_stage():
 
 
 def test_the_pipeline_figure_is_reused():
-    fig = synclab.plot_pipeline(pipeline())
+    fig = synclab.plots.plot_pipeline(pipeline())
     before = figures_alive()
     for _ in range(10):
-        assert synclab.plot_pipeline(pipeline(), fig) is fig
+        assert synclab.plots.plot_pipeline(pipeline(), fig) is fig
     assert figures_alive() <= before
     assert len(fig.axes) == 3
 
@@ -129,7 +129,7 @@ def test_concurrency_plot_without_processes_or_gil():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: synclab.plot_pipeline("not a result"),
+        lambda: synclab.plots.plot_pipeline("not a result"),
         lambda: synclab.plot_concurrency(None),
         lambda: synclab.plot_queue_vs_condition(pipeline(), pipeline()),
         lambda: pipeline_headline(3),

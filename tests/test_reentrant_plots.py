@@ -25,7 +25,7 @@ def results():
 @pytest.mark.parametrize("design", ["Lock", "RLock", "helper"])
 def test_plot_ledger_has_three_panels_under_the_headline(results, design):
     result = results[design]
-    fig = synclab.plot_ledger(result)
+    fig = synclab.plots.plot_ledger(result)
     assert isinstance(fig, Figure)
     entries, hold, timeline = fig.axes
     assert fig._suptitle.get_text() == ledger_headline(result)
@@ -84,12 +84,12 @@ def test_more_than_eight_threads_turn_the_thread_labels():
 
 
 def test_redrawing_into_one_figure_30_times_leaves_no_figures_behind(results):
-    fig = synclab.plot_ledger(results["RLock"])
+    fig = synclab.plots.plot_ledger(results["RLock"])
     before = figures_alive()
     designs = list(synclab.LEDGER_DESIGNS)
     for i in range(30):
         result = results[designs[i % 3]]
-        assert synclab.plot_ledger(result, fig) is fig
+        assert synclab.plots.plot_ledger(result, fig) is fig
         assert len(fig.axes) == 3
         assert fig._suptitle.get_text() == ledger_headline(result)
     assert plt.get_fignums() == []
@@ -99,12 +99,12 @@ def test_redrawing_into_one_figure_30_times_leaves_no_figures_behind(results):
 def test_plotting_30_new_figures_leaves_none_behind(results):
     before = figures_alive()
     for _ in range(30):
-        synclab.plot_ledger(results["Lock"])
+        synclab.plots.plot_ledger(results["Lock"])
     assert plt.get_fignums() == []
     assert figures_alive() <= before
 
 
-@pytest.mark.parametrize("function", [synclab.plot_ledger, plot_ledger_entries, ledger_headline])
+@pytest.mark.parametrize("function", [synclab.plots.plot_ledger, plot_ledger_entries, ledger_headline])
 @pytest.mark.parametrize("not_a_result", [None, 3, "RLock"])
 def test_anything_but_a_ledger_result_is_refused(function, not_a_result):
     with pytest.raises(TypeError, match="result must be a LedgerResult from run_ledger"):
@@ -114,4 +114,4 @@ def test_anything_but_a_ledger_result_is_refused(function, not_a_result):
 def test_a_lock_costs_result_is_refused_too():
     costs = synclab.measure_lock_costs(depths=(1,), calls=100, repeat=1)
     with pytest.raises(TypeError, match="got LockCosts"):
-        synclab.plot_ledger(costs)
+        synclab.plots.plot_ledger(costs)

@@ -10,7 +10,8 @@ import pytest
 
 import synclab
 import synclab.experiments.transfers as transfers
-from synclab import repeat_transfers, run_transfers, sweep_transfers
+from synclab import run_transfers, sweep_transfers
+from synclab.experiments import repeat_transfers
 from synclab.instruments import InstrumentedLock
 
 
@@ -202,4 +203,4 @@ def test_results_are_frozen_and_exported():
     run = run_transfers(accounts=2, threads=1, transfers=3)
     with pytest.raises(AttributeError):
         run.completed = 0  # type: ignore[misc]
-    assert synclab.TransferRun is transfers.TransferRun
+    assert synclab.experiments.TransferRun is transfers.TransferRun

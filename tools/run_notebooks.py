@@ -1,10 +1,16 @@
 """Execute notebooks in place, top to bottom, so their stored outputs are current.
 
 Usage: python tools/run_notebooks.py notebooks/*.ipynb
+       python tools/run_notebooks.py --strip-only notebooks/*.ipynb
 
 Runs each notebook in a fresh kernel of this environment, from the notebooks
-folder, stores widget state (so labs show up when a notebook is opened before
-it is run) and does not record timings (so re-running leaves no noise in git).
+folder, and does not record timings (so re-running leaves no noise in git).
+It saves no widget state: the notebook metadata ``widgets``
+(``application/vnd.jupyter.widget-state+json``) held 6 to 145 KB of model
+state per notebook, thousands of lines rewritten on every run. Each widget output keeps its
+``text/plain`` fallback and its ``application/vnd.jupyter.widget-view+json``
+entry (nbval does not compare those); a lab shows once its cell has run.
+``--strip-only`` removes saved widget state without running anything.
 """
 
 from __future__ import annotations
@@ -16,6 +22,22 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def strip_widget_state(nb: nbformat.NotebookNode) -> bool:
+    """Drop the saved widget state from ``nb``'s metadata; True if there was any.
+
+    Only the metadata goes: cell outputs (widget views and their fallbacks) stay as they are.
+    """
+    widgets = nb.metadata.get("widgets")
+    if widgets is None:
+        return False
+    widgets.pop(WIDGET_STATE, None)
+    if not widgets:
+        del nb.metadata["widgets"]
+    return True
+
 
 def run(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
@@ -26,20 +48,34 @@ def run(path: Path) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
-        store_widget_state=True,
+        store_widget_state=False,
     )
     client.execute()
+    strip_widget_state(nb)  # state saved by an earlier run or by JupyterLab
     nbformat.write(nb, path)
     return time.perf_counter() - started
 
 
-def main(paths: list[str]) -> int:
+def strip(path: Path) -> bool:
+    nb = nbformat.read(path, as_version=4)
+    if not strip_widget_state(nb):
+        return False
+    nbformat.write(nb, path)
+    return True
+
+
+def main(args: list[str]) -> int:
+    strip_only = "--strip-only" in args
+    paths = [a for a in args if a != "--strip-only"]
     if not paths:
         print(__doc__)
         return 2
     for name in paths:
-        seconds = run(Path(name))
-        print(f"{name}: ran in {seconds:.1f} s")
+        if strip_only:
+            print(f"{name}: {'widget state removed' if strip(Path(name)) else 'no widget state'}")
+        else:
+            seconds = run(Path(name))
+            print(f"{name}: ran in {seconds:.1f} s")
     return 0
 
 

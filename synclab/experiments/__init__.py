@@ -19,10 +19,8 @@ from synclab.experiments.deadlock import (
 from synclab.experiments.faq import (
     BlockedThreadResult,
     DictIterationResult,
-    TornReadResult,
     measure_blocked_thread,
     run_dict_iteration,
-    run_torn_reads,
 )
 from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
 from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
@@ -123,7 +121,6 @@ __all__ = [
     "StopThread",
     "ThreadStack",
     "ThreadWaits",
-    "TornReadResult",
     "TransferRun",
     "TransferRuns",
     "TransferSweep",
@@ -154,7 +151,6 @@ __all__ = [
     "run_starvation",
     "run_stolen_wakeup",
     "run_stop_signal",
-    "run_torn_reads",
     "run_transfers",
     "sweep_bank",
     "sweep_counter",

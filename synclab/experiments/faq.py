@@ -5,12 +5,6 @@
   its CPU time (:func:`time.thread_time`, read in the thread itself) hardly
   moves while its wall-clock time runs on. A thread that *spins* on
   ``acquire(blocking=False)`` for the same time burns CPU all along.
-* :func:`run_torn_reads`: two fields that must agree, read without a lock. A
-  writer keeps a running total of measurements that are all 10
-  (``count += 1``, then ``total += 10``); a reader computes the mean
-  ``total / count``, which must always be exactly 10. Each single read or
-  write of an attribute is safe, but the reader's *two* reads can fall
-  between the writer's two writes: a torn read, and a mean below 10.
 * :func:`run_dict_iteration`: one thread loops over a dict while another adds
   and removes keys, at the interpreter's default settings. A thread switch in
   the middle of the loop lets the writer change the dict under it: the loop
@@ -28,29 +22,18 @@ import time
 from dataclasses import dataclass
 
 from synclab._threads import run_workers
-from synclab._threads import switch_interval as _switch_interval
-from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab._validate import check_bool, check_float, check_int
 from synclab.environment import gil_enabled
-from synclab.experiments.counter import YIELD_SECONDS
 
 __all__ = [
-    "READ_WINDOWS",
     "BlockedThreadResult",
     "DictIterationResult",
-    "TornReadResult",
     "measure_blocked_thread",
     "run_dict_iteration",
-    "run_torn_reads",
 ]
 
-#: What the writer of :func:`run_torn_reads` does between its two writes.
-READ_WINDOWS = ("none", "sleep")
-#: Every measurement the writer records: the mean must always be this.
+#: Every measurement the writer of exercise 11.1 records: the mean must always be this.
 MEASUREMENT = 10
-#: Switch interval during :func:`run_torn_reads` unless told otherwise: 0.1 ms
-#: instead of CPython's 5 ms, so the writer gets the interpreter back soon
-#: after each of its sleeps (with 5 ms, 200 writes take about a second).
-TORN_SWITCH_INTERVAL = 1e-4
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,184 +142,6 @@ def measure_blocked_thread(hold: float = 0.2, *, timeout: float = 10.0) -> Block
         spin_wall=measured["spin_wall"],
         spin_cpu=measured["spin_cpu"],
         spin_attempts=int(measured["spin_attempts"]),
-        python=platform.python_version(),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class TornReadResult:
-    """What one run of :func:`run_torn_reads` measured.
-
-    Attributes:
-        writes: Measurements the writer recorded.
-        reads: Means the reader computed.
-        torn: Reads whose mean was not exactly 10: the two fields disagreed.
-        lowest_mean: The lowest mean the reader saw (10 when nothing was torn).
-        use_lock: Whether writer and reader used the lock.
-        window: What the writer did between its two writes.
-        gil_enabled: Whether this Python runs with the GIL.
-        elapsed: Seconds from the start signal until both threads finished.
-        python: The Python version that ran it.
-    """
-
-    writes: int
-    reads: int
-    torn: int
-    lowest_mean: float
-    use_lock: bool
-    window: str
-    gil_enabled: bool
-    elapsed: float
-    python: str
-
-    @property
-    def torn_share(self) -> float:
-        """Share of reads that were torn, 0 to 1."""
-        return self.torn / self.reads if self.reads else 0.0
-
-
-class RunningMean:
-    """Two fields that must agree: ``total`` is always ``10 * count`` between updates.
-
-    Attributes:
-        count: Measurements recorded.
-        total: Their sum.
-        lock: Guards both fields together.
-    """
-
-    __slots__ = ("count", "total", "lock")
-
-    def __init__(self) -> None:
-        self.count = 1
-        self.total = MEASUREMENT
-        self.lock = threading.Lock()
-
-
-def run_torn_reads(
-    writes: int = 200,
-    use_lock: bool = False,
-    window: str = "sleep",
-    *,
-    switch_interval: float | None = TORN_SWITCH_INTERVAL,
-    timeout: float = 30.0,
-) -> TornReadResult:
-    """Let a writer update two fields while a reader reads them, with or without a lock.
-
-    The writer records ``writes`` measurements of 10: ``count += 1`` then
-    ``total += 10``, with ``time.sleep(1e-6)`` between the two when
-    ``window="sleep"`` (a forced window: the writer hands the interpreter to
-    the reader at the worst moment; ``sleep(0)`` does not reliably do that on
-    CPython 3.10). The reader computes ``total / count``
-    until the writer is done. With ``use_lock=True`` both sides hold one lock
-    around their two steps, and every mean is exactly 10.
-
-    With the GIL (CPython 3.10+) and ``window="none"``, nothing is torn in
-    practice: a thread is only switched out at function calls and entries and
-    the backward jump of a loop (on CPython 3.10 also some conditional jumps),
-    and there is none between the two writes. On a free-threaded build the two
-    threads really run at once, and reads can tear without any window.
-
-    Args:
-        writes: Measurements the writer records, 1 to 100,000.
-        use_lock: Hold the lock around both writes and both reads.
-        window: ``"sleep"`` or ``"none"``.
-        switch_interval: The interpreter's switch interval in seconds for the
-            run (1e-6 to 0.1), restored afterwards; 0.1 ms by default, so the
-            writer gets the interpreter back soon after each yield. ``None``
-            leaves the interpreter's own setting.
-        timeout: Seconds the run may take (0.1 to 600).
-
-    Returns:
-        A :class:`TornReadResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range or not one of the choices.
-        TimeoutError: The run took longer than ``timeout``.
-    """
-    writes = check_int("writes", writes, 1, 100_000)
-    use_lock = check_bool("use_lock", use_lock)
-    window = check_choice("window", window, READ_WINDOWS)
-    interval = None if switch_interval is None else check_float("switch_interval", switch_interval, 1e-6, 0.1)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
-    stats = RunningMean()
-    writer_done, reading = threading.Event(), threading.Event()
-    stop = threading.Event()
-    seen = {"reads": 0, "torn": 0, "lowest": float(MEASUREMENT)}
-    pause = time.sleep
-    yields = window == "sleep"
-
-    def writer() -> None:
-        # One plain loop per set-up: an `if` between the two writes would itself be a
-        # switch point on CPython 3.10 (its conditional jumps check for thread switches).
-        try:
-            reading.wait(timeout)  # start once the reader is reading
-            if use_lock and yields:
-                for _ in range(writes):
-                    with stats.lock:
-                        stats.count += 1
-                        pause(YIELD_SECONDS)
-                        stats.total += MEASUREMENT
-                    if stop.is_set():
-                        return
-            elif use_lock:
-                for _ in range(writes):
-                    with stats.lock:
-                        stats.count += 1
-                        stats.total += MEASUREMENT
-                    if stop.is_set():
-                        return
-            elif yields:
-                for _ in range(writes):
-                    stats.count += 1
-                    pause(YIELD_SECONDS)
-                    stats.total += MEASUREMENT
-                    if stop.is_set():
-                        return
-            else:
-                for _ in range(writes):
-                    stats.count += 1
-                    stats.total += MEASUREMENT
-                    if stop.is_set():
-                        return
-        finally:
-            writer_done.set()
-
-    def reader() -> None:
-        reads = torn = 0
-        lowest = float(MEASUREMENT)
-        done = writer_done.is_set
-        reading.set()
-        if use_lock:
-            while not done():
-                with stats.lock:
-                    mean = stats.total / stats.count
-                reads += 1
-                if mean != MEASUREMENT:
-                    torn += 1
-                    lowest = min(lowest, mean)
-        else:
-            while not done():
-                mean = stats.total / stats.count
-                reads += 1
-                if mean != MEASUREMENT:
-                    torn += 1
-                    lowest = min(lowest, mean)
-        seen.update(reads=reads, torn=torn, lowest=lowest)
-
-    with _switch_interval(interval):
-        elapsed = run_workers(
-            [writer, reader], names=["writer", "reader"], timeout=timeout, stop=stop, what="run_torn_reads"
-        )
-    return TornReadResult(
-        writes=writes,
-        reads=int(seen["reads"]),
-        torn=int(seen["torn"]),
-        lowest_mean=float(seen["lowest"]),
-        use_lock=use_lock,
-        window=window,
-        gil_enabled=gil_enabled(),
-        elapsed=elapsed,
         python=platform.python_version(),
     )
 

@@ -92,7 +92,7 @@ class PoolResult:
         changes: ``(time, holders)`` after every change of the holder count, in
             order; times are seconds since the run began.
         pool_uses: Every use of the pool, in the order they ended, as a
-            :class:`~synclab.LockEvent` (:data:`PoolUse`): ``requested`` when the
+            :class:`~synclab.instruments.LockEvent` (:data:`PoolUse`): ``requested`` when the
             thread asked for a permit, ``acquired`` when it had it and counted
             itself as a holder, ``released`` just before it gave it back.
         release_errors: Every ``ValueError`` a release raised (bounded semaphore only).

@@ -152,7 +152,7 @@ def run_queue_buffer(
         timeout: Seconds the run may take (0.1 to 600) before it is stopped.
 
     Returns:
-        A :class:`~synclab.BufferResult`.
+        A :class:`~synclab.experiments.BufferResult`.
 
     Raises:
         TypeError: An argument has the wrong type.

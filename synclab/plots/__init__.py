@@ -19,7 +19,7 @@ from synclab.plots.deadlock import (
     plot_transfer_throughput,
     transfer_headline,
 )
-from synclab.plots.faq import plot_blocked_thread, plot_torn_reads
+from synclab.plots.faq import plot_blocked_thread
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
 from synclab.plots.primitives import (
     Table,
@@ -92,7 +92,6 @@ __all__ = [
     "plot_strategies",
     "plot_test_runs",
     "plot_throughput",
-    "plot_torn_reads",
     "plot_transfer_runs",
     "plot_transfer_throughput",
     "plot_resource_allocation_graph",

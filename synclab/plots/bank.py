@@ -203,7 +203,7 @@ def plot_bank_sweep(sweep: BankSweep, fig: Figure | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.BankSweep`.
+        TypeError: ``sweep`` is not a :class:`~synclab.experiments.BankSweep`.
     """
     if not isinstance(sweep, BankSweep):
         raise TypeError(f"sweep must be a BankSweep from sweep_bank(), got {type(sweep).__name__}")

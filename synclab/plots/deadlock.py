@@ -67,14 +67,14 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
     thread, "is held by". A deadlock is a closed loop of arrows.
 
     Args:
-        graph: A :class:`~synclab.ResourceAllocationGraph` (``None`` draws an empty panel).
+        graph: A :class:`~synclab.experiments.ResourceAllocationGraph` (``None`` draws an empty panel).
         ax: Axes to draw into; a new figure is made if omitted.
 
     Returns:
         The figure drawn into.
 
     Raises:
-        TypeError: ``graph`` is not a :class:`~synclab.ResourceAllocationGraph`.
+        TypeError: ``graph`` is not a :class:`~synclab.experiments.ResourceAllocationGraph`.
     """
     fig, ax = target_axes(ax, width=4.6, height=4.2)
     if graph is None:
@@ -228,14 +228,14 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
     """Repeated transfer runs: outcome per run, money per run, and the first deadlock's graph.
 
     Args:
-        runs: A :func:`~synclab.repeat_transfers` result.
+        runs: A :func:`~synclab.experiments.repeat_transfers` result.
         fig: A figure to clear and redraw (a lab reuses one); new if omitted.
 
     Returns:
         The figure drawn into.
 
     Raises:
-        TypeError: ``runs`` is not a :class:`~synclab.TransferRuns`.
+        TypeError: ``runs`` is not a :class:`~synclab.experiments.TransferRuns`.
     """
     if not isinstance(runs, TransferRuns):
         raise TypeError(f"runs must be a TransferRuns from repeat_transfers, got {type(runs).__name__}")
@@ -293,7 +293,7 @@ def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.TransferSweep`.
+        TypeError: ``sweep`` is not a :class:`~synclab.experiments.TransferSweep`.
     """
     sweep = _check_sweep(sweep)
     fig, ax = target_axes(ax, width=6.0, height=3.8)
@@ -337,7 +337,7 @@ def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.TransferSweep`.
+        TypeError: ``sweep`` is not a :class:`~synclab.experiments.TransferSweep`.
     """
     sweep = _check_sweep(sweep)
     fig, axes = reuse_figure(fig, 2, width=5.2, height=3.8)
@@ -394,7 +394,7 @@ def plot_transfer_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Fi
         The figure drawn into.
 
     Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.TransferSweep`.
+        TypeError: ``sweep`` is not a :class:`~synclab.experiments.TransferSweep`.
     """
     sweep = _check_sweep(sweep)
     fig, ax = target_axes(ax, width=5.4, height=3.8)

@@ -1,6 +1,6 @@
 """Plots of what an :class:`~synclab.InstrumentedLock` measured.
 
-Each function takes a :class:`~synclab.LockStatistics` (or ``None`` when the
+Each function takes a :class:`~synclab.instruments.LockStatistics` (or ``None`` when the
 experiment ran without a lock), draws into ``ax`` if given, and returns the
 figure. Titles state what the data shows.
 """

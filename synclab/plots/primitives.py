@@ -98,7 +98,7 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``result`` is not a :class:`~synclab.PoolResult`.
+        TypeError: ``result`` is not a :class:`~synclab.experiments.PoolResult`.
     """
     _require(result, PoolResult, "result")
     rows = min(max(result.threads, 3), 8)  # the timeline's share of the height
@@ -182,7 +182,7 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``result`` is not a :class:`~synclab.GateResult`.
+        TypeError: ``result`` is not a :class:`~synclab.experiments.GateResult`.
     """
     _require(result, GateResult, "result")
     fig, ax = target_axes(ax, width=8.0, height=1.2 + 0.45 * (result.workers + 1))
@@ -304,7 +304,7 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``result`` is not a :class:`~synclab.PhaseResult`.
+        TypeError: ``result`` is not a :class:`~synclab.experiments.PhaseResult`.
     """
     _require(result, PhaseResult, "result")
     fig, ax = target_axes(ax, width=8.0, height=1.4 + 0.45 * result.threads)
@@ -431,7 +431,7 @@ def overhead_table(result: OverheadResult) -> Table:
         A :class:`Table`; shows as HTML in a notebook, ``print`` gives aligned text.
 
     Raises:
-        TypeError: ``result`` is not an :class:`~synclab.OverheadResult`.
+        TypeError: ``result`` is not an :class:`~synclab.experiments.OverheadResult`.
     """
     _require(result, OverheadResult, "result")
     rows = []
@@ -484,7 +484,7 @@ def plot_overhead(result: OverheadResult, ax: Axes | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``result`` is not an :class:`~synclab.OverheadResult`.
+        TypeError: ``result`` is not an :class:`~synclab.experiments.OverheadResult`.
     """
     _require(result, OverheadResult, "result")
     fig, ax = target_axes(ax, width=8.0, height=3.8)

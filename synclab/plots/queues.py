@@ -61,7 +61,7 @@ def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: 
         The figure drawn into.
 
     Raises:
-        TypeError: Either result is not a :class:`~synclab.BufferResult`.
+        TypeError: Either result is not a :class:`~synclab.experiments.BufferResult`.
     """
     _require(condition, BufferResult, "condition")
     _require(queued, BufferResult, "queued")
@@ -229,7 +229,7 @@ def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``result`` is not a :class:`~synclab.PipelineResult`.
+        TypeError: ``result`` is not a :class:`~synclab.experiments.PipelineResult`.
     """
     _require(result, PipelineResult, "result")
     if fig is not None and getattr(fig, "_synclab_pipeline_axes", None) == fig.axes:
@@ -314,7 +314,7 @@ def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Fi
         The figure drawn into.
 
     Raises:
-        TypeError: ``result`` is not a :class:`~synclab.ConcurrencyResult`.
+        TypeError: ``result`` is not a :class:`~synclab.experiments.ConcurrencyResult`.
     """
     _require(result, ConcurrencyResult, "result")
     if fig is None:

@@ -27,7 +27,7 @@ def plot_lock_costs(costs: LockCosts, ax: Axes | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``costs`` is not a :class:`~synclab.LockCosts`.
+        TypeError: ``costs`` is not a :class:`~synclab.experiments.LockCosts`.
     """
     if not isinstance(costs, LockCosts):
         raise TypeError(f"costs must be a LockCosts from measure_lock_costs(), got {type(costs).__name__}")
@@ -71,7 +71,7 @@ def ledger_headline(result: LedgerResult) -> str:
         or, for the re-entered Lock, how many threads waited for themselves.
 
     Raises:
-        TypeError: ``result`` is not a :class:`~synclab.LedgerResult`.
+        TypeError: ``result`` is not a :class:`~synclab.experiments.LedgerResult`.
     """
     result = _check_ledger(result)
     label = DESIGN_LABELS[result.design]
@@ -97,7 +97,7 @@ def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``result`` is not a :class:`~synclab.LedgerResult`.
+        TypeError: ``result`` is not a :class:`~synclab.experiments.LedgerResult`.
     """
     result = _check_ledger(result)
     fig, ax = target_axes(ax)
@@ -137,7 +137,7 @@ def plot_ledger(result: LedgerResult, fig: Figure | None = None) -> Figure:
         The figure drawn into.
 
     Raises:
-        TypeError: ``result`` is not a :class:`~synclab.LedgerResult`.
+        TypeError: ``result`` is not a :class:`~synclab.experiments.LedgerResult`.
     """
     result = _check_ledger(result)
     fig, (entries_ax, hold_ax, timeline_ax) = lab_axes(fig, "ledger", _ledger_panels, size=(11.0, 6.4))

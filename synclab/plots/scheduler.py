@@ -41,10 +41,10 @@ def fmt_share(part: int, whole: int) -> str:
 def plot_schedules(result: Exploration | ScheduleSweep, ax: Axes | None = None) -> Figure:
     """How schedules end, or how the share that end badly grows.
 
-    For an :class:`~synclab.Exploration`, one bar per ending: how many
+    For an :class:`~synclab.scheduler.Exploration`, one bar per ending: how many
     schedules end that way, green if correct, vermillion if not.
 
-    For a :class:`~synclab.ScheduleSweep`, the share of schedules that lose an
+    For a :class:`~synclab.scheduler.ScheduleSweep`, the share of schedules that lose an
     update against the number of threads, one line per increments count; and,
     beside it, how many schedules there are and how many keep every update (log
     scale). Given ``ax``, only the first panel is drawn. Scenarios over the

@@ -92,7 +92,7 @@ def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | No
         The figure drawn into.
 
     Raises:
-        TypeError: ``results`` holds something other than a :class:`~synclab.RepeatResult`.
+        TypeError: ``results`` holds something other than a :class:`~synclab.experiments.RepeatResult`.
     """
     items = _sequence(results, RepeatResult, "RepeatResult")
     fig, ax = target_axes(ax, width=9.0, height=1.5 + 0.75 * len(items))
@@ -150,7 +150,7 @@ def plot_livelock(results: LivelockResult | Sequence[LivelockResult], ax: Axes |
         The figure drawn into.
 
     Raises:
-        TypeError: ``results`` holds something other than a :class:`~synclab.LivelockResult`.
+        TypeError: ``results`` holds something other than a :class:`~synclab.experiments.LivelockResult`.
     """
     items = _sequence(results, LivelockResult, "LivelockResult")
     fig, ax = target_axes(ax, width=7.0, height=3.8)
@@ -210,7 +210,7 @@ def plot_starvation(results: StarvationResult | Sequence[StarvationResult], ax: 
         The figure drawn into.
 
     Raises:
-        TypeError: ``results`` holds something other than a :class:`~synclab.StarvationResult`.
+        TypeError: ``results`` holds something other than a :class:`~synclab.experiments.StarvationResult`.
     """
     items = _sequence(results, StarvationResult, "StarvationResult")
     fig, ax = target_axes(ax, width=7.0, height=3.8)

@@ -42,7 +42,7 @@ def cases() -> list[tuple[ModuleType, str, str]]:
     ]
 
 
-def judge(module: ModuleType, kind: str, name: str) -> synclab.CheckResult:
+def judge(module: ModuleType, kind: str, name: str) -> synclab.checks.CheckResult:
     """Define one answer as a notebook cell would, and run the exercise's check on it."""
     source = (module.WRONG if kind == "wrong" else module.RIGHT)[name]
     namespace = {"threading": threading, "time": time, "queue": queue, "synclab": synclab}
