@@ -7,10 +7,13 @@ Runs each notebook in a fresh kernel of this environment, from the notebooks
 folder, and does not record timings (so re-running leaves no noise in git).
 It saves no widget state: the notebook metadata ``widgets``
 (``application/vnd.jupyter.widget-state+json``) held 6 to 145 KB of model
-state per notebook, thousands of lines rewritten on every run. Each widget output keeps its
-``text/plain`` fallback and its ``application/vnd.jupyter.widget-view+json``
-entry (nbval does not compare those); a lab shows once its cell has run.
-``--strip-only`` removes saved widget state without running anything.
+state per notebook, thousands of lines rewritten on every run. Without that
+state, JupyterLab would draw each stored widget output of a notebook not yet
+run as "Error displaying widget: model not found"; so each stored widget output
+becomes a one-line note (:data:`WIDGET_NOTE`) that says to run the cell, which
+JupyterLab, GitHub and nbviewer all show as text. nbval does not compare these
+outputs (the cells carry ``# NBVAL_IGNORE_OUTPUT``); a lab appears when its cell runs.
+``--strip-only`` does the same to stored notebooks without running anything.
 """
 
 from __future__ import annotations
@@ -23,20 +26,29 @@ import nbformat
 from nbclient import NotebookClient
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: What a stored widget output says until its cell runs.
+WIDGET_NOTE = "▶ Run this cell: its interactive controls appear here once it has run."
 
 
 def strip_widget_state(nb: nbformat.NotebookNode) -> bool:
-    """Drop the saved widget state from ``nb``'s metadata; True if there was any.
+    """Drop the saved widget state from ``nb``'s metadata and turn widget outputs into a note.
 
-    Only the metadata goes: cell outputs (widget views and their fallbacks) stay as they are.
+    True if anything changed. Every other output stays as it is.
     """
+    changed = False
     widgets = nb.metadata.get("widgets")
-    if widgets is None:
-        return False
-    widgets.pop(WIDGET_STATE, None)
-    if not widgets:
-        del nb.metadata["widgets"]
-    return True
+    if widgets is not None:
+        widgets.pop(WIDGET_STATE, None)
+        if not widgets:
+            del nb.metadata["widgets"]
+        changed = True
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if WIDGET_VIEW in output.get("data", {}):
+                output["data"] = {"text/plain": WIDGET_NOTE}
+                changed = True
+    return changed
 
 
 def run(path: Path) -> float:
@@ -72,7 +84,7 @@ def main(args: list[str]) -> int:
         return 2
     for name in paths:
         if strip_only:
-            print(f"{name}: {'widget state removed' if strip(Path(name)) else 'no widget state'}")
+            print(f"{name}: {'widget state and views removed' if strip(Path(name)) else 'nothing to remove'}")
         else:
             seconds = run(Path(name))
             print(f"{name}: ran in {seconds:.1f} s")
