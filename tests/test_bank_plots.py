@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 
-import matplotlib.pyplot as plt
 import pytest
-from conftest import figures_alive, histogram_counts
+from conftest import histogram_counts
 from matplotlib.figure import Figure
 
 import synclab
@@ -101,15 +100,6 @@ def test_sweep_plot_against_work_states_the_ratio():
     assert axes[0].get_xlabel() == "slow work per withdrawal (ms)"
     assert axes[0].get_title().startswith("2 threads, outside the lock against inside:")
     assert axes[2].get_title().startswith("Mean hold at 1 ms of work:")
-
-
-def test_plotting_30_times_leaves_no_figures_behind(inside, overdrawn):
-    before = figures_alive()
-    for _ in range(30):
-        synclab.plot_bank(inside)
-        synclab.plot_balance(overdrawn)
-    assert plt.get_fignums() == []
-    assert figures_alive() <= before
 
 
 def test_a_reused_figure_draws_exactly_what_a_new_one_draws(inside, outside):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import figures_alive
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
@@ -81,15 +80,6 @@ def test_transfer_runs_plot_states_deadlocks_and_money(naive_runs, ordered_runs)
     assert "no cycle was seen" in fig.axes[2].texts[0].get_text()
     with pytest.raises(TypeError, match="runs must be a TransferRuns"):
         synclab.plot_transfer_runs(naive_runs.results[0])
-
-
-def test_transfer_runs_plot_reuses_its_figure(naive_runs):
-    fig = synclab.plot_transfer_runs(naive_runs)
-    before = figures_alive()
-    for _ in range(5):
-        assert synclab.plot_transfer_runs(naive_runs, fig) is fig
-    assert len(fig.axes) == 3
-    assert figures_alive() <= before
 
 
 def test_money_panel_says_when_money_was_not_conserved(naive_runs):

@@ -1,10 +1,8 @@
-"""Plots and table of notebook 08: titles state the finding, axes carry units, nothing leaks."""
+"""Plots and table of notebook 08: titles state the finding, axes carry units (leaks: test_lab_figures.py)."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pytest
-from conftest import figures_alive
 
 import synclab
 from synclab.plots.primitives import Table, pool_headline
@@ -142,16 +140,3 @@ def test_wrong_results_are_refused(plot, words):
 def test_stop_plot_needs_a_result():
     with pytest.raises(ValueError, match="at least one StopResult"):
         synclab.plot_stop_signal([])
-
-
-def test_plotting_many_times_leaves_no_figures_behind(pool, overhead):
-    gate = synclab.run_start_gate(workers=2, setup_steps=1, step=0.0, work=0.0)
-    phases = synclab.run_phases(threads=2, phases=1, work=0.0)
-    before = figures_alive()
-    for _ in range(30):
-        synclab.plot_pool(pool)
-        synclab.plot_start_gate(gate)
-        synclab.plot_phases(phases)
-        synclab.plot_overhead(overhead)
-    assert plt.get_fignums() == []
-    assert figures_alive() <= before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import figures_alive, png_of
+from conftest import png_of
 
 import synclab
 import synclab.widgets.transfers as lab_module
@@ -58,16 +58,6 @@ def test_a_rerun_over_budget_says_so_in_the_status_line(monkeypatch):
     lab = synclab.transfer_lab(ordered=True, transfers=5)
     assert lab.result is None
     assert "only 1 of 10 runs fitted in 0 s" in lab.status.value
-
-
-def test_reruns_reuse_one_figure():
-    lab = synclab.transfer_lab(transfers=10)
-    figure = lab.figure
-    before = figures_alive()
-    for _ in range(10):
-        lab.rerun()
-    assert lab.figure is figure
-    assert figures_alive() <= before
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import pytest
-from conftest import figures_alive, png_of
+from conftest import png_of
 
 import synclab
 
@@ -108,17 +108,6 @@ def test_sliders_only_report_when_released():
     lab = synclab.counter_lab(increments=200)
     assert lab.threads.continuous_update is False
     assert lab.increments.continuous_update is False
-
-
-def test_reruns_reuse_one_figure_and_do_not_pile_up():
-    lab = synclab.counter_lab(increments=100)
-    figure = lab.figure
-    before = figures_alive()
-    for _ in range(20):
-        lab.rerun()
-    assert lab.figure is figure
-    assert len(lab.output.outputs) == 1
-    assert figures_alive() <= before
 
 
 def test_lab_displays_as_a_widget():
