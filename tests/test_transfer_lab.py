@@ -11,7 +11,10 @@ import synclab
 import synclab.widgets.transfers as lab_module
 
 
+@pytest.mark.statistical
 def test_lab_runs_once_when_created_and_shows_deadlocks_at_its_defaults():
+    """Statistical for the deadlocks: at the lab's defaults all 10 runs deadlocked in 10 of 10 repeats (CPython 3.11
+    here, both cores busy with other work); one deadlocked run is needed."""
     baseline = threading.active_count()
     lab = synclab.transfer_lab()
     assert threading.active_count() == baseline
