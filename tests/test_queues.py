@@ -20,8 +20,12 @@ RUNS = 10
 # -- run_queue_buffer ----------------------------------------------------------------
 
 
+@pytest.mark.statistical
 def test_queue_buffer_behaves_like_the_condition_buffer():
-    """Same workload, same invariants as run_buffer: exact, never over capacity, producers wait."""
+    """Same workload, same invariants as run_buffer: exact, never over capacity, producers wait.
+
+    Statistical for the waits and the full queue, as test_buffer's default run: 20 of 20 runs filled it and the
+    producers waited 7-33x as long as the consumers (CPython 3.11 here, both cores busy with other work)."""
     baseline = threading.active_count()
     for _ in range(5):
         result = synclab.run_queue_buffer()
@@ -31,7 +35,10 @@ def test_queue_buffer_behaves_like_the_condition_buffer():
     assert threading.active_count() == baseline
 
 
+@pytest.mark.statistical
 def test_queue_buffer_with_fast_consumers_makes_them_wait():
+    """Statistical: in 10 of 10 runs the consumers waited at least 700x as long as the producers (CPython 3.11 here,
+    both cores busy with other work); the test asks only for longer."""
     result = synclab.run_queue_buffer(produce_rate=400, consume_rate=2_000)
     check_invariants(result)
     assert result.consumer_wait > result.producer_wait

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import figures_alive
 
 import synclab
 from synclab.experiments.queues import ConcurrencyResult, PipelineResult
@@ -77,15 +76,6 @@ def test_queue_lengths_show_the_maxsize_line_and_steps_per_stage():
     assert "each at most 2 (maxsize)" in ax.get_title()
     assert any(t.get_text() == "maxsize 2" for t in ax.texts)
     assert [line.get_label() for line in ax.get_lines()[:2]] == ["into stage 1", "into stage 2"]
-
-
-def test_the_pipeline_figure_is_reused():
-    fig = synclab.plots.plot_pipeline(pipeline())
-    before = figures_alive()
-    for _ in range(10):
-        assert synclab.plots.plot_pipeline(pipeline(), fig) is fig
-    assert figures_alive() <= before
-    assert len(fig.axes) == 3
 
 
 def test_queue_vs_condition_states_the_same_behaviour():

@@ -7,7 +7,7 @@ import threading
 
 import ipywidgets as widgets
 import pytest
-from conftest import figures_alive, png_of, started_threads
+from conftest import png_of, started_threads
 
 import synclab
 from synclab.plots.reentrant import ledger_headline
@@ -82,17 +82,6 @@ def test_the_browser_test_can_find_the_threads_slider_and_the_design_buttons():
     assert "synclab-lock" in lab.design._dom_classes
     assert not {"synclab-threads", "synclab-lock"} & set(lab.batch_size._dom_classes)
     assert lab.design._options_values == synclab.LEDGER_DESIGNS
-
-
-def test_reruns_reuse_one_figure_and_do_not_pile_up():
-    lab = synclab.reentrant_lab(threads=2)
-    figure = lab.figure
-    before = figures_alive()
-    for _ in range(15):
-        lab.rerun()
-    assert lab.runs == 16
-    assert lab.figure is figure and len(lab.output.outputs) == 1
-    assert figures_alive() <= before
 
 
 def test_lab_displays_as_a_widget():

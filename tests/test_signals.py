@@ -27,8 +27,12 @@ def test_with_the_gate_every_worker_sees_setup_complete():
     assert [t.thread for t in results[0].threads] == ["T1", "T2", "T3", "T4"]
 
 
+@pytest.mark.statistical
 def test_without_the_gate_workers_begin_before_setup_is_done():
-    """The same measurement sees half-done setup when nothing holds the workers back."""
+    """The same measurement sees half-done setup when nothing holds the workers back.
+
+    Statistical: setup takes 10 ms; in 20 of 20 runs all 4 workers began before it was done (CPython 3.11 here, both
+    cores busy with other work); a run with none early needs the OS to hold every worker back for those 10 ms."""
     baseline = threading.active_count()
     results = [run_start_gate(use_gate=False) for _ in range(RUNS)]
     assert threading.active_count() == baseline
@@ -97,8 +101,12 @@ def test_with_a_barrier_no_phase_overlaps_the_next():
             assert last_finish <= r.released[phase - 1] <= first_start
 
 
+@pytest.mark.statistical
 def test_without_a_barrier_fast_threads_run_ahead():
-    """The overlap check can fail: without the barrier it reports an overlap every run."""
+    """The overlap check can fail: without the barrier it reports an overlap every run.
+
+    Statistical: T1 starts its later phases while T4 is still in its 8 ms first one; 20 of 20 runs overlapped
+    (CPython 3.11 here, both cores busy with other work); avoiding it needs an OS delay of several ms to T1 alone."""
     results = [run_phases(use_barrier=False) for _ in range(RUNS)]
     assert all(r.overlapping for r in results)
     assert all(r.released == () and r.completed == 3 for r in results)

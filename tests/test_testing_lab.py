@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import figures_alive, png_of, started_threads
+from conftest import png_of, started_threads
 from test_testing import LockedCache, RacyCache
 
 import synclab
@@ -64,15 +64,6 @@ def test_each_control_reruns_with_its_new_value():
     assert "3 threads, barrier, window 1 µs, switch interval 1 µs, 5 rounds" in lab.status.value
     assert lab.figure.axes[0].get_title().endswith("3 threads, barrier, window 1 µs, switch interval 1 µs, 5 rounds")
     assert png_of(lab) != first and len(lab.output.outputs) == 1
-
-
-def test_rerunning_keeps_one_figure():
-    lab = synclab.catch_rate_lab(RacyCache, LockedCache)
-    figure = lab.figure
-    before = figures_alive()
-    for _ in range(5):
-        lab.rerun()
-    assert lab.figure is figure and figures_alive() <= before
 
 
 @pytest.mark.parametrize(

