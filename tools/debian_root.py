@@ -46,7 +46,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 CACHE = PROJECT / ".cache" / "debian-unstable"
 VERSIONS = ("3.14", "3.15")
-PACKAGES = [f"python{v}{suffix}" for v in VERSIONS for suffix in ("", "-venv")]
+# make: tests/test_browser_lab_news.py reads the Makefile's plan for `make lab` (`make -n`).
+PACKAGES = [f"python{v}{suffix}" for v in VERSIONS for suffix in ("", "-venv")] + ["make"]
 # The archive here is a snapshot whose unstable Release file has expired.
 APT = ["apt-get", "-q", "-y", "-o", "Acquire::Check-Valid-Until=false"]
 TREE = "/synclab"
