@@ -101,7 +101,7 @@ def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) ->
         edges = np.geomspace(low, high, 31)  # log-spaced, ends exactly at the extremes
         ax.set_xscale("log")
         histogram_bars(ax, holds_us, edges, thread_colour(4))
-        _plain_log_ticks(ax)
+        _plain_log_ticks(ax, low, high)
         ax.set_xlabel("held per acquisition (µs, log scale)")
     else:
         if high <= low * 1.01:  # (nearly) all equal: give the bins some width
@@ -143,22 +143,24 @@ def histogram_bars(ax: Axes, values: list[float], edges: np.ndarray, colour: str
     )
     bars.sticky_edges.y.append(0)  # the bars stand on the x axis, as ax.hist's do
     bars.set_gid("histogram")
-    ax.add_collection(bars)
+    # The limits from the bars' corners, in data units: matplotlib before 3.11 takes a
+    # collection's limits in display space on a log axis and would zoom to log10 of the data.
+    ax.add_collection(bars, autolim=False)
+    ax.update_datalim([(edges[0], 0), (edges[-1], max(int(counts.max()), 1))])
     ax.autoscale_view()
     return bars
 
 
-def _plain_log_ticks(ax: Axes) -> None:
+def _plain_log_ticks(ax: Axes, low: float, high: float) -> None:
     """Label a log-scaled x axis with a few plain numbers (20, 50, 100) of our choosing.
 
     Powers of ten are typeset with mathtext, which is slow to draw, and which
     ticks matplotlib labels on a log axis differs between its versions (a span
     of one decade may get a single label). So the ticks are chosen here: powers
-    of ten over two decades or more, otherwise 1, 2 and 5 times them.
+    of ten over two decades or more, otherwise 1, 2 and 5 times them, between
+    ``low`` and ``high``: the data's range, not the axis limits, which
+    matplotlib before 3.11 has not yet autoscaled at this point.
     """
-    if ax.get_xscale() != "log":
-        return
-    low, high = sorted(ax.get_xlim())
     mantissas = (1,) if high >= 100 * low else (1, 2, 5)
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     ticks = [m * 10.0**k for k in range(first, last + 1) for m in mantissas if low <= m * 10.0**k <= high]
