@@ -60,16 +60,16 @@ def test_other_controls_rerun_too():
 
 def test_each_race_window_has_its_own_range_of_increments_and_runs_once_per_change():
     lab = synclab.counter_lab()
-    assert (lab.increments.min, lab.increments.max, lab.increments.value) == (50, 500, 100)
+    assert (lab.increments.min, lab.increments.max, lab.increments.value) == (50, 400, 100)
     lab.increments.value = 250
     runs = lab.runs
     lab.race_window.value = "call"
     assert lab.runs == runs + 1  # one re-run, not one for the slider and one for the window
-    assert (lab.increments.min, lab.increments.max, lab.increments.value) == (1_000, 10_000, 5_000)
+    assert (lab.increments.min, lab.increments.max, lab.increments.value) == (1_000, 8_000, 5_000)
     assert lab.result.increments == 5_000 and lab.result.race_window == "call"
     lab.race_window.value = "sleep"
     assert lab.increments.value == 250 and lab.result.increments == 250  # the value chosen for that window
-    with pytest.raises(ValueError, match="increments must be between 50 and 500"):
+    with pytest.raises(ValueError, match="increments must be between 50 and 400"):
         synclab.counter_lab(increments=5_000)
     assert synclab.counter_lab(increments=2_000, race_window="call").result.increments == 2_000
 

@@ -19,18 +19,20 @@ MAX_LAB_THREADS = 16
 #: Increments per thread the slider offers for each race window: (smallest,
 #: largest, step, starting value). A sleep between read and write lasts about
 #: 65 µs on Linux (far longer on Windows), and with the lock on the threads take
-#: turns through it, so 16 threads x 500 increments is about 0.5 s of sleeping
+#: turns through it, so 16 threads x 400 increments is about 0.6 s of sleeping
 #: one after another: that window gets a small range. A function call or plain
 #: ``+=`` costs well under a microsecond, and the call window needs runs of
 #: thousands of increments for a switch to land between read and write (at a
-#: short switch interval), so those get a range twenty times larger. Each
-#: range keeps the slowest setting (16 threads, the largest value, lock on)
-#: under 2 s on an idle machine, and each starting value a re-run with the
-#: lock on under about 150 ms.
+#: short switch interval), so those get ranges twenty times larger; at 5,000
+#: (the start) a 0.01 ms switch interval loses updates in 9 of 10 runs, at 2,000
+#: in only 3. Measured on an idle 2-core machine (benchmarks/bench_labs.py): the
+#: slowest setting (16 threads, 10,000 calls, lock on, 1 µs switch interval) took
+#: 2.07 s, hence the 8,000 cap (and 400 sleeps: 16 x 500 took 2.11 s); a re-run
+#: at the defaults with the lock on takes 150-230 ms, drawing included.
 LAB_INCREMENTS = {
-    "sleep": (50, 500, 50, 100),
-    "call": (1_000, 10_000, 1_000, 5_000),
-    "none": (1_000, 10_000, 1_000, 5_000),
+    "sleep": (50, 400, 50, 100),
+    "call": (1_000, 8_000, 1_000, 5_000),
+    "none": (1_000, 8_000, 1_000, 5_000),
 }
 _SWITCH_INTERVALS = (
     ("5 ms (Python's default)", 0.005),
@@ -164,8 +166,8 @@ def counter_lab(
     Args:
         threads: Starting number of threads, 1 to 16.
         increments: Starting increments per thread, within the race window's
-            range (:data:`LAB_INCREMENTS`: 50 to 500 with ``"sleep"``, 1,000 to
-            10,000 with ``"call"`` and ``"none"``); ``None`` (default) starts at
+            range (:data:`LAB_INCREMENTS`: 50 to 400 with ``"sleep"``, 1,000 to
+            8,000 with ``"call"`` and ``"none"``); ``None`` (default) starts at
             the window's own starting value (100 for ``"sleep"``, 5,000 for the others).
         use_lock: Start with the lock on.
         race_window: Start with ``"none"``, ``"call"`` or ``"sleep"``.
