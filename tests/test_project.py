@@ -269,3 +269,14 @@ def test_every_statistical_test_states_its_margin_in_its_docstring():
         doc = ast.get_docstring(node)
         assert doc, f"{file}::{node.name} is marked statistical but has no docstring stating its margin"
         assert re.search(r"\d", doc), f"{file}::{node.name}: the docstring states no margin (no number in it)"
+
+
+def test_no_module_imports_another_modules_private_names():
+    """Plumbing shared between modules has a public name (in a private module if learners need not read it)."""
+    crossing = []
+    for path in sorted((ROOT / "synclab").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("synclab"):
+                where = f"{path.relative_to(ROOT)}: {node.module}"
+                crossing += [f"{where}.{alias.name}" for alias in node.names if alias.name.startswith("_")]
+    assert crossing == []

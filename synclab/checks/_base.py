@@ -208,7 +208,7 @@ def _stack(frame: FrameType | None) -> list[FrameType]:
     return frames
 
 
-def _frames_of(thread: threading.Thread) -> list[FrameType]:
+def frames_of(thread: threading.Thread) -> list[FrameType]:
     frame = sys._current_frames().get(thread.ident) if thread.ident is not None else None
     return _stack(frame)
 
@@ -227,7 +227,7 @@ def _involved(frames: Sequence[FrameType]) -> bool:
 
 def learner_line(thread: threading.Thread) -> str:
     """The line of the learner's code a thread is at now (innermost), or ``""``."""
-    for frame in _frames_of(thread):
+    for frame in frames_of(thread):
         if is_learner_file(frame.f_code.co_filename):
             return linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
     return ""
@@ -240,7 +240,7 @@ def is_waiting(thread: threading.Thread) -> bool:
     thread is about to go on. A ``time.sleep`` does not count either: it is a
     C function called from the learner's code, not a wait for anything.
     """
-    frames = _frames_of(thread)
+    frames = frames_of(thread)
     if not frames or frames[0].f_code.co_name not in _WAIT_NAMES:
         return False
     if os.path.normcase(os.path.abspath(frames[0].f_code.co_filename)) not in _wait_files():
@@ -255,7 +255,7 @@ def is_waiting(thread: threading.Thread) -> bool:
 
 def _wake_condition_waits(thread: threading.Thread) -> None:
     """Wake ``thread`` if it waits inside :meth:`threading.Condition.wait` (a spurious wake-up)."""
-    for frame in _frames_of(thread):
+    for frame in frames_of(thread):
         if frame.f_code is _CONDITION_WAIT_CODE:
             waiter = frame.f_locals.get("waiter")
             with contextlib.suppress(Exception):
@@ -645,7 +645,7 @@ class Trial(CancelScope):
             runner = runners.get(thread)
             if runner is not None:
                 runner.interrupt()
-            elif thread.ident is not None and _runs_learner_code(_frames_of(thread)):
+            elif thread.ident is not None and _runs_learner_code(frames_of(thread)):
                 raise_in_thread(thread.ident, CheckCancelled)
             _wake_condition_waits(thread)
 

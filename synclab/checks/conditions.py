@@ -30,7 +30,7 @@ from typing import Any
 
 from synclab.checks._base import HOLD_PATIENCE, CheckResult, Runner, Trial, describe_exception, not_yet, passed
 from synclab.checks._guards import CancelScope, CheckCancelled, GuardedCondition, GuardedLock
-from synclab.experiments.wakeups import _wait_and_take
+from synclab.experiments.wakeups import wait_and_take
 
 __all__ = ["Buffer", "check_consume", "check_put"]
 
@@ -293,7 +293,7 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
     exercise = "5.1"
     with _forced("put") as trial:
         bench = _Bench(trial)
-        consumer = trial.start("C", _wait_and_take, bench.buffer, bench.cond)
+        consumer = trial.start("C", wait_and_take, bench.buffer, bench.cond)
         if bench.settle([consumer])["C"] != "waiting":
             return _trouble(exercise, trial)
         producer = trial.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
@@ -389,7 +389,7 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
         bench.cond.hold_woken()
         if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify())) or not bench.cond.notified:
             return _trouble(exercise, trial)
-        consumer = trial.start("C", _wait_and_take, bench.buffer, bench.cond)
+        consumer = trial.start("C", wait_and_take, bench.buffer, bench.cond)
         if bench.settle([consumer])["C"] != "waiting":
             return _trouble(exercise, trial)
         # The longest waiter is woken: P1, unless waits with a timeout ran out and changed the order.

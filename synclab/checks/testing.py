@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from synclab.checks._base import CheckResult, Trial, _frames_of, is_waiting, not_yet, passed
+from synclab.checks._base import CheckResult, Trial, frames_of, is_waiting, not_yet, passed
 from synclab.experiments.testing import RunOutcome, judge_run
 
 __all__ = ["check_race_test"]
@@ -78,7 +78,7 @@ def _waits_for_others(thread: threading.Thread) -> bool:
     ``Thread.start()`` waits too, for the new thread to begin: that is not the
     test waiting for its threads to finish.
     """
-    return is_waiting(thread) and not any(frame.f_code is _START_CODE for frame in _frames_of(thread))
+    return is_waiting(thread) and not any(frame.f_code is _START_CODE for frame in frames_of(thread))
 
 
 class _Watch:

@@ -197,7 +197,7 @@ def _share(times: tuple[float, ...], lengths: tuple[int, ...], duration: float, 
     return total / duration
 
 
-class _Tally:
+class Tally:
     """One thread's running figures (each thread updates only its own)."""
 
     __slots__ = ("name", "role", "items", "waits", "total_wait")
@@ -213,7 +213,7 @@ class _Tally:
         return ThreadWaits(self.name, self.role, self.items, self.waits, self.total_wait)
 
 
-class _Buffer:
+class BufferModel:
     """The shared buffer and its two conditions, with the bookkeeping."""
 
     def __init__(self, capacity: int, stop: threading.Event) -> None:
@@ -239,14 +239,14 @@ class _Buffer:
             self.times.append(self.clock() - self.origin)
             self.lengths.append(length)
 
-    def _waited(self, me: _Tally, started: float) -> None:
+    def _waited(self, me: Tally, started: float) -> None:
         ended = self.clock()
         me.waits += 1
         me.total_wait += ended - started
         if len(self.spans) < MAX_SAMPLES:
             self.spans.append((me.name, me.role, started - self.origin, ended - self.origin))
 
-    def put(self, item: object, me: _Tally) -> bool:
+    def put(self, item: object, me: Tally) -> bool:
         """Put ``item``, waiting while the buffer is full. ``False`` if the run was stopped."""
         with self.not_full:
             if len(self.items) >= self.capacity:
@@ -262,7 +262,7 @@ class _Buffer:
             self.not_empty.notify()
         return True
 
-    def get(self, me: _Tally) -> object:
+    def get(self, me: Tally) -> object:
         """Take the oldest item, waiting while the buffer is empty (``DONE`` if stopped)."""
         with self.not_empty:
             if not self.items:
@@ -323,11 +323,11 @@ def run_buffer(
         TimeoutError: The run took longer than ``timeout``; every thread was
             stopped and joined first.
     """
-    settings = _check_settings(producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
-    return _run(_Buffer, *settings, what="run_buffer")
+    settings = check_buffer_settings(producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
+    return run_buffer_threads(BufferModel, *settings, what="run_buffer")
 
 
-def _check_settings(
+def check_buffer_settings(
     producers: object,
     consumers: object,
     capacity: object,
@@ -348,8 +348,8 @@ def _check_settings(
     )
 
 
-def _run(
-    design: Callable[[int, threading.Event], _Buffer],
+def run_buffer_threads(
+    design: Callable[[int, threading.Event], BufferModel],
     producers: int,
     consumers: int,
     capacity: int,
@@ -365,8 +365,8 @@ def _run(
     buffer = design(capacity, stop)
     make_time = 1.0 / produce_rate
     use_time = 1.0 / consume_rate
-    producer_tallies = [_Tally(f"P{i}", "producer") for i in range(1, producers + 1)]
-    consumer_tallies = [_Tally(f"C{i}", "consumer") for i in range(1, consumers + 1)]
+    producer_tallies = [Tally(f"P{i}", "producer") for i in range(1, producers + 1)]
+    consumer_tallies = [Tally(f"C{i}", "consumer") for i in range(1, consumers + 1)]
     taken: list[list[object]] = [[] for _ in range(consumers)]
     finished = [0]  # producers done, guarded by the buffer's lock
     started: list[float] = []
@@ -392,7 +392,7 @@ def _run(
             return None
         return None if stop.is_set() else due
 
-    def producer(index: int, me: _Tally) -> None:
+    def producer(index: int, me: Tally) -> None:
         due: float | None = clock()
         started.append(due)
         waited = False
@@ -413,7 +413,7 @@ def _run(
                 if not buffer.put(DONE, me):
                     return
 
-    def consumer(index: int, me: _Tally) -> None:
+    def consumer(index: int, me: Tally) -> None:
         due: float | None = clock()
         started.append(due)
         mine = taken[index]

@@ -441,7 +441,7 @@ class DeadlockReport:
         return sum(stats.failed for stats in self.locks)
 
 
-class _Watchdog:
+class Watchdog:
     """Polls the resource-allocation graph until the workers are done or a cycle stays put."""
 
     def __init__(
@@ -484,7 +484,7 @@ class _Watchdog:
             self.done.wait(self.poll)
 
 
-def _countdown(workers: Sequence[Callable[[], object]], done: threading.Event) -> list[Callable[[], None]]:
+def countdown(workers: Sequence[Callable[[], object]], done: threading.Event) -> list[Callable[[], None]]:
     """Wrap workers so that ``done`` is set when the last one returns."""
     remaining = [len(workers)]
     guard = threading.Lock()
@@ -572,8 +572,8 @@ def watch_for_deadlock(
         return run
 
     done, stop = threading.Event(), threading.Event()
-    watchdog = _Watchdog(checked, done, stop, cancel, poll, confirm)
-    wrapped = _countdown([tolerate_cancel(n, workers[n]) for n in names], done)
+    watchdog = Watchdog(checked, done, stop, cancel, poll, confirm)
+    wrapped = countdown([tolerate_cancel(n, workers[n]) for n in names], done)
     try:
         elapsed = run_workers(
             [*wrapped, watchdog], names=[*names, "watchdog"], timeout=timeout, stop=stop, what="watch_for_deadlock"

@@ -31,11 +31,11 @@ from synclab.experiments.buffer import (
     DONE,
     MAX_SAMPLES,
     POLL_SECONDS,
+    BufferModel,
     BufferResult,
-    _Buffer,
-    _check_settings,
-    _run,
-    _Tally,
+    Tally,
+    check_buffer_settings,
+    run_buffer_threads,
 )
 
 __all__ = [
@@ -60,7 +60,7 @@ class _RecordingQueue(queue.Queue):  # type: ignore[type-arg]
     ``Queue`` calls with that lock held, note the length: exact, never racy.
     """
 
-    def __init__(self, buffer: _Buffer) -> None:
+    def __init__(self, buffer: BufferModel) -> None:
         self._buffer = buffer
         super().__init__(buffer.capacity)
         self.mutex = buffer.lock  # type: ignore[assignment]
@@ -81,14 +81,14 @@ class _RecordingQueue(queue.Queue):  # type: ignore[type-arg]
         return item
 
 
-class _QueueBuffer(_Buffer):
+class _QueueBuffer(BufferModel):
     """Notebook 05's buffer interface, done with ``queue.Queue(maxsize=capacity)``."""
 
     def __init__(self, capacity: int, stop: threading.Event) -> None:
         super().__init__(capacity, stop)
         self.queue = _RecordingQueue(self)
 
-    def put(self, item: object, me: _Tally) -> bool:
+    def put(self, item: object, me: Tally) -> bool:
         """``queue.put(item)``; a wait is timed from finding the queue full until the item is in."""
         try:
             self.queue.put_nowait(item)
@@ -99,7 +99,7 @@ class _QueueBuffer(_Buffer):
         self._waited(me, started)
         return done
 
-    def get(self, me: _Tally) -> object:
+    def get(self, me: Tally) -> object:
         """``queue.get()``; a wait is timed from finding the queue empty until an item came."""
         try:
             return self.queue.get_nowait()
@@ -160,8 +160,8 @@ def run_queue_buffer(
         TimeoutError: The run took longer than ``timeout``; every thread was
             stopped and joined first.
     """
-    settings = _check_settings(producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
-    return _run(_QueueBuffer, *settings, what="run_queue_buffer")
+    settings = check_buffer_settings(producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
+    return run_buffer_threads(_QueueBuffer, *settings, what="run_queue_buffer")
 
 
 # -- a pipeline of stages -----------------------------------------------------------

@@ -52,9 +52,9 @@ from synclab.experiments.deadlock import (
     DEFAULT_POLL,
     DeadlockError,
     ResourceAllocationGraph,
-    _countdown,
-    _Watchdog,
+    Watchdog,
     cancellable_lock,
+    countdown,
 )
 from synclab.instruments import InstrumentedLock, LockStatistics
 
@@ -429,10 +429,10 @@ def _run_transfers(
     ]
     done = threading.Event()
     # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
-    watchdog = _Watchdog(bank.locks, done, stop, None if strategy == "retry" else stop, DEFAULT_POLL, TRANSFER_CONFIRM)
+    watchdog = Watchdog(bank.locks, done, stop, None if strategy == "retry" else stop, DEFAULT_POLL, TRANSFER_CONFIRM)
     try:
         elapsed = run_workers(
-            [*_countdown(workers, done), watchdog],
+            [*countdown(workers, done), watchdog],
             names=[*(f"T{i}" for i in range(1, threads + 1)), "watchdog"],
             timeout=timeout,
             stop=stop,

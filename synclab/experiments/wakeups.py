@@ -444,7 +444,7 @@ class NotifyResult:
         return self.consumers - self.woken
 
 
-def _wait_and_take(buffer: deque[Any], cond: threading.Condition) -> Any:
+def wait_and_take(buffer: deque[Any], cond: threading.Condition) -> Any:
     """A correct consumer: wait in a ``while`` loop until the buffer has an item, then take it."""
     with cond:
         while not buffer:
@@ -492,7 +492,7 @@ def run_notify(
     items = [f"item {i}" for i in range(1, consumers + 1)]
     error = ""
     try:
-        takers = [s.start(f"C{i}", _wait_and_take, s.buffer, s.cond) for i in range(1, consumers + 1)]
+        takers = [s.start(f"C{i}", wait_and_take, s.buffer, s.cond) for i in range(1, consumers + 1)]
         if not s.wait_until(lambda: len(s.lock.entered) >= consumers):
             raise RuntimeError("the consumers did not all start waiting")  # machine far too busy
         producer = s.start("producer", put_items, s.buffer, s.cond, list(items))
