@@ -238,6 +238,7 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         self.getters: set[threading.Thread] = set()
         self.timed_out: set[threading.Thread] = set()
         self.with_timeout: set[threading.Thread] = set()
+        self.polled_empty: set[threading.Thread] = set()  # a get(block=False) found the queue empty
         self.sentinel_takers: set[threading.Thread] = set()
         self.results_put: set[int] = set()
         self.item_puts = 0
@@ -283,7 +284,11 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
                 while True:
                     self._check_cancelled()
                     if not block:
-                        item = super().get(False)
+                        try:
+                            item = super().get(False)
+                        except Empty:
+                            self.polled_empty.add(me)
+                            raise
                         break
                     remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
                     try:
@@ -498,6 +503,15 @@ def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
         return (
             "stage 1 was stuck in middle.put() on a full queue: the stage-2 threads had stopped taking from it.",
             "A stage-2 worker should stop only when it takes a sentinel. " + _SENTINEL_HINT,
+        )
+    polling = sorted({q.name for q in (run.inbox, run.middle) for t in q.polled_empty if t.is_alive()})
+    if polling:
+        return (
+            f"pipeline() never returned: its workers kept polling {' and '.join(polling)} with get_nowait() "
+            "(or get(block=False)) on an empty queue and never stopped, with no sentinel coming for them "
+            "(the check stopped them).",
+            "Let a worker block in get() instead of polling: a polling loop keeps a core busy and cannot tell "
+            "'nothing yet' from 'no more items'. " + _SENTINEL_HINT,
         )
     if getting:
         where = " and ".join(
