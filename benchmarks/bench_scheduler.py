@@ -47,7 +47,7 @@ def notebook_sweeps() -> None:
         lambda: synclab.sweep_schedules(threads=(1, 2, 3), increments=(1, 2, 3), use_lock=True), runs=5
     )
     print(f"  with a lock (threads 1-3): median {median:.0f} ms, worst {worst:.0f} ms")
-    fig_ms, _ = timed_ms(lambda: synclab.plot_schedules(sweep), runs=5)
+    fig_ms, _ = timed_ms(lambda: synclab.plots.plot_schedules(sweep), runs=5)
     print(f"  drawing the plot: median {fig_ms:.0f} ms")
     peak = peak_memory_mb(synclab.sweep_schedules)
     print(f"  peak Python memory of one sweep: {peak:.1f} MB")

@@ -7,8 +7,10 @@ and wires it to controls (widgets). Data flows one way::
     instruments -> experiments -> results -> plots -> widgets
 
 The names below are exactly the ones the notebooks call (``tests/test_exports.py``
-reads every notebook to check that). Result records and the helpers behind them
-live in the submodules: ``synclab.experiments.counter.CounterResult``, ...
+reads every notebook to check that). The plots are called through their submodule,
+``synclab.plots.plot_counter(result)``, so the names here are what a notebook runs.
+Result records and the helpers behind them live in the submodules:
+``synclab.experiments.counter.CounterResult``, ...
 """
 
 from __future__ import annotations
@@ -49,33 +51,6 @@ from synclab.experiments import (
     watch_for_deadlock,
 )
 from synclab.instruments import InstrumentedLock
-from synclab.plots import (
-    overhead_table,
-    plot_balance,
-    plot_bank,
-    plot_bank_sweep,
-    plot_blocked_thread,
-    plot_buffer_run,
-    plot_concurrency,
-    plot_counter,
-    plot_counter_run,
-    plot_deadlock_share,
-    plot_livelock,
-    plot_lock_costs,
-    plot_lock_timeline,
-    plot_overhead,
-    plot_phases,
-    plot_pool,
-    plot_queue_vs_condition,
-    plot_resource_allocation_graph,
-    plot_schedules,
-    plot_start_gate,
-    plot_starvation,
-    plot_stop_signal,
-    plot_strategies,
-    plot_test_runs,
-    plot_transfer_throughput,
-)
 from synclab.scheduler import explore, scenario, sweep_schedules
 from synclab.widgets import (
     bank_lab,
@@ -92,6 +67,10 @@ from synclab.widgets import (
 )
 
 __version__ = "0.1.0"
+
+# isort: split
+# after the experiments: the plots are called as synclab.plots.plot_counter(...)
+from synclab import plots as plots
 
 __all__ = [
     "BankAccount",
@@ -110,32 +89,7 @@ __all__ = [
     "measure_concurrency",
     "measure_lock_costs",
     "measure_overhead",
-    "overhead_table",
     "pipeline_lab",
-    "plot_balance",
-    "plot_bank",
-    "plot_bank_sweep",
-    "plot_blocked_thread",
-    "plot_buffer_run",
-    "plot_concurrency",
-    "plot_counter",
-    "plot_counter_run",
-    "plot_deadlock_share",
-    "plot_livelock",
-    "plot_lock_costs",
-    "plot_lock_timeline",
-    "plot_overhead",
-    "plot_phases",
-    "plot_pool",
-    "plot_queue_vs_condition",
-    "plot_resource_allocation_graph",
-    "plot_schedules",
-    "plot_start_gate",
-    "plot_starvation",
-    "plot_stop_signal",
-    "plot_strategies",
-    "plot_test_runs",
-    "plot_transfer_throughput",
     "pool_lab",
     "reentrant_lab",
     "repeat_test",

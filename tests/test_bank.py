@@ -189,7 +189,7 @@ BAD = [
     (synclab.bank_lab, {"work_ms": None}, TypeError, "work_ms must be a number"),
     (synclab.bank_lab, {"style": "check_outside"}, ValueError, "style must be one of 'short', 'long'"),
     (synclab.bank_lab, {"withdrawals": 0}, ValueError, "withdrawals must be between 1 and 100"),
-    (synclab.plot_bank_sweep, {"sweep": 3}, TypeError, "sweep must be a BankSweep"),
+    (synclab.plots.plot_bank_sweep, {"sweep": 3}, TypeError, "sweep must be a BankSweep"),
 ]
 
 

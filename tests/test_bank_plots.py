@@ -27,7 +27,7 @@ def overdrawn():
 
 
 def test_plot_bank_has_four_labelled_panels(inside):
-    fig = synclab.plot_bank(inside)
+    fig = synclab.plots.plot_bank(inside)
     throughput, contention, hold, timeline = fig.axes
     assert fig._suptitle.get_text() == f"4 threads, slow work inside the lock: {inside.throughput:,.0f} withdrawals/s"
     assert "withdrawals per second" in throughput.get_ylabel()
@@ -49,7 +49,7 @@ def test_throughput_panel_draws_the_two_limits_of_the_slow_work(inside):
 
 
 def test_hold_ticks_are_plain_numbers_and_short_holds_stay_visible(outside):
-    fig = synclab.plot_bank(outside)
+    fig = synclab.plots.plot_bank(outside)
     fig.canvas.draw()
     hold, timeline = fig.axes[2], fig.axes[3]
     labels = [t.get_text() for t in (*hold.get_xticklabels(), *hold.get_xticklabels(minor=True)) if t.get_text()]
@@ -59,34 +59,34 @@ def test_hold_ticks_are_plain_numbers_and_short_holds_stay_visible(outside):
 
 
 def test_reusing_the_figure_keeps_its_axes(inside, outside):
-    fig = synclab.plot_bank(inside)
+    fig = synclab.plots.plot_bank(inside)
     axes = list(fig.axes)
-    assert synclab.plot_bank(outside, fig) is fig
+    assert synclab.plots.plot_bank(outside, fig) is fig
     assert fig.axes == axes
     assert "outside the lock" in fig._suptitle.get_text()
     other = Figure()
     other.add_subplot(1, 1, 1)
-    assert len(synclab.plot_bank(inside, other).axes) == 4
+    assert len(synclab.plots.plot_bank(inside, other).axes) == 4
 
 
 @pytest.mark.statistical
 def test_balance_plot_states_the_overdraft(overdrawn):
     """Statistical for the overdraft (the run checking inside the lock is exact): 20 of 20 runs checking outside
     overdrew to -30 (CPython 3.11 here, both cores busy with other work)."""
-    ax = synclab.plot_balance(overdrawn).axes[0]
+    ax = synclab.plots.plot_balance(overdrawn).axes[0]
     assert f"overdrawn to {overdrawn.closing:,}" in ax.get_title()
     assert f"{overdrawn.approved} approved, 10 affordable" in ax.get_title()
     assert "€" in ax.get_ylabel() and "(ms)" in ax.get_xlabel()
     assert ax.collections, "the overdrawn area is shaded"
     safe = synclab.run_bank(style="short", balance=100)
-    ax = synclab.plot_balance(safe).axes[0]
+    ax = synclab.plots.plot_balance(safe).axes[0]
     assert "ends at 0, never below 0; 10 approved, 10 affordable" in ax.get_title()
     assert min(ax.lines[0].get_ydata()) == 0
 
 
 def test_sweep_plot_against_threads_states_the_gain():
     sweep = synclab.sweep_bank(threads=(1, 3), withdrawals=3)
-    axes = synclab.plot_bank_sweep(sweep).axes
+    axes = synclab.plots.plot_bank_sweep(sweep).axes
     assert len(axes) == 3 and all(ax.get_xlabel() == "threads" for ax in axes)
     assert all(len(ax.lines) == 2 for ax in axes)
     short, long = sweep.of_style("short"), sweep.of_style("long")
@@ -99,7 +99,7 @@ def test_sweep_plot_against_threads_states_the_gain():
 
 def test_sweep_plot_against_work_states_the_ratio():
     sweep = synclab.sweep_bank(threads=2, work=(0.0005, 0.001), withdrawals=3)
-    axes = synclab.plot_bank_sweep(sweep).axes
+    axes = synclab.plots.plot_bank_sweep(sweep).axes
     assert axes[0].get_xlabel() == "slow work per withdrawal (ms)"
     assert axes[0].get_title().startswith("2 threads, outside the lock against inside:")
     assert axes[2].get_title().startswith("Mean hold at 1 ms of work:")
@@ -115,6 +115,6 @@ def test_a_reused_figure_draws_exactly_what_a_new_one_draws(inside, outside):
 
     six = synclab.run_bank(style="short", threads=6, withdrawals=3)
     slow = synclab.run_bank(style="long", threads=2, withdrawals=3, work=0.003)
-    reused = synclab.plot_bank(inside)
+    reused = synclab.plots.plot_bank(inside)
     for result in (six, slow, outside, inside):
-        assert png(synclab.plot_bank(result, reused)) == png(synclab.plot_bank(result))
+        assert png(synclab.plots.plot_bank(result, reused)) == png(synclab.plots.plot_bank(result))

@@ -26,7 +26,7 @@ def arrows(ax):
 
 
 def test_resource_allocation_graph_draws_every_edge_and_highlights_the_cycle():
-    ax = synclab.plot_resource_allocation_graph(CYCLE).axes[0]
+    ax = synclab.plots.plot_resource_allocation_graph(CYCLE).axes[0]
     drawn = arrows(ax)
     assert len(drawn) == 4  # two holds, two waits
     red = [a for a in drawn if to_hex(a.arrow_patch.get_edgecolor()) == OKABE_ITO[4].lower()]
@@ -37,7 +37,7 @@ def test_resource_allocation_graph_draws_every_edge_and_highlights_the_cycle():
 
 
 def test_resource_allocation_graph_without_a_cycle_has_no_red_edge():
-    ax = synclab.plot_resource_allocation_graph(NO_CYCLE).axes[0]
+    ax = synclab.plots.plot_resource_allocation_graph(NO_CYCLE).axes[0]
     drawn = arrows(ax)
     assert len(drawn) == 2
     assert all(to_hex(a.arrow_patch.get_edgecolor()) != OKABE_ITO[4].lower() for a in drawn)
@@ -45,14 +45,14 @@ def test_resource_allocation_graph_without_a_cycle_has_no_red_edge():
 
 
 def test_resource_allocation_graph_edge_cases():
-    assert "no cycle was seen" in synclab.plot_resource_allocation_graph(None).axes[0].texts[0].get_text()
+    assert "no cycle was seen" in synclab.plots.plot_resource_allocation_graph(None).axes[0].texts[0].get_text()
     empty = ResourceAllocationGraph(locks=("L",), holds=(), waits=(), cycle=())
-    assert "no thread held" in synclab.plot_resource_allocation_graph(empty).axes[0].texts[0].get_text()
+    assert "no thread held" in synclab.plots.plot_resource_allocation_graph(empty).axes[0].texts[0].get_text()
     with pytest.raises(TypeError, match="graph must be a ResourceAllocationGraph"):
-        synclab.plot_resource_allocation_graph("T1 -> A")
+        synclab.plots.plot_resource_allocation_graph("T1 -> A")
     fig = Figure()
     ax = fig.add_subplot()
-    assert synclab.plot_resource_allocation_graph(CYCLE, ax=ax) is fig
+    assert synclab.plots.plot_resource_allocation_graph(CYCLE, ax=ax) is fig
 
 
 @pytest.fixture(scope="module")
@@ -98,42 +98,42 @@ def test_deadlock_share_and_strategy_plots(naive_runs, ordered_runs):
     """Statistical for "ordered never deadlocked", which needs the naive order to deadlock: in 10 of 10 repeats all 10
     naive runs did (CPython 3.11 here, both cores busy with other work)."""
     sweep = TransferSweep((naive_runs, ordered_runs))
-    ax = synclab.plot_deadlock_share(sweep).axes[0]
+    ax = synclab.plots.plot_deadlock_share(sweep).axes[0]
     assert ax.get_ylabel() == "runs that deadlocked (%)"
     assert ax.get_title() == "10 runs per point: ordered never deadlocked"
     naive_line, ordered_line = ax.get_lines()
     assert list(naive_line.get_ydata()) == [naive_runs.deadlock_share * 100]
     assert list(ordered_line.get_ydata()) == [0]
-    fig = synclab.plot_strategies(sweep)
+    fig = synclab.plots.plot_strategies(sweep)
     shares, times = fig.axes
     assert [p.get_height() for p in shares.patches] == [naive_runs.deadlock_share * 100, 0]
     assert shares.get_title() == "Every fix: no deadlock in any run"
     assert times.get_title() == "Fastest fix here: ordered"
     assert times.get_ylabel() == "median time per run (ms)"
     with pytest.raises(TypeError, match="sweep must be a TransferSweep"):
-        synclab.plot_deadlock_share(naive_runs)
+        synclab.plots.plot_deadlock_share(naive_runs)
     with pytest.raises(TypeError, match="sweep must be a TransferSweep"):
-        synclab.plot_strategies([naive_runs])
+        synclab.plots.plot_strategies([naive_runs])
 
 
 def test_throughput_plot_compares_against_the_global_lock():
     sweep = synclab.sweep_transfers(
         ("global", "ordered"), accounts=8, threads=(1, 2), runs=1, transfers=5, window="none"
     )
-    ax = synclab.plot_transfer_throughput(sweep).axes[0]
+    ax = synclab.plots.plot_transfer_throughput(sweep).axes[0]
     assert ax.get_xlabel() == "threads (log scale)"
     assert ax.get_ylabel() == "completed transfers per second"
     assert "the transfers of one bank lock" in ax.get_title()
     assert "no I/O in the transfers" in ax.get_title()
     with pytest.raises(TypeError):
-        synclab.plot_transfer_throughput(None)
+        synclab.plots.plot_transfer_throughput(None)
 
 
 def test_blocked_thread_plot():
     result = synclab.measure_blocked_thread(0.02)
-    ax = synclab.plot_blocked_thread(result).axes[0]
+    ax = synclab.plots.plot_blocked_thread(result).axes[0]
     assert len(ax.patches) == 4
     assert ax.get_title().startswith("Blocked: ")
     assert "(ms)" in ax.get_ylabel()
     with pytest.raises(TypeError, match="BlockedThreadResult"):
-        synclab.plot_blocked_thread(None)
+        synclab.plots.plot_blocked_thread(None)

@@ -101,3 +101,9 @@ def test_only_the_widgets_package_imports_ipywidgets():
         if "import ipywidgets" in path.read_text() and path.parts[-2] != "widgets"
     ]
     assert offenders == []
+
+
+def test_the_public_api_stays_small():
+    """Issue 15: at most 50 names; plots are reached through synclab.plots, not the top level."""
+    assert len(synclab.__all__) <= 50
+    assert not [name for name in synclab.__all__ if name.startswith("plot_")]

@@ -131,17 +131,17 @@ def test_labs_render_at_a_modest_size(name):
 
 
 def test_figures_outside_a_lab_keep_matplotlibs_resolution():
-    fig = synclab.plot_counter_run(_counter_runs()[0])
+    fig = synclab.plots.plot_counter_run(_counter_runs()[0])
     assert fig.dpi == Figure().dpi  # notebooks show these: their size is part of the stored output
 
 
 def test_redrawing_keeps_the_artists_bounded():
     runs = _counter_runs()
-    fig = synclab.plot_counter_run(runs[0])
+    fig = synclab.plots.plot_counter_run(runs[0])
     for i in range(REDRAWS):
-        synclab.plot_counter_run(runs[i % len(runs)], fig)
+        synclab.plots.plot_counter_run(runs[i % len(runs)], fig)
     artists = sum(len(ax.get_children()) for ax in fig.axes)
-    synclab.plot_counter_run(runs[0], fig)
+    synclab.plots.plot_counter_run(runs[0], fig)
     assert sum(len(ax.get_children()) for ax in fig.axes) <= artists + 5
 
 

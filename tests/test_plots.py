@@ -28,10 +28,10 @@ def locked():
 def test_counter_plot_title_states_the_loss(racy, locked):
     """Statistical for the racy run's loss: 4 threads x 200 increments lost 582-600 of 800 in 20 of 20 runs (CPython
     3.11 here, both cores busy with other work); one lost update is enough."""
-    ax = synclab.plot_counter(racy).axes[0]
+    ax = synclab.plots.plot_counter(racy).axes[0]
     assert ax.get_title() == f"4 threads, no lock: {racy.lost:,} of 800 updates lost"
     assert "final counter value" in ax.get_ylabel()
-    ax = synclab.plot_counter(locked).axes[0]
+    ax = synclab.plots.plot_counter(locked).axes[0]
     assert ax.get_title() == "4 threads, with a lock: all 800 updates counted"
 
 
@@ -40,11 +40,14 @@ def test_sweep_plot_counts_losing_runs():
     """Statistical for "2 of 3 runs": in 10 of 10 sweeps the runs of 2 and 4 threads lost 158-200 of 400 and 563-600 of
     800 updates (CPython 3.11 here, both cores busy with other work)."""
     sweep = synclab.sweep_counter(threads=(1, 2, 4), increments=200)
-    ax = synclab.plot_counter(sweep).axes[0]
+    ax = synclab.plots.plot_counter(sweep).axes[0]
     assert ax.get_title().startswith("no lock: updates lost in 2 of 3 runs")
     assert ax.get_xlabel() == "threads"
     locked = synclab.sweep_counter(threads=(1, 2), increments=200, use_lock=True)
-    assert synclab.plot_counter(locked).axes[0].get_title() == "with a lock: every update counted at every thread count"
+    assert (
+        synclab.plots.plot_counter(locked).axes[0].get_title()
+        == "with a lock: every update counted at every thread count"
+    )
 
 
 def test_contention_plot_has_a_bar_per_thread_in_milliseconds(locked):
@@ -150,13 +153,13 @@ def test_hold_histogram_switches_scale_on_reused_axes():
 
 
 def test_timeline_draws_one_row_per_thread(locked):
-    ax = synclab.plot_lock_timeline(locked.lock).axes[0]
+    ax = synclab.plots.plot_lock_timeline(locked.lock).axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["T1", "T2", "T3", "T4"]
     assert "(ms)" in ax.get_xlabel()
 
 
 def test_plots_without_a_lock_say_so(racy):
-    for plot in (synclab.plots.plot_contention, synclab.plots.plot_hold_histogram, synclab.plot_lock_timeline):
+    for plot in (synclab.plots.plot_contention, synclab.plots.plot_hold_histogram, synclab.plots.plot_lock_timeline):
         texts = [t.get_text() for t in plot(None).axes[0].texts]
         assert any("no lock" in text for text in texts)
 
@@ -164,16 +167,16 @@ def test_plots_without_a_lock_say_so(racy):
 def test_drawing_into_given_axes_uses_them(racy):
     fig, axes = plt.subplots(1, 2)
     try:
-        assert synclab.plot_counter(racy, ax=axes[1]) is fig
+        assert synclab.plots.plot_counter(racy, ax=axes[1]) is fig
         assert axes[1].get_title().startswith("4 threads")
     finally:
         plt.close(fig)
 
 
 def test_counter_run_panels_reuse_a_given_figure(locked):
-    fig = synclab.plot_counter_run(locked)
+    fig = synclab.plots.plot_counter_run(locked)
     assert len(fig.axes) == 3
-    assert synclab.plot_counter_run(locked, fig) is fig
+    assert synclab.plots.plot_counter_run(locked, fig) is fig
     assert len(fig.axes) == 3
 
 

@@ -109,21 +109,23 @@ def test_headline_names_the_side_that_waited(pw, cw, start):
 
 def test_run_figure_reuses_the_figure_it_is_given():
     result = made_up()
-    fig = synclab.plot_buffer_run(result)
+    fig = synclab.plots.plot_buffer_run(result)
     assert len(fig.axes) == 3
     assert fig.axes[0].get_title().startswith("The buffer was full")
     assert fig.axes[1].get_title() == "Who waits in wait(), and when"
-    assert synclab.plot_buffer_run(result, fig) is fig
+    assert synclab.plots.plot_buffer_run(result, fig) is fig
     assert len(fig.axes) == 3
 
 
 def test_a_real_run_plots_too():
     result = synclab.run_buffer(items=5)
-    fig = synclab.plot_buffer_run(result)
+    fig = synclab.plots.plot_buffer_run(result)
     assert len(fig.axes) == 3
 
 
-@pytest.mark.parametrize("plot", [plot_buffer_length, plot_buffer_waits, plot_wait_timeline, synclab.plot_buffer_run])
+@pytest.mark.parametrize(
+    "plot", [plot_buffer_length, plot_buffer_waits, plot_wait_timeline, synclab.plots.plot_buffer_run]
+)
 def test_plots_refuse_other_results(plot):
     with pytest.raises(TypeError, match="BufferResult"):
         plot(synclab.run_counter(threads=1, increments=1))

@@ -22,7 +22,7 @@ def overhead():
 def test_pool_plot_has_a_row_per_thread_and_the_measured_count(pool):
     """Statistical for the count of 2: 6 threads hold 2 permits for 2 ms each; 20 of 20 runs had 2 holders at once
     (CPython 3.11 here, both cores busy with other work)."""
-    fig = synclab.plot_pool(pool)
+    fig = synclab.plots.plot_pool(pool)
     top, bottom = fig.axes
     assert [t.get_text() for t in top.get_yticklabels()] == [f"T{i}" for i in range(1, 7)]
     assert top.get_title() == "Semaphore(2): at most 2 of 6 threads in the pool at once"
@@ -50,8 +50,8 @@ def test_pool_headline_states_each_finding():
 
 
 def test_pool_plot_reuses_a_given_figure(pool):
-    fig = synclab.plot_pool(pool)
-    assert synclab.plot_pool(pool, fig) is fig
+    fig = synclab.plots.plot_pool(pool)
+    assert synclab.plots.plot_pool(pool, fig) is fig
     assert len(fig.axes) == 2
 
 
@@ -59,23 +59,23 @@ def test_pool_plot_reuses_a_given_figure(pool):
 def test_gate_plot_titles_say_who_began_early():
     """Statistical for the ungated title (the gated one is exact): in 20 of 20 runs all 3 workers began before the 10
     ms of setup were done (CPython 3.11 here, both cores busy with other work)."""
-    gated = synclab.plot_start_gate(synclab.run_start_gate(workers=3)).axes[0]
+    gated = synclab.plots.plot_start_gate(synclab.run_start_gate(workers=3)).axes[0]
     assert gated.get_title() == "With the gate: all 3 workers began after setup was done"
     assert [t.get_text() for t in gated.get_yticklabels()] == ["setup", "T1", "T2", "T3"]
     assert "(ms)" in gated.get_xlabel()
     ungated = synclab.run_start_gate(workers=3, use_gate=False)
-    title = synclab.plot_start_gate(ungated).axes[0].get_title()
+    title = synclab.plots.plot_start_gate(ungated).axes[0].get_title()
     assert title == f"No gate: {len(ungated.early)} of 3 workers began before setup was done"
 
 
 def test_stop_plot_groups_one_bar_per_worker_per_run():
     runs = [synclab.run_stop_signal(threads=2, wait=w, period=0.02, run_for=0.01) for w in ("sleep", "event")]
-    ax = synclab.plot_stop_signal(runs).axes[0]
+    ax = synclab.plots.plot_stop_signal(runs).axes[0]
     assert len(ax.patches) == 4
     assert ax.get_yscale() == "log" and "(ms, log)" in ax.get_ylabel()
     assert ax.get_title().splitlines()[0].startswith("time.sleep(0.02): all stopped within")
     assert ax.get_title().splitlines()[1].startswith("shutdown.wait(0.02): all stopped within")
-    single = synclab.plot_stop_signal(runs[1]).axes[0]
+    single = synclab.plots.plot_stop_signal(runs[1]).axes[0]
     assert len(single.patches) == 2
 
 
@@ -84,19 +84,19 @@ def test_phase_plot_marks_each_barrier_release():
     """Statistical for the run without a barrier: 20 of 20 such runs overlapped (CPython 3.11 here, both cores busy
     with other work); T1 works 2 ms a phase, T3 6 ms."""
     result = synclab.run_phases(threads=3, phases=2, work=0.001)
-    ax = synclab.plot_phases(result).axes[0]
+    ax = synclab.plots.plot_phases(result).axes[0]
     assert len(ax.collections) == 6  # a bar per thread per phase
     dotted = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
     assert len(dotted) == 2
     assert ax.get_title().startswith("With a barrier: no thread began a phase")
-    loose = synclab.plot_phases(synclab.run_phases(threads=3, phases=2, work=0.002, use_barrier=False)).axes[0]
+    loose = synclab.plots.plot_phases(synclab.run_phases(threads=3, phases=2, work=0.002, use_barrier=False)).axes[0]
     assert loose.get_title() == "No barrier: fast threads ran ahead into later phases"
     broken = synclab.run_phases(threads=3, phases=2, quitter=True, barrier_timeout=0.02)
-    assert synclab.plot_phases(broken).axes[0].get_title().startswith("T3 left after phase 1")
+    assert synclab.plots.plot_phases(broken).axes[0].get_title().startswith("T3 left after phase 1")
 
 
 def test_overhead_chart_has_a_bar_per_row_in_nanoseconds(overhead):
-    ax = synclab.plot_overhead(overhead).axes[0]
+    ax = synclab.plots.plot_overhead(overhead).axes[0]
     assert len(ax.patches) == len(overhead.costs)
     assert [p.get_width() for p in ax.patches] == pytest.approx([c.seconds * 1e9 for c in overhead.costs])
     assert "(ns)" in ax.get_xlabel()
@@ -104,7 +104,7 @@ def test_overhead_chart_has_a_bar_per_row_in_nanoseconds(overhead):
 
 
 def test_overhead_table_compares_measurement_and_common_claims(overhead):
-    table = synclab.overhead_table(overhead)
+    table = synclab.plots.overhead_table(overhead)
     assert isinstance(table, Table)
     assert [row[0] for row in table.rows] == [c.name for c in overhead.costs]
     assert "article" not in str(table).lower()
@@ -136,19 +136,19 @@ def test_table_escapes_html():
 @pytest.mark.parametrize(
     ("plot", "words"),
     [
-        (synclab.plot_pool, "result must be a PoolResult"),
-        (synclab.plot_start_gate, "result must be a GateResult"),
-        (synclab.plot_phases, "result must be a PhaseResult"),
-        (synclab.plot_overhead, "result must be an OverheadResult"),
-        (synclab.overhead_table, "result must be an OverheadResult"),
-        (synclab.plot_stop_signal, "each of results must be a StopResult"),
+        (synclab.plots.plot_pool, "result must be a PoolResult"),
+        (synclab.plots.plot_start_gate, "result must be a GateResult"),
+        (synclab.plots.plot_phases, "result must be a PhaseResult"),
+        (synclab.plots.plot_overhead, "result must be an OverheadResult"),
+        (synclab.plots.overhead_table, "result must be an OverheadResult"),
+        (synclab.plots.plot_stop_signal, "each of results must be a StopResult"),
     ],
 )
 def test_wrong_results_are_refused(plot, words):
     with pytest.raises(TypeError, match=words):
-        plot([42] if plot is synclab.plot_stop_signal else 42)
+        plot([42] if plot is synclab.plots.plot_stop_signal else 42)
 
 
 def test_stop_plot_needs_a_result():
     with pytest.raises(ValueError, match="at least one StopResult"):
-        synclab.plot_stop_signal([])
+        synclab.plots.plot_stop_signal([])

@@ -80,7 +80,7 @@ def test_queue_lengths_show_the_maxsize_line_and_steps_per_stage():
 
 def test_queue_vs_condition_states_the_same_behaviour():
     by_hand, queued = synclab.run_buffer(), synclab.run_queue_buffer()
-    fig = synclab.plot_queue_vs_condition(by_hand, queued)
+    fig = synclab.plots.plot_queue_vs_condition(by_hand, queued)
     title = fig._suptitle.get_text()
     assert title.startswith("Same workload, same behaviour: neither buffer went over its capacity")
     assert "producers did the waiting" in title
@@ -97,7 +97,7 @@ def test_concurrency_plot_and_headlines():
     assert concurrency_headline(result, "io") == (
         "I/O-bound: threads 4.0×, processes 2.0×, asyncio 4.0× the speed of one thread"
     )
-    fig = synclab.plot_concurrency(result)
+    fig = synclab.plots.plot_concurrency(result)
     io_ax, cpu_ax = fig.axes
     assert io_ax.get_title().startswith("I/O-bound job: threads helped (4.0× the speed of one thread)")
     assert cpu_ax.get_title().startswith("CPU-bound job: threads did not help (1.0× the speed of one thread)")
@@ -110,7 +110,7 @@ def test_concurrency_plot_and_headlines():
 def test_concurrency_plot_without_processes_or_gil():
     result = concurrency(gil=False, processes=0)
     assert math.isnan(result.speedup("io", "processes"))
-    fig = synclab.plot_concurrency(result)
+    fig = synclab.plots.plot_concurrency(result)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["one thread", "threads", "asyncio"]
     assert "without the GIL (free-threaded)" in fig._suptitle.get_text()
     assert "processes" not in concurrency_headline(result, "cpu")
@@ -120,8 +120,8 @@ def test_concurrency_plot_without_processes_or_gil():
     "call",
     [
         lambda: synclab.plots.plot_pipeline("not a result"),
-        lambda: synclab.plot_concurrency(None),
-        lambda: synclab.plot_queue_vs_condition(pipeline(), pipeline()),
+        lambda: synclab.plots.plot_concurrency(None),
+        lambda: synclab.plots.plot_queue_vs_condition(pipeline(), pipeline()),
         lambda: pipeline_headline(3),
     ],
 )

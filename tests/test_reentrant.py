@@ -100,12 +100,12 @@ def test_measure_lock_costs_times_every_depth_in_the_calling_thread():
 
 def test_plot_lock_costs_draws_both_designs():
     costs = synclab.measure_lock_costs(depths=(1, 3), calls=100, repeat=1)
-    ax = synclab.plot_lock_costs(costs).axes[0]
+    ax = synclab.plots.plot_lock_costs(costs).axes[0]
     assert len(ax.lines) == 2
     assert [round(x) for x in ax.lines[0].get_xdata()] == [1, 3]
     assert "(ns)" in ax.get_ylabel() and ax.get_title().startswith("Depth 3: RLock")
     with pytest.raises(TypeError, match="costs must be a LockCosts"):
-        synclab.plot_lock_costs(3)
+        synclab.plots.plot_lock_costs(3)
 
 
 @pytest.mark.parametrize(

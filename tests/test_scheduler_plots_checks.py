@@ -14,19 +14,19 @@ from synclab.scheduler.library import IF_CONSUMER, TRANSFER_B_TO_A, WHILE_CONSUM
 
 
 def test_endings_plot_has_a_bar_per_ending_and_states_the_count():
-    fig = synclab.plot_schedules(explore(counter_scenario(2, 1)))
+    fig = synclab.plots.plot_schedules(explore(counter_scenario(2, 1)))
     ax = fig.axes[0]
     assert [p.get_width() for p in ax.patches] == [18, 2]  # bad at the bottom, good on top
     assert ax.get_title() == "2 threads x 1 increment:\n18 of 20 schedules end badly"
     assert "schedules" in ax.get_xlabel()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["counter = 1, expected 2", "counter = 2"]
-    locked = synclab.plot_schedules(explore(counter_scenario(2, 1, use_lock=True))).axes[0]
+    locked = synclab.plots.plot_schedules(explore(counter_scenario(2, 1, use_lock=True))).axes[0]
     assert locked.get_title().endswith("all 2 schedules end well")
 
 
 def test_sweep_plot_titles_the_growth_and_names_what_the_cap_left_out():
     sweep = sweep_schedules(threads=(1, 2, 3), increments=(1, 2), max_states=1_000)
-    fig = synclab.plot_schedules(sweep)
+    fig = synclab.plots.plot_schedules(sweep)
     share, count = fig.axes
     assert share.get_title() == "no lock: 90 % of schedules lose an update\nat 2 threads x 1, 99.64 % at 3 x 1"
     assert share.get_ylabel() == "schedules that lose an update (%)"
@@ -43,13 +43,13 @@ def test_sweep_plot_titles_the_growth_and_names_what_the_cap_left_out():
 def test_sweep_plot_into_given_axes_draws_the_share_only():
     fig = Figure()
     ax = fig.add_subplot()
-    assert synclab.plot_schedules(sweep_schedules(threads=(2,), increments=(1,)), ax=ax) is fig
+    assert synclab.plots.plot_schedules(sweep_schedules(threads=(2,), increments=(1,)), ax=ax) is fig
     assert len(fig.axes) == 1
 
 
 def test_locked_sweep_says_nothing_is_lost():
     sweep = sweep_schedules(threads=(1, 2, 3), increments=(1,), use_lock=True)
-    assert synclab.plot_schedules(sweep).axes[0].get_title() == "with a lock: no schedule loses an update"
+    assert synclab.plots.plot_schedules(sweep).axes[0].get_title() == "with a lock: no schedule loses an update"
 
 
 def test_share_formatting_never_rounds_up_to_100():
@@ -64,7 +64,7 @@ def test_share_formatting_never_rounds_up_to_100():
 
 def test_plots_refuse_other_results():
     with pytest.raises(TypeError, match="result must be an Exploration or a ScheduleSweep"):
-        synclab.plot_schedules(counter_scenario())  # type: ignore[arg-type]
+        synclab.plots.plot_schedules(counter_scenario())  # type: ignore[arg-type]
 
 
 # -- checks: every schedule, so a lucky fix fails -------------------------------------------------------------

@@ -38,7 +38,7 @@ def test_repeat_headline_groups_the_runs_of_each_test():
 
 
 def test_every_run_is_drawn_in_the_colour_of_its_outcome():
-    fig = synclab.plot_test_runs([NAIVE, FORCED])
+    fig = synclab.plots.plot_test_runs([NAIVE, FORCED])
     (ax,) = fig.axes
     assert ax.get_title() == repeat_headline([NAIVE, FORCED])
     assert [t.get_text() for t in ax.get_yticklabels()] == ["test_forced\non Cache", "test_naive\non Cache"]
@@ -60,7 +60,7 @@ def test_livelock_plot_states_who_finished(livelocks):
         f"random back-off: both done by round {livelocks[1].rounds};\n"
         "one lock order: both done by round 2"
     )
-    fig = synclab.plot_livelock(livelocks)
+    fig = synclab.plots.plot_livelock(livelocks)
     (ax,) = fig.axes
     assert ax.get_title() == livelock_headline(livelocks)
     assert ax.get_ylabel() == "threads done (of 2)" and ax.get_xlabel().startswith("round")
@@ -70,7 +70,7 @@ def test_livelock_plot_states_who_finished(livelocks):
 
 def test_starvation_plot_has_a_bar_per_thread_and_lock(starvation):
     unfair, fair = starvation
-    fig = synclab.plot_starvation(starvation)
+    fig = synclab.plots.plot_starvation(starvation)
     (ax,) = fig.axes
     assert ax.get_title() == starvation_headline(starvation)
     assert ax.get_title().startswith("threading.Lock: the polite thread T4 got ")
@@ -85,14 +85,14 @@ def test_starvation_plot_has_a_bar_per_thread_and_lock(starvation):
 def test_plots_draw_into_given_axes_and_refuse_other_results(livelocks):
     fig, ax = plt.subplots()
     try:
-        assert synclab.plot_test_runs(NAIVE, ax=ax) is fig
-        assert synclab.plot_livelock(livelocks[0], ax=ax) is fig
+        assert synclab.plots.plot_test_runs(NAIVE, ax=ax) is fig
+        assert synclab.plots.plot_livelock(livelocks[0], ax=ax) is fig
     finally:
         plt.close(fig)
-    for plot in (synclab.plot_test_runs, synclab.plot_livelock, synclab.plot_starvation):
+    for plot in (synclab.plots.plot_test_runs, synclab.plots.plot_livelock, synclab.plots.plot_starvation):
         with pytest.raises(TypeError, match="results must be"):
             plot("a result")
         with pytest.raises(TypeError, match="results must be"):
             plot([])
     with pytest.raises(TypeError, match="RepeatResults"):
-        synclab.plot_test_runs([NAIVE, livelocks[0]])
+        synclab.plots.plot_test_runs([NAIVE, livelocks[0]])

@@ -66,14 +66,14 @@ CASES = [
     (synclab.counter_lab, {"switch_interval": 1.0}, ValueError, "switch_interval must be between"),
     (synclab.check_exercise, {"exercise": 2.1}, TypeError, "exercise must be a string"),
     (synclab.check_exercise, {"exercise": "99.9"}, ValueError, "exercise must be one of"),
-    (synclab.plot_counter, {"result": 42}, TypeError, "result must be a CounterResult or CounterSweep"),
+    (synclab.plots.plot_counter, {"result": 42}, TypeError, "result must be a CounterResult or CounterSweep"),
 ]
 
 
 def _call(function, kwargs):
     if function is synclab.check_exercise:
         return function(kwargs["exercise"], print)
-    if function is synclab.plot_counter:
+    if function is synclab.plots.plot_counter:
         return function(kwargs["result"])
     args = dict(GOOD_COUNTER) if function is not synclab.sweep_counter else {"threads": (1, 2), "increments": 100}
     args.update(kwargs)
