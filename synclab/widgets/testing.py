@@ -7,11 +7,14 @@ import inspect
 from typing import Any
 
 import ipywidgets as widgets
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from synclab._validate import check_bool, check_choice, check_int
 from synclab.experiments.testing import RepeatResult, cache_test, repeat_test
-from synclab.plots._style import fmt_seconds, reuse_figure
+from synclab.plots._render import LabCanvas
+from synclab.plots._style import LAB_DPI, fmt_seconds, lab_axes
 from synclab.plots.testing import plot_test_runs, repeat_headline
 from synclab.widgets._base import Lab, int_slider, label_style, toggle_buttons
 
@@ -123,9 +126,14 @@ class CatchRateLab(Lab[RepeatResult]):
         )
 
     def draw(self, result: RepeatResult, fig: Figure | None) -> Figure:
-        fig, (ax,) = reuse_figure(fig, 1, width=9.0, height=2.8)
+        # The margins depend on the row labels (the test and the class): laid out for them once.
+        fig, (ax,) = lab_axes(fig, ("catch_rate", result.test, result.target), _one_panel, size=(9.0, 2.8))
         plot_test_runs(result, ax=ax)
         ax.set_title(f"{repeat_headline(result)}\n{self.settings()}", fontsize="medium", pad=24)
+        engine = fig.get_layout_engine()
+        if isinstance(engine, ConstrainedLayoutEngine):
+            engine.execute(fig)
+            fig.set_layout_engine("none")  # the axes keep the place just found
         return fig
 
     def describe(self, result: RepeatResult) -> str:
@@ -142,6 +150,15 @@ class CatchRateLab(Lab[RepeatResult]):
             f"<span style='color:{colour}'><b>{html.escape(verdict)}</b></span>{html.escape(extra)} "
             f"({html.escape(self.settings())}) in {fmt_seconds(result.total_seconds)}, Python {result.python}"
         )
+
+
+def _one_panel(fig: Figure) -> list[Axes]:
+    """One axes, laid out by constrained layout at the next draw only (a lab redraws on every change)."""
+    if not isinstance(fig.canvas, LabCanvas):
+        LabCanvas(fig)  # the layout measures text with the renderer the lab draws with
+    fig.set_dpi(LAB_DPI)  # and at the resolution it draws at
+    fig.set_layout_engine("constrained")
+    return [fig.add_subplot()]
 
 
 def _name(cls: Any) -> str:
