@@ -47,6 +47,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 import synclab  # noqa: E402
 from synclab.widgets._base import figure_output  # noqa: E402
+from synclab.widgets.testing import ROUNDS as CATCH_ROUNDS  # noqa: E402
 
 IDLE_TARGET_MS, LOADED_TARGET_MS, CORNER_LIMIT_S = 150, 300, 2.0
 
@@ -236,7 +237,7 @@ LABS: dict[str, dict[str, Any]] = {
         "corners": [
             {
                 "threads": "max",
-                "rounds": 20,
+                "rounds": max(CATCH_ROUNDS),
                 "use_fixed": fixed,
                 "barrier": barrier,
                 "window": window,

@@ -1,15 +1,20 @@
-"""The labs' canvas draws text from the glyph images it kept: the same pixels as matplotlib's own Agg canvas."""
+"""The labs' canvas draws text from the glyph images it kept (the same pixels as matplotlib's own), and its PNG."""
 
 from __future__ import annotations
+
+import base64
+import io
 
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 import synclab
 from synclab.plots import _render
 from synclab.plots._render import LabCanvas
+from synclab.widgets._base import encode_png
 
 
 def _pixels(canvas: FigureCanvasAgg) -> np.ndarray:
@@ -56,3 +61,22 @@ def test_the_kept_text_is_bounded(monkeypatch):
         fig.text(0.05 * i, 0.5, f"text {i}")
     LabCanvas(fig).draw()
     assert len(_render._cache) <= 5
+
+
+@pytest.mark.parametrize("opaque", [True, False])
+def test_the_lab_png_holds_exactly_the_pixels(opaque):
+    rng = np.random.default_rng(1)
+    rgba = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    if opaque:
+        rgba[..., 3] = 255
+    png = encode_png(rgba)
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.mode == ("RGB" if opaque else "RGBA")
+        assert np.array_equal(np.asarray(image.convert("RGBA")), rgba)
+
+
+def test_a_lab_shows_its_canvas_pixels():
+    lab = synclab.pool_lab(threads=2)
+    png = base64.b64decode(lab.output.outputs[0]["data"]["image/png"])
+    with Image.open(io.BytesIO(png)) as image:
+        assert np.array_equal(np.asarray(image.convert("RGBA")), np.asarray(lab.figure.canvas.buffer_rgba()))
