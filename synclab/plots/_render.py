@@ -29,7 +29,7 @@ from matplotlib.font_manager import fontManager, get_font
 
 __all__ = ["LabCanvas", "TEXT_CACHE_SIZE"]
 
-#: How many drawn strings are kept (each a few small glyph images, about 1-3 kB).
+#: How many drawn strings are kept (each a few small glyph images: 2,000 take a few MB).
 TEXT_CACHE_SIZE = 2_000
 
 _Stamp = tuple[np.ndarray, int, int, float]
@@ -47,7 +47,7 @@ class _Recorder:
 
     def draw_text_image(self, image: Any, x: int, y: int, angle: float, gc: Any) -> None:
         # matplotlib 3.10 passes the font itself (its bitmap, reused by the next string): copy the pixels.
-        pixels = np.array(image.get_image() if hasattr(image, "get_image") else image, dtype=np.uint8, copy=True)
+        pixels = np.array(image, dtype=np.uint8, copy=True)
         self.stamps.append((pixels, int(x), int(y), angle))
         self._inner.draw_text_image(pixels, x, y, angle, gc)
 
