@@ -2,9 +2,9 @@
 
 Usage: python benchmarks/bench_labs.py [--runs N] [--no-corners] [--only counter,bank,...]
 
-For every lab (counter, bank, reentrant, buffer, transfers, pool, and the
-scheduler lab's click and the widgets check's button), in every state of its
-switches, it prints the median and worst wall time of a re-run (experiment,
+For every lab (counter, bank, reentrant, buffer, pool, pipeline, transfers,
+catch-rate, and the scheduler lab's click and the widgets check's button), in
+every state of its switches, it prints the median and worst wall time of a re-run (experiment,
 drawing, PNG and widget updates, as a learner waits for them) on an idle
 machine and while ``tools/busy.py`` keeps every core busy (the benchmark starts
 and stops that load itself). Beside them: where the time goes (the experiment,
@@ -47,6 +47,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 import synclab  # noqa: E402
 from synclab.widgets._base import figure_output  # noqa: E402
+from synclab.widgets.testing import ROUNDS as CATCH_ROUNDS  # noqa: E402
 
 IDLE_TARGET_MS, LOADED_TARGET_MS, CORNER_LIMIT_S = 150, 300, 2.0
 
@@ -114,6 +115,43 @@ def describe_settings(lab: Any, settings: dict[str, Any]) -> str:
 
 # -- the labs, their switch states and their corners ---------------------------------
 
+
+class Cache:
+    """Notebook 10's cache, with its race: check, load, store (the catch-rate lab's racy class)."""
+
+    def __init__(self, load: Callable[[Any], Any]) -> None:
+        self._load = load
+        self._values: dict[Any, Any] = {}
+
+    def get(self, key: Any) -> Any:
+        if key not in self._values:
+            self._values[key] = self._load(key)
+        return self._values[key]
+
+
+class LockedCache(Cache):
+    """Notebook 10's fix: the check and the store under one lock."""
+
+    def __init__(self, load: Callable[[Any], Any]) -> None:
+        super().__init__(load)
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            return super().get(key)
+
+
+def _caught(result: Any) -> str:
+    """What a catch-rate run showed: ``"RacyCache failed every run"``."""
+    if result.failed == result.runs:
+        how = "failed every run"
+    elif result.passed == result.runs:
+        how = "passed every run"
+    else:
+        how = "failed some runs"
+    return f"{result.target} {how}"
+
+
 LABS: dict[str, dict[str, Any]] = {
     "counter": {
         "make": lambda: synclab.counter_lab(),
@@ -176,6 +214,38 @@ LABS: dict[str, dict[str, Any]] = {
         "corners": [
             {"accounts": accounts, "threads": "max", "transfers": "max", "ordered": ordered, "window": window}
             for accounts, ordered, window in itertools.product(("min", "max"), (False, True), ("sleep", "none"))
+        ],
+    },
+    "pipeline": {
+        "make": lambda: synclab.pipeline_lab(),
+        "shows": lambda r: "each item once" if r.delivered_once else "items lost or doubled",
+        "states": [{"channel": channel} for channel in ("Queue", "list")],
+        "corners": [
+            {"stages": stages, "workers": workers, "channel": channel}
+            for stages, workers, channel in itertools.product(("min", "max"), ("min", "max"), ("Queue", "list"))
+        ],
+    },
+    "catch_rate": {
+        "make": lambda: synclab.catch_rate_lab(Cache, LockedCache),
+        "shows": _caught,
+        "states": [
+            {"use_fixed": fixed, "barrier": barrier, "window": window, "switch_interval": interval}
+            for fixed, barrier, window, interval in itertools.product(
+                (False, True), (False, True), ("none", "1 µs", "1 ms"), ("5 ms (default)", "1 µs")
+            )
+        ],
+        "corners": [
+            {
+                "threads": "max",
+                "rounds": max(CATCH_ROUNDS),
+                "use_fixed": fixed,
+                "barrier": barrier,
+                "window": window,
+                "switch_interval": interval,
+            }
+            for fixed, barrier, window, interval in itertools.product(
+                (False, True), (False, True), ("none", "1 µs", "1 ms"), ("5 ms (default)", "1 µs")
+            )
         ],
     },
     "pool": {
@@ -347,8 +417,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"re-run of each lab at its defaults, every switch state, {args.runs} runs each "
         f"(targets: median <= {IDLE_TARGET_MS} ms idle, <= {LOADED_TARGET_MS} ms loaded)"
     )
+    width = max(len(entry["state"]) for entry in idle.values())
     print(
-        f"  {'lab':10} {'state':38} {'idle median/worst':>19} {'loaded median/worst':>21}   "
+        f"  {'lab':10} {'state':{width}} {'idle median/worst':>19} {'loaded median/worst':>21}   "
         "split (idle): experiment + drawing + render + PNG"
     )
     worst_idle = worst_loaded = 0.0
@@ -359,11 +430,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         worst_idle = max(worst_idle, entry["median"])
         worst_loaded = max(worst_loaded, other["median"])
         print(
-            f"  {name:10} {entry['state'][:38]:38} {entry['median']:7.0f} /{entry['worst']:6.0f} ms "
+            f"  {name:10} {entry['state']:{width}} {entry['median']:7.0f} /{entry['worst']:6.0f} ms "
             f"{other['median']:9.0f} /{other['worst']:6.0f} ms   "
             f"{parts['experiment']:5.0f} + {parts['drawing']:4.0f} + {parts['render']:4.0f} + {parts['png']:4.0f} ms"
         )
-        print(f"  {'':10} {'':38} showed: {entry['shown']} (idle), {other['shown']} (loaded)")
+        print(f"  {'':10} {'':{width}} showed: {entry['shown']} (idle), {other['shown']} (loaded)")
     print(
         f"  slowest median: idle {verdict(worst_idle, IDLE_TARGET_MS, 'ms')}, "
         f"loaded {verdict(worst_loaded, LOADED_TARGET_MS, 'ms')}"

@@ -23,6 +23,7 @@ from test_testing import LockedCache, RacyCache
 
 import synclab
 from synclab.experiments.testing import cache_test
+from synclab.widgets.testing import ROUNDS
 
 RUNS = 15
 
@@ -38,9 +39,9 @@ def lab_latency() -> None:
     print("catch_rate_lab re-run at defaults (20 runs of a test with no technique on; experiment + drawing + PNG):")
     print("  median", verdict(statistics.median(ours), 300, "ms"), f"worst {max(ours):.0f} ms")
     print(f"  counter_lab at its defaults, interleaved for comparison: median {statistics.median(theirs):.0f} ms")
-    lab.barrier.value, lab.window.value, lab.rounds.value, lab.use_fixed.value = True, "1 ms", 20, True
+    lab.barrier.value, lab.window.value, lab.rounds.value, lab.use_fixed.value = True, "1 ms", max(ROUNDS), True
     slow, _ = rerun_latency_ms(lab, runs=3)
-    print(f"  a slow setting (fixed class, barrier, 1 ms window, 20 rounds): median {slow:.0f} ms")
+    print(f"  a slow setting (fixed class, barrier, 1 ms window, {max(ROUNDS)} rounds): median {slow:.0f} ms")
 
 
 def repeat_cost() -> None:

@@ -340,7 +340,6 @@ def test_reruns_reuse_one_figure_and_do_not_pile_up(name):
         lab.rerun()
     assert lab.runs == runs + REDRAWS
     assert lab.figure is figure
-    if name != "catch_rate_lab":  # the catch-rate lab draws on fresh axes in its one figure
-        assert figure.axes == axes
+    assert figure.axes == axes
     assert len(lab.output.outputs) == 1
     assert figures_alive() <= before

@@ -72,7 +72,7 @@ def test_each_control_reruns_with_its_new_value():
         ({"racy": "Cache"}, "racy must be a cache class"),
         ({"fixed": lambda: None}, "fixed must accept one argument"),
         ({"threads": 1}, "threads must be between 2 and 8"),
-        ({"rounds": 3}, "rounds must be one of 1, 5, 20"),
+        ({"rounds": 3}, "rounds must be one of 1, 5, 10"),
         ({"window": "2 ms"}, "window must be one of"),
         ({"switch_interval": 1e-6}, "switch_interval must be one of"),
         ({"barrier": 1}, "barrier must be True or False"),

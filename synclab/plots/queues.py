@@ -10,7 +10,7 @@ from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.buffer import BufferResult
 from synclab.experiments.queues import WAYS, ConcurrencyResult, PipelineResult
-from synclab.plots._style import GREY, OKABE_ITO, empty_axes, fmt_seconds, target_axes
+from synclab.plots._style import GREY, OKABE_ITO, empty_axes, fixed_titles, fmt_seconds, target_axes
 from synclab.plots.buffer import CONSUMER_COLOUR, PRODUCER_COLOUR, plot_buffer_length
 
 __all__ = [
@@ -254,9 +254,10 @@ def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
             wspace=0.25,
             hspace=0.55,
         )
-        top = fig.add_subplot(grid[0, 0])
-        fig.add_subplot(grid[1, 0], sharex=top)
-        fig.add_subplot(grid[:, 1])
+        with fixed_titles():
+            top = fig.add_subplot(grid[0, 0])
+            fig.add_subplot(grid[1, 0], sharex=top)
+            fig.add_subplot(grid[:, 1])
         fig._synclab_pipeline_axes = list(fig.axes)  # type: ignore[attr-defined]
     lengths, throughput, outcome = fig.axes
     plot_pipeline_lengths(result, lengths)

@@ -7,11 +7,14 @@ import inspect
 from typing import Any
 
 import ipywidgets as widgets
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from synclab._validate import check_bool, check_choice, check_int
 from synclab.experiments.testing import RepeatResult, cache_test, repeat_test
-from synclab.plots._style import fmt_seconds, reuse_figure
+from synclab.plots._render import LabCanvas
+from synclab.plots._style import LAB_DPI, fmt_seconds, lab_axes
 from synclab.plots.testing import plot_test_runs, repeat_headline
 from synclab.widgets._base import Lab, int_slider, label_style, toggle_buttons
 
@@ -24,7 +27,9 @@ LAB_RUNS = 20
 LAB_TIMEOUT = 5.0
 WINDOWS = {"none": 0.0, "1 µs": 1e-6, "1 ms": 1e-3}
 SWITCH_INTERVALS = {"5 ms (default)": 0.005, "1 µs": 1e-6}
-ROUNDS = (1, 5, 20)
+#: Rounds the test may repeat itself. At 20 (the largest before), 8 threads with the fixed class,
+#: a barrier and the 1 ms window took 1.8-2.5 s a change on a shared 2-core machine; 10 take half that.
+ROUNDS = (1, 5, 10)
 _WINDOW_TIPS = (
     "the fake load() returns at once",
     "the fake load() sleeps 1 µs (about 60 µs on Linux): a short forced window",
@@ -123,9 +128,14 @@ class CatchRateLab(Lab[RepeatResult]):
         )
 
     def draw(self, result: RepeatResult, fig: Figure | None) -> Figure:
-        fig, (ax,) = reuse_figure(fig, 1, width=9.0, height=2.8)
+        # The margins depend on the row labels (the test and the class): laid out for them once.
+        fig, (ax,) = lab_axes(fig, ("catch_rate", result.test, result.target), _one_panel, size=(9.0, 2.8))
         plot_test_runs(result, ax=ax)
         ax.set_title(f"{repeat_headline(result)}\n{self.settings()}", fontsize="medium", pad=24)
+        engine = fig.get_layout_engine()
+        if isinstance(engine, ConstrainedLayoutEngine):
+            engine.execute(fig)
+            fig.set_layout_engine("none")  # the axes keep the place just found
         return fig
 
     def describe(self, result: RepeatResult) -> str:
@@ -142,6 +152,15 @@ class CatchRateLab(Lab[RepeatResult]):
             f"<span style='color:{colour}'><b>{html.escape(verdict)}</b></span>{html.escape(extra)} "
             f"({html.escape(self.settings())}) in {fmt_seconds(result.total_seconds)}, Python {result.python}"
         )
+
+
+def _one_panel(fig: Figure) -> list[Axes]:
+    """One axes, laid out by constrained layout at the next draw only (a lab redraws on every change)."""
+    if not isinstance(fig.canvas, LabCanvas):
+        LabCanvas(fig)  # the layout measures text with the renderer the lab draws with
+    fig.set_dpi(LAB_DPI)  # and at the resolution it draws at
+    fig.set_layout_engine("constrained")
+    return [fig.add_subplot()]
 
 
 def _name(cls: Any) -> str:
@@ -193,7 +212,7 @@ def catch_rate_lab(
         barrier: Start with the barrier on.
         window: Starting window in ``load``: ``"none"``, ``"1 µs"`` or ``"1 ms"``.
         switch_interval: ``"5 ms (default)"`` or ``"1 µs"``.
-        rounds: Starting rounds: 1, 5 or 20.
+        rounds: Starting rounds: 1, 5 or 10.
 
     Returns:
         The lab; display it (last line of a cell) to use it.
