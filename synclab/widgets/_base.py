@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import re
-import struct
 import time
-import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Any, Generic, TypeVar
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from PIL import Image
 
 from synclab.plots._render import LabCanvas
 from synclab.plots._style import LAB_DPI, fmt_seconds
@@ -36,7 +36,7 @@ ResultT = TypeVar("ResultT")
 #: Errors an experiment raises for bad settings or too much work; shown in the
 #: status line instead of a traceback.
 _SHOWN_ERRORS = (ValueError, TypeError, TimeoutError)
-#: zlib level of the lab PNGs: 1 is the fastest (6, the default, took twice as long for a file 15 % smaller).
+#: zlib level of the lab PNGs: 1 is the fastest (6, Pillow's default, took 40 % longer for a file 5 % smaller).
 PNG_COMPRESSION = 1
 #: Seconds a lab's experiment may run before it is stopped and the status line
 #: says so. Every lab's controls are chosen so that no setting comes near it on
@@ -135,32 +135,17 @@ def render_png(fig: Figure) -> tuple[bytes, float]:
 
 
 def encode_png(rgba: np.ndarray) -> bytes:
-    """The pixels ``rgba`` (height x width x 4 bytes) as a PNG file, losslessly, as fast as it goes.
+    """The pixels ``rgba`` (height x width x 4 bytes) as a PNG file, losslessly, written for speed.
 
-    A lab redraws on every change, so the PNG is written for speed: without
-    the alpha channel when every pixel is opaque (a quarter less to compress),
-    no per-row filter, and the fastest zlib level (:data:`PNG_COMPRESSION`).
-    That took half the time Pillow took at its own fastest level, for a file
-    of about the same size (50 kB for the bank lab's figure).
+    Pillow (which matplotlib uses too) writes it, without the alpha channel
+    when every pixel is opaque and at zlib level :data:`PNG_COMPRESSION`:
+    12.6 ms for the bank lab's figure against 17.8 ms at Pillow's default
+    level, for a file 5 % larger (measured on this course's 2-core machine).
     """
-    height, width, _ = rgba.shape
     opaque = bool(rgba[..., 3].min() == 255)
-    pixels = rgba[..., :3] if opaque else rgba
-    rows = np.zeros((height, 1 + pixels.shape[1] * pixels.shape[2]), dtype=np.uint8)  # byte 0: filter "none"
-    rows[:, 1:] = pixels.reshape(height, -1)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)  # 8 bits, RGB or RGBA
-    return b"".join(
-        (
-            b"\x89PNG\r\n\x1a\n",
-            _png_chunk(b"IHDR", header),
-            _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_COMPRESSION)),
-            _png_chunk(b"IEND", b""),
-        )
-    )
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    buffer = io.BytesIO()
+    Image.fromarray(rgba[..., :3] if opaque else rgba).save(buffer, format="png", compress_level=PNG_COMPRESSION)
+    return buffer.getvalue()
 
 
 def figure_output(fig: Figure, alt: str) -> dict[str, Any]:
