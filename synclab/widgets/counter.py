@@ -24,15 +24,17 @@ MAX_LAB_THREADS = 16
 #: ``+=`` costs well under a microsecond, and the call window needs runs of
 #: thousands of increments for a switch to land between read and write (at a
 #: short switch interval), so those get ranges twenty times larger; at 5,000
-#: (the start) a 0.01 ms switch interval loses updates in 9 of 10 runs, at 2,000
-#: in only 3. Measured on an idle 2-core machine (benchmarks/bench_labs.py): the
+#: (the call window's start) a 0.01 ms switch interval loses updates in 9 of 10
+#: runs, at 2,000 in only 3. Plain ``+=`` loses none at any count, so its start is
+#: 2,000: with the lock on, 4 x 5,000 took 188 ms at the defaults (82 ms of them the
+#: experiment). Measured on an idle 2-core machine (benchmarks/bench_labs.py): the
 #: slowest setting (16 threads, 10,000 calls, lock on, 1 µs switch interval) took
 #: 2.07 s, hence the 8,000 cap (and 400 sleeps: 16 x 500 took 2.11 s); a re-run
 #: at the defaults with the lock on takes 150-230 ms, drawing included.
 LAB_INCREMENTS = {
     "sleep": (50, 400, 50, 100),
     "call": (1_000, 8_000, 1_000, 5_000),
-    "none": (1_000, 8_000, 1_000, 5_000),
+    "none": (1_000, 8_000, 1_000, 2_000),
 }
 _SWITCH_INTERVALS = (
     ("5 ms (Python's default)", 0.005),
