@@ -18,8 +18,10 @@ __all__ = ["TransferLab", "transfer_lab"]
 MAX_LAB_ACCOUNTS = 16
 MAX_LAB_THREADS = 8
 MIN_LAB_TRANSFERS, MAX_LAB_TRANSFERS = 5, 100
-#: Runs per re-run: enough to show a share, few enough to stay quick.
-LAB_RUNS = 10
+#: Runs per re-run: enough to show a share, few enough to stay quick. With both cores
+#: busy, ten runs took a median of 322-345 ms a re-run at the sleep window (target 300 ms),
+#: six 208-236 ms (benchmarks/bench_labs.py).
+LAB_RUNS = 6
 #: Seconds each run may take in the lab before it is stopped and reported.
 LAB_RUN_TIMEOUT = 3.0
 #: Seconds all the runs of one re-run may take together.
@@ -127,7 +129,7 @@ def transfer_lab(
     ordered: bool = False,
     window: str = "sleep",
 ) -> TransferLab:
-    """A lab that runs the bank transfers 10 times whenever a control changes.
+    """A lab that runs the bank transfers 6 times (:data:`LAB_RUNS`) whenever a control changes.
 
     It shows, for each run, the share of its transfers made before it ended
     (deadlocked runs in red), the money in the bank after each run, and the
@@ -141,7 +143,7 @@ def transfer_lab(
         transfers: Starting transfers per thread, 5 to 100. The default is 10: with
             ordering on, ten runs of 4 threads x 20 transfers took 119 ms, of 4 x 10
             56 ms, and the naive order still deadlocked in 10 of 10 runs (idle 2-core
-            machine, benchmarks/bench_labs.py).
+            machine).
         ordered: Start with ordered locking on.
         window: ``"sleep"`` (a short sleep between the two locks) or ``"none"``.
 
