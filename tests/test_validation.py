@@ -59,7 +59,7 @@ CASES = [
     (synclab.counter_lab, {"threads": 17}, ValueError, "threads must be between 1 and 16, got 17"),
     (synclab.counter_lab, {"threads": "8"}, TypeError, "threads must be an integer"),
     (synclab.counter_lab, {"increments": 40}, ValueError, "increments must be between 50 and 400"),
-    (synclab.counter_lab, {"increments": 600, "race_window": "call"}, ValueError, "between 1,000 and 8,000"),
+    (synclab.counter_lab, {"increments": 600, "race_window": "call"}, ValueError, "between 1,000 and 6,000"),
     (synclab.counter_lab, {"increments": "8"}, TypeError, "increments must be an integer"),
     (synclab.counter_lab, {"race_window": "x"}, ValueError, "race_window must be one of"),
     (synclab.counter_lab, {"use_lock": None}, TypeError, "use_lock must be True or False"),

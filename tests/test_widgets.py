@@ -65,7 +65,7 @@ def test_each_race_window_has_its_own_range_of_increments_and_runs_once_per_chan
     runs = lab.runs
     lab.race_window.value = "call"
     assert lab.runs == runs + 1  # one re-run, not one for the slider and one for the window
-    assert (lab.increments.min, lab.increments.max, lab.increments.value) == (1_000, 8_000, 5_000)
+    assert (lab.increments.min, lab.increments.max, lab.increments.value) == (1_000, 6_000, 5_000)
     assert lab.result.increments == 5_000 and lab.result.race_window == "call"
     lab.race_window.value = "sleep"
     assert lab.increments.value == 250 and lab.result.increments == 250  # the value chosen for that window

@@ -17,24 +17,26 @@ __all__ = ["LAB_INCREMENTS", "CounterLab", "counter_lab"]
 
 MAX_LAB_THREADS = 16
 #: Increments per thread the slider offers for each race window: (smallest,
-#: largest, step, starting value). A sleep between read and write lasts about
-#: 65 µs on Linux (far longer on Windows), and with the lock on the threads take
-#: turns through it, so 16 threads x 400 increments is about 0.6 s of sleeping
-#: one after another: that window gets a small range. A function call or plain
-#: ``+=`` costs well under a microsecond, and the call window needs runs of
-#: thousands of increments for a switch to land between read and write (at a
-#: short switch interval), so those get ranges twenty times larger; at 5,000
-#: (the call window's start) a 0.01 ms switch interval loses updates in 9 of 10
-#: runs, at 2,000 in only 3. Plain ``+=`` loses none at any count, so its start is
-#: 2,000: with the lock on, 4 x 5,000 took 188 ms at the defaults (82 ms of them the
-#: experiment). Measured on an idle 2-core machine (benchmarks/bench_labs.py): the
-#: slowest setting (16 threads, 10,000 calls, lock on, 1 µs switch interval) took
-#: 2.07 s, hence the 8,000 cap (and 400 sleeps: 16 x 500 took 2.11 s); a re-run
-#: at the defaults with the lock on takes 150-230 ms, drawing included.
+#: largest, step, starting value). Measured on an idle 2-core machine with
+#: benchmarks/bench_labs.py, whose slowest-corner search keeps every setting
+#: under 2 s:
+#:
+#: * sleep: a sleep between read and write lasts about 65 µs on Linux (far
+#:   longer on Windows), and with the lock on the threads take turns through it,
+#:   so 16 threads x 400 increments is about 0.6 s of sleeping one after another
+#:   (16 x 500 took 2.11 s with the drawing): a small range.
+#: * call: a switch lands between read and write only in runs of thousands of
+#:   increments at a short switch interval: at 5,000 (the start) a 0.01 ms
+#:   interval loses updates in 9 of 10 runs, at 2,000 in only 3. The slowest
+#:   corner, 16 x 8,000 with the lock on at a 1 µs interval, took 1.70-1.78 s,
+#:   close to the limit on a slow day, hence the 6,000 cap.
+#: * none: plain ``+=`` loses nothing at any count, so it starts at 2,000 (with
+#:   the lock on, 4 x 5,000 took 188 ms, 82 ms of them the experiment) and stops
+#:   at 5,000 (16 x 8,000, lock on, 1 µs took 1.42-1.95 s).
 LAB_INCREMENTS = {
     "sleep": (50, 400, 50, 100),
-    "call": (1_000, 8_000, 1_000, 5_000),
-    "none": (1_000, 8_000, 1_000, 2_000),
+    "call": (1_000, 6_000, 1_000, 5_000),
+    "none": (1_000, 5_000, 1_000, 2_000),
 }
 _SWITCH_INTERVALS = (
     ("5 ms (Python's default)", 0.005),
@@ -169,8 +171,9 @@ def counter_lab(
         threads: Starting number of threads, 1 to 16.
         increments: Starting increments per thread, within the race window's
             range (:data:`LAB_INCREMENTS`: 50 to 400 with ``"sleep"``, 1,000 to
-            8,000 with ``"call"`` and ``"none"``); ``None`` (default) starts at
-            the window's own starting value (100 for ``"sleep"``, 5,000 for the others).
+            6,000 with ``"call"``, 1,000 to 5,000 with ``"none"``); ``None``
+            (default) starts at the window's own starting value (100 for
+            ``"sleep"``, 5,000 for ``"call"``, 2,000 for ``"none"``).
         use_lock: Start with the lock on.
         race_window: Start with ``"none"``, ``"call"`` or ``"sleep"``.
         switch_interval: Starting switch interval in seconds (1e-6 to 0.1);
