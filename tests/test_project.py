@@ -241,11 +241,11 @@ def test_page_words_counts_exercises_tables_and_fences_but_not_details_or_naviga
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Title\n\n*About 5 minutes (an estimate).*\n\nOne two three."),
         nbformat.v4.new_markdown_cell("### Exercise 1.1: Task\n\n| a | b |\n\n```python\nx += 1\n```"),
-        nbformat.v4.new_markdown_cell("Kept. <details><summary>Hidden</summary>\n\nnot counted\n\n</details>"),
+        nbformat.v4.new_markdown_cell("Kept. <details><summary>Seen summary</summary>\n\nnot counted\n\n</details>"),
         nbformat.v4.new_markdown_cell("[next](x.ipynb)", metadata={"tags": ["nav"]}),
         nbformat.v4.new_code_cell("print('code is not prose')"),
     ]
-    assert rt.page_words(nb) == 10 + 14 + 1  # every token: "#", "|", "```python" and "+=" too
+    assert rt.page_words(nb) == 10 + 14 + 1 + 2  # every token: "#", "|", "```python" and "+=" too
 
 
 def statistical_tests() -> list[tuple[str, ast.FunctionDef]]:

@@ -65,6 +65,8 @@ MINUTES_PER_EXERCISE = 10
 LINE_PATTERN = re.compile(r"^\*About \d+ minutes\b.*\*$", re.MULTILINE)
 _FENCE = re.compile(r"^```.*?^```[^\n]*$", re.MULTILINE | re.DOTALL)
 _DETAILS = re.compile(r"<details>.*?</details>", re.DOTALL | re.IGNORECASE)
+#: A ``<details>`` part with its ``<summary>`` line kept: the learner sees that line.
+_DETAILS_KEEP_SUMMARY = re.compile(r"<details>\s*<summary>(.*?)</summary>.*?</details>", re.DOTALL | re.IGNORECASE)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]+>")
 _LAB_CALL = re.compile(r"\b\w+_lab\(")
@@ -164,12 +166,13 @@ def page_words(nb: nbformat.NotebookNode) -> int:
 
     The strictest count of the reading budget (issue 11: at most 1,200 a notebook): unlike
     :attr:`Counts.prose_words` it takes in exercise tasks, tables and code fences too (every
-    whitespace-separated token, the reading-time line too); only the navigation cell stays out.
+    whitespace-separated token, the reading-time line and each ``<summary>`` line too, since the learner
+    sees them); only the navigation cell stays out.
     """
     words = 0
     for cell in nb.cells:
         if cell.cell_type == "markdown" and "nav" not in cell.get("metadata", {}).get("tags", []):
-            words += len(_DETAILS.sub(" ", cell.source).split())
+            words += len(_DETAILS_KEEP_SUMMARY.sub(r" \1 ", cell.source).split())
     return words
 
 
