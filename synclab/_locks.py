@@ -1,7 +1,7 @@
 """The part of the :class:`threading.Lock` interface that synclab's helper locks share.
 
 A check's :class:`~synclab.checks._guards.GuardedLock`, the forced schedules'
-:class:`~synclab.experiments.wakeups.ScriptedLock` and the watchdog's
+:class:`~synclab.experiments.conditions.ScriptedLock` and the watchdog's
 cancellable lock in :mod:`synclab.experiments.deadlock` each keep a
 :class:`threading.Lock` in ``_lock`` and define their own ``acquire()`` and
 ``release()``; :class:`LockWrapper` adds ``locked()`` and ``with`` support.

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from synclab import run_buffer
-from synclab.experiments.buffer import DONE, MAX_SAMPLES
+from synclab.experiments.conditions import DONE, MAX_SAMPLES
 
 RUNS = 5
 

@@ -55,7 +55,7 @@ def test_a_bug_in_a_check_comes_back_as_a_polite_result():
     # A check whose code lives in the synclab package, as every real check does.
     namespace: dict[str, object] = {}
     source = "def broken_check(answer):\n    return [][answer]\n"
-    exec(compile(source, synclab.checks.basics.__file__, "exec"), namespace)
+    exec(compile(source, synclab.checks.counter.__file__, "exec"), namespace)
     broken_check = namespace["broken_check"]
 
     result = run_check("9.9", broken_check, [1])

@@ -9,7 +9,7 @@ from matplotlib.text import Annotation
 
 import synclab
 from synclab.experiments import ResourceAllocationGraph
-from synclab.experiments.transfers import TransferRuns, TransferSweep
+from synclab.experiments.deadlock import TransferRuns, TransferSweep
 from synclab.plots._style import OKABE_ITO
 
 CYCLE = ResourceAllocationGraph(

@@ -25,9 +25,9 @@ from test_testing import LockedCache, RacyCache
 
 import synclab
 from synclab.experiments import ResourceAllocationGraph
+from synclab.experiments.deadlock import TransferSweep
 from synclab.experiments.queues import ConcurrencyResult
 from synclab.experiments.testing import RepeatResult
-from synclab.experiments.transfers import TransferSweep
 from synclab.plots._style import LAB_DPI
 from synclab.scheduler import counter_scenario, explore
 

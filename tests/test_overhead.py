@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from synclab import measure_overhead
-from synclab.experiments.overhead import COMMON_CLAIMS, OPERATIONS
+from synclab.experiments.primitives import COMMON_CLAIMS, OPERATIONS
 
 
 @pytest.fixture(scope="module")

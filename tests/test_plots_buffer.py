@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import synclab
-from synclab.experiments.buffer import BufferResult, ThreadWaits, WaitSpan
+from synclab.experiments.conditions import BufferResult, ThreadWaits, WaitSpan
 from synclab.instruments import InstrumentedLock
-from synclab.plots.buffer import (
+from synclab.plots.conditions import (
     CONSUMER_COLOUR,
     PRODUCER_COLOUR,
     buffer_headline,

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 import synclab
-from synclab.checks.selfcheck import QUESTIONS, answer_question
+from synclab.checks.faq import QUESTIONS, answer_question
 
 
 def _shown_position_of_answer(quiz, number):

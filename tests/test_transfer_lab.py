@@ -8,7 +8,7 @@ import pytest
 from conftest import png_of
 
 import synclab
-import synclab.widgets.transfers as lab_module
+import synclab.widgets.deadlock as lab_module
 
 
 @pytest.mark.statistical

@@ -9,7 +9,7 @@ import time
 import pytest
 
 import synclab
-import synclab.experiments.transfers as transfers
+import synclab.experiments.deadlock as transfers
 from synclab import run_transfers, sweep_transfers
 from synclab.experiments import repeat_transfers
 from synclab.instruments import InstrumentedLock

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from synclab import run_notify, run_stolen_wakeup
-from synclab.experiments.wakeups import STOLEN_WAKEUP_SCHEDULE, ScriptedLock
+from synclab.experiments.conditions import STOLEN_WAKEUP_SCHEDULE, ScriptedLock
 
 RUNS = 20
 

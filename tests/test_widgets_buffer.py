@@ -9,7 +9,7 @@ import pytest
 from conftest import png_of
 
 import synclab
-from synclab.widgets.buffer import LAB_ITEMS
+from synclab.widgets.conditions import LAB_ITEMS
 
 
 def test_lab_runs_once_when_created_with_the_defaults():

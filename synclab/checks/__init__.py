@@ -6,15 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from synclab.checks._base import CheckResult, run_check
-from synclab.checks.basics import check_protected_increment, check_racy_increment, check_start_and_join
+from synclab.checks.bank import check_withdraw_in_one_critical_section
 from synclab.checks.conditions import check_consume, check_put
+from synclab.checks.counter import check_protected_increment, check_racy_increment
 from synclab.checks.deadlock import check_ordered_transfer
 from synclab.checks.faq import check_consistent_mean
+from synclab.checks.hello import check_start_and_join
 from synclab.checks.primitives import check_connection_pool, check_phase_worker
 from synclab.checks.queues import check_pipeline, check_run_all
 from synclab.checks.reentrant import check_pay_without_reentry
 from synclab.checks.scheduler import check_lock_order, check_locked_increment, check_while_consumer
-from synclab.checks.scope import check_withdraw_in_one_critical_section
 from synclab.checks.testing import check_race_test
 
 __all__ = ["CHECKS", "CheckResult", "check_exercise"]

@@ -30,7 +30,7 @@ from typing import Any
 
 from synclab.checks._base import HOLD_PATIENCE, CheckResult, Runner, Trial, describe_exception, not_yet, passed
 from synclab.checks._guards import CancelScope, CheckCancelled, GuardedCondition, GuardedLock
-from synclab.experiments.wakeups import wait_and_take
+from synclab.experiments.conditions import wait_and_take
 
 __all__ = ["Buffer", "check_consume", "check_put"]
 

@@ -12,22 +12,39 @@ what it did, not by whether a torn value happened to come out:
 2. the check holds ``stats.lock`` in the middle of an update as ``read_mean``
    starts, and lets go once it waits: a ``read_mean`` that gives up on a busy
    lock and reads anyway reads a half-made update, on every run.
+
+The self-check questions that close the course (notebook 11): one per notebook, 01 to 10.
+
+Each question has options, one right answer and a short explanation for every
+option, so a wrong pick says *why* it is wrong. :func:`answer_question`
+grades a pick; the quiz widget (:func:`synclab.self_check_quiz`) shows the
+same feedback next to each question.
 """
 
 from __future__ import annotations
 
+import html
 import numbers
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from synclab._validate import check_int
 from synclab.checks._base import Call, CheckResult, Trial, call_faults, not_yet, passed
 from synclab.checks._guards import Observed, Watched
 from synclab.experiments.counter import YIELD_SECONDS
 from synclab.experiments.faq import MEASUREMENT
 
-__all__ = ["Stats", "check_consistent_mean"]
+__all__ = [
+    "QUESTIONS",
+    "Question",
+    "QuizFeedback",
+    "Stats",
+    "answer_question",
+    "check_consistent_mean",
+]
+
 
 #: Scenario 1: updates the writer makes, readers, and calls of read_mean each reader makes.
 WRITES = 20
@@ -175,3 +192,281 @@ def check_consistent_mean(read_mean: Callable[[Any], Any]) -> CheckResult:
         "hold of stats.lock and returned their mean; and when the lock was busy in the middle of an update, "
         "read_mean waited for it.",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One multiple-choice question.
+
+    Attributes:
+        prompt: The question.
+        options: The possible answers.
+        answer: Index of the right one in ``options``.
+        explanations: Why each option is right or wrong, same order as ``options``.
+        notebook: The notebook that teaches it, for "read again" links.
+    """
+
+    prompt: str
+    options: tuple[str, ...]
+    answer: int
+    explanations: tuple[str, ...]
+    notebook: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuizFeedback:
+    """The verdict on one answer.
+
+    Attributes:
+        question: The question's number, from 1.
+        correct: Whether the pick was right.
+        message: Why.
+        notebook: Where to read again.
+    """
+
+    question: int
+    correct: bool
+    message: str
+    notebook: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __str__(self) -> str:
+        verdict = "Right" if self.correct else "Not quite"
+        more = "" if self.correct else f" (see notebook {self.notebook})"
+        return f"Question {self.question}: {verdict}. {self.message}{more}"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        colour, mark = ("#009E73", "✔ Right") if self.correct else ("#D55E00", "✘ Not quite")
+        more = "" if self.correct else f" <i>(see notebook {html.escape(self.notebook)})</i>"
+        return f"<span style='color:{colour}'><b>{mark}.</b></span> {html.escape(self.message)}{more}"
+
+
+#: One question per notebook, 01 to 10. The right answer sits at a different
+#: position from question to question; the quiz widget also shuffles the options
+#: for each learner (:func:`synclab.self_check_quiz`).
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "Four threads share a dict and each runs counts[key] = counts.get(key, 0) + 1 many times, without a "
+        "lock, on CPython with the GIL. What happens?",
+        (
+            "Every update is counted: the GIL runs one line of Python at a time.",
+            "Updates are lost: the call to get() comes between reading the count and writing it back, and a "
+            "thread can be switched out at a call.",
+            "Python raises RuntimeError because two threads write the same dict.",
+            "The threads deadlock on the dict's internal lock.",
+        ),
+        1,
+        (
+            "The GIL lets one thread run at a time, but it can switch threads in the middle of a line: at a "
+            "call, for example. Another thread then writes back a count based on an old read.",
+            "Right: read, call, write. A switch at the call lets another thread update the count, and the "
+            "write-back erases that update. Only a lock around all three makes it safe.",
+            "Writing to a dict from several threads raises nothing; the lost updates happen silently.",
+            "A dict has no lock you can deadlock on (free-threaded builds lock it inside each single "
+            "operation, which still leaves the read and the write apart).",
+        ),
+        "01",
+    ),
+    Question(
+        "Two threads update the same counter, each inside with lock: using one shared lock. What does the lock "
+        "give you?",
+        (
+            "Faster updates: the threads no longer get in each other's way.",
+            "A fixed order: T1, then T2, then T1 again.",
+            "Nothing, because the GIL already does the same job.",
+            "An exact result on every run: only one thread at a time runs the block, and the other waits its turn.",
+        ),
+        3,
+        (
+            "A lock adds waiting, it never speeds anything up: a thread that finds it taken has to wait.",
+            "A lock does not choose who goes next; the order changes from run to run. It only keeps two "
+            "threads from being inside at once.",
+            "The GIL can switch threads in the middle of a read-modify-write; a lock keeps every other "
+            "thread out until the block is done.",
+            "Right: mutual exclusion. The price is the time threads spend waiting for the lock.",
+        ),
+        "02",
+    ),
+    Question(
+        "withdraw() takes the lock to check that balance >= amount, releases it, then takes it again to "
+        "subtract amount. What can go wrong?",
+        (
+            "Two threads can both pass the check before either subtracts, and the account is overdrawn.",
+            "Nothing: every read and every write of balance is under the lock.",
+            "It deadlocks, because the same thread takes the lock twice.",
+            "It is only slow, because the lock is taken twice.",
+        ),
+        0,
+        (
+            "Right: check-then-act. The check and the act must be done under one acquisition of the lock, "
+            "or another thread can act in between.",
+            "Each step is locked, but the gap between them is not: another thread can act in that gap.",
+            "It takes the lock, releases it, and takes it again: that never waits for itself.",
+            "Slow is the lesser problem: the gap between the check and the act lets two withdrawals through.",
+        ),
+        "03",
+    ),
+    Question(
+        "A method holds self.lock, a threading.Lock, and calls another method of the same object that also "
+        "runs with self.lock:. What happens?",
+        (
+            "Python sees that the thread already holds the lock and lets it in.",
+            "acquire() raises RuntimeError straight away.",
+            "The thread waits for ever for a lock it holds itself: a deadlock with a single lock.",
+            "The second method runs without the lock.",
+        ),
+        2,
+        (
+            "That is what an RLock does. A Lock has no owner to compare with, so it just waits.",
+            "Only releasing a lock that is not held raises RuntimeError. A blocked acquire() waits.",
+            "Right: use an RLock, or move the work into a helper that expects the lock to be held already "
+            "and does not take it.",
+            "with lock: never skips the lock: it waits until it has it.",
+        ),
+        "04",
+    ),
+    Question(
+        "Why should a consumer wait with while not buffer: cond.wait() and not with if not buffer: cond.wait()?",
+        (
+            "while is faster than if.",
+            "After wait() returns, another consumer may already have taken the item: the test has to run again.",
+            "wait() keeps holding the lock, so with if the producer could never add anything.",
+            "while makes notify() wake every waiting consumer.",
+        ),
+        1,
+        (
+            "Speed has nothing to do with it: it is about what the consumer finds when it wakes up.",
+            "Right: being woken only means the state may have changed. Check again before acting, or use "
+            "cond.wait_for(lambda: buffer).",
+            "wait() releases the lock while it waits and takes it back before it returns; that is what lets "
+            "the producer in.",
+            "notify() wakes one waiter and notify_all() all of them, whatever loop the waiter is in.",
+        ),
+        "05",
+    ),
+    Question(
+        "A producer hands items to two consumer threads through a queue.Queue. How do the consumers learn that "
+        "no more items will come, so that they can be joined?",
+        (
+            "The producer puts one sentinel (for example None) per consumer, and a consumer returns when it "
+            "gets one. On Python 3.13 and later, Queue.shutdown() does the same job: get() raises queue.ShutDown "
+            "once the queue is empty.",
+            "Each consumer stops when q.empty() returns True.",
+            "Make the consumers daemon threads, so that Python stops them at exit.",
+            "The producer calls q.join().",
+        ),
+        0,
+        (
+            "Right: a sentinel travels through the queue behind the last real item, so nothing is lost and "
+            "every consumer stops cleanly.",
+            "The queue can be empty for a moment while the producer is still working: the consumer stops too "
+            "early and items are left behind.",
+            "Daemon threads are killed at exit in the middle of whatever they were doing: items in progress "
+            "are lost and nothing is cleaned up.",
+            "join() waits until every item has been marked task_done(); it does not tell the consumers to stop.",
+        ),
+        "06",
+    ),
+    Question(
+        "One thread locks account A then account B; another locks B then A. Which change removes the deadlock "
+        "for good?",
+        (
+            "Put time.sleep(0.1) between taking the two locks.",
+            "Use RLock instead of Lock.",
+            "Make both threads daemon threads.",
+            "Always take the lock of the account with the lower number first.",
+        ),
+        3,
+        (
+            "A pause changes how often the bad interleaving happens, not whether it can: it still can.",
+            "An RLock lets one thread take its own lock again; two threads can still wait for each other.",
+            "Daemon threads are killed at exit; the deadlocked threads would still be stuck until then.",
+            "Right: with one global order no cycle of waiting threads can form.",
+        ),
+        "07",
+    ),
+    Question(
+        "Eight threads call a service that accepts at most three requests at a time. What keeps them within the limit?",
+        (
+            "One Lock around every request.",
+            "An Event that is set while there is room.",
+            "A BoundedSemaphore(3): each request holds a permit from start to end.",
+            "A Barrier(3), so that requests go in groups of three.",
+        ),
+        2,
+        (
+            "A lock lets one request in at a time: within the limit, but two of the three places stay unused.",
+            "Any number of threads can see an Event set at the same moment and all go in together.",
+            "Right: at most three permits are out at once, and the bounded version raises ValueError on an "
+            "extra release instead of quietly raising the limit.",
+            "A barrier makes threads wait for each other; it does not stop a fourth request from running.",
+        ),
+        "08",
+    ),
+    Question(
+        "The schedule explorer finds that 2 of a program's 24 schedules end badly. What does that tell you?",
+        (
+            "The program fails in one run out of twelve with real threads.",
+            "The program is wrong: some order of its steps breaks it. How often real threads hit that order "
+            "is another question, and it may be very rarely.",
+            "Nothing: the model is not real threads.",
+            "The program is fine in practice: 22 of 24 schedules work.",
+        ),
+        1,
+        (
+            "Schedules are not equally likely with real threads: the bad ones may need a switch at one exact "
+            "moment that the interpreter hardly ever makes.",
+            "Right: a fix is a fix only if every schedule ends well. A rare bad schedule is a bug that tests "
+            "with real threads will seldom catch.",
+            "Every schedule the model finds can happen on some Python: an older one, a free-threaded one, or "
+            "any version once a call sits between the steps.",
+            "A bug that shows once in a million runs still shows; a test run a few times just will not see it.",
+        ),
+        "09",
+    ),
+    Question(
+        "A test of a class with a check-then-act race passes 100 runs in a row. What makes it fail on every "
+        "run until the race is fixed?",
+        (
+            "Run it 10,000 times instead of 100.",
+            "Add time.sleep(0.1) before the assertions.",
+            "Start the threads together at a Barrier and force a window between the check and the act, so "
+            "that every run interleaves there.",
+            "Give join() a longer timeout.",
+        ),
+        2,
+        (
+            "More runs sample more schedules, but chance can still miss the bad one, and the test gets slow.",
+            "Sleeping before the assertions changes nothing about how the threads interleaved.",
+            "Right: a barrier lines the threads up and a forced window puts the switch exactly where the race "
+            "is, so the bug shows on every run, and the fixed class passes every run.",
+            "A timeout only bounds how long a hang takes to be reported; it does not provoke the race.",
+        ),
+        "10",
+    ),
+)
+
+
+def answer_question(question: int, choice: int) -> QuizFeedback:
+    """Grade an answer to one of :data:`QUESTIONS`.
+
+    Args:
+        question: The question's number, from 1.
+        choice: The index of the picked option, from 0.
+
+    Returns:
+        A :class:`QuizFeedback` saying whether it is right and why.
+
+    Raises:
+        TypeError: ``question`` or ``choice`` is not an int.
+        ValueError: Either is out of range.
+    """
+    number = check_int("question", question, 1, len(QUESTIONS))
+    item = QUESTIONS[number - 1]
+    picked = check_int("choice", choice, 0, len(item.options) - 1)
+    return QuizFeedback(number, picked == item.answer, item.explanations[picked], item.notebook)

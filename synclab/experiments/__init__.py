@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 from synclab.experiments.bank import BANK_STYLES, BankAccount, BankResult, BankSweep, run_bank, sweep_bank
-from synclab.experiments.buffer import DONE, BufferResult, ThreadWaits, WaitSpan, run_buffer
+from synclab.experiments.conditions import (
+    DONE,
+    BufferResult,
+    NotifyResult,
+    ThreadWaits,
+    WaitSpan,
+    WakeupResult,
+    run_buffer,
+    run_notify,
+    run_stolen_wakeup,
+)
 from synclab.experiments.counter import RACE_WINDOWS, CounterResult, CounterSweep, run_counter, sweep_counter
 from synclab.experiments.deadlock import (
+    STRATEGIES,
     DeadlockError,
     DeadlockReport,
     ResourceAllocationGraph,
     StackFrame,
     ThreadStack,
+    TransferRun,
+    TransferRuns,
+    TransferSweep,
     cancellable_lock,
+    repeat_transfers,
     resource_allocation_graph,
+    run_transfers,
+    sweep_transfers,
     thread_stacks,
     watch_for_deadlock,
 )
@@ -22,8 +39,26 @@ from synclab.experiments.faq import (
     measure_blocked_thread,
     run_dict_iteration,
 )
-from synclab.experiments.overhead import OverheadResult, PrimitiveCost, measure_overhead
-from synclab.experiments.pool import GUARDS, PoolResult, PoolUse, ReleaseError, run_pool
+from synclab.experiments.primitives import (
+    GUARDS,
+    STOP_WAITS,
+    GateResult,
+    GateThread,
+    OverheadResult,
+    PhaseResult,
+    PhaseSpan,
+    PoolResult,
+    PoolUse,
+    PrimitiveCost,
+    ReleaseError,
+    StopResult,
+    StopThread,
+    measure_overhead,
+    run_phases,
+    run_pool,
+    run_start_gate,
+    run_stop_signal,
+)
 from synclab.experiments.queues import (
     CHANNELS,
     WAYS,
@@ -41,18 +76,6 @@ from synclab.experiments.reentrant import (
     rlock_depth,
     run_ledger,
 )
-from synclab.experiments.signals import (
-    STOP_WAITS,
-    GateResult,
-    GateThread,
-    PhaseResult,
-    PhaseSpan,
-    StopResult,
-    StopThread,
-    run_phases,
-    run_start_gate,
-    run_stop_signal,
-)
 from synclab.experiments.testing import (
     LIVELOCK_STRATEGIES,
     STARVATION_LOCKS,
@@ -65,16 +88,6 @@ from synclab.experiments.testing import (
     run_livelock,
     run_starvation,
 )
-from synclab.experiments.transfers import (
-    STRATEGIES,
-    TransferRun,
-    TransferRuns,
-    TransferSweep,
-    repeat_transfers,
-    run_transfers,
-    sweep_transfers,
-)
-from synclab.experiments.wakeups import NotifyResult, WakeupResult, run_notify, run_stolen_wakeup
 
 __all__ = [
     "BANK_STYLES",

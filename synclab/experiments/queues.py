@@ -27,7 +27,7 @@ from typing import Any
 from synclab._threads import GRACE_SECONDS, run_workers
 from synclab._validate import check_bool, check_choice, check_float, check_int
 from synclab.environment import gil_enabled
-from synclab.experiments.buffer import (
+from synclab.experiments.conditions import (
     DONE,
     MAX_SAMPLES,
     POLL_SECONDS,
@@ -322,7 +322,7 @@ def run_pipeline(
 
     * ``"Queue"``: each inbox is a ``queue.Queue(maxsize=capacity)``. A worker
       does ``item = inbox.get()``, works, ``outbox.put(item)``. Shutdown uses
-      sentinels: the source puts one :data:`~synclab.experiments.buffer.DONE`
+      sentinels: the source puts one :data:`~synclab.experiments.conditions.DONE`
       per worker of stage 1 after its last item, and the last worker of each
       stage to get its sentinel puts one per worker of the next stage.
     * ``"list"``: each inbox is a plain list, guarded by nothing. A worker

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from synclab.plots.bank import bank_headline, plot_balance, plot_bank, plot_bank_sweep, plot_throughput
-from synclab.plots.buffer import (
+from synclab.plots.conditions import (
     buffer_headline,
     plot_buffer_length,
     plot_buffer_run,

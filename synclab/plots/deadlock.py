@@ -12,8 +12,7 @@ import math
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from synclab.experiments.deadlock import ResourceAllocationGraph
-from synclab.experiments.transfers import TransferRuns, TransferSweep
+from synclab.experiments.deadlock import ResourceAllocationGraph, TransferRuns, TransferSweep
 from synclab.plots._style import (
     GREY,
     OKABE_ITO,

@@ -14,9 +14,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from synclab.experiments.overhead import COMMON_CLAIMS, OverheadResult
-from synclab.experiments.pool import PoolResult
-from synclab.experiments.signals import GateResult, PhaseResult, StopResult
+from synclab.experiments.primitives import (
+    COMMON_CLAIMS,
+    GateResult,
+    OverheadResult,
+    PhaseResult,
+    PoolResult,
+    StopResult,
+)
 from synclab.plots._style import (
     GREY,
     OKABE_ITO,

@@ -8,10 +8,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from synclab.experiments.buffer import BufferResult
+from synclab.experiments.conditions import BufferResult
 from synclab.experiments.queues import WAYS, ConcurrencyResult, PipelineResult
 from synclab.plots._style import GREY, OKABE_ITO, empty_axes, fixed_titles, fmt_seconds, target_axes
-from synclab.plots.buffer import CONSUMER_COLOUR, PRODUCER_COLOUR, plot_buffer_length
+from synclab.plots.conditions import CONSUMER_COLOUR, PRODUCER_COLOUR, plot_buffer_length
 
 __all__ = [
     "concurrency_headline",

@@ -6,7 +6,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from synclab.experiments.buffer import BufferResult
+from synclab.experiments.conditions import BufferResult
 from synclab.plots._style import (
     GREY,
     OKABE_ITO,
@@ -28,6 +28,7 @@ __all__ = [
     "plot_buffer_waits",
     "plot_wait_timeline",
 ]
+
 
 #: Producers are drawn orange, consumers blue, in every buffer plot.
 PRODUCER_COLOUR = OKABE_ITO[0]

@@ -8,12 +8,16 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from synclab._validate import check_bool, check_choice, check_int
-from synclab.experiments.transfers import TRANSFER_WINDOWS, TransferRuns, run_transfers
+from synclab.experiments.deadlock import TRANSFER_WINDOWS, TransferRuns, run_transfers
 from synclab.plots._style import fmt_seconds
 from synclab.plots.deadlock import plot_transfer_runs, transfer_headline
 from synclab.widgets._base import Lab, int_slider, toggle_buttons
 
-__all__ = ["TransferLab", "transfer_lab"]
+__all__ = [
+    "TransferLab",
+    "transfer_lab",
+]
+
 
 MAX_LAB_ACCOUNTS = 16
 MAX_LAB_THREADS = 8

@@ -8,12 +8,16 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from synclab._validate import check_bool, check_choice, check_int
-from synclab.experiments.pool import GUARDS, PoolResult, run_pool
+from synclab.experiments.primitives import GUARDS, PoolResult, run_pool
 from synclab.plots._style import fmt_seconds
 from synclab.plots.primitives import plot_pool, pool_headline
 from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, toggle_buttons
 
-__all__ = ["PoolLab", "pool_lab"]
+__all__ = [
+    "PoolLab",
+    "pool_lab",
+]
+
 
 MAX_LAB_THREADS = 16
 MAX_LAB_LIMIT = 8

@@ -7,12 +7,16 @@ import math
 from matplotlib.figure import Figure
 
 from synclab._validate import check_int
-from synclab.experiments.buffer import BufferResult, run_buffer
+from synclab.experiments.conditions import BufferResult, run_buffer
 from synclab.plots._style import fmt_seconds
-from synclab.plots.buffer import buffer_headline, plot_buffer_run
+from synclab.plots.conditions import buffer_headline, plot_buffer_run
 from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider
 
-__all__ = ["BufferLab", "buffer_lab"]
+__all__ = [
+    "BufferLab",
+    "buffer_lab",
+]
+
 
 MAX_LAB_THREADS = 8
 MAX_LAB_CAPACITY = 20

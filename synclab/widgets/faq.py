@@ -8,9 +8,12 @@ import random
 import ipywidgets as widgets
 
 from synclab._validate import check_int
-from synclab.checks.selfcheck import QUESTIONS, answer_question
+from synclab.checks.faq import QUESTIONS, answer_question
 
-__all__ = ["SelfCheckQuiz", "self_check_quiz"]
+__all__ = [
+    "SelfCheckQuiz",
+    "self_check_quiz",
+]
 
 
 class SelfCheckQuiz:
@@ -22,7 +25,7 @@ class SelfCheckQuiz:
     Attributes:
         order: For each question, the option indexes in the order shown.
         choices: The radio buttons of each question (``value`` is the option's
-            index in :data:`~synclab.checks.selfcheck.QUESTIONS`, whatever its place).
+            index in :data:`~synclab.checks.faq.QUESTIONS`, whatever its place).
         buttons: The Check button of each question.
         feedback: The feedback line of each question.
         score: The line that counts the questions answered right.

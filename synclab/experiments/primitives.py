@@ -1,0 +1,940 @@
+"""The pool experiment of notebook 08: a semaphore limits how many threads use a pool.
+
+Several threads each use a pool of ``limit`` connections a few times. Each use
+takes a permit from a semaphore, holds it for a moment (a short sleep stands in
+for the I/O done with the connection) and gives it back. The experiment counts
+the real holders: right after a thread gets its permit it adds 1 to a counter,
+and right before it gives the permit back it subtracts 1, both under a lock that
+also timestamps the change. The counter therefore counts threads that are
+certainly inside the semaphore, and its highest value is the most that ever
+used the pool at once.
+
+``guard`` chooses what stands in front of the pool:
+
+* ``"Semaphore"``: :class:`threading.Semaphore` with ``limit`` permits;
+* ``"BoundedSemaphore"``: :class:`threading.BoundedSemaphore`, the same but it
+  refuses a release that would lift its count above ``limit``;
+* ``"none"``: nothing, so every thread uses the pool whenever it likes.
+
+``extra_release=True`` plants a classic bug: the very first use of the pool
+releases its permit twice (as an error path that releases in both ``except``
+and ``finally`` would). A plain semaphore accepts it silently and from then on lets
+``limit + 1`` threads in. A bounded semaphore raises :class:`ValueError`, but
+only from the release that would lift its count above ``limit``: when other
+threads hold permits at the time of the extra release, that is a later release,
+possibly in another thread. Every ``ValueError`` is recorded in
+:attr:`PoolResult.release_errors`.
+
+Signalling experiments of notebook 08: an Event as a start gate and as a stop
+signal, and a Barrier that keeps threads in step through phases.
+
+* :func:`run_start_gate`: a ``setup`` thread prepares shared data in a few
+  steps while worker threads are ready to go. With the gate
+  (:class:`threading.Event`), the workers wait until setup calls ``gate.set()``
+  and every one of them sees the data complete; without it they begin at once
+  and read it half-prepared.
+* :func:`run_stop_signal`: workers do a small job every ``period`` seconds
+  until a ``stopper`` thread sets a shutdown event. A worker that waits with
+  ``shutdown.wait(period)`` wakes as soon as the event is set; one that waits
+  with ``time.sleep(period)`` finishes its nap first.
+* :func:`run_phases`: threads with uneven work go through several phases.
+  With a :class:`threading.Barrier` no thread starts a phase before all have
+  finished the previous one; without it the fast ones run ahead. With
+  ``quitter=True`` one thread leaves after the first phase, and the barrier's
+  timeout turns what would be a hang into :class:`threading.BrokenBarrierError`
+  in the others.
+
+Every run goes through :func:`synclab._threads.run_workers`: named threads, a
+barrier start, a deadline, and every thread joined. Waits are bounded
+(``Event.wait(timeout)``, ``Barrier.wait(timeout)``) so nothing can hang.
+
+What each synchronization primitive costs on this machine (notebook 08).
+
+This is the course's one measurement of these costs: other notebooks that quote
+the cost of a ``with lock:`` call :func:`measure_overhead` and use its ``"Lock"``
+row, so the same thing is measured the same way under one name.
+
+:func:`measure_overhead` times one typical operation of each primitive with
+:mod:`timeit`, in one thread, with nobody else using the primitive
+(uncontended): the fixed price paid on every use even when no thread ever has
+to wait. Waiting, when it happens, costs far more (the operating system has to
+put a thread to sleep and wake it again); notebooks 02 and 03 measure that as
+contention.
+
+The operations timed, one per row of the comparison table:
+
+=============  ==============================  =====================================
+primitive      code timed                      what it is
+=============  ==============================  =====================================
+Lock           ``with lock: pass``             take and release a free lock
+RLock          ``with rlock: pass``            the same, for a reentrant lock
+Condition      ``with cond: cond.notify()``    take its lock, notify nobody, release
+Semaphore      ``with sem: pass``              take and give back a free permit
+Event          ``event.set(); event.clear()``  raise and lower the flag, nobody waiting
+Event.is_set   ``event.is_set()``              read the flag (polling)
+Queue          ``q.put(None); q.get()``        hand one item over, nobody waiting
+=============  ==============================  =====================================
+
+Each figure is the fastest of several repeats (the usual :mod:`timeit` advice:
+slower repeats measure interference from other programs, not the code), minus
+the cost of the timing loop itself (timed with ``pass``).
+
+The "reentrant" column is measured too: a thread that holds the primitive
+tries to take it again without blocking (``acquire(blocking=False)``).
+"""
+
+from __future__ import annotations
+
+import platform
+import queue
+import threading
+import time
+import timeit
+from dataclasses import dataclass
+from typing import Any
+
+from synclab._threads import run_workers
+from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab.instruments import LockEvent
+
+__all__ = [
+    "COMMON_CLAIMS",
+    "GUARDS",
+    "OPERATIONS",
+    "STOP_WAITS",
+    "GateResult",
+    "GateThread",
+    "OverheadResult",
+    "PhaseResult",
+    "PhaseSpan",
+    "PoolResult",
+    "PoolUse",
+    "PrimitiveCost",
+    "ReleaseError",
+    "StopResult",
+    "StopThread",
+    "measure_overhead",
+    "run_phases",
+    "run_pool",
+    "run_start_gate",
+    "run_stop_signal",
+]
+
+
+#: What can stand in front of the pool.
+GUARDS = ("Semaphore", "BoundedSemaphore", "none")
+
+MAX_POOL_THREADS = 64
+MAX_LIMIT = 64
+MAX_USES = 1_000
+MAX_HOLD = 1.0
+
+#: How long a waiting thread blocks on the semaphore before it checks whether
+#: the run was stopped; it then tries again.
+_POLL = 0.05
+
+
+#: One use of the pool by one thread, recorded like one acquisition of a lock:
+#: ``requested`` when it asked for a permit, ``acquired`` when it had the permit
+#: and counted itself as a holder, ``released`` when it stopped counting itself,
+#: just before giving the permit back; ``wait`` and ``hold`` follow. Times are
+#: seconds since the run began.
+PoolUse = LockEvent
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseError:
+    """A ``ValueError`` raised by a bounded semaphore's ``release()``.
+
+    Attributes:
+        thread: The thread whose release raised it.
+        extra: Whether it was the planted extra release (``False``: an ordinary
+            release that found the count already at its start value).
+        message: The error's message.
+        time: When it was raised, seconds since the run began.
+    """
+
+    thread: str
+    extra: bool
+    message: str
+    time: float
+
+
+@dataclass(frozen=True, slots=True)
+class PoolResult:
+    """What one run of :func:`run_pool` measured.
+
+    Attributes:
+        threads: Number of threads.
+        limit: Permits in the semaphore: the most threads meant to use the pool at once.
+        uses: Uses of the pool per thread.
+        hold: Seconds each use holds its permit (a sleep).
+        guard: ``"Semaphore"``, ``"BoundedSemaphore"`` or ``"none"``.
+        extra_release: Whether the first use of the pool released its permit twice.
+        changes: ``(time, holders)`` after every change of the holder count, in
+            order; times are seconds since the run began.
+        pool_uses: Every use of the pool, in the order they ended, as a
+            :class:`~synclab.instruments.LockEvent` (:data:`PoolUse`): ``requested`` when the
+            thread asked for a permit, ``acquired`` when it had it and counted
+            itself as a holder, ``released`` just before it gave it back.
+        release_errors: Every ``ValueError`` a release raised (bounded semaphore only).
+        permits_after: Permits the semaphore had once every thread was done
+            (counted with non-blocking acquires), ``None`` with no semaphore.
+            A correct run leaves ``limit``.
+        elapsed: Seconds from the start signal until the last thread finished.
+        python: The Python version that ran it.
+    """
+
+    threads: int
+    limit: int
+    uses: int
+    hold: float
+    guard: str
+    extra_release: bool
+    changes: tuple[tuple[float, int], ...]
+    pool_uses: tuple[PoolUse, ...]
+    release_errors: tuple[ReleaseError, ...]
+    permits_after: int | None
+    elapsed: float
+    python: str
+
+    @property
+    def max_holders(self) -> int:
+        """The most threads that used the pool at the same time."""
+        return max((holders for _, holders in self.changes), default=0)
+
+    @property
+    def exceeded(self) -> bool:
+        """Whether more than ``limit`` threads ever used the pool at once."""
+        return self.max_holders > self.limit
+
+    @property
+    def total_uses(self) -> int:
+        """Uses of the pool completed (``threads * uses`` when nothing stopped the run)."""
+        return len(self.pool_uses)
+
+
+def run_pool(
+    threads: int = 8,
+    limit: int = 3,
+    uses: int = 4,
+    hold: float = 0.003,
+    guard: str = "Semaphore",
+    extra_release: bool = False,
+    *,
+    timeout: float = 30.0,
+) -> PoolResult:
+    """Let ``threads`` threads share a pool that only ``limit`` may use at once.
+
+    At the defaults (8 threads, a limit of 3, 4 uses of 3 ms each) the holder
+    count reaches 3 and never more on every run; with ``guard="none"`` it goes
+    above 3; with ``extra_release=True`` a plain semaphore lets 4 in.
+
+    Args:
+        threads: Number of threads, 1 to 64.
+        limit: Permits, 1 to 64.
+        uses: Uses of the pool per thread, 1 to 1,000.
+        hold: Seconds each use holds its permit, 0 to 1.
+        guard: ``"Semaphore"``, ``"BoundedSemaphore"`` or ``"none"``.
+        extra_release: Make the first use of the pool release its permit
+            twice (a bug). Needs a semaphore: refused with ``guard="none"``.
+        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
+
+    Returns:
+        A :class:`PoolResult`.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range, or ``extra_release`` was asked
+            for without a semaphore.
+        TimeoutError: The run took longer than ``timeout``.
+    """
+    threads = check_int("threads", threads, 1, MAX_POOL_THREADS)
+    limit = check_int("limit", limit, 1, MAX_LIMIT)
+    uses = check_int("uses", uses, 1, MAX_USES)
+    hold = check_float("hold", hold, 0.0, MAX_HOLD)
+    guard = check_choice("guard", guard, GUARDS)
+    extra_release = check_bool("extra_release", extra_release)
+    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    if extra_release and guard == "none":
+        raise ValueError("extra_release=True needs a semaphore to release: use guard='Semaphore' or 'BoundedSemaphore'")
+
+    semaphore: threading.Semaphore | None
+    if guard == "Semaphore":
+        semaphore = threading.Semaphore(limit)
+    elif guard == "BoundedSemaphore":
+        semaphore = threading.BoundedSemaphore(limit)
+    else:
+        semaphore = None
+    meta = threading.Lock()  # guards the holder count and the records below
+    holders = [0]
+    changes: list[tuple[float, int]] = []
+    pool_uses: list[PoolUse] = []
+    release_errors: list[ReleaseError] = []
+    stop = threading.Event()
+    clock = time.perf_counter
+    origin = [0.0]
+
+    def count(step: int) -> tuple[float, bool]:
+        """Change the holder count; return the time and whether this is the very first use."""
+        with meta:
+            first = not changes
+            holders[0] += step
+            now = clock() - origin[0]
+            changes.append((now, holders[0]))
+        return now, first
+
+    def release(name: str, extra: bool) -> None:
+        assert semaphore is not None
+        try:
+            semaphore.release()
+        except ValueError as exc:  # only a BoundedSemaphore raises it
+            with meta:
+                release_errors.append(ReleaseError(name, extra, str(exc), clock() - origin[0]))
+
+    def work(name: str) -> None:
+        for _ in range(uses):
+            if stop.is_set():
+                return
+            requested = clock() - origin[0]
+            if semaphore is not None:
+                while not semaphore.acquire(timeout=_POLL):
+                    if stop.is_set():
+                        return
+            acquired, first = count(+1)
+            time.sleep(hold)  # using the pooled connection
+            released, _ = count(-1)
+            with meta:
+                pool_uses.append(PoolUse(name, requested, acquired, released))
+            if semaphore is not None:
+                release(name, extra=False)
+                if extra_release and first:
+                    release(name, extra=True)  # the bug: a second release
+
+    names = [f"T{i}" for i in range(1, threads + 1)]
+    workers = [lambda name=name: work(name) for name in names]
+    origin[0] = clock()
+    elapsed = run_workers(workers, names=names, timeout=timeout, stop=stop, what="run_pool")
+    permits_after = None
+    if semaphore is not None:
+        permits_after = 0
+        while permits_after <= limit + threads and semaphore.acquire(blocking=False):
+            permits_after += 1
+    return PoolResult(
+        threads=threads,
+        limit=limit,
+        uses=uses,
+        hold=hold,
+        guard=guard,
+        extra_release=extra_release,
+        changes=tuple(changes),
+        pool_uses=tuple(pool_uses),
+        release_errors=tuple(release_errors),
+        permits_after=permits_after,
+        elapsed=elapsed,
+        python=platform.python_version(),
+    )
+
+
+MAX_THREADS = 32
+#: How a stop-signal worker waits between jobs.
+STOP_WAITS = ("event", "sleep")
+
+
+# -- Event as a start gate ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GateThread:
+    """One worker of :func:`run_start_gate`. Times are seconds since the run began.
+
+    Attributes:
+        thread: The worker's name.
+        ready: When it was running and ready to begin (before the gate).
+        began: When it began its work (after the gate, if there was one).
+        ended: When it finished its work.
+        seen_steps: Setup steps complete when it began, as it read them.
+    """
+
+    thread: str
+    ready: float
+    began: float
+    ended: float
+    seen_steps: int
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """What one run of :func:`run_start_gate` measured.
+
+    Attributes:
+        workers: Number of worker threads.
+        setup_steps: Steps the setup thread performs.
+        step: Seconds each setup step takes.
+        use_gate: Whether the workers waited for ``gate.set()``.
+        setup_began: When setup started, seconds since the run began.
+        setup_done: When setup finished (and, with the gate, opened it).
+        threads: Each worker, in name order.
+        elapsed: Seconds from the start signal until the last thread finished.
+    """
+
+    workers: int
+    setup_steps: int
+    step: float
+    use_gate: bool
+    setup_began: float
+    setup_done: float
+    threads: tuple[GateThread, ...]
+    elapsed: float
+
+    @property
+    def early(self) -> tuple[str, ...]:
+        """Workers that began before setup was complete."""
+        return tuple(t.thread for t in self.threads if t.seen_steps < self.setup_steps)
+
+
+def run_start_gate(
+    workers: int = 4,
+    use_gate: bool = True,
+    setup_steps: int = 10,
+    step: float = 0.001,
+    work: float = 0.002,
+    *,
+    timeout: float = 30.0,
+) -> GateResult:
+    """Workers that must not begin before setup is done, with or without a gate.
+
+    A ``setup`` thread performs ``setup_steps`` steps of ``step`` seconds each,
+    then calls ``gate.set()``. Each worker, once running, waits at
+    ``gate.wait()`` (if ``use_gate``), reads how many setup steps are done, and
+    works for ``work`` seconds. With the gate every worker reads all the steps,
+    on every run; without it, workers begin while setup is still going.
+
+    Args:
+        workers: Worker threads, 1 to 32.
+        use_gate: Make the workers wait for the gate.
+        setup_steps: Setup steps, 1 to 1,000.
+        step: Seconds per setup step, 0 to 0.1.
+        work: Seconds each worker works, 0 to 1.
+        timeout: Seconds the run may take (0.1 to 600).
+
+    Returns:
+        A :class:`GateResult`.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range.
+        TimeoutError: The run took longer than ``timeout``.
+    """
+    workers = check_int("workers", workers, 1, MAX_THREADS)
+    use_gate = check_bool("use_gate", use_gate)
+    setup_steps = check_int("setup_steps", setup_steps, 1, 1_000)
+    step = check_float("step", step, 0.0, 0.1)
+    work = check_float("work", work, 0.0, 1.0)
+    timeout = check_float("timeout", timeout, 0.1, 600.0)
+
+    gate = threading.Event()
+    stop = threading.Event()
+    guard = threading.Lock()
+    done = [0]
+    setup_times = [0.0, 0.0]
+    records: dict[str, GateThread] = {}
+    clock = time.perf_counter
+    origin = clock()
+
+    def setup() -> None:
+        setup_times[0] = clock() - origin
+        for _ in range(setup_steps):
+            if stop.is_set():
+                return
+            time.sleep(step)  # loading a file, filling a cache...
+            with guard:
+                done[0] += 1
+        setup_times[1] = clock() - origin
+        gate.set()
+
+    def worker(name: str) -> None:
+        ready = clock() - origin
+        if use_gate:
+            while not gate.wait(_POLL):  # bounded, so a stopped run ends
+                if stop.is_set():
+                    return
+        began = clock() - origin
+        with guard:
+            seen = done[0]
+        time.sleep(work)
+        records[name] = GateThread(name, ready, began, clock() - origin, seen)
+
+    names = [f"T{i}" for i in range(1, workers + 1)]
+    elapsed = run_workers(
+        [setup, *(lambda name=name: worker(name) for name in names)],
+        names=["setup", *names],
+        timeout=timeout,
+        stop=stop,
+        what="run_start_gate",
+    )
+    return GateResult(
+        workers=workers,
+        setup_steps=setup_steps,
+        step=step,
+        use_gate=use_gate,
+        setup_began=setup_times[0],
+        setup_done=setup_times[1],
+        threads=tuple(records[name] for name in names),
+        elapsed=elapsed,
+    )
+
+
+# -- Event as a stop signal ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StopThread:
+    """One worker of :func:`run_stop_signal`. Times are seconds since the run began.
+
+    Attributes:
+        thread: The worker's name.
+        jobs: Jobs it did before it stopped.
+        last_job: When it did its last job (and began its last wait).
+        exited: When it left its loop.
+    """
+
+    thread: str
+    jobs: int
+    last_job: float
+    exited: float
+
+
+@dataclass(frozen=True, slots=True)
+class StopResult:
+    """What one run of :func:`run_stop_signal` measured.
+
+    Attributes:
+        threads: Number of worker threads.
+        period: Seconds between a worker's jobs.
+        run_for: Seconds after which the stopper set the shutdown event.
+        wait: ``"event"`` (``shutdown.wait(period)``) or ``"sleep"`` (``time.sleep(period)``).
+        signalled: When ``shutdown.set()`` was called, seconds since the run began.
+        workers: Each worker, in name order.
+        elapsed: Seconds from the start signal until the last thread finished.
+    """
+
+    threads: int
+    period: float
+    run_for: float
+    wait: str
+    signalled: float
+    workers: tuple[StopThread, ...]
+    elapsed: float
+
+    @property
+    def latencies(self) -> tuple[float, ...]:
+        """Seconds from ``shutdown.set()`` until each worker had left its loop."""
+        return tuple(w.exited - self.signalled for w in self.workers)
+
+    @property
+    def max_latency(self) -> float:
+        """Seconds until the last worker had stopped."""
+        return max(self.latencies)
+
+
+def run_stop_signal(
+    threads: int = 3,
+    wait: str = "event",
+    period: float = 0.1,
+    run_for: float = 0.15,
+    *,
+    timeout: float = 30.0,
+) -> StopResult:
+    """Workers doing a job every ``period`` seconds until told to stop.
+
+    Each worker runs ``while not shutdown.is_set(): job(); <wait period>``. A
+    ``stopper`` thread sets ``shutdown`` after ``run_for`` seconds. With
+    ``wait="event"`` the wait is ``shutdown.wait(period)``, which returns as soon
+    as the event is set; with ``wait="sleep"`` it is ``time.sleep(period)``,
+    which does not. At the defaults the sleeping workers are in the middle of a
+    100 ms nap when the signal comes, so they stop about 50 ms late.
+
+    Args:
+        threads: Worker threads, 1 to 32.
+        wait: ``"event"`` or ``"sleep"``.
+        period: Seconds between jobs, 0.001 to 1.
+        run_for: Seconds before the stop signal, 0 to 5.
+        timeout: Seconds the run may take (0.1 to 600).
+
+    Returns:
+        A :class:`StopResult`.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range.
+        TimeoutError: The run took longer than ``timeout``.
+    """
+    threads = check_int("threads", threads, 1, MAX_THREADS)
+    wait = check_choice("wait", wait, STOP_WAITS)
+    period = check_float("period", period, 0.001, 1.0)
+    run_for = check_float("run_for", run_for, 0.0, 5.0)
+    timeout = check_float("timeout", timeout, 0.1, 600.0)
+
+    shutdown = threading.Event()
+    stop = threading.Event()  # run_workers' own: set on error or timeout
+    signalled = [0.0]
+    records: dict[str, StopThread] = {}
+    clock = time.perf_counter
+    origin = clock()
+
+    def stopper() -> None:
+        stop.wait(run_for)  # returns early only if the run is being stopped
+        signalled[0] = clock() - origin
+        shutdown.set()
+
+    def worker(name: str) -> None:
+        jobs = 0
+        last_job = 0.0
+        while not shutdown.is_set():
+            jobs += 1  # the job: checking a queue, writing a heartbeat...
+            last_job = clock() - origin
+            if wait == "event":
+                shutdown.wait(period)
+            else:
+                time.sleep(period)
+        records[name] = StopThread(name, jobs, last_job, clock() - origin)
+
+    names = [f"T{i}" for i in range(1, threads + 1)]
+    elapsed = run_workers(
+        [stopper, *(lambda name=name: worker(name) for name in names)],
+        names=["stopper", *names],
+        timeout=timeout,
+        stop=stop,
+        what="run_stop_signal",
+    )
+    return StopResult(
+        threads=threads,
+        period=period,
+        run_for=run_for,
+        wait=wait,
+        signalled=signalled[0],
+        workers=tuple(records[name] for name in names),
+        elapsed=elapsed,
+    )
+
+
+# -- Barrier for phases -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSpan:
+    """One thread's work on one phase. Times are seconds since the run began.
+
+    Attributes:
+        thread: The thread's name.
+        phase: The phase, counted from 1.
+        started: When it began the phase.
+        finished: When it finished the phase's work (before waiting at the barrier).
+    """
+
+    thread: str
+    phase: int
+    started: float
+    finished: float
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseResult:
+    """What one run of :func:`run_phases` measured.
+
+    Attributes:
+        threads: Number of threads.
+        phases: Phases each thread was to go through.
+        work: Seconds of work per phase for T1; Tn works ``n`` times as long.
+        use_barrier: Whether threads waited at a barrier after each phase.
+        quitter: Whether the last thread left after phase 1.
+        barrier_timeout: Seconds a thread waited at the barrier at most.
+        spans: Every phase every thread worked on, in the order they finished.
+        released: When the barrier let everyone through, once per completed phase.
+        broken: ``(thread, phase, seconds waited)`` for each thread that got
+            :class:`threading.BrokenBarrierError`.
+        elapsed: Seconds from the start signal until the last thread finished.
+    """
+
+    threads: int
+    phases: int
+    work: float
+    use_barrier: bool
+    quitter: bool
+    barrier_timeout: float
+    spans: tuple[PhaseSpan, ...]
+    released: tuple[float, ...]
+    broken: tuple[tuple[str, int, float], ...]
+    elapsed: float
+
+    @property
+    def overlapping(self) -> bool:
+        """Whether some thread began a phase before another had finished the previous one."""
+        finished: dict[int, float] = {}
+        started: dict[int, float] = {}
+        for span in self.spans:
+            finished[span.phase] = max(finished.get(span.phase, span.finished), span.finished)
+            started[span.phase] = min(started.get(span.phase, span.started), span.started)
+        return any(started[p] < finished[p - 1] for p in started if p - 1 in finished)
+
+    @property
+    def completed(self) -> int:
+        """Phases that every thread finished."""
+        by_phase: dict[int, int] = {}
+        for span in self.spans:
+            by_phase[span.phase] = by_phase.get(span.phase, 0) + 1
+        return sum(1 for count in by_phase.values() if count == self.threads)
+
+
+def run_phases(
+    threads: int = 4,
+    phases: int = 3,
+    work: float = 0.002,
+    use_barrier: bool = True,
+    quitter: bool = False,
+    *,
+    barrier_timeout: float = 0.2,
+    timeout: float = 30.0,
+) -> PhaseResult:
+    """Threads with uneven work going through phases, with or without a barrier.
+
+    Thread Tn works ``n * work`` seconds in each phase (a sleep), so T1 is the
+    fastest. With ``use_barrier`` each thread calls
+    ``barrier.wait(barrier_timeout)`` after each phase: nobody begins phase
+    k + 1 until all have finished phase k, on every run. Without it, T1 is done
+    with the last phase while the slowest is still in the first ones.
+
+    ``quitter=True`` makes the last thread leave after phase 1 (as a thread that
+    crashed would). The others wait at the barrier for ``barrier_timeout``
+    seconds, then get :class:`threading.BrokenBarrierError` and stop, instead of
+    waiting forever.
+
+    Args:
+        threads: Threads, 1 to 32 (2 or more for ``quitter``).
+        phases: Phases, 1 to 100.
+        work: Seconds of work per phase for T1, 0 to 0.1.
+        use_barrier: Wait at a barrier between phases.
+        quitter: Let the last thread leave after phase 1 (needs the barrier).
+        barrier_timeout: Seconds to wait at the barrier at most, 0.01 to 10.
+        timeout: Seconds the run may take (0.1 to 600).
+
+    Returns:
+        A :class:`PhaseResult`.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range, or ``quitter`` was asked for
+            without a barrier or with one thread.
+        TimeoutError: The run took longer than ``timeout``.
+    """
+    threads = check_int("threads", threads, 1, MAX_THREADS)
+    phases = check_int("phases", phases, 1, 100)
+    work = check_float("work", work, 0.0, 0.1)
+    use_barrier = check_bool("use_barrier", use_barrier)
+    quitter = check_bool("quitter", quitter)
+    barrier_timeout = check_float("barrier_timeout", barrier_timeout, 0.01, 10.0)
+    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    if quitter and (not use_barrier or threads < 2):
+        raise ValueError(f"quitter=True needs use_barrier=True and at least 2 threads, got threads={threads}")
+
+    clock = time.perf_counter
+    origin = clock()
+    guard = threading.Lock()
+    spans: list[PhaseSpan] = []
+    released: list[float] = []
+    broken: list[tuple[str, int, float]] = []
+    stop = threading.Event()
+    # The action runs in one thread once all have arrived, before any is let through.
+    barrier = threading.Barrier(threads, action=lambda: released.append(clock() - origin))
+
+    def worker(index: int) -> None:
+        name = f"T{index}"
+        for phase in range(1, phases + 1):
+            if stop.is_set():
+                return
+            started = clock() - origin
+            time.sleep(work * index)  # this phase's share of the job
+            with guard:
+                spans.append(PhaseSpan(name, phase, started, clock() - origin))
+            if quitter and index == threads and phase == 1:
+                return  # leaves without telling anyone (barrier.abort() would be kinder)
+            if use_barrier:
+                arrived = clock()
+                try:
+                    barrier.wait(barrier_timeout)
+                except threading.BrokenBarrierError:
+                    with guard:
+                        broken.append((name, phase, clock() - arrived))
+                    return
+
+    elapsed = run_workers(
+        [lambda i=i: worker(i) for i in range(1, threads + 1)],
+        names=[f"T{i}" for i in range(1, threads + 1)],
+        timeout=timeout,
+        stop=stop,
+        what="run_phases",
+    )
+    return PhaseResult(
+        threads=threads,
+        phases=phases,
+        work=work,
+        use_barrier=use_barrier,
+        quitter=quitter,
+        barrier_timeout=barrier_timeout,
+        spans=tuple(spans),
+        released=tuple(released),
+        broken=tuple(broken),
+        elapsed=elapsed,
+    )
+
+
+#: ``(row name, code timed, what is measured)``, in table order.
+OPERATIONS: tuple[tuple[str, str, str], ...] = (
+    ("Lock", "with lock: pass", "uncontended acquire + release"),
+    ("RLock", "with rlock: pass", "uncontended acquire + release"),
+    ("Condition", "with cond: cond.notify()", "acquire, notify() with no waiter, release"),
+    ("Semaphore", "with sem: pass", "take + give back a free permit"),
+    ("Event", "event.set(); event.clear()", "set() + clear(), nobody waiting"),
+    ("Event.is_set", "event.is_set()", "read the flag (polling)"),
+    ("Queue", "q.put(None); q.get()", "put() + get() of one item, nobody waiting"),
+)
+
+#: A comparison table that many tutorials repeat, ``name -> (use case, reentrant,
+#: overhead)``: the claims the measured table is set against.
+COMMON_CLAIMS: dict[str, tuple[str, str, str]] = {
+    "Lock": ("Protecting shared data", "No", "Low"),
+    "RLock": ("Recursive functions, complex state", "Yes", "Low"),
+    "Condition": ("Producer-consumer, signaling", "N/A", "Medium"),
+    "Semaphore": ("Limiting concurrent access", "No", "Low"),
+    "Event": ("One-way signaling (simple condition)", "N/A", "Very low"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PrimitiveCost:
+    """The measured cost of one operation.
+
+    Attributes:
+        name: The table row (``"Lock"``, ``"Event.is_set"``...).
+        code: The statement that was timed.
+        measures: What that statement does, in words.
+        seconds: Seconds per operation: the fastest repeat, minus the timing
+            loop's own cost (never below 0).
+        repeats: Seconds per operation in every repeat (loop cost included), in order.
+        reentrant: Whether a thread holding it could take it again without
+            blocking; ``None`` where there is nothing to hold (Event, Queue).
+    """
+
+    name: str
+    code: str
+    measures: str
+    seconds: float
+    repeats: tuple[float, ...]
+    reentrant: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class OverheadResult:
+    """What :func:`measure_overhead` measured.
+
+    Attributes:
+        costs: One entry per row of :data:`OPERATIONS`, in that order.
+        number: Operations per repeat.
+        loop_seconds: The timing loop's own cost per iteration (subtracted).
+        python: The Python version that ran it.
+        implementation: ``platform.python_implementation()`` (``"CPython"``...).
+    """
+
+    costs: tuple[PrimitiveCost, ...]
+    number: int
+    loop_seconds: float
+    python: str
+    implementation: str
+
+    def cost(self, name: str) -> PrimitiveCost:
+        """The row called ``name``.
+
+        Raises:
+            KeyError: There is no such row.
+        """
+        for cost in self.costs:
+            if cost.name == name:
+                return cost
+        raise KeyError(f"no row {name!r}; rows are {', '.join(c.name for c in self.costs)}")
+
+    def relative(self, name: str) -> float:
+        """How many times a ``Lock`` the row called ``name`` costs."""
+        lock = self.cost("Lock").seconds
+        return self.cost(name).seconds / lock if lock > 0 else float("inf")
+
+
+def _holder_can_reenter(primitive: Any) -> bool:
+    """Take ``primitive``, then try to take it again without blocking; undo both."""
+    primitive.acquire()
+    try:
+        again = primitive.acquire(blocking=False)
+        if again:
+            primitive.release()
+        return again
+    finally:
+        primitive.release()
+
+
+def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
+    """Time one typical uncontended operation of each primitive, in this thread.
+
+    Takes about ``number * repeats * 7 µs`` (0.7 s at the defaults).
+
+    Args:
+        number: Operations per repeat, 100 to 1,000,000.
+        repeats: Repeats per operation, 1 to 100; the fastest counts.
+
+    Returns:
+        An :class:`OverheadResult` with one row per entry of :data:`OPERATIONS`.
+
+    Raises:
+        TypeError: An argument is not an int.
+        ValueError: An argument is out of range.
+    """
+    number = check_int("number", number, 100, 1_000_000)
+    repeats = check_int("repeats", repeats, 1, 100)
+    namespace = {
+        "lock": threading.Lock(),
+        "rlock": threading.RLock(),
+        "cond": threading.Condition(),  # its default lock is an RLock
+        "sem": threading.Semaphore(1),
+        "event": threading.Event(),
+        "q": queue.Queue(),
+    }
+    reentrant: dict[str, bool | None] = {
+        "Lock": _holder_can_reenter(threading.Lock()),
+        "RLock": _holder_can_reenter(threading.RLock()),
+        "Condition": _holder_can_reenter(threading.Condition()),
+        "Semaphore": _holder_can_reenter(threading.Semaphore(1)),
+    }
+
+    def per_op(code: str) -> list[float]:
+        return [t / number for t in timeit.Timer(code, globals=namespace).repeat(repeats, number)]
+
+    loop = min(per_op("pass"))
+    costs = []
+    for name, code, measures in OPERATIONS:
+        times = per_op(code)
+        costs.append(
+            PrimitiveCost(
+                name=name,
+                code=code,
+                measures=measures,
+                seconds=max(0.0, min(times) - loop),
+                repeats=tuple(times),
+                reentrant=reentrant.get(name),
+            )
+        )
+    return OverheadResult(
+        costs=tuple(costs),
+        number=number,
+        loop_seconds=loop,
+        python=platform.python_version(),
+        implementation=platform.python_implementation(),
+    )
