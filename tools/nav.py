@@ -25,14 +25,48 @@ def title_of(nb: nbformat.NotebookNode) -> str:
     raise ValueError("notebook has no '# ' title")
 
 
+#: Each notebook's topic: the file name of its code in every layer of synclab/ (CONTRIBUTING.md).
+TOPICS = {
+    "00": "hello",
+    "01": "counter",
+    "02": "counter",
+    "03": "bank",
+    "04": "reentrant",
+    "05": "conditions",
+    "06": "queues",
+    "07": "deadlock",
+    "08": "primitives",
+    "09": "scheduler",
+    "10": "testing",
+    "11": "faq",
+}
+
+
+def code_line(path: Path) -> str:
+    """Where the notebook's code is: its topic's file in each layer of synclab/ that has one."""
+    topic = TOPICS[path.name[:2]]
+    root = path.resolve().parent.parent
+    layers = ["scheduler"] if topic == "scheduler" else []
+    layers += ["experiments", "plots", "widgets", "checks"]
+    links = []
+    for layer in layers:
+        file = f"synclab/{layer}/" if layer == topic else f"synclab/{layer}/{topic}.py"
+        if (root / file).exists():
+            links.append(f"[{layer}](../{file})")
+    if not links:
+        raise ValueError(f"no module in synclab/ for topic {topic!r} of {path.name}")
+    return f"The code behind this notebook: `{topic}` in synclab's " + ", ".join(links) + ".\n\n"
+
+
 def nav_source(paths: list[Path], index: int, titles: list[str]) -> str:
+    code = code_line(paths[index])
     parts = []
     if index > 0:
         parts.append(f"← Previous: [{titles[index - 1]}]({paths[index - 1].name})")
     parts.append("[Course contents](../README.md#the-notebooks)")
     if index + 1 < len(paths):
         parts.append(f"Next: [{titles[index + 1]}]({paths[index + 1].name}) →")
-    return "---\n" + " | ".join(parts)
+    return "---\n" + code + " | ".join(parts)
 
 
 def main(argv: list[str]) -> int:
