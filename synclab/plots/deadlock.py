@@ -1,24 +1,24 @@
-"""Plots of deadlocks (notebook 07) and of locking strategies (notebook 11).
-
-:func:`plot_resource_allocation_graph` draws who holds and who waits for which lock
-(threads and locks: a resource-allocation graph), with the cycle in red. The
-others draw results of the bank-transfer experiment.
-"""
+"""Plots of deadlocks (notebook 07) and of locking strategies (notebook 11): the resource-allocation graph
+(who holds and who waits for which lock, the cycle in red) and the bank-transfer results."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from synclab.experiments.deadlock import ResourceAllocationGraph, TransferRuns, TransferSweep
 from synclab.plots._style import (
+    GREEN,
     GREY,
     OKABE_ITO,
+    RED,
     empty_message,
     fmt_seconds,
     lab_axes,
+    require,
     reuse_figure,
     target_axes,
     thread_colour,
@@ -43,8 +43,6 @@ STRATEGY_LABELS = {
 }
 _SHORT = {"naive": "naive order", "ordered": "ordered", "retry": "timeout + back-off", "global": "one bank lock"}
 _STRATEGY_COLOURS = {"naive": OKABE_ITO[4], "ordered": OKABE_ITO[2], "retry": OKABE_ITO[0], "global": OKABE_ITO[3]}
-_CYCLE = OKABE_ITO[4]
-_OK = OKABE_ITO[2]
 _LOCK_FACE = "#DDDDDD"
 
 
@@ -60,27 +58,13 @@ def _ring(names: list[str], radius: float, offset: float = 0.0) -> dict[str, tup
 
 
 def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Axes | None = None) -> Figure:
-    """Draw a resource-allocation graph: threads as circles, locks as squares, the cycle in red.
-
-    An arrow from a thread to a lock means "waits for"; from a lock to a
-    thread, "is held by". A deadlock is a closed loop of arrows.
-
-    Args:
-        graph: A :class:`~synclab.experiments.ResourceAllocationGraph` (``None`` draws an empty panel).
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``graph`` is not a :class:`~synclab.experiments.ResourceAllocationGraph`.
-    """
+    """Threads as circles, locks as squares; an arrow from a thread to a lock means "waits for", from a
+    lock to a thread "is held by". A deadlock is a closed loop of arrows, drawn in red."""
     fig, ax = target_axes(ax, width=4.6, height=4.2)
     if graph is None:
         empty_message(ax, "Resource-allocation graph", "no cycle was seen:\nnothing to draw")
         return fig
-    if not isinstance(graph, ResourceAllocationGraph):
-        raise TypeError(f"graph must be a ResourceAllocationGraph, got {type(graph).__name__}")
+    require(graph, ResourceAllocationGraph, "graph")
     if not graph.holds and not graph.waits:
         empty_message(ax, "Resource-allocation graph", "no thread held or waited\nfor these locks")
         return fig
@@ -109,7 +93,7 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
             xytext=pos[src],
             arrowprops={
                 "arrowstyle": "-|>",
-                "color": _CYCLE if in_cycle else "#777777",
+                "color": RED if in_cycle else "#777777",
                 "lw": 2.6 if in_cycle else 1.0,
                 "linestyle": "--" if kind == "waits" else "-",
                 "shrinkA": 15,
@@ -188,7 +172,7 @@ def _run_ticks(ax: Axes, runs: int) -> None:
 def _plot_outcomes(runs: TransferRuns, ax: Axes) -> None:
     numbers = list(range(1, runs.runs + 1))
     made = [100 * r.completed / r.attempted for r in runs.results]
-    colours = [_CYCLE if r.deadlocked else _OK for r in runs.results]
+    colours = [RED if r.deadlocked else GREEN for r in runs.results]
     ax.bar(numbers, made, color=colours, edgecolor="black", linewidth=0.4)
     _run_ticks(ax, runs.runs)
     ax.set_ylabel("transfers made before the run ended (%)")
@@ -211,7 +195,7 @@ def _plot_money(runs: TransferRuns, ax: Axes) -> None:
     numbers = list(range(1, runs.runs + 1))
     before = runs.results[0].total_before
     ax.axhline(before, color=GREY, linestyle="--")
-    ax.plot(numbers, [r.total_after for r in runs.results], "o", color=_OK if runs.all_conserved else _CYCLE)
+    ax.plot(numbers, [r.total_after for r in runs.results], "o", color=GREEN if runs.all_conserved else RED)
     ax.set_ylim(0, before * 1.25)
     ax.set_yticks([0, before])
     _run_ticks(ax, runs.runs)
@@ -224,20 +208,8 @@ def _plot_money(runs: TransferRuns, ax: Axes) -> None:
 
 
 def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
-    """Repeated transfer runs: outcome per run, money per run, and the first deadlock's graph.
-
-    Args:
-        runs: A :func:`~synclab.experiments.repeat_transfers` result.
-        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``runs`` is not a :class:`~synclab.experiments.TransferRuns`.
-    """
-    if not isinstance(runs, TransferRuns):
-        raise TypeError(f"runs must be a TransferRuns from repeat_transfers, got {type(runs).__name__}")
+    """Repeated transfer runs: outcome per run, money per run, and the first deadlock's graph."""
+    require(runs, TransferRuns, "runs", " from repeat_transfers")
     fig, axes = lab_axes(fig, "transfers", _transfer_panels, size=(13.8, 4.0))
     _plot_outcomes(runs, axes[0])
     _plot_money(runs, axes[1])
@@ -251,7 +223,6 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
 
 
 def _transfer_panels(fig: Figure) -> list[Axes]:
-    # Fixed margins instead of constrained layout: the lab redraws this on every change.
     grid = fig.add_gridspec(1, 3, left=0.06, right=0.99, top=0.84, bottom=0.13, wspace=0.3)
     return [fig.add_subplot(grid[0, i]) for i in range(3)]
 
@@ -269,51 +240,38 @@ def _x(entry: TransferRuns, key: str) -> int:
 
 
 def _check_sweep(sweep: object) -> TransferSweep:
-    if not isinstance(sweep, TransferSweep):
-        raise TypeError(f"sweep must be a TransferSweep from sweep_transfers, got {type(sweep).__name__}")
-    return sweep
+    return require(sweep, TransferSweep, "sweep", " from sweep_transfers")
 
 
-def _log2_x_axis(ax: Axes, key: str, values: list[int]) -> None:
-    """Label a log-2 x axis with the account (or thread) counts a sweep varied, one tick per count."""
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(values, [str(v) for v in values])
-    ax.set_xlabel(f"{key} (log scale)")
-
-
-def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
-    """Share of runs that deadlocked, per strategy, against the account (or thread) count.
-
-    Args:
-        sweep: A :func:`~synclab.sweep_transfers` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.experiments.TransferSweep`.
-    """
-    sweep = _check_sweep(sweep)
-    fig, ax = target_axes(ax, width=6.0, height=3.8)
+def _strategy_lines(ax: Axes, sweep: TransferSweep, value: Any, sizes: bool = False) -> tuple[str, list[int]]:
+    """One line per strategy against what the sweep varied (accounts or threads), on a log-2 axis."""
     key, values = _varying(sweep)
     for number, strategy in enumerate(sweep.strategies):
         entries = sweep.by_strategy(strategy)
-        shares = [e.deadlock_share * 100 for e in entries]
         ax.plot(
             [_x(e, key) for e in entries],
-            shares,
+            [value(e) for e in entries],
             "-o",
             color=_STRATEGY_COLOURS[strategy],
             label=STRATEGY_LABELS[strategy],
             lw=2,
-            markersize=7 - number,
+            markersize=7 - number if sizes else None,
         )
-    _log2_x_axis(ax, key, values)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(values, [str(v) for v in values])
+    ax.set_xlabel(f"{key} (log scale)")
+    ax.legend(fontsize="small")
+    return key, values
+
+
+def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
+    """Share of runs that deadlocked, per strategy, against the account (or thread) count."""
+    sweep = _check_sweep(sweep)
+    fig, ax = target_axes(ax, width=6.0, height=3.8)
+    _strategy_lines(ax, sweep, lambda e: e.deadlock_share * 100, sizes=True)
     ax.set_ylabel("runs that deadlocked (%)")
     ax.set_ylim(-5, 105)
     runs = sweep.entries[0].runs
-    ax.legend(fontsize="small")
     with_deadlock = {s for s in sweep.strategies if any(e.deadlocked_runs for e in sweep.by_strategy(s))}
     never = [_SHORT[s] for s in sweep.strategies if s not in with_deadlock]
     if with_deadlock and never:
@@ -326,18 +284,7 @@ def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
 
 
 def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
-    """The fixes side by side: share of runs deadlocked and median time per run, per strategy.
-
-    Args:
-        sweep: A :func:`~synclab.sweep_transfers` result with one setting per strategy.
-        fig: A figure to clear and redraw; new if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.experiments.TransferSweep`.
-    """
+    """The fixes side by side: share of runs deadlocked and median time per run, per strategy."""
     sweep = _check_sweep(sweep)
     fig, axes = reuse_figure(fig, 2, width=5.2, height=3.8)
     entries = [sweep.by_strategy(s)[0] for s in sweep.strategies]
@@ -383,38 +330,13 @@ def _time_note(entry: TransferRuns) -> str:
 
 
 def plot_transfer_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
-    """Completed transfers per second against the thread count, one line per strategy.
-
-    Args:
-        sweep: A :func:`~synclab.sweep_transfers` result over several thread counts.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.experiments.TransferSweep`.
-    """
+    """Completed transfers per second against the thread count, one line per strategy."""
     sweep = _check_sweep(sweep)
     fig, ax = target_axes(ax, width=5.4, height=3.8)
-    key, values = _varying(sweep)
-    best: dict[str, float] = {}
-    for strategy in sweep.strategies:
-        entries = sweep.by_strategy(strategy)
-        rates = [e.median_throughput for e in entries]
-        best[strategy] = rates[-1]
-        ax.plot(
-            [_x(e, key) for e in entries],
-            rates,
-            "-o",
-            color=_STRATEGY_COLOURS[strategy],
-            label=STRATEGY_LABELS[strategy],
-            lw=2,
-        )
-    _log2_x_axis(ax, key, values)
+    key, values = _strategy_lines(ax, sweep, lambda e: e.median_throughput)
+    best = {strategy: sweep.by_strategy(strategy)[-1].median_throughput for strategy in sweep.strategies}
     ax.set_ylabel("completed transfers per second")
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize="small")
     hold = sweep.entries[0].results[0].hold
     work = f"{fmt_seconds(hold)} of I/O in each transfer" if hold else "no I/O in the transfers"
     if len(best) == 2 and "global" in best:
