@@ -11,7 +11,7 @@ from synclab._validate import check_bool, check_choice, check_float, check_int
 from synclab.experiments.counter import RACE_WINDOWS, CounterResult, run_counter
 from synclab.plots._style import fmt_seconds
 from synclab.plots.counter import counter_headline, plot_counter_run
-from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, label_style, toggle_buttons
+from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, label_style, switch, toggle_buttons
 
 __all__ = ["LAB_INCREMENTS", "CounterLab", "counter_lab"]
 
@@ -54,17 +54,8 @@ _WINDOW_NAMES = {"none": "plain +=", "call": "a call between read and write", "s
 
 
 class CounterLab(Lab[CounterResult]):
-    """Threads, increments, race window, switch interval and a lock switch.
-
-    Attributes:
-        threads: Slider for the number of threads (1-16).
-        increments: Slider for the increments per thread; its range follows
-            the race window (:data:`LAB_INCREMENTS`), and it remembers the
-            value last chosen for each window.
-        race_window: What sits between the read and the write.
-        switch_interval: The interpreter's switch interval during a run.
-        use_lock: Whether each increment is protected by a lock.
-    """
+    """Threads, increments (their range follows the race window, which remembers the value last chosen
+    with it), race window, switch interval and a lock switch."""
 
     def __init__(
         self,
@@ -79,13 +70,12 @@ class CounterLab(Lab[CounterResult]):
         self._chosen[race_window] = increments
         self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
         self.increments = int_slider("increments per thread", increments, low, high, step=step)
-        self.use_lock = widgets.ToggleButton(
-            value=use_lock,
-            description="lock on" if use_lock else "lock off",
-            icon="lock" if use_lock else "unlock",
+        self.use_lock = switch(
+            use_lock,
+            {"description": "lock on", "icon": "lock"},
+            {"description": "lock off", "icon": "unlock"},
             tooltip="Protect each read-modify-write with `with lock:`",
         )
-        self.use_lock.observe(self._label_lock, names="value")
         self.race_window = toggle_buttons(
             "between read and write:", _WINDOW_LABELS, race_window, _WINDOW_TIPS, button_width="6em"
         )
@@ -111,13 +101,7 @@ class CounterLab(Lab[CounterResult]):
         )
         self.rerun()
 
-    def _label_lock(self, change: dict[str, object]) -> None:
-        on = bool(change["new"])
-        self.use_lock.description = "lock on" if on else "lock off"
-        self.use_lock.icon = "lock" if on else "unlock"
-
     def _follow_window(self, change: dict[str, object]) -> None:
-        """Give the increments slider the new window's range, and the value last used with it."""
         self._chosen[str(change["old"])] = self.increments.value
         low, high, step, _ = LAB_INCREMENTS[str(change["new"])]
         with self.quietly(), self.increments.hold_trait_notifications():
@@ -162,29 +146,11 @@ def counter_lab(
     race_window: str = "sleep",
     switch_interval: float | None = None,
 ) -> CounterLab:
-    """A lab that runs :func:`~synclab.run_counter` whenever a control changes.
+    """A lab that runs :func:`~synclab.run_counter` whenever a control changes: the counter, the contention
+    per thread and the hold-duration histogram.
 
-    It shows the counter (observed against expected), the contention per
-    thread and the hold-duration histogram in one figure.
-
-    Args:
-        threads: Starting number of threads, 1 to 16.
-        increments: Starting increments per thread, within the race window's
-            range (:data:`LAB_INCREMENTS`: 50 to 400 with ``"sleep"``, 1,000 to
-            6,000 with ``"call"``, 1,000 to 5,000 with ``"none"``); ``None``
-            (default) starts at the window's own starting value (100 for
-            ``"sleep"``, 5,000 for ``"call"``, 2,000 for ``"none"``).
-        use_lock: Start with the lock on.
-        race_window: Start with ``"none"``, ``"call"`` or ``"sleep"``.
-        switch_interval: Starting switch interval in seconds (1e-6 to 0.1);
-            ``None`` (default) starts from the interpreter's current setting.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
+    ``increments`` must lie in the race window's range (:data:`LAB_INCREMENTS`); ``None`` starts at the
+    window's own starting value. ``switch_interval`` (1e-6 to 0.1 s) defaults to the interpreter's.
     """
     race_window = check_choice("race_window", race_window, RACE_WINDOWS)
     low, high, _, start = LAB_INCREMENTS[race_window]

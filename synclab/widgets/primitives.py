@@ -13,10 +13,7 @@ from synclab.plots._style import fmt_seconds
 from synclab.plots.primitives import plot_pool, pool_headline
 from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, toggle_buttons
 
-__all__ = [
-    "PoolLab",
-    "pool_lab",
-]
+__all__ = ["PoolLab", "pool_lab"]
 
 
 MAX_LAB_THREADS = 16
@@ -35,14 +32,7 @@ _GUARD_TIPS = (
 
 
 class PoolLab(Lab[PoolResult]):
-    """Limit, threads, what guards the pool, and a planted extra release.
-
-    Attributes:
-        limit: Slider for the semaphore's permits (1-8).
-        threads: Slider for the number of threads (1-16).
-        guard: Semaphore, BoundedSemaphore or none.
-        extra_release: Make the first use release its permit twice (a bug).
-    """
+    """Limit, threads, what guards the pool, and a planted bug: the first use releases its permit twice."""
 
     def __init__(self, limit: int, threads: int, guard: str, extra_release: bool) -> None:
         self.limit = int_slider("limit (permits)", limit, 1, MAX_LAB_LIMIT)
@@ -100,24 +90,8 @@ class PoolLab(Lab[PoolResult]):
 
 
 def pool_lab(limit: int = 3, threads: int = 8, guard: str = "Semaphore", extra_release: bool = False) -> PoolLab:
-    """A lab that runs :func:`~synclab.run_pool` whenever a control changes.
-
-    It shows each thread's uses of the pool on a timeline and, below, the
-    number of threads inside the pool over time against the limit.
-
-    Args:
-        limit: Starting number of permits, 1 to 8.
-        threads: Starting number of threads, 1 to 16.
-        guard: ``"Semaphore"``, ``"BoundedSemaphore"`` or ``"none"``.
-        extra_release: Start with the extra-release bug planted.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-    """
+    """A lab that runs :func:`~synclab.run_pool` whenever a control changes: each thread's uses of the pool
+    on a timeline and, below, the number of threads inside the pool over time against the limit."""
     return PoolLab(
         check_int("limit", limit, 1, MAX_LAB_LIMIT),
         check_int("threads", threads, 1, MAX_LAB_THREADS),

@@ -28,13 +28,7 @@ _CHANNEL_TIPS = (
 
 
 class PipelineLab(Lab[PipelineResult]):
-    """Stages, workers per stage, and what hands the items on.
-
-    Attributes:
-        stages: Slider for the number of stages (1-4).
-        workers: Slider for the worker threads per stage (1-8).
-        channel: ``Queue`` or ``list``.
-    """
+    """Stages, workers per stage, and what hands the items on (``Queue`` or ``list``)."""
 
     def __init__(self, stages: int, workers: int, channel: str) -> None:
         self.stages = int_slider("stages", stages, 1, MAX_STAGES)
@@ -76,24 +70,9 @@ class PipelineLab(Lab[PipelineResult]):
 
 
 def pipeline_lab(stages: int = 2, workers: int = 3, channel: str = "Queue") -> PipelineLab:
-    """A lab that runs :func:`~synclab.run_pipeline` whenever a control changes.
-
-    It shows how many items wait in each stage's inbox over time, the
-    throughput out of the last stage, and how many items came out once, twice
-    or not at all.
-
-    Args:
-        stages: Starting number of stages, 1 to 4.
-        workers: Starting number of worker threads per stage, 1 to 8.
-        channel: ``"Queue"`` or ``"list"``.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-    """
+    """A lab that runs :func:`~synclab.run_pipeline` whenever a control changes: how many items wait in each
+    stage's inbox over time, the throughput out of the last stage, and how many items came out once,
+    twice or not at all."""
     return PipelineLab(
         check_int("stages", stages, 1, MAX_STAGES),
         check_int("workers", workers, 1, MAX_WORKERS),
