@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import AutoLocator, MaxNLocator, NullFormatter, NullLocator, ScalarFormatter
 
 #: The Okabe-Ito palette, safe for the common kinds of colour blindness.
@@ -184,6 +185,25 @@ def timeline_bars(
             for a, b, row in spans
         ]
         ax.add_collection(PolyCollection(corners, facecolors=colours, **style))
+
+
+def wait_hold_bars(
+    ax: Axes, events: Sequence[Any], row: dict[str, int], origin: float, hold: dict[str, Any], holding: str, **key: Any
+) -> None:
+    """Each thread's waits (pale) and holds on its row, in ms since ``origin``, and a key to them."""
+    waits = [e for e in events if e.wait > 0]
+    for spans, a, b, style in (
+        (waits, "requested", "acquired", {"edgecolors": "none", "alpha": 0.25}),
+        (events, "acquired", "released", hold),
+    ):
+        bars = [((getattr(e, a) - origin) * 1e3, (getattr(e, b) - origin) * 1e3, row[e.thread]) for e in spans]
+        timeline_bars(ax, bars, [thread_colour(e.thread) for e in spans], **style)
+    grey = "#555555"
+    ax.legend(
+        handles=[Patch(color=grey, label=holding), Patch(color=grey, alpha=0.25, label="waiting")],
+        fontsize="small",
+        **key,
+    )
 
 
 def empty_message(ax: Axes, title: str, message: str) -> None:

@@ -74,16 +74,11 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
     outer = [n for n in thread_nodes + lock_nodes if n not in inner]
     # Rings wide enough that neighbouring nodes do not touch: about 1.4 units apart.
     r_inner = max(1.0, 1.4 * len(inner) / (2 * math.pi)) if inner else 0.0
-    r_outer = (
-        max(r_inner + 1.4, 1.4 * len(outer) / (2 * math.pi)) if inner else max(1.0, 1.4 * len(outer) / (2 * math.pi))
-    )
+    r_outer = max(r_inner + 1.4 if inner else 1.0, 1.4 * len(outer) / (2 * math.pi))
     pos = _ring(inner, r_inner) if inner else {}
     pos.update(_ring(outer, r_outer, offset=math.pi / max(len(outer), 1)))
     is_thread = set(thread_nodes)
-    cycle_edges = set()
-    if inner:
-        loop = [*inner, inner[0]]
-        cycle_edges = {(loop[i], loop[i + 1]) for i in range(len(inner))}
+    cycle_edges = set(zip(inner, inner[1:] + inner[:1], strict=True))
     edges = [(t, lock, "waits") for t, lock in graph.waits] + [(lock, t, "held") for t, lock in graph.holds]
     for src, dst, kind in edges:
         in_cycle = (src, dst) in cycle_edges
@@ -104,25 +99,20 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
         )
     threads_here = [n for n in pos if n in is_thread]
     locks_here = [n for n in pos if n not in is_thread]
-    if threads_here:
-        ax.scatter(
-            [pos[n][0] for n in threads_here],
-            [pos[n][1] for n in threads_here],
-            s=700,
-            marker="o",
-            c=[thread_colour(n) for n in threads_here],
-            edgecolors="black",
-            zorder=4,
-        )
-    ax.scatter(
-        [pos[n][0] for n in locks_here],
-        [pos[n][1] for n in locks_here],
-        s=750,
-        marker="s",
-        c=_LOCK_FACE,
-        edgecolors="black",
-        zorder=4,
-    )
+    for nodes, marker, size, colours in (
+        (threads_here, "o", 700, [thread_colour(n) for n in threads_here]),
+        (locks_here, "s", 750, _LOCK_FACE),
+    ):
+        if nodes:
+            ax.scatter(
+                [pos[n][0] for n in nodes],
+                [pos[n][1] for n in nodes],
+                s=size,
+                marker=marker,
+                c=colours,
+                edgecolors="black",
+                zorder=4,
+            )
     for name, (x, y) in pos.items():
         label = name if len(name) <= 6 or " " not in name else name.replace(" ", "\n", 1)
         ax.text(x, y, label, ha="center", va="center", fontsize=7, zorder=5)
@@ -143,10 +133,9 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
         color="#555555",
     )
     if graph.cycle:
-        threads = graph.cycle_threads
+        threads = len(graph.cycle_threads)
         ax.set_title(
-            f"Resource-allocation graph: a cycle,\n{len(threads)} threads wait for each other (deadlock)",
-            fontsize="medium",
+            f"Resource-allocation graph: a cycle,\n{threads} threads wait for each other (deadlock)", fontsize="medium"
         )
     else:
         ax.set_title("Resource-allocation graph: no cycle,\nevery wait can end", fontsize="medium")

@@ -8,7 +8,6 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
 from synclab.instruments import LockStatistics
@@ -19,8 +18,8 @@ from synclab.plots._style import (
     target_axes,
     thread_colour,
     thread_order,
-    timeline_bars,
     timeline_rows,
+    wait_hold_bars,
 )
 
 __all__ = ["plot_contention", "plot_hold_histogram", "plot_lock_timeline"]
@@ -159,24 +158,10 @@ def plot_lock_timeline(
     end = begin + duration if duration is not None else max(event.released for event in stats.events)
     row = timeline_rows(ax, thread_order(event.thread for event in stats.events))
     shown = [event for event in stats.events if event.released >= begin and event.requested <= end]
-    waits = [event for event in shown if event.wait > 0]
-    for events, first, alpha in ((waits, "requested", 0.25), (shown, "acquired", None)):
-        last = "acquired" if first == "requested" else "released"
-        timeline_bars(
-            ax,
-            [((getattr(e, first) - origin) * 1e3, (getattr(e, last) - origin) * 1e3, row[e.thread]) for e in events],
-            [thread_colour(e.thread) for e in events],
-            edgecolors="none",
-            alpha=alpha,
-        )
+    wait_hold_bars(ax, shown, row, origin, {"edgecolors": "none"}, "holding", loc="upper right")
     ax.set_xlim((begin - origin) * 1e3, (end - origin) * 1e3)
     few_ticks(ax.xaxis)
     ax.set_xlabel("time since the first request (ms)")
-    ax.legend(
-        handles=[Patch(color="#555555", label="holding"), Patch(color="#555555", alpha=0.25, label="waiting")],
-        loc="upper right",
-        fontsize="small",
-    )
     spans = sorted((event.acquired, event.released) for event in stats.events)
     overlaps = sum(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:], strict=False))
     exclusive = "one holder at a time" if not overlaps else f"{overlaps:,} OVERLAPPING holds"

@@ -33,8 +33,8 @@ from synclab.plots._style import (
     target_axes,
     thread_colour,
     thread_order,
-    timeline_bars,
     timeline_rows,
+    wait_hold_bars,
 )
 
 __all__ = [
@@ -79,26 +79,11 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
     origin = min((u.requested for u in uses), default=0.0)
     names = thread_order(u.thread for u in uses) or [f"T{i}" for i in range(1, result.threads + 1)]
     row = timeline_rows(top, names)
-    waits = [(u, u.requested, u.acquired) for u in uses if u.wait > 0]
-    holds = [(u, u.acquired, u.released) for u in uses]
-    for spans, alpha, edge in ((waits, 0.25, "none"), (holds, 1.0, "black")):
-        timeline_bars(
-            top,
-            [((a - origin) * 1e3, (b - origin) * 1e3, row[u.thread]) for u, a, b in spans],
-            [thread_colour(u.thread) for u, _, _ in spans],
-            edgecolors=edge,
-            linewidths=0.3,
-            alpha=alpha,
-        )
+    style = {"edgecolors": "black", "linewidths": 0.3, "alpha": 1.0}
+    wait_hold_bars(top, uses, row, origin, style, "using the pool", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     end = max((u.released for u in uses), default=origin)
     top.set_xlim(-0.02 * (end - origin) * 1e3, (end - origin) * 1e3 * 1.02 or 1.0)
     top.tick_params(axis="y", labelsize="small" if len(names) > 12 else rcParams["ytick.labelsize"])
-    top.legend(
-        handles=[Patch(color="#555555", label="using the pool"), Patch(color="#555555", alpha=0.25, label="waiting")],
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        fontsize="small",
-    )
     top.set_title(textwrap.fill(pool_headline(result), 90), color=RED if result.exceeded else "black")
 
     times = [(t - origin) * 1e3 for t, _ in result.changes]

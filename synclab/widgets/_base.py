@@ -95,6 +95,11 @@ def switch(value: bool, on: dict[str, str], off: dict[str, str], **fixed: Any) -
     return button
 
 
+def finding(text: str, good: bool) -> str:
+    """``text`` in bold, green when ``good``, else red: what a run found, for a status line."""
+    return f"<span style='color:{'#009E73' if good else '#D55E00'}'><b>{html.escape(text)}</b></span>"
+
+
 def render_png(fig: Figure) -> tuple[bytes, float]:
     """``fig`` rendered at its own resolution as a PNG, and the seconds the encoding took.
 
@@ -245,9 +250,8 @@ class Lab(Generic[ResultT]):
             self.result = None
             self.last_timings = None
             self.last_seconds = time.perf_counter() - started
-            self.status.value = (
-                f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>{_after(self.last_seconds)}"
-            )
+            after = _grey(f"after {fmt_seconds(self.last_seconds)}")
+            self.status.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>{after}"
             return None
         ran = time.perf_counter()
         self.result = result
@@ -274,11 +278,9 @@ class Lab(Generic[ResultT]):
 
 
 def _timing_note(timings: RunTimings) -> str:
-    return (
-        f"<span class='synclab-timing' style='color:#555555'> · this re-run took {fmt_seconds(timings.total)} "
-        f"({fmt_seconds(timings.drawing + timings.rendering)} of it drawing)</span>"
-    )
+    drawing = fmt_seconds(timings.drawing + timings.rendering)
+    return _grey(f"this re-run took {fmt_seconds(timings.total)} ({drawing} of it drawing)")
 
 
-def _after(seconds: float) -> str:
-    return f"<span class='synclab-timing' style='color:#555555'> · after {fmt_seconds(seconds)}</span>"
+def _grey(text: str) -> str:
+    return f"<span class='synclab-timing' style='color:#555555'> · {text}</span>"

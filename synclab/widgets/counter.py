@@ -11,28 +11,20 @@ from synclab._validate import check_bool, check_choice, check_float, check_int
 from synclab.experiments.counter import RACE_WINDOWS, CounterResult, run_counter
 from synclab.plots._style import fmt_seconds
 from synclab.plots.counter import counter_headline, plot_counter_run
-from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, label_style, switch, toggle_buttons
+from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, label_style, switch, toggle_buttons
 
 __all__ = ["LAB_INCREMENTS", "CounterLab", "counter_lab"]
 
 MAX_LAB_THREADS = 16
-#: Increments per thread the slider offers for each race window: (smallest,
-#: largest, step, starting value). Measured on an idle 2-core machine with
-#: benchmarks/bench_labs.py, whose slowest-corner search keeps every setting
-#: under 2 s:
-#:
-#: * sleep: a sleep between read and write lasts about 65 µs on Linux (far
-#:   longer on Windows), and with the lock on the threads take turns through it,
-#:   so 16 threads x 400 increments is about 0.6 s of sleeping one after another
-#:   (16 x 500 took 2.11 s with the drawing): a small range.
-#: * call: a switch lands between read and write only in runs of thousands of
-#:   increments at a short switch interval: at 5,000 (the start) a 0.01 ms
-#:   interval loses updates in 9 of 10 runs, at 2,000 in only 3. The slowest
-#:   corner, 16 x 8,000 with the lock on at a 1 µs interval, took 1.70-1.78 s,
-#:   close to the limit on a slow day, hence the 6,000 cap.
-#: * none: plain ``+=`` loses nothing at any count, so it starts at 2,000 (with
-#:   the lock on, 4 x 5,000 took 188 ms, 82 ms of them the experiment) and stops
-#:   at 5,000 (16 x 8,000, lock on, 1 µs took 1.42-1.95 s).
+#: Increments per thread the slider offers for each race window: (smallest, largest, step, start).
+#: Measured on an idle 2-core machine with benchmarks/bench_labs.py, which keeps every setting under 2 s:
+#: * sleep: a sleep between read and write lasts about 65 µs on Linux, and with the lock on the threads
+#:   take turns through it: 16 x 400 is about 0.6 s of sleeping (16 x 500 took 2.11 s with the drawing).
+#: * call: a switch lands between read and write only in runs of thousands at a short switch interval:
+#:   at 5,000 a 0.01 ms interval loses updates in 9 of 10 runs, at 2,000 in 3. 16 x 8,000, lock on, 1 µs
+#:   took 1.70-1.78 s, close to the limit on a slow day, hence the 6,000 cap.
+#: * none: plain ``+=`` loses nothing at any count; it starts at 2,000 (4 x 5,000 with the lock took
+#:   188 ms) and stops at 5,000 (16 x 8,000, lock on, 1 µs took 1.42-1.95 s).
 LAB_INCREMENTS = {
     "sleep": (50, 400, 50, 100),
     "call": (1_000, 6_000, 1_000, 5_000),
@@ -132,9 +124,8 @@ class CounterLab(Lab[CounterResult]):
         return plot_counter_run(result, fig)
 
     def describe(self, result: CounterResult) -> str:
-        colour = "#009E73" if result.lost == 0 else "#D55E00"
         return (
-            f"<span style='color:{colour}'><b>{counter_headline(result)}</b></span> "
+            f"{finding(counter_headline(result), result.lost == 0)} "
             f"({result.lost_share:.0%} lost) in {fmt_seconds(result.elapsed)}, Python {result.python}"
         )
 

@@ -9,7 +9,7 @@ from synclab._validate import check_bool, check_choice, check_int
 from synclab.experiments.deadlock import TRANSFER_WINDOWS, TransferRuns, repeat_transfers
 from synclab.plots._style import fmt_seconds
 from synclab.plots.deadlock import plot_transfer_runs, transfer_headline
-from synclab.widgets._base import Lab, int_slider, switch, toggle_buttons
+from synclab.widgets._base import Lab, finding, int_slider, switch, toggle_buttons
 
 __all__ = ["TransferLab", "transfer_lab"]
 
@@ -84,10 +84,9 @@ class TransferLab(Lab[TransferRuns]):
         return plot_transfer_runs(result, fig)
 
     def describe(self, result: TransferRuns) -> str:
-        colour = "#D55E00" if result.deadlocked_runs else "#009E73"
         money = "money conserved in every run" if result.all_conserved else "money NOT conserved"
         return (
-            f"<span style='color:{colour}'><b>{transfer_headline(result)}</b></span>; {money}; "
+            f"{finding(transfer_headline(result), not result.deadlocked_runs)}; {money}; "
             f"{result.completed:,} of {result.attempted:,} transfers made; "
             f"median run {fmt_seconds(result.median_elapsed)}"
         )

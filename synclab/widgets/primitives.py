@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
@@ -11,7 +9,7 @@ from synclab._validate import check_bool, check_choice, check_int
 from synclab.experiments.primitives import GUARDS, PoolResult, run_pool
 from synclab.plots._style import fmt_seconds
 from synclab.plots.primitives import plot_pool, pool_headline
-from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, toggle_buttons
+from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, toggle_buttons
 
 __all__ = ["PoolLab", "pool_lab"]
 
@@ -79,12 +77,11 @@ class PoolLab(Lab[PoolResult]):
         return plot_pool(result, fig)
 
     def describe(self, result: PoolResult) -> str:
-        colour = "#D55E00" if result.exceeded else "#009E73"
         permits = ""
         if result.permits_after is not None:
             permits = f"; permits left afterwards: {result.permits_after} (started with {result.limit})"
         return (
-            f"<span style='color:{colour}'><b>{html.escape(pool_headline(result))}</b></span>"
+            f"{finding(pool_headline(result), not result.exceeded)}"
             f"{permits}. {result.total_uses} uses in {fmt_seconds(result.elapsed)}."
         )
 

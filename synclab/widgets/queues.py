@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
-
 from matplotlib.figure import Figure
 
 from synclab._validate import check_choice, check_int
 from synclab.experiments.queues import CHANNELS, MAX_STAGES, MAX_WORKERS, PipelineResult, run_pipeline
 from synclab.plots._style import fmt_seconds
 from synclab.plots.queues import pipeline_headline, plot_pipeline
-from synclab.widgets._base import Lab, int_slider, toggle_buttons
+from synclab.widgets._base import Lab, finding, int_slider, toggle_buttons
 
 __all__ = ["PipelineLab", "pipeline_lab"]
 
@@ -61,9 +59,8 @@ class PipelineLab(Lab[PipelineResult]):
         return plot_pipeline(result, fig)
 
     def describe(self, result: PipelineResult) -> str:
-        colour = "#009E73" if result.delivered_once else "#D55E00"
         return (
-            f"<span style='color:{colour}'><b>{html.escape(pipeline_headline(result))}</b></span>. "
+            f"{finding(pipeline_headline(result), result.delivered_once)}. "
             f"{result.stages} × {result.workers} worker threads, {fmt_seconds(result.duration)}; "
             f"Python {result.python}"
         )

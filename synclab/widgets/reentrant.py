@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
-
 from matplotlib.figure import Figure
 
 from synclab._validate import check_choice, check_int
 from synclab.experiments.reentrant import LEDGER_DESIGNS, SELF_DEADLOCK_TIMEOUT, LedgerResult, run_ledger
 from synclab.plots._style import fmt_seconds
 from synclab.plots.reentrant import ledger_headline, plot_ledger
-from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, toggle_buttons
+from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, toggle_buttons
 
 __all__ = ["ReentrantLab", "reentrant_lab"]
 
@@ -68,10 +66,9 @@ class ReentrantLab(Lab[LedgerResult]):
         return plot_ledger(result, fig)
 
     def describe(self, result: LedgerResult) -> str:
-        colour = "#D55E00" if not result.exact else "#009E73"
         stats = result.lock
         return (
-            f"<span style='color:{colour}'><b>{html.escape(ledger_headline(result))}</b></span>. "
+            f"{finding(ledger_headline(result), result.exact)}. "
             f"{stats.acquisitions:,} holds of the lock, longest {fmt_seconds(stats.max_hold)}; "
             f"{fmt_seconds(result.elapsed)} in all, Python {result.python}."
         )

@@ -16,7 +16,7 @@ from synclab.experiments.testing import RepeatResult, cache_test, repeat_test
 from synclab.plots._render import LabCanvas
 from synclab.plots._style import LAB_DPI, fmt_seconds, lab_axes
 from synclab.plots.testing import plot_test_runs, repeat_headline
-from synclab.widgets._base import Lab, int_slider, label_style, switch, toggle_buttons
+from synclab.widgets._base import Lab, finding, int_slider, label_style, switch, toggle_buttons
 
 __all__ = ["CatchRateLab", "catch_rate_lab"]
 
@@ -129,11 +129,10 @@ class CatchRateLab(Lab[RepeatResult]):
         else:
             good = result.failed == result.runs
             verdict = f"caught the race in {result.failed} of {result.runs} runs on {result.target}"
-        colour = "#009E73" if good else "#D55E00"
         extra = f", {result.errors} errors" if result.errors else ""
         extra += f", {result.hung} hung" if result.hung else ""
         return (
-            f"<span style='color:{colour}'><b>{html.escape(verdict)}</b></span>{html.escape(extra)} "
+            f"{finding(verdict, good)}{html.escape(extra)} "
             f"({html.escape(self.settings())}) in {fmt_seconds(result.total_seconds)}, Python {result.python}"
         )
 
