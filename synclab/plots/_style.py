@@ -206,6 +206,27 @@ def wait_hold_bars(
     )
 
 
+def limit_line(ax: Axes, value: float, label: str, *, right: bool = False) -> None:
+    """A dashed line at ``value`` (a capacity), labelled at the left (or right) end."""
+    ax.axhline(value, color=GREY, linestyle="--", linewidth=1)
+    where = (1, -4, "right") if right else (0, 4, "left")
+    ax.annotate(
+        label,
+        (where[0], value),
+        xycoords=("axes fraction", "data"),
+        xytext=(where[1], 3),
+        textcoords="offset points",
+        ha=where[2],
+        color="#555555",
+        fontsize="small",
+    )
+
+
+def key_text(ax: Axes, text: str, y: float, va: str) -> None:
+    """A key in one line of grey text across the axes: cheaper to draw than a legend in a lab."""
+    ax.text(0.5, y, text, transform=ax.transAxes, ha="center", va=va, fontsize="x-small", color="#555555")
+
+
 def empty_message(ax: Axes, title: str, message: str) -> None:
     """Leave an axes blank apart from a title and a centred message."""
     ax.set_title(title)

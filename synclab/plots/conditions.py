@@ -8,12 +8,12 @@ from matplotlib.figure import Figure
 from synclab.experiments.conditions import BufferResult
 from synclab.plots._style import (
     GREEN,
-    GREY,
     OKABE_ITO,
     empty_message,
     few_ticks,
     fmt_seconds,
     lab_axes,
+    limit_line,
     require,
     target_axes,
     thread_order,
@@ -80,16 +80,7 @@ def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
     times_ms = [t * 1e3 for t in result.times] + [result.duration * 1e3]
     lengths = [*result.lengths, result.lengths[-1]]
     ax.step(times_ms, lengths, where="post", color=GREEN, linewidth=1.5)
-    ax.axhline(result.capacity, color=GREY, linestyle="--", linewidth=1)
-    ax.annotate(
-        f"capacity {result.capacity}",
-        (0, result.capacity),
-        xycoords=("axes fraction", "data"),
-        xytext=(4, 3),
-        textcoords="offset points",
-        color="#555555",
-        fontsize="small",
-    )
+    limit_line(ax, result.capacity, f"capacity {result.capacity}")
     ax.set_xlim(0, max(times_ms[-1], 1e-3))
     ax.set_ylim(-0.2, result.capacity + max(0.6, result.capacity * 0.12))
     ax.set_ylabel("items in the buffer")

@@ -17,6 +17,7 @@ from synclab.plots._style import (
     RED,
     empty_message,
     fmt_seconds,
+    key_text,
     lab_axes,
     require,
     reuse_figure,
@@ -121,17 +122,7 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
     ax.set_ylim(-span - 0.75, span + 0.6)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    # A key in one line of text: cheaper to draw than a legend, and a lab redraws this often.
-    ax.text(
-        0.5,
-        0.0,
-        "dashed arrow: waits for   solid arrow: is held by   red: the cycle",
-        transform=ax.transAxes,
-        ha="center",
-        va="bottom",
-        fontsize="x-small",
-        color="#555555",
-    )
+    key_text(ax, "dashed arrow: waits for   solid arrow: is held by   red: the cycle", 0.0, "bottom")
     if graph.cycle:
         threads = len(graph.cycle_threads)
         ax.set_title(
@@ -167,16 +158,7 @@ def _plot_outcomes(runs: TransferRuns, ax: Axes) -> None:
     ax.set_ylabel("transfers made before the run ended (%)")
     ax.set_ylim(0, 125)
     ax.set_yticks([0, 50, 100])
-    ax.text(
-        0.5,
-        0.97,
-        "green: finished   red: deadlocked, called off",
-        transform=ax.transAxes,
-        ha="center",
-        va="top",
-        fontsize="x-small",
-        color="#555555",
-    )
+    key_text(ax, "green: finished   red: deadlocked, called off", 0.97, "top")
     ax.set_title(transfer_headline(runs), fontsize="medium")
 
 

@@ -10,7 +10,18 @@ from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.conditions import BufferResult
 from synclab.experiments.queues import WAYS, ConcurrencyResult, PipelineResult
-from synclab.plots._style import GREEN, GREY, OKABE_ITO, RED, blank_figure, fmt_seconds, lab_axes, require, target_axes
+from synclab.plots._style import (
+    GREEN,
+    GREY,
+    OKABE_ITO,
+    RED,
+    blank_figure,
+    fmt_seconds,
+    lab_axes,
+    limit_line,
+    require,
+    target_axes,
+)
 from synclab.plots.conditions import CONSUMER_COLOUR, PRODUCER_COLOUR, plot_buffer_length
 
 __all__ = [
@@ -124,17 +135,7 @@ def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Fig
         ax.step(xs, ys, where="post", color=colour, label=f"into stage {stage + 1}")
         highest = max(highest, *lengths)
     if result.channel == "Queue":
-        ax.axhline(result.capacity, color=GREY, linestyle="--", linewidth=1)
-        ax.annotate(
-            f"maxsize {result.capacity}",
-            (1, result.capacity),
-            xycoords=("axes fraction", "data"),
-            xytext=(-4, 3),
-            textcoords="offset points",
-            ha="right",
-            color="#555555",
-            fontsize="small",
-        )
+        limit_line(ax, result.capacity, f"maxsize {result.capacity}", right=True)
         highest = max(highest, result.capacity)
     ax.set_xlim(0, max(end_ms, 1e-3))
     ax.set_ylim(-0.3, highest * 1.15 + 0.5)
