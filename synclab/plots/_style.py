@@ -74,11 +74,7 @@ def reuse_figure(
 
 
 def lab_axes(
-    fig: Figure | None,
-    key: Hashable,
-    build: Callable[[Figure], Sequence[Axes]],
-    *,
-    size: tuple[float, float],
+    fig: Figure | None, key: Hashable, build: Callable[[Figure], Sequence[Axes]], *, size: tuple[float, float]
 ) -> tuple[Figure, list[Axes]]:
     """The axes of a figure a lab redraws on every run: kept from the last run (only what was drawn is
     removed, :func:`clear_data`), or built anew by ``build`` when ``fig`` is new or was built for another

@@ -192,12 +192,9 @@ def plot_bank_sweep(sweep: BankSweep, fig: Figure | None = None) -> Figure:
         axes[0].set_title(f"{plural(n, 'thread')}, outside the lock against inside:\n{', '.join(ratios)}")
     else:
         axes[0].set_title(f"Throughput as the slow work grows\nfrom {xs[0]:g} to {xs[-1]:g} ms")
-    axes[1].set_title(
-        f"Mean wait at {at}:\n" + ", ".join(f"{_short(s)} {fmt_seconds(last[s].lock.mean_wait)}" for s in sweep.styles)
-    )
-    axes[2].set_title(
-        f"Mean hold at {at}:\n" + ", ".join(f"{_short(s)} {fmt_seconds(last[s].lock.mean_hold)}" for s in sweep.styles)
-    )
+    for ax, what in ((axes[1], "wait"), (axes[2], "hold")):
+        values = ", ".join(f"{_short(s)} {fmt_seconds(getattr(last[s].lock, f'mean_{what}'))}" for s in sweep.styles)
+        ax.set_title(f"Mean {what} at {at}:\n{values}")
     return fig
 
 

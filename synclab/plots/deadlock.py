@@ -274,10 +274,7 @@ def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
     times = [e.median_elapsed * 1e3 for e in entries]
     bars = axes[1].bar(labels, times, color=colours, edgecolor="black", linewidth=0.5)
     axes[1].bar_label(
-        bars,
-        labels=[fmt_seconds(e.median_elapsed) + _time_note(e) for e in entries],
-        padding=2,
-        fontsize="small",
+        bars, labels=[fmt_seconds(e.median_elapsed) + _time_note(e) for e in entries], padding=2, fontsize="small"
     )
     axes[1].set_ylim(0, max(times) * 1.3)
     axes[1].set_ylabel("median time per run (ms)")

@@ -139,11 +139,7 @@ def _plain_log_ticks(ax: Axes, low: float, high: float) -> None:
 
 
 def plot_lock_timeline(
-    stats: LockStatistics | None,
-    ax: Axes | None = None,
-    *,
-    start: float | None = None,
-    duration: float | None = None,
+    stats: LockStatistics | None, ax: Axes | None = None, *, start: float | None = None, duration: float | None = None
 ) -> Figure:
     """Who holds the lock when: one row per thread, solid while holding, pale while waiting.
 

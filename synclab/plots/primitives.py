@@ -157,10 +157,7 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
     handles.append(Line2D([], [], color="black", linestyle=":", label=label))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     if result.early:
-        ax.set_title(
-            f"No gate: {len(result.early)} of {result.workers} workers began before setup was done",
-            color=RED,
-        )
+        ax.set_title(f"No gate: {len(result.early)} of {result.workers} workers began before setup was done", color=RED)
     elif result.use_gate:
         ax.set_title(f"With the gate: all {result.workers} workers began after setup was done")
     else:

@@ -183,11 +183,7 @@ def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
     plot_pipeline_throughput(result, throughput)
     once = result.distinct
     bars = outcome.bar(
-        [0, 1, 2],
-        [once, result.duplicates, result.lost],
-        color=[GREEN, RED, RED],
-        edgecolor="black",
-        linewidth=0.5,
+        [0, 1, 2], [once, result.duplicates, result.lost], color=[GREEN, RED, RED], edgecolor="black", linewidth=0.5
     )
     outcome.set_xticks([0, 1, 2], ["delivered", "extra\ncopies", "lost"])
     outcome.bar_label(bars, padding=2)

@@ -87,13 +87,7 @@ def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | No
     for row, result in enumerate(reversed(items)):
         for outcome, spans in _spans(result.outcomes).items():
             ax.broken_barh(spans, (row - 0.35, 0.7), facecolors=OUTCOME_COLOURS[outcome])
-        ax.text(
-            most * 1.01,
-            row,
-            f"failed {result.failed} of {result.runs}",
-            va="center",
-            fontsize="small",
-        )
+        ax.text(most * 1.01, row, f"failed {result.failed} of {result.runs}", va="center", fontsize="small")
     ax.set_yticks(range(len(items)), [_label(r) for r in reversed(items)], fontsize="small")
     ax.set_xlim(0, most * 1.2)
     ax.set_xticks([t for t in MaxNLocator(integer=True).tick_values(0, most) if 0 <= t <= most])

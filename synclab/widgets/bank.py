@@ -56,11 +56,7 @@ class BankLab(Lab[BankResult]):
 
     def run(self) -> BankResult:
         return run_bank(
-            self.threads.value,
-            self.withdrawals,
-            self.style,
-            round(self.work.value, 6) / 1e3,
-            timeout=LAB_TIMEOUT,
+            self.threads.value, self.withdrawals, self.style, round(self.work.value, 6) / 1e3, timeout=LAB_TIMEOUT
         )
 
     def activity(self) -> str:

@@ -30,12 +30,7 @@ LAB_INCREMENTS = {
     "call": (1_000, 6_000, 1_000, 5_000),
     "none": (1_000, 5_000, 1_000, 2_000),
 }
-_SWITCH_INTERVALS = (
-    ("5 ms (Python's default)", 0.005),
-    ("0.1 ms", 1e-4),
-    ("0.01 ms", 1e-5),
-    ("1 µs", 1e-6),
-)
+_SWITCH_INTERVALS = (("5 ms (Python's default)", 0.005), ("0.1 ms", 1e-4), ("0.01 ms", 1e-5), ("1 µs", 1e-6))
 _WINDOW_LABELS = (("plain +=", "none"), ("call", "call"), ("sleep", "sleep"))
 _WINDOW_TIPS = (
     "counter.value += 1: load, add, store with no switch point in between",
@@ -49,14 +44,7 @@ class CounterLab(Lab[CounterResult]):
     """Threads, increments (their range follows the race window, which remembers the value last chosen
     with it), race window, switch interval and a lock switch."""
 
-    def __init__(
-        self,
-        threads: int,
-        increments: int,
-        use_lock: bool,
-        race_window: str,
-        switch_interval: float,
-    ) -> None:
+    def __init__(self, threads: int, increments: int, use_lock: bool, race_window: str, switch_interval: float) -> None:
         low, high, step, _ = LAB_INCREMENTS[race_window]
         self._chosen = {window: start for window, (_, _, _, start) in LAB_INCREMENTS.items()}
         self._chosen[race_window] = increments
@@ -77,10 +65,7 @@ class CounterLab(Lab[CounterResult]):
         if switch_interval not in [v for _, v in options]:
             options.append((fmt_seconds(switch_interval), switch_interval))
         self.switch_interval = widgets.Dropdown(
-            options=options,
-            value=switch_interval,
-            description="switch interval",
-            style=label_style(),
+            options=options, value=switch_interval, description="switch interval", style=label_style()
         )
         super().__init__(
             "Counter lab: how many updates survive?",

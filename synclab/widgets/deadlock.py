@@ -93,11 +93,7 @@ class TransferLab(Lab[TransferRuns]):
 
 
 def transfer_lab(
-    accounts: int = 4,
-    threads: int = 4,
-    transfers: int = 10,
-    ordered: bool = False,
-    window: str = "sleep",
+    accounts: int = 4, threads: int = 4, transfers: int = 10, ordered: bool = False, window: str = "sleep"
 ) -> TransferLab:
     """A lab that runs the bank transfers :data:`LAB_RUNS` times whenever a control changes.
 

@@ -37,10 +37,7 @@ class PoolLab(Lab[PoolResult]):
         self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
         self.guard = toggle_buttons("pool guarded by:", list(GUARDS), guard, _GUARD_TIPS, button_width="12em")
         self.extra_release = widgets.Checkbox(
-            value=extra_release,
-            description="bug: the first use releases twice",
-            indent=False,
-            disabled=guard == "none",
+            value=extra_release, description="bug: the first use releases twice", indent=False, disabled=guard == "none"
         )
         self.guard.observe(self._enable_bug, names="value")
         super().__init__(

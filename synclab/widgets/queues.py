@@ -46,13 +46,7 @@ class PipelineLab(Lab[PipelineResult]):
 
     def run(self) -> PipelineResult:
         return run_pipeline(
-            self.stages.value,
-            self.workers.value,
-            LAB_ITEMS,
-            LAB_CAPACITY,
-            LAB_WORK,
-            self.channel.value,
-            timeout=30.0,
+            self.stages.value, self.workers.value, LAB_ITEMS, LAB_CAPACITY, LAB_WORK, self.channel.value, timeout=30.0
         )
 
     def draw(self, result: PipelineResult, fig: Figure | None) -> Figure:
