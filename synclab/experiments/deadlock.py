@@ -1045,6 +1045,7 @@ def repeat_transfers(
     hold: float = 0.0,
     seed: int | None = None,
     timeout: float = 30.0,
+    budget: float | None = None,
 ) -> TransferRuns:
     """Run :func:`run_transfers` ``runs`` times with the same settings.
 
@@ -1058,6 +1059,7 @@ def repeat_transfers(
         hold: Seconds of simulated I/O inside each critical section, 0 to 0.1.
         seed: Seed of the first run (run ``k`` uses ``seed + k``), or ``None``.
         timeout: Seconds each run may take.
+        budget: Seconds all the runs may take together (the lab's), checked after each run; ``None``: no limit.
 
     Returns:
         A :class:`TransferRuns`.
@@ -1071,12 +1073,17 @@ def repeat_transfers(
     args = _check_transfer_args(accounts, threads, transfers, strategy, window, hold, seed, timeout)
     if seed is not None:
         check_int("seed + runs", seed + runs, 0, 2**32 - 1)
+    started = time.perf_counter()
     results = []
     for k in range(runs):
         run_args = list(args)
         if seed is not None:
             run_args[6] = seed + k
         results.append(_run_transfers(*run_args))  # type: ignore[arg-type]
+        if budget is not None and k + 1 < runs and time.perf_counter() - started > budget:
+            raise TimeoutError(
+                f"only {k + 1} of {runs} runs fitted in {budget:g} s; try fewer threads or fewer transfers"
+            )
     return TransferRuns(tuple(results))
 
 

@@ -1,35 +1,26 @@
-"""Plots of synclab results; each returns a matplotlib figure."""
+"""Plots of synclab results; each returns a matplotlib figure. Headlines stay in their topic module."""
 
 from __future__ import annotations
 
-from synclab.plots.bank import bank_headline, plot_balance, plot_bank, plot_bank_sweep, plot_throughput
-from synclab.plots.conditions import (
-    buffer_headline,
-    plot_buffer_length,
-    plot_buffer_run,
-    plot_buffer_waits,
-    plot_wait_timeline,
-)
-from synclab.plots.counter import counter_headline, plot_counter, plot_counter_run
+from synclab.plots.bank import plot_balance, plot_bank, plot_bank_sweep, plot_throughput
+from synclab.plots.conditions import plot_buffer_length, plot_buffer_run, plot_buffer_waits, plot_wait_timeline
+from synclab.plots.counter import plot_counter, plot_counter_run
 from synclab.plots.deadlock import (
     plot_deadlock_share,
     plot_resource_allocation_graph,
     plot_strategies,
     plot_transfer_runs,
     plot_transfer_throughput,
-    transfer_headline,
 )
 from synclab.plots.faq import plot_blocked_thread
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
 from synclab.plots.primitives import (
-    Table,
     overhead_table,
     plot_overhead,
     plot_phases,
     plot_pool,
     plot_start_gate,
     plot_stop_signal,
-    pool_headline,
 )
 from synclab.plots.queues import (
     concurrency_headline,
@@ -40,23 +31,12 @@ from synclab.plots.queues import (
     plot_pipeline_throughput,
     plot_queue_vs_condition,
 )
-from synclab.plots.reentrant import ledger_headline, plot_ledger, plot_ledger_entries, plot_lock_costs
+from synclab.plots.reentrant import plot_ledger, plot_ledger_entries, plot_lock_costs
 from synclab.plots.scheduler import plot_schedules
-from synclab.plots.testing import (
-    livelock_headline,
-    plot_livelock,
-    plot_starvation,
-    plot_test_runs,
-    repeat_headline,
-    starvation_headline,
-)
+from synclab.plots.testing import plot_livelock, plot_starvation, plot_test_runs
 
 __all__ = [
-    "Table",
-    "bank_headline",
-    "buffer_headline",
     "concurrency_headline",
-    "counter_headline",
     "overhead_table",
     "plot_balance",
     "plot_bank",
@@ -75,8 +55,6 @@ __all__ = [
     "plot_lock_costs",
     "plot_ledger",
     "plot_ledger_entries",
-    "ledger_headline",
-    "livelock_headline",
     "plot_lock_timeline",
     "plot_overhead",
     "plot_phases",
@@ -97,8 +75,4 @@ __all__ = [
     "plot_resource_allocation_graph",
     "plot_wait_timeline",
     "pipeline_headline",
-    "pool_headline",
-    "repeat_headline",
-    "starvation_headline",
-    "transfer_headline",
 ]

@@ -1,19 +1,11 @@
 """A canvas for the labs that renders each piece of text once and then reuses its pixels.
 
-A lab redraws its figure on every change, and most of its text (axis labels,
-tick labels, legends, the parts of titles that stay) reads the same from one
-run to the next. Drawing text is about half of rendering a lab's figure:
-matplotlib lays the string out (shaping) and has FreeType rasterise every
-glyph each time, which on matplotlib 3.11 costs 50-150 µs a glyph. This canvas
-keeps the glyph images a string was drawn with and, when the same string is
-drawn again with the same font, size, resolution, angle and the same position
-within a pixel, stamps those images again in the text's colour instead.
-
-The pixels are the same as matplotlib's own: a string moved by whole pixels
-is drawn with exactly the same glyph images moved by those pixels, and the
-cache key holds everything else the glyph images depend on (including the
-rounding of the position's fraction). Text matplotlib draws in another way
-(mathtext, TeX, text with path effects) is drawn as usual.
+Drawing text is about half of rendering a lab's figure: matplotlib shapes the string and FreeType
+rasterises every glyph each time (50-150 µs a glyph on matplotlib 3.11). This canvas keeps the glyph
+images a string was drawn with and, when the same string is drawn again with the same font, size,
+resolution, angle and position within a pixel, stamps those images again. The pixels are matplotlib's
+own: the cache key holds everything the glyph images depend on. Mathtext, TeX and text with path effects
+are drawn as usual.
 """
 
 from __future__ import annotations
@@ -59,12 +51,7 @@ class _TextCachingRenderer(RendererAgg):
     """:class:`RendererAgg` that draws a string it has drawn before from the glyph images it kept."""
 
     def _get_font_height_metrics(self, prop: Any) -> tuple[float | None, float | None, float | None]:
-        """A font's ascent, descent and line gap at this resolution, read from its tables once.
-
-        matplotlib 3.11 asks a renderer for these (if it offers them) every
-        time it lays out a piece of text, and otherwise reads three tables of
-        the font file each time; the figures are the ones it would compute.
-        """
+        # matplotlib 3.11 asks a renderer for these on every text layout, else reads three font tables each time.
         key = (prop.copy(), self.dpi)
         found = _heights.get(key)
         if found is None:

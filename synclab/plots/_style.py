@@ -1,8 +1,7 @@
-"""Shared look for every synclab plot: colours, units and figure creation.
+"""Shared look of every synclab plot: colours, units and figure creation.
 
-Figures are made with :class:`matplotlib.figure.Figure` directly, never through
-pyplot, so nothing is registered globally and a figure is freed as soon as it
-is no longer referenced (re-running a plot leaves nothing behind).
+Figures are made with :class:`matplotlib.figure.Figure` directly, never through pyplot, so nothing is
+registered globally and a figure is freed as soon as it is no longer referenced.
 """
 
 from __future__ import annotations
@@ -14,39 +13,31 @@ from typing import Any
 from matplotlib import rc_context, rcParams
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import AutoLocator, MaxNLocator, NullFormatter, NullLocator, ScalarFormatter
 
 #: The Okabe-Ito palette, safe for the common kinds of colour blindness.
-OKABE_ITO = (
-    "#E69F00",  # orange
-    "#56B4E9",  # sky blue
-    "#009E73",  # bluish green
-    "#0072B2",  # blue
-    "#D55E00",  # vermillion
-    "#CC79A7",  # reddish purple
-    "#F0E442",  # yellow
-    "#000000",  # black
-)
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
 #: Colour for "expected" reference marks.
 GREY = "#999999"
-#: Resolution at which the labs render their figures, in dots per inch (a lab
-#: sets it on its figure). Matplotlib's default (100) made the lab images wider
-#: than a notebook column, which the browser then scaled down; figures shown
-#: outside a lab keep the default.
+RED, GREEN = OKABE_ITO[4], OKABE_ITO[2]
+#: Resolution of the labs' figures: matplotlib's default (100) made them wider than a notebook column,
+#: which the browser then scaled down; figures shown outside a lab keep the default.
 LAB_DPI = 80
 
 
+def require(value: object, kind: type, name: str, source: str = "") -> Any:
+    """``value`` if it is a ``kind``, else a TypeError: ``result must be a BufferResult{source}, got str``."""
+    if not isinstance(value, kind):
+        article = "an" if kind.__name__[0] in "AEIOU" else "a"
+        raise TypeError(f"{name} must be {article} {kind.__name__}{source}, got {type(value).__name__}")
+    return value
+
+
 def thread_colour(thread: str | int) -> str:
-    """Fixed colour for a thread, by its number (``"T3"`` and ``3`` agree).
-
-    Args:
-        thread: A thread name ending in a number (``"T1"``, ``"producer-2"``) or
-            the number itself, counted from 1.
-
-    Returns:
-        A hex colour from :data:`OKABE_ITO`; thread 1 is orange, 2 sky blue...
-    """
+    """Fixed colour for a thread, by its number counted from 1 (``"T3"`` and ``3`` agree)."""
     if isinstance(thread, str):
         match = re.search(r"(\d+)$", thread)
         number = int(match.group(1)) if match else sum(map(ord, thread))
@@ -75,17 +66,7 @@ def new_figure(ncols: int = 1, *, width: float = 5.0, height: float = 3.6) -> tu
 def reuse_figure(
     fig: Figure | None, ncols: int = 1, *, width: float = 5.0, height: float = 3.6
 ) -> tuple[Figure, list[Axes]]:
-    """``fig`` cleared and given ``ncols`` side-by-side axes (a lab redraws into one figure), or a new figure.
-
-    Args:
-        fig: The figure to clear and reuse; a new one as :func:`new_figure` makes if omitted.
-        ncols: How many axes, side by side.
-        width: Inches per axes of a new figure.
-        height: Height in inches of a new figure.
-
-    Returns:
-        The figure and its axes, left to right.
-    """
+    """``fig`` cleared and given ``ncols`` side-by-side axes, or a new figure."""
     if fig is None:
         return new_figure(ncols, width=width, height=height)
     fig.clear()
@@ -93,31 +74,12 @@ def reuse_figure(
 
 
 def lab_axes(
-    fig: Figure | None,
-    key: Hashable,
-    build: Callable[[Figure], Sequence[Axes]],
-    *,
-    size: tuple[float, float],
+    fig: Figure | None, key: Hashable, build: Callable[[Figure], Sequence[Axes]], *, size: tuple[float, float]
 ) -> tuple[Figure, list[Axes]]:
-    """The axes of a figure a lab redraws on every run: kept from the last run, or built anew.
-
-    Making axes (with their ticks) and laying them out is most of the cost of
-    building a figure, so a figure this function built before keeps its axes:
-    only what was drawn on them is removed (:func:`clear_data`), and the
-    caller draws the new run into them. Layouts use fixed margins instead of
-    constrained layout, which doubled the time a redraw took, and titles at a
-    fixed height (:func:`fixed_titles`).
-
-    Args:
-        fig: The lab's figure from the last run, or ``None`` for a new one.
-        key: What decides the layout (``"counter"``, or a tuple with a row
-            count): a figure built for another key is cleared and built again.
-        build: Makes the axes in a cleared figure, in the order they are returned.
-        size: Width and height, in inches, of a new figure (at matplotlib's
-            default resolution; a lab sets its own, :data:`LAB_DPI`).
-
-    Returns:
-        The figure and its axes, cleared of any data.
+    """The axes of a figure a lab redraws on every run: kept from the last run (only what was drawn is
+    removed, :func:`clear_data`), or built anew by ``build`` when ``fig`` is new or was built for another
+    ``key``. Making axes and laying them out is most of the cost of a new figure; fixed margins instead
+    of constrained layout (which doubled a redraw), and titles at a fixed height (:func:`fixed_titles`).
     """
     kept = getattr(fig, "_synclab_layout", None) if fig is not None else None
     if fig is not None and kept is not None and kept[0] == key and kept[1] == fig.axes:
@@ -135,27 +97,21 @@ def lab_axes(
 
 
 def fixed_titles() -> Any:
-    """Inside this block, new axes put their titles just above the axes, without measuring first.
+    """Inside this block, new axes put their titles just above the axes without measuring first.
 
-    Matplotlib otherwise works out on every draw whether tick labels or an
-    axis's offset text stand above the axes (measuring every tick label of
-    the y axis), and lifts the title over them. The labs' axes have no ticks
-    on top, so the title stays where it is, and a redraw is quicker.
+    Matplotlib otherwise measures every y tick label on every draw to see whether anything stands above
+    the axes; the labs' axes have no ticks on top.
     """
     return rc_context({"axes.titley": 1.0})
 
 
 def clear_data(ax: Axes) -> None:
-    """Remove what was drawn on ``ax`` but keep the axes and their tick objects.
+    """Remove what was drawn on ``ax`` and reset what a plot may have set, but keep the tick objects.
 
-    ``ax.clear()`` throws the tick objects away and drawing builds them anew,
-    which took about a quarter of a lab re-run. Everything a drawing function
-    may have set for the last run goes back to matplotlib's defaults (titles,
-    labels, scales, locators, limits, inversion), so nothing carries over: the
-    drawing functions set again whatever they need, and a reused figure draws
-    exactly what a new one would (the tests compare the PNGs). Tick label
-    rotation and size are not reset (that took a third of the time): functions
-    that change them set them on every call.
+    ``ax.clear()`` throws the ticks away and drawing builds them anew, which took about a quarter of a
+    lab re-run. A reused figure must draw exactly what a new one would (the tests compare the PNGs).
+    Tick label rotation and size are not reset (that took a third of the time): functions that change
+    them set them on every call.
     """
     for artist in (*ax.patches, *ax.lines, *ax.collections, *ax.texts, *ax.images, *ax.artists):
         artist.remove()
@@ -193,20 +149,12 @@ def target_axes(ax: Axes | None, *, width: float = 5.0, height: float = 3.6) -> 
     return fig, new_ax
 
 
-def empty_axes(ax: Axes) -> None:
-    """Remove what was drawn on ``ax`` but keep its ticks (a lab redrawing into kept axes).
-
-    ``ax.clear()`` throws the tick objects away and drawing builds them anew,
-    which took about a quarter of a lab re-run; every setting the plots make
-    (scale, limits, labels, tick positions) is made again on each redraw.
-    """
-    for artist in (*ax.patches, *ax.lines, *ax.collections, *ax.texts):
-        artist.remove()
-    ax.containers.clear()
-    if ax.legend_ is not None:
-        ax.legend_.remove()
-    ax.relim()
-    ax.set_autoscale_on(True)
+def blank_figure(fig: Figure | None, size: tuple[float, float]) -> Figure:
+    """``fig`` cleared, or a new figure of ``size`` inches without a layout engine."""
+    if fig is None:
+        return Figure(figsize=size)
+    fig.clear()
+    return fig
 
 
 def few_ticks(axis: Axis, *, integer: bool = False, steps: Sequence[float] | None = None) -> None:
@@ -214,14 +162,65 @@ def few_ticks(axis: Axis, *, integer: bool = False, steps: Sequence[float] | Non
     axis.set_major_locator(MaxNLocator(3, integer=integer, steps=steps, min_n_ticks=2))
 
 
-def timeline_bar(start: float, stop: float, row: int, half_height: float = 0.4) -> list[tuple[float, float]]:
-    """Corners of a timeline bar from ``start`` to ``stop`` on row ``row``, for a ``PolyCollection``."""
-    return [
-        (start, row - half_height),
-        (stop, row - half_height),
-        (stop, row + half_height),
-        (start, row + half_height),
-    ]
+def timeline_rows(ax: Axes, names: Sequence[str]) -> dict[str, int]:
+    """One row per thread, top to bottom; returns each name's row."""
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.invert_yaxis()
+    ax.set_ylabel("thread")
+    return {name: i for i, name in enumerate(names)}
+
+
+def timeline_bars(
+    ax: Axes, spans: Sequence[tuple[float, float, int]], colours: Sequence[str], half_height: float = 0.4, **style: Any
+) -> None:
+    """Bars from start to stop on their rows, all in one collection (far cheaper to draw than one per bar)."""
+    if spans:
+        corners = [
+            [(a, row - half_height), (b, row - half_height), (b, row + half_height), (a, row + half_height)]
+            for a, b, row in spans
+        ]
+        ax.add_collection(PolyCollection(corners, facecolors=colours, **style))
+
+
+def wait_hold_bars(
+    ax: Axes, events: Sequence[Any], row: dict[str, int], origin: float, hold: dict[str, Any], holding: str, **key: Any
+) -> None:
+    """Each thread's waits (pale) and holds on its row, in ms since ``origin``, and a key to them."""
+    waits = [e for e in events if e.wait > 0]
+    for spans, a, b, style in (
+        (waits, "requested", "acquired", {"edgecolors": "none", "alpha": 0.25}),
+        (events, "acquired", "released", hold),
+    ):
+        bars = [((getattr(e, a) - origin) * 1e3, (getattr(e, b) - origin) * 1e3, row[e.thread]) for e in spans]
+        timeline_bars(ax, bars, [thread_colour(e.thread) for e in spans], **style)
+    grey = "#555555"
+    ax.legend(
+        handles=[Patch(color=grey, label=holding), Patch(color=grey, alpha=0.25, label="waiting")],
+        fontsize="small",
+        **key,
+    )
+
+
+def limit_line(ax: Axes, value: float, label: str, *, right: bool = False) -> None:
+    """A dashed line at ``value`` (a capacity), labelled at the left (or right) end."""
+    ax.axhline(value, color=GREY, linestyle="--", linewidth=1)
+    where = (1, -4, "right") if right else (0, 4, "left")
+    ax.annotate(
+        label,
+        (where[0], value),
+        xycoords=("axes fraction", "data"),
+        xytext=(where[1], 3),
+        textcoords="offset points",
+        ha=where[2],
+        color="#555555",
+        fontsize="small",
+    )
+
+
+def key_text(ax: Axes, text: str, y: float, va: str) -> None:
+    """A key in one line of grey text across the axes: cheaper to draw than a legend in a lab."""
+    ax.text(0.5, y, text, transform=ax.transAxes, ha="center", va=va, fontsize="x-small", color="#555555")
 
 
 def empty_message(ax: Axes, title: str, message: str) -> None:
@@ -230,6 +229,11 @@ def empty_message(ax: Axes, title: str, message: str) -> None:
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def plural(n: int, word: str) -> str:
+    """``1 thread``, ``4 threads``."""
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def fmt_seconds(seconds: float) -> str:

@@ -6,18 +6,27 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from synclab.experiments.bank import BankResult, BankSweep
-from synclab.plots._style import GREY, OKABE_ITO, few_ticks, fmt_seconds, lab_axes, reuse_figure, target_axes
-from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline
+from synclab.plots._style import (
+    GREY,
+    OKABE_ITO,
+    few_ticks,
+    fmt_seconds,
+    lab_axes,
+    plural,
+    require,
+    reuse_figure,
+    target_axes,
+)
+from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline, visible_holds
 
 __all__ = ["STYLE_LABELS", "bank_headline", "plot_balance", "plot_bank", "plot_bank_sweep", "plot_throughput"]
 
-#: How each style is named in titles and legends.
+#: How each style is named in titles and legends, and where the question is the balance.
 STYLE_LABELS = {
     "short": "slow work outside the lock",
     "long": "slow work inside the lock",
     "check_outside": "balance checked outside the lock",
 }
-#: How each style is named where the question is the balance, not the speed.
 CHECK_LABELS = {
     "short": "balance checked inside the lock",
     "long": "balance checked inside the lock",
@@ -27,17 +36,9 @@ CHECK_LABELS = {
 STYLE_COLOURS = {"short": OKABE_ITO[2], "long": OKABE_ITO[4], "check_outside": OKABE_ITO[5]}
 
 
-def _threads(n: int) -> str:
-    return f"{n} thread{'s' if n != 1 else ''}"
-
-
 def bank_headline(result: BankResult) -> str:
-    """One line stating what a run found.
-
-    ``4 threads, slow work inside the lock: 888 withdrawals/s`` for a run where
-    the account could pay everything, or the closing balance when it could not.
-    """
-    head = f"{_threads(result.threads)}, {STYLE_LABELS[result.style]}"
+    """One line stating what a run found: ``4 threads, slow work inside the lock: 888 withdrawals/s``."""
+    head = f"{plural(result.threads, 'thread')}, {STYLE_LABELS[result.style]}"
     if result.overdrawn:
         return f"{head}: balance overdrawn to {result.closing:,}"
     if result.refused:
@@ -46,19 +47,7 @@ def bank_headline(result: BankResult) -> str:
 
 
 def plot_throughput(result: BankResult, ax: Axes | None = None) -> Figure:
-    """Withdrawals per second, against what the slow work alone allows.
-
-    Two dashed lines bound the bar when there is slow work: ``1 / work`` (the
-    withdrawals take turns) and ``threads / work`` (all threads do their slow
-    work at the same time).
-
-    Args:
-        result: A :func:`~synclab.run_bank` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-    """
+    """Withdrawals per second, between ``1 / work`` (taking turns) and ``threads / work`` (all at once)."""
     fig, ax = target_axes(ax)
     colour = STYLE_COLOURS[result.style]
     bar = ax.bar([0], [result.throughput], color=colour, edgecolor="black", linewidth=0.5, width=0.5)
@@ -85,15 +74,7 @@ def plot_throughput(result: BankResult, ax: Axes | None = None) -> Figure:
 
 
 def plot_balance(result: BankResult, ax: Axes | None = None) -> Figure:
-    """The balance after each approved withdrawal, over the run.
-
-    Args:
-        result: A :func:`~synclab.run_bank` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-    """
+    """The balance after each approved withdrawal, over the run."""
     fig, ax = target_axes(ax)
     times = [0.0] + [t * 1e3 for t, _ in result.history]
     balances = [result.opening] + [b for _, b in result.history]
@@ -128,17 +109,7 @@ def plot_balance(result: BankResult, ax: Axes | None = None) -> Figure:
 
 
 def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
-    """Throughput, contention per thread and hold durations, above a lock timeline.
-
-    Args:
-        result: A :func:`~synclab.run_bank` result.
-        fig: A figure to redraw (a lab reuses one); new if omitted. A figure
-            this function drew before keeps its axes and their ticks, which
-            is quicker to redraw than new ones; any other figure is cleared.
-
-    Returns:
-        The figure drawn into.
-    """
+    """Throughput, contention per thread and hold durations, above a lock timeline (``fig``: redraw it)."""
     fig, axes = lab_axes(fig, "bank", _bank_panels, size=(12.0, 6.4))
     throughput_ax, contention_ax, hold_ax, timeline_ax = axes
     plot_throughput(result, throughput_ax)
@@ -152,8 +123,6 @@ def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
 
 
 def _bank_panels(fig: Figure) -> list[Axes]:
-    # Fixed margins rather than constrained layout: the lab redraws this
-    # figure on every change, and the layout engine doubled the time.
     grid = fig.add_gridspec(
         2,
         3,
@@ -169,20 +138,6 @@ def _bank_panels(fig: Figure) -> list[Axes]:
     return [fig.add_subplot(grid[0, i]) for i in range(3)] + [fig.add_subplot(grid[1, :])]
 
 
-def visible_holds(ax: Axes) -> None:
-    """Outline the holds of a lock timeline so that microsecond holds still show.
-
-    A hold of a few microseconds on an axis spanning milliseconds is narrower
-    than a pixel and would not be drawn at all; an outline in its own colour
-    makes every hold at least a hairline wide.
-    """
-    for collection in ax.collections:
-        alpha = collection.get_alpha()
-        if alpha is None or alpha >= 1:  # the holds; waits are drawn pale
-            collection.set_edgecolor(collection.get_facecolor())
-            collection.set_linewidth(0.8)
-
-
 def _x_axis(sweep: BankSweep) -> tuple[str, str, list[float]]:
     threads = sorted({r.threads for r in sweep.results})
     if len(threads) > 1 or len({r.work for r in sweep.results}) == 1:
@@ -191,22 +146,9 @@ def _x_axis(sweep: BankSweep) -> tuple[str, str, list[float]]:
 
 
 def plot_bank_sweep(sweep: BankSweep, fig: Figure | None = None) -> Figure:
-    """Throughput, mean wait and mean hold per withdrawal, against threads or work.
-
-    The x axis is the thread count if the sweep varied it, else the slow work.
-
-    Args:
-        sweep: A :func:`~synclab.sweep_bank` sweep.
-        fig: A figure to clear and redraw; new if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.experiments.BankSweep`.
-    """
-    if not isinstance(sweep, BankSweep):
-        raise TypeError(f"sweep must be a BankSweep from sweep_bank(), got {type(sweep).__name__}")
+    """Throughput, mean wait and mean hold per withdrawal, against the thread count if the sweep varied it,
+    else the slow work."""
+    require(sweep, BankSweep, "sweep", " from sweep_bank()")
     fig, axes = reuse_figure(fig, 3, width=4.6, height=3.8)
     key, label, xs = _x_axis(sweep)
 
@@ -247,15 +189,12 @@ def plot_bank_sweep(sweep: BankSweep, fig: Figure | None = None) -> Figure:
             f"{short.throughput / long.throughput:.1f}x at {short.work * 1e3:g} ms"
             for short, long in ((first["short"], first["long"]), (last["short"], last["long"]))
         ]
-        axes[0].set_title(f"{_threads(n)}, outside the lock against inside:\n{', '.join(ratios)}")
+        axes[0].set_title(f"{plural(n, 'thread')}, outside the lock against inside:\n{', '.join(ratios)}")
     else:
         axes[0].set_title(f"Throughput as the slow work grows\nfrom {xs[0]:g} to {xs[-1]:g} ms")
-    axes[1].set_title(
-        f"Mean wait at {at}:\n" + ", ".join(f"{_short(s)} {fmt_seconds(last[s].lock.mean_wait)}" for s in sweep.styles)
-    )
-    axes[2].set_title(
-        f"Mean hold at {at}:\n" + ", ".join(f"{_short(s)} {fmt_seconds(last[s].lock.mean_hold)}" for s in sweep.styles)
-    )
+    for ax, what in ((axes[1], "wait"), (axes[2], "hold")):
+        values = ", ".join(f"{_short(s)} {fmt_seconds(getattr(last[s].lock, f'mean_{what}'))}" for s in sweep.styles)
+        ax.set_title(f"Mean {what} at {at}:\n{values}")
     return fig
 
 

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from matplotlib.axes import Axes
-from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from synclab.experiments.conditions import BufferResult
 from synclab.plots._style import (
-    GREY,
+    GREEN,
     OKABE_ITO,
     empty_message,
     few_ticks,
     fmt_seconds,
     lab_axes,
+    limit_line,
+    require,
     target_axes,
     thread_order,
-    timeline_bar,
+    timeline_bars,
+    timeline_rows,
 )
+from synclab.plots.locks import thread_bars
 
 __all__ = [
     "CONSUMER_COLOUR",
@@ -29,7 +32,6 @@ __all__ = [
     "plot_wait_timeline",
 ]
 
-
 #: Producers are drawn orange, consumers blue, in every buffer plot.
 PRODUCER_COLOUR = OKABE_ITO[0]
 CONSUMER_COLOUR = OKABE_ITO[3]
@@ -40,13 +42,10 @@ def _colour(role: str) -> str:
 
 
 def _check(result: object) -> BufferResult:
-    if not isinstance(result, BufferResult):
-        raise TypeError(f"result must be a BufferResult from run_buffer(), got {type(result).__name__}")
-    return result
+    return require(result, BufferResult, "result", " from run_buffer()")
 
 
 def _waited(who: str, seconds: float, what: str) -> str:
-    """``"producers waited 55.2 ms for room"`` or ``"producers never waited for room"``."""
     if seconds <= 0:
         return f"{who} never waited for {what}"
     return f"{who} waited {fmt_seconds(seconds)} for {what}"
@@ -75,30 +74,13 @@ def buffer_headline(result: BufferResult) -> str:
 
 
 def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
-    """The number of items in the buffer over time, with its capacity.
-
-    Args:
-        result: A :func:`~synclab.run_buffer` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-    """
+    """The number of items in the buffer over time, with its capacity."""
     result = _check(result)
     fig, ax = target_axes(ax, width=7.0, height=3.0)
     times_ms = [t * 1e3 for t in result.times] + [result.duration * 1e3]
     lengths = [*result.lengths, result.lengths[-1]]
-    ax.step(times_ms, lengths, where="post", color=OKABE_ITO[2], linewidth=1.5)
-    ax.axhline(result.capacity, color=GREY, linestyle="--", linewidth=1)
-    ax.annotate(
-        f"capacity {result.capacity}",
-        (0, result.capacity),
-        xycoords=("axes fraction", "data"),
-        xytext=(4, 3),
-        textcoords="offset points",
-        color="#555555",
-        fontsize="small",
-    )
+    ax.step(times_ms, lengths, where="post", color=GREEN, linewidth=1.5)
+    limit_line(ax, result.capacity, f"capacity {result.capacity}")
     ax.set_xlim(0, max(times_ms[-1], 1e-3))
     ax.set_ylim(-0.2, result.capacity + max(0.6, result.capacity * 0.12))
     ax.set_ylabel("items in the buffer")
@@ -109,67 +91,38 @@ def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
 
 
 def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
-    """Who waits when: one row per thread, a bar for each wait.
-
-    Args:
-        result: A :func:`~synclab.run_buffer` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-    """
+    """Who waits when: one row per thread (producers first), a bar for each wait."""
     result = _check(result)
     fig, ax = target_axes(ax, width=7.0, height=2.4)
     roles = {t.thread: t.role for t in result.threads}
-    names = [n for n in thread_order(roles) if roles[n] == "producer"] + [
-        n for n in thread_order(roles) if roles[n] == "consumer"
-    ]
-    row = {name: i for i, name in enumerate(names)}
+    names = sorted(thread_order(roles), key=lambda name: roles[name] != "producer")
+    row = timeline_rows(ax, names)
     spans = [span for span in result.spans if span.thread in row]
-    if spans:  # one collection for every wait of every thread
-        ax.add_collection(
-            PolyCollection(
-                [
-                    timeline_bar(
-                        span.start * 1e3, (span.start + max(span.duration, 1e-6)) * 1e3, row[span.thread], 0.35
-                    )
-                    for span in spans
-                ],
-                facecolors=[_colour(roles[span.thread]) for span in spans],
-                edgecolors="none",
-            )
-        )
-    ax.set_yticks(range(len(names)), names)
-    ax.set_ylim(-0.6, len(names) - 0.4)
-    ax.invert_yaxis()
+    timeline_bars(
+        ax,
+        [(s.start * 1e3, (s.start + max(s.duration, 1e-6)) * 1e3, row[s.thread]) for s in spans],
+        [_colour(roles[s.thread]) for s in spans],
+        0.35,
+        edgecolors="none",
+    )
     ax.set_xlim(0, max(result.duration * 1e3, 1e-3))
     few_ticks(ax.xaxis, steps=[1, 2, 5, 10])
     ax.set_xlabel("time since the start (ms)")
-    ax.set_ylabel("thread")
     ax.set_title("Who waits in wait(), and when")
     return fig
 
 
 def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
-    """Bar chart of the time each thread spent waiting in ``wait()``.
-
-    Args:
-        result: A :func:`~synclab.run_buffer` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-    """
+    """Bar chart of the time each thread spent waiting in ``wait()``."""
     result = _check(result)
     fig, ax = target_axes(ax, width=4.5, height=3.6)
     if not result.threads:
         empty_message(ax, "Time spent waiting", "no threads ran")
         return fig
-    names = [t.thread for t in result.threads]
-    waits_ms = [t.total_wait * 1e3 for t in result.threads]
-    positions = range(len(names))
-    ax.bar(positions, waits_ms, color=[_colour(t.role) for t in result.threads], edgecolor="black", linewidth=0.5)
-    ax.set_xticks(positions, names, rotation=90 if len(names) > 8 else 0)
+    threads = result.threads
+    thread_bars(
+        ax, [t.thread for t in threads], [t.total_wait * 1e3 for t in threads], [_colour(t.role) for t in threads]
+    )
     ax.set_xlabel("thread (orange: producers, blue: consumers)")
     ax.set_ylabel("time spent waiting in wait() (ms)")
     few_ticks(ax.yaxis, steps=[1, 2, 5, 10])
@@ -181,18 +134,7 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
 
 
 def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
-    """Buffer length and who waits when (left, one time axis), and the waiting per thread (right).
-
-    The lab's status line (and :func:`buffer_headline`) states the overall finding; each panel's
-    title states its own.
-
-    Args:
-        result: A :func:`~synclab.run_buffer` result.
-        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
-
-    Returns:
-        The figure drawn into.
-    """
+    """Buffer length and who waits when (left, one time axis), and the waiting per thread (right)."""
     result = _check(result)
     fig, (length_ax, timeline_ax, waits_ax) = lab_axes(fig, "buffer", _buffer_panels, size=(12.0, 5.2))
     plot_buffer_length(result, length_ax)
@@ -204,8 +146,6 @@ def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
 
 
 def _buffer_panels(fig: Figure) -> list[Axes]:
-    # Fixed margins instead of constrained layout: the lab redraws this on every
-    # change, and constrained layout would double the time it takes.
     grid = fig.add_gridspec(
         2,
         2,

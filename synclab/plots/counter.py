@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from synclab.experiments.counter import CounterResult, CounterSweep
-from synclab.plots._style import GREY, OKABE_ITO, few_ticks, lab_axes, target_axes
+from synclab.plots._style import GREEN, GREY, RED, few_ticks, lab_axes, plural, target_axes
 from synclab.plots.locks import plot_contention, plot_hold_histogram
 
 __all__ = ["counter_headline", "plot_counter", "plot_counter_run"]
@@ -15,37 +15,20 @@ __all__ = ["counter_headline", "plot_counter", "plot_counter_run"]
 
 def counter_headline(result: CounterResult) -> str:
     """One line stating what a run found: ``4 threads, no lock: 1,493 of 2,000 updates lost``."""
-    lock = "with a lock" if result.use_lock else "no lock"
-    head = f"{result.threads} thread{'s' if result.threads != 1 else ''}, {lock}"
+    head = f"{plural(result.threads, 'thread')}, {'with a lock' if result.use_lock else 'no lock'}"
     if result.lost == 0:
         return f"{head}: all {result.expected:,} updates counted"
     return f"{head}: {result.lost:,} of {result.expected:,} updates lost"
 
 
 def plot_counter(result: CounterResult | CounterSweep, ax: Axes | None = None) -> Figure:
-    """Observed against expected counter values.
-
-    For one run, two bars: what the counter should read and what it read.
-    For a sweep, both against the number of threads.
-
-    Args:
-        result: A :func:`~synclab.run_counter` result or a
-            :func:`~synclab.sweep_counter` sweep.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is neither a result nor a sweep.
-    """
+    """Observed against expected counter values: two bars for one run, two lines against threads for a sweep."""
     if isinstance(result, CounterSweep):
         return _plot_sweep(result, ax)
     if not isinstance(result, CounterResult):
         raise TypeError(f"result must be a CounterResult or CounterSweep, got {type(result).__name__}")
     fig, ax = target_axes(ax)
-    colour = OKABE_ITO[2] if result.lost == 0 else OKABE_ITO[4]
-    bars = ax.bar([0, 1], [result.expected, result.observed], color=[GREY, colour])
+    bars = ax.bar([0, 1], [result.expected, result.observed], color=[GREY, GREEN if result.lost == 0 else RED])
     ax.set_xticks([0, 1], ["expected", "observed"])
     ax.bar_label(bars, labels=[f"{result.expected:,}", f"{result.observed:,}"], padding=2)
     ax.set_ylim(0, result.expected * 1.15)
@@ -60,7 +43,7 @@ def _plot_sweep(sweep: CounterSweep, ax: Axes | None) -> Figure:
     fig, ax = target_axes(ax)
     threads = list(sweep.thread_counts)
     ax.plot(threads, [r.expected for r in sweep.results], "--o", color=GREY, label="expected")
-    ax.plot(threads, [r.observed for r in sweep.results], "-s", color=OKABE_ITO[4], label="observed")
+    ax.plot(threads, [r.observed for r in sweep.results], "-s", color=RED, label="observed")
     ax.set_xlabel("threads")
     ax.set_xticks(threads)
     ax.set_ylabel("final counter value (increments)")
@@ -77,15 +60,7 @@ def _plot_sweep(sweep: CounterSweep, ax: Axes | None) -> Figure:
 
 
 def plot_counter_run(result: CounterResult, fig: Figure | None = None) -> Figure:
-    """The counter, the contention per thread and the hold histogram, side by side.
-
-    Args:
-        result: A :func:`~synclab.run_counter` result.
-        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
-
-    Returns:
-        The figure drawn into.
-    """
+    """The counter, the contention per thread and the hold histogram, side by side (``fig``: redraw it)."""
     fig, axes = lab_axes(fig, "counter", _three_panels, size=(13.8, 3.6))
     plot_counter(result, axes[0])
     plot_contention(result.lock, axes[1])

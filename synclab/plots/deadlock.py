@@ -1,24 +1,25 @@
-"""Plots of deadlocks (notebook 07) and of locking strategies (notebook 11).
-
-:func:`plot_resource_allocation_graph` draws who holds and who waits for which lock
-(threads and locks: a resource-allocation graph), with the cycle in red. The
-others draw results of the bank-transfer experiment.
-"""
+"""Plots of deadlocks (notebook 07) and of locking strategies (notebook 11): the resource-allocation graph
+(who holds and who waits for which lock, the cycle in red) and the bank-transfer results."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from synclab.experiments.deadlock import ResourceAllocationGraph, TransferRuns, TransferSweep
 from synclab.plots._style import (
+    GREEN,
     GREY,
     OKABE_ITO,
+    RED,
     empty_message,
     fmt_seconds,
+    key_text,
     lab_axes,
+    require,
     reuse_figure,
     target_axes,
     thread_colour,
@@ -43,8 +44,6 @@ STRATEGY_LABELS = {
 }
 _SHORT = {"naive": "naive order", "ordered": "ordered", "retry": "timeout + back-off", "global": "one bank lock"}
 _STRATEGY_COLOURS = {"naive": OKABE_ITO[4], "ordered": OKABE_ITO[2], "retry": OKABE_ITO[0], "global": OKABE_ITO[3]}
-_CYCLE = OKABE_ITO[4]
-_OK = OKABE_ITO[2]
 _LOCK_FACE = "#DDDDDD"
 
 
@@ -60,27 +59,13 @@ def _ring(names: list[str], radius: float, offset: float = 0.0) -> dict[str, tup
 
 
 def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Axes | None = None) -> Figure:
-    """Draw a resource-allocation graph: threads as circles, locks as squares, the cycle in red.
-
-    An arrow from a thread to a lock means "waits for"; from a lock to a
-    thread, "is held by". A deadlock is a closed loop of arrows.
-
-    Args:
-        graph: A :class:`~synclab.experiments.ResourceAllocationGraph` (``None`` draws an empty panel).
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``graph`` is not a :class:`~synclab.experiments.ResourceAllocationGraph`.
-    """
+    """Threads as circles, locks as squares; an arrow from a thread to a lock means "waits for", from a
+    lock to a thread "is held by". A deadlock is a closed loop of arrows, drawn in red."""
     fig, ax = target_axes(ax, width=4.6, height=4.2)
     if graph is None:
         empty_message(ax, "Resource-allocation graph", "no cycle was seen:\nnothing to draw")
         return fig
-    if not isinstance(graph, ResourceAllocationGraph):
-        raise TypeError(f"graph must be a ResourceAllocationGraph, got {type(graph).__name__}")
+    require(graph, ResourceAllocationGraph, "graph")
     if not graph.holds and not graph.waits:
         empty_message(ax, "Resource-allocation graph", "no thread held or waited\nfor these locks")
         return fig
@@ -90,16 +75,11 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
     outer = [n for n in thread_nodes + lock_nodes if n not in inner]
     # Rings wide enough that neighbouring nodes do not touch: about 1.4 units apart.
     r_inner = max(1.0, 1.4 * len(inner) / (2 * math.pi)) if inner else 0.0
-    r_outer = (
-        max(r_inner + 1.4, 1.4 * len(outer) / (2 * math.pi)) if inner else max(1.0, 1.4 * len(outer) / (2 * math.pi))
-    )
+    r_outer = max(r_inner + 1.4 if inner else 1.0, 1.4 * len(outer) / (2 * math.pi))
     pos = _ring(inner, r_inner) if inner else {}
     pos.update(_ring(outer, r_outer, offset=math.pi / max(len(outer), 1)))
     is_thread = set(thread_nodes)
-    cycle_edges = set()
-    if inner:
-        loop = [*inner, inner[0]]
-        cycle_edges = {(loop[i], loop[i + 1]) for i in range(len(inner))}
+    cycle_edges = set(zip(inner, inner[1:] + inner[:1], strict=True))
     edges = [(t, lock, "waits") for t, lock in graph.waits] + [(lock, t, "held") for t, lock in graph.holds]
     for src, dst, kind in edges:
         in_cycle = (src, dst) in cycle_edges
@@ -109,7 +89,7 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
             xytext=pos[src],
             arrowprops={
                 "arrowstyle": "-|>",
-                "color": _CYCLE if in_cycle else "#777777",
+                "color": RED if in_cycle else "#777777",
                 "lw": 2.6 if in_cycle else 1.0,
                 "linestyle": "--" if kind == "waits" else "-",
                 "shrinkA": 15,
@@ -120,25 +100,20 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
         )
     threads_here = [n for n in pos if n in is_thread]
     locks_here = [n for n in pos if n not in is_thread]
-    if threads_here:
-        ax.scatter(
-            [pos[n][0] for n in threads_here],
-            [pos[n][1] for n in threads_here],
-            s=700,
-            marker="o",
-            c=[thread_colour(n) for n in threads_here],
-            edgecolors="black",
-            zorder=4,
-        )
-    ax.scatter(
-        [pos[n][0] for n in locks_here],
-        [pos[n][1] for n in locks_here],
-        s=750,
-        marker="s",
-        c=_LOCK_FACE,
-        edgecolors="black",
-        zorder=4,
-    )
+    for nodes, marker, size, colours in (
+        (threads_here, "o", 700, [thread_colour(n) for n in threads_here]),
+        (locks_here, "s", 750, _LOCK_FACE),
+    ):
+        if nodes:
+            ax.scatter(
+                [pos[n][0] for n in nodes],
+                [pos[n][1] for n in nodes],
+                s=size,
+                marker=marker,
+                c=colours,
+                edgecolors="black",
+                zorder=4,
+            )
     for name, (x, y) in pos.items():
         label = name if len(name) <= 6 or " " not in name else name.replace(" ", "\n", 1)
         ax.text(x, y, label, ha="center", va="center", fontsize=7, zorder=5)
@@ -147,22 +122,11 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
     ax.set_ylim(-span - 0.75, span + 0.6)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    # A key in one line of text: cheaper to draw than a legend, and a lab redraws this often.
-    ax.text(
-        0.5,
-        0.0,
-        "dashed arrow: waits for   solid arrow: is held by   red: the cycle",
-        transform=ax.transAxes,
-        ha="center",
-        va="bottom",
-        fontsize="x-small",
-        color="#555555",
-    )
+    key_text(ax, "dashed arrow: waits for   solid arrow: is held by   red: the cycle", 0.0, "bottom")
     if graph.cycle:
-        threads = graph.cycle_threads
+        threads = len(graph.cycle_threads)
         ax.set_title(
-            f"Resource-allocation graph: a cycle,\n{len(threads)} threads wait for each other (deadlock)",
-            fontsize="medium",
+            f"Resource-allocation graph: a cycle,\n{threads} threads wait for each other (deadlock)", fontsize="medium"
         )
     else:
         ax.set_title("Resource-allocation graph: no cycle,\nevery wait can end", fontsize="medium")
@@ -188,22 +152,13 @@ def _run_ticks(ax: Axes, runs: int) -> None:
 def _plot_outcomes(runs: TransferRuns, ax: Axes) -> None:
     numbers = list(range(1, runs.runs + 1))
     made = [100 * r.completed / r.attempted for r in runs.results]
-    colours = [_CYCLE if r.deadlocked else _OK for r in runs.results]
+    colours = [RED if r.deadlocked else GREEN for r in runs.results]
     ax.bar(numbers, made, color=colours, edgecolor="black", linewidth=0.4)
     _run_ticks(ax, runs.runs)
     ax.set_ylabel("transfers made before the run ended (%)")
     ax.set_ylim(0, 125)
     ax.set_yticks([0, 50, 100])
-    ax.text(
-        0.5,
-        0.97,
-        "green: finished   red: deadlocked, called off",
-        transform=ax.transAxes,
-        ha="center",
-        va="top",
-        fontsize="x-small",
-        color="#555555",
-    )
+    key_text(ax, "green: finished   red: deadlocked, called off", 0.97, "top")
     ax.set_title(transfer_headline(runs), fontsize="medium")
 
 
@@ -211,7 +166,7 @@ def _plot_money(runs: TransferRuns, ax: Axes) -> None:
     numbers = list(range(1, runs.runs + 1))
     before = runs.results[0].total_before
     ax.axhline(before, color=GREY, linestyle="--")
-    ax.plot(numbers, [r.total_after for r in runs.results], "o", color=_OK if runs.all_conserved else _CYCLE)
+    ax.plot(numbers, [r.total_after for r in runs.results], "o", color=GREEN if runs.all_conserved else RED)
     ax.set_ylim(0, before * 1.25)
     ax.set_yticks([0, before])
     _run_ticks(ax, runs.runs)
@@ -224,20 +179,8 @@ def _plot_money(runs: TransferRuns, ax: Axes) -> None:
 
 
 def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
-    """Repeated transfer runs: outcome per run, money per run, and the first deadlock's graph.
-
-    Args:
-        runs: A :func:`~synclab.experiments.repeat_transfers` result.
-        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``runs`` is not a :class:`~synclab.experiments.TransferRuns`.
-    """
-    if not isinstance(runs, TransferRuns):
-        raise TypeError(f"runs must be a TransferRuns from repeat_transfers, got {type(runs).__name__}")
+    """Repeated transfer runs: outcome per run, money per run, and the first deadlock's graph."""
+    require(runs, TransferRuns, "runs", " from repeat_transfers")
     fig, axes = lab_axes(fig, "transfers", _transfer_panels, size=(13.8, 4.0))
     _plot_outcomes(runs, axes[0])
     _plot_money(runs, axes[1])
@@ -251,7 +194,6 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
 
 
 def _transfer_panels(fig: Figure) -> list[Axes]:
-    # Fixed margins instead of constrained layout: the lab redraws this on every change.
     grid = fig.add_gridspec(1, 3, left=0.06, right=0.99, top=0.84, bottom=0.13, wspace=0.3)
     return [fig.add_subplot(grid[0, i]) for i in range(3)]
 
@@ -269,51 +211,38 @@ def _x(entry: TransferRuns, key: str) -> int:
 
 
 def _check_sweep(sweep: object) -> TransferSweep:
-    if not isinstance(sweep, TransferSweep):
-        raise TypeError(f"sweep must be a TransferSweep from sweep_transfers, got {type(sweep).__name__}")
-    return sweep
+    return require(sweep, TransferSweep, "sweep", " from sweep_transfers")
 
 
-def _log2_x_axis(ax: Axes, key: str, values: list[int]) -> None:
-    """Label a log-2 x axis with the account (or thread) counts a sweep varied, one tick per count."""
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(values, [str(v) for v in values])
-    ax.set_xlabel(f"{key} (log scale)")
-
-
-def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
-    """Share of runs that deadlocked, per strategy, against the account (or thread) count.
-
-    Args:
-        sweep: A :func:`~synclab.sweep_transfers` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.experiments.TransferSweep`.
-    """
-    sweep = _check_sweep(sweep)
-    fig, ax = target_axes(ax, width=6.0, height=3.8)
+def _strategy_lines(ax: Axes, sweep: TransferSweep, value: Any, sizes: bool = False) -> tuple[str, list[int]]:
+    """One line per strategy against what the sweep varied (accounts or threads), on a log-2 axis."""
     key, values = _varying(sweep)
     for number, strategy in enumerate(sweep.strategies):
         entries = sweep.by_strategy(strategy)
-        shares = [e.deadlock_share * 100 for e in entries]
         ax.plot(
             [_x(e, key) for e in entries],
-            shares,
+            [value(e) for e in entries],
             "-o",
             color=_STRATEGY_COLOURS[strategy],
             label=STRATEGY_LABELS[strategy],
             lw=2,
-            markersize=7 - number,
+            markersize=7 - number if sizes else None,
         )
-    _log2_x_axis(ax, key, values)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(values, [str(v) for v in values])
+    ax.set_xlabel(f"{key} (log scale)")
+    ax.legend(fontsize="small")
+    return key, values
+
+
+def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
+    """Share of runs that deadlocked, per strategy, against the account (or thread) count."""
+    sweep = _check_sweep(sweep)
+    fig, ax = target_axes(ax, width=6.0, height=3.8)
+    _strategy_lines(ax, sweep, lambda e: e.deadlock_share * 100, sizes=True)
     ax.set_ylabel("runs that deadlocked (%)")
     ax.set_ylim(-5, 105)
     runs = sweep.entries[0].runs
-    ax.legend(fontsize="small")
     with_deadlock = {s for s in sweep.strategies if any(e.deadlocked_runs for e in sweep.by_strategy(s))}
     never = [_SHORT[s] for s in sweep.strategies if s not in with_deadlock]
     if with_deadlock and never:
@@ -326,18 +255,7 @@ def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
 
 
 def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
-    """The fixes side by side: share of runs deadlocked and median time per run, per strategy.
-
-    Args:
-        sweep: A :func:`~synclab.sweep_transfers` result with one setting per strategy.
-        fig: A figure to clear and redraw; new if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.experiments.TransferSweep`.
-    """
+    """The fixes side by side: share of runs deadlocked and median time per run, per strategy."""
     sweep = _check_sweep(sweep)
     fig, axes = reuse_figure(fig, 2, width=5.2, height=3.8)
     entries = [sweep.by_strategy(s)[0] for s in sweep.strategies]
@@ -356,10 +274,7 @@ def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
     times = [e.median_elapsed * 1e3 for e in entries]
     bars = axes[1].bar(labels, times, color=colours, edgecolor="black", linewidth=0.5)
     axes[1].bar_label(
-        bars,
-        labels=[fmt_seconds(e.median_elapsed) + _time_note(e) for e in entries],
-        padding=2,
-        fontsize="small",
+        bars, labels=[fmt_seconds(e.median_elapsed) + _time_note(e) for e in entries], padding=2, fontsize="small"
     )
     axes[1].set_ylim(0, max(times) * 1.3)
     axes[1].set_ylabel("median time per run (ms)")
@@ -383,38 +298,13 @@ def _time_note(entry: TransferRuns) -> str:
 
 
 def plot_transfer_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
-    """Completed transfers per second against the thread count, one line per strategy.
-
-    Args:
-        sweep: A :func:`~synclab.sweep_transfers` result over several thread counts.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``sweep`` is not a :class:`~synclab.experiments.TransferSweep`.
-    """
+    """Completed transfers per second against the thread count, one line per strategy."""
     sweep = _check_sweep(sweep)
     fig, ax = target_axes(ax, width=5.4, height=3.8)
-    key, values = _varying(sweep)
-    best: dict[str, float] = {}
-    for strategy in sweep.strategies:
-        entries = sweep.by_strategy(strategy)
-        rates = [e.median_throughput for e in entries]
-        best[strategy] = rates[-1]
-        ax.plot(
-            [_x(e, key) for e in entries],
-            rates,
-            "-o",
-            color=_STRATEGY_COLOURS[strategy],
-            label=STRATEGY_LABELS[strategy],
-            lw=2,
-        )
-    _log2_x_axis(ax, key, values)
+    key, values = _strategy_lines(ax, sweep, lambda e: e.median_throughput)
+    best = {strategy: sweep.by_strategy(strategy)[-1].median_throughput for strategy in sweep.strategies}
     ax.set_ylabel("completed transfers per second")
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize="small")
     hold = sweep.entries[0].results[0].hold
     work = f"{fmt_seconds(hold)} of I/O in each transfer" if hold else "no I/O in the transfers"
     if len(best) == 2 and "global" in best:

@@ -7,26 +7,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from synclab.experiments.faq import BlockedThreadResult
-from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, target_axes
+from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, require, target_axes
 
 __all__ = ["plot_blocked_thread"]
 
 
 def plot_blocked_thread(result: BlockedThreadResult, ax: Axes | None = None) -> Figure:
-    """Wall-clock time against CPU time, for a thread that blocks and one that spins.
-
-    Args:
-        result: A :func:`~synclab.measure_blocked_thread` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is not a :class:`~synclab.experiments.BlockedThreadResult`.
-    """
-    if not isinstance(result, BlockedThreadResult):
-        raise TypeError(f"result must be a BlockedThreadResult, got {type(result).__name__}")
+    """Wall-clock time against CPU time, for a thread that blocks and one that spins."""
+    require(result, BlockedThreadResult, "result")
     fig, ax = target_axes(ax, width=5.6, height=3.8)
     groups = ["blocked in acquire()", "spinning on\nacquire(blocking=False)"]
     wall = [result.blocked_wall * 1e3, result.spin_wall * 1e3]

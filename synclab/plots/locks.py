@@ -1,9 +1,4 @@
-"""Plots of what an :class:`~synclab.InstrumentedLock` measured.
-
-Each function takes a :class:`~synclab.instruments.LockStatistics` (or ``None`` when the
-experiment ran without a lock), draws into ``ax`` if given, and returns the
-figure. Titles state what the data shows.
-"""
+"""Plots of what an :class:`~synclab.InstrumentedLock` measured: any ``LockStatistics`` (``None``: no lock)."""
 
 from __future__ import annotations
 
@@ -13,7 +8,6 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
 from synclab.instruments import LockStatistics
@@ -24,7 +18,8 @@ from synclab.plots._style import (
     target_axes,
     thread_colour,
     thread_order,
-    timeline_bar,
+    timeline_rows,
+    wait_hold_bars,
 )
 
 __all__ = ["plot_contention", "plot_hold_histogram", "plot_lock_timeline"]
@@ -35,26 +30,22 @@ _NO_LOCK = "no lock in this run:\nnothing to wait for, nothing held"
 LOG_SPAN = 10.0
 
 
+def thread_bars(ax: Axes, names: list[str], values: list[float], colours: list[str]) -> None:
+    """One bar per thread, labelled with its name (upright names while they fit)."""
+    positions = range(len(names))
+    ax.bar(positions, values, color=colours, edgecolor="black", linewidth=0.5)
+    ax.set_xticks(positions, names, rotation=90 if len(names) > 8 else 0)
+
+
 def plot_contention(stats: LockStatistics | None, ax: Axes | None = None) -> Figure:
-    """Bar chart of the time each thread spent waiting for the lock.
-
-    Args:
-        stats: The lock's statistics, or ``None`` if no lock was used.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-    """
+    """Bar chart of the time each thread spent waiting for the lock."""
     fig, ax = target_axes(ax)
     if stats is None:
         empty_message(ax, "Contention per thread", _NO_LOCK)
         return fig
     by_name = {t.thread: t for t in stats.threads}
     names = thread_order(by_name)
-    waits_ms = [by_name[n].total_wait * 1e3 for n in names]
-    positions = range(len(names))
-    ax.bar(positions, waits_ms, color=[thread_colour(n) for n in names], edgecolor="black", linewidth=0.5)
-    ax.set_xticks(positions, names, rotation=90 if len(names) > 8 else 0)
+    thread_bars(ax, names, [by_name[n].total_wait * 1e3 for n in names], [thread_colour(n) for n in names])
     few_ticks(ax.yaxis)
     ax.set_xlabel("thread")
     ax.set_ylabel("waiting for the lock (ms)")
@@ -71,22 +62,9 @@ def plot_contention(stats: LockStatistics | None, ax: Axes | None = None) -> Fig
 
 
 def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) -> Figure:
-    """Histogram of how long each acquisition held the lock.
+    """Histogram of how long each acquisition held the lock (of the events the lock kept).
 
-    The x axis is logarithmic when the holds span a factor of :data:`LOG_SPAN`
-    or more (a few microseconds next to milliseconds), and linear when they
-    are all about as long (a lock held for the same slow work every time);
-    the x label says which.
-
-    Built from the individual events the lock kept (the latest ``max_events``);
-    the title says so when earlier ones were dropped.
-
-    Args:
-        stats: The lock's statistics, or ``None`` if no lock was used.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
+    The x axis is logarithmic when the holds span a factor of :data:`LOG_SPAN` or more, else linear.
     """
     fig, ax = target_axes(ax)
     if stats is None:
@@ -121,16 +99,8 @@ def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) ->
     return fig
 
 
-def histogram_bars(ax: Axes, values: list[float], edges: np.ndarray, colour: str) -> PolyCollection:
-    """Draw the histogram of ``values`` over ``edges`` as bars, like ``ax.hist``, in one collection.
-
-    ``ax.hist`` adds a patch per bin, and each patch updates the data limits
-    on its own (slowly on a log axis); one collection draws the same bars in a
-    tenth of the time, which counts in a lab that redraws on every change.
-
-    Returns:
-        The collection: one closed path per bin, its top at the bin's count.
-    """
+def histogram_bars(ax: Axes, values: list[float], edges: np.ndarray, colour: str) -> None:
+    """The histogram of ``values`` as bars, like ``ax.hist`` but in one collection (a tenth of the time)."""
     counts, _ = np.histogram(values, bins=edges)
     bars = PolyCollection(
         [
@@ -148,47 +118,32 @@ def histogram_bars(ax: Axes, values: list[float], edges: np.ndarray, colour: str
     ax.add_collection(bars, autolim=False)
     ax.update_datalim([(edges[0], 0), (edges[-1], max(int(counts.max()), 1))])
     ax.autoscale_view()
-    return bars
 
 
 def _plain_log_ticks(ax: Axes, low: float, high: float) -> None:
-    """Label a log-scaled x axis with a few plain numbers (20, 50, 100) of our choosing.
+    """Label a log x axis with a few plain numbers (20, 50, 100) chosen here.
 
-    Powers of ten are typeset with mathtext, which is slow to draw, and which
-    ticks matplotlib labels on a log axis differs between its versions (a span
-    of one decade may get a single label). So the ticks are chosen here: powers
-    of ten over two decades or more, otherwise 1, 2 and 5 times them, between
-    ``low`` and ``high``: the data's range, not the axis limits, which
-    matplotlib before 3.11 has not yet autoscaled at this point.
+    Powers of ten are typeset with mathtext, which is slow to draw, and which ticks matplotlib labels
+    on a log axis differs between its versions. Between ``low`` and ``high`` (the data's range: before
+    3.11 the axis is not yet autoscaled here): powers of ten over two decades or more, else 1, 2 and 5
+    times them.
     """
     mantissas = (1,) if high >= 100 * low else (1, 2, 5)
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     ticks = [m * 10.0**k for k in range(first, last + 1) for m in mantissas if low <= m * 10.0**k <= high]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.6g}"))
-    # Unlabelled minor ticks at 2 and 5 times each power of ten: enough to show
-    # the axis is logarithmic, and each tick costs time when a lab redraws.
+    # Unlabelled minor ticks at 2 and 5 times each power of ten show the axis is logarithmic.
     ax.xaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def plot_lock_timeline(
-    stats: LockStatistics | None,
-    ax: Axes | None = None,
-    *,
-    start: float | None = None,
-    duration: float | None = None,
+    stats: LockStatistics | None, ax: Axes | None = None, *, start: float | None = None, duration: float | None = None
 ) -> Figure:
     """Who holds the lock when: one row per thread, solid while holding, pale while waiting.
 
-    Args:
-        stats: The lock's statistics, or ``None`` if no lock was used.
-        ax: Axes to draw into; a new figure is made if omitted.
-        start: Seconds since the first request at which to begin; 0 by default.
-        duration: Seconds to show; everything by default.
-
-    Returns:
-        The figure drawn into.
+    ``start`` and ``duration`` (seconds since the first request) pick a stretch; everything by default.
     """
     fig, ax = target_axes(ax, width=10.0, height=3.2)
     if stats is None or not stats.events:
@@ -197,42 +152,24 @@ def plot_lock_timeline(
     origin = min(event.requested for event in stats.events)
     begin = origin + (start or 0.0)
     end = begin + duration if duration is not None else max(event.released for event in stats.events)
-    names = thread_order(event.thread for event in stats.events)
-    row = {name: i for i, name in enumerate(names)}
-    colour = {name: thread_colour(name) for name in names}
-    waits: list[tuple[str, float, float]] = []
-    holds: list[tuple[str, float, float]] = []
-    for event in stats.events:
-        if event.released < begin or event.requested > end:
-            continue
-        if event.wait > 0:
-            waits.append((event.thread, (event.requested - origin) * 1e3, (event.acquired - origin) * 1e3))
-        holds.append((event.thread, (event.acquired - origin) * 1e3, (event.released - origin) * 1e3))
-    # One collection for all the waits and one for all the holds, whatever the number of threads.
-    for spans, alpha in ((waits, 0.25), (holds, None)):
-        if spans:
-            ax.add_collection(
-                PolyCollection(
-                    [timeline_bar(start, stop, row[name]) for name, start, stop in spans],
-                    facecolors=[colour[name] for name, _, _ in spans],
-                    edgecolors="none",
-                    alpha=alpha,
-                )
-            )
-    ax.set_yticks(range(len(names)), names)
-    ax.set_ylim(-0.6, len(names) - 0.4)
-    ax.invert_yaxis()
+    row = timeline_rows(ax, thread_order(event.thread for event in stats.events))
+    shown = [event for event in stats.events if event.released >= begin and event.requested <= end]
+    wait_hold_bars(ax, shown, row, origin, {"edgecolors": "none"}, "holding", loc="upper right")
     ax.set_xlim((begin - origin) * 1e3, (end - origin) * 1e3)
     few_ticks(ax.xaxis)
     ax.set_xlabel("time since the first request (ms)")
-    ax.set_ylabel("thread")
-    ax.legend(
-        handles=[Patch(color="#555555", label="holding"), Patch(color="#555555", alpha=0.25, label="waiting")],
-        loc="upper right",
-        fontsize="small",
-    )
     spans = sorted((event.acquired, event.released) for event in stats.events)
     overlaps = sum(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:], strict=False))
     exclusive = "one holder at a time" if not overlaps else f"{overlaps:,} OVERLAPPING holds"
     ax.set_title(f"Who holds the lock: {exclusive}")
     return fig
+
+
+def visible_holds(ax: Axes) -> None:
+    """Outline the holds of a lock timeline in their colour, so that microsecond holds (narrower than a
+    pixel on a millisecond axis) still show as hairlines."""
+    for collection in ax.collections:
+        alpha = collection.get_alpha()
+        if alpha is None or alpha >= 1:  # the holds; waits are drawn pale
+            collection.set_edgecolor(collection.get_facecolor())
+            collection.set_linewidth(0.8)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from matplotlib import rcParams
 from matplotlib.axes import Axes
-from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -23,15 +22,19 @@ from synclab.experiments.primitives import (
     StopResult,
 )
 from synclab.plots._style import (
+    GREEN,
     GREY,
     OKABE_ITO,
+    RED,
     few_ticks,
     fmt_seconds,
     lab_axes,
+    require,
     target_axes,
     thread_colour,
     thread_order,
-    timeline_bar,
+    timeline_rows,
+    wait_hold_bars,
 )
 
 __all__ = [
@@ -45,35 +48,13 @@ __all__ = [
     "pool_headline",
 ]
 
-_RED = OKABE_ITO[4]
-_GREEN = OKABE_ITO[2]
-
-
-def _require(value: object, kind: type, name: str) -> None:
-    if not isinstance(value, kind):
-        article = "an" if kind.__name__[0] in "AEIOU" else "a"
-        raise TypeError(f"{name} must be {article} {kind.__name__}, got {type(value).__name__}")
-
-
-def _timeline_rows(ax: Axes, names: Sequence[str]) -> dict[str, int]:
-    row = {name: i for i, name in enumerate(names)}
-    ax.set_yticks(range(len(names)), names)
-    ax.set_ylim(-0.6, len(names) - 0.4)
-    ax.invert_yaxis()
-    ax.set_ylabel("thread")
-    return row
-
-
 # -- the pool ------------------------------------------------------------------
 
 
 def pool_headline(result: PoolResult) -> str:
-    """One line stating what a pool run found.
-
-    ``"Semaphore(3): at most 3 of 8 threads in the pool at once"``, or, when the
-    limit was exceeded, ``"no semaphore: up to 8 threads in the pool at once (limit 3)"``.
-    """
-    _require(result, PoolResult, "result")
+    """One line: ``Semaphore(3): at most 3 of 8 threads in the pool at once``, or ``no semaphore: up to 8
+    threads in the pool at once (limit 3)``."""
+    require(result, PoolResult, "result")
     guard = "no semaphore" if result.guard == "none" else f"{result.guard}({result.limit})"
     if result.extra_release:
         guard += " + an extra release"
@@ -89,54 +70,21 @@ def pool_headline(result: PoolResult) -> str:
 
 
 def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
-    """Who used the pool when (top) and how many used it at once (bottom).
-
-    The top panel has a row per thread: pale while it waits for a permit, solid
-    while it holds one. The bottom panel steps through the holder count the
-    run measured, against the limit (dashed); anything above the limit is red.
-
-    Args:
-        result: A :func:`~synclab.run_pool` result.
-        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is not a :class:`~synclab.experiments.PoolResult`.
-    """
-    _require(result, PoolResult, "result")
+    """Who used the pool when (top: pale while waiting for a permit, solid while holding one) and how many
+    used it at once (bottom), against the limit; anything above the limit is red."""
+    require(result, PoolResult, "result")
     rows = min(max(result.threads, 3), 8)  # the timeline's share of the height
     fig, (top, bottom) = lab_axes(fig, ("pool", rows), lambda fig: _pool_panels(fig, rows), size=(9.5, 5.2))
     uses = result.pool_uses
     origin = min((u.requested for u in uses), default=0.0)
     names = thread_order(u.thread for u in uses) or [f"T{i}" for i in range(1, result.threads + 1)]
-    row = _timeline_rows(top, names)
-    # One collection for all waits and one for all holds: far cheaper to build
-    # and draw than a broken_barh per thread, which matters in the lab.
-    waits = [(u, u.requested, u.acquired) for u in uses if u.wait > 0]
-    holds = [(u, u.acquired, u.released) for u in uses]
-    for spans, alpha, edge in ((waits, 0.25, "none"), (holds, 1.0, "black")):
-        if spans:
-            top.add_collection(
-                PolyCollection(
-                    [timeline_bar((a - origin) * 1e3, (b - origin) * 1e3, row[u.thread]) for u, a, b in spans],
-                    facecolors=[thread_colour(u.thread) for u, _, _ in spans],
-                    edgecolors=edge,
-                    linewidths=0.3,
-                    alpha=alpha,
-                )
-            )
+    row = timeline_rows(top, names)
+    style = {"edgecolors": "black", "linewidths": 0.3, "alpha": 1.0}
+    wait_hold_bars(top, uses, row, origin, style, "using the pool", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     end = max((u.released for u in uses), default=origin)
     top.set_xlim(-0.02 * (end - origin) * 1e3, (end - origin) * 1e3 * 1.02 or 1.0)
     top.tick_params(axis="y", labelsize="small" if len(names) > 12 else rcParams["ytick.labelsize"])
-    top.legend(
-        handles=[Patch(color="#555555", label="using the pool"), Patch(color="#555555", alpha=0.25, label="waiting")],
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        fontsize="small",
-    )
-    top.set_title(textwrap.fill(pool_headline(result), 90), color=_RED if result.exceeded else "black")
+    top.set_title(textwrap.fill(pool_headline(result), 90), color=RED if result.exceeded else "black")
 
     times = [(t - origin) * 1e3 for t, _ in result.changes]
     counts = [n for _, n in result.changes]
@@ -145,7 +93,7 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
         counts = [0, *counts]
     bottom.step(times, counts, where="post", color=thread_colour(4), linewidth=1.5, label="threads in the pool")
     over = [max(n, result.limit) for n in counts]
-    bottom.fill_between(times, result.limit, over, step="post", color=_RED, alpha=0.5, label="above the limit")
+    bottom.fill_between(times, result.limit, over, step="post", color=RED, alpha=0.5, label="above the limit")
     bottom.axhline(result.limit, color=GREY, linestyle="--", linewidth=1.2, label=f"limit = {result.limit}")
     bottom.set_ylim(0, max(result.max_holders, result.limit) + 0.8)
     few_ticks(bottom.yaxis, integer=True)
@@ -156,8 +104,6 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
 
 
 def _pool_panels(fig: Figure, rows: int) -> list[Axes]:
-    # Fixed margins instead of a layout engine: a lab redraws this on every
-    # change, and constrained layout would more than double the render time.
     top, bottom = fig.subplots(
         2,
         1,
@@ -172,27 +118,12 @@ def _pool_panels(fig: Figure, rows: int) -> list[Axes]:
 
 
 def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
-    """Timeline of a :func:`~synclab.run_start_gate` run.
-
-    A row for the setup thread and one per worker: pale while a worker waits at
-    the gate, solid while it works; the dotted line marks the end of setup
-    (where ``gate.set()`` is called). Each worker is labelled with how many
-    setup steps it saw when it began.
-
-    Args:
-        result: A :func:`~synclab.run_start_gate` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is not a :class:`~synclab.experiments.GateResult`.
-    """
-    _require(result, GateResult, "result")
+    """A row for setup and one per worker (pale while waiting at the gate, solid while working), the end of
+    setup dotted, each worker labelled with the setup steps it saw when it began."""
+    require(result, GateResult, "result")
     fig, ax = target_axes(ax, width=8.0, height=1.2 + 0.45 * (result.workers + 1))
     names = ["setup", *(t.thread for t in result.threads)]
-    row = _timeline_rows(ax, names)
+    row = timeline_rows(ax, names)
     ms = 1e3
     ax.broken_barh(
         [(result.setup_began * ms, (result.setup_done - result.setup_began) * ms)],
@@ -213,7 +144,7 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
             textcoords="offset points",
             va="center",
             fontsize="small",
-            color=_GREEN if complete else _RED,
+            color=GREEN if complete else RED,
         )
     label = "setup done: gate.set()" if result.use_gate else "setup done"
     ax.axvline(result.setup_done * ms, color="black", linestyle=":", linewidth=1.2, label=label)
@@ -226,10 +157,7 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
     handles.append(Line2D([], [], color="black", linestyle=":", label=label))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     if result.early:
-        ax.set_title(
-            f"No gate: {len(result.early)} of {result.workers} workers began before setup was done",
-            color=_RED,
-        )
+        ax.set_title(f"No gate: {len(result.early)} of {result.workers} workers began before setup was done", color=RED)
     elif result.use_gate:
         ax.set_title(f"With the gate: all {result.workers} workers began after setup was done")
     else:
@@ -246,26 +174,13 @@ def _stop_label(result: StopResult) -> str:
 
 
 def plot_stop_signal(results: StopResult | Sequence[StopResult], ax: Axes | None = None) -> Figure:
-    """How long each worker took to stop after ``shutdown.set()``, per way of waiting.
-
-    Args:
-        results: One :func:`~synclab.run_stop_signal` result or several (for
-            example one with ``wait="event"`` and one with ``wait="sleep"``).
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into; the y axis is logarithmic, as the ways of
-        waiting differ by orders of magnitude.
-
-    Raises:
-        TypeError: ``results`` holds something other than results.
-        ValueError: ``results`` is empty.
-    """
+    """How long each worker took to stop after ``shutdown.set()``, per way of waiting (a log axis: they
+    differ by orders of magnitude)."""
     runs = [results] if isinstance(results, StopResult) else list(results)
     if not runs:
         raise ValueError("results must hold at least one StopResult, got none")
     for run in runs:
-        _require(run, StopResult, "each of results")
+        require(run, StopResult, "each of results")
     fig, ax = target_axes(ax, width=8.0, height=3.6)
     names = thread_order(w.thread for run in runs for w in run.workers)
     width = 0.8 / len(runs)
@@ -299,22 +214,11 @@ def plot_stop_signal(results: StopResult | Sequence[StopResult], ax: Axes | None
 
 
 def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
-    """Timeline of a :func:`~synclab.run_phases` run: phases coloured, barrier releases dotted.
-
-    Args:
-        result: A :func:`~synclab.run_phases` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is not a :class:`~synclab.experiments.PhaseResult`.
-    """
-    _require(result, PhaseResult, "result")
+    """Timeline of a :func:`~synclab.run_phases` run: phases coloured, barrier releases dotted."""
+    require(result, PhaseResult, "result")
     fig, ax = target_axes(ax, width=8.0, height=1.4 + 0.45 * result.threads)
     names = [f"T{i}" for i in range(1, result.threads + 1)]
-    row = _timeline_rows(ax, names)
+    row = timeline_rows(ax, names)
     ms = 1e3
     for span in result.spans:
         colour = OKABE_ITO[(span.phase - 1) % len(OKABE_ITO)]
@@ -329,8 +233,8 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
         ax.axvline(released * ms, color="black", linestyle=":", linewidth=1)
     for thread, phase, waited in result.broken:
         finished = max(s.finished for s in result.spans if s.thread == thread and s.phase == phase)
-        ax.plot([finished * ms, (finished + waited) * ms], [row[thread]] * 2, color=_RED, linewidth=1)
-        ax.plot([(finished + waited) * ms], [row[thread]], marker="X", color=_RED, markersize=9)
+        ax.plot([finished * ms, (finished + waited) * ms], [row[thread]] * 2, color=RED, linewidth=1)
+        ax.plot([(finished + waited) * ms], [row[thread]], marker="X", color=RED, markersize=9)
     phases = sorted({s.phase for s in result.spans})
     handles: list[Patch | Line2D] = [
         Patch(color=OKABE_ITO[(p - 1) % len(OKABE_ITO)], label=f"phase {p}") for p in phases
@@ -338,7 +242,7 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
     if result.released:
         handles.append(Line2D([], [], color="black", linestyle=":", label="barrier lets all through"))
     if result.broken:
-        handles.append(Line2D([], [], color=_RED, marker="X", label="BrokenBarrierError"))
+        handles.append(Line2D([], [], color=RED, marker="X", label="BrokenBarrierError"))
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
     ax.set_xlabel("time since the run began (ms)")
     ax.set_xlim(left=0)
@@ -347,12 +251,12 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
         ax.set_title(
             f"{quit_name} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} "
             f"at the barrier,\nthen got BrokenBarrierError instead of waiting forever",
-            color=_RED,
+            color=RED,
         )
     elif result.use_barrier:
         ax.set_title("With a barrier: no thread began a phase before all had finished the previous one")
     elif result.overlapping:
-        ax.set_title("No barrier: fast threads ran ahead into later phases", color=_RED)
+        ax.set_title("No barrier: fast threads ran ahead into later phases", color=RED)
     else:
         ax.set_title("No barrier, but the phases happened not to overlap")
     return fig
@@ -363,16 +267,8 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A small table that shows as HTML in a notebook and as aligned text elsewhere.
-
-    Attributes:
-        headers: Column titles.
-        rows: One tuple of cell texts per row.
-        caption: A line shown above the table.
-        details: A second table folded away under ``details_title`` (HTML
-            ``<details>``), for figures most readers can skip.
-        details_title: The line that opens it.
-    """
+    """A small table that shows as HTML in a notebook and as aligned text elsewhere; ``details`` is a
+    second table folded away under ``details_title``."""
 
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -421,24 +317,9 @@ _USE = {
 
 
 def overhead_table(result: OverheadResult) -> Table:
-    """The comparison table: use, reentrant and cost measured on this machine, against common claims.
-
-    The "reentrant" column is what :func:`~synclab.measure_overhead` observed
-    (can a holder take it again without blocking), the cost column is its
-    timing relative to a ``with lock:``, and the last column is what a
-    comparison table found in many tutorials claims. The code timed and the
-    nanoseconds are folded away under "Under the hood".
-
-    Args:
-        result: A :func:`~synclab.measure_overhead` result.
-
-    Returns:
-        A :class:`Table`; shows as HTML in a notebook, ``print`` gives aligned text.
-
-    Raises:
-        TypeError: ``result`` is not an :class:`~synclab.experiments.OverheadResult`.
-    """
-    _require(result, OverheadResult, "result")
+    """The comparison table: use, reentrant (observed) and cost relative to ``with lock:`` measured here,
+    against what a comparison table found in many tutorials claims; the nanoseconds folded away."""
+    require(result, OverheadResult, "result")
     rows = []
     timings = []
     for cost in result.costs:
@@ -479,19 +360,8 @@ def overhead_table(result: OverheadResult) -> Table:
 
 
 def plot_overhead(result: OverheadResult, ax: Axes | None = None) -> Figure:
-    """Bar chart of the measured cost of each primitive's operation, in nanoseconds.
-
-    Args:
-        result: A :func:`~synclab.measure_overhead` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is not an :class:`~synclab.experiments.OverheadResult`.
-    """
-    _require(result, OverheadResult, "result")
+    """Bar chart of the measured cost of each primitive's operation, in nanoseconds."""
+    require(result, OverheadResult, "result")
     fig, ax = target_axes(ax, width=8.0, height=3.8)
     costs = list(result.costs)
     labels = [f"{c.name}\n{c.code}" for c in costs]

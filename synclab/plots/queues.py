@@ -10,7 +10,18 @@ from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.conditions import BufferResult
 from synclab.experiments.queues import WAYS, ConcurrencyResult, PipelineResult
-from synclab.plots._style import GREY, OKABE_ITO, empty_axes, fixed_titles, fmt_seconds, target_axes
+from synclab.plots._style import (
+    GREEN,
+    GREY,
+    OKABE_ITO,
+    RED,
+    blank_figure,
+    fmt_seconds,
+    lab_axes,
+    limit_line,
+    require,
+    target_axes,
+)
 from synclab.plots.conditions import CONSUMER_COLOUR, PRODUCER_COLOUR, plot_buffer_length
 
 __all__ = [
@@ -23,15 +34,8 @@ __all__ = [
     "plot_queue_vs_condition",
 ]
 
-_RED = OKABE_ITO[4]
-_GREEN = OKABE_ITO[2]
 #: One colour per stage's inbox.
 STAGE_COLOURS = (OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[5], OKABE_ITO[1])
-
-
-def _require(value: object, kind: type, name: str) -> None:
-    if not isinstance(value, kind):
-        raise TypeError(f"{name} must be a {kind.__name__}, got {type(value).__name__}")
 
 
 # -- queue.Queue against the hand-built buffer ------------------------------------------
@@ -46,29 +50,11 @@ def _who_waited(result: BufferResult) -> str:
 
 
 def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: Figure | None = None) -> Figure:
-    """The same workload through notebook 05's ``Condition`` buffer and through ``queue.Queue``, side by side.
-
-    Left, one above the other: the number of items in each buffer over time,
-    against its capacity. Right: the time producers and consumers spent
-    waiting, in each design.
-
-    Args:
-        condition: A :func:`~synclab.run_buffer` result.
-        queued: A :func:`~synclab.run_queue_buffer` result.
-        fig: A figure to clear and redraw; new if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: Either result is not a :class:`~synclab.experiments.BufferResult`.
-    """
-    _require(condition, BufferResult, "condition")
-    _require(queued, BufferResult, "queued")
-    if fig is None:
-        fig = Figure(figsize=(12.0, 5.4))
-    else:
-        fig.clear()
+    """The same workload through notebook 05's ``Condition`` buffer and through ``queue.Queue``: the items in
+    each buffer over time (left) and the time producers and consumers spent waiting (right)."""
+    require(condition, BufferResult, "condition")
+    require(queued, BufferResult, "queued")
+    fig = blank_figure(fig, (12.0, 5.4))
     grid = fig.add_gridspec(
         2, 2, width_ratios=(2.0, 1.0), left=0.06, right=0.985, bottom=0.1, top=0.84, wspace=0.22, hspace=0.55
     )
@@ -121,12 +107,8 @@ def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: 
 
 
 def pipeline_headline(result: PipelineResult) -> str:
-    """One line stating what a pipeline run found.
-
-    ``"Queue: all 40 items delivered once, 1,150 items/s"``, or
-    ``"list: 26 of 40 items lost, 31 extra copies, 2 workers crashed"``.
-    """
-    _require(result, PipelineResult, "result")
+    """One line: ``Queue: all 40 items delivered once, 1,150 items/s``, or ``list: 26 of 40 items lost, ...``."""
+    require(result, PipelineResult, "result")
     if result.delivered_once:
         return f"{result.channel}: all {result.items} items delivered once, {result.throughput:,.0f} items/s"
     parts = []
@@ -141,16 +123,8 @@ def pipeline_headline(result: PipelineResult) -> str:
 
 
 def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Figure:
-    """How many items waited in each stage's inbox, over time.
-
-    Args:
-        result: A :func:`~synclab.run_pipeline` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-    """
-    _require(result, PipelineResult, "result")
+    """How many items waited in each stage's inbox, over time."""
+    require(result, PipelineResult, "result")
     fig, ax = target_axes(ax, width=7.0, height=3.0)
     end_ms = result.duration * 1e3
     highest = 1
@@ -161,17 +135,7 @@ def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Fig
         ax.step(xs, ys, where="post", color=colour, label=f"into stage {stage + 1}")
         highest = max(highest, *lengths)
     if result.channel == "Queue":
-        ax.axhline(result.capacity, color=GREY, linestyle="--", linewidth=1)
-        ax.annotate(
-            f"maxsize {result.capacity}",
-            (1, result.capacity),
-            xycoords=("axes fraction", "data"),
-            xytext=(-4, 3),
-            textcoords="offset points",
-            ha="right",
-            color="#555555",
-            fontsize="small",
-        )
+        limit_line(ax, result.capacity, f"maxsize {result.capacity}", right=True)
         highest = max(highest, result.capacity)
     ax.set_xlim(0, max(end_ms, 1e-3))
     ax.set_ylim(-0.3, highest * 1.15 + 0.5)
@@ -185,16 +149,8 @@ def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Fig
 
 
 def plot_pipeline_throughput(result: PipelineResult, ax: Axes | None = None) -> Figure:
-    """Items out of the last stage per second, over time (counted in equal time bins).
-
-    Args:
-        result: A :func:`~synclab.run_pipeline` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-    """
-    _require(result, PipelineResult, "result")
+    """Items out of the last stage per second, over time (counted in equal time bins)."""
+    require(result, PipelineResult, "result")
     fig, ax = target_axes(ax, width=7.0, height=2.4)
     duration = max(result.duration, 1e-6)
     bins = max(4, min(20, len(result.delivered) // 4 or 4))
@@ -204,7 +160,7 @@ def plot_pipeline_throughput(result: PipelineResult, ax: Axes | None = None) -> 
         counts[min(bins - 1, int(t / width))] += 1
     edges_ms = [i * width * 1e3 for i in range(bins + 1)]
     rates = [c / width for c in counts]
-    ax.stairs(rates, edges_ms, fill=True, color=_GREEN if result.delivered_once else _RED, alpha=0.6)
+    ax.stairs(rates, edges_ms, fill=True, color=GREEN if result.delivered_once else RED, alpha=0.6)
     ax.set_xlim(0, duration * 1e3)
     ax.set_ylim(0, max(rates + [1.0]) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
@@ -219,58 +175,17 @@ def plot_pipeline_throughput(result: PipelineResult, ax: Axes | None = None) -> 
 
 
 def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
-    """The pipeline lab's figure: inbox lengths and throughput over time, and what came out.
-
-    Args:
-        result: A :func:`~synclab.run_pipeline` result.
-        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is not a :class:`~synclab.experiments.PipelineResult`.
-    """
-    _require(result, PipelineResult, "result")
-    if fig is not None and getattr(fig, "_synclab_pipeline_axes", None) == fig.axes:
-        # Drawn here before: keep the axes and their ticks, which is quicker than new ones.
-        for ax in fig.axes:
-            empty_axes(ax)
-    else:
-        if fig is None:
-            # Fixed margins instead of a layout engine: the lab redraws this on every change.
-            fig = Figure(figsize=(10.0, 4.6))
-        else:
-            fig.clear()
-        grid = fig.add_gridspec(
-            2,
-            2,
-            width_ratios=(2.3, 1.0),
-            height_ratios=(1.3, 1.0),
-            left=0.09,
-            right=0.985,
-            bottom=0.1,
-            top=0.86,
-            wspace=0.25,
-            hspace=0.55,
-        )
-        with fixed_titles():
-            top = fig.add_subplot(grid[0, 0])
-            fig.add_subplot(grid[1, 0], sharex=top)
-            fig.add_subplot(grid[:, 1])
-        fig._synclab_pipeline_axes = list(fig.axes)  # type: ignore[attr-defined]
-    lengths, throughput, outcome = fig.axes
+    """The pipeline lab's figure: inbox lengths and throughput over time, and what came out."""
+    require(result, PipelineResult, "result")
+    fig, (lengths, throughput, outcome) = lab_axes(fig, "pipeline", _pipeline_panels, size=(10.0, 4.6))
     plot_pipeline_lengths(result, lengths)
     lengths.set_xlabel("")
     plot_pipeline_throughput(result, throughput)
     once = result.distinct
     bars = outcome.bar(
-        ["delivered", "extra\ncopies", "lost"],
-        [once, result.duplicates, result.lost],
-        color=[_GREEN, _RED, _RED],
-        edgecolor="black",
-        linewidth=0.5,
+        [0, 1, 2], [once, result.duplicates, result.lost], color=[GREEN, RED, RED], edgecolor="black", linewidth=0.5
     )
+    outcome.set_xticks([0, 1, 2], ["delivered", "extra\ncopies", "lost"])
     outcome.bar_label(bars, padding=2)
     outcome.set_ylim(0, max(result.items, len(result.delivered), 1) * 1.15)
     outcome.set_ylabel("items")
@@ -280,9 +195,26 @@ def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
     fig.suptitle(
         f"{result.stages} stage{'s' if result.stages > 1 else ''} × {result.workers} "
         f"worker{'s' if result.workers > 1 else ''}, through a {result.channel}: {finding}",
-        color="black" if result.delivered_once else _RED,
+        color="black" if result.delivered_once else RED,
     )
     return fig
+
+
+def _pipeline_panels(fig: Figure) -> list[Axes]:
+    grid = fig.add_gridspec(
+        2,
+        2,
+        width_ratios=(2.3, 1.0),
+        height_ratios=(1.3, 1.0),
+        left=0.09,
+        right=0.985,
+        bottom=0.1,
+        top=0.86,
+        wspace=0.25,
+        hspace=0.55,
+    )
+    top = fig.add_subplot(grid[0, 0])
+    return [top, fig.add_subplot(grid[1, 0], sharex=top), fig.add_subplot(grid[:, 1])]
 
 
 # -- threads, processes or asyncio ------------------------------------------------------
@@ -294,7 +226,7 @@ def _times(result: ConcurrencyResult, job: str) -> tuple[float, ...]:
 
 def concurrency_headline(result: ConcurrencyResult, job: str) -> str:
     """``"I/O-bound: threads 3.9×, processes 2.0×, asyncio 3.9× the speed of one thread"``."""
-    _require(result, ConcurrencyResult, "result")
+    require(result, ConcurrencyResult, "result")
     name = "I/O-bound" if job == "io" else "CPU-bound"
     parts = [
         f"{way} {result.speedup(job, way):.1f}×"
@@ -305,23 +237,9 @@ def concurrency_headline(result: ConcurrencyResult, job: str) -> str:
 
 
 def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Figure:
-    """Wall time of the I/O-bound and the CPU-bound job, done each of the four ways.
-
-    Args:
-        result: A :func:`~synclab.measure_concurrency` result.
-        fig: A figure to clear and redraw; new if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is not a :class:`~synclab.experiments.ConcurrencyResult`.
-    """
-    _require(result, ConcurrencyResult, "result")
-    if fig is None:
-        fig = Figure(figsize=(12.0, 3.6))
-    else:
-        fig.clear()
+    """Wall time of the I/O-bound and the CPU-bound job, done each of the four ways."""
+    require(result, ConcurrencyResult, "result")
+    fig = blank_figure(fig, (12.0, 3.6))
     axes = fig.subplots(1, 2, gridspec_kw={"left": 0.09, "right": 0.98, "bottom": 0.16, "top": 0.78, "wspace": 0.3})
     colours = (GREY, OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[2])
     for ax, job, each in ((axes[0], "io", result.io_seconds), (axes[1], "cpu", result.cpu_seconds)):

@@ -6,9 +6,18 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from synclab.experiments.reentrant import SELF_DEADLOCK_TIMEOUT, LedgerResult, LockCosts
-from synclab.plots._style import GREY, OKABE_ITO, few_ticks, fmt_seconds, lab_axes, target_axes, thread_colour
-from synclab.plots.bank import visible_holds
-from synclab.plots.locks import plot_hold_histogram, plot_lock_timeline
+from synclab.plots._style import (
+    GREY,
+    OKABE_ITO,
+    few_ticks,
+    fmt_seconds,
+    lab_axes,
+    plural,
+    require,
+    target_axes,
+    thread_colour,
+)
+from synclab.plots.locks import plot_hold_histogram, plot_lock_timeline, visible_holds
 
 __all__ = ["ledger_headline", "plot_ledger", "plot_ledger_entries", "plot_lock_costs"]
 
@@ -17,20 +26,8 @@ DESIGN_LABELS = {"Lock": "Lock, re-entered", "RLock": "RLock", "helper": "Lock +
 
 
 def plot_lock_costs(costs: LockCosts, ax: Axes | None = None) -> Figure:
-    """Nanoseconds per operation against nesting depth, for both designs.
-
-    Args:
-        costs: A :func:`~synclab.measure_lock_costs` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``costs`` is not a :class:`~synclab.experiments.LockCosts`.
-    """
-    if not isinstance(costs, LockCosts):
-        raise TypeError(f"costs must be a LockCosts from measure_lock_costs(), got {type(costs).__name__}")
+    """Nanoseconds per operation against nesting depth, for both designs."""
+    require(costs, LockCosts, "costs", " from measure_lock_costs()")
     fig, ax = target_axes(ax, width=6.0, height=4.0)
     depths = list(costs.depths)
     ax.plot(depths, costs.rlock, "-o", color=OKABE_ITO[4], label="RLock taken at every level")
@@ -49,9 +46,7 @@ def plot_lock_costs(costs: LockCosts, ax: Axes | None = None) -> Figure:
 
 
 def _check_ledger(result: object) -> LedgerResult:
-    if not isinstance(result, LedgerResult):
-        raise TypeError(f"result must be a LedgerResult from run_ledger(), got {type(result).__name__}")
-    return result
+    return require(result, LedgerResult, "result", " from run_ledger()")
 
 
 def _calls(result: LedgerResult) -> str:
@@ -61,24 +56,14 @@ def _calls(result: LedgerResult) -> str:
 
 
 def ledger_headline(result: LedgerResult) -> str:
-    """One line saying what a :func:`~synclab.run_ledger` run found.
-
-    Args:
-        result: A :func:`~synclab.run_ledger` result.
-
-    Returns:
-        ``"RLock: 160 of 160 entries, total exact; 5 acquire() calls per batch, RLock count up to 2"``
-        or, for the re-entered Lock, how many threads waited for themselves.
-
-    Raises:
-        TypeError: ``result`` is not a :class:`~synclab.experiments.LedgerResult`.
-    """
+    """One line: ``RLock: 160 of 160 entries, total exact; 5 acquire() calls per batch, RLock count up to 2``,
+    or, for the re-entered Lock, how many threads waited for themselves."""
     result = _check_ledger(result)
     label = DESIGN_LABELS[result.design]
     entries = f"{result.entries:,} of {result.expected_entries:,} entries"
     if result.stuck:
         stuck = len(result.stuck)
-        who = "every thread" if stuck == result.threads else f"{stuck} thread{'s' if stuck > 1 else ''}"
+        who = "every thread" if stuck == result.threads else plural(stuck, "thread")
         return (
             f"{label}: {who} waited for itself (gave up after {fmt_seconds(SELF_DEADLOCK_TIMEOUT)}); {entries} recorded"
         )
@@ -87,18 +72,7 @@ def ledger_headline(result: LedgerResult) -> str:
 
 
 def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
-    """Entries each thread recorded, against the entries it set out to record.
-
-    Args:
-        result: A :func:`~synclab.run_ledger` result.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is not a :class:`~synclab.experiments.LedgerResult`.
-    """
+    """Entries each thread recorded, against the entries it set out to record."""
     result = _check_ledger(result)
     fig, ax = target_axes(ax)
     names = [f"T{i}" for i in range(1, result.threads + 1)]
@@ -127,18 +101,7 @@ def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
 
 
 def plot_ledger(result: LedgerResult, fig: Figure | None = None) -> Figure:
-    """Entries per thread and hold durations, above a timeline of who holds the ledger's lock.
-
-    Args:
-        result: A :func:`~synclab.run_ledger` result.
-        fig: A figure to clear and redraw (a lab reuses one); new if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is not a :class:`~synclab.experiments.LedgerResult`.
-    """
+    """Entries per thread and hold durations, above a timeline of who holds the ledger's lock."""
     result = _check_ledger(result)
     fig, (entries_ax, hold_ax, timeline_ax) = lab_axes(fig, "ledger", _ledger_panels, size=(11.0, 6.4))
     plot_ledger_entries(result, entries_ax)
@@ -152,7 +115,6 @@ def plot_ledger(result: LedgerResult, fig: Figure | None = None) -> Figure:
 
 
 def _ledger_panels(fig: Figure) -> list[Axes]:
-    # Fixed margins rather than constrained layout: a lab redraws on every change.
     grid = fig.add_gridspec(
         2, 2, height_ratios=(1.2, 1.0), left=0.07, right=0.99, top=0.85, bottom=0.09, wspace=0.25, hspace=0.6
     )

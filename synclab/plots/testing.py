@@ -79,34 +79,15 @@ def _spans(outcomes: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
 
 
 def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | None = None) -> Figure:
-    """Every run of each test, one coloured cell per run: passed, failed, error or hung.
-
-    Against a class with a race, a failed run is a run that caught it; against
-    a correct class, every run should pass.
-
-    Args:
-        results: What :func:`~synclab.repeat_test` returned, one or several.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``results`` holds something other than a :class:`~synclab.experiments.RepeatResult`.
-    """
+    """Every run of each test, one coloured cell per run: passed, failed, error or hung (one or several
+    :func:`~synclab.repeat_test` results)."""
     items = _sequence(results, RepeatResult, "RepeatResult")
     fig, ax = target_axes(ax, width=9.0, height=1.5 + 0.75 * len(items))
     most = max(r.runs for r in items)
     for row, result in enumerate(reversed(items)):
         for outcome, spans in _spans(result.outcomes).items():
             ax.broken_barh(spans, (row - 0.35, 0.7), facecolors=OUTCOME_COLOURS[outcome])
-        ax.text(
-            most * 1.01,
-            row,
-            f"failed {result.failed} of {result.runs}",
-            va="center",
-            fontsize="small",
-        )
+        ax.text(most * 1.01, row, f"failed {result.failed} of {result.runs}", va="center", fontsize="small")
     ax.set_yticks(range(len(items)), [_label(r) for r in reversed(items)], fontsize="small")
     ax.set_xlim(0, most * 1.2)
     ax.set_xticks([t for t in MaxNLocator(integer=True).tick_values(0, most) if 0 <= t <= most])
@@ -140,18 +121,7 @@ def livelock_headline(results: LivelockResult | Sequence[LivelockResult]) -> str
 
 
 def plot_livelock(results: LivelockResult | Sequence[LivelockResult], ax: Axes | None = None) -> Figure:
-    """Threads that have finished their transfer, round by round, for each back-off strategy.
-
-    Args:
-        results: What :func:`~synclab.run_livelock` returned, one or several.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``results`` holds something other than a :class:`~synclab.experiments.LivelockResult`.
-    """
+    """Threads that have finished their transfer, round by round, for each back-off strategy."""
     items = _sequence(results, LivelockResult, "LivelockResult")
     fig, ax = target_axes(ax, width=7.0, height=3.8)
     done_rounds = [r.rounds for r in items if r.finished == 2]
@@ -200,18 +170,7 @@ def starvation_headline(results: StarvationResult | Sequence[StarvationResult]) 
 
 
 def plot_starvation(results: StarvationResult | Sequence[StarvationResult], ax: Axes | None = None) -> Figure:
-    """Each thread's share of the lock's turns, one group of bars per thread, one bar per lock.
-
-    Args:
-        results: What :func:`~synclab.run_starvation` returned, one or several.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``results`` holds something other than a :class:`~synclab.experiments.StarvationResult`.
-    """
+    """Each thread's share of the lock's turns, one group of bars per thread, one bar per lock."""
     items = _sequence(results, StarvationResult, "StarvationResult")
     fig, ax = target_axes(ax, width=7.0, height=3.8)
     names = list(items[0].threads)

@@ -1,14 +1,9 @@
 """What every lab has in common: controls, a status line and one figure.
 
-A lab wires its controls to one experiment and its plots. When a control
-changes (sliders report only when released), the experiment runs again with
-real threads in the kernel's own thread, the status line says what it found,
-and the one figure is redrawn and shown in one output area. The output is
-replaced in a single update, so it neither flickers nor piles up, and the same
-figure object is reused, so re-running never accumulates figures.
-
-Worker threads never touch a widget: experiments return plain results, and only
-this code, in the kernel's thread, updates the widgets.
+When a control changes (sliders report only when released), the experiment runs again with real threads
+in the kernel's own thread, the status line says what it found, and the one figure is redrawn and shown
+in one output area, replaced in a single update (no flicker, no pile-up). Worker threads never touch a
+widget: experiments return plain results, and only this code, in the kernel's thread, updates widgets.
 """
 
 from __future__ import annotations
@@ -33,14 +28,12 @@ from synclab.plots._style import LAB_DPI, fmt_seconds
 
 ResultT = TypeVar("ResultT")
 
-#: Errors an experiment raises for bad settings or too much work; shown in the
-#: status line instead of a traceback.
+#: Errors an experiment raises for bad settings or too much work; shown in the status line.
 _SHOWN_ERRORS = (ValueError, TypeError, TimeoutError)
 #: zlib level of the lab PNGs: 1 is the fastest (6, Pillow's default, took 40 % longer for a file 5 % smaller).
 PNG_COMPRESSION = 1
-#: Seconds a lab's experiment may run before it is stopped and the status line
-#: says so. Every lab's controls are chosen so that no setting comes near it on
-#: an idle machine (the slowest take under 2 s); it is there for a busy one.
+#: Seconds a lab's experiment may run before it is stopped and the status line says so. No setting of
+#: the controls comes near it on an idle machine (the slowest take under 2 s); it is there for a busy one.
 LAB_TIMEOUT = 10.0
 
 
@@ -49,35 +42,10 @@ def label_style(**more: str) -> dict[str, str]:
     return {"description_width": "initial", **more}
 
 
-def _slider_settings(description: str, value: float, low: float, high: float, step: float) -> dict[str, Any]:
-    """What every lab slider is given: reports only when released, its label never cut short."""
-    return {
-        "value": value,
-        "min": low,
-        "max": high,
-        "step": step,
-        "description": description,
-        "continuous_update": False,
-        "style": label_style(),
-    }
-
-
 def int_slider(
     description: str, value: int, low: int, high: int, step: int = 1, *, width: str | None = None
 ) -> widgets.IntSlider:
-    """A lab's whole-number slider: reports only when released, its label never cut short.
-
-    Args:
-        description: The label, with the unit in brackets where there is one.
-        value: The starting value.
-        low: The smallest value.
-        high: The largest value.
-        step: The step between values.
-        width: The slider's CSS width (``"26em"``), for a long label; the default width if omitted.
-
-    Returns:
-        The slider.
-    """
+    """A lab's whole-number slider: reports only when released, its label never cut short."""
     extra = {} if width is None else {"layout": widgets.Layout(width=width)}
     return widgets.IntSlider(**_slider_settings(description, value, low, high, step), **extra)
 
@@ -89,21 +57,22 @@ def float_slider(
     return widgets.FloatSlider(**_slider_settings(description, value, low, high, step), readout_format=readout_format)
 
 
+def _slider_settings(description: str, value: float, low: float, high: float, step: float) -> dict[str, Any]:
+    return {
+        "value": value,
+        "min": low,
+        "max": high,
+        "step": step,
+        "description": description,
+        "continuous_update": False,
+        "style": label_style(),
+    }
+
+
 def toggle_buttons(
     description: str, options: Sequence[Any], value: Any, tooltips: Sequence[str], *, button_width: str
 ) -> widgets.ToggleButtons:
-    """A lab's row of buttons to pick one of ``options``, each with its tooltip.
-
-    Args:
-        description: The label in front of the buttons.
-        options: The choices (or ``(label, value)`` pairs).
-        value: The starting choice.
-        tooltips: One tooltip per choice.
-        button_width: Every button's CSS width (``"6em"``), wide enough for the longest label.
-
-    Returns:
-        The buttons.
-    """
+    """A row of buttons to pick one of ``options`` (or ``(label, value)`` pairs), each with its tooltip."""
     return widgets.ToggleButtons(
         options=options,
         value=value,
@@ -113,19 +82,29 @@ def toggle_buttons(
     )
 
 
+def switch(value: bool, on: dict[str, str], off: dict[str, str], **fixed: Any) -> widgets.ToggleButton:
+    """A toggle button whose label (and icon, tooltip...) says its state: the traits ``on`` when pressed,
+    ``off`` when not; ``fixed`` for the rest."""
+    button = widgets.ToggleButton(value=value, **fixed, **(on if value else off))
+
+    def follow(change: dict[str, Any]) -> None:
+        for name, trait in (on if change["new"] else off).items():
+            setattr(button, name, trait)
+
+    button.observe(follow, names="value")
+    return button
+
+
+def finding(text: str, good: bool) -> str:
+    """``text`` in bold, green when ``good``, else red: what a run found, for a status line."""
+    return f"<span style='color:{'#009E73' if good else '#D55E00'}'><b>{html.escape(text)}</b></span>"
+
+
 def render_png(fig: Figure) -> tuple[bytes, float]:
-    """Render ``fig`` at its own resolution and encode it as a PNG.
+    """``fig`` rendered at its own resolution as a PNG, and the seconds the encoding took.
 
-    Renders with Agg on the figure's own canvas (a :class:`~synclab.plots._render.LabCanvas`,
-    attached once, which draws text it has drawn before from the glyph images it
-    kept: the same pixels in half the time), then encodes the pixels
-    (:func:`encode_png`).
-
-    Args:
-        fig: The figure.
-
-    Returns:
-        The PNG bytes, and the seconds the encoding took (without the rendering).
+    Renders on a :class:`~synclab.plots._render.LabCanvas` (attached once), which draws text it has drawn
+    before from the glyph images it kept: the same pixels in half the time.
     """
     canvas = fig.canvas if isinstance(fig.canvas, LabCanvas) else LabCanvas(fig)
     canvas.draw()
@@ -135,12 +114,10 @@ def render_png(fig: Figure) -> tuple[bytes, float]:
 
 
 def encode_png(rgba: np.ndarray) -> bytes:
-    """The pixels ``rgba`` (height x width x 4 bytes) as a PNG file, losslessly, written for speed.
+    """The pixels ``rgba`` (height x width x 4) as a lossless PNG, written for speed.
 
-    Pillow (which matplotlib uses too) writes it, without the alpha channel
-    when every pixel is opaque and at zlib level :data:`PNG_COMPRESSION`:
-    12.6 ms for the bank lab's figure against 17.8 ms at Pillow's default
-    level, for a file 5 % larger (measured on this course's 2-core machine).
+    Without the alpha channel when every pixel is opaque, at zlib level :data:`PNG_COMPRESSION`: 12.6 ms
+    for the bank lab's figure against 17.8 ms at Pillow's default, for a file 5 % larger.
     """
     opaque = bool(rgba[..., 3].min() == 255)
     buffer = io.BytesIO()
@@ -149,16 +126,7 @@ def encode_png(rgba: np.ndarray) -> bytes:
 
 
 def figure_output(fig: Figure, alt: str) -> dict[str, Any]:
-    """A Jupyter ``display_data`` output holding ``fig`` as a PNG image.
-
-    Args:
-        fig: The figure to render, at its own resolution (the labs' is
-            :data:`~synclab.plots._style.LAB_DPI`).
-        alt: Text shown where images are not (and what nbval compares).
-
-    Returns:
-        A dict in the notebook output format, for ``Output.outputs``.
-    """
+    """A Jupyter ``display_data`` output holding ``fig`` as a PNG, with ``alt`` as its text (what nbval compares)."""
     png, _ = render_png(fig)
     return _png_output(png, alt)
 
@@ -173,14 +141,7 @@ def _png_output(png: bytes, alt: str) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class RunTimings:
-    """Where the time of a lab's last re-run went, in seconds.
-
-    Attributes:
-        experiment: Running the experiment (the threads).
-        drawing: Drawing the result into the figure.
-        rendering: Rendering the figure to pixels and encoding the PNG.
-        encoding: Of ``rendering``, the PNG encoding alone.
-    """
+    """Where the seconds of a lab's last re-run went (``encoding`` is part of ``rendering``)."""
 
     experiment: float
     drawing: float
@@ -196,23 +157,9 @@ class RunTimings:
 class Lab(Generic[ResultT]):
     """Base class of the labs: subclasses provide ``run``, ``draw`` and ``describe``.
 
-    Args:
-        title: Shown in bold above the controls.
-        instructions: One or two sentences on what to try.
-        controls: The widgets whose changes re-run the experiment.
-        threads_control: The control that sets the number of threads, if any.
-        lock_control: The control that switches the lock (or the fix) on and off.
-        first_row: How many of ``controls`` go on the first row; the rest go on
-            the second, before the "Run again" button.
-
-    Attributes:
-        result: The latest result (``None`` if the last run failed).
-        runs: How many times the experiment has run.
-        last_seconds: Wall time of the last re-run (experiment and drawing).
-        last_timings: Where that time went (:class:`RunTimings`), or ``None``
-            before the first run and after a refused one.
-        figure: The one figure the lab draws into.
-        widget: The lab's whole user interface.
+    ``threads_control`` and ``lock_control`` get the CSS classes the browser test uses to find them;
+    ``first_row`` of the ``controls`` go on the first row, the rest before "Run again". ``last_timings``
+    says where the last re-run's time went (``None`` before the first run and after a refused one).
     """
 
     def __init__(
@@ -266,7 +213,7 @@ class Lab(Generic[ResultT]):
         raise NotImplementedError
 
     def draw(self, result: ResultT, fig: Figure | None) -> Figure:
-        """Draw ``result`` into ``fig`` (redrawn, keeping its axes where it can) or a new figure."""
+        """Draw ``result`` into ``fig`` (keeping its axes where it can) or a new figure."""
         raise NotImplementedError
 
     def describe(self, result: ResultT) -> str:
@@ -285,11 +232,7 @@ class Lab(Generic[ResultT]):
 
     @contextmanager
     def quietly(self) -> Iterator[None]:
-        """Change controls inside this block without each change re-running the lab.
-
-        Nothing runs at the end either: call :meth:`rerun` afterwards to run
-        once with all the new settings.
-        """
+        """Change controls inside this block without re-running the lab (call :meth:`rerun` afterwards)."""
         self._quiet += 1
         try:
             yield
@@ -297,15 +240,8 @@ class Lab(Generic[ResultT]):
             self._quiet -= 1
 
     def rerun(self) -> ResultT | None:
-        """Run the experiment, then update the status line and the figure.
-
-        While it runs, the status line says what it is doing; afterwards, what
-        the run found and how long it took.
-
-        Returns:
-            The new result, or ``None`` if the settings were refused or the run
-            timed out (the status line then says why).
-        """
+        """Run the experiment, then update the status line and the figure; ``None`` if the settings were
+        refused or the run timed out (the status line then says why)."""
         started = time.perf_counter()
         self.status.value = f"<i>⏳ {html.escape(self.activity())}…</i>"
         try:
@@ -314,9 +250,8 @@ class Lab(Generic[ResultT]):
             self.result = None
             self.last_timings = None
             self.last_seconds = time.perf_counter() - started
-            self.status.value = (
-                f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>{_after(self.last_seconds)}"
-            )
+            after = _grey(f"after {fmt_seconds(self.last_seconds)}")
+            self.status.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>{after}"
             return None
         ran = time.perf_counter()
         self.result = result
@@ -343,12 +278,9 @@ class Lab(Generic[ResultT]):
 
 
 def _timing_note(timings: RunTimings) -> str:
-    """`` · this re-run took 84 ms (53 ms of it drawing)``, in grey, for the end of a status line."""
-    return (
-        f"<span class='synclab-timing' style='color:#555555'> · this re-run took {fmt_seconds(timings.total)} "
-        f"({fmt_seconds(timings.drawing + timings.rendering)} of it drawing)</span>"
-    )
+    drawing = fmt_seconds(timings.drawing + timings.rendering)
+    return _grey(f"this re-run took {fmt_seconds(timings.total)} ({drawing} of it drawing)")
 
 
-def _after(seconds: float) -> str:
-    return f"<span class='synclab-timing' style='color:#555555'> · after {fmt_seconds(seconds)}</span>"
+def _grey(text: str) -> str:
+    return f"<span class='synclab-timing' style='color:#555555'> · {text}</span>"

@@ -9,7 +9,7 @@ from synclab._validate import check_choice, check_float, check_int
 from synclab.experiments.bank import BankResult, run_bank
 from synclab.plots._style import fmt_seconds
 from synclab.plots.bank import STYLE_LABELS, bank_headline, plot_bank
-from synclab.widgets._base import LAB_TIMEOUT, Lab, float_slider, int_slider
+from synclab.widgets._base import LAB_TIMEOUT, Lab, float_slider, int_slider, switch
 
 __all__ = ["LAB_STYLES", "BankLab", "bank_lab"]
 
@@ -25,25 +25,18 @@ _STYLE_TIPS = (
 
 
 class BankLab(Lab[BankResult]):
-    """Threads, slow work per withdrawal, and where the slow work goes.
-
-    Attributes:
-        threads: Slider for the number of threads (1-16).
-        work: Slider for the slow work per withdrawal, in milliseconds (0-5).
-        work_inside: Toggle: the slow work inside the lock (on, style
-            ``"long"``) or outside it (off, style ``"short"``).
-    """
+    """Threads, slow work per withdrawal, and a switch: the slow work inside the lock (``"long"``) or not."""
 
     def __init__(self, threads: int, work_ms: float, style: str, withdrawals: int) -> None:
         self.withdrawals = withdrawals
         self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
         self.work = float_slider("slow work (ms)", work_ms, 0.0, MAX_LAB_WORK_MS, 0.25)
-        self.work_inside = widgets.ToggleButton(
-            value=style == "long",
+        self.work_inside = switch(
+            style == "long",
+            {"description": STYLE_LABELS["long"], "icon": "lock", "tooltip": _STYLE_TIPS[1]},
+            {"description": STYLE_LABELS["short"], "icon": "unlock", "tooltip": _STYLE_TIPS[0]},
             layout=widgets.Layout(width="17em"),
         )
-        self._label_switch({"new": self.work_inside.value})
-        self.work_inside.observe(self._label_switch, names="value")
         super().__init__(
             "Bank lab: how long should a lock be held?",
             f"Each thread makes {withdrawals} withdrawals from one account; each withdrawal first does "
@@ -58,23 +51,12 @@ class BankLab(Lab[BankResult]):
 
     @property
     def style(self) -> str:
-        """The style the switch selects: ``"long"`` (work inside the lock) or ``"short"``."""
+        """``"long"`` (work inside the lock) or ``"short"``."""
         return "long" if self.work_inside.value else "short"
-
-    def _label_switch(self, change: dict[str, object]) -> None:
-        inside = bool(change["new"])
-        style = "long" if inside else "short"
-        self.work_inside.description = STYLE_LABELS[style]
-        self.work_inside.icon = "lock" if inside else "unlock"
-        self.work_inside.tooltip = _STYLE_TIPS[LAB_STYLES.index(style)]
 
     def run(self) -> BankResult:
         return run_bank(
-            self.threads.value,
-            self.withdrawals,
-            self.style,
-            round(self.work.value, 6) / 1e3,
-            timeout=LAB_TIMEOUT,
+            self.threads.value, self.withdrawals, self.style, round(self.work.value, 6) / 1e3, timeout=LAB_TIMEOUT
         )
 
     def activity(self) -> str:
@@ -97,24 +79,11 @@ class BankLab(Lab[BankResult]):
 
 
 def bank_lab(threads: int = 4, work_ms: float = 1.0, style: str = "long", withdrawals: int = 10) -> BankLab:
-    """A lab that runs :func:`~synclab.run_bank` whenever a control changes.
+    """A lab that runs :func:`~synclab.run_bank` whenever a control changes: the throughput, the contention
+    per thread, the hold-duration histogram and a timeline of who holds the account's lock.
 
-    It shows the throughput, the contention per thread, the hold-duration
-    histogram and a timeline of who holds the account's lock.
-
-    Args:
-        threads: Starting number of threads, 1 to 16.
-        work_ms: Starting slow work per withdrawal, 0 to 5 milliseconds.
-        style: Start with the slow work outside (``"short"``) or inside
-            (``"long"``) the lock.
-        withdrawals: Withdrawals per thread in every run, 1 to 100.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
+    ``work_ms``: 0 to 5 ms of slow work per withdrawal; ``style``: ``"short"`` (outside the lock) or
+    ``"long"``; ``withdrawals`` per thread in every run, 1 to 100.
     """
     return BankLab(
         check_int("threads", threads, 1, MAX_LAB_THREADS),

@@ -12,10 +12,7 @@ from synclab.plots._style import fmt_seconds
 from synclab.plots.conditions import buffer_headline, plot_buffer_run
 from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider
 
-__all__ = [
-    "BufferLab",
-    "buffer_lab",
-]
+__all__ = ["BufferLab", "buffer_lab"]
 
 
 MAX_LAB_THREADS = 8
@@ -45,15 +42,7 @@ def _check_rate(name: str, value: object) -> int:
 
 
 class BufferLab(Lab[BufferResult]):
-    """Producers, consumers, buffer size and the two rates.
-
-    Attributes:
-        producers: Slider for the number of producer threads (1-8).
-        consumers: Slider for the number of consumer threads (1-8).
-        capacity: Slider for the buffer's capacity (1-20 items).
-        produce_rate: Slider for the items per second each producer makes.
-        consume_rate: Slider for the items per second each consumer uses.
-    """
+    """Producers, consumers, buffer size and the two rates (items per second per thread)."""
 
     def __init__(self, producers: int, consumers: int, capacity: int, produce_rate: int, consume_rate: int) -> None:
         self.producers = int_slider("producers", producers, 1, MAX_LAB_THREADS)
@@ -115,25 +104,9 @@ def buffer_lab(
     produce_rate: int = DEFAULT_PRODUCE_RATE,
     consume_rate: int = DEFAULT_CONSUME_RATE,
 ) -> BufferLab:
-    """A lab that runs :func:`~synclab.run_buffer` whenever a control changes.
-
-    It shows the buffer's length over time, who waits when, and the time each
-    thread spent waiting, in one figure. Every run moves
-    about :data:`LAB_ITEMS` items, shared out among the producers.
-
-    Args:
-        producers: Starting number of producers, 1 to 8.
-        consumers: Starting number of consumers, 1 to 8.
-        capacity: Starting buffer capacity, 1 to 20 items.
-        produce_rate: Starting items per second per producer, 100 to 2,000 in steps of 50.
-        consume_rate: Starting items per second per consumer, 100 to 2,000 in steps of 50.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
+    """A lab that runs :func:`~synclab.run_buffer` whenever a control changes: the buffer's length over
+    time, who waits when, and the time each thread spent waiting. Every run moves about :data:`LAB_ITEMS`
+    items, shared out among the producers; the rates are 100 to 2,000 items/s in steps of 50.
     """
     return BufferLab(
         check_int("producers", producers, 1, MAX_LAB_THREADS),

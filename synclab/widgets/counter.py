@@ -11,39 +11,26 @@ from synclab._validate import check_bool, check_choice, check_float, check_int
 from synclab.experiments.counter import RACE_WINDOWS, CounterResult, run_counter
 from synclab.plots._style import fmt_seconds
 from synclab.plots.counter import counter_headline, plot_counter_run
-from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, label_style, toggle_buttons
+from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, label_style, switch, toggle_buttons
 
 __all__ = ["LAB_INCREMENTS", "CounterLab", "counter_lab"]
 
 MAX_LAB_THREADS = 16
-#: Increments per thread the slider offers for each race window: (smallest,
-#: largest, step, starting value). Measured on an idle 2-core machine with
-#: benchmarks/bench_labs.py, whose slowest-corner search keeps every setting
-#: under 2 s:
-#:
-#: * sleep: a sleep between read and write lasts about 65 µs on Linux (far
-#:   longer on Windows), and with the lock on the threads take turns through it,
-#:   so 16 threads x 400 increments is about 0.6 s of sleeping one after another
-#:   (16 x 500 took 2.11 s with the drawing): a small range.
-#: * call: a switch lands between read and write only in runs of thousands of
-#:   increments at a short switch interval: at 5,000 (the start) a 0.01 ms
-#:   interval loses updates in 9 of 10 runs, at 2,000 in only 3. The slowest
-#:   corner, 16 x 8,000 with the lock on at a 1 µs interval, took 1.70-1.78 s,
-#:   close to the limit on a slow day, hence the 6,000 cap.
-#: * none: plain ``+=`` loses nothing at any count, so it starts at 2,000 (with
-#:   the lock on, 4 x 5,000 took 188 ms, 82 ms of them the experiment) and stops
-#:   at 5,000 (16 x 8,000, lock on, 1 µs took 1.42-1.95 s).
+#: Increments per thread the slider offers for each race window: (smallest, largest, step, start).
+#: Measured on an idle 2-core machine with benchmarks/bench_labs.py, which keeps every setting under 2 s:
+#: * sleep: a sleep between read and write lasts about 65 µs on Linux, and with the lock on the threads
+#:   take turns through it: 16 x 400 is about 0.6 s of sleeping (16 x 500 took 2.11 s with the drawing).
+#: * call: a switch lands between read and write only in runs of thousands at a short switch interval:
+#:   at 5,000 a 0.01 ms interval loses updates in 9 of 10 runs, at 2,000 in 3. 16 x 8,000, lock on, 1 µs
+#:   took 1.70-1.78 s, close to the limit on a slow day, hence the 6,000 cap.
+#: * none: plain ``+=`` loses nothing at any count; it starts at 2,000 (4 x 5,000 with the lock took
+#:   188 ms) and stops at 5,000 (16 x 8,000, lock on, 1 µs took 1.42-1.95 s).
 LAB_INCREMENTS = {
     "sleep": (50, 400, 50, 100),
     "call": (1_000, 6_000, 1_000, 5_000),
     "none": (1_000, 5_000, 1_000, 2_000),
 }
-_SWITCH_INTERVALS = (
-    ("5 ms (Python's default)", 0.005),
-    ("0.1 ms", 1e-4),
-    ("0.01 ms", 1e-5),
-    ("1 µs", 1e-6),
-)
+_SWITCH_INTERVALS = (("5 ms (Python's default)", 0.005), ("0.1 ms", 1e-4), ("0.01 ms", 1e-5), ("1 µs", 1e-6))
 _WINDOW_LABELS = (("plain +=", "none"), ("call", "call"), ("sleep", "sleep"))
 _WINDOW_TIPS = (
     "counter.value += 1: load, add, store with no switch point in between",
@@ -54,38 +41,21 @@ _WINDOW_NAMES = {"none": "plain +=", "call": "a call between read and write", "s
 
 
 class CounterLab(Lab[CounterResult]):
-    """Threads, increments, race window, switch interval and a lock switch.
+    """Threads, increments (their range follows the race window, which remembers the value last chosen
+    with it), race window, switch interval and a lock switch."""
 
-    Attributes:
-        threads: Slider for the number of threads (1-16).
-        increments: Slider for the increments per thread; its range follows
-            the race window (:data:`LAB_INCREMENTS`), and it remembers the
-            value last chosen for each window.
-        race_window: What sits between the read and the write.
-        switch_interval: The interpreter's switch interval during a run.
-        use_lock: Whether each increment is protected by a lock.
-    """
-
-    def __init__(
-        self,
-        threads: int,
-        increments: int,
-        use_lock: bool,
-        race_window: str,
-        switch_interval: float,
-    ) -> None:
+    def __init__(self, threads: int, increments: int, use_lock: bool, race_window: str, switch_interval: float) -> None:
         low, high, step, _ = LAB_INCREMENTS[race_window]
         self._chosen = {window: start for window, (_, _, _, start) in LAB_INCREMENTS.items()}
         self._chosen[race_window] = increments
         self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
         self.increments = int_slider("increments per thread", increments, low, high, step=step)
-        self.use_lock = widgets.ToggleButton(
-            value=use_lock,
-            description="lock on" if use_lock else "lock off",
-            icon="lock" if use_lock else "unlock",
+        self.use_lock = switch(
+            use_lock,
+            {"description": "lock on", "icon": "lock"},
+            {"description": "lock off", "icon": "unlock"},
             tooltip="Protect each read-modify-write with `with lock:`",
         )
-        self.use_lock.observe(self._label_lock, names="value")
         self.race_window = toggle_buttons(
             "between read and write:", _WINDOW_LABELS, race_window, _WINDOW_TIPS, button_width="6em"
         )
@@ -95,10 +65,7 @@ class CounterLab(Lab[CounterResult]):
         if switch_interval not in [v for _, v in options]:
             options.append((fmt_seconds(switch_interval), switch_interval))
         self.switch_interval = widgets.Dropdown(
-            options=options,
-            value=switch_interval,
-            description="switch interval",
-            style=label_style(),
+            options=options, value=switch_interval, description="switch interval", style=label_style()
         )
         super().__init__(
             "Counter lab: how many updates survive?",
@@ -111,13 +78,7 @@ class CounterLab(Lab[CounterResult]):
         )
         self.rerun()
 
-    def _label_lock(self, change: dict[str, object]) -> None:
-        on = bool(change["new"])
-        self.use_lock.description = "lock on" if on else "lock off"
-        self.use_lock.icon = "lock" if on else "unlock"
-
     def _follow_window(self, change: dict[str, object]) -> None:
-        """Give the increments slider the new window's range, and the value last used with it."""
         self._chosen[str(change["old"])] = self.increments.value
         low, high, step, _ = LAB_INCREMENTS[str(change["new"])]
         with self.quietly(), self.increments.hold_trait_notifications():
@@ -148,9 +109,8 @@ class CounterLab(Lab[CounterResult]):
         return plot_counter_run(result, fig)
 
     def describe(self, result: CounterResult) -> str:
-        colour = "#009E73" if result.lost == 0 else "#D55E00"
         return (
-            f"<span style='color:{colour}'><b>{counter_headline(result)}</b></span> "
+            f"{finding(counter_headline(result), result.lost == 0)} "
             f"({result.lost_share:.0%} lost) in {fmt_seconds(result.elapsed)}, Python {result.python}"
         )
 
@@ -162,29 +122,11 @@ def counter_lab(
     race_window: str = "sleep",
     switch_interval: float | None = None,
 ) -> CounterLab:
-    """A lab that runs :func:`~synclab.run_counter` whenever a control changes.
+    """A lab that runs :func:`~synclab.run_counter` whenever a control changes: the counter, the contention
+    per thread and the hold-duration histogram.
 
-    It shows the counter (observed against expected), the contention per
-    thread and the hold-duration histogram in one figure.
-
-    Args:
-        threads: Starting number of threads, 1 to 16.
-        increments: Starting increments per thread, within the race window's
-            range (:data:`LAB_INCREMENTS`: 50 to 400 with ``"sleep"``, 1,000 to
-            6,000 with ``"call"``, 1,000 to 5,000 with ``"none"``); ``None``
-            (default) starts at the window's own starting value (100 for
-            ``"sleep"``, 5,000 for ``"call"``, 2,000 for ``"none"``).
-        use_lock: Start with the lock on.
-        race_window: Start with ``"none"``, ``"call"`` or ``"sleep"``.
-        switch_interval: Starting switch interval in seconds (1e-6 to 0.1);
-            ``None`` (default) starts from the interpreter's current setting.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
+    ``increments`` must lie in the race window's range (:data:`LAB_INCREMENTS`); ``None`` starts at the
+    window's own starting value. ``switch_interval`` (1e-6 to 0.1 s) defaults to the interpreter's.
     """
     race_window = check_choice("race_window", race_window, RACE_WINDOWS)
     low, high, _, start = LAB_INCREMENTS[race_window]

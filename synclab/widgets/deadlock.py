@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import time
-
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from synclab._validate import check_bool, check_choice, check_int
-from synclab.experiments.deadlock import TRANSFER_WINDOWS, TransferRuns, run_transfers
+from synclab.experiments.deadlock import TRANSFER_WINDOWS, TransferRuns, repeat_transfers
 from synclab.plots._style import fmt_seconds
 from synclab.plots.deadlock import plot_transfer_runs, transfer_headline
-from synclab.widgets._base import Lab, int_slider, toggle_buttons
+from synclab.widgets._base import Lab, finding, int_slider, switch, toggle_buttons
 
-__all__ = [
-    "TransferLab",
-    "transfer_lab",
-]
+__all__ = ["TransferLab", "transfer_lab"]
 
 
 MAX_LAB_ACCOUNTS = 16
@@ -39,29 +34,21 @@ _WINDOW_TIPS = (
 
 
 class TransferLab(Lab[TransferRuns]):
-    """Accounts, threads, transfers per thread, the ordering switch and the window.
-
-    Attributes:
-        accounts: Slider for the number of accounts (2-16).
-        threads: Slider for the number of threads (2-8).
-        transfers: Slider for the transfers each thread makes.
-        ordered: The switch: off takes the source account's lock first (the
-            naive order), on takes the lower-numbered account's lock first.
-        window: What sits between taking the first lock and the second.
-    """
+    """Accounts, threads, transfers per thread, the ordering switch and what sits between the two locks."""
 
     def __init__(self, accounts: int, threads: int, transfers: int, ordered: bool, window: str) -> None:
         self.accounts = int_slider("accounts", accounts, 2, MAX_LAB_ACCOUNTS)
         self.threads = int_slider("threads", threads, 2, MAX_LAB_THREADS)
         self.transfers = int_slider("transfers per thread", transfers, MIN_LAB_TRANSFERS, MAX_LAB_TRANSFERS, step=5)
-        self.ordered = widgets.ToggleButton(
-            value=ordered,
+        # Short labels: the tooltip says what each setting does.
+        self.ordered = switch(
+            ordered,
+            {"description": "ordering on", "icon": "sort-numeric-asc", "button_style": "success"},
+            {"description": "ordering off", "icon": "random", "button_style": ""},
             tooltip="Off: lock the source account first (the naive order). "
             "On: lock the lower-numbered account first (one global order).",
             layout=widgets.Layout(width="10em"),
         )
-        self._label_ordered({"new": ordered})
-        self.ordered.observe(self._label_ordered, names="value")
         self.window = toggle_buttons("between the two locks:", _WINDOW_LABELS, window, _WINDOW_TIPS, button_width="6em")
         super().__init__(
             "Transfer lab: does the lock order decide whether the bank deadlocks?",
@@ -74,18 +61,6 @@ class TransferLab(Lab[TransferRuns]):
         )
         self.rerun()
 
-    def _label_ordered(self, change: dict[str, object]) -> None:
-        on = bool(change["new"])
-        # Short labels: the tooltip says what each setting does.
-        self.ordered.description = "ordering on" if on else "ordering off"
-        self.ordered.icon = "sort-numeric-asc" if on else "random"
-        self.ordered.button_style = "success" if on else ""
-
-    @property
-    def strategy(self) -> str:
-        """The strategy the switch selects: ``"ordered"`` or ``"naive"``."""
-        return "ordered" if self.ordered.value else "naive"
-
     def activity(self) -> str:
         order = "ordered locking" if self.ordered.value else "naive lock order"
         return (
@@ -94,69 +69,39 @@ class TransferLab(Lab[TransferRuns]):
         )
 
     def run(self) -> TransferRuns:
-        started = time.perf_counter()
-        results = []
-        for done in range(1, LAB_RUNS + 1):
-            results.append(
-                run_transfers(
-                    self.accounts.value,
-                    self.threads.value,
-                    self.transfers.value,
-                    self.strategy,
-                    window=self.window.value,
-                    timeout=LAB_RUN_TIMEOUT,
-                )
-            )
-            if done < LAB_RUNS and time.perf_counter() - started > LAB_BUDGET:
-                raise TimeoutError(
-                    f"only {done} of {LAB_RUNS} runs fitted in {LAB_BUDGET:g} s; try fewer threads or fewer transfers"
-                )
-        return TransferRuns(tuple(results))
+        return repeat_transfers(
+            LAB_RUNS,
+            self.accounts.value,
+            self.threads.value,
+            self.transfers.value,
+            "ordered" if self.ordered.value else "naive",
+            window=self.window.value,
+            timeout=LAB_RUN_TIMEOUT,
+            budget=LAB_BUDGET,
+        )
 
     def draw(self, result: TransferRuns, fig: Figure | None) -> Figure:
         return plot_transfer_runs(result, fig)
 
     def describe(self, result: TransferRuns) -> str:
-        colour = "#D55E00" if result.deadlocked_runs else "#009E73"
         money = "money conserved in every run" if result.all_conserved else "money NOT conserved"
         return (
-            f"<span style='color:{colour}'><b>{transfer_headline(result)}</b></span>; {money}; "
+            f"{finding(transfer_headline(result), not result.deadlocked_runs)}; {money}; "
             f"{result.completed:,} of {result.attempted:,} transfers made; "
             f"median run {fmt_seconds(result.median_elapsed)}"
         )
 
 
 def transfer_lab(
-    accounts: int = 4,
-    threads: int = 4,
-    transfers: int = 10,
-    ordered: bool = False,
-    window: str = "sleep",
+    accounts: int = 4, threads: int = 4, transfers: int = 10, ordered: bool = False, window: str = "sleep"
 ) -> TransferLab:
-    """A lab that runs the bank transfers 6 times (:data:`LAB_RUNS`) whenever a control changes.
+    """A lab that runs the bank transfers :data:`LAB_RUNS` times whenever a control changes.
 
-    It shows, for each run, the share of its transfers made before it ended
-    (deadlocked runs in red), the money in the bank after each run, and the
-    resource-allocation graph of the first deadlock. The switch turns ordered locking on
-    and off; the other fixes are compared in notebook 07 with
-    :func:`~synclab.sweep_transfers`.
-
-    Args:
-        accounts: Starting number of accounts, 2 to 16.
-        threads: Starting number of threads, 2 to 8.
-        transfers: Starting transfers per thread, 5 to 100. The default is 10: with
-            ordering on, ten runs of 4 threads x 20 transfers took 119 ms, of 4 x 10
-            56 ms, and the naive order still deadlocked in 10 of 10 runs (idle 2-core
-            machine).
-        ordered: Start with ordered locking on.
-        window: ``"sleep"`` (a short sleep between the two locks) or ``"none"``.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range or not one of the choices.
+    It shows, for each run, the share of its transfers made before it ended (deadlocked runs in red), the
+    money in the bank after each run, and the resource-allocation graph of the first deadlock. The switch
+    turns ordered locking on and off. The default of 10 transfers: with ordering on, ten runs of 4 threads
+    x 20 transfers took 119 ms, of 4 x 10 56 ms, and the naive order still deadlocked in 10 of 10 runs
+    (idle 2-core machine).
     """
     return TransferLab(
         check_int("accounts", accounts, 2, MAX_LAB_ACCOUNTS),

@@ -10,27 +10,13 @@ import ipywidgets as widgets
 from synclab._validate import check_int
 from synclab.checks.faq import QUESTIONS, answer_question
 
-__all__ = [
-    "SelfCheckQuiz",
-    "self_check_quiz",
-]
+__all__ = ["SelfCheckQuiz", "self_check_quiz"]
 
 
 class SelfCheckQuiz:
-    """One block per question: the options, a Check button and the feedback.
-
-    The options of each question are shown in a shuffled order (the same order
-    for the same ``seed``), so the right answer is not always in one place.
-
-    Attributes:
-        order: For each question, the option indexes in the order shown.
-        choices: The radio buttons of each question (``value`` is the option's
-            index in :data:`~synclab.checks.faq.QUESTIONS`, whatever its place).
-        buttons: The Check button of each question.
-        feedback: The feedback line of each question.
-        score: The line that counts the questions answered right.
-        widget: The whole quiz.
-    """
+    """One block per question: the options, shuffled (the same order for the same ``seed``) so the right
+    answer is not always in one place, a Check button and the feedback. A choice's ``value`` is the option's
+    index in :data:`~synclab.checks.faq.QUESTIONS`, whatever its place."""
 
     def __init__(self, seed: int | None = None) -> None:
         shuffler = random.Random(seed)
@@ -85,16 +71,7 @@ class SelfCheckQuiz:
 def self_check_quiz(seed: int | None = None) -> SelfCheckQuiz:
     """The closing quiz: one question per notebook; pick an answer, press Check, read why.
 
-    Args:
-        seed: Fixes the shuffled order of the options (0 to 2**32 - 1); ``None``
-            shuffles them differently each time.
-
-    Returns:
-        The quiz; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: ``seed`` is not an int or None.
-        ValueError: ``seed`` is out of range.
+    ``seed`` (0 to 2**32 - 1) fixes the shuffled order of the options; ``None`` shuffles them anew.
     """
     if seed is not None:
         seed = check_int("seed", seed, 0, 2**32 - 1)

@@ -8,13 +8,8 @@ __all__ = ["widgets_check"]
 
 
 def widgets_check() -> widgets.VBox:
-    """A button that answers when clicked: proof the widgets front end works.
-
-    Returns:
-        The widget. If a button shows instead of text like ``VBox(...)``, the
-        front end is installed; if clicking it changes the message, the kernel
-        hears the browser.
-    """
+    """A button that answers when clicked: if a button shows (not ``VBox(...)``), the widgets front end is
+    installed; if clicking it changes the message, the kernel hears the browser."""
     button = widgets.Button(description="Click me", icon="hand-pointer-o", button_style="info")
     answer = widgets.HTML("<i>Click the button: the kernel should answer here.</i>")
     clicks = [0]

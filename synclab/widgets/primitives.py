@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
@@ -11,12 +9,9 @@ from synclab._validate import check_bool, check_choice, check_int
 from synclab.experiments.primitives import GUARDS, PoolResult, run_pool
 from synclab.plots._style import fmt_seconds
 from synclab.plots.primitives import plot_pool, pool_headline
-from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, toggle_buttons
+from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, toggle_buttons
 
-__all__ = [
-    "PoolLab",
-    "pool_lab",
-]
+__all__ = ["PoolLab", "pool_lab"]
 
 
 MAX_LAB_THREADS = 16
@@ -35,24 +30,14 @@ _GUARD_TIPS = (
 
 
 class PoolLab(Lab[PoolResult]):
-    """Limit, threads, what guards the pool, and a planted extra release.
-
-    Attributes:
-        limit: Slider for the semaphore's permits (1-8).
-        threads: Slider for the number of threads (1-16).
-        guard: Semaphore, BoundedSemaphore or none.
-        extra_release: Make the first use release its permit twice (a bug).
-    """
+    """Limit, threads, what guards the pool, and a planted bug: the first use releases its permit twice."""
 
     def __init__(self, limit: int, threads: int, guard: str, extra_release: bool) -> None:
         self.limit = int_slider("limit (permits)", limit, 1, MAX_LAB_LIMIT)
         self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
         self.guard = toggle_buttons("pool guarded by:", list(GUARDS), guard, _GUARD_TIPS, button_width="12em")
         self.extra_release = widgets.Checkbox(
-            value=extra_release,
-            description="bug: the first use releases twice",
-            indent=False,
-            disabled=guard == "none",
+            value=extra_release, description="bug: the first use releases twice", indent=False, disabled=guard == "none"
         )
         self.guard.observe(self._enable_bug, names="value")
         super().__init__(
@@ -89,35 +74,18 @@ class PoolLab(Lab[PoolResult]):
         return plot_pool(result, fig)
 
     def describe(self, result: PoolResult) -> str:
-        colour = "#D55E00" if result.exceeded else "#009E73"
         permits = ""
         if result.permits_after is not None:
             permits = f"; permits left afterwards: {result.permits_after} (started with {result.limit})"
         return (
-            f"<span style='color:{colour}'><b>{html.escape(pool_headline(result))}</b></span>"
+            f"{finding(pool_headline(result), not result.exceeded)}"
             f"{permits}. {result.total_uses} uses in {fmt_seconds(result.elapsed)}."
         )
 
 
 def pool_lab(limit: int = 3, threads: int = 8, guard: str = "Semaphore", extra_release: bool = False) -> PoolLab:
-    """A lab that runs :func:`~synclab.run_pool` whenever a control changes.
-
-    It shows each thread's uses of the pool on a timeline and, below, the
-    number of threads inside the pool over time against the limit.
-
-    Args:
-        limit: Starting number of permits, 1 to 8.
-        threads: Starting number of threads, 1 to 16.
-        guard: ``"Semaphore"``, ``"BoundedSemaphore"`` or ``"none"``.
-        extra_release: Start with the extra-release bug planted.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-    """
+    """A lab that runs :func:`~synclab.run_pool` whenever a control changes: each thread's uses of the pool
+    on a timeline and, below, the number of threads inside the pool over time against the limit."""
     return PoolLab(
         check_int("limit", limit, 1, MAX_LAB_LIMIT),
         check_int("threads", threads, 1, MAX_LAB_THREADS),

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
-
 from matplotlib.figure import Figure
 
 from synclab._validate import check_choice, check_int
 from synclab.experiments.queues import CHANNELS, MAX_STAGES, MAX_WORKERS, PipelineResult, run_pipeline
 from synclab.plots._style import fmt_seconds
 from synclab.plots.queues import pipeline_headline, plot_pipeline
-from synclab.widgets._base import Lab, int_slider, toggle_buttons
+from synclab.widgets._base import Lab, finding, int_slider, toggle_buttons
 
 __all__ = ["PipelineLab", "pipeline_lab"]
 
@@ -28,13 +26,7 @@ _CHANNEL_TIPS = (
 
 
 class PipelineLab(Lab[PipelineResult]):
-    """Stages, workers per stage, and what hands the items on.
-
-    Attributes:
-        stages: Slider for the number of stages (1-4).
-        workers: Slider for the worker threads per stage (1-8).
-        channel: ``Queue`` or ``list``.
-    """
+    """Stages, workers per stage, and what hands the items on (``Queue`` or ``list``)."""
 
     def __init__(self, stages: int, workers: int, channel: str) -> None:
         self.stages = int_slider("stages", stages, 1, MAX_STAGES)
@@ -54,46 +46,24 @@ class PipelineLab(Lab[PipelineResult]):
 
     def run(self) -> PipelineResult:
         return run_pipeline(
-            self.stages.value,
-            self.workers.value,
-            LAB_ITEMS,
-            LAB_CAPACITY,
-            LAB_WORK,
-            self.channel.value,
-            timeout=30.0,
+            self.stages.value, self.workers.value, LAB_ITEMS, LAB_CAPACITY, LAB_WORK, self.channel.value, timeout=30.0
         )
 
     def draw(self, result: PipelineResult, fig: Figure | None) -> Figure:
         return plot_pipeline(result, fig)
 
     def describe(self, result: PipelineResult) -> str:
-        colour = "#009E73" if result.delivered_once else "#D55E00"
         return (
-            f"<span style='color:{colour}'><b>{html.escape(pipeline_headline(result))}</b></span>. "
+            f"{finding(pipeline_headline(result), result.delivered_once)}. "
             f"{result.stages} × {result.workers} worker threads, {fmt_seconds(result.duration)}; "
             f"Python {result.python}"
         )
 
 
 def pipeline_lab(stages: int = 2, workers: int = 3, channel: str = "Queue") -> PipelineLab:
-    """A lab that runs :func:`~synclab.run_pipeline` whenever a control changes.
-
-    It shows how many items wait in each stage's inbox over time, the
-    throughput out of the last stage, and how many items came out once, twice
-    or not at all.
-
-    Args:
-        stages: Starting number of stages, 1 to 4.
-        workers: Starting number of worker threads per stage, 1 to 8.
-        channel: ``"Queue"`` or ``"list"``.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-    """
+    """A lab that runs :func:`~synclab.run_pipeline` whenever a control changes: how many items wait in each
+    stage's inbox over time, the throughput out of the last stage, and how many items came out once,
+    twice or not at all."""
     return PipelineLab(
         check_int("stages", stages, 1, MAX_STAGES),
         check_int("workers", workers, 1, MAX_WORKERS),

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
-
 from matplotlib.figure import Figure
 
 from synclab._validate import check_choice, check_int
 from synclab.experiments.reentrant import LEDGER_DESIGNS, SELF_DEADLOCK_TIMEOUT, LedgerResult, run_ledger
 from synclab.plots._style import fmt_seconds
 from synclab.plots.reentrant import ledger_headline, plot_ledger
-from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider, toggle_buttons
+from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, toggle_buttons
 
 __all__ = ["ReentrantLab", "reentrant_lab"]
 
@@ -28,13 +26,7 @@ _DESIGN_TIPS = (
 
 
 class ReentrantLab(Lab[LedgerResult]):
-    """Threads, entries per batch, and how the ledger's methods share its lock.
-
-    Attributes:
-        threads: Slider for the number of threads (1-16).
-        batch_size: Slider for the entries per batch (1-8).
-        design: Lock re-entered, RLock, or Lock + unlocked helper.
-    """
+    """Threads, entries per batch, and how the ledger's methods share its lock."""
 
     def __init__(self, threads: int, batch_size: int, design: str) -> None:
         self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
@@ -74,33 +66,17 @@ class ReentrantLab(Lab[LedgerResult]):
         return plot_ledger(result, fig)
 
     def describe(self, result: LedgerResult) -> str:
-        colour = "#D55E00" if not result.exact else "#009E73"
         stats = result.lock
         return (
-            f"<span style='color:{colour}'><b>{html.escape(ledger_headline(result))}</b></span>. "
+            f"{finding(ledger_headline(result), result.exact)}. "
             f"{stats.acquisitions:,} holds of the lock, longest {fmt_seconds(stats.max_hold)}; "
             f"{fmt_seconds(result.elapsed)} in all, Python {result.python}."
         )
 
 
 def reentrant_lab(threads: int = 4, batch_size: int = 4, design: str = "RLock") -> ReentrantLab:
-    """A lab that runs :func:`~synclab.run_ledger` whenever a control changes.
-
-    It shows the entries each thread recorded, how long each batch held the
-    lock, and a timeline of who held it when.
-
-    Args:
-        threads: Starting number of threads, 1 to 16.
-        batch_size: Starting entries per batch, 1 to 8.
-        design: ``"Lock"`` (re-entered), ``"RLock"`` or ``"helper"``.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-    """
+    """A lab that runs :func:`~synclab.run_ledger` whenever a control changes: the entries each thread
+    recorded, how long each batch held the lock, and a timeline of who held it when."""
     return ReentrantLab(
         check_int("threads", threads, 1, MAX_LAB_THREADS),
         check_int("batch_size", batch_size, 1, MAX_LAB_BATCH),

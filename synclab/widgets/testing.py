@@ -16,7 +16,7 @@ from synclab.experiments.testing import RepeatResult, cache_test, repeat_test
 from synclab.plots._render import LabCanvas
 from synclab.plots._style import LAB_DPI, fmt_seconds, lab_axes
 from synclab.plots.testing import plot_test_runs, repeat_headline
-from synclab.widgets._base import Lab, int_slider, label_style, toggle_buttons
+from synclab.widgets._base import Lab, finding, int_slider, label_style, switch, toggle_buttons
 
 __all__ = ["CatchRateLab", "catch_rate_lab"]
 
@@ -40,28 +40,12 @@ _ROUND_TIPS = tuple(f"repeat the whole test {n} time{'s' if n > 1 else ''}, each
 
 def _toggle(value: bool, on: str, off: str, tooltip: str) -> widgets.ToggleButton:
     width = f"{max(len(on), len(off)) * 0.62 + 2.5:.1f}em"  # wide enough for either label, never cut short
-    button = widgets.ToggleButton(
-        value=value, description=on if value else off, tooltip=tooltip, layout=widgets.Layout(width=width)
-    )
-
-    def relabel(change: dict[str, Any]) -> None:
-        button.description = on if change["new"] else off
-
-    button.observe(relabel, names="value")
-    return button
+    return switch(value, {"description": on}, {"description": off}, tooltip=tooltip, layout=widgets.Layout(width=width))
 
 
 class CatchRateLab(Lab[RepeatResult]):
-    """A test of a cache, run 20 times against the racy or the fixed class, technique by technique.
-
-    Attributes:
-        threads: Slider for the threads that ask the cache at once (2-8).
-        use_fixed: Test the fixed class instead of the racy one.
-        barrier: Start the threads behind a barrier.
-        window: How long the fake ``load`` sleeps.
-        switch_interval: The switch interval during the test.
-        rounds: How many times the test repeats itself.
-    """
+    """A test of a cache, run 20 times against the racy or the fixed class, technique by technique: threads,
+    a barrier, a window in the fake ``load``, the switch interval and rounds."""
 
     def __init__(
         self,
@@ -145,17 +129,16 @@ class CatchRateLab(Lab[RepeatResult]):
         else:
             good = result.failed == result.runs
             verdict = f"caught the race in {result.failed} of {result.runs} runs on {result.target}"
-        colour = "#009E73" if good else "#D55E00"
         extra = f", {result.errors} errors" if result.errors else ""
         extra += f", {result.hung} hung" if result.hung else ""
         return (
-            f"<span style='color:{colour}'><b>{html.escape(verdict)}</b></span>{html.escape(extra)} "
+            f"{finding(verdict, good)}{html.escape(extra)} "
             f"({html.escape(self.settings())}) in {fmt_seconds(result.total_seconds)}, Python {result.python}"
         )
 
 
 def _one_panel(fig: Figure) -> list[Axes]:
-    """One axes, laid out by constrained layout at the next draw only (a lab redraws on every change)."""
+    """One axes, laid out by constrained layout at the next draw only."""
     if not isinstance(fig.canvas, LabCanvas):
         LabCanvas(fig)  # the layout measures text with the renderer the lab draws with
     fig.set_dpi(LAB_DPI)  # and at the resolution it draws at
@@ -199,27 +182,9 @@ def catch_rate_lab(
 ) -> CatchRateLab:
     """A lab that runs a test of your cache 20 times whenever a control changes.
 
-    The test (see :func:`~synclab.cache_test`) makes a cache with a fake
-    ``load`` that records each call, lets the threads ask it for one key at
-    once, joins them with a timeout and asserts the key was loaded once. Each
-    control switches one technique on or off.
-
-    Args:
-        racy: The cache class with the race, called as ``racy(load)``.
-        fixed: The fixed cache class, called as ``fixed(load)``.
-        threads: Starting number of threads, 2 to 8.
-        use_fixed: Start by testing the fixed class.
-        barrier: Start with the barrier on.
-        window: Starting window in ``load``: ``"none"``, ``"1 µs"`` or ``"1 ms"``.
-        switch_interval: ``"5 ms (default)"`` or ``"1 µs"``.
-        rounds: Starting rounds: 1, 5 or 10.
-
-    Returns:
-        The lab; display it (last line of a cell) to use it.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range or not one of the choices.
+    The test (see :func:`~synclab.cache_test`) makes a cache (``racy(load)`` or ``fixed(load)``) with a fake
+    ``load`` that records each call, lets the threads ask it for one key at once, joins them with a timeout
+    and asserts the key was loaded once. Each control switches one technique on or off.
     """
     return CatchRateLab(
         _check_cache_class("racy", racy),
