@@ -42,8 +42,7 @@ def brute_force(sc):
 
 def test_two_increments_have_20_schedules_and_18_lose_an_update():
     result = synclab.explore(counter_scenario(2, 1))
-    assert (result.schedules, result.bad, result.good) == (20, 18, 2)
-    assert result.bad_share == pytest.approx(0.9)
+    assert (result.schedules, result.bad) == (20, 18)
     good, bad = result.endings
     assert (good.bad, good.description, good.schedules) == (False, "counter = 2", 2)
     assert (bad.bad, bad.description, bad.schedules) == (True, "counter = 1, expected 2", 18)
