@@ -247,7 +247,6 @@ class SweepPoint:
     increments: int
     schedules: int
     bad: int | None
-    states: int
     explored: bool
 
     @property
@@ -321,10 +320,10 @@ def sweep_schedules(
             if not any(n >= n0 and k >= k0 for n0, k0 in too_big):
                 try:
                     result = explore(counter_scenario(n, k, use_lock=use_lock), max_states=max_states)
-                    points.append(SweepPoint(n, k, result.schedules, result.bad, result.states, True))
+                    points.append(SweepPoint(n, k, result.schedules, result.bad, True))
                     continue
                 except ExplorationLimit:
                     too_big.append((n, k))
             counted = 0 if use_lock else interleavings(n, 3 * k)
-            points.append(SweepPoint(n, k, counted, None, 0, False))
+            points.append(SweepPoint(n, k, counted, None, False))
     return ScheduleSweep(tuple(points), thread_counts, increment_counts, use_lock, max_states)

@@ -231,13 +231,14 @@ class Scenario:
     def _passes(self, state: State, i: int, step: Step) -> bool:
         return passes(step.op, self._value(state, i, step.a), self._value(state, i, step.b))
 
-    def _crash(self, state: State, i: int, error: str) -> State:
+    def _crash(self, state: State, i: int, message: str, error: str = "RuntimeError") -> State:
+        """Thread ``i`` raises ``error``: it ends, and its ``with`` blocks release their locks."""
         holders = state.holders
         for lock in self.programs[i].steps[state.pcs[i]].with_locks:
             if holders[lock] == i:
                 holders = _put(holders, lock, None)
         return state._replace(
-            status=_put(state.status, i, CRASHED), holders=holders, errors=_put(state.errors, i, error)
+            status=_put(state.status, i, CRASHED), holders=holders, errors=_put(state.errors, i, f"{error}: {message}")
         )
 
     def advance(self, state: State, i: int) -> State:
@@ -259,37 +260,28 @@ class Scenario:
             values = _put(values, target, self._value(state, i, step.a))
         elif kind == ACQUIRE:
             holders = _put(holders, target, i)
+        elif kind == RELEASE and holders[target] != i:
+            return self._crash(state, i, f"release of {self.locks[target]}, which {self.threads[i]} does not hold")
         elif kind == RELEASE:
-            if holders[target] != i:
-                return self._crash(
-                    state, i, f"RuntimeError: release of {self.locks[target]}, which {self.threads[i]} does not hold"
-                )
             holders = _put(holders, target, None)
         elif kind in (WAIT, NOTIFY):
-            lock = self.condition_locks[target]
+            lock, queue = self.condition_locks[target], waiters[target]
             if holders[lock] != i:
-                return self._crash(
-                    state, i, f"RuntimeError: {self.conditions[target]}.{kind}() without holding {self.locks[lock]}"
-                )
-            queue = waiters[target]
+                return self._crash(state, i, f"{self.conditions[target]}.{kind}() without holding {self.locks[lock]}")
             if kind == WAIT:
-                return State(
-                    pcs, _put(status, i, WAITING), locals_, values, _put(holders, lock, None),
-                    _put(waiters, target, queue + (i,)), errors,
-                )  # fmt: skip
-            woken, rest = (queue, ()) if step.notify_all else (queue[:1], queue[1:])
-            for j in woken:
-                status = _put(status, j, NOTIFIED)
-            waiters = _put(waiters, target, rest)
-        elif kind == TEST:
-            if not self._passes(state, i, step):
-                pc = step.else_pc
-        elif kind == APPEND:
-            values = _put(values, target, values[target] + 1)
-        elif kind == POP:
-            if values[target] <= 0:
-                return self._crash(state, i, "IndexError: pop from empty list")
-            values = _put(values, target, values[target] - 1)
+                status, holders, pc = _put(status, i, WAITING), _put(holders, lock, None), pcs[i]
+                waiters = _put(waiters, target, queue + (i,))
+            else:
+                woken, rest = (queue, ()) if step.notify_all else (queue[:1], queue[1:])
+                for j in woken:
+                    status = _put(status, j, NOTIFIED)
+                waiters = _put(waiters, target, rest)
+        elif kind == TEST and not self._passes(state, i, step):
+            pc = step.else_pc
+        elif kind in (APPEND, POP):
+            if kind == POP and values[target] <= 0:
+                return self._crash(state, i, "pop from empty list", "IndexError")
+            values = _put(values, target, values[target] + (1 if kind == APPEND else -1))
         if pc >= len(self.programs[i].steps):
             status = _put(status, i, DONE)
         return State(_put(pcs, i, pc), status, locals_, values, holders, waiters, errors)
