@@ -281,10 +281,7 @@ def _self_deadlock(failure: _Failure) -> str:
     """The lock a thread waits for while holding it (empty if none)."""
     case, state = failure.scenario, failure.final
     cycle = case.deadlock(state)
-    if len(cycle) == 1:
-        lock = case.blocked_on(state, cycle[0])
-        return "" if lock is None else case.locks[lock]
-    return ""
+    return case.locks[case.blocked_on(state, cycle[0])] if len(cycle) == 1 else ""  # type: ignore[index]
 
 
 _NOT_REENTRANT = "A Lock is not reentrant: a thread that asks for {lock} while holding it waits forever. Take it once."

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from synclab.plots._style import GREY, OKABE_ITO, new_figure, target_axes
-from synclab.scheduler.explore import Exploration, ScheduleSweep
+from synclab.scheduler.explore import SWEEP_MAX_STATES, Exploration, ScheduleSweep
 
 __all__ = ["fmt_share", "plot_schedules"]
 
@@ -110,7 +110,7 @@ def _plot_sweep(sweep: ScheduleSweep, ax: Axes | None) -> Figure:
         )
     if sweep.skipped:
         listed = ", ".join(f"{p.threads} x {p.increments}" for p in sweep.skipped)
-        note = f"not explored (over the cap of {sweep.max_states:,} states): {listed}"
+        note = f"not explored (over the cap of {SWEEP_MAX_STATES:,} states): {listed}"
         share_ax.text(
             0.97,
             0.45,

@@ -20,6 +20,7 @@ from synclab._validate import check_bool, check_int
 from synclab.scheduler.model import Problem, Scenario, State, scenario
 
 __all__ = [
+    "SWEEP_MAX_STATES",
     "Ending",
     "Exploration",
     "ExplorationLimit",
@@ -31,6 +32,9 @@ __all__ = [
     "schedules",
     "sweep_schedules",
 ]
+
+#: Most distinct states a scenario of :func:`sweep_schedules` may have to be explored.
+SWEEP_MAX_STATES = 10_000
 
 #: The outcome of a schedule: (ends badly, what happened).
 _Key = tuple[bool, tuple[str, ...]]
@@ -203,13 +207,11 @@ def _explore(scenario: Scenario, max_states: int, observe: Callable[[State], obj
     return Exploration(scenario, total, sum(e.schedules for e in endings if e.bad), len(memo), tuple(endings))
 
 
-def schedules(scenario: Scenario, *, limit: int = 1_000) -> Iterator[tuple[tuple[str, ...], Ending]]:
+def schedules(scenario: Scenario) -> Iterator[tuple[tuple[str, ...], Ending]]:
     """List the schedules of ``scenario`` one by one (T1 first), each with how it ended."""
     _check_scenario(scenario)
-    limit = check_int("limit", limit, 1, 100_000)
-    produced = 0
     stack: list[tuple[tuple[State, ...], tuple[int, ...]]] = [((scenario.initial_state(),), ())]
-    while stack and produced < limit:
+    while stack:
         states, path = stack.pop()
         if len(path) > 10_000:
             raise ExplorationLimit("a schedule ran past 10,000 steps: a thread seems to loop forever")
@@ -217,7 +219,6 @@ def schedules(scenario: Scenario, *, limit: int = 1_000) -> Iterator[tuple[tuple
         if runnable:
             stack.extend((states + (scenario.advance(states[-1], i),), path + (i,)) for i in reversed(runnable))
             continue
-        produced += 1
         names = tuple(scenario.threads[i] for i in path)
         bad, texts = _ending(scenario.problems_along(states), scenario, states[-1])
         yield names, Ending(bad, texts if bad else (), "; ".join(texts), 1, names)
@@ -270,7 +271,6 @@ class ScheduleSweep:
     thread_counts: tuple[int, ...]
     increment_counts: tuple[int, ...]
     use_lock: bool
-    max_states: int
 
     @property
     def skipped(self) -> tuple[SweepPoint, ...]:
@@ -279,7 +279,7 @@ class ScheduleSweep:
     def __str__(self) -> str:
         lines = [str(p) for p in self.points]
         if self.skipped:
-            lines.append(f"(not explored: over the cap of {self.max_states:,} states, or bigger than a case that was)")
+            lines.append(f"(not explored: over the cap of {SWEEP_MAX_STATES:,} states, or bigger than a case that was)")
         return "\n".join(lines)
 
 
@@ -301,17 +301,15 @@ def sweep_schedules(
     increments: Sequence[int] = (1, 2, 3),
     *,
     use_lock: bool = False,
-    max_states: int = 10_000,
 ) -> ScheduleSweep:
     """Explore the counter scenario for several thread and increment counts.
 
-    A scenario over ``max_states`` distinct states is not explored, nor is any with at least as
+    A scenario over :data:`SWEEP_MAX_STATES` distinct states is not explored, nor is any with at least as
     many threads and increments, so the sweep stays quick.
     """
     thread_counts = _ints("threads", threads, 1, 8)
     increment_counts = _ints("increments", increments, 1, 20)
     use_lock = check_bool("use_lock", use_lock)
-    max_states = check_int("max_states", max_states, 1, 2_000_000)
     points = []
     too_big: list[tuple[int, int]] = []
     for k in increment_counts:
@@ -319,11 +317,11 @@ def sweep_schedules(
             # more threads or increments never means fewer states: skip what a smaller case already exceeded
             if not any(n >= n0 and k >= k0 for n0, k0 in too_big):
                 try:
-                    result = explore(counter_scenario(n, k, use_lock=use_lock), max_states=max_states)
+                    result = explore(counter_scenario(n, k, use_lock=use_lock), max_states=SWEEP_MAX_STATES)
                     points.append(SweepPoint(n, k, result.schedules, result.bad, True))
                     continue
                 except ExplorationLimit:
                     too_big.append((n, k))
             counted = 0 if use_lock else interleavings(n, 3 * k)
             points.append(SweepPoint(n, k, counted, None, False))
-    return ScheduleSweep(tuple(points), thread_counts, increment_counts, use_lock, max_states)
+    return ScheduleSweep(tuple(points), thread_counts, increment_counts, use_lock)

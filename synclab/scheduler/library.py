@@ -119,8 +119,10 @@ class Challenge:
         return any(problem.kind == self.win_kind for problem in run.problems())
 
 
-def _challenges() -> dict[str, Challenge]:
-    found = [
+#: The challenges, by key, in the order the notebook plays them.
+CHALLENGES: dict[str, Challenge] = {
+    c.key: c
+    for c in (
         Challenge(
             "lost update",
             "Lose an update",
@@ -174,8 +176,5 @@ def _challenges() -> dict[str, Challenge]:
             "first, and if does not check again. while would have made it wait again.",
             "05-condition-variables.ipynb",
         ),
-    ]
-    return {c.key: c for c in found}
-
-
-CHALLENGES: dict[str, Challenge] = _challenges()
+    )
+}

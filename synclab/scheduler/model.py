@@ -55,19 +55,7 @@ from synclab.scheduler.program import (
     passes,
 )
 
-__all__ = [
-    "CRASHED",
-    "DONE",
-    "NOTIFIED",
-    "RUNNING",
-    "WAITING",
-    "Problem",
-    "Run",
-    "Scenario",
-    "State",
-    "StepError",
-    "scenario",
-]
+__all__ = ["Problem", "Run", "Scenario", "State", "StepError", "scenario"]
 
 #: Thread states. A running thread may still be blocked on a lock.
 RUNNING, WAITING, NOTIFIED, DONE, CRASHED = "running", "waiting", "notified", "done", "crashed"

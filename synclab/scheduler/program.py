@@ -229,11 +229,7 @@ class _Compiler:
         kind, value = operand
         if kind == CONST:
             return repr(value)
-        if kind == LOCAL:
-            return self.locals[int(value)]
-        if kind == LOCKED:
-            return f"{self.names.locks[int(value)]}.locked()"
-        return self.names.variables[int(value)]
+        return (self.locals if kind == LOCAL else self.names.variables)[int(value)]
 
     def emit(self, node: ast.AST, kind: str, text: str, **fields: object) -> _Pending:
         pending = _Pending({"kind": kind, "line": node.lineno, "text": text, **fields})
@@ -476,14 +472,8 @@ class _Compiler:
                 renumber[index] = len(renumber)
         renumber[len(items)] = len(renumber)
 
-        def resolve(index: int) -> int:
-            seen = set()
-            while index < len(items) and isinstance(items[index], _Jump):
-                if index in seen:
-                    raise ValueError(f"thread {self.thread}: a loop with nothing in it never ends")
-                seen.add(index)
-                jump = items[index]
-                assert isinstance(jump, _Jump)
+        def resolve(index: int) -> int:  # follow jumps (every loop has a test step, so this ends)
+            while index < len(items) and isinstance(jump := items[index], _Jump):
                 index = jump.target.at
             return renumber[index]
 
