@@ -105,10 +105,9 @@ def test_every_example_replays_to_its_ending():
         for ending in explore(sc).endings:
             run = sc.start().steps(*ending.example)
             assert run.finished
-            texts = tuple(p.text for p in run.problems())
-            assert texts == ending.problems
-            if not ending.bad:
-                assert sc.summary(run.state) == ending.description
+            texts = [p.text for p in run.problems()]
+            assert bool(texts) == ending.bad
+            assert ("; ".join(texts) if ending.bad else sc.summary(run.state)) == ending.description
 
 
 def test_the_challenge_scenarios_end_badly_only_on_some_schedules():

@@ -295,20 +295,14 @@ _STUCK_HINT = (
 # -- 9.1 --------------------------------------------------------------------------------------------
 
 
-def _increment_case(threads: int) -> _Case:
-    def build(source: str) -> Scenario:
-        return scenario(
-            [source] * threads,
-            shared={"counter": 0},
-            locks=["lock"],
-            expect={"counter": threads},
-            title=f"{threads} threads",
-        )
-
-    return _Case(f"{threads} threads", build, tuple(f"T{k}" for k in range(1, threads + 1)))
-
-
-_INCREMENT_CASES = (_increment_case(2), _increment_case(3))
+_INCREMENT_CASES = tuple(
+    _Case(
+        f"{n} threads",
+        lambda source, n=n: scenario([source] * n, shared={"counter": 0}, locks=["lock"], expect={"counter": n}),
+        tuple(f"T{k}" for k in range(1, n + 1)),
+    )
+    for n in (2, 3)
+)
 
 
 def _increment_model_hint(source: str, error: str) -> str:

@@ -61,7 +61,6 @@ class Ending:
     """One way the schedules end: what went wrong (if anything), how many, and one example schedule."""
 
     bad: bool
-    problems: tuple[str, ...]
     description: str
     schedules: int
     example: tuple[str, ...]
@@ -201,7 +200,7 @@ def _explore(scenario: Scenario, max_states: int, observe: Callable[[State], obj
             example.append(scenario.threads[thread])
             state, current = step(state, thread), child_key
         bad, texts = key
-        endings.append(Ending(bad, texts if bad else (), "; ".join(texts), count, tuple(example)))
+        endings.append(Ending(bad, "; ".join(texts), count, tuple(example)))
     endings.sort(key=lambda e: (e.bad, -e.schedules, e.description))
     total = sum(e.schedules for e in endings)
     return Exploration(scenario, total, sum(e.schedules for e in endings if e.bad), len(memo), tuple(endings))
@@ -221,7 +220,7 @@ def schedules(scenario: Scenario) -> Iterator[tuple[tuple[str, ...], Ending]]:
             continue
         names = tuple(scenario.threads[i] for i in path)
         bad, texts = _ending(scenario.problems_along(states), scenario, states[-1])
-        yield names, Ending(bad, texts if bad else (), "; ".join(texts), 1, names)
+        yield names, Ending(bad, "; ".join(texts), 1, names)
 
 
 def counter_scenario(threads: int = 2, increments: int = 1, *, use_lock: bool = False) -> Scenario:
