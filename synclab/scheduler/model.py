@@ -26,7 +26,7 @@ The rules, all as in Python's ``threading``:
 from __future__ import annotations
 
 import keyword
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -525,6 +525,15 @@ def _check_value(what: str, value: object) -> Value:
     return check_int(what, value, -(10**9), 10**9)
 
 
+def _pairs(what: str, value: object, example: str, named: Callable[[int, object], tuple]) -> list[tuple]:
+    """``value`` as (name, item) pairs: a dict's items, or a list's items named by ``named(k, item)``."""
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [named(k, item) for k, item in enumerate(value, start=1)]
+    raise TypeError(f"{what} must be {example}, got {value!r} of type {type(value).__name__}")
+
+
 def _mapping(what: str, value: object, example: str) -> Mapping:
     if value is None:
         return {}
@@ -550,15 +559,7 @@ def scenario(
     ``{"cond": "lock"}``, or names alone for conditions with a lock of their own; ``expect``
     holds the final values a correct run ends with.
     """
-    if isinstance(threads, Mapping):
-        pairs = list(threads.items())
-    elif isinstance(threads, Sequence) and not isinstance(threads, str):
-        pairs = [(f"T{k}", source) for k, source in enumerate(threads, start=1)]
-    else:
-        raise TypeError(
-            "threads must be a dict {name: program} or a list of programs, "
-            f"got {threads!r} of type {type(threads).__name__}"
-        )
+    pairs = _pairs("threads", threads, "a dict {name: program} or a list of programs", lambda k, src: (f"T{k}", src))
     check_int("number of threads", len(pairs), 1, MAX_THREADS)
     if not isinstance(title, str):
         raise TypeError(f"title must be a string, got {title!r} of type {type(title).__name__}")
@@ -567,17 +568,12 @@ def scenario(
     expect_map = _mapping("expect", expect, "{'counter': 2}")
     if isinstance(locks, str) or not isinstance(locks, Sequence):
         raise TypeError(f"locks must be a list of names like ['lock'], got {locks!r} of type {type(locks).__name__}")
-    if conditions is None:
-        cond_pairs: list[tuple[str, str | None]] = []
-    elif isinstance(conditions, Mapping):
-        cond_pairs = list(conditions.items())
-    elif isinstance(conditions, Sequence) and not isinstance(conditions, str):
-        cond_pairs = [(name, None) for name in conditions]
-    else:
-        raise TypeError(
-            "conditions must be a dict like {'cond': 'lock'} or a list of names, "
-            f"got {conditions!r} of type {type(conditions).__name__}"
-        )
+    cond_pairs = _pairs(
+        "conditions",
+        {} if conditions is None else conditions,
+        "a dict like {'cond': 'lock'} or a list of names",
+        lambda _, n: (n, None),
+    )
 
     seen: dict[str, str] = {}
 
