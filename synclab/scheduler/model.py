@@ -1,26 +1,13 @@
-"""The deterministic model: threads, shared memory, locks and conditions.
+"""The deterministic model: threads, shared memory, locks and conditions; *you* are the scheduler.
 
-A :class:`Scenario` is a few threads, each running a short program (see
-:mod:`synclab.scheduler.program`), over shared variables, buffers, locks and conditions. Nothing
-here starts a thread: *you* are the scheduler. Everything is immutable: ``run.step("T1")`` returns
-a new :class:`Run`, ``undo()`` goes back one state and ``reset()`` back to the start.
-
-The rules, all as in Python's ``threading``:
-
-- a lock has at most one holder; a thread whose next step acquires a held lock is *blocked* (a
-  ``Lock`` is not reentrant: acquiring one you hold blocks forever);
-- releasing a lock you do not hold raises ``RuntimeError`` in that thread, which then ends (a
-  plain ``threading.Lock`` lets another thread release it; the model is strict, like ``RLock``,
-  because doing so is almost always a bug);
-- ``cond.wait()`` needs the condition's lock; it releases it and sleeps until ``notify()`` (which
-  wakes the longest waiting thread, as CPython does) or ``notify_all()``; the woken thread must
-  then re-acquire the lock, one more step that may block;
-- ``buffer.pop()`` on an empty buffer raises ``IndexError``; a thread that raises ends, and its
-  ``with`` blocks release their locks;
-- any thread may be switched out between any two steps. CPython 3.10+ with the GIL switches only
-  at calls, function entries and loops' backward jumps (on 3.10 also some conditional jumps), so
-  a real program may never show some of these schedules; an older CPython or a free-threaded
-  build can.
+The rules are Python's: a ``Lock`` has one holder and is not reentrant; releasing a lock you do
+not hold raises ``RuntimeError`` (``threading.Lock`` lets another thread release it; the model is
+strict, like ``RLock``, because doing so is almost always a bug); ``notify()`` wakes the longest
+waiting thread, which must then re-acquire the lock, one more step that may block; a thread that
+raises ends, and its ``with`` blocks release their locks. Any thread may be switched out between
+any two steps: CPython 3.10+ with the GIL switches only at calls, function entries and loops'
+backward jumps (on 3.10 also some conditional jumps), so a real program may never show some of
+these schedules; an older CPython or a free-threaded build can.
 """
 
 from __future__ import annotations

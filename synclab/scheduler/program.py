@@ -2,19 +2,9 @@
 
 Each *step* touches shared memory at most once, so the scheduler may switch threads between any
 two steps, as CPython 3.9 or a free-threaded build can: ``counter += 1`` becomes load, add, store,
-the three parts ``dis`` shows. A program may contain (anything else is refused, naming the thread
-and the line):
-
-- ``counter += 1``, ``counter -= 1``, ``tmp = counter``, ``tmp = tmp + 1``, ``counter = tmp``, ``busy = True``;
-- ``with lock:``, ``lock.acquire()``, ``lock.release()``;
-- ``with cond:``, ``cond.wait()``, ``cond.wait_for(lambda: test)``, ``cond.notify()``, ``cond.notify_all()``;
-- ``buffer.append(item)``, ``buffer.pop()``, ``len(buffer)``, ``not buffer``;
-- ``if test:`` (``else:`` too) and ``while test:``, where the test reads at most one shared
-  variable, or ``lock.locked()``: ``if not busy:``, ``while len(buffer) == 0:``;
-- ``critical_section()``, which marks where only one thread should ever be; ``pass``.
-
-Names the scenario declares are shared variables, buffers, locks or conditions; any other name is
-a local variable of the thread.
+the three parts ``dis`` shows. The subset understood is listed in ``_ALLOWED`` (``notify_all()``,
+``if``/``else``, ``len(buffer)`` and ``not buffer`` too); anything else is refused, naming the thread
+and the line. Names the scenario declares are shared; any other name is a local of the thread.
 """
 
 from __future__ import annotations

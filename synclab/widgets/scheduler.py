@@ -84,13 +84,11 @@ class SchedulerLab:
         self.widget.add_class("synclab-scheduler")
         if not picker:
             self.picker.layout.display = "none"
-        if isinstance(start, Challenge):
-            self.picker.value = start.key  # loads it through _on_pick
-            if self.challenge is None:
-                self._load(start)
-        else:
-            self.picker.value = _CUSTOM
+        key = start.key if isinstance(start, Challenge) else _CUSTOM
+        if self.picker.value == key:
             self._load(start)
+        else:
+            self.picker.value = key  # loads it through _on_pick
         if plan:
             self.load_schedule(plan)
 
