@@ -437,10 +437,9 @@ def _transfer_fail_hint(failure: _Failure, watch: _Watch, source: str) -> str:
     if "stuck" in kinds:
         return _STUCK_HINT
     missing = [
-        (lock, var, watch.lines_without(lock, _BALANCE, var))
-        for lock, var in (("lock_a", "a"), ("lock_b", "b"))
-        if watch.lines_without(lock, _BALANCE, var)
+        (lock, var, watch.lines_without(lock, _BALANCE, var)) for lock, var in (("lock_a", "a"), ("lock_b", "b"))
     ]
+    missing = [m for m in missing if m[2]]
     if failure.case is _TRANSFER_CASES[2] and missing:
         said = "; ".join(f"{var} without holding {lock} at {_quote(ats)}" for lock, var, ats in missing)
         return (

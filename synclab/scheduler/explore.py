@@ -147,7 +147,6 @@ def _explore(scenario: Scenario, max_states: int, observe: Callable[[State], obj
     push(root)
     while stack:
         state, children, cursor = stack[-1]
-        descended = False
         while cursor[0] < len(children):
             _, child = children[cursor[0]]
             cursor[0] += 1
@@ -170,24 +169,22 @@ def _explore(scenario: Scenario, max_states: int, observe: Callable[[State], obj
                 )
             on_path.add(child)
             push(child)
-            descended = True
             break
-        if descended:
-            continue
-        stack.pop()
-        on_path.discard(state)
-        problem = violation(state)
-        outcomes: dict[_Key, list] = {}
-        if not children:
-            outcomes[_with_violation(_ending(scenario.problems(state), scenario, state), problem)] = [1, -1, None]
-        for thread, child in children:
-            for key, (count, _, _) in memo[child].items():
-                mine = _with_violation(key, problem)
-                if mine in outcomes:
-                    outcomes[mine][0] += count
-                else:
-                    outcomes[mine] = [count, thread, key]
-        memo[state] = outcomes
+        else:  # every child is counted: count this state
+            stack.pop()
+            on_path.discard(state)
+            problem = violation(state)
+            outcomes: dict[_Key, list] = {}
+            if not children:
+                outcomes[_with_violation(_ending(scenario.problems(state), scenario, state), problem)] = [1, -1, None]
+            for thread, child in children:
+                for key, (count, _, _) in memo[child].items():
+                    mine = _with_violation(key, problem)
+                    if mine in outcomes:
+                        outcomes[mine][0] += count
+                    else:
+                        outcomes[mine] = [count, thread, key]
+            memo[state] = outcomes
 
     endings = []
     for key, (count, _, _) in memo[root].items():
