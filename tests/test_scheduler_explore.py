@@ -33,7 +33,7 @@ from synclab.scheduler.library import (
 
 def brute_force(sc):
     """Every schedule, by listing them one at a time (no memoisation)."""
-    listed = list(schedules(sc, limit=100_000))
+    listed = list(schedules(sc))
     return len(listed), sum(ending.bad for _, ending in listed), listed
 
 
@@ -42,8 +42,7 @@ def brute_force(sc):
 
 def test_two_increments_have_20_schedules_and_18_lose_an_update():
     result = synclab.explore(counter_scenario(2, 1))
-    assert (result.schedules, result.bad, result.good) == (20, 18, 2)
-    assert result.bad_share == pytest.approx(0.9)
+    assert (result.schedules, result.bad) == (20, 18)
     good, bad = result.endings
     assert (good.bad, good.description, good.schedules) == (False, "counter = 2", 2)
     assert (bad.bad, bad.description, bad.schedules) == (True, "counter = 1, expected 2", 18)
@@ -106,10 +105,9 @@ def test_every_example_replays_to_its_ending():
         for ending in explore(sc).endings:
             run = sc.start().steps(*ending.example)
             assert run.finished
-            texts = tuple(p.text for p in run.problems())
-            assert texts == ending.problems
-            if not ending.bad:
-                assert sc.summary(run.state) == ending.description
+            texts = [p.text for p in run.problems()]
+            assert bool(texts) == ending.bad
+            assert ("; ".join(texts) if ending.bad else sc.summary(run.state)) == ending.description
 
 
 def test_the_challenge_scenarios_end_badly_only_on_some_schedules():
@@ -224,26 +222,22 @@ def test_bad_explorer_arguments():
         counter_scenario(0)
     with pytest.raises(TypeError, match="increments must be an integer"):
         counter_scenario(2, "3")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="limit must be between"):
-        next(schedules(counter_scenario(), limit=0))
-
-
-def test_schedules_stops_at_its_limit():
-    assert len(list(schedules(counter_scenario(2, 1), limit=5))) == 5
+    with pytest.raises(TypeError, match="scenario must be a Scenario"):
+        next(schedules("counter += 1"))  # type: ignore[arg-type]
 
 
 # -- the sweep behind the plot ------------------------------------------------------------------------------
 
 
 def test_sweep_counts_and_cap():
-    sweep = sweep_schedules(threads=(1, 2, 3), increments=(1, 2), max_states=1_000)
+    sweep = sweep_schedules(threads=(1, 2, 3, 4), increments=(1, 2))
     by = {(p.threads, p.increments): p for p in sweep.points}
     assert (by[2, 1].schedules, by[2, 1].bad) == (20, 18)
     assert by[1, 2].bad == 0 and by[1, 2].schedules == 1
     assert by[3, 1].bad_share == pytest.approx(1674 / 1680)
-    skipped = by[3, 2]
+    skipped = by[4, 2]  # over the cap of 10,000 states
     assert not skipped.explored and skipped.bad is None and skipped.bad_share is None
-    assert skipped.schedules == interleavings(3, 6)  # counted by formula, not explored
+    assert skipped.schedules == interleavings(4, 6)  # counted by formula, not explored
     assert sweep.skipped == (skipped,)
     # the share of bad schedules grows with threads and with increments
     assert by[2, 1].bad_share < by[3, 1].bad_share

@@ -25,19 +25,19 @@ def test_endings_plot_has_a_bar_per_ending_and_states_the_count():
 
 
 def test_sweep_plot_titles_the_growth_and_names_what_the_cap_left_out():
-    sweep = sweep_schedules(threads=(1, 2, 3), increments=(1, 2), max_states=1_000)
+    sweep = sweep_schedules(threads=(1, 2, 3, 4), increments=(1, 2))
     fig = synclab.plots.plot_schedules(sweep)
     share, count = fig.axes
-    assert share.get_title() == "no lock: 90 % of schedules lose an update\nat 2 threads x 1, 99.64 % at 3 x 1"
+    assert share.get_title() == "no lock: 90 % of schedules lose an update\nat 2 threads x 1, 99.99947 % at 3 x 2"
     assert share.get_ylabel() == "schedules that lose an update (%)"
     assert share.get_xlabel() == "threads"
     (note,) = [t.get_text() for t in share.texts]
-    assert note.replace("\n", " ") == "not explored (over the cap of 1,000 states): 3 x 2"
+    assert note.replace("\n", " ") == "not explored (over the cap of 10,000 states): 4 x 2"
     assert count.get_yscale() == "log"
-    line = share.lines[0]  # 1 increment per thread: 1, 2, 3 threads
-    assert list(line.get_xdata()) == [1, 2, 3]
-    assert list(line.get_ydata()) == pytest.approx([0, 90, 100 * 1674 / 1680])
-    assert len(share.lines[1].get_xdata()) == 2  # 3 x 2 was over the cap
+    line = share.lines[0]  # 1 increment per thread: 1, 2, 3, 4 threads
+    assert list(line.get_xdata()) == [1, 2, 3, 4]
+    assert list(line.get_ydata()) == pytest.approx([0, 90, 100 * 1674 / 1680, 100 * 369576 / 369600])
+    assert len(share.lines[1].get_xdata()) == 3  # 4 x 2 was over the cap
 
 
 def test_sweep_plot_into_given_axes_draws_the_share_only():

@@ -192,3 +192,12 @@ def test_the_lab_can_play_one_challenge_without_the_list():
     assert synclab.scheduler_lab().picker.layout.display != "none"
     with pytest.raises(TypeError, match="picker must be True or False, got 0"):
         synclab.scheduler_lab(picker=0)
+
+
+def test_picking_a_challenge_with_the_hint_shown_loads_it_and_hides_the_hint():
+    lab = synclab.scheduler_lab()
+    lab.hint_button.value = True
+    lab.picker.value = "if instead of while"
+    assert list(lab.step_buttons) == ["P", "C1", "C2"]
+    assert not lab.hint_button.value and lab.hint.value == ""
+    assert "Break an if-instead-of-while wait" in lab.goal.value

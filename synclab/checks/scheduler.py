@@ -1,32 +1,20 @@
-"""Checks for the exercises of notebook 09, run across every schedule.
+"""Checks for the exercises of notebook 09: the learner's program runs in a few scenarios, on *every* schedule.
 
-The learner writes a thread's program for the step-through model. The check
-builds a few scenarios around it and explores *every* schedule of each (see
-:func:`synclab.scheduler.explore`), so a fix that only works when the threads
-happen to take turns nicely fails, with one schedule that breaks it as the
-example. The scenarios are chosen so that each near-miss has a schedule that
-shows it:
+A fix that only works when the threads take turns nicely fails, with a schedule that breaks it as
+the example. Each near-miss has a scenario that shows it: 9.1 runs 2 and 3 threads (a hard-coded
+total fits only one); 9.2 adds an audit that takes both locks and adds up ``a + b`` (it catches a
+transfer that lets go half-way), then two deposits that each take one lock (they catch a balance
+changed without its lock); 9.3 runs 2 and 3 consumers, then C2 taking more items in a row than C1
+has ``wait()`` calls or counts to (it robs ``if`` written twice once more than it tests).
 
-- 9.1 runs the increment in 2 and in 3 threads (a hard-coded total fits only one);
-- 9.2 runs the learner's T2 with T1, then adds an audit that takes both locks
-  and adds up ``a + b`` (it catches a transfer that lets go of its locks
-  half-way), then two deposits that each take one lock (they catch a transfer
-  that changes a balance without that balance's lock);
-- 9.3 runs the consumer with 2 and with 3 consumers, and with C1 taking one
-  item while C2 takes at least four in a row (one more than C1 has ``wait()``
-  calls, or counts to), so a consumer that tests the buffer a few times instead
-  of in a loop (``if`` twice) is robbed once more than it tests.
-
-While exploring, the check watches which locks each thread running the
-learner's program holds at each of its steps. Hints and the pass message are
-built from what it saw and from the program itself, never from what a right
-answer would do. Nothing runs in real threads and the explorer has a state
-cap, so a check cannot hang, and its messages are the same on every run.
+While exploring, the check watches which locks the learner's threads hold at each step; hints and
+the pass message come from that and from the program, never from what a right answer would do.
+Nothing runs in real threads and the explorer has a state cap: a check cannot hang, and says the
+same on every run.
 """
 
 from __future__ import annotations
 
-import operator
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +38,7 @@ from synclab.scheduler.program import (
     WAIT,
     Program,
     Step,
+    passes,
 )
 
 __all__ = ["check_lock_order", "check_locked_increment", "check_while_consumer"]
@@ -76,7 +65,7 @@ _SHORTER_HINT = "Keep only the lines the task needs: the fix changes one or two 
 
 @dataclass(frozen=True, slots=True, order=True)
 class _At:
-    """A step of the learner's program: its kind, what it touches and its source line."""
+    """A step of the learner's program: its line, kind, what it touches and its source text."""
 
     line: int
     kind: str
@@ -86,22 +75,12 @@ class _At:
 
 @dataclass(slots=True)
 class _Watch:
-    """Which locks the threads running the learner's program held at each of their steps.
-
-    Filled while exploring (one ``observe`` per scenario); ``held[at]`` is every
-    set of lock names a learner thread held when it was about to run ``at``.
-    """
+    """``held[at]``: every set of lock names a learner thread held when about to run ``at``, while exploring."""
 
     held: dict[_At, set[frozenset[str]]] = field(default_factory=dict)
 
     def observer(self, case: Scenario, learners: tuple[str, ...], lines: int) -> Callable[[State], None]:
-        """A function for :func:`explore`'s ``observe`` that records into this watch.
-
-        Args:
-            case: The scenario being explored.
-            learners: The threads that run the learner's program.
-            lines: How many lines the learner's program has (a thread may run it several times in a row).
-        """
+        """An ``observe`` for :func:`explore` (``lines``: of one run of the program; a thread may repeat it)."""
         watched = []
         for name in learners:
             i = case.threads.index(name)
@@ -118,7 +97,7 @@ class _Watch:
         return observe
 
     def lines_without(self, lock: str, kinds: tuple[str, ...], name: str) -> list[_At]:
-        """The steps of these kinds on ``name`` that ran at least once without holding ``lock``."""
+        """The steps of these kinds on ``name`` that ran at least once without ``lock``."""
         return sorted(
             {
                 at
@@ -169,13 +148,7 @@ def _quote(ats: list[_At]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Case:
-    """One scenario around the learner's program.
-
-    Attributes:
-        label: What runs, for messages: ``"3 threads"``.
-        build: Makes the scenario from the learner's source (may raise ``ValueError``).
-        learners: The threads that run the learner's program.
-    """
+    """A scenario around the learner's source, named for messages, and which threads run that source."""
 
     label: str
     build: Callable[[str], Scenario]
@@ -184,8 +157,6 @@ class _Case:
 
 @dataclass(frozen=True, slots=True)
 class _Failure:
-    """A case with schedules that end badly: what the check shows the learner."""
-
     case: _Case
     scenario: Scenario
     problems: tuple[Problem, ...]
@@ -234,19 +205,7 @@ def _judge(
     explain: Callable[[_Watch, str], str],
     outcome: str,
 ) -> CheckResult:
-    """Explore every case; fail on the first with a bad schedule, else pass with what was seen.
-
-    Args:
-        exercise: The exercise number.
-        answer: What the learner passed.
-        name: The variable the learner wrote (for messages).
-        cases: The scenarios to explore, in order, for the learner's source.
-        model_hint: Hint for a program the model refuses, from (source, error text).
-        loop_hint: Hint for a program that can loop forever.
-        fail_hint: Hint for a case with bad schedules.
-        explain: What the program does that makes it right, from the watch and the source (may be empty).
-        outcome: What a good ending means, for the pass message: ``"counter ends at the number of threads"``.
-    """
+    """Explore every case; fail on the first with a bad schedule, else pass, saying what was seen."""
     source = _source(exercise, answer, name)
     if isinstance(source, CheckResult):
         return source
@@ -296,7 +255,7 @@ def _judge(
 
 
 def _loop_text(case: Scenario, exc: ExplorationLimit, lines: int) -> str:
-    """What loops forever, from the schedule the explorer found: who, at which line, holding what."""
+    """Who loops forever, at which line, holding what."""
     run = case.start().steps(*exc.schedule)
     start = run.state
     tests: set[_At] = set()
@@ -319,13 +278,10 @@ def _loop_text(case: Scenario, exc: ExplorationLimit, lines: int) -> str:
 
 
 def _self_deadlock(failure: _Failure) -> str:
-    """The lock a thread waits for while holding it itself (empty if none)."""
+    """The lock a thread waits for while holding it (empty if none)."""
     case, state = failure.scenario, failure.final
     cycle = case.deadlock(state)
-    if len(cycle) == 1:
-        lock = case.blocked_on(state, cycle[0])
-        return "" if lock is None else case.locks[lock]
-    return ""
+    return case.locks[case.blocked_on(state, cycle[0])] if len(cycle) == 1 else ""  # type: ignore[index]
 
 
 _NOT_REENTRANT = "A Lock is not reentrant: a thread that asks for {lock} while holding it waits forever. Take it once."
@@ -339,20 +295,14 @@ _STUCK_HINT = (
 # -- 9.1 --------------------------------------------------------------------------------------------
 
 
-def _increment_case(threads: int) -> _Case:
-    def build(source: str) -> Scenario:
-        return scenario(
-            [source] * threads,
-            shared={"counter": 0},
-            locks=["lock"],
-            expect={"counter": threads},
-            title=f"{threads} threads",
-        )
-
-    return _Case(f"{threads} threads", build, tuple(f"T{k}" for k in range(1, threads + 1)))
-
-
-_INCREMENT_CASES = (_increment_case(2), _increment_case(3))
+_INCREMENT_CASES = tuple(
+    _Case(
+        f"{n} threads",
+        lambda source, n=n: scenario([source] * n, shared={"counter": 0}, locks=["lock"], expect={"counter": n}),
+        tuple(f"T{k}" for k in range(1, n + 1)),
+    )
+    for n in (2, 3)
+)
 
 
 def _increment_model_hint(source: str, error: str) -> str:
@@ -487,10 +437,9 @@ def _transfer_fail_hint(failure: _Failure, watch: _Watch, source: str) -> str:
     if "stuck" in kinds:
         return _STUCK_HINT
     missing = [
-        (lock, var, watch.lines_without(lock, _BALANCE, var))
-        for lock, var in (("lock_a", "a"), ("lock_b", "b"))
-        if watch.lines_without(lock, _BALANCE, var)
+        (lock, var, watch.lines_without(lock, _BALANCE, var)) for lock, var in (("lock_a", "a"), ("lock_b", "b"))
     ]
+    missing = [m for m in missing if m[2]]
     if failure.case is _TRANSFER_CASES[2] and missing:
         said = "; ".join(f"{var} without holding {lock} at {_quote(ats)}" for lock, var, ats in missing)
         return (
@@ -546,15 +495,6 @@ def check_lock_order(second: object) -> CheckResult:
 #: Most items a scenario of 9.3 puts in the buffer, for deciding which branch of a test means "found one".
 _MOST_ITEMS = 5
 
-_COMPARE = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
 
 def _consumers(source: str, counts: tuple[int, ...]) -> Scenario:
     """A producer of as many items as the consumers take, and consumers running ``source`` that many times each."""
@@ -576,12 +516,7 @@ _ROBBERIES = (4, 12)
 
 
 def _robberies(source: str) -> int:
-    """How many items C2 takes in a row, to rob C1 each time it may wait.
-
-    At least one more than the ``wait()`` calls in the program (``if`` written
-    k times waits at most k times) and than any number it counts to (a loop
-    that gives up after ``tries < 5``), within :data:`_ROBBERIES`.
-    """
+    """One more than the ``wait()`` calls (``if`` written k times waits k times) and than any number it counts to."""
     try:
         steps = _learner_program(source)[1].steps
     except Exception:  # the first case reports what the model cannot run
@@ -597,7 +532,6 @@ def _robberies(source: str) -> int:
 
 
 def _consumer_cases(source: str) -> tuple[_Case, ...]:
-    """Two consumers, three, and C1 robbed by C2 each time it may wait (see :func:`_robberies`)."""
     robberies = _robberies(source)
     return (
         _Case("one producer, two consumers", if_consumer_scenario, ("C1", "C2")),
@@ -620,13 +554,9 @@ def _found_branch(step: Step, buffer: int) -> bool | None:
             return None
 
     def outcome(size: int) -> bool:
-        if step.op == "truth":
-            return bool(size)
-        if step.op == "not":
-            return not size
         a = size if step.a == (SHARED, buffer) else step.a[1]
         b = size if step.b == (SHARED, buffer) else step.b[1]
-        return bool(_COMPARE[step.op](a, b))
+        return passes(step.op, a, b)
 
     found = {outcome(size) for size in range(1, _MOST_ITEMS + 1)}
     if len(found) != 1 or outcome(0) in found:
@@ -637,14 +567,9 @@ def _found_branch(step: Step, buffer: int) -> bool | None:
 def _blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int]]:
     """Ways the program reaches ``buffer.pop()`` without a test that has just found an item.
 
-    Follows every path of the program (not of a schedule) from its start and
-    from the step after each ``wait()``; a test that finds an item makes the
-    path safe until the lock is released or an item is popped.
-
-    Returns:
-        ``("start", -1)``, ``("wake", pc of the wait)``, ``("release", pc of
-        the release)`` or ``("pop", pc of an earlier pop)`` for each way found,
-        in program order.
+    Follows every path of the program from its start and after each ``wait()``; a test that finds
+    an item makes the path safe until the lock is released or an item is popped. Each way is
+    ``("start", -1)``, ``("wake", pc)``, ``("release", pc)`` or ``("pop", pc of an earlier pop)``.
     """
     steps = program.steps
     found: set[tuple[str, int]] = set()
@@ -677,7 +602,7 @@ def _blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int
 
 
 def _retests(program: Program, buffer: int) -> list[str]:
-    """The lines of the first test of the buffer after each ``wait()`` returns, following every path."""
+    """The lines of the first test of the buffer after each ``wait()`` returns."""
     steps, lines = program.steps, set()
     todo = [step.next_pc for step in steps if step.kind == WAIT]
     seen = set()

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from synclab.plots._style import GREY, OKABE_ITO, new_figure, target_axes
-from synclab.scheduler.explore import Exploration, ScheduleSweep
+from synclab.scheduler.explore import SWEEP_MAX_STATES, Exploration, ScheduleSweep
 
 __all__ = ["fmt_share", "plot_schedules"]
 
@@ -18,10 +18,7 @@ _GOOD, _BAD = OKABE_ITO[2], OKABE_ITO[4]
 
 
 def fmt_share(part: int, whole: int) -> str:
-    """A percentage with just enough digits to tell it from 100 %: ``"99.9935 %"``.
-
-    Rounds down, so a share below 100 % never shows as ``"100 %"``.
-    """
+    """A percentage with just enough digits to tell it from 100 % (rounded down): ``"99.9935 %"``."""
     if whole <= 0:
         raise ValueError(f"whole must be positive, got {whole}")
     if part >= whole:
@@ -41,24 +38,11 @@ def fmt_share(part: int, whole: int) -> str:
 def plot_schedules(result: Exploration | ScheduleSweep, ax: Axes | None = None) -> Figure:
     """How schedules end, or how the share that end badly grows.
 
-    For an :class:`~synclab.scheduler.Exploration`, one bar per ending: how many
-    schedules end that way, green if correct, vermillion if not.
-
-    For a :class:`~synclab.scheduler.ScheduleSweep`, the share of schedules that lose an
-    update against the number of threads, one line per increments count; and,
-    beside it, how many schedules there are and how many keep every update (log
-    scale). Given ``ax``, only the first panel is drawn. Scenarios over the
-    sweep's state cap are left out, and the figure says which.
-
-    Args:
-        result: What :func:`~synclab.explore` or :func:`~synclab.sweep_schedules` returned.
-        ax: Axes to draw into; a new figure is made if omitted.
-
-    Returns:
-        The figure drawn into.
-
-    Raises:
-        TypeError: ``result`` is neither an exploration nor a sweep.
+    For an exploration, one bar per ending: how many schedules end that way, green if correct,
+    vermillion if not. For a sweep, the share of schedules that lose an update against the number
+    of threads, one line per increments count, and beside it (not given ``ax``) how many schedules
+    there are and how many keep every update. Scenarios over the sweep's cap are left out, and the
+    figure says which.
     """
     if isinstance(result, Exploration):
         return _plot_endings(result, ax)
@@ -126,7 +110,7 @@ def _plot_sweep(sweep: ScheduleSweep, ax: Axes | None) -> Figure:
         )
     if sweep.skipped:
         listed = ", ".join(f"{p.threads} x {p.increments}" for p in sweep.skipped)
-        note = f"not explored (over the cap of {sweep.max_states:,} states): {listed}"
+        note = f"not explored (over the cap of {SWEEP_MAX_STATES:,} states): {listed}"
         share_ax.text(
             0.97,
             0.45,

@@ -1,13 +1,9 @@
 """Match the model's load, add and store with the real bytecode of ``counter += 1``.
 
-The instruction names differ between CPython versions (``INPLACE_ADD`` on 3.10,
-``BINARY_OP`` from 3.11; ``RESUME`` appears in 3.11; ``LOAD_SMALL_INT`` and
-``LOAD_FAST_BORROW`` in 3.14; combined instructions such as
-``STORE_FAST_LOAD_FAST`` from 3.13 name two variables at once), but on every
-version the line compiles to the same three parts: push the counter's value,
-add one, store the result. This module groups the
-instructions of that line into those parts, so the notebook can print a fact
-that holds on every version while the raw ``dis`` output is shown for reading.
+The instruction names differ between CPython versions (``INPLACE_ADD`` on 3.10, ``BINARY_OP``
+from 3.11, ``LOAD_SMALL_INT`` and ``LOAD_FAST_BORROW`` in 3.14, combined instructions such as
+``STORE_FAST_LOAD_FAST`` from 3.13), but on every version the line has the same three parts, so
+the notebook can print a fact that holds on every version.
 """
 
 from __future__ import annotations
@@ -25,11 +21,7 @@ _ADDS = ("BINARY_OP", "INPLACE_ADD", "BINARY_ADD")
 
 
 def _steps(ins: dis.Instruction, name: str) -> list[str]:
-    """``"load"`` or ``"store"`` for each part of ``ins`` that reads or writes ``name``.
-
-    The combined instructions of 3.13+ (``STORE_FAST_LOAD_FAST``,
-    ``LOAD_FAST_BORROW_LOAD_FAST_BORROW``...) have two parts, one variable each.
-    """
+    """``"load"`` or ``"store"`` for each part of ``ins`` on ``name`` (3.13+ combined instructions have two)."""
     names = ins.argval if isinstance(ins.argval, tuple) else (ins.argval,)
     parts = re.findall(r"(?:LOAD|STORE)_FAST(?:_BORROW)?", ins.opname) if len(names) > 1 else [ins.opname]
     return [
@@ -41,13 +33,7 @@ def _steps(ins: dis.Instruction, name: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class BytecodeGroup:
-    """Bytecode instructions that together do one of the model's steps.
-
-    Attributes:
-        kind: ``"load"``, ``"add"`` or ``"store"``: the model step they match.
-        instructions: ``"LOAD_GLOBAL counter"``, ``"BINARY_OP +="``... as ``dis`` names them
-            on the running Python.
-    """
+    """The instructions (as ``dis`` names them here) that do one model step: ``"load"``, ``"add"`` or ``"store"``."""
 
     kind: str
     instructions: tuple[str, ...]
@@ -62,22 +48,7 @@ counter = 0
 
 
 def increment_bytecode(function: object = _increment, name: str = "counter") -> tuple[BytecodeGroup, ...]:
-    """Group the instructions that read, add to and write ``name`` in ``function``.
-
-    Instructions that belong to no step (``RESUME``, the implicit
-    ``return None``) are left out.
-
-    Args:
-        function: A function whose body is ``name += 1`` (the default is
-            ``global counter; counter += 1``).
-        name: The variable incremented.
-
-    Returns:
-        The groups in order; ``("load", "add", "store")`` for an increment.
-
-    Raises:
-        TypeError: ``function`` cannot be disassembled.
-    """
+    """Group the instructions of ``name += 1`` in ``function`` as load, add, store (leaving out ``RESUME``...)."""
     try:
         instructions = list(dis.get_instructions(function))  # type: ignore[arg-type]
     except TypeError as exc:

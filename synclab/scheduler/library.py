@@ -1,25 +1,12 @@
-"""The built-in scenarios and the challenges of notebook 09.
-
-Each challenge is a scenario with a goal, a hint and a win check: *you* pick
-the schedule, and you win when the state shows the bug the challenge is about.
-"""
+"""The built-in scenarios and the challenges of notebook 09: you pick the schedule, and win when it shows the bug."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from synclab._validate import check_choice
 from synclab.scheduler.model import Run, Scenario, scenario
 
-__all__ = [
-    "CHALLENGES",
-    "Challenge",
-    "challenge",
-    "deadlock_scenario",
-    "if_consumer_scenario",
-    "insufficient_lock_scenario",
-    "lost_update_scenario",
-]
+__all__ = ["CHALLENGES", "Challenge", "deadlock_scenario", "if_consumer_scenario", "insufficient_lock_scenario"]
 
 #: ``counter += 1`` in two threads, no lock.
 INCREMENT = "counter += 1\n"
@@ -77,25 +64,8 @@ with cond:
 """
 
 
-def lost_update_scenario() -> Scenario:
-    """Two threads each run ``counter += 1`` once, with no lock; a correct run ends with 2."""
-    return scenario(
-        {"T1": INCREMENT, "T2": INCREMENT},
-        shared={"counter": 0},
-        expect={"counter": 2},
-        title="two threads, counter += 1, no lock",
-    )
-
-
 def insufficient_lock_scenario(program: str = CHECK_THEN_CLAIM) -> Scenario:
-    """Two threads try to claim a ``busy`` flag before entering ``critical_section()``.
-
-    Every read and write of ``busy`` is under the lock, yet the check and the
-    claim are two separate acquisitions, so both threads can see ``busy`` false.
-
-    Args:
-        program: What each thread runs (the default is the flawed check-then-claim).
-    """
+    """Two threads claim a ``busy`` flag, each read and write under the lock, but in two acquisitions."""
     return scenario(
         {"T1": program, "T2": program},
         shared={"busy": False},
@@ -105,11 +75,7 @@ def insufficient_lock_scenario(program: str = CHECK_THEN_CLAIM) -> Scenario:
 
 
 def deadlock_scenario(second: str = TRANSFER_B_TO_A) -> Scenario:
-    """T1 moves 1 from a to b taking lock_a then lock_b; T2 moves 1 back.
-
-    Args:
-        second: T2's program (the default takes the locks in the opposite order).
-    """
+    """T1 moves 1 from a to b taking lock_a then lock_b; T2 (by default) moves 1 back in the opposite order."""
     return scenario(
         {"T1": TRANSFER_A_TO_B, "T2": second},
         shared={"a": 10, "b": 10},
@@ -120,11 +86,7 @@ def deadlock_scenario(second: str = TRANSFER_B_TO_A) -> Scenario:
 
 
 def if_consumer_scenario(consumer: str = IF_CONSUMER) -> Scenario:
-    """A producer adds two items to a buffer; two consumers take one each.
-
-    Args:
-        consumer: What each consumer runs (the default waits with ``if``).
-    """
+    """A producer adds two items to a buffer; two consumers (by default waiting with ``if``) take one each."""
     return scenario(
         {"P": PRODUCER, "C1": consumer, "C2": consumer},
         buffers={"buffer": 0},
@@ -136,20 +98,7 @@ def if_consumer_scenario(consumer: str = IF_CONSUMER) -> Scenario:
 
 @dataclass(frozen=True, slots=True)
 class Challenge:
-    """A scenario, a goal and a way to tell it has been reached.
-
-    Attributes:
-        key: Short name: ``"lost update"``, ``"insufficient lock"``, ``"deadlock"``
-            or ``"if instead of while"``.
-        title: Heading shown in the lab.
-        goal: What to make happen.
-        hint: How to get there, for when you are stuck.
-        scenario: What runs.
-        win_kind: The :class:`~synclab.scheduler.model.Problem` kind that means the goal is met.
-        win_message: Shown when it is.
-        notebook: The notebook whose topic it plays, as a file name
-            (``"01-race-conditions.ipynb"``).
-    """
+    """A scenario, a goal, a hint, and the :class:`~synclab.scheduler.model.Problem` kind that means it is met."""
 
     key: str
     title: str
@@ -162,24 +111,30 @@ class Challenge:
 
     @property
     def plays(self) -> str:
-        """Which notebook's topic it plays, in words: ``"notebook 01 (race conditions)"``."""
+        """``"notebook 01 (race conditions)"``."""
         number, _, topic = self.notebook.removesuffix(".ipynb").partition("-")
         return f"notebook {number} ({topic.replace('-', ' ')})"
 
     def won(self, run: Run) -> bool:
-        """Whether ``run`` has reached the goal."""
         return any(problem.kind == self.win_kind for problem in run.problems())
 
 
-def _challenges() -> dict[str, Challenge]:
-    found = [
+#: The challenges, by key, in the order the notebook plays them.
+CHALLENGES: dict[str, Challenge] = {
+    c.key: c
+    for c in (
         Challenge(
             "lost update",
             "Lose an update",
             "Two threads each add 1 to counter. Pick the steps so that, when both have finished, counter is 1.",
             "Step T1 until it has loaded counter, then run T2 all the way. When T1 stores, it writes back "
             "the stale value it loaded, plus one.",
-            lost_update_scenario(),
+            scenario(
+                {"T1": INCREMENT, "T2": INCREMENT},
+                shared={"counter": 0},
+                expect={"counter": 2},
+                title="two threads, counter += 1, no lock",
+            ),
             "value",
             "Both threads added 1, but counter ends at 1: T1 wrote back a value it had read before T2's update.",
             "01-race-conditions.ipynb",
@@ -221,18 +176,5 @@ def _challenges() -> dict[str, Challenge]:
             "first, and if does not check again. while would have made it wait again.",
             "05-condition-variables.ipynb",
         ),
-    ]
-    return {c.key: c for c in found}
-
-
-#: The challenges, by key, in the order the notebook plays them.
-CHALLENGES: dict[str, Challenge] = _challenges()
-
-
-def challenge(key: str) -> Challenge:
-    """A challenge by key (see :data:`CHALLENGES`).
-
-    Raises:
-        TypeError, ValueError: There is no challenge by that key.
-    """
-    return CHALLENGES[check_choice("challenge", key, CHALLENGES)]
+    )
+}

@@ -1,45 +1,23 @@
-"""The deterministic model: threads, shared memory, locks and conditions.
+"""The deterministic model: threads, shared memory, locks and conditions; *you* are the scheduler.
 
-A :class:`Scenario` is a few threads, each running a short program (see
-:mod:`synclab.scheduler.program`), over declared shared variables, buffers,
-locks and conditions. A :class:`State` is a snapshot of everything that can
-change. Nothing here starts a thread: *you* are the scheduler, and
-:meth:`Scenario.step` runs one step of the thread you pick.
-
-Everything is immutable. A :class:`Run` is a scenario, the history of states
-and the schedule so far; ``run.step("T1")`` returns a new run, ``undo()`` goes
-back one state and ``reset()`` back to the start.
-
-The rules the model follows, all of them as in Python's ``threading``:
-
-- a lock has at most one holder; a thread whose next step acquires a held lock
-  is *blocked* and cannot be stepped until the lock is released (a thread that
-  acquires a lock it already holds blocks forever: a ``Lock`` is not reentrant);
-- only the holder may release a lock: releasing a lock you do not hold raises
-  ``RuntimeError`` in that thread, which then ends. (A plain ``threading.Lock``
-  lets another thread release it; the model is strict, like ``RLock``, because
-  doing so is almost always a bug.)
-- ``cond.wait()`` needs the condition's lock; it releases the lock and sleeps
-  until another thread calls ``cond.notify()`` (which wakes the longest waiting
-  thread, as CPython does) or ``notify_all()``; the woken thread must then
-  re-acquire the lock, which is one more step and may block;
-- ``buffer.pop()`` on an empty buffer raises ``IndexError``; a thread that
-  raises ends, and ``with`` blocks release their locks on the way out;
-- any thread may be switched out between any two steps. CPython 3.10+ with the
-  GIL switches only at function calls and entries and the backward jump of a
-  loop (on CPython 3.10 also some conditional jumps), so on it a real program
-  may never show some of these schedules; an older CPython or a free-threaded
-  build can.
+The rules are Python's: a ``Lock`` has one holder and is not reentrant; releasing a lock you do
+not hold raises ``RuntimeError`` (``threading.Lock`` lets another thread release it; the model is
+strict, like ``RLock``, because doing so is almost always a bug); ``notify()`` wakes the longest
+waiting thread, which must then re-acquire the lock, one more step that may block; a thread that
+raises ends, and its ``with`` blocks release their locks. Any thread may be switched out between
+any two steps: CPython 3.10+ with the GIL switches only at calls, function entries and loops'
+backward jumps (on 3.10 also some conditional jumps), so a real program may never show some of
+these schedules; an older CPython or a free-threaded build can.
 """
 
 from __future__ import annotations
 
 import keyword
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from synclab._validate import check_int
+from synclab._validate import check_choice, check_int
 from synclab.scheduler.program import (
     ACQUIRE,
     APPEND,
@@ -50,6 +28,7 @@ from synclab.scheduler.program import (
     LOCAL,
     LOCKED,
     NOTIFY,
+    OPERATORS,
     POP,
     RELEASE,
     STORE,
@@ -58,30 +37,16 @@ from synclab.scheduler.program import (
     Operand,
     Program,
     Step,
+    Value,
     compile_program,
+    passes,
 )
 
-__all__ = [
-    "CRASHED",
-    "DONE",
-    "MAX_THREADS",
-    "NOTIFIED",
-    "RUNNING",
-    "WAITING",
-    "Problem",
-    "Run",
-    "Scenario",
-    "State",
-    "StepError",
-    "scenario",
-]
-
-Value = int | bool
+__all__ = ["Problem", "Run", "Scenario", "State", "StepError", "scenario"]
 
 #: Thread states. A running thread may still be blocked on a lock.
 RUNNING, WAITING, NOTIFIED, DONE, CRASHED = "running", "waiting", "notified", "done", "crashed"
 
-#: Most threads a scenario may have.
 MAX_THREADS = 8
 
 _NAME_HELP = "a short identifier like 'T1', 'lock_a' or 'counter'"
@@ -93,35 +58,19 @@ class StepError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something that went wrong in a state or a schedule.
-
-    Attributes:
-        kind: ``"value"`` (a variable ends with the wrong value), ``"exclusion"``
-            (two threads in the critical section), ``"deadlock"``, ``"stuck"``
-            (a thread can never run again, without a cycle) or ``"crash"``.
-        text: What happened, in words, without anything that varies between runs.
-    """
+    """What went wrong: ``kind`` is ``"value"``, ``"exclusion"``, ``"deadlock"``, ``"stuck"`` or ``"crash"``."""
 
     kind: str
     text: str
 
 
 class State(NamedTuple):
-    """Everything that changes while a scenario runs.
+    """Everything that changes while a scenario runs, per thread, variable, lock and condition.
 
-    A named tuple rather than a dataclass: immutable and hashable like one, but
-    cheaper to build and hash, which matters when the explorer visits tens of
-    thousands of states.
-
-    Attributes:
-        pcs: For each thread, the index of its next step.
-        status: For each thread, ``"running"``, ``"waiting"``, ``"notified"``,
-            ``"done"`` or ``"crashed"``.
-        locals: For each thread, the values of its locals (``None``: not set yet).
-        values: Shared variables and buffer lengths, in the scenario's order.
-        holders: For each lock, the index of the thread holding it, or ``None``.
-        waiters: For each condition, the threads waiting on it, longest first.
-        errors: For each thread, the exception that ended it (``""`` if none).
+    A named tuple rather than a dataclass: as immutable and hashable, but cheaper to build and
+    hash, which matters when the explorer visits tens of thousands of states. ``values`` holds a
+    buffer's length; ``holders`` a thread index or ``None``; ``waiters`` the threads waiting on
+    each condition, longest first; ``errors`` the exception that ended each thread (or ``""``).
     """
 
     pcs: tuple[int, ...]
@@ -137,35 +86,13 @@ def _put(items: tuple, index: int, value: object) -> tuple:
     return items[:index] + (value,) + items[index + 1 :]
 
 
-_COMPARE = {
-    "==": lambda x, y: x == y,
-    "!=": lambda x, y: x != y,
-    "<": lambda x, y: x < y,
-    "<=": lambda x, y: x <= y,
-    ">": lambda x, y: x > y,
-    ">=": lambda x, y: x >= y,
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """Threads running short programs over shared variables, locks and conditions.
+    """Threads running short programs over shared variables, locks and conditions (make one with :func:`scenario`).
 
-    Make one with :func:`scenario`; the built-in ones are in
-    :mod:`synclab.scheduler.library`.
-
-    Attributes:
-        title: A short description.
-        threads: The threads' names.
-        programs: Each thread's compiled program.
-        variables: Names of the shared variables and buffers.
-        initial: Their starting values (a buffer's value is its length).
-        buffers: Which variables are buffers.
-        locks: Names of the locks (a condition made without a lock has its own,
-            named like the condition).
-        conditions: Names of the conditions.
-        condition_locks: For each condition, the index of its lock.
-        expect: Final values a correct run must end with.
+    ``initial`` holds a buffer's starting length; a condition made without a lock has its own,
+    named like the condition (``condition_locks`` gives each condition's lock by index);
+    ``expect`` holds the final values a correct run ends with.
     """
 
     title: str
@@ -184,10 +111,7 @@ class Scenario:
         critical = any(step.kind == CRITICAL for program in self.programs for step in program.steps)
         object.__setattr__(self, "has_critical", critical)
 
-    # -- starting -------------------------------------------------------------------
-
     def initial_state(self) -> State:
-        """The state before any thread has run."""
         return State(
             pcs=tuple(0 for _ in self.threads),
             status=tuple(DONE if not p.steps else RUNNING for p in self.programs),
@@ -203,23 +127,17 @@ class Scenario:
         return Run(self, (self.initial_state(),), (), ())
 
     def thread_index(self, thread: object) -> int:
-        """The index of a thread given by name.
+        return self.threads.index(check_choice("thread", thread, self.threads))
 
-        Raises:
-            TypeError: ``thread`` is not a string.
-            ValueError: There is no thread with that name.
-        """
-        listed = ", ".join(repr(t) for t in self.threads)
-        if not isinstance(thread, str):
-            raise TypeError(f"thread must be one of {listed}, got {thread!r} of type {type(thread).__name__}")
-        if thread not in self.threads:
-            raise ValueError(f"thread must be one of {listed}, got {thread!r}")
-        return self.threads.index(thread)
+    def shown(self, k: int) -> str:
+        """Shared variable ``k`` as the learner reads it: ``counter``, or ``len(buffer)``."""
+        name = self.variables[k]
+        return f"len({name})" if name in self.buffers else name
 
     # -- who can run ------------------------------------------------------------------
 
     def blocked_on(self, state: State, i: int) -> int | None:
-        """The lock thread ``i`` waits for, if it is blocked on a held lock."""
+        """The held lock thread ``i`` waits for, if any."""
         status = state.status[i]
         if status == RUNNING:
             step = self.programs[i].steps[state.pcs[i]]
@@ -231,24 +149,26 @@ class Scenario:
                 return lock
         return None
 
-    def can_step(self, state: State, i: int) -> bool:
-        """Whether thread ``i`` has a step it can run now."""
-        return state.status[i] in (RUNNING, NOTIFIED) and self.blocked_on(state, i) is None
-
     def runnable(self, state: State) -> tuple[int, ...]:
         """Indices of the threads that can run a step now."""
-        found = []
-        holders, pcs = state.holders, state.pcs
-        for i, status in enumerate(state.status):
-            if status == RUNNING:
-                step = self.programs[i].steps[pcs[i]]
-                if step.kind != ACQUIRE or holders[step.target] is None:
-                    found.append(i)
-            elif status == NOTIFIED:
-                lock = self.condition_locks[self.programs[i].steps[pcs[i]].target]
-                if holders[lock] is None:
-                    found.append(i)
-        return tuple(found)
+        return tuple(
+            i
+            for i, status in enumerate(state.status)
+            if status in (RUNNING, NOTIFIED) and self.blocked_on(state, i) is None
+        )
+
+    def _blocker(self, state: State, i: int) -> tuple[str, int] | None:
+        """The lock thread ``i`` is blocked on, by name, and its holder."""
+        lock = self.blocked_on(state, i)
+        if lock is None:
+            return None
+        holder = state.holders[lock]
+        assert holder is not None
+        return self.locks[lock], holder
+
+    def _condition(self, state: State, i: int) -> str:
+        """The condition a waiting thread waits on."""
+        return self.conditions[self.programs[i].steps[state.pcs[i]].target]
 
     def why_not(self, state: State, i: int) -> str:
         """Why thread ``i`` cannot be stepped now (empty if it can)."""
@@ -258,44 +178,18 @@ class Scenario:
         if status == CRASHED:
             return f"{name} has ended with {state.errors[i]}: it has no step left to run"
         if status == WAITING:
-            cond = self.conditions[self.programs[i].steps[state.pcs[i]].target]
+            cond = self._condition(state, i)
             return f"{name} is waiting in {cond}.wait(): it runs again only after another thread calls {cond}.notify()"
-        lock = self.blocked_on(state, i)
-        if lock is not None:
-            holder = state.holders[lock]
-            assert holder is not None
-            if holder == i:
-                return f"{name} is blocked: it waits for {self.locks[lock]}, which it holds itself, so it waits forever"
-            return (
-                f"{name} is blocked: it waits for {self.locks[lock]}, which {self.threads[holder]} holds; "
-                f"step {self.threads[holder]} until it releases {self.locks[lock]}"
-            )
-        return ""
+        blocker = self._blocker(state, i)
+        if blocker is None:
+            return ""
+        lock, holder = blocker
+        if holder == i:
+            return f"{name} is blocked: it waits for {lock}, which it holds itself, so it waits forever"
+        other = self.threads[holder]
+        return f"{name} is blocked: it waits for {lock}, which {other} holds; step {other} until it releases {lock}"
 
     # -- running one step ---------------------------------------------------------------
-
-    def step(self, state: State, thread: int | str) -> State:
-        """Run the next step of one thread.
-
-        Args:
-            state: The state to step from.
-            thread: The thread, by name or index.
-
-        Returns:
-            The new state (``state`` itself is unchanged).
-
-        Raises:
-            StepError: The thread is blocked, waiting or finished.
-            TypeError: ``thread`` is not a thread name.
-            ValueError: There is no such thread.
-        """
-        i = thread if isinstance(thread, int) and not isinstance(thread, bool) else self.thread_index(thread)
-        if not 0 <= i < len(self.threads):
-            raise ValueError(f"thread index must be between 0 and {len(self.threads) - 1}, got {i}")
-        reason = self.why_not(state, i)
-        if reason:
-            raise StepError(reason)
-        return self._advance(state, i)
 
     def _value(self, state: State, i: int, operand: Operand) -> Value:
         kind, value = operand
@@ -310,133 +204,62 @@ class Scenario:
         return state.values[int(value)]
 
     def _passes(self, state: State, i: int, step: Step) -> bool:
-        a = self._value(state, i, step.a)
-        if step.op == "truth":
-            return bool(a)
-        if step.op == "not":
-            return not a
-        return bool(_COMPARE[step.op](a, self._value(state, i, step.b)))
+        return passes(step.op, self._value(state, i, step.a), self._value(state, i, step.b))
 
-    def _moved(
-        self,
-        state: State,
-        i: int,
-        pc: int,
-        *,
-        status: tuple[str, ...] | None = None,
-        locals_: tuple[tuple[Value | None, ...], ...] | None = None,
-        values: tuple[Value, ...] | None = None,
-        holders: tuple[int | None, ...] | None = None,
-        waiters: tuple[tuple[int, ...], ...] | None = None,
-    ) -> State:
-        """``state`` with thread ``i`` at ``pc`` (done if past its last step) and the given parts replaced."""
-        if status is None:
-            status = state.status
-        if pc >= len(self.programs[i].steps):
-            status = _put(status, i, DONE)
-        return State(
-            _put(state.pcs, i, pc),
-            status,
-            state.locals if locals_ is None else locals_,
-            state.values if values is None else values,
-            state.holders if holders is None else holders,
-            state.waiters if waiters is None else waiters,
-            state.errors,
-        )
-
-    def _crash(self, state: State, i: int, error: str) -> State:
+    def _crash(self, state: State, i: int, message: str, error: str = "RuntimeError") -> State:
+        """Thread ``i`` raises ``error``: it ends, and its ``with`` blocks release their locks."""
         holders = state.holders
         for lock in self.programs[i].steps[state.pcs[i]].with_locks:
             if holders[lock] == i:
                 holders = _put(holders, lock, None)
-        return State(
-            state.pcs,
-            _put(state.status, i, CRASHED),
-            state.locals,
-            state.values,
-            holders,
-            state.waiters,
-            _put(state.errors, i, error),
+        return state._replace(
+            status=_put(state.status, i, CRASHED), holders=holders, errors=_put(state.errors, i, f"{error}: {message}")
         )
 
-    def _advance(self, state: State, i: int) -> State:
-        step = self.programs[i].steps[state.pcs[i]]
-        if state.status[i] == NOTIFIED:  # wake up from wait(): re-acquire the lock
-            lock = self.condition_locks[step.target]
-            return self._moved(
-                state, i, step.next_pc, holders=_put(state.holders, lock, i), status=_put(state.status, i, RUNNING)
-            )
-        kind = step.kind
-        if kind == LOAD:
-            value = state.values[step.target]
-            locals_ = _put(state.locals, i, _put(state.locals[i], step.dest, value))
-            return self._moved(state, i, step.next_pc, locals_=locals_)
-        if kind == COMPUTE:
+    def advance(self, state: State, i: int) -> State:
+        """The state after thread ``i`` runs its next step (it must be able to)."""
+        pcs, status, locals_, values, holders, waiters, errors = state
+        step = self.programs[i].steps[pcs[i]]
+        kind, target, pc = step.kind, step.target, step.next_pc
+        if status[i] == NOTIFIED:  # wake up from wait(): re-acquire the lock
+            holders = _put(holders, self.condition_locks[target], i)
+            status = _put(status, i, RUNNING)
+        elif kind == LOAD:
+            locals_ = _put(locals_, i, _put(locals_[i], step.dest, values[target]))
+        elif kind == COMPUTE:
             a = self._value(state, i, step.a)
-            if step.op == "+":
-                a = a + self._value(state, i, step.b)
-            elif step.op == "-":
-                a = a - self._value(state, i, step.b)
-            locals_ = _put(state.locals, i, _put(state.locals[i], step.target, a))
-            return self._moved(state, i, step.next_pc, locals_=locals_)
-        if kind == STORE:
-            values = _put(state.values, step.target, self._value(state, i, step.a))
-            return self._moved(state, i, step.next_pc, values=values)
-        if kind == ACQUIRE:
-            return self._moved(state, i, step.next_pc, holders=_put(state.holders, step.target, i))
-        if kind == RELEASE:
-            if state.holders[step.target] != i:
-                return self._crash(
-                    state,
-                    i,
-                    f"RuntimeError: release of {self.locks[step.target]}, which {self.threads[i]} does not hold",
-                )
-            return self._moved(state, i, step.next_pc, holders=_put(state.holders, step.target, None))
-        if kind == WAIT:
-            lock = self.condition_locks[step.target]
-            if state.holders[lock] != i:
-                return self._crash(
-                    state, i, f"RuntimeError: {self.conditions[step.target]}.wait() without holding {self.locks[lock]}"
-                )
-            waiters = _put(state.waiters, step.target, state.waiters[step.target] + (i,))
-            return State(
-                state.pcs,
-                _put(state.status, i, WAITING),
-                state.locals,
-                state.values,
-                _put(state.holders, lock, None),
-                waiters,
-                state.errors,
-            )
-        if kind == NOTIFY:
-            lock = self.condition_locks[step.target]
-            if state.holders[lock] != i:
-                return self._crash(
-                    state,
-                    i,
-                    f"RuntimeError: {self.conditions[step.target]}.notify() without holding {self.locks[lock]}",
-                )
-            queue = state.waiters[step.target]
-            woken, rest = (queue, ()) if step.notify_all else (queue[:1], queue[1:])
-            status = state.status
-            for j in woken:
-                status = _put(status, j, NOTIFIED)
-            return self._moved(state, i, step.next_pc, status=status, waiters=_put(state.waiters, step.target, rest))
-        if kind == TEST:
-            return self._moved(state, i, step.next_pc if self._passes(state, i, step) else step.else_pc)
-        if kind == APPEND:
-            return self._moved(
-                state, i, step.next_pc, values=_put(state.values, step.target, state.values[step.target] + 1)
-            )
-        if kind == POP:
-            if state.values[step.target] <= 0:
-                return self._crash(state, i, "IndexError: pop from empty list")
-            return self._moved(
-                state, i, step.next_pc, values=_put(state.values, step.target, state.values[step.target] - 1)
-            )
-        if kind == CRITICAL:
-            return self._moved(state, i, step.next_pc)
-        raise AssertionError(f"unknown step kind {kind!r}")  # pragma: no cover
+            if step.op:
+                a = OPERATORS[step.op](a, self._value(state, i, step.b))
+            locals_ = _put(locals_, i, _put(locals_[i], target, a))
+        elif kind == STORE:
+            values = _put(values, target, self._value(state, i, step.a))
+        elif kind == ACQUIRE:
+            holders = _put(holders, target, i)
+        elif kind == RELEASE and holders[target] != i:
+            return self._crash(state, i, f"release of {self.locks[target]}, which {self.threads[i]} does not hold")
+        elif kind == RELEASE:
+            holders = _put(holders, target, None)
+        elif kind in (WAIT, NOTIFY):
+            lock, queue = self.condition_locks[target], waiters[target]
+            if holders[lock] != i:
+                return self._crash(state, i, f"{self.conditions[target]}.{kind}() without holding {self.locks[lock]}")
+            if kind == WAIT:
+                status, holders, pc = _put(status, i, WAITING), _put(holders, lock, None), pcs[i]
+                waiters = _put(waiters, target, queue + (i,))
+            else:
+                woken, rest = (queue, ()) if step.notify_all else (queue[:1], queue[1:])
+                for j in woken:
+                    status = _put(status, j, NOTIFIED)
+                waiters = _put(waiters, target, rest)
+        elif kind == TEST and not self._passes(state, i, step):
+            pc = step.else_pc
+        elif kind in (APPEND, POP):
+            if kind == POP and values[target] <= 0:
+                return self._crash(state, i, "pop from empty list", "IndexError")
+            values = _put(values, target, values[target] + (1 if kind == APPEND else -1))
+        if pc >= len(self.programs[i].steps):
+            status = _put(status, i, DONE)
+        return State(_put(pcs, i, pc), status, locals_, values, holders, waiters, errors)
 
     # -- what went wrong ------------------------------------------------------------------
 
@@ -462,46 +285,31 @@ class Scenario:
                 return tuple(cycle[first:] + cycle[:first])
         return ()
 
-    def describe_deadlock(self, state: State, cycle: tuple[int, ...]) -> str:
-        """``"deadlock: T1 waits for lock_b, held by T2; T2 waits for lock_a, held by T1"``."""
-        parts = []
-        for i in cycle:
-            lock = self.blocked_on(state, i)
-            assert lock is not None
-            holder = state.holders[lock]
-            assert holder is not None
-            if holder == i:
-                parts.append(f"{self.threads[i]} waits for {self.locks[lock]}, which it already holds")
-            else:
-                parts.append(f"{self.threads[i]} waits for {self.locks[lock]}, held by {self.threads[holder]}")
-        return "deadlock: " + "; ".join(parts)
-
-    def in_critical_section(self, state: State) -> tuple[int, ...]:
-        """Threads whose next step is ``critical_section()``."""
-        return tuple(
-            i
-            for i, program in enumerate(self.programs)
-            if state.status[i] == RUNNING and program.steps[state.pcs[i]].kind == CRITICAL
-        )
-
     def violation(self, state: State) -> Problem | None:
         """A problem visible in ``state`` whatever happens next: two threads in the critical section."""
         if not self.has_critical:
             return None
-        inside = self.in_critical_section(state)
-        if len(inside) < 2:
+        names = [
+            self.threads[i]
+            for i, program in enumerate(self.programs)
+            if state.status[i] == RUNNING and program.steps[state.pcs[i]].kind == CRITICAL
+        ]
+        if len(names) < 2:
             return None
-        names = [self.threads[i] for i in inside]
         together = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 2 else " and ".join(names)
         return Problem("exclusion", f"{together} in the critical section at the same time")
 
     def problems(self, state: State) -> tuple[Problem, ...]:
-        """What is wrong in ``state``: crashes and deadlocks at any time; when no
-        thread can run, also threads stuck for good and wrong final values."""
+        """Crashes and deadlocks; once no thread can run, also threads stuck for good and wrong final values."""
         found = [Problem("crash", f"{self.threads[i]} crashed: {e}") for i, e in enumerate(state.errors) if e]
         cycle = self.deadlock(state)
         if cycle:
-            found.append(Problem("deadlock", self.describe_deadlock(state, cycle)))
+            parts = []
+            for i in cycle:
+                lock, holder = self._blocker(state, i)  # type: ignore[misc]
+                held = "which it already holds" if holder == i else f"held by {self.threads[holder]}"
+                parts.append(f"{self.threads[i]} waits for {lock}, {held}")
+            found.append(Problem("deadlock", "deadlock: " + "; ".join(parts)))
         if self.runnable(state):
             return tuple(found)
         for i, status in enumerate(state.status):
@@ -509,38 +317,40 @@ class Scenario:
                 continue
             name = self.threads[i]
             if status == WAITING:
-                cond = self.conditions[self.programs[i].steps[state.pcs[i]].target]
+                cond = self._condition(state, i)
                 found.append(Problem("stuck", f"{name} waits forever in {cond}.wait(): no thread is left to notify it"))
                 continue
-            lock = self.blocked_on(state, i)
-            assert lock is not None
-            holder = state.holders[lock]
-            assert holder is not None
+            lock, holder = self._blocker(state, i)  # type: ignore[misc]
             whose = {DONE: "which has finished", CRASHED: "which crashed"}.get(
                 state.status[holder], "which is stuck too"
             )
             found.append(
-                Problem(
-                    "stuck", f"{name} is blocked forever on {self.locks[lock]}, held by {self.threads[holder]}, {whose}"
-                )
+                Problem("stuck", f"{name} is blocked forever on {lock}, held by {self.threads[holder]}, {whose}")
             )
         if not found:
             for name, wanted in self.expect:
-                got = state.values[self.variables.index(name)]
-                if got != wanted:
-                    shown = f"len({name})" if name in self.buffers else name
-                    found.append(Problem("value", f"{shown} = {got!r}, expected {wanted!r}"))
+                k = self.variables.index(name)
+                if state.values[k] != wanted:
+                    found.append(Problem("value", f"{self.shown(k)} = {state.values[k]!r}, expected {wanted!r}"))
+        return tuple(found)
+
+    def problems_along(self, states: Sequence[State]) -> tuple[Problem, ...]:
+        """The violations along ``states``, then the last state's problems."""
+        found: list[Problem] = []
+        for state in states:
+            problem = self.violation(state)
+            if problem is not None and problem not in found:
+                found.append(problem)
+        found.extend(p for p in self.problems(states[-1]) if p not in found)
         return tuple(found)
 
     def summary(self, state: State) -> str:
         """The final values that matter: ``"counter = 2"`` (or ``"every thread finished"``)."""
         if not self.expect:
             return "every thread finished"
-        parts = []
-        for name, _ in self.expect:
-            shown = f"len({name})" if name in self.buffers else name
-            parts.append(f"{shown} = {state.values[self.variables.index(name)]!r}")
-        return ", ".join(parts)
+        return ", ".join(
+            f"{self.shown(k)} = {state.values[k]!r}" for k in (self.variables.index(name) for name, _ in self.expect)
+        )
 
     # -- words for people ----------------------------------------------------------------------
 
@@ -561,15 +371,12 @@ class Scenario:
         if status == CRASHED:
             return f"crashed: {state.errors[i]}"
         if status == WAITING:
-            cond = self.conditions[self.programs[i].steps[state.pcs[i]].target]
-            return f"waiting in {cond}.wait() until notified"
-        lock = self.blocked_on(state, i)
+            return f"waiting in {self._condition(state, i)}.wait() until notified"
         prefix = "notified, " if status == NOTIFIED else ""
-        if lock is None:
+        blocker = self._blocker(state, i)
+        if blocker is None:
             return prefix + "ready"
-        holder = state.holders[lock]
-        assert holder is not None
-        return f"{prefix}blocked on {self.locks[lock]} (held by {self.threads[holder]})"
+        return f"{prefix}blocked on {blocker[0]} (held by {self.threads[blocker[1]]})"
 
     def event_text(self, before: State, after: State, i: int) -> str:
         """What stepping thread ``i`` from ``before`` to ``after`` did, with the values involved."""
@@ -582,12 +389,9 @@ class Scenario:
         kind = step.kind
         if kind in (LOAD, COMPUTE):
             slot = step.dest if kind == LOAD else step.target
-            local = self.programs[i].locals[slot]
-            return f"{name}: {step.text} -> {local} = {after.locals[i][slot]!r}"
+            return f"{name}: {step.text} -> {self.programs[i].locals[slot]} = {after.locals[i][slot]!r}"
         if kind in (STORE, APPEND, POP):
-            var = self.variables[step.target]
-            shown = f"len({var})" if var in self.buffers else var
-            return f"{name}: {step.text} -> {shown} = {after.values[step.target]!r}"
+            return f"{name}: {step.text} -> {self.shown(step.target)} = {after.values[step.target]!r}"
         if kind == TEST:
             return f"{name}: {step.text} -> {'true' if self._passes(before, i, step) else 'false'}"
         if kind == NOTIFY:
@@ -602,14 +406,7 @@ class Scenario:
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """A scenario being played: the states so far and the schedule that led there.
-
-    Attributes:
-        scenario: What is being run.
-        states: Every state so far, the initial one first (undo goes back one).
-        schedule: The thread stepped at each step, by name.
-        events: What each step did, in words.
-    """
+    """A scenario being played: every state so far (the initial one first), the schedule and what each step did."""
 
     scenario: Scenario
     states: tuple[State, ...]
@@ -618,7 +415,6 @@ class Run:
 
     @property
     def state(self) -> State:
-        """The current state."""
         return self.states[-1]
 
     @property
@@ -632,16 +428,15 @@ class Run:
         return not self.scenario.runnable(self.state)
 
     def step(self, thread: str) -> Run:
-        """Run the next step of ``thread``.
-
-        Raises:
-            StepError: The thread is blocked, waiting or finished; the message says why.
-            TypeError, ValueError: There is no thread by that name.
-        """
-        i = self.scenario.thread_index(thread)
-        after = self.scenario.step(self.state, i)
-        event = self.scenario.event_text(self.state, after, i)
-        return Run(self.scenario, self.states + (after,), self.schedule + (thread,), self.events + (event,))
+        """Run the next step of ``thread``; :class:`StepError` says why it cannot."""
+        sc = self.scenario
+        i = sc.thread_index(thread)
+        reason = sc.why_not(self.state, i)
+        if reason:
+            raise StepError(reason)
+        after = sc.advance(self.state, i)
+        event = sc.event_text(self.state, after, i)
+        return Run(sc, self.states + (after,), self.schedule + (thread,), self.events + (event,))
 
     def steps(self, *threads: str) -> Run:
         """Run several steps: ``run.steps("T1", "T2", "T1")``."""
@@ -651,28 +446,16 @@ class Run:
         return run
 
     def undo(self) -> Run:
-        """Go back one step.
-
-        Raises:
-            StepError: Nothing has been stepped yet.
-        """
         if not self.schedule:
             raise StepError("nothing to undo: no step has been run yet")
         return Run(self.scenario, self.states[:-1], self.schedule[:-1], self.events[:-1])
 
     def reset(self) -> Run:
-        """Back to the initial state."""
         return self.scenario.start()
 
     def problems(self) -> tuple[Problem, ...]:
         """What has gone wrong so far (violations along the way, then the current state's problems)."""
-        found: list[Problem] = []
-        for state in self.states:
-            problem = self.scenario.violation(state)
-            if problem is not None and problem not in found:
-                found.append(problem)
-        found.extend(p for p in self.scenario.problems(self.state) if p not in found)
-        return tuple(found)
+        return self.scenario.problems_along(self.states)
 
     def value(self, name: str) -> Value:
         """The current value of a shared variable (or a buffer's length)."""
@@ -695,20 +478,13 @@ class Run:
         sc, state = self.scenario, self.state
         lines = []
         if sc.variables:
-            lines.append(
-                "shared: "
-                + ", ".join(
-                    f"{f'len({v})' if v in sc.buffers else v} = {state.values[k]!r}" for k, v in enumerate(sc.variables)
-                )
-            )
+            lines.append("shared: " + ", ".join(f"{sc.shown(k)} = {v!r}" for k, v in enumerate(state.values)))
         if sc.locks:
-            lines.append(
-                "locks: "
-                + ", ".join(
-                    f"{lock} {'free' if h is None else 'held by ' + sc.threads[h]}"
-                    for lock, h in zip(sc.locks, state.holders, strict=True)
-                )
-            )
+            held = [
+                f"{lock} {'free' if h is None else 'held by ' + sc.threads[h]}"
+                for lock, h in zip(sc.locks, state.holders, strict=True)
+            ]
+            lines.append("locks: " + ", ".join(held))
         for i, name in enumerate(sc.threads):
             program = sc.programs[i]
             known = [f"{n} = {v!r}" for n, v in zip(program.locals, state.locals[i], strict=True) if v is not None]
@@ -736,6 +512,15 @@ def _check_value(what: str, value: object) -> Value:
     return check_int(what, value, -(10**9), 10**9)
 
 
+def _pairs(what: str, value: object, example: str, named: Callable[[int, object], tuple]) -> list[tuple]:
+    """``value`` as (name, item) pairs: a dict's items, or a list's items named by ``named(k, item)``."""
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [named(k, item) for k, item in enumerate(value, start=1)]
+    raise TypeError(f"{what} must be {example}, got {value!r} of type {type(value).__name__}")
+
+
 def _mapping(what: str, value: object, example: str) -> Mapping:
     if value is None:
         return {}
@@ -756,36 +541,12 @@ def scenario(
 ) -> Scenario:
     """Describe threads and what they share, for the scheduler to play.
 
-    Args:
-        threads: Each thread's program, as ``{"T1": "counter += 1", ...}``, or a
-            list of programs (the threads are then named T1, T2, ...). 1 to 8 threads.
-        shared: Shared variables and their starting values: ``{"counter": 0}``.
-        buffers: Shared lists and how many items each starts with: ``{"buffer": 0}``.
-        locks: Names of the locks: ``["lock"]``.
-        conditions: Condition variables and the lock each uses, as
-            ``{"cond": "lock"}``; a name alone (or ``None`` as its lock) gives the
-            condition a lock of its own, named like the condition.
-        expect: The final values a correct run ends with: ``{"counter": 2}``.
-        title: A short description.
-
-    Returns:
-        The :class:`Scenario`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: A name is invalid or used twice, a value is out of range, or
-            a program uses something the model does not understand (the message
-            names the thread and the line).
+    ``threads`` is ``{"T1": "counter += 1", ...}`` or a list of programs (named T1, T2, ...);
+    ``shared`` and ``buffers`` give starting values and lengths; ``conditions`` is
+    ``{"cond": "lock"}``, or names alone for conditions with a lock of their own; ``expect``
+    holds the final values a correct run ends with.
     """
-    if isinstance(threads, Mapping):
-        pairs = list(threads.items())
-    elif isinstance(threads, Sequence) and not isinstance(threads, str):
-        pairs = [(f"T{k}", source) for k, source in enumerate(threads, start=1)]
-    else:
-        raise TypeError(
-            "threads must be a dict {name: program} or a list of programs, "
-            f"got {threads!r} of type {type(threads).__name__}"
-        )
+    pairs = _pairs("threads", threads, "a dict {name: program} or a list of programs", lambda k, src: (f"T{k}", src))
     check_int("number of threads", len(pairs), 1, MAX_THREADS)
     if not isinstance(title, str):
         raise TypeError(f"title must be a string, got {title!r} of type {type(title).__name__}")
@@ -794,17 +555,12 @@ def scenario(
     expect_map = _mapping("expect", expect, "{'counter': 2}")
     if isinstance(locks, str) or not isinstance(locks, Sequence):
         raise TypeError(f"locks must be a list of names like ['lock'], got {locks!r} of type {type(locks).__name__}")
-    if conditions is None:
-        cond_pairs: list[tuple[str, str | None]] = []
-    elif isinstance(conditions, Mapping):
-        cond_pairs = list(conditions.items())
-    elif isinstance(conditions, Sequence) and not isinstance(conditions, str):
-        cond_pairs = [(name, None) for name in conditions]
-    else:
-        raise TypeError(
-            "conditions must be a dict like {'cond': 'lock'} or a list of names, "
-            f"got {conditions!r} of type {type(conditions).__name__}"
-        )
+    cond_pairs = _pairs(
+        "conditions",
+        {} if conditions is None else conditions,
+        "a dict like {'cond': 'lock'} or a list of names",
+        lambda _, n: (n, None),
+    )
 
     seen: dict[str, str] = {}
 
@@ -820,10 +576,8 @@ def scenario(
     for name, value in shared_map.items():
         variables.append(declare("shared variable", name))
         initial.append(_check_value(f"shared[{name!r}]", value))
-    buffer_names = set()
     for name, value in buffer_map.items():
         variables.append(declare("buffer name", name))
-        buffer_names.add(name)
         initial.append(check_int(f"buffers[{name!r}]", value, 0, 1000))
     lock_names = [declare("lock name", name) for name in locks]
     cond_names, cond_locks = [], []
@@ -847,28 +601,11 @@ def scenario(
                 f"expect names shared variables or buffers ({', '.join(variables) or 'none declared'}), got {name!r}"
             )
         expected.append((name, _check_value(f"expect[{name!r}]", value)))
-
+    names = Scenario(
+        title, thread_names, (), tuple(variables), tuple(initial), frozenset(buffer_map), tuple(lock_names),
+        tuple(cond_names), tuple(cond_locks), tuple(expected),
+    )  # fmt: skip
     programs = tuple(
-        compile_program(
-            name,
-            source,
-            variables=tuple(variables),
-            buffers=frozenset(buffer_names),
-            locks=tuple(lock_names),
-            conditions=tuple(cond_names),
-            condition_locks=tuple(cond_locks),
-        )
-        for name, (_, source) in zip(thread_names, pairs, strict=True)
+        compile_program(name, source, names) for name, (_, source) in zip(thread_names, pairs, strict=True)
     )
-    return Scenario(
-        title=title,
-        threads=thread_names,
-        programs=programs,
-        variables=tuple(variables),
-        initial=tuple(initial),
-        buffers=frozenset(buffer_names),
-        locks=tuple(lock_names),
-        conditions=tuple(cond_names),
-        condition_locks=tuple(cond_locks),
-        expect=tuple(expected),
-    )
+    return replace(names, programs=programs)

@@ -1,47 +1,30 @@
 """Turn a few lines of Python into the steps a thread takes in the model.
 
-The model understands a small, honest subset of Python: the operations that
-matter when threads share memory. Each *step* touches shared memory at most
-once, so the scheduler may switch threads between any two steps, as CPython 3.9
-or a free-threaded build can. ``counter += 1`` becomes three steps (load, add,
-store), the same three that ``dis`` shows in the bytecode.
-
-What a thread's program may contain (every other statement is refused with an
-error naming the thread, the line and what is allowed):
-
-- ``counter += 1``, ``counter -= 1``: load, add (or subtract), store;
-- ``tmp = counter`` (a load), ``tmp = tmp + 1`` (local arithmetic), ``counter = tmp`` (a store),
-  ``busy = True``;
-- ``with lock:``, ``lock.acquire()``, ``lock.release()``;
-- ``with cond:``, ``cond.wait()``, ``cond.wait_for(lambda: test)``, ``cond.notify()``,
-  ``cond.notify_all()``;
-- ``buffer.append(item)``, ``buffer.pop()``, ``len(buffer)``, ``not buffer``;
-- ``if test:`` (with an optional ``else:``) and ``while test:``, where the test
-  reads at most one shared variable: ``if not busy:``, ``while len(buffer) == 0:``;
-  ``lock.locked()`` reads whether a lock is held: ``if not lock.locked():``;
-- ``critical_section()``, which does nothing but marks where only one thread
-  should ever be;
-- ``pass``.
-
-Names are shared variables, buffers, locks or conditions if the scenario
-declares them; any other name is a local variable of the thread.
+Each *step* touches shared memory at most once, so the scheduler may switch threads between any
+two steps, as CPython 3.9 or a free-threaded build can: ``counter += 1`` becomes load, add, store,
+the three parts ``dis`` shows. The subset understood is listed in ``_ALLOWED`` (``notify_all()``,
+``if``/``else``, ``len(buffer)`` and ``not buffer`` too); anything else is refused, naming the thread
+and the line. Names the scenario declares are shared; any other name is a local of the thread.
 """
 
 from __future__ import annotations
 
 import ast
+import operator
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["MAX_STEPS", "STACK", "Operand", "Program", "Step", "compile_program"]
+if TYPE_CHECKING:
+    from synclab.scheduler.model import Scenario
+
+__all__ = ["MAX_STEPS", "Program", "Step", "compile_program", "passes"]
 
 Value = int | bool
 
-#: Name of the hidden local that holds a value between its load and its store
-#: (Python keeps it on the interpreter's evaluation stack).
+#: The hidden local that holds a value between its load and its store (Python's evaluation stack).
 STACK = "(stack)"
 
-#: Longest program the model accepts, in steps.
 MAX_STEPS = 200
 
 #: Operand kinds: a constant, a local of the thread, a shared variable, whether a lock is held.
@@ -50,17 +33,31 @@ CONST, LOCAL, SHARED, LOCKED = 0, 1, 2, 3
 #: An operand: ``(CONST, value)``, ``(LOCAL, index)``, ``(SHARED, index)`` or ``(LOCKED, lock index)``.
 Operand = tuple[int, Value]
 
-#: Step kinds.
 LOAD, COMPUTE, STORE = "load", "compute", "store"
 ACQUIRE, RELEASE = "acquire", "release"
 WAIT, NOTIFY = "wait", "notify"
 TEST, APPEND, POP, CRITICAL = "test", "append", "pop", "critical"
 
-#: Operand kinds that read shared state (a step may read one).
-_READS_SHARED = (SHARED, LOCKED)
-
-_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
-_ARITHMETIC = {ast.Add: "+", ast.Sub: "-"}
+_SYMBOLS = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+OPERATORS = {
+    "+": operator.add,
+    "-": operator.sub,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 _ALLOWED = (
     "counter += 1, tmp = counter, counter = tmp, with lock:, lock.acquire(), lock.release(), "
@@ -69,28 +66,23 @@ _ALLOWED = (
 )
 
 
+def passes(op: str, a: Value, b: Value) -> bool:
+    """Whether a test step with operator ``op`` (a comparison, ``"truth"`` or ``"not"``) is true."""
+    if op == "truth":
+        return bool(a)
+    if op == "not":
+        return not a
+    return bool(OPERATORS[op](a, b))
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One step of a thread: the smallest thing the scheduler can run.
 
-    Attributes:
-        kind: ``"load"``, ``"compute"``, ``"store"``, ``"acquire"``, ``"release"``,
-            ``"wait"``, ``"notify"``, ``"test"``, ``"append"``, ``"pop"`` or ``"critical"``.
-        line: The line of the program this step belongs to (from 1).
-        text: What the step does, in words: ``"load counter"``.
-        target: The shared variable, lock or condition it acts on (an index into
-            the scenario's names), or the local it writes for ``compute``.
-        dest: The local a ``load`` writes into.
-        a: First operand (``compute``, ``store``, ``test``).
-        op: ``"+"``, ``"-"``, ``""`` (copy) for ``compute``; a comparison,
-            ``"truth"`` or ``"not"`` for ``test``.
-        b: Second operand, if any.
-        next_pc: Index of the step that follows (the length of the program when
-            it is the last); for ``test``, where to go when the test is true.
-        else_pc: For ``test``, where to go when the test is false.
-        notify_all: For ``notify``, whether it wakes every waiting thread.
-        with_locks: Locks taken by the ``with`` blocks around this step; they
-            are released if the step raises, as a ``with`` statement does.
+    ``target`` is the shared variable, lock or condition it acts on (an index), or the local a
+    ``compute`` writes; ``dest`` the local a ``load`` writes. ``a op b`` is what a ``compute``,
+    ``store`` or ``test`` evaluates. A ``test`` goes on to ``next_pc`` when true, ``else_pc`` when
+    false. ``with_locks`` are the locks of the ``with`` blocks around it, released if it raises.
     """
 
     kind: str
@@ -109,14 +101,7 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Program:
-    """A thread's program: its source lines and the steps they compile to.
-
-    Attributes:
-        thread: The thread's name.
-        lines: The source, one entry per line (dedented).
-        steps: The steps, in program order; jumps go by index.
-        locals: Names of the thread's local variables, by index.
-    """
+    """A thread's program: its source lines (dedented), its steps and the names of its locals."""
 
     thread: str
     lines: tuple[str, ...]
@@ -140,26 +125,7 @@ class _Pending:
     else_label: _Label | None = None
 
 
-@dataclass(slots=True)
-class _Names:
-    variables: tuple[str, ...]
-    buffers: frozenset[str]
-    locks: tuple[str, ...]
-    conditions: tuple[str, ...]
-    condition_locks: tuple[int, ...]
-    kinds: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for name in self.variables:
-            self.kinds[name] = "buffer" if name in self.buffers else "variable"
-        for name in self.locks:
-            self.kinds.setdefault(name, "lock")
-        for name in self.conditions:
-            self.kinds[name] = "condition"
-
-
 def _is_locked_call(node: ast.AST) -> bool:
-    """Whether ``node`` is ``name.locked()`` (with or without arguments)."""
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -169,29 +135,28 @@ def _is_locked_call(node: ast.AST) -> bool:
 
 
 class _Compiler:
-    def __init__(self, thread: str, names: _Names) -> None:
+    def __init__(self, thread: str, names: Scenario) -> None:
         self.thread = thread
         self.names = names
+        self.kinds = {name: "buffer" if name in names.buffers else "variable" for name in names.variables}
+        for name in names.locks:
+            self.kinds.setdefault(name, "lock")
+        self.kinds.update((name, "condition") for name in names.conditions)
         self.items: list[_Pending | _Jump] = []
         self.locals: list[str] = []
         self.assigned: set[str] = set()
         self.with_locks: list[int] = []
 
-    # -- errors ---------------------------------------------------------------
-
     def error(self, node: ast.AST, message: str) -> ValueError:
-        line = getattr(node, "lineno", 0)
-        return ValueError(f"thread {self.thread}, line {line}: {message}")
+        return ValueError(f"thread {self.thread}, line {getattr(node, 'lineno', 0)}: {message}")
 
     def unsupported(self, node: ast.AST) -> ValueError:
         return self.error(
             node, f"the model cannot run {ast.unparse(node).splitlines()[0]!r}; it understands: {_ALLOWED}"
         )
 
-    # -- names and operands -----------------------------------------------------
-
     def kind(self, name: str) -> str:
-        return self.names.kinds.get(name, "local")
+        return self.kinds.get(name, "local")
 
     def local(self, name: str) -> int:
         if name not in self.locals:
@@ -201,9 +166,8 @@ class _Compiler:
     def operand(self, node: ast.expr, *, bare_buffer: bool = False) -> Operand:
         """A constant, a local, a shared variable or ``len(buffer)``; a buffer's bare name only if ``bare_buffer``.
 
-        A bare buffer name is a list in Python: ``if buffer:`` tests whether it
-        holds anything, but ``buffer == 0`` is always false and ``tmp = buffer``
-        keeps the list, not its length, so those need ``len(buffer)``.
+        A bare buffer name is a list in Python: ``if buffer:`` tests whether it holds anything, but
+        ``buffer == 0`` is always false and ``tmp = buffer`` keeps the list, so those need ``len(buffer)``.
         """
         if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int)):
             return (CONST, node.value)
@@ -244,24 +208,18 @@ class _Compiler:
         raise self.error(node, f"{ast.unparse(node)!r} is not a number, a variable, len(buffer) or lock.locked()")
 
     def expression(self, node: ast.expr) -> tuple[Operand, str, Operand]:
-        if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+        if isinstance(node, ast.BinOp) and type(node.op) in (ast.Add, ast.Sub):
             left, right = self.operand(node.left), self.operand(node.right)
             if left[0] == SHARED and right[0] == SHARED:
                 raise self.error(node, "one step reads one shared variable; split the line in two")
-            return left, _ARITHMETIC[type(node.op)], right
+            return left, _SYMBOLS[type(node.op)], right
         return self.operand(node), "", (CONST, 0)
 
     def shown(self, operand: Operand) -> str:
         kind, value = operand
         if kind == CONST:
             return repr(value)
-        if kind == LOCAL:
-            return self.locals[int(value)]
-        if kind == LOCKED:
-            return f"{self.names.locks[int(value)]}.locked()"
-        return self.names.variables[int(value)]
-
-    # -- emitting -----------------------------------------------------------------
+        return (self.locals if kind == LOCAL else self.names.variables)[int(value)]
 
     def emit(self, node: ast.AST, kind: str, text: str, **fields: object) -> _Pending:
         pending = _Pending({"kind": kind, "line": node.lineno, "text": text, **fields})
@@ -382,22 +340,22 @@ class _Compiler:
         if kind not in ("local", "variable"):
             raise self.error(node, f"cannot assign to {target}, a {kind}")
         a, op, b = self.expression(value)
-        shared_operand = a if a[0] == SHARED else b if b[0] == SHARED else None
+        reads_shared = SHARED in (a[0], b[0])
         if kind == "local":
-            if shared_operand is not None and op == "":
+            if reads_shared and op == "":
                 self.assigned.add(target)
                 self.emit(node, LOAD, f"load {self.shown(a)} into {target}", target=int(a[1]), dest=self.local(target))
                 return
-            if shared_operand is not None:
+            if reads_shared:
                 a, b = self.load_to_stack(node, a, b)
             self.assigned.add(target)
             self.emit(node, COMPUTE, self.compute_text(target, a, op, b), target=self.local(target), a=a, op=op, b=b)
             return
         index = self.names.variables.index(target)
-        if shared_operand is None and op == "":
+        if not reads_shared and op == "":
             self.emit(node, STORE, f"store {self.shown(a)} into {target}", target=index, a=a)
             return
-        if shared_operand is not None:
+        if reads_shared:
             a, b = self.load_to_stack(node, a, b)
         stack = self.local(STACK)
         if op:
@@ -421,7 +379,7 @@ class _Compiler:
         return f"{target} = {self.shown(a)} {op} {self.shown(b)}"
 
     def augmented(self, node: ast.AugAssign) -> None:
-        if type(node.op) not in _ARITHMETIC or not isinstance(node.target, ast.Name):
+        if type(node.op) not in (ast.Add, ast.Sub) or not isinstance(node.target, ast.Name):
             raise self.unsupported(node)
         name = node.target.id
         if self.kind(name) == "local" and name not in self.assigned:
@@ -447,7 +405,7 @@ class _Compiler:
             self.emit(node, RELEASE, f"release {self.names.locks[lock]} (leave with)", target=lock)
 
     def test_operand(self, node: ast.expr, *, truth: bool = False) -> Operand:
-        """An operand of a test: as :meth:`operand`, or ``lock.locked()``; ``truth``: tested for truth alone."""
+        """As :meth:`operand`, or ``lock.locked()``; ``truth``: the operand is tested for truth alone."""
         if not _is_locked_call(node):
             return self.operand(node, bare_buffer=truth)
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -464,12 +422,12 @@ class _Compiler:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return self.test_operand(node.operand, truth=True), "not", (CONST, 0)
         if isinstance(node, ast.Compare):
-            if len(node.ops) != 1 or type(node.ops[0]) not in _COMPARE:
+            if len(node.ops) != 1 or type(node.ops[0]) not in _SYMBOLS:
                 raise self.error(node, "compare two values with one of == != < <= > >=")
             left, right = self.test_operand(node.left), self.test_operand(node.comparators[0])
-            if left[0] in _READS_SHARED and right[0] in _READS_SHARED:
+            if left[0] in (SHARED, LOCKED) and right[0] in (SHARED, LOCKED):
                 raise self.error(node, "a test reads one shared variable; load the other into a local first")
-            return left, _COMPARE[type(node.ops[0])], right
+            return left, _SYMBOLS[type(node.ops[0])], right
         if isinstance(node, ast.BoolOp):
             raise self.error(node, "'and'/'or' are not in the model: nest two ifs instead")
         return self.test_operand(node, truth=True), "truth", (CONST, 0)
@@ -496,8 +454,6 @@ class _Compiler:
         self.items.append(_Jump(top))
         self.place(end)
 
-    # -- finishing ------------------------------------------------------------------
-
     def finish(self, lines: tuple[str, ...]) -> Program:
         items = self.items
         renumber: dict[int, int] = {}
@@ -506,14 +462,8 @@ class _Compiler:
                 renumber[index] = len(renumber)
         renumber[len(items)] = len(renumber)
 
-        def resolve(index: int) -> int:
-            seen = set()
-            while index < len(items) and isinstance(items[index], _Jump):
-                if index in seen:
-                    raise ValueError(f"thread {self.thread}: a loop with nothing in it never ends")
-                seen.add(index)
-                jump = items[index]
-                assert isinstance(jump, _Jump)
+        def resolve(index: int) -> int:  # follow jumps (every loop has a test step, so this ends)
+            while index < len(items) and isinstance(jump := items[index], _Jump):
                 index = jump.target.at
             return renumber[index]
 
@@ -529,48 +479,19 @@ class _Compiler:
         return Program(self.thread, lines, tuple(steps), tuple(self.locals))
 
 
-def compile_program(
-    thread: str,
-    source: str,
-    *,
-    variables: tuple[str, ...] = (),
-    buffers: frozenset[str] = frozenset(),
-    locks: tuple[str, ...] = (),
-    conditions: tuple[str, ...] = (),
-    condition_locks: tuple[int, ...] = (),
-) -> Program:
-    """Compile one thread's source into its steps.
-
-    Args:
-        thread: The thread's name, used in error messages.
-        source: A few lines of Python in the subset described in this module.
-        variables: Names of the shared variables (buffers included), by index.
-        buffers: Which of ``variables`` are buffers.
-        locks: Names of the locks, by index.
-        conditions: Names of the conditions, by index.
-        condition_locks: For each condition, the index of its lock.
-
-    Returns:
-        The thread's :class:`Program`.
-
-    Raises:
-        TypeError: ``source`` is not a string.
-        ValueError: The source is not valid Python, or uses something the model
-            does not understand; the message names the thread and the line.
-    """
+def compile_program(thread: str, source: str, names: Scenario) -> Program:
+    """Compile one thread's source into its steps, with the shared names ``names`` declares."""
     if not isinstance(source, str):
         raise TypeError(
             f"the program of thread {thread} must be a string of Python code, "
             f"got {source!r} of type {type(source).__name__}"
         )
     text = textwrap.dedent(source).strip("\n")
-    lines = tuple(line.rstrip() for line in text.splitlines())
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
         where = f", line {exc.lineno}" if exc.lineno else ""
         raise ValueError(f"thread {thread}{where}: not valid Python ({exc.msg})") from None
-    names = _Names(variables, buffers, locks, conditions, condition_locks)
     compiler = _Compiler(thread, names)
     compiler.block(tree.body)
-    return compiler.finish(lines)
+    return compiler.finish(tuple(line.rstrip() for line in text.splitlines()))

@@ -1,8 +1,7 @@
 """The scheduler lab of notebook 09: you pick which thread runs its next step.
 
-Everything runs in the kernel's own thread: the model is deterministic and
-starts no threads. Each click replaces the run with a new, immutable one, and
-the lab redraws a few HTML panes from it.
+The model is deterministic and starts no threads: each click replaces the run with a new,
+immutable one, and the lab redraws a few HTML panes from it.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from synclab._validate import check_bool
+from synclab._validate import check_bool, check_choice
 from synclab.plots._style import thread_colour
 from synclab.scheduler.explore import Ending, Exploration
 from synclab.scheduler.library import CHALLENGES, Challenge
@@ -25,18 +24,7 @@ _WIN, _WARN, _MUTED = "#009E73", "#D55E00", "#555555"
 
 
 class SchedulerLab:
-    """Step threads one at a time, with undo, reset, challenges and replay.
-
-    Attributes:
-        run: The current :class:`~synclab.scheduler.model.Run` (state, history, schedule).
-        challenge: The challenge being played, or ``None`` for a scenario of your own.
-        plan: A schedule to replay with the replay button (empty if none).
-        step_buttons: One button per thread, by thread name.
-        undo_button, reset_button, replay_button, hint_button: The controls.
-        picker: Chooses the challenge (hidden when the lab plays one challenge only).
-        status: What the last action did, or why it could not.
-        widget: The lab's whole user interface.
-    """
+    """Step threads one at a time, with undo, reset, challenges and the replay of a schedule (``plan``)."""
 
     def __init__(self, start: Challenge | Scenario, plan: Sequence[str] = (), *, picker: bool = True) -> None:
         self._custom = start if isinstance(start, Scenario) else None
@@ -96,13 +84,11 @@ class SchedulerLab:
         self.widget.add_class("synclab-scheduler")
         if not picker:
             self.picker.layout.display = "none"
-        if isinstance(start, Challenge):
-            self.picker.value = start.key  # loads it through _on_pick
-            if self.challenge is None:
-                self._load(start)
-        else:
-            self.picker.value = _CUSTOM
+        key = start.key if isinstance(start, Challenge) else _CUSTOM
+        if self.picker.value == key:
             self._load(start)
+        else:
+            self.picker.value = key  # loads it through _on_pick
         if plan:
             self.load_schedule(plan)
 
@@ -112,13 +98,11 @@ class SchedulerLab:
         key = change["new"]
         self._load(self._custom if key == _CUSTOM else CHALLENGES[str(key)])  # type: ignore[arg-type]
 
-    def _load(self, start: Challenge | Scenario | None) -> None:
-        assert start is not None
+    def _load(self, start: Challenge | Scenario) -> None:
         self.challenge = start if isinstance(start, Challenge) else None
         scenario = start.scenario if isinstance(start, Challenge) else start
         self.run = scenario.start()
         self.plan = ()
-        self.hint_button.value = False
         self.step_buttons, self.thread_views = {}, {}
         columns = []
         for name in scenario.threads:
@@ -131,21 +115,12 @@ class SchedulerLab:
             self.step_buttons[name], self.thread_views[name] = button, view
             columns.append(widgets.VBox([view, button], layout=widgets.Layout(margin="0 1.5em 0.5em 0")))
         self.threads_box.children = tuple(columns)
+        self.hint_button.value = False  # after the panes are rebuilt: it redraws them
         self.status.value = ""
         self._render()
 
     def load_schedule(self, schedule: Sequence[str] | Ending) -> None:
-        """Reset and get ready to replay ``schedule`` with the replay button.
-
-        Args:
-            schedule: Thread names, one per step, or an :class:`~synclab.scheduler.explore.Ending`
-                (its example is replayed).
-
-        Raises:
-            TypeError: ``schedule`` is not a list of thread names.
-            ValueError: It names an unknown thread or cannot be run from the start
-                (the message says which step fails and why).
-        """
+        """Reset and get ready to replay ``schedule`` (thread names, or an ``Ending``) with the replay button."""
         plan = _check_schedule(self.run.scenario, schedule)
         self.run = self.run.reset()
         self.plan = plan
@@ -155,12 +130,7 @@ class SchedulerLab:
     # -- actions ---------------------------------------------------------------------
 
     def step(self, thread: str) -> bool:
-        """Run the next step of ``thread``, as its button does.
-
-        Returns:
-            Whether the step ran. If it could not (blocked, waiting, finished),
-            the status line says why and nothing changes.
-        """
+        """Run the next step of ``thread``, as its button does; if it cannot, the status line says why."""
         try:
             self.run = self.run.step(thread)
         except StepError as exc:
@@ -171,7 +141,7 @@ class SchedulerLab:
         return True
 
     def undo(self) -> None:
-        """Go back one step (does nothing at the start)."""
+        """Go back one step."""
         if not self.run.schedule:
             self.status.value = f"<span style='color:{_MUTED}'>Nothing to undo: no step has run yet.</span>"
             return
@@ -186,12 +156,7 @@ class SchedulerLab:
         self.status.value = "Back to the start."
 
     def replay_next(self) -> bool:
-        """Run the next step of the schedule being replayed.
-
-        Returns:
-            Whether a step ran (not if there is no schedule, it is over, or the
-            steps so far have left it).
-        """
+        """Run the next step of the schedule being replayed, if the steps so far follow it."""
         position = len(self.run.schedule)
         if not self._on_plan() or position >= len(self.plan):
             self._render()
@@ -203,7 +168,6 @@ class SchedulerLab:
 
     @property
     def won(self) -> bool:
-        """Whether the current challenge's goal has been reached."""
         return self.challenge is not None and self.challenge.won(self.run)
 
     # -- drawing ------------------------------------------------------------------------
@@ -351,28 +315,14 @@ def scheduler_lab(
 ) -> SchedulerLab:
     """A lab where you are the scheduler.
 
-    Args:
-        start: A challenge (``"lost update"``, ``"insufficient lock"``,
-            ``"deadlock"``, ``"if instead of while"``), a scenario of your own
-            (:func:`~synclab.scenario`), or an exploration (its scenario).
-        schedule: A schedule to replay step by step, as thread names or an
-            :class:`~synclab.scheduler.explore.Ending` from :func:`~synclab.explore`.
-        picker: Show the list of challenges. ``False`` plays ``start`` only, as
-            notebook 01 does before the learner has met locks.
-
-    Returns:
-        The lab; display it (last line of a cell) to play.
-
-    Raises:
-        TypeError: ``start`` or ``schedule`` has the wrong type.
-        ValueError: No such challenge, or the schedule cannot run.
+    ``start`` is a challenge's name, a scenario of your own or an exploration (its scenario);
+    ``schedule`` (thread names, or an ending from :func:`~synclab.explore`) is replayed step by
+    step. ``picker=False`` plays ``start`` only, as notebook 01 does before the learner has met locks.
     """
     if isinstance(start, Exploration):
         start = start.scenario
     if isinstance(start, str):
-        if start not in CHALLENGES:
-            raise ValueError(f"start must be one of {', '.join(repr(k) for k in CHALLENGES)}, got {start!r}")
-        start = CHALLENGES[start]
+        start = CHALLENGES[check_choice("start", start, CHALLENGES)]
     if not isinstance(start, (Challenge, Scenario)):
         raise TypeError(f"start must be a challenge name, a Scenario or an Exploration, got {type(start).__name__}")
     picker = check_bool("picker", picker)
