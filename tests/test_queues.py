@@ -212,7 +212,7 @@ def test_an_interrupt_at_any_phase_leaves_no_thread(delay):
         (lambda: synclab.run_queue_buffer(capacity=0), ValueError, "capacity must be between 1 and 1,000, got 0"),
         (lambda: synclab.measure_concurrency(tasks=17), ValueError, "tasks must be between 1 and 16, got 17"),
         (lambda: synclab.measure_concurrency(cpu_seconds=1), ValueError, "cpu_seconds must be between 0.001 and 0.2"),
-        (lambda: synclab.measure_concurrency(processes=1), TypeError, "processes must be True or False"),
+        (lambda: synclab.measure_concurrency(processes=0), TypeError, "processes must be True or False"),
     ],
 )
 def test_bad_input_is_refused_before_any_thread_starts(call, error, words, monkeypatch):

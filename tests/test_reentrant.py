@@ -122,7 +122,7 @@ def test_plot_lock_costs_draws_both_designs():
         ({"depths": (1, 2.0)}, TypeError, "depth must be an integer"),
         ({"calls": 0}, ValueError, "calls must be between 100 and 1,000,000, got 0"),
         ({"calls": 10**9}, ValueError, "calls must be between 100 and 1,000,000"),
-        ({"calls": None}, TypeError, "calls must be an integer"),
+        ({"calls": 1e3}, TypeError, "calls must be an integer"),
         ({"repeat": 0}, ValueError, "repeat must be between 1 and 20, got 0"),
         ({"repeat": "5"}, TypeError, "repeat must be an integer"),
     ],

@@ -77,7 +77,7 @@ def test_each_control_reruns_with_its_new_value():
         ({"rounds": 3}, "rounds must be one of 1, 5, 10"),
         ({"window": "2 ms"}, "window must be one of"),
         ({"switch_interval": 1e-6}, "switch_interval must be one of"),
-        ({"barrier": 1}, "barrier must be True or False"),
+        ({"barrier": 0}, "barrier must be True or False"),
     ],
 )
 def test_bad_settings_are_refused_before_any_thread_starts(kwargs, message, monkeypatch):
