@@ -90,8 +90,12 @@ def test_the_lock_design_is_stuck_only_because_its_lock_is_not_reentrant(monkeyp
     assert r.stuck == () and r.exact and r.lock.failed == 0
 
 
+@pytest.mark.statistical
 def test_the_exactness_check_fails_if_the_lock_does_nothing(monkeypatch):
-    """With a lock that lets everyone in, entries made at the same time overwrite each other's total."""
+    """With a lock that lets everyone in, entries made at the same time overwrite each other's total.
+
+    Statistical: 10 of 10 repeats had all 5 runs come out wrong (CPython 3.11 here, both cores busy with other work);
+    the test needs 3 of 5."""
     made: list[InstrumentedLock] = []
 
     def null_lock(design: str) -> tuple[InstrumentedLock, NullLock]:

@@ -51,7 +51,10 @@ def test_gate_with_instant_setup_still_orders_workers_after_it():
 # -- stop signal -------------------------------------------------------------------
 
 
+@pytest.mark.statistical
 def test_every_worker_stops_after_the_signal_and_is_joined():
+    """Statistical for ``jobs >= 1``: a worker must start within the 30 ms before the signal; in 20 of 20 runs each
+    worker did at least 2 jobs (CPython 3.11 here, both cores busy with other work)."""
     baseline = threading.active_count()
     for wait in ("event", "sleep"):
         result = run_stop_signal(threads=3, wait=wait, period=0.02, run_for=0.03)
@@ -62,16 +65,25 @@ def test_every_worker_stops_after_the_signal_and_is_joined():
         assert len(result.latencies) == 3 and result.max_latency == max(result.latencies)
 
 
+@pytest.mark.statistical
 def test_a_sleeping_worker_finishes_its_nap_before_it_can_notice():
-    """time.sleep(period) always sleeps the whole period, signal or not."""
+    """time.sleep(period) always sleeps the whole period, signal or not.
+
+    Statistical for ``last_job <= signalled``: a worker must begin its nap within the 50 ms before the signal; in 10 of
+    10 runs both began it 50 ms before (CPython 3.11 here, both cores busy with other work). The full nap is exact."""
     result = run_stop_signal(threads=2, wait="sleep", period=0.3, run_for=0.05)
     for worker in result.workers:
         assert worker.exited >= worker.last_job + 0.3 * 0.999
         assert worker.last_job <= result.signalled  # the signal came during the nap
 
 
+@pytest.mark.statistical
 def test_an_event_waiter_wakes_at_the_signal_not_at_the_end_of_its_period():
-    """shutdown.wait(period) returns when the event is set (0.05 s in), long before 0.5 s."""
+    """shutdown.wait(period) returns when the event is set (0.05 s in), long before 0.5 s.
+
+    Statistical: a worker must begin its wait within the 50 ms before the signal (one job) and wake within 450 ms of it;
+    in 10 of 10 runs each did one job and exited 50 ms after it began waiting (CPython 3.11 here, both cores busy with
+    other work)."""
     result = run_stop_signal(threads=2, wait="event", period=0.5, run_for=0.05)
     for worker in result.workers:
         assert worker.jobs == 1
