@@ -6,6 +6,7 @@ Import the helpers with ``from conftest import ...``.
 from __future__ import annotations
 
 import gc
+import re
 import signal
 import threading
 import time
@@ -38,6 +39,11 @@ def no_leaked_threads(request):
 
     Tests marked ``browser`` are exempt: Playwright keeps its own thread for the
     whole module (it is stopped when the module's browser fixture closes).
+
+    A thread counts until it has left ``threading.enumerate()``, not only while
+    ``is_alive()``: on CPython 3.11 an interrupt that lands in ``join()`` can mark
+    a thread that is still running as stopped, and the next test's
+    ``active_count()`` baseline would then include it.
     """
     if request.node.get_closest_marker("browser"):
         yield
@@ -46,7 +52,7 @@ def no_leaked_threads(request):
     yield
     deadline = time.monotonic() + 2.0
     while time.monotonic() < deadline:
-        leaked = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
+        leaked = [t for t in threading.enumerate() if t.ident not in before]
         if not leaked:
             return
         time.sleep(0.01)
@@ -84,6 +90,20 @@ def figures_alive() -> int:
     """How many matplotlib figures exist, after a garbage collection."""
     gc.collect()
     return sum(isinstance(o, Figure) for o in gc.get_objects())
+
+
+NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def numbers_in(text: str) -> list[float]:
+    """The numbers a title reports, in order ("1,234" is 1234): check a title by its numbers, not its wording."""
+    return [float(n.replace(",", "")) for n in NUMBER.findall(text)]
+
+
+def seconds_in(text: str) -> list[float]:
+    """The durations a title reports ("12.3 ms", "45 µs", "1.20 s"), in seconds, in order."""
+    scale = {"s": 1.0, "ms": 1e-3, "µs": 1e-6}
+    return [float(n) * scale[unit] for n, unit in re.findall(r"(\d+(?:\.\d+)?) (s|ms|µs)\b", text)]
 
 
 def png_of(lab) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from conftest import png_of
+import pytest
+from conftest import numbers_in, png_of, seconds_in
 
 import synclab
 
@@ -36,7 +37,9 @@ def test_the_work_slider_sets_the_slow_work_in_milliseconds():
     assert lab.result.work == 0.0025
     # inside the lock, every hold lasts at least the slow work
     assert min(e.hold for e in lab.result.lock.events) >= 0.0025
-    assert "Median hold" in lab.figure.axes[2].get_title()
+    holds = sorted(e.hold for e in lab.result.lock.events)
+    median_and_longest = [holds[len(holds) // 2], lab.result.lock.max_hold]
+    assert seconds_in(lab.figure.axes[2].get_title()) == pytest.approx(median_and_longest, rel=0.05, abs=1e-6)
 
 
 def test_switching_the_style_moves_the_work_out_of_the_lock():
@@ -46,7 +49,8 @@ def test_switching_the_style_moves_the_work_out_of_the_lock():
     assert lab.style == "short" and lab.work_inside.description == "slow work outside the lock"
     assert lab.result.style == "short" and lab.result.closing == 0
     assert "slow work outside the lock" in lab.status.value
-    assert lab.figure._suptitle.get_text().startswith("4 threads, slow work outside the lock")
+    assert numbers_in(lab.figure.get_suptitle()) == pytest.approx([4, lab.result.throughput], abs=0.5)
+    assert "outside" in lab.figure.get_suptitle()
 
 
 def test_run_again_repeats_the_same_settings():

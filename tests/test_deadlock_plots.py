@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import numbers_in, seconds_in
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
@@ -33,7 +34,7 @@ def test_resource_allocation_graph_draws_every_edge_and_highlights_the_cycle():
     assert len(red) == 4  # all of them are on the cycle
     labels = {t.get_text() for t in ax.texts if not isinstance(t, Annotation)}
     assert {"T1", "T2", "lock A", "lock B"} <= labels
-    assert ax.get_title() == "Resource-allocation graph: a cycle,\n2 threads wait for each other (deadlock)"
+    assert numbers_in(ax.get_title()) == [2] and "deadlock" in ax.get_title()  # 2 threads wait for each other
 
 
 def test_resource_allocation_graph_without_a_cycle_has_no_red_edge():
@@ -41,7 +42,7 @@ def test_resource_allocation_graph_without_a_cycle_has_no_red_edge():
     drawn = arrows(ax)
     assert len(drawn) == 2
     assert all(to_hex(a.arrow_patch.get_edgecolor()) != OKABE_ITO[4].lower() for a in drawn)
-    assert ax.get_title() == "Resource-allocation graph: no cycle,\nevery wait can end"
+    assert numbers_in(ax.get_title()) == [] and "no cycle" in ax.get_title()
 
 
 def test_resource_allocation_graph_edge_cases():
@@ -71,15 +72,16 @@ def test_transfer_runs_plot_states_deadlocks_and_money(naive_runs, ordered_runs)
     both cores busy with other work); one is needed."""
     fig = synclab.plots.plot_transfer_runs(naive_runs)
     outcomes, money, graph = fig.axes
-    assert outcomes.get_title() == f"naive order: {naive_runs.deadlocked_runs} of 10 runs deadlocked"
-    assert money.get_title() == "Money conserved in all 10 runs"
+    assert numbers_in(outcomes.get_title()) == [naive_runs.deadlocked_runs, 10]
+    assert "naive" in outcomes.get_title() and "deadlocked" in outcomes.get_title()
+    assert numbers_in(money.get_title()) == [10] and "NOT" not in money.get_title()
     assert "(units)" in money.get_ylabel()
     first = naive_runs.first_deadlock
     assert str(first.graph) in graph.get_title()
     red = [a for a in arrows(graph) if to_hex(a.arrow_patch.get_edgecolor()) == OKABE_ITO[4].lower()]
     assert len(red) == len(first.graph.cycle)
     fig = synclab.plots.plot_transfer_runs(ordered_runs)
-    assert fig.axes[0].get_title() == "ordered: no deadlock in 5 runs"
+    assert numbers_in(fig.axes[0].get_title()) == [5] and "no deadlock" in fig.axes[0].get_title()
     assert "no cycle was seen" in fig.axes[2].texts[0].get_text()
     with pytest.raises(TypeError, match="runs must be a TransferRuns"):
         synclab.plots.plot_transfer_runs(naive_runs.results[0])
@@ -90,7 +92,8 @@ def test_money_panel_says_when_money_was_not_conserved(naive_runs):
 
     bad = dataclasses.replace(naive_runs.results[0], total_after=0)
     runs = TransferRuns((bad, *naive_runs.results[1:]))
-    assert synclab.plots.plot_transfer_runs(runs).axes[1].get_title() == "Money NOT conserved in 1 of 10 runs"
+    title = synclab.plots.plot_transfer_runs(runs).axes[1].get_title()
+    assert numbers_in(title) == [1, 10] and "NOT conserved" in title
 
 
 @pytest.mark.statistical
@@ -100,15 +103,15 @@ def test_deadlock_share_and_strategy_plots(naive_runs, ordered_runs):
     sweep = TransferSweep((naive_runs, ordered_runs))
     ax = synclab.plots.plot_deadlock_share(sweep).axes[0]
     assert ax.get_ylabel() == "runs that deadlocked (%)"
-    assert ax.get_title() == "10 runs per point: ordered never deadlocked"
+    assert numbers_in(ax.get_title()) == [10] and "ordered never deadlocked" in ax.get_title()
     naive_line, ordered_line = ax.get_lines()
     assert list(naive_line.get_ydata()) == [naive_runs.deadlock_share * 100]
     assert list(ordered_line.get_ydata()) == [0]
     fig = synclab.plots.plot_strategies(sweep)
     shares, times = fig.axes
     assert [p.get_height() for p in shares.patches] == [naive_runs.deadlock_share * 100, 0]
-    assert shares.get_title() == "Every fix: no deadlock in any run"
-    assert times.get_title() == "Fastest fix here: ordered"
+    assert "no deadlock" in shares.get_title()
+    assert "ordered" in times.get_title()  # the fastest fix that finished
     assert times.get_ylabel() == "median time per run (ms)"
     with pytest.raises(TypeError, match="sweep must be a TransferSweep"):
         synclab.plots.plot_deadlock_share(naive_runs)
@@ -123,8 +126,9 @@ def test_throughput_plot_compares_against_the_global_lock():
     ax = synclab.plots.plot_transfer_throughput(sweep).axes[0]
     assert ax.get_xlabel() == "threads (log scale)"
     assert ax.get_ylabel() == "completed transfers per second"
-    assert "the transfers of one bank lock" in ax.get_title()
-    assert "no I/O in the transfers" in ax.get_title()
+    ordered, one_lock = (sweep.by_strategy(s)[-1].median_throughput for s in ("ordered", "global"))
+    assert numbers_in(ax.get_title()) == [2, pytest.approx(ordered / one_lock, abs=0.05)]  # at 2 threads, 1.8x
+    assert "no I/O" in ax.get_title()
     with pytest.raises(TypeError):
         synclab.plots.plot_transfer_throughput(None)
 
@@ -133,7 +137,9 @@ def test_blocked_thread_plot():
     result = synclab.measure_blocked_thread(0.02)
     ax = synclab.plots.plot_blocked_thread(result).axes[0]
     assert len(ax.patches) == 4
-    assert ax.get_title().startswith("Blocked: ")
+    cpu_and_wall = [result.blocked_cpu, result.blocked_wall, result.spin_cpu]
+    assert seconds_in(ax.get_title()) == pytest.approx(cpu_and_wall, rel=0.05, abs=1e-6)
+    assert numbers_in(ax.get_title())[-1] == result.spin_attempts
     assert "(ms)" in ax.get_ylabel()
     with pytest.raises(TypeError, match="BlockedThreadResult"):
         synclab.plots.plot_blocked_thread(None)

@@ -32,10 +32,8 @@ def test_a_blocked_thread_uses_far_less_cpu_than_a_spinning_one():
     ("kwargs", "error", "match"),
     [
         ({"hold": 0}, ValueError, "hold must be between 0.01 and 2 s, got 0"),
-        ({"hold": -1}, ValueError, "hold must be between 0.01 and 2 s"),
         ({"hold": 100}, ValueError, "hold must be between 0.01 and 2 s"),
         ({"hold": "1"}, TypeError, "hold must be a number"),
-        ({"hold": None}, TypeError, "hold must be a number"),
         ({"hold": 1.0, "timeout": 0.5}, ValueError, r"timeout must be longer than hold \(1 s\), got 0.5 s"),
         ({"timeout": 0}, ValueError, "timeout must be between 0.1 and 600 s"),
     ],
@@ -92,10 +90,10 @@ def test_a_real_moment_is_a_run_of_consecutive_keys():
     ("kwargs", "error", "match"),
     [
         ({"tries": 0}, ValueError, "tries must be between 1 and 100,000, got 0"),
-        ({"tries": 2.5}, TypeError, "tries must be an integer"),
+        ({"tries": 1.5}, TypeError, "tries must be an integer"),
         ({"keys": 9}, ValueError, "keys must be between 10 and 100,000, got 9"),
-        ({"keys": None}, TypeError, "keys must be an integer"),
-        ({"use_lock": "yes"}, TypeError, "use_lock must be True or False"),
+        ({"keys": "10"}, TypeError, "keys must be an integer"),
+        ({"use_lock": 0}, TypeError, "use_lock must be True or False"),
         ({"timeout": 0}, ValueError, "timeout must be between 0.1 and 600 s"),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import numbers_in, seconds_in
 
 import synclab
 from synclab.experiments.conditions import BufferResult, ThreadWaits, WaitSpan
@@ -59,7 +60,7 @@ def test_shares_are_time_weighted():
 
 def test_length_plot_states_how_long_the_buffer_was_full_and_empty():
     ax = plot_buffer_length(made_up()).axes[0]
-    assert ax.get_title() == "The buffer was full 60% of the time and empty 20%"
+    assert numbers_in(ax.get_title()) == [60, 20]  # % of the time full, then empty
     assert ax.get_ylabel() == "items in the buffer"
     assert "(ms)" in ax.get_xlabel()
     (line,) = [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 2]
@@ -73,9 +74,9 @@ def test_waits_plot_has_one_bar_per_thread_coloured_by_role():
     assert [b.get_facecolor()[:3] for b in bars] == [
         pytest.approx(tuple(int(c[i : i + 2], 16) / 255 for i in (1, 3, 5))) for c in (PRODUCER_COLOUR, CONSUMER_COLOUR)
     ]
-    assert ax.get_title() == "Producers waited 60.0 ms for room,\nconsumers waited 4.0 ms for an item"
+    assert seconds_in(ax.get_title()) == pytest.approx([0.06, 0.004])  # producers, then consumers
     ax = plot_buffer_waits(made_up(0.0, 0.004)).axes[0]
-    assert ax.get_title() == "Producers never waited for room,\nconsumers waited 4.0 ms for an item"
+    assert seconds_in(ax.get_title()) == pytest.approx([0.004]) and "Producers never waited" in ax.get_title()
     assert "(ms)" in ax.get_ylabel()
 
 
@@ -94,25 +95,26 @@ def test_timeline_has_a_row_per_thread_producers_first():
 
 
 @pytest.mark.parametrize(
-    ("pw", "cw", "start"),
+    ("pw", "cw", "finding", "numbers"),
     [
-        (0.06, 0.004, "producers waited longer for room (60.0 ms) than consumers for items (4.0 ms)"),
-        (0.001, 0.05, "consumers waited longer for items (50.0 ms) than producers for room (1.0 ms)"),
-        (0.06, 0.0, "only the producers waited, 60.0 ms for room: the buffer was full 60% of the time"),
-        (0.0, 0.05, "only the consumers waited, 50.0 ms for items: the buffer was empty 20% of the time"),
-        (0.0, 0.0, "nobody had to wait"),
+        (0.06, 0.004, "producers waited longer", [60.0, 4.0, 60]),  # ms, ms, % of the time full
+        (0.001, 0.05, "consumers waited longer", [50.0, 1.0, 20]),  # ms, ms, % of the time empty
+        (0.06, 0.0, "only the producers waited", [60.0, 60]),
+        (0.0, 0.05, "only the consumers waited", [50.0, 20]),
+        (0.0, 0.0, "nobody had to wait", []),
     ],
 )
-def test_headline_names_the_side_that_waited(pw, cw, start):
-    assert buffer_headline(made_up(pw, cw)).startswith(start)
+def test_headline_names_the_side_that_waited(pw, cw, finding, numbers):
+    headline = buffer_headline(made_up(pw, cw))
+    assert finding in headline and numbers_in(headline) == numbers
 
 
 def test_run_figure_reuses_the_figure_it_is_given():
     result = made_up()
     fig = synclab.plots.plot_buffer_run(result)
     assert len(fig.axes) == 3
-    assert fig.axes[0].get_title().startswith("The buffer was full")
-    assert fig.axes[1].get_title() == "Who waits in wait(), and when"
+    assert numbers_in(fig.axes[0].get_title()) == [60, 20]
+    assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == ["P1", "C1"]  # the timeline
     assert synclab.plots.plot_buffer_run(result, fig) is fig
     assert len(fig.axes) == 3
 

@@ -81,7 +81,7 @@ def test_lab_displays_as_a_widget():
         ({"limit": "3"}, TypeError, "limit must be an integer"),
         ({"threads": 0}, ValueError, "threads must be between 1 and 16, got 0"),
         ({"threads": 10**6}, ValueError, "threads must be between 1 and 16"),
-        ({"threads": None}, TypeError, "threads must be an integer"),
+        ({"threads": "4"}, TypeError, "threads must be an integer"),
         ({"guard": "Lock"}, ValueError, "guard must be one of"),
         ({"extra_release": "no"}, TypeError, "extra_release must be True or False"),
     ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import numbers_in, seconds_in
 
 import synclab
 from synclab.plots.primitives import Table, pool_headline
@@ -25,7 +26,7 @@ def test_pool_plot_has_a_row_per_thread_and_the_measured_count(pool):
     fig = synclab.plots.plot_pool(pool)
     top, bottom = fig.axes
     assert [t.get_text() for t in top.get_yticklabels()] == [f"T{i}" for i in range(1, 7)]
-    assert top.get_title() == "Semaphore(2): at most 2 of 6 threads in the pool at once"
+    assert numbers_in(top.get_title()) == [2, pool.max_holders, 6]  # Semaphore(2): at most 2 of 6 threads
     assert "(ms)" in bottom.get_xlabel() and "threads in the pool" in bottom.get_ylabel()
     (step,) = [line for line in bottom.get_lines() if line.get_label() == "threads in the pool"]
     assert max(step.get_ydata()) == pool.max_holders == 2
@@ -37,16 +38,15 @@ def test_pool_plot_has_a_row_per_thread_and_the_measured_count(pool):
 def test_pool_headline_states_each_finding():
     """Statistical: 20 of 20 runs without a semaphore had all 5 threads in at once, and 20 of 20 with the extra release
     had 4 (CPython 3.11 here, both cores busy with other work)."""
-    assert pool_headline(synclab.run_pool(threads=5, limit=2, uses=1, guard="none")) == (
-        "no semaphore: up to 5 threads in the pool at once (limit 2)"
-    )
+    unguarded = synclab.run_pool(threads=5, limit=2, uses=1, guard="none")
+    assert unguarded.max_holders == 5 and numbers_in(pool_headline(unguarded)) == [5, 2]  # up to 5 (limit 2)
+    assert "no semaphore" in pool_headline(unguarded)
     extra = synclab.run_pool(extra_release=True)
-    assert pool_headline(extra) == "Semaphore(3) + an extra release: up to 4 threads in the pool at once (limit 3)"
+    assert extra.max_holders == 4 and numbers_in(pool_headline(extra)) == [3, 4, 3]  # Semaphore(3): up to 4 (limit 3)
+    assert "extra release" in pool_headline(extra)
     alone = synclab.run_pool(threads=1, limit=2, uses=1, hold=0.0, guard="BoundedSemaphore", extra_release=True)
-    assert pool_headline(alone) == (
-        "BoundedSemaphore(2) + an extra release: at most 1 of 1 threads in the pool at once; "
-        "ValueError from the extra release"
-    )
+    assert numbers_in(pool_headline(alone)) == [2, 1, 1]  # BoundedSemaphore(2): at most 1 of 1 threads
+    assert "ValueError from the extra release" in pool_headline(alone)
 
 
 def test_pool_plot_reuses_a_given_figure(pool):
@@ -60,12 +60,12 @@ def test_gate_plot_titles_say_who_began_early():
     """Statistical for the ungated title (the gated one is exact): in 20 of 20 runs all 3 workers began before the 10
     ms of setup were done (CPython 3.11 here, both cores busy with other work)."""
     gated = synclab.plots.plot_start_gate(synclab.run_start_gate(workers=3)).axes[0]
-    assert gated.get_title() == "With the gate: all 3 workers began after setup was done"
+    assert numbers_in(gated.get_title()) == [3] and "after setup" in gated.get_title()
     assert [t.get_text() for t in gated.get_yticklabels()] == ["setup", "T1", "T2", "T3"]
     assert "(ms)" in gated.get_xlabel()
     ungated = synclab.run_start_gate(workers=3, use_gate=False)
     title = synclab.plots.plot_start_gate(ungated).axes[0].get_title()
-    assert title == f"No gate: {len(ungated.early)} of 3 workers began before setup was done"
+    assert numbers_in(title) == [len(ungated.early), 3] and "before setup" in title
 
 
 def test_stop_plot_groups_one_bar_per_worker_per_run():
@@ -73,8 +73,9 @@ def test_stop_plot_groups_one_bar_per_worker_per_run():
     ax = synclab.plots.plot_stop_signal(runs).axes[0]
     assert len(ax.patches) == 4
     assert ax.get_yscale() == "log" and "(ms, log)" in ax.get_ylabel()
-    assert ax.get_title().splitlines()[0].startswith("time.sleep(0.02): all stopped within")
-    assert ax.get_title().splitlines()[1].startswith("shutdown.wait(0.02): all stopped within")
+    for line, run, how in zip(ax.get_title().splitlines(), runs, ("sleep", "wait"), strict=True):
+        assert how in line and numbers_in(line)[0] == 0.02
+        assert seconds_in(line) == pytest.approx([run.max_latency], rel=0.05, abs=1e-6)  # all stopped within
     single = synclab.plots.plot_stop_signal(runs[1]).axes[0]
     assert len(single.patches) == 2
 
@@ -88,11 +89,13 @@ def test_phase_plot_marks_each_barrier_release():
     assert len(ax.collections) == 6  # a bar per thread per phase
     dotted = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
     assert len(dotted) == 2
-    assert ax.get_title().startswith("With a barrier: no thread began a phase")
+    assert numbers_in(ax.get_title()) == [] and "no thread began a phase before" in ax.get_title()
     loose = synclab.plots.plot_phases(synclab.run_phases(threads=3, phases=2, work=0.002, use_barrier=False)).axes[0]
-    assert loose.get_title() == "No barrier: fast threads ran ahead into later phases"
+    assert "ran ahead" in loose.get_title()
     broken = synclab.run_phases(threads=3, phases=2, quitter=True, barrier_timeout=0.02)
-    assert synclab.plots.plot_phases(broken).axes[0].get_title().startswith("T3 left after phase 1")
+    title = synclab.plots.plot_phases(broken).axes[0].get_title()
+    assert numbers_in(title)[:2] == [3, 1] and seconds_in(title) == [0.02]  # T3 left after phase 1; waited 20 ms
+    assert "BrokenBarrierError" in title
 
 
 def test_overhead_chart_has_a_bar_per_row_in_nanoseconds(overhead):

@@ -109,7 +109,10 @@ def test_the_same_pipeline_with_queues_is_exact_every_run():
     assert all(synclab.run_pipeline().delivered_once for _ in range(RUNS))
 
 
+@pytest.mark.statistical
 def test_a_list_worker_that_finds_the_list_empty_dies_of_index_error_and_is_reported():
+    """Statistical: the 8 workers look at the same first item during its 2 ms of work; 10 of 10 repeats of 5 runs
+    had 35 crashes (7 a run) (CPython 3.11 here, both cores busy with other work); the test needs 1."""
     crashed = [synclab.run_pipeline(stages=1, workers=8, items=8, work=0.002, channel="list") for _ in range(5)]
     lines = [line for r in crashed for line in r.crashes]
     assert lines, "8 workers on 8 items: the last deletes find an empty list"
@@ -212,7 +215,7 @@ def test_an_interrupt_at_any_phase_leaves_no_thread(delay):
         (lambda: synclab.run_queue_buffer(capacity=0), ValueError, "capacity must be between 1 and 1,000, got 0"),
         (lambda: synclab.measure_concurrency(tasks=17), ValueError, "tasks must be between 1 and 16, got 17"),
         (lambda: synclab.measure_concurrency(cpu_seconds=1), ValueError, "cpu_seconds must be between 0.001 and 0.2"),
-        (lambda: synclab.measure_concurrency(processes=1), TypeError, "processes must be True or False"),
+        (lambda: synclab.measure_concurrency(processes=0), TypeError, "processes must be True or False"),
     ],
 )
 def test_bad_input_is_refused_before_any_thread_starts(call, error, words, monkeypatch):

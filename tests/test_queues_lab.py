@@ -71,7 +71,7 @@ def test_lab_displays_as_a_widget():
         ({"workers": 9}, ValueError, "workers must be between 1 and 8, got 9"),
         ({"workers": "3"}, TypeError, "workers must be an integer"),
         ({"channel": "deque"}, ValueError, "channel must be one of 'Queue', 'list'"),
-        ({"channel": None}, TypeError, "channel must be one of"),
+        ({"channel": 3}, TypeError, "channel must be one of"),
     ],
 )
 def test_bad_input_is_refused_before_any_thread_starts(kwargs, error, words, monkeypatch):

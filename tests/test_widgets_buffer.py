@@ -106,7 +106,6 @@ def test_lab_displays_as_a_widget():
         ({"producers": 9}, ValueError, "producers"),
         ({"consumers": "2"}, TypeError, "consumers"),
         ({"capacity": 21}, ValueError, "capacity must be between 1 and 20, got 21"),
-        ({"capacity": None}, TypeError, "capacity"),
         ({"produce_rate": 50}, ValueError, "produce_rate must be between 100 and 2,000, got 50"),
         ({"produce_rate": 425}, ValueError, "produce_rate must be a multiple of 50"),
         ({"consume_rate": 200.0}, TypeError, "consume_rate"),
