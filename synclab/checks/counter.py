@@ -1,9 +1,6 @@
 """Checks for the exercises of notebooks 01 and 02: make the race show, protect the counter.
 
-Both count the real writes of ``counter.value`` (a hard-coded total writes it a handful of
-times, not once per increment); 1.1 sees the lost updates in the written values, and 2.1
-checks that the lock passed in was held around every write, in the same hold as the read it
-rests on.
+Both count the real writes of ``counter.value`` (a hard-coded total writes it a handful of times).
 """
 
 from __future__ import annotations

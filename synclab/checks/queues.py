@@ -1,32 +1,9 @@
 """Checks for the exercises of notebook 06 (queues and thread pools).
 
-Neither check can raise or hang because of the learner's code:
-
-* the learner's function runs in a thread of the check's, against a deadline;
-* the queues handed to it (:class:`Queue`) wait in short slices and, once the
-  check gives up, wake every thread blocked in ``get``, ``put`` or ``join``
-  with :class:`Cancelled`, a ``BaseException`` an ``except Exception`` does
-  not swallow. A thread still running after that (a busy loop of its own) is
-  sent :class:`Cancelled` asynchronously; only one that catches everything
-  can survive, and the message then says so;
-* while a check runs, ``threading.excepthook`` is the check's own: an
-  exception that kills one of the learner's threads becomes feedback instead
-  of a traceback, and the previous hook is put back afterwards.
-
-Forced windows make every wrong answer fail on every run:
-
-* 6.1: ``first()`` does not start any item until every item has been put into
-  ``inbox``, and then not for :data:`STALL` seconds, so a pipeline that stops
-  on a flag after the last put leaves items behind; in one run the stall also
-  lasts until every worker waiting with a timeout has timed out once, so a
-  worker that gives up when idle leaves items behind; sentinels (anything the
-  check did not make) are handed out :data:`SENTINEL_DELAY` seconds late and
-  the last item's ``second()`` takes :data:`LAST_DELAY` seconds, so a
-  pipeline that returns without joining its threads is seen doing it.
-* 6.2: the tasks wait for each other at a barrier (so they must run at the
-  same time), finish in the reverse of their order (so results must be put
-  back in order), and a slow task runs next to the failing one (so the
-  caller must wait for every task before raising).
+The check's :class:`Queue` waits in slices and, once cancelled, raises :class:`Cancelled` in every
+thread blocked on it. 6.1: ``first()`` starts no item until all are put, then stalls, so a pipeline
+that stops on a flag or an idle timeout loses items; sentinels come late, so one that does not join
+is seen. 6.2: the tasks meet at a barrier, end in reverse order, and a slow one runs next to the failing one.
 """
 
 from __future__ import annotations
@@ -105,7 +82,6 @@ class _Watch:
 
 @contextlib.contextmanager
 def _quiet_thread_deaths(watch: _Watch) -> Iterator[None]:
-    """Record, instead of printing, exceptions that end threads while the check runs; restore the hook after."""
     previous = threading.excepthook
 
     def hook(args: threading.ExceptHookArgs) -> None:
@@ -122,7 +98,6 @@ def _quiet_thread_deaths(watch: _Watch) -> Iterator[None]:
 
 
 def _interrupt(thread: threading.Thread) -> None:
-    """Ask ``thread`` to raise :class:`Cancelled` at its next Python instruction (frees a busy loop)."""
     if thread.ident is None or not thread.is_alive():
         return
     with contextlib.suppress(Exception):
@@ -134,16 +109,6 @@ def _stop_all(
     cancel: Callable[[], None],
     before: Collection[threading.Thread] = (),
 ) -> list[threading.Thread]:
-    """Cancel the check's objects, then interrupt whatever still runs; return the threads that survived.
-
-    ``threads()`` (the learner's threads the check knows of) is asked again and
-    again: a stopped caller may start more threads on its way out (the next
-    stage, say). Threads that started during the run but never met the
-    check's objects are waited for too, for :data:`CLEANUP_SECONDS` (they meet
-    :class:`Cancelled` at their first queue call), but never interrupted:
-    they might not be the learner's. ``before`` is every thread alive before
-    the run.
-    """
     cancel()
     me = threading.current_thread()
 
@@ -169,12 +134,10 @@ def _stop_all(
 
 
 def _describe(exc: BaseException) -> str:
-    """``"ValueError: bad value"``, as the last line of a traceback shows it."""
     return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 def _sentence(message: str) -> str:
-    """Start ``message`` with a capital, unless it starts with a name of code (``pipeline()``)."""
     head = message.split(" ", 1)[0]
     return message if "(" in head else message[0].upper() + message[1:]
 
@@ -219,15 +182,7 @@ class _Result(_Token):
 
 
 class Queue(_StdQueue):  # type: ignore[type-arg]
-    """A :class:`queue.Queue` a check can watch and, when it gives up, unblock.
-
-    It behaves like ``queue.Queue`` (``put``, ``get``, their ``_nowait``
-    forms, timeouts, ``task_done``, ``join``, ``qsize``..., and ``shutdown``
-    on Python 3.13+), except that blocking calls wait in slices of
-    :data:`SLICE` seconds and raise :class:`Cancelled` once the check has
-    cancelled the queue. It also notes which threads use it, who waits where,
-    and what was put and taken.
-    """
+    """A :class:`queue.Queue` a check can watch and, when it gives up, unblock."""
 
     def __init__(self, name: str, maxsize: int, run: _PipelineRun) -> None:
         super().__init__(maxsize)
@@ -455,7 +410,6 @@ class _PipelineRun:
 
 
 def _blocked_in(run: _PipelineRun, what: str) -> dict[str, list[threading.Thread]]:
-    """The learner's threads blocked in ``what`` (``"get"``...) per queue name, caller excluded."""
     found: dict[str, list[threading.Thread]] = {}
     with run.watch.guard:
         for queue in (run.inbox, run.middle):
@@ -466,7 +420,6 @@ def _blocked_in(run: _PipelineRun, what: str) -> dict[str, list[threading.Thread
 
 
 def _caller_waits_in(run: _PipelineRun) -> str | None:
-    """``"inbox.join()"`` or ``"middle.put()"``... if the caller is blocked on one of the queues."""
     with run.watch.guard:
         for queue in (run.inbox, run.middle):
             doing = queue.waiting.get(run.watch.caller)  # type: ignore[arg-type]
@@ -483,7 +436,6 @@ _SENTINEL_HINT = (
 
 
 def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
-    """Why a run did not return in time: (message, hint)."""
     workers = run.setting.workers
     waits = _caller_waits_in(run)
     if waits is not None and waits.endswith("join()"):
@@ -532,7 +484,6 @@ def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
 
 
 def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[bool, str, str]:
-    """One run of check 6.1: (passed, message, hint)."""
     run = _PipelineRun(setting)
     outcome: list[BaseException] = []
     returned = threading.Event()
@@ -600,7 +551,6 @@ def _judge_pipeline(
     blocked_after: dict[str, list[threading.Thread]],
     note: str,
 ) -> tuple[bool, str, str]:
-    """The verdict on a run in which ``pipeline()`` returned."""
     setting = run.setting
     caller = run.watch.caller
     n = setting.items
@@ -688,14 +638,7 @@ def _judge_pipeline(
 
 
 def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
-    """Exercise 6.1: ``pipeline(items, inbox, middle, first, second, workers)`` passes every item through two stages.
-
-    Runs it three times (3 workers and a middle queue of 2; 1 worker, with the
-    idle probe; 2 workers and an unbounded middle queue). Each item must go
-    through ``first`` in a stage-1 thread and through ``second`` in a stage-2
-    thread exactly once; when ``pipeline`` returns, every item must be done
-    and every worker thread finished, and none may be left blocked.
-    """
+    """Exercise 6.1: ``pipeline(items, inbox, middle, first, second, workers)`` passes every item through two stages."""
     exercise = "6.1"
     if not callable(pipeline):
         return CheckResult(
@@ -791,7 +734,6 @@ class _TaskRun:
 
 
 def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[bool, str, str]:
-    """One run of check 6.2: (passed, message, hint)."""
     run = _TaskRun(failing)
     tasks = [run.task(i) for i in range(TASKS)]
     outcome: dict[str, Any] = {}
@@ -909,12 +851,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
 
 
 def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckResult:
-    """Exercise 6.2: ``run_all(tasks)`` runs the tasks in threads, returns their results, re-raises their exception.
-
-    Three runs: no task fails (results in order, all at the same time); one
-    fails next to a slow one (its exception, or one chained from it, must
-    reach the caller after every task finished); and another one fails.
-    """
+    """Exercise 6.2: ``run_all(tasks)`` runs the tasks in threads, returns their results, re-raises their exception."""
     exercise = "6.2"
     if not callable(run_all):
         return CheckResult(exercise, False, "run_all is not a function.", "Define it with def run_all(tasks):")
