@@ -40,21 +40,6 @@ from synclab.checks._guards import (
     adopt,
 )
 
-__all__ = [
-    "Call",
-    "CheckResult",
-    "ExerciseError",
-    "Runner",
-    "Trial",
-    "call_faults",
-    "describe_exception",
-    "is_waiting",
-    "not_yet",
-    "passed",
-    "run_check",
-    "run_in_threads",
-]
-
 #: Seconds the learner's code gets in one trial before the check stops it.
 TRIAL_SECONDS = 2.5
 #: Seconds every thread must stay blocked, with nothing moving, to count as a deadlock.
@@ -122,10 +107,6 @@ def passed(exercise: str, message: str) -> CheckResult:
 def not_yet(exercise: str, message: str, hint: str = RETRY) -> CheckResult:
     """A failing verdict with a hint."""
     return CheckResult(exercise, False, message, hint)
-
-
-class ExerciseError(Exception):
-    """The learner's code raised, hung or did not finish; the message says which."""
 
 
 def describe_exception(exc: BaseException, what: str = "your function") -> str:
@@ -702,27 +683,6 @@ def call_faults(
             if not isinstance(call.result, bool):
                 return not_yet(exercise, f"{call.label} returned {call.result!r}; {returns[0]}", returns[1])
     return None
-
-
-def run_in_threads(
-    target: Callable[..., Any],
-    args_per_thread: Sequence[tuple[Any, ...]],
-    *,
-    timeout: float = TRIAL_SECONDS,
-    trial: Trial | None = None,
-) -> None:
-    """Run ``target(*args)`` in one thread per ``args`` entry, released together, in a :class:`Trial`."""
-    calls = [(f"T{i}", target, tuple(args)) for i, args in enumerate(args_per_thread, start=1)]
-    if trial is not None:
-        trial.run(calls)
-        problem = trial.trouble()
-    else:
-        with Trial(timeout=timeout) as own:
-            own.run(calls)
-        problem = own.trouble()
-        trial = own
-    if problem is not None:
-        raise ExerciseError(problem[0].rstrip(".")) from trial.first_error()
 
 
 # -- the wrapper around every check ------------------------------------------------------

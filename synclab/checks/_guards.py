@@ -21,28 +21,6 @@ from typing import Any
 
 from synclab._locks import LockWrapper
 
-__all__ = [
-    "SLICE",
-    "CancelScope",
-    "CheckCancelled",
-    "FieldLog",
-    "GuardedBarrier",
-    "GuardedBoundedSemaphore",
-    "GuardedCondition",
-    "GuardedEvent",
-    "GuardedLock",
-    "GuardedRLock",
-    "GuardedSemaphore",
-    "NoReentryLock",
-    "Observed",
-    "RecordedCounter",
-    "Rendezvous",
-    "SelfDeadlock",
-    "Watched",
-    "observed_subclass",
-    "adopt",
-]
-
 #: Seconds a guarded wait blocks before it looks at its scope again.
 SLICE = 0.002
 
@@ -143,10 +121,8 @@ class GuardedLock(LockWrapper):
         "name",
         "owner",
         "holds",
-        "releases",
         "failed",
         "reentered",
-        "foreign_releases",
         "after_release",
     )
 
@@ -158,10 +134,8 @@ class GuardedLock(LockWrapper):
         # The holding thread itself: a thread that ends while holding the lock may see its ident reused.
         self._holder: threading.Thread | None = None
         self.holds = 0
-        self.releases = 0
         self.failed = 0
         self.reentered = False
-        self.foreign_releases = 0
         self.after_release: Callable[[], object] | None = None
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
@@ -185,18 +159,14 @@ class GuardedLock(LockWrapper):
 
     def release(self) -> None:
         """Release the lock, exactly as :meth:`threading.Lock.release` does."""
-        mine = self.held_by_me()
         if self._scope.cancelled.is_set():
-            if mine:
+            if self.held_by_me():
                 self.owner = self._holder = None
                 self._lock.release()
             raise CheckCancelled("the check stopped this thread")
         if not self._lock.locked():
             raise RuntimeError("release unlocked lock")
-        if not mine:
-            self.foreign_releases += 1
         self.owner = self._holder = None
-        self.releases += 1
         self._lock.release()
         self._scope.moved()
         if self.after_release is not None:
@@ -624,13 +594,11 @@ class FieldLog:
 
     reads: int = 0
     writes: int = 0
-    unlocked_reads: int = 0
     unlocked_writes: int = 0  # without every required lock
     partly_locked_writes: int = 0  # of those, with some of them
     split_writes: int = 0  # locked, but not in the same hold as the writer's last read
     stale_writes: int = 0  # the writer read before another thread wrote: a lost update
     off_steps: int = 0  # not the writer's last read + ``step``
-    writes_by_thread: dict[str, int] | None = None
 
 
 class Observed:
@@ -645,12 +613,12 @@ class Observed:
         self._meta = threading.Lock()
         for name, value in values.items():
             self._values[name] = value
-            self._logs[name] = FieldLog(writes_by_thread={})
+            self._logs[name] = FieldLog()
             self._versions[name] = 0
 
     def log(self, name: str) -> FieldLog:
         """The :class:`FieldLog` of field ``name``."""
-        return self._logs.setdefault(name, FieldLog(writes_by_thread={}))
+        return self._logs.setdefault(name, FieldLog())
 
     def peek(self, name: str) -> Any:
         """The value of field ``name``, read without logging it (for the check, not the learner)."""
@@ -713,8 +681,6 @@ class Watched:
             value = obj._values[self.name]
             log = Observed.log(obj, self.name)
             log.reads += 1
-            if None in tokens:
-                log.unlocked_reads += 1
             obj._last_read[(self.name, get_ident())] = (value, tokens, obj._versions.get(self.name, 0))
         if self.pause:
             time.sleep(self.pause)
@@ -722,12 +688,9 @@ class Watched:
 
     def __set__(self, obj: Observed, value: Any) -> None:
         tokens = obj._tokens()
-        name = threading.current_thread().name
         with obj._meta:
             log = Observed.log(obj, self.name)
             log.writes += 1
-            assert log.writes_by_thread is not None
-            log.writes_by_thread[name] = log.writes_by_thread.get(name, 0) + 1
             last = obj._last_read.pop((self.name, get_ident()), None)
             if None in tokens:
                 log.unlocked_writes += 1

@@ -18,11 +18,6 @@ from synclab.checks._guards import CheckCancelled, GuardedLock, Observed, Watche
 
 __all__ = ["check_ordered_transfer"]
 
-RUNS = 3
-#: Switch interval during a check (restored afterwards): threads waking from
-#: their short sleeps get the interpreter back within 0.1 ms, not 5 ms.
-CHECK_SWITCH_INTERVAL = 1e-4
-
 
 # -- exercise 7.1 ----------------------------------------------------------------------
 
@@ -53,6 +48,7 @@ class _Balance(Watched):
         super().__set__(obj, value)
 
 
+# Not experiments/deadlock.py's account: this one's lock forces collisions and its balance books each write on a call.
 class Account(Observed):
     """A bank account of exercise 7.1: ``number``, ``lock`` and ``balance``."""
 

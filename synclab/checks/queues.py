@@ -9,7 +9,6 @@ is seen. 6.2: the tasks meet at a barrier, end in reverse order, and a slow one 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import threading
 import time
 import traceback
@@ -20,7 +19,8 @@ from queue import Empty, Full
 from queue import Queue as _StdQueue
 from typing import Any
 
-from synclab.checks._base import CheckResult
+from synclab._threads import raise_in_thread
+from synclab.checks._base import CheckResult, not_yet, passed
 
 __all__ = ["Cancelled", "Queue", "check_pipeline", "check_run_all"]
 
@@ -100,8 +100,7 @@ def _quiet_thread_deaths(watch: _Watch) -> Iterator[None]:
 def _interrupt(thread: threading.Thread) -> None:
     if thread.ident is None or not thread.is_alive():
         return
-    with contextlib.suppress(Exception):
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(Cancelled))
+    raise_in_thread(thread.ident, Cancelled)
 
 
 def _stop_all(
@@ -641,25 +640,18 @@ def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
     """Exercise 6.1: ``pipeline(items, inbox, middle, first, second, workers)`` passes every item through two stages."""
     exercise = "6.1"
     if not callable(pipeline):
-        return CheckResult(
+        return not_yet(
             exercise,
-            False,
             "pipeline is not a function.",
             "Define it with def pipeline(items, inbox, middle, first, second, workers):",
         )
-    try:
-        for number, setting in enumerate(PIPELINE_RUNS, start=1):
-            passed, message, hint = _pipeline_once(pipeline, setting)
-            if not passed:
-                where = f" (run {number} of {len(PIPELINE_RUNS)}, workers={setting.workers})"
-                return CheckResult(exercise, False, _sentence(message) + where, hint)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # a bug of the check's own: still an answer, never a traceback
-        return CheckResult(exercise, False, f"the check itself failed: {_describe(exc)}.", "Please report this.")
-    return CheckResult(
+    for number, setting in enumerate(PIPELINE_RUNS, start=1):
+        ok, message, hint = _pipeline_once(pipeline, setting)
+        if not ok:
+            where = f" (run {number} of {len(PIPELINE_RUNS)}, workers={setting.workers})"
+            return not_yet(exercise, _sentence(message) + where, hint)
+    return passed(
         exercise,
-        True,
         f"in all {len(PIPELINE_RUNS)} runs (1 to 3 workers per stage) every item went through first() and "
         "second() exactly once, in worker threads, and when pipeline() returned every thread had finished.",
     )
@@ -854,19 +846,13 @@ def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckRes
     """Exercise 6.2: ``run_all(tasks)`` runs the tasks in threads, returns their results, re-raises their exception."""
     exercise = "6.2"
     if not callable(run_all):
-        return CheckResult(exercise, False, "run_all is not a function.", "Define it with def run_all(tasks):")
-    try:
-        for number, failing in enumerate((None, 1, 0), start=1):
-            passed, message, hint = _run_all_once(run_all, failing)
-            if not passed:
-                return CheckResult(exercise, False, _sentence(message) + f" (run {number} of 3)", hint)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # a bug of the check's own: still an answer, never a traceback
-        return CheckResult(exercise, False, f"the check itself failed: {_describe(exc)}.", "Please report this.")
-    return CheckResult(
+        return not_yet(exercise, "run_all is not a function.", "Define it with def run_all(tasks):")
+    for number, failing in enumerate((None, 1, 0), start=1):
+        ok, message, hint = _run_all_once(run_all, failing)
+        if not ok:
+            return not_yet(exercise, _sentence(message) + f" (run {number} of 3)", hint)
+    return passed(
         exercise,
-        True,
         f"the {TASKS} tasks ran at the same time in worker threads, their results came back in order, and a "
         "task's exception reached the caller of run_all() once every task had finished.",
     )
