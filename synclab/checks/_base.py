@@ -109,10 +109,14 @@ def not_yet(exercise: str, message: str, hint: str = RETRY) -> CheckResult:
     return CheckResult(exercise, False, message, hint)
 
 
+def exception_line(exc: BaseException) -> str:
+    """``"NameError: name 'x' is not defined"``, as a traceback's last line shows it."""
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
+
+
 def describe_exception(exc: BaseException, what: str = "your function") -> str:
     """``"your function raised NameError: name 'x' is not defined"``."""
-    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-    return f"{what} raised {last}"
+    return f"{what} raised {exception_line(exc)}"
 
 
 # -- where a thread is ----------------------------------------------------------------
@@ -278,7 +282,6 @@ class Runner:
                     continue
 
     def interrupt(self) -> None:
-        """Raise :class:`CheckCancelled` inside the thread if it is still running ``fn``."""
         self._sending = True
         try:
             if not self.done and self.thread.ident is not None:
@@ -322,31 +325,25 @@ class Trial(CancelScope):
     # -- objects for the learner's code ----------------------------------------------
 
     def lock(self, name: str = "the lock") -> GuardedLock:
-        """A :class:`~synclab.checks._guards.GuardedLock` of this trial."""
         lock = GuardedLock(self, name)
         self.locks.append(lock)
         return lock
 
     def rlock(self, name: str = "the lock") -> GuardedRLock:
-        """A :class:`~synclab.checks._guards.GuardedRLock` of this trial."""
         lock = GuardedRLock(self, name)
         self.locks.append(lock)
         return lock
 
     def condition(self, lock: Any = None, name: str = "the condition") -> GuardedCondition:
-        """A :class:`~synclab.checks._guards.GuardedCondition` of this trial (on ``lock`` if given)."""
         return GuardedCondition(self, lock, name)
 
     def event(self, name: str = "the event") -> GuardedEvent:
-        """A :class:`~synclab.checks._guards.GuardedEvent` of this trial."""
         return GuardedEvent(self, name)
 
     def semaphore(self, value: int = 1, name: str = "the semaphore") -> GuardedSemaphore:
-        """A :class:`~synclab.checks._guards.GuardedSemaphore` of this trial."""
         return GuardedSemaphore(self, value, name)
 
     def bounded_semaphore(self, value: int = 1, name: str = "the semaphore") -> GuardedBoundedSemaphore:
-        """A :class:`~synclab.checks._guards.GuardedBoundedSemaphore` of this trial."""
         return GuardedBoundedSemaphore(self, value, name)
 
     def barrier(
@@ -356,11 +353,9 @@ class Trial(CancelScope):
         timeout: float | None = None,
         name: str = "the barrier",
     ) -> GuardedBarrier:
-        """A :class:`~synclab.checks._guards.GuardedBarrier` of this trial."""
         return GuardedBarrier(self, parties, action, timeout, name)
 
     def rendezvous(self, parties: int, timeout: float = 1.0) -> Rendezvous:
-        """A :class:`~synclab.checks._guards.Rendezvous` of this trial."""
         return Rendezvous(self, parties, timeout)
 
     def adopt(self, obj: Any) -> dict[str, Any]:
@@ -555,7 +550,6 @@ class Trial(CancelScope):
     # -- what to tell the learner ----------------------------------------------------------
 
     def first_error(self) -> BaseException | None:
-        """The first exception the learner's code raised in a runner, if any."""
         return self.errors[0][1] if self.errors else None
 
     def reentered(self) -> GuardedLock | None:

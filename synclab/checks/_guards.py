@@ -47,16 +47,13 @@ class CancelScope:
         self._raws: dict[int, Any] = {}
 
     def cancel(self) -> None:
-        """Call the run off: blocked waits raise :class:`CheckCancelled` within :data:`SLICE`."""
         self.cancelled.set()
 
     def check(self) -> None:
-        """Raise :class:`CheckCancelled` if the run was called off."""
         if self.cancelled.is_set():
             raise CheckCancelled("the check stopped this thread")
 
     def moved(self) -> None:
-        """Note that something happened that could unblock a waiting thread."""
         self.progress += 1
 
     def blocked(self) -> dict[int, tuple[str, bool]]:
@@ -139,7 +136,6 @@ class GuardedLock(LockWrapper):
         self.after_release: Callable[[], object] | None = None
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does."""
         limit = _lock_arguments(blocking, timeout)
         self._scope.check()
         me = get_ident()
@@ -158,7 +154,6 @@ class GuardedLock(LockWrapper):
         return True
 
     def release(self) -> None:
-        """Release the lock, exactly as :meth:`threading.Lock.release` does."""
         if self._scope.cancelled.is_set():
             if self.held_by_me():
                 self.owner = self._holder = None
@@ -173,7 +168,6 @@ class GuardedLock(LockWrapper):
             self.after_release()
 
     def locked(self) -> bool:
-        """Whether some thread holds the lock."""
         self._scope.check()
         return self._lock.locked()
 
@@ -219,7 +213,6 @@ class GuardedRLock:
         self.holds = 0
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        """Acquire the lock, exactly as :meth:`threading.RLock.acquire` does."""
         limit = _lock_arguments(blocking, timeout)
         self._scope.check()
         me = get_ident()
@@ -236,7 +229,6 @@ class GuardedRLock:
     __enter__ = acquire
 
     def release(self) -> None:
-        """Release one level, exactly as :meth:`threading.RLock.release` does."""
         if self.owner != get_ident():
             self._scope.check()
             raise RuntimeError("cannot release un-acquired lock")
@@ -253,7 +245,6 @@ class GuardedRLock:
         self.release()
 
     def locked(self) -> bool:
-        """Whether some thread holds the lock."""
         self._scope.check()
         return self._lock.locked()
 
@@ -298,7 +289,6 @@ class GuardedCondition(threading.Condition):
         self._let_through: set[str] = set()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Wait until notified or until ``timeout`` seconds pass, as :meth:`threading.Condition.wait` does."""
         self._scope.check()
         if not self._is_owned():
             raise RuntimeError("cannot wait on un-acquired lock")
@@ -343,11 +333,9 @@ class GuardedCondition(threading.Condition):
         self._let_through.add(name)
 
     def let_woken_go(self) -> None:
-        """Stop holding threads that come back from ``wait()``."""
         self._held = False
 
     def notify(self, n: int = 1) -> None:
-        """Wake up to ``n`` waiting threads, as :meth:`threading.Condition.notify` does."""
         self._scope.check()
         before = list(self._waiters)
         super().notify(n)
@@ -359,7 +347,6 @@ class GuardedCondition(threading.Condition):
         self._scope.moved()
 
     def notify_all(self) -> None:
-        """Wake every waiting thread, as :meth:`threading.Condition.notify_all` does."""
         self._scope.check()
         super().notify_all()
         self._scope.moved()
@@ -375,23 +362,19 @@ class GuardedEvent:
         self.name = name
 
     def is_set(self) -> bool:
-        """Whether the flag is set."""
         self._scope.check()
         return self._flag
 
     def set(self) -> None:
-        """Set the flag and wake every waiting thread."""
         with self._cond:
             self._flag = True
             self._cond.notify_all()
 
     def clear(self) -> None:
-        """Reset the flag."""
         with self._cond:
             self._flag = False
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Wait until the flag is set or ``timeout`` seconds pass; return the flag."""
         with self._cond:
             return self._cond.wait_for(lambda: self._flag, timeout)
 
@@ -416,7 +399,6 @@ class GuardedSemaphore:
         self.after_release: Callable[[], object] | None = None
 
     def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
-        """Take a permit, exactly as :meth:`threading.Semaphore.acquire` does."""
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
         with self._cond:
@@ -429,7 +411,6 @@ class GuardedSemaphore:
     __enter__ = acquire
 
     def release(self, n: int = 1) -> None:
-        """Give ``n`` permits back, exactly as :meth:`threading.Semaphore.release` does."""
         if n < 1:
             raise ValueError("n must be one or more")
         with self._cond:
@@ -485,7 +466,6 @@ class GuardedBarrier(threading.Barrier):
         self.name = name
 
     def wait(self, timeout: float | None = None) -> int:
-        """Wait for the other parties, as :meth:`threading.Barrier.wait` does."""
         self._scope.check()
         return super().wait(timeout)
 
@@ -509,7 +489,6 @@ class Rendezvous:
         self.broken = False
 
     def arrive(self) -> bool:
-        """Wait until all parties are here (``True``) or the time is up (``False``)."""
         with self._cond:
             self.arrived += 1
             self.inside += 1

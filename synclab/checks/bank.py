@@ -17,12 +17,6 @@ from typing import Any
 from synclab.checks._base import Call, CheckResult, Trial, call_faults, not_yet, passed
 from synclab.checks._guards import Observed, Watched
 
-__all__ = [
-    "ExerciseAccount",
-    "check_withdraw_in_one_critical_section",
-]
-
-
 #: Seconds the exercise account's ``verify`` takes.
 WORK = 0.002
 AMOUNT = 10

@@ -18,8 +18,6 @@ from synclab.checks._base import HOLD_PATIENCE, CheckResult, Runner, Trial, desc
 from synclab.checks._guards import CancelScope, CheckCancelled, GuardedCondition, GuardedLock
 from synclab.experiments.conditions import wait_and_take
 
-__all__ = ["Buffer", "check_consume", "check_put"]
-
 CAPACITY = 1
 #: Exercise 5.1: producers waiting ahead of the consumer on the one condition.
 PRODUCERS_AHEAD = 3

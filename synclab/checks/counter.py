@@ -11,8 +11,6 @@ from typing import Any
 from synclab.checks._base import CheckResult, Trial, not_yet, passed
 from synclab.checks._guards import Observed, RecordedCounter, Watched
 
-__all__ = ["check_protected_increment", "check_racy_increment"]
-
 THREADS = 4
 #: Exercise 1.1: increments per thread, and runs with all threads.
 RACY_INCREMENTS = 200

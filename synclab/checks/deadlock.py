@@ -16,9 +16,6 @@ from typing import Any
 from synclab.checks._base import POLL, CheckResult, Runner, Trial, not_yet, passed
 from synclab.checks._guards import CheckCancelled, GuardedLock, Observed, Watched
 
-__all__ = ["check_ordered_transfer"]
-
-
 # -- exercise 7.1 ----------------------------------------------------------------------
 
 #: Exercise 7.1: each run's accounts (number, starting balance) and transfers (from, to, amount) by thread.

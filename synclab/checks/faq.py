@@ -20,16 +20,6 @@ from synclab.checks._guards import Observed, Watched
 from synclab.experiments.counter import YIELD_SECONDS
 from synclab.experiments.faq import MEASUREMENT
 
-__all__ = [
-    "QUESTIONS",
-    "Question",
-    "QuizFeedback",
-    "Stats",
-    "answer_question",
-    "check_consistent_mean",
-]
-
-
 #: Scenario 1: updates the writer makes, readers, and calls of read_mean each reader makes.
 WRITES = 20
 READERS = 2

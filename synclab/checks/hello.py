@@ -16,8 +16,6 @@ from typing import Any
 from synclab.checks._base import CheckResult, Trial, is_waiting, not_yet, passed
 from synclab.checks._guards import CheckCancelled
 
-__all__ = ["check_start_and_join"]
-
 #: ``(n, order)`` of each call; the order in which the held tasks are let go.
 START_AND_JOIN_RUNS = ((3, "last first"), (4, "first first"))
 #: Seconds the first task waits inside for the others to be running too.

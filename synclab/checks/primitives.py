@@ -13,10 +13,18 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from synclab.checks._base import POLL, CheckResult, Runner, Trial, describe_exception, is_waiting, not_yet, passed
+from synclab.checks._base import (
+    POLL,
+    CheckResult,
+    Runner,
+    Trial,
+    describe_exception,
+    exception_line,
+    is_waiting,
+    not_yet,
+    passed,
+)
 from synclab.checks._guards import GuardedBarrier, GuardedBoundedSemaphore, GuardedSemaphore
-
-__all__ = ["check_connection_pool", "check_phase_worker"]
 
 # -- exercise 8.1 ----------------------------------------------------------------------
 
@@ -42,7 +50,7 @@ _THREADS = {1: "one thread", 2: "two threads"}
 
 
 def _exc(error: BaseException | None) -> str:
-    return describe_exception(error, "").removeprefix(" raised ") if error is not None else ""
+    return exception_line(error) if error is not None else ""
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-import traceback
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -20,9 +19,7 @@ from queue import Queue as _StdQueue
 from typing import Any
 
 from synclab._threads import raise_in_thread
-from synclab.checks._base import CheckResult, not_yet, passed
-
-__all__ = ["Cancelled", "Queue", "check_pipeline", "check_run_all"]
+from synclab.checks._base import CheckResult, exception_line, not_yet, passed
 
 #: Seconds a blocked ``get``/``put``/``join`` waits before it looks at the cancel flag again.
 SLICE = 0.02
@@ -97,12 +94,6 @@ def _quiet_thread_deaths(watch: _Watch) -> Iterator[None]:
         threading.excepthook = previous
 
 
-def _interrupt(thread: threading.Thread) -> None:
-    if thread.ident is None or not thread.is_alive():
-        return
-    raise_in_thread(thread.ident, Cancelled)
-
-
 def _stop_all(
     threads: Callable[[], Sequence[threading.Thread]],
     cancel: Callable[[], None],
@@ -125,15 +116,12 @@ def _stop_all(
         if not (running := alive()):
             break
         for thread in running:
-            _interrupt(thread)
+            if thread.ident is not None:
+                raise_in_thread(thread.ident, Cancelled)
         until = time.monotonic() + 0.2 * (attempt + 1)
         while (running := alive()) and time.monotonic() < until:
             running[0].join(0.02)
     return alive()
-
-
-def _describe(exc: BaseException) -> str:
-    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 def _sentence(message: str) -> str:
@@ -224,34 +212,36 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
 
     # -- the queue's interface -------------------------------------------------
 
+    def _check_timeout(self, timeout: float | None) -> None:
+        if timeout is not None and timeout < 0:
+            raise ValueError("'timeout' must be a non-negative number")
+
+    def _sliced(self, what: str, block: bool, timeout: float | None, attempt: Callable[..., Any], full: type) -> Any:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._blocked(threading.current_thread(), what):
+            while True:
+                self._check_cancelled()
+                if not block:
+                    return attempt(False, None)
+                remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
+                try:
+                    return attempt(True, remaining)
+                except full:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise
+
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         me = self._run.watch.touch()
         self.getters.add(me)
         self._check_cancelled()
-        if timeout is not None and timeout < 0:
-            raise ValueError("'timeout' must be a non-negative number")
+        self._check_timeout(timeout)
         if block and timeout is not None:
             self.with_timeout.add(me)
-        deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            with self._blocked(me, "get"):
-                while True:
-                    self._check_cancelled()
-                    if not block:
-                        try:
-                            item = super().get(False)
-                        except Empty:
-                            self.polled_empty.add(me)
-                            raise
-                        break
-                    remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
-                    try:
-                        item = super().get(True, remaining)
-                        break
-                    except Empty:
-                        if deadline is not None and time.monotonic() >= deadline:
-                            raise
+            item = self._sliced("get", block, timeout, lambda b, t: _StdQueue.get(self, b, t), Empty)
         except Empty:
+            if not block:
+                self.polled_empty.add(me)
             self.timed_out.add(me)
             raise
         except BaseException as exc:
@@ -266,26 +256,11 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         self._run.watch.touch()
-        me = threading.current_thread()
         self._check_cancelled()
-        if timeout is not None and timeout < 0:
-            raise ValueError("'timeout' must be a non-negative number")
+        self._check_timeout(timeout)
         if isinstance(item, _Item) and self.item_puts == 0:
             self._run.before_first_item(self)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._blocked(me, "put"):
-            while True:
-                self._check_cancelled()
-                if not block:
-                    super().put(item, False)
-                    break
-                remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
-                try:
-                    super().put(item, True, remaining)
-                    break
-                except Full:
-                    if deadline is not None and time.monotonic() >= deadline:
-                        raise
+        self._sliced("put", block, timeout, lambda b, t: _StdQueue.put(self, item, b, t), Full)
         if isinstance(item, _Item):
             self.item_puts += 1
             self._run.item_put(self)
@@ -524,20 +499,20 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[boo
         message, hint = stuck_verdict
         if died:
             name, exc = died[0]
-            message = f"a worker thread died of {_describe(exc)}, and then {message}"
+            message = f"a worker thread died of {exception_line(exc)}, and then {message}"
             hint = "Read the error and fix the worker. " + hint
         return (False, message + note, hint)
     if outcome:
         return (
             False,
-            f"pipeline() raised {_describe(outcome[0])}.{note}",
+            f"pipeline() raised {exception_line(outcome[0])}.{note}",
             "Read the error, fix it, run the check again.",
         )
     if died:
         name, exc = died[0]
         return (
             False,
-            f"a worker thread died of {_describe(exc)}; nothing told pipeline().{note}",
+            f"a worker thread died of {exception_line(exc)}; nothing told pipeline().{note}",
             "Read the error and fix the worker.",
         )
     return _judge_pipeline(run, saved_at_return[0], alive_at_return, blocked_after, note)
@@ -777,7 +752,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
             "Submit each task to a concurrent.futures.ThreadPoolExecutor (or start a thread per task).",
         )
     if len(run.ran_in) < TASKS:
-        what = _describe(error) if error is not None else "nothing"
+        what = exception_line(error) if error is not None else "nothing"
         return (
             False,
             f"only {len(run.ran_in)} of {TASKS} tasks ran (run_all() raised {what}).{note}",
@@ -793,7 +768,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
         if error is not None:
             return (
                 False,
-                f"no task raised, but run_all() raised {_describe(error)}.{note}",
+                f"no task raised, but run_all() raised {exception_line(error)}.{note}",
                 "Read the error, fix it, run the check again.",
             )
         value = outcome.get("value")
@@ -822,14 +797,14 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
         )
         return (
             False,
-            f"task {failing} raised {_describe(run.error)}, but run_all() returned normally.{where}{note}",
+            f"task {failing} raised {exception_line(run.error)}, but run_all() returned normally.{where}{note}",
             "Call future.result() for every task: it raises the task's exception in the caller. Don't catch it.",
         )
     if error is not run.error and error.__cause__ is not run.error:
         return (
             False,
-            f"task {failing} raised {_describe(run.error)}, but run_all() raised {_describe(error)} instead, without "
-            f"the task's exception as its cause.{note}",
+            f"task {failing} raised {exception_line(run.error)}, but run_all() raised {exception_line(error)} "
+            f"instead, without the task's exception as its cause.{note}",
             "Let the task's own exception through (future.result() re-raises it), or chain it: raise ... from error.",
         )
     if len(outcome["finished"]) < TASKS:

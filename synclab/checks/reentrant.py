@@ -15,8 +15,6 @@ from typing import Any
 from synclab.checks._base import Call, CheckResult, Trial, call_faults, describe_exception, not_yet, passed
 from synclab.checks._guards import GuardedLock, Observed, SelfDeadlock, Watched, observed_subclass
 
-__all__ = ["check_pay_without_reentry"]
-
 #: Scenario 1: (method, arguments, expected result, expected balance after it), from 100.
 SCRIPT = (
     ("pay", (7, 3), True, 90),

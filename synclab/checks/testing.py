@@ -16,8 +16,6 @@ from typing import Any
 from synclab.checks._base import CheckResult, Trial, frames_of, is_waiting, not_yet, passed
 from synclab.experiments.testing import RunOutcome, judge_run
 
-__all__ = ["check_race_test"]
-
 EXERCISE = "10.1"
 #: Seconds one run of the learner's test may take.
 RUN_SECONDS = 2.0
