@@ -87,7 +87,6 @@ class _TaskRun:
 
 def _late_bound(calls: list[_Call]) -> bool:
     owners: dict[int, set[int]] = {}
-    cells = []
     for call in calls:
         for cell in getattr(call.target, "__closure__", None) or ():
             try:
@@ -95,7 +94,6 @@ def _late_bound(calls: list[_Call]) -> bool:
             except ValueError:  # an empty cell
                 continue
             if isinstance(value, int) and not isinstance(value, bool):
-                cells.append(cell)
                 owners.setdefault(id(cell), set()).add(id(call.thread))
     return any(len(threads) > 1 for threads in owners.values())
 
@@ -204,15 +202,16 @@ def _release_one_by_one(trial: Trial, run: _TaskRun, caller: Any, order: str) ->
         )
     if trial.gave_up == "deadline" and caller.error is None and run.finished_at_return is None:
         if released == run.n:
-            message = f"with n={run.n}, every task had finished, but start_and_join did not return within "
+            message = (
+                f"with n={run.n}, every task had finished, but start_and_join did not return within "
+                f"{trial.timeout:g} s, so the check stopped it."
+            )
         else:
             message = (
                 f"with n={run.n}, start_and_join neither returned nor waited for the tasks with join() within "
                 f"{trial.timeout:g} s (the check lets each task finish only once start_and_join waits for it), so "
                 "the check stopped it."
             )
-        if released == run.n:
-            message += f"{trial.timeout:g} s, so the check stopped it."
         return not_yet(
             "0.1",
             message + trial.stuck_note(),
