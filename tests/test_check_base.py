@@ -19,11 +19,9 @@ import synclab
 from synclab.checks._base import (
     OWN_WAIT,
     CheckResult,
-    ExerciseError,
     Trial,
     is_waiting,
     run_check,
-    run_in_threads,
 )
 from synclab.checks._guards import CheckCancelled
 
@@ -197,15 +195,6 @@ def test_learner_exceptions_of_every_kind_are_outcomes_not_raised():
         with Trial() as trial:
             trial.run([("T1", fail, (raised,))])
         assert isinstance(trial.first_error(), raised) and trial.trouble() is not None
-
-
-def test_run_in_threads_raises_exercise_error_with_the_cause():
-    def boom(x):
-        raise ValueError(f"bad {x}")
-
-    with pytest.raises(ExerciseError, match="your function raised ValueError: bad 1") as info:
-        run_in_threads(boom, [(1,)])
-    assert isinstance(info.value.__cause__, ValueError)
 
 
 def test_is_waiting_tells_a_join_from_a_sleep():

@@ -43,23 +43,7 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
 
 
 def check_exercise(exercise: str, *answers: Any) -> CheckResult:
-    """Check your answer to an exercise with real threads, several times.
-
-    Whatever your code does (raise, even ``SystemExit``, deadlock, loop for
-    ever), the check comes back within a few seconds with a verdict; it frees
-    the threads your code left stuck, or says plainly when one cannot be freed.
-
-    Args:
-        exercise: The exercise number from its heading, like ``"2.1"``.
-        *answers: What the exercise asks you to write (usually one function).
-
-    Returns:
-        A :class:`CheckResult`: shows as a green or red box with a hint.
-
-    Raises:
-        TypeError: ``exercise`` is not a string.
-        ValueError: There is no exercise with that number.
-    """
+    """Check your answer to an exercise with real threads, several times."""
     if not isinstance(exercise, str):
         raise TypeError(f"exercise must be a string like '2.1', got {exercise!r} of type {type(exercise).__name__}")
     if exercise not in CHECKS:

@@ -1,27 +1,10 @@
 """How exercise checks run the learner's code and report back.
 
-A check never raises and never hangs. It runs the learner's code in a
-:class:`Trial`: named threads, a deadline, and objects from
-:mod:`synclab.checks._guards` that behave like ``threading``'s but can be called
-off. When the code deadlocks (every thread blocked for good, seen within
-:data:`DEADLOCK_CONFIRM`) or runs past :data:`TRIAL_SECONDS`, the trial gives up
-and frees the threads:
-
-1. it cancels its scope: every wait on a guarded object raises
-   :class:`~synclab.checks._guards.CheckCancelled`, and so does every later
-   call, which also stops a thread spinning on ``lock.locked()``;
-2. a thread still running after :data:`CANCEL_GRACE` gets ``CheckCancelled``
-   raised inside it (:func:`synclab._threads.raise_in_thread`), which ends a
-   Python loop, and if it waits in the standard library's
-   ``Condition.wait`` (an ``Event``, ``Semaphore``, ``Queue`` or ``Barrier`` of
-   the learner's own) that wait is woken so the exception is raised;
-3. a thread that is still there after :data:`STOP_GRACE` is blocked inside one
-   C call (its own ``Lock.acquire()``, a long ``time.sleep``): nothing can
-   free it, and the message says so.
-
-:func:`run_check` wraps every check: whatever escapes one (an exception of the
-learner's code raised in the check's own thread, ``SystemExit`` included, a bug
-in the check, the kernel's stop button) comes back as a :class:`CheckResult`.
+A check never raises and never hangs: it runs the learner's code in a :class:`Trial`. When the
+trial gives up (deadlock, deadline) it frees the threads in three steps: cancel its scope (every
+guarded wait and call raises ``CheckCancelled``); after :data:`CANCEL_GRACE`, raise
+``CheckCancelled`` inside each thread still running and wake its ``Condition.wait``; after
+:data:`STOP_GRACE`, a thread still there is blocked in one C call and the message says so.
 """
 
 from __future__ import annotations
@@ -57,21 +40,6 @@ from synclab.checks._guards import (
     adopt,
 )
 
-__all__ = [
-    "Call",
-    "CheckResult",
-    "ExerciseError",
-    "Runner",
-    "Trial",
-    "call_faults",
-    "describe_exception",
-    "is_waiting",
-    "not_yet",
-    "passed",
-    "run_check",
-    "run_in_threads",
-]
-
 #: Seconds the learner's code gets in one trial before the check stops it.
 TRIAL_SECONDS = 2.5
 #: Seconds every thread must stay blocked, with nothing moving, to count as a deadlock.
@@ -96,14 +64,7 @@ RETRY = "Read the message, fix your code and run the cell again."
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    """The verdict on one exercise.
-
-    Attributes:
-        exercise: The exercise number, like ``"2.1"``.
-        passed: Whether the answer is right.
-        message: What the check saw.
-        hint: What to try next (empty when passed).
-    """
+    """The verdict on one exercise."""
 
     exercise: str
     passed: bool
@@ -148,14 +109,14 @@ def not_yet(exercise: str, message: str, hint: str = RETRY) -> CheckResult:
     return CheckResult(exercise, False, message, hint)
 
 
-class ExerciseError(Exception):
-    """The learner's code raised, hung or did not finish; the message says which."""
+def exception_line(exc: BaseException) -> str:
+    """``"NameError: name 'x' is not defined"``, as a traceback's last line shows it."""
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 def describe_exception(exc: BaseException, what: str = "your function") -> str:
     """``"your function raised NameError: name 'x' is not defined"``."""
-    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-    return f"{what} raised {last}"
+    return f"{what} raised {exception_line(exc)}"
 
 
 # -- where a thread is ----------------------------------------------------------------
@@ -200,7 +161,6 @@ def is_learner_file(filename: str) -> bool:
 
 
 def _stack(frame: FrameType | None) -> list[FrameType]:
-    """The frames from ``frame`` outwards (innermost first)."""
     frames = []
     while frame is not None:
         frames.append(frame)
@@ -218,7 +178,6 @@ def _runs_learner_code(frames: Sequence[FrameType]) -> bool:
 
 
 def _involved(frames: Sequence[FrameType]) -> bool:
-    """Whether a thread with this stack runs the learner's code or a check's task."""
     return any(
         is_learner_file(f.f_code.co_filename) or os.path.abspath(f.f_code.co_filename).startswith(_CHECKS_DIR)
         for f in frames
@@ -234,12 +193,7 @@ def learner_line(thread: threading.Thread) -> str:
 
 
 def is_waiting(thread: threading.Thread) -> bool:
-    """Whether ``thread`` is blocked in a standard wait (``join``, ``Event.wait``, a future's ``result``...).
-
-    A ``join`` on a thread that has already ended does not count: the joining
-    thread is about to go on. A ``time.sleep`` does not count either: it is a
-    C function called from the learner's code, not a wait for anything.
-    """
+    """Whether ``thread`` is blocked in a standard wait (``join``, ``Event.wait``, a future's ``result``...)."""
     frames = frames_of(thread)
     if not frames or frames[0].f_code.co_name not in _WAIT_NAMES:
         return False
@@ -254,7 +208,6 @@ def is_waiting(thread: threading.Thread) -> bool:
 
 
 def _wake_condition_waits(thread: threading.Thread) -> None:
-    """Wake ``thread`` if it waits inside :meth:`threading.Condition.wait` (a spurious wake-up)."""
     for frame in frames_of(thread):
         if frame.f_code is _CONDITION_WAIT_CODE:
             waiter = frame.f_locals.get("waiter")
@@ -265,7 +218,6 @@ def _wake_condition_waits(thread: threading.Thread) -> None:
 
 @contextlib.contextmanager
 def _quiet_cancelled() -> Iterator[None]:
-    """While the block runs, a thread ended by :class:`CheckCancelled` prints no traceback."""
     previous = threading.excepthook
 
     def hook(args: Any) -> None:
@@ -285,16 +237,7 @@ def _quiet_cancelled() -> Iterator[None]:
 
 
 class Runner:
-    """One thread of a :class:`Trial`, running ``fn(*args)``.
-
-    Attributes:
-        name: The thread's name.
-        thread: The thread.
-        value: What ``fn`` returned.
-        error: What ``fn`` raised (not counting a call-off).
-        cancelled: Whether the trial stopped it.
-        done: Whether ``fn`` has returned or raised.
-    """
+    """One thread of a :class:`Trial`, running ``fn(*args)``."""
 
     __slots__ = ("name", "fn", "args", "thread", "value", "error", "cancelled", "done", "_sending", "_trial")
 
@@ -339,7 +282,6 @@ class Runner:
                     continue
 
     def interrupt(self) -> None:
-        """Raise :class:`CheckCancelled` inside the thread if it is still running ``fn``."""
         self._sending = True
         try:
             if not self.done and self.thread.ident is not None:
@@ -353,39 +295,7 @@ class Runner:
 
 
 class Trial(CancelScope):
-    """One run of the learner's code: its threads, its guarded objects, and a deadline.
-
-    Use it as a context manager; leaving the block always ends the run (every
-    thread it started, and every thread the learner's code started, is freed
-    or reported as stuck)::
-
-        with Trial(what="protected_increment") as trial:
-            lock = trial.lock("the lock")
-            trial.run([(f"T{i}", protected_increment, (counter, lock, n)) for i in range(1, 5)])
-        if (problem := trial.trouble()):
-            message, hint = problem
-
-    Args:
-        timeout: Seconds the learner's code may run, from the first thread started.
-        what: What is running, in messages ("your function", "start_and_join").
-        deadlock_after: Seconds every thread of the trial must stay blocked, without a
-            timeout, on its guarded objects, with nothing moving, before the trial calls it
-            a deadlock and gives up; ``None`` to wait for the deadline instead (when
-            something outside the trial, like a timer of the check, will wake them).
-        stopper: Who stops the run, in messages ("the check"; "the watchdog" when a
-            test harness, not a check, runs the code).
-
-    Attributes:
-        runners: The threads started, in order.
-        errors: ``(runner, exception)`` for each runner whose code raised, in
-            the order they raised (not counting call-offs).
-        gave_up: ``None``, ``"deadlock"``, ``"deadline"``, ``"interrupted"``
-            or ``"leftover"`` (threads still running when the check finished).
-        waiting: When it gave up: what the blocked threads were waiting for.
-        running: When it gave up: whether some thread was running, not blocked.
-        stuck: Lines of the learner's code where threads that could not be
-            stopped are blocked (``""`` when unknown).
-    """
+    """One run of the learner's code: its threads, its guarded objects, and a deadline."""
 
     def __init__(
         self,
@@ -415,31 +325,25 @@ class Trial(CancelScope):
     # -- objects for the learner's code ----------------------------------------------
 
     def lock(self, name: str = "the lock") -> GuardedLock:
-        """A :class:`~synclab.checks._guards.GuardedLock` of this trial."""
         lock = GuardedLock(self, name)
         self.locks.append(lock)
         return lock
 
     def rlock(self, name: str = "the lock") -> GuardedRLock:
-        """A :class:`~synclab.checks._guards.GuardedRLock` of this trial."""
         lock = GuardedRLock(self, name)
         self.locks.append(lock)
         return lock
 
     def condition(self, lock: Any = None, name: str = "the condition") -> GuardedCondition:
-        """A :class:`~synclab.checks._guards.GuardedCondition` of this trial (on ``lock`` if given)."""
         return GuardedCondition(self, lock, name)
 
     def event(self, name: str = "the event") -> GuardedEvent:
-        """A :class:`~synclab.checks._guards.GuardedEvent` of this trial."""
         return GuardedEvent(self, name)
 
     def semaphore(self, value: int = 1, name: str = "the semaphore") -> GuardedSemaphore:
-        """A :class:`~synclab.checks._guards.GuardedSemaphore` of this trial."""
         return GuardedSemaphore(self, value, name)
 
     def bounded_semaphore(self, value: int = 1, name: str = "the semaphore") -> GuardedBoundedSemaphore:
-        """A :class:`~synclab.checks._guards.GuardedBoundedSemaphore` of this trial."""
         return GuardedBoundedSemaphore(self, value, name)
 
     def barrier(
@@ -449,18 +353,13 @@ class Trial(CancelScope):
         timeout: float | None = None,
         name: str = "the barrier",
     ) -> GuardedBarrier:
-        """A :class:`~synclab.checks._guards.GuardedBarrier` of this trial."""
         return GuardedBarrier(self, parties, action, timeout, name)
 
     def rendezvous(self, parties: int, timeout: float = 1.0) -> Rendezvous:
-        """A :class:`~synclab.checks._guards.Rendezvous` of this trial."""
         return Rendezvous(self, parties, timeout)
 
     def adopt(self, obj: Any) -> dict[str, Any]:
-        """Swap the ``threading`` primitives among ``obj``'s attributes for guarded ones of this trial.
-
-        See :func:`~synclab.checks._guards.adopt`; the swapped locks join :attr:`locks`.
-        """
+        """Swap the ``threading`` primitives among ``obj``'s attributes for guarded ones of this trial."""
         swapped = adopt(self, obj)
         self.locks.extend(value for value in swapped.values() if isinstance(value, GuardedLock | GuardedRLock))
         return swapped
@@ -477,12 +376,7 @@ class Trial(CancelScope):
         return runner
 
     def run(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]]) -> bool:
-        """Run each ``(name, fn, args)`` in its own thread, all released together, and wait for them.
-
-        Returns:
-            Whether every one finished (returned or raised) in time; ``False``
-            if the trial gave up (see :meth:`trouble`).
-        """
+        """Run each ``(name, fn, args)`` in its own thread, all released together, and wait for them."""
         gate = GuardedEvent(self, "the start")
 
         def released(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -513,17 +407,8 @@ class Trial(CancelScope):
     ) -> Runner:
         """Run ``fn(*args)`` in a thread of this trial while the check holds ``lock``, as another thread would.
 
-        The check takes ``lock``, starts the thread, and lets go once the thread
-        waits for the lock without a timeout, once one of its attempts gave up
-        (``acquire(blocking=False)``, or a timeout that ran out: ``lock.failed``
-        grows), once it has finished, or after ``patience`` seconds (a thread
-        that never asks for the lock, or waits with a longer timeout).
-        ``before_release()`` runs just before it lets go. Then it waits for the
-        thread. A right answer waits its turn; one that gives up on a busy lock
-        shows it in ``lock.failed`` and in what it did next.
-
-        Returns:
-            The thread's runner (its value or error; :meth:`trouble` for the rest).
+        The check lets go once the thread waits for the lock without a timeout, gives up an attempt
+        (``lock.failed`` grows), finishes, or after ``patience`` s; ``before_release()`` runs just before.
         """
         me = threading.get_ident()
         held = lock.acquire(blocking=False)
@@ -546,15 +431,7 @@ class Trial(CancelScope):
         return runner
 
     def wait(self, until: Callable[[], object] | None = None, runners: Sequence[Runner] | None = None) -> bool:
-        """Wait until ``until()`` is true, or (without ``until``) until ``runners`` (default: all) are done.
-
-        Gives up, and frees the threads, on a deadlock or at the deadline.
-
-        Returns:
-            Whether the wait ended well: ``until()`` became true or the runners
-            finished. ``False`` if the trial gave up, or if every runner is done
-            while ``until()`` is still false.
-        """
+        """Wait until ``until()`` is true, or (without ``until``) until ``runners`` (default: all) are done."""
         targets = self.runners if runners is None else runners
         quiet_since: float | None = None
         seen_progress = -1
@@ -584,7 +461,6 @@ class Trial(CancelScope):
             raise
 
     def _foreign(self) -> list[threading.Thread]:
-        """Threads started during the trial, not by it, that run the learner's code or a check's task."""
         runner_threads = {r.thread for r in self.runners}
         candidates = [
             t for t in threading.enumerate() if t.ident not in self._before and t not in runner_threads and t.is_alive()
@@ -598,7 +474,6 @@ class Trial(CancelScope):
         return [r.thread for r in self.runners if r.thread.is_alive()] + self._foreign()
 
     def _all_blocked(self) -> bool:
-        """Whether every thread of the trial is blocked, without a timeout, on a guarded object."""
         blocked = self.blocked()
         live = [r.thread for r in self.runners if not r.done]
         if not live or any(t.ident not in blocked or blocked[t.ident][1] for t in live):
@@ -675,7 +550,6 @@ class Trial(CancelScope):
     # -- what to tell the learner ----------------------------------------------------------
 
     def first_error(self) -> BaseException | None:
-        """The first exception the learner's code raised in a runner, if any."""
         return self.errors[0][1] if self.errors else None
 
     def reentered(self) -> GuardedLock | None:
@@ -746,14 +620,7 @@ class Trial(CancelScope):
 
 @dataclass
 class Call:
-    """One call of the learner's code made by a thread of a check: what it returned or raised, and the lock.
-
-    Attributes:
-        label: The call as the learner would write it, for messages (``"pay(7, 3)"``).
-        result: What it returned.
-        error: What it raised (the trial reports it too).
-        kept_lock: Whether it returned still holding the lock it was handed.
-    """
+    """One call of the learner's code made by a thread of a check: what it returned or raised, and the lock."""
 
     label: str
     result: Any = None
@@ -761,11 +628,7 @@ class Call:
     kept_lock: bool = False
 
     def make(self, lock: GuardedLock, fn: Callable[..., Any], *args: Any) -> Call:
-        """Call ``fn(*args)`` in this thread and note what it did.
-
-        If it returns holding ``lock``, the lock is let go (so the other threads
-        of the trial can finish: the verdict is known) and :attr:`kept_lock` is set.
-        """
+        """Call ``fn(*args)`` in this thread and note what it did."""
         try:
             self.result = fn(*args)
         except BaseException as exc:  # noted for the verdict; the trial reports it too
@@ -786,12 +649,10 @@ def call_faults(
     waiters: str,
     returns: tuple[str, str] | None = None,
 ) -> CheckResult | None:
-    """What a check of calls judges first, in this order; ``None`` if none of it happened.
+    """What a check of calls judges first; ``None`` if none of it happened.
 
-    1. a call raised (a re-entered lock aside: :meth:`Trial.trouble` words that best);
-    2. a call returned still holding the lock named ``lock``, which ``waiters`` then wait for;
-    3. the trial deadlocked, ran out of time or left a thread stuck;
-    4. with ``returns = (rule, hint)``: a call returned something other than ``True`` or ``False``.
+    In order: a call raised; a call returned holding ``lock``; the trial's trouble; with
+    ``returns = (rule, hint)``, a call returned something other than a bool.
     """
     problem = trial.trouble()
     for call in calls:
@@ -818,43 +679,10 @@ def call_faults(
     return None
 
 
-def run_in_threads(
-    target: Callable[..., Any],
-    args_per_thread: Sequence[tuple[Any, ...]],
-    *,
-    timeout: float = TRIAL_SECONDS,
-    trial: Trial | None = None,
-) -> None:
-    """Run ``target(*args)`` in one thread per ``args`` entry, released together, in a :class:`Trial`.
-
-    Args:
-        target: The learner's function.
-        args_per_thread: The arguments for each thread.
-        timeout: Seconds all threads together may take (when no ``trial`` is given).
-        trial: Run in this trial (its deadline applies; the caller finishes it).
-
-    Raises:
-        ExerciseError: The function raised (the exception is the ``__cause__``),
-            deadlocked or did not finish; its threads have been freed.
-    """
-    calls = [(f"T{i}", target, tuple(args)) for i, args in enumerate(args_per_thread, start=1)]
-    if trial is not None:
-        trial.run(calls)
-        problem = trial.trouble()
-    else:
-        with Trial(timeout=timeout) as own:
-            own.run(calls)
-        problem = own.trouble()
-        trial = own
-    if problem is not None:
-        raise ExerciseError(problem[0].rstrip(".")) from trial.first_error()
-
-
 # -- the wrapper around every check ------------------------------------------------------
 
 
 def _from_learner(exc: BaseException) -> bool:
-    """Whether the learner's code appears in the traceback of ``exc``."""
     tb = exc.__traceback__
     while tb is not None:
         if is_learner_file(tb.tb_frame.f_code.co_filename):
@@ -864,10 +692,7 @@ def _from_learner(exc: BaseException) -> bool:
 
 
 def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequence[Any]) -> CheckResult:
-    """Run ``check(*answers)``; whatever happens, return a :class:`CheckResult`.
-
-    The switch interval is put back if a check left it changed.
-    """
+    """Run ``check(*answers)``; whatever happens, return a :class:`CheckResult`."""
     try:
         inspect.signature(check).bind(*answers)
     except TypeError:

@@ -1,24 +1,9 @@
 """Objects a check hands to the learner's code: they act like ``threading``'s, and never hang.
 
-Every object here has the exact signatures of the :mod:`threading` primitive it
-stands for, so the learner's code cannot tell the difference, but it belongs to
-a :class:`CancelScope` (in a check, the :class:`~synclab.checks._base.Trial`):
-
-* a blocked wait (``acquire``, ``wait``) waits in slices of :data:`SLICE`
-  seconds, so it can be called off, and registers itself as *blocked* while it
-  waits, so the trial can see a deadlock (every thread blocked for good);
-* once the scope is cancelled, every call of the ``threading`` interface
-  raises :class:`CheckCancelled` (a :class:`BaseException`, so an ``except
-  Exception`` in the learner's code does not swallow it): a thread blocked in a
-  wait leaves it, and a thread that spins on ``locked()`` or ``is_set()`` stops.
-
-The module also has the instruments checks judge with: :class:`GuardedLock`
-knows its owner and numbers its holds; :class:`Watched` fields of an
-:class:`Observed` object record, for every read and write, whether the lock was
-held, whether a write belonged to the same hold as the read before it, and
-whether it lost an update; :class:`RecordedCounter` counts writes without adding
-any switch point to ``counter.value += 1``; :class:`Rendezvous` proves that
-threads ran at the same time.
+Each has the exact signatures of its ``threading`` primitive, waits in slices of :data:`SLICE`
+(so it can be called off, and the trial can see every thread blocked), and once its scope is
+cancelled raises :class:`CheckCancelled` on every call. The instruments checks judge with are
+here too: :class:`GuardedLock`, :class:`Watched` fields, :class:`RecordedCounter`, :class:`Rendezvous`.
 """
 
 from __future__ import annotations
@@ -35,28 +20,6 @@ from types import TracebackType
 from typing import Any
 
 from synclab._locks import LockWrapper
-
-__all__ = [
-    "SLICE",
-    "CancelScope",
-    "CheckCancelled",
-    "FieldLog",
-    "GuardedBarrier",
-    "GuardedBoundedSemaphore",
-    "GuardedCondition",
-    "GuardedEvent",
-    "GuardedLock",
-    "GuardedRLock",
-    "GuardedSemaphore",
-    "NoReentryLock",
-    "Observed",
-    "RecordedCounter",
-    "Rendezvous",
-    "SelfDeadlock",
-    "Watched",
-    "observed_subclass",
-    "adopt",
-]
 
 #: Seconds a guarded wait blocks before it looks at its scope again.
 SLICE = 0.002
@@ -75,14 +38,7 @@ class SelfDeadlock(RuntimeError):
 
 
 class CancelScope:
-    """What the guarded objects of one run share: a cancel flag, who is blocked, and progress.
-
-    Attributes:
-        cancelled: Set when the run is called off; from then on every guarded
-            call raises :class:`CheckCancelled`.
-        progress: Bumped by every acquire, release, notify and set, so a
-            watcher can tell that nothing moved.
-    """
+    """What the guarded objects of one run share: a cancel flag, who is blocked, and progress."""
 
     def __init__(self) -> None:
         self.cancelled = threading.Event()
@@ -91,25 +47,17 @@ class CancelScope:
         self._raws: dict[int, Any] = {}
 
     def cancel(self) -> None:
-        """Call the run off: blocked waits raise :class:`CheckCancelled` within :data:`SLICE`."""
         self.cancelled.set()
 
     def check(self) -> None:
-        """Raise :class:`CheckCancelled` if the run was called off."""
         if self.cancelled.is_set():
             raise CheckCancelled("the check stopped this thread")
 
     def moved(self) -> None:
-        """Note that something happened that could unblock a waiting thread."""
         self.progress += 1
 
     def blocked(self) -> dict[int, tuple[str, bool]]:
-        """``{thread ident: (what it waits for, whether with a timeout)}`` for every blocked thread now.
-
-        A thread whose lock was just released, or whose wait was just notified,
-        is on its way even if the operating system has not run it yet: it does
-        not count as blocked.
-        """
+        """``{thread ident: (what it waits for, whether with a timeout)}`` for every blocked thread now."""
         raws = dict(self._raws)
         return {
             ident: entry
@@ -123,20 +71,7 @@ class CancelScope:
         return {ident: timed for ident, (_, timed) in self.blocked().items() if raws.get(ident) is raw}
 
     def acquire_raw(self, raw: Any, blocking: bool, timeout: float | None, what: str) -> bool:
-        """Acquire the C lock ``raw`` as ``raw.acquire(blocking, timeout)`` would, but cancellably.
-
-        Args:
-            raw: A :class:`threading.Lock` (or any object with the same ``acquire``).
-            blocking: Wait if it is taken.
-            timeout: Seconds to wait at most; ``None`` waits as long as it takes.
-            what: What the thread waits for, in the learner's words ("the lock").
-
-        Returns:
-            Whether it was acquired.
-
-        Raises:
-            CheckCancelled: The scope was cancelled before or during the wait.
-        """
+        """Acquire the C lock ``raw`` as ``raw.acquire(blocking, timeout)`` would, but cancellably."""
         self.check()
         if raw.acquire(False):
             return True
@@ -164,7 +99,6 @@ NEVER = CancelScope()
 
 
 def _lock_arguments(blocking: bool, timeout: float) -> float | None:
-    """Validate ``acquire(blocking, timeout)`` as :class:`threading.Lock` does; ``None`` means no timeout."""
     if (not blocking and timeout != -1) or (timeout < 0 and timeout != -1):
         _thread.allocate_lock().acquire(blocking, timeout)  # raises threading.Lock's own ValueError
     return None if timeout == -1 else timeout
@@ -173,25 +107,8 @@ def _lock_arguments(blocking: bool, timeout: float) -> float | None:
 class GuardedLock(LockWrapper):
     """A :class:`threading.Lock` that knows its owner, numbers its holds and cannot hang.
 
-    Like ``threading.Lock``, any thread may release it. Unlike it, a thread
-    that asks for it without a timeout while holding it gets
-    :class:`SelfDeadlock` at once (a real ``Lock`` would wait for itself for
-    ever), and :attr:`reentered` records that.
-
-    Args:
-        scope: The run it belongs to; :data:`NEVER` (never cancelled) if omitted.
-        name: What the learner calls it ("the lock", "account.lock").
-
-    Attributes:
-        owner: The ident of the thread holding it, or ``None``.
-        holds: How many times it was acquired (a hold's number while held).
-        releases: How many times it was released.
-        failed: Acquires that gave up (non-blocking or timed out).
-        reentered: Whether a holder asked for it again without a timeout.
-        foreign_releases: Releases by a thread that did not hold it.
-        after_release: If set, called with no arguments by the releasing thread
-            right after each release: a check forces a window there (another
-            thread acts the moment the lock is let go).
+    A holder asking for it again without a timeout gets :class:`SelfDeadlock` (and ``reentered``).
+    ``after_release``, if set, runs in the releasing thread right after each release.
     """
 
     __slots__ = (
@@ -201,10 +118,8 @@ class GuardedLock(LockWrapper):
         "name",
         "owner",
         "holds",
-        "releases",
         "failed",
         "reentered",
-        "foreign_releases",
         "after_release",
     )
 
@@ -216,14 +131,11 @@ class GuardedLock(LockWrapper):
         # The holding thread itself: a thread that ends while holding the lock may see its ident reused.
         self._holder: threading.Thread | None = None
         self.holds = 0
-        self.releases = 0
         self.failed = 0
         self.reentered = False
-        self.foreign_releases = 0
         self.after_release: Callable[[], object] | None = None
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does."""
         limit = _lock_arguments(blocking, timeout)
         self._scope.check()
         me = get_ident()
@@ -242,32 +154,20 @@ class GuardedLock(LockWrapper):
         return True
 
     def release(self) -> None:
-        """Release the lock, exactly as :meth:`threading.Lock.release` does.
-
-        Raises:
-            RuntimeError: The lock is not held.
-            CheckCancelled: The run was called off (the lock is released first
-                if this thread held it).
-        """
-        mine = self.held_by_me()
         if self._scope.cancelled.is_set():
-            if mine:
+            if self.held_by_me():
                 self.owner = self._holder = None
                 self._lock.release()
             raise CheckCancelled("the check stopped this thread")
         if not self._lock.locked():
             raise RuntimeError("release unlocked lock")
-        if not mine:
-            self.foreign_releases += 1
         self.owner = self._holder = None
-        self.releases += 1
         self._lock.release()
         self._scope.moved()
         if self.after_release is not None:
             self.after_release()
 
     def locked(self) -> bool:
-        """Whether some thread holds the lock."""
         self._scope.check()
         return self._lock.locked()
 
@@ -302,12 +202,7 @@ class NoReentryLock(GuardedLock):
 
 
 class GuardedRLock:
-    """A :class:`threading.RLock` that cannot hang: its holder may take it again.
-
-    Args:
-        scope: The run it belongs to.
-        name: What the learner calls it.
-    """
+    """A :class:`threading.RLock` that cannot hang: its holder may take it again."""
 
     def __init__(self, scope: CancelScope | None = None, name: str = "the lock") -> None:
         self._lock = threading.Lock()
@@ -318,7 +213,6 @@ class GuardedRLock:
         self.holds = 0
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        """Acquire the lock, exactly as :meth:`threading.RLock.acquire` does."""
         limit = _lock_arguments(blocking, timeout)
         self._scope.check()
         me = get_ident()
@@ -335,11 +229,6 @@ class GuardedRLock:
     __enter__ = acquire
 
     def release(self) -> None:
-        """Release one level, exactly as :meth:`threading.RLock.release` does.
-
-        Raises:
-            RuntimeError: The calling thread does not hold the lock.
-        """
         if self.owner != get_ident():
             self._scope.check()
             raise RuntimeError("cannot release un-acquired lock")
@@ -356,7 +245,6 @@ class GuardedRLock:
         self.release()
 
     def locked(self) -> bool:
-        """Whether some thread holds the lock."""
         self._scope.check()
         return self._lock.locked()
 
@@ -383,28 +271,9 @@ class GuardedRLock:
 class GuardedCondition(threading.Condition):
     """A :class:`threading.Condition` whose waits can be called off, and that records who waits and who is woken.
 
-    Built on a guarded lock (a :class:`GuardedRLock` by default, as
-    ``Condition()`` uses an ``RLock``). ``notify()`` keeps the standard
-    behaviour: it wakes the threads that have waited longest.
-
-    A check can also force the moment a stolen wake-up needs: after
-    :meth:`hold_woken`, a thread coming back from ``wait()`` (notified or timed
-    out) is held before it takes the lock back, until :meth:`let_go` names it
-    or :meth:`let_woken_go` opens the way for all. As in the standard library, a
-    thread whose wait timed out stays among the waiters until it has the lock
-    back, so a ``notify()`` meanwhile may pick it.
-
-    Args:
-        scope: The run it belongs to.
-        lock: The lock to use; a new :class:`GuardedRLock` if omitted.
-        name: What the learner calls it, for "waiting on ..." messages.
-
-    Attributes:
-        entered: The name of the thread, at each call of ``wait()``, in order.
-        waiting: ``{thread name: whether with a timeout}`` for the threads inside
-            ``wait()`` now, neither notified nor timed out.
-        notified: The names of the threads each ``notify()`` woke, in order.
-        timed_out: The name of the thread, at each ``wait()`` that ran out of time.
+    After :meth:`hold_woken`, a thread coming back from ``wait()`` is held before it takes the lock
+    back until :meth:`let_go` names it. As in the standard library, a thread whose wait timed out
+    stays among the waiters until it has the lock back, so a ``notify()`` meanwhile may pick it.
     """
 
     def __init__(self, scope: CancelScope | None = None, lock: Any = None, name: str = "the condition") -> None:
@@ -420,7 +289,6 @@ class GuardedCondition(threading.Condition):
         self._let_through: set[str] = set()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Wait until notified or until ``timeout`` seconds pass, as :meth:`threading.Condition.wait` does."""
         self._scope.check()
         if not self._is_owned():
             raise RuntimeError("cannot wait on un-acquired lock")
@@ -465,11 +333,9 @@ class GuardedCondition(threading.Condition):
         self._let_through.add(name)
 
     def let_woken_go(self) -> None:
-        """Stop holding threads that come back from ``wait()``."""
         self._held = False
 
     def notify(self, n: int = 1) -> None:
-        """Wake up to ``n`` waiting threads, as :meth:`threading.Condition.notify` does."""
         self._scope.check()
         before = list(self._waiters)
         super().notify(n)
@@ -481,19 +347,13 @@ class GuardedCondition(threading.Condition):
         self._scope.moved()
 
     def notify_all(self) -> None:
-        """Wake every waiting thread, as :meth:`threading.Condition.notify_all` does."""
         self._scope.check()
         super().notify_all()
         self._scope.moved()
 
 
 class GuardedEvent:
-    """A :class:`threading.Event` whose waits can be called off.
-
-    Args:
-        scope: The run it belongs to.
-        name: What the learner calls it.
-    """
+    """A :class:`threading.Event` whose waits can be called off."""
 
     def __init__(self, scope: CancelScope | None = None, name: str = "the event") -> None:
         self._scope = NEVER if scope is None else scope
@@ -502,23 +362,19 @@ class GuardedEvent:
         self.name = name
 
     def is_set(self) -> bool:
-        """Whether the flag is set."""
         self._scope.check()
         return self._flag
 
     def set(self) -> None:
-        """Set the flag and wake every waiting thread."""
         with self._cond:
             self._flag = True
             self._cond.notify_all()
 
     def clear(self) -> None:
-        """Reset the flag."""
         with self._cond:
             self._flag = False
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Wait until the flag is set or ``timeout`` seconds pass; return the flag."""
         with self._cond:
             return self._cond.wait_for(lambda: self._flag, timeout)
 
@@ -529,22 +385,7 @@ class GuardedEvent:
 class GuardedSemaphore:
     """A :class:`threading.Semaphore` whose waits can be called off.
 
-    Args:
-        scope: The run it belongs to.
-        value: The initial number of permits.
-        name: What the learner calls it.
-
-    Attributes:
-        log: ``(what, thread name)`` for every call, in order: ``"acquired"``,
-            ``"gave up"`` (a non-blocking or timed acquire that got nothing),
-            ``"released"`` or ``"refused"`` (a release a bounded semaphore
-            turned down with ``ValueError``).
-        after_release: Called, if set, in the releasing thread right after
-            each release, outside the semaphore's own lock: a check uses it to
-            hold the releasing thread there and force the window that follows.
-
-    Raises:
-        ValueError: ``value`` is negative.
+    ``log`` has ``("acquired" | "gave up" | "released" | "refused", thread name)`` for every call.
     """
 
     def __init__(self, scope: CancelScope | None = None, value: int = 1, name: str = "the semaphore") -> None:
@@ -558,7 +399,6 @@ class GuardedSemaphore:
         self.after_release: Callable[[], object] | None = None
 
     def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
-        """Take a permit, exactly as :meth:`threading.Semaphore.acquire` does."""
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
         with self._cond:
@@ -571,7 +411,6 @@ class GuardedSemaphore:
     __enter__ = acquire
 
     def release(self, n: int = 1) -> None:
-        """Give ``n`` permits back, exactly as :meth:`threading.Semaphore.release` does."""
         if n < 1:
             raise ValueError("n must be one or more")
         with self._cond:
@@ -611,12 +450,7 @@ class GuardedBoundedSemaphore(GuardedSemaphore):
 
 
 class GuardedBarrier(threading.Barrier):
-    """A :class:`threading.Barrier` whose waits can be called off.
-
-    ``abort()``, ``reset()``, timeouts and :class:`threading.BrokenBarrierError`
-    behave as in the standard barrier; only a call-off is different (it raises
-    :class:`CheckCancelled`, which the learner's code is not asked to handle).
-    """
+    """A :class:`threading.Barrier` whose waits can be called off."""
 
     def __init__(
         self,
@@ -632,7 +466,6 @@ class GuardedBarrier(threading.Barrier):
         self.name = name
 
     def wait(self, timeout: float | None = None) -> int:
-        """Wait for the other parties, as :meth:`threading.Barrier.wait` does."""
         self._scope.check()
         return super().wait(timeout)
 
@@ -640,21 +473,8 @@ class GuardedBarrier(threading.Barrier):
 class Rendezvous:
     """Proves that ``parties`` threads were running at the same moment.
 
-    Each thread calls :meth:`arrive`; it returns ``True`` in every thread once
-    all of them are there, or ``False`` when ``timeout`` seconds pass first (and
-    at once for any thread arriving after that). Threads that run one after
-    another can never all be there, so no timing luck can pass it.
-
-    Args:
-        scope: The run it belongs to.
-        parties: How many threads must meet.
-        timeout: Seconds the first arrival waits for the others.
-
-    Attributes:
-        arrived: How many threads have arrived.
-        most: The most threads that were waiting inside at one moment.
-        met: Whether all parties were there together.
-        broken: Whether the wait timed out.
+    ``arrive()`` returns True in every thread once all are there, False after ``timeout``: threads
+    that run one after another can never all be there, so no timing luck can pass it.
     """
 
     def __init__(self, scope: CancelScope | None, parties: int, timeout: float) -> None:
@@ -669,7 +489,6 @@ class Rendezvous:
         self.broken = False
 
     def arrive(self) -> bool:
-        """Wait until all parties are here (``True``) or the time is up (``False``)."""
         with self._cond:
             self.arrived += 1
             self.inside += 1
@@ -697,7 +516,6 @@ _RLOCK_TYPES = tuple({type(threading.RLock()), threading._PyRLock})  # type: ign
 
 
 def _is_free(lock: Any) -> bool:
-    """Whether a ``threading`` lock is free now (an ``RLock`` held by the caller counts as taken)."""
     if isinstance(lock, _RLOCK_TYPES) and lock._is_owned():
         return False
     if not lock.acquire(False):
@@ -709,20 +527,7 @@ def _is_free(lock: Any) -> bool:
 def adopt(scope: CancelScope, obj: Any) -> dict[str, Any]:
     """Swap the ``threading`` primitives among ``obj``'s attributes for guarded ones in the same state.
 
-    For an object the learner's own code built (a pool's ``self.permits``,
-    ``self.lock``): after the swap its waits can be called off and the check
-    can watch them. A ``Lock``, ``RLock``, ``Semaphore``, ``BoundedSemaphore``,
-    ``Condition`` or ``Event`` is swapped only while nobody holds or waits for
-    it; a ``Condition`` built on a swapped lock is rebuilt on the guarded one.
-    Primitives kept anywhere else (in a list, a class attribute, a closure)
-    are left as they are.
-
-    Args:
-        scope: The run the guarded objects belong to.
-        obj: The object (its instance ``__dict__`` is changed in place).
-
-    Returns:
-        ``{attribute name: guarded object}`` for each attribute swapped.
+    Only primitives nobody holds or waits for are swapped; returns ``{attribute: guarded object}``.
     """
     try:
         attributes = vars(obj)
@@ -764,45 +569,19 @@ def adopt(scope: CancelScope, obj: Any) -> dict[str, Any]:
 
 @dataclass
 class FieldLog:
-    """Everything that happened to one :class:`Watched` field.
-
-    Attributes:
-        reads: Reads of the field.
-        writes: Writes of the field.
-        unlocked_reads: Reads by a thread that did not hold every required lock.
-        unlocked_writes: Writes by a thread that did not hold every required lock.
-        partly_locked_writes: Of those, writes by a thread that held some of the
-            required locks but not all (one lock where two are needed).
-        split_writes: Writes made under the lock but not in the same hold as
-            the writer's last read of the field (or with no read in that hold):
-            the value written may rest on a stale read.
-        stale_writes: Writes whose writer read the field before another thread
-            wrote it: a lost update.
-        off_steps: Writes of something other than the writer's last read plus
-            ``step`` (only counted when the field has a ``step``).
-        writes_by_thread: Writes per thread name.
-    """
+    """Everything that happened to one :class:`Watched` field."""
 
     reads: int = 0
     writes: int = 0
-    unlocked_reads: int = 0
-    unlocked_writes: int = 0
-    partly_locked_writes: int = 0
-    split_writes: int = 0
-    stale_writes: int = 0
-    off_steps: int = 0
-    writes_by_thread: dict[str, int] | None = None
+    unlocked_writes: int = 0  # without every required lock
+    partly_locked_writes: int = 0  # of those, with some of them
+    split_writes: int = 0  # locked, but not in the same hold as the writer's last read
+    stale_writes: int = 0  # the writer read before another thread wrote: a lost update
+    off_steps: int = 0  # not the writer's last read + ``step``
 
 
 class Observed:
-    """Base class of objects whose :class:`Watched` fields log every read and write.
-
-    Args:
-        locks: The locks that must be held (all of them) by a thread that reads
-            or writes a watched field; :class:`GuardedLock` or
-            :class:`GuardedRLock` objects. None: no lock is required.
-        **values: The fields' starting values.
-    """
+    """Base class of objects whose :class:`Watched` fields log every read and write."""
 
     def __init__(self, *locks: Any, **values: Any) -> None:
         self._required = locks
@@ -813,24 +592,19 @@ class Observed:
         self._meta = threading.Lock()
         for name, value in values.items():
             self._values[name] = value
-            self._logs[name] = FieldLog(writes_by_thread={})
+            self._logs[name] = FieldLog()
             self._versions[name] = 0
 
     def log(self, name: str) -> FieldLog:
         """The :class:`FieldLog` of field ``name``."""
-        return self._logs.setdefault(name, FieldLog(writes_by_thread={}))
+        return self._logs.setdefault(name, FieldLog())
 
     def peek(self, name: str) -> Any:
         """The value of field ``name``, read without logging it (for the check, not the learner)."""
         return self._values.get(name)
 
     def last_read(self, name: str) -> tuple[Any, bool, tuple[int | None, ...]] | None:
-        """What the calling thread last read from field ``name``: ``(value, locked, hold)``.
-
-        ``locked`` says whether it held every required lock; ``hold`` numbers
-        the holds, so two reads made in one hold have equal ``hold``. ``None`` if
-        it has not read the field since its last write or :meth:`forget_reads`.
-        """
+        """What the calling thread last read from field ``name``: ``(value, locked, hold)``."""
         with self._meta:
             last = self._last_read.get((name, get_ident()))
         if last is None:
@@ -846,11 +620,7 @@ class Observed:
                 del self._last_read[key]
 
     def external_write(self, name: str, value: Any) -> None:
-        """Write field ``name`` as another thread of the program would, without logging it as the learner's.
-
-        A write of the learner's code that rests on a read made before this
-        one counts as a lost update (:attr:`FieldLog.stale_writes`).
-        """
+        """Write field ``name`` as another thread of the program would, without logging it as the learner's."""
         with self._meta:
             self._values[name] = value
             self._versions[name] = self._versions.get(name, 0) + 1
@@ -860,7 +630,6 @@ class Observed:
 
 
 def _hold_token(lock: Any) -> int | None:
-    """The hold number of the calling thread on ``lock`` (``None`` if it does not hold it)."""
     if isinstance(lock, GuardedLock):
         return lock.hold_token()
     return lock.holds if lock.owner == get_ident() else None
@@ -869,12 +638,8 @@ def _hold_token(lock: Any) -> int | None:
 class Watched:
     """A field of an :class:`Observed` object that logs every read and write.
 
-    Args:
-        pause: Seconds to sleep right after each read, inside the reader's
-            code: it forces a window between a read and the write that follows,
-            so an update made without the lock is lost on every run.
-        step: If given, a write must equal the writer's last read plus
-            ``step`` (a counter's ``+ 1``); other writes count as ``off_steps``.
+    ``pause`` sleeps after each read, forcing the window before the write; with ``step``, a write
+    must be the writer's last read + ``step``.
     """
 
     def __init__(self, *, pause: float = 0.0, step: Any = None) -> None:
@@ -895,8 +660,6 @@ class Watched:
             value = obj._values[self.name]
             log = Observed.log(obj, self.name)
             log.reads += 1
-            if None in tokens:
-                log.unlocked_reads += 1
             obj._last_read[(self.name, get_ident())] = (value, tokens, obj._versions.get(self.name, 0))
         if self.pause:
             time.sleep(self.pause)
@@ -904,12 +667,9 @@ class Watched:
 
     def __set__(self, obj: Observed, value: Any) -> None:
         tokens = obj._tokens()
-        name = threading.current_thread().name
         with obj._meta:
             log = Observed.log(obj, self.name)
             log.writes += 1
-            assert log.writes_by_thread is not None
-            log.writes_by_thread[name] = log.writes_by_thread.get(name, 0) + 1
             last = obj._last_read.pop((self.name, get_ident()), None)
             if None in tokens:
                 log.unlocked_writes += 1
@@ -940,18 +700,7 @@ class _ObservedBase(Observed):
 
 
 def observed_subclass(cls: type, *locks: Any, **fields: Watched) -> type:
-    """A subclass of the learner's class ``cls`` whose attributes ``fields`` are :class:`Watched`.
-
-    The learner's ``__init__`` and methods run unchanged; every read and write
-    of a watched attribute is logged, as on an :class:`Observed` object whose
-    required locks are ``locks``. The writes of ``__init__`` are logged too
-    (made without the lock, usually): compare logs from after construction.
-    Call the logs' functions through the class, ``Observed.log(obj, name)``,
-    so that a method of the learner's with the same name cannot get in the way.
-
-    Raises:
-        TypeError: ``cls`` is not a class that can be subclassed.
-    """
+    """A subclass of the learner's class ``cls`` whose attributes ``fields`` are :class:`Watched`."""
 
     def __new__(klass: type, *args: Any, **kwargs: Any) -> Any:
         obj = object.__new__(klass) if cls.__new__ is object.__new__ else cls.__new__(klass, *args, **kwargs)
@@ -966,15 +715,8 @@ def observed_subclass(cls: type, *locks: Any, **fields: Watched) -> type:
 class RecordedCounter(list):
     """A counter whose ``value`` records every write and adds no switch point.
 
-    ``counter.value`` reads and writes go through C functions only (the last
-    item of the list, and ``list.append``), so ``counter.value += 1`` behaves
-    exactly as on an object with a plain attribute: on CPython 3.10 to 3.13
-    with the GIL it is never interrupted between the read and the write. Yet
-    every write is kept, so a check can count the real writes and see which
-    ones lost an update.
-
-    Args:
-        start: The starting value.
+    ``value`` reads and writes go through C functions only (the list's last item, ``list.append``),
+    so ``counter.value += 1`` is interrupted exactly as often as on a plain attribute.
     """
 
     __slots__ = ()
@@ -990,11 +732,7 @@ class RecordedCounter(list):
         return len(self) - 1
 
     def lost_updates(self) -> int:
-        """Writes that did not raise the counter above every value written before them.
-
-        For threads that each add 1 by reading, then writing the read value + 1,
-        that is exactly the number of updates lost.
-        """
+        """Writes that did not raise the counter above every value written before them."""
         lost, top = 0, self[0]
         for written in self[1:]:
             try:

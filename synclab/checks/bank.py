@@ -1,25 +1,9 @@
 """Check of exercise 3.1 (notebook 03): withdraw with the check and the act in one critical section.
 
-``withdraw(account, amount)`` gets an :class:`ExerciseAccount`: its ``balance``
-logs every read and write and whether ``account.lock`` was held, its ``verify``
-notes when it was called, and the account can act at the worst moment, as
-another thread could. The check runs four scenarios, each forced, none left to
-luck:
-
-1. one teller: four withdrawals of 10 from 30, one after another, must return
-   True, True, True, False; after each call ``account.lock`` must be free;
-2. the last 10, taken at the worst moment: one withdrawal of 10 from 10. The
-   moment ``withdraw`` reads the balance without holding the lock, or lets go
-   of the lock before it has taken the money, another withdrawal takes the 10.
-   A ``withdraw`` that acts on what it saw before overdraws on every run; one
-   that checks and subtracts in one hold is refused;
-3. a busy lock: the check holds ``account.lock`` as a withdrawal starts, and
-   lets go once it waits: a ``withdraw`` that gives up on a busy lock refuses
-   money the account has;
-4. four tellers at once: 20 withdrawals of 10 from 100, exactly 10 approved.
-
-In every one, each withdrawal that takes money must call ``verify`` first and
-not while holding the lock, and every write of the balance must hold the lock.
+Four forced scenarios: one teller (True, True, True, False from 30); the last 10 taken by another
+withdrawal the moment ``withdraw`` reads without the lock or lets go before taking the money; a
+busy lock the check holds as a withdrawal starts; four tellers at once (exactly 10 of 20 approved).
+Each withdrawal that takes money must call ``verify`` first, not holding the lock.
 """
 
 from __future__ import annotations
@@ -32,12 +16,6 @@ from typing import Any
 
 from synclab.checks._base import Call, CheckResult, Trial, call_faults, not_yet, passed
 from synclab.checks._guards import Observed, Watched
-
-__all__ = [
-    "ExerciseAccount",
-    "check_withdraw_in_one_critical_section",
-]
-
 
 #: Seconds the exercise account's ``verify`` takes.
 WORK = 0.002
@@ -60,17 +38,7 @@ _ONE_HOLD = (
 
 @dataclass
 class Withdrawal(Call):
-    """One call of ``withdraw``: what it did.
-
-    Attributes:
-        amount: The amount asked for.
-        writes: Writes of ``account.balance`` during the call.
-        verified: Whether ``verify`` was called before the call's first write.
-        verified_late: Whether ``verify`` was called after the call had written the balance.
-        verified_locked: Whether ``verify`` was called while holding ``account.lock``.
-        taken_at: ``"read"`` or ``"release"`` if the account's other withdrawal took
-            the money during this call, right after an unlocked read or a release.
-    """
+    """One call of ``withdraw``: what it did."""
 
     amount: int = AMOUNT
     writes: int = 0
@@ -96,20 +64,7 @@ class _Balance(Watched):
 
 
 class ExerciseAccount(Observed):
-    """The account handed to the learner's ``withdraw`` in exercise 3.1.
-
-    Args:
-        trial: The trial it belongs to (its lock is the trial's).
-        balance: The opening balance.
-        take_last: Whether another withdrawal takes the money at the worst
-            moment of a call (scenario 2).
-
-    Attributes:
-        balance: The money in the account (logged).
-        lock: ``account.lock``, a guarded lock that knows its owner.
-        calls: Every call of ``withdraw``, in order.
-        lowest: The lowest balance ever written.
-    """
+    """The account handed to the learner's ``withdraw`` in exercise 3.1."""
 
     balance = _Balance()
 
@@ -159,7 +114,6 @@ class ExerciseAccount(Observed):
             self._take(call, "release")
 
     def _take(self, call: Withdrawal, where: str) -> None:
-        """Another withdrawal takes ``call.amount`` now, if it is there (once per account)."""
         balance = self.peek("balance")
         if self._take_last and not self.taken and isinstance(balance, int) and balance >= call.amount:
             self.external_write("balance", balance - call.amount)
@@ -178,14 +132,12 @@ class ExerciseAccount(Observed):
 
 
 def _calls_in_threads(account: ExerciseAccount, withdraw: Callable[..., Any], times: int) -> None:
-    """``times`` calls of ``withdraw(account, AMOUNT)`` in this thread; stop after one that kept the lock."""
     for _ in range(times):
         if account.call(withdraw, AMOUNT).kept_lock:
             return
 
 
 def _common_faults(account: ExerciseAccount, trial: Trial) -> CheckResult | None:
-    """What every scenario judges: the lock kept, a raise or a hang, the return values, the lock and verify."""
     exercise = "3.1"
     returns = (
         "it must return True when it took the money and False when it did not.",
@@ -236,7 +188,6 @@ def _common_faults(account: ExerciseAccount, trial: Trial) -> CheckResult | None
 
 
 def _alone(withdraw: Callable[..., Any]) -> CheckResult | None:
-    """Scenario 1: four withdrawals of 10 from 30 in one thread."""
     with Trial(what="withdraw") as trial:
         account = ExerciseAccount(trial, ALONE_OPENING)
         trial.call("teller", _calls_in_threads, account, withdraw, len(ALONE_EXPECTED))
@@ -257,7 +208,6 @@ def _alone(withdraw: Callable[..., Any]) -> CheckResult | None:
 
 
 def _last_ten(withdraw: Callable[..., Any]) -> CheckResult | None:
-    """Scenario 2: the last 10, taken by another withdrawal at the worst moment of this one."""
     with Trial(what="withdraw") as trial:
         account = ExerciseAccount(trial, AMOUNT, take_last=True)
         trial.call("teller", _calls_in_threads, account, withdraw, 1)
@@ -307,7 +257,6 @@ def _last_ten(withdraw: Callable[..., Any]) -> CheckResult | None:
 
 
 def _busy_lock(withdraw: Callable[..., Any]) -> CheckResult | None:
-    """Scenario 3: the lock is busy when the withdrawal starts; the check lets go once it waits."""
     with Trial(what="withdraw") as trial:
         account = ExerciseAccount(trial, BUSY_OPENING)
         trial.while_held(account.lock, "teller", _calls_in_threads, account, withdraw, 1)
@@ -326,7 +275,6 @@ def _busy_lock(withdraw: Callable[..., Any]) -> CheckResult | None:
 
 
 def _four_tellers(withdraw: Callable[..., Any]) -> CheckResult | None:
-    """Scenario 4: four threads, five withdrawals of 10 each, from 100."""
     with Trial(what="withdraw") as trial:
         account = ExerciseAccount(trial, OPENING)
         trial.run([(f"T{i}", _calls_in_threads, (account, withdraw, ATTEMPTS)) for i in range(1, THREADS + 1)])

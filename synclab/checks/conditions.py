@@ -1,22 +1,8 @@
 """Checks of the exercises of notebook 05: ``put`` on a bounded buffer (5.1) and a consumer that stops (5.2).
 
-The learner's function gets a :class:`Buffer` (a ``deque`` that notes every
-change made without the lock, every append that leaves it over capacity, and
-every look at its length) and a :class:`~synclab.checks._guards.GuardedCondition`
-of a :class:`~synclab.checks._base.Trial`, which records who waits, who each
-``notify()`` wakes and whose wait ran out, and which can hold a woken thread
-before it takes the lock back. With that the check forces, on every run:
-
-* a stolen wake-up: a thread is woken, held, and another one takes what it was
-  woken for; the woken one must wait again (5.1 for a free slot, 5.2 for an item);
-* producers ahead of a consumer on the one condition: ``notify()`` (or
-  ``notify(2)``) wakes only producers, and the consumer sleeps next to the item;
-* a timed wait that runs out: the buffer stays full (empty) until it has, so an
-  answer that ignores the result of ``wait(timeout)`` or ``wait_for(...,
-  timeout)`` overfills the buffer (gives up while the buffer is open).
-
-Every step is ordered by what the threads do, never by sleeps, and every thread
-is freed at the end; a wrong answer fails with a message, never a hung kernel.
+The check forces, on every run: a stolen wake-up (a woken thread is held while another takes what
+it was woken for), producers ahead of a consumer on the one condition (``notify()`` wakes only
+producers), and a timed wait that runs out. Every step is ordered by what the threads do, never by sleeps.
 """
 
 from __future__ import annotations
@@ -31,8 +17,6 @@ from typing import Any
 from synclab.checks._base import HOLD_PATIENCE, CheckResult, Runner, Trial, describe_exception, not_yet, passed
 from synclab.checks._guards import CancelScope, CheckCancelled, GuardedCondition, GuardedLock
 from synclab.experiments.conditions import wait_and_take
-
-__all__ = ["Buffer", "check_consume", "check_put"]
 
 CAPACITY = 1
 #: Exercise 5.1: producers waiting ahead of the consumer on the one condition.
@@ -58,20 +42,7 @@ _WHILE_CONSUME = (
 
 
 class Buffer(deque):
-    """A ``deque`` that notes changes made without the lock, appends over capacity, and looks at its length.
-
-    Args:
-        scope: The run it belongs to: once cancelled, every use raises
-            :class:`~synclab.checks._guards.CheckCancelled` (a thread polling it stops).
-        lock: The lock under the condition: every change should hold it.
-        capacity: Appends that leave more items than this are counted in :attr:`over`.
-        items: The starting items.
-
-    Attributes:
-        over: Changes that left more than ``capacity`` items.
-        unlocked_changes: Changes made by a thread that did not hold ``lock``.
-        looks: ``{thread name: calls of len() or bool()}``.
-    """
+    """A ``deque`` that notes changes made without the lock, appends over capacity, and looks at its length."""
 
     def __init__(self, scope: CancelScope, lock: GuardedLock, capacity: int | None = None, items: Iterable[Any] = ()):
         self._scope = scope
@@ -180,16 +151,7 @@ class _Bench:
         return True
 
     def settle(self, runners: Sequence[Runner], *, patient: bool = True) -> dict[str, str]:
-        """Wait until each runner waits on ``cond`` or is done; ``{name: state}``.
-
-        States: ``"waiting"``, ``"done"``, ``"polling"`` (it kept looking at the
-        buffer, or neither waited nor returned for :data:`HOLD_PATIENCE` s after
-        looking), or ``"stopped"`` (the trial gave up). With ``patient``, a
-        thread in a wait with a timeout counts as waiting only once such a wait
-        has run out (and it waits again), or after :data:`HOLD_PATIENCE` s: an
-        answer that ignores the result of a timed wait then acts, on every run.
-        Without it, any wait counts.
-        """
+        """Wait until each runner waits on ``cond`` or is done; ``{name: state}``."""
         start = time.monotonic()
         looks = {r.name: self.buffer.looks.get(r.name, 0) for r in runners}
         timeouts = {r.name: self.cond.timed_out.count(r.name) for r in runners}
@@ -213,7 +175,6 @@ class _Bench:
 
 @contextlib.contextmanager
 def _forced(what: str) -> Iterator[Trial]:
-    """A :class:`Trial` whose threads still waiting when the block ends (the verdict known) leave at once."""
     with Trial(what=what) as trial:
         try:
             yield trial
@@ -226,7 +187,6 @@ def _woken(names: Sequence[str]) -> str:
 
 
 def _trouble(exercise: str, trial: Trial, runner: Runner | None = None) -> CheckResult:
-    """The verdict when a run raised or got stuck."""
     error = runner.error if runner is not None else None
     if error is not None:
         problem = trial.trouble()
@@ -246,7 +206,6 @@ def _trouble(exercise: str, trial: Trial, runner: Runner | None = None) -> Check
 
 
 def _put_on_full(exercise: str, bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
-    """Judge a producer that should be waiting on a full buffer; ``None`` if it is."""
     if state == "waiting":
         return None
     name = runner.name
@@ -275,7 +234,6 @@ def _put_on_full(exercise: str, bench: _Bench, runner: Runner, state: str, when:
 
 
 def _put_with_room(bench: _Bench, runner: Runner, when: str) -> CheckResult | None:
-    """Judge a producer that should add its item at once; ``None`` if it returned without raising."""
     state = bench.settle([runner], patient=False)[runner.name]
     if state == "waiting":
         return not_yet(
@@ -289,7 +247,6 @@ def _put_with_room(bench: _Bench, runner: Runner, when: str) -> CheckResult | No
 
 
 def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
-    """A consumer waits on the empty buffer; one put() must add the item and wake it."""
     exercise = "5.1"
     with _forced("put") as trial:
         bench = _Bench(trial)
@@ -326,7 +283,6 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
 
 
 def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
-    """P1 waits on a full buffer, is woken for a free slot, and P2 fills it before P1 has the lock back."""
     exercise = "5.1"
     with _forced("put") as trial:
         bench = _Bench(trial, ["old item"])
@@ -375,7 +331,6 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
 
 
 def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
-    """Producers wait ahead of a consumer on the one condition: put() must wake the consumer too."""
     exercise = "5.1"
     names = [f"P{i}" for i in range(1, PRODUCERS_AHEAD + 2)]
     with _forced("put") as trial:
@@ -453,7 +408,6 @@ def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
 
 
 def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
-    """Judge a consumer that should be waiting on an empty, open buffer; ``None`` if it is."""
     exercise = "5.2"
     if state == "waiting":
         return None
@@ -481,7 +435,6 @@ def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> 
 
 
 def _outs_hold(outs: Sequence[list[Any]], expected: list[Any]) -> tuple[bool, str]:
-    """Whether the consumers' ``out`` lists hold ``expected`` items, each once; else what went wrong."""
     got = [item for out in outs for item in out]
     if sorted(got, key=repr) == sorted(expected, key=repr):
         return True, ""
@@ -491,7 +444,6 @@ def _outs_hold(outs: Sequence[list[Any]], expected: list[Any]) -> tuple[bool, st
 
 
 def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
-    """C1 waits, is woken for an item, and C2 takes it before C1 has the lock back; then the buffer closes empty."""
     exercise = "5.2"
     with _forced("consume") as trial:
         bench = _Bench(trial)
@@ -564,7 +516,6 @@ def _took_unlocked(bench: _Bench) -> CheckResult | None:
 
 
 def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
-    """Three consumers take items while the buffer is open, then it closes with items still in it."""
     exercise = "5.2"
     with _forced("consume") as trial:
         bench = _Bench(trial)

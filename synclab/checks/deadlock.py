@@ -1,12 +1,8 @@
 """Check of the exercise of notebook 07: transfer without deadlock.
 
-7.1 runs the learner's ``transfer`` between accounts whose locks force the bad
-schedule: a transfer that has taken its first lock is held there until every
-other transfer holds or waits for a lock, so two transfers taking their locks in
-opposite orders deadlock on every run (and are freed at once), and a timed
-acquire that fails in such a collision returns only once the other thread's has
-failed too. Every write of a balance is booked on the call that made it: both
-accounts' locks held, in one hold, the right amount, nothing lost.
+The account locks force the bad schedule: a transfer holding its first lock waits until every
+other transfer holds or waits for one, so opposite lock orders deadlock on every run, and a timed
+acquire that fails in such a collision returns only once the other thread's has failed too.
 """
 
 from __future__ import annotations
@@ -19,14 +15,6 @@ from typing import Any
 
 from synclab.checks._base import POLL, CheckResult, Runner, Trial, not_yet, passed
 from synclab.checks._guards import CheckCancelled, GuardedLock, Observed, Watched
-
-__all__ = ["check_ordered_transfer"]
-
-RUNS = 3
-#: Switch interval during a check (restored afterwards): threads waking from
-#: their short sleeps get the interpreter back within 0.1 ms, not 5 ms.
-CHECK_SWITCH_INTERVAL = 1e-4
-
 
 # -- exercise 7.1 ----------------------------------------------------------------------
 
@@ -57,13 +45,9 @@ class _Balance(Watched):
         super().__set__(obj, value)
 
 
+# Not experiments/deadlock.py's account: this one's lock forces collisions and its balance books each write on a call.
 class Account(Observed):
-    """A bank account of exercise 7.1: ``number``, ``lock`` and ``balance``.
-
-    Every write of ``balance`` is checked against the locks of the transfer the
-    writing thread is making: both accounts' locks must be held, in the same
-    hold as the read before it.
-    """
+    """A bank account of exercise 7.1: ``number``, ``lock`` and ``balance``."""
 
     balance = _Balance()
 
@@ -74,7 +58,6 @@ class Account(Observed):
         self.lock = _AccountLock(bank, f"account {number}'s lock")
 
     def _tokens(self) -> tuple[int | None, ...]:
-        """The holds of this account's lock and of the other account of the writer's transfer."""
         other = self.bank.partner(self)
         return (self.lock.hold_token(), other.lock.hold_token() if other is not None else None)
 
@@ -83,15 +66,7 @@ class Account(Observed):
 
 
 class _AccountLock(GuardedLock):
-    """An account's lock: a :class:`GuardedLock` that forces collisions between transfers.
-
-    Taken as a thread's first account lock, it holds that thread (at most
-    :data:`COLLISIONS` times per run) until every other transfer holds or waits
-    for an account lock, so two transfers that take their locks in opposite
-    orders each hold one when they ask for the other, on every run. A timed
-    acquire that fails during such a collision returns only once the thread it
-    waited for has given up too, so both retry (or both give up) together.
-    """
+    """An account's lock: a :class:`GuardedLock` that forces collisions between transfers."""
 
     __slots__ = ("bank",)
 
@@ -210,13 +185,7 @@ class _Bank:
     # -- the forced collisions ----------------------------------------------------------
 
     def collide(self, me: int) -> None:
-        """Hold ``me`` (which just took its first account lock) until every other transfer holds or wants one.
-
-        Waiting for a thread that is not inside ``transfer`` yet (still starting,
-        or between two calls) costs nothing; waiting for one that is inside
-        ``transfer`` but busy elsewhere (backing off, or blocked on a lock of the
-        learner's own) spends the check's :data:`COLLIDE_PATIENCE`.
-        """
+        """Hold ``me`` (which just took its first account lock) until every other transfer holds or wants one."""
         if self.patience[0] <= 0 or self.budget.get(me, 0) <= 0:
             return
         self.budget[me] -= 1
@@ -307,7 +276,6 @@ class _Bank:
 
 
 def _sender(bank: _Bank, gate: Any, transfer: Callable[..., Any], src: Account, dst: Account, amount: int) -> None:
-    """One thread of a 7.1 run: ``transfer(src, dst, amount)``, :data:`TRANSFERS` times."""
     me = threading.get_ident()
     bank.budget[me] = COLLISIONS
     gate.wait()
@@ -325,7 +293,6 @@ def _sender(bank: _Bank, gate: Any, transfer: Callable[..., Any], src: Account, 
 def _transfer_run(
     transfer: Callable[..., Any], what: str, accounts: Any, senders: Any, patience: list[float]
 ) -> CheckResult | None:
-    """One run of exercise 7.1; a failing verdict, or ``None``."""
     exercise = "7.1"
     with Trial(what="transfer") as trial:
         bank = _Bank(trial, accounts, patience)

@@ -1,24 +1,8 @@
-"""Check of exercise 11.1 (notebook 11): read two fields that must agree, together, under the writer's lock.
+"""Check of exercise 11.1 (notebook 11) and the self-check questions that close the course.
 
-``read_mean(stats)`` gets a :class:`Stats` whose ``count`` and ``total`` are
-:class:`~synclab.checks._guards.Watched` fields: every read notes whether
-``stats.lock`` was held and in which hold. So the check judges each call by
-what it did, not by whether a torn value happened to come out:
-
-1. a writer records measurements under ``stats.lock``, with a forced window
-   between its two updates, while two threads call ``read_mean`` again and
-   again: every call must read both fields holding the lock, in one hold, and
-   return ``total / count`` of what it read, and give the lock back;
-2. the check holds ``stats.lock`` in the middle of an update as ``read_mean``
-   starts, and lets go once it waits: a ``read_mean`` that gives up on a busy
-   lock and reads anyway reads a half-made update, on every run.
-
-The self-check questions that close the course (notebook 11): one per notebook, 01 to 10.
-
-Each question has options, one right answer and a short explanation for every
-option, so a wrong pick says *why* it is wrong. :func:`answer_question`
-grades a pick; the quiz widget (:func:`synclab.self_check_quiz`) shows the
-same feedback next to each question.
+11.1: a writer updates ``stats`` under its lock with a forced window between its two updates while
+``read_mean`` runs; then the check holds the lock mid-update as ``read_mean`` starts. Every call must
+read both fields in one hold and return ``total / count`` of what it read.
 """
 
 from __future__ import annotations
@@ -36,16 +20,6 @@ from synclab.checks._guards import Observed, Watched
 from synclab.experiments.counter import YIELD_SECONDS
 from synclab.experiments.faq import MEASUREMENT
 
-__all__ = [
-    "QUESTIONS",
-    "Question",
-    "QuizFeedback",
-    "Stats",
-    "answer_question",
-    "check_consistent_mean",
-]
-
-
 #: Scenario 1: updates the writer makes, readers, and calls of read_mean each reader makes.
 WRITES = 20
 READERS = 2
@@ -55,13 +29,7 @@ _TOGETHER = "Read both fields inside one with stats.lock: block: with stats.lock
 
 
 class Stats(Observed):
-    """The two fields of exercise 11.1: ``total`` is always ``10 * count`` between updates.
-
-    Attributes:
-        count: Measurements recorded (logged).
-        total: Their sum (logged).
-        lock: ``stats.lock``, the lock the writer holds around each update.
-    """
+    """The two fields of exercise 11.1: ``total`` is always ``10 * count`` between updates."""
 
     count = Watched()
     total = Watched()
@@ -77,19 +45,13 @@ class Stats(Observed):
 
 @dataclass
 class Reading(Call):
-    """One call of ``read_mean``: what it returned and what it read.
-
-    Attributes:
-        count: ``(value, locked, hold)`` of its last read of ``stats.count``, or ``None``.
-        total: The same for ``stats.total``.
-    """
+    """One call of ``read_mean``: what it returned and what it read."""
 
     count: tuple[Any, bool, tuple[int | None, ...]] | None = None
     total: tuple[Any, bool, tuple[int | None, ...]] | None = None
 
 
 def _read(stats: Stats, read_mean: Callable[[Any], Any], readings: list[Reading]) -> Reading:
-    """Call ``read_mean(stats)`` once in this thread and note what it read."""
     stats.forget_reads()
     reading = Reading("read_mean(stats)")
     readings.append(reading)
@@ -99,7 +61,6 @@ def _read(stats: Stats, read_mean: Callable[[Any], Any], readings: list[Reading]
 
 
 def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult | None:
-    """The verdict on every call of one scenario; ``None`` if each was right."""
     exercise = "11.1"
     if (fault := call_faults(exercise, trial, readings, lock="stats.lock", waiters="the writer")) is not None:
         return fault
@@ -141,7 +102,6 @@ def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult |
 
 
 def _alongside_a_writer(read_mean: Callable[[Any], Any]) -> CheckResult | None:
-    """Scenario 1: a writer with a forced window between its two updates, and two readers calling read_mean."""
     readings: list[Reading] = []
     with Trial(what="read_mean") as trial:
         stats = Stats(trial)
@@ -163,7 +123,6 @@ def _alongside_a_writer(read_mean: Callable[[Any], Any]) -> CheckResult | None:
 
 
 def _busy_lock(read_mean: Callable[[Any], Any]) -> CheckResult | None:
-    """Scenario 2: the check holds stats.lock in the middle of an update as read_mean starts."""
     readings: list[Reading] = []
     with Trial(what="read_mean") as trial:
         stats = Stats(trial)
@@ -196,15 +155,7 @@ def check_consistent_mean(read_mean: Callable[[Any], Any]) -> CheckResult:
 
 @dataclass(frozen=True, slots=True)
 class Question:
-    """One multiple-choice question.
-
-    Attributes:
-        prompt: The question.
-        options: The possible answers.
-        answer: Index of the right one in ``options``.
-        explanations: Why each option is right or wrong, same order as ``options``.
-        notebook: The notebook that teaches it, for "read again" links.
-    """
+    """One multiple-choice question."""
 
     prompt: str
     options: tuple[str, ...]
@@ -215,14 +166,7 @@ class Question:
 
 @dataclass(frozen=True, slots=True)
 class QuizFeedback:
-    """The verdict on one answer.
-
-    Attributes:
-        question: The question's number, from 1.
-        correct: Whether the pick was right.
-        message: Why.
-        notebook: Where to read again.
-    """
+    """The verdict on one answer."""
 
     question: int
     correct: bool
@@ -453,19 +397,7 @@ QUESTIONS: tuple[Question, ...] = (
 
 
 def answer_question(question: int, choice: int) -> QuizFeedback:
-    """Grade an answer to one of :data:`QUESTIONS`.
-
-    Args:
-        question: The question's number, from 1.
-        choice: The index of the picked option, from 0.
-
-    Returns:
-        A :class:`QuizFeedback` saying whether it is right and why.
-
-    Raises:
-        TypeError: ``question`` or ``choice`` is not an int.
-        ValueError: Either is out of range.
-    """
+    """Grade an answer to one of :data:`QUESTIONS`."""
     number = check_int("question", question, 1, len(QUESTIONS))
     item = QUESTIONS[number - 1]
     picked = check_int("choice", choice, 0, len(item.options) - 1)

@@ -1,10 +1,7 @@
 """Check for the exercise of notebook 00: start ``n`` threads and join them all.
 
-It proves that the ``n`` tasks ran at the same time (they meet inside ``task`` at a
-:class:`~synclab.checks._guards.Rendezvous`), then keeps every task running until
-``start_and_join`` is seen waiting, and lets them finish one at a time, once from the last
-and once from the first: an answer that does not wait for every thread returns while a task
-is still running, on every run.
+The tasks meet at a :class:`~synclab.checks._guards.Rendezvous` (so they ran at once), then stay
+running until ``start_and_join`` is seen waiting and finish one at a time, from the last and from the first.
 """
 
 from __future__ import annotations
@@ -18,8 +15,6 @@ from typing import Any
 
 from synclab.checks._base import CheckResult, Trial, is_waiting, not_yet, passed
 from synclab.checks._guards import CheckCancelled
-
-__all__ = ["check_start_and_join"]
 
 #: ``(n, order)`` of each call; the order in which the held tasks are let go.
 START_AND_JOIN_RUNS = ((3, "last first"), (4, "first first"))
@@ -45,7 +40,6 @@ class _Call:
 
 
 def _in_pool(frame: Any) -> bool:
-    """Whether a stack (from ``frame`` outwards) runs inside a thread pool's worker."""
     while frame is not None:
         if os.path.normcase(frame.f_code.co_filename).startswith(_POOL_FILES):
             return True
@@ -54,13 +48,7 @@ def _in_pool(frame: Any) -> bool:
 
 
 class _TaskRun:
-    """One call ``start_and_join(task, n)``: the check's ``task`` and what it saw.
-
-    Each task records its call, waits at a rendezvous until all ``n`` tasks are
-    running, then waits at its own gate until the check lets it go. When the
-    check gives up, the waits raise :class:`CheckCancelled` and the task returns
-    quietly, so the learner's threads end without a traceback.
-    """
+    """One call ``start_and_join(task, n)``: the check's ``task`` and what it saw."""
 
     def __init__(self, trial: Trial, n: int) -> None:
         self.n = n
@@ -98,9 +86,7 @@ class _TaskRun:
 
 
 def _late_bound(calls: list[_Call]) -> bool:
-    """Whether two threads run functions that read one shared integer variable (a late-binding closure)."""
     owners: dict[int, set[int]] = {}
-    cells = []
     for call in calls:
         for cell in getattr(call.target, "__closure__", None) or ():
             try:
@@ -108,7 +94,6 @@ def _late_bound(calls: list[_Call]) -> bool:
             except ValueError:  # an empty cell
                 continue
             if isinstance(value, int) and not isinstance(value, bool):
-                cells.append(cell)
                 owners.setdefault(id(cell), set()).add(id(call.thread))
     return any(len(threads) > 1 for threads in owners.values())
 
@@ -128,7 +113,6 @@ _JOIN_HINT = (
 
 
 def _start_and_join_once(start_and_join: Callable[..., Any], n: int, order: str) -> CheckResult | None:
-    """Call ``start_and_join(task, n)`` once; a failing verdict, or ``None`` if it did everything right."""
     exercise = "0.1"
     with Trial(what="start_and_join") as trial:
         run = _TaskRun(trial, n)
@@ -197,7 +181,6 @@ def _start_and_join_once(start_and_join: Callable[..., Any], n: int, order: str)
 
 
 def _release_one_by_one(trial: Trial, run: _TaskRun, caller: Any, order: str) -> CheckResult | None:
-    """Let the held tasks finish one at a time, each once start_and_join waits; judge its return."""
     slots = sorted(range(run.n), key=lambda slot: run.calls[slot].index, reverse=order == "last first")
     released = 0
     for slot in slots:
@@ -219,15 +202,16 @@ def _release_one_by_one(trial: Trial, run: _TaskRun, caller: Any, order: str) ->
         )
     if trial.gave_up == "deadline" and caller.error is None and run.finished_at_return is None:
         if released == run.n:
-            message = f"with n={run.n}, every task had finished, but start_and_join did not return within "
+            message = (
+                f"with n={run.n}, every task had finished, but start_and_join did not return within "
+                f"{trial.timeout:g} s, so the check stopped it."
+            )
         else:
             message = (
                 f"with n={run.n}, start_and_join neither returned nor waited for the tasks with join() within "
                 f"{trial.timeout:g} s (the check lets each task finish only once start_and_join waits for it), so "
                 "the check stopped it."
             )
-        if released == run.n:
-            message += f"{trial.timeout:g} s, so the check stopped it."
         return not_yet(
             "0.1",
             message + trial.stuck_note(),

@@ -1,21 +1,8 @@
 """Checks for the exercises of notebook 08 (choosing a primitive): a connection pool, a phase worker.
 
-Each check scripts a run step by step instead of hoping for a bad schedule:
-
-* 8.1 builds the learner's ``ConnectionPool(3)`` and swaps the primitives it
-  made for guarded ones (:meth:`~synclab.checks._base.Trial.adopt`), so every
-  wait can be called off and watched. It takes the three connections, starts a
-  fourth ``get()`` that must wait, and gives one connection back while holding
-  the ``put()`` right after its ``release()`` until the waiting ``get()`` has
-  finished or is blocked: a ``put()`` that gives the permit back before the
-  connection is in the list fails on every run. Then, with every connection
-  back, a ``put()`` of a connection already back and one of a connection the
-  pool never handed out must each raise ``ValueError`` and change nothing.
-* 8.2 holds each thread inside ``step_one`` and lets them finish one at a
-  time, so a thread that does not wait for the others runs ``step_two`` while
-  one is still held, on every run; then three threads meet a barrier of four
-  and must each get ``BrokenBarrierError`` within about a second, without
-  running ``step_two``.
+8.1 adopts the learner's pool and holds ``put()`` right after its ``release()`` until a waiting
+``get()`` has run, so a permit given back before the connection fails on every run. 8.2 holds each
+thread in ``step_one`` and lets them go one at a time, then checks a broken barrier.
 """
 
 from __future__ import annotations
@@ -26,10 +13,18 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from synclab.checks._base import POLL, CheckResult, Runner, Trial, describe_exception, is_waiting, not_yet, passed
+from synclab.checks._base import (
+    POLL,
+    CheckResult,
+    Runner,
+    Trial,
+    describe_exception,
+    exception_line,
+    is_waiting,
+    not_yet,
+    passed,
+)
 from synclab.checks._guards import GuardedBarrier, GuardedBoundedSemaphore, GuardedSemaphore
-
-__all__ = ["check_connection_pool", "check_phase_worker"]
 
 # -- exercise 8.1 ----------------------------------------------------------------------
 
@@ -55,8 +50,7 @@ _THREADS = {1: "one thread", 2: "two threads"}
 
 
 def _exc(error: BaseException | None) -> str:
-    """``"IndexError: pop from empty list"``."""
-    return describe_exception(error, "").removeprefix(" raised ") if error is not None else ""
+    return exception_line(error) if error is not None else ""
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -76,12 +70,7 @@ class _Verdict(Exception):
 
 
 class _Pool:
-    """The scripted run of exercise 8.1: the learner's pool, its swapped primitives, and the calls made.
-
-    Every call of ``get()`` or ``put()`` runs in its own thread of the trial,
-    named ``"get 4"``, ``"put 5"``...: the semaphores' logs say which call
-    acquired, gave up, released or was refused.
-    """
+    """The scripted run of exercise 8.1: the learner's pool, its swapped primitives, and the calls made."""
 
     def __init__(self, trial: Trial, pool: Any) -> None:
         self.trial = trial
@@ -106,7 +95,6 @@ class _Pool:
         return any(event == (what, runner.name) for s in self.semaphores for event in s.log)
 
     def _after_release(self) -> None:
-        """Hold the named put() right after its release() until the waiting get() is done or blocked."""
         waiter = self.waiter
         if waiter is None or threading.current_thread().name != self.hold_put:
             return
@@ -326,7 +314,6 @@ class _Pool:
 
 
 def _pool_script(connection_pool: Any, trial: Trial) -> None:
-    """The scripted run of exercise 8.1; raises :class:`_Verdict` at the first thing wrong."""
     made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
     if made.error is not None:
         raise _Verdict(
@@ -355,7 +342,6 @@ def _pool_script(connection_pool: Any, trial: Trial) -> None:
 
 
 def _pool_crowd(connection_pool: Any, trial: Trial) -> str:
-    """Threads share a fresh pool; a message if the limit or a connection was shared, else ``""``."""
     made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
     if not made.done or made.error is not None:
         return ""  # the trial's trouble() says what happened
@@ -483,7 +469,6 @@ def _times(count: int) -> str:
 
 
 def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) -> CheckResult | None:
-    """Four workers; the check lets them finish step_one one at a time, in ``order``."""
     exercise = "8.2"
     with Trial(what="phase_worker") as trial:
         log = _PhaseLog(trial, PHASE_THREADS, held=True)
@@ -569,7 +554,6 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
 
 
 def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
-    """Three workers for a barrier of four: each must give up within about a second, with BrokenBarrierError."""
     exercise = "8.2"
     threads = PHASE_THREADS - 1
     with Trial(what="phase_worker") as trial:

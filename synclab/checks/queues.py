@@ -1,41 +1,16 @@
 """Checks for the exercises of notebook 06 (queues and thread pools).
 
-Neither check can raise or hang because of the learner's code:
-
-* the learner's function runs in a thread of the check's, against a deadline;
-* the queues handed to it (:class:`Queue`) wait in short slices and, once the
-  check gives up, wake every thread blocked in ``get``, ``put`` or ``join``
-  with :class:`Cancelled`, a ``BaseException`` an ``except Exception`` does
-  not swallow. A thread still running after that (a busy loop of its own) is
-  sent :class:`Cancelled` asynchronously; only one that catches everything
-  can survive, and the message then says so;
-* while a check runs, ``threading.excepthook`` is the check's own: an
-  exception that kills one of the learner's threads becomes feedback instead
-  of a traceback, and the previous hook is put back afterwards.
-
-Forced windows make every wrong answer fail on every run:
-
-* 6.1: ``first()`` does not start any item until every item has been put into
-  ``inbox``, and then not for :data:`STALL` seconds, so a pipeline that stops
-  on a flag after the last put leaves items behind; in one run the stall also
-  lasts until every worker waiting with a timeout has timed out once, so a
-  worker that gives up when idle leaves items behind; sentinels (anything the
-  check did not make) are handed out :data:`SENTINEL_DELAY` seconds late and
-  the last item's ``second()`` takes :data:`LAST_DELAY` seconds, so a
-  pipeline that returns without joining its threads is seen doing it.
-* 6.2: the tasks wait for each other at a barrier (so they must run at the
-  same time), finish in the reverse of their order (so results must be put
-  back in order), and a slow task runs next to the failing one (so the
-  caller must wait for every task before raising).
+The check's :class:`Queue` waits in slices and, once cancelled, raises :class:`Cancelled` in every
+thread blocked on it. 6.1: ``first()`` starts no item until all are put, then stalls, so a pipeline
+that stops on a flag or an idle timeout loses items; sentinels come late, so one that does not join
+is seen. 6.2: the tasks meet at a barrier, end in reverse order, and a slow one runs next to the failing one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import threading
 import time
-import traceback
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -43,9 +18,8 @@ from queue import Empty, Full
 from queue import Queue as _StdQueue
 from typing import Any
 
-from synclab.checks._base import CheckResult
-
-__all__ = ["Cancelled", "Queue", "check_pipeline", "check_run_all"]
+from synclab._threads import raise_in_thread
+from synclab.checks._base import CheckResult, exception_line, not_yet, passed
 
 #: Seconds a blocked ``get``/``put``/``join`` waits before it looks at the cancel flag again.
 SLICE = 0.02
@@ -105,7 +79,6 @@ class _Watch:
 
 @contextlib.contextmanager
 def _quiet_thread_deaths(watch: _Watch) -> Iterator[None]:
-    """Record, instead of printing, exceptions that end threads while the check runs; restore the hook after."""
     previous = threading.excepthook
 
     def hook(args: threading.ExceptHookArgs) -> None:
@@ -121,29 +94,11 @@ def _quiet_thread_deaths(watch: _Watch) -> Iterator[None]:
         threading.excepthook = previous
 
 
-def _interrupt(thread: threading.Thread) -> None:
-    """Ask ``thread`` to raise :class:`Cancelled` at its next Python instruction (frees a busy loop)."""
-    if thread.ident is None or not thread.is_alive():
-        return
-    with contextlib.suppress(Exception):
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(Cancelled))
-
-
 def _stop_all(
     threads: Callable[[], Sequence[threading.Thread]],
     cancel: Callable[[], None],
     before: Collection[threading.Thread] = (),
 ) -> list[threading.Thread]:
-    """Cancel the check's objects, then interrupt whatever still runs; return the threads that survived.
-
-    ``threads()`` (the learner's threads the check knows of) is asked again and
-    again: a stopped caller may start more threads on its way out (the next
-    stage, say). Threads that started during the run but never met the
-    check's objects are waited for too, for :data:`CLEANUP_SECONDS` (they meet
-    :class:`Cancelled` at their first queue call), but never interrupted:
-    they might not be the learner's. ``before`` is every thread alive before
-    the run.
-    """
     cancel()
     me = threading.current_thread()
 
@@ -161,20 +116,15 @@ def _stop_all(
         if not (running := alive()):
             break
         for thread in running:
-            _interrupt(thread)
+            if thread.ident is not None:
+                raise_in_thread(thread.ident, Cancelled)
         until = time.monotonic() + 0.2 * (attempt + 1)
         while (running := alive()) and time.monotonic() < until:
             running[0].join(0.02)
     return alive()
 
 
-def _describe(exc: BaseException) -> str:
-    """``"ValueError: bad value"``, as the last line of a traceback shows it."""
-    return traceback.format_exception_only(type(exc), exc)[-1].strip()
-
-
 def _sentence(message: str) -> str:
-    """Start ``message`` with a capital, unless it starts with a name of code (``pipeline()``)."""
     head = message.split(" ", 1)[0]
     return message if "(" in head else message[0].upper() + message[1:]
 
@@ -219,15 +169,7 @@ class _Result(_Token):
 
 
 class Queue(_StdQueue):  # type: ignore[type-arg]
-    """A :class:`queue.Queue` a check can watch and, when it gives up, unblock.
-
-    It behaves like ``queue.Queue`` (``put``, ``get``, their ``_nowait``
-    forms, timeouts, ``task_done``, ``join``, ``qsize``..., and ``shutdown``
-    on Python 3.13+), except that blocking calls wait in slices of
-    :data:`SLICE` seconds and raise :class:`Cancelled` once the check has
-    cancelled the queue. It also notes which threads use it, who waits where,
-    and what was put and taken.
-    """
+    """A :class:`queue.Queue` a check can watch and, when it gives up, unblock."""
 
     def __init__(self, name: str, maxsize: int, run: _PipelineRun) -> None:
         super().__init__(maxsize)
@@ -270,34 +212,36 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
 
     # -- the queue's interface -------------------------------------------------
 
+    def _check_timeout(self, timeout: float | None) -> None:
+        if timeout is not None and timeout < 0:
+            raise ValueError("'timeout' must be a non-negative number")
+
+    def _sliced(self, what: str, block: bool, timeout: float | None, attempt: Callable[..., Any], full: type) -> Any:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._blocked(threading.current_thread(), what):
+            while True:
+                self._check_cancelled()
+                if not block:
+                    return attempt(False, None)
+                remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
+                try:
+                    return attempt(True, remaining)
+                except full:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise
+
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         me = self._run.watch.touch()
         self.getters.add(me)
         self._check_cancelled()
-        if timeout is not None and timeout < 0:
-            raise ValueError("'timeout' must be a non-negative number")
+        self._check_timeout(timeout)
         if block and timeout is not None:
             self.with_timeout.add(me)
-        deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            with self._blocked(me, "get"):
-                while True:
-                    self._check_cancelled()
-                    if not block:
-                        try:
-                            item = super().get(False)
-                        except Empty:
-                            self.polled_empty.add(me)
-                            raise
-                        break
-                    remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
-                    try:
-                        item = super().get(True, remaining)
-                        break
-                    except Empty:
-                        if deadline is not None and time.monotonic() >= deadline:
-                            raise
+            item = self._sliced("get", block, timeout, lambda b, t: _StdQueue.get(self, b, t), Empty)
         except Empty:
+            if not block:
+                self.polled_empty.add(me)
             self.timed_out.add(me)
             raise
         except BaseException as exc:
@@ -312,26 +256,11 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         self._run.watch.touch()
-        me = threading.current_thread()
         self._check_cancelled()
-        if timeout is not None and timeout < 0:
-            raise ValueError("'timeout' must be a non-negative number")
+        self._check_timeout(timeout)
         if isinstance(item, _Item) and self.item_puts == 0:
             self._run.before_first_item(self)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._blocked(me, "put"):
-            while True:
-                self._check_cancelled()
-                if not block:
-                    super().put(item, False)
-                    break
-                remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
-                try:
-                    super().put(item, True, remaining)
-                    break
-                except Full:
-                    if deadline is not None and time.monotonic() >= deadline:
-                        raise
+        self._sliced("put", block, timeout, lambda b, t: _StdQueue.put(self, item, b, t), Full)
         if isinstance(item, _Item):
             self.item_puts += 1
             self._run.item_put(self)
@@ -455,7 +384,6 @@ class _PipelineRun:
 
 
 def _blocked_in(run: _PipelineRun, what: str) -> dict[str, list[threading.Thread]]:
-    """The learner's threads blocked in ``what`` (``"get"``...) per queue name, caller excluded."""
     found: dict[str, list[threading.Thread]] = {}
     with run.watch.guard:
         for queue in (run.inbox, run.middle):
@@ -466,7 +394,6 @@ def _blocked_in(run: _PipelineRun, what: str) -> dict[str, list[threading.Thread
 
 
 def _caller_waits_in(run: _PipelineRun) -> str | None:
-    """``"inbox.join()"`` or ``"middle.put()"``... if the caller is blocked on one of the queues."""
     with run.watch.guard:
         for queue in (run.inbox, run.middle):
             doing = queue.waiting.get(run.watch.caller)  # type: ignore[arg-type]
@@ -483,7 +410,6 @@ _SENTINEL_HINT = (
 
 
 def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
-    """Why a run did not return in time: (message, hint)."""
     workers = run.setting.workers
     waits = _caller_waits_in(run)
     if waits is not None and waits.endswith("join()"):
@@ -532,7 +458,6 @@ def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
 
 
 def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[bool, str, str]:
-    """One run of check 6.1: (passed, message, hint)."""
     run = _PipelineRun(setting)
     outcome: list[BaseException] = []
     returned = threading.Event()
@@ -574,20 +499,20 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[boo
         message, hint = stuck_verdict
         if died:
             name, exc = died[0]
-            message = f"a worker thread died of {_describe(exc)}, and then {message}"
+            message = f"a worker thread died of {exception_line(exc)}, and then {message}"
             hint = "Read the error and fix the worker. " + hint
         return (False, message + note, hint)
     if outcome:
         return (
             False,
-            f"pipeline() raised {_describe(outcome[0])}.{note}",
+            f"pipeline() raised {exception_line(outcome[0])}.{note}",
             "Read the error, fix it, run the check again.",
         )
     if died:
         name, exc = died[0]
         return (
             False,
-            f"a worker thread died of {_describe(exc)}; nothing told pipeline().{note}",
+            f"a worker thread died of {exception_line(exc)}; nothing told pipeline().{note}",
             "Read the error and fix the worker.",
         )
     return _judge_pipeline(run, saved_at_return[0], alive_at_return, blocked_after, note)
@@ -600,7 +525,6 @@ def _judge_pipeline(
     blocked_after: dict[str, list[threading.Thread]],
     note: str,
 ) -> tuple[bool, str, str]:
-    """The verdict on a run in which ``pipeline()`` returned."""
     setting = run.setting
     caller = run.watch.caller
     n = setting.items
@@ -688,35 +612,21 @@ def _judge_pipeline(
 
 
 def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
-    """Exercise 6.1: ``pipeline(items, inbox, middle, first, second, workers)`` passes every item through two stages.
-
-    Runs it three times (3 workers and a middle queue of 2; 1 worker, with the
-    idle probe; 2 workers and an unbounded middle queue). Each item must go
-    through ``first`` in a stage-1 thread and through ``second`` in a stage-2
-    thread exactly once; when ``pipeline`` returns, every item must be done
-    and every worker thread finished, and none may be left blocked.
-    """
+    """Exercise 6.1: ``pipeline(items, inbox, middle, first, second, workers)`` passes every item through two stages."""
     exercise = "6.1"
     if not callable(pipeline):
-        return CheckResult(
+        return not_yet(
             exercise,
-            False,
             "pipeline is not a function.",
             "Define it with def pipeline(items, inbox, middle, first, second, workers):",
         )
-    try:
-        for number, setting in enumerate(PIPELINE_RUNS, start=1):
-            passed, message, hint = _pipeline_once(pipeline, setting)
-            if not passed:
-                where = f" (run {number} of {len(PIPELINE_RUNS)}, workers={setting.workers})"
-                return CheckResult(exercise, False, _sentence(message) + where, hint)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # a bug of the check's own: still an answer, never a traceback
-        return CheckResult(exercise, False, f"the check itself failed: {_describe(exc)}.", "Please report this.")
-    return CheckResult(
+    for number, setting in enumerate(PIPELINE_RUNS, start=1):
+        ok, message, hint = _pipeline_once(pipeline, setting)
+        if not ok:
+            where = f" (run {number} of {len(PIPELINE_RUNS)}, workers={setting.workers})"
+            return not_yet(exercise, _sentence(message) + where, hint)
+    return passed(
         exercise,
-        True,
         f"in all {len(PIPELINE_RUNS)} runs (1 to 3 workers per stage) every item went through first() and "
         "second() exactly once, in worker threads, and when pipeline() returned every thread had finished.",
     )
@@ -791,7 +701,6 @@ class _TaskRun:
 
 
 def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[bool, str, str]:
-    """One run of check 6.2: (passed, message, hint)."""
     run = _TaskRun(failing)
     tasks = [run.task(i) for i in range(TASKS)]
     outcome: dict[str, Any] = {}
@@ -843,7 +752,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
             "Submit each task to a concurrent.futures.ThreadPoolExecutor (or start a thread per task).",
         )
     if len(run.ran_in) < TASKS:
-        what = _describe(error) if error is not None else "nothing"
+        what = exception_line(error) if error is not None else "nothing"
         return (
             False,
             f"only {len(run.ran_in)} of {TASKS} tasks ran (run_all() raised {what}).{note}",
@@ -859,7 +768,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
         if error is not None:
             return (
                 False,
-                f"no task raised, but run_all() raised {_describe(error)}.{note}",
+                f"no task raised, but run_all() raised {exception_line(error)}.{note}",
                 "Read the error, fix it, run the check again.",
             )
         value = outcome.get("value")
@@ -888,14 +797,14 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
         )
         return (
             False,
-            f"task {failing} raised {_describe(run.error)}, but run_all() returned normally.{where}{note}",
+            f"task {failing} raised {exception_line(run.error)}, but run_all() returned normally.{where}{note}",
             "Call future.result() for every task: it raises the task's exception in the caller. Don't catch it.",
         )
     if error is not run.error and error.__cause__ is not run.error:
         return (
             False,
-            f"task {failing} raised {_describe(run.error)}, but run_all() raised {_describe(error)} instead, without "
-            f"the task's exception as its cause.{note}",
+            f"task {failing} raised {exception_line(run.error)}, but run_all() raised {exception_line(error)} "
+            f"instead, without the task's exception as its cause.{note}",
             "Let the task's own exception through (future.result() re-raises it), or chain it: raise ... from error.",
         )
     if len(outcome["finished"]) < TASKS:
@@ -909,27 +818,16 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
 
 
 def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckResult:
-    """Exercise 6.2: ``run_all(tasks)`` runs the tasks in threads, returns their results, re-raises their exception.
-
-    Three runs: no task fails (results in order, all at the same time); one
-    fails next to a slow one (its exception, or one chained from it, must
-    reach the caller after every task finished); and another one fails.
-    """
+    """Exercise 6.2: ``run_all(tasks)`` runs the tasks in threads, returns their results, re-raises their exception."""
     exercise = "6.2"
     if not callable(run_all):
-        return CheckResult(exercise, False, "run_all is not a function.", "Define it with def run_all(tasks):")
-    try:
-        for number, failing in enumerate((None, 1, 0), start=1):
-            passed, message, hint = _run_all_once(run_all, failing)
-            if not passed:
-                return CheckResult(exercise, False, _sentence(message) + f" (run {number} of 3)", hint)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # a bug of the check's own: still an answer, never a traceback
-        return CheckResult(exercise, False, f"the check itself failed: {_describe(exc)}.", "Please report this.")
-    return CheckResult(
+        return not_yet(exercise, "run_all is not a function.", "Define it with def run_all(tasks):")
+    for number, failing in enumerate((None, 1, 0), start=1):
+        ok, message, hint = _run_all_once(run_all, failing)
+        if not ok:
+            return not_yet(exercise, _sentence(message) + f" (run {number} of 3)", hint)
+    return passed(
         exercise,
-        True,
         f"the {TASKS} tasks ran at the same time in worker threads, their results came back in order, and a "
         "task's exception reached the caller of run_all() once every task had finished.",
     )

@@ -1,21 +1,8 @@
 """Check of exercise 4.1 (notebook 04): ``Wallet.pay`` with a plain Lock, without re-entering it.
 
-The learner's ``Wallet(balance, lock)`` is built as a subclass whose
-``balance`` logs every read and write and whether the lock it was given was
-held (:func:`~synclab.checks._guards.observed_subclass`); its lock is a
-:class:`~synclab.checks._guards.GuardedLock`, which raises instead of hanging
-when its holder asks for it again. Four scenarios, each forced:
-
-1. one thread: ``pay(7, 3)``, ``withdraw(5)``, ``pay(80, 10)``, ``pay(80, 5)``,
-   ``withdraw(1)`` from 100, with the balance after each, and the lock free
-   again after each call;
-2. all or nothing: ``pay(7, 3)`` from 10, and the moment ``pay`` lets go of
-   the lock before it returns, another payment of 3 goes through (another
-   thread could): a ``pay`` that is not one critical section takes part of
-   the payment, or overdraws, on every run;
-3. a busy lock: the check holds the lock as ``pay`` (then ``withdraw``)
-   starts, and lets go once it waits;
-4. four threads of payments and withdrawals at once.
+The learner's ``Wallet`` is watched (:func:`~synclab.checks._guards.observed_subclass`) with a
+:class:`~synclab.checks._guards.GuardedLock`. Four forced scenarios: one thread; all or nothing
+(another payment goes through the moment ``pay`` lets go early); a busy lock; four threads at once.
 """
 
 from __future__ import annotations
@@ -27,8 +14,6 @@ from typing import Any
 
 from synclab.checks._base import Call, CheckResult, Trial, call_faults, describe_exception, not_yet, passed
 from synclab.checks._guards import GuardedLock, Observed, SelfDeadlock, Watched, observed_subclass
-
-__all__ = ["check_pay_without_reentry"]
 
 #: Scenario 1: (method, arguments, expected result, expected balance after it), from 100.
 SCRIPT = (
@@ -59,14 +44,7 @@ _ONE_HOLD = (
 
 @dataclass
 class WalletCall(Call):
-    """One call of ``pay`` or ``withdraw``: what it did.
-
-    Attributes:
-        method: ``"pay"`` or ``"withdraw"``.
-        args: Its arguments.
-        writes: Writes of ``self.balance`` during the call.
-        taken_at_release: Whether another payment went through when it let go of the lock early.
-    """
+    """One call of ``pay`` or ``withdraw``: what it did."""
 
     method: str = ""
     args: tuple[int, ...] = ()
@@ -90,13 +68,7 @@ class _Balance(Watched):
 
 
 class Ledger:
-    """What the check saw of one wallet: each call, the lowest balance, and the money another payment took.
-
-    Args:
-        trial: The trial the wallet's lock belongs to.
-        take_at_release: Whether another payment of :data:`OTHER_PAYMENT` goes
-            through the moment ``pay`` lets go of the lock before it returns.
-    """
+    """What the check saw of one wallet: each call, the lowest balance, and the money another payment took."""
 
     def __init__(self, trial: Trial, *, take_at_release: bool = False) -> None:
         self.lock: GuardedLock = trial.lock("self.lock")
@@ -160,7 +132,6 @@ class Ledger:
 
 
 def _built(wallet_class: type, trial: Trial, balance: int, **options: bool) -> tuple[Ledger, CheckResult | None]:
-    """A ledger with the learner's wallet built in it, or a failing verdict about the constructor."""
     ledger = Ledger(trial, **options)
     ledger.made = observed_subclass(wallet_class, ledger.lock, balance=_Balance(ledger))
     runner = trial.call("Wallet", ledger.make, wallet_class, balance)
@@ -194,7 +165,6 @@ def _built(wallet_class: type, trial: Trial, balance: int, **options: bool) -> t
 
 
 def _faults(ledger: Ledger, trial: Trial) -> CheckResult | None:
-    """What every scenario judges: re-entry, the lock kept, a raise or a hang, the results, writes without the lock."""
     exercise = "4.1"
     reentered = next((call for call in ledger.calls if isinstance(call.error, SelfDeadlock)), None)
     if reentered is not None or trial.reentered() is not None:
@@ -228,7 +198,6 @@ def _faults(ledger: Ledger, trial: Trial) -> CheckResult | None:
 
 
 def _one_thread(wallet_class: type) -> CheckResult | None:
-    """Scenario 1: the script in one thread, checking results and balances."""
     with Trial(what="Wallet") as trial:
         ledger, fault = _built(wallet_class, trial, SCRIPT_OPENING)
         if fault is not None:
@@ -259,7 +228,6 @@ def _one_thread(wallet_class: type) -> CheckResult | None:
 
 
 def _all_or_nothing(wallet_class: type) -> CheckResult | None:
-    """Scenario 2: pay(7, 3) from 10, with another payment of 3 the moment pay lets go of the lock early."""
     opening = AMOUNT + FEE
     with Trial(what="Wallet") as trial:
         ledger, fault = _built(wallet_class, trial, opening, take_at_release=True)
@@ -298,7 +266,6 @@ def _all_or_nothing(wallet_class: type) -> CheckResult | None:
 
 
 def _busy_lock(wallet_class: type) -> CheckResult | None:
-    """Scenario 3: the lock is held by the check as pay, then withdraw, starts; it lets go once they wait."""
     with Trial(what="Wallet") as trial:
         ledger, fault = _built(wallet_class, trial, SCRIPT_OPENING)
         if fault is not None:
@@ -329,7 +296,6 @@ def _busy_lock(wallet_class: type) -> CheckResult | None:
 
 
 def _four_threads(wallet_class: type) -> CheckResult | None:
-    """Scenario 4: four threads of pay(2, 1) and withdraw(1) at once."""
     with Trial(what="Wallet") as trial:
         ledger, fault = _built(wallet_class, trial, OPENING)
         if fault is not None:

@@ -1,26 +1,8 @@
 """Check for the exercise of notebook 10: write the test that catches a race on every run.
 
-Exercise 10.1: the learner writes ``test_ticket_office(make_office)``, a test in
-the style of pytest (it returns to pass, raises to fail). ``make_office(seats,
-issue)`` makes a ticket office whose ``sell(buyer)`` sells a ticket if a seat is
-left and calls ``issue(buyer)`` to print it. The check runs the test against
-offices it makes itself, each run under a watchdog (:func:`judge_run`):
-
-* a *racy* office, three times: ``sell`` checks for a free seat and counts the
-  sale in two separate holds of its lock, with ``issue`` in between, so two
-  buyers can both see the last seat. The test must fail every time;
-* two *correct* offices (one reserves the seat under the lock and issues the
-  ticket after it, one keeps the lock through the whole sale), three runs: the
-  test must pass every time. In the last run each buyer is held back at the
-  door of ``sell`` until the test is seen waiting for its threads (``join()``
-  or another standard wait): a test that sleeps instead of joining asserts
-  while the buyers are still held, and is caught on every run.
-
-All offices come from one class definition, with one name, so a test that
-looks at the class's source or type name cannot tell them apart: only what
-an office does tells. A test that hangs is stopped after
-:data:`RUN_SECONDS`; a test that leaves the switch interval changed, or whose
-own threads raise an exception it never sees, is told so.
+The learner's test runs against a racy office three times (it must fail each time) and two correct
+ones (it must pass); all come from one class with one name, so only behaviour tells them apart. In the
+last run each buyer waits at the door of ``sell`` until the test is seen waiting for its threads.
 """
 
 from __future__ import annotations
@@ -33,8 +15,6 @@ from typing import Any
 
 from synclab.checks._base import CheckResult, Trial, frames_of, is_waiting, not_yet, passed
 from synclab.experiments.testing import RunOutcome, judge_run
-
-__all__ = ["check_race_test"]
 
 EXERCISE = "10.1"
 #: Seconds one run of the learner's test may take.
@@ -75,21 +55,11 @@ _START_CODE = threading.Thread.start.__code__
 
 
 def _waits_for_others(thread: threading.Thread) -> bool:
-    """Whether ``thread`` waits in a standard wait (``join()``, ``Event.wait()``...), not just inside ``start()``.
-
-    ``Thread.start()`` waits too, for the new thread to begin: that is not the
-    test waiting for its threads to finish.
-    """
     return is_waiting(thread) and not any(frame.f_code is _START_CODE for frame in frames_of(thread))
 
 
 class _Watch:
-    """What the check sees of one run: calls of ``sell``, the test's thread, and the held buyers.
-
-    Args:
-        hold: Hold every buyer at the door of ``sell`` until the test's thread
-            is waiting (in ``join()`` or another standard wait) or has returned.
-    """
+    """What the check sees of one run: calls of ``sell``, the test's thread, and the held buyers."""
 
     def __init__(self, hold: bool) -> None:
         self.hold = hold
@@ -132,7 +102,6 @@ class _Watch:
 
 
 def _office_class(trial: Trial, style: str, watch: _Watch) -> type:
-    """The ticket office for one run. One definition for every kind, so source and name never differ."""
 
     class TicketOffice:
         """Sells at most ``seats`` tickets; ``issue(buyer)`` prints each ticket (it may take a while)."""
@@ -174,7 +143,6 @@ def _office_class(trial: Trial, style: str, watch: _Watch) -> type:
 
 
 def _run(test: Callable[[Any], object], style: str, hold: bool) -> tuple[RunOutcome, _Watch]:
-    """Run the learner's test once against an office selling in ``style``."""
     watch = _Watch(hold)
 
     def make_target(trial: Trial) -> Callable[[int, Callable[[Any], object]], Any]:
@@ -211,7 +179,6 @@ def _describe(style: str) -> str:
 
 
 def _thread_error(outcome: RunOutcome) -> tuple[str, str]:
-    """Which thread raised what, without the number Python gives a thread (it changes from run to run)."""
     name, error = outcome.thread_errors[0]
     kind = type(error).__name__
     default = re.fullmatch(r"Thread-\d+(?: \((.+)\))?", name)
@@ -221,7 +188,6 @@ def _thread_error(outcome: RunOutcome) -> tuple[str, str]:
 
 
 def _common_trouble(outcome: RunOutcome, style: str) -> CheckResult | None:
-    """A verdict for what is wrong whatever the office: a hang, or a switch interval left changed."""
     if outcome.outcome == "hung":
         return not_yet(
             EXERCISE,
@@ -245,7 +211,6 @@ def _common_trouble(outcome: RunOutcome, style: str) -> CheckResult | None:
 
 
 def _judge_correct(outcome: RunOutcome, watch: _Watch, style: str) -> CheckResult | None:
-    """A failing verdict if the test did not pass cleanly against a correct office."""
     if watch.held_too_long:
         ended = "returned" if outcome.outcome == "passed" else "ended"
         return not_yet(
@@ -278,7 +243,6 @@ def _judge_correct(outcome: RunOutcome, watch: _Watch, style: str) -> CheckResul
 
 
 def _judge_racy(outcome: RunOutcome, watch: _Watch) -> CheckResult | None:
-    """A failing verdict unless the test failed against the racy office."""
     if isinstance(outcome.error, Exception):
         return None
     if outcome.error is not None:
