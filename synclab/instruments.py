@@ -51,12 +51,6 @@ class LockEvent:
 
     :func:`~synclab.run_pool` records each use of its pool (a semaphore permit)
     as one too, with times since the run began.
-
-    Attributes:
-        thread: Name of the thread that acquired the lock.
-        requested: When the thread asked for the lock.
-        acquired: When it got the lock.
-        released: When the lock was released.
     """
 
     thread: str
@@ -77,17 +71,7 @@ class LockEvent:
 
 @dataclass(frozen=True, slots=True)
 class ThreadLockStatistics:
-    """Exact figures for one thread's use of one lock.
-
-    Attributes:
-        thread: The thread's name.
-        acquisitions: Completed acquisitions (acquired and released).
-        contended: Acquisitions that had to wait because the lock was taken.
-        failed: Attempts that gave up (non-blocking or timed out).
-        total_wait: Seconds spent waiting, over all attempts.
-        max_wait: Longest single wait, in seconds.
-        total_hold: Seconds the thread held the lock, over all acquisitions.
-    """
+    """Exact figures for one thread's use of one lock."""
 
     thread: str
     acquisitions: int
@@ -100,24 +84,7 @@ class ThreadLockStatistics:
 
 @dataclass(frozen=True, slots=True)
 class LockStatistics:
-    """A snapshot of what an :class:`InstrumentedLock` has measured.
-
-    Attributes:
-        name: The lock's name.
-        acquisitions: Completed acquisitions (acquired and released), exact.
-        contended: Acquisitions that had to wait, exact.
-        failed: Attempts that gave up (non-blocking or timed out), exact.
-        total_wait: Seconds spent waiting by all threads, exact.
-        max_wait: Longest single wait, in seconds.
-        total_hold: Seconds the lock was held, exact.
-        max_hold: Longest single hold, in seconds.
-        threads: Per-thread figures, in order of first use.
-        events: The latest ``max_events`` acquisitions, in order of release.
-        events_dropped: Earlier acquisitions not kept in ``events`` (the cap).
-        locked: Whether the lock was held when the snapshot was taken.
-        owner: Name of the thread holding it then, if any.
-        waiting: Names of the threads blocked on it then.
-    """
+    """A snapshot of what an :class:`InstrumentedLock` has measured."""
 
     name: str
     acquisitions: int
@@ -232,21 +199,6 @@ class InstrumentedLock:
 
     It passes CPython's own lock tests (``Lib/test/lock_tests.py``: ``LockTests``,
     ``RLockTests`` wrapping an ``RLock``, ``ConditionTests``).
-
-    Args:
-        lock: The lock to wrap; a new :class:`threading.Lock` by default. An
-            :class:`threading.RLock` works too: re-entry by its owner is counted
-            as one hold from the outermost acquire to the outermost release.
-        name: A label for plots and reports.
-        clock: A function returning seconds as a float; inject a fake one in
-            tests to get exact durations. :func:`time.perf_counter` by default.
-        max_events: How many of the latest acquisitions to keep individually
-            (0 to 1,000,000).
-
-    Raises:
-        TypeError: ``lock`` has no ``acquire``/``release``, ``clock`` is not
-            callable, or ``max_events`` is not an int.
-        ValueError: ``max_events`` is out of range.
     """
 
     __slots__ = (
@@ -345,21 +297,7 @@ class InstrumentedLock:
     # in __exit__: one more method call would cost a tenth of a `with`.
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does.
-
-        Args:
-            blocking: Wait for the lock if it is taken (``False``: return at once).
-            timeout: Seconds to wait at most; ``-1`` waits as long as it takes.
-
-        Returns:
-            ``True`` if the lock was acquired, ``False`` if not.
-
-        Raises:
-            ValueError: A timeout was given with ``blocking=False``, or the
-                timeout is negative and not ``-1``, or NaN.
-            OverflowError: The timeout is larger than :data:`threading.TIMEOUT_MAX`.
-            TypeError: The timeout is not a number.
-        """
+        """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does."""
         if timeout != -1 and not _valid(blocking, timeout):
             return self._acquire_as_told(blocking, timeout)
         if self._acquire(False):
@@ -380,12 +318,7 @@ class InstrumentedLock:
         return self._acquire_slow(True, -1)
 
     def release(self) -> None:
-        """Release the lock, exactly as :meth:`threading.Lock.release` does.
-
-        Raises:
-            RuntimeError: The lock is not held (or, for a wrapped ``RLock``, it
-                is held by another thread).
-        """
+        """Release the lock, exactly as :meth:`threading.Lock.release` does."""
         # The class's own __exit__, not self.__exit__: a subclass's __exit__ may call release().
         InstrumentedLock.__exit__(self, None, None, None)
 
@@ -533,9 +466,6 @@ class InstrumentedLock:
 
         The hold ends here and is recorded; taking the lock back afterwards is a
         new acquisition, with its own wait.
-
-        Raises:
-            RuntimeError: The lock is not held.
         """
         self.release()
         return 1
@@ -553,9 +483,6 @@ class InstrumentedLock:
 
         The figures measured so far are kept; threads that were waiting do not
         exist in the child.
-
-        Raises:
-            AttributeError: The wrapped lock has no ``_at_fork_reinit``.
         """
         self._lock._at_fork_reinit()
         self._meta._at_fork_reinit()

@@ -219,7 +219,7 @@ def test_a_round_limit_of_one_stops_at_one():
 
 
 def test_starvation_counts_every_turn_of_every_thread():
-    for kind in synclab.experiments.STARVATION_LOCKS:
+    for kind in synclab.experiments.testing.STARVATION_LOCKS:
         result = synclab.run_starvation(kind, greedy=2, duration=0.05)
         assert result.threads == ("T1", "T2", "T3") and result.polite == "T3"
         assert result.total == result.statistics.acquisitions > 0

@@ -8,10 +8,9 @@ import time
 
 import pytest
 
-import synclab
 import synclab.experiments.deadlock as transfers
 from synclab import run_transfers, sweep_transfers
-from synclab.experiments import repeat_transfers
+from synclab.experiments.deadlock import repeat_transfers
 from synclab.instruments import InstrumentedLock
 
 
@@ -202,8 +201,7 @@ def test_seed_plus_runs_must_stay_in_range():
         repeat_transfers(5, seed=2**32 - 2)
 
 
-def test_results_are_frozen_and_exported():
+def test_results_are_frozen():
     run = run_transfers(accounts=2, threads=1, transfers=3)
     with pytest.raises(AttributeError):
         run.completed = 0  # type: ignore[misc]
-    assert synclab.experiments.TransferRun is transfers.TransferRun

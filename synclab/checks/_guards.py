@@ -34,7 +34,7 @@ from threading import get_ident
 from types import TracebackType
 from typing import Any
 
-from synclab._locks import LockWrapper
+from synclab._threads import LockWrapper
 
 __all__ = [
     "SLICE",

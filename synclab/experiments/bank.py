@@ -97,23 +97,7 @@ class BankAccount:
 
 @dataclass(frozen=True, slots=True)
 class BankResult:
-    """What one run of :func:`run_bank` measured.
-
-    Attributes:
-        threads: Number of threads.
-        withdrawals: Withdrawals each thread attempted.
-        style: ``"short"``, ``"long"`` or ``"check_outside"``.
-        work: Seconds of slow work per withdrawal.
-        amount: Money asked for by each withdrawal.
-        opening: The balance before the run.
-        closing: The balance after it.
-        approved: Withdrawals that took the money.
-        elapsed: Seconds from the start signal until the last thread finished.
-        lock: The account lock's statistics.
-        history: ``(seconds since the start, balance)`` after each approved
-            withdrawal, in order, the first 10,000 of them.
-        python: The Python version that ran it, like ``"3.12.1"``.
-    """
+    """What one run of :func:`run_bank` measured."""
 
     threads: int
     withdrawals: int
@@ -156,11 +140,7 @@ class BankResult:
 
 @dataclass(frozen=True, slots=True)
 class BankSweep:
-    """Runs of :func:`run_bank` across thread counts, amounts of work and styles.
-
-    Attributes:
-        results: One result per run, in the order they ran.
-    """
+    """Runs of :func:`run_bank` across thread counts, amounts of work and styles."""
 
     results: tuple[BankResult, ...]
 
@@ -256,27 +236,6 @@ def run_bank(
     The threads start together behind a barrier and are always joined. The
     account's lock is an :class:`~synclab.InstrumentedLock`, so the result says
     how long each thread waited for it and how long each withdrawal held it.
-
-    Args:
-        threads: Number of threads, 1 to 64.
-        withdrawals: Withdrawals each thread attempts, 1 to 10,000.
-        style: ``"short"`` (slow work outside the lock), ``"long"`` (slow work
-            inside it) or ``"check_outside"`` (the balance checked outside the
-            lock: a bug). See the module docstring.
-        work: Seconds of slow work per withdrawal, 0 to 0.05 (1 ms by default);
-            a ``time.sleep`` stands for a call to another service.
-        amount: Money per withdrawal, 1 to 1,000,000.
-        balance: Opening balance, 0 to 10**12. By default just enough for every
-            withdrawal, so none is refused and the balance ends at 0.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`BankResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range or not one of the choices.
-        TimeoutError: The run took longer than ``timeout``.
     """
     args = _check_bank_args(threads, withdrawals, style, work, amount, balance, timeout)
     return _run_bank(*args)
@@ -342,23 +301,7 @@ def sweep_bank(
     amount: int = 10,
     timeout: float = 60.0,
 ) -> BankSweep:
-    """Run :func:`run_bank` for every combination of thread count, work and style.
-
-    Args:
-        threads: A thread count or a sequence of them (1 to 16 values, each 1 to 64).
-        work: Seconds of slow work, or a sequence of them (each 0 to 0.05).
-        styles: The styles to compare (1 to 3 of :data:`BANK_STYLES`).
-        withdrawals: Withdrawals per thread, 1 to 10,000.
-        amount: Money per withdrawal.
-        timeout: Seconds each run may take.
-
-    Returns:
-        A :class:`BankSweep`, styles varying fastest.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range, or the sweep has more than 48 runs.
-    """
+    """Run :func:`run_bank` for every combination of thread count, work and style."""
     thread_counts = _as_tuple("threads", threads)
     works = _as_tuple("work", work)
     if isinstance(styles, (str, bytes)) or not isinstance(styles, Sequence):

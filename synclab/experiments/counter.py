@@ -58,20 +58,7 @@ YIELD_SECONDS = 1e-6
 
 @dataclass(frozen=True, slots=True)
 class CounterResult:
-    """What one run of :func:`run_counter` measured.
-
-    Attributes:
-        threads: Number of threads.
-        increments: Increments each thread made.
-        use_lock: Whether the increment was protected by a lock.
-        race_window: What sat between the read and the write.
-        switch_interval: The interpreter's switch interval during the run, s.
-        expected: ``threads * increments``.
-        observed: The counter's final value.
-        elapsed: Seconds from the start signal until the last thread finished.
-        lock: The lock's statistics, or ``None`` when no lock was used.
-        python: The Python version that ran it, like ``"3.12.1"``.
-    """
+    """What one run of :func:`run_counter` measured."""
 
     threads: int
     increments: int
@@ -97,11 +84,7 @@ class CounterResult:
 
 @dataclass(frozen=True, slots=True)
 class CounterSweep:
-    """Runs of :func:`run_counter` across thread counts.
-
-    Attributes:
-        results: One result per run, in the order they ran.
-    """
+    """Runs of :func:`run_counter` across thread counts."""
 
     results: tuple[CounterResult, ...]
 
@@ -211,27 +194,6 @@ def run_counter(
     At the defaults (4 threads, 500 increments, ``race_window="sleep"``, no
     lock) three quarters of the updates are lost on every run on CPython 3.10
     to 3.13; with ``use_lock=True`` the count is exact on every run.
-
-    Args:
-        threads: Number of threads, 1 to 64.
-        increments: Increments per thread, 1 to 1,000,000.
-        use_lock: Protect each read-modify-write with an :class:`InstrumentedLock`.
-        race_window: What sits between the read and the write: ``"none"``
-            (plain ``+=``), ``"call"`` (a function call) or ``"sleep"``
-            (``time.sleep(1e-6)``). See the module docstring.
-        switch_interval: If given, the interpreter's switch interval in seconds
-            for the run (1e-6 to 0.1), restored afterwards. ``None`` (default)
-            leaves the interpreter's own setting (5 ms unless changed).
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`CounterResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type (a float or string where an
-            int goes, for example).
-        ValueError: An argument is out of range or not one of the choices.
-        TimeoutError: The run took longer than ``timeout``.
     """
     threads, increments, use_lock, race_window, interval, timeout = _check_counter_args(
         threads, increments, use_lock, race_window, switch_interval, timeout
@@ -283,25 +245,7 @@ def sweep_counter(
     switch_interval: float | None = None,
     timeout: float = 60.0,
 ) -> CounterSweep:
-    """Run :func:`run_counter` once for each thread count in ``threads``.
-
-    Args:
-        threads: Thread counts to try (1 to 16 of them, each 1 to 64).
-        increments: Increments per thread, 1 to 1,000,000.
-        use_lock: Protect the counter with a lock.
-        race_window: ``"none"``, ``"call"`` or ``"sleep"``.
-        switch_interval: Switch interval for every run, or ``None`` for the
-            interpreter's own.
-        timeout: Seconds each run may take.
-
-    Returns:
-        A :class:`CounterSweep` with one result per thread count.
-
-    Raises:
-        TypeError: ``threads`` is not a sequence of ints, or another argument
-            has the wrong type.
-        ValueError: An argument is out of range.
-    """
+    """Run :func:`run_counter` once for each thread count in ``threads``."""
     if isinstance(threads, (str, bytes)) or not isinstance(threads, Sequence):
         raise TypeError(f"threads must be a sequence of thread counts like (1, 2, 4, 8), got {threads!r}")
     check_int("len(threads)", len(threads), 1, 16)

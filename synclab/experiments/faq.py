@@ -38,18 +38,7 @@ MEASUREMENT = 10
 
 @dataclass(frozen=True, slots=True)
 class BlockedThreadResult:
-    """Wall-clock and CPU time of a thread that blocks and of one that spins.
-
-    Attributes:
-        hold: Seconds the holder kept each lock.
-        blocked_wall: Seconds the blocked thread waited in ``acquire()``.
-        blocked_cpu: CPU seconds it used meanwhile (:func:`time.thread_time`).
-        spin_wall: Seconds the spinning thread spent looping on
-            ``acquire(blocking=False)``.
-        spin_cpu: CPU seconds it used meanwhile.
-        spin_attempts: How many times it tried.
-        python: The Python version that ran it.
-    """
+    """Wall-clock and CPU time of a thread that blocks and of one that spins."""
 
     hold: float
     blocked_wall: float
@@ -79,18 +68,6 @@ def measure_blocked_thread(hold: float = 0.2, *, timeout: float = 10.0) -> Block
     second lock in a loop until it gets it. Each measures its own wall-clock
     time (:func:`time.perf_counter`) and CPU time (:func:`time.thread_time`)
     from just before it starts waiting until it has the lock.
-
-    Args:
-        hold: Seconds the locks are held, 0.01 to 2.
-        timeout: Seconds the whole run may take (0.1 to 600).
-
-    Returns:
-        A :class:`BlockedThreadResult`.
-
-    Raises:
-        TypeError: An argument is not a number.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``.
     """
     hold = check_float("hold", hold, 0.01, 2.0)
     timeout = check_float("timeout", timeout, 0.1, 600.0)
@@ -148,24 +125,7 @@ def measure_blocked_thread(hold: float = 0.2, *, timeout: float = 10.0) -> Block
 
 @dataclass(frozen=True, slots=True)
 class DictIterationResult:
-    """What one run of :func:`run_dict_iteration` measured.
-
-    Attributes:
-        tries: Loops over the dict the reader made.
-        keys: Keys in the dict at the start (the writer adds one, and every other
-            time removes the two oldest, over and over).
-        raised: Tries that ended in ``RuntimeError``.
-        mixed: Tries that finished without an error but saw a set of keys the
-            dict never held at one moment (a count or a sum of keys no
-            moment of the dict had). An undercount: a mix that happens to add
-            up like a real moment is not caught.
-        messages: The distinct ``RuntimeError`` messages, sorted.
-        changes: Keys the writer added meanwhile (and about as many it removed).
-        use_lock: Whether both sides held one lock.
-        gil_enabled: Whether this Python runs with the GIL.
-        elapsed: Seconds from the start signal until both threads finished.
-        python: The Python version that ran it.
-    """
+    """What one run of :func:`run_dict_iteration` measured."""
 
     tries: int
     keys: int
@@ -209,20 +169,6 @@ def run_dict_iteration(
     ``RuntimeError`` or ends having seen a mix of old and new keys. With
     ``use_lock=True`` the reader holds a lock for each whole loop and the writer
     for each change, and every loop sees one real moment of the dict.
-
-    Args:
-        tries: Loops the reader makes, 1 to 100,000.
-        keys: Keys in the dict, 10 to 100,000.
-        use_lock: Hold one lock around each loop and each change.
-        timeout: Seconds the run may take (0.1 to 600).
-
-    Returns:
-        A :class:`DictIterationResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``.
     """
     tries = check_int("tries", tries, 1, 100_000)
     keys = check_int("keys", keys, 10, 100_000)

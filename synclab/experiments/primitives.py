@@ -144,15 +144,7 @@ PoolUse = LockEvent
 
 @dataclass(frozen=True, slots=True)
 class ReleaseError:
-    """A ``ValueError`` raised by a bounded semaphore's ``release()``.
-
-    Attributes:
-        thread: The thread whose release raised it.
-        extra: Whether it was the planted extra release (``False``: an ordinary
-            release that found the count already at its start value).
-        message: The error's message.
-        time: When it was raised, seconds since the run began.
-    """
+    """A ``ValueError`` raised by a bounded semaphore's ``release()``."""
 
     thread: str
     extra: bool
@@ -162,28 +154,7 @@ class ReleaseError:
 
 @dataclass(frozen=True, slots=True)
 class PoolResult:
-    """What one run of :func:`run_pool` measured.
-
-    Attributes:
-        threads: Number of threads.
-        limit: Permits in the semaphore: the most threads meant to use the pool at once.
-        uses: Uses of the pool per thread.
-        hold: Seconds each use holds its permit (a sleep).
-        guard: ``"Semaphore"``, ``"BoundedSemaphore"`` or ``"none"``.
-        extra_release: Whether the first use of the pool released its permit twice.
-        changes: ``(time, holders)`` after every change of the holder count, in
-            order; times are seconds since the run began.
-        pool_uses: Every use of the pool, in the order they ended, as a
-            :class:`~synclab.instruments.LockEvent` (:data:`PoolUse`): ``requested`` when the
-            thread asked for a permit, ``acquired`` when it had it and counted
-            itself as a holder, ``released`` just before it gave it back.
-        release_errors: Every ``ValueError`` a release raised (bounded semaphore only).
-        permits_after: Permits the semaphore had once every thread was done
-            (counted with non-blocking acquires), ``None`` with no semaphore.
-            A correct run leaves ``limit``.
-        elapsed: Seconds from the start signal until the last thread finished.
-        python: The Python version that ran it.
-    """
+    """What one run of :func:`run_pool` measured."""
 
     threads: int
     limit: int
@@ -229,25 +200,6 @@ def run_pool(
     At the defaults (8 threads, a limit of 3, 4 uses of 3 ms each) the holder
     count reaches 3 and never more on every run; with ``guard="none"`` it goes
     above 3; with ``extra_release=True`` a plain semaphore lets 4 in.
-
-    Args:
-        threads: Number of threads, 1 to 64.
-        limit: Permits, 1 to 64.
-        uses: Uses of the pool per thread, 1 to 1,000.
-        hold: Seconds each use holds its permit, 0 to 1.
-        guard: ``"Semaphore"``, ``"BoundedSemaphore"`` or ``"none"``.
-        extra_release: Make the first use of the pool release its permit
-            twice (a bug). Needs a semaphore: refused with ``guard="none"``.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`PoolResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range, or ``extra_release`` was asked
-            for without a semaphore.
-        TimeoutError: The run took longer than ``timeout``.
     """
     threads = check_int("threads", threads, 1, MAX_POOL_THREADS)
     limit = check_int("limit", limit, 1, MAX_LIMIT)
@@ -346,15 +298,7 @@ STOP_WAITS = ("event", "sleep")
 
 @dataclass(frozen=True, slots=True)
 class GateThread:
-    """One worker of :func:`run_start_gate`. Times are seconds since the run began.
-
-    Attributes:
-        thread: The worker's name.
-        ready: When it was running and ready to begin (before the gate).
-        began: When it began its work (after the gate, if there was one).
-        ended: When it finished its work.
-        seen_steps: Setup steps complete when it began, as it read them.
-    """
+    """One worker of :func:`run_start_gate`. Times are seconds since the run began."""
 
     thread: str
     ready: float
@@ -365,18 +309,7 @@ class GateThread:
 
 @dataclass(frozen=True, slots=True)
 class GateResult:
-    """What one run of :func:`run_start_gate` measured.
-
-    Attributes:
-        workers: Number of worker threads.
-        setup_steps: Steps the setup thread performs.
-        step: Seconds each setup step takes.
-        use_gate: Whether the workers waited for ``gate.set()``.
-        setup_began: When setup started, seconds since the run began.
-        setup_done: When setup finished (and, with the gate, opened it).
-        threads: Each worker, in name order.
-        elapsed: Seconds from the start signal until the last thread finished.
-    """
+    """What one run of :func:`run_start_gate` measured."""
 
     workers: int
     setup_steps: int
@@ -409,22 +342,6 @@ def run_start_gate(
     ``gate.wait()`` (if ``use_gate``), reads how many setup steps are done, and
     works for ``work`` seconds. With the gate every worker reads all the steps,
     on every run; without it, workers begin while setup is still going.
-
-    Args:
-        workers: Worker threads, 1 to 32.
-        use_gate: Make the workers wait for the gate.
-        setup_steps: Setup steps, 1 to 1,000.
-        step: Seconds per setup step, 0 to 0.1.
-        work: Seconds each worker works, 0 to 1.
-        timeout: Seconds the run may take (0.1 to 600).
-
-    Returns:
-        A :class:`GateResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``.
     """
     workers = check_int("workers", workers, 1, MAX_THREADS)
     use_gate = check_bool("use_gate", use_gate)
@@ -490,14 +407,7 @@ def run_start_gate(
 
 @dataclass(frozen=True, slots=True)
 class StopThread:
-    """One worker of :func:`run_stop_signal`. Times are seconds since the run began.
-
-    Attributes:
-        thread: The worker's name.
-        jobs: Jobs it did before it stopped.
-        last_job: When it did its last job (and began its last wait).
-        exited: When it left its loop.
-    """
+    """One worker of :func:`run_stop_signal`. Times are seconds since the run began."""
 
     thread: str
     jobs: int
@@ -507,17 +417,7 @@ class StopThread:
 
 @dataclass(frozen=True, slots=True)
 class StopResult:
-    """What one run of :func:`run_stop_signal` measured.
-
-    Attributes:
-        threads: Number of worker threads.
-        period: Seconds between a worker's jobs.
-        run_for: Seconds after which the stopper set the shutdown event.
-        wait: ``"event"`` (``shutdown.wait(period)``) or ``"sleep"`` (``time.sleep(period)``).
-        signalled: When ``shutdown.set()`` was called, seconds since the run began.
-        workers: Each worker, in name order.
-        elapsed: Seconds from the start signal until the last thread finished.
-    """
+    """What one run of :func:`run_stop_signal` measured."""
 
     threads: int
     period: float
@@ -554,21 +454,6 @@ def run_stop_signal(
     as the event is set; with ``wait="sleep"`` it is ``time.sleep(period)``,
     which does not. At the defaults the sleeping workers are in the middle of a
     100 ms nap when the signal comes, so they stop about 50 ms late.
-
-    Args:
-        threads: Worker threads, 1 to 32.
-        wait: ``"event"`` or ``"sleep"``.
-        period: Seconds between jobs, 0.001 to 1.
-        run_for: Seconds before the stop signal, 0 to 5.
-        timeout: Seconds the run may take (0.1 to 600).
-
-    Returns:
-        A :class:`StopResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``.
     """
     threads = check_int("threads", threads, 1, MAX_THREADS)
     wait = check_choice("wait", wait, STOP_WAITS)
@@ -624,14 +509,7 @@ def run_stop_signal(
 
 @dataclass(frozen=True, slots=True)
 class PhaseSpan:
-    """One thread's work on one phase. Times are seconds since the run began.
-
-    Attributes:
-        thread: The thread's name.
-        phase: The phase, counted from 1.
-        started: When it began the phase.
-        finished: When it finished the phase's work (before waiting at the barrier).
-    """
+    """One thread's work on one phase. Times are seconds since the run began."""
 
     thread: str
     phase: int
@@ -641,21 +519,7 @@ class PhaseSpan:
 
 @dataclass(frozen=True, slots=True)
 class PhaseResult:
-    """What one run of :func:`run_phases` measured.
-
-    Attributes:
-        threads: Number of threads.
-        phases: Phases each thread was to go through.
-        work: Seconds of work per phase for T1; Tn works ``n`` times as long.
-        use_barrier: Whether threads waited at a barrier after each phase.
-        quitter: Whether the last thread left after phase 1.
-        barrier_timeout: Seconds a thread waited at the barrier at most.
-        spans: Every phase every thread worked on, in the order they finished.
-        released: When the barrier let everyone through, once per completed phase.
-        broken: ``(thread, phase, seconds waited)`` for each thread that got
-            :class:`threading.BrokenBarrierError`.
-        elapsed: Seconds from the start signal until the last thread finished.
-    """
+    """What one run of :func:`run_phases` measured."""
 
     threads: int
     phases: int
@@ -709,24 +573,6 @@ def run_phases(
     crashed would). The others wait at the barrier for ``barrier_timeout``
     seconds, then get :class:`threading.BrokenBarrierError` and stop, instead of
     waiting forever.
-
-    Args:
-        threads: Threads, 1 to 32 (2 or more for ``quitter``).
-        phases: Phases, 1 to 100.
-        work: Seconds of work per phase for T1, 0 to 0.1.
-        use_barrier: Wait at a barrier between phases.
-        quitter: Let the last thread leave after phase 1 (needs the barrier).
-        barrier_timeout: Seconds to wait at the barrier at most, 0.01 to 10.
-        timeout: Seconds the run may take (0.1 to 600).
-
-    Returns:
-        A :class:`PhaseResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range, or ``quitter`` was asked for
-            without a barrier or with one thread.
-        TimeoutError: The run took longer than ``timeout``.
     """
     threads = check_int("threads", threads, 1, MAX_THREADS)
     phases = check_int("phases", phases, 1, 100)
@@ -813,18 +659,7 @@ COMMON_CLAIMS: dict[str, tuple[str, str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class PrimitiveCost:
-    """The measured cost of one operation.
-
-    Attributes:
-        name: The table row (``"Lock"``, ``"Event.is_set"``...).
-        code: The statement that was timed.
-        measures: What that statement does, in words.
-        seconds: Seconds per operation: the fastest repeat, minus the timing
-            loop's own cost (never below 0).
-        repeats: Seconds per operation in every repeat (loop cost included), in order.
-        reentrant: Whether a thread holding it could take it again without
-            blocking; ``None`` where there is nothing to hold (Event, Queue).
-    """
+    """The measured cost of one operation."""
 
     name: str
     code: str
@@ -836,15 +671,7 @@ class PrimitiveCost:
 
 @dataclass(frozen=True, slots=True)
 class OverheadResult:
-    """What :func:`measure_overhead` measured.
-
-    Attributes:
-        costs: One entry per row of :data:`OPERATIONS`, in that order.
-        number: Operations per repeat.
-        loop_seconds: The timing loop's own cost per iteration (subtracted).
-        python: The Python version that ran it.
-        implementation: ``platform.python_implementation()`` (``"CPython"``...).
-    """
+    """What :func:`measure_overhead` measured."""
 
     costs: tuple[PrimitiveCost, ...]
     number: int
@@ -853,11 +680,7 @@ class OverheadResult:
     implementation: str
 
     def cost(self, name: str) -> PrimitiveCost:
-        """The row called ``name``.
-
-        Raises:
-            KeyError: There is no such row.
-        """
+        """The row called ``name``."""
         for cost in self.costs:
             if cost.name == name:
                 return cost
@@ -885,17 +708,6 @@ def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
     """Time one typical uncontended operation of each primitive, in this thread.
 
     Takes about ``number * repeats * 7 µs`` (0.7 s at the defaults).
-
-    Args:
-        number: Operations per repeat, 100 to 1,000,000.
-        repeats: Repeats per operation, 1 to 100; the fastest counts.
-
-    Returns:
-        An :class:`OverheadResult` with one row per entry of :data:`OPERATIONS`.
-
-    Raises:
-        TypeError: An argument is not an int.
-        ValueError: An argument is out of range.
     """
     number = check_int("number", number, 100, 1_000_000)
     repeats = check_int("repeats", repeats, 1, 100)

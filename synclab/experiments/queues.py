@@ -38,27 +38,11 @@ from synclab.experiments.conditions import (
     run_buffer_threads,
 )
 
-__all__ = [
-    "CHANNELS",
-    "WAYS",
-    "ConcurrencyResult",
-    "PipelineResult",
-    "measure_concurrency",
-    "run_pipeline",
-    "run_queue_buffer",
-]
-
 # -- the bounded buffer, as a queue.Queue ---------------------------------------
 
 
 class _RecordingQueue(queue.Queue):  # type: ignore[type-arg]
-    """A :class:`queue.Queue` that notes its length at every change, on the buffer's instrumented lock.
-
-    ``Queue`` is built like notebook 05's buffer: one lock (``mutex``) with
-    conditions on it (``not_empty``, ``not_full``, ``all_tasks_done``). Here the
-    lock is an :class:`~synclab.InstrumentedLock`, and ``_put``/``_get``, which
-    ``Queue`` calls with that lock held, note the length: exact, never racy.
-    """
+    """A :class:`queue.Queue` on the buffer's instrumented lock; ``_put``/``_get`` (under it) note the length."""
 
     def __init__(self, buffer: BufferModel) -> None:
         self._buffer = buffer
@@ -73,11 +57,11 @@ class _RecordingQueue(queue.Queue):  # type: ignore[type-arg]
 
     def _put(self, item: object) -> None:
         self.queue.append(item)
-        self._buffer._record()
+        self._buffer.record()
 
     def _get(self) -> object:
         item = self.queue.popleft()
-        self._buffer._record()
+        self._buffer.record()
         return item
 
 
@@ -96,7 +80,7 @@ class _QueueBuffer(BufferModel):
         except queue.Full:
             started = self.clock()
         done, _ = _patiently(lambda: self.queue.put(item, timeout=POLL_SECONDS), queue.Full, self.stop)
-        self._waited(me, started)
+        self.waited(me, started)
         return done
 
     def get(self, me: Tally) -> object:
@@ -106,16 +90,12 @@ class _QueueBuffer(BufferModel):
         except queue.Empty:
             started = self.clock()
         got, item = _patiently(lambda: self.queue.get(timeout=POLL_SECONDS), queue.Empty, self.stop)
-        self._waited(me, started)
+        self.waited(me, started)
         return item if got else DONE
 
 
 def _patiently(call: Callable[[], object], busy: type[Exception], stop: threading.Event) -> tuple[bool, object]:
-    """Repeat ``call`` (a queue's ``put`` or ``get`` with a short timeout) until it works or ``stop`` is set.
-
-    Returns:
-        ``(True, what call returned)``, or ``(False, None)`` if the run was stopped first.
-    """
+    """Retry ``call`` (put or get, short timeout): ``(True, its value)``, or ``(False, None)`` when stopped."""
     while not stop.is_set():
         try:
             return True, call()
@@ -136,29 +116,9 @@ def run_queue_buffer(
 ) -> BufferResult:
     """The workload of :func:`~synclab.run_buffer`, with ``queue.Queue(maxsize=capacity)`` as the buffer.
 
-    Producers, consumers, pacing and sentinels are exactly those of
-    :func:`~synclab.run_buffer`; only the buffer differs: ``put`` and ``get``
-    of a :class:`queue.Queue` instead of the hand-built ``Condition`` buffer.
-    Its lock is an :class:`~synclab.InstrumentedLock` and its length is noted
-    at every change, so the two results can be compared figure by figure.
-
-    Args:
-        producers: Producer threads, 1 to 16.
-        consumers: Consumer threads, 1 to 16.
-        capacity: The queue's ``maxsize``, 1 to 1,000.
-        produce_rate: Items per second each producer makes, 1 to 100,000.
-        consume_rate: Items per second each consumer uses, 1 to 100,000.
-        items: Items each producer makes, 1 to 10,000.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`~synclab.experiments.BufferResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``; every thread was
-            stopped and joined first.
+    Producers, consumers, pacing and sentinels are exactly those of ``run_buffer``; the
+    queue's lock is instrumented and its length noted at every change, so the two results
+    compare figure by figure.
     """
     settings = check_buffer_settings(producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
     return run_buffer_threads(_QueueBuffer, *settings, what="run_queue_buffer")
@@ -180,21 +140,9 @@ LIST_POLL_SECONDS = 0.0005
 class PipelineResult:
     """What one run of :func:`run_pipeline` measured.
 
-    Attributes:
-        stages: Stages the items went through.
-        workers: Worker threads per stage.
-        items: Items the source put into the first stage (numbered 0 to ``items - 1``).
-        capacity: The ``maxsize`` of each queue (lists have none).
-        work: Seconds each worker spent on each item, in each stage.
-        channel: ``"Queue"`` or ``"list"``.
-        delivered: The item numbers that came out of the last stage, in order.
-        delivery_times: When each of them came out, in seconds since the start.
-        length_times: For each stage's inbox, when its length changed (seconds since the start).
-        lengths: For each stage's inbox, its length after each of those changes.
-        max_lengths: The most items each stage's inbox held at any moment.
-        crashes: One line per worker that died of an exception (``"S2-3: IndexError: ..."``).
-        duration: Seconds from the start until the last worker returned.
-        python: The Python version that ran it.
+    ``delivered``: the item numbers out of the last stage, in order, with their
+    ``delivery_times``; ``length_times``/``lengths``: each stage inbox's length after each
+    change; ``crashes``: one line per worker that died of an exception.
     """
 
     stages: int
@@ -333,24 +281,6 @@ def run_pipeline(
       one of them works on it: no lock, no forced window, the window is the
       work. A worker whose ``del`` finds the list empty dies of the
       ``IndexError``, as it would in real code (noted in ``crashes``).
-
-    Args:
-        stages: Stages in the pipeline, 1 to 4.
-        workers: Worker threads per stage, 1 to 8.
-        items: Items to pass through, 1 to 5,000.
-        capacity: Each queue's ``maxsize``, 1 to 1,000 (lists have no limit).
-        work: Seconds each worker spends on an item, 0 to 0.1.
-        channel: ``"Queue"`` or ``"list"``.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`PipelineResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``; every thread was
-            stopped and joined first.
     """
     stages = check_int("stages", stages, 1, MAX_STAGES)
     workers = check_int("workers", workers, 1, MAX_WORKERS)
@@ -492,27 +422,7 @@ def _best(action: Callable[[], object]) -> float:
 
 @dataclass(frozen=True, slots=True)
 class ConcurrencyResult:
-    """What :func:`measure_concurrency` measured: wall time per job and way.
-
-    Attributes:
-        tasks: Tasks in each job.
-        io_seconds: How long each I/O-bound task waits (``time.sleep``).
-        cpu_seconds: How long each CPU-bound task computes, aimed at by
-            measuring ``sum(range(n))`` on this machine first.
-        cpu_size: The ``n`` of ``sum(range(n))`` that came out of that.
-        threads: Threads in the thread pool (one per task).
-        processes: Processes in the process pool (one per task, at most one per core); 0 if skipped.
-        cores: CPU cores this machine reports.
-        process_start: Seconds it took to start the process pool (not in the job times).
-        io_times: Wall seconds of the I/O-bound job, one per entry of :data:`WAYS`
-            (``nan`` for processes when skipped).
-        cpu_times: Wall seconds of the CPU-bound job, the same way (the faster of 2 runs each).
-        thread_cpu_use: During the CPU-bound job in threads, this process's CPU
-            time divided by the wall time: how many cores were busy on average
-            (about 1 or less with the GIL; up to the number of threads without it).
-        gil: Whether the interpreter ran with the GIL.
-        python: The Python version.
-    """
+    """What :func:`measure_concurrency` measured: wall time per job and way."""
 
     tasks: int
     io_seconds: float
@@ -627,19 +537,6 @@ def measure_concurrency(
       is timed separately and not counted in the job's time. The functions
       sent to the processes (``time.sleep``, ``sum``) are found there by name;
     * in ``asyncio``, every task a coroutine, gathered, in a fresh event loop.
-
-    Args:
-        tasks: Tasks per job, 1 to 16.
-        io_seconds: Seconds each I/O-bound task waits, 0.001 to 1.
-        cpu_seconds: Seconds each CPU-bound task should compute, 0.001 to 0.2.
-        processes: Whether to measure the process pool too (it takes the longest to start).
-
-    Returns:
-        A :class:`ConcurrencyResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
     """
     tasks = check_int("tasks", tasks, 1, MAX_TASKS)
     io_seconds = check_float("io_seconds", io_seconds, 0.001, 1.0)

@@ -42,17 +42,6 @@ def rlock_depth(lock: Any) -> int:
     This is the RLock's own recursion count (0 when nobody holds it), read
     from its ``repr``, which both the C and the pure-Python RLock show as
     ``count=N`` on every supported Python.
-
-    Args:
-        lock: A :class:`threading.RLock`.
-
-    Returns:
-        The recursion count, whichever thread holds the lock (if a future
-        Python drops ``count=`` from the ``repr``, the count is read with
-        ``RLock._recursion_count()``, which reports 0 to other threads).
-
-    Raises:
-        TypeError: ``lock`` is not an RLock (a plain ``Lock`` has no count).
     """
     if not hasattr(lock, "_is_owned"):  # both RLocks have it; a plain Lock does not
         raise TypeError(f"lock must be a threading.RLock, got {lock!r} of type {type(lock).__name__}")
@@ -66,17 +55,7 @@ def rlock_depth(lock: Any) -> int:
 
 @dataclass(frozen=True, slots=True)
 class LockCosts:
-    """What :func:`measure_lock_costs` measured, in nanoseconds per call.
-
-    Attributes:
-        depths: The nesting depths timed (calls per operation).
-        rlock: Per depth, an operation whose every level takes an RLock.
-        helper: Per depth, an operation that takes a Lock once and calls
-            unlocked helpers for the other levels.
-        calls: Operations timed per measurement.
-        repeat: Measurements per figure (each figure is the fastest of them).
-        python: The Python version that ran it, like ``"3.12.1"``.
-    """
+    """What :func:`measure_lock_costs` measured, in nanoseconds per call."""
 
     depths: tuple[int, ...]
     rlock: tuple[float, ...]
@@ -160,19 +139,6 @@ def measure_lock_costs(
     of the locking itself, not of waiting. Each figure is the fastest of
     ``repeat`` measurements of ``calls`` operations (the usual ``timeit``
     practice: slower runs were disturbed by something else).
-
-    Args:
-        depths: Nesting depths to time, 1 to 12 of them, each 1 to 64.
-        calls: Operations per measurement, 100 to 1,000,000.
-        repeat: Measurements per figure, 1 to 20.
-
-    Returns:
-        A :class:`LockCosts`.
-
-    Raises:
-        TypeError: ``depths`` is not a sequence of ints, or ``calls`` or
-            ``repeat`` is not an int.
-        ValueError: A value is out of range.
     """
     if isinstance(depths, (str, bytes)) or not isinstance(depths, Sequence):
         raise TypeError(f"depths must be a sequence of nesting depths like (1, 2, 4, 8), got {depths!r}")
@@ -264,30 +230,7 @@ class _Ledger:
 
 @dataclass(frozen=True, slots=True)
 class LedgerResult:
-    """What one run of :func:`run_ledger` measured.
-
-    Attributes:
-        threads: Number of threads.
-        batches: Batches each thread tried to record.
-        batch_size: Entries per batch.
-        design: ``"Lock"``, ``"RLock"`` or ``"helper"``.
-        entries: Entries recorded in the ledger.
-        total: The ledger's total.
-        expected_entries: ``threads * batches * batch_size``.
-        expected_total: The total had every entry been recorded.
-        per_thread: Entries each thread recorded (T1 first).
-        stuck: Threads whose nested ``acquire`` waited for themselves and gave
-            up after :data:`SELF_DEADLOCK_TIMEOUT` (``"Lock"`` only): each stopped
-            there, where a nested ``with lock:`` would have hung forever.
-        lock_calls: Successful ``acquire`` calls on the ledger's lock, nested
-            ones included.
-        max_count: The deepest recursion count the RLock reached (0 for the
-            other designs).
-        lock: The lock's statistics; a nested RLock acquisition counts as part
-            of the outer hold.
-        elapsed: Seconds from the start signal until the last thread finished.
-        python: The Python version that ran it.
-    """
+    """What one run of :func:`run_ledger` measured."""
 
     threads: int
     batches: int
@@ -352,21 +295,6 @@ def run_ledger(
     Every entry reads the total, pauses 1 µs (a forced thread switch) and writes
     it back, so an entry made without the lock would lose updates; the
     ``"RLock"`` and ``"helper"`` designs are exact on every run.
-
-    Args:
-        threads: Number of threads, 1 to 64.
-        batches: Batches per thread, 1 to 1,000.
-        batch_size: Entries per batch, 1 to 64; entry ``i`` of a batch adds ``i``.
-        design: ``"Lock"``, ``"RLock"`` or ``"helper"``.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`LedgerResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range or not one of the designs.
-        TimeoutError: The run took longer than ``timeout``.
     """
     threads = check_int("threads", threads, 1, MAX_LEDGER_THREADS)
     batches = check_int("batches", batches, 1, MAX_BATCHES)

@@ -65,20 +65,7 @@ MAX_RUNS = 10_000
 
 @dataclass(frozen=True, slots=True)
 class RunOutcome:
-    """How one run of a test function ended.
-
-    Attributes:
-        outcome: ``"passed"`` (it returned), ``"failed"`` (it raised an
-            ``AssertionError``), ``"error"`` (it raised anything else, or left
-            threads running) or ``"hung"`` (the watchdog stopped it).
-        message: What went wrong, in words (``""`` when it passed).
-        error: What the test function raised, if anything.
-        thread_errors: ``(thread name, exception)`` for each exception raised
-            inside a thread the test started and never seen by the test itself.
-        interval_left: The switch interval the test left behind, if it changed
-            it and did not put it back (it has been put back since).
-        seconds: How long the run took.
-    """
+    """How one run of a test function ended."""
 
     outcome: str
     message: str
@@ -128,17 +115,6 @@ def judge_run(
     The run is a :class:`~synclab.checks._base.Trial`: if the test does not end
     within ``timeout`` seconds, its threads (and those it started) are stopped.
     The switch interval is put back if the test changed it.
-
-    Args:
-        test: The test function.
-        make_target: Called with the trial, returns what the test is given.
-        timeout: Seconds the test may run.
-        what: The test's name, for messages.
-        on_start: Called with the thread that runs the test, before the test starts.
-        stopper: Who stopped a hung test, in messages ("the watchdog", "the check").
-
-    Returns:
-        The :class:`RunOutcome` and the trial (to look at what it saw).
     """
     interval = sys.getswitchinterval()
     started = time.perf_counter()
@@ -190,18 +166,7 @@ def judge_run(
 
 @dataclass(frozen=True, slots=True)
 class RepeatResult:
-    """What :func:`repeat_test` saw over many runs of one test against one target.
-
-    Attributes:
-        test: The test function's name.
-        target: What it tested (the class's name).
-        outcomes: How each run ended, in order (see :data:`OUTCOMES`).
-        first_problem: The message of the first run that did not pass (``""`` if all passed).
-        thread_errors: Runs in which a thread of the test raised an exception the test never saw.
-        intervals_left: Runs after which the switch interval had been left changed (and was put back).
-        seconds: Seconds each run took.
-        python: The Python version that ran it.
-    """
+    """What :func:`repeat_test` saw over many runs of one test against one target."""
 
     test: str
     target: str
@@ -262,19 +227,6 @@ def repeat_test(
     ``timeout`` is stopped, with the threads it started, and counted as hung.
     Exceptions raised inside the test's own threads are counted, not printed;
     a switch interval the test left changed is put back (and counted).
-
-    Args:
-        test: The test function; it is given ``target``.
-        target: What the test tests, usually the class (``Cache``).
-        runs: How many times to run it, 1 to 10,000.
-        timeout: Seconds one run may take (0.05 to 60) before the watchdog stops it.
-
-    Returns:
-        A :class:`RepeatResult`.
-
-    Raises:
-        TypeError: ``test`` is not callable, or another argument has the wrong type.
-        ValueError: ``runs`` or ``timeout`` is out of range.
     """
     if not callable(test):
         raise TypeError(f"test must be a function taking one argument, got {test!r} of type {type(test).__name__}")
@@ -331,21 +283,6 @@ def cache_test(
     * ``switch_interval``: the interpreter switches threads this often during
       the test (set for the test and always put back: it is process-wide);
     * ``rounds``: the whole thing is repeated, each time with a new cache.
-
-    Args:
-        threads: Threads asking at once, 2 to 16.
-        barrier: Start the threads together behind a barrier.
-        window: Seconds the fake ``load`` sleeps (0 to 0.1); 0 for none.
-        switch_interval: Switch interval in seconds during the test (1e-6 to 0.1),
-            or ``None`` to leave it alone.
-        rounds: How many times to repeat, 1 to 100.
-        keys: Keys each thread asks for, in order, 1 to 10,000.
-
-    Returns:
-        The test function, ``test(cache_class)``.
-
-    Raises:
-        TypeError, ValueError: An argument is out of range or of the wrong type.
     """
     threads = check_int("threads", threads, 2, 16)
     barrier = check_bool("barrier", barrier)
@@ -399,16 +336,7 @@ _STEP_TIMEOUT = 5.0
 
 @dataclass(frozen=True, slots=True)
 class LivelockResult:
-    """What :func:`run_livelock` saw, round by round.
-
-    Attributes:
-        strategy: ``"polite"``, ``"random"`` or ``"ordered"``.
-        max_rounds: The bound on rounds.
-        rounds: Rounds played (``max_rounds`` unless both threads finished first).
-        attempts: Attempts per thread (T1, T2): rounds in which it took its first lock.
-        done_at: The round in which each thread finished its transfer (``None``: never).
-        busy: Seconds the run took.
-    """
+    """What :func:`run_livelock` saw, round by round."""
 
     strategy: str
     max_rounds: int
@@ -495,19 +423,6 @@ def run_livelock(
     * ``"polite"``: both try every round. Every attempt fails: a livelock, bounded by ``rounds``.
     * ``"random"``: after a failure, a thread sits out 1 to 3 rounds, chosen at random (seeded).
     * ``"ordered"``: both take ``lock_a`` first, so whoever holds it gets ``lock_b`` too.
-
-    Args:
-        strategy: ``"polite"``, ``"random"`` or ``"ordered"``.
-        rounds: The most rounds to play, 1 to 100,000.
-        seed: Seed of the random back-off (the same seed gives the same rounds).
-        timeout: Seconds the run may take, 0.1 to 600.
-
-    Returns:
-        A :class:`LivelockResult`.
-
-    Raises:
-        TypeError, ValueError: An argument has the wrong type or is out of range.
-        TimeoutError: The run took longer than ``timeout``.
     """
     strategy = check_choice("strategy", strategy, LIVELOCK_STRATEGIES)
     rounds = check_int("rounds", rounds, 1, 100_000)
@@ -560,11 +475,7 @@ class FifoLock:
         self._held = False
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        """Take the lock; if it is taken, or others are waiting, queue behind them.
-
-        Returns:
-            Whether the lock was acquired (``False`` after a timeout or when not blocking).
-        """
+        """Take the lock; if it is taken, or others are waiting, queue behind them."""
         if not blocking and timeout != -1:
             raise ValueError("can't specify a timeout for a non-blocking call")
         if timeout < 0 and timeout != -1:
@@ -589,11 +500,7 @@ class FifoLock:
             return my_turn
 
     def release(self) -> None:
-        """Let the lock go; the thread at the front of the queue gets it next.
-
-        Raises:
-            RuntimeError: The lock is not held.
-        """
+        """Let the lock go; the thread at the front of the queue gets it next."""
         with self._cond:
             if not self._held:
                 raise RuntimeError("release unlocked lock")
@@ -618,19 +525,7 @@ class FifoLock:
 
 @dataclass(frozen=True, slots=True)
 class StarvationResult:
-    """What :func:`run_starvation` measured.
-
-    Attributes:
-        lock: ``"Lock"`` (``threading.Lock``) or ``"FIFO"`` (:class:`FifoLock`).
-        threads: Thread names, greedy ones first; the last one is the polite thread.
-        acquisitions: How many times each thread got the lock, in the order of ``threads``.
-        longest_wait: Each thread's longest wait for the lock, in seconds.
-        duration: Seconds each thread kept going.
-        hold: Seconds each turn kept the lock (busy work).
-        pause: Seconds the polite thread stepped away between its turns.
-        statistics: The lock's full statistics.
-        python: The Python version that ran it.
-    """
+    """What :func:`run_starvation` measured."""
 
     lock: str
     threads: tuple[str, ...]
@@ -711,21 +606,6 @@ def run_starvation(
     ``threading.Lock`` is a race between a thread that is running and one
     that must first be woken up, so the shares vary from run to run and
     machine to machine. Only the FIFO order is guaranteed.
-
-    Args:
-        lock: ``"Lock"`` (``threading.Lock``) or ``"FIFO"`` (:class:`FifoLock`).
-        greedy: Greedy threads, 1 to 15 (plus one polite thread).
-        duration: Seconds each thread keeps going, 0.01 to 10.
-        hold: Seconds of work per turn, 1e-6 to 0.01.
-        pause: Seconds the polite thread steps away between turns, 0 to 0.1.
-        timeout: Seconds the run may take, 0.1 to 600.
-
-    Returns:
-        A :class:`StarvationResult`.
-
-    Raises:
-        TypeError, ValueError: An argument has the wrong type or is out of range.
-        TimeoutError: The run took longer than ``timeout``.
     """
     kind = check_choice("lock", lock, STARVATION_LOCKS)
     greedy = check_int("greedy", greedy, 1, 15)
