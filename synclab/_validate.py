@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 
 #: The most threads one run of an experiment may start (or accounts, locks in a pool...).
 MAX_THREADS = 64
-#: The most values one sweep may try.
+#: The most values one sweep may try, and the most threads of an experiment that shows
+#: each thread on its own row (buffer, notify, tasks, cache test).
 MAX_VALUES = 16
 
 
@@ -59,9 +60,9 @@ def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
     return value
 
 
-def check_sequence(name: str, value: object, example: str) -> Sequence[object]:
-    """``value`` if it is a sequence (not a string) of 1 to :data:`MAX_VALUES` values."""
+def check_sequence(name: str, value: object, example: str, high: int = MAX_VALUES) -> Sequence[object]:
+    """``value`` if it is a sequence (not a string) of 1 to ``high`` values."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise TypeError(f"{name} must be a sequence of {example}, got {value!r}")
-    check_int(f"len({name})", len(value), 1, MAX_VALUES)
+    check_int(f"len({name})", len(value), 1, high)
     return value

@@ -1,27 +1,15 @@
-"""Locks that measure themselves.
+"""Locks that measure themselves: :class:`InstrumentedLock` behaves like :class:`threading.Lock`
+and records, for every acquisition, which thread took it, how long it waited (contention) and
+how long it held it.
 
-:class:`InstrumentedLock` behaves like :class:`threading.Lock` (same
-``acquire(blocking=True, timeout=-1)``, ``release()``, ``locked()`` and ``with``
-support) and records, for every acquisition, which thread took it, how long the
-thread waited for it (contention) and how long it kept it (hold time).
-
-Memory stays bounded however long a lock lives: totals, maxima and per-thread
-figures are exact for every acquisition, while individual events (used for
-timelines and histograms) are kept only for the latest ``max_events``.
-
-The bookkeeping is done while the lock is held, so the lock protects its own
-figures; the clock is read before the bookkeeping, so it is not counted as hold
-time. Figures read while other threads are still using the lock are a snapshot
-that may lag by one acquisition; read them after joining the threads.
-
-What an uncontended ``with`` costs is most of what the lock adds to a program,
-so that path does the least it can: it tries the lock without blocking (a
-failure means contention, measured on a slower path), reads the clock when the
-lock is taken and when it is released, adds the hold to the totals and keeps
-``(acquired, released)`` in a bounded deque. Per-thread figures cost nothing
-there: the lock notes when its holder changes (the runs of acquisitions by one
-thread) and a thread's totals are the differences of the running totals over
-its runs.
+Totals, maxima and per-thread figures are exact however long a lock lives; individual events
+(for timelines and histograms) are kept for the latest ``max_events``. The bookkeeping is done
+while the lock is held, so the lock protects its own figures, and the clock is read before it,
+so it is not counted as hold time. An uncontended ``with`` is most of what the lock adds to a
+program, so that path does the least it can: a non-blocking try (a failure means contention,
+measured on a slower path), two clock reads, the totals, and ``(acquired, released)`` in a
+bounded deque. Per-thread figures cost nothing there: the lock notes when its holder changes,
+and a thread's totals are differences of the running totals over its runs.
 """
 
 from __future__ import annotations
@@ -38,8 +26,6 @@ from types import TracebackType
 from typing import Any
 
 from synclab._validate import check_int
-
-__all__ = ["InstrumentedLock", "LockEvent", "LockStatistics", "ThreadLockStatistics"]
 
 #: Default number of individual acquisitions kept for timelines and histograms.
 DEFAULT_MAX_EVENTS = 10_000
@@ -84,7 +70,11 @@ class ThreadLockStatistics:
 
 @dataclass(frozen=True, slots=True)
 class LockStatistics:
-    """A snapshot of what an :class:`InstrumentedLock` has measured."""
+    """A snapshot of what an :class:`InstrumentedLock` has measured (times in seconds).
+
+    ``contended``: acquisitions that had to wait; ``failed``: attempts that gave up;
+    ``events``: the latest acquisitions kept, ``events_dropped`` the earlier ones.
+    """
 
     name: str
     acquisitions: int
@@ -164,11 +154,7 @@ class _ThreadTally:
 
 
 def _thread_name(ident: int) -> str:
-    """Name of the live thread with ``ident`` (or a placeholder for a thread ``threading`` does not know).
-
-    Never calls :func:`threading.current_thread`, which would register a dummy
-    ``Thread`` for a thread started with ``_thread.start_new_thread``.
-    """
+    """Name of the live thread with ``ident`` (or a placeholder for a thread ``threading`` does not know)."""
     for thread in threading.enumerate():
         if thread.ident == ident:
             return thread.name
@@ -197,8 +183,10 @@ class InstrumentedLock:
             counter += 1
         lock.statistics().acquisitions  # 1
 
-    It passes CPython's own lock tests (``Lib/test/lock_tests.py``: ``LockTests``,
-    ``RLockTests`` wrapping an ``RLock``, ``ConditionTests``).
+    ``lock``: the lock to wrap (a new Lock by default; with an RLock, re-entries by the owner
+    count as one hold); ``clock``: returns seconds (inject a fake in tests); ``max_events``:
+    acquisitions kept individually, 0 to 1,000,000. It passes CPython's own lock tests
+    (``Lib/test/lock_tests.py``: ``LockTests``, ``RLockTests`` wrapping an ``RLock``, ``ConditionTests``).
     """
 
     __slots__ = (
@@ -349,11 +337,7 @@ class InstrumentedLock:
     # -- the slow paths ----------------------------------------------------
 
     def _acquire_as_told(self, blocking: bool, timeout: float) -> bool:
-        """Arguments ``threading.Lock`` refuses: let the wrapped lock raise its own error.
-
-        A wrapped lock of another kind may accept them; then what it did is
-        recorded like any other attempt.
-        """
+        """Arguments ``threading.Lock`` refuses: let the wrapped lock raise its own error."""
         me = get_ident()
         requested = self._clock()
         if not self._acquire(blocking, timeout):
@@ -423,10 +407,7 @@ class InstrumentedLock:
                 tally.max_wait = waited
 
     def _new_owner(self, me: int) -> None:
-        """Another thread than the last holder has taken the lock: end the last one's run, begin one for ``me``.
-
-        Called holding the lock, before the hold begins.
-        """
+        """Another thread than the last holder has taken the lock: end the last one's run, begin one for ``me``."""
         count, total = self._count, self._total_hold
         with self._meta:
             previous = self._owner
@@ -462,11 +443,7 @@ class InstrumentedLock:
         return self._acquired is not None and self._owner == get_ident()
 
     def _release_save(self) -> int:
-        """Release the lock for ``Condition.wait``; return how many times it was held.
-
-        The hold ends here and is recorded; taking the lock back afterwards is a
-        new acquisition, with its own wait.
-        """
+        """Release the lock for ``Condition.wait``; return how many times it was held."""
         self.release()
         return 1
 
@@ -479,11 +456,7 @@ class InstrumentedLock:
         return self._depth + 1 if self._is_owned() else 0
 
     def _at_fork_reinit(self) -> None:
-        """Reset to unlocked in a child process after ``fork()``, as ``threading`` does with its locks.
-
-        The figures measured so far are kept; threads that were waiting do not
-        exist in the child.
-        """
+        """Reset to unlocked in a child process after ``fork()``, as ``threading`` does with its locks."""
         self._lock._at_fork_reinit()
         self._meta._at_fork_reinit()
         self._acquired = None
@@ -560,13 +533,7 @@ class InstrumentedLock:
 
 
 class _Reentrant(InstrumentedLock):
-    """The methods of an :class:`InstrumentedLock` that wraps an ``RLock``.
-
-    Re-entry by the holder is counted in ``_depth`` and is not a new hold; only
-    the holder may release. An ``InstrumentedLock`` given an ``RLock`` becomes
-    an instance of this class (or of a subclass made by :func:`_reentrant_kind`).
-    Anything else is the plain lock's own path.
-    """
+    """The methods of an :class:`InstrumentedLock` that wraps an ``RLock``."""
 
     __slots__ = ()
 

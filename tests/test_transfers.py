@@ -30,7 +30,7 @@ def test_a_deadlocked_run_is_called_off_with_its_cycle_and_threads_back():
     baseline = threading.active_count()
     run = next(r for r in repeat_transfers(10).results if r.deadlocked)
     assert threading.active_count() == baseline
-    assert run.graph is not None and run.graph.deadlocked and run.cycle_seen
+    assert run.graph is not None and run.graph.deadlocked
     assert len(run.graph.cycle) >= 4  # at least two threads and two accounts
     assert all(name.startswith("account ") for name in run.graph.cycle[1::2])
     # the first cancelled wait releases a lock, which may let another thread in the cycle finish

@@ -1,22 +1,13 @@
-"""The bank-account experiment of notebook 03: how long should a lock be held?
+"""The bank account of notebook 03: how long should a lock be held?
 
-Several threads withdraw money from one shared account. Every withdrawal does
-some slow work first, ``verify``: a call to a fraud-check service, played here
-by ``time.sleep(work)`` standing for the network round trip. The account offers
-three ways to withdraw (``style``):
+Threads withdraw from one account; each withdrawal first does slow work, ``verify`` (a
+fraud check, a ``time.sleep(work)`` standing for the network). ``style``:
 
-* ``"short"``: the slow work outside the lock, then a short critical section
-  that checks the balance and subtracts from it. Threads overlap their slow
-  work; the lock is held for microseconds.
-* ``"long"``: the slow work inside the lock. It is still correct, but only one
-  thread at a time gets anything done: adding threads adds no throughput and
-  every other thread waits. This is contention, not a deadlock: every thread
-  gets the lock in the end.
-* ``"check_outside"``: the check of the balance outside the lock, the
-  subtraction inside it. No update is lost (the subtraction is locked), yet the
-  balance goes negative: between a thread's check and its subtraction, the
-  other threads withdraw too. The slow work sits in that gap and widens it to
-  ``work`` seconds, so the overdraft shows on every run.
+* ``"short"``: slow work outside the lock, then a short critical section: threads overlap.
+* ``"long"``: slow work inside the lock: correct, but one thread at a time gets anything
+  done (contention, not a deadlock: every thread gets the lock in the end).
+* ``"check_outside"``: the balance checked outside the lock, subtracted inside: no update is
+  lost, yet the balance goes negative, since the slow work widens the gap between check and act.
 """
 
 from __future__ import annotations
@@ -29,15 +20,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from synclab._threads import run_workers
-from synclab._validate import check_choice, check_float, check_int
+from synclab._validate import (
+    MAX_THREADS,
+    MAX_VALUES,
+    check_choice,
+    check_float,
+    check_int,
+    check_sequence,
+    check_timeout,
+)
 from synclab.instruments import InstrumentedLock, LockStatistics
-
-__all__ = ["BANK_STYLES", "BankAccount", "BankResult", "BankSweep", "run_bank", "sweep_bank"]
 
 #: The ways to withdraw; see the module docstring.
 BANK_STYLES = ("short", "long", "check_outside")
 
-MAX_THREADS = 64
 MAX_WITHDRAWALS = 10_000
 #: Longest slow work per withdrawal, in seconds. With the work inside the lock,
 #: 64 threads need up to 64 x this long to drain after a stop, which must stay
@@ -178,11 +174,7 @@ def _work(
 
 
 class _RecordingLock(InstrumentedLock):
-    """The account's lock, also noting the balance each time it is released.
-
-    Every style changes the balance only while holding the lock, so the balance
-    read just before a release is the balance after that critical section.
-    """
+    """The account's lock, also noting the balance each time it is released."""
 
     __slots__ = ("account", "history", "origin")
 
@@ -217,7 +209,7 @@ def _check_bank_args(
         check_float("work", work, 0.0, MAX_WORK),
         check_int("amount", amount, 1, MAX_AMOUNT),
         None if balance is None else check_int("balance", balance, 0, MAX_BALANCE),
-        check_float("timeout", timeout, 0.1, 600.0),
+        check_timeout(timeout),
     )
 
 
@@ -287,7 +279,7 @@ def _as_tuple(name: str, value: object) -> tuple[object, ...]:
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a number or a sequence of numbers, got {value!r}")
     if isinstance(value, Sequence):
-        check_int(f"len({name})", len(value), 1, 16)
+        check_int(f"len({name})", len(value), 1, MAX_VALUES)
         return tuple(value)
     return (value,)
 
@@ -304,9 +296,7 @@ def sweep_bank(
     """Run :func:`run_bank` for every combination of thread count, work and style."""
     thread_counts = _as_tuple("threads", threads)
     works = _as_tuple("work", work)
-    if isinstance(styles, (str, bytes)) or not isinstance(styles, Sequence):
-        raise TypeError(f"styles must be a sequence of styles like ('short', 'long'), got {styles!r}")
-    style_list = _as_tuple("styles", styles)
+    style_list = tuple(check_sequence("styles", styles, "styles like ('short', 'long')"))
     check_int("len(styles)", len(style_list), 1, len(BANK_STYLES))
     check_int("number of runs", len(thread_counts) * len(works) * len(style_list), 1, 48)
     checked = [

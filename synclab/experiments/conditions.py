@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from synclab._threads import Schedule, run_workers
-from synclab._validate import check_float, check_int, check_timeout
+from synclab._validate import MAX_VALUES, check_float, check_int, check_timeout
 from synclab.instruments import InstrumentedLock, LockStatistics
 
 #: The forced order of :func:`run_stolen_wakeup`, in words.
@@ -221,7 +221,7 @@ def run_notify(
             f"put_items must be a function put_items(buffer, cond, items), got {put_items!r} "
             f"of type {type(put_items).__name__}"
         )
-    consumers = check_int("consumers", consumers, 1, 16)
+    consumers = check_int("consumers", consumers, 1, MAX_VALUES)
     timeout = check_float("timeout", timeout, 0.1, 60.0)
     s = Schedule(timeout)
     items = [f"item {i}" for i in range(1, consumers + 1)]
@@ -253,7 +253,6 @@ def run_notify(
 
 # -- the bounded buffer -------------------------------------------------------------
 
-MAX_THREADS = 16
 MAX_CAPACITY = 1_000
 MAX_ITEMS = 10_000
 MAX_RATE = 100_000.0
@@ -472,8 +471,8 @@ def check_buffer_settings(
 ) -> tuple[int, int, int, float, float, int, float]:
     """The arguments of :func:`run_buffer`, checked (the same for any buffer design)."""
     return (
-        check_int("producers", producers, 1, MAX_THREADS),
-        check_int("consumers", consumers, 1, MAX_THREADS),
+        check_int("producers", producers, 1, MAX_VALUES),
+        check_int("consumers", consumers, 1, MAX_VALUES),
         check_int("capacity", capacity, 1, MAX_CAPACITY),
         check_float("produce_rate", produce_rate, 1.0, MAX_RATE, "items/s"),
         check_float("consume_rate", consume_rate, 1.0, MAX_RATE, "items/s"),

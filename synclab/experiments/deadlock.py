@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from synclab._threads import DeadlockError, Watchdog, cancellable_lock, countdown, run_workers
-from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab._validate import MAX_THREADS, MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
+from synclab.experiments.bank import BankAccount
 from synclab.experiments.counter import YIELD_SECONDS
 from synclab.instruments import InstrumentedLock, LockStatistics
 
@@ -53,7 +54,6 @@ DEFAULT_POLL = 0.001
 #: it, in seconds: far longer than the short timeouts of a back-off-and-retry
 #: loop, whose cycles last a millisecond or two and then break by themselves.
 DEFAULT_CONFIRM = 0.05
-MAX_WORKERS = 64
 MAX_LOCKS = 256
 
 # Frames from these files are machinery, not the code being debugged.
@@ -317,21 +317,16 @@ def watch_for_deadlock(
 ) -> DeadlockReport:
     """Run each worker in its own named thread while a watchdog looks for a deadlock.
 
-    The workers start together (behind a barrier) and are always joined. A
-    watchdog thread takes a :func:`resource_allocation_graph` snapshot of ``locks`` every
-    ``poll`` seconds; when the same cycle is still there ``confirm`` seconds
-    later, it records the graph and the stacks of the threads in the cycle,
-    sets ``cancel`` if given, and stops watching.
-
-    The workers must be able to end by themselves: give their waits a
-    ``timeout``, or make their locks with :func:`cancellable_lock` and pass
-    the same ``cancel`` event (their waits then raise :class:`DeadlockError`,
-    which ends that worker quietly).
+    Every ``poll`` s the watchdog takes a :func:`resource_allocation_graph` of ``locks``; when the
+    same cycle is still there ``confirm`` s later, it records the graph and the stacks of the
+    threads in it, sets ``cancel`` if given, and stops watching. The workers must end by
+    themselves: give their waits a ``timeout``, or use cancellable locks on the same ``cancel``
+    (their waits then raise ``DeadlockError``, which ends that worker quietly).
     """
     if not isinstance(workers, Mapping):
         raise TypeError(f"workers must be a dict of thread name -> function, got {workers!r}")
-    if not 1 <= len(workers) <= MAX_WORKERS:
-        raise ValueError(f"workers must hold between 1 and {MAX_WORKERS} functions, got {len(workers)}")
+    if not 1 <= len(workers) <= MAX_THREADS:
+        raise ValueError(f"workers must hold between 1 and {MAX_THREADS} functions, got {len(workers)}")
     for name, work in workers.items():
         if not isinstance(name, str) or not name or name == "watchdog":
             raise ValueError(f"workers must be named by non-empty strings other than 'watchdog', got {name!r}")
@@ -342,7 +337,7 @@ def watch_for_deadlock(
         raise TypeError(f"cancel must be a threading.Event or None, got {cancel!r} of type {type(cancel).__name__}")
     poll = check_float("poll", poll, 1e-4, 0.1)
     confirm = check_float("confirm", confirm, 0.0, 1.0)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
 
     names = list(workers)
     cancelled: list[str] = []
@@ -384,8 +379,6 @@ TRANSFER_WINDOWS = ("none", "sleep")
 
 START_BALANCE = 1_000
 MAX_AMOUNT = 100
-MAX_ACCOUNTS = 64
-MAX_THREADS = 64
 MAX_TRANSFERS = 100_000
 MAX_RUNS = 100
 #: How long a cycle must stay before the watchdog calls a run off, s. Short, so
@@ -431,11 +424,6 @@ class TransferRun:
     def conserved(self) -> bool:
         """Whether the bank holds as much money as before."""
         return self.total_after == self.total_before
-
-    @property
-    def cycle_seen(self) -> bool:
-        """Whether a cycle of waiting formed at all (even one a timeout broke)."""
-        return self.graph is not None
 
     @property
     def throughput(self) -> float:
@@ -531,32 +519,21 @@ def _capped(amount: int, balance: int) -> int:
     return amount if amount <= balance else balance
 
 
-class _Bank:
-    """The accounts: balances, and what the strategy locks."""
+def _move(src: BankAccount, dst: BankAccount, amount: int) -> None:
+    """Move up to ``amount``; the caller holds the locks.
 
-    def __init__(self, accounts: int, strategy: str, cancel: threading.Event) -> None:
-        self.balances = [START_BALANCE] * accounts
-        if strategy == "global":
-            self.bank_lock = cancellable_lock(cancel, "bank")
-            self.locks: list[InstrumentedLock] = [self.bank_lock]
-        else:
-            self.locks = [cancellable_lock(cancel, f"account {i}") for i in range(accounts)]
-
-    def move(self, src: int, dst: int, amount: int) -> None:
-        """Move up to ``amount`` from ``src`` to ``dst``; the caller holds the locks.
-
-        Read, compute (a call: a point where another thread may run), write:
-        without the locks, two transfers touching one account lose updates.
-        """
-        balances = self.balances
-        src_balance, dst_balance = balances[src], balances[dst]
-        taken = _capped(amount, src_balance)  # never overdraw
-        balances[src] = src_balance - taken
-        balances[dst] = dst_balance + taken
+    Read, compute (a call: a point where another thread may run), write: without the locks,
+    two transfers touching one account lose updates.
+    """
+    src_balance, dst_balance = src.balance, dst.balance
+    taken = _capped(amount, src_balance)  # never overdraw
+    src.balance = src_balance - taken
+    dst.balance = dst_balance + taken
 
 
 def _transfer_worker(
-    bank: _Bank,
+    accounts: list[BankAccount],
+    bank_lock: InstrumentedLock | None,
     strategy: str,
     window: str,
     hold: float,
@@ -566,36 +543,35 @@ def _transfer_worker(
     tally: list[int],
 ) -> None:
     """One thread's transfers. ``tally`` is [completed, abandoned, retries]. Plain code, one branch per strategy."""
-    accounts = len(bank.balances)
-    locks = bank.locks
     pause = time.sleep
     yields = window == "sleep"
     for _ in range(transfers):
         if stop.is_set():
             return
-        src, dst = rng.sample(range(accounts), 2)
+        a, b = rng.sample(range(len(accounts)), 2)
+        src, dst = accounts[a], accounts[b]
         amount = rng.randint(1, MAX_AMOUNT)
         try:
             if strategy == "global":
-                with bank.bank_lock:
+                with bank_lock:  # type: ignore[union-attr]
                     if yields:
                         pause(YIELD_SECONDS)
-                    bank.move(src, dst, amount)
+                    _move(src, dst, amount)
                     if hold:
                         pause(hold)
             elif strategy == "retry":
                 backoff = FIRST_BACKOFF
                 while True:
-                    with locks[src]:
+                    with src.lock:
                         if yields:
                             pause(YIELD_SECONDS)
-                        if locks[dst].acquire(timeout=RETRY_TIMEOUT):
+                        if dst.lock.acquire(timeout=RETRY_TIMEOUT):
                             try:
-                                bank.move(src, dst, amount)
+                                _move(src, dst, amount)
                                 if hold:
                                     pause(hold)
                             finally:
-                                locks[dst].release()
+                                dst.lock.release()
                             break
                     tally[2] += 1  # timed out: the first lock is released, back off
                     pause(rng.uniform(0, backoff))
@@ -604,12 +580,12 @@ def _transfer_worker(
                         tally[1] += 1
                         return
             else:
-                first, second = (src, dst) if strategy == "naive" else (min(src, dst), max(src, dst))
-                with locks[first]:
+                first, second = (src, dst) if strategy == "naive" or a < b else (dst, src)
+                with first.lock:
                     if yields:
                         pause(YIELD_SECONDS)
-                    with locks[second]:
-                        bank.move(src, dst, amount)
+                    with second.lock:
+                        _move(src, dst, amount)
                         if hold:
                             pause(hold)
         except DeadlockError:
@@ -630,14 +606,14 @@ def _check_transfer_args(
 ) -> tuple[int, int, int, str, str, float, int | None, float]:
     checked_seed = None if seed is None else check_int("seed", seed, 0, 2**32 - 1)
     return (
-        check_int("accounts", accounts, 2, MAX_ACCOUNTS),
+        check_int("accounts", accounts, 2, MAX_THREADS),
         check_int("threads", threads, 1, MAX_THREADS),
         check_int("transfers", transfers, 1, MAX_TRANSFERS),
         check_choice("strategy", strategy, STRATEGIES),
         check_choice("window", window, TRANSFER_WINDOWS),
         check_float("hold", hold, 0.0, 0.1),
         checked_seed,
-        check_float("timeout", timeout, 0.1, 600.0),
+        check_timeout(timeout),
     )
 
 
@@ -674,13 +650,19 @@ def _run_transfers(
     timeout: float,
 ) -> TransferRun:
     stop = threading.Event()
-    bank = _Bank(accounts, strategy, stop)
-    before = sum(bank.balances)
+    # Notebook 03's accounts, each with a lock the watchdog can call off (or one lock for the bank).
+    bank_lock = cancellable_lock(stop, "bank") if strategy == "global" else None
+    bank = [
+        BankAccount(START_BALANCE, 0.0, None if bank_lock is not None else cancellable_lock(stop, f"account {i}"))
+        for i in range(accounts)
+    ]
+    locks = [bank_lock] if bank_lock is not None else [account.lock for account in bank]
+    before = sum(account.balance for account in bank)
     base = random.randrange(2**32) if seed is None else seed
     tallies = [[0, 0, 0] for _ in range(threads)]
     workers = [
         lambda i=i: _transfer_worker(
-            bank, strategy, window, hold, transfers, random.Random(base * 1_000 + i), stop, tallies[i]
+            bank, bank_lock, strategy, window, hold, transfers, random.Random(base * 1_000 + i), stop, tallies[i]
         )
         for i in range(threads)
     ]
@@ -688,7 +670,7 @@ def _run_transfers(
     # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
     cancel = None if strategy == "retry" else stop
     watchdog = Watchdog(
-        partial(resource_allocation_graph, bank.locks),
+        partial(resource_allocation_graph, locks),
         thread_stacks,
         done,
         stop,
@@ -721,9 +703,9 @@ def _run_transfers(
         graph=watchdog.graph,
         detected_after=watchdog.detected_after,
         total_before=before,
-        total_after=sum(bank.balances),
+        total_after=sum(account.balance for account in bank),
         elapsed=elapsed,
-        locks=tuple(lock.statistics() for lock in bank.locks),
+        locks=tuple(lock.statistics() for lock in locks),
         python=platform.python_version(),
     )
 
@@ -759,7 +741,7 @@ def _as_counts(name: str, values: object, low: int, high: int) -> tuple[int, ...
         values = (values,)
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise TypeError(f"{name} must be an int or a sequence of ints like (2, 4, 8), got {values!r}")
-    check_int(f"len({name})", len(values), 1, 16)
+    check_int(f"len({name})", len(values), 1, MAX_VALUES)
     return tuple(check_int(name, v, low, high) for v in values)
 
 
@@ -780,7 +762,7 @@ def sweep_transfers(
         raise TypeError(f"strategies must be a sequence like ('naive', 'ordered'), got {strategies!r}")
     check_int("len(strategies)", len(strategies), 1, len(STRATEGIES))
     chosen = tuple(check_choice("strategies", s, STRATEGIES) for s in strategies)
-    account_counts = _as_counts("accounts", accounts, 2, MAX_ACCOUNTS)
+    account_counts = _as_counts("accounts", accounts, 2, MAX_THREADS)
     thread_counts = _as_counts("threads", threads, 1, MAX_THREADS)
     combos = [(s, a, t) for s in chosen for a in account_counts for t in thread_counts]
     for s, a, t in combos:  # every combination is checked before the first one runs

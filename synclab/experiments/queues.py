@@ -1,13 +1,9 @@
-"""The tools to reach for first (notebook 06): queues, pools, and when threads help at all.
+"""The tools to reach for first (notebook 06): queues, pipelines, and when threads help at all.
 
-* :func:`run_queue_buffer`: the producer-consumer workload of notebook 05's
-  :func:`~synclab.run_buffer`, with a :class:`queue.Queue` as the buffer
-  instead of the hand-built ``Condition`` one, measured the same way.
-* :func:`run_pipeline`: items pass through several stages, each run by several
-  worker threads, handed from stage to stage either through a
-  :class:`queue.Queue` or through a plain list guarded by nothing.
-* :func:`measure_concurrency`: the same I/O-bound and CPU-bound job done by one
-  thread, by a pool of threads, by a pool of processes and by ``asyncio``.
+:func:`run_queue_buffer` is notebook 05's buffer workload on a :class:`queue.Queue`;
+:func:`run_pipeline` hands items between stages through queues or plain lists;
+:func:`measure_concurrency` does one I/O-bound and one CPU-bound job with one thread,
+threads, processes and ``asyncio``.
 """
 
 from __future__ import annotations
@@ -25,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from synclab._threads import GRACE_SECONDS, run_workers
-from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab._validate import MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.environment import gil_enabled
 from synclab.experiments.conditions import (
     DONE,
@@ -260,27 +256,17 @@ def run_pipeline(
     *,
     timeout: float = 30.0,
 ) -> PipelineResult:
-    """Pass numbered items through a pipeline of stages, each run by several worker threads.
+    """Pass numbered items through ``stages`` stages, each run by ``workers`` threads.
 
-    A source thread puts items ``0`` to ``items - 1`` into the first stage's
-    inbox. Each worker of a stage takes an item from its inbox, works on it
-    for ``work`` seconds (a sleep: waiting on I/O) and hands it on to the next
-    stage's inbox; the last stage delivers it. How items are handed on is the
-    ``channel``:
+    A source puts items ``0`` to ``items - 1`` into stage 1's inbox; each worker takes an item,
+    works ``work`` s on it (a sleep) and hands it to the next inbox. ``channel``:
 
-    * ``"Queue"``: each inbox is a ``queue.Queue(maxsize=capacity)``. A worker
-      does ``item = inbox.get()``, works, ``outbox.put(item)``. Shutdown uses
-      sentinels: the source puts one :data:`~synclab.experiments.conditions.DONE`
-      per worker of stage 1 after its last item, and the last worker of each
-      stage to get its sentinel puts one per worker of the next stage.
-    * ``"list"``: each inbox is a plain list, guarded by nothing. A worker
-      looks at the first item (``inbox[0]``), works on it, then removes it
-      (``del inbox[0]``) and appends it to the next list; an idle worker looks
-      again every 0.5 ms. A stage ends when the stage before it has ended and
-      its list is empty. Two workers can look at the same first item while
-      one of them works on it: no lock, no forced window, the window is the
-      work. A worker whose ``del`` finds the list empty dies of the
-      ``IndexError``, as it would in real code (noted in ``crashes``).
+    * ``"Queue"``: ``queue.Queue(maxsize=capacity)`` inboxes, shut down with sentinels: one
+      ``DONE`` per worker of stage 1, and the last worker of each stage out sends one per
+      worker of the next.
+    * ``"list"``: plain lists, no lock. A worker looks at ``inbox[0]``, works, then
+      ``del inbox[0]`` and appends to the next list, so two workers can take the same item
+      (the window is the work); one whose ``del`` finds the list empty dies of ``IndexError``.
     """
     stages = check_int("stages", stages, 1, MAX_STAGES)
     workers = check_int("workers", workers, 1, MAX_WORKERS)
@@ -288,7 +274,7 @@ def run_pipeline(
     capacity = check_int("capacity", capacity, 1, MAX_PIPELINE_CAPACITY)
     work = check_float("work", work, 0.0, 0.1)
     channel = check_choice("channel", channel, CHANNELS)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
 
     stop = threading.Event()
     origin = time.perf_counter()
@@ -404,7 +390,6 @@ def run_pipeline(
 
 #: The ways :func:`measure_concurrency` runs each job, in order.
 WAYS = ("one thread", "threads", "processes", "asyncio")
-MAX_TASKS = 16
 #: Each way does the CPU-bound job this many times, and the fastest counts: a
 #: busy machine can take a core away for a while, in any of them.
 CPU_RUNS = 2
@@ -476,12 +461,7 @@ async def _cpu_coroutine(n: int) -> int:
 
 
 def _run_asyncio(coroutines: Callable[[], list[Coroutine[Any, Any, object]]]) -> float:
-    """Wall seconds for ``asyncio.gather(*coroutines())`` in a fresh event loop, in its own thread.
-
-    A notebook's kernel already runs an event loop in its main thread, where
-    ``asyncio.run`` refuses to start; a thread of its own has none. An
-    interrupt cancels the gathered coroutines and joins the thread.
-    """
+    """Wall seconds for ``asyncio.gather(*coroutines())`` in a fresh event loop, in its own thread."""
     holder: dict[str, Any] = {}
     ready = threading.Event()
 
@@ -522,23 +502,13 @@ def measure_concurrency(
 ) -> ConcurrencyResult:
     """Do the same I/O-bound and CPU-bound job with one thread, threads, processes and asyncio.
 
-    The I/O-bound job is ``tasks`` calls of ``time.sleep(io_seconds)``, standing
-    for waiting on a network or a disk (``asyncio.sleep`` in ``asyncio``). The
-    CPU-bound job is ``tasks`` calls of ``sum(range(n))``, with ``n`` chosen
-    on this machine so that one call takes about ``cpu_seconds``: work that
-    holds the GIL all along, as pure-Python code does. Each job runs:
-
-    * in one thread, one task after another;
-    * in a :class:`~concurrent.futures.ThreadPoolExecutor` with a thread per task;
-    * in a :class:`~concurrent.futures.ProcessPoolExecutor` with a process per
-      task, at most one per core, started with ``spawn`` (the start method
-      Windows and macOS use by default, and the safe one in a program that
-      already runs threads, as a notebook's kernel does). Starting the pool
-      is timed separately and not counted in the job's time. The functions
-      sent to the processes (``time.sleep``, ``sum``) are found there by name;
-    * in ``asyncio``, every task a coroutine, gathered, in a fresh event loop.
+    The I/O job is ``tasks`` sleeps of ``io_seconds``; the CPU job is ``tasks`` calls of
+    ``sum(range(n))``, ``n`` chosen here so one takes about ``cpu_seconds`` (it holds the GIL
+    throughout, as pure Python does). The process pool (one process per task, at most one per
+    core) is started with ``spawn``, the safe method in a program that runs threads, and its
+    start-up is timed apart from the job.
     """
-    tasks = check_int("tasks", tasks, 1, MAX_TASKS)
+    tasks = check_int("tasks", tasks, 1, MAX_VALUES)
     io_seconds = check_float("io_seconds", io_seconds, 0.001, 1.0)
     cpu_seconds = check_float("cpu_seconds", cpu_seconds, 0.001, 0.2)
     processes = check_bool("processes", processes)

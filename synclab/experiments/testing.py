@@ -1,21 +1,12 @@
-"""Test your own threaded code (notebook 10): run a test many times, livelock and starvation.
+"""Testing threaded code (notebook 10): run a test many times, livelock and starvation.
 
-Three experiments, each with real threads:
-
-* :func:`repeat_test` runs a test function (one written like a pytest test: it
-  returns to pass and raises to fail) many times against a class, each run
-  under a watchdog, and counts how often it passed, failed, errored or hung.
-  That is how the notebook measures how often a test catches a race.
-  :func:`cache_test` writes such a test for a cache, with each technique of
-  the notebook (a barrier, a forced window, a short switch interval, rounds)
-  switched on or off.
-* :func:`run_livelock`: two threads each need two locks and politely let go
-  when the second is taken. In lockstep (forced here, round by round) they
-  retry for ever and nobody gets anywhere; random back-off or one lock order
-  ends it.
-* :func:`run_starvation`: greedy threads re-take a lock the moment they let it
-  go, and a polite thread that steps away between turns gets almost none.
-  :class:`FifoLock` serves waiting threads in order and gives it its turns.
+* :func:`repeat_test` runs a test function (pytest-style: return to pass, raise to fail)
+  many times under a watchdog and counts passed, failed, errored and hung runs;
+  :func:`cache_test` writes such a test with each technique of the notebook on or off.
+* :func:`run_livelock`: two polite threads in forced lockstep retry for ever; random
+  back-off or one lock order ends it.
+* :func:`run_starvation`: greedy threads re-take a lock at once and a polite one gets almost
+  no turns; :class:`FifoLock` serves waiters in order.
 """
 
 from __future__ import annotations
@@ -33,26 +24,10 @@ from typing import Any
 
 from synclab._threads import run_workers
 from synclab._threads import switch_interval as _switch_interval
-from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab._validate import MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.checks._base import Trial, describe_exception
 from synclab.checks._guards import CheckCancelled
 from synclab.instruments import InstrumentedLock, LockStatistics
-
-__all__ = [
-    "LIVELOCK_STRATEGIES",
-    "OUTCOMES",
-    "STARVATION_LOCKS",
-    "FifoLock",
-    "LivelockResult",
-    "RepeatResult",
-    "RunOutcome",
-    "StarvationResult",
-    "cache_test",
-    "judge_run",
-    "repeat_test",
-    "run_livelock",
-    "run_starvation",
-]
 
 #: How one run of a test can end.
 OUTCOMES = ("passed", "failed", "error", "hung")
@@ -271,20 +246,13 @@ def cache_test(
 ) -> Callable[[Any], None]:
     """Write a test that a cache loads each key once, with the chosen techniques.
 
-    The test is given the cache class; it makes a cache with a fake ``load``
-    that records each call, lets ``threads`` threads ask it for the same
-    ``keys`` keys, joins them (with a timeout) and asserts that each key was
-    loaded once. The techniques, each optional:
-
-    * ``barrier``: the threads wait at a :class:`threading.Barrier` and call
-      ``get`` together, instead of one after another as they are started;
-    * ``window``: the fake ``load`` sleeps this long before it returns, which
-      keeps the check-then-load window open while the other threads arrive;
-    * ``switch_interval``: the interpreter switches threads this often during
-      the test (set for the test and always put back: it is process-wide);
-    * ``rounds``: the whole thing is repeated, each time with a new cache.
+    The test makes a cache (``make_cache(load)``) with a fake ``load`` that records each call,
+    lets ``threads`` threads ask it for the same ``keys`` keys, joins them (with a timeout) and
+    asserts each key was loaded once. Techniques: ``barrier`` (call ``get`` together),
+    ``window`` (the fake ``load`` sleeps, keeping the check-then-load window open),
+    ``switch_interval`` (set for the test, always put back) and ``rounds`` (repeat, new cache each time).
     """
-    threads = check_int("threads", threads, 2, 16)
+    threads = check_int("threads", threads, 2, MAX_VALUES)
     barrier = check_bool("barrier", barrier)
     window = check_float("window", window, 0.0, 0.1)
     interval = None if switch_interval is None else check_float("switch_interval", switch_interval, 1e-6, 0.1)
@@ -350,11 +318,6 @@ class LivelockResult:
         """How many of the two threads finished their transfer."""
         return sum(at is not None for at in self.done_at)
 
-    @property
-    def livelocked(self) -> bool:
-        """Whether the threads kept trying for every round and nobody finished."""
-        return self.finished == 0 and sum(self.attempts) > 0
-
     def finished_by(self, round_number: int) -> int:
         """How many threads had finished by the end of round ``round_number``."""
         return sum(at is not None and at <= round_number for at in self.done_at)
@@ -412,22 +375,17 @@ def run_livelock(
 ) -> LivelockResult:
     """Two threads, two locks, and back-off: watch politeness turn into a livelock.
 
-    T1 takes ``lock_a`` first and T2 ``lock_b`` (unless ``strategy`` is
-    ``"ordered"``), then each tries for the other lock without waiting
-    (``acquire(blocking=False)``) and, if it is taken, lets go of its own and
-    tries again in the next round. A barrier forces the two threads into
-    lockstep: each round, both take their first lock before either reaches
-    for the second. That is the worst case, forced here so that it shows on
-    every run; real timing is rarely this symmetric for long.
-
-    * ``"polite"``: both try every round. Every attempt fails: a livelock, bounded by ``rounds``.
-    * ``"random"``: after a failure, a thread sits out 1 to 3 rounds, chosen at random (seeded).
-    * ``"ordered"``: both take ``lock_a`` first, so whoever holds it gets ``lock_b`` too.
+    T1 takes ``lock_a`` first and T2 ``lock_b`` (both ``lock_a`` with ``"ordered"``), then each
+    tries for the other without waiting and, if it is taken, lets go and tries again next round.
+    A barrier forces lockstep (both take their first lock before either reaches for the second):
+    the worst case, forced so it shows on every run. ``"polite"``: a livelock, bounded by
+    ``rounds``; ``"random"``: after a failure sit out 1 to 3 rounds (seeded); ``"ordered"``:
+    whoever holds ``lock_a`` gets ``lock_b`` too.
     """
     strategy = check_choice("strategy", strategy, LIVELOCK_STRATEGIES)
     rounds = check_int("rounds", rounds, 1, 100_000)
     seed = check_int("seed", seed, 0, 2**31)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
     locks = (threading.Lock(), threading.Lock())
     step = threading.Barrier(2, timeout=_STEP_TIMEOUT)
     attempts = [0, 0]
@@ -458,15 +416,10 @@ STARVATION_LOCKS = ("Lock", "FIFO")
 class FifoLock:
     """A lock that serves waiting threads in the order they asked: first in, first out.
 
-    ``threading.Lock`` makes no promise about which waiting thread gets it
-    next; a thread that releases it and asks again at once often gets it
-    straight back. This lock queues every thread that has to wait and hands
-    the lock to the one at the front, so nobody waits for ever while others
-    keep taking turns. The price: when the lock is released, it stays free
-    until the next thread in the queue has woken up.
-
-    It has the interface of :class:`threading.Lock`: ``acquire(blocking=True,
-    timeout=-1)``, ``release()``, ``locked()`` and ``with``.
+    ``threading.Lock`` makes no promise about which waiter gets it next, and a thread that
+    releases and asks again often gets it straight back. This one queues the waiters and hands
+    the lock to the front one, so nobody waits for ever; the price is that a released lock stays
+    free until that thread has woken up. Same interface as :class:`threading.Lock`.
     """
 
     def __init__(self) -> None:
@@ -594,25 +547,17 @@ def run_starvation(
 ) -> StarvationResult:
     """Greedy threads and one polite thread share a lock: who gets it, how often?
 
-    Each greedy thread takes the lock, works for ``hold`` seconds and takes it
-    again the moment it lets go. The polite thread steps away for ``pause``
-    seconds between turns, so it is usually *waiting* when the lock is
-    released, while a greedy thread is right there. ``threading.Lock`` does
-    not serve waiters in order, so the greedy threads keep winning; the
-    :class:`FifoLock` serves them in order. The lock is wrapped in an
-    :class:`~synclab.InstrumentedLock`, which counts each thread's turns and waits.
-
-    What depends on the operating system: who wins each release of a
-    ``threading.Lock`` is a race between a thread that is running and one
-    that must first be woken up, so the shares vary from run to run and
-    machine to machine. Only the FIFO order is guaranteed.
+    Greedy threads re-take the lock the moment they let it go; the polite one steps away for
+    ``pause`` s between turns, so it is usually *waiting* at a release while a greedy thread is
+    right there. ``threading.Lock`` does not serve waiters in order, so the greedy ones keep
+    winning (the shares vary with the OS and the load); :class:`FifoLock` serves them in order.
     """
     kind = check_choice("lock", lock, STARVATION_LOCKS)
     greedy = check_int("greedy", greedy, 1, 15)
     duration = check_float("duration", duration, 0.01, 10.0)
     hold = check_float("hold", hold, 1e-6, 0.01)
     pause = check_float("pause", pause, 0.0, 0.1)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
     inner: Any = threading.Lock() if kind == "Lock" else FifoLock()
     measured = InstrumentedLock(inner, name=f"{kind} lock", max_events=0)
     stop = threading.Event()
