@@ -422,6 +422,10 @@ def cancellable_lock(cancel: threading.Event, name: str = "lock") -> Instrumente
     return InstrumentedLock(_CancellableLock(cancel, name), name=name, max_events=0)
 
 
+#: How often the watchdog takes a snapshot, in seconds.
+WATCH_POLL = 0.001
+
+
 class Watchdog:
     """Polls ``snapshot()`` (a resource-allocation graph) until ``done``/``stop`` or a cycle stays ``confirm`` s.
 
@@ -436,7 +440,6 @@ class Watchdog:
         done: threading.Event,
         stop: threading.Event,
         cancel: threading.Event | None,
-        poll: float,
         confirm: float,
     ) -> None:
         self.snapshot = snapshot
@@ -444,7 +447,6 @@ class Watchdog:
         self.done = done
         self.stop = stop
         self.cancel = cancel
-        self.poll = poll
         self.confirm = confirm
         self.graph: Any = None
         self.stacks: tuple[Any, ...] = ()
@@ -467,7 +469,7 @@ class Watchdog:
                 if self.cancel is not None:
                     self.cancel.set()
                 return
-            self.done.wait(self.poll)
+            self.done.wait(WATCH_POLL)
 
 
 def countdown(workers: Sequence[Callable[[], object]], done: threading.Event) -> list[Callable[[], None]]:

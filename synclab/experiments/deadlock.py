@@ -43,13 +43,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from synclab._threads import DeadlockError, Watchdog, cancellable_lock, countdown, run_workers
-from synclab._validate import MAX_THREADS, MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
+from synclab._validate import MAX_THREADS, MAX_VALUES, check_choice, check_float, check_int, check_timeout
 from synclab.experiments.bank import BankAccount
 from synclab.experiments.counter import YIELD_SECONDS
 from synclab.instruments import InstrumentedLock, LockStatistics
 
-#: How often the watchdog takes a snapshot, in seconds.
-DEFAULT_POLL = 0.001
 #: How long a cycle must stay unchanged before :func:`watch_for_deadlock` reports
 #: it, in seconds: far longer than the short timeouts of a back-off-and-retry
 #: loop, whose cycles last a millisecond or two and then break by themselves.
@@ -254,7 +252,7 @@ class ThreadStack:
         return "\n".join(lines)
 
 
-def thread_stacks(threads: Iterable[str] | None = None, *, hide_machinery: bool = True) -> tuple[ThreadStack, ...]:
+def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ...]:
     """The current stack of each live thread (or of the named ones), like a debugger shows it.
 
     Reads :func:`sys._current_frames`, which CPython provides for exactly this:
@@ -262,7 +260,6 @@ def thread_stacks(threads: Iterable[str] | None = None, *, hide_machinery: bool 
     """
     if isinstance(threads, str):
         raise TypeError(f"threads must be a list of thread names, got the string {threads!r}")
-    check_bool("hide_machinery", hide_machinery)
     frames = sys._current_frames()
     live = {t.name: t.ident for t in threading.enumerate()}
     me = threading.get_ident()
@@ -277,7 +274,7 @@ def thread_stacks(threads: Iterable[str] | None = None, *, hide_machinery: bool 
         kept = [
             StackFrame(os.path.basename(f.filename), f.lineno or 0, f.name, (f.line or "").strip())
             for f in summary
-            if not (hide_machinery and os.path.abspath(f.filename) in _HIDDEN_FILES)
+            if os.path.abspath(f.filename) not in _HIDDEN_FILES  # threading's and synclab's machinery
         ]
         stacks.append(ThreadStack(name, tuple(kept)))
     del frames
@@ -311,17 +308,15 @@ def watch_for_deadlock(
     locks: Sequence[InstrumentedLock],
     *,
     cancel: threading.Event | None = None,
-    poll: float = DEFAULT_POLL,
-    confirm: float = DEFAULT_CONFIRM,
     timeout: float = 10.0,
 ) -> DeadlockReport:
     """Run each worker in its own named thread while a watchdog looks for a deadlock.
 
-    Every ``poll`` s the watchdog takes a :func:`resource_allocation_graph` of ``locks``; when the
-    same cycle is still there ``confirm`` s later, it records the graph and the stacks of the
-    threads in it, sets ``cancel`` if given, and stops watching. The workers must end by
-    themselves: give their waits a ``timeout``, or use cancellable locks on the same ``cancel``
-    (their waits then raise ``DeadlockError``, which ends that worker quietly).
+    Every millisecond the watchdog takes a :func:`resource_allocation_graph` of ``locks``; when
+    the same cycle is still there 50 ms later (:data:`DEFAULT_CONFIRM`), it records the graph and
+    the stacks of the threads in it, sets ``cancel`` if given, and stops watching. The workers
+    must end by themselves: give their waits a ``timeout``, or use cancellable locks on the same
+    ``cancel`` (their waits then raise ``DeadlockError``, which ends that worker quietly).
     """
     if not isinstance(workers, Mapping):
         raise TypeError(f"workers must be a dict of thread name -> function, got {workers!r}")
@@ -335,8 +330,6 @@ def watch_for_deadlock(
     checked = _check_locks(locks)
     if cancel is not None and not isinstance(cancel, threading.Event):
         raise TypeError(f"cancel must be a threading.Event or None, got {cancel!r} of type {type(cancel).__name__}")
-    poll = check_float("poll", poll, 1e-4, 0.1)
-    confirm = check_float("confirm", confirm, 0.0, 1.0)
     timeout = check_timeout(timeout)
 
     names = list(workers)
@@ -352,7 +345,7 @@ def watch_for_deadlock(
         return run
 
     done, stop = threading.Event(), threading.Event()
-    watchdog = Watchdog(partial(resource_allocation_graph, checked), thread_stacks, done, stop, cancel, poll, confirm)
+    watchdog = Watchdog(partial(resource_allocation_graph, checked), thread_stacks, done, stop, cancel, DEFAULT_CONFIRM)
     wrapped = countdown([tolerate_cancel(n, workers[n]) for n in names], done)
     try:
         elapsed = run_workers(
@@ -675,7 +668,6 @@ def _run_transfers(
         done,
         stop,
         cancel,
-        DEFAULT_POLL,
         TRANSFER_CONFIRM,
     )
     try:

@@ -27,18 +27,12 @@ _COUNT = re.compile(r"\bcount=(\d+)")
 def rlock_depth(lock: Any) -> int:
     """How many times an RLock's owner has acquired it without releasing it yet.
 
-    This is the RLock's own recursion count (0 when nobody holds it), read
-    from its ``repr``, which both the C and the pure-Python RLock show as
-    ``count=N`` on every supported Python.
+    This is the RLock's own recursion count (0 when nobody holds it), read from its ``repr``,
+    which both the C and the pure-Python RLock show as ``count=N`` on CPython 3.10 to 3.15.
     """
     if not hasattr(lock, "_is_owned"):  # both RLocks have it; a plain Lock does not
         raise TypeError(f"lock must be a threading.RLock, got {lock!r} of type {type(lock).__name__}")
-    match = _COUNT.search(repr(lock))
-    if match is not None:
-        return int(match.group(1))
-    # A future repr without the count: ask the RLock itself (3.11+), which only
-    # answers for the thread that holds it.
-    return int(lock._recursion_count())
+    return int(_COUNT.search(repr(lock)).group(1))  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True, slots=True)
