@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import itertools
 import sys
 import threading
 import time
@@ -99,18 +98,17 @@ def run_workers(
     return elapsed
 
 
-def _join_all(threads: Sequence[threading.Thread], what: str, finished: Sequence[threading.Event] = ()) -> None:
+def _join_all(threads: Sequence[threading.Thread], what: str, finished: Sequence[threading.Event]) -> None:
     """Join stopped threads for up to :data:`GRACE_SECONDS`; complain if any stay.
 
     A thread counts as gone only once it has set its ``finished`` event and left
     :func:`threading.enumerate`.
     """
     deadline = time.perf_counter() + GRACE_SECONDS
-    for thread, done in itertools.zip_longest(threads, finished):
-        if thread.ident is None:
+    for thread, done in zip(threads, finished, strict=True):
+        if thread.ident is None:  # never started: the start loop was interrupted
             continue
-        if done is not None:
-            done.wait(max(0.0, deadline - time.perf_counter()))
+        done.wait(max(0.0, deadline - time.perf_counter()))
         thread.join(max(0.0, deadline - time.perf_counter()))
     started = [t for t in threads if t.ident is not None]
     while any(t in threading.enumerate() for t in started) and time.perf_counter() < deadline:

@@ -461,7 +461,11 @@ async def _cpu_coroutine(n: int) -> int:
 
 
 def _run_asyncio(coroutines: Callable[[], list[Coroutine[Any, Any, object]]]) -> float:
-    """Wall seconds for ``asyncio.gather(*coroutines())`` in a fresh event loop, in its own thread."""
+    """Wall seconds for ``asyncio.gather(*coroutines())`` in a fresh event loop, in its own thread.
+
+    A notebook's kernel already runs an event loop in its main thread, where ``asyncio.run``
+    refuses to start; a thread of its own has none. An interrupt cancels the coroutines.
+    """
     holder: dict[str, Any] = {}
     ready = threading.Event()
 
