@@ -154,7 +154,11 @@ class _ThreadTally:
 
 
 def _thread_name(ident: int) -> str:
-    """Name of the live thread with ``ident`` (or a placeholder for a thread ``threading`` does not know)."""
+    """Name of the live thread with ``ident`` (or a placeholder for a thread ``threading`` does not know).
+
+    Never calls :func:`threading.current_thread`, which would register a dummy ``Thread`` for a
+    thread started with ``_thread.start_new_thread``.
+    """
     for thread in threading.enumerate():
         if thread.ident == ident:
             return thread.name
@@ -337,7 +341,7 @@ class InstrumentedLock:
     # -- the slow paths ----------------------------------------------------
 
     def _acquire_as_told(self, blocking: bool, timeout: float) -> bool:
-        """Arguments ``threading.Lock`` refuses: let the wrapped lock raise its own error."""
+        """Arguments ``threading.Lock`` refuses: let the wrapped lock raise its own error (or record what it did)."""
         me = get_ident()
         requested = self._clock()
         if not self._acquire(blocking, timeout):
@@ -443,7 +447,7 @@ class InstrumentedLock:
         return self._acquired is not None and self._owner == get_ident()
 
     def _release_save(self) -> int:
-        """Release the lock for ``Condition.wait``; return how many times it was held."""
+        """Release the lock for ``Condition.wait``: the hold ends; taking it back is a new acquisition."""
         self.release()
         return 1
 
@@ -456,7 +460,7 @@ class InstrumentedLock:
         return self._depth + 1 if self._is_owned() else 0
 
     def _at_fork_reinit(self) -> None:
-        """Reset to unlocked in a child process after ``fork()``, as ``threading`` does with its locks."""
+        """Reset to unlocked in a child after ``fork()``, as ``threading`` does; the figures are kept."""
         self._lock._at_fork_reinit()
         self._meta._at_fork_reinit()
         self._acquired = None
@@ -533,7 +537,10 @@ class InstrumentedLock:
 
 
 class _Reentrant(InstrumentedLock):
-    """The methods of an :class:`InstrumentedLock` that wraps an ``RLock``."""
+    """The methods of an :class:`InstrumentedLock` that wraps an ``RLock`` (it becomes one of these).
+
+    Re-entry by the holder is counted in ``_depth`` and is not a new hold; only the holder may release.
+    """
 
     __slots__ = ()
 

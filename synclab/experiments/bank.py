@@ -174,7 +174,11 @@ def _work(
 
 
 class _RecordingLock(InstrumentedLock):
-    """The account's lock, also noting the balance each time it is released."""
+    """The account's lock, also noting the balance each time it is released.
+
+    Every style changes the balance only under the lock, so the balance read just before a
+    release is the balance after that critical section.
+    """
 
     __slots__ = ("account", "history", "origin")
 
