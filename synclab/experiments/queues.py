@@ -486,15 +486,16 @@ def _run_asyncio(coroutines: Callable[[], list[Coroutine[Any, Any, object]]]) ->
             ready.set()
 
     thread = threading.Thread(target=body, name="asyncio", daemon=True)
-    thread.start()
     try:
+        thread.start()  # inside the try: an interrupt can land while start() waits for the thread
         while thread.is_alive():
             thread.join(0.05)
     except BaseException:
-        ready.wait(GRACE_SECONDS)
+        ready.wait(GRACE_SECONDS)  # set by the thread once its loop runs, or as it ends
         if "loop" in holder and not holder["loop"].is_closed():
             holder["loop"].call_soon_threadsafe(holder["task"].cancel)
-        thread.join(GRACE_SECONDS)
+        if ready.is_set():  # the thread did start
+            thread.join(GRACE_SECONDS)
         raise
     if "error" in holder:
         raise holder["error"]
