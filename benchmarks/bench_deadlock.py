@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import timed_ms  # noqa: E402
 
 import synclab  # noqa: E402
+from synclab.experiments.deadlock import STRATEGIES, repeat_transfers  # noqa: E402
 
 
 def detection_ms(runs: int = 7) -> tuple[float, float]:
@@ -49,8 +50,8 @@ def main() -> None:
     print(f"synclab deadlock benchmarks, Python {platform.python_version()}, GIL {synclab.gil_enabled()}")
     quiz_ms, _ = timed_ms(synclab.self_check_quiz, 7)
     print(f"self-check quiz creation, median: {quiz_ms:.1f} ms")
-    for strategy in synclab.experiments.STRATEGIES:
-        ms, _ = timed_ms(lambda strategy=strategy: synclab.experiments.repeat_transfers(10, strategy=strategy), 7)
+    for strategy in STRATEGIES:
+        ms, _ = timed_ms(lambda strategy=strategy: repeat_transfers(10, strategy=strategy), 7)
         print(f"repeat_transfers(10) at defaults, {strategy:8}: median {ms:7.1f} ms")
     found, total = detection_ms()
     print(f"forced two-lock deadlock: confirmed after {found:.1f} ms (median), demo {total:.0f} ms with 0.2 s timeouts")

@@ -53,7 +53,7 @@ def lab_latency() -> None:
 
 def list_losses() -> None:
     print(f"run_pipeline at the lab's defaults, {RUNS} runs each: runs in which items were lost or duplicated")
-    for channel in synclab.experiments.CHANNELS:
+    for channel in synclab.experiments.queues.CHANNELS:
         bad = lost = copies = crashed = 0
         for _ in range(RUNS):
             r = synclab.run_pipeline(2, 3, LAB_ITEMS, LAB_CAPACITY, LAB_WORK, channel)

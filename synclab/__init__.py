@@ -1,55 +1,30 @@
 """synclab: measure, plot and play with Python thread synchronization.
 
-The notebooks import this package; the learner writes real ``threading`` code
-and synclab measures it (instruments), runs it (experiments), draws it (plots)
-and wires it to controls (widgets). Data flows one way::
-
-    instruments -> experiments -> results -> plots -> widgets
-
-The names below are exactly the ones the notebooks call (``tests/test_exports.py``
-reads every notebook to check that). The plots are called through their submodule,
-``synclab.plots.plot_counter(result)``, so the names here are what a notebook runs.
-Result records and the helpers behind them live in the submodules:
-``synclab.experiments.counter.CounterResult``, ...
+The names below are exactly the ones the notebooks call (``tests/test_exports.py`` checks
+it); plots are called through ``synclab.plots``. Data flows one way:
+instruments -> experiments -> results -> plots -> widgets. Result records live in their
+submodule: ``synclab.experiments.counter.CounterResult``, ...
 """
 
 from __future__ import annotations
 
 from synclab.checks import check_exercise
 from synclab.environment import check_environment, gil_enabled
-from synclab.experiments import (
-    LEDGER_DESIGNS,
-    BankAccount,
-    FifoLock,
-    measure_blocked_thread,
-    measure_concurrency,
-    measure_lock_costs,
-    measure_overhead,
-    repeat_test,
+from synclab.experiments.bank import BankAccount, run_bank, sweep_bank
+from synclab.experiments.conditions import run_buffer, run_notify, run_stolen_wakeup
+from synclab.experiments.counter import run_counter, sweep_counter
+from synclab.experiments.deadlock import (
     resource_allocation_graph,
-    rlock_depth,
-    run_bank,
-    run_buffer,
-    run_counter,
-    run_dict_iteration,
-    run_ledger,
-    run_livelock,
-    run_notify,
-    run_phases,
-    run_pipeline,
-    run_pool,
-    run_queue_buffer,
-    run_start_gate,
-    run_starvation,
-    run_stolen_wakeup,
-    run_stop_signal,
     run_transfers,
-    sweep_bank,
-    sweep_counter,
     sweep_transfers,
     thread_stacks,
     watch_for_deadlock,
 )
+from synclab.experiments.faq import measure_blocked_thread, run_dict_iteration
+from synclab.experiments.primitives import measure_overhead, run_phases, run_pool, run_start_gate, run_stop_signal
+from synclab.experiments.queues import measure_concurrency, run_pipeline, run_queue_buffer
+from synclab.experiments.reentrant import LEDGER_DESIGNS, measure_lock_costs, rlock_depth, run_ledger
+from synclab.experiments.testing import FifoLock, repeat_test, run_livelock, run_starvation
 from synclab.instruments import InstrumentedLock
 from synclab.scheduler import explore, scenario, sweep_schedules
 from synclab.widgets import (

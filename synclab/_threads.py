@@ -1,27 +1,25 @@
-"""Start worker threads together, and always get them back.
+"""Plumbing the lesson modules share and a learner need not read.
 
-Every experiment runs its workers through :func:`run_workers`: each worker gets
-its own named thread, all of them wait at a :class:`threading.Barrier` so they
-start together, and the caller joins them against a deadline. Nothing here can
-wait forever:
-
-* a worker that raises stops the others and the error is raised again in the
-  caller;
-* a run that passes its deadline sets the stop event, gives the workers a short
-  grace period to notice it, and raises :class:`TimeoutError`;
-* ``KeyboardInterrupt`` (the kernel's stop button) sets the stop event, joins
-  the workers and is raised again, so no worker is left running.
+The worker harness (:func:`run_workers`: named threads, a barrier start, a deadline, every
+thread joined), forced schedules for condition variables (:class:`ScriptedLock`,
+:class:`Schedule`), the deadlock watchdog and its cancellable locks, and a way to raise an
+exception in another thread.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import itertools
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from threading import get_ident
+from types import TracebackType
+from typing import Any
+
+from synclab.instruments import InstrumentedLock
 
 #: How long stopped workers get to notice the stop event and return.
 GRACE_SECONDS = 5.0
@@ -42,24 +40,11 @@ def run_workers(
     stop: threading.Event,
     what: str,
 ) -> float:
-    """Run each worker in its own thread, started together, and join them all.
+    """Run each worker in its own named thread, started together, and join them all.
 
-    Args:
-        workers: Callables taking no arguments. Long-running ones should return
-            soon after ``stop`` is set.
-        names: A thread name for each worker.
-        timeout: Seconds the whole run may take before it is stopped.
-        stop: Set when the run must end early (error, timeout, interrupt).
-        what: What is running, for error messages ("run_counter").
-
-    Returns:
-        Seconds from the moment all threads were released to the moment the
-        last one finished.
-
-    Raises:
-        TimeoutError: The run did not finish within ``timeout`` seconds.
-        WorkersStuck: Some workers did not return even after ``stop`` was set.
-        BaseException: Whatever a worker raised first, raised again here.
+    Returns the seconds from the release of the start barrier until the last worker
+    finished. On a timeout (:class:`TimeoutError`), an error in a worker (raised again
+    here) or ``KeyboardInterrupt``, ``stop`` is set and every thread is joined first.
     """
     errors: list[BaseException] = []
     barrier = threading.Barrier(len(workers) + 1)
@@ -113,19 +98,17 @@ def run_workers(
     return elapsed
 
 
-def _join_all(threads: Sequence[threading.Thread], what: str, finished: Sequence[threading.Event] = ()) -> None:
+def _join_all(threads: Sequence[threading.Thread], what: str, finished: Sequence[threading.Event]) -> None:
     """Join stopped threads for up to :data:`GRACE_SECONDS`; complain if any stay.
 
-    ``finished`` holds an event per thread that the thread sets on its way out;
-    a thread counts as gone only once it has set it and left
+    A thread counts as gone only once it has set its ``finished`` event and left
     :func:`threading.enumerate`.
     """
     deadline = time.perf_counter() + GRACE_SECONDS
-    for thread, done in itertools.zip_longest(threads, finished):
-        if thread.ident is None:
+    for thread, done in zip(threads, finished, strict=True):
+        if thread.ident is None:  # never started: the start loop was interrupted
             continue
-        if done is not None:
-            done.wait(max(0.0, deadline - time.perf_counter()))
+        done.wait(max(0.0, deadline - time.perf_counter()))
         thread.join(max(0.0, deadline - time.perf_counter()))
     started = [t for t in threads if t.ident is not None]
     while any(t in threading.enumerate() for t in started) and time.perf_counter() < deadline:
@@ -141,13 +124,7 @@ def _join_all(threads: Sequence[threading.Thread], what: str, finished: Sequence
 
 @contextlib.contextmanager
 def switch_interval(seconds: float | None) -> Iterator[None]:
-    """Set :func:`sys.setswitchinterval` for a block and restore it afterwards.
-
-    The interval is process-wide, so it is always put back, also on error.
-
-    Args:
-        seconds: The interval to use, or ``None`` to leave it unchanged.
-    """
+    """Set :func:`sys.setswitchinterval` for a block (``None``: leave it) and always put it back."""
     if seconds is None:
         yield
         return
@@ -180,15 +157,7 @@ _clear_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void
 
 
 def raise_in_thread(ident: int, exc_type: type[BaseException]) -> bool:
-    """Ask the thread ``ident`` to raise ``exc_type`` the next time it runs Python code.
-
-    Args:
-        ident: The thread's :attr:`threading.Thread.ident`.
-        exc_type: The exception class to raise there.
-
-    Returns:
-        Whether a running thread with that ident was found.
-    """
+    """Ask the thread ``ident`` to raise ``exc_type`` the next time it runs Python code; whether it was found."""
     found = _set_async_exc(ident, exc_type)
     if found > 1:  # cannot happen with a real ident; undo, as the C API asks
         _clear_async_exc(ident, None)
@@ -197,5 +166,325 @@ def raise_in_thread(ident: int, exc_type: type[BaseException]) -> bool:
 
 
 def clear_pending_exception() -> None:
-    """Cancel an exception that :func:`raise_in_thread` sent to the calling thread and that is not raised yet."""
+    """Cancel an exception :func:`raise_in_thread` sent to the calling thread that is not raised yet."""
     _clear_async_exc(threading.get_ident(), None)
+
+
+# -- helper locks ---------------------------------------------------------------------
+
+
+class LockWrapper:
+    """Mixin: ``locked()`` and ``with`` for a lock that keeps a :class:`threading.Lock` in ``_lock``.
+
+    Subclasses define ``acquire(blocking=True, timeout=-1)`` and ``release()``.
+    """
+
+    __slots__ = ()
+
+    _lock: threading.Lock
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        raise NotImplementedError
+
+    def release(self) -> None:
+        raise NotImplementedError
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+
+# -- forced schedules for condition variables (notebook 05) ----------------------------
+
+#: How long a finished schedule gives its threads to leave, in seconds: shorter than
+#: :data:`GRACE_SECONDS`, so that a learner's function that cannot be stopped (it spins)
+#: is reported within about 2 s instead of holding the cell for 5.
+SCHEDULE_GRACE = 2.0
+
+
+class Aborted(BaseException):
+    """Raised inside ``wait()`` when a forced schedule is abandoned (``except Exception`` does not catch it)."""
+
+
+class ScriptedLock(LockWrapper):
+    """A lock for :class:`threading.Condition` that a schedule can watch and steer.
+
+    Like :class:`threading.Lock` (only its owner may release it), plus the three hooks
+    ``Condition`` uses, so ``wait()`` goes through it: each thread entering ``wait()``
+    (``entered``) and each thread woken (``woken``) is noted and ``seen`` notified; woken
+    threads wait at ``gate`` before taking the lock back; after ``aborted`` is set every
+    thread in ``wait()`` raises :class:`Aborted`. While ``snapshot`` is set, what it returns
+    (called with the lock held) is noted in ``on_wait`` as a thread enters ``wait()`` and in
+    ``on_return`` as it gets the lock back.
+    """
+
+    def __init__(self, seen: threading.Condition | None = None) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self.seen = seen if seen is not None else threading.Condition(threading.Lock())
+        self.entered: list[str] = []
+        self.woken: list[str] = []
+        self.gate = threading.Event()
+        self.gate.set()
+        self.aborted = False
+        self.gate_timeout = 10.0
+        self.snapshot: Callable[[], object] | None = None
+        self.on_wait: list[tuple[str, object]] = []
+        self.on_return: list[tuple[str, object]] = []
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not self._lock.acquire(blocking, timeout):
+            return False
+        self._owner = get_ident()
+        return True
+
+    def release(self) -> None:
+        if self._owner != get_ident():
+            raise RuntimeError("cannot release un-acquired lock")
+        self._owner = None
+        self._lock.release()
+
+    def _note(self, names: list[str] | None, views: list[tuple[str, object]] | None = None) -> None:
+        name = threading.current_thread().name
+        view = self.snapshot() if views is not None and self.snapshot is not None else None
+        with self.seen:
+            if names is not None:
+                names.append(name)
+            if views is not None and self.snapshot is not None:
+                views.append((name, view))
+            self.seen.notify_all()
+
+    # -- the hooks threading.Condition uses
+
+    def _is_owned(self) -> bool:
+        return self._owner == get_ident()
+
+    def _release_save(self) -> None:
+        if self.aborted:  # the lock is still held here, so the caller's `with` releases it
+            raise Aborted("the forced schedule was abandoned")
+        self._note(self.entered, self.on_wait)
+        self.release()
+
+    def _acquire_restore(self, _state: object) -> None:
+        self._note(self.woken)
+        self.gate.wait(self.gate_timeout)
+        got = self.acquire(True, self.gate_timeout)
+        if self.aborted:
+            raise Aborted("the forced schedule was abandoned")
+        if got:
+            self._note(None, self.on_return)
+
+
+class Runner:
+    """One named daemon thread of a :class:`Schedule` running ``fn(*args)``, keeping its value or error."""
+
+    def __init__(self, seen: threading.Condition, name: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.seen = seen
+        self.name = name
+        self.fn = fn
+        self.args = args
+        self.done = False
+        self.aborted = False
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._body, name=name, daemon=True)
+
+    def _body(self) -> None:
+        try:
+            self.value = self.fn(*self.args)
+        except Aborted:
+            self.aborted = True
+        except BaseException as exc:  # reported as the outcome
+            self.error = exc
+        finally:
+            with self.seen:
+                self.done = True
+                self.seen.notify_all()
+
+
+class Schedule:
+    """A buffer, a condition on a :class:`ScriptedLock`, and the threads of one forced run.
+
+    Every step waits with ``timeout``: a wrong function fails with a message instead of hanging.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.seen = threading.Condition(threading.Lock())
+        self.lock = ScriptedLock(self.seen)
+        self.lock.gate_timeout = timeout
+        self.cond = threading.Condition(self.lock)
+        self.buffer: deque[Any] = deque()
+        self.runners: list[Runner] = []
+
+    def start(self, name: str, fn: Callable[..., Any], *args: Any) -> Runner:
+        runner = Runner(self.seen, name, fn, args)
+        self.runners.append(runner)
+        runner.thread.start()
+        return runner
+
+    def wait_until(self, predicate: Callable[[], object], timeout: float | None = None) -> bool:
+        """Wait until ``predicate()`` is true (checked whenever something is noted)."""
+        with self.seen:
+            return bool(self.seen.wait_for(predicate, self.timeout if timeout is None else timeout))
+
+    def entered(self, name: str) -> int:
+        return self.lock.entered.count(name)
+
+    def put(self, *items: Any, notify: int | None = 1) -> bool:
+        """As the producer: put ``items`` and notify ``notify`` waiters (``None``: all)."""
+        if not self.lock.acquire(True, self.timeout):
+            return False
+        try:
+            self.buffer.extend(items)
+            if notify is None:
+                self.cond.notify_all()
+            else:
+                self.cond.notify(notify)
+        finally:
+            self.lock.release()
+        return True
+
+    def finish(self) -> list[str]:
+        """Stop every thread still waiting, join them all; return the names of any stuck ones."""
+        if any(not r.done for r in self.runners):
+            self.lock.aborted = True
+            self.lock.gate.set()
+            if self.lock.acquire(True, SCHEDULE_GRACE):
+                try:
+                    self.cond.notify_all()
+                finally:
+                    self.lock.release()
+        deadline = time.perf_counter() + SCHEDULE_GRACE
+        for runner in self.runners:
+            runner.thread.join(max(0.0, deadline - time.perf_counter()))
+        return [r.name for r in self.runners if r.thread.is_alive()]
+
+
+# -- the deadlock watchdog and locks it can call off (notebook 07) ---------------------
+
+#: How long a cancellable lock waits before it looks at its cancel event again.
+CANCEL_SLICE = 0.002
+
+
+class DeadlockError(RuntimeError):
+    """Raised in a thread whose wait for a cancellable lock was called off."""
+
+
+class _CancellableLock(LockWrapper):
+    """A :class:`threading.Lock` whose blocking waits end when ``cancel`` is set.
+
+    It waits in slices of :data:`CANCEL_SLICE` and checks ``cancel`` between them; wrapped
+    in an :class:`InstrumentedLock` the thread counts as waiting for the whole wait.
+    """
+
+    __slots__ = ("_lock", "_cancel", "_name")
+
+    def __init__(self, cancel: threading.Event, name: str) -> None:
+        self._lock = threading.Lock()
+        self._cancel = cancel
+        self._name = name
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not blocking or (timeout != -1 and timeout <= 0):
+            return self._lock.acquire(blocking, timeout)  # the Lock's own rules and errors
+        if self._lock.acquire(False):
+            return True
+        deadline = None if timeout == -1 else time.monotonic() + timeout
+        while True:
+            if self._cancel.is_set():
+                raise DeadlockError(f"the wait for {self._name} was called off: a deadlock was detected")
+            wait = CANCEL_SLICE if deadline is None else min(CANCEL_SLICE, deadline - time.monotonic())
+            if wait <= 0:
+                return False
+            if self._lock.acquire(True, wait):
+                return True
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+def cancellable_lock(cancel: threading.Event, name: str = "lock") -> InstrumentedLock:
+    """An instrumented lock whose waits raise :class:`DeadlockError` within milliseconds once ``cancel`` is set."""
+    if not isinstance(cancel, threading.Event):
+        raise TypeError(f"cancel must be a threading.Event, got {cancel!r} of type {type(cancel).__name__}")
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {name!r} of type {type(name).__name__}")
+    return InstrumentedLock(_CancellableLock(cancel, name), name=name, max_events=0)
+
+
+#: How often the watchdog takes a snapshot, in seconds.
+WATCH_POLL = 0.001
+
+
+class Watchdog:
+    """Polls ``snapshot()`` (a resource-allocation graph) until ``done``/``stop`` or a cycle stays ``confirm`` s.
+
+    Then it keeps the graph, the ``stacks`` of the threads in the cycle (taken first, while
+    they are still stuck) and when it found it, and sets ``cancel`` if given.
+    """
+
+    def __init__(
+        self,
+        snapshot: Callable[[], Any],
+        stacks: Callable[[Sequence[str]], tuple[Any, ...]],
+        done: threading.Event,
+        stop: threading.Event,
+        cancel: threading.Event | None,
+        confirm: float,
+    ) -> None:
+        self.snapshot = snapshot
+        self.take_stacks = stacks
+        self.done = done
+        self.stop = stop
+        self.cancel = cancel
+        self.confirm = confirm
+        self.graph: Any = None
+        self.stacks: tuple[Any, ...] = ()
+        self.detected_after: float | None = None
+
+    def __call__(self) -> None:
+        started = time.perf_counter()
+        first: tuple[tuple[str, ...], float] | None = None
+        while not (self.done.is_set() or self.stop.is_set()):
+            graph = self.snapshot()
+            now = time.perf_counter()
+            if not graph.cycle:
+                first = None
+            elif first is None or first[0] != graph.cycle:
+                first = (graph.cycle, now)
+            elif now - first[1] >= self.confirm:
+                self.stacks = self.take_stacks(graph.cycle_threads)
+                self.graph = graph
+                self.detected_after = now - started
+                if self.cancel is not None:
+                    self.cancel.set()
+                return
+            self.done.wait(WATCH_POLL)
+
+
+def countdown(workers: Sequence[Callable[[], object]], done: threading.Event) -> list[Callable[[], None]]:
+    """Wrap workers so that ``done`` is set when the last one returns."""
+    remaining = [len(workers)]
+    guard = threading.Lock()
+
+    def wrap(work: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                work()
+            finally:
+                with guard:
+                    remaining[0] -= 1
+                    if remaining[0] == 0:
+                        done.set()
+
+        return run
+
+    return [wrap(work) for work in workers]

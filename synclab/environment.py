@@ -24,14 +24,7 @@ def gil_enabled() -> bool:
 
 @dataclass(frozen=True, slots=True)
 class EnvironmentCheck:
-    """One line of the report.
-
-    Attributes:
-        item: What was checked.
-        found: What this machine has.
-        ok: Whether that is fine for the course.
-        fix: What to do when it is not (empty when ok), or a note worth reading when it is.
-    """
+    """One line of the report."""
 
     item: str
     found: str
@@ -84,13 +77,7 @@ def _major(version: str | None) -> int:
 
 
 def check_python(implementation: str, version: tuple[int, int], full_version: str) -> EnvironmentCheck:
-    """The Python line: any CPython from 3.10 runs the course; untested and retired versions get a note.
-
-    Args:
-        implementation: ``platform.python_implementation()``, e.g. ``"CPython"``.
-        version: ``sys.version_info[:2]``.
-        full_version: ``platform.python_version()``, shown as found.
-    """
+    """The Python line: any CPython from 3.10 runs the course; untested and retired versions get a note."""
     low, high = TESTED_PYTHONS
     tested = f"CPython {low[0]}.{low[1]} to {high[0]}.{high[1]}"
     found = f"{implementation} {full_version}"
@@ -118,11 +105,7 @@ def check_python(implementation: str, version: tuple[int, int], full_version: st
 
 
 def check_environment() -> EnvironmentReport:
-    """Check the Python version and build, and the packages the course needs.
-
-    Returns:
-        An :class:`EnvironmentReport`; each failed line says how to fix it.
-    """
+    """Check the Python version and build, and the packages the course needs."""
     gil = gil_enabled()
     widgets_version = _version("ipywidgets")
     frontend_version = _version("jupyterlab_widgets")

@@ -1,27 +1,15 @@
-"""Locks that measure themselves.
+"""Locks that measure themselves: :class:`InstrumentedLock` behaves like :class:`threading.Lock`
+and records, for every acquisition, which thread took it, how long it waited (contention) and
+how long it held it.
 
-:class:`InstrumentedLock` behaves like :class:`threading.Lock` (same
-``acquire(blocking=True, timeout=-1)``, ``release()``, ``locked()`` and ``with``
-support) and records, for every acquisition, which thread took it, how long the
-thread waited for it (contention) and how long it kept it (hold time).
-
-Memory stays bounded however long a lock lives: totals, maxima and per-thread
-figures are exact for every acquisition, while individual events (used for
-timelines and histograms) are kept only for the latest ``max_events``.
-
-The bookkeeping is done while the lock is held, so the lock protects its own
-figures; the clock is read before the bookkeeping, so it is not counted as hold
-time. Figures read while other threads are still using the lock are a snapshot
-that may lag by one acquisition; read them after joining the threads.
-
-What an uncontended ``with`` costs is most of what the lock adds to a program,
-so that path does the least it can: it tries the lock without blocking (a
-failure means contention, measured on a slower path), reads the clock when the
-lock is taken and when it is released, adds the hold to the totals and keeps
-``(acquired, released)`` in a bounded deque. Per-thread figures cost nothing
-there: the lock notes when its holder changes (the runs of acquisitions by one
-thread) and a thread's totals are the differences of the running totals over
-its runs.
+Totals, maxima and per-thread figures are exact however long a lock lives; individual events
+(for timelines and histograms) are kept for the latest ``max_events``. The bookkeeping is done
+while the lock is held, so the lock protects its own figures, and the clock is read before it,
+so it is not counted as hold time. An uncontended ``with`` is most of what the lock adds to a
+program, so that path does the least it can: a non-blocking try (a failure means contention,
+measured on a slower path), two clock reads, the totals, and ``(acquired, released)`` in a
+bounded deque. Per-thread figures cost nothing there: the lock notes when its holder changes,
+and a thread's totals are differences of the running totals over its runs.
 """
 
 from __future__ import annotations
@@ -39,8 +27,6 @@ from typing import Any
 
 from synclab._validate import check_int
 
-__all__ = ["InstrumentedLock", "LockEvent", "LockStatistics", "ThreadLockStatistics"]
-
 #: Default number of individual acquisitions kept for timelines and histograms.
 DEFAULT_MAX_EVENTS = 10_000
 
@@ -51,12 +37,6 @@ class LockEvent:
 
     :func:`~synclab.run_pool` records each use of its pool (a semaphore permit)
     as one too, with times since the run began.
-
-    Attributes:
-        thread: Name of the thread that acquired the lock.
-        requested: When the thread asked for the lock.
-        acquired: When it got the lock.
-        released: When the lock was released.
     """
 
     thread: str
@@ -77,17 +57,7 @@ class LockEvent:
 
 @dataclass(frozen=True, slots=True)
 class ThreadLockStatistics:
-    """Exact figures for one thread's use of one lock.
-
-    Attributes:
-        thread: The thread's name.
-        acquisitions: Completed acquisitions (acquired and released).
-        contended: Acquisitions that had to wait because the lock was taken.
-        failed: Attempts that gave up (non-blocking or timed out).
-        total_wait: Seconds spent waiting, over all attempts.
-        max_wait: Longest single wait, in seconds.
-        total_hold: Seconds the thread held the lock, over all acquisitions.
-    """
+    """Exact figures for one thread's use of one lock."""
 
     thread: str
     acquisitions: int
@@ -100,23 +70,10 @@ class ThreadLockStatistics:
 
 @dataclass(frozen=True, slots=True)
 class LockStatistics:
-    """A snapshot of what an :class:`InstrumentedLock` has measured.
+    """A snapshot of what an :class:`InstrumentedLock` has measured (times in seconds).
 
-    Attributes:
-        name: The lock's name.
-        acquisitions: Completed acquisitions (acquired and released), exact.
-        contended: Acquisitions that had to wait, exact.
-        failed: Attempts that gave up (non-blocking or timed out), exact.
-        total_wait: Seconds spent waiting by all threads, exact.
-        max_wait: Longest single wait, in seconds.
-        total_hold: Seconds the lock was held, exact.
-        max_hold: Longest single hold, in seconds.
-        threads: Per-thread figures, in order of first use.
-        events: The latest ``max_events`` acquisitions, in order of release.
-        events_dropped: Earlier acquisitions not kept in ``events`` (the cap).
-        locked: Whether the lock was held when the snapshot was taken.
-        owner: Name of the thread holding it then, if any.
-        waiting: Names of the threads blocked on it then.
+    ``contended``: acquisitions that had to wait; ``failed``: attempts that gave up;
+    ``events``: the latest acquisitions kept, ``events_dropped`` the earlier ones.
     """
 
     name: str
@@ -199,8 +156,8 @@ class _ThreadTally:
 def _thread_name(ident: int) -> str:
     """Name of the live thread with ``ident`` (or a placeholder for a thread ``threading`` does not know).
 
-    Never calls :func:`threading.current_thread`, which would register a dummy
-    ``Thread`` for a thread started with ``_thread.start_new_thread``.
+    Never calls :func:`threading.current_thread`, which would register a dummy ``Thread`` for a
+    thread started with ``_thread.start_new_thread``.
     """
     for thread in threading.enumerate():
         if thread.ident == ident:
@@ -230,23 +187,10 @@ class InstrumentedLock:
             counter += 1
         lock.statistics().acquisitions  # 1
 
-    It passes CPython's own lock tests (``Lib/test/lock_tests.py``: ``LockTests``,
-    ``RLockTests`` wrapping an ``RLock``, ``ConditionTests``).
-
-    Args:
-        lock: The lock to wrap; a new :class:`threading.Lock` by default. An
-            :class:`threading.RLock` works too: re-entry by its owner is counted
-            as one hold from the outermost acquire to the outermost release.
-        name: A label for plots and reports.
-        clock: A function returning seconds as a float; inject a fake one in
-            tests to get exact durations. :func:`time.perf_counter` by default.
-        max_events: How many of the latest acquisitions to keep individually
-            (0 to 1,000,000).
-
-    Raises:
-        TypeError: ``lock`` has no ``acquire``/``release``, ``clock`` is not
-            callable, or ``max_events`` is not an int.
-        ValueError: ``max_events`` is out of range.
+    ``lock``: the lock to wrap (a new Lock by default; with an RLock, re-entries by the owner
+    count as one hold); ``clock``: returns seconds (inject a fake in tests); ``max_events``:
+    acquisitions kept individually, 0 to 1,000,000. It passes CPython's own lock tests
+    (``Lib/test/lock_tests.py``: ``LockTests``, ``RLockTests`` wrapping an ``RLock``, ``ConditionTests``).
     """
 
     __slots__ = (
@@ -345,21 +289,7 @@ class InstrumentedLock:
     # in __exit__: one more method call would cost a tenth of a `with`.
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does.
-
-        Args:
-            blocking: Wait for the lock if it is taken (``False``: return at once).
-            timeout: Seconds to wait at most; ``-1`` waits as long as it takes.
-
-        Returns:
-            ``True`` if the lock was acquired, ``False`` if not.
-
-        Raises:
-            ValueError: A timeout was given with ``blocking=False``, or the
-                timeout is negative and not ``-1``, or NaN.
-            OverflowError: The timeout is larger than :data:`threading.TIMEOUT_MAX`.
-            TypeError: The timeout is not a number.
-        """
+        """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does."""
         if timeout != -1 and not _valid(blocking, timeout):
             return self._acquire_as_told(blocking, timeout)
         if self._acquire(False):
@@ -380,12 +310,7 @@ class InstrumentedLock:
         return self._acquire_slow(True, -1)
 
     def release(self) -> None:
-        """Release the lock, exactly as :meth:`threading.Lock.release` does.
-
-        Raises:
-            RuntimeError: The lock is not held (or, for a wrapped ``RLock``, it
-                is held by another thread).
-        """
+        """Release the lock, exactly as :meth:`threading.Lock.release` does."""
         # The class's own __exit__, not self.__exit__: a subclass's __exit__ may call release().
         InstrumentedLock.__exit__(self, None, None, None)
 
@@ -416,11 +341,7 @@ class InstrumentedLock:
     # -- the slow paths ----------------------------------------------------
 
     def _acquire_as_told(self, blocking: bool, timeout: float) -> bool:
-        """Arguments ``threading.Lock`` refuses: let the wrapped lock raise its own error.
-
-        A wrapped lock of another kind may accept them; then what it did is
-        recorded like any other attempt.
-        """
+        """Arguments ``threading.Lock`` refuses: let the wrapped lock raise its own error (or record what it did)."""
         me = get_ident()
         requested = self._clock()
         if not self._acquire(blocking, timeout):
@@ -490,10 +411,7 @@ class InstrumentedLock:
                 tally.max_wait = waited
 
     def _new_owner(self, me: int) -> None:
-        """Another thread than the last holder has taken the lock: end the last one's run, begin one for ``me``.
-
-        Called holding the lock, before the hold begins.
-        """
+        """Another thread than the last holder has taken the lock: end the last one's run, begin one for ``me``."""
         count, total = self._count, self._total_hold
         with self._meta:
             previous = self._owner
@@ -529,14 +447,7 @@ class InstrumentedLock:
         return self._acquired is not None and self._owner == get_ident()
 
     def _release_save(self) -> int:
-        """Release the lock for ``Condition.wait``; return how many times it was held.
-
-        The hold ends here and is recorded; taking the lock back afterwards is a
-        new acquisition, with its own wait.
-
-        Raises:
-            RuntimeError: The lock is not held.
-        """
+        """Release the lock for ``Condition.wait``: the hold ends; taking it back is a new acquisition."""
         self.release()
         return 1
 
@@ -549,14 +460,7 @@ class InstrumentedLock:
         return self._depth + 1 if self._is_owned() else 0
 
     def _at_fork_reinit(self) -> None:
-        """Reset to unlocked in a child process after ``fork()``, as ``threading`` does with its locks.
-
-        The figures measured so far are kept; threads that were waiting do not
-        exist in the child.
-
-        Raises:
-            AttributeError: The wrapped lock has no ``_at_fork_reinit``.
-        """
+        """Reset to unlocked in a child after ``fork()``, as ``threading`` does; the figures are kept."""
         self._lock._at_fork_reinit()
         self._meta._at_fork_reinit()
         self._acquired = None
@@ -633,12 +537,9 @@ class InstrumentedLock:
 
 
 class _Reentrant(InstrumentedLock):
-    """The methods of an :class:`InstrumentedLock` that wraps an ``RLock``.
+    """The methods of an :class:`InstrumentedLock` that wraps an ``RLock`` (it becomes one of these).
 
-    Re-entry by the holder is counted in ``_depth`` and is not a new hold; only
-    the holder may release. An ``InstrumentedLock`` given an ``RLock`` becomes
-    an instance of this class (or of a subclass made by :func:`_reentrant_kind`).
-    Anything else is the plain lock's own path.
+    Re-entry by the holder is counted in ``_depth`` and is not a new hold; only the holder may release.
     """
 
     __slots__ = ()

@@ -34,7 +34,7 @@ TEXT_BAD = [None, 42]
 
 # Functions that left the top level (no notebook calls them) but still take a learner's numbers
 # through a public one (sweep_transfers runs repeat_transfers for each strategy): still covered.
-INNER = {"repeat_transfers": synclab.experiments.repeat_transfers}
+INNER = {"repeat_transfers": synclab.experiments.deadlock.repeat_transfers}
 
 
 def public_functions():

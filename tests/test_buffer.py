@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
-import pickle
 import threading
 
 import pytest
 
 from synclab import run_buffer
-from synclab.experiments.conditions import DONE, MAX_SAMPLES
+from synclab.experiments.conditions import MAX_SAMPLES
 
 RUNS = 5
 
@@ -104,12 +103,6 @@ def test_samples_are_capped_but_counts_stay_exact():
     result = run_buffer(1, 1, 10, 100_000.0, 100_000.0, items=items, timeout=120.0)
     assert len(result.times) == MAX_SAMPLES
     assert result.consumed == items and result.delivered_once
-
-
-def test_done_is_one_sentinel():
-    assert repr(DONE) == "DONE"
-    assert type(DONE)() is DONE
-    assert pickle.loads(pickle.dumps(DONE)) is DONE
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 
 import synclab
-from synclab.experiments import ResourceAllocationGraph
-from synclab.experiments.deadlock import TransferRuns, TransferSweep
+from synclab.experiments.deadlock import ResourceAllocationGraph, TransferRuns, TransferSweep, repeat_transfers
 from synclab.plots._style import OKABE_ITO
 
 CYCLE = ResourceAllocationGraph(
@@ -58,12 +57,12 @@ def test_resource_allocation_graph_edge_cases():
 
 @pytest.fixture(scope="module")
 def naive_runs() -> TransferRuns:
-    return synclab.experiments.repeat_transfers(10)
+    return repeat_transfers(10)
 
 
 @pytest.fixture(scope="module")
 def ordered_runs() -> TransferRuns:
-    return synclab.experiments.repeat_transfers(5, strategy="ordered")
+    return repeat_transfers(5, strategy="ordered")
 
 
 @pytest.mark.statistical

@@ -24,8 +24,7 @@ from matplotlib.figure import Figure
 from test_testing import LockedCache, RacyCache
 
 import synclab
-from synclab.experiments import ResourceAllocationGraph
-from synclab.experiments.deadlock import TransferSweep
+from synclab.experiments.deadlock import ResourceAllocationGraph, TransferSweep, repeat_transfers
 from synclab.experiments.queues import ConcurrencyResult
 from synclab.experiments.testing import RepeatResult
 from synclab.plots._style import LAB_DPI
@@ -73,9 +72,9 @@ def _pool_runs():
 
 def _transfer_runs():
     return [
-        synclab.experiments.repeat_transfers(3, threads=2, transfers=5),
-        synclab.experiments.repeat_transfers(4, accounts=2, threads=4, transfers=10),
-        synclab.experiments.repeat_transfers(2, strategy="ordered", transfers=5),
+        repeat_transfers(3, threads=2, transfers=5),
+        repeat_transfers(4, accounts=2, threads=4, transfers=10),
+        repeat_transfers(2, strategy="ordered", transfers=5),
     ]
 
 

@@ -196,14 +196,14 @@ def test_cache_test_restores_the_switch_interval_even_when_it_fails():
 
 def test_polite_threads_in_lockstep_never_finish():
     result = synclab.run_livelock("polite", rounds=50)
-    assert result.finished == 0 and result.livelocked
+    assert result.finished == 0 and sum(result.attempts) > 0
     assert result.rounds == 50 and result.attempts == (50, 50)
     assert result.done_at == (None, None) and result.finished_by(50) == 0
 
 
 def test_one_lock_order_finishes_both_in_two_rounds():
     result = synclab.run_livelock("ordered")
-    assert result.finished == 2 and not result.livelocked
+    assert result.finished == 2
     assert result.rounds == 2 and sorted(result.done_at) == [1, 2] and sum(result.attempts) == 3
     assert result.finished_by(1) == 1 and result.finished_by(2) == 2
 
@@ -223,7 +223,7 @@ def test_a_round_limit_of_one_stops_at_one():
 
 
 def test_starvation_counts_every_turn_of_every_thread():
-    for kind in synclab.experiments.STARVATION_LOCKS:
+    for kind in synclab.experiments.testing.STARVATION_LOCKS:
         result = synclab.run_starvation(kind, greedy=2, duration=0.05)
         assert result.threads == ("T1", "T2", "T3") and result.polite == "T3"
         assert result.total == result.statistics.acquisitions > 0

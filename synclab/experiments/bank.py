@@ -1,22 +1,13 @@
-"""The bank-account experiment of notebook 03: how long should a lock be held?
+"""The bank account of notebook 03: how long should a lock be held?
 
-Several threads withdraw money from one shared account. Every withdrawal does
-some slow work first, ``verify``: a call to a fraud-check service, played here
-by ``time.sleep(work)`` standing for the network round trip. The account offers
-three ways to withdraw (``style``):
+Threads withdraw from one account; each withdrawal first does slow work, ``verify`` (a
+fraud check, a ``time.sleep(work)`` standing for the network). ``style``:
 
-* ``"short"``: the slow work outside the lock, then a short critical section
-  that checks the balance and subtracts from it. Threads overlap their slow
-  work; the lock is held for microseconds.
-* ``"long"``: the slow work inside the lock. It is still correct, but only one
-  thread at a time gets anything done: adding threads adds no throughput and
-  every other thread waits. This is contention, not a deadlock: every thread
-  gets the lock in the end.
-* ``"check_outside"``: the check of the balance outside the lock, the
-  subtraction inside it. No update is lost (the subtraction is locked), yet the
-  balance goes negative: between a thread's check and its subtraction, the
-  other threads withdraw too. The slow work sits in that gap and widens it to
-  ``work`` seconds, so the overdraft shows on every run.
+* ``"short"``: slow work outside the lock, then a short critical section: threads overlap.
+* ``"long"``: slow work inside the lock: correct, but one thread at a time gets anything
+  done (contention, not a deadlock: every thread gets the lock in the end).
+* ``"check_outside"``: the balance checked outside the lock, subtracted inside: no update is
+  lost, yet the balance goes negative, since the slow work widens the gap between check and act.
 """
 
 from __future__ import annotations
@@ -29,15 +20,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from synclab._threads import run_workers
-from synclab._validate import check_choice, check_float, check_int
+from synclab._validate import (
+    MAX_THREADS,
+    MAX_VALUES,
+    check_choice,
+    check_float,
+    check_int,
+    check_sequence,
+    check_timeout,
+)
 from synclab.instruments import InstrumentedLock, LockStatistics
-
-__all__ = ["BANK_STYLES", "BankAccount", "BankResult", "BankSweep", "run_bank", "sweep_bank"]
 
 #: The ways to withdraw; see the module docstring.
 BANK_STYLES = ("short", "long", "check_outside")
 
-MAX_THREADS = 64
 MAX_WITHDRAWALS = 10_000
 #: Longest slow work per withdrawal, in seconds. With the work inside the lock,
 #: 64 threads need up to 64 x this long to drain after a stop, which must stay
@@ -97,23 +93,7 @@ class BankAccount:
 
 @dataclass(frozen=True, slots=True)
 class BankResult:
-    """What one run of :func:`run_bank` measured.
-
-    Attributes:
-        threads: Number of threads.
-        withdrawals: Withdrawals each thread attempted.
-        style: ``"short"``, ``"long"`` or ``"check_outside"``.
-        work: Seconds of slow work per withdrawal.
-        amount: Money asked for by each withdrawal.
-        opening: The balance before the run.
-        closing: The balance after it.
-        approved: Withdrawals that took the money.
-        elapsed: Seconds from the start signal until the last thread finished.
-        lock: The account lock's statistics.
-        history: ``(seconds since the start, balance)`` after each approved
-            withdrawal, in order, the first 10,000 of them.
-        python: The Python version that ran it, like ``"3.12.1"``.
-    """
+    """What one run of :func:`run_bank` measured."""
 
     threads: int
     withdrawals: int
@@ -156,11 +136,7 @@ class BankResult:
 
 @dataclass(frozen=True, slots=True)
 class BankSweep:
-    """Runs of :func:`run_bank` across thread counts, amounts of work and styles.
-
-    Attributes:
-        results: One result per run, in the order they ran.
-    """
+    """Runs of :func:`run_bank` across thread counts, amounts of work and styles."""
 
     results: tuple[BankResult, ...]
 
@@ -200,8 +176,8 @@ def _work(
 class _RecordingLock(InstrumentedLock):
     """The account's lock, also noting the balance each time it is released.
 
-    Every style changes the balance only while holding the lock, so the balance
-    read just before a release is the balance after that critical section.
+    Every style changes the balance only under the lock, so the balance read just before a
+    release is the balance after that critical section.
     """
 
     __slots__ = ("account", "history", "origin")
@@ -237,7 +213,7 @@ def _check_bank_args(
         check_float("work", work, 0.0, MAX_WORK),
         check_int("amount", amount, 1, MAX_AMOUNT),
         None if balance is None else check_int("balance", balance, 0, MAX_BALANCE),
-        check_float("timeout", timeout, 0.1, 600.0),
+        check_timeout(timeout),
     )
 
 
@@ -256,27 +232,6 @@ def run_bank(
     The threads start together behind a barrier and are always joined. The
     account's lock is an :class:`~synclab.InstrumentedLock`, so the result says
     how long each thread waited for it and how long each withdrawal held it.
-
-    Args:
-        threads: Number of threads, 1 to 64.
-        withdrawals: Withdrawals each thread attempts, 1 to 10,000.
-        style: ``"short"`` (slow work outside the lock), ``"long"`` (slow work
-            inside it) or ``"check_outside"`` (the balance checked outside the
-            lock: a bug). See the module docstring.
-        work: Seconds of slow work per withdrawal, 0 to 0.05 (1 ms by default);
-            a ``time.sleep`` stands for a call to another service.
-        amount: Money per withdrawal, 1 to 1,000,000.
-        balance: Opening balance, 0 to 10**12. By default just enough for every
-            withdrawal, so none is refused and the balance ends at 0.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`BankResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range or not one of the choices.
-        TimeoutError: The run took longer than ``timeout``.
     """
     args = _check_bank_args(threads, withdrawals, style, work, amount, balance, timeout)
     return _run_bank(*args)
@@ -328,7 +283,7 @@ def _as_tuple(name: str, value: object) -> tuple[object, ...]:
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a number or a sequence of numbers, got {value!r}")
     if isinstance(value, Sequence):
-        check_int(f"len({name})", len(value), 1, 16)
+        check_int(f"len({name})", len(value), 1, MAX_VALUES)
         return tuple(value)
     return (value,)
 
@@ -342,28 +297,10 @@ def sweep_bank(
     amount: int = 10,
     timeout: float = 60.0,
 ) -> BankSweep:
-    """Run :func:`run_bank` for every combination of thread count, work and style.
-
-    Args:
-        threads: A thread count or a sequence of them (1 to 16 values, each 1 to 64).
-        work: Seconds of slow work, or a sequence of them (each 0 to 0.05).
-        styles: The styles to compare (1 to 3 of :data:`BANK_STYLES`).
-        withdrawals: Withdrawals per thread, 1 to 10,000.
-        amount: Money per withdrawal.
-        timeout: Seconds each run may take.
-
-    Returns:
-        A :class:`BankSweep`, styles varying fastest.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range, or the sweep has more than 48 runs.
-    """
+    """Run :func:`run_bank` for every combination of thread count, work and style."""
     thread_counts = _as_tuple("threads", threads)
     works = _as_tuple("work", work)
-    if isinstance(styles, (str, bytes)) or not isinstance(styles, Sequence):
-        raise TypeError(f"styles must be a sequence of styles like ('short', 'long'), got {styles!r}")
-    style_list = _as_tuple("styles", styles)
+    style_list = tuple(check_sequence("styles", styles, "styles like ('short', 'long')"))
     check_int("len(styles)", len(style_list), 1, len(BANK_STYLES))
     check_int("number of runs", len(thread_counts) * len(works) * len(style_list), 1, 48)
     checked = [

@@ -1,24 +1,16 @@
-"""The shared-counter experiment of notebooks 01 and 02.
+"""The shared counter of notebooks 01 and 02: threads add 1 to one counter; without a lock,
+updates are lost.
 
-Several threads each add 1 to one shared counter many times. Without a lock,
-two threads can read the same value and both write it back plus one, so one
-update is lost. With a lock around the read-modify-write, none are.
+What sits between the read and the write decides whether the race shows (``race_window``):
 
-What sits between the read and the write decides whether the race shows on a
-given Python (``race_window``):
-
-* ``"none"``: plain ``counter.value += 1``. On CPython 3.10 and later with the
-  GIL, a thread is only switched out at function calls and entries and the
-  backward jump of a loop (on CPython 3.10 also some conditional jumps), and
-  the load/add/store of ``+=`` contains none of them, so this loses nothing in
+* ``"none"``: plain ``counter.value += 1``. With the GIL on CPython 3.10+, a thread is
+  switched out only at calls, function entries and a loop's backward jump (on 3.10 also some
+  conditional jumps), and the load/add/store of ``+=`` has none, so it loses nothing in
   practice. It is still a bug: that is an implementation detail.
-* ``"call"``: a function call between the read and the write. The call is a
-  switch point, so updates are lost, but only when the run lasts longer than
-  the switch interval, so that a switch happens at all (see ``switch_interval``).
-* ``"sleep"``: ``time.sleep(1e-6)`` between the read and the write. The thread
-  leaves the CPU and the GIL at exactly the worst moment, so with ``n``
-  threads about ``(n - 1) / n`` of the updates are lost, on every run and every
-  version, also on a busy machine.
+* ``"call"``: a function call between the read and the write: a switch point, so updates are
+  lost, but only when the run lasts longer than the switch interval.
+* ``"sleep"``: ``time.sleep(1e-6)`` between them: the thread leaves the GIL at the worst
+  moment, so with ``n`` threads about ``(n - 1) / n`` of the updates are lost, on every run.
 """
 
 from __future__ import annotations
@@ -32,21 +24,20 @@ from dataclasses import dataclass
 
 from synclab._threads import run_workers
 from synclab._threads import switch_interval as _switch_interval
-from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab._validate import (
+    MAX_THREADS,
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_sequence,
+    check_timeout,
+)
 from synclab.instruments import InstrumentedLock, LockStatistics
-
-__all__ = [
-    "RACE_WINDOWS",
-    "CounterResult",
-    "CounterSweep",
-    "run_counter",
-    "sweep_counter",
-]
 
 #: What can sit between the read and the write of the counter.
 RACE_WINDOWS = ("none", "call", "sleep")
 
-MAX_THREADS = 64
 MAX_INCREMENTS = 1_000_000
 
 #: The sleep in the "sleep" window. ``time.sleep(0)`` would be the classic
@@ -58,20 +49,7 @@ YIELD_SECONDS = 1e-6
 
 @dataclass(frozen=True, slots=True)
 class CounterResult:
-    """What one run of :func:`run_counter` measured.
-
-    Attributes:
-        threads: Number of threads.
-        increments: Increments each thread made.
-        use_lock: Whether the increment was protected by a lock.
-        race_window: What sat between the read and the write.
-        switch_interval: The interpreter's switch interval during the run, s.
-        expected: ``threads * increments``.
-        observed: The counter's final value.
-        elapsed: Seconds from the start signal until the last thread finished.
-        lock: The lock's statistics, or ``None`` when no lock was used.
-        python: The Python version that ran it, like ``"3.12.1"``.
-    """
+    """What one run of :func:`run_counter` measured."""
 
     threads: int
     increments: int
@@ -97,11 +75,7 @@ class CounterResult:
 
 @dataclass(frozen=True, slots=True)
 class CounterSweep:
-    """Runs of :func:`run_counter` across thread counts.
-
-    Attributes:
-        results: One result per run, in the order they ran.
-    """
+    """Runs of :func:`run_counter` across thread counts."""
 
     results: tuple[CounterResult, ...]
 
@@ -192,7 +166,7 @@ def _check_counter_args(
         check_bool("use_lock", use_lock),
         check_choice("race_window", race_window, RACE_WINDOWS),
         None if switch_interval is None else check_float("switch_interval", switch_interval, 1e-6, 0.1),
-        check_float("timeout", timeout, 0.1, 600.0),
+        check_timeout(timeout),
     )
 
 
@@ -211,27 +185,6 @@ def run_counter(
     At the defaults (4 threads, 500 increments, ``race_window="sleep"``, no
     lock) three quarters of the updates are lost on every run on CPython 3.10
     to 3.13; with ``use_lock=True`` the count is exact on every run.
-
-    Args:
-        threads: Number of threads, 1 to 64.
-        increments: Increments per thread, 1 to 1,000,000.
-        use_lock: Protect each read-modify-write with an :class:`InstrumentedLock`.
-        race_window: What sits between the read and the write: ``"none"``
-            (plain ``+=``), ``"call"`` (a function call) or ``"sleep"``
-            (``time.sleep(1e-6)``). See the module docstring.
-        switch_interval: If given, the interpreter's switch interval in seconds
-            for the run (1e-6 to 0.1), restored afterwards. ``None`` (default)
-            leaves the interpreter's own setting (5 ms unless changed).
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`CounterResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type (a float or string where an
-            int goes, for example).
-        ValueError: An argument is out of range or not one of the choices.
-        TimeoutError: The run took longer than ``timeout``.
     """
     threads, increments, use_lock, race_window, interval, timeout = _check_counter_args(
         threads, increments, use_lock, race_window, switch_interval, timeout
@@ -283,27 +236,7 @@ def sweep_counter(
     switch_interval: float | None = None,
     timeout: float = 60.0,
 ) -> CounterSweep:
-    """Run :func:`run_counter` once for each thread count in ``threads``.
-
-    Args:
-        threads: Thread counts to try (1 to 16 of them, each 1 to 64).
-        increments: Increments per thread, 1 to 1,000,000.
-        use_lock: Protect the counter with a lock.
-        race_window: ``"none"``, ``"call"`` or ``"sleep"``.
-        switch_interval: Switch interval for every run, or ``None`` for the
-            interpreter's own.
-        timeout: Seconds each run may take.
-
-    Returns:
-        A :class:`CounterSweep` with one result per thread count.
-
-    Raises:
-        TypeError: ``threads`` is not a sequence of ints, or another argument
-            has the wrong type.
-        ValueError: An argument is out of range.
-    """
-    if isinstance(threads, (str, bytes)) or not isinstance(threads, Sequence):
-        raise TypeError(f"threads must be a sequence of thread counts like (1, 2, 4, 8), got {threads!r}")
-    check_int("len(threads)", len(threads), 1, 16)
+    """Run :func:`run_counter` once for each thread count in ``threads``."""
+    check_sequence("threads", threads, "thread counts like (1, 2, 4, 8)")
     checked = [_check_counter_args(n, increments, use_lock, race_window, switch_interval, timeout) for n in threads]
     return CounterSweep(tuple(_run_counter(*args) for args in checked))

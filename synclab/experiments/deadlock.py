@@ -1,68 +1,31 @@
-"""Find deadlocks while they happen: the resource-allocation graph, stack dumps and a watchdog.
+"""Deadlock (notebook 07): find it while it happens, and bank transfers that lock two accounts.
 
-A deadlock is a cycle of waiting: thread T1 holds lock A and waits for lock B,
-which T2 holds while it waits for lock A. Each :class:`~synclab.InstrumentedLock`
-knows who holds it (``owner``) and who is blocked on it (``waiting_idents()``),
-so a snapshot of a few locks gives the *resource-allocation graph*: threads and
-locks are its nodes, an edge from a thread to a lock means "waits for", from a
-lock to a thread "is held by". Leaving the locks out gives the *wait-for graph*,
-whose nodes are threads only (T1 waits for T2 when T1 waits for a lock T2
-holds); both have a cycle exactly when threads wait for each other. Every
-thread waits for at most one lock and every lock has at most one holder, so
-following "waits for the lock held by" from each thread either ends or comes
-back to where it started: the cycle. A dozen lines find it; no graph library is
-needed.
+A deadlock is a cycle of waiting: T1 holds lock A and waits for lock B, which T2 holds while
+it waits for lock A. Each :class:`~synclab.InstrumentedLock` knows its holder and its
+waiters, so a snapshot of a few locks gives the *resource-allocation graph* (threads and
+locks; "waits for" and "is held by" edges) and the *wait-for graph* (threads only). Every
+thread waits for at most one lock and every lock has at most one holder, so following
+"waits for the lock held by" from each thread either ends or comes back: the cycle.
 
-:func:`watch_for_deadlock` runs worker functions in named threads next to a
-*watchdog* thread that takes that snapshot every millisecond. When the same
-cycle is still there 50 ms later (``confirm``), it records the graph and the
-stacks of the threads in it (from :func:`sys._current_frames`).
+:func:`watch_for_deadlock` runs your threads next to a watchdog that takes that snapshot
+every millisecond; a thread blocked in ``acquire()`` can only be freed by its own
+``timeout`` or by a cancellable lock (``synclab._threads.cancellable_lock``), whose wait
+raises ``DeadlockError`` once the watchdog calls the run off.
 
-A thread blocked in ``acquire()`` cannot be interrupted by anything but a
-release of that lock or the end of its own ``timeout``. So the threads are
-freed in one of two ways:
+:func:`run_transfers`: threads move money between random pairs of accounts, holding both
+accounts' locks; ``strategy`` is how they take them:
 
-* their code waits with ``acquire(timeout=...)`` and gives up by itself;
-* their locks come from :func:`cancellable_lock`: they wait in short slices
-  and, once the watchdog sets their ``cancel`` event, raise
-  :class:`DeadlockError` in the waiting thread, the way a database aborts one
-  transaction of a deadlock. Plain ``threading`` locks cannot do this.
+* ``"naive"``: source, then destination. Two opposite transfers can each get their first
+  lock and wait for ever for the other's: a deadlock (the watchdog calls the run off).
+* ``"ordered"``: the lower-numbered account first: one global order, no cycle can form.
+* ``"retry"``: the naive order, the second lock with ``acquire(timeout=...)``; on a timeout
+  release the first, back off a random moment (doubling each time, with jitter), try again.
+* ``"global"``: one lock for the whole bank: never a deadlock, one transfer at a time.
 
-Bank transfers between accounts: the deadlock lab of notebook 07, and the locking strategies of 08.
-
-Each thread moves money between randomly chosen pairs of accounts. A transfer
-must hold the locks of both accounts while it moves the money, and *how* it
-takes them is the ``strategy``:
-
-* ``"naive"``: lock the source account, then the destination. Two opposite
-  transfers (A to B and B to A) can each get their first lock and then wait
-  for ever for the other's: a deadlock.
-* ``"ordered"``: lock the account with the lower number first. Every thread
-  takes locks in one global order, so no cycle of waiting can form.
-* ``"retry"``: the naive order, but the second lock is taken with
-  ``acquire(timeout=...)``; on a timeout the thread releases the first lock,
-  backs off for a random moment (twice as long at most after each timeout of
-  the same transfer: exponential back-off with jitter) and tries again.
-* ``"global"``: one lock for the whole bank: never a deadlock, but only one
-  transfer at a time.
-
-Between taking the first lock and the second, each transfer can let the other
-threads run (``window="sleep"``, a ``time.sleep(1e-6)``: a forced interleaving,
-standing for any work done there, such as reading a balance from a database).
-That makes the bad interleaving happen often enough to see in a short run;
-with ``window="none"`` it is rare, which in real programs is worse: the bug
-ships.
-
-A watchdog (see :mod:`synclab.experiments.deadlock`) looks at the resource-allocation
-graph of the account locks every millisecond. The locks are
-:func:`~synclab.experiments.deadlock.cancellable_lock` objects: when a cycle
-stays for two milliseconds the watchdog calls the run off, every waiting
-thread gets :class:`~synclab.experiments.deadlock.DeadlockError`, abandons its
-transfer (no money moves) and stops. With ``"retry"`` the watchdog only
-watches: the timeouts break the cycles.
-
-Whatever happens, every transfer moves money only while it holds both
-accounts' locks (or the bank's), so the total is the same after every run.
+``window="sleep"`` puts ``time.sleep(1e-6)`` between the first lock and the second (a forced
+interleaving, standing for any work done there), so the bad interleaving shows in a short
+run; with ``"none"`` it is rare, which in real programs is worse: the bug ships. Money moves
+only under both locks, so the total is the same after every run.
 """
 
 from __future__ import annotations
@@ -77,43 +40,18 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
-from synclab._locks import LockWrapper
-from synclab._threads import run_workers
-from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab._threads import DeadlockError, Watchdog, cancellable_lock, countdown, run_workers
+from synclab._validate import MAX_THREADS, MAX_VALUES, check_choice, check_float, check_int, check_timeout
+from synclab.experiments.bank import BankAccount
 from synclab.experiments.counter import YIELD_SECONDS
 from synclab.instruments import InstrumentedLock, LockStatistics
 
-__all__ = [
-    "STRATEGIES",
-    "TRANSFER_WINDOWS",
-    "DeadlockError",
-    "DeadlockReport",
-    "ResourceAllocationGraph",
-    "StackFrame",
-    "ThreadStack",
-    "TransferRun",
-    "TransferRuns",
-    "TransferSweep",
-    "cancellable_lock",
-    "repeat_transfers",
-    "resource_allocation_graph",
-    "run_transfers",
-    "sweep_transfers",
-    "thread_stacks",
-    "watch_for_deadlock",
-]
-
-
-#: How often the watchdog takes a snapshot, in seconds.
-DEFAULT_POLL = 0.001
 #: How long a cycle must stay unchanged before :func:`watch_for_deadlock` reports
 #: it, in seconds: far longer than the short timeouts of a back-off-and-retry
 #: loop, whose cycles last a millisecond or two and then break by themselves.
 DEFAULT_CONFIRM = 0.05
-#: How long a cancellable lock waits before it looks at its cancel event again.
-CANCEL_SLICE = 0.002
-MAX_WORKERS = 64
 MAX_LOCKS = 256
 
 # Frames from these files are machinery, not the code being debugged.
@@ -128,73 +66,6 @@ _HIDDEN_FILES = frozenset(
 )
 
 
-class DeadlockError(RuntimeError):
-    """Raised in a thread whose wait for a cancellable lock was called off."""
-
-
-# -- locks a watchdog can call off ---------------------------------------------
-
-
-class _CancellableLock(LockWrapper):
-    """A :class:`threading.Lock` whose blocking waits end when ``cancel`` is set.
-
-    It waits in slices of :data:`CANCEL_SLICE` seconds and checks ``cancel``
-    between them; wrapped in an :class:`InstrumentedLock` the thread counts as
-    waiting for the whole wait, slices and all.
-    """
-
-    __slots__ = ("_lock", "_cancel", "_name")
-
-    def __init__(self, cancel: threading.Event, name: str) -> None:
-        self._lock = threading.Lock()
-        self._cancel = cancel
-        self._name = name
-
-    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        if not blocking or (timeout != -1 and timeout <= 0):
-            return self._lock.acquire(blocking, timeout)  # the Lock's own rules and errors
-        if self._lock.acquire(False):
-            return True
-        deadline = None if timeout == -1 else time.monotonic() + timeout
-        while True:
-            if self._cancel.is_set():
-                raise DeadlockError(f"the wait for {self._name} was called off: a deadlock was detected")
-            wait = CANCEL_SLICE if deadline is None else min(CANCEL_SLICE, deadline - time.monotonic())
-            if wait <= 0:
-                return False
-            if self._lock.acquire(True, wait):
-                return True
-
-    def release(self) -> None:
-        self._lock.release()
-
-
-def cancellable_lock(cancel: threading.Event, name: str = "lock") -> InstrumentedLock:
-    """An instrumented lock whose waits raise :class:`DeadlockError` once ``cancel`` is set.
-
-    Use it like :class:`threading.Lock`. A thread already waiting for it, or
-    starting to wait, after ``cancel`` is set gets :class:`DeadlockError` from
-    ``acquire()`` (or from ``with``) within a few milliseconds; taking a free
-    lock still succeeds.
-
-    Args:
-        cancel: The event that calls the waits off (give the same one to all
-            the locks of a run and to :func:`watch_for_deadlock`).
-        name: A label for graphs and messages.
-
-    Returns:
-        An :class:`~synclab.InstrumentedLock` around the cancellable lock.
-
-    Raises:
-        TypeError: ``cancel`` is not a :class:`threading.Event` or ``name`` not a string.
-    """
-    if not isinstance(cancel, threading.Event):
-        raise TypeError(f"cancel must be a threading.Event, got {cancel!r} of type {type(cancel).__name__}")
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {name!r} of type {type(name).__name__}")
-    return InstrumentedLock(_CancellableLock(cancel, name), name=name, max_events=0)
-
-
 # -- the resource-allocation graph -------------------------------------------------
 
 
@@ -205,14 +76,6 @@ class ResourceAllocationGraph:
     Threads and locks are its nodes: the *resource-allocation graph*.
     :attr:`wait_for` gives the *wait-for graph* derived from it, with threads
     only.
-
-    Attributes:
-        locks: The names of the locks looked at, in the order given.
-        holds: ``(thread, lock)`` pairs: the thread holds the lock.
-        waits: ``(thread, lock)`` pairs: the thread is blocked waiting for the lock.
-        cycle: A cycle of waiting, threads and locks alternating, like
-            ``("T1", "lock B", "T2", "lock A")``: T1 waits for lock B, which T2
-            holds; T2 waits for lock A, which T1 holds. Empty if there is none.
     """
 
     locks: tuple[str, ...]
@@ -292,17 +155,6 @@ def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllo
 
     The state is read twice and retried until both reads agree, so a snapshot
     is not torn by threads that move while it is taken.
-
-    Args:
-        locks: Instrumented locks with distinct names.
-
-    Returns:
-        A :class:`ResourceAllocationGraph`; its ``cycle`` is empty unless some threads
-        wait for each other.
-
-    Raises:
-        TypeError: Something in ``locks`` is not an :class:`~synclab.InstrumentedLock`.
-        ValueError: Two locks share a name.
     """
     locks = _check_locks(locks)
     state = _collect(locks)
@@ -371,14 +223,7 @@ def _check_locks(locks: Iterable[InstrumentedLock]) -> list[InstrumentedLock]:
 
 @dataclass(frozen=True, slots=True)
 class StackFrame:
-    """One frame of a thread's stack.
-
-    Attributes:
-        file: The file's name (without its folder).
-        line_number: The line being run.
-        function: The function's name.
-        code: The text of that line, stripped.
-    """
+    """One frame of a thread's stack."""
 
     file: str
     line_number: int
@@ -388,13 +233,7 @@ class StackFrame:
 
 @dataclass(frozen=True, slots=True)
 class ThreadStack:
-    """Where one thread was, outermost call first.
-
-    Attributes:
-        thread: The thread's name.
-        frames: Its frames, outermost first, without threading's and synclab's
-            own machinery.
-    """
+    """Where one thread was, outermost call first."""
 
     thread: str
     frames: tuple[StackFrame, ...]
@@ -413,28 +252,14 @@ class ThreadStack:
         return "\n".join(lines)
 
 
-def thread_stacks(threads: Iterable[str] | None = None, *, hide_machinery: bool = True) -> tuple[ThreadStack, ...]:
+def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ...]:
     """The current stack of each live thread (or of the named ones), like a debugger shows it.
 
     Reads :func:`sys._current_frames`, which CPython provides for exactly this:
     a dump of what every thread is doing right now.
-
-    Args:
-        threads: Names of the threads to include; every thread but the calling
-            one if omitted.
-        hide_machinery: Leave out frames of :mod:`threading` and of synclab's
-            thread runner and locks, so the learner's code stands out.
-
-    Returns:
-        One :class:`ThreadStack` per thread found, in the order asked for.
-
-    Raises:
-        TypeError: ``threads`` is a single string instead of a list of names, or
-            ``hide_machinery`` is not a bool.
     """
     if isinstance(threads, str):
         raise TypeError(f"threads must be a list of thread names, got the string {threads!r}")
-    check_bool("hide_machinery", hide_machinery)
     frames = sys._current_frames()
     live = {t.name: t.ident for t in threading.enumerate()}
     me = threading.get_ident()
@@ -449,7 +274,7 @@ def thread_stacks(threads: Iterable[str] | None = None, *, hide_machinery: bool 
         kept = [
             StackFrame(os.path.basename(f.filename), f.lineno or 0, f.name, (f.line or "").strip())
             for f in summary
-            if not (hide_machinery and os.path.abspath(f.filename) in _HIDDEN_FILES)
+            if os.path.abspath(f.filename) not in _HIDDEN_FILES  # threading's and synclab's machinery
         ]
         stacks.append(ThreadStack(name, tuple(kept)))
     del frames
@@ -461,19 +286,7 @@ def thread_stacks(threads: Iterable[str] | None = None, *, hide_machinery: bool 
 
 @dataclass(frozen=True, slots=True)
 class DeadlockReport:
-    """What :func:`watch_for_deadlock` saw.
-
-    Attributes:
-        threads: The worker threads' names.
-        deadlocked: Whether the watchdog found a cycle that stayed.
-        graph: The resource-allocation graph when it found it (``None`` if it never did).
-        stacks: The stacks of the threads in the cycle at that moment.
-        detected_after: Seconds from the start until the cycle was confirmed.
-        elapsed: Seconds from the start until the last worker returned.
-        cancelled: Threads whose wait was called off with :class:`DeadlockError`.
-        locks: Each lock's statistics after the run (``failed`` counts
-            acquires that timed out).
-    """
+    """What :func:`watch_for_deadlock` saw."""
 
     threads: tuple[str, ...]
     deadlocked: bool
@@ -490,112 +303,25 @@ class DeadlockReport:
         return sum(stats.failed for stats in self.locks)
 
 
-class Watchdog:
-    """Polls the resource-allocation graph until the workers are done or a cycle stays put."""
-
-    def __init__(
-        self,
-        locks: Sequence[InstrumentedLock],
-        done: threading.Event,
-        stop: threading.Event,
-        cancel: threading.Event | None,
-        poll: float,
-        confirm: float,
-    ) -> None:
-        self.locks = locks
-        self.done = done
-        self.stop = stop
-        self.cancel = cancel
-        self.poll = poll
-        self.confirm = confirm
-        self.graph: ResourceAllocationGraph | None = None
-        self.stacks: tuple[ThreadStack, ...] = ()
-        self.detected_after: float | None = None
-
-    def __call__(self) -> None:
-        started = time.perf_counter()
-        first: tuple[tuple[str, ...], float] | None = None
-        while not (self.done.is_set() or self.stop.is_set()):
-            graph = resource_allocation_graph(self.locks)
-            now = time.perf_counter()
-            if not graph.cycle:
-                first = None
-            elif first is None or first[0] != graph.cycle:
-                first = (graph.cycle, now)
-            elif now - first[1] >= self.confirm:
-                # Stacks first, while the threads are still stuck, then free them.
-                self.stacks = thread_stacks(graph.cycle_threads)
-                self.graph = graph
-                self.detected_after = now - started
-                if self.cancel is not None:
-                    self.cancel.set()
-                return
-            self.done.wait(self.poll)
-
-
-def countdown(workers: Sequence[Callable[[], object]], done: threading.Event) -> list[Callable[[], None]]:
-    """Wrap workers so that ``done`` is set when the last one returns."""
-    remaining = [len(workers)]
-    guard = threading.Lock()
-
-    def wrap(work: Callable[[], object]) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                work()
-            finally:
-                with guard:
-                    remaining[0] -= 1
-                    if remaining[0] == 0:
-                        done.set()
-
-        return run
-
-    return [wrap(work) for work in workers]
-
-
 def watch_for_deadlock(
     workers: Mapping[str, Callable[[], object]],
     locks: Sequence[InstrumentedLock],
     *,
     cancel: threading.Event | None = None,
-    poll: float = DEFAULT_POLL,
-    confirm: float = DEFAULT_CONFIRM,
     timeout: float = 10.0,
 ) -> DeadlockReport:
     """Run each worker in its own named thread while a watchdog looks for a deadlock.
 
-    The workers start together (behind a barrier) and are always joined. A
-    watchdog thread takes a :func:`resource_allocation_graph` snapshot of ``locks`` every
-    ``poll`` seconds; when the same cycle is still there ``confirm`` seconds
-    later, it records the graph and the stacks of the threads in the cycle,
-    sets ``cancel`` if given, and stops watching.
-
-    The workers must be able to end by themselves: give their waits a
-    ``timeout``, or make their locks with :func:`cancellable_lock` and pass
-    the same ``cancel`` event (their waits then raise :class:`DeadlockError`,
-    which ends that worker quietly).
-
-    Args:
-        workers: Thread name -> function taking no arguments (1 to 64 of them).
-        locks: The :class:`~synclab.InstrumentedLock` objects the workers use.
-        cancel: Set when a deadlock is confirmed; ``None`` to only watch.
-        poll: Seconds between snapshots (0.0001 to 0.1).
-        confirm: Seconds a cycle must stay unchanged to count (0 to 1; 0.05 by
-            default, well above the short timeouts of a retry loop).
-        timeout: Seconds the whole run may take (0.1 to 600).
-
-    Returns:
-        A :class:`DeadlockReport`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range, or two locks share a name.
-        TimeoutError: The workers did not finish within ``timeout``.
+    Every millisecond the watchdog takes a :func:`resource_allocation_graph` of ``locks``; when
+    the same cycle is still there 50 ms later (:data:`DEFAULT_CONFIRM`), it records the graph and
+    the stacks of the threads in it, sets ``cancel`` if given, and stops watching. The workers
+    must end by themselves: give their waits a ``timeout``, or use cancellable locks on the same
+    ``cancel`` (their waits then raise ``DeadlockError``, which ends that worker quietly).
     """
     if not isinstance(workers, Mapping):
         raise TypeError(f"workers must be a dict of thread name -> function, got {workers!r}")
-    if not 1 <= len(workers) <= MAX_WORKERS:
-        raise ValueError(f"workers must hold between 1 and {MAX_WORKERS} functions, got {len(workers)}")
+    if not 1 <= len(workers) <= MAX_THREADS:
+        raise ValueError(f"workers must hold between 1 and {MAX_THREADS} functions, got {len(workers)}")
     for name, work in workers.items():
         if not isinstance(name, str) or not name or name == "watchdog":
             raise ValueError(f"workers must be named by non-empty strings other than 'watchdog', got {name!r}")
@@ -604,9 +330,7 @@ def watch_for_deadlock(
     checked = _check_locks(locks)
     if cancel is not None and not isinstance(cancel, threading.Event):
         raise TypeError(f"cancel must be a threading.Event or None, got {cancel!r} of type {type(cancel).__name__}")
-    poll = check_float("poll", poll, 1e-4, 0.1)
-    confirm = check_float("confirm", confirm, 0.0, 1.0)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
 
     names = list(workers)
     cancelled: list[str] = []
@@ -621,7 +345,7 @@ def watch_for_deadlock(
         return run
 
     done, stop = threading.Event(), threading.Event()
-    watchdog = Watchdog(checked, done, stop, cancel, poll, confirm)
+    watchdog = Watchdog(partial(resource_allocation_graph, checked), thread_stacks, done, stop, cancel, DEFAULT_CONFIRM)
     wrapped = countdown([tolerate_cancel(n, workers[n]) for n in names], done)
     try:
         elapsed = run_workers(
@@ -648,8 +372,6 @@ TRANSFER_WINDOWS = ("none", "sleep")
 
 START_BALANCE = 1_000
 MAX_AMOUNT = 100
-MAX_ACCOUNTS = 64
-MAX_THREADS = 64
 MAX_TRANSFERS = 100_000
 MAX_RUNS = 100
 #: How long a cycle must stay before the watchdog calls a run off, s. Short, so
@@ -666,28 +388,7 @@ MAX_BACKOFF = 0.01
 
 @dataclass(frozen=True, slots=True)
 class TransferRun:
-    """What one run of :func:`run_transfers` measured.
-
-    Attributes:
-        accounts: Number of accounts.
-        threads: Number of threads.
-        transfers: Transfers each thread tried to make.
-        strategy: How the locks were taken (see :data:`STRATEGIES`).
-        window: What happened between the first lock and the second.
-        hold: Seconds of simulated I/O inside each transfer's critical section.
-        completed: Transfers that moved their money.
-        abandoned: Transfers given up because the run was called off.
-        retries: Times a ``"retry"`` transfer timed out, backed off and tried again.
-        deadlocked: Whether the watchdog found a deadlock and called the run off.
-        graph: The resource-allocation graph when the watchdog saw a cycle (for ``"retry"``,
-            a cycle that a timeout then broke), else ``None``.
-        detected_after: Seconds from the start until the cycle was confirmed.
-        total_before: Money in the bank before the run.
-        total_after: Money in the bank after the run.
-        elapsed: Seconds from the start signal until the last thread finished.
-        locks: Statistics of every lock (one per account, or the bank's one).
-        python: The Python version that ran it.
-    """
+    """What one run of :func:`run_transfers` measured."""
 
     accounts: int
     threads: int
@@ -718,11 +419,6 @@ class TransferRun:
         return self.total_after == self.total_before
 
     @property
-    def cycle_seen(self) -> bool:
-        """Whether a cycle of waiting formed at all (even one a timeout broke)."""
-        return self.graph is not None
-
-    @property
     def throughput(self) -> float:
         """Completed transfers per second."""
         return self.completed / self.elapsed if self.elapsed > 0 else 0.0
@@ -735,11 +431,7 @@ class TransferRun:
 
 @dataclass(frozen=True, slots=True)
 class TransferRuns:
-    """Several runs of :func:`run_transfers` with the same settings.
-
-    Attributes:
-        results: One result per run, in the order they ran.
-    """
+    """Several runs of :func:`run_transfers` with the same settings."""
 
     results: tuple[TransferRun, ...]
 
@@ -801,11 +493,7 @@ class TransferRuns:
 
 @dataclass(frozen=True, slots=True)
 class TransferSweep:
-    """Repeated runs for several settings: each entry varies strategy, accounts or threads.
-
-    Attributes:
-        entries: One :class:`TransferRuns` per combination, strategies outermost.
-    """
+    """Repeated runs for several settings: each entry varies strategy, accounts or threads."""
 
     entries: tuple[TransferRuns, ...]
 
@@ -824,32 +512,21 @@ def _capped(amount: int, balance: int) -> int:
     return amount if amount <= balance else balance
 
 
-class _Bank:
-    """The accounts: balances, and what the strategy locks."""
+def _move(src: BankAccount, dst: BankAccount, amount: int) -> None:
+    """Move up to ``amount``; the caller holds the locks.
 
-    def __init__(self, accounts: int, strategy: str, cancel: threading.Event) -> None:
-        self.balances = [START_BALANCE] * accounts
-        if strategy == "global":
-            self.bank_lock = cancellable_lock(cancel, "bank")
-            self.locks: list[InstrumentedLock] = [self.bank_lock]
-        else:
-            self.locks = [cancellable_lock(cancel, f"account {i}") for i in range(accounts)]
-
-    def move(self, src: int, dst: int, amount: int) -> None:
-        """Move up to ``amount`` from ``src`` to ``dst``; the caller holds the locks.
-
-        Read, compute (a call: a point where another thread may run), write:
-        without the locks, two transfers touching one account lose updates.
-        """
-        balances = self.balances
-        src_balance, dst_balance = balances[src], balances[dst]
-        taken = _capped(amount, src_balance)  # never overdraw
-        balances[src] = src_balance - taken
-        balances[dst] = dst_balance + taken
+    Read, compute (a call: a point where another thread may run), write: without the locks,
+    two transfers touching one account lose updates.
+    """
+    src_balance, dst_balance = src.balance, dst.balance
+    taken = _capped(amount, src_balance)  # never overdraw
+    src.balance = src_balance - taken
+    dst.balance = dst_balance + taken
 
 
 def _transfer_worker(
-    bank: _Bank,
+    accounts: list[BankAccount],
+    bank_lock: InstrumentedLock | None,
     strategy: str,
     window: str,
     hold: float,
@@ -859,36 +536,35 @@ def _transfer_worker(
     tally: list[int],
 ) -> None:
     """One thread's transfers. ``tally`` is [completed, abandoned, retries]. Plain code, one branch per strategy."""
-    accounts = len(bank.balances)
-    locks = bank.locks
     pause = time.sleep
     yields = window == "sleep"
     for _ in range(transfers):
         if stop.is_set():
             return
-        src, dst = rng.sample(range(accounts), 2)
+        a, b = rng.sample(range(len(accounts)), 2)
+        src, dst = accounts[a], accounts[b]
         amount = rng.randint(1, MAX_AMOUNT)
         try:
             if strategy == "global":
-                with bank.bank_lock:
+                with bank_lock:  # type: ignore[union-attr]
                     if yields:
                         pause(YIELD_SECONDS)
-                    bank.move(src, dst, amount)
+                    _move(src, dst, amount)
                     if hold:
                         pause(hold)
             elif strategy == "retry":
                 backoff = FIRST_BACKOFF
                 while True:
-                    with locks[src]:
+                    with src.lock:
                         if yields:
                             pause(YIELD_SECONDS)
-                        if locks[dst].acquire(timeout=RETRY_TIMEOUT):
+                        if dst.lock.acquire(timeout=RETRY_TIMEOUT):
                             try:
-                                bank.move(src, dst, amount)
+                                _move(src, dst, amount)
                                 if hold:
                                     pause(hold)
                             finally:
-                                locks[dst].release()
+                                dst.lock.release()
                             break
                     tally[2] += 1  # timed out: the first lock is released, back off
                     pause(rng.uniform(0, backoff))
@@ -897,12 +573,12 @@ def _transfer_worker(
                         tally[1] += 1
                         return
             else:
-                first, second = (src, dst) if strategy == "naive" else (min(src, dst), max(src, dst))
-                with locks[first]:
+                first, second = (src, dst) if strategy == "naive" or a < b else (dst, src)
+                with first.lock:
                     if yields:
                         pause(YIELD_SECONDS)
-                    with locks[second]:
-                        bank.move(src, dst, amount)
+                    with second.lock:
+                        _move(src, dst, amount)
                         if hold:
                             pause(hold)
         except DeadlockError:
@@ -923,14 +599,14 @@ def _check_transfer_args(
 ) -> tuple[int, int, int, str, str, float, int | None, float]:
     checked_seed = None if seed is None else check_int("seed", seed, 0, 2**32 - 1)
     return (
-        check_int("accounts", accounts, 2, MAX_ACCOUNTS),
+        check_int("accounts", accounts, 2, MAX_THREADS),
         check_int("threads", threads, 1, MAX_THREADS),
         check_int("transfers", transfers, 1, MAX_TRANSFERS),
         check_choice("strategy", strategy, STRATEGIES),
         check_choice("window", window, TRANSFER_WINDOWS),
         check_float("hold", hold, 0.0, 0.1),
         checked_seed,
-        check_float("timeout", timeout, 0.1, 600.0),
+        check_timeout(timeout),
     )
 
 
@@ -951,28 +627,6 @@ def run_transfers(
     watchdog thread calls the run off when it finds a deadlock, so the run
     ends within milliseconds of one. See the module docstring for the
     strategies and the window.
-
-    Args:
-        accounts: Number of accounts, 2 to 64, each starting with 1,000.
-        threads: Number of threads, 1 to 64.
-        transfers: Transfers per thread, 1 to 100,000.
-        strategy: ``"naive"``, ``"ordered"``, ``"retry"`` or ``"global"``.
-        window: ``"sleep"`` (``time.sleep(1e-6)`` between the first lock and the
-            second: a forced interleaving) or ``"none"``.
-        hold: Seconds of simulated I/O (a sleep) inside each transfer's
-            critical section, 0 to 0.1.
-        seed: Seed for the random choice of accounts and amounts (each thread
-            gets its own stream), 0 to 2**32 - 1; ``None`` for a fresh one.
-            The interleaving of real threads still varies.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`TransferRun`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range or not one of the choices.
-        TimeoutError: The run took longer than ``timeout``.
     """
     args = _check_transfer_args(accounts, threads, transfers, strategy, window, hold, seed, timeout)
     return _run_transfers(*args)
@@ -989,19 +643,33 @@ def _run_transfers(
     timeout: float,
 ) -> TransferRun:
     stop = threading.Event()
-    bank = _Bank(accounts, strategy, stop)
-    before = sum(bank.balances)
+    # Notebook 03's accounts, each with a lock the watchdog can call off (or one lock for the bank).
+    bank_lock = cancellable_lock(stop, "bank") if strategy == "global" else None
+    bank = [
+        BankAccount(START_BALANCE, 0.0, None if bank_lock is not None else cancellable_lock(stop, f"account {i}"))
+        for i in range(accounts)
+    ]
+    locks = [bank_lock] if bank_lock is not None else [account.lock for account in bank]
+    before = sum(account.balance for account in bank)
     base = random.randrange(2**32) if seed is None else seed
     tallies = [[0, 0, 0] for _ in range(threads)]
     workers = [
         lambda i=i: _transfer_worker(
-            bank, strategy, window, hold, transfers, random.Random(base * 1_000 + i), stop, tallies[i]
+            bank, bank_lock, strategy, window, hold, transfers, random.Random(base * 1_000 + i), stop, tallies[i]
         )
         for i in range(threads)
     ]
     done = threading.Event()
     # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
-    watchdog = Watchdog(bank.locks, done, stop, None if strategy == "retry" else stop, DEFAULT_POLL, TRANSFER_CONFIRM)
+    cancel = None if strategy == "retry" else stop
+    watchdog = Watchdog(
+        partial(resource_allocation_graph, locks),
+        thread_stacks,
+        done,
+        stop,
+        cancel,
+        TRANSFER_CONFIRM,
+    )
     try:
         elapsed = run_workers(
             [*countdown(workers, done), watchdog],
@@ -1027,9 +695,9 @@ def _run_transfers(
         graph=watchdog.graph,
         detected_after=watchdog.detected_after,
         total_before=before,
-        total_after=sum(bank.balances),
+        total_after=sum(account.balance for account in bank),
         elapsed=elapsed,
-        locks=tuple(lock.statistics() for lock in bank.locks),
+        locks=tuple(lock.statistics() for lock in locks),
         python=platform.python_version(),
     )
 
@@ -1047,30 +715,11 @@ def repeat_transfers(
     timeout: float = 30.0,
     budget: float | None = None,
 ) -> TransferRuns:
-    """Run :func:`run_transfers` ``runs`` times with the same settings.
-
-    Args:
-        runs: How many runs, 1 to 100.
-        accounts: Number of accounts, 2 to 64.
-        threads: Number of threads, 1 to 64.
-        transfers: Transfers per thread, 1 to 100,000.
-        strategy: ``"naive"``, ``"ordered"``, ``"retry"`` or ``"global"``.
-        window: ``"sleep"`` or ``"none"``.
-        hold: Seconds of simulated I/O inside each critical section, 0 to 0.1.
-        seed: Seed of the first run (run ``k`` uses ``seed + k``), or ``None``.
-        timeout: Seconds each run may take.
-        budget: Seconds all the runs may take together (the lab's), checked after each run; ``None``: no limit.
-
-    Returns:
-        A :class:`TransferRuns`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range or not one of the choices.
-        TimeoutError: A run took longer than ``timeout``.
-    """
+    """Run :func:`run_transfers` ``runs`` times; ``budget``: seconds all runs may take together (``None``: no limit)."""
     runs = check_int("runs", runs, 1, MAX_RUNS)
     args = _check_transfer_args(accounts, threads, transfers, strategy, window, hold, seed, timeout)
+    if budget is not None:
+        budget = check_float("budget", budget, 0.0, 600.0)
     if seed is not None:
         check_int("seed + runs", seed + runs, 0, 2**32 - 1)
     started = time.perf_counter()
@@ -1092,7 +741,7 @@ def _as_counts(name: str, values: object, low: int, high: int) -> tuple[int, ...
         values = (values,)
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise TypeError(f"{name} must be an int or a sequence of ints like (2, 4, 8), got {values!r}")
-    check_int(f"len({name})", len(values), 1, 16)
+    check_int(f"len({name})", len(values), 1, MAX_VALUES)
     return tuple(check_int(name, v, low, high) for v in values)
 
 
@@ -1108,31 +757,12 @@ def sweep_transfers(
     seed: int | None = None,
     timeout: float = 30.0,
 ) -> TransferSweep:
-    """Repeat :func:`run_transfers` for each strategy and each account or thread count.
-
-    Args:
-        strategies: Strategies to compare (1 to 4 of :data:`STRATEGIES`).
-        accounts: An account count, or several (2 to 64 each).
-        threads: A thread count, or several (1 to 64 each).
-        runs: Runs per combination, 1 to 100.
-        transfers: Transfers per thread, 1 to 100,000.
-        window: ``"sleep"`` or ``"none"``.
-        hold: Seconds of simulated I/O inside each critical section, 0 to 0.1.
-        seed: Seed of the first run of each combination, or ``None``.
-        timeout: Seconds each run may take.
-
-    Returns:
-        A :class:`TransferSweep`, strategies outermost, then accounts, then threads.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range or not one of the choices.
-    """
+    """Repeat :func:`run_transfers` for each strategy and each account or thread count."""
     if isinstance(strategies, str) or not isinstance(strategies, Sequence):
         raise TypeError(f"strategies must be a sequence like ('naive', 'ordered'), got {strategies!r}")
     check_int("len(strategies)", len(strategies), 1, len(STRATEGIES))
     chosen = tuple(check_choice("strategies", s, STRATEGIES) for s in strategies)
-    account_counts = _as_counts("accounts", accounts, 2, MAX_ACCOUNTS)
+    account_counts = _as_counts("accounts", accounts, 2, MAX_THREADS)
     thread_counts = _as_counts("threads", threads, 1, MAX_THREADS)
     combos = [(s, a, t) for s in chosen for a in account_counts for t in thread_counts]
     for s, a, t in combos:  # every combination is checked before the first one runs

@@ -1,17 +1,10 @@
 """Experiments behind the questions of notebook 11.
 
-* :func:`measure_blocked_thread`: what a thread blocked on a lock does. It
-  sleeps: the operating system does not run it until the lock is released, so
-  its CPU time (:func:`time.thread_time`, read in the thread itself) hardly
-  moves while its wall-clock time runs on. A thread that *spins* on
-  ``acquire(blocking=False)`` for the same time burns CPU all along.
-* :func:`run_dict_iteration`: one thread loops over a dict while another adds
-  and removes keys, at the interpreter's default settings. A thread switch in
-  the middle of the loop lets the writer change the dict under it: the loop
-  raises ``RuntimeError`` ("dictionary changed size during iteration", or
-  "keys changed"), or finishes quietly having seen keys that were never in the
-  dict together. With one lock around the loop and around each change, neither
-  happens.
+* :func:`measure_blocked_thread`: a thread blocked on a lock sleeps (its CPU time hardly
+  moves); one spinning on ``acquire(blocking=False)`` burns CPU all along.
+* :func:`run_dict_iteration`: one thread loops over a dict while another changes it; the loop
+  raises ``RuntimeError`` or quietly sees keys that were never in the dict together, unless
+  one lock guards the loop and each change.
 """
 
 from __future__ import annotations
@@ -22,15 +15,8 @@ import time
 from dataclasses import dataclass
 
 from synclab._threads import run_workers
-from synclab._validate import check_bool, check_float, check_int
+from synclab._validate import check_bool, check_float, check_int, check_timeout
 from synclab.environment import gil_enabled
-
-__all__ = [
-    "BlockedThreadResult",
-    "DictIterationResult",
-    "measure_blocked_thread",
-    "run_dict_iteration",
-]
 
 #: Every measurement the writer of exercise 11.1 records: the mean must always be this.
 MEASUREMENT = 10
@@ -38,18 +24,7 @@ MEASUREMENT = 10
 
 @dataclass(frozen=True, slots=True)
 class BlockedThreadResult:
-    """Wall-clock and CPU time of a thread that blocks and of one that spins.
-
-    Attributes:
-        hold: Seconds the holder kept each lock.
-        blocked_wall: Seconds the blocked thread waited in ``acquire()``.
-        blocked_cpu: CPU seconds it used meanwhile (:func:`time.thread_time`).
-        spin_wall: Seconds the spinning thread spent looping on
-            ``acquire(blocking=False)``.
-        spin_cpu: CPU seconds it used meanwhile.
-        spin_attempts: How many times it tried.
-        python: The Python version that ran it.
-    """
+    """Wall-clock and CPU time of a thread that blocks and of one that spins."""
 
     hold: float
     blocked_wall: float
@@ -58,16 +33,6 @@ class BlockedThreadResult:
     spin_cpu: float
     spin_attempts: int
     python: str
-
-    @property
-    def blocked_cpu_share(self) -> float:
-        """CPU time over wall time for the blocked thread, 0 to 1."""
-        return self.blocked_cpu / self.blocked_wall if self.blocked_wall > 0 else 0.0
-
-    @property
-    def spin_cpu_share(self) -> float:
-        """CPU time over wall time for the spinning thread, 0 to 1 (more is not possible)."""
-        return self.spin_cpu / self.spin_wall if self.spin_wall > 0 else 0.0
 
 
 def measure_blocked_thread(hold: float = 0.2, *, timeout: float = 10.0) -> BlockedThreadResult:
@@ -79,21 +44,9 @@ def measure_blocked_thread(hold: float = 0.2, *, timeout: float = 10.0) -> Block
     second lock in a loop until it gets it. Each measures its own wall-clock
     time (:func:`time.perf_counter`) and CPU time (:func:`time.thread_time`)
     from just before it starts waiting until it has the lock.
-
-    Args:
-        hold: Seconds the locks are held, 0.01 to 2.
-        timeout: Seconds the whole run may take (0.1 to 600).
-
-    Returns:
-        A :class:`BlockedThreadResult`.
-
-    Raises:
-        TypeError: An argument is not a number.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``.
     """
     hold = check_float("hold", hold, 0.01, 2.0)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
     if timeout <= hold:
         raise ValueError(f"timeout must be longer than hold ({hold:g} s), got {timeout:g} s")
     for_blocker, for_spinner = threading.Lock(), threading.Lock()
@@ -148,24 +101,7 @@ def measure_blocked_thread(hold: float = 0.2, *, timeout: float = 10.0) -> Block
 
 @dataclass(frozen=True, slots=True)
 class DictIterationResult:
-    """What one run of :func:`run_dict_iteration` measured.
-
-    Attributes:
-        tries: Loops over the dict the reader made.
-        keys: Keys in the dict at the start (the writer adds one, and every other
-            time removes the two oldest, over and over).
-        raised: Tries that ended in ``RuntimeError``.
-        mixed: Tries that finished without an error but saw a set of keys the
-            dict never held at one moment (a count or a sum of keys no
-            moment of the dict had). An undercount: a mix that happens to add
-            up like a real moment is not caught.
-        messages: The distinct ``RuntimeError`` messages, sorted.
-        changes: Keys the writer added meanwhile (and about as many it removed).
-        use_lock: Whether both sides held one lock.
-        gil_enabled: Whether this Python runs with the GIL.
-        elapsed: Seconds from the start signal until both threads finished.
-        python: The Python version that ran it.
-    """
+    """What one run of :func:`run_dict_iteration` measured."""
 
     tries: int
     keys: int
@@ -200,34 +136,15 @@ def run_dict_iteration(
 ) -> DictIterationResult:
     """Loop over a dict in one thread while another thread changes it.
 
-    The dict maps each of ``keys`` consecutive integers to itself. The writer
-    adds the next integer, and every other time deletes the two oldest, again
-    and again, until the reader is done. The reader makes ``tries`` plain Python loops over
-    ``shared.items()``, counting the keys and adding them up. Nothing is forced:
-    the interpreter's own switch interval decides when the writer gets to run,
-    and when that happens in the middle of a loop, the loop either raises
-    ``RuntimeError`` or ends having seen a mix of old and new keys. With
-    ``use_lock=True`` the reader holds a lock for each whole loop and the writer
-    for each change, and every loop sees one real moment of the dict.
-
-    Args:
-        tries: Loops the reader makes, 1 to 100,000.
-        keys: Keys in the dict, 10 to 100,000.
-        use_lock: Hold one lock around each loop and each change.
-        timeout: Seconds the run may take (0.1 to 600).
-
-    Returns:
-        A :class:`DictIterationResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``.
+    The writer adds the next integer key and every other time deletes the two oldest; the
+    reader makes ``tries`` loops over ``shared.items()``, counting and adding the keys. Nothing is
+    forced: when the switch interval lands a switch mid-loop, the loop raises ``RuntimeError`` or
+    sees a mix of old and new keys. With ``use_lock`` every loop sees one real moment of the dict.
     """
     tries = check_int("tries", tries, 1, 100_000)
     keys = check_int("keys", keys, 10, 100_000)
     use_lock = check_bool("use_lock", use_lock)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
     shared = {n: n for n in range(keys)}
     lock = threading.Lock()
     stop = threading.Event()

@@ -1,86 +1,16 @@
-"""The pool experiment of notebook 08: a semaphore limits how many threads use a pool.
+"""Choosing a primitive (notebook 08): a semaphore in front of a pool, Events as a start gate
+and a stop signal, a Barrier for phases, and what each primitive costs.
 
-Several threads each use a pool of ``limit`` connections a few times. Each use
-takes a permit from a semaphore, holds it for a moment (a short sleep stands in
-for the I/O done with the connection) and gives it back. The experiment counts
-the real holders: right after a thread gets its permit it adds 1 to a counter,
-and right before it gives the permit back it subtracts 1, both under a lock that
-also timestamps the change. The counter therefore counts threads that are
-certainly inside the semaphore, and its highest value is the most that ever
-used the pool at once.
-
-``guard`` chooses what stands in front of the pool:
-
-* ``"Semaphore"``: :class:`threading.Semaphore` with ``limit`` permits;
-* ``"BoundedSemaphore"``: :class:`threading.BoundedSemaphore`, the same but it
-  refuses a release that would lift its count above ``limit``;
-* ``"none"``: nothing, so every thread uses the pool whenever it likes.
-
-``extra_release=True`` plants a classic bug: the very first use of the pool
-releases its permit twice (as an error path that releases in both ``except``
-and ``finally`` would). A plain semaphore accepts it silently and from then on lets
-``limit + 1`` threads in. A bounded semaphore raises :class:`ValueError`, but
-only from the release that would lift its count above ``limit``: when other
-threads hold permits at the time of the extra release, that is a later release,
-possibly in another thread. Every ``ValueError`` is recorded in
-:attr:`PoolResult.release_errors`.
-
-Signalling experiments of notebook 08: an Event as a start gate and as a stop
-signal, and a Barrier that keeps threads in step through phases.
-
-* :func:`run_start_gate`: a ``setup`` thread prepares shared data in a few
-  steps while worker threads are ready to go. With the gate
-  (:class:`threading.Event`), the workers wait until setup calls ``gate.set()``
-  and every one of them sees the data complete; without it they begin at once
-  and read it half-prepared.
-* :func:`run_stop_signal`: workers do a small job every ``period`` seconds
-  until a ``stopper`` thread sets a shutdown event. A worker that waits with
-  ``shutdown.wait(period)`` wakes as soon as the event is set; one that waits
-  with ``time.sleep(period)`` finishes its nap first.
-* :func:`run_phases`: threads with uneven work go through several phases.
-  With a :class:`threading.Barrier` no thread starts a phase before all have
-  finished the previous one; without it the fast ones run ahead. With
-  ``quitter=True`` one thread leaves after the first phase, and the barrier's
-  timeout turns what would be a hang into :class:`threading.BrokenBarrierError`
-  in the others.
-
-Every run goes through :func:`synclab._threads.run_workers`: named threads, a
-barrier start, a deadline, and every thread joined. Waits are bounded
-(``Event.wait(timeout)``, ``Barrier.wait(timeout)``) so nothing can hang.
-
-What each synchronization primitive costs on this machine (notebook 08).
-
-This is the course's one measurement of these costs: other notebooks that quote
-the cost of a ``with lock:`` call :func:`measure_overhead` and use its ``"Lock"``
-row, so the same thing is measured the same way under one name.
-
-:func:`measure_overhead` times one typical operation of each primitive with
-:mod:`timeit`, in one thread, with nobody else using the primitive
-(uncontended): the fixed price paid on every use even when no thread ever has
-to wait. Waiting, when it happens, costs far more (the operating system has to
-put a thread to sleep and wake it again); notebooks 02 and 03 measure that as
-contention.
-
-The operations timed, one per row of the comparison table:
-
-=============  ==============================  =====================================
-primitive      code timed                      what it is
-=============  ==============================  =====================================
-Lock           ``with lock: pass``             take and release a free lock
-RLock          ``with rlock: pass``            the same, for a reentrant lock
-Condition      ``with cond: cond.notify()``    take its lock, notify nobody, release
-Semaphore      ``with sem: pass``              take and give back a free permit
-Event          ``event.set(); event.clear()``  raise and lower the flag, nobody waiting
-Event.is_set   ``event.is_set()``              read the flag (polling)
-Queue          ``q.put(None); q.get()``        hand one item over, nobody waiting
-=============  ==============================  =====================================
-
-Each figure is the fastest of several repeats (the usual :mod:`timeit` advice:
-slower repeats measure interference from other programs, not the code), minus
-the cost of the timing loop itself (timed with ``pass``).
-
-The "reentrant" column is measured too: a thread that holds the primitive
-tries to take it again without blocking (``acquire(blocking=False)``).
+* :func:`run_pool`: threads share a pool of ``limit`` connections behind ``guard``; each use
+  counts itself in and out under a lock, so the count is of threads certainly inside.
+  ``extra_release=True`` plants a classic bug: the first use releases its permit twice. A
+  plain semaphore then lets ``limit + 1`` in; a bounded one raises ``ValueError``, but only
+  from the release that would lift its count above ``limit`` (maybe a later one, in another thread).
+* :func:`run_start_gate`, :func:`run_stop_signal`, :func:`run_phases`: see each function.
+* :func:`measure_overhead`: the course's one measurement of what an uncontended operation of
+  each primitive costs (:data:`OPERATIONS`), with :mod:`timeit`: the fastest of several
+  repeats (slower ones measure interference), minus the timing loop's own cost. Notebook 04
+  quotes its ``"Lock"`` row too, so one figure has one name.
 """
 
 from __future__ import annotations
@@ -94,38 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from synclab._threads import run_workers
-from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab._validate import MAX_THREADS, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.instruments import LockEvent
-
-__all__ = [
-    "COMMON_CLAIMS",
-    "GUARDS",
-    "OPERATIONS",
-    "STOP_WAITS",
-    "GateResult",
-    "GateThread",
-    "OverheadResult",
-    "PhaseResult",
-    "PhaseSpan",
-    "PoolResult",
-    "PoolUse",
-    "PrimitiveCost",
-    "ReleaseError",
-    "StopResult",
-    "StopThread",
-    "measure_overhead",
-    "run_phases",
-    "run_pool",
-    "run_start_gate",
-    "run_stop_signal",
-]
-
 
 #: What can stand in front of the pool.
 GUARDS = ("Semaphore", "BoundedSemaphore", "none")
 
-MAX_POOL_THREADS = 64
-MAX_LIMIT = 64
 MAX_USES = 1_000
 MAX_HOLD = 1.0
 
@@ -144,15 +48,7 @@ PoolUse = LockEvent
 
 @dataclass(frozen=True, slots=True)
 class ReleaseError:
-    """A ``ValueError`` raised by a bounded semaphore's ``release()``.
-
-    Attributes:
-        thread: The thread whose release raised it.
-        extra: Whether it was the planted extra release (``False``: an ordinary
-            release that found the count already at its start value).
-        message: The error's message.
-        time: When it was raised, seconds since the run began.
-    """
+    """A ``ValueError`` raised by a bounded semaphore's ``release()``."""
 
     thread: str
     extra: bool
@@ -162,28 +58,7 @@ class ReleaseError:
 
 @dataclass(frozen=True, slots=True)
 class PoolResult:
-    """What one run of :func:`run_pool` measured.
-
-    Attributes:
-        threads: Number of threads.
-        limit: Permits in the semaphore: the most threads meant to use the pool at once.
-        uses: Uses of the pool per thread.
-        hold: Seconds each use holds its permit (a sleep).
-        guard: ``"Semaphore"``, ``"BoundedSemaphore"`` or ``"none"``.
-        extra_release: Whether the first use of the pool released its permit twice.
-        changes: ``(time, holders)`` after every change of the holder count, in
-            order; times are seconds since the run began.
-        pool_uses: Every use of the pool, in the order they ended, as a
-            :class:`~synclab.instruments.LockEvent` (:data:`PoolUse`): ``requested`` when the
-            thread asked for a permit, ``acquired`` when it had it and counted
-            itself as a holder, ``released`` just before it gave it back.
-        release_errors: Every ``ValueError`` a release raised (bounded semaphore only).
-        permits_after: Permits the semaphore had once every thread was done
-            (counted with non-blocking acquires), ``None`` with no semaphore.
-            A correct run leaves ``limit``.
-        elapsed: Seconds from the start signal until the last thread finished.
-        python: The Python version that ran it.
-    """
+    """What one run of :func:`run_pool` measured."""
 
     threads: int
     limit: int
@@ -229,33 +104,14 @@ def run_pool(
     At the defaults (8 threads, a limit of 3, 4 uses of 3 ms each) the holder
     count reaches 3 and never more on every run; with ``guard="none"`` it goes
     above 3; with ``extra_release=True`` a plain semaphore lets 4 in.
-
-    Args:
-        threads: Number of threads, 1 to 64.
-        limit: Permits, 1 to 64.
-        uses: Uses of the pool per thread, 1 to 1,000.
-        hold: Seconds each use holds its permit, 0 to 1.
-        guard: ``"Semaphore"``, ``"BoundedSemaphore"`` or ``"none"``.
-        extra_release: Make the first use of the pool release its permit
-            twice (a bug). Needs a semaphore: refused with ``guard="none"``.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`PoolResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range, or ``extra_release`` was asked
-            for without a semaphore.
-        TimeoutError: The run took longer than ``timeout``.
     """
-    threads = check_int("threads", threads, 1, MAX_POOL_THREADS)
-    limit = check_int("limit", limit, 1, MAX_LIMIT)
+    threads = check_int("threads", threads, 1, MAX_THREADS)
+    limit = check_int("limit", limit, 1, MAX_THREADS)
     uses = check_int("uses", uses, 1, MAX_USES)
     hold = check_float("hold", hold, 0.0, MAX_HOLD)
     guard = check_choice("guard", guard, GUARDS)
     extra_release = check_bool("extra_release", extra_release)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
     if extra_release and guard == "none":
         raise ValueError("extra_release=True needs a semaphore to release: use guard='Semaphore' or 'BoundedSemaphore'")
 
@@ -336,7 +192,8 @@ def run_pool(
     )
 
 
-MAX_THREADS = 32
+#: The most workers of the signalling experiments.
+MAX_SIGNALLED = 32
 #: How a stop-signal worker waits between jobs.
 STOP_WAITS = ("event", "sleep")
 
@@ -346,15 +203,7 @@ STOP_WAITS = ("event", "sleep")
 
 @dataclass(frozen=True, slots=True)
 class GateThread:
-    """One worker of :func:`run_start_gate`. Times are seconds since the run began.
-
-    Attributes:
-        thread: The worker's name.
-        ready: When it was running and ready to begin (before the gate).
-        began: When it began its work (after the gate, if there was one).
-        ended: When it finished its work.
-        seen_steps: Setup steps complete when it began, as it read them.
-    """
+    """One worker of :func:`run_start_gate`. Times are seconds since the run began."""
 
     thread: str
     ready: float
@@ -365,18 +214,7 @@ class GateThread:
 
 @dataclass(frozen=True, slots=True)
 class GateResult:
-    """What one run of :func:`run_start_gate` measured.
-
-    Attributes:
-        workers: Number of worker threads.
-        setup_steps: Steps the setup thread performs.
-        step: Seconds each setup step takes.
-        use_gate: Whether the workers waited for ``gate.set()``.
-        setup_began: When setup started, seconds since the run began.
-        setup_done: When setup finished (and, with the gate, opened it).
-        threads: Each worker, in name order.
-        elapsed: Seconds from the start signal until the last thread finished.
-    """
+    """What one run of :func:`run_start_gate` measured."""
 
     workers: int
     setup_steps: int
@@ -409,29 +247,13 @@ def run_start_gate(
     ``gate.wait()`` (if ``use_gate``), reads how many setup steps are done, and
     works for ``work`` seconds. With the gate every worker reads all the steps,
     on every run; without it, workers begin while setup is still going.
-
-    Args:
-        workers: Worker threads, 1 to 32.
-        use_gate: Make the workers wait for the gate.
-        setup_steps: Setup steps, 1 to 1,000.
-        step: Seconds per setup step, 0 to 0.1.
-        work: Seconds each worker works, 0 to 1.
-        timeout: Seconds the run may take (0.1 to 600).
-
-    Returns:
-        A :class:`GateResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``.
     """
-    workers = check_int("workers", workers, 1, MAX_THREADS)
+    workers = check_int("workers", workers, 1, MAX_SIGNALLED)
     use_gate = check_bool("use_gate", use_gate)
     setup_steps = check_int("setup_steps", setup_steps, 1, 1_000)
     step = check_float("step", step, 0.0, 0.1)
     work = check_float("work", work, 0.0, 1.0)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
 
     gate = threading.Event()
     stop = threading.Event()
@@ -490,14 +312,7 @@ def run_start_gate(
 
 @dataclass(frozen=True, slots=True)
 class StopThread:
-    """One worker of :func:`run_stop_signal`. Times are seconds since the run began.
-
-    Attributes:
-        thread: The worker's name.
-        jobs: Jobs it did before it stopped.
-        last_job: When it did its last job (and began its last wait).
-        exited: When it left its loop.
-    """
+    """One worker of :func:`run_stop_signal`. Times are seconds since the run began."""
 
     thread: str
     jobs: int
@@ -507,17 +322,7 @@ class StopThread:
 
 @dataclass(frozen=True, slots=True)
 class StopResult:
-    """What one run of :func:`run_stop_signal` measured.
-
-    Attributes:
-        threads: Number of worker threads.
-        period: Seconds between a worker's jobs.
-        run_for: Seconds after which the stopper set the shutdown event.
-        wait: ``"event"`` (``shutdown.wait(period)``) or ``"sleep"`` (``time.sleep(period)``).
-        signalled: When ``shutdown.set()`` was called, seconds since the run began.
-        workers: Each worker, in name order.
-        elapsed: Seconds from the start signal until the last thread finished.
-    """
+    """What one run of :func:`run_stop_signal` measured."""
 
     threads: int
     period: float
@@ -554,27 +359,12 @@ def run_stop_signal(
     as the event is set; with ``wait="sleep"`` it is ``time.sleep(period)``,
     which does not. At the defaults the sleeping workers are in the middle of a
     100 ms nap when the signal comes, so they stop about 50 ms late.
-
-    Args:
-        threads: Worker threads, 1 to 32.
-        wait: ``"event"`` or ``"sleep"``.
-        period: Seconds between jobs, 0.001 to 1.
-        run_for: Seconds before the stop signal, 0 to 5.
-        timeout: Seconds the run may take (0.1 to 600).
-
-    Returns:
-        A :class:`StopResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``.
     """
-    threads = check_int("threads", threads, 1, MAX_THREADS)
+    threads = check_int("threads", threads, 1, MAX_SIGNALLED)
     wait = check_choice("wait", wait, STOP_WAITS)
     period = check_float("period", period, 0.001, 1.0)
     run_for = check_float("run_for", run_for, 0.0, 5.0)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
 
     shutdown = threading.Event()
     stop = threading.Event()  # run_workers' own: set on error or timeout
@@ -624,14 +414,7 @@ def run_stop_signal(
 
 @dataclass(frozen=True, slots=True)
 class PhaseSpan:
-    """One thread's work on one phase. Times are seconds since the run began.
-
-    Attributes:
-        thread: The thread's name.
-        phase: The phase, counted from 1.
-        started: When it began the phase.
-        finished: When it finished the phase's work (before waiting at the barrier).
-    """
+    """One thread's work on one phase. Times are seconds since the run began."""
 
     thread: str
     phase: int
@@ -641,21 +424,7 @@ class PhaseSpan:
 
 @dataclass(frozen=True, slots=True)
 class PhaseResult:
-    """What one run of :func:`run_phases` measured.
-
-    Attributes:
-        threads: Number of threads.
-        phases: Phases each thread was to go through.
-        work: Seconds of work per phase for T1; Tn works ``n`` times as long.
-        use_barrier: Whether threads waited at a barrier after each phase.
-        quitter: Whether the last thread left after phase 1.
-        barrier_timeout: Seconds a thread waited at the barrier at most.
-        spans: Every phase every thread worked on, in the order they finished.
-        released: When the barrier let everyone through, once per completed phase.
-        broken: ``(thread, phase, seconds waited)`` for each thread that got
-            :class:`threading.BrokenBarrierError`.
-        elapsed: Seconds from the start signal until the last thread finished.
-    """
+    """What one run of :func:`run_phases` measured."""
 
     threads: int
     phases: int
@@ -699,42 +468,18 @@ def run_phases(
 ) -> PhaseResult:
     """Threads with uneven work going through phases, with or without a barrier.
 
-    Thread Tn works ``n * work`` seconds in each phase (a sleep), so T1 is the
-    fastest. With ``use_barrier`` each thread calls
-    ``barrier.wait(barrier_timeout)`` after each phase: nobody begins phase
-    k + 1 until all have finished phase k, on every run. Without it, T1 is done
-    with the last phase while the slowest is still in the first ones.
-
-    ``quitter=True`` makes the last thread leave after phase 1 (as a thread that
-    crashed would). The others wait at the barrier for ``barrier_timeout``
-    seconds, then get :class:`threading.BrokenBarrierError` and stop, instead of
-    waiting forever.
-
-    Args:
-        threads: Threads, 1 to 32 (2 or more for ``quitter``).
-        phases: Phases, 1 to 100.
-        work: Seconds of work per phase for T1, 0 to 0.1.
-        use_barrier: Wait at a barrier between phases.
-        quitter: Let the last thread leave after phase 1 (needs the barrier).
-        barrier_timeout: Seconds to wait at the barrier at most, 0.01 to 10.
-        timeout: Seconds the run may take (0.1 to 600).
-
-    Returns:
-        A :class:`PhaseResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range, or ``quitter`` was asked for
-            without a barrier or with one thread.
-        TimeoutError: The run took longer than ``timeout``.
+    Tn works ``n * work`` s per phase. With ``use_barrier`` each waits at
+    ``barrier.wait(barrier_timeout)`` after each phase, so nobody begins phase k + 1 before all
+    finished phase k; without it the fast ones run ahead. ``quitter=True``: the last thread
+    leaves after phase 1 and the others get :class:`threading.BrokenBarrierError` instead of a hang.
     """
-    threads = check_int("threads", threads, 1, MAX_THREADS)
+    threads = check_int("threads", threads, 1, MAX_SIGNALLED)
     phases = check_int("phases", phases, 1, 100)
     work = check_float("work", work, 0.0, 0.1)
     use_barrier = check_bool("use_barrier", use_barrier)
     quitter = check_bool("quitter", quitter)
     barrier_timeout = check_float("barrier_timeout", barrier_timeout, 0.01, 10.0)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
     if quitter and (not use_barrier or threads < 2):
         raise ValueError(f"quitter=True needs use_barrier=True and at least 2 threads, got threads={threads}")
 
@@ -813,18 +558,7 @@ COMMON_CLAIMS: dict[str, tuple[str, str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class PrimitiveCost:
-    """The measured cost of one operation.
-
-    Attributes:
-        name: The table row (``"Lock"``, ``"Event.is_set"``...).
-        code: The statement that was timed.
-        measures: What that statement does, in words.
-        seconds: Seconds per operation: the fastest repeat, minus the timing
-            loop's own cost (never below 0).
-        repeats: Seconds per operation in every repeat (loop cost included), in order.
-        reentrant: Whether a thread holding it could take it again without
-            blocking; ``None`` where there is nothing to hold (Event, Queue).
-    """
+    """The measured cost of one operation."""
 
     name: str
     code: str
@@ -836,15 +570,7 @@ class PrimitiveCost:
 
 @dataclass(frozen=True, slots=True)
 class OverheadResult:
-    """What :func:`measure_overhead` measured.
-
-    Attributes:
-        costs: One entry per row of :data:`OPERATIONS`, in that order.
-        number: Operations per repeat.
-        loop_seconds: The timing loop's own cost per iteration (subtracted).
-        python: The Python version that ran it.
-        implementation: ``platform.python_implementation()`` (``"CPython"``...).
-    """
+    """What :func:`measure_overhead` measured."""
 
     costs: tuple[PrimitiveCost, ...]
     number: int
@@ -853,11 +579,7 @@ class OverheadResult:
     implementation: str
 
     def cost(self, name: str) -> PrimitiveCost:
-        """The row called ``name``.
-
-        Raises:
-            KeyError: There is no such row.
-        """
+        """The row called ``name``."""
         for cost in self.costs:
             if cost.name == name:
                 return cost
@@ -885,17 +607,6 @@ def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
     """Time one typical uncontended operation of each primitive, in this thread.
 
     Takes about ``number * repeats * 7 µs`` (0.7 s at the defaults).
-
-    Args:
-        number: Operations per repeat, 100 to 1,000,000.
-        repeats: Repeats per operation, 1 to 100; the fastest counts.
-
-    Returns:
-        An :class:`OverheadResult` with one row per entry of :data:`OPERATIONS`.
-
-    Raises:
-        TypeError: An argument is not an int.
-        ValueError: An argument is out of range.
     """
     number = check_int("number", number, 100, 1_000_000)
     repeats = check_int("repeats", repeats, 1, 100)

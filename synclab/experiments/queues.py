@@ -1,13 +1,9 @@
-"""The tools to reach for first (notebook 06): queues, pools, and when threads help at all.
+"""The tools to reach for first (notebook 06): queues, pipelines, and when threads help at all.
 
-* :func:`run_queue_buffer`: the producer-consumer workload of notebook 05's
-  :func:`~synclab.run_buffer`, with a :class:`queue.Queue` as the buffer
-  instead of the hand-built ``Condition`` one, measured the same way.
-* :func:`run_pipeline`: items pass through several stages, each run by several
-  worker threads, handed from stage to stage either through a
-  :class:`queue.Queue` or through a plain list guarded by nothing.
-* :func:`measure_concurrency`: the same I/O-bound and CPU-bound job done by one
-  thread, by a pool of threads, by a pool of processes and by ``asyncio``.
+:func:`run_queue_buffer` is notebook 05's buffer workload on a :class:`queue.Queue`;
+:func:`run_pipeline` hands items between stages through queues or plain lists;
+:func:`measure_concurrency` does one I/O-bound and one CPU-bound job with one thread,
+threads, processes and ``asyncio``.
 """
 
 from __future__ import annotations
@@ -25,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from synclab._threads import GRACE_SECONDS, run_workers
-from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab._validate import MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.environment import gil_enabled
 from synclab.experiments.conditions import (
     DONE,
@@ -38,27 +34,11 @@ from synclab.experiments.conditions import (
     run_buffer_threads,
 )
 
-__all__ = [
-    "CHANNELS",
-    "WAYS",
-    "ConcurrencyResult",
-    "PipelineResult",
-    "measure_concurrency",
-    "run_pipeline",
-    "run_queue_buffer",
-]
-
 # -- the bounded buffer, as a queue.Queue ---------------------------------------
 
 
 class _RecordingQueue(queue.Queue):  # type: ignore[type-arg]
-    """A :class:`queue.Queue` that notes its length at every change, on the buffer's instrumented lock.
-
-    ``Queue`` is built like notebook 05's buffer: one lock (``mutex``) with
-    conditions on it (``not_empty``, ``not_full``, ``all_tasks_done``). Here the
-    lock is an :class:`~synclab.InstrumentedLock`, and ``_put``/``_get``, which
-    ``Queue`` calls with that lock held, note the length: exact, never racy.
-    """
+    """A :class:`queue.Queue` on the buffer's instrumented lock; ``_put``/``_get`` (under it) note the length."""
 
     def __init__(self, buffer: BufferModel) -> None:
         self._buffer = buffer
@@ -73,11 +53,11 @@ class _RecordingQueue(queue.Queue):  # type: ignore[type-arg]
 
     def _put(self, item: object) -> None:
         self.queue.append(item)
-        self._buffer._record()
+        self._buffer.record()
 
     def _get(self) -> object:
         item = self.queue.popleft()
-        self._buffer._record()
+        self._buffer.record()
         return item
 
 
@@ -96,7 +76,7 @@ class _QueueBuffer(BufferModel):
         except queue.Full:
             started = self.clock()
         done, _ = _patiently(lambda: self.queue.put(item, timeout=POLL_SECONDS), queue.Full, self.stop)
-        self._waited(me, started)
+        self.waited(me, started)
         return done
 
     def get(self, me: Tally) -> object:
@@ -106,16 +86,12 @@ class _QueueBuffer(BufferModel):
         except queue.Empty:
             started = self.clock()
         got, item = _patiently(lambda: self.queue.get(timeout=POLL_SECONDS), queue.Empty, self.stop)
-        self._waited(me, started)
+        self.waited(me, started)
         return item if got else DONE
 
 
 def _patiently(call: Callable[[], object], busy: type[Exception], stop: threading.Event) -> tuple[bool, object]:
-    """Repeat ``call`` (a queue's ``put`` or ``get`` with a short timeout) until it works or ``stop`` is set.
-
-    Returns:
-        ``(True, what call returned)``, or ``(False, None)`` if the run was stopped first.
-    """
+    """Retry ``call`` (put or get, short timeout): ``(True, its value)``, or ``(False, None)`` when stopped."""
     while not stop.is_set():
         try:
             return True, call()
@@ -136,29 +112,9 @@ def run_queue_buffer(
 ) -> BufferResult:
     """The workload of :func:`~synclab.run_buffer`, with ``queue.Queue(maxsize=capacity)`` as the buffer.
 
-    Producers, consumers, pacing and sentinels are exactly those of
-    :func:`~synclab.run_buffer`; only the buffer differs: ``put`` and ``get``
-    of a :class:`queue.Queue` instead of the hand-built ``Condition`` buffer.
-    Its lock is an :class:`~synclab.InstrumentedLock` and its length is noted
-    at every change, so the two results can be compared figure by figure.
-
-    Args:
-        producers: Producer threads, 1 to 16.
-        consumers: Consumer threads, 1 to 16.
-        capacity: The queue's ``maxsize``, 1 to 1,000.
-        produce_rate: Items per second each producer makes, 1 to 100,000.
-        consume_rate: Items per second each consumer uses, 1 to 100,000.
-        items: Items each producer makes, 1 to 10,000.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`~synclab.experiments.BufferResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``; every thread was
-            stopped and joined first.
+    Producers, consumers, pacing and sentinels are exactly those of ``run_buffer``; the
+    queue's lock is instrumented and its length noted at every change, so the two results
+    compare figure by figure.
     """
     settings = check_buffer_settings(producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
     return run_buffer_threads(_QueueBuffer, *settings, what="run_queue_buffer")
@@ -180,21 +136,9 @@ LIST_POLL_SECONDS = 0.0005
 class PipelineResult:
     """What one run of :func:`run_pipeline` measured.
 
-    Attributes:
-        stages: Stages the items went through.
-        workers: Worker threads per stage.
-        items: Items the source put into the first stage (numbered 0 to ``items - 1``).
-        capacity: The ``maxsize`` of each queue (lists have none).
-        work: Seconds each worker spent on each item, in each stage.
-        channel: ``"Queue"`` or ``"list"``.
-        delivered: The item numbers that came out of the last stage, in order.
-        delivery_times: When each of them came out, in seconds since the start.
-        length_times: For each stage's inbox, when its length changed (seconds since the start).
-        lengths: For each stage's inbox, its length after each of those changes.
-        max_lengths: The most items each stage's inbox held at any moment.
-        crashes: One line per worker that died of an exception (``"S2-3: IndexError: ..."``).
-        duration: Seconds from the start until the last worker returned.
-        python: The Python version that ran it.
+    ``delivered``: the item numbers out of the last stage, in order, with their
+    ``delivery_times``; ``length_times``/``lengths``: each stage inbox's length after each
+    change; ``crashes``: one line per worker that died of an exception.
     """
 
     stages: int
@@ -312,45 +256,17 @@ def run_pipeline(
     *,
     timeout: float = 30.0,
 ) -> PipelineResult:
-    """Pass numbered items through a pipeline of stages, each run by several worker threads.
+    """Pass numbered items through ``stages`` stages, each run by ``workers`` threads.
 
-    A source thread puts items ``0`` to ``items - 1`` into the first stage's
-    inbox. Each worker of a stage takes an item from its inbox, works on it
-    for ``work`` seconds (a sleep: waiting on I/O) and hands it on to the next
-    stage's inbox; the last stage delivers it. How items are handed on is the
-    ``channel``:
+    A source puts items ``0`` to ``items - 1`` into stage 1's inbox; each worker takes an item,
+    works ``work`` s on it (a sleep) and hands it to the next inbox. ``channel``:
 
-    * ``"Queue"``: each inbox is a ``queue.Queue(maxsize=capacity)``. A worker
-      does ``item = inbox.get()``, works, ``outbox.put(item)``. Shutdown uses
-      sentinels: the source puts one :data:`~synclab.experiments.conditions.DONE`
-      per worker of stage 1 after its last item, and the last worker of each
-      stage to get its sentinel puts one per worker of the next stage.
-    * ``"list"``: each inbox is a plain list, guarded by nothing. A worker
-      looks at the first item (``inbox[0]``), works on it, then removes it
-      (``del inbox[0]``) and appends it to the next list; an idle worker looks
-      again every 0.5 ms. A stage ends when the stage before it has ended and
-      its list is empty. Two workers can look at the same first item while
-      one of them works on it: no lock, no forced window, the window is the
-      work. A worker whose ``del`` finds the list empty dies of the
-      ``IndexError``, as it would in real code (noted in ``crashes``).
-
-    Args:
-        stages: Stages in the pipeline, 1 to 4.
-        workers: Worker threads per stage, 1 to 8.
-        items: Items to pass through, 1 to 5,000.
-        capacity: Each queue's ``maxsize``, 1 to 1,000 (lists have no limit).
-        work: Seconds each worker spends on an item, 0 to 0.1.
-        channel: ``"Queue"`` or ``"list"``.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`PipelineResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
-        TimeoutError: The run took longer than ``timeout``; every thread was
-            stopped and joined first.
+    * ``"Queue"``: ``queue.Queue(maxsize=capacity)`` inboxes, shut down with sentinels: one
+      ``DONE`` per worker of stage 1, and the last worker of each stage out sends one per
+      worker of the next.
+    * ``"list"``: plain lists, no lock. A worker looks at ``inbox[0]``, works, then
+      ``del inbox[0]`` and appends to the next list, so two workers can take the same item
+      (the window is the work); one whose ``del`` finds the list empty dies of ``IndexError``.
     """
     stages = check_int("stages", stages, 1, MAX_STAGES)
     workers = check_int("workers", workers, 1, MAX_WORKERS)
@@ -358,7 +274,7 @@ def run_pipeline(
     capacity = check_int("capacity", capacity, 1, MAX_PIPELINE_CAPACITY)
     work = check_float("work", work, 0.0, 0.1)
     channel = check_choice("channel", channel, CHANNELS)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
 
     stop = threading.Event()
     origin = time.perf_counter()
@@ -474,7 +390,6 @@ def run_pipeline(
 
 #: The ways :func:`measure_concurrency` runs each job, in order.
 WAYS = ("one thread", "threads", "processes", "asyncio")
-MAX_TASKS = 16
 #: Each way does the CPU-bound job this many times, and the fastest counts: a
 #: busy machine can take a core away for a while, in any of them.
 CPU_RUNS = 2
@@ -492,27 +407,7 @@ def _best(action: Callable[[], object]) -> float:
 
 @dataclass(frozen=True, slots=True)
 class ConcurrencyResult:
-    """What :func:`measure_concurrency` measured: wall time per job and way.
-
-    Attributes:
-        tasks: Tasks in each job.
-        io_seconds: How long each I/O-bound task waits (``time.sleep``).
-        cpu_seconds: How long each CPU-bound task computes, aimed at by
-            measuring ``sum(range(n))`` on this machine first.
-        cpu_size: The ``n`` of ``sum(range(n))`` that came out of that.
-        threads: Threads in the thread pool (one per task).
-        processes: Processes in the process pool (one per task, at most one per core); 0 if skipped.
-        cores: CPU cores this machine reports.
-        process_start: Seconds it took to start the process pool (not in the job times).
-        io_times: Wall seconds of the I/O-bound job, one per entry of :data:`WAYS`
-            (``nan`` for processes when skipped).
-        cpu_times: Wall seconds of the CPU-bound job, the same way (the faster of 2 runs each).
-        thread_cpu_use: During the CPU-bound job in threads, this process's CPU
-            time divided by the wall time: how many cores were busy on average
-            (about 1 or less with the GIL; up to the number of threads without it).
-        gil: Whether the interpreter ran with the GIL.
-        python: The Python version.
-    """
+    """What :func:`measure_concurrency` measured: wall time per job and way."""
 
     tasks: int
     io_seconds: float
@@ -568,9 +463,8 @@ async def _cpu_coroutine(n: int) -> int:
 def _run_asyncio(coroutines: Callable[[], list[Coroutine[Any, Any, object]]]) -> float:
     """Wall seconds for ``asyncio.gather(*coroutines())`` in a fresh event loop, in its own thread.
 
-    A notebook's kernel already runs an event loop in its main thread, where
-    ``asyncio.run`` refuses to start; a thread of its own has none. An
-    interrupt cancels the gathered coroutines and joins the thread.
+    A notebook's kernel already runs an event loop in its main thread, where ``asyncio.run``
+    refuses to start; a thread of its own has none. An interrupt cancels the coroutines.
     """
     holder: dict[str, Any] = {}
     ready = threading.Event()
@@ -592,15 +486,16 @@ def _run_asyncio(coroutines: Callable[[], list[Coroutine[Any, Any, object]]]) ->
             ready.set()
 
     thread = threading.Thread(target=body, name="asyncio", daemon=True)
-    thread.start()
     try:
+        thread.start()  # inside the try: an interrupt can land while start() waits for the thread
         while thread.is_alive():
             thread.join(0.05)
     except BaseException:
-        ready.wait(GRACE_SECONDS)
+        ready.wait(GRACE_SECONDS)  # set by the thread once its loop runs, or as it ends
         if "loop" in holder and not holder["loop"].is_closed():
             holder["loop"].call_soon_threadsafe(holder["task"].cancel)
-        thread.join(GRACE_SECONDS)
+        if ready.is_set():  # the thread did start
+            thread.join(GRACE_SECONDS)
         raise
     if "error" in holder:
         raise holder["error"]
@@ -612,36 +507,13 @@ def measure_concurrency(
 ) -> ConcurrencyResult:
     """Do the same I/O-bound and CPU-bound job with one thread, threads, processes and asyncio.
 
-    The I/O-bound job is ``tasks`` calls of ``time.sleep(io_seconds)``, standing
-    for waiting on a network or a disk (``asyncio.sleep`` in ``asyncio``). The
-    CPU-bound job is ``tasks`` calls of ``sum(range(n))``, with ``n`` chosen
-    on this machine so that one call takes about ``cpu_seconds``: work that
-    holds the GIL all along, as pure-Python code does. Each job runs:
-
-    * in one thread, one task after another;
-    * in a :class:`~concurrent.futures.ThreadPoolExecutor` with a thread per task;
-    * in a :class:`~concurrent.futures.ProcessPoolExecutor` with a process per
-      task, at most one per core, started with ``spawn`` (the start method
-      Windows and macOS use by default, and the safe one in a program that
-      already runs threads, as a notebook's kernel does). Starting the pool
-      is timed separately and not counted in the job's time. The functions
-      sent to the processes (``time.sleep``, ``sum``) are found there by name;
-    * in ``asyncio``, every task a coroutine, gathered, in a fresh event loop.
-
-    Args:
-        tasks: Tasks per job, 1 to 16.
-        io_seconds: Seconds each I/O-bound task waits, 0.001 to 1.
-        cpu_seconds: Seconds each CPU-bound task should compute, 0.001 to 0.2.
-        processes: Whether to measure the process pool too (it takes the longest to start).
-
-    Returns:
-        A :class:`ConcurrencyResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range.
+    The I/O job is ``tasks`` sleeps of ``io_seconds``; the CPU job is ``tasks`` calls of
+    ``sum(range(n))``, ``n`` chosen here so one takes about ``cpu_seconds`` (it holds the GIL
+    throughout, as pure Python does). The process pool (one process per task, at most one per
+    core) is started with ``spawn``, the safe method in a program that runs threads, and its
+    start-up is timed apart from the job.
     """
-    tasks = check_int("tasks", tasks, 1, MAX_TASKS)
+    tasks = check_int("tasks", tasks, 1, MAX_VALUES)
     io_seconds = check_float("io_seconds", io_seconds, 0.001, 1.0)
     cpu_seconds = check_float("cpu_seconds", cpu_seconds, 0.001, 0.2)
     processes = check_bool("processes", processes)

@@ -1,19 +1,9 @@
 """Reentrant locks (notebook 04): look inside an RLock, and measure what it costs.
 
-Two designs let a public method that holds a lock call code that needs the
-same lock:
-
-* RLock at every level: every method takes an :class:`threading.RLock`, so a nested
-  call acquires it again (its recursion count goes up by one).
-* Lock plus helpers: only the public method takes a plain :class:`threading.Lock`;
-  the nested code is a private helper that expects its caller to hold it.
-
-:func:`measure_lock_costs` times both, uncontended, in the calling thread, for
-several nesting depths. Both are correct; they differ in what each level
-costs and in how much the code says about who holds the lock. The cost of one
-``with lock: pass`` on its own is measured in one place only,
-:func:`~synclab.measure_overhead` (notebook 08's table, used by notebook 04 too),
-so the course quotes one figure under one name.
+Two designs let a public method that holds a lock call code that needs it: an RLock at
+every level (a nested call acquires it again), or a plain Lock taken once by the public
+method with private helpers that expect it held. :func:`measure_lock_costs` times both;
+:func:`run_ledger` runs them (and a plain Lock taken twice) in real threads.
 """
 
 from __future__ import annotations
@@ -28,10 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from synclab._threads import run_workers
-from synclab._validate import check_choice, check_float, check_int
+from synclab._validate import MAX_THREADS, check_choice, check_int, check_sequence, check_timeout
 from synclab.instruments import InstrumentedLock, LockStatistics
-
-__all__ = ["LEDGER_DESIGNS", "LedgerResult", "LockCosts", "measure_lock_costs", "rlock_depth", "run_ledger"]
 
 _COUNT = re.compile(r"\bcount=(\d+)")
 
@@ -39,44 +27,17 @@ _COUNT = re.compile(r"\bcount=(\d+)")
 def rlock_depth(lock: Any) -> int:
     """How many times an RLock's owner has acquired it without releasing it yet.
 
-    This is the RLock's own recursion count (0 when nobody holds it), read
-    from its ``repr``, which both the C and the pure-Python RLock show as
-    ``count=N`` on every supported Python.
-
-    Args:
-        lock: A :class:`threading.RLock`.
-
-    Returns:
-        The recursion count, whichever thread holds the lock (if a future
-        Python drops ``count=`` from the ``repr``, the count is read with
-        ``RLock._recursion_count()``, which reports 0 to other threads).
-
-    Raises:
-        TypeError: ``lock`` is not an RLock (a plain ``Lock`` has no count).
+    This is the RLock's own recursion count (0 when nobody holds it), read from its ``repr``,
+    which both the C and the pure-Python RLock show as ``count=N`` on CPython 3.10 to 3.15.
     """
     if not hasattr(lock, "_is_owned"):  # both RLocks have it; a plain Lock does not
         raise TypeError(f"lock must be a threading.RLock, got {lock!r} of type {type(lock).__name__}")
-    match = _COUNT.search(repr(lock))
-    if match is not None:
-        return int(match.group(1))
-    # A future repr without the count: ask the RLock itself (3.11+), which only
-    # answers for the thread that holds it.
-    return int(lock._recursion_count())
+    return int(_COUNT.search(repr(lock)).group(1))  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True, slots=True)
 class LockCosts:
-    """What :func:`measure_lock_costs` measured, in nanoseconds per call.
-
-    Attributes:
-        depths: The nesting depths timed (calls per operation).
-        rlock: Per depth, an operation whose every level takes an RLock.
-        helper: Per depth, an operation that takes a Lock once and calls
-            unlocked helpers for the other levels.
-        calls: Operations timed per measurement.
-        repeat: Measurements per figure (each figure is the fastest of them).
-        python: The Python version that ran it, like ``"3.12.1"``.
-    """
+    """What :func:`measure_lock_costs` measured, in nanoseconds per call."""
 
     depths: tuple[int, ...]
     rlock: tuple[float, ...]
@@ -160,23 +121,8 @@ def measure_lock_costs(
     of the locking itself, not of waiting. Each figure is the fastest of
     ``repeat`` measurements of ``calls`` operations (the usual ``timeit``
     practice: slower runs were disturbed by something else).
-
-    Args:
-        depths: Nesting depths to time, 1 to 12 of them, each 1 to 64.
-        calls: Operations per measurement, 100 to 1,000,000.
-        repeat: Measurements per figure, 1 to 20.
-
-    Returns:
-        A :class:`LockCosts`.
-
-    Raises:
-        TypeError: ``depths`` is not a sequence of ints, or ``calls`` or
-            ``repeat`` is not an int.
-        ValueError: A value is out of range.
     """
-    if isinstance(depths, (str, bytes)) or not isinstance(depths, Sequence):
-        raise TypeError(f"depths must be a sequence of nesting depths like (1, 2, 4, 8), got {depths!r}")
-    check_int("len(depths)", len(depths), 1, 12)
+    check_sequence("depths", depths, "nesting depths like (1, 2, 4, 8)", 12)
     levels = tuple(sorted({check_int("depth", d, 1, 64) for d in depths}))
     calls = check_int("calls", calls, 100, 1_000_000)
     repeat = check_int("repeat", repeat, 1, 20)
@@ -198,7 +144,6 @@ def measure_lock_costs(
 #: How a ledger's public methods share its lock: see :func:`run_ledger`.
 LEDGER_DESIGNS = ("Lock", "RLock", "helper")
 
-MAX_LEDGER_THREADS = 64
 MAX_BATCHES = 1_000
 MAX_BATCH_SIZE = 64
 
@@ -213,11 +158,7 @@ _ENTRY_WINDOW = 1e-6
 
 
 class _Ledger:
-    """The shared ledger of :func:`run_ledger`: entries and their total under one lock.
-
-    ``record_many`` holds the lock for a whole batch and ``record`` takes it for
-    one entry; how ``record_many`` gets its entries written depends on the design.
-    """
+    """The shared ledger of :func:`run_ledger`: entries and their total under one lock."""
 
     def __init__(self, design: str, lock: InstrumentedLock, raw: Any) -> None:
         self.design = design
@@ -264,30 +205,7 @@ class _Ledger:
 
 @dataclass(frozen=True, slots=True)
 class LedgerResult:
-    """What one run of :func:`run_ledger` measured.
-
-    Attributes:
-        threads: Number of threads.
-        batches: Batches each thread tried to record.
-        batch_size: Entries per batch.
-        design: ``"Lock"``, ``"RLock"`` or ``"helper"``.
-        entries: Entries recorded in the ledger.
-        total: The ledger's total.
-        expected_entries: ``threads * batches * batch_size``.
-        expected_total: The total had every entry been recorded.
-        per_thread: Entries each thread recorded (T1 first).
-        stuck: Threads whose nested ``acquire`` waited for themselves and gave
-            up after :data:`SELF_DEADLOCK_TIMEOUT` (``"Lock"`` only): each stopped
-            there, where a nested ``with lock:`` would have hung forever.
-        lock_calls: Successful ``acquire`` calls on the ledger's lock, nested
-            ones included.
-        max_count: The deepest recursion count the RLock reached (0 for the
-            other designs).
-        lock: The lock's statistics; a nested RLock acquisition counts as part
-            of the outer hold.
-        elapsed: Seconds from the start signal until the last thread finished.
-        python: The Python version that ran it.
-    """
+    """What one run of :func:`run_ledger` measured."""
 
     threads: int
     batches: int
@@ -337,42 +255,18 @@ def run_ledger(
 ) -> LedgerResult:
     """Let ``threads`` threads each record ``batches`` batches in one shared ledger.
 
-    The ledger's public ``record_many(amounts)`` holds its lock for the whole
-    batch; how the entries get written depends on ``design``:
-
-    * ``"Lock"``: it calls the public ``record`` for each entry, which asks for
-      the same plain :class:`threading.Lock` again. The thread waits for itself:
-      after :data:`SELF_DEADLOCK_TIMEOUT` it gives up and stops, reported in
-      :attr:`LedgerResult.stuck` (a nested ``with lock:`` would never return).
-    * ``"RLock"``: the same code on a :class:`threading.RLock`; the nested
-      acquisition raises its count to 2 and the batch goes through.
-    * ``"helper"``: a plain ``Lock``; ``record_many`` calls an unlocked private
-      helper, so each batch takes the lock once.
-
-    Every entry reads the total, pauses 1 µs (a forced thread switch) and writes
-    it back, so an entry made without the lock would lose updates; the
-    ``"RLock"`` and ``"helper"`` designs are exact on every run.
-
-    Args:
-        threads: Number of threads, 1 to 64.
-        batches: Batches per thread, 1 to 1,000.
-        batch_size: Entries per batch, 1 to 64; entry ``i`` of a batch adds ``i``.
-        design: ``"Lock"``, ``"RLock"`` or ``"helper"``.
-        timeout: Seconds the run may take (0.1 to 600) before it is stopped.
-
-    Returns:
-        A :class:`LedgerResult`.
-
-    Raises:
-        TypeError: An argument has the wrong type.
-        ValueError: An argument is out of range or not one of the designs.
-        TimeoutError: The run took longer than ``timeout``.
+    ``record_many`` holds the lock for a whole batch; ``design``: ``"Lock"``: it calls the
+    public ``record``, which asks for the same plain Lock again: the thread waits for itself and
+    gives up after :data:`SELF_DEADLOCK_TIMEOUT` (``stuck``; a nested ``with`` would hang for
+    ever); ``"RLock"``: the nested acquisition raises the count to 2; ``"helper"``: a private
+    helper that expects the lock held. Each entry pauses 1 µs between reading and writing the
+    total (a forced switch), so the two working designs are exact on every run.
     """
-    threads = check_int("threads", threads, 1, MAX_LEDGER_THREADS)
+    threads = check_int("threads", threads, 1, MAX_THREADS)
     batches = check_int("batches", batches, 1, MAX_BATCHES)
     batch_size = check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
     design = check_choice("design", design, LEDGER_DESIGNS)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
 
     lock, raw = _ledger_lock(design)
     ledger = _Ledger(design, lock, raw)

@@ -1,21 +1,12 @@
-"""Test your own threaded code (notebook 10): run a test many times, livelock and starvation.
+"""Testing threaded code (notebook 10): run a test many times, livelock and starvation.
 
-Three experiments, each with real threads:
-
-* :func:`repeat_test` runs a test function (one written like a pytest test: it
-  returns to pass and raises to fail) many times against a class, each run
-  under a watchdog, and counts how often it passed, failed, errored or hung.
-  That is how the notebook measures how often a test catches a race.
-  :func:`cache_test` writes such a test for a cache, with each technique of
-  the notebook (a barrier, a forced window, a short switch interval, rounds)
-  switched on or off.
-* :func:`run_livelock`: two threads each need two locks and politely let go
-  when the second is taken. In lockstep (forced here, round by round) they
-  retry for ever and nobody gets anywhere; random back-off or one lock order
-  ends it.
-* :func:`run_starvation`: greedy threads re-take a lock the moment they let it
-  go, and a polite thread that steps away between turns gets almost none.
-  :class:`FifoLock` serves waiting threads in order and gives it its turns.
+* :func:`repeat_test` runs a test function (pytest-style: return to pass, raise to fail)
+  many times under a watchdog and counts passed, failed, errored and hung runs;
+  :func:`cache_test` writes such a test with each technique of the notebook on or off.
+* :func:`run_livelock`: two polite threads in forced lockstep retry for ever; random
+  back-off or one lock order ends it.
+* :func:`run_starvation`: greedy threads re-take a lock at once and a polite one gets almost
+  no turns; :class:`FifoLock` serves waiters in order.
 """
 
 from __future__ import annotations
@@ -33,26 +24,10 @@ from typing import Any
 
 from synclab._threads import run_workers
 from synclab._threads import switch_interval as _switch_interval
-from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab._validate import MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.checks._base import Trial, describe_exception
 from synclab.checks._guards import CheckCancelled
 from synclab.instruments import InstrumentedLock, LockStatistics
-
-__all__ = [
-    "LIVELOCK_STRATEGIES",
-    "OUTCOMES",
-    "STARVATION_LOCKS",
-    "FifoLock",
-    "LivelockResult",
-    "RepeatResult",
-    "RunOutcome",
-    "StarvationResult",
-    "cache_test",
-    "judge_run",
-    "repeat_test",
-    "run_livelock",
-    "run_starvation",
-]
 
 #: How one run of a test can end.
 OUTCOMES = ("passed", "failed", "error", "hung")
@@ -65,20 +40,7 @@ MAX_RUNS = 10_000
 
 @dataclass(frozen=True, slots=True)
 class RunOutcome:
-    """How one run of a test function ended.
-
-    Attributes:
-        outcome: ``"passed"`` (it returned), ``"failed"`` (it raised an
-            ``AssertionError``), ``"error"`` (it raised anything else, or left
-            threads running) or ``"hung"`` (the watchdog stopped it).
-        message: What went wrong, in words (``""`` when it passed).
-        error: What the test function raised, if anything.
-        thread_errors: ``(thread name, exception)`` for each exception raised
-            inside a thread the test started and never seen by the test itself.
-        interval_left: The switch interval the test left behind, if it changed
-            it and did not put it back (it has been put back since).
-        seconds: How long the run took.
-    """
+    """How one run of a test function ended."""
 
     outcome: str
     message: str
@@ -128,17 +90,6 @@ def judge_run(
     The run is a :class:`~synclab.checks._base.Trial`: if the test does not end
     within ``timeout`` seconds, its threads (and those it started) are stopped.
     The switch interval is put back if the test changed it.
-
-    Args:
-        test: The test function.
-        make_target: Called with the trial, returns what the test is given.
-        timeout: Seconds the test may run.
-        what: The test's name, for messages.
-        on_start: Called with the thread that runs the test, before the test starts.
-        stopper: Who stopped a hung test, in messages ("the watchdog", "the check").
-
-    Returns:
-        The :class:`RunOutcome` and the trial (to look at what it saw).
     """
     interval = sys.getswitchinterval()
     started = time.perf_counter()
@@ -190,18 +141,7 @@ def judge_run(
 
 @dataclass(frozen=True, slots=True)
 class RepeatResult:
-    """What :func:`repeat_test` saw over many runs of one test against one target.
-
-    Attributes:
-        test: The test function's name.
-        target: What it tested (the class's name).
-        outcomes: How each run ended, in order (see :data:`OUTCOMES`).
-        first_problem: The message of the first run that did not pass (``""`` if all passed).
-        thread_errors: Runs in which a thread of the test raised an exception the test never saw.
-        intervals_left: Runs after which the switch interval had been left changed (and was put back).
-        seconds: Seconds each run took.
-        python: The Python version that ran it.
-    """
+    """What :func:`repeat_test` saw over many runs of one test against one target."""
 
     test: str
     target: str
@@ -262,19 +202,6 @@ def repeat_test(
     ``timeout`` is stopped, with the threads it started, and counted as hung.
     Exceptions raised inside the test's own threads are counted, not printed;
     a switch interval the test left changed is put back (and counted).
-
-    Args:
-        test: The test function; it is given ``target``.
-        target: What the test tests, usually the class (``Cache``).
-        runs: How many times to run it, 1 to 10,000.
-        timeout: Seconds one run may take (0.05 to 60) before the watchdog stops it.
-
-    Returns:
-        A :class:`RepeatResult`.
-
-    Raises:
-        TypeError: ``test`` is not callable, or another argument has the wrong type.
-        ValueError: ``runs`` or ``timeout`` is out of range.
     """
     if not callable(test):
         raise TypeError(f"test must be a function taking one argument, got {test!r} of type {type(test).__name__}")
@@ -319,35 +246,13 @@ def cache_test(
 ) -> Callable[[Any], None]:
     """Write a test that a cache loads each key once, with the chosen techniques.
 
-    The test is given the cache class; it makes a cache with a fake ``load``
-    that records each call, lets ``threads`` threads ask it for the same
-    ``keys`` keys, joins them (with a timeout) and asserts that each key was
-    loaded once. The techniques, each optional:
-
-    * ``barrier``: the threads wait at a :class:`threading.Barrier` and call
-      ``get`` together, instead of one after another as they are started;
-    * ``window``: the fake ``load`` sleeps this long before it returns, which
-      keeps the check-then-load window open while the other threads arrive;
-    * ``switch_interval``: the interpreter switches threads this often during
-      the test (set for the test and always put back: it is process-wide);
-    * ``rounds``: the whole thing is repeated, each time with a new cache.
-
-    Args:
-        threads: Threads asking at once, 2 to 16.
-        barrier: Start the threads together behind a barrier.
-        window: Seconds the fake ``load`` sleeps (0 to 0.1); 0 for none.
-        switch_interval: Switch interval in seconds during the test (1e-6 to 0.1),
-            or ``None`` to leave it alone.
-        rounds: How many times to repeat, 1 to 100.
-        keys: Keys each thread asks for, in order, 1 to 10,000.
-
-    Returns:
-        The test function, ``test(cache_class)``.
-
-    Raises:
-        TypeError, ValueError: An argument is out of range or of the wrong type.
+    The test makes a cache (``make_cache(load)``) with a fake ``load`` that records each call,
+    lets ``threads`` threads ask it for the same ``keys`` keys, joins them (with a timeout) and
+    asserts each key was loaded once. Techniques: ``barrier`` (call ``get`` together),
+    ``window`` (the fake ``load`` sleeps, keeping the check-then-load window open),
+    ``switch_interval`` (set for the test, always put back) and ``rounds`` (repeat, new cache each time).
     """
-    threads = check_int("threads", threads, 2, 16)
+    threads = check_int("threads", threads, 2, MAX_VALUES)
     barrier = check_bool("barrier", barrier)
     window = check_float("window", window, 0.0, 0.1)
     interval = None if switch_interval is None else check_float("switch_interval", switch_interval, 1e-6, 0.1)
@@ -399,16 +304,7 @@ _STEP_TIMEOUT = 5.0
 
 @dataclass(frozen=True, slots=True)
 class LivelockResult:
-    """What :func:`run_livelock` saw, round by round.
-
-    Attributes:
-        strategy: ``"polite"``, ``"random"`` or ``"ordered"``.
-        max_rounds: The bound on rounds.
-        rounds: Rounds played (``max_rounds`` unless both threads finished first).
-        attempts: Attempts per thread (T1, T2): rounds in which it took its first lock.
-        done_at: The round in which each thread finished its transfer (``None``: never).
-        busy: Seconds the run took.
-    """
+    """What :func:`run_livelock` saw, round by round."""
 
     strategy: str
     max_rounds: int
@@ -421,11 +317,6 @@ class LivelockResult:
     def finished(self) -> int:
         """How many of the two threads finished their transfer."""
         return sum(at is not None for at in self.done_at)
-
-    @property
-    def livelocked(self) -> bool:
-        """Whether the threads kept trying for every round and nobody finished."""
-        return self.finished == 0 and sum(self.attempts) > 0
 
     def finished_by(self, round_number: int) -> int:
         """How many threads had finished by the end of round ``round_number``."""
@@ -484,35 +375,17 @@ def run_livelock(
 ) -> LivelockResult:
     """Two threads, two locks, and back-off: watch politeness turn into a livelock.
 
-    T1 takes ``lock_a`` first and T2 ``lock_b`` (unless ``strategy`` is
-    ``"ordered"``), then each tries for the other lock without waiting
-    (``acquire(blocking=False)``) and, if it is taken, lets go of its own and
-    tries again in the next round. A barrier forces the two threads into
-    lockstep: each round, both take their first lock before either reaches
-    for the second. That is the worst case, forced here so that it shows on
-    every run; real timing is rarely this symmetric for long.
-
-    * ``"polite"``: both try every round. Every attempt fails: a livelock, bounded by ``rounds``.
-    * ``"random"``: after a failure, a thread sits out 1 to 3 rounds, chosen at random (seeded).
-    * ``"ordered"``: both take ``lock_a`` first, so whoever holds it gets ``lock_b`` too.
-
-    Args:
-        strategy: ``"polite"``, ``"random"`` or ``"ordered"``.
-        rounds: The most rounds to play, 1 to 100,000.
-        seed: Seed of the random back-off (the same seed gives the same rounds).
-        timeout: Seconds the run may take, 0.1 to 600.
-
-    Returns:
-        A :class:`LivelockResult`.
-
-    Raises:
-        TypeError, ValueError: An argument has the wrong type or is out of range.
-        TimeoutError: The run took longer than ``timeout``.
+    T1 takes ``lock_a`` first and T2 ``lock_b`` (both ``lock_a`` with ``"ordered"``), then each
+    tries for the other without waiting and, if it is taken, lets go and tries again next round.
+    A barrier forces lockstep (both take their first lock before either reaches for the second):
+    the worst case, forced so it shows on every run. ``"polite"``: a livelock, bounded by
+    ``rounds``; ``"random"``: after a failure sit out 1 to 3 rounds (seeded); ``"ordered"``:
+    whoever holds ``lock_a`` gets ``lock_b`` too.
     """
     strategy = check_choice("strategy", strategy, LIVELOCK_STRATEGIES)
     rounds = check_int("rounds", rounds, 1, 100_000)
     seed = check_int("seed", seed, 0, 2**31)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
     locks = (threading.Lock(), threading.Lock())
     step = threading.Barrier(2, timeout=_STEP_TIMEOUT)
     attempts = [0, 0]
@@ -543,15 +416,10 @@ STARVATION_LOCKS = ("Lock", "FIFO")
 class FifoLock:
     """A lock that serves waiting threads in the order they asked: first in, first out.
 
-    ``threading.Lock`` makes no promise about which waiting thread gets it
-    next; a thread that releases it and asks again at once often gets it
-    straight back. This lock queues every thread that has to wait and hands
-    the lock to the one at the front, so nobody waits for ever while others
-    keep taking turns. The price: when the lock is released, it stays free
-    until the next thread in the queue has woken up.
-
-    It has the interface of :class:`threading.Lock`: ``acquire(blocking=True,
-    timeout=-1)``, ``release()``, ``locked()`` and ``with``.
+    ``threading.Lock`` makes no promise about which waiter gets it next, and a thread that
+    releases and asks again often gets it straight back. This one queues the waiters and hands
+    the lock to the front one, so nobody waits for ever; the price is that a released lock stays
+    free until that thread has woken up. Same interface as :class:`threading.Lock`.
     """
 
     def __init__(self) -> None:
@@ -560,11 +428,7 @@ class FifoLock:
         self._held = False
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        """Take the lock; if it is taken, or others are waiting, queue behind them.
-
-        Returns:
-            Whether the lock was acquired (``False`` after a timeout or when not blocking).
-        """
+        """Take the lock; if it is taken, or others are waiting, queue behind them."""
         if not blocking and timeout != -1:
             raise ValueError("can't specify a timeout for a non-blocking call")
         if timeout < 0 and timeout != -1:
@@ -589,11 +453,7 @@ class FifoLock:
             return my_turn
 
     def release(self) -> None:
-        """Let the lock go; the thread at the front of the queue gets it next.
-
-        Raises:
-            RuntimeError: The lock is not held.
-        """
+        """Let the lock go; the thread at the front of the queue gets it next."""
         with self._cond:
             if not self._held:
                 raise RuntimeError("release unlocked lock")
@@ -618,19 +478,7 @@ class FifoLock:
 
 @dataclass(frozen=True, slots=True)
 class StarvationResult:
-    """What :func:`run_starvation` measured.
-
-    Attributes:
-        lock: ``"Lock"`` (``threading.Lock``) or ``"FIFO"`` (:class:`FifoLock`).
-        threads: Thread names, greedy ones first; the last one is the polite thread.
-        acquisitions: How many times each thread got the lock, in the order of ``threads``.
-        longest_wait: Each thread's longest wait for the lock, in seconds.
-        duration: Seconds each thread kept going.
-        hold: Seconds each turn kept the lock (busy work).
-        pause: Seconds the polite thread stepped away between its turns.
-        statistics: The lock's full statistics.
-        python: The Python version that ran it.
-    """
+    """What :func:`run_starvation` measured."""
 
     lock: str
     threads: tuple[str, ...]
@@ -699,40 +547,17 @@ def run_starvation(
 ) -> StarvationResult:
     """Greedy threads and one polite thread share a lock: who gets it, how often?
 
-    Each greedy thread takes the lock, works for ``hold`` seconds and takes it
-    again the moment it lets go. The polite thread steps away for ``pause``
-    seconds between turns, so it is usually *waiting* when the lock is
-    released, while a greedy thread is right there. ``threading.Lock`` does
-    not serve waiters in order, so the greedy threads keep winning; the
-    :class:`FifoLock` serves them in order. The lock is wrapped in an
-    :class:`~synclab.InstrumentedLock`, which counts each thread's turns and waits.
-
-    What depends on the operating system: who wins each release of a
-    ``threading.Lock`` is a race between a thread that is running and one
-    that must first be woken up, so the shares vary from run to run and
-    machine to machine. Only the FIFO order is guaranteed.
-
-    Args:
-        lock: ``"Lock"`` (``threading.Lock``) or ``"FIFO"`` (:class:`FifoLock`).
-        greedy: Greedy threads, 1 to 15 (plus one polite thread).
-        duration: Seconds each thread keeps going, 0.01 to 10.
-        hold: Seconds of work per turn, 1e-6 to 0.01.
-        pause: Seconds the polite thread steps away between turns, 0 to 0.1.
-        timeout: Seconds the run may take, 0.1 to 600.
-
-    Returns:
-        A :class:`StarvationResult`.
-
-    Raises:
-        TypeError, ValueError: An argument has the wrong type or is out of range.
-        TimeoutError: The run took longer than ``timeout``.
+    Greedy threads re-take the lock the moment they let it go; the polite one steps away for
+    ``pause`` s between turns, so it is usually *waiting* at a release while a greedy thread is
+    right there. ``threading.Lock`` does not serve waiters in order, so the greedy ones keep
+    winning (the shares vary with the OS and the load); :class:`FifoLock` serves them in order.
     """
     kind = check_choice("lock", lock, STARVATION_LOCKS)
     greedy = check_int("greedy", greedy, 1, 15)
     duration = check_float("duration", duration, 0.01, 10.0)
     hold = check_float("hold", hold, 1e-6, 0.01)
     pause = check_float("pause", pause, 0.0, 0.1)
-    timeout = check_float("timeout", timeout, 0.1, 600.0)
+    timeout = check_timeout(timeout)
     inner: Any = threading.Lock() if kind == "Lock" else FifoLock()
     measured = InstrumentedLock(inner, name=f"{kind} lock", max_events=0)
     stop = threading.Event()
