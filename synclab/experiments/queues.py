@@ -533,15 +533,26 @@ def measure_concurrency(
     cpu_times.append(_best(lambda: [sum(numbers) for numbers in sizes]))
 
     # threads
-    with ThreadPoolExecutor(max_workers=tasks, thread_name_prefix="pool") as pool:
-        try:
-            io_times.append(_pool_map(pool, time.sleep, waits))
-            cpu_started, wall_started = time.process_time(), time.perf_counter()
-            cpu_times.append(_best(lambda: _pool_map(pool, sum, sizes)))
-            thread_cpu_use = (time.process_time() - cpu_started) / max(time.perf_counter() - wall_started, 1e-9)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    before = set(threading.enumerate())
+    try:
+        with ThreadPoolExecutor(max_workers=tasks, thread_name_prefix="pool") as pool:
+            try:
+                io_times.append(_pool_map(pool, time.sleep, waits))
+                cpu_started, wall_started = time.process_time(), time.perf_counter()
+                cpu_times.append(_best(lambda: _pool_map(pool, sum, sizes)))
+                thread_cpu_use = (time.process_time() - cpu_started) / max(time.perf_counter() - wall_started, 1e-9)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    except BaseException:
+        # An interrupt inside Thread.join() (here, in shutdown) can leave a pool thread running, and
+        # on 3.11 even marked as stopped: wait, bounded, until the new pool threads are really gone.
+        deadline = time.monotonic() + GRACE_SECONDS
+        while time.monotonic() < deadline and any(
+            t not in before and t.name.startswith("pool") for t in threading.enumerate()
+        ):
+            time.sleep(0.005)
+        raise
 
     # processes
     workers = min(tasks, cores) if processes else 0
