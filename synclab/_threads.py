@@ -16,10 +16,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from threading import get_ident
-from types import TracebackType
 from typing import Any
 
-from synclab.instruments import InstrumentedLock
+from synclab.instruments import InstrumentedLock, LockWrapper
 
 #: How long stopped workers get to notice the stop event and return.
 GRACE_SECONDS = 5.0
@@ -168,37 +167,6 @@ def raise_in_thread(ident: int, exc_type: type[BaseException]) -> bool:
 def clear_pending_exception() -> None:
     """Cancel an exception :func:`raise_in_thread` sent to the calling thread that is not raised yet."""
     _clear_async_exc(threading.get_ident(), None)
-
-
-# -- helper locks ---------------------------------------------------------------------
-
-
-class LockWrapper:
-    """Mixin: ``locked()`` and ``with`` for a lock that keeps a :class:`threading.Lock` in ``_lock``.
-
-    Subclasses define ``acquire(blocking=True, timeout=-1)`` and ``release()``.
-    """
-
-    __slots__ = ()
-
-    _lock: threading.Lock
-
-    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        raise NotImplementedError
-
-    def release(self) -> None:
-        raise NotImplementedError
-
-    def locked(self) -> bool:
-        return self._lock.locked()
-
-    def __enter__(self) -> bool:
-        return self.acquire()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.release()
 
 
 # -- forced schedules for condition variables (notebook 05) ----------------------------

@@ -165,19 +165,39 @@ def _thread_name(ident: int) -> str:
     return f"thread-{ident}"
 
 
-def _exit_through_release(self: InstrumentedLock, *_exc: object) -> None:
-    self.release()
+class LockWrapper:
+    """Base of the package's locks: ``with`` through ``acquire()``/``release()``, ``locked()`` from ``_lock``.
 
+    Subclasses define ``acquire(blocking=True, timeout=-1)`` and ``release()``.
+    """
 
-def _enter_through_acquire(self: InstrumentedLock) -> bool:
-    return self.acquire()
+    __slots__ = ()
+
+    _lock: threading.Lock
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        raise NotImplementedError
+
+    def release(self) -> None:
+        raise NotImplementedError
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
 
 
 #: Owner changes and contended waits remembered beyond ``max_events`` before old ones are dropped.
 _SLACK = 256
 
 
-class InstrumentedLock:
+class InstrumentedLock(LockWrapper):
     """A drop-in :class:`threading.Lock` that records contention and hold times.
 
     Example::
@@ -227,12 +247,12 @@ class InstrumentedLock:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # A subclass that changes acquire() or release() (to note something at
         # each release, say) gets a `with` statement that goes through them:
-        # __enter__ and __exit__ below do the work themselves, to save a call.
+        # InstrumentedLock's __enter__ and __exit__ do the work themselves, to save a call.
         super().__init_subclass__(**kwargs)
         if "release" in cls.__dict__ and "__exit__" not in cls.__dict__:
-            cls.__exit__ = _exit_through_release  # type: ignore[method-assign,assignment]
+            cls.__exit__ = LockWrapper.__exit__  # type: ignore[method-assign]
         if "acquire" in cls.__dict__ and "__enter__" not in cls.__dict__:
-            cls.__enter__ = _enter_through_acquire  # type: ignore[method-assign]
+            cls.__enter__ = LockWrapper.__enter__  # type: ignore[method-assign]
 
     def __init__(
         self,
@@ -376,17 +396,9 @@ class InstrumentedLock:
         if me != self._owner:
             self._new_owner(me)
         if contended:
-            waited = now - requested
             with self._meta:
                 self._contended += 1
-                self._total_wait += waited
-                if waited > self._max_wait:
-                    self._max_wait = waited
-                tally = self._tally(me)
-                tally.contended += 1
-                tally.total_wait += waited
-                if waited > tally.max_wait:
-                    tally.max_wait = waited
+                self._tally_wait(me, now - requested).contended += 1
                 requested_at = self._requested
                 number = self._count  # this hold's number: it is the next to be released
                 requested_at[number] = requested
@@ -399,16 +411,18 @@ class InstrumentedLock:
     def _record_failure(self, me: int, waited: float) -> None:
         with self._meta:
             self._failed += 1
-            self._total_wait += waited
-            if waited > self._max_wait:
-                self._max_wait = waited
             if me not in self._names:
                 self._names[me] = _thread_name(me)
-            tally = self._tally(me)
-            tally.failed += 1
-            tally.total_wait += waited
-            if waited > tally.max_wait:
-                tally.max_wait = waited
+            self._tally_wait(me, waited).failed += 1
+
+    def _tally_wait(self, me: int, waited: float) -> _ThreadTally:
+        """Add a wait (ended by an acquisition or a failure) to the totals and to ``me``'s; called holding ``_meta``."""
+        self._total_wait += waited
+        self._max_wait = max(self._max_wait, waited)
+        tally = self._tally(me)
+        tally.total_wait += waited
+        tally.max_wait = max(tally.max_wait, waited)
+        return tally
 
     def _new_owner(self, me: int) -> None:
         """Another thread than the last holder has taken the lock: end the last one's run, begin one for ``me``."""
@@ -568,21 +582,16 @@ class _Reentrant(InstrumentedLock):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._acquired is None or self._depth or self._owner != get_ident():
-            self._release_other()
-            return
-        InstrumentedLock.__exit__(self, exc_type, exc, tb)
-
-    def _release_other(self) -> None:
-        """Not a plain outermost release: unlocked or not ours (raise), or leaving a re-entry."""
-        if self._acquired is None or self._owner != get_ident():
+        if self._acquired is None or self._owner != get_ident():  # inline _is_owned(): this is every `with`
             self._release()  # raises the wrapped RLock's own RuntimeError
-            return
-        self._depth -= 1
-        self._release()
+        elif self._depth:  # leaving a re-entry
+            self._depth -= 1
+            self._release()
+        else:
+            InstrumentedLock.__exit__(self, exc_type, exc, tb)
 
     def _release_save(self) -> int:
-        if self._acquired is None or self._owner != get_ident():
+        if not self._is_owned():
             self._release()  # raises the wrapped RLock's own RuntimeError
             return 0
         depth = self._depth
