@@ -76,6 +76,16 @@ def _major(version: str | None) -> int:
         return 0
 
 
+def _package(item: str, version: str | None, major: int) -> EnvironmentCheck:
+    ok = _major(version) >= major
+    return EnvironmentCheck(
+        item,
+        version or "missing",
+        ok,
+        "" if ok else "Install the course: 'make lab' (or pip install -e . in this folder).",
+    )
+
+
 def check_python(implementation: str, version: tuple[int, int], full_version: str) -> EnvironmentCheck:
     """The Python line: any CPython from 3.10 runs the course; untested and retired versions get a note."""
     low, high = TESTED_PYTHONS
@@ -107,9 +117,7 @@ def check_python(implementation: str, version: tuple[int, int], full_version: st
 def check_environment() -> EnvironmentReport:
     """Check the Python version and build, and the packages the course needs."""
     gil = gil_enabled()
-    widgets_version = _version("ipywidgets")
     frontend_version = _version("jupyterlab_widgets")
-    mpl_version = _version("matplotlib")
     checks = (
         check_python(platform.python_implementation(), sys.version_info[:2], platform.python_version()),
         EnvironmentCheck(
@@ -122,25 +130,13 @@ def check_environment() -> EnvironmentReport:
             "tested on such a build.",
         ),
         EnvironmentCheck("CPU cores", str(os.cpu_count() or 1), True),
-        EnvironmentCheck(
-            "ipywidgets",
-            widgets_version or "missing",
-            _major(widgets_version) >= 8,
-            ""
-            if _major(widgets_version) >= 8
-            else "Install the course: 'make lab' (or pip install -e . in this folder).",
-        ),
+        _package("ipywidgets", _version("ipywidgets"), 8),
         EnvironmentCheck(
             "widgets front end (jupyterlab_widgets)",
             frontend_version or "missing",
             frontend_version is not None,
             "" if frontend_version else "pip install jupyterlab_widgets, then reload the browser tab.",
         ),
-        EnvironmentCheck(
-            "matplotlib",
-            mpl_version or "missing",
-            _major(mpl_version) >= 3,
-            "" if _major(mpl_version) >= 3 else "Install the course: 'make lab' (or pip install -e . in this folder).",
-        ),
+        _package("matplotlib", _version("matplotlib"), 3),
     )
     return EnvironmentReport(checks)

@@ -311,7 +311,7 @@ class InstrumentedLock(LockWrapper):
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does."""
         if timeout != -1 and not _valid(blocking, timeout):
-            return self._acquire_as_told(blocking, timeout)
+            return self._acquire_slow(blocking, timeout, contended=False)
         if self._acquire(False):
             me = get_ident()
             if me != self._owner:
@@ -360,21 +360,14 @@ class InstrumentedLock(LockWrapper):
 
     # -- the slow paths ----------------------------------------------------
 
-    def _acquire_as_told(self, blocking: bool, timeout: float) -> bool:
-        """Arguments ``threading.Lock`` refuses: let the wrapped lock raise its own error (or record what it did)."""
+    def _acquire_slow(self, blocking: bool, timeout: float, *, contended: bool = True) -> bool:
+        """The lock is taken: wait for it (or not), and record the wait. Not ``contended``: arguments
+        ``threading.Lock`` refuses, so let the wrapped lock raise its own error (or record what it did)."""
         me = get_ident()
         requested = self._clock()
-        if not self._acquire(blocking, timeout):
-            self._record_failure(me, self._clock() - requested)
-            return False
-        self._took(me, requested, self._clock(), contended=False)
-        return True
-
-    def _acquire_slow(self, blocking: bool, timeout: float) -> bool:
-        """The lock is taken: wait for it (or not), and record the wait."""
-        me = get_ident()
-        requested = self._clock()
-        if blocking:
+        if not contended:
+            acquired = self._acquire(blocking, timeout)
+        elif blocking:
             with self._meta:
                 self._waiting[me] = requested
             try:
@@ -388,7 +381,7 @@ class InstrumentedLock(LockWrapper):
         if not acquired:
             self._record_failure(me, now - requested)
             return False
-        self._took(me, requested, now, contended=True)
+        self._took(me, requested, now, contended=contended)
         return True
 
     def _took(self, me: int, requested: float, now: float, *, contended: bool) -> None:
@@ -513,8 +506,7 @@ class InstrumentedLock(LockWrapper):
             held, owner = self._acquired is not None, self._owner
             if owners:  # the current run has not ended: count it in
                 current = owners[-1]
-                tally = self._tallies.get(current) or _ThreadTally(names.get(current) or _thread_name(current))
-                tallies[current] = tally.freeze(count - starts[-1], total_hold - self._run_total)
+                tallies[current] = self._tally(current).freeze(count - starts[-1], total_hold - self._run_total)
 
         def name(ident: int) -> str:
             return names.get(ident) or _thread_name(ident)
