@@ -383,8 +383,6 @@ def cancellable_lock(cancel: threading.Event, name: str = "lock") -> Instrumente
     """An instrumented lock whose waits raise :class:`DeadlockError` within milliseconds once ``cancel`` is set."""
     if not isinstance(cancel, threading.Event):
         raise TypeError(f"cancel must be a threading.Event, got {cancel!r} of type {type(cancel).__name__}")
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {name!r} of type {type(name).__name__}")
     return InstrumentedLock(_CancellableLock(cancel, name), name=name, max_events=0)
 
 
