@@ -375,9 +375,6 @@ class _CancellableLock(LockWrapper):
             if self._lock.acquire(True, wait):
                 return True
 
-    def release(self) -> None:
-        self._lock.release()
-
 
 def cancellable_lock(cancel: threading.Event, name: str = "lock") -> InstrumentedLock:
     """An instrumented lock whose waits raise :class:`DeadlockError` within milliseconds once ``cancel`` is set."""

@@ -166,9 +166,9 @@ def _thread_name(ident: int) -> str:
 
 
 class LockWrapper:
-    """Base of the package's locks: ``with`` through ``acquire()``/``release()``, ``locked()`` from ``_lock``.
-
-    Subclasses define ``acquire(blocking=True, timeout=-1)`` and ``release()``.
+    """Base of the package's locks around a :class:`threading.Lock` in ``_lock``: ``acquire()``,
+    ``release()`` and ``locked()`` forward to it (subclasses change what they need), ``with`` goes
+    through ``acquire()`` and ``release()``.
     """
 
     __slots__ = ()
@@ -176,10 +176,10 @@ class LockWrapper:
     _lock: threading.Lock
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        raise NotImplementedError
+        return self._lock.acquire(blocking, timeout)
 
     def release(self) -> None:
-        raise NotImplementedError
+        self._lock.release()
 
     def locked(self) -> bool:
         return self._lock.locked()
