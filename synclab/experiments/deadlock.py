@@ -628,20 +628,9 @@ def run_transfers(
     ends within milliseconds of one. See the module docstring for the
     strategies and the window.
     """
-    args = _check_transfer_args(accounts, threads, transfers, strategy, window, hold, seed, timeout)
-    return _run_transfers(*args)
-
-
-def _run_transfers(
-    accounts: int,
-    threads: int,
-    transfers: int,
-    strategy: str,
-    window: str,
-    hold: float,
-    seed: int | None,
-    timeout: float,
-) -> TransferRun:
+    accounts, threads, transfers, strategy, window, hold, seed, timeout = _check_transfer_args(
+        accounts, threads, transfers, strategy, window, hold, seed, timeout
+    )
     stop = threading.Event()
     # Notebook 03's accounts, each with a lock the watchdog can call off (or one lock for the bank).
     bank_lock = cancellable_lock(stop, "bank") if strategy == "global" else None
@@ -717,7 +706,7 @@ def repeat_transfers(
 ) -> TransferRuns:
     """Run :func:`run_transfers` ``runs`` times; ``budget``: seconds all runs may take together (``None``: no limit)."""
     runs = check_int("runs", runs, 1, MAX_RUNS)
-    args = _check_transfer_args(accounts, threads, transfers, strategy, window, hold, seed, timeout)
+    _check_transfer_args(accounts, threads, transfers, strategy, window, hold, seed, timeout)
     if budget is not None:
         budget = check_float("budget", budget, 0.0, 600.0)
     if seed is not None:
@@ -725,10 +714,12 @@ def repeat_transfers(
     started = time.perf_counter()
     results = []
     for k in range(runs):
-        run_args = list(args)
-        if seed is not None:
-            run_args[6] = seed + k
-        results.append(_run_transfers(*run_args))  # type: ignore[arg-type]
+        run_seed = None if seed is None else seed + k
+        results.append(
+            run_transfers(
+                accounts, threads, transfers, strategy, window=window, hold=hold, seed=run_seed, timeout=timeout
+            )
+        )
         if budget is not None and k + 1 < runs and time.perf_counter() - started > budget:
             raise TimeoutError(
                 f"only {k + 1} of {runs} runs fitted in {budget:g} s; try fewer threads or fewer transfers"
