@@ -303,6 +303,28 @@ class DeadlockReport:
         return sum(stats.failed for stats in self.locks)
 
 
+def _watched(
+    workers: list[Callable[[], object]],
+    names: list[str],
+    locks: Sequence[InstrumentedLock],
+    stop: threading.Event,
+    cancel: threading.Event | None,
+    confirm: float,
+    timeout: float,
+    what: str,
+) -> tuple[float, Watchdog]:
+    """Run ``workers`` in threads ``names`` next to a watchdog on ``locks``: (seconds, the watchdog)."""
+    done = threading.Event()  # set when every worker has returned: the watchdog stops then
+    watchdog = Watchdog(partial(resource_allocation_graph, locks), thread_stacks, done, stop, cancel, confirm)
+    try:
+        elapsed = run_workers(
+            [*countdown(workers, done), watchdog], names=[*names, "watchdog"], timeout=timeout, stop=stop, what=what
+        )
+    finally:
+        done.set()
+    return elapsed, watchdog
+
+
 def watch_for_deadlock(
     workers: Mapping[str, Callable[[], object]],
     locks: Sequence[InstrumentedLock],
@@ -335,24 +357,16 @@ def watch_for_deadlock(
     names = list(workers)
     cancelled: list[str] = []
 
-    def tolerate_cancel(name: str, work: Callable[[], object]) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                work()
-            except DeadlockError:
-                cancelled.append(name)
+    def tolerate_cancel(name: str, work: Callable[[], object]) -> None:
+        try:
+            work()
+        except DeadlockError:  # its cancellable lock gave up: the worker ends quietly
+            cancelled.append(name)
 
-        return run
-
-    done, stop = threading.Event(), threading.Event()
-    watchdog = Watchdog(partial(resource_allocation_graph, checked), thread_stacks, done, stop, cancel, DEFAULT_CONFIRM)
-    wrapped = countdown([tolerate_cancel(n, workers[n]) for n in names], done)
-    try:
-        elapsed = run_workers(
-            [*wrapped, watchdog], names=[*names, "watchdog"], timeout=timeout, stop=stop, what="watch_for_deadlock"
-        )
-    finally:
-        done.set()
+    jobs = [partial(tolerate_cancel, n, workers[n]) for n in names]
+    elapsed, watchdog = _watched(
+        jobs, names, checked, threading.Event(), cancel, DEFAULT_CONFIRM, timeout, "watch_for_deadlock"
+    )
     return DeadlockReport(
         threads=tuple(names),
         deadlocked=watchdog.graph is not None,
@@ -648,27 +662,10 @@ def run_transfers(
         )
         for i in range(threads)
     ]
-    done = threading.Event()
     # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
     cancel = None if strategy == "retry" else stop
-    watchdog = Watchdog(
-        partial(resource_allocation_graph, locks),
-        thread_stacks,
-        done,
-        stop,
-        cancel,
-        TRANSFER_CONFIRM,
-    )
-    try:
-        elapsed = run_workers(
-            [*countdown(workers, done), watchdog],
-            names=[*(f"T{i}" for i in range(1, threads + 1)), "watchdog"],
-            timeout=timeout,
-            stop=stop,
-            what="run_transfers",
-        )
-    finally:
-        done.set()
+    names = [f"T{i}" for i in range(1, threads + 1)]
+    elapsed, watchdog = _watched(workers, names, locks, stop, cancel, TRANSFER_CONFIRM, timeout, "run_transfers")
     completed, abandoned, retries = (sum(t[k] for t in tallies) for k in range(3))
     return TransferRun(
         accounts=accounts,
