@@ -456,29 +456,8 @@ def run_buffer(
     true on every run even on a heavily loaded machine, where the OS can hold a thread up for
     20 ms or more; with a ratio of 2, a run now and then came out the other way.
     """
-    settings = check_buffer_settings(producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
+    settings = (producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
     return run_buffer_threads(BufferModel, *settings, what="run_buffer")
-
-
-def check_buffer_settings(
-    producers: object,
-    consumers: object,
-    capacity: object,
-    produce_rate: object,
-    consume_rate: object,
-    items: object,
-    timeout: object,
-) -> tuple[int, int, int, float, float, int, float]:
-    """The arguments of :func:`run_buffer`, checked (the same for any buffer design)."""
-    return (
-        check_int("producers", producers, 1, MAX_VALUES),
-        check_int("consumers", consumers, 1, MAX_VALUES),
-        check_int("capacity", capacity, 1, MAX_CAPACITY),
-        check_float("produce_rate", produce_rate, 1.0, MAX_RATE, "items/s"),
-        check_float("consume_rate", consume_rate, 1.0, MAX_RATE, "items/s"),
-        check_int("items", items, 1, MAX_ITEMS),
-        check_timeout(timeout),
-    )
 
 
 class _BufferRun:
@@ -550,17 +529,24 @@ class _BufferRun:
 
 def run_buffer_threads(
     design: Callable[[int, threading.Event], BufferModel],
-    producers: int,
-    consumers: int,
-    capacity: int,
-    produce_rate: float,
-    consume_rate: float,
-    items: int,
-    timeout: float,
+    producers: Any,
+    consumers: Any,
+    capacity: Any,
+    produce_rate: Any,
+    consume_rate: Any,
+    items: Any,
+    timeout: Any,
     *,
     what: str,
 ) -> BufferResult:
-    """Run producers and consumers around ``design(capacity, stop)`` and measure them."""
+    """Check the arguments of :func:`run_buffer`, then run them around ``design(capacity, stop)``."""
+    producers = check_int("producers", producers, 1, MAX_VALUES)
+    consumers = check_int("consumers", consumers, 1, MAX_VALUES)
+    capacity = check_int("capacity", capacity, 1, MAX_CAPACITY)
+    produce_rate = check_float("produce_rate", produce_rate, 1.0, MAX_RATE, "items/s")
+    consume_rate = check_float("consume_rate", consume_rate, 1.0, MAX_RATE, "items/s")
+    items = check_int("items", items, 1, MAX_ITEMS)
+    timeout = check_timeout(timeout)
     stop = threading.Event()
     buffer = design(capacity, stop)
     run = _BufferRun(buffer, producers, consumers, items)

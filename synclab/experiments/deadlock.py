@@ -303,6 +303,28 @@ class DeadlockReport:
         return sum(stats.failed for stats in self.locks)
 
 
+def _watched(
+    workers: list[Callable[[], object]],
+    names: list[str],
+    locks: Sequence[InstrumentedLock],
+    stop: threading.Event,
+    cancel: threading.Event | None,
+    confirm: float,
+    timeout: float,
+    what: str,
+) -> tuple[float, Watchdog]:
+    """Run ``workers`` in threads ``names`` next to a watchdog on ``locks``: (seconds, the watchdog)."""
+    done = threading.Event()  # set when every worker has returned: the watchdog stops then
+    watchdog = Watchdog(partial(resource_allocation_graph, locks), thread_stacks, done, stop, cancel, confirm)
+    try:
+        elapsed = run_workers(
+            [*countdown(workers, done), watchdog], names=[*names, "watchdog"], timeout=timeout, stop=stop, what=what
+        )
+    finally:
+        done.set()
+    return elapsed, watchdog
+
+
 def watch_for_deadlock(
     workers: Mapping[str, Callable[[], object]],
     locks: Sequence[InstrumentedLock],
@@ -335,24 +357,16 @@ def watch_for_deadlock(
     names = list(workers)
     cancelled: list[str] = []
 
-    def tolerate_cancel(name: str, work: Callable[[], object]) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                work()
-            except DeadlockError:
-                cancelled.append(name)
+    def tolerate_cancel(name: str, work: Callable[[], object]) -> None:
+        try:
+            work()
+        except DeadlockError:  # its cancellable lock gave up: the worker ends quietly
+            cancelled.append(name)
 
-        return run
-
-    done, stop = threading.Event(), threading.Event()
-    watchdog = Watchdog(partial(resource_allocation_graph, checked), thread_stacks, done, stop, cancel, DEFAULT_CONFIRM)
-    wrapped = countdown([tolerate_cancel(n, workers[n]) for n in names], done)
-    try:
-        elapsed = run_workers(
-            [*wrapped, watchdog], names=[*names, "watchdog"], timeout=timeout, stop=stop, what="watch_for_deadlock"
-        )
-    finally:
-        done.set()
+    jobs = [partial(tolerate_cancel, n, workers[n]) for n in names]
+    elapsed, watchdog = _watched(
+        jobs, names, checked, threading.Event(), cancel, DEFAULT_CONFIRM, timeout, "watch_for_deadlock"
+    )
     return DeadlockReport(
         threads=tuple(names),
         deadlocked=watchdog.graph is not None,
@@ -628,20 +642,9 @@ def run_transfers(
     ends within milliseconds of one. See the module docstring for the
     strategies and the window.
     """
-    args = _check_transfer_args(accounts, threads, transfers, strategy, window, hold, seed, timeout)
-    return _run_transfers(*args)
-
-
-def _run_transfers(
-    accounts: int,
-    threads: int,
-    transfers: int,
-    strategy: str,
-    window: str,
-    hold: float,
-    seed: int | None,
-    timeout: float,
-) -> TransferRun:
+    accounts, threads, transfers, strategy, window, hold, seed, timeout = _check_transfer_args(
+        accounts, threads, transfers, strategy, window, hold, seed, timeout
+    )
     stop = threading.Event()
     # Notebook 03's accounts, each with a lock the watchdog can call off (or one lock for the bank).
     bank_lock = cancellable_lock(stop, "bank") if strategy == "global" else None
@@ -659,27 +662,10 @@ def _run_transfers(
         )
         for i in range(threads)
     ]
-    done = threading.Event()
     # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
     cancel = None if strategy == "retry" else stop
-    watchdog = Watchdog(
-        partial(resource_allocation_graph, locks),
-        thread_stacks,
-        done,
-        stop,
-        cancel,
-        TRANSFER_CONFIRM,
-    )
-    try:
-        elapsed = run_workers(
-            [*countdown(workers, done), watchdog],
-            names=[*(f"T{i}" for i in range(1, threads + 1)), "watchdog"],
-            timeout=timeout,
-            stop=stop,
-            what="run_transfers",
-        )
-    finally:
-        done.set()
+    names = [f"T{i}" for i in range(1, threads + 1)]
+    elapsed, watchdog = _watched(workers, names, locks, stop, cancel, TRANSFER_CONFIRM, timeout, "run_transfers")
     completed, abandoned, retries = (sum(t[k] for t in tallies) for k in range(3))
     return TransferRun(
         accounts=accounts,
@@ -717,7 +703,7 @@ def repeat_transfers(
 ) -> TransferRuns:
     """Run :func:`run_transfers` ``runs`` times; ``budget``: seconds all runs may take together (``None``: no limit)."""
     runs = check_int("runs", runs, 1, MAX_RUNS)
-    args = _check_transfer_args(accounts, threads, transfers, strategy, window, hold, seed, timeout)
+    _check_transfer_args(accounts, threads, transfers, strategy, window, hold, seed, timeout)
     if budget is not None:
         budget = check_float("budget", budget, 0.0, 600.0)
     if seed is not None:
@@ -725,10 +711,12 @@ def repeat_transfers(
     started = time.perf_counter()
     results = []
     for k in range(runs):
-        run_args = list(args)
-        if seed is not None:
-            run_args[6] = seed + k
-        results.append(_run_transfers(*run_args))  # type: ignore[arg-type]
+        run_seed = None if seed is None else seed + k
+        results.append(
+            run_transfers(
+                accounts, threads, transfers, strategy, window=window, hold=hold, seed=run_seed, timeout=timeout
+            )
+        )
         if budget is not None and k + 1 < runs and time.perf_counter() - started > budget:
             raise TimeoutError(
                 f"only {k + 1} of {runs} runs fitted in {budget:g} s; try fewer threads or fewer transfers"

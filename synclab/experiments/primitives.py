@@ -20,6 +20,7 @@ import queue
 import threading
 import time
 import timeit
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,15 @@ MAX_HOLD = 1.0
 #: How long a waiting thread blocks on the semaphore before it checks whether
 #: the run was stopped; it then tries again.
 _POLL = 0.05
+
+
+def _run_numbered(
+    worker: Callable[[int], object], count: int, what: str, stop: threading.Event, timeout: float, **first: Callable
+) -> float:
+    """Run ``worker(1)`` .. ``worker(count)`` in threads T1..Tn, after the ``first`` threads (name=function)."""
+    jobs = [*first.values(), *(lambda i=i: worker(i) for i in range(1, count + 1))]
+    names = [*first, *(f"T{i}" for i in range(1, count + 1))]
+    return run_workers(jobs, names=names, timeout=timeout, stop=stop, what=what)
 
 
 #: One use of the pool by one thread, recorded like one acquisition of a lock:
@@ -148,7 +158,8 @@ def run_pool(
             with meta:
                 release_errors.append(ReleaseError(name, extra, str(exc), clock() - origin[0]))
 
-    def work(name: str) -> None:
+    def work(index: int) -> None:
+        name = f"T{index}"
         for _ in range(uses):
             if stop.is_set():
                 return
@@ -167,10 +178,8 @@ def run_pool(
                 if extra_release and first:
                     release(name, extra=True)  # the bug: a second release
 
-    names = [f"T{i}" for i in range(1, threads + 1)]
-    workers = [lambda name=name: work(name) for name in names]
     origin[0] = clock()
-    elapsed = run_workers(workers, names=names, timeout=timeout, stop=stop, what="run_pool")
+    elapsed = _run_numbered(work, threads, "run_pool", stop, timeout)
     permits_after = None
     if semaphore is not None:
         permits_after = 0
@@ -275,7 +284,7 @@ def run_start_gate(
         setup_times[1] = clock() - origin
         gate.set()
 
-    def worker(name: str) -> None:
+    def worker(index: int) -> None:
         ready = clock() - origin
         if use_gate:
             while not gate.wait(_POLL):  # bounded, so a stopped run ends
@@ -285,16 +294,9 @@ def run_start_gate(
         with guard:
             seen = done[0]
         time.sleep(work)
-        records[name] = GateThread(name, ready, began, clock() - origin, seen)
+        records[index] = GateThread(f"T{index}", ready, began, clock() - origin, seen)
 
-    names = [f"T{i}" for i in range(1, workers + 1)]
-    elapsed = run_workers(
-        [setup, *(lambda name=name: worker(name) for name in names)],
-        names=["setup", *names],
-        timeout=timeout,
-        stop=stop,
-        what="run_start_gate",
-    )
+    elapsed = _run_numbered(worker, workers, "run_start_gate", stop, timeout, setup=setup)
     return GateResult(
         workers=workers,
         setup_steps=setup_steps,
@@ -302,7 +304,7 @@ def run_start_gate(
         use_gate=use_gate,
         setup_began=setup_times[0],
         setup_done=setup_times[1],
-        threads=tuple(records[name] for name in names),
+        threads=tuple(records[i] for i in range(1, workers + 1)),
         elapsed=elapsed,
     )
 
@@ -378,7 +380,7 @@ def run_stop_signal(
         signalled[0] = clock() - origin
         shutdown.set()
 
-    def worker(name: str) -> None:
+    def worker(index: int) -> None:
         jobs = 0
         last_job = 0.0
         while not shutdown.is_set():
@@ -388,23 +390,16 @@ def run_stop_signal(
                 shutdown.wait(period)
             else:
                 time.sleep(period)
-        records[name] = StopThread(name, jobs, last_job, clock() - origin)
+        records[index] = StopThread(f"T{index}", jobs, last_job, clock() - origin)
 
-    names = [f"T{i}" for i in range(1, threads + 1)]
-    elapsed = run_workers(
-        [stopper, *(lambda name=name: worker(name) for name in names)],
-        names=["stopper", *names],
-        timeout=timeout,
-        stop=stop,
-        what="run_stop_signal",
-    )
+    elapsed = _run_numbered(worker, threads, "run_stop_signal", stop, timeout, stopper=stopper)
     return StopResult(
         threads=threads,
         period=period,
         run_for=run_for,
         wait=wait,
         signalled=signalled[0],
-        workers=tuple(records[name] for name in names),
+        workers=tuple(records[i] for i in range(1, threads + 1)),
         elapsed=elapsed,
     )
 
@@ -513,13 +508,7 @@ def run_phases(
                         broken.append((name, phase, clock() - arrived))
                     return
 
-    elapsed = run_workers(
-        [lambda i=i: worker(i) for i in range(1, threads + 1)],
-        names=[f"T{i}" for i in range(1, threads + 1)],
-        timeout=timeout,
-        stop=stop,
-        what="run_phases",
-    )
+    elapsed = _run_numbered(worker, threads, "run_phases", stop, timeout)
     return PhaseResult(
         threads=threads,
         phases=phases,

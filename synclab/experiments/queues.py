@@ -30,7 +30,6 @@ from synclab.experiments.conditions import (
     BufferModel,
     BufferResult,
     Tally,
-    check_buffer_settings,
     run_buffer_threads,
 )
 
@@ -116,7 +115,7 @@ def run_queue_buffer(
     queue's lock is instrumented and its length noted at every change, so the two results
     compare figure by figure.
     """
-    settings = check_buffer_settings(producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
+    settings = (producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
     return run_buffer_threads(_QueueBuffer, *settings, what="run_queue_buffer")
 
 

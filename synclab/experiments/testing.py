@@ -323,53 +323,6 @@ class LivelockResult:
         return sum(at is not None and at <= round_number for at in self.done_at)
 
 
-def _livelock_worker(
-    me: int,
-    strategy: str,
-    locks: tuple[threading.Lock, threading.Lock],
-    step: threading.Barrier,
-    max_rounds: int,
-    seed: int,
-    attempts: list[int],
-    done_at: list[int | None],
-    rounds: list[int],
-    stop: threading.Event,
-) -> None:
-    """One of the two threads: each round, maybe try to take both locks; let go politely if the second is taken."""
-    lock_a, lock_b = locks
-    first, second = (lock_a, lock_b) if strategy == "ordered" or me == 0 else (lock_b, lock_a)
-    rng = random.Random(seed * 2 + me)
-    skip = 0  # rounds still to sit out (random back-off)
-    try:
-        for round_number in range(1, max_rounds + 1):
-            step.wait()  # the round starts for both threads at once (the forced lockstep)
-            if stop.is_set():  # the run was stopped: don't leave the other thread waiting at the barrier
-                step.abort()
-                return
-            if all(at is not None for at in done_at):  # both threads see the same, so both leave here
-                return
-            trying = done_at[me] is None and skip == 0
-            skip = max(0, skip - 1)
-            holding = trying and first.acquire(blocking=False)
-            if trying:
-                attempts[me] += 1
-            step.wait()  # both have taken their first lock (if they tried): now each reaches for the second
-            if holding:
-                if second.acquire(blocking=False):
-                    done_at[me] = round_number  # the transfer: both locks held
-                    second.release()
-                elif strategy == "random":
-                    skip = rng.randint(1, 3)  # back off a random number of rounds
-            step.wait()  # both have reached for the second lock: now let go
-            if holding:
-                first.release()
-            if me == 0:
-                rounds[0] = round_number
-    except BaseException:
-        step.abort()  # never leave the other thread waiting at the barrier
-        raise
-
-
 def run_livelock(
     strategy: str = "polite", rounds: int = 100, *, seed: int = 1, timeout: float = 30.0
 ) -> LivelockResult:
@@ -386,16 +339,48 @@ def run_livelock(
     rounds = check_int("rounds", rounds, 1, 100_000)
     seed = check_int("seed", seed, 0, 2**31)
     timeout = check_timeout(timeout)
-    locks = (threading.Lock(), threading.Lock())
+    lock_a, lock_b = threading.Lock(), threading.Lock()
     step = threading.Barrier(2, timeout=_STEP_TIMEOUT)
     attempts = [0, 0]
     done_at: list[int | None] = [None, None]
     played = [0]
     stop = threading.Event()
-    workers = [
-        lambda me=me: _livelock_worker(me, strategy, locks, step, rounds, seed, attempts, done_at, played, stop)
-        for me in (0, 1)
-    ]
+
+    def worker(me: int) -> None:
+        """Each round, maybe try to take both locks; let go politely if the second is taken."""
+        first, second = (lock_a, lock_b) if strategy == "ordered" or me == 0 else (lock_b, lock_a)
+        rng = random.Random(seed * 2 + me)
+        skip = 0  # rounds still to sit out (random back-off)
+        try:
+            for round_number in range(1, rounds + 1):
+                step.wait()  # the round starts for both threads at once (the forced lockstep)
+                if stop.is_set():  # the run was stopped: don't leave the other thread waiting at the barrier
+                    step.abort()
+                    return
+                if all(at is not None for at in done_at):  # both threads see the same, so both leave here
+                    return
+                trying = done_at[me] is None and skip == 0
+                skip = max(0, skip - 1)
+                holding = trying and first.acquire(blocking=False)
+                if trying:
+                    attempts[me] += 1
+                step.wait()  # both have taken their first lock (if they tried): now each reaches for the second
+                if holding:
+                    if second.acquire(blocking=False):
+                        done_at[me] = round_number  # the transfer: both locks held
+                        second.release()
+                    elif strategy == "random":
+                        skip = rng.randint(1, 3)  # back off a random number of rounds
+                step.wait()  # both have reached for the second lock: now let go
+                if holding:
+                    first.release()
+                if me == 0:
+                    played[0] = round_number
+        except BaseException:
+            step.abort()  # never leave the other thread waiting at the barrier
+            raise
+
+    workers = [lambda: worker(0), lambda: worker(1)]
     elapsed = run_workers(workers, names=["T1", "T2"], timeout=timeout, stop=stop, what="run_livelock")
     return LivelockResult(
         strategy=strategy,
