@@ -35,6 +35,10 @@ _WHILE_PUT = (
     "A woken thread must check again before it acts: while len(buffer) >= capacity: cond.wait() (or "
     "cond.wait_for(lambda: len(buffer) < capacity))."
 )
+_WAIT_CLOSED = (
+    "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then, if the buffer "
+    "is empty, it is closed: return."
+)
 _WHILE_CONSUME = (
     "A woken thread must check again: cond.wait_for(lambda: buffer or closed.is_set()) (or a while loop around "
     "cond.wait()), then return only if the buffer is empty."
@@ -73,59 +77,28 @@ class Buffer(deque):
         if self.capacity is not None and deque.__len__(self) > self.capacity:
             self.over += 1
 
-    def append(self, item: Any) -> None:
-        self._scope.check()
-        deque.append(self, item)
-        self._changed()
-
-    def appendleft(self, item: Any) -> None:
-        self._scope.check()
-        deque.appendleft(self, item)
-        self._changed()
-
-    def extend(self, items: Iterable[Any]) -> None:
-        self._scope.check()
-        deque.extend(self, items)
-        self._changed()
-
-    def extendleft(self, items: Iterable[Any]) -> None:
-        self._scope.check()
-        deque.extendleft(self, items)
-        self._changed()
-
-    def insert(self, index: int, item: Any) -> None:
-        self._scope.check()
-        deque.insert(self, index, item)
-        self._changed()
-
     def __iadd__(self, items: Iterable[Any]) -> Buffer:
         self.extend(items)
         return self
 
-    def popleft(self) -> Any:
-        self._scope.check()
-        item = deque.popleft(self)
-        self._changed()
-        return item
-
-    def pop(self) -> Any:
-        self._scope.check()
-        item = deque.pop(self)
-        self._changed()
-        return item
-
-    def remove(self, item: Any) -> None:
-        self._scope.check()
-        deque.remove(self, item)
-        self._changed()
-
-    def clear(self) -> None:
-        self._scope.check()
-        deque.clear(self)
-        self._changed()
-
     def __repr__(self) -> str:
         return f"deque({list(self)!r})"
+
+
+def _mutator(method: Callable[..., Any]) -> Callable[..., Any]:
+    def changes(self: Buffer, *args: Any) -> Any:
+        self._scope.check()
+        result = method(self, *args)
+        self._changed()
+        return result
+
+    changes.__name__ = changes.__qualname__ = method.__name__
+    return changes
+
+
+# Every deque method that changes it: checked for cancelling, then noted by _changed.
+for _name in ("append", "appendleft", "extend", "extendleft", "insert", "popleft", "pop", "remove", "clear"):
+    setattr(Buffer, _name, _mutator(getattr(deque, _name)))
 
 
 class _Bench:
@@ -186,6 +159,14 @@ def _woken(names: Sequence[str]) -> str:
     return ", ".join(names) if names else "nobody"
 
 
+def _polling(exercise: str, who: str, wait: str) -> CheckResult:
+    return not_yet(
+        exercise,
+        f"{who} neither waited on cond nor returned: it kept looking at the buffer (a loop without cond.wait()?).",
+        "Sleep until notified instead of looking again and again: " + wait,
+    )
+
+
 def _trouble(exercise: str, trial: Trial, runner: Runner | None = None) -> CheckResult:
     error = runner.error if runner is not None else None
     if error is not None:
@@ -224,12 +205,7 @@ def _put_on_full(exercise: str, bench: _Bench, runner: Runner, state: str, when:
             )
         return not_yet(exercise, f"{when}, {name}'s put() returned without adding its item.", _WAIT_FULL)
     if state == "polling":
-        return not_yet(
-            exercise,
-            f"{when}, {name}'s put() neither waited on cond nor returned: it kept looking at the buffer (a loop "
-            "without cond.wait()?).",
-            "Sleep until notified instead of looking again and again: " + _WAIT_FULL,
-        )
+        return _polling(exercise, f"{when}, {name}'s put()", _WAIT_FULL)
     return _trouble(exercise, bench.trial, runner)
 
 
@@ -424,13 +400,7 @@ def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> 
             else "Return only when the buffer is empty AND closed is set; otherwise wait.",
         )
     if state == "polling":
-        return not_yet(
-            exercise,
-            f"{when}, {name} neither waited on cond nor returned: it kept looking at the buffer (a loop without "
-            "cond.wait()?).",
-            "Sleep until notified instead of looking again and again: cond.wait_for(lambda: buffer or "
-            "closed.is_set()).",
-        )
+        return _polling(exercise, f"{when}, {name}", "cond.wait_for(lambda: buffer or closed.is_set()).")
     return _trouble(exercise, bench.trial, runner)
 
 
@@ -454,9 +424,10 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
         if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
             return verdict
         bench.cond.hold_woken()
-        if not bench.act(lambda: (bench.buffer.append("item 1"), bench.cond.notify())):
-            return _trouble(exercise, trial)
-        if "C1" not in bench.cond.notified:
+        if (
+            not bench.act(lambda: (bench.buffer.append("item 1"), bench.cond.notify()))
+            or "C1" not in bench.cond.notified
+        ):
             return _trouble(exercise, trial)
         c2 = trial.start("C2", consume, bench.buffer, bench.cond, closed, outs[1])
         state = bench.settle([c2], patient=False)["C2"]
@@ -493,8 +464,7 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
                 exercise,
                 f"after the buffer was closed (and empty) and cond.notify_all() called, {' and '.join(still)} still "
                 "waited, so the check stopped them.",
-                "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then, if the buffer "
-                "is empty, it is closed: return.",
+                _WAIT_CLOSED,
             )
         if (failed := next((r for r in (c1, c2) if r.error is not None), None)) is not None:
             return _trouble(exercise, trial, failed)
@@ -546,8 +516,7 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
                 exercise,
                 "after the buffer was closed and cond.notify_all() called, some consumers still waited, so the check "
                 "stopped them.",
-                "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then, if the buffer "
-                "is empty, it is closed: return.",
+                _WAIT_CLOSED,
             )
         if (failed := next((r for r in runners if r.error is not None), None)) is not None:
             return _trouble(exercise, trial, failed)
