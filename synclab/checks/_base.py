@@ -217,13 +217,13 @@ def _wake_condition_waits(thread: threading.Thread) -> None:
 
 
 @contextlib.contextmanager
-def _quiet_cancelled() -> Iterator[None]:
+def excepthook_filter(handled: Callable[[Any], bool]) -> Iterator[None]:
+    """While in the block, ``threading.excepthook`` passes on only what ``handled(args)`` did not handle."""
     previous = threading.excepthook
 
     def hook(args: Any) -> None:
-        if isinstance(args.exc_type, type) and issubclass(args.exc_type, CheckCancelled):
-            return
-        previous(args)
+        if not handled(args):
+            previous(args)
 
     threading.excepthook = hook
     try:
@@ -231,6 +231,10 @@ def _quiet_cancelled() -> Iterator[None]:
     finally:
         if threading.excepthook is hook:
             threading.excepthook = previous
+
+
+def _is_cancelled(args: Any) -> bool:
+    return isinstance(args.exc_type, type) and issubclass(args.exc_type, CheckCancelled)
 
 
 # -- threads that can always be stopped ----------------------------------------------
@@ -503,7 +507,7 @@ class Trial(CancelScope):
             time.sleep(POLL)
         live = self._live()
         if live:
-            with _quiet_cancelled():
+            with excepthook_filter(_is_cancelled):
                 end = time.monotonic() + STOP_GRACE
                 while live and time.monotonic() < end:
                     self._interrupt(live)
