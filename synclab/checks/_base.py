@@ -329,13 +329,11 @@ class Trial(CancelScope):
     # -- objects for the learner's code ----------------------------------------------
 
     def lock(self, name: str = "the lock") -> GuardedLock:
-        lock = GuardedLock(self, name)
-        self.locks.append(lock)
+        self.locks.append(lock := GuardedLock(self, name))
         return lock
 
     def rlock(self, name: str = "the lock") -> GuardedRLock:
-        lock = GuardedRLock(self, name)
-        self.locks.append(lock)
+        self.locks.append(lock := GuardedRLock(self, name))
         return lock
 
     def condition(self, lock: Any = None, name: str = "the condition") -> GuardedCondition:

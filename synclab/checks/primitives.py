@@ -69,6 +69,13 @@ class _Verdict(Exception):
         self.hint = hint
 
 
+def _put_failed(when: str, giver: Runner, why: str = "") -> _Verdict:
+    return _Verdict(
+        f"{when}, put() raised {_exc(giver.error)} while giving back a connection that was out.",
+        f"A put() of a connection that is out must be accepted{why}.",
+    )
+
+
 class _Pool:
     """The scripted run of exercise 8.1: the learner's pool, its swapped primitives, and the calls made."""
 
@@ -242,10 +249,7 @@ class _Pool:
         if self.trial.gave_up is not None:
             raise self.stopped()
         if giver.error is not None:
-            raise _Verdict(
-                f"{when}, put() raised {_exc(giver.error)} while giving back a connection that was out.",
-                "A put() of a connection that is out must be accepted: it puts it back and releases one permit.",
-            )
+            raise _put_failed(when, giver, ": it puts it back and releases one permit")
         if waiter.error is not None:
             if isinstance(waiter.error, IndexError) and self.did("acquired", waiter):
                 raise _Verdict(
@@ -270,10 +274,7 @@ class _Pool:
         for conn in conns:
             giver = self.call("put", conn)
             if giver.error is not None:
-                raise _Verdict(
-                    f"{when}, put() raised {_exc(giver.error)} while giving back a connection that was out.",
-                    "A put() of a connection that is out must be accepted.",
-                )
+                raise _put_failed(when, giver)
 
     def refuse(self, conn: Any, what: str) -> None:
         """put(conn) with every connection back: it must raise ValueError and leave the pool as it was."""
@@ -448,6 +449,15 @@ class _PhaseLog:
         return [sum(1 for kind, j in self.events if kind == what and j == i) for i in range(PHASE_THREADS)]
 
 
+def _phase_start(
+    trial: Trial, phase_worker: Callable[..., Any], threads: int, held: bool
+) -> tuple[_PhaseLog, _PhaseBarrier, list[Runner]]:
+    """Start ``threads`` workers T1, T2... on one logging barrier (with ``held``, each waits in step_one)."""
+    log = _PhaseLog(trial, threads, held)
+    barrier = _PhaseBarrier(trial, log)
+    return log, barrier, [trial.start(f"T{i + 1}", phase_worker, barrier, *log.steps(i)) for i in range(threads)]
+
+
 class _PhaseBarrier(GuardedBarrier):
     """The barrier handed to 8.2's workers: it also logs each wait in the run's log."""
 
@@ -471,9 +481,7 @@ def _times(count: int) -> str:
 def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) -> CheckResult | None:
     exercise = "8.2"
     with Trial(what="phase_worker") as trial:
-        log = _PhaseLog(trial, PHASE_THREADS, held=True)
-        barrier = _PhaseBarrier(trial, log)
-        runners = [trial.start(f"T{i + 1}", phase_worker, barrier, *log.steps(i)) for i in range(PHASE_THREADS)]
+        log, barrier, runners = _phase_start(trial, phase_worker, PHASE_THREADS, held=True)
         gates = log.gates or []
 
         def settled(i: int) -> bool:
@@ -555,11 +563,8 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
 
 def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
     exercise = "8.2"
-    threads = PHASE_THREADS - 1
     with Trial(what="phase_worker") as trial:
-        log = _PhaseLog(trial, threads, held=False)
-        barrier = _PhaseBarrier(trial, log)
-        runners = [trial.start(f"T{i + 1}", phase_worker, barrier, *log.steps(i)) for i in range(threads)]
+        log, barrier, runners = _phase_start(trial, phase_worker, PHASE_THREADS - 1, held=False)
 
         def overdue() -> bool:
             now = time.monotonic()
