@@ -19,7 +19,7 @@ import sysconfig
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Any
@@ -107,6 +107,23 @@ def passed(exercise: str, message: str) -> CheckResult:
 def not_yet(exercise: str, message: str, hint: str = RETRY) -> CheckResult:
     """A failing verdict with a hint."""
     return CheckResult(exercise, False, message, hint)
+
+
+def first_fault(
+    exercise: str, answer: Any, definition: str, scenarios: Iterable[Callable[[Any], CheckResult | None]] = ()
+) -> CheckResult | None:
+    """The first failing verdict: ``answer`` is not callable, or the first scenario's that is not ``None``.
+
+    ``definition`` is how the learner defines the answer: ``"def put(buffer, cond, item, capacity):"``.
+    """
+    if not callable(answer):
+        name = definition.split()[1].split("(")[0].rstrip(":")
+        kind = "class" if definition.startswith("class ") else "function"
+        return not_yet(exercise, f"{name} is not a {kind}.", f"Define it with {definition}")
+    for scenario in scenarios:
+        if (verdict := scenario(answer)) is not None:
+            return verdict
+    return None
 
 
 def exception_line(exc: BaseException) -> str:

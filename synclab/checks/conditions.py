@@ -14,7 +14,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from synclab.checks._base import HOLD_PATIENCE, CheckResult, Runner, Trial, describe_exception, not_yet, passed
+from synclab.checks._base import (
+    HOLD_PATIENCE,
+    CheckResult,
+    Runner,
+    Trial,
+    describe_exception,
+    first_fault,
+    not_yet,
+    passed,
+)
 from synclab.checks._guards import CancelScope, CheckCancelled, GuardedCondition, GuardedLock
 from synclab.experiments.conditions import wait_and_take
 
@@ -367,11 +376,9 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
 def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
     """Exercise 5.1: ``put(buffer, cond, item, capacity)`` waits while full, survives a stolen slot, wakes consumers."""
     exercise = "5.1"
-    if not callable(put):
-        return not_yet(exercise, "put is not a function.", "Define it with def put(buffer, cond, item, capacity):")
-    for scenario in (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers):
-        if (verdict := scenario(put)) is not None:
-            return verdict
+    scenarios = (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers)
+    if (verdict := first_fault(exercise, put, "def put(buffer, cond, item, capacity):", scenarios)) is not None:
+        return verdict
     return passed(
         exercise,
         "put() woke a waiting consumer; on a full buffer it waited, and when the free slot it was woken for was "
@@ -539,11 +546,9 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
 def check_consume(consume: Callable[[Any, Any, Any, list[Any]], Any]) -> CheckResult:
     """Exercise 5.2: consumers take every item once, survive a stolen wake-up, and return once closed and empty."""
     exercise = "5.2"
-    if not callable(consume):
-        return not_yet(exercise, "consume is not a function.", "Define it with def consume(buffer, cond, closed, out):")
-    for scenario in (_consume_stolen, _consume_drain):
-        if (verdict := scenario(consume)) is not None:
-            return verdict
+    scenarios = (_consume_stolen, _consume_drain)
+    if (verdict := first_fault(exercise, consume, "def consume(buffer, cond, closed, out):", scenarios)) is not None:
+        return verdict
     return passed(
         exercise,
         "consume waited on the empty buffer; woken for an item that another consumer took first, it waited "

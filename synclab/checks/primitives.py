@@ -11,6 +11,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from synclab.checks._base import (
@@ -20,6 +21,7 @@ from synclab.checks._base import (
     Trial,
     describe_exception,
     exception_line,
+    first_fault,
     is_waiting,
     not_yet,
     passed,
@@ -377,12 +379,9 @@ def _pool_crowd(connection_pool: Any, trial: Trial) -> str:
 def check_connection_pool(connection_pool: Any) -> CheckResult:
     """Exercise 8.1: a pool that hands out at most ``size`` connections at once and refuses an extra ``put()``."""
     exercise = "8.1"
-    if not callable(connection_pool):
-        return not_yet(
-            exercise,
-            "ConnectionPool is not a class.",
-            "Define it with class ConnectionPool: and the methods __init__, get and put.",
-        )
+    definition = "class ConnectionPool: and the methods __init__, get and put."
+    if (verdict := first_fault(exercise, connection_pool, definition)) is not None:
+        return verdict
     verdict: _Verdict | None = None
     with Trial(what="your pool") as trial:
         try:
@@ -635,18 +634,10 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
 def check_phase_worker(phase_worker: Callable[..., Any]) -> CheckResult:
     """Exercise 8.2: ``phase_worker(barrier, step_one, step_two)`` keeps threads in step, and gives up in time."""
     exercise = "8.2"
-    if not callable(phase_worker):
-        return not_yet(
-            exercise,
-            "phase_worker is not a function.",
-            "Define it with def phase_worker(barrier, step_one, step_two):",
-        )
-    for order in PHASE_ORDERS:
-        verdict = _phase_together(phase_worker, order)
-        if verdict is not None:
-            return verdict
-    verdict = _phase_missing(phase_worker)
-    if verdict is not None:
+    runs = [*(partial(_phase_together, order=order) for order in PHASE_ORDERS), _phase_missing]
+    if (
+        verdict := first_fault(exercise, phase_worker, "def phase_worker(barrier, step_one, step_two):", runs)
+    ) is not None:
         return verdict
     return passed(
         exercise,

@@ -19,7 +19,7 @@ from queue import Queue as _StdQueue
 from typing import Any
 
 from synclab._threads import raise_in_thread
-from synclab.checks._base import CheckResult, excepthook_filter, exception_line, not_yet, passed
+from synclab.checks._base import CheckResult, excepthook_filter, exception_line, first_fault, not_yet, passed
 
 #: Seconds a blocked ``get``/``put``/``join`` waits before it looks at the cancel flag again.
 SLICE = 0.02
@@ -618,12 +618,10 @@ def _judge_pipeline(
 def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
     """Exercise 6.1: ``pipeline(items, inbox, middle, first, second, workers)`` passes every item through two stages."""
     exercise = "6.1"
-    if not callable(pipeline):
-        return not_yet(
-            exercise,
-            "pipeline is not a function.",
-            "Define it with def pipeline(items, inbox, middle, first, second, workers):",
-        )
+    if (
+        verdict := first_fault(exercise, pipeline, "def pipeline(items, inbox, middle, first, second, workers):")
+    ) is not None:
+        return verdict
     for number, setting in enumerate(PIPELINE_RUNS, start=1):
         ok, message, hint = _pipeline_once(pipeline, setting)
         if not ok:
@@ -819,8 +817,8 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
 def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckResult:
     """Exercise 6.2: ``run_all(tasks)`` runs the tasks in threads, returns their results, re-raises their exception."""
     exercise = "6.2"
-    if not callable(run_all):
-        return not_yet(exercise, "run_all is not a function.", "Define it with def run_all(tasks):")
+    if (verdict := first_fault(exercise, run_all, "def run_all(tasks):")) is not None:
+        return verdict
     for number, failing in enumerate((None, 1, 0), start=1):
         ok, message, hint = _run_all_once(run_all, failing)
         if not ok:
