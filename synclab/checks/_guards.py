@@ -201,7 +201,7 @@ class NoReentryLock(GuardedLock):
         super().__init__(None, name)
 
 
-class GuardedRLock:
+class GuardedRLock(LockWrapper):
     """A :class:`threading.RLock` that cannot hang: its holder may take it again."""
 
     def __init__(self, scope: CancelScope | None = None, name: str = "the lock") -> None:
@@ -226,7 +226,6 @@ class GuardedRLock:
         self._scope.moved()
         return True
 
-    __enter__ = acquire
     locked = GuardedLock.locked
 
     def release(self) -> None:
@@ -239,11 +238,6 @@ class GuardedRLock:
             self._lock.release()
             self._scope.moved()
         self._scope.check()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.release()
 
     # The hooks threading.Condition uses with a re-entrant lock.
     def _is_owned(self) -> bool:
