@@ -479,6 +479,10 @@ class Trial(CancelScope):
             self.give_up("interrupted")
             raise
 
+    def blocked_on(self, runner: Runner) -> tuple[str, bool] | None:
+        """What ``runner`` is blocked on now and whether with a timeout, or ``None``."""
+        return self.blocked().get(runner.thread.ident or 0)
+
     def _foreign(self) -> list[threading.Thread]:
         runner_threads = {r.thread for r in self.runners}
         candidates = [

@@ -40,6 +40,8 @@ POLL_LOOKS = 50
 STEP_SECONDS = 1.0
 
 _WAIT_FULL = "While the buffer is full, wait: while len(buffer) >= capacity: cond.wait()"
+_APPEND_ITEM = "Append exactly the item you were given: buffer.append(item)."
+_APPEND_AFTER_WAIT = "After the wait loop, append the item and return."
 _WHILE_PUT = (
     "A woken thread must check again before it acts: while len(buffer) >= capacity: cond.wait() (or "
     "cond.wait_for(lambda: len(buffer) < capacity))."
@@ -262,7 +264,7 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
                 if took
                 else "put('item 1') woke the waiting consumer, but it found no item: put() did not add its item to "
                 "the buffer.",
-                "Append exactly the item you were given: buffer.append(item).",
+                _APPEND_ITEM,
             )
     return None
 
@@ -302,7 +304,7 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
             return not_yet(
                 exercise,
                 "P1 did not return after room was made for it again.",
-                "After the wait loop, append the item and return.",
+                _APPEND_AFTER_WAIT,
             )
         if p1.error is not None:
             return _trouble(exercise, trial, p1)
@@ -346,7 +348,7 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
             return not_yet(
                 exercise,
                 f"{first} was woken with a free slot in the buffer, but its put() did not add its item and return.",
-                "After the wait loop, append the item and return.",
+                _APPEND_AFTER_WAIT,
             )
         if woken_producer.error is not None:
             return _trouble(exercise, trial, woken_producer)
@@ -368,7 +370,7 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
             return not_yet(
                 exercise,
                 f"the consumer woken by {first} did not get {item!r}.",
-                "Append exactly the item you were given: buffer.append(item).",
+                _APPEND_ITEM,
             )
     return None
 

@@ -114,7 +114,7 @@ class _Pool:
 
     def blocked_elsewhere(self, runner: Runner) -> bool:
         """Whether ``runner`` waits for something other than a permit."""
-        what = self.trial.blocked().get(runner.thread.ident or 0)
+        what = self.trial.blocked_on(runner)
         if what is not None:
             return not any(what[0].endswith(f" {s.name}") for s in self.semaphores)
         return is_waiting(runner.thread)
@@ -125,7 +125,7 @@ class _Pool:
 
     def timed_wait(self, runner: Runner) -> bool:
         """Whether ``runner`` is blocked, with a timeout, on a guarded object."""
-        what = self.trial.blocked().get(runner.thread.ident or 0)
+        what = self.trial.blocked_on(runner)
         return what is not None and what[1]
 
     def start(self, what: str, *args: Any) -> Runner:
@@ -485,7 +485,7 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
 
         def settled(i: int) -> bool:
             runner = runners[i]
-            what = trial.blocked().get(runner.thread.ident or 0)
+            what = trial.blocked_on(runner)
             blocked = (what is not None and "the check" not in what[0]) or is_waiting(runner.thread)
             return runner.done or blocked or any(kind == "two" for kind, _ in log.events)
 
@@ -572,11 +572,7 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
 
         trial.wait(until=lambda: all(r.done for r in runners) or overdue())
         late = [i for i, r in enumerate(runners) if not r.done]
-        timed = [
-            i
-            for i in late
-            if (what := trial.blocked().get(runners[i].thread.ident or 0)) is not None and "barrier" in what[0]
-        ]
+        timed = [i for i in late if (what := trial.blocked_on(runners[i])) is not None and "barrier" in what[0]]
         if late and trial.gave_up is None:
             trial.give_up("too late")
     missing = f"with one of the {PHASE_THREADS} threads missing"
