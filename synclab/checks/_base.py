@@ -19,7 +19,7 @@ import sysconfig
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Any
@@ -107,6 +107,23 @@ def passed(exercise: str, message: str) -> CheckResult:
 def not_yet(exercise: str, message: str, hint: str = RETRY) -> CheckResult:
     """A failing verdict with a hint."""
     return CheckResult(exercise, False, message, hint)
+
+
+def first_fault(
+    exercise: str, answer: Any, definition: str, scenarios: Iterable[Callable[[Any], CheckResult | None]] = ()
+) -> CheckResult | None:
+    """The first failing verdict: ``answer`` is not callable, or the first scenario's that is not ``None``.
+
+    ``definition`` is how the learner defines the answer: ``"def put(buffer, cond, item, capacity):"``.
+    """
+    if not callable(answer):
+        name = definition.split()[1].split("(")[0].rstrip(":")
+        kind = "class" if definition.startswith("class ") else "function"
+        return not_yet(exercise, f"{name} is not a {kind}.", f"Define it with {definition}")
+    for scenario in scenarios:
+        if (verdict := scenario(answer)) is not None:
+            return verdict
+    return None
 
 
 def exception_line(exc: BaseException) -> str:
@@ -217,13 +234,13 @@ def _wake_condition_waits(thread: threading.Thread) -> None:
 
 
 @contextlib.contextmanager
-def _quiet_cancelled() -> Iterator[None]:
+def excepthook_filter(handled: Callable[[Any], bool]) -> Iterator[None]:
+    """While in the block, ``threading.excepthook`` passes on only what ``handled(args)`` did not handle."""
     previous = threading.excepthook
 
     def hook(args: Any) -> None:
-        if isinstance(args.exc_type, type) and issubclass(args.exc_type, CheckCancelled):
-            return
-        previous(args)
+        if not handled(args):
+            previous(args)
 
     threading.excepthook = hook
     try:
@@ -231,6 +248,10 @@ def _quiet_cancelled() -> Iterator[None]:
     finally:
         if threading.excepthook is hook:
             threading.excepthook = previous
+
+
+def _is_cancelled(args: Any) -> bool:
+    return isinstance(args.exc_type, type) and issubclass(args.exc_type, CheckCancelled)
 
 
 # -- threads that can always be stopped ----------------------------------------------
@@ -325,13 +346,11 @@ class Trial(CancelScope):
     # -- objects for the learner's code ----------------------------------------------
 
     def lock(self, name: str = "the lock") -> GuardedLock:
-        lock = GuardedLock(self, name)
-        self.locks.append(lock)
+        self.locks.append(lock := GuardedLock(self, name))
         return lock
 
     def rlock(self, name: str = "the lock") -> GuardedRLock:
-        lock = GuardedRLock(self, name)
-        self.locks.append(lock)
+        self.locks.append(lock := GuardedRLock(self, name))
         return lock
 
     def condition(self, lock: Any = None, name: str = "the condition") -> GuardedCondition:
@@ -460,6 +479,10 @@ class Trial(CancelScope):
             self.give_up("interrupted")
             raise
 
+    def blocked_on(self, runner: Runner) -> tuple[str, bool] | None:
+        """What ``runner`` is blocked on now and whether with a timeout, or ``None``."""
+        return self.blocked().get(runner.thread.ident or 0)
+
     def _foreign(self) -> list[threading.Thread]:
         runner_threads = {r.thread for r in self.runners}
         candidates = [
@@ -503,7 +526,7 @@ class Trial(CancelScope):
             time.sleep(POLL)
         live = self._live()
         if live:
-            with _quiet_cancelled():
+            with excepthook_filter(_is_cancelled):
                 end = time.monotonic() + STOP_GRACE
                 while live and time.monotonic() < end:
                     self._interrupt(live)

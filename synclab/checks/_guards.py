@@ -201,7 +201,7 @@ class NoReentryLock(GuardedLock):
         super().__init__(None, name)
 
 
-class GuardedRLock:
+class GuardedRLock(LockWrapper):
     """A :class:`threading.RLock` that cannot hang: its holder may take it again."""
 
     def __init__(self, scope: CancelScope | None = None, name: str = "the lock") -> None:
@@ -226,7 +226,7 @@ class GuardedRLock:
         self._scope.moved()
         return True
 
-    __enter__ = acquire
+    locked = GuardedLock.locked
 
     def release(self) -> None:
         if self.owner != get_ident():
@@ -238,15 +238,6 @@ class GuardedRLock:
             self._lock.release()
             self._scope.moved()
         self._scope.check()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.release()
-
-    def locked(self) -> bool:
-        self._scope.check()
-        return self._lock.locked()
 
     # The hooks threading.Condition uses with a re-entrant lock.
     def _is_owned(self) -> bool:
@@ -352,14 +343,19 @@ class GuardedCondition(threading.Condition):
         self._scope.moved()
 
 
+def _own_condition(obj: Any, scope: CancelScope | None, name: str) -> None:
+    """Give ``obj`` its scope, its name and a :class:`GuardedCondition` on a lock of its own."""
+    obj._scope = NEVER if scope is None else scope
+    obj._cond = GuardedCondition(obj._scope, GuardedLock(obj._scope, name), name)
+    obj.name = name
+
+
 class GuardedEvent:
     """A :class:`threading.Event` whose waits can be called off."""
 
     def __init__(self, scope: CancelScope | None = None, name: str = "the event") -> None:
-        self._scope = NEVER if scope is None else scope
-        self._cond = GuardedCondition(self._scope, GuardedLock(self._scope, name), name)
+        _own_condition(self, scope, name)
         self._flag = False
-        self.name = name
 
     def is_set(self) -> bool:
         self._scope.check()
@@ -391,10 +387,8 @@ class GuardedSemaphore:
     def __init__(self, scope: CancelScope | None = None, value: int = 1, name: str = "the semaphore") -> None:
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
-        self._scope = NEVER if scope is None else scope
-        self._cond = GuardedCondition(self._scope, GuardedLock(self._scope, name), name)
+        _own_condition(self, scope, name)
         self._value = value
-        self.name = name
         self.log: list[tuple[str, str]] = []
         self.after_release: Callable[[], object] | None = None
 
@@ -461,9 +455,7 @@ class GuardedBarrier(threading.Barrier):
         name: str = "the barrier",
     ) -> None:
         super().__init__(parties, action, timeout)
-        self._scope = NEVER if scope is None else scope
-        self._cond = GuardedCondition(self._scope, GuardedLock(self._scope, name), name)
-        self.name = name
+        _own_condition(self, scope, name)
 
     def wait(self, timeout: float | None = None) -> int:
         self._scope.check()
@@ -478,8 +470,7 @@ class Rendezvous:
     """
 
     def __init__(self, scope: CancelScope | None, parties: int, timeout: float) -> None:
-        self._scope = NEVER if scope is None else scope
-        self._cond = GuardedCondition(self._scope, GuardedLock(self._scope, "the other tasks"), "the other tasks")
+        _own_condition(self, scope, "the other tasks")
         self.parties = parties
         self.timeout = timeout
         self.arrived = 0

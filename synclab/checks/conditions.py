@@ -14,7 +14,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from synclab.checks._base import HOLD_PATIENCE, CheckResult, Runner, Trial, describe_exception, not_yet, passed
+from synclab.checks._base import (
+    HOLD_PATIENCE,
+    CheckResult,
+    Runner,
+    Trial,
+    describe_exception,
+    first_fault,
+    not_yet,
+    passed,
+)
 from synclab.checks._guards import CancelScope, CheckCancelled, GuardedCondition, GuardedLock
 from synclab.experiments.conditions import wait_and_take
 
@@ -31,9 +40,15 @@ POLL_LOOKS = 50
 STEP_SECONDS = 1.0
 
 _WAIT_FULL = "While the buffer is full, wait: while len(buffer) >= capacity: cond.wait()"
+_APPEND_ITEM = "Append exactly the item you were given: buffer.append(item)."
+_APPEND_AFTER_WAIT = "After the wait loop, append the item and return."
 _WHILE_PUT = (
     "A woken thread must check again before it acts: while len(buffer) >= capacity: cond.wait() (or "
     "cond.wait_for(lambda: len(buffer) < capacity))."
+)
+_WAIT_CLOSED = (
+    "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then, if the buffer "
+    "is empty, it is closed: return."
 )
 _WHILE_CONSUME = (
     "A woken thread must check again: cond.wait_for(lambda: buffer or closed.is_set()) (or a while loop around "
@@ -73,59 +88,28 @@ class Buffer(deque):
         if self.capacity is not None and deque.__len__(self) > self.capacity:
             self.over += 1
 
-    def append(self, item: Any) -> None:
-        self._scope.check()
-        deque.append(self, item)
-        self._changed()
-
-    def appendleft(self, item: Any) -> None:
-        self._scope.check()
-        deque.appendleft(self, item)
-        self._changed()
-
-    def extend(self, items: Iterable[Any]) -> None:
-        self._scope.check()
-        deque.extend(self, items)
-        self._changed()
-
-    def extendleft(self, items: Iterable[Any]) -> None:
-        self._scope.check()
-        deque.extendleft(self, items)
-        self._changed()
-
-    def insert(self, index: int, item: Any) -> None:
-        self._scope.check()
-        deque.insert(self, index, item)
-        self._changed()
-
     def __iadd__(self, items: Iterable[Any]) -> Buffer:
         self.extend(items)
         return self
 
-    def popleft(self) -> Any:
-        self._scope.check()
-        item = deque.popleft(self)
-        self._changed()
-        return item
-
-    def pop(self) -> Any:
-        self._scope.check()
-        item = deque.pop(self)
-        self._changed()
-        return item
-
-    def remove(self, item: Any) -> None:
-        self._scope.check()
-        deque.remove(self, item)
-        self._changed()
-
-    def clear(self) -> None:
-        self._scope.check()
-        deque.clear(self)
-        self._changed()
-
     def __repr__(self) -> str:
         return f"deque({list(self)!r})"
+
+
+def _mutator(method: Callable[..., Any]) -> Callable[..., Any]:
+    def changes(self: Buffer, *args: Any) -> Any:
+        self._scope.check()
+        result = method(self, *args)
+        self._changed()
+        return result
+
+    changes.__name__ = changes.__qualname__ = method.__name__
+    return changes
+
+
+# Every deque method that changes it: checked for cancelling, then noted by _changed.
+for _name in ("append", "appendleft", "extend", "extendleft", "insert", "popleft", "pop", "remove", "clear"):
+    setattr(Buffer, _name, _mutator(getattr(deque, _name)))
 
 
 class _Bench:
@@ -186,6 +170,14 @@ def _woken(names: Sequence[str]) -> str:
     return ", ".join(names) if names else "nobody"
 
 
+def _polling(exercise: str, who: str, wait: str) -> CheckResult:
+    return not_yet(
+        exercise,
+        f"{who} neither waited on cond nor returned: it kept looking at the buffer (a loop without cond.wait()?).",
+        "Sleep until notified instead of looking again and again: " + wait,
+    )
+
+
 def _trouble(exercise: str, trial: Trial, runner: Runner | None = None) -> CheckResult:
     error = runner.error if runner is not None else None
     if error is not None:
@@ -224,12 +216,7 @@ def _put_on_full(exercise: str, bench: _Bench, runner: Runner, state: str, when:
             )
         return not_yet(exercise, f"{when}, {name}'s put() returned without adding its item.", _WAIT_FULL)
     if state == "polling":
-        return not_yet(
-            exercise,
-            f"{when}, {name}'s put() neither waited on cond nor returned: it kept looking at the buffer (a loop "
-            "without cond.wait()?).",
-            "Sleep until notified instead of looking again and again: " + _WAIT_FULL,
-        )
+        return _polling(exercise, f"{when}, {name}'s put()", _WAIT_FULL)
     return _trouble(exercise, bench.trial, runner)
 
 
@@ -277,7 +264,7 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
                 if took
                 else "put('item 1') woke the waiting consumer, but it found no item: put() did not add its item to "
                 "the buffer.",
-                "Append exactly the item you were given: buffer.append(item).",
+                _APPEND_ITEM,
             )
     return None
 
@@ -317,7 +304,7 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
             return not_yet(
                 exercise,
                 "P1 did not return after room was made for it again.",
-                "After the wait loop, append the item and return.",
+                _APPEND_AFTER_WAIT,
             )
         if p1.error is not None:
             return _trouble(exercise, trial, p1)
@@ -361,7 +348,7 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
             return not_yet(
                 exercise,
                 f"{first} was woken with a free slot in the buffer, but its put() did not add its item and return.",
-                "After the wait loop, append the item and return.",
+                _APPEND_AFTER_WAIT,
             )
         if woken_producer.error is not None:
             return _trouble(exercise, trial, woken_producer)
@@ -383,7 +370,7 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
             return not_yet(
                 exercise,
                 f"the consumer woken by {first} did not get {item!r}.",
-                "Append exactly the item you were given: buffer.append(item).",
+                _APPEND_ITEM,
             )
     return None
 
@@ -391,11 +378,9 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
 def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
     """Exercise 5.1: ``put(buffer, cond, item, capacity)`` waits while full, survives a stolen slot, wakes consumers."""
     exercise = "5.1"
-    if not callable(put):
-        return not_yet(exercise, "put is not a function.", "Define it with def put(buffer, cond, item, capacity):")
-    for scenario in (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers):
-        if (verdict := scenario(put)) is not None:
-            return verdict
+    scenarios = (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers)
+    if (verdict := first_fault(exercise, put, "def put(buffer, cond, item, capacity):", scenarios)) is not None:
+        return verdict
     return passed(
         exercise,
         "put() woke a waiting consumer; on a full buffer it waited, and when the free slot it was woken for was "
@@ -424,13 +409,7 @@ def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> 
             else "Return only when the buffer is empty AND closed is set; otherwise wait.",
         )
     if state == "polling":
-        return not_yet(
-            exercise,
-            f"{when}, {name} neither waited on cond nor returned: it kept looking at the buffer (a loop without "
-            "cond.wait()?).",
-            "Sleep until notified instead of looking again and again: cond.wait_for(lambda: buffer or "
-            "closed.is_set()).",
-        )
+        return _polling(exercise, f"{when}, {name}", "cond.wait_for(lambda: buffer or closed.is_set()).")
     return _trouble(exercise, bench.trial, runner)
 
 
@@ -454,9 +433,10 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
         if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
             return verdict
         bench.cond.hold_woken()
-        if not bench.act(lambda: (bench.buffer.append("item 1"), bench.cond.notify())):
-            return _trouble(exercise, trial)
-        if "C1" not in bench.cond.notified:
+        if (
+            not bench.act(lambda: (bench.buffer.append("item 1"), bench.cond.notify()))
+            or "C1" not in bench.cond.notified
+        ):
             return _trouble(exercise, trial)
         c2 = trial.start("C2", consume, bench.buffer, bench.cond, closed, outs[1])
         state = bench.settle([c2], patient=False)["C2"]
@@ -493,8 +473,7 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
                 exercise,
                 f"after the buffer was closed (and empty) and cond.notify_all() called, {' and '.join(still)} still "
                 "waited, so the check stopped them.",
-                "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then, if the buffer "
-                "is empty, it is closed: return.",
+                _WAIT_CLOSED,
             )
         if (failed := next((r for r in (c1, c2) if r.error is not None), None)) is not None:
             return _trouble(exercise, trial, failed)
@@ -546,8 +525,7 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
                 exercise,
                 "after the buffer was closed and cond.notify_all() called, some consumers still waited, so the check "
                 "stopped them.",
-                "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then, if the buffer "
-                "is empty, it is closed: return.",
+                _WAIT_CLOSED,
             )
         if (failed := next((r for r in runners if r.error is not None), None)) is not None:
             return _trouble(exercise, trial, failed)
@@ -570,11 +548,9 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
 def check_consume(consume: Callable[[Any, Any, Any, list[Any]], Any]) -> CheckResult:
     """Exercise 5.2: consumers take every item once, survive a stolen wake-up, and return once closed and empty."""
     exercise = "5.2"
-    if not callable(consume):
-        return not_yet(exercise, "consume is not a function.", "Define it with def consume(buffer, cond, closed, out):")
-    for scenario in (_consume_stolen, _consume_drain):
-        if (verdict := scenario(consume)) is not None:
-            return verdict
+    scenarios = (_consume_stolen, _consume_drain)
+    if (verdict := first_fault(exercise, consume, "def consume(buffer, cond, closed, out):", scenarios)) is not None:
+        return verdict
     return passed(
         exercise,
         "consume waited on the empty buffer; woken for an item that another consumer took first, it waited "

@@ -11,6 +11,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from synclab.checks._base import (
@@ -20,6 +21,7 @@ from synclab.checks._base import (
     Trial,
     describe_exception,
     exception_line,
+    first_fault,
     is_waiting,
     not_yet,
     passed,
@@ -69,6 +71,13 @@ class _Verdict(Exception):
         self.hint = hint
 
 
+def _put_failed(when: str, giver: Runner, why: str = "") -> _Verdict:
+    return _Verdict(
+        f"{when}, put() raised {_exc(giver.error)} while giving back a connection that was out.",
+        f"A put() of a connection that is out must be accepted{why}.",
+    )
+
+
 class _Pool:
     """The scripted run of exercise 8.1: the learner's pool, its swapped primitives, and the calls made."""
 
@@ -105,7 +114,7 @@ class _Pool:
 
     def blocked_elsewhere(self, runner: Runner) -> bool:
         """Whether ``runner`` waits for something other than a permit."""
-        what = self.trial.blocked().get(runner.thread.ident or 0)
+        what = self.trial.blocked_on(runner)
         if what is not None:
             return not any(what[0].endswith(f" {s.name}") for s in self.semaphores)
         return is_waiting(runner.thread)
@@ -116,7 +125,7 @@ class _Pool:
 
     def timed_wait(self, runner: Runner) -> bool:
         """Whether ``runner`` is blocked, with a timeout, on a guarded object."""
-        what = self.trial.blocked().get(runner.thread.ident or 0)
+        what = self.trial.blocked_on(runner)
         return what is not None and what[1]
 
     def start(self, what: str, *args: Any) -> Runner:
@@ -242,10 +251,7 @@ class _Pool:
         if self.trial.gave_up is not None:
             raise self.stopped()
         if giver.error is not None:
-            raise _Verdict(
-                f"{when}, put() raised {_exc(giver.error)} while giving back a connection that was out.",
-                "A put() of a connection that is out must be accepted: it puts it back and releases one permit.",
-            )
+            raise _put_failed(when, giver, ": it puts it back and releases one permit")
         if waiter.error is not None:
             if isinstance(waiter.error, IndexError) and self.did("acquired", waiter):
                 raise _Verdict(
@@ -270,10 +276,7 @@ class _Pool:
         for conn in conns:
             giver = self.call("put", conn)
             if giver.error is not None:
-                raise _Verdict(
-                    f"{when}, put() raised {_exc(giver.error)} while giving back a connection that was out.",
-                    "A put() of a connection that is out must be accepted.",
-                )
+                raise _put_failed(when, giver)
 
     def refuse(self, conn: Any, what: str) -> None:
         """put(conn) with every connection back: it must raise ValueError and leave the pool as it was."""
@@ -376,12 +379,9 @@ def _pool_crowd(connection_pool: Any, trial: Trial) -> str:
 def check_connection_pool(connection_pool: Any) -> CheckResult:
     """Exercise 8.1: a pool that hands out at most ``size`` connections at once and refuses an extra ``put()``."""
     exercise = "8.1"
-    if not callable(connection_pool):
-        return not_yet(
-            exercise,
-            "ConnectionPool is not a class.",
-            "Define it with class ConnectionPool: and the methods __init__, get and put.",
-        )
+    definition = "class ConnectionPool: and the methods __init__, get and put."
+    if (verdict := first_fault(exercise, connection_pool, definition)) is not None:
+        return verdict
     verdict: _Verdict | None = None
     with Trial(what="your pool") as trial:
         try:
@@ -448,6 +448,15 @@ class _PhaseLog:
         return [sum(1 for kind, j in self.events if kind == what and j == i) for i in range(PHASE_THREADS)]
 
 
+def _phase_start(
+    trial: Trial, phase_worker: Callable[..., Any], threads: int, held: bool
+) -> tuple[_PhaseLog, _PhaseBarrier, list[Runner]]:
+    """Start ``threads`` workers T1, T2... on one logging barrier (with ``held``, each waits in step_one)."""
+    log = _PhaseLog(trial, threads, held)
+    barrier = _PhaseBarrier(trial, log)
+    return log, barrier, [trial.start(f"T{i + 1}", phase_worker, barrier, *log.steps(i)) for i in range(threads)]
+
+
 class _PhaseBarrier(GuardedBarrier):
     """The barrier handed to 8.2's workers: it also logs each wait in the run's log."""
 
@@ -471,14 +480,12 @@ def _times(count: int) -> str:
 def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) -> CheckResult | None:
     exercise = "8.2"
     with Trial(what="phase_worker") as trial:
-        log = _PhaseLog(trial, PHASE_THREADS, held=True)
-        barrier = _PhaseBarrier(trial, log)
-        runners = [trial.start(f"T{i + 1}", phase_worker, barrier, *log.steps(i)) for i in range(PHASE_THREADS)]
+        log, barrier, runners = _phase_start(trial, phase_worker, PHASE_THREADS, held=True)
         gates = log.gates or []
 
         def settled(i: int) -> bool:
             runner = runners[i]
-            what = trial.blocked().get(runner.thread.ident or 0)
+            what = trial.blocked_on(runner)
             blocked = (what is not None and "the check" not in what[0]) or is_waiting(runner.thread)
             return runner.done or blocked or any(kind == "two" for kind, _ in log.events)
 
@@ -555,11 +562,8 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
 
 def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
     exercise = "8.2"
-    threads = PHASE_THREADS - 1
     with Trial(what="phase_worker") as trial:
-        log = _PhaseLog(trial, threads, held=False)
-        barrier = _PhaseBarrier(trial, log)
-        runners = [trial.start(f"T{i + 1}", phase_worker, barrier, *log.steps(i)) for i in range(threads)]
+        log, barrier, runners = _phase_start(trial, phase_worker, PHASE_THREADS - 1, held=False)
 
         def overdue() -> bool:
             now = time.monotonic()
@@ -568,11 +572,7 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
 
         trial.wait(until=lambda: all(r.done for r in runners) or overdue())
         late = [i for i, r in enumerate(runners) if not r.done]
-        timed = [
-            i
-            for i in late
-            if (what := trial.blocked().get(runners[i].thread.ident or 0)) is not None and "barrier" in what[0]
-        ]
+        timed = [i for i in late if (what := trial.blocked_on(runners[i])) is not None and "barrier" in what[0]]
         if late and trial.gave_up is None:
             trial.give_up("too late")
     missing = f"with one of the {PHASE_THREADS} threads missing"
@@ -630,18 +630,10 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
 def check_phase_worker(phase_worker: Callable[..., Any]) -> CheckResult:
     """Exercise 8.2: ``phase_worker(barrier, step_one, step_two)`` keeps threads in step, and gives up in time."""
     exercise = "8.2"
-    if not callable(phase_worker):
-        return not_yet(
-            exercise,
-            "phase_worker is not a function.",
-            "Define it with def phase_worker(barrier, step_one, step_two):",
-        )
-    for order in PHASE_ORDERS:
-        verdict = _phase_together(phase_worker, order)
-        if verdict is not None:
-            return verdict
-    verdict = _phase_missing(phase_worker)
-    if verdict is not None:
+    runs = [*(partial(_phase_together, order=order) for order in PHASE_ORDERS), _phase_missing]
+    if (
+        verdict := first_fault(exercise, phase_worker, "def phase_worker(barrier, step_one, step_two):", runs)
+    ) is not None:
         return verdict
     return passed(
         exercise,

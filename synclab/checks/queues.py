@@ -19,7 +19,7 @@ from queue import Queue as _StdQueue
 from typing import Any
 
 from synclab._threads import raise_in_thread
-from synclab.checks._base import CheckResult, exception_line, not_yet, passed
+from synclab.checks._base import CheckResult, excepthook_filter, exception_line, first_fault, not_yet, passed
 
 #: Seconds a blocked ``get``/``put``/``join`` waits before it looks at the cancel flag again.
 SLICE = 0.02
@@ -77,21 +77,15 @@ class _Watch:
         return [t for t in found if t is not threading.main_thread()]
 
 
-@contextlib.contextmanager
-def _quiet_thread_deaths(watch: _Watch) -> Iterator[None]:
-    previous = threading.excepthook
-
-    def hook(args: threading.ExceptHookArgs) -> None:
+def _quiet_thread_deaths(watch: _Watch) -> contextlib.AbstractContextManager[None]:
+    def note(args: threading.ExceptHookArgs) -> bool:
         if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
             name = args.thread.name if args.thread is not None else "a thread"
             with watch.guard:
                 watch.died.append((name, args.exc_value))
+        return True
 
-    threading.excepthook = hook
-    try:
-        yield
-    finally:
-        threading.excepthook = previous
+    return excepthook_filter(note)
 
 
 def _stop_all(
@@ -122,6 +116,25 @@ def _stop_all(
         while (running := alive()) and time.monotonic() < until:
             running[0].join(0.02)
     return alive()
+
+
+class _Caller:
+    """The thread that calls the learner's function: what it returned or raised, and when."""
+
+    def __init__(self, watch: _Watch, name: str, fn: Callable[[], Any]) -> None:
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.returned = threading.Event()
+        self.thread = watch.caller = threading.Thread(target=self._body, args=(watch, fn), name=name, daemon=True)
+
+    def _body(self, watch: _Watch, fn: Callable[[], Any]) -> None:
+        watch.touch()
+        try:
+            self.value = fn()
+        except BaseException as exc:  # the learner's code raised: feedback
+            self.error = exc
+        finally:
+            self.returned.set()
 
 
 def _sentence(message: str) -> str:
@@ -459,33 +472,24 @@ def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
 
 def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[bool, str, str]:
     run = _PipelineRun(setting)
-    outcome: list[BaseException] = []
-    returned = threading.Event()
     saved_at_return: list[int] = []
     alive_at_return: list[threading.Thread] = []
 
     def call() -> None:
-        run.watch.touch()
-        try:
-            pipeline(list(run.items), run.inbox, run.middle, run.first, run.second, setting.workers)
-            with run.guard:
-                saved_at_return.append(len(run.saved))
-            alive_at_return.extend(t for t in run.watch.learner_threads() if t is not run.watch.caller and t.is_alive())
-        except BaseException as exc:  # the learner's code raised: feedback
-            outcome.append(exc)
-        finally:
-            returned.set()
+        pipeline(list(run.items), run.inbox, run.middle, run.first, run.second, setting.workers)
+        with run.guard:
+            saved_at_return.append(len(run.saved))
+        alive_at_return.extend(t for t in run.watch.learner_threads() if t is not run.watch.caller and t.is_alive())
 
-    caller = threading.Thread(target=call, name="check-6.1", daemon=True)
-    run.watch.caller = caller
-    stuck: list[threading.Thread] = []
+    called = _Caller(run.watch, "check-6.1", call)
+    caller = called.thread
     before = set(threading.enumerate())
     with _quiet_thread_deaths(run.watch):
         caller.start()
         deadline = RUN_DEADLINE + STALL + (IDLE_PROBE_LIMIT if setting.idle_probe else 0.0)
-        finished = returned.wait(deadline)
+        finished = called.returned.wait(deadline)
         stuck_verdict = None if finished else _stuck_verdict(run)
-        if finished and not outcome:
+        if finished and called.error is None:
             # give the threads left behind the time a correct pipeline needs, to tell "early" from "lost"
             settle = time.monotonic() + STALL + 0.5
             while time.monotonic() < settle and len(run.saved) < setting.items:
@@ -502,10 +506,10 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[boo
             message = f"a worker thread died of {exception_line(exc)}, and then {message}"
             hint = "Read the error and fix the worker. " + hint
         return (False, message + note, hint)
-    if outcome:
+    if called.error is not None:
         return (
             False,
-            f"pipeline() raised {exception_line(outcome[0])}.{note}",
+            f"pipeline() raised {exception_line(called.error)}.{note}",
             "Read the error, fix it, run the check again.",
         )
     if died:
@@ -614,12 +618,10 @@ def _judge_pipeline(
 def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
     """Exercise 6.1: ``pipeline(items, inbox, middle, first, second, workers)`` passes every item through two stages."""
     exercise = "6.1"
-    if not callable(pipeline):
-        return not_yet(
-            exercise,
-            "pipeline is not a function.",
-            "Define it with def pipeline(items, inbox, middle, first, second, workers):",
-        )
+    if (
+        verdict := first_fault(exercise, pipeline, "def pipeline(items, inbox, middle, first, second, workers):")
+    ) is not None:
+        return verdict
     for number, setting in enumerate(PIPELINE_RUNS, start=1):
         ok, message, hint = _pipeline_once(pipeline, setting)
         if not ok:
@@ -703,25 +705,20 @@ class _TaskRun:
 def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[bool, str, str]:
     run = _TaskRun(failing)
     tasks = [run.task(i) for i in range(TASKS)]
-    outcome: dict[str, Any] = {}
-    returned = threading.Event()
+    finished: set[int] = set()
 
-    def call() -> None:
-        run.watch.touch()
+    def call() -> Any:
         try:
-            outcome["value"] = run_all(list(tasks))
-        except BaseException as exc:  # what reached the caller
-            outcome["error"] = exc
+            return run_all(list(tasks))
         finally:
-            outcome["finished"] = set(run.finished)
-            returned.set()
+            finished.update(run.finished)
 
-    caller = threading.Thread(target=call, name="check-6.2", daemon=True)
-    run.watch.caller = caller
+    called = _Caller(run.watch, "check-6.2", call)
+    caller = called.thread
     stuck: list[threading.Thread] = []
     with _quiet_thread_deaths(run.watch):
         caller.start()
-        done = returned.wait(RUN_ALL_DEADLINE)
+        done = called.returned.wait(RUN_ALL_DEADLINE)
         if done:  # threads of a pool may stay alive, idle: only the tasks must end
             until = time.monotonic() + SLOW_SECONDS + CLEANUP_SECONDS
             while len(run.finished) < len(run.ran_in) and time.monotonic() < until:
@@ -742,7 +739,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
             + note,
             "Wait for each task with future.result() or thread.join(), not in a loop that polls for results.",
         )
-    error = outcome.get("error")
+    error = called.error
     if isinstance(error, Cancelled):
         error = None
     if any(t is caller for t in run.ran_in.values()):
@@ -771,7 +768,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
                 f"no task raised, but run_all() raised {exception_line(error)}.{note}",
                 "Read the error, fix it, run the check again.",
             )
-        value = outcome.get("value")
+        value = called.value
         if isinstance(value, (list, tuple)) and any(isinstance(v, Future) for v in value):
             return (
                 False,
@@ -807,7 +804,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
             f"instead, without the task's exception as its cause.{note}",
             "Let the task's own exception through (future.result() re-raises it), or chain it: raise ... from error.",
         )
-    if len(outcome["finished"]) < TASKS:
+    if len(finished) < TASKS:
         return (
             False,
             f"run_all() raised the task's exception while another task was still running.{note}",
@@ -820,8 +817,8 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
 def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckResult:
     """Exercise 6.2: ``run_all(tasks)`` runs the tasks in threads, returns their results, re-raises their exception."""
     exercise = "6.2"
-    if not callable(run_all):
-        return not_yet(exercise, "run_all is not a function.", "Define it with def run_all(tasks):")
+    if (verdict := first_fault(exercise, run_all, "def run_all(tasks):")) is not None:
+        return verdict
     for number, failing in enumerate((None, 1, 0), start=1):
         ok, message, hint = _run_all_once(run_all, failing)
         if not ok:
