@@ -280,3 +280,20 @@ def test_no_module_imports_another_modules_private_names():
                 where = f"{path.relative_to(ROOT)}: {node.module}"
                 crossing += [f"{where}.{alias.name}" for alias in node.names if alias.name.startswith("_")]
     assert crossing == []
+
+
+def test_every_lesson_module_is_named_after_a_notebook_topic():
+    """One topic name per notebook across layers (CONTRIBUTING.md): each public module of experiments, plots,
+    widgets and checks is named after a topic in tools/nav.py, which links every notebook to its files."""
+    spec = importlib.util.spec_from_file_location("nav", ROOT / "tools" / "nav.py")
+    nav = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(nav)
+    topics = set(nav.TOPICS.values())
+    shared = {"plots/locks.py"}  # notebook 02's lock plots, drawn for any lock in later notebooks too
+    stray = [
+        f"{layer}/{path.name}"
+        for layer in ("experiments", "plots", "widgets", "checks")
+        for path in (ROOT / "synclab" / layer).glob("*.py")
+        if not path.name.startswith("_") and path.stem not in topics and f"{layer}/{path.name}" not in shared
+    ]
+    assert stray == [], f"modules not named after a notebook topic: {stray}"
