@@ -43,19 +43,14 @@ TOPICS = {
 
 
 def code_line(path: Path) -> str:
-    """Where the notebook's code is: its topic's file in each layer of synclab/ that has one."""
+    """A link to the notebook's threads: its topic's experiments module (the scheduler package for 09, the
+    check for 00). Plots, lab and checks have the same file name in their layers (CONTRIBUTING.md)."""
     topic = TOPICS[path.name[:2]]
     root = path.resolve().parent.parent
-    layers = ["scheduler"] if topic == "scheduler" else []
-    layers += ["experiments", "plots", "widgets", "checks"]
-    links = []
-    for layer in layers:
-        file = f"synclab/{layer}/" if layer == topic else f"synclab/{layer}/{topic}.py"
-        if (root / file).exists():
-            links.append(f"[{layer}](../{file})")
-    if not links:
-        raise ValueError(f"no module in synclab/ for topic {topic!r} of {path.name}")
-    return f"The code behind this notebook: `{topic}` in synclab's " + ", ".join(links) + ".\n\n"
+    for file in (f"experiments/{topic}.py", f"{topic}/", f"checks/{topic}.py"):
+        if (root / "synclab" / file).exists():
+            return f"Code: [`synclab/{file}`](../synclab/{file})\n\n"
+    raise ValueError(f"no module in synclab/ for topic {topic!r} of {path.name}")
 
 
 def nav_source(paths: list[Path], index: int, titles: list[str]) -> str:
