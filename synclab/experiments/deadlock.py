@@ -59,7 +59,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _HIDDEN_FILES = frozenset(
     {
         os.path.abspath(threading.__file__),
-        os.path.join(_PACKAGE_DIR, "_threads.py"),
+        os.path.join(_PACKAGE_DIR, "_threads", "__init__.py"),
         os.path.join(_PACKAGE_DIR, "instruments.py"),
         os.path.abspath(__file__),
     }
