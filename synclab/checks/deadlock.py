@@ -39,9 +39,8 @@ STUCK_TIMEOUTS = 3
 class _Balance(Watched):
     """``account.balance``: a :class:`Watched` field that also books each write's change on the writing call."""
 
-    def __set__(self, obj: Observed, value: Any) -> None:
-        account: Account = obj  # type: ignore[assignment]
-        account.bank.booked(account, value)
+    def __set__(self, obj: Account, value: Any) -> None:  # type: ignore[override]
+        obj.bank.booked(obj, value)
         super().__set__(obj, value)
 
 
@@ -119,9 +118,6 @@ class _Call:
         self.timeouts = 0
         self.unlocked = 0
         self.partly = 0
-
-    def describe(self) -> str:
-        return f"transfer(account {self.src.number}, account {self.dst.number}, {self.amount})"
 
 
 class _Bank:
@@ -384,10 +380,11 @@ def _transfer_run(
         )
     if bank.wrong:
         call = min(bank.wrong, key=lambda c: c.thread)
+        src, dst, amount = call.src.number, call.dst.number, call.amount
         return not_yet(
             exercise,
-            f"with {what}, {call.describe()} did not take exactly {call.amount} from account {call.src.number} and "
-            f"add exactly {call.amount} to account {call.dst.number}.",
+            f"with {what}, transfer(account {src}, account {dst}, {amount}) did not take exactly {amount} from "
+            f"account {src} and add exactly {amount} to account {dst}.",
             "In every call: src.balance -= amount, then dst.balance += amount.",
         )
     return None

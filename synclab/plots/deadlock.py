@@ -9,7 +9,8 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from synclab.experiments.deadlock import ResourceAllocationGraph, TransferRuns, TransferSweep
+from synclab._threads.deadlock import ResourceAllocationGraph
+from synclab.experiments.deadlock import TransferRuns, TransferSweep
 from synclab.plots._style import (
     GREEN,
     GREY,
@@ -206,21 +207,13 @@ def _varying(sweep: TransferSweep) -> tuple[str, list[int]]:
     return "accounts", accounts
 
 
-def _x(entry: TransferRuns, key: str) -> int:
-    return entry.results[0].threads if key == "threads" else entry.results[0].accounts
-
-
-def _check_sweep(sweep: object) -> TransferSweep:
-    return require(sweep, TransferSweep, "sweep", " from sweep_transfers")
-
-
 def _strategy_lines(ax: Axes, sweep: TransferSweep, value: Any, sizes: bool = False) -> tuple[str, list[int]]:
     """One line per strategy against what the sweep varied (accounts or threads), on a log-2 axis."""
     key, values = _varying(sweep)
     for number, strategy in enumerate(sweep.strategies):
         entries = sweep.by_strategy(strategy)
         ax.plot(
-            [_x(e, key) for e in entries],
+            [e.results[0].threads if key == "threads" else e.results[0].accounts for e in entries],
             [value(e) for e in entries],
             "-o",
             color=_STRATEGY_COLOURS[strategy],
@@ -237,7 +230,7 @@ def _strategy_lines(ax: Axes, sweep: TransferSweep, value: Any, sizes: bool = Fa
 
 def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
     """Share of runs that deadlocked, per strategy, against the account (or thread) count."""
-    sweep = _check_sweep(sweep)
+    sweep = require(sweep, TransferSweep, "sweep", " from sweep_transfers")
     fig, ax = target_axes(ax, width=6.0, height=3.8)
     _strategy_lines(ax, sweep, lambda e: e.deadlock_share * 100, sizes=True)
     ax.set_ylabel("runs that deadlocked (%)")
@@ -256,7 +249,7 @@ def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
 
 def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
     """The fixes side by side: share of runs deadlocked and median time per run, per strategy."""
-    sweep = _check_sweep(sweep)
+    sweep = require(sweep, TransferSweep, "sweep", " from sweep_transfers")
     fig, axes = reuse_figure(fig, 2, width=5.2, height=3.8)
     entries = [sweep.by_strategy(s)[0] for s in sweep.strategies]
     labels = [_SHORT[e.strategy] for e in entries]
@@ -299,7 +292,7 @@ def _time_note(entry: TransferRuns) -> str:
 
 def plot_transfer_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
     """Completed transfers per second against the thread count, one line per strategy."""
-    sweep = _check_sweep(sweep)
+    sweep = require(sweep, TransferSweep, "sweep", " from sweep_transfers")
     fig, ax = target_axes(ax, width=5.4, height=3.8)
     key, values = _strategy_lines(ax, sweep, lambda e: e.median_throughput)
     best = {strategy: sweep.by_strategy(strategy)[-1].median_throughput for strategy in sweep.strategies}

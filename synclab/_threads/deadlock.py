@@ -1,0 +1,295 @@
+"""Finding a deadlock while it happens (notebook 07): the resource-allocation graph, stack dumps, the watchdog.
+
+A deadlock is a cycle of waiting: T1 holds lock A and waits for lock B, which T2 holds while it
+waits for lock A. Each :class:`~synclab.InstrumentedLock` knows its holder and its waiters, so a
+snapshot of a few locks gives the *resource-allocation graph* (threads and locks; "waits for" and
+"is held by" edges) and the *wait-for graph* (threads only). Every thread waits for at most one
+lock and every lock has at most one holder, so following "waits for the lock held by" from each
+thread either ends or comes back: the cycle.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from synclab._threads import DeadlockError, Watchdog, countdown, run_workers
+from synclab._validate import MAX_THREADS, check_timeout
+from synclab.instruments import InstrumentedLock, LockStatistics
+
+#: How long a cycle must stay unchanged before :func:`watch_for_deadlock` reports it, in seconds:
+#: far longer than the short timeouts of a back-off-and-retry loop, whose cycles last a
+#: millisecond or two and then break by themselves.
+DEFAULT_CONFIRM = 0.05
+MAX_LOCKS = 256
+
+# Frames from threading, the instruments and this plumbing package are machinery, not the code being debugged.
+_THREADS_DIR = os.path.dirname(os.path.abspath(__file__))
+_HIDDEN_FILES = {os.path.abspath(threading.__file__), os.path.join(os.path.dirname(_THREADS_DIR), "instruments.py")}
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceAllocationGraph:
+    """Who holds which lock and who waits for which, at one moment: threads and locks are its nodes."""
+
+    locks: tuple[str, ...]
+    holds: tuple[tuple[str, str], ...]
+    waits: tuple[tuple[str, str], ...]
+    cycle: tuple[str, ...]
+
+    @property
+    def deadlocked(self) -> bool:
+        """Whether the threads in :attr:`cycle` wait for each other (for ever, without timeouts)."""
+        return bool(self.cycle)
+
+    @property
+    def threads(self) -> tuple[str, ...]:
+        """Every thread that holds or waits for a lock, in order of first mention."""
+        return tuple(dict.fromkeys(thread for thread, _ in (*self.holds, *self.waits)))
+
+    @property
+    def cycle_threads(self) -> tuple[str, ...]:
+        return self.cycle[0::2]
+
+    @property
+    def wait_for(self) -> tuple[tuple[str, str, str], ...]:
+        """The wait-for graph: ``("T1", "T2", "lock B")`` reads "T1 waits for T2, which holds lock B".
+
+        A thread waiting for a lock nobody holds (it is about to get it) has no edge.
+        """
+        holder = {lock: thread for thread, lock in self.holds}
+        return tuple((thread, holder[lock], lock) for thread, lock in self.waits if lock in holder)
+
+    def describe(self) -> str:
+        """The cycle in words, or that there is none."""
+        if not self.cycle:
+            return "no cycle: every waiting thread waits for a thread that is not waiting for it"
+        threads, locks = self.cycle[0::2], self.cycle[1::2]
+        held = [locks[i - 1] for i in range(len(threads))]
+        return "; ".join(f"{t} holds {h} and waits for {w}" for t, h, w in zip(threads, held, locks, strict=True))
+
+    def __str__(self) -> str:
+        return " → ".join((*self.cycle, self.cycle[0])) if self.cycle else "no cycle"
+
+
+def _find_cycle(waits_for: dict[int, int], held_by: dict[int, int]) -> list[int]:
+    """A cycle in "thread waits for lock held by thread", as alternating thread idents and lock indexes."""
+    for start in sorted(waits_for):
+        threads: list[int] = []
+        locks: list[int] = []
+        thread = start
+        while thread in waits_for and thread not in threads:
+            threads.append(thread)
+            locks.append(waits_for[thread])
+            thread = held_by.get(locks[-1])
+        if thread in threads:
+            first = threads.index(thread)
+            return [v for pair in zip(threads[first:], locks[first:], strict=True) for v in pair]
+    return []
+
+
+def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllocationGraph:
+    """Take a snapshot of who holds and who waits for each of ``locks``.
+
+    The state is read again until two reads agree, so threads that move meanwhile do not tear it.
+    """
+    locks = _check_locks(locks)
+    state = None
+    for _ in range(21):
+        again = tuple((lock.owner, lock.waiting_idents()) for lock in locks)
+        if again == state:
+            break
+        state = again
+    names = {t.ident: t.name for t in threading.enumerate() if t.ident is not None}
+
+    def name(ident: int) -> str:
+        return names.get(ident, f"thread-{ident}")
+
+    held_by: dict[int, int] = {}
+    waits_for: dict[int, int] = {}
+    holds, waits = [], []
+    for index, (lock, (owner, waiting)) in enumerate(zip(locks, state, strict=True)):
+        if owner is not None:
+            held_by[index] = owner
+            holds.append((name(owner), lock.name))
+        for ident in waiting:
+            if ident != owner:  # the owner has just got it: no longer waiting
+                waits_for[ident] = index
+                waits.append((name(ident), lock.name))
+    raw = _find_cycle(waits_for, held_by)
+    cycle = tuple(name(v) if i % 2 == 0 else locks[v].name for i, v in enumerate(raw))
+    if cycle:  # start from the first thread in name order, so equal cycles compare equal
+        first = 2 * cycle[0::2].index(min(cycle[0::2]))
+        cycle = cycle[first:] + cycle[:first]
+    return ResourceAllocationGraph(tuple(lock.name for lock in locks), tuple(holds), tuple(waits), cycle)
+
+
+def _check_locks(locks: Iterable[InstrumentedLock]) -> list[InstrumentedLock]:
+    if isinstance(locks, InstrumentedLock) or not isinstance(locks, Iterable):
+        raise TypeError(f"locks must be a list of InstrumentedLock objects, got {locks!r}")
+    checked = list(locks)
+    for lock in checked:
+        if not isinstance(lock, InstrumentedLock):
+            raise TypeError(
+                f"locks must hold synclab.InstrumentedLock objects (they know their owner and waiters), "
+                f"got {lock!r} of type {type(lock).__name__}"
+            )
+    if not 1 <= len(checked) <= MAX_LOCKS:
+        raise ValueError(f"locks must hold between 1 and {MAX_LOCKS} locks, got {len(checked)}")
+    names = [lock.name for lock in checked]
+    doubles = sorted({n for n in names if names.count(n) > 1})
+    if doubles:
+        raise ValueError(f"locks must have distinct names, got {', '.join(map(repr, doubles))} more than once")
+    return checked
+
+
+@dataclass(frozen=True, slots=True)
+class StackFrame:
+    file: str
+    line_number: int
+    function: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadStack:
+    """Where one thread was, outermost call first."""
+
+    thread: str
+    frames: tuple[StackFrame, ...]
+
+    @property
+    def waiting_at(self) -> str:
+        """The code of the innermost frame: the line the thread is stuck on."""
+        return self.frames[-1].code if self.frames else ""
+
+    def __str__(self) -> str:
+        lines = [f'Thread "{self.thread}" (most recent call last):']
+        for frame in self.frames:
+            lines.append(f"  File {frame.file}, line {frame.line_number}, in {frame.function}")
+            if frame.code:
+                lines.append(f"    {frame.code}")
+        return "\n".join(lines)
+
+
+def _hidden(filename: str) -> bool:
+    path = os.path.abspath(filename)
+    return path in _HIDDEN_FILES or os.path.dirname(path) == _THREADS_DIR
+
+
+def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ...]:
+    """The current stack of each live thread (or of the named ones), like a debugger shows it.
+
+    Reads :func:`sys._current_frames`, which CPython provides for exactly this.
+    """
+    if isinstance(threads, str):
+        raise TypeError(f"threads must be a list of thread names, got the string {threads!r}")
+    frames = sys._current_frames()
+    live = {t.name: t.ident for t in threading.enumerate()}
+    me = threading.get_ident()
+    wanted = [n for n, i in live.items() if i != me] if threads is None else list(threads)
+    stacks = []
+    for name in wanted:
+        frame = frames.get(live.get(name))  # type: ignore[arg-type]
+        if frame is not None:
+            kept = [
+                StackFrame(os.path.basename(f.filename), f.lineno or 0, f.name, (f.line or "").strip())
+                for f in traceback.extract_stack(frame)
+                if not _hidden(f.filename)
+            ]
+            stacks.append(ThreadStack(name, tuple(kept)))
+    del frames
+    return tuple(stacks)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlockReport:
+    """What :func:`watch_for_deadlock` saw."""
+
+    threads: tuple[str, ...]
+    deadlocked: bool
+    graph: ResourceAllocationGraph | None
+    stacks: tuple[ThreadStack, ...]
+    detected_after: float | None
+    elapsed: float
+    cancelled: tuple[str, ...]
+    locks: tuple[LockStatistics, ...]
+
+
+def watch(
+    workers: list[Callable[[], object]],
+    names: list[str],
+    locks: Sequence[InstrumentedLock],
+    stop: threading.Event,
+    cancel: threading.Event | None,
+    confirm: float,
+    timeout: float,
+    what: str,
+) -> tuple[float, Watchdog]:
+    """Run ``workers`` in threads ``names`` next to a watchdog on ``locks``: (seconds, the watchdog)."""
+    done = threading.Event()  # set when every worker has returned: the watchdog stops then
+    watchdog = Watchdog(partial(resource_allocation_graph, locks), thread_stacks, done, stop, cancel, confirm)
+    try:
+        elapsed = run_workers(
+            [*countdown(workers, done), watchdog], names=[*names, "watchdog"], timeout=timeout, stop=stop, what=what
+        )
+    finally:
+        done.set()
+    return elapsed, watchdog
+
+
+def watch_for_deadlock(
+    workers: Mapping[str, Callable[[], object]],
+    locks: Sequence[InstrumentedLock],
+    *,
+    cancel: threading.Event | None = None,
+    timeout: float = 10.0,
+) -> DeadlockReport:
+    """Run each worker in its own named thread while a watchdog looks for a deadlock.
+
+    Every millisecond the watchdog takes a :func:`resource_allocation_graph` of ``locks``; when
+    the same cycle is still there 50 ms later (:data:`DEFAULT_CONFIRM`), it records the graph and
+    the stacks of the threads in it, sets ``cancel`` if given, and stops watching. The workers
+    must end by themselves: give their waits a ``timeout``, or use cancellable locks on the same
+    ``cancel`` (their waits then raise ``DeadlockError``, which ends that worker quietly).
+    """
+    if not isinstance(workers, Mapping):
+        raise TypeError(f"workers must be a dict of thread name -> function, got {workers!r}")
+    if not 1 <= len(workers) <= MAX_THREADS:
+        raise ValueError(f"workers must hold between 1 and {MAX_THREADS} functions, got {len(workers)}")
+    for name, work in workers.items():
+        if not isinstance(name, str) or not name or name == "watchdog":
+            raise ValueError(f"workers must be named by non-empty strings other than 'watchdog', got {name!r}")
+        if not callable(work):
+            raise TypeError(f"workers[{name!r}] must be a function, got {work!r} of type {type(work).__name__}")
+    checked = _check_locks(locks)
+    if cancel is not None and not isinstance(cancel, threading.Event):
+        raise TypeError(f"cancel must be a threading.Event or None, got {cancel!r} of type {type(cancel).__name__}")
+    timeout = check_timeout(timeout)
+    cancelled: list[str] = []
+
+    def tolerate_cancel(name: str, work: Callable[[], object]) -> None:
+        try:
+            work()
+        except DeadlockError:  # its cancellable lock gave up: the worker ends quietly
+            cancelled.append(name)
+
+    names = list(workers)
+    jobs = [partial(tolerate_cancel, n, workers[n]) for n in names]
+    stop = threading.Event()
+    elapsed, watchdog = watch(jobs, names, checked, stop, cancel, DEFAULT_CONFIRM, timeout, "watch_for_deadlock")
+    return DeadlockReport(
+        threads=tuple(names),
+        deadlocked=watchdog.graph is not None,
+        graph=watchdog.graph,
+        stacks=watchdog.stacks,
+        detected_after=watchdog.detected_after,
+        elapsed=elapsed,
+        cancelled=tuple(sorted(cancelled)),
+        locks=tuple(lock.statistics() for lock in checked),
+    )
