@@ -23,8 +23,6 @@ from synclab.checks._guards import (
     GuardedLock,
     GuardedRLock,
     GuardedSemaphore,
-    Observed,
-    Watched,
     adopt,
 )
 
@@ -112,22 +110,6 @@ def test_semaphore_logs_who_did_what_and_runs_its_hook_outside_its_lock():
         ("released", me),
         ("refused", me),
     ]
-
-
-class Pair(Observed):
-    value = Watched()
-
-
-def test_a_write_holding_one_of_two_required_locks_is_partly_locked():
-    first, second = GuardedLock(name="first"), GuardedLock(name="second")
-    pair = Pair(first, second, value=0)
-    with first:
-        pair.value = 1  # one of the two
-    pair.value = 2  # neither
-    with first, second:
-        pair.value = 3
-    log = pair.log("value")
-    assert (log.writes, log.unlocked_writes, log.partly_locked_writes) == (3, 2, 1)
 
 
 def test_a_lock_left_held_by_an_ended_thread_is_not_held_by_a_thread_with_its_ident():

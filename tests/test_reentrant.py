@@ -9,7 +9,7 @@ import pytest
 from conftest import numbers_in
 
 import synclab
-from synclab.checks._guards import NoReentryLock, SelfDeadlock
+from synclab.checks._guards import GuardedLock, SelfDeadlock
 from synclab.experiments.reentrant import _helper_operation, _rlock_operation
 
 
@@ -133,8 +133,8 @@ def test_measure_lock_costs_refuses_bad_input(kwargs, error, words):
     assert words in str(info.value)
 
 
-def test_no_reentry_lock_raises_where_a_lock_would_hang():
-    lock = NoReentryLock()
+def test_guarded_lock_raises_where_a_lock_would_hang():
+    lock = GuardedLock()
     with lock:
         assert lock.locked()
         assert lock.acquire(blocking=False) is False  # like Lock: no hang, just False
@@ -145,8 +145,8 @@ def test_no_reentry_lock_raises_where_a_lock_would_hang():
     assert not lock.locked()
 
 
-def test_no_reentry_lock_excludes_and_can_be_released_by_another_thread():
-    lock = NoReentryLock()
+def test_guarded_lock_excludes_and_can_be_released_by_another_thread():
+    lock = GuardedLock()
     lock.acquire()
     released = threading.Thread(target=lock.release)
     released.start()

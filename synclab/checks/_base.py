@@ -28,13 +28,9 @@ from synclab._threads import clear_pending_exception, raise_in_thread
 from synclab.checks._guards import (
     CancelScope,
     CheckCancelled,
-    GuardedBarrier,
-    GuardedBoundedSemaphore,
     GuardedCondition,
     GuardedEvent,
     GuardedLock,
-    GuardedRLock,
-    GuardedSemaphore,
     Rendezvous,
     SelfDeadlock,
     adopt,
@@ -310,10 +306,6 @@ class Runner:
         finally:
             self._sending = False
 
-    def __repr__(self) -> str:
-        state = "done" if self.done else "running"
-        return f"<Runner {self.name} {state}>"
-
 
 class Trial(CancelScope):
     """One run of the learner's code: its threads, its guarded objects, and a deadline."""
@@ -337,10 +329,9 @@ class Trial(CancelScope):
         self.waiting: tuple[str, ...] = ()
         self.running = False
         self.stuck: tuple[str, ...] = ()
-        self.locks: list[GuardedLock | GuardedRLock] = []
+        self.locks: list[GuardedLock] = []
         self._deadline: float | None = None
         self._before = {t.ident for t in threading.enumerate()}
-        self._finished = False
         self._freed = False
 
     # -- objects for the learner's code ----------------------------------------------
@@ -349,30 +340,11 @@ class Trial(CancelScope):
         self.locks.append(lock := GuardedLock(self, name))
         return lock
 
-    def rlock(self, name: str = "the lock") -> GuardedRLock:
-        self.locks.append(lock := GuardedRLock(self, name))
-        return lock
-
     def condition(self, lock: Any = None, name: str = "the condition") -> GuardedCondition:
         return GuardedCondition(self, lock, name)
 
     def event(self, name: str = "the event") -> GuardedEvent:
         return GuardedEvent(self, name)
-
-    def semaphore(self, value: int = 1, name: str = "the semaphore") -> GuardedSemaphore:
-        return GuardedSemaphore(self, value, name)
-
-    def bounded_semaphore(self, value: int = 1, name: str = "the semaphore") -> GuardedBoundedSemaphore:
-        return GuardedBoundedSemaphore(self, value, name)
-
-    def barrier(
-        self,
-        parties: int,
-        action: Callable[[], object] | None = None,
-        timeout: float | None = None,
-        name: str = "the barrier",
-    ) -> GuardedBarrier:
-        return GuardedBarrier(self, parties, action, timeout, name)
 
     def rendezvous(self, parties: int, timeout: float = 1.0) -> Rendezvous:
         return Rendezvous(self, parties, timeout)
@@ -380,7 +352,7 @@ class Trial(CancelScope):
     def adopt(self, obj: Any) -> dict[str, Any]:
         """Swap the ``threading`` primitives among ``obj``'s attributes for guarded ones of this trial."""
         swapped = adopt(self, obj)
-        self.locks.extend(value for value in swapped.values() if isinstance(value, GuardedLock | GuardedRLock))
+        self.locks.extend(value for value in swapped.values() if isinstance(value, GuardedLock))
         return swapped
 
     # -- threads ------------------------------------------------------------------------
@@ -547,11 +519,15 @@ class Trial(CancelScope):
                 raise_in_thread(thread.ident, CheckCancelled)
             _wake_condition_waits(thread)
 
-    def finish(self) -> None:
+    def __enter__(self) -> Trial:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         """End the run: free every thread still running (also the learner's own), and join them."""
-        if self._finished:
-            return
-        self._finished = True
+        if isinstance(exc, KeyboardInterrupt) and self.gave_up is None:
+            self.gave_up = "interrupted"
         end = time.monotonic() + CANCEL_GRACE
         while self._live() and time.monotonic() < end:
             time.sleep(POLL)
@@ -560,16 +536,6 @@ class Trial(CancelScope):
         for runner in self.runners:
             runner.thread.join(CANCEL_GRACE)
 
-    def __enter__(self) -> Trial:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if isinstance(exc, KeyboardInterrupt) and self.gave_up is None:
-            self.gave_up = "interrupted"
-        self.finish()
-
     # -- what to tell the learner ----------------------------------------------------------
 
     def first_error(self) -> BaseException | None:
@@ -577,10 +543,7 @@ class Trial(CancelScope):
 
     def reentered(self) -> GuardedLock | None:
         """The first lock of this trial that a holder asked for again without a timeout."""
-        for lock in self.locks:
-            if isinstance(lock, GuardedLock) and lock.reentered:
-                return lock
-        return None
+        return next((lock for lock in self.locks if lock.reentered), None)
 
     def stuck_note(self) -> str:
         """A sentence about threads that could not be stopped (``""`` if none)."""

@@ -192,15 +192,6 @@ class GuardedLock(LockWrapper):
         return f"<{state} lock {self.name!r}>"
 
 
-class NoReentryLock(GuardedLock):
-    """A :class:`GuardedLock` made outside a trial: raises :class:`SelfDeadlock` instead of hanging on re-entry."""
-
-    __slots__ = ()
-
-    def __init__(self, name: str = "the lock") -> None:
-        super().__init__(None, name)
-
-
 class GuardedRLock(LockWrapper):
     """A :class:`threading.RLock` that cannot hang: its holder may take it again."""
 
@@ -473,7 +464,6 @@ class Rendezvous:
         _own_condition(self, scope, "the other tasks")
         self.parties = parties
         self.timeout = timeout
-        self.arrived = 0
         self.inside = 0
         self.most = 0
         self.met = False
@@ -481,7 +471,6 @@ class Rendezvous:
 
     def arrive(self) -> bool:
         with self._cond:
-            self.arrived += 1
             self.inside += 1
             self.most = max(self.most, self.inside)
             try:
@@ -565,9 +554,7 @@ class FieldLog:
     reads: int = 0
     writes: int = 0
     unlocked_writes: int = 0  # without every required lock
-    partly_locked_writes: int = 0  # of those, with some of them
     split_writes: int = 0  # locked, but not in the same hold as the writer's last read
-    stale_writes: int = 0  # the writer read before another thread wrote: a lost update
     off_steps: int = 0  # not the writer's last read + ``step``
 
 
@@ -578,13 +565,11 @@ class Observed:
         self._required = locks
         self._values: dict[str, Any] = {}
         self._logs: dict[str, FieldLog] = {}
-        self._last_read: dict[tuple[str, int], tuple[Any, tuple[int | None, ...], int]] = {}
-        self._versions: dict[str, int] = {}
+        self._last_read: dict[tuple[str, int], tuple[Any, tuple[int | None, ...]]] = {}
         self._meta = threading.Lock()
         for name, value in values.items():
             self._values[name] = value
             self._logs[name] = FieldLog()
-            self._versions[name] = 0
 
     def log(self, name: str) -> FieldLog:
         """The :class:`FieldLog` of field ``name``."""
@@ -600,7 +585,7 @@ class Observed:
             last = self._last_read.get((name, get_ident()))
         if last is None:
             return None
-        value, tokens, _ = last
+        value, tokens = last
         return value, None not in tokens, tokens
 
     def forget_reads(self) -> None:
@@ -614,27 +599,18 @@ class Observed:
         """Write field ``name`` as another thread of the program would, without logging it as the learner's."""
         with self._meta:
             self._values[name] = value
-            self._versions[name] = self._versions.get(name, 0) + 1
 
     def _tokens(self) -> tuple[int | None, ...]:
-        return tuple(_hold_token(lock) for lock in self._required)
-
-
-def _hold_token(lock: Any) -> int | None:
-    if isinstance(lock, GuardedLock):
-        return lock.hold_token()
-    return lock.holds if lock.owner == get_ident() else None
+        return tuple(lock.hold_token() for lock in self._required)
 
 
 class Watched:
     """A field of an :class:`Observed` object that logs every read and write.
 
-    ``pause`` sleeps after each read, forcing the window before the write; with ``step``, a write
-    must be the writer's last read + ``step``.
+    With ``step``, a write must be the writer's last read + ``step``.
     """
 
-    def __init__(self, *, pause: float = 0.0, step: Any = None) -> None:
-        self.pause = pause
+    def __init__(self, *, step: Any = None) -> None:
         self.step = step
         self.name = ""
 
@@ -651,9 +627,7 @@ class Watched:
             value = obj._values[self.name]
             log = Observed.log(obj, self.name)
             log.reads += 1
-            obj._last_read[(self.name, get_ident())] = (value, tokens, obj._versions.get(self.name, 0))
-        if self.pause:
-            time.sleep(self.pause)
+            obj._last_read[(self.name, get_ident())] = (value, tokens)
         return value
 
     def __set__(self, obj: Observed, value: Any) -> None:
@@ -664,16 +638,11 @@ class Watched:
             last = obj._last_read.pop((self.name, get_ident()), None)
             if None in tokens:
                 log.unlocked_writes += 1
-                if any(token is not None for token in tokens):
-                    log.partly_locked_writes += 1
             elif last is None or last[1] != tokens:
                 log.split_writes += 1
-            if last is not None and last[2] != obj._versions.get(self.name, 0):
-                log.stale_writes += 1
             if self.step is not None and (last is None or not _is_step(last[0], value, self.step)):
                 log.off_steps += 1
             obj._values[self.name] = value
-            obj._versions[self.name] = obj._versions.get(self.name, 0) + 1
 
 
 def _is_step(before: Any, after: Any, step: Any) -> bool:
