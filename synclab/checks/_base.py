@@ -75,8 +75,7 @@ class CheckResult:
             return f"PASSED exercise {self.exercise}, well done! {self.message}"
         return f"NOT YET exercise {self.exercise}: {self.message}" + (f" Hint: {self.hint}" if self.hint else "")
 
-    def __repr__(self) -> str:
-        return str(self)
+    __repr__ = __str__
 
     def _repr_html_(self) -> str:
         if self.passed:

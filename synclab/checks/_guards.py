@@ -328,11 +328,6 @@ class GuardedCondition(threading.Condition):
         self.notified.extend(woken)
         self._scope.moved()
 
-    def notify_all(self) -> None:
-        self._scope.check()
-        super().notify_all()
-        self._scope.moved()
-
 
 def _own_condition(obj: Any, scope: CancelScope | None, name: str) -> None:
     """Give ``obj`` its scope, its name and a :class:`GuardedCondition` on a lock of its own."""
@@ -538,8 +533,8 @@ def adopt(scope: CancelScope, obj: Any) -> dict[str, Any]:
         if type(value) is threading.Condition and not value._waiters and _is_free(value._lock):
             lock = locks.get(id(value._lock))
             if lock is None:
-                lock = GuardedRLock(scope, f"self.{name}") if isinstance(value._lock, _RLOCK_TYPES) else None
-                lock = GuardedLock(scope, f"self.{name}") if lock is None else lock
+                kind = GuardedRLock if isinstance(value._lock, _RLOCK_TYPES) else GuardedLock
+                lock = kind(scope, f"self.{name}")
             attributes[name] = swapped[name] = GuardedCondition(scope, lock, f"self.{name}")
     return swapped
 

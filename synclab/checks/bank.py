@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from threading import get_ident
 from typing import Any
 
-from synclab.checks._base import Call, CheckResult, Trial, call_faults, not_yet, passed
+from synclab.checks._base import Call, CheckResult, Trial, call_faults, first_fault, not_yet, passed
 from synclab.checks._guards import Observed, Watched
 
 #: Seconds the exercise account's ``verify`` takes.
@@ -53,13 +53,12 @@ class _Balance(Watched):
 
     def __get__(self, obj: Any, objtype: type | None = None) -> Any:
         value = super().__get__(obj, objtype)
-        if isinstance(obj, ExerciseAccount):
+        if obj is not None:
             obj._after_read()
         return value
 
     def __set__(self, obj: Any, value: Any) -> None:
-        if isinstance(obj, ExerciseAccount):
-            obj._before_write(value)
+        obj._before_write(value)
         super().__set__(obj, value)
 
 
@@ -305,11 +304,9 @@ def _four_tellers(withdraw: Callable[..., Any]) -> CheckResult | None:
 def check_withdraw_in_one_critical_section(withdraw: Callable[[Any, int], Any]) -> CheckResult:
     """Exercise 3.1: never overdraw, verify each withdrawal first, and keep the slow ``verify`` outside the lock."""
     exercise = "3.1"
-    if not callable(withdraw):
-        return not_yet(exercise, "withdraw is not a function.", "Define it with def withdraw(account, amount):")
-    for scenario in (_alone, _last_ten, _busy_lock, _four_tellers):
-        if (verdict := scenario(withdraw)) is not None:
-            return verdict
+    scenarios = (_alone, _last_ten, _busy_lock, _four_tellers)
+    if (fault := first_fault(exercise, withdraw, "def withdraw(account, amount):", scenarios)) is not None:
+        return fault
     return passed(
         exercise,
         f"one thread got True, True, True, False from {ALONE_OPENING}; when another withdrawal took the last "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from synclab.checks._base import CheckResult, Trial, not_yet, passed
+from synclab.checks._base import CheckResult, Trial, first_fault, not_yet, passed
 from synclab.checks._guards import Observed, RecordedCounter, Watched
 
 THREADS = 4
@@ -45,8 +45,8 @@ def check_racy_increment(racy_increment: Callable[..., Any]) -> CheckResult:
     """Exercise 1.1: an increment that counts right alone and loses updates with 4 threads, on every run."""
     exercise = "1.1"
     n = RACY_INCREMENTS
-    if not callable(racy_increment):
-        return not_yet(exercise, "racy_increment is not a function.", "Define it with def racy_increment(counter, n):")
+    if (fault := first_fault(exercise, racy_increment, "def racy_increment(counter, n):")) is not None:
+        return fault
     counter, trial = _run_counter(racy_increment, 1, n)
     if (problem := trial.trouble()) is not None:
         return not_yet(exercise, *problem)
@@ -118,12 +118,8 @@ def check_protected_increment(protected_increment: Callable[..., Any]) -> CheckR
     exercise = "2.1"
     n = PROTECTED_INCREMENTS
     total = THREADS * n
-    if not callable(protected_increment):
-        return not_yet(
-            exercise,
-            "protected_increment is not a function.",
-            "Define it with def protected_increment(counter, lock, n):",
-        )
+    if (fault := first_fault(exercise, protected_increment, "def protected_increment(counter, lock, n):")) is not None:
+        return fault
     coarse = False
     for _ in range(PROTECTED_RUNS):
         with Trial(what="protected_increment") as trial:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from synclab.checks._base import POLL, CheckResult, Runner, Trial, not_yet, passed
+from synclab.checks._base import POLL, CheckResult, Runner, Trial, first_fault, not_yet, passed
 from synclab.checks._guards import CheckCancelled, GuardedLock, Observed, Watched
 
 # -- exercise 7.1 ----------------------------------------------------------------------
@@ -393,8 +393,8 @@ def _transfer_run(
 def check_ordered_transfer(transfer: Callable[[Any, Any, int], Any]) -> CheckResult:
     """Exercise 7.1: a transfer that holds both accounts' locks while it moves the money, and never deadlocks."""
     exercise = "7.1"
-    if not callable(transfer):
-        return not_yet(exercise, "transfer is not a function.", "Define it with def transfer(src, dst, amount):")
+    if (fault := first_fault(exercise, transfer, "def transfer(src, dst, amount):")) is not None:
+        return fault
     patience = [COLLIDE_PATIENCE]
     for what, accounts, senders in TRANSFER_RUNS:
         verdict = _transfer_run(transfer, what, accounts, senders, patience)

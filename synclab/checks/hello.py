@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from synclab.checks._base import CheckResult, Trial, is_waiting, not_yet, passed
+from synclab.checks._base import CheckResult, Trial, first_fault, is_waiting, not_yet, passed
 from synclab.checks._guards import CheckCancelled
 
 #: ``(n, order)`` of each call; the order in which the held tasks are let go.
@@ -223,8 +223,8 @@ def _release_one_by_one(trial: Trial, run: _TaskRun, caller: Any, order: str) ->
 def check_start_and_join(start_and_join: Callable[..., Any]) -> CheckResult:
     """Exercise 0.1: run ``task(i)`` for each ``i`` in ``range(n)``, all at once, and return when all are done."""
     exercise = "0.1"
-    if not callable(start_and_join):
-        return not_yet(exercise, "start_and_join is not a function.", "Define it with def start_and_join(task, n):")
+    if (fault := first_fault(exercise, start_and_join, "def start_and_join(task, n):")) is not None:
+        return fault
     for n, order in START_AND_JOIN_RUNS:
         verdict = _start_and_join_once(start_and_join, n, order)
         if verdict is not None:
