@@ -136,16 +136,13 @@ def describe_exception(exc: BaseException, what: str = "your function") -> str:
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _CHECKS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _LIBRARY_DIRS = tuple(
-    sorted(
-        {
-            os.path.normcase(os.path.abspath(path)) + os.sep
-            for key in ("stdlib", "platstdlib", "purelib", "platlib")
-            if (path := sysconfig.get_paths().get(key))
-        }
-        | {os.path.normcase(_PACKAGE_DIR) + os.sep}
-    )
+    {
+        os.path.normcase(os.path.abspath(path)) + os.sep
+        for key in ("stdlib", "platstdlib", "purelib", "platlib")
+        if (path := sysconfig.get_paths().get(key))
+    }
+    | {os.path.normcase(_PACKAGE_DIR) + os.sep}
 )
-_THREADING_FILES = {os.path.normcase(os.path.abspath(threading.__file__))}
 _WAIT_MODULES = ("threading", "queue", "concurrent.futures._base", "concurrent.futures.thread")
 # The innermost function of a thread blocked in a standard wait: Condition.wait (under Event,
 # Semaphore, Barrier, Queue and futures), Thread.join, and the tstate-lock wait of join on 3.10-3.12.
@@ -155,12 +152,8 @@ _CONDITION_WAIT_CODE = threading.Condition.wait.__code__
 
 
 def _wait_files() -> set[str]:
-    files = set()
-    for name in _WAIT_MODULES:
-        module = sys.modules.get(name)
-        if module is not None and getattr(module, "__file__", None):
-            files.add(os.path.normcase(os.path.abspath(module.__file__)))
-    return files
+    modules = (sys.modules.get(name) for name in _WAIT_MODULES)
+    return {os.path.normcase(os.path.abspath(module.__file__)) for module in modules if module is not None}
 
 
 def is_learner_file(filename: str) -> bool:
@@ -183,10 +176,6 @@ def _stack(frame: FrameType | None) -> list[FrameType]:
 def frames_of(thread: threading.Thread) -> list[FrameType]:
     frame = sys._current_frames().get(thread.ident) if thread.ident is not None else None
     return _stack(frame)
-
-
-def _runs_learner_code(frames: Sequence[FrameType]) -> bool:
-    return any(is_learner_file(f.f_code.co_filename) for f in frames)
 
 
 def _involved(frames: Sequence[FrameType]) -> bool:
@@ -514,7 +503,7 @@ class Trial(CancelScope):
             runner = runners.get(thread)
             if runner is not None:
                 runner.interrupt()
-            elif thread.ident is not None and _runs_learner_code(frames_of(thread)):
+            elif thread.ident is not None and any(is_learner_file(f.f_code.co_filename) for f in frames_of(thread)):
                 raise_in_thread(thread.ident, CheckCancelled)
             _wake_condition_waits(thread)
 

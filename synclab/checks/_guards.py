@@ -201,7 +201,6 @@ class GuardedRLock(LockWrapper):
         self.name = name
         self.owner: int | None = None
         self.depth = 0
-        self.holds = 0
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         limit = _lock_arguments(blocking, timeout)
@@ -213,7 +212,6 @@ class GuardedRLock(LockWrapper):
         if not self._scope.acquire_raw(self._lock, blocking, limit, f"waiting for {self.name}"):
             return False
         self.owner, self.depth = me, 1
-        self.holds += 1
         self._scope.moved()
         return True
 
@@ -244,7 +242,6 @@ class GuardedRLock(LockWrapper):
     def _acquire_restore(self, state: tuple[int, int | None]) -> None:
         self._scope.acquire_raw(self._lock, True, None, f"waiting for {self.name}")
         self.depth, self.owner = state
-        self.holds += 1
 
     def __repr__(self) -> str:
         return f"<{'locked' if self._lock.locked() else 'unlocked'} re-entrant lock {self.name!r}>"
