@@ -262,10 +262,8 @@ class Runner:
         try:
             try:
                 self.value = self.fn(*self.args)
-            except CheckCancelled:
-                self.cancelled = True
             except BaseException as exc:  # the learner's code raised: that is the outcome
-                if self._trial.cancelled.is_set():
+                if isinstance(exc, CheckCancelled) or self._trial.cancelled.is_set():
                     self.cancelled = True
                 else:
                     self.error = exc
