@@ -367,6 +367,8 @@ class GuardedSemaphore:
     ``log`` has ``("acquired" | "gave up" | "released" | "refused", thread name)`` for every call.
     """
 
+    _bound = float("inf")
+
     def __init__(self, scope: CancelScope | None = None, value: int = 1, name: str = "the semaphore") -> None:
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
@@ -391,19 +393,14 @@ class GuardedSemaphore:
         if n < 1:
             raise ValueError("n must be one or more")
         with self._cond:
-            try:
-                self._check_release(n)
-            except ValueError:
+            if self._value + n > self._bound:
                 self.log.append(("refused", threading.current_thread().name))
-                raise
+                raise ValueError("Semaphore released too many times")
             self._value += n
             self._cond.notify(n)
         self.log.append(("released", threading.current_thread().name))
         if self.after_release is not None:
             self.after_release()
-
-    def _check_release(self, n: int) -> None:
-        """Hook for :class:`GuardedBoundedSemaphore`."""
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -419,11 +416,7 @@ class GuardedBoundedSemaphore(GuardedSemaphore):
 
     def __init__(self, scope: CancelScope | None = None, value: int = 1, name: str = "the semaphore") -> None:
         super().__init__(scope, value, name)
-        self._initial_value = value
-
-    def _check_release(self, n: int) -> None:
-        if self._value + n > self._initial_value:
-            raise ValueError("Semaphore released too many times")
+        self._bound = value
 
 
 class GuardedBarrier(threading.Barrier):

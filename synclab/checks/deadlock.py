@@ -16,8 +16,6 @@ from typing import Any
 from synclab.checks._base import POLL, CheckResult, Runner, Trial, first_fault, not_yet, passed
 from synclab.checks._guards import CheckCancelled, GuardedLock, Observed, Watched
 
-# -- exercise 7.1 ----------------------------------------------------------------------
-
 #: Exercise 7.1: each run's accounts (number, starting balance) and transfers (from, to, amount) by thread.
 TRANSFER_RUNS = (
     ("two opposite transfers", ((7, 100), (3, 100)), ((7, 3, 2), (3, 7, 1))),

@@ -26,9 +26,6 @@ _POOL_FILES = tuple(
 )
 
 
-# -- exercise 0.1 ----------------------------------------------------------------------
-
-
 @dataclass
 class _Call:
     """One call of the check's ``task``: its argument, its thread, and how the thread was made."""
@@ -128,8 +125,8 @@ def _start_and_join_once(start_and_join: Callable[..., Any], n: int, order: str)
     problem = trial.trouble()
     calls = run.calls
     indexes = [call.index for call in calls]
-    if caller.error is not None or (problem is not None and not calls):
-        return not_yet(exercise, *problem) if problem else None
+    if problem is not None and (caller.error is not None or not calls):
+        return not_yet(exercise, *problem)
     if not calls:
         return not_yet(
             exercise,
