@@ -78,14 +78,13 @@ class CheckResult:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        body = html.escape(self.message)
         if self.passed:
             colour = "#009E73"
             title = f"🎉 Well done: exercise {html.escape(self.exercise)} passed!"
-            body = html.escape(self.message)
         else:
             colour = "#D55E00"
             title = f"✘ Not yet: exercise {html.escape(self.exercise)}"
-            body = html.escape(self.message)
             if self.hint:
                 body += f"<br><b>Hint:</b> {html.escape(self.hint)}"
         return (

@@ -700,5 +700,3 @@ class RecordedCounter(list):
 
     def __repr__(self) -> str:
         return f"Counter(value={self[-1]!r})"
-
-    __str__ = __repr__

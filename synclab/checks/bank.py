@@ -71,7 +71,6 @@ class ExerciseAccount(Observed):
         lock = trial.lock("account.lock")
         super().__init__(lock, balance=balance)
         self.lock = lock
-        self.opening = balance
         self.lowest = balance
         self.calls: list[Withdrawal] = []
         self.taken = 0
