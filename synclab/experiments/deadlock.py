@@ -29,8 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from synclab._threads import DeadlockError, cancellable_lock
-from synclab._threads.deadlock import ResourceAllocationGraph, watch
+from synclab._threads.deadlock import DeadlockError, ResourceAllocationGraph, cancellable_lock, watch
 from synclab._validate import MAX_THREADS, MAX_VALUES, check_choice, check_float, check_int, check_timeout
 from synclab.experiments.bank import BankAccount
 from synclab.experiments.counter import YIELD_SECONDS
