@@ -44,14 +44,11 @@ START_BALANCE = 1_000
 MAX_AMOUNT = 100
 MAX_TRANSFERS = 100_000
 MAX_RUNS = 100
-#: How long a cycle must stay before the watchdog calls a run off, s. Short, so
-#: a deadlocked run ends fast: only ``"naive"`` can form a cycle that the
-#: watchdog then cancels (``"retry"`` runs are watched, never cancelled).
+#: How long a cycle must stay before the watchdog calls a run off, s: short, so a deadlocked run ends fast.
 TRANSFER_CONFIRM = 0.002
-#: ``"retry"``: how long the second lock is waited for before backing off, s.
+#: ``"retry"``: the wait for the second lock, s; then a random back-off of up to
+#: FIRST_BACKOFF s, doubling after each further timeout up to MAX_BACKOFF.
 RETRY_TIMEOUT = 0.001
-#: ``"retry"``: the first back-off is a random sleep of up to this long, s;
-#: each further timeout of the same transfer doubles it, up to :data:`MAX_BACKOFF`.
 FIRST_BACKOFF = 0.0002
 MAX_BACKOFF = 0.01
 
@@ -79,12 +76,10 @@ class TransferRun:
 
     @property
     def attempted(self) -> int:
-        """Transfers the threads were asked to make: ``threads * transfers``."""
         return self.threads * self.transfers
 
     @property
     def conserved(self) -> bool:
-        """Whether the bank holds as much money as before."""
         return self.total_after == self.total_before
 
     @property
@@ -109,12 +104,11 @@ class TransferRuns:
 
     @property
     def deadlocked_runs(self) -> int:
-        """Runs the watchdog called off because of a deadlock."""
         return sum(r.deadlocked for r in self.results)
 
     @property
     def deadlock_share(self) -> float:
-        """Share of runs that deadlocked, 0 to 1."""
+        """0 to 1."""
         return self.deadlocked_runs / self.runs
 
     @property
@@ -127,7 +121,6 @@ class TransferRuns:
 
     @property
     def median_throughput(self) -> float:
-        """Median completed transfers per second."""
         return statistics.median(r.throughput for r in self.results)
 
     @property
@@ -140,7 +133,6 @@ class TransferRuns:
 
     @property
     def retries(self) -> int:
-        """Timeouts followed by a retry, over all runs."""
         return sum(r.retries for r in self.results)
 
     @property
