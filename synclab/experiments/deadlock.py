@@ -28,12 +28,13 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from synclab._threads.deadlock import DeadlockError, ResourceAllocationGraph, cancellable_lock, watch
 from synclab._validate import MAX_THREADS, MAX_VALUES, check_choice, check_float, check_int, check_timeout
 from synclab.experiments.bank import BankAccount
 from synclab.experiments.counter import YIELD_SECONDS
-from synclab.instruments import InstrumentedLock, LockStatistics
+from synclab.instruments import LockStatistics
 
 #: How a transfer takes its locks (see the module docstring).
 STRATEGIES = ("naive", "ordered", "retry", "global")
@@ -174,61 +175,6 @@ def _move(src: BankAccount, dst: BankAccount, amount: int, hold: float) -> None:
         time.sleep(hold)
 
 
-def _transfer_worker(
-    bank: list[BankAccount],
-    bank_lock: InstrumentedLock | None,
-    strategy: str,
-    window: str,
-    hold: float,
-    transfers: int,
-    rng: random.Random,
-    stop: threading.Event,
-    tally: Counter[str],
-) -> None:
-    """One thread's transfers, one branch per strategy; ``tally`` counts completed, abandoned and retries."""
-    for _ in range(transfers):
-        if stop.is_set():
-            return
-        a, b = rng.sample(range(len(bank)), 2)
-        src, dst = bank[a], bank[b]
-        amount = rng.randint(1, MAX_AMOUNT)
-        try:
-            if strategy == "global":
-                with bank_lock:  # type: ignore[union-attr]
-                    if window == "sleep":
-                        time.sleep(YIELD_SECONDS)
-                    _move(src, dst, amount, hold)
-            elif strategy == "retry":
-                backoff = FIRST_BACKOFF
-                while True:
-                    with src.lock:
-                        if window == "sleep":
-                            time.sleep(YIELD_SECONDS)
-                        if dst.lock.acquire(timeout=RETRY_TIMEOUT):
-                            try:
-                                _move(src, dst, amount, hold)
-                            finally:
-                                dst.lock.release()
-                            break
-                    tally["retries"] += 1  # timed out: the first lock is released, back off
-                    time.sleep(rng.uniform(0, backoff))
-                    backoff = min(2 * backoff, MAX_BACKOFF)
-                    if stop.is_set():
-                        tally["abandoned"] += 1
-                        return
-            else:
-                first, second = (src, dst) if strategy == "naive" or a < b else (dst, src)
-                with first.lock:
-                    if window == "sleep":
-                        time.sleep(YIELD_SECONDS)
-                    with second.lock:
-                        _move(src, dst, amount, hold)
-        except DeadlockError:  # the watchdog called the run off
-            tally["abandoned"] += 1
-            return
-        tally["completed"] += 1
-
-
 def _check_transfer_args(
     accounts: object,
     threads: object,
@@ -282,14 +228,54 @@ def run_transfers(
     ]
     locks = [bank_lock] if bank_lock is not None else [account.lock for account in bank]
     before = sum(account.balance for account in bank)
+
+    def worker(rng: random.Random, tally: Counter[str]) -> None:
+        """One thread's transfers, one branch per strategy; ``tally`` counts completed, abandoned and retries."""
+        for _ in range(transfers):
+            if stop.is_set():
+                return
+            a, b = rng.sample(range(len(bank)), 2)
+            src, dst = bank[a], bank[b]
+            amount = rng.randint(1, MAX_AMOUNT)
+            try:
+                if strategy == "global":
+                    with bank_lock:  # type: ignore[union-attr]
+                        if window == "sleep":
+                            time.sleep(YIELD_SECONDS)
+                        _move(src, dst, amount, hold)
+                elif strategy == "retry":
+                    backoff = FIRST_BACKOFF
+                    while True:
+                        with src.lock:
+                            if window == "sleep":
+                                time.sleep(YIELD_SECONDS)
+                            if dst.lock.acquire(timeout=RETRY_TIMEOUT):
+                                try:
+                                    _move(src, dst, amount, hold)
+                                finally:
+                                    dst.lock.release()
+                                break
+                        tally["retries"] += 1  # timed out: the first lock is released, back off
+                        time.sleep(rng.uniform(0, backoff))
+                        backoff = min(2 * backoff, MAX_BACKOFF)
+                        if stop.is_set():
+                            tally["abandoned"] += 1
+                            return
+                else:
+                    first, second = (src, dst) if strategy == "naive" or a < b else (dst, src)
+                    with first.lock:
+                        if window == "sleep":
+                            time.sleep(YIELD_SECONDS)
+                        with second.lock:
+                            _move(src, dst, amount, hold)
+            except DeadlockError:  # the watchdog called the run off
+                tally["abandoned"] += 1
+                return
+            tally["completed"] += 1
+
     base = random.randrange(2**32) if seed is None else seed
     tallies = [Counter() for _ in range(threads)]
-    workers = [
-        lambda i=i: _transfer_worker(
-            bank, bank_lock, strategy, window, hold, transfers, random.Random(base * 1_000 + i), stop, tallies[i]
-        )
-        for i in range(threads)
-    ]
+    workers = [partial(worker, random.Random(base * 1_000 + i), tallies[i]) for i in range(threads)]
     # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
     cancel = None if strategy == "retry" else stop
     names = [f"T{i}" for i in range(1, threads + 1)]
