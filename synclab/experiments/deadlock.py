@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from synclab._threads.deadlock import DeadlockError, ResourceAllocationGraph, cancellable_lock, watch
-from synclab._validate import MAX_THREADS, MAX_VALUES, check_choice, check_float, check_int, check_timeout
+from synclab._validate import MAX_THREADS, check_choice, check_counts, check_float, check_int, check_timeout
 from synclab.experiments.bank import BankAccount
 from synclab.experiments.counter import YIELD_SECONDS
 from synclab.instruments import LockStatistics
@@ -337,15 +337,6 @@ def repeat_transfers(
     return TransferRuns(tuple(results))
 
 
-def _as_counts(name: str, values: object, low: int, high: int) -> tuple[int, ...]:
-    if isinstance(values, int) and not isinstance(values, bool):
-        values = (values,)
-    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise TypeError(f"{name} must be an int or a sequence of ints like (2, 4, 8), got {values!r}")
-    check_int(f"len({name})", len(values), 1, MAX_VALUES)
-    return tuple(check_int(name, v, low, high) for v in values)
-
-
 def sweep_transfers(
     strategies: Sequence[str] = ("naive", "ordered"),
     accounts: int | Sequence[int] = 4,
@@ -358,15 +349,16 @@ def sweep_transfers(
     seed: int | None = None,
     timeout: float = 30.0,
 ) -> TransferSweep:
-    """Repeat :func:`run_transfers` for each strategy and each account or thread count."""
+    """Repeat :func:`run_transfers` for each strategy and each account or thread count.
+
+    Every setting is checked before any run: the first :func:`repeat_transfers` checks the rest.
+    """
     if isinstance(strategies, str) or not isinstance(strategies, Sequence):
         raise TypeError(f"strategies must be a sequence like ('naive', 'ordered'), got {strategies!r}")
     check_int("len(strategies)", len(strategies), 1, len(STRATEGIES))
     chosen = tuple(check_choice("strategies", s, STRATEGIES) for s in strategies)
-    account_counts = _as_counts("accounts", accounts, 2, MAX_THREADS)
-    thread_counts = _as_counts("threads", threads, 1, MAX_THREADS)
-    _check_transfer_args(account_counts[0], thread_counts[0], transfers, chosen[0], window, hold, seed, timeout)
-    check_int("runs", runs, 1, MAX_RUNS)
+    account_counts = check_counts("accounts", accounts, 2, MAX_THREADS)
+    thread_counts = check_counts("threads", threads, 1, MAX_THREADS)
     return TransferSweep(
         tuple(
             repeat_transfers(runs, a, t, transfers, s, window=window, hold=hold, seed=seed, timeout=timeout)
