@@ -84,6 +84,7 @@ def cancellable_lock(cancel: threading.Event, name: str = "lock") -> Instrumente
 WATCH_POLL = 0.001
 
 
+@dataclass(eq=False)
 class Watchdog:
     """Polls ``snapshot()`` (a resource-allocation graph) until ``done``/``stop`` or a cycle stays ``confirm`` s.
 
@@ -91,24 +92,15 @@ class Watchdog:
     they are still stuck) and when it found it, and sets ``cancel`` if given.
     """
 
-    def __init__(
-        self,
-        snapshot: Callable[[], Any],
-        stacks: Callable[[Sequence[str]], tuple[Any, ...]],
-        done: threading.Event,
-        stop: threading.Event,
-        cancel: threading.Event | None,
-        confirm: float,
-    ) -> None:
-        self.snapshot = snapshot
-        self.take_stacks = stacks
-        self.done = done
-        self.stop = stop
-        self.cancel = cancel
-        self.confirm = confirm
-        self.graph: Any = None
-        self.stacks: tuple[Any, ...] = ()
-        self.detected_after: float | None = None
+    snapshot: Callable[[], Any]
+    take_stacks: Callable[[Sequence[str]], tuple[Any, ...]]
+    done: threading.Event
+    stop: threading.Event
+    cancel: threading.Event | None
+    confirm: float
+    graph: Any = None
+    stacks: tuple[Any, ...] = ()
+    detected_after: float | None = None
 
     def __call__(self) -> None:
         started = time.perf_counter()
