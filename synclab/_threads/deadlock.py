@@ -18,7 +18,6 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from synclab._threads import run_workers
 from synclab._validate import MAX_THREADS, check_timeout
@@ -86,34 +85,33 @@ WATCH_POLL = 0.001
 
 @dataclass(eq=False)
 class Watchdog:
-    """Polls ``snapshot()`` (a resource-allocation graph) until ``done``/``stop`` or a cycle stays ``confirm`` s.
+    """Takes a :func:`resource_allocation_graph` of ``locks`` until ``done``/``stop`` or a cycle stays ``confirm`` s.
 
     Then it keeps the graph, the ``stacks`` of the threads in the cycle (taken first, while
     they are still stuck) and when it found it, and sets ``cancel`` if given.
     """
 
-    snapshot: Callable[[], Any]
-    take_stacks: Callable[[Sequence[str]], tuple[Any, ...]]
+    locks: Sequence[InstrumentedLock]
     done: threading.Event
     stop: threading.Event
     cancel: threading.Event | None
     confirm: float
-    graph: Any = None
-    stacks: tuple[Any, ...] = ()
+    graph: ResourceAllocationGraph | None = None
+    stacks: tuple[ThreadStack, ...] = ()
     detected_after: float | None = None
 
     def __call__(self) -> None:
         started = time.perf_counter()
         first: tuple[tuple[str, ...], float] | None = None
         while not (self.done.is_set() or self.stop.is_set()):
-            graph = self.snapshot()
+            graph = resource_allocation_graph(self.locks)
             now = time.perf_counter()
             if not graph.cycle:
                 first = None
             elif first is None or first[0] != graph.cycle:
                 first = (graph.cycle, now)
             elif now - first[1] >= self.confirm:
-                self.stacks = self.take_stacks(graph.cycle_threads)
+                self.stacks = thread_stacks(graph.cycle_threads)
                 self.graph = graph
                 self.detected_after = now - started
                 if self.cancel is not None:
@@ -342,7 +340,7 @@ def watch(
 ) -> tuple[float, Watchdog]:
     """Run ``workers`` in threads ``names`` next to a watchdog on ``locks``: (seconds, the watchdog)."""
     done = threading.Event()  # set when every worker has returned: the watchdog stops then
-    watchdog = Watchdog(partial(resource_allocation_graph, locks), thread_stacks, done, stop, cancel, confirm)
+    watchdog = Watchdog(locks, done, stop, cancel, confirm)
     try:
         elapsed = run_workers(
             [*countdown(workers, done), watchdog], names=[*names, "watchdog"], timeout=timeout, stop=stop, what=what
