@@ -157,11 +157,7 @@ _clear_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void
 
 def raise_in_thread(ident: int, exc_type: type[BaseException]) -> bool:
     """Ask the thread ``ident`` to raise ``exc_type`` the next time it runs Python code; whether it was found."""
-    found = _set_async_exc(ident, exc_type)
-    if found > 1:  # cannot happen with a real ident; undo, as the C API asks
-        _clear_async_exc(ident, None)
-        return False
-    return found == 1
+    return _set_async_exc(ident, exc_type) == 1  # the number of threads with that ident: 0 or 1
 
 
 def clear_pending_exception() -> None:
