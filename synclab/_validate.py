@@ -66,3 +66,13 @@ def check_sequence(name: str, value: object, example: str, high: int = MAX_VALUE
         raise TypeError(f"{name} must be a sequence of {example}, got {value!r}")
     check_int(f"len({name})", len(value), 1, high)
     return value
+
+
+def check_counts(name: str, values: object, low: int, high: int) -> tuple[int, ...]:
+    """``values`` (an int, or a sequence of 1 to :data:`MAX_VALUES` ints) as a tuple of ints in ``[low, high]``."""
+    if isinstance(values, int) and not isinstance(values, bool):
+        values = (values,)
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise TypeError(f"{name} must be an int or a sequence of ints like (2, 4, 8), got {values!r}")
+    check_int(f"len({name})", len(values), 1, MAX_VALUES)
+    return tuple(check_int(name, v, low, high) for v in values)

@@ -8,9 +8,10 @@ import pytest
 from conftest import wait_until
 
 import synclab
-from synclab._threads import DeadlockError, cancellable_lock
 from synclab._threads.deadlock import (
+    DeadlockError,
     ResourceAllocationGraph,
+    cancellable_lock,
     resource_allocation_graph,
     thread_stacks,
     watch_for_deadlock,

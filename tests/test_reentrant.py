@@ -94,7 +94,6 @@ def test_measure_lock_costs_times_every_depth_in_the_calling_thread():
     assert costs.depths == (1, 2, 4)
     assert len(costs.rlock) == len(costs.helper) == 3
     assert all(ns > 0 for ns in (*costs.rlock, *costs.helper))
-    assert (costs.calls, costs.repeat) == (200, 2)
     single = synclab.measure_lock_costs(depths=(3,), calls=100, repeat=1)
     assert single.extra_per_level == 0.0
 

@@ -2,8 +2,8 @@
 
 The worker harness (:func:`run_workers`: named threads, a barrier start, a deadline, every
 thread joined), forced schedules for condition variables (:class:`ScriptedLock`,
-:class:`Schedule`), the deadlock watchdog and its cancellable locks, and a way to raise an
-exception in another thread.
+:class:`Schedule`), and a way to raise an exception in another thread (07's watchdog and
+cancellable locks are in :mod:`synclab._threads.deadlock`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from threading import get_ident
 from typing import Any
 
-from synclab.instruments import InstrumentedLock, LockWrapper
+from synclab.instruments import LockWrapper
 
 #: How long stopped workers get to notice the stop event and return.
 GRACE_SECONDS = 5.0
@@ -157,11 +157,7 @@ _clear_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void
 
 def raise_in_thread(ident: int, exc_type: type[BaseException]) -> bool:
     """Ask the thread ``ident`` to raise ``exc_type`` the next time it runs Python code; whether it was found."""
-    found = _set_async_exc(ident, exc_type)
-    if found > 1:  # cannot happen with a real ident; undo, as the C API asks
-        _clear_async_exc(ident, None)
-        return False
-    return found == 1
+    return _set_async_exc(ident, exc_type) == 1  # the number of threads with that ident: 0 or 1
 
 
 def clear_pending_exception() -> None:
@@ -334,120 +330,3 @@ class Schedule:
         for runner in self.runners:
             runner.thread.join(max(0.0, deadline - time.perf_counter()))
         return [r.name for r in self.runners if r.thread.is_alive()]
-
-
-# -- the deadlock watchdog and locks it can call off (notebook 07) ---------------------
-
-#: How long a cancellable lock waits before it looks at its cancel event again.
-CANCEL_SLICE = 0.002
-
-
-class DeadlockError(RuntimeError):
-    """Raised in a thread whose wait for a cancellable lock was called off."""
-
-
-class _CancellableLock(LockWrapper):
-    """A :class:`threading.Lock` whose blocking waits end when ``cancel`` is set.
-
-    It waits in slices of :data:`CANCEL_SLICE` and checks ``cancel`` between them; wrapped
-    in an :class:`InstrumentedLock` the thread counts as waiting for the whole wait.
-    """
-
-    __slots__ = ("_lock", "_cancel", "_name")
-
-    def __init__(self, cancel: threading.Event, name: str) -> None:
-        self._lock = threading.Lock()
-        self._cancel = cancel
-        self._name = name
-
-    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        if not blocking or (timeout != -1 and timeout <= 0):
-            return self._lock.acquire(blocking, timeout)  # the Lock's own rules and errors
-        if self._lock.acquire(False):
-            return True
-        deadline = None if timeout == -1 else time.monotonic() + timeout
-        while True:
-            if self._cancel.is_set():
-                raise DeadlockError(f"the wait for {self._name} was called off: a deadlock was detected")
-            wait = CANCEL_SLICE if deadline is None else min(CANCEL_SLICE, deadline - time.monotonic())
-            if wait <= 0:
-                return False
-            if self._lock.acquire(True, wait):
-                return True
-
-
-def cancellable_lock(cancel: threading.Event, name: str = "lock") -> InstrumentedLock:
-    """An instrumented lock whose waits raise :class:`DeadlockError` within milliseconds once ``cancel`` is set."""
-    if not isinstance(cancel, threading.Event):
-        raise TypeError(f"cancel must be a threading.Event, got {cancel!r} of type {type(cancel).__name__}")
-    return InstrumentedLock(_CancellableLock(cancel, name), name=name, max_events=0)
-
-
-#: How often the watchdog takes a snapshot, in seconds.
-WATCH_POLL = 0.001
-
-
-class Watchdog:
-    """Polls ``snapshot()`` (a resource-allocation graph) until ``done``/``stop`` or a cycle stays ``confirm`` s.
-
-    Then it keeps the graph, the ``stacks`` of the threads in the cycle (taken first, while
-    they are still stuck) and when it found it, and sets ``cancel`` if given.
-    """
-
-    def __init__(
-        self,
-        snapshot: Callable[[], Any],
-        stacks: Callable[[Sequence[str]], tuple[Any, ...]],
-        done: threading.Event,
-        stop: threading.Event,
-        cancel: threading.Event | None,
-        confirm: float,
-    ) -> None:
-        self.snapshot = snapshot
-        self.take_stacks = stacks
-        self.done = done
-        self.stop = stop
-        self.cancel = cancel
-        self.confirm = confirm
-        self.graph: Any = None
-        self.stacks: tuple[Any, ...] = ()
-        self.detected_after: float | None = None
-
-    def __call__(self) -> None:
-        started = time.perf_counter()
-        first: tuple[tuple[str, ...], float] | None = None
-        while not (self.done.is_set() or self.stop.is_set()):
-            graph = self.snapshot()
-            now = time.perf_counter()
-            if not graph.cycle:
-                first = None
-            elif first is None or first[0] != graph.cycle:
-                first = (graph.cycle, now)
-            elif now - first[1] >= self.confirm:
-                self.stacks = self.take_stacks(graph.cycle_threads)
-                self.graph = graph
-                self.detected_after = now - started
-                if self.cancel is not None:
-                    self.cancel.set()
-                return
-            self.done.wait(WATCH_POLL)
-
-
-def countdown(workers: Sequence[Callable[[], object]], done: threading.Event) -> list[Callable[[], None]]:
-    """Wrap workers so that ``done`` is set when the last one returns."""
-    remaining = [len(workers)]
-    guard = threading.Lock()
-
-    def wrap(work: Callable[[], object]) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                work()
-            finally:
-                with guard:
-                    remaining[0] -= 1
-                    if remaining[0] == 0:
-                        done.set()
-
-        return run
-
-    return [wrap(work) for work in workers]

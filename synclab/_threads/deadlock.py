@@ -13,14 +13,15 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from synclab._threads import DeadlockError, Watchdog, countdown, run_workers
+from synclab._threads import run_workers
 from synclab._validate import MAX_THREADS, check_timeout
-from synclab.instruments import InstrumentedLock, LockStatistics
+from synclab.instruments import InstrumentedLock, LockStatistics, LockWrapper
 
 #: How long a cycle must stay unchanged before :func:`watch_for_deadlock` reports it, in seconds:
 #: far longer than the short timeouts of a back-off-and-retry loop, whose cycles last a
@@ -31,6 +32,112 @@ MAX_LOCKS = 256
 # Frames from threading, the instruments and this plumbing package are machinery, not the code being debugged.
 _THREADS_DIR = os.path.dirname(os.path.abspath(__file__))
 _HIDDEN_FILES = {os.path.abspath(threading.__file__), os.path.join(os.path.dirname(_THREADS_DIR), "instruments.py")}
+
+
+#: How long a cancellable lock waits before it looks at its cancel event again.
+CANCEL_SLICE = 0.002
+
+
+class DeadlockError(RuntimeError):
+    """Raised in a thread whose wait for a cancellable lock was called off."""
+
+
+class _CancellableLock(LockWrapper):
+    """A :class:`threading.Lock` whose blocking waits end when ``cancel`` is set.
+
+    It waits in slices of :data:`CANCEL_SLICE` and checks ``cancel`` between them; wrapped
+    in an :class:`InstrumentedLock` the thread counts as waiting for the whole wait.
+    """
+
+    __slots__ = ("_lock", "_cancel", "_name")
+
+    def __init__(self, cancel: threading.Event, name: str) -> None:
+        self._lock = threading.Lock()
+        self._cancel = cancel
+        self._name = name
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not blocking or (timeout != -1 and timeout <= 0):
+            return self._lock.acquire(blocking, timeout)  # the Lock's own rules and errors
+        if self._lock.acquire(False):
+            return True
+        deadline = None if timeout == -1 else time.monotonic() + timeout
+        while True:
+            if self._cancel.is_set():
+                raise DeadlockError(f"the wait for {self._name} was called off: a deadlock was detected")
+            wait = CANCEL_SLICE if deadline is None else min(CANCEL_SLICE, deadline - time.monotonic())
+            if wait <= 0:
+                return False
+            if self._lock.acquire(True, wait):
+                return True
+
+
+def cancellable_lock(cancel: threading.Event, name: str = "lock") -> InstrumentedLock:
+    """An instrumented lock whose waits raise :class:`DeadlockError` within milliseconds once ``cancel`` is set."""
+    if not isinstance(cancel, threading.Event):
+        raise TypeError(f"cancel must be a threading.Event, got {cancel!r} of type {type(cancel).__name__}")
+    return InstrumentedLock(_CancellableLock(cancel, name), name=name, max_events=0)
+
+
+#: How often the watchdog takes a snapshot, in seconds.
+WATCH_POLL = 0.001
+
+
+@dataclass(eq=False)
+class Watchdog:
+    """Takes a :func:`resource_allocation_graph` of ``locks`` until ``done``/``stop`` or a cycle stays ``confirm`` s.
+
+    Then it keeps the graph, the ``stacks`` of the threads in the cycle (taken first, while
+    they are still stuck) and when it found it, and sets ``cancel`` if given.
+    """
+
+    locks: Sequence[InstrumentedLock]
+    done: threading.Event
+    stop: threading.Event
+    cancel: threading.Event | None
+    confirm: float
+    graph: ResourceAllocationGraph | None = None
+    stacks: tuple[ThreadStack, ...] = ()
+    detected_after: float | None = None
+
+    def __call__(self) -> None:
+        started = time.perf_counter()
+        first: tuple[tuple[str, ...], float] | None = None
+        while not (self.done.is_set() or self.stop.is_set()):
+            graph = resource_allocation_graph(self.locks)
+            now = time.perf_counter()
+            if not graph.cycle:
+                first = None
+            elif first is None or first[0] != graph.cycle:
+                first = (graph.cycle, now)
+            elif now - first[1] >= self.confirm:
+                self.stacks = thread_stacks(graph.cycle_threads)
+                self.graph = graph
+                self.detected_after = now - started
+                if self.cancel is not None:
+                    self.cancel.set()
+                return
+            self.done.wait(WATCH_POLL)
+
+
+def countdown(workers: Sequence[Callable[[], object]], done: threading.Event) -> list[Callable[[], None]]:
+    """Wrap workers so that ``done`` is set when the last one returns."""
+    remaining = [len(workers)]
+    guard = threading.Lock()
+
+    def wrap(work: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                work()
+            finally:
+                with guard:
+                    remaining[0] -= 1
+                    if remaining[0] == 0:
+                        done.set()
+
+        return run
+
+    return [wrap(work) for work in workers]
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +340,7 @@ def watch(
 ) -> tuple[float, Watchdog]:
     """Run ``workers`` in threads ``names`` next to a watchdog on ``locks``: (seconds, the watchdog)."""
     done = threading.Event()  # set when every worker has returned: the watchdog stops then
-    watchdog = Watchdog(partial(resource_allocation_graph, locks), thread_stacks, done, stop, cancel, confirm)
+    watchdog = Watchdog(locks, done, stop, cancel, confirm)
     try:
         elapsed = run_workers(
             [*countdown(workers, done), watchdog], names=[*names, "watchdog"], timeout=timeout, stop=stop, what=what

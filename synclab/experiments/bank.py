@@ -233,19 +233,9 @@ def run_bank(
     account's lock is an :class:`~synclab.InstrumentedLock`, so the result says
     how long each thread waited for it and how long each withdrawal held it.
     """
-    args = _check_bank_args(threads, withdrawals, style, work, amount, balance, timeout)
-    return _run_bank(*args)
-
-
-def _run_bank(
-    threads: int,
-    withdrawals: int,
-    style: str,
-    work: float,
-    amount: int,
-    balance: int | None,
-    timeout: float,
-) -> BankResult:
+    threads, withdrawals, style, work, amount, balance, timeout = _check_bank_args(
+        threads, withdrawals, style, work, amount, balance, timeout
+    )
     opening = threads * withdrawals * amount if balance is None else balance
     lock = _RecordingLock(time.perf_counter())
     account = BankAccount(opening, work, lock)
@@ -303,10 +293,7 @@ def sweep_bank(
     style_list = tuple(check_sequence("styles", styles, "styles like ('short', 'long')"))
     check_int("len(styles)", len(style_list), 1, len(BANK_STYLES))
     check_int("number of runs", len(thread_counts) * len(works) * len(style_list), 1, 48)
-    checked = [
+    settings = [(n, w, s) for n in thread_counts for w in works for s in style_list]
+    for n, w, s in settings:  # every setting is checked before any run
         _check_bank_args(n, withdrawals, s, w, amount, None, timeout)
-        for n in thread_counts
-        for w in works
-        for s in style_list
-    ]
-    return BankSweep(tuple(_run_bank(*args) for args in checked))
+    return BankSweep(tuple(run_bank(n, withdrawals, s, w, amount=amount, timeout=timeout) for n, w, s in settings))

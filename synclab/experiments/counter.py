@@ -189,17 +189,6 @@ def run_counter(
     threads, increments, use_lock, race_window, interval, timeout = _check_counter_args(
         threads, increments, use_lock, race_window, switch_interval, timeout
     )
-    return _run_counter(threads, increments, use_lock, race_window, interval, timeout)
-
-
-def _run_counter(
-    threads: int,
-    increments: int,
-    use_lock: bool,
-    race_window: str,
-    interval: float | None,
-    timeout: float,
-) -> CounterResult:
     counter = _Counter()
     lock = InstrumentedLock(name="counter lock") if use_lock else None
     stop = threading.Event()
@@ -238,5 +227,11 @@ def sweep_counter(
 ) -> CounterSweep:
     """Run :func:`run_counter` once for each thread count in ``threads``."""
     check_sequence("threads", threads, "thread counts like (1, 2, 4, 8)")
-    checked = [_check_counter_args(n, increments, use_lock, race_window, switch_interval, timeout) for n in threads]
-    return CounterSweep(tuple(_run_counter(*args) for args in checked))
+    for n in threads:  # every count is checked before any run
+        _check_counter_args(n, increments, use_lock, race_window, switch_interval, timeout)
+    return CounterSweep(
+        tuple(
+            run_counter(n, increments, use_lock, race_window, switch_interval=switch_interval, timeout=timeout)
+            for n in threads
+        )
+    )

@@ -28,13 +28,13 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
-from synclab._threads import DeadlockError, cancellable_lock
-from synclab._threads.deadlock import ResourceAllocationGraph, watch
-from synclab._validate import MAX_THREADS, MAX_VALUES, check_choice, check_float, check_int, check_timeout
+from synclab._threads.deadlock import DeadlockError, ResourceAllocationGraph, cancellable_lock, watch
+from synclab._validate import MAX_THREADS, check_choice, check_counts, check_float, check_int, check_timeout
 from synclab.experiments.bank import BankAccount
 from synclab.experiments.counter import YIELD_SECONDS
-from synclab.instruments import InstrumentedLock, LockStatistics
+from synclab.instruments import LockStatistics
 
 #: How a transfer takes its locks (see the module docstring).
 STRATEGIES = ("naive", "ordered", "retry", "global")
@@ -45,14 +45,11 @@ START_BALANCE = 1_000
 MAX_AMOUNT = 100
 MAX_TRANSFERS = 100_000
 MAX_RUNS = 100
-#: How long a cycle must stay before the watchdog calls a run off, s. Short, so
-#: a deadlocked run ends fast: only ``"naive"`` can form a cycle that the
-#: watchdog then cancels (``"retry"`` runs are watched, never cancelled).
+#: How long a cycle must stay before the watchdog calls a run off, s: short, so a deadlocked run ends fast.
 TRANSFER_CONFIRM = 0.002
-#: ``"retry"``: how long the second lock is waited for before backing off, s.
+#: ``"retry"``: the wait for the second lock, s; then a random back-off of up to
+#: FIRST_BACKOFF s, doubling after each further timeout up to MAX_BACKOFF.
 RETRY_TIMEOUT = 0.001
-#: ``"retry"``: the first back-off is a random sleep of up to this long, s;
-#: each further timeout of the same transfer doubles it, up to :data:`MAX_BACKOFF`.
 FIRST_BACKOFF = 0.0002
 MAX_BACKOFF = 0.01
 
@@ -80,12 +77,10 @@ class TransferRun:
 
     @property
     def attempted(self) -> int:
-        """Transfers the threads were asked to make: ``threads * transfers``."""
         return self.threads * self.transfers
 
     @property
     def conserved(self) -> bool:
-        """Whether the bank holds as much money as before."""
         return self.total_after == self.total_before
 
     @property
@@ -110,12 +105,11 @@ class TransferRuns:
 
     @property
     def deadlocked_runs(self) -> int:
-        """Runs the watchdog called off because of a deadlock."""
         return sum(r.deadlocked for r in self.results)
 
     @property
     def deadlock_share(self) -> float:
-        """Share of runs that deadlocked, 0 to 1."""
+        """0 to 1."""
         return self.deadlocked_runs / self.runs
 
     @property
@@ -128,7 +122,6 @@ class TransferRuns:
 
     @property
     def median_throughput(self) -> float:
-        """Median completed transfers per second."""
         return statistics.median(r.throughput for r in self.results)
 
     @property
@@ -141,7 +134,6 @@ class TransferRuns:
 
     @property
     def retries(self) -> int:
-        """Timeouts followed by a retry, over all runs."""
         return sum(r.retries for r in self.results)
 
     @property
@@ -181,61 +173,6 @@ def _move(src: BankAccount, dst: BankAccount, amount: int, hold: float) -> None:
     dst.balance = dst_balance + taken
     if hold:
         time.sleep(hold)
-
-
-def _transfer_worker(
-    bank: list[BankAccount],
-    bank_lock: InstrumentedLock | None,
-    strategy: str,
-    window: str,
-    hold: float,
-    transfers: int,
-    rng: random.Random,
-    stop: threading.Event,
-    tally: Counter[str],
-) -> None:
-    """One thread's transfers, one branch per strategy; ``tally`` counts completed, abandoned and retries."""
-    for _ in range(transfers):
-        if stop.is_set():
-            return
-        a, b = rng.sample(range(len(bank)), 2)
-        src, dst = bank[a], bank[b]
-        amount = rng.randint(1, MAX_AMOUNT)
-        try:
-            if strategy == "global":
-                with bank_lock:  # type: ignore[union-attr]
-                    if window == "sleep":
-                        time.sleep(YIELD_SECONDS)
-                    _move(src, dst, amount, hold)
-            elif strategy == "retry":
-                backoff = FIRST_BACKOFF
-                while True:
-                    with src.lock:
-                        if window == "sleep":
-                            time.sleep(YIELD_SECONDS)
-                        if dst.lock.acquire(timeout=RETRY_TIMEOUT):
-                            try:
-                                _move(src, dst, amount, hold)
-                            finally:
-                                dst.lock.release()
-                            break
-                    tally["retries"] += 1  # timed out: the first lock is released, back off
-                    time.sleep(rng.uniform(0, backoff))
-                    backoff = min(2 * backoff, MAX_BACKOFF)
-                    if stop.is_set():
-                        tally["abandoned"] += 1
-                        return
-            else:
-                first, second = (src, dst) if strategy == "naive" or a < b else (dst, src)
-                with first.lock:
-                    if window == "sleep":
-                        time.sleep(YIELD_SECONDS)
-                    with second.lock:
-                        _move(src, dst, amount, hold)
-        except DeadlockError:  # the watchdog called the run off
-            tally["abandoned"] += 1
-            return
-        tally["completed"] += 1
 
 
 def _check_transfer_args(
@@ -291,14 +228,54 @@ def run_transfers(
     ]
     locks = [bank_lock] if bank_lock is not None else [account.lock for account in bank]
     before = sum(account.balance for account in bank)
+
+    def worker(rng: random.Random, tally: Counter[str]) -> None:
+        """One thread's transfers, one branch per strategy; ``tally`` counts completed, abandoned and retries."""
+        for _ in range(transfers):
+            if stop.is_set():
+                return
+            a, b = rng.sample(range(len(bank)), 2)
+            src, dst = bank[a], bank[b]
+            amount = rng.randint(1, MAX_AMOUNT)
+            try:
+                if strategy == "global":
+                    with bank_lock:  # type: ignore[union-attr]
+                        if window == "sleep":
+                            time.sleep(YIELD_SECONDS)
+                        _move(src, dst, amount, hold)
+                elif strategy == "retry":
+                    backoff = FIRST_BACKOFF
+                    while True:
+                        with src.lock:
+                            if window == "sleep":
+                                time.sleep(YIELD_SECONDS)
+                            if dst.lock.acquire(timeout=RETRY_TIMEOUT):
+                                try:
+                                    _move(src, dst, amount, hold)
+                                finally:
+                                    dst.lock.release()
+                                break
+                        tally["retries"] += 1  # timed out: the first lock is released, back off
+                        time.sleep(rng.uniform(0, backoff))
+                        backoff = min(2 * backoff, MAX_BACKOFF)
+                        if stop.is_set():
+                            tally["abandoned"] += 1
+                            return
+                else:
+                    first, second = (src, dst) if strategy == "naive" or a < b else (dst, src)
+                    with first.lock:
+                        if window == "sleep":
+                            time.sleep(YIELD_SECONDS)
+                        with second.lock:
+                            _move(src, dst, amount, hold)
+            except DeadlockError:  # the watchdog called the run off
+                tally["abandoned"] += 1
+                return
+            tally["completed"] += 1
+
     base = random.randrange(2**32) if seed is None else seed
     tallies = [Counter() for _ in range(threads)]
-    workers = [
-        lambda i=i: _transfer_worker(
-            bank, bank_lock, strategy, window, hold, transfers, random.Random(base * 1_000 + i), stop, tallies[i]
-        )
-        for i in range(threads)
-    ]
+    workers = [partial(worker, random.Random(base * 1_000 + i), tallies[i]) for i in range(threads)]
     # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
     cancel = None if strategy == "retry" else stop
     names = [f"T{i}" for i in range(1, threads + 1)]
@@ -360,15 +337,6 @@ def repeat_transfers(
     return TransferRuns(tuple(results))
 
 
-def _as_counts(name: str, values: object, low: int, high: int) -> tuple[int, ...]:
-    if isinstance(values, int) and not isinstance(values, bool):
-        values = (values,)
-    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise TypeError(f"{name} must be an int or a sequence of ints like (2, 4, 8), got {values!r}")
-    check_int(f"len({name})", len(values), 1, MAX_VALUES)
-    return tuple(check_int(name, v, low, high) for v in values)
-
-
 def sweep_transfers(
     strategies: Sequence[str] = ("naive", "ordered"),
     accounts: int | Sequence[int] = 4,
@@ -381,15 +349,16 @@ def sweep_transfers(
     seed: int | None = None,
     timeout: float = 30.0,
 ) -> TransferSweep:
-    """Repeat :func:`run_transfers` for each strategy and each account or thread count."""
+    """Repeat :func:`run_transfers` for each strategy and each account or thread count.
+
+    Every setting is checked before any run: the first :func:`repeat_transfers` checks the rest.
+    """
     if isinstance(strategies, str) or not isinstance(strategies, Sequence):
         raise TypeError(f"strategies must be a sequence like ('naive', 'ordered'), got {strategies!r}")
     check_int("len(strategies)", len(strategies), 1, len(STRATEGIES))
     chosen = tuple(check_choice("strategies", s, STRATEGIES) for s in strategies)
-    account_counts = _as_counts("accounts", accounts, 2, MAX_THREADS)
-    thread_counts = _as_counts("threads", threads, 1, MAX_THREADS)
-    _check_transfer_args(account_counts[0], thread_counts[0], transfers, chosen[0], window, hold, seed, timeout)
-    check_int("runs", runs, 1, MAX_RUNS)
+    account_counts = check_counts("accounts", accounts, 2, MAX_THREADS)
+    thread_counts = check_counts("threads", threads, 1, MAX_THREADS)
     return TransferSweep(
         tuple(
             repeat_transfers(runs, a, t, transfers, s, window=window, hold=hold, seed=seed, timeout=timeout)

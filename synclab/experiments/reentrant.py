@@ -42,9 +42,6 @@ class LockCosts:
     depths: tuple[int, ...]
     rlock: tuple[float, ...]
     helper: tuple[float, ...]
-    calls: int
-    repeat: int
-    python: str
 
     @property
     def extra_per_level(self) -> float:
@@ -129,14 +126,7 @@ def measure_lock_costs(
     lock, rlock = threading.Lock(), threading.RLock()
     rlock_ns = tuple(_fastest_ns(_rlock_operation(rlock, d), calls, repeat) for d in levels)
     helper_ns = tuple(_fastest_ns(_helper_operation(lock, d), calls, repeat) for d in levels)
-    return LockCosts(
-        depths=levels,
-        rlock=rlock_ns,
-        helper=helper_ns,
-        calls=calls,
-        repeat=repeat,
-        python=platform.python_version(),
-    )
+    return LockCosts(depths=levels, rlock=rlock_ns, helper=helper_ns)
 
 
 # -- the ledger lab: the three designs run by real threads ------------------------
