@@ -2,7 +2,7 @@
 
 * :func:`run_stolen_wakeup` and :func:`run_notify` hand your function an ordinary
   :class:`threading.Condition` on a lock that lets a schedule force one order of the threads
-  (``synclab._threads.Schedule``), so what goes wrong only now and then shows on every run.
+  (``synclab._threads.conditions.Schedule``), so what goes wrong only now and then shows on every run.
 * :func:`run_buffer`: producers and consumers around a buffer of ``capacity`` items, one lock
   with two conditions on it as :class:`queue.Queue` is built. Every wait is measured, the
   length is recorded at every change, and shutdown uses sentinels: one :data:`DONE` per consumer.
@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from synclab._threads import Schedule, run_workers
+from synclab._threads import run_workers
+from synclab._threads.conditions import Schedule
 from synclab._validate import MAX_VALUES, check_float, check_int, check_timeout
 from synclab.instruments import InstrumentedLock, LockStatistics
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from synclab import run_notify, run_stolen_wakeup
-from synclab._threads import ScriptedLock
+from synclab._threads.conditions import ScriptedLock
 from synclab.experiments.conditions import STOLEN_WAKEUP_SCHEDULE
 
 RUNS = 20
