@@ -276,25 +276,43 @@ def force_stolen_wakeup(take: Callable[[Any, Any], Any], timeout: float) -> tupl
             trace.append(f"Thread(s) {', '.join(stuck)} could not be stopped; restart the kernel to clear them.")
 
 
-#: How long :func:`count_woken` watches for more consumers after the last one woke.
+#: How long :func:`force_notify` watches for more consumers after the last one woke.
 SETTLE_SECONDS = 0.2
 
 
-def count_woken(s: Schedule, takers: list[Runner], watch: bool) -> int:
-    """How many ``takers`` woke and returned; if ``watch``, first wait for one and, after the last to wake,
-    watch :data:`SETTLE_SECONDS` more. A consumer nobody notifies never wakes, so the count does not depend
-    on timing.
+def force_notify(
+    take: Callable[[Any, Any], Any], put_items: Callable[[Any, Any, list[Any]], Any], consumers: int, timeout: float
+) -> tuple[int, int, str]:
+    """Start ``consumers`` threads running ``take(buffer, cond)``; once all wait, ``put_items`` one item each.
+
+    Returns how many consumers woke and returned, the items left and what the producer raised.
+    A consumer nobody notifies never wakes, so the count does not depend on timing: after the
+    last consumer to wake, it watches :data:`SETTLE_SECONDS` more, then stops the rest.
     """
+    s = Schedule(timeout)
+    items = [f"item {i}" for i in range(1, consumers + 1)]
+    error = ""
 
     def woken() -> int:
         return sum(t.done and not t.aborted for t in takers)
 
-    if watch and s.wait_until(lambda: woken() >= 1):
-        while woken() < len(takers):
-            seen = woken()
-            if not s.wait_until(lambda seen=seen: woken() > seen, SETTLE_SECONDS):
-                break
-    return woken()
+    try:
+        takers = [s.start(f"C{i}", take, s.buffer, s.cond) for i in range(1, consumers + 1)]
+        if not s.wait_until(lambda: len(s.lock.entered) >= consumers):
+            raise RuntimeError("the consumers did not all start waiting")  # machine far too busy
+        producer = s.start("producer", put_items, s.buffer, s.cond, items)
+        if not s.wait_until(lambda: producer.done):
+            error = f"put_items did not return within {timeout:g} s"
+        elif producer.error is not None:
+            error = describe_error(producer.error)
+        if not error and s.wait_until(lambda: woken() >= 1):
+            while woken() < consumers:
+                seen = woken()
+                if not s.wait_until(lambda seen=seen: woken() > seen, SETTLE_SECONDS):
+                    break
+        return woken(), len(s.buffer), error
+    finally:
+        s.finish()
 
 
 # -- the bookkeeping of the bounded buffer ----------------------------------------------

@@ -21,10 +21,8 @@ from synclab._threads.conditions import (
     DONE,
     BufferLog,
     BufferRun,
-    Schedule,
     Tally,
-    count_woken,
-    describe_error,
+    force_notify,
     force_stolen_wakeup,
 )
 from synclab._threads.conditions import MAX_SAMPLES as MAX_SAMPLES  # for run_queue_buffer
@@ -135,23 +133,8 @@ def run_notify(
         )
     consumers = check_int("consumers", consumers, 1, MAX_VALUES)
     timeout = check_float("timeout", timeout, 0.1, 60.0)
-    s = Schedule(timeout)
-    items = [f"item {i}" for i in range(1, consumers + 1)]
-    error = ""
-    try:
-        takers = [s.start(f"C{i}", wait_and_take, s.buffer, s.cond) for i in range(1, consumers + 1)]
-        if not s.wait_until(lambda: len(s.lock.entered) >= consumers):
-            raise RuntimeError("the consumers did not all start waiting")  # machine far too busy
-        producer = s.start("producer", put_items, s.buffer, s.cond, list(items))
-        if not s.wait_until(lambda: producer.done):
-            error = f"put_items did not return within {timeout:g} s"
-        elif producer.error is not None:
-            error = describe_error(producer.error)
-        woken = count_woken(s, takers, watch=not error)
-        left = len(s.buffer)
-    finally:
-        s.finish()
-    return NotifyResult(consumers, len(items), woken, left, error)
+    woken, left, error = force_notify(wait_and_take, put_items, consumers, timeout)
+    return NotifyResult(consumers, consumers, woken, left, error)
 
 
 # -- the bounded buffer -------------------------------------------------------------
@@ -235,11 +218,8 @@ class BufferResult:
     def _share(self, keep: Callable[[int], bool]) -> float:
         if self.duration <= 0:
             return 0.0
-        ends = (*self.times[1:], self.duration)
-        kept = (
-            min(end, self.duration) - t for t, end, n in zip(self.times, ends, self.lengths, strict=False) if keep(n)
-        )
-        return sum(max(0.0, span) for span in kept) / self.duration
+        ends = (*self.times[1:], self.duration)  # each length lasts until the next change
+        return sum(end - t for t, end, n in zip(self.times, ends, self.lengths, strict=True) if keep(n)) / self.duration
 
 
 class BufferModel(BufferLog):
@@ -331,21 +311,11 @@ def run_buffer_threads(
     times, duration, spans = run.run(1.0 / produce_rate, 1.0 / consume_rate, timeout, what)
     expected = sorted((i, k) for i in range(producers) for k in range(items))
     consumed = sorted(item for mine in run.taken for item in mine)  # type: ignore[type-var]
+    lengths, threads = tuple(run.buffer.lengths), run.making + run.using
     return BufferResult(
-        producers=producers,
-        consumers=consumers,
-        capacity=capacity,
-        produce_rate=produce_rate,
-        consume_rate=consume_rate,
-        items=items,
-        produced=sum(t.items for t in run.making),
-        consumed=len(consumed),
-        delivered_once=consumed == expected,
-        max_length=run.buffer.max_length,
-        times=times,
-        lengths=tuple(run.buffer.lengths),
-        duration=duration,
-        threads=tuple(ThreadWaits(t.name, t.role, t.items, t.waits, t.total_wait) for t in run.making + run.using),
+        *(producers, consumers, capacity, produce_rate, consume_rate, items, sum(t.items for t in run.making)),
+        *(len(consumed), consumed == expected, run.buffer.max_length, times, lengths, duration),
+        threads=tuple(ThreadWaits(t.name, t.role, t.items, t.waits, t.total_wait) for t in threads),
         spans=tuple(WaitSpan(*span) for span in spans),
         lock=run.buffer.lock.statistics(),
         python=platform.python_version(),
