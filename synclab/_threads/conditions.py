@@ -153,16 +153,13 @@ class Schedule:
     def entered(self, name: str) -> int:
         return self.lock.entered.count(name)
 
-    def put(self, *items: Any, notify: int | None = 1) -> bool:
-        """As the producer: put ``items`` and notify ``notify`` waiters (``None``: all)."""
+    def put(self, item: Any) -> bool:
+        """As the producer: put ``item`` and notify one waiter; ``False`` if the lock stayed busy."""
         if not self.lock.acquire(True, self.timeout):
             return False
         try:
-            self.buffer.extend(items)
-            if notify is None:
-                self.cond.notify_all()
-            else:
-                self.cond.notify(notify)
+            self.buffer.append(item)
+            self.cond.notify()
         finally:
             self.lock.release()
         return True
