@@ -12,6 +12,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from threading import get_ident
 from typing import Any
 
@@ -103,17 +104,15 @@ class Runner:
     def __init__(self, seen: threading.Condition, name: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.seen = seen
         self.name = name
-        self.fn = fn
-        self.args = args
         self.done = False
         self.aborted = False
         self.value: Any = None
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._body, name=name, daemon=True)
+        self.thread = threading.Thread(target=self._body, args=(fn, args), name=name, daemon=True)
 
-    def _body(self) -> None:
+    def _body(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         try:
-            self.value = self.fn(*self.args)
+            self.value = fn(*args)
         except Aborted:
             self.aborted = True
         except BaseException as exc:  # reported as the outcome
@@ -318,17 +317,15 @@ def force_notify(
 MAX_SAMPLES = 20_000
 
 
+@dataclass(slots=True)
 class Tally:
     """One thread's running figures (each thread updates only its own)."""
 
-    __slots__ = ("name", "role", "items", "waits", "total_wait")
-
-    def __init__(self, name: str, role: str) -> None:
-        self.name = name
-        self.role = role
-        self.items = 0
-        self.waits = 0
-        self.total_wait = 0.0
+    name: str
+    role: str
+    items: int = 0
+    waits: int = 0
+    total_wait: float = 0.0
 
 
 class BufferLog:

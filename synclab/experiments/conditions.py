@@ -94,10 +94,10 @@ def run_stolen_wakeup(take: Callable[[Any, Any], Any], runs: int = 10, *, timeou
 
 @dataclass(frozen=True, slots=True)
 class NotifyResult:
-    """What :func:`run_notify` saw: consumers that got an item, items left, what the producer raised."""
+    """What :func:`run_notify` saw: consumers that got an item (one item was put for each), items left,
+    what the producer raised."""
 
     consumers: int
-    items: int
     woken: int
     left: int
     error: str
@@ -134,7 +134,7 @@ def run_notify(
     consumers = check_int("consumers", consumers, 1, MAX_VALUES)
     timeout = check_float("timeout", timeout, 0.1, 60.0)
     woken, left, error = force_notify(wait_and_take, put_items, consumers, timeout)
-    return NotifyResult(consumers, consumers, woken, left, error)
+    return NotifyResult(consumers, woken, left, error)
 
 
 # -- the bounded buffer -------------------------------------------------------------
