@@ -329,7 +329,7 @@ class Tally:
 
 
 class BufferLog:
-    """A buffer's items and instrumented lock, its length at every change and every wait, in s since ``origin``."""
+    """A buffer's items and instrumented lock; its length at every change and every wait, on ``clock``."""
 
     def __init__(self, capacity: int, stop: threading.Event) -> None:
         self.capacity = capacity
@@ -337,8 +337,7 @@ class BufferLog:
         self.items: deque[object] = deque()
         self.lock = InstrumentedLock(name="buffer lock")
         self.clock = time.perf_counter
-        self.origin = self.clock()
-        self.times: list[float] = [0.0]
+        self.times: list[float] = [0.0]  # the first entry stands for the start of the run
         self.lengths: list[int] = [0]
         self.spans: list[tuple[str, str, float, float]] = []
         self.max_length = 0
@@ -348,7 +347,7 @@ class BufferLog:
         length = len(self.items)
         self.max_length = max(self.max_length, length)
         if len(self.times) < MAX_SAMPLES:
-            self.times.append(self.clock() - self.origin)
+            self.times.append(self.clock())
             self.lengths.append(length)
 
     def waited(self, me: Tally, started: float) -> None:
@@ -356,7 +355,7 @@ class BufferLog:
         me.waits += 1
         me.total_wait += ended - started
         if len(self.spans) < MAX_SAMPLES:
-            self.spans.append((me.name, me.role, started - self.origin, ended - self.origin))
+            self.spans.append((me.name, me.role, started, ended))
 
     def pace(self, due: float, period: float, waited: bool) -> float | None:
         """Spend ``period`` s on one item, outside the lock; the next due time, ``None`` if the run was stopped.
@@ -435,18 +434,17 @@ class BufferRun:
     ) -> tuple[tuple[float, ...], float, list[tuple[str, str, float, float]]]:
         """Run every producer and consumer; the times of the length changes, the duration and the waits.
 
-        Times count from the moment the first thread started working.
+        Times count from the moment the first thread started working; the run lasts until the last
+        consumer took its sentinel (every consumer does, unless the run failed and raised).
         """
         buffer = self.buffer
         workers: list[Callable[[], object]] = [
             *(lambda i=i, t=t: self.producer(i, t, make_time) for i, t in enumerate(self.making)),
             *(lambda i=i, t=t: self.consumer(i, t, use_time) for i, t in enumerate(self.using)),
         ]
-        buffer.origin = buffer.clock()
         names = [t.name for t in self.making + self.using]
         run_workers(workers, names=names, timeout=timeout, stop=buffer.stop, what=what)
-        shift = min(self.started) - buffer.origin if self.started else 0.0
-        times = tuple(max(0.0, t - shift) if i else 0.0 for i, t in enumerate(buffer.times))
-        duration = (max(self.last_return) - buffer.origin - shift) if self.last_return else times[-1]
-        spans = [(n, role, max(0.0, s - shift), max(0.0, e - shift)) for n, role, s, e in buffer.spans]
-        return times, max(duration, times[-1]), spans
+        start = min(self.started)
+        times = (0.0, *(t - start for t in buffer.times[1:]))
+        spans = [(name, role, s - start, e - start) for name, role, s, e in buffer.spans]
+        return times, max(self.last_return) - start, spans
