@@ -311,11 +311,15 @@ def run_buffer_threads(
     times, duration, spans = run.run(1.0 / produce_rate, 1.0 / consume_rate, timeout, what)
     expected = sorted((i, k) for i in range(producers) for k in range(items))
     consumed = sorted(item for mine in run.taken for item in mine)  # type: ignore[type-var]
-    lengths, threads = tuple(run.buffer.lengths), run.making + run.using
+    settings = (producers, consumers, capacity, produce_rate, consume_rate, items)
+    measured = (sum(t.items for t in run.making), len(consumed), consumed == expected, run.buffer.max_length)
     return BufferResult(
-        *(producers, consumers, capacity, produce_rate, consume_rate, items, sum(t.items for t in run.making)),
-        *(len(consumed), consumed == expected, run.buffer.max_length, times, lengths, duration),
-        threads=tuple(ThreadWaits(t.name, t.role, t.items, t.waits, t.total_wait) for t in threads),
+        *settings,
+        *measured,
+        times,
+        tuple(run.buffer.lengths),
+        duration,
+        threads=tuple(ThreadWaits(t.name, t.role, t.items, t.waits, t.total_wait) for t in run.making + run.using),
         spans=tuple(WaitSpan(*span) for span in spans),
         lock=run.buffer.lock.statistics(),
         python=platform.python_version(),
