@@ -41,7 +41,9 @@ def check_invariants(result) -> None:
         assert all(s.role == t.role and 0 <= s.start <= s.end <= result.duration + 1e-9 for s in spans)
     assert 0.0 <= result.share_full <= 1.0 and 0.0 <= result.share_empty <= 1.0
     assert result.share_full + result.share_empty <= 1.0 + 1e-9
-    assert 0.0 <= result.mean_length <= result.capacity
+    ends = (*result.times[1:], result.duration)
+    held = sum(n * (end - t) for t, end, n in zip(result.times, ends, result.lengths, strict=True))
+    assert 0.0 <= held / result.duration <= result.capacity  # the time-weighted mean length
     # The lock under both conditions was used properly: no failed probes, released at the end.
     assert result.lock.failed == 0 and not result.lock.locked
     assert result.lock.acquisitions >= 2 * (total + result.consumers)

@@ -40,6 +40,10 @@ POLL_LOOKS = 50
 STEP_SECONDS = 1.0
 
 _WAIT_FULL = "While the buffer is full, wait: while len(buffer) >= capacity: cond.wait()"
+_RECHECK_FULL = (
+    "A wait with a timeout returns False when the time ran out: the buffer may still be full. Check again in a "
+    "while loop (or use cond.wait_for without a timeout)."
+)
 _APPEND_ITEM = "Append exactly the item you were given: buffer.append(item)."
 _APPEND_AFTER_WAIT = "After the wait loop, append the item and return."
 _WHILE_PUT = (
@@ -113,9 +117,10 @@ for _name in ("append", "appendleft", "extend", "extendleft", "insert", "popleft
 
 
 class _Bench:
-    """One forced run: a trial, its lock, condition and buffer, and the check's own moves on them."""
+    """One forced run of an exercise: a trial, its lock, condition and buffer, and the check's own moves on them."""
 
-    def __init__(self, trial: Trial, items: Iterable[Any] = ()) -> None:
+    def __init__(self, exercise: str, trial: Trial, items: Iterable[Any] = ()) -> None:
+        self.exercise = exercise
         self.trial = trial
         self.lock = trial.lock("the buffer's lock")
         self.cond: GuardedCondition = trial.condition(self.lock, "cond")
@@ -133,6 +138,16 @@ class _Bench:
         except CheckCancelled:
             return False
         return True
+
+    def steal(self, action: Callable[[], object], woken: str | None = None) -> bool:
+        """Hold woken threads back from the lock, then ``action()``, which must wake ``woken`` (or anyone)."""
+        self.cond.hold_woken()
+        return self.act(action) and (woken in self.cond.notified if woken else bool(self.cond.notified))
+
+    def start(self, name: str, fn: Callable[..., Any], *args: Any, patient: bool = True) -> tuple[Runner, str]:
+        """Start ``fn(*args)`` in thread ``name`` and wait until it waits on ``cond`` or is done: (runner, state)."""
+        runner = self.trial.start(name, fn, *args)
+        return runner, self.settle([runner], patient=patient)[name]
 
     def settle(self, runners: Sequence[Runner], *, patient: bool = True) -> dict[str, str]:
         """Wait until each runner waits on ``cond`` or is done; ``{name: state}``."""
@@ -156,72 +171,68 @@ class _Bench:
         self.trial.wait(until=lambda: all(state(r) for r in runners))
         return {r.name: state(r) or "stopped" for r in runners}
 
+    def trouble(self, runner: Runner | None = None) -> CheckResult:
+        """What went wrong: ``runner``'s error, else what the trial saw (a raise, deadlock, timeout, stuck thread)."""
+        problem = self.trial.trouble()
+        if runner is not None and runner.error is not None:
+            hint = problem[1] if problem else "Read the error, fix the function and run the cell again."
+            return not_yet(
+                self.exercise, f"{describe_exception(runner.error, runner.name)}.{self.trial.stuck_note()}", hint
+            )
+        if problem is None:
+            return not_yet(
+                self.exercise,
+                "a thread neither waited nor finished in time.",
+                "Wait with cond.wait() (or cond.wait_for) inside with cond:, and return when done.",
+            )
+        return not_yet(self.exercise, *problem)
+
+    def waits(
+        self, runner: Runner, state: str, who: str, wait: str, returned: Callable[[bool], tuple[str, str]]
+    ) -> CheckResult | None:
+        """``None`` if ``runner`` waits on ``cond`` as it should; else what it did instead (``returned(ran_out)``
+        gives the message and hint for a return, ``who`` and ``wait`` name a thread that polls)."""
+        if state == "waiting":
+            return None
+        if state == "done" and runner.error is None:
+            return not_yet(self.exercise, *returned(runner.name in self.cond.timed_out))
+        if state == "polling":
+            return not_yet(
+                self.exercise,
+                f"{who} neither waited on cond nor returned: it kept looking at the buffer (a loop without "
+                "cond.wait()?).",
+                "Sleep until notified instead of looking again and again: " + wait,
+            )
+        return self.trouble(runner)
+
 
 @contextlib.contextmanager
-def _forced(what: str) -> Iterator[Trial]:
-    with Trial(what=what) as trial:
+def _forced(exercise: str, items: Iterable[Any] = ()) -> Iterator[_Bench]:
+    """One forced run; leaving it calls off every wait at once, then frees every thread."""
+    with Trial(what="put" if exercise == "5.1" else "consume") as trial:
         try:
-            yield trial
+            yield _Bench(exercise, trial, items)
         finally:
             trial.cancel()
-
-
-def _woken(names: Sequence[str]) -> str:
-    return ", ".join(names) if names else "nobody"
-
-
-def _polling(exercise: str, who: str, wait: str) -> CheckResult:
-    return not_yet(
-        exercise,
-        f"{who} neither waited on cond nor returned: it kept looking at the buffer (a loop without cond.wait()?).",
-        "Sleep until notified instead of looking again and again: " + wait,
-    )
-
-
-def _trouble(exercise: str, trial: Trial, runner: Runner | None = None) -> CheckResult:
-    error = runner.error if runner is not None else None
-    if error is not None:
-        problem = trial.trouble()
-        hint = problem[1] if problem else "Read the error, fix the function and run the cell again."
-        return not_yet(exercise, f"{describe_exception(error, runner.name)}.{trial.stuck_note()}", hint)
-    problem = trial.trouble()
-    if problem is None:
-        return not_yet(
-            exercise,
-            "a thread neither waited nor finished in time.",
-            "Wait with cond.wait() (or cond.wait_for) inside with cond:, and return when done.",
-        )
-    return not_yet(exercise, *problem)
 
 
 # -- exercise 5.1 ------------------------------------------------------------------------------
 
 
-def _put_on_full(exercise: str, bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
-    if state == "waiting":
-        return None
+def _put_on_full(bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
     name = runner.name
-    ran_out = name in bench.cond.timed_out
-    if state == "done" and runner.error is None:
-        if bench.buffer.over:
-            timeout = " when its wait(timeout) ran out" if ran_out else ""
-            return not_yet(
-                exercise,
-                f"{when}, {name} added its item{timeout}: the buffer held {bench.buffer.size()} items with capacity "
-                f"{CAPACITY}.",
-                "A wait with a timeout returns False when the time ran out: the buffer may still be full. Check "
-                "again in a while loop (or use cond.wait_for without a timeout)."
-                if ran_out
-                else _WAIT_FULL,
-            )
-        return not_yet(exercise, f"{when}, {name}'s put() returned without adding its item.", _WAIT_FULL)
-    if state == "polling":
-        return _polling(exercise, f"{when}, {name}'s put()", _WAIT_FULL)
-    return _trouble(exercise, bench.trial, runner)
+
+    def returned(ran_out: bool) -> tuple[str, str]:
+        if not bench.buffer.over:
+            return f"{when}, {name}'s put() returned without adding its item.", _WAIT_FULL
+        timeout = " when its wait(timeout) ran out" if ran_out else ""
+        held = f"the buffer held {bench.buffer.size()} items with capacity {CAPACITY}."
+        return f"{when}, {name} added its item{timeout}: {held}", _RECHECK_FULL if ran_out else _WAIT_FULL
+
+    return bench.waits(runner, state, f"{when}, {name}'s put()", _WAIT_FULL, returned)
 
 
-def _put_with_room(bench: _Bench, runner: Runner, when: str) -> CheckResult | None:
-    state = bench.settle([runner], patient=False)[runner.name]
+def _put_with_room(bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
     if state == "waiting":
         return not_yet(
             "5.1",
@@ -229,19 +240,18 @@ def _put_with_room(bench: _Bench, runner: Runner, when: str) -> CheckResult | No
             "Wait only while the buffer is full: " + _WAIT_FULL,
         )
     if state != "done" or runner.error is not None:
-        return _trouble("5.1", bench.trial, runner)
+        return bench.trouble(runner)
     return None
 
 
 def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
     exercise = "5.1"
-    with _forced("put") as trial:
-        bench = _Bench(trial)
-        consumer = trial.start("C", wait_and_take, bench.buffer, bench.cond)
-        if bench.settle([consumer])["C"] != "waiting":
-            return _trouble(exercise, trial)
-        producer = trial.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
-        if (verdict := _put_with_room(bench, producer, "on an empty buffer (capacity 1)")) is not None:
+    with _forced(exercise) as bench:
+        consumer, state = bench.start("C", wait_and_take, bench.buffer, bench.cond)
+        if state != "waiting":
+            return bench.trouble()
+        producer, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY, patient=False)
+        if (verdict := _put_with_room(bench, producer, state, "on an empty buffer (capacity 1)")) is not None:
             return verdict
         if bench.buffer.unlocked_changes:
             return not_yet(
@@ -256,7 +266,7 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
                 "next to the item).",
                 "After buffer.append(item), wake the waiting consumers: cond.notify_all().",
             )
-        if not trial.wait(runners=[consumer]) or consumer.value != "item 1":
+        if not bench.trial.wait(runners=[consumer]) or consumer.value != "item 1":
             took = consumer.done and not consumer.cancelled
             return not_yet(
                 exercise,
@@ -271,16 +281,14 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
 
 def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
     exercise = "5.1"
-    with _forced("put") as trial:
-        bench = _Bench(trial, ["old item"])
-        p1 = trial.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
-        if (verdict := _put_on_full(exercise, bench, p1, bench.settle([p1])["P1"], "on a full buffer")) is not None:
+    with _forced(exercise, ["old item"]) as bench:
+        p1, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
+        if (verdict := _put_on_full(bench, p1, state, "on a full buffer")) is not None:
             return verdict
-        bench.cond.hold_woken()
-        if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify())) or "P1" not in bench.cond.notified:
-            return _trouble(exercise, trial)
-        p2 = trial.start("P2", put, bench.buffer, bench.cond, "item 2", CAPACITY)
-        if (verdict := _put_with_room(bench, p2, "with a free slot in the buffer")) is not None:
+        if not bench.steal(lambda: (bench.buffer.popleft(), bench.cond.notify()), "P1"):
+            return bench.trouble()
+        p2, state = bench.start("P2", put, bench.buffer, bench.cond, "item 2", CAPACITY, patient=False)
+        if (verdict := _put_with_room(bench, p2, state, "with a free slot in the buffer")) is not None:
             return verdict
         if list(bench.buffer) != ["item 2"]:
             return not_yet(
@@ -297,17 +305,15 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
                 "to force that). P1 added its item anyway: the buffer held 2 items with capacity 1.",
                 _WHILE_PUT,
             )
-        if (verdict := _put_on_full(exercise, bench, p1, state, "after P2 took the free slot")) is not None:
+        if (verdict := _put_on_full(bench, p1, state, "after P2 took the free slot")) is not None:
             return verdict
         bench.cond.let_woken_go()
-        if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify_all())) or not trial.wait(runners=[p1]):
-            return not_yet(
-                exercise,
-                "P1 did not return after room was made for it again.",
-                _APPEND_AFTER_WAIT,
-            )
+        if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify_all())) or not bench.trial.wait(
+            runners=[p1]
+        ):
+            return not_yet(exercise, "P1 did not return after room was made for it again.", _APPEND_AFTER_WAIT)
         if p1.error is not None:
-            return _trouble(exercise, trial, p1)
+            return bench.trouble(p1)
         if list(bench.buffer) != ["item 1"] or bench.buffer.over or bench.buffer.unlocked_changes:
             return not_yet(
                 exercise,
@@ -320,20 +326,17 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
 def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
     exercise = "5.1"
     names = [f"P{i}" for i in range(1, PRODUCERS_AHEAD + 2)]
-    with _forced("put") as trial:
-        bench = _Bench(trial, ["old item"])
+    with _forced(exercise, ["old item"]) as bench:
         producers = {}
         for name in names:
-            runner = producers[name] = trial.start(name, put, bench.buffer, bench.cond, f"item {name[1:]}", CAPACITY)
-            state = bench.settle([runner])[name]
-            if (verdict := _put_on_full(exercise, bench, runner, state, "on a full buffer")) is not None:
+            producers[name], state = bench.start(name, put, bench.buffer, bench.cond, f"item {name[1:]}", CAPACITY)
+            if (verdict := _put_on_full(bench, producers[name], state, "on a full buffer")) is not None:
                 return verdict
-        bench.cond.hold_woken()
-        if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify())) or not bench.cond.notified:
-            return _trouble(exercise, trial)
-        consumer = trial.start("C", wait_and_take, bench.buffer, bench.cond)
-        if bench.settle([consumer])["C"] != "waiting":
-            return _trouble(exercise, trial)
+        if not bench.steal(lambda: (bench.buffer.popleft(), bench.cond.notify())):
+            return bench.trouble()
+        consumer, state = bench.start("C", wait_and_take, bench.buffer, bench.cond)
+        if state != "waiting":
+            return bench.trouble()
         # The longest waiter is woken: P1, unless waits with a timeout ran out and changed the order.
         first = bench.cond.notified[-1]
         ahead = ", ".join(name for name in names if name != first)
@@ -342,7 +345,7 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
         bench.cond.let_go(first)
         woken_producer = producers[first]
         if (
-            not trial.wait(until=lambda: woken_producer.done or bench.cond.entered.count(first) > entries)
+            not bench.trial.wait(until=lambda: woken_producer.done or bench.cond.entered.count(first) > entries)
             or not woken_producer.done
         ):
             return not_yet(
@@ -351,14 +354,14 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
                 _APPEND_AFTER_WAIT,
             )
         if woken_producer.error is not None:
-            return _trouble(exercise, trial, woken_producer)
+            return bench.trouble(woken_producer)
         woken = bench.cond.notified[before:]
         if "C" not in woken:
             return not_yet(
                 exercise,
                 f"producers {ahead} and then a consumer C were waiting on the one condition when {first} added its "
-                f"item. {first} woke {_woken(woken)}: producers, which find the buffer full again, while C, waiting "
-                "for that very item, slept on."
+                f"item. {first} woke {', '.join(woken)}: producers, which find the buffer full again, while C, "
+                "waiting for that very item, slept on."
                 if woken
                 else f"producers {ahead} and then a consumer C were waiting on the one condition when {first} added "
                 "its item, and it woke nobody: C slept next to the item.",
@@ -366,12 +369,8 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
                 "producers and consumers they may all be producers. After buffer.append(item), call cond.notify_all().",
             )
         bench.cond.let_woken_go()
-        if not trial.wait(runners=[consumer]) or consumer.value != item:
-            return not_yet(
-                exercise,
-                f"the consumer woken by {first} did not get {item!r}.",
-                _APPEND_ITEM,
-            )
+        if not bench.trial.wait(runners=[consumer]) or consumer.value != item:
+            return not_yet(exercise, f"the consumer woken by {first} did not get {item!r}.", _APPEND_ITEM)
     return None
 
 
@@ -393,53 +392,78 @@ def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
 
 
 def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
-    exercise = "5.2"
-    if state == "waiting":
-        return None
-    name = runner.name
-    if state == "done" and runner.error is None:
-        ran_out = name in bench.cond.timed_out
-        return not_yet(
-            exercise,
-            f"{when}, {name} returned although the buffer was not closed"
-            + (" (its wait with a timeout ran out)." if ran_out else "."),
-            "A quiet buffer is not a closed one: keep waiting (without a timeout) until there is an item or closed "
-            "is set: cond.wait_for(lambda: buffer or closed.is_set())."
-            if ran_out
-            else "Return only when the buffer is empty AND closed is set; otherwise wait.",
+    def returned(ran_out: bool) -> tuple[str, str]:
+        if ran_out:
+            return (
+                f"{when}, {runner.name} returned although the buffer was not closed (its wait with a timeout ran out).",
+                (
+                    "A quiet buffer is not a closed one: keep waiting (without a timeout) until there is an item or "
+                    "closed is set: cond.wait_for(lambda: buffer or closed.is_set())."
+                ),
+            )
+        return (
+            f"{when}, {runner.name} returned although the buffer was not closed.",
+            "Return only when the buffer is empty AND closed is set; otherwise wait.",
         )
-    if state == "polling":
-        return _polling(exercise, f"{when}, {name}", "cond.wait_for(lambda: buffer or closed.is_set()).")
-    return _trouble(exercise, bench.trial, runner)
+
+    return bench.waits(
+        runner, state, f"{when}, {runner.name}", "cond.wait_for(lambda: buffer or closed.is_set()).", returned
+    )
 
 
-def _outs_hold(outs: Sequence[list[Any]], expected: list[Any]) -> tuple[bool, str]:
+def _consumers_wait(bench: _Bench, runners: Sequence[Runner], when: str, patient: bool = True) -> CheckResult | None:
+    states = bench.settle(runners, patient=patient)
+    for runner in runners:
+        if (verdict := _consumer_on_empty(bench, runner, states[runner.name], when)) is not None:
+            return verdict
+    return None
+
+
+def _returned_once_closed(bench: _Bench, runners: Sequence[Runner], closed: str, who: str) -> CheckResult | None:
+    """After the close: every consumer returned (else who still waited), without raising."""
+    if not bench.trial.wait(runners=runners):
+        who = who or " and ".join(r.name for r in runners if r.cancelled or not r.done)
+        return not_yet(
+            "5.2",
+            f"after the buffer was {closed} and cond.notify_all() called, {who} still waited, so the check stopped "
+            "them.",
+            _WAIT_CLOSED,
+        )
+    failed = next((r for r in runners if r.error is not None), None)
+    return None if failed is None else bench.trouble(failed)
+
+
+def _took_all(bench: _Bench, outs: Sequence[list[Any]], expected: list[Any], what: str) -> CheckResult | None:
+    """Every item reached ``out`` once, and the consumers took them holding the lock."""
     got = [item for out in outs for item in out]
-    if sorted(got, key=repr) == sorted(expected, key=repr):
-        return True, ""
-    if len(got) > len(set(map(repr, got))):
-        return False, "some items reached out more than once"
-    return False, "some items never reached out"
+    if sorted(got, key=repr) != sorted(expected, key=repr):
+        how = (
+            "some items reached out more than once"
+            if len(got) > len(set(map(repr, got)))
+            else "some items never reached out"
+        )
+        return not_yet("5.2", f"{what}, {how}.", "Append every item you take to out.")
+    if bench.buffer.unlocked_changes:
+        return not_yet(
+            "5.2",
+            "consume took items from the buffer without holding cond's lock: another consumer could take the same "
+            "last item between your look and your take.",
+            "Look at the buffer and take the item inside with cond:.",
+        )
+    return None
 
 
 def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
     exercise = "5.2"
-    with _forced("consume") as trial:
-        bench = _Bench(trial)
-        closed = trial.event("closed")
+    with _forced(exercise) as bench:
+        closed = bench.trial.event("closed")
         outs: list[list[Any]] = [[], []]
-        c1 = trial.start("C1", consume, bench.buffer, bench.cond, closed, outs[0])
-        state = bench.settle([c1])["C1"]
+        c1, state = bench.start("C1", consume, bench.buffer, bench.cond, closed, outs[0])
         if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
             return verdict
-        bench.cond.hold_woken()
-        if (
-            not bench.act(lambda: (bench.buffer.append("item 1"), bench.cond.notify()))
-            or "C1" not in bench.cond.notified
-        ):
-            return _trouble(exercise, trial)
-        c2 = trial.start("C2", consume, bench.buffer, bench.cond, closed, outs[1])
-        state = bench.settle([c2], patient=False)["C2"]
+        if not bench.steal(lambda: (bench.buffer.append("item 1"), bench.cond.notify()), "C1"):
+            return bench.trouble()
+        c2, state = bench.start("C2", consume, bench.buffer, bench.cond, closed, outs[1], patient=False)
         if (verdict := _consumer_on_empty(bench, c2, state, "after taking 'item 1'")) is not None:
             return verdict
         if bench.buffer.size():
@@ -466,69 +490,35 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
             return verdict
         bench.cond.let_woken_go()
         if not bench.act(lambda: (closed.set(), bench.cond.notify_all())):
-            return _trouble(exercise, trial)
-        if not trial.wait(runners=[c1, c2]):
-            still = [r.name for r in (c1, c2) if r.cancelled or not r.done]
-            return not_yet(
-                exercise,
-                f"after the buffer was closed (and empty) and cond.notify_all() called, {' and '.join(still)} still "
-                "waited, so the check stopped them.",
-                _WAIT_CLOSED,
-            )
-        if (failed := next((r for r in (c1, c2) if r.error is not None), None)) is not None:
-            return _trouble(exercise, trial, failed)
-        ok, what = _outs_hold(outs, ["item 1"])
-        if not ok:
-            return not_yet(exercise, f"with one item put and taken, {what}.", "Append every item you take to out.")
-    return _took_unlocked(bench)
-
-
-def _took_unlocked(bench: _Bench) -> CheckResult | None:
-    if bench.buffer.unlocked_changes:
-        return not_yet(
-            "5.2",
-            "consume took items from the buffer without holding cond's lock: another consumer could take the same "
-            "last item between your look and your take.",
-            "Look at the buffer and take the item inside with cond:.",
-        )
-    return None
+            return bench.trouble()
+        if (verdict := _returned_once_closed(bench, [c1, c2], "closed (and empty)", "")) is not None:
+            return verdict
+        return _took_all(bench, outs, ["item 1"], "with one item put and taken")
 
 
 def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
     exercise = "5.2"
-    with _forced("consume") as trial:
-        bench = _Bench(trial)
-        closed = trial.event("closed")
+    with _forced(exercise) as bench:
+        closed = bench.trial.event("closed")
         outs: list[list[Any]] = [[] for _ in range(CONSUMERS)]
         runners = [
-            trial.start(f"C{i}", consume, bench.buffer, bench.cond, closed, outs[i - 1])
+            bench.trial.start(f"C{i}", consume, bench.buffer, bench.cond, closed, outs[i - 1])
             for i in range(1, CONSUMERS + 1)
         ]
-        states = bench.settle(runners)
-        for runner in runners:
-            if (verdict := _consumer_on_empty(bench, runner, states[runner.name], "on an empty buffer")) is not None:
-                return verdict
+        if (verdict := _consumers_wait(bench, runners, "on an empty buffer")) is not None:
+            return verdict
         for item in range(OPEN_ITEMS):
             if not bench.act(lambda item=item: (bench.buffer.append(item), bench.cond.notify())):
-                return _trouble(exercise, trial)
-        if not trial.wait(until=lambda: not bench.buffer.size()):
-            return _trouble(exercise, trial)
-        states = bench.settle(runners, patient=False)
-        for runner in runners:
-            if (verdict := _consumer_on_empty(bench, runner, states[runner.name], "with the buffer open")) is not None:
-                return verdict
+                return bench.trouble()
+        if not bench.trial.wait(until=lambda: not bench.buffer.size()):
+            return bench.trouble()
+        if (verdict := _consumers_wait(bench, runners, "with the buffer open", patient=False)) is not None:
+            return verdict
         items = range(OPEN_ITEMS, OPEN_ITEMS + LEFT_ITEMS)
         if not bench.act(lambda: (bench.buffer.extend(items), closed.set(), bench.cond.notify_all())):
-            return _trouble(exercise, trial)
-        if not trial.wait(runners=runners):
-            return not_yet(
-                exercise,
-                "after the buffer was closed and cond.notify_all() called, some consumers still waited, so the check "
-                "stopped them.",
-                _WAIT_CLOSED,
-            )
-        if (failed := next((r for r in runners if r.error is not None), None)) is not None:
-            return _trouble(exercise, trial, failed)
+            return bench.trouble()
+        if (verdict := _returned_once_closed(bench, runners, "closed", "some consumers")) is not None:
+            return verdict
         if bench.buffer.size():
             return not_yet(
                 exercise,
@@ -537,12 +527,8 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
                 "Closed means 'no more items will come', not 'stop now': take what is left, and return only when "
                 "the buffer is empty and closed.",
             )
-        ok, what = _outs_hold(outs, list(range(OPEN_ITEMS + LEFT_ITEMS)))
-        if not ok:
-            return not_yet(
-                exercise, f"of the {OPEN_ITEMS + LEFT_ITEMS} items put, {what}.", "Append every item you take to out."
-            )
-    return _took_unlocked(bench)
+        total = OPEN_ITEMS + LEFT_ITEMS
+        return _took_all(bench, outs, list(range(total)), f"of the {total} items put")
 
 
 def check_consume(consume: Callable[[Any, Any, Any, list[Any]], Any]) -> CheckResult:

@@ -9,7 +9,6 @@ from synclab.experiments.conditions import BufferResult
 from synclab.plots._style import (
     GREEN,
     OKABE_ITO,
-    empty_message,
     few_ticks,
     fmt_seconds,
     lab_axes,
@@ -116,9 +115,6 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
     """Bar chart of the time each thread spent waiting in ``wait()``."""
     result = _check(result)
     fig, ax = target_axes(ax, width=4.5, height=3.6)
-    if not result.threads:
-        empty_message(ax, "Time spent waiting", "no threads ran")
-        return fig
     threads = result.threads
     thread_bars(
         ax, [t.thread for t in threads], [t.total_wait * 1e3 for t in threads], [_colour(t.role) for t in threads]

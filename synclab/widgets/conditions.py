@@ -90,8 +90,9 @@ class BufferLab(Lab[BufferResult]):
     def describe(self, result: BufferResult) -> str:
         side = "#D55E00" if result.producer_wait > result.consumer_wait else "#0072B2"
         delivered = "each delivered once" if result.delivered_once else "NOT each delivered once"
+        headline = buffer_headline(result)
         return (
-            f"<span style='color:{side}'><b>{buffer_headline(result)[0].upper()}{buffer_headline(result)[1:]}"
+            f"<span style='color:{side}'><b>{headline[0].upper()}{headline[1:]}"
             f"</b></span>. {result.consumed} items, {delivered}, in {fmt_seconds(result.duration)}; "
             f"at most {result.max_length} of {result.capacity} slots used. Python {result.python}"
         )

@@ -53,8 +53,6 @@ def test_shares_are_time_weighted():
     result = made_up()
     assert result.share_full == pytest.approx(0.6)
     assert result.share_empty == pytest.approx(0.1 + 0.1)  # 0-10 ms and 90-100 ms
-    assert result.share_at(1) == pytest.approx(0.2)
-    assert result.mean_length == pytest.approx((0.01 * 1 + 0.06 * 2 + 0.01 * 1) / 0.1)
     assert result.producer_wait == pytest.approx(0.06) and result.consumer_wait == pytest.approx(0.004)
 
 
