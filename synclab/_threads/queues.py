@@ -93,12 +93,34 @@ class Stage:
         return last
 
 
-class NotedQueue(queue.Queue):  # type: ignore[type-arg]
-    """A :class:`queue.Queue` that tells its stage its length at every change (under its own lock)."""
+class Stopped(Exception):
+    """Raised in a pipeline worker once its run is stopped; :func:`run_workers` reports what stopped it instead."""
 
-    def __init__(self, maxsize: int, stage: Stage) -> None:
+
+class NotedQueue(queue.Queue):  # type: ignore[type-arg]
+    """A :class:`queue.Queue` that tells its stage its length at every change (under its own lock).
+
+    Its blocking ``put()`` and ``get()`` wait in slices of ``poll`` s and raise :class:`Stopped` once ``stop`` is set.
+    """
+
+    def __init__(self, maxsize: int, stage: Stage, stop: threading.Event, poll: float) -> None:
         self._stage = stage
+        self._stop = stop
+        self._poll = poll
         super().__init__(maxsize)
+
+    def put(self, item: object, block: bool = True, timeout: float | None = None) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(queue.Full):
+                super().put(item, timeout=self._poll)
+                return
+        raise Stopped
+
+    def get(self, block: bool = True, timeout: float | None = None) -> object:
+        while not self._stop.is_set():
+            with contextlib.suppress(queue.Empty):
+                return super().get(timeout=self._poll)
+        raise Stopped
 
     def _put(self, item: object) -> None:
         super()._put(item)
@@ -133,7 +155,7 @@ class Sink:
         self.origin = origin
         self.deliveries: list[tuple[float, int]] = []
 
-    def put(self, item: int, timeout: float | None = None) -> None:
+    def put(self, item: int) -> None:
         self.deliveries.append((time.perf_counter() - self.origin, item))
 
     append = put
@@ -201,11 +223,6 @@ def thread_pool(workers: int) -> Iterator[ThreadPoolExecutor]:
         ):
             time.sleep(0.005)
         raise
-
-
-async def cpu_coroutine(n: int) -> int:
-    await asyncio.sleep(0)  # a chance to be cancelled between tasks
-    return sum(range(n))
 
 
 def run_asyncio(coroutines: Callable[[], list[Coroutine[Any, Any, object]]]) -> float:

@@ -20,22 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from synclab._threads import queues as plumbing  # bookkeeping a learner need not read
 from synclab._threads import run_workers
-from synclab._threads.queues import (
-    NotedList,
-    NotedQueue,
-    RecordingQueue,
-    Sink,
-    Stage,
-    best_time,
-    cpu_coroutine,
-    cpu_size,
-    get_until_stopped,
-    pool_map,
-    put_until_stopped,
-    run_asyncio,
-    thread_pool,
-)
 from synclab._validate import MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.environment import gil_enabled
 from synclab.experiments.conditions import (
@@ -56,7 +42,7 @@ class _QueueBuffer(BufferModel):
 
     def __init__(self, capacity: int, stop: threading.Event) -> None:
         super().__init__(capacity, stop)
-        self.queue = RecordingQueue(self)  # a Queue on this buffer's instrumented lock and deque
+        self.queue = plumbing.RecordingQueue(self)  # a Queue on this buffer's instrumented lock and deque
 
     def put(self, item: object, me: Tally) -> bool:
         """``queue.put(item)``; a wait is timed from finding the queue full until the item is in."""
@@ -65,7 +51,7 @@ class _QueueBuffer(BufferModel):
             return True
         except queue.Full:
             started = self.clock()
-        done = put_until_stopped(self.queue, item, self.stop, POLL_SECONDS)
+        done = plumbing.put_until_stopped(self.queue, item, self.stop, POLL_SECONDS)
         self.waited(me, started)
         return done
 
@@ -75,7 +61,7 @@ class _QueueBuffer(BufferModel):
             return self.queue.get_nowait()
         except queue.Empty:
             started = self.clock()
-        item = get_until_stopped(self.queue, self.stop, POLL_SECONDS, DONE)
+        item = plumbing.get_until_stopped(self.queue, self.stop, POLL_SECONDS, DONE)
         self.waited(me, started)
         return item
 
@@ -194,45 +180,39 @@ def run_pipeline(
 
     stop = threading.Event()
     origin = time.perf_counter()
-    steps = [Stage(workers, origin, MAX_SAMPLES) for _ in range(stages)]
-    sink = Sink(origin)  # after the last stage: notes what came out, and when
+    steps = [plumbing.Stage(workers, origin, MAX_SAMPLES) for _ in range(stages)]
+    sink = plumbing.Sink(origin)  # after the last stage: notes what came out, and when
     crashes: list[str] = []
     source_done = threading.Event()
     last_return: list[float] = []
 
-    def spend(seconds: float) -> bool:
-        """Work on an item; ``False`` if the run was stopped meanwhile."""
-        return not (seconds > 0 and stop.wait(seconds)) and not stop.is_set()
+    def spend(seconds: float) -> None:
+        """Work on an item (a sleep that a stopped run ends: the worker raises ``Stopped``)."""
+        if (seconds > 0 and stop.wait(seconds)) or stop.is_set():
+            raise plumbing.Stopped
 
-    if channel == "Queue":
-        inboxes: list[Any] = [NotedQueue(capacity, stage) for stage in steps]
-
-        def give(box: Any, item: object) -> bool:
-            return put_until_stopped(box, item, stop, POLL_SECONDS)
+    if channel == "Queue":  # put() and get() raise Stopped once the run is stopped
+        inboxes: list[Any] = [plumbing.NotedQueue(capacity, stage, stop, POLL_SECONDS) for stage in steps]
 
         def source() -> None:
             for item in range(items):
-                if not give(inboxes[0], item):
-                    return
+                inboxes[0].put(item)
             for _ in range(workers):  # one sentinel per worker of stage 1
-                give(inboxes[0], DONE)
+                inboxes[0].put(DONE)
 
         def stage_worker(index: int) -> None:
             inbox = inboxes[index]
             outbox = inboxes[index + 1] if index + 1 < stages else sink
-            while True:
-                item = get_until_stopped(inbox, stop, POLL_SECONDS, DONE)
-                if item is DONE:
-                    break
-                if not spend(work) or not give(outbox, item):
-                    return
+            while (item := inbox.get()) is not DONE:
+                spend(work)
+                outbox.put(item)
             if steps[index].worker_returned() and index + 1 < stages:
                 for _ in range(workers):  # the last worker out tells every worker of the next stage
-                    give(outbox, DONE)
+                    outbox.put(DONE)
             last_return.append(time.perf_counter())
 
     else:
-        inboxes = [NotedList(stage) for stage in steps]
+        inboxes = [plumbing.NotedList(stage) for stage in steps]
 
         def source() -> None:
             for item in range(items):
@@ -252,8 +232,7 @@ def run_pipeline(
                         stop.wait(LIST_POLL_SECONDS)
                         continue
                     item = inbox[0]  # look at the first item...
-                    if not spend(work):  # ...work on it...
-                        return
+                    spend(work)  # ...work on it...
                     del inbox[0]  # ...and take it off the list
                     outbox.append(item)
             except IndexError as exc:  # another worker emptied the list under it
@@ -318,6 +297,11 @@ class ConcurrencyResult:
         return times[0] / mine if mine > 0 else float("nan")
 
 
+async def _cpu_coroutine(n: int) -> int:
+    await asyncio.sleep(0)  # a chance to be cancelled between tasks
+    return sum(range(n))
+
+
 def measure_concurrency(
     tasks: int = 4, io_seconds: float = 0.05, cpu_seconds: float = 0.04, *, processes: bool = True
 ) -> ConcurrencyResult:
@@ -335,7 +319,7 @@ def measure_concurrency(
     processes = check_bool("processes", processes)
 
     cores = os.cpu_count() or 1
-    n = cpu_size(cpu_seconds)
+    n = plumbing.cpu_size(cpu_seconds)
     waits = [io_seconds] * tasks
     sizes = [range(n)] * tasks
     io_times: list[float] = []
@@ -346,13 +330,13 @@ def measure_concurrency(
     for seconds in waits:
         time.sleep(seconds)
     io_times.append(time.perf_counter() - started)
-    cpu_times.append(best_time(lambda: [sum(numbers) for numbers in sizes]))
+    cpu_times.append(plumbing.best_time(lambda: [sum(numbers) for numbers in sizes]))
 
     # threads
-    with thread_pool(tasks) as pool:
-        io_times.append(pool_map(pool, time.sleep, waits))
+    with plumbing.thread_pool(tasks) as pool:
+        io_times.append(plumbing.pool_map(pool, time.sleep, waits))
         cpu_started, wall_started = time.process_time(), time.perf_counter()
-        cpu_times.append(best_time(lambda: pool_map(pool, sum, sizes)))
+        cpu_times.append(plumbing.best_time(lambda: plumbing.pool_map(pool, sum, sizes)))
         thread_cpu_use = (time.process_time() - cpu_started) / max(time.perf_counter() - wall_started, 1e-9)
 
     # processes
@@ -362,10 +346,10 @@ def measure_concurrency(
         started = time.perf_counter()
         spawned = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
         try:
-            pool_map(spawned, time.sleep, [0.01] * workers)  # start every process before timing the jobs
+            plumbing.pool_map(spawned, time.sleep, [0.01] * workers)  # start every process before timing the jobs
             process_start = time.perf_counter() - started
-            io_times.append(pool_map(spawned, time.sleep, waits))
-            cpu_times.append(best_time(lambda: pool_map(spawned, sum, sizes)))
+            io_times.append(plumbing.pool_map(spawned, time.sleep, waits))
+            cpu_times.append(plumbing.best_time(lambda: plumbing.pool_map(spawned, sum, sizes)))
         finally:
             spawned.shutdown(wait=True, cancel_futures=True)
     else:
@@ -373,8 +357,10 @@ def measure_concurrency(
         cpu_times.append(float("nan"))
 
     # asyncio
-    io_times.append(run_asyncio(lambda: [asyncio.sleep(seconds) for seconds in waits]))
-    cpu_times.append(best_time(lambda: run_asyncio(lambda: [cpu_coroutine(n) for _ in range(tasks)])))
+    io_times.append(plumbing.run_asyncio(lambda: [asyncio.sleep(seconds) for seconds in waits]))
+    cpu_times.append(
+        plumbing.best_time(lambda: plumbing.run_asyncio(lambda: [_cpu_coroutine(n) for _ in range(tasks)]))
+    )
 
     return ConcurrencyResult(
         tasks=tasks,
