@@ -18,8 +18,33 @@ from synclab._threads import GRACE_SECONDS
 # -- the bounded buffer and the pipeline's inboxes --------------------------------------
 
 
+class Stopped(Exception):
+    """Raised in a worker once its run is stopped; :func:`run_workers` reports what stopped it instead."""
+
+
+def put_until_stopped(box: queue.Queue[Any], item: object, stop: threading.Event, poll: float) -> None:
+    """``queue.Queue.put(box, item)``, waiting in slices of ``poll`` s; :class:`Stopped` once ``stop`` is set."""
+    while not stop.is_set():
+        with contextlib.suppress(queue.Full):
+            queue.Queue.put(box, item, timeout=poll)
+            return
+    raise Stopped
+
+
+def get_until_stopped(box: queue.Queue[Any], stop: threading.Event, poll: float) -> object:
+    """``queue.Queue.get(box)``, waiting in slices of ``poll`` s; :class:`Stopped` once ``stop`` is set."""
+    while not stop.is_set():
+        with contextlib.suppress(queue.Empty):
+            return queue.Queue.get(box, timeout=poll)
+    raise Stopped
+
+
 class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
-    """A :class:`queue.Queue` on a buffer's instrumented lock; ``_put``/``_get`` (under it) note the length."""
+    """A :class:`queue.Queue` on a buffer's instrumented lock; ``_put``/``_get`` (under it) note the length.
+
+    ``timed_put`` and ``timed_get`` time a wait from finding the queue full (or empty) until the item
+    is in (or came), and note it in the buffer; they wait in slices of ``poll`` s until ``stop`` is set.
+    """
 
     def __init__(self, buffer: Any) -> None:
         self._buffer = buffer
@@ -41,26 +66,33 @@ class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
         self._buffer.record()
         return item
 
-
-def put_until_stopped(box: Any, item: object, stop: threading.Event, poll: float) -> bool:
-    """``box.put(item)``, waiting in slices of ``poll`` s; ``False`` if ``stop`` was set first."""
-    while not stop.is_set():
+    def timed_put(self, item: object, me: Any, poll: float) -> bool:
+        """``put(item)``; ``False`` if the run was stopped first."""
         try:
-            box.put(item, timeout=poll)
+            self.put_nowait(item)
             return True
         except queue.Full:
-            continue
-    return False
-
-
-def get_until_stopped(box: Any, stop: threading.Event, poll: float, stopped: object) -> object:
-    """``box.get()``, waiting in slices of ``poll`` s; ``stopped`` if ``stop`` was set first."""
-    while not stop.is_set():
+            started = self._buffer.clock()
         try:
-            return box.get(timeout=poll)
+            put_until_stopped(self, item, self._buffer.stop, poll)
+            done = True
+        except Stopped:
+            done = False
+        self._buffer.waited(me, started)
+        return done
+
+    def timed_get(self, me: Any, poll: float, stopped: object) -> object:
+        """``get()``; ``stopped`` if the run was stopped first."""
+        try:
+            return self.get_nowait()
         except queue.Empty:
-            continue
-    return stopped
+            started = self._buffer.clock()
+        try:
+            item = get_until_stopped(self, self._buffer.stop, poll)
+        except Stopped:
+            item = stopped
+        self._buffer.waited(me, started)
+        return item
 
 
 class Stage:
@@ -93,14 +125,10 @@ class Stage:
         return last
 
 
-class Stopped(Exception):
-    """Raised in a pipeline worker once its run is stopped; :func:`run_workers` reports what stopped it instead."""
-
-
 class NotedQueue(queue.Queue):  # type: ignore[type-arg]
     """A :class:`queue.Queue` that tells its stage its length at every change (under its own lock).
 
-    Its blocking ``put()`` and ``get()`` wait in slices of ``poll`` s and raise :class:`Stopped` once ``stop`` is set.
+    Its ``put()`` and ``get()`` wait in slices of ``poll`` s and raise :class:`Stopped` once ``stop`` is set.
     """
 
     def __init__(self, maxsize: int, stage: Stage, stop: threading.Event, poll: float) -> None:
@@ -110,17 +138,10 @@ class NotedQueue(queue.Queue):  # type: ignore[type-arg]
         super().__init__(maxsize)
 
     def put(self, item: object, block: bool = True, timeout: float | None = None) -> None:
-        while not self._stop.is_set():
-            with contextlib.suppress(queue.Full):
-                super().put(item, timeout=self._poll)
-                return
-        raise Stopped
+        put_until_stopped(self, item, self._stop, self._poll)
 
     def get(self, block: bool = True, timeout: float | None = None) -> object:
-        while not self._stop.is_set():
-            with contextlib.suppress(queue.Empty):
-                return super().get(timeout=self._poll)
-        raise Stopped
+        return get_until_stopped(self, self._stop, self._poll)
 
     def _put(self, item: object) -> None:
         super()._put(item)

@@ -12,12 +12,11 @@ import asyncio
 import multiprocessing
 import os
 import platform
-import queue
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from synclab._threads import queues as plumbing  # bookkeeping a learner need not read
@@ -46,24 +45,11 @@ class _QueueBuffer(BufferModel):
 
     def put(self, item: object, me: Tally) -> bool:
         """``queue.put(item)``; a wait is timed from finding the queue full until the item is in."""
-        try:
-            self.queue.put_nowait(item)
-            return True
-        except queue.Full:
-            started = self.clock()
-        done = plumbing.put_until_stopped(self.queue, item, self.stop, POLL_SECONDS)
-        self.waited(me, started)
-        return done
+        return self.queue.timed_put(item, me, POLL_SECONDS)
 
     def get(self, me: Tally) -> object:
         """``queue.get()``; a wait is timed from finding the queue empty until an item came."""
-        try:
-            return self.queue.get_nowait()
-        except queue.Empty:
-            started = self.clock()
-        item = plumbing.get_until_stopped(self.queue, self.stop, POLL_SECONDS, DONE)
-        self.waited(me, started)
-        return item
+        return self.queue.timed_get(me, POLL_SECONDS, DONE)
 
 
 def run_queue_buffer(
@@ -242,9 +228,7 @@ def run_pipeline(
                 last_return.append(time.perf_counter())
 
     names = ["source"] + [f"S{s}-{w}" for s in range(1, stages + 1) for w in range(1, workers + 1)]
-    jobs: list[Callable[[], object]] = [source] + [
-        lambda index=s: stage_worker(index) for s in range(stages) for _ in range(workers)
-    ]
+    jobs = [source] + [partial(stage_worker, s) for s in range(stages) for _ in range(workers)]
     run_workers(jobs, names=names, timeout=timeout, stop=stop, what="run_pipeline")
     duration = (max(last_return) - origin) if last_return else time.perf_counter() - origin
     deliveries = sorted(sink.deliveries)
