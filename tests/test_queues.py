@@ -12,7 +12,8 @@ import pytest
 from test_buffer import check_invariants
 
 import synclab
-from synclab.experiments.queues import WAYS, _NotedQueue, _run_asyncio, _Stage
+from synclab._threads.queues import NotedQueue, Stage, run_asyncio
+from synclab.experiments.queues import WAYS
 
 RUNS = 10
 
@@ -120,8 +121,8 @@ def test_a_list_worker_that_finds_the_list_empty_dies_of_index_error_and_is_repo
 
 
 def test_noted_queue_sees_every_change_under_its_lock():
-    stage = _Stage(1, 1, 0.0)
-    q = _NotedQueue(2, stage)
+    stage = Stage(1, 0.0, 100)
+    q = NotedQueue(2, stage, threading.Event(), 0.05)
     q.put(1)
     q.put(2)
     q.get()
@@ -177,7 +178,7 @@ def test_an_interrupt_cancels_the_asyncio_run_and_joins_its_thread():
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            _run_asyncio(lambda: [asyncio.sleep(30) for _ in range(3)])
+            run_asyncio(lambda: [asyncio.sleep(30) for _ in range(3)])
     finally:
         timer.cancel()
         timer.join(5)

@@ -25,9 +25,8 @@ from synclab.checks._base import CheckResult, excepthook_filter, exception_line,
 SLICE = 0.02
 #: Seconds every ``first()`` waits after the last item was put (the forced window of 6.1).
 STALL = 0.1
-#: Longest the idle-probe run waits for workers with timeouts to time out once. A
-#: worker that gives up after a longer idle time keeps the run past its deadline
-#: (:data:`RUN_DEADLINE` after the probe), so it fails too.
+#: Longest the idle-probe run waits for workers with timeouts to time out once (a worker idle
+#: for longer keeps the run past its deadline, so it fails too).
 IDLE_PROBE_LIMIT = 2.2
 #: Seconds a sentinel (or ``ShutDown``) is held back before it reaches the worker.
 SENTINEL_DELAY = 0.03
@@ -93,28 +92,27 @@ def _stop_all(
     cancel: Callable[[], None],
     before: Collection[threading.Thread] = (),
 ) -> list[threading.Thread]:
+    """Cancel, give the threads :data:`CLEANUP_SECONDS` to end, then raise :class:`Cancelled` in them (3 times)."""
     cancel()
     me = threading.current_thread()
+    known = set(before)
 
     def alive() -> list[threading.Thread]:
         return [t for t in threads() if t.is_alive() and t is not me]
 
     def newcomers() -> list[threading.Thread]:
-        known = set(before)
         return [t for t in threading.enumerate() if t not in known and t is not me and t.is_alive()]
 
-    deadline = time.monotonic() + CLEANUP_SECONDS
-    while (running := alive() or newcomers()) and time.monotonic() < deadline:
-        running[0].join(0.02)
+    def join(until: float, running: Callable[[], list[threading.Thread]]) -> None:
+        while (left := running()) and time.monotonic() < until:
+            left[0].join(0.02)
+
+    join(time.monotonic() + CLEANUP_SECONDS, lambda: alive() or newcomers())
     for attempt in range(3):
-        if not (running := alive()):
-            break
-        for thread in running:
+        for thread in alive():
             if thread.ident is not None:
                 raise_in_thread(thread.ident, Cancelled)
-        until = time.monotonic() + 0.2 * (attempt + 1)
-        while (running := alive()) and time.monotonic() < until:
-            running[0].join(0.02)
+        join(time.monotonic() + 0.2 * (attempt + 1), alive)
     return alive()
 
 
@@ -225,9 +223,14 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
 
     # -- the queue's interface -------------------------------------------------
 
-    def _check_timeout(self, timeout: float | None) -> None:
+    def _check_call(self, timeout: float | None) -> None:
+        self._check_cancelled()
         if timeout is not None and timeout < 0:
             raise ValueError("'timeout' must be a non-negative number")
+
+    def _took_sentinel(self, me: threading.Thread) -> None:
+        self.sentinel_takers.add(me)
+        time.sleep(SENTINEL_DELAY)  # forced window: a thread that was told to stop is seen alive a while
 
     def _sliced(self, what: str, block: bool, timeout: float | None, attempt: Callable[..., Any], full: type) -> Any:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -246,8 +249,7 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         me = self._run.watch.touch()
         self.getters.add(me)
-        self._check_cancelled()
-        self._check_timeout(timeout)
+        self._check_call(timeout)
         if block and timeout is not None:
             self.with_timeout.add(me)
         try:
@@ -259,18 +261,15 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
             raise
         except BaseException as exc:
             if _SHUTDOWN is not None and isinstance(exc, _SHUTDOWN):
-                self.sentinel_takers.add(me)
-                time.sleep(SENTINEL_DELAY)  # forced window: a thread that was told to stop is seen alive a while
+                self._took_sentinel(me)
             raise
         if not isinstance(item, (_Item, _Result)):
-            self.sentinel_takers.add(me)
-            time.sleep(SENTINEL_DELAY)
+            self._took_sentinel(me)
         return item
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         self._run.watch.touch()
-        self._check_cancelled()
-        self._check_timeout(timeout)
+        self._check_call(timeout)
         if isinstance(item, _Item) and self.item_puts == 0:
             self._run.before_first_item(self)
         self._sliced("put", block, timeout, lambda b, t: _StdQueue.put(self, item, b, t), Full)
@@ -378,14 +377,13 @@ class _PipelineRun:
 
     def second(self, result: object) -> None:
         me = self.watch.touch()
-        if not isinstance(result, _Result):
-            with self.guard:
-                self.second_calls.append((me, result))
-            self.misuse.append(f"second() was called with {result!r}, which first() did not return")
-            return
         with self.guard:
             self.second_calls.append((me, result))
-            last = len({r.number for _, r in self.second_calls if isinstance(r, _Result)}) == len(self.items)
+            done = {r.number for _, r in self.second_calls if isinstance(r, _Result)}
+            last = isinstance(result, _Result) and len(done) == len(self.items)
+        if not isinstance(result, _Result):
+            self.misuse.append(f"second() was called with {result!r}, which first() did not return")
+            return
         time.sleep(LAST_DELAY if last else WORK)
         with self.guard:
             self.saved.add(result.number)
@@ -396,23 +394,22 @@ class _PipelineRun:
         self.all_put.set()
 
 
+def _waits(run: _PipelineRun) -> list[tuple[threading.Thread, str, str]]:
+    """``(thread, queue name, "get"/"put"/"join")`` for every thread blocked on a queue now."""
+    with run.watch.guard:
+        return [(t, q.name, doing) for q in (run.inbox, run.middle) for t, doing in q.waiting.items()]
+
+
 def _blocked_in(run: _PipelineRun, what: str) -> dict[str, list[threading.Thread]]:
     found: dict[str, list[threading.Thread]] = {}
-    with run.watch.guard:
-        for queue in (run.inbox, run.middle):
-            for thread, doing in queue.waiting.items():
-                if doing == what and thread is not run.watch.caller:
-                    found.setdefault(queue.name, []).append(thread)
+    for thread, name, doing in _waits(run):
+        if doing == what and thread is not run.watch.caller:
+            found.setdefault(name, []).append(thread)
     return found
 
 
 def _caller_waits_in(run: _PipelineRun) -> str | None:
-    with run.watch.guard:
-        for queue in (run.inbox, run.middle):
-            doing = queue.waiting.get(run.watch.caller)  # type: ignore[arg-type]
-            if doing is not None:
-                return f"{queue.name}.{doing}()"
-    return None
+    return next((f"{name}.{doing}()" for t, name, doing in _waits(run) if t is run.watch.caller), None)
 
 
 _SENTINEL_HINT = (
@@ -655,25 +652,19 @@ class _Value(_Token):
     label = "value {}"
 
 
-@dataclass
 class _TaskRun:
     """One run of check 6.2: the tasks and what they saw."""
 
-    failing: int | None
-    watch: _Watch = field(default_factory=_Watch)
-    error: ValueError | None = None
-    barrier: threading.Barrier = field(default_factory=lambda: threading.Barrier(TASKS))
-    apart: bool = False
-    ran_in: dict[int, threading.Thread] = field(default_factory=dict)
-    finished: set[int] = field(default_factory=set)
-    values: list[_Value] = field(default_factory=list)
-    done: list[threading.Event] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    def __init__(self, failing: int | None) -> None:
+        self.failing = failing
+        self.error = ValueError(f"task {failing} failed") if failing is not None else None
+        self.watch = _Watch()
+        self.barrier = threading.Barrier(TASKS)
+        self.apart = False
+        self.ran_in: dict[int, threading.Thread] = {}
+        self.finished: set[int] = set()
         self.values = [_Value(i) for i in range(TASKS)]
         self.done = [threading.Event() for _ in range(TASKS)]
-        if self.failing is not None:
-            self.error = ValueError(f"task {self.failing} failed")
 
     def task(self, number: int) -> Callable[[], _Value]:
         def task() -> _Value:

@@ -12,15 +12,15 @@ import asyncio
 import multiprocessing
 import os
 import platform
-import queue
 import threading
 import time
-from collections.abc import Callable, Coroutine, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from synclab._threads import GRACE_SECONDS, run_workers
+from synclab._threads import queues as plumbing  # bookkeeping a learner need not read
+from synclab._threads import run_workers
 from synclab._validate import MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.environment import gil_enabled
 from synclab.experiments.conditions import (
@@ -36,67 +36,20 @@ from synclab.experiments.conditions import (
 # -- the bounded buffer, as a queue.Queue ---------------------------------------
 
 
-class _RecordingQueue(queue.Queue):  # type: ignore[type-arg]
-    """A :class:`queue.Queue` on the buffer's instrumented lock; ``_put``/``_get`` (under it) note the length."""
-
-    def __init__(self, buffer: BufferModel) -> None:
-        self._buffer = buffer
-        super().__init__(buffer.capacity)
-        self.mutex = buffer.lock  # type: ignore[assignment]
-        self.not_empty = threading.Condition(buffer.lock)
-        self.not_full = threading.Condition(buffer.lock)
-        self.all_tasks_done = threading.Condition(buffer.lock)
-
-    def _init(self, maxsize: int) -> None:
-        self.queue = self._buffer.items
-
-    def _put(self, item: object) -> None:
-        self.queue.append(item)
-        self._buffer.record()
-
-    def _get(self) -> object:
-        item = self.queue.popleft()
-        self._buffer.record()
-        return item
-
-
 class _QueueBuffer(BufferModel):
     """Notebook 05's buffer interface, done with ``queue.Queue(maxsize=capacity)``."""
 
     def __init__(self, capacity: int, stop: threading.Event) -> None:
         super().__init__(capacity, stop)
-        self.queue = _RecordingQueue(self)
+        self.queue = plumbing.RecordingQueue(self)  # a Queue on this buffer's instrumented lock and deque
 
     def put(self, item: object, me: Tally) -> bool:
         """``queue.put(item)``; a wait is timed from finding the queue full until the item is in."""
-        try:
-            self.queue.put_nowait(item)
-            return True
-        except queue.Full:
-            started = self.clock()
-        done, _ = _patiently(lambda: self.queue.put(item, timeout=POLL_SECONDS), queue.Full, self.stop)
-        self.waited(me, started)
-        return done
+        return self.queue.timed_put(item, me, POLL_SECONDS)
 
     def get(self, me: Tally) -> object:
         """``queue.get()``; a wait is timed from finding the queue empty until an item came."""
-        try:
-            return self.queue.get_nowait()
-        except queue.Empty:
-            started = self.clock()
-        got, item = _patiently(lambda: self.queue.get(timeout=POLL_SECONDS), queue.Empty, self.stop)
-        self.waited(me, started)
-        return item if got else DONE
-
-
-def _patiently(call: Callable[[], object], busy: type[Exception], stop: threading.Event) -> tuple[bool, object]:
-    """Retry ``call`` (put or get, short timeout): ``(True, its value)``, or ``(False, None)`` when stopped."""
-    while not stop.is_set():
-        try:
-            return True, call()
-        except busy:  # queue.Full or queue.Empty: the timeout ran out, look at stop again
-            continue
-    return False, None
+        return self.queue.timed_get(me, POLL_SECONDS, DONE)
 
 
 def run_queue_buffer(
@@ -181,70 +134,6 @@ class PipelineResult:
         return self.distinct / self.duration if self.duration > 0 else 0.0
 
 
-class _Stage:
-    """One stage's inbox, its workers' bookkeeping and how it ends."""
-
-    def __init__(self, number: int, workers: int, origin: float) -> None:
-        self.number = number
-        self.workers = workers
-        self.origin = origin
-        self.times: list[float] = [0.0]
-        self.lengths: list[int] = [0]
-        self.max_length = 0
-        self.finished = 0
-        self.guard = threading.Lock()  # bookkeeping only, never the items
-        self.done = threading.Event()  # set once every worker of the stage has returned
-
-    def note(self, length: int) -> None:
-        if length > self.max_length:
-            self.max_length = length
-        if len(self.times) < MAX_SAMPLES:
-            self.times.append(time.perf_counter() - self.origin)
-            self.lengths.append(length)
-
-    def worker_returned(self) -> bool:
-        """Count a returning worker; ``True`` for the last one."""
-        with self.guard:
-            self.finished += 1
-            last = self.finished == self.workers
-        if last:
-            self.done.set()
-        return last
-
-
-class _NotedQueue(queue.Queue):  # type: ignore[type-arg]
-    """A :class:`queue.Queue` that tells its stage its length at every change (under its own lock)."""
-
-    def __init__(self, maxsize: int, stage: _Stage) -> None:
-        self._stage = stage
-        super().__init__(maxsize)
-
-    def _put(self, item: object) -> None:
-        super()._put(item)
-        self._stage.note(len(self.queue))
-
-    def _get(self) -> object:
-        item = super()._get()
-        self._stage.note(len(self.queue))
-        return item
-
-
-class _NotedList(list):  # type: ignore[type-arg]
-    """A plain list that tells its stage its length after each append and delete. No lock anywhere."""
-
-    def __init__(self, stage: _Stage) -> None:
-        super().__init__()
-        self._stage = stage
-
-    def append(self, item: object) -> None:
-        super().append(item)
-        self._stage.note(len(self))
-
-    def __delitem__(self, index: Any) -> None:
-        super().__delitem__(index)
-        self._stage.note(len(self))
-
-
 def run_pipeline(
     stages: int = 2,
     workers: int = 3,
@@ -277,60 +166,39 @@ def run_pipeline(
 
     stop = threading.Event()
     origin = time.perf_counter()
-    steps = [_Stage(number, workers, origin) for number in range(1, stages + 1)]
-    deliveries: list[tuple[float, int]] = []
+    steps = [plumbing.Stage(workers, origin, MAX_SAMPLES) for _ in range(stages)]
+    sink = plumbing.Sink(origin)  # after the last stage: notes what came out, and when
     crashes: list[str] = []
     source_done = threading.Event()
     last_return: list[float] = []
 
-    class _Sink:
-        """Where the last stage delivers: notes what came out, and when."""
+    def spend(seconds: float) -> None:
+        """Work on an item (a sleep that a stopped run ends: the worker raises ``Stopped``)."""
+        if (seconds > 0 and stop.wait(seconds)) or stop.is_set():
+            raise plumbing.Stopped
 
-        def put(self, item: int, timeout: float | None = None) -> None:
-            deliveries.append((time.perf_counter() - origin, item))
-
-        append = put
-
-    def spend(seconds: float) -> bool:
-        """Work on an item; ``False`` if the run was stopped meanwhile."""
-        return not (seconds > 0 and stop.wait(seconds)) and not stop.is_set()
-
-    def crashed(exc: BaseException) -> None:
-        crashes.append(f"{threading.current_thread().name}: {type(exc).__name__}: {exc}")
-
-    if channel == "Queue":
-        inboxes: list[Any] = [_NotedQueue(capacity, stage) for stage in steps]
-
-        def give(box: Any, item: object) -> bool:
-            return _patiently(lambda: box.put(item, timeout=POLL_SECONDS), queue.Full, stop)[0]
-
-        def take(box: Any) -> object:
-            got, item = _patiently(lambda: box.get(timeout=POLL_SECONDS), queue.Empty, stop)
-            return item if got else DONE
+    if channel == "Queue":  # put() and get() raise Stopped once the run is stopped
+        inboxes: list[Any] = [plumbing.NotedQueue(capacity, stage, stop, POLL_SECONDS) for stage in steps]
 
         def source() -> None:
             for item in range(items):
-                if not give(inboxes[0], item):
-                    return
+                inboxes[0].put(item)
             for _ in range(workers):  # one sentinel per worker of stage 1
-                give(inboxes[0], DONE)
+                inboxes[0].put(DONE)
 
         def stage_worker(index: int) -> None:
             inbox = inboxes[index]
-            outbox = inboxes[index + 1] if index + 1 < stages else _Sink()
-            while True:
-                item = take(inbox)
-                if item is DONE:
-                    break
-                if not spend(work) or not give(outbox, item):
-                    return
+            outbox = inboxes[index + 1] if index + 1 < stages else sink
+            while (item := inbox.get()) is not DONE:
+                spend(work)
+                outbox.put(item)
             if steps[index].worker_returned() and index + 1 < stages:
                 for _ in range(workers):  # the last worker out tells every worker of the next stage
-                    give(outbox, DONE)
+                    outbox.put(DONE)
             last_return.append(time.perf_counter())
 
     else:
-        inboxes = [_NotedList(stage) for stage in steps]
+        inboxes = [plumbing.NotedList(stage) for stage in steps]
 
         def source() -> None:
             for item in range(items):
@@ -339,7 +207,7 @@ def run_pipeline(
 
         def stage_worker(index: int) -> None:
             inbox = inboxes[index]
-            outbox = inboxes[index + 1] if index + 1 < stages else _Sink()
+            outbox = inboxes[index + 1] if index + 1 < stages else sink
             upstream = source_done if index == 0 else steps[index - 1].done
             try:
                 while not stop.is_set():
@@ -350,23 +218,20 @@ def run_pipeline(
                         stop.wait(LIST_POLL_SECONDS)
                         continue
                     item = inbox[0]  # look at the first item...
-                    if not spend(work):  # ...work on it...
-                        return
+                    spend(work)  # ...work on it...
                     del inbox[0]  # ...and take it off the list
                     outbox.append(item)
             except IndexError as exc:  # another worker emptied the list under it
-                crashed(exc)
+                crashes.append(f"{threading.current_thread().name}: {type(exc).__name__}: {exc}")
             finally:
                 steps[index].worker_returned()
                 last_return.append(time.perf_counter())
 
     names = ["source"] + [f"S{s}-{w}" for s in range(1, stages + 1) for w in range(1, workers + 1)]
-    jobs: list[Callable[[], object]] = [source] + [
-        lambda index=s: stage_worker(index) for s in range(stages) for _ in range(workers)
-    ]
+    jobs = [source] + [partial(stage_worker, s) for s in range(stages) for _ in range(workers)]
     run_workers(jobs, names=names, timeout=timeout, stop=stop, what="run_pipeline")
     duration = (max(last_return) - origin) if last_return else time.perf_counter() - origin
-    deliveries.sort()
+    deliveries = sorted(sink.deliveries)
     return PipelineResult(
         stages=stages,
         workers=workers,
@@ -389,19 +254,6 @@ def run_pipeline(
 
 #: The ways :func:`measure_concurrency` runs each job, in order.
 WAYS = ("one thread", "threads", "processes", "asyncio")
-#: Each way does the CPU-bound job this many times, and the fastest counts: a
-#: busy machine can take a core away for a while, in any of them.
-CPU_RUNS = 2
-
-
-def _best(action: Callable[[], object]) -> float:
-    """The shortest wall time of :data:`CPU_RUNS` calls of ``action`` (its return value, if a number)."""
-    times = []
-    for _ in range(CPU_RUNS):
-        started = time.perf_counter()
-        value = action()
-        times.append(value if isinstance(value, float) else time.perf_counter() - started)
-    return min(times)
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,76 +281,9 @@ class ConcurrencyResult:
         return times[0] / mine if mine > 0 else float("nan")
 
 
-def _cpu_size(seconds: float) -> int:
-    """The ``n`` for which ``sum(range(n))`` takes about ``seconds`` here (best of 3 probes)."""
-    probe = 200_000
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        sum(range(probe))
-        best = min(best, time.perf_counter() - started)
-    return max(1_000, min(200_000_000, int(probe * seconds / max(best, 1e-9))))
-
-
-def _pool_map(pool: Executor, function: Callable[[Any], object], args: Iterable[Any]) -> float:
-    """Wall seconds to run ``function`` on every arg in ``pool``; on any error, cancel what has not started."""
-    started = time.perf_counter()
-    futures = [pool.submit(function, arg) for arg in args]
-    try:
-        for future in futures:
-            future.result()
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        raise
-    return time.perf_counter() - started
-
-
 async def _cpu_coroutine(n: int) -> int:
     await asyncio.sleep(0)  # a chance to be cancelled between tasks
     return sum(range(n))
-
-
-def _run_asyncio(coroutines: Callable[[], list[Coroutine[Any, Any, object]]]) -> float:
-    """Wall seconds for ``asyncio.gather(*coroutines())`` in a fresh event loop, in its own thread.
-
-    A notebook's kernel already runs an event loop in its main thread, where ``asyncio.run``
-    refuses to start; a thread of its own has none. An interrupt cancels the coroutines.
-    """
-    holder: dict[str, Any] = {}
-    ready = threading.Event()
-
-    async def main() -> None:
-        holder["loop"] = asyncio.get_running_loop()
-        holder["task"] = asyncio.current_task()
-        ready.set()
-        started = time.perf_counter()
-        await asyncio.gather(*coroutines())
-        holder["seconds"] = time.perf_counter() - started
-
-    def body() -> None:
-        try:
-            asyncio.run(main())
-        except BaseException as exc:  # re-raised in the caller
-            holder["error"] = exc
-        finally:
-            ready.set()
-
-    thread = threading.Thread(target=body, name="asyncio", daemon=True)
-    try:
-        thread.start()  # inside the try: an interrupt can land while start() waits for the thread
-        while thread.is_alive():
-            thread.join(0.05)
-    except BaseException:
-        ready.wait(GRACE_SECONDS)  # set by the thread once its loop runs, or as it ends
-        if "loop" in holder and not holder["loop"].is_closed():
-            holder["loop"].call_soon_threadsafe(holder["task"].cancel)
-        if ready.is_set():  # the thread did start
-            thread.join(GRACE_SECONDS)
-        raise
-    if "error" in holder:
-        raise holder["error"]
-    return holder["seconds"]
 
 
 def measure_concurrency(
@@ -518,7 +303,7 @@ def measure_concurrency(
     processes = check_bool("processes", processes)
 
     cores = os.cpu_count() or 1
-    n = _cpu_size(cpu_seconds)
+    n = plumbing.cpu_size(cpu_seconds)
     waits = [io_seconds] * tasks
     sizes = [range(n)] * tasks
     io_times: list[float] = []
@@ -529,50 +314,37 @@ def measure_concurrency(
     for seconds in waits:
         time.sleep(seconds)
     io_times.append(time.perf_counter() - started)
-    cpu_times.append(_best(lambda: [sum(numbers) for numbers in sizes]))
+    cpu_times.append(plumbing.best_time(lambda: [sum(numbers) for numbers in sizes]))
 
     # threads
-    before = set(threading.enumerate())
-    try:
-        with ThreadPoolExecutor(max_workers=tasks, thread_name_prefix="pool") as pool:
-            try:
-                io_times.append(_pool_map(pool, time.sleep, waits))
-                cpu_started, wall_started = time.process_time(), time.perf_counter()
-                cpu_times.append(_best(lambda: _pool_map(pool, sum, sizes)))
-                thread_cpu_use = (time.process_time() - cpu_started) / max(time.perf_counter() - wall_started, 1e-9)
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-    except BaseException:
-        # An interrupt inside Thread.join() (here, in shutdown) can leave a pool thread running, and
-        # on 3.11 even marked as stopped: wait, bounded, until the new pool threads are really gone.
-        deadline = time.monotonic() + GRACE_SECONDS
-        while time.monotonic() < deadline and any(
-            t not in before and t.name.startswith("pool") for t in threading.enumerate()
-        ):
-            time.sleep(0.005)
-        raise
+    with plumbing.thread_pool(tasks) as pool:
+        io_times.append(plumbing.pool_map(pool, time.sleep, waits))
+        cpu_started, wall_started = time.process_time(), time.perf_counter()
+        cpu_times.append(plumbing.best_time(lambda: plumbing.pool_map(pool, sum, sizes)))
+        thread_cpu_use = (time.process_time() - cpu_started) / max(time.perf_counter() - wall_started, 1e-9)
 
     # processes
     workers = min(tasks, cores) if processes else 0
     process_start = float("nan")
     if processes:
         started = time.perf_counter()
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        spawned = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
         try:
-            _pool_map(pool, time.sleep, [0.01] * workers)  # start every process before timing the jobs
+            plumbing.pool_map(spawned, time.sleep, [0.01] * workers)  # start every process before timing the jobs
             process_start = time.perf_counter() - started
-            io_times.append(_pool_map(pool, time.sleep, waits))
-            cpu_times.append(_best(lambda: _pool_map(pool, sum, sizes)))
+            io_times.append(plumbing.pool_map(spawned, time.sleep, waits))
+            cpu_times.append(plumbing.best_time(lambda: plumbing.pool_map(spawned, sum, sizes)))
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            spawned.shutdown(wait=True, cancel_futures=True)
     else:
         io_times.append(float("nan"))
         cpu_times.append(float("nan"))
 
     # asyncio
-    io_times.append(_run_asyncio(lambda: [asyncio.sleep(seconds) for seconds in waits]))
-    cpu_times.append(_best(lambda: _run_asyncio(lambda: [_cpu_coroutine(n) for _ in range(tasks)])))
+    io_times.append(plumbing.run_asyncio(lambda: [asyncio.sleep(seconds) for seconds in waits]))
+    cpu_times.append(
+        plumbing.best_time(lambda: plumbing.run_asyncio(lambda: [_cpu_coroutine(n) for _ in range(tasks)]))
+    )
 
     return ConcurrencyResult(
         tasks=tasks,
