@@ -11,9 +11,11 @@ from __future__ import annotations
 import platform
 import queue
 import threading
+import time
 import timeit
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from synclab._threads import run_workers
@@ -21,12 +23,26 @@ from synclab._validate import check_int
 
 
 def run_numbered(
-    worker: Callable[[int], object], count: int, what: str, stop: threading.Event, timeout: float, **first: Callable
-) -> float:
-    """Run ``worker(1)`` .. ``worker(count)`` in threads T1..Tn, after the ``first`` threads (name=function)."""
-    jobs = [*first.values(), *(lambda i=i: worker(i) for i in range(1, count + 1))]
+    worker: Callable[[int], Any], count: int, what: str, stop: threading.Event, timeout: float, **first: Callable
+) -> tuple[float, tuple[Any, ...]]:
+    """Run ``worker(1)`` .. ``worker(count)`` in threads T1..Tn, after the ``first`` threads (name=function).
+
+    Returns the seconds the run took and what each worker returned, in order.
+    """
+    returned: list[Any] = [None] * count
+
+    def job(i: int) -> None:
+        returned[i - 1] = worker(i)
+
+    jobs = [*first.values(), *(partial(job, i) for i in range(1, count + 1))]
     names = [*first, *(f"T{i}" for i in range(1, count + 1))]
-    return run_workers(jobs, names=names, timeout=timeout, stop=stop, what=what)
+    return run_workers(jobs, names=names, timeout=timeout, stop=stop, what=what), tuple(returned)
+
+
+def stopwatch() -> Callable[[], float]:
+    """A clock that starts now: it returns the seconds since this call."""
+    origin = time.perf_counter()
+    return lambda: time.perf_counter() - origin
 
 
 #: ``(row name, code timed)``, in table order.

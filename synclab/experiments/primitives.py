@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from synclab._threads.primitives import run_numbered
+from synclab._threads.primitives import run_numbered, stopwatch
 from synclab._validate import MAX_THREADS, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.instruments import LockEvent
 
@@ -100,15 +100,14 @@ def run_pool(
     pool_uses: list[PoolUse] = []
     release_errors: list[ReleaseError] = []
     stop = threading.Event()
-    clock = time.perf_counter
-    origin = clock()
+    clock = stopwatch()
 
     def count(step: int) -> tuple[float, bool]:
         """Change the holder count; return the time and whether this is the very first use."""
         with meta:
             first = not changes
             holders[0] += step
-            now = clock() - origin
+            now = clock()
             changes.append((now, holders[0]))
         return now, first
 
@@ -124,7 +123,7 @@ def run_pool(
         for _ in range(uses):
             if stop.is_set():
                 return
-            requested = clock() - origin
+            requested = clock()
             if semaphore is not None:
                 while not semaphore.acquire(timeout=_POLL):
                     if stop.is_set():
@@ -139,7 +138,7 @@ def run_pool(
                 if extra_release and first:
                     release(name, extra=True)  # the bug: a second release
 
-    elapsed = run_numbered(work, threads, "run_pool", stop, timeout)
+    elapsed, _ = run_numbered(work, threads, "run_pool", stop, timeout)
     permits_after = None
     if semaphore is not None:
         permits_after = 0
@@ -209,35 +208,32 @@ def run_start_gate(
     guard = threading.Lock()
     done = [0]
     setup_times = [0.0, 0.0]
-    records: dict[int, GateThread] = {}
-    clock = time.perf_counter
-    origin = clock()
+    clock = stopwatch()
 
     def setup() -> None:
-        setup_times[0] = clock() - origin
+        setup_times[0] = clock()
         for _ in range(setup_steps):
             if stop.is_set():
                 return
             time.sleep(step)  # loading a file, filling a cache...
             with guard:
                 done[0] += 1
-        setup_times[1] = clock() - origin
+        setup_times[1] = clock()
         gate.set()
 
-    def worker(index: int) -> None:
-        ready = clock() - origin
+    def worker(index: int) -> GateThread | None:
+        ready = clock()
         if use_gate:
             while not gate.wait(_POLL):  # bounded, so a stopped run ends
                 if stop.is_set():
-                    return
-        began = clock() - origin
+                    return None
+        began = clock()
         with guard:
             seen = done[0]
         time.sleep(work)
-        records[index] = GateThread(f"T{index}", ready, began, clock() - origin, seen)
+        return GateThread(f"T{index}", ready, began, clock(), seen)
 
-    run_numbered(worker, workers, "run_start_gate", stop, timeout, setup=setup)
-    threads = tuple(records[i] for i in range(1, workers + 1))
+    _, threads = run_numbered(worker, workers, "run_start_gate", stop, timeout, setup=setup)
     return GateResult(workers, setup_steps, use_gate, *setup_times, threads)
 
 
@@ -300,29 +296,26 @@ def run_stop_signal(
     shutdown = threading.Event()
     stop = threading.Event()  # run_workers' own: set on error or timeout
     signalled = [0.0]
-    records: dict[int, StopThread] = {}
-    clock = time.perf_counter
-    origin = clock()
+    clock = stopwatch()
 
     def stopper() -> None:
         stop.wait(run_for)  # returns early only if the run is being stopped
-        signalled[0] = clock() - origin
+        signalled[0] = clock()
         shutdown.set()
 
-    def worker(index: int) -> None:
+    def worker(index: int) -> StopThread:
         jobs = 0
         last_job = 0.0
         while not shutdown.is_set():
             jobs += 1  # the job: checking a queue, writing a heartbeat...
-            last_job = clock() - origin
+            last_job = clock()
             if wait == "event":
                 shutdown.wait(period)
             else:
                 time.sleep(period)
-        records[index] = StopThread(f"T{index}", jobs, last_job, clock() - origin)
+        return StopThread(f"T{index}", jobs, last_job, clock())
 
-    run_numbered(worker, threads, "run_stop_signal", stop, timeout, stopper=stopper)
-    workers = tuple(records[i] for i in range(1, threads + 1))
+    _, workers = run_numbered(worker, threads, "run_stop_signal", stop, timeout, stopper=stopper)
     return StopResult(period=period, wait=wait, signalled=signalled[0], workers=workers)
 
 
@@ -391,25 +384,24 @@ def run_phases(
     if quitter and (not use_barrier or threads < 2):
         raise ValueError(f"quitter=True needs use_barrier=True and at least 2 threads, got threads={threads}")
 
-    clock = time.perf_counter
-    origin = clock()
+    clock = stopwatch()
     guard = threading.Lock()
     spans: list[PhaseSpan] = []
     released: list[float] = []
     broken: list[tuple[str, int, float]] = []
     stop = threading.Event()
     # The action runs in one thread once all have arrived, before any is let through.
-    barrier = threading.Barrier(threads, action=lambda: released.append(clock() - origin))
+    barrier = threading.Barrier(threads, action=lambda: released.append(clock()))
 
     def worker(index: int) -> None:
         name = f"T{index}"
         for phase in range(1, phases + 1):
             if stop.is_set():
                 return
-            started = clock() - origin
+            started = clock()
             time.sleep(work * index)  # this phase's share of the job
             with guard:
-                spans.append(PhaseSpan(name, phase, started, clock() - origin))
+                spans.append(PhaseSpan(name, phase, started, clock()))
             if quitter and index == threads and phase == 1:
                 return  # leaves without telling anyone (barrier.abort() would be kinder)
             if use_barrier:
