@@ -34,6 +34,7 @@ class ReleaseError:
     thread: str
     extra: bool
     message: str
+    time: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,7 @@ def run_pool(
             semaphore.release()
         except ValueError as exc:  # only a BoundedSemaphore raises it
             with meta:
-                release_errors.append(ReleaseError(name, extra, str(exc)))
+                release_errors.append(ReleaseError(name, extra, str(exc), clock()))
 
     def work(index: int) -> None:
         name = f"T{index}"
