@@ -9,6 +9,7 @@ submodule: ``synclab.experiments.counter.CounterResult``, ...
 from __future__ import annotations
 
 from synclab._threads.deadlock import resource_allocation_graph, thread_stacks, watch_for_deadlock
+from synclab._threads.primitives import measure_overhead
 from synclab.checks import check_exercise
 from synclab.environment import check_environment, gil_enabled
 from synclab.experiments.bank import BankAccount, run_bank, sweep_bank
@@ -16,7 +17,7 @@ from synclab.experiments.conditions import run_buffer, run_notify, run_stolen_wa
 from synclab.experiments.counter import run_counter, sweep_counter
 from synclab.experiments.deadlock import run_transfers, sweep_transfers
 from synclab.experiments.faq import measure_blocked_thread, run_dict_iteration
-from synclab.experiments.primitives import measure_overhead, run_phases, run_pool, run_start_gate, run_stop_signal
+from synclab.experiments.primitives import run_phases, run_pool, run_start_gate, run_stop_signal
 from synclab.experiments.queues import measure_concurrency, run_pipeline, run_queue_buffer
 from synclab.experiments.reentrant import LEDGER_DESIGNS, measure_lock_costs, rlock_depth, run_ledger
 from synclab.experiments.testing import FifoLock, repeat_test, run_livelock, run_starvation

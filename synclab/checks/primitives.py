@@ -51,10 +51,6 @@ _RETRY = "Read the message, fix the class and run the cell again."
 _THREADS = {1: "one thread", 2: "two threads"}
 
 
-def _exc(error: BaseException | None) -> str:
-    return exception_line(error) if error is not None else ""
-
-
 def _same(a: Any, b: Any) -> bool:
     try:
         return a is b or bool(a == b)
@@ -73,7 +69,7 @@ class _Verdict(Exception):
 
 def _put_failed(when: str, giver: Runner, why: str = "") -> _Verdict:
     return _Verdict(
-        f"{when}, put() raised {_exc(giver.error)} while giving back a connection that was out.",
+        f"{when}, put() raised {exception_line(giver.error)} while giving back a connection that was out.",
         f"A put() of a connection that is out must be accepted{why}.",
     )
 
@@ -175,7 +171,7 @@ class _Pool:
                     )
                 raise self.stopped()
             if runner.error is not None:
-                raise _Verdict(f"{when}, get() raised {_exc(runner.error)}.", _RETRY)
+                raise _Verdict(f"{when}, get() raised {exception_line(runner.error)}.", _RETRY)
             conn = runner.value
             if conn is None:
                 raise _Verdict(
@@ -194,19 +190,21 @@ class _Pool:
         """Start a get() with every connection out: it must not return (it waits until one is back)."""
         waiter = self.start("get")
         self.waiter = waiter
-        end = time.monotonic() + POOL_WAIT_SECONDS
-        self.trial.wait(until=lambda: waiter.done or self.waiting(waiter) or time.monotonic() > end)
+
+        def wait_up_to(seconds: float, until: Callable[[], bool]) -> None:
+            end = time.monotonic() + seconds
+            self.trial.wait(until=lambda: waiter.done or until() or time.monotonic() > end)
+
+        wait_up_to(POOL_WAIT_SECONDS, lambda: self.waiting(waiter))
         if self.timed_wait(waiter):  # a timeout of its own: let it run out and see what get() does then
-            end = time.monotonic() + POOL_TIMED_WAIT
-            self.trial.wait(until=lambda: waiter.done or not self.timed_wait(waiter) or time.monotonic() > end)
-            end = time.monotonic() + POOL_WAIT_SECONDS
-            self.trial.wait(until=lambda: waiter.done or self.waiting(waiter) or time.monotonic() > end)
+            wait_up_to(POOL_TIMED_WAIT, lambda: not self.timed_wait(waiter))
+            wait_up_to(POOL_WAIT_SECONDS, lambda: self.waiting(waiter))
         if self.trial.gave_up is not None:
             raise self.stopped()
         if not waiter.done:
             return waiter
         out = f"{when}, with all {POOL_SIZE} connections taken by get(), a fourth get()"
-        did = f"raised {_exc(waiter.error)}" if waiter.error is not None else f"returned {waiter.value!r}"
+        did = f"raised {exception_line(waiter.error)}" if waiter.error is not None else f"returned {waiter.value!r}"
         if self.did("gave up", waiter):
             raise _Verdict(
                 f"{out} got no permit from acquire() (it returned False: a timeout ran out, or blocking=False), "
@@ -255,14 +253,15 @@ class _Pool:
         if waiter.error is not None:
             if isinstance(waiter.error, IndexError) and self.did("acquired", waiter):
                 raise _Verdict(
-                    f"{when}, a get() waiting for a connection raised {_exc(waiter.error)} when put() gave one back: "
+                    f"{when}, a get() waiting for a connection raised {exception_line(waiter.error)} when put() gave "
+                    "one back: "
                     "put() released the permit before the connection was back in the list, so the get() it woke "
                     "found the list still empty. (The check paused put() right after its release() until the woken "
                     "get() was done: the operating system can pause a thread there too.)",
                     "In put(), release the permit and append the connection inside one with self.lock: block, the "
                     "lock get() takes to pop (release first, then append: a release() that raises adds nothing).",
                 )
-            raise _Verdict(f"{when}, a get() waiting for a connection raised {_exc(waiter.error)}.", _RETRY)
+            raise _Verdict(f"{when}, a get() waiting for a connection raised {exception_line(waiter.error)}.", _RETRY)
         if not _same(waiter.value, conns[0]):
             held = any(_same(waiter.value, conn) for conn in conns[1:])
             raise _Verdict(
@@ -303,7 +302,7 @@ class _Pool:
             )
         if not isinstance(extra.error, ValueError):
             raise _Verdict(
-                f"{said} raised {_exc(extra.error)} instead of ValueError.",
+                f"{said} raised {exception_line(extra.error)} instead of ValueError.",
                 "Let the ValueError of BoundedSemaphore.release() reach the caller.",
             )
         self.trial.errors.remove((extra, extra.error))  # the error asked for: not a problem of the run
@@ -320,7 +319,7 @@ def _pool_script(connection_pool: Any, trial: Trial) -> None:
     made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
     if made.error is not None:
         raise _Verdict(
-            f"ConnectionPool({POOL_SIZE}) raised {_exc(made.error)}.",
+            f"ConnectionPool({POOL_SIZE}) raised {exception_line(made.error)}.",
             "Make __init__ set up the list of connections and the semaphore, nothing more.",
         )
     if not made.done:
@@ -506,18 +505,16 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
         events = log.events
         did_one = ("one", j) in events
         waited_first = did_one and ("wait", j) in events and events.index(("wait", j)) < events.index(("one", j))
+        hint = _PHASE_HINT
         if not did_one:
             what = "ran step_two without calling step_one"
-            hint = _PHASE_HINT
         elif barrier.waits == 0:
             what = "never waited on the barrier"
-            hint = _PHASE_HINT
         elif waited_first:
             what = "waited at the barrier before its step_one, not between the two steps"
             hint = "Wait after step_one() and before step_two()."
         else:
             what = "ran step_two before the others were through step_one"
-            hint = _PHASE_HINT
         return not_yet(
             exercise,
             f"a thread began step_two while another thread was still inside step_one (the check held each thread in "

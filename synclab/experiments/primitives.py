@@ -1,58 +1,29 @@
 """Choosing a primitive (notebook 08): a semaphore in front of a pool, Events as a start gate
-and a stop signal, a Barrier for phases, and what each primitive costs.
+and a stop signal, a Barrier for phases. (What each primitive costs: ``synclab/_threads/primitives.py``.)
 
-* :func:`run_pool`: threads share a pool of ``limit`` connections behind ``guard``; each use
-  counts itself in and out under a lock, so the count is of threads certainly inside.
-  ``extra_release=True`` plants a classic bug: the first use releases its permit twice. A
-  plain semaphore then lets ``limit + 1`` in; a bounded one raises ``ValueError``, but only
-  from the release that would lift its count above ``limit`` (maybe a later one, in another thread).
-* :func:`run_start_gate`, :func:`run_stop_signal`, :func:`run_phases`: see each function.
-* :func:`measure_overhead`: the course's one measurement of what an uncontended operation of
-  each primitive costs (:data:`OPERATIONS`), with :mod:`timeit`: the fastest of several
-  repeats (slower ones measure interference), minus the timing loop's own cost. Notebook 04
-  quotes its ``"Lock"`` row too, so one figure has one name.
+Each ``run_*`` starts its workers T1..Tn together and returns what they recorded.
 """
 
 from __future__ import annotations
 
-import platform
-import queue
 import threading
 import time
-import timeit
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
-from synclab._threads import run_workers
+from synclab._threads.primitives import run_numbered, stopwatch
 from synclab._validate import MAX_THREADS, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.instruments import LockEvent
 
 #: What can stand in front of the pool.
 GUARDS = ("Semaphore", "BoundedSemaphore", "none")
-
-MAX_USES = 1_000
-MAX_HOLD = 1.0
-
-#: How long a waiting thread blocks on the semaphore before it checks whether
-#: the run was stopped; it then tries again.
+#: The most workers of the signalling experiments.
+MAX_SIGNALLED = 32
+#: How long a waiting thread blocks before it checks whether the run was stopped.
 _POLL = 0.05
 
-
-def _run_numbered(
-    worker: Callable[[int], object], count: int, what: str, stop: threading.Event, timeout: float, **first: Callable
-) -> float:
-    """Run ``worker(1)`` .. ``worker(count)`` in threads T1..Tn, after the ``first`` threads (name=function)."""
-    jobs = [*first.values(), *(lambda i=i: worker(i) for i in range(1, count + 1))]
-    names = [*first, *(f"T{i}" for i in range(1, count + 1))]
-    return run_workers(jobs, names=names, timeout=timeout, stop=stop, what=what)
-
-
-#: One use of the pool by one thread, recorded like one acquisition of a lock:
-#: ``requested`` when it asked for a permit, ``acquired`` when it had the permit
-#: and counted itself as a holder, ``released`` when it stopped counting itself,
-#: just before giving the permit back; ``wait`` and ``hold`` follow. Times are
-#: seconds since the run began.
+#: One use of the pool, recorded like one acquisition of a lock: ``requested`` (asked for a permit),
+#: ``acquired`` (counted itself in), ``released`` (counted itself out, just before giving the permit back).
 PoolUse = LockEvent
 
 
@@ -73,7 +44,6 @@ class PoolResult:
     threads: int
     limit: int
     uses: int
-    hold: float
     guard: str
     extra_release: bool
     changes: tuple[tuple[float, int], ...]
@@ -81,7 +51,6 @@ class PoolResult:
     release_errors: tuple[ReleaseError, ...]
     permits_after: int | None
     elapsed: float
-    python: str
 
     @property
     def max_holders(self) -> int:
@@ -117,53 +86,45 @@ def run_pool(
     """
     threads = check_int("threads", threads, 1, MAX_THREADS)
     limit = check_int("limit", limit, 1, MAX_THREADS)
-    uses = check_int("uses", uses, 1, MAX_USES)
-    hold = check_float("hold", hold, 0.0, MAX_HOLD)
+    uses = check_int("uses", uses, 1, 1_000)
+    hold = check_float("hold", hold, 0.0, 1.0)
     guard = check_choice("guard", guard, GUARDS)
     extra_release = check_bool("extra_release", extra_release)
     timeout = check_timeout(timeout)
     if extra_release and guard == "none":
         raise ValueError("extra_release=True needs a semaphore to release: use guard='Semaphore' or 'BoundedSemaphore'")
 
-    semaphore: threading.Semaphore | None
-    if guard == "Semaphore":
-        semaphore = threading.Semaphore(limit)
-    elif guard == "BoundedSemaphore":
-        semaphore = threading.BoundedSemaphore(limit)
-    else:
-        semaphore = None
+    semaphore = None if guard == "none" else getattr(threading, guard)(limit)  # Semaphore(3) or BoundedSemaphore(3)
     meta = threading.Lock()  # guards the holder count and the records below
     holders = [0]
     changes: list[tuple[float, int]] = []
     pool_uses: list[PoolUse] = []
     release_errors: list[ReleaseError] = []
     stop = threading.Event()
-    clock = time.perf_counter
-    origin = [0.0]
+    clock = stopwatch()
 
     def count(step: int) -> tuple[float, bool]:
         """Change the holder count; return the time and whether this is the very first use."""
         with meta:
             first = not changes
             holders[0] += step
-            now = clock() - origin[0]
+            now = clock()
             changes.append((now, holders[0]))
         return now, first
 
     def release(name: str, extra: bool) -> None:
-        assert semaphore is not None
         try:
             semaphore.release()
         except ValueError as exc:  # only a BoundedSemaphore raises it
             with meta:
-                release_errors.append(ReleaseError(name, extra, str(exc), clock() - origin[0]))
+                release_errors.append(ReleaseError(name, extra, str(exc), clock()))
 
     def work(index: int) -> None:
         name = f"T{index}"
         for _ in range(uses):
             if stop.is_set():
                 return
-            requested = clock() - origin[0]
+            requested = clock()
             if semaphore is not None:
                 while not semaphore.acquire(timeout=_POLL):
                     if stop.is_set():
@@ -178,33 +139,14 @@ def run_pool(
                 if extra_release and first:
                     release(name, extra=True)  # the bug: a second release
 
-    origin[0] = clock()
-    elapsed = _run_numbered(work, threads, "run_pool", stop, timeout)
+    elapsed, _ = run_numbered(work, threads, "run_pool", stop, timeout)
     permits_after = None
     if semaphore is not None:
         permits_after = 0
-        while permits_after <= limit + threads and semaphore.acquire(blocking=False):
+        while semaphore.acquire(blocking=False):
             permits_after += 1
-    return PoolResult(
-        threads=threads,
-        limit=limit,
-        uses=uses,
-        hold=hold,
-        guard=guard,
-        extra_release=extra_release,
-        changes=tuple(changes),
-        pool_uses=tuple(pool_uses),
-        release_errors=tuple(release_errors),
-        permits_after=permits_after,
-        elapsed=elapsed,
-        python=platform.python_version(),
-    )
-
-
-#: The most workers of the signalling experiments.
-MAX_SIGNALLED = 32
-#: How a stop-signal worker waits between jobs.
-STOP_WAITS = ("event", "sleep")
+    records = (tuple(changes), tuple(pool_uses), tuple(release_errors))
+    return PoolResult(threads, limit, uses, guard, extra_release, *records, permits_after, elapsed)
 
 
 # -- Event as a start gate ----------------------------------------------------
@@ -227,12 +169,10 @@ class GateResult:
 
     workers: int
     setup_steps: int
-    step: float
     use_gate: bool
     setup_began: float
     setup_done: float
     threads: tuple[GateThread, ...]
-    elapsed: float
 
     @property
     def early(self) -> tuple[str, ...]:
@@ -269,44 +209,33 @@ def run_start_gate(
     guard = threading.Lock()
     done = [0]
     setup_times = [0.0, 0.0]
-    records: dict[str, GateThread] = {}
-    clock = time.perf_counter
-    origin = clock()
+    clock = stopwatch()
 
     def setup() -> None:
-        setup_times[0] = clock() - origin
+        setup_times[0] = clock()
         for _ in range(setup_steps):
             if stop.is_set():
                 return
             time.sleep(step)  # loading a file, filling a cache...
             with guard:
                 done[0] += 1
-        setup_times[1] = clock() - origin
+        setup_times[1] = clock()
         gate.set()
 
-    def worker(index: int) -> None:
-        ready = clock() - origin
+    def worker(index: int) -> GateThread | None:
+        ready = clock()
         if use_gate:
             while not gate.wait(_POLL):  # bounded, so a stopped run ends
                 if stop.is_set():
-                    return
-        began = clock() - origin
+                    return None
+        began = clock()
         with guard:
             seen = done[0]
         time.sleep(work)
-        records[index] = GateThread(f"T{index}", ready, began, clock() - origin, seen)
+        return GateThread(f"T{index}", ready, began, clock(), seen)
 
-    elapsed = _run_numbered(worker, workers, "run_start_gate", stop, timeout, setup=setup)
-    return GateResult(
-        workers=workers,
-        setup_steps=setup_steps,
-        step=step,
-        use_gate=use_gate,
-        setup_began=setup_times[0],
-        setup_done=setup_times[1],
-        threads=tuple(records[i] for i in range(1, workers + 1)),
-        elapsed=elapsed,
-    )
+    _, threads = run_numbered(worker, workers, "run_start_gate", stop, timeout, setup=setup)
+    return GateResult(workers, setup_steps, use_gate, *setup_times, threads)
 
 
 # -- Event as a stop signal ---------------------------------------------------
@@ -326,13 +255,10 @@ class StopThread:
 class StopResult:
     """What one run of :func:`run_stop_signal` measured."""
 
-    threads: int
     period: float
-    run_for: float
     wait: str
     signalled: float
     workers: tuple[StopThread, ...]
-    elapsed: float
 
     @property
     def latencies(self) -> tuple[float, ...]:
@@ -363,7 +289,7 @@ def run_stop_signal(
     100 ms nap when the signal comes, so they stop about 50 ms late.
     """
     threads = check_int("threads", threads, 1, MAX_SIGNALLED)
-    wait = check_choice("wait", wait, STOP_WAITS)
+    wait = check_choice("wait", wait, ("event", "sleep"))
     period = check_float("period", period, 0.001, 1.0)
     run_for = check_float("run_for", run_for, 0.0, 5.0)
     timeout = check_timeout(timeout)
@@ -371,37 +297,27 @@ def run_stop_signal(
     shutdown = threading.Event()
     stop = threading.Event()  # run_workers' own: set on error or timeout
     signalled = [0.0]
-    records: dict[str, StopThread] = {}
-    clock = time.perf_counter
-    origin = clock()
+    clock = stopwatch()
 
     def stopper() -> None:
         stop.wait(run_for)  # returns early only if the run is being stopped
-        signalled[0] = clock() - origin
+        signalled[0] = clock()
         shutdown.set()
 
-    def worker(index: int) -> None:
+    def worker(index: int) -> StopThread:
         jobs = 0
         last_job = 0.0
         while not shutdown.is_set():
             jobs += 1  # the job: checking a queue, writing a heartbeat...
-            last_job = clock() - origin
+            last_job = clock()
             if wait == "event":
                 shutdown.wait(period)
             else:
                 time.sleep(period)
-        records[index] = StopThread(f"T{index}", jobs, last_job, clock() - origin)
+        return StopThread(f"T{index}", jobs, last_job, clock())
 
-    elapsed = _run_numbered(worker, threads, "run_stop_signal", stop, timeout, stopper=stopper)
-    return StopResult(
-        threads=threads,
-        period=period,
-        run_for=run_for,
-        wait=wait,
-        signalled=signalled[0],
-        workers=tuple(records[i] for i in range(1, threads + 1)),
-        elapsed=elapsed,
-    )
+    _, workers = run_numbered(worker, threads, "run_stop_signal", stop, timeout, stopper=stopper)
+    return StopResult(period=period, wait=wait, signalled=signalled[0], workers=workers)
 
 
 # -- Barrier for phases -------------------------------------------------------
@@ -423,32 +339,23 @@ class PhaseResult:
 
     threads: int
     phases: int
-    work: float
     use_barrier: bool
-    quitter: bool
     barrier_timeout: float
     spans: tuple[PhaseSpan, ...]
     released: tuple[float, ...]
     broken: tuple[tuple[str, int, float], ...]
-    elapsed: float
 
     @property
     def overlapping(self) -> bool:
         """Whether some thread began a phase before another had finished the previous one."""
-        finished: dict[int, float] = {}
-        started: dict[int, float] = {}
-        for span in self.spans:
-            finished[span.phase] = max(finished.get(span.phase, span.finished), span.finished)
-            started[span.phase] = min(started.get(span.phase, span.started), span.started)
-        return any(started[p] < finished[p - 1] for p in started if p - 1 in finished)
+        phases = {s.phase for s in self.spans}
+        finished = {p: max(s.finished for s in self.spans if s.phase == p) for p in phases}
+        return any(s.started < finished[s.phase - 1] for s in self.spans if s.phase - 1 in finished)
 
     @property
     def completed(self) -> int:
         """Phases that every thread finished."""
-        by_phase: dict[int, int] = {}
-        for span in self.spans:
-            by_phase[span.phase] = by_phase.get(span.phase, 0) + 1
-        return sum(1 for count in by_phase.values() if count == self.threads)
+        return sum(1 for count in Counter(s.phase for s in self.spans).values() if count == self.threads)
 
 
 def run_phases(
@@ -478,25 +385,24 @@ def run_phases(
     if quitter and (not use_barrier or threads < 2):
         raise ValueError(f"quitter=True needs use_barrier=True and at least 2 threads, got threads={threads}")
 
-    clock = time.perf_counter
-    origin = clock()
+    clock = stopwatch()
     guard = threading.Lock()
     spans: list[PhaseSpan] = []
     released: list[float] = []
     broken: list[tuple[str, int, float]] = []
     stop = threading.Event()
     # The action runs in one thread once all have arrived, before any is let through.
-    barrier = threading.Barrier(threads, action=lambda: released.append(clock() - origin))
+    barrier = threading.Barrier(threads, action=lambda: released.append(clock()))
 
     def worker(index: int) -> None:
         name = f"T{index}"
         for phase in range(1, phases + 1):
             if stop.is_set():
                 return
-            started = clock() - origin
+            started = clock()
             time.sleep(work * index)  # this phase's share of the job
             with guard:
-                spans.append(PhaseSpan(name, phase, started, clock() - origin))
+                spans.append(PhaseSpan(name, phase, started, clock()))
             if quitter and index == threads and phase == 1:
                 return  # leaves without telling anyone (barrier.abort() would be kinder)
             if use_barrier:
@@ -508,133 +414,5 @@ def run_phases(
                         broken.append((name, phase, clock() - arrived))
                     return
 
-    elapsed = _run_numbered(worker, threads, "run_phases", stop, timeout)
-    return PhaseResult(
-        threads=threads,
-        phases=phases,
-        work=work,
-        use_barrier=use_barrier,
-        quitter=quitter,
-        barrier_timeout=barrier_timeout,
-        spans=tuple(spans),
-        released=tuple(released),
-        broken=tuple(broken),
-        elapsed=elapsed,
-    )
-
-
-#: ``(row name, code timed, what is measured)``, in table order.
-OPERATIONS: tuple[tuple[str, str, str], ...] = (
-    ("Lock", "with lock: pass", "uncontended acquire + release"),
-    ("RLock", "with rlock: pass", "uncontended acquire + release"),
-    ("Condition", "with cond: cond.notify()", "acquire, notify() with no waiter, release"),
-    ("Semaphore", "with sem: pass", "take + give back a free permit"),
-    ("Event", "event.set(); event.clear()", "set() + clear(), nobody waiting"),
-    ("Event.is_set", "event.is_set()", "read the flag (polling)"),
-    ("Queue", "q.put(None); q.get()", "put() + get() of one item, nobody waiting"),
-)
-
-#: A comparison table that many tutorials repeat, ``name -> (use case, reentrant,
-#: overhead)``: the claims the measured table is set against.
-COMMON_CLAIMS: dict[str, tuple[str, str, str]] = {
-    "Lock": ("Protecting shared data", "No", "Low"),
-    "RLock": ("Recursive functions, complex state", "Yes", "Low"),
-    "Condition": ("Producer-consumer, signaling", "N/A", "Medium"),
-    "Semaphore": ("Limiting concurrent access", "No", "Low"),
-    "Event": ("One-way signaling (simple condition)", "N/A", "Very low"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class PrimitiveCost:
-    """The measured cost of one operation."""
-
-    name: str
-    code: str
-    measures: str
-    seconds: float
-    repeats: tuple[float, ...]
-    reentrant: bool | None
-
-
-@dataclass(frozen=True, slots=True)
-class OverheadResult:
-    """What :func:`measure_overhead` measured."""
-
-    costs: tuple[PrimitiveCost, ...]
-    number: int
-    loop_seconds: float
-    python: str
-    implementation: str
-
-    def cost(self, name: str) -> PrimitiveCost:
-        """The row called ``name``."""
-        for cost in self.costs:
-            if cost.name == name:
-                return cost
-        raise KeyError(f"no row {name!r}; rows are {', '.join(c.name for c in self.costs)}")
-
-    def relative(self, name: str) -> float:
-        """How many times a ``Lock`` the row called ``name`` costs."""
-        lock = self.cost("Lock").seconds
-        return self.cost(name).seconds / lock if lock > 0 else float("inf")
-
-
-def _holder_can_reenter(primitive: Any) -> bool:
-    """Take ``primitive``, then try to take it again without blocking; undo both."""
-    primitive.acquire()
-    try:
-        again = primitive.acquire(blocking=False)
-        if again:
-            primitive.release()
-        return again
-    finally:
-        primitive.release()
-
-
-def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
-    """Time one typical uncontended operation of each primitive, in this thread.
-
-    Takes about ``number * repeats * 7 µs`` (0.7 s at the defaults).
-    """
-    number = check_int("number", number, 100, 1_000_000)
-    repeats = check_int("repeats", repeats, 1, 100)
-    namespace = {
-        "lock": threading.Lock(),
-        "rlock": threading.RLock(),
-        "cond": threading.Condition(),  # its default lock is an RLock
-        "sem": threading.Semaphore(1),
-        "event": threading.Event(),
-        "q": queue.Queue(),
-    }
-    reentrant: dict[str, bool | None] = {
-        "Lock": _holder_can_reenter(threading.Lock()),
-        "RLock": _holder_can_reenter(threading.RLock()),
-        "Condition": _holder_can_reenter(threading.Condition()),
-        "Semaphore": _holder_can_reenter(threading.Semaphore(1)),
-    }
-
-    def per_op(code: str) -> list[float]:
-        return [t / number for t in timeit.Timer(code, globals=namespace).repeat(repeats, number)]
-
-    loop = min(per_op("pass"))
-    costs = []
-    for name, code, measures in OPERATIONS:
-        times = per_op(code)
-        costs.append(
-            PrimitiveCost(
-                name=name,
-                code=code,
-                measures=measures,
-                seconds=max(0.0, min(times) - loop),
-                repeats=tuple(times),
-                reentrant=reentrant.get(name),
-            )
-        )
-    return OverheadResult(
-        costs=tuple(costs),
-        number=number,
-        loop_seconds=loop,
-        python=platform.python_version(),
-        implementation=platform.python_implementation(),
-    )
+    run_numbered(worker, threads, "run_phases", stop, timeout)
+    return PhaseResult(threads, phases, use_barrier, barrier_timeout, tuple(spans), tuple(released), tuple(broken))

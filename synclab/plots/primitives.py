@@ -13,14 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from synclab.experiments.primitives import (
-    COMMON_CLAIMS,
-    GateResult,
-    OverheadResult,
-    PhaseResult,
-    PoolResult,
-    StopResult,
-)
+from synclab._threads.primitives import COMMON_CLAIMS, OverheadResult
+from synclab.experiments.primitives import GateResult, PhaseResult, PoolResult, StopResult
 from synclab.plots._style import (
     GREEN,
     GREY,

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from synclab import measure_overhead
-from synclab.experiments.primitives import COMMON_CLAIMS, OPERATIONS
+from synclab._threads.primitives import COMMON_CLAIMS, OPERATIONS
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +16,7 @@ def result():
 
 
 def test_one_row_per_operation_in_table_order(result):
-    assert [c.name for c in result.costs] == [name for name, _, _ in OPERATIONS]
+    assert [c.name for c in result.costs] == [name for name, _ in OPERATIONS]
     assert [c.name for c in result.costs][:5] == ["Lock", "RLock", "Condition", "Semaphore", "Event"]
     assert result.cost("Semaphore").code == "with sem: pass"
     assert result.cost("Event").code == "event.set(); event.clear()"

@@ -1,0 +1,145 @@
+"""Plumbing of notebook 08 (choosing a primitive): the numbered-worker starter and the overhead measurement.
+
+:func:`measure_overhead` is the course's one measurement of what an uncontended operation of each
+primitive costs (:data:`OPERATIONS`), with :mod:`timeit`: the fastest of several repeats (slower
+ones measure interference), minus the timing loop's own cost. Notebook 04 quotes its ``"Lock"``
+row too, so one figure has one name.
+"""
+
+from __future__ import annotations
+
+import platform
+import queue
+import threading
+import time
+import timeit
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from synclab._threads import run_workers
+from synclab._validate import check_int
+
+
+def run_numbered(
+    worker: Callable[[int], Any], count: int, what: str, stop: threading.Event, timeout: float, **first: Callable
+) -> tuple[float, tuple[Any, ...]]:
+    """Run ``worker(1)`` .. ``worker(count)`` in threads T1..Tn, after the ``first`` threads (name=function).
+
+    Returns the seconds the run took and what each worker returned, in order.
+    """
+    returned: list[Any] = [None] * count
+
+    def job(i: int) -> None:
+        returned[i - 1] = worker(i)
+
+    jobs = [*first.values(), *(partial(job, i) for i in range(1, count + 1))]
+    names = [*first, *(f"T{i}" for i in range(1, count + 1))]
+    return run_workers(jobs, names=names, timeout=timeout, stop=stop, what=what), tuple(returned)
+
+
+def stopwatch() -> Callable[[], float]:
+    """A clock that starts now: it returns the seconds since this call."""
+    origin = time.perf_counter()
+    return lambda: time.perf_counter() - origin
+
+
+#: ``(row name, code timed)``, in table order.
+OPERATIONS: tuple[tuple[str, str], ...] = (
+    ("Lock", "with lock: pass"),  # uncontended acquire + release
+    ("RLock", "with rlock: pass"),
+    ("Condition", "with cond: cond.notify()"),  # acquire, notify() with no waiter, release
+    ("Semaphore", "with sem: pass"),  # take + give back a free permit
+    ("Event", "event.set(); event.clear()"),  # nobody waiting
+    ("Event.is_set", "event.is_set()"),  # read the flag (polling)
+    ("Queue", "q.put(None); q.get()"),  # one item, nobody waiting
+)
+
+#: A comparison table that many tutorials repeat, ``name -> (use case, reentrant,
+#: overhead)``: the claims the measured table is set against.
+COMMON_CLAIMS: dict[str, tuple[str, str, str]] = {
+    "Lock": ("Protecting shared data", "No", "Low"),
+    "RLock": ("Recursive functions, complex state", "Yes", "Low"),
+    "Condition": ("Producer-consumer, signaling", "N/A", "Medium"),
+    "Semaphore": ("Limiting concurrent access", "No", "Low"),
+    "Event": ("One-way signaling (simple condition)", "N/A", "Very low"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PrimitiveCost:
+    """The measured cost of one operation."""
+
+    name: str
+    code: str
+    seconds: float
+    repeats: tuple[float, ...]
+    reentrant: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class OverheadResult:
+    """What :func:`measure_overhead` measured."""
+
+    costs: tuple[PrimitiveCost, ...]
+    number: int
+    loop_seconds: float
+    python: str
+    implementation: str
+
+    def cost(self, name: str) -> PrimitiveCost:
+        """The row called ``name``."""
+        for cost in self.costs:
+            if cost.name == name:
+                return cost
+        raise KeyError(f"no row {name!r}; rows are {', '.join(c.name for c in self.costs)}")
+
+    def relative(self, name: str) -> float:
+        """How many times a ``Lock`` the row called ``name`` costs."""
+        lock = self.cost("Lock").seconds
+        return self.cost(name).seconds / lock if lock > 0 else float("inf")
+
+
+def _holder_can_reenter(primitive: Any) -> bool:
+    """Take ``primitive``, then try to take it again without blocking; undo both."""
+    with primitive:
+        again = primitive.acquire(blocking=False)
+        if again:
+            primitive.release()
+        return again
+
+
+def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
+    """Time one typical uncontended operation of each primitive, in this thread.
+
+    Takes about ``number * repeats * 7 µs`` (0.7 s at the defaults).
+    """
+    number = check_int("number", number, 100, 1_000_000)
+    repeats = check_int("repeats", repeats, 1, 100)
+    namespace = {
+        "lock": threading.Lock(),
+        "rlock": threading.RLock(),
+        "cond": threading.Condition(),  # its default lock is an RLock
+        "sem": threading.Semaphore(1),
+        "event": threading.Event(),
+        "q": queue.Queue(),
+    }
+    held = {"Lock": "lock", "RLock": "rlock", "Condition": "cond", "Semaphore": "sem"}  # the rest holds nothing
+
+    def per_op(code: str) -> list[float]:
+        return [t / number for t in timeit.Timer(code, globals=namespace).repeat(repeats, number)]
+
+    loop = min(per_op("pass"))
+    costs = []
+    for name, code in OPERATIONS:
+        times = per_op(code)
+        reentrant = _holder_can_reenter(namespace[held[name]]) if name in held else None
+        costs.append(PrimitiveCost(name, code, max(0.0, min(times) - loop), tuple(times), reentrant))
+    return OverheadResult(
+        costs=tuple(costs),
+        number=number,
+        loop_seconds=loop,
+        python=platform.python_version(),
+        implementation=platform.python_implementation(),
+    )
