@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from synclab._threads.testing import RunOutcome, judge_run
 from synclab.checks._base import CheckResult, Trial, frames_of, is_waiting, not_yet, passed
-from synclab.experiments.testing import RunOutcome, judge_run
 
 EXERCISE = "10.1"
 #: Seconds one run of the learner's test may take.
@@ -161,7 +161,7 @@ def _run(test: Callable[[Any], object], style: str, hold: bool) -> tuple[RunOutc
         finally:
             watch.test_done = True
 
-    outcome, _trial = judge_run(
+    outcome = judge_run(
         test_ticket_office,
         make_target,
         timeout=RUN_SECONDS,
