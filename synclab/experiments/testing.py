@@ -1,12 +1,9 @@
 """Testing threaded code (notebook 10): run a test many times, livelock and starvation.
 
-* :func:`repeat_test` runs a test function (pytest-style: return to pass, raise to fail)
-  many times under a watchdog and counts passed, failed, errored and hung runs;
-  :func:`cache_test` writes such a test with each technique of the notebook on or off.
-* :func:`run_livelock`: two polite threads in forced lockstep retry for ever; random
-  back-off or one lock order ends it.
-* :func:`run_starvation`: greedy threads re-take a lock at once and a polite one gets almost
-  no turns; :class:`FifoLock` serves waiters in order.
+:func:`repeat_test` runs a pytest-style test many times under a watchdog (:func:`cache_test` writes one
+with each technique of the notebook on or off); :func:`run_livelock`: polite threads in forced lockstep
+retry for ever; :func:`run_starvation`: greedy threads leave a polite one almost no turns of a
+``threading.Lock``, a :class:`~synclab.FifoLock` serves them in order.
 """
 
 from __future__ import annotations
@@ -70,13 +67,7 @@ class RepeatResult:
         return sum(self.seconds)
 
 
-def repeat_test(
-    test: Callable[[Any], object],
-    target: Any,
-    *,
-    runs: int = 100,
-    timeout: float = 2.0,
-) -> RepeatResult:
+def repeat_test(test: Callable[[Any], object], target: Any, *, runs: int = 100, timeout: float = 2.0) -> RepeatResult:
     """Run ``test(target)`` ``runs`` times and count how each run ended.
 
     A test is written like a pytest test: it returns to pass and raises (``assert``) to fail.
@@ -295,24 +286,19 @@ class StarvationResult:
         return self.shares[-1]
 
 
-def _busy(seconds: float) -> None:
-    """Work the CPU for ``seconds`` (keeps the GIL, like real computation)."""
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        pass
-
-
 def _take_turns(
     lock: InstrumentedLock, duration: float, hold: float, pause: float | None, stop: threading.Event
 ) -> None:
-    """Take the lock, work, let go; a greedy thread (``pause=None``) takes it again at once, a polite one
-    steps away for ``pause`` seconds first."""
+    """Take the lock, work for ``hold`` s, let go; a greedy thread (``pause=None``) takes it again at once, a
+    polite one steps away for ``pause`` s first."""
     end = time.perf_counter() + duration
     while time.perf_counter() < end and not stop.is_set():
         if pause is not None:
             time.sleep(pause)
         with lock:
-            _busy(hold)
+            work_until = time.perf_counter() + hold
+            while time.perf_counter() < work_until:  # work the CPU: keeps the GIL, like real computation
+                pass
 
 
 def run_starvation(
