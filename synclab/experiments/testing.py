@@ -245,7 +245,7 @@ def run_livelock(
     )
     return LivelockResult(
         strategy=strategy,
-        rounds=max(played[0], max((at or 0) for at in done_at)),
+        rounds=played[0],  # T1 counts every round both threads played to its end
         attempts=tuple(attempts),
         done_at=tuple(done_at),
     )
