@@ -6,6 +6,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from typing import Any
 
 
 def timed_ms(
@@ -22,6 +23,11 @@ def timed_ms(
         action()
         times.append((clock() - started) * 1e3)
     return statistics.median(times), max(times)
+
+
+def rerun_latency_ms(lab: Any, runs: int = 15) -> tuple[float, float]:
+    """Median and worst wall time, in ms, of ``lab.rerun()`` (experiment + drawing + PNG)."""
+    return timed_ms(lab.rerun, runs)
 
 
 def peak_memory_mb(action: Callable[[], object]) -> float:

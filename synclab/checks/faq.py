@@ -20,6 +20,7 @@ from synclab.checks._guards import Observed, Watched
 from synclab.experiments.counter import YIELD_SECONDS
 from synclab.experiments.faq import MEASUREMENT
 
+EXERCISE = "11.1"
 #: Scenario 1: updates the writer makes, readers, and calls of read_mean each reader makes.
 WRITES = 20
 READERS = 2
@@ -51,40 +52,29 @@ class Reading(Call):
     total: tuple[Any, bool, tuple[int | None, ...]] | None = None
 
 
-def _read(stats: Stats, read_mean: Callable[[Any], Any], readings: list[Reading]) -> Reading:
-    stats.forget_reads()
-    reading = Reading("read_mean(stats)")
-    readings.append(reading)
-    reading.make(stats.lock, read_mean, stats)
-    reading.count, reading.total = stats.last_read("count"), stats.last_read("total")
-    return reading
-
-
 def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult | None:
-    exercise = "11.1"
-    if (fault := call_faults(exercise, trial, readings, lock="stats.lock", waiters="the writer")) is not None:
+    if (fault := call_faults(EXERCISE, trial, readings, lock="stats.lock", waiters="the writer")) is not None:
         return fault
     gave_up = " after an attempt to take it gave up (acquire returned False)" if stats.lock.failed else ""
     for r in readings:
-        missing = [name for name, read in (("stats.total", r.total), ("stats.count", r.count)) if read is None]
-        if missing:
+        fields = (("stats.total", r.total), ("stats.count", r.count))
+        if missing := [name for name, read in fields if read is None]:
             return not_yet(
-                exercise,
+                EXERCISE,
                 f"read_mean returned without reading {' and '.join(missing)}: the mean must come from the recorded "
                 "fields.",
                 "Return stats.total / stats.count, read inside with stats.lock:.",
             )
-        unlocked = [name for name, read in (("stats.total", r.total), ("stats.count", r.count)) if not read[1]]
-        if unlocked:
+        if unlocked := [name for name, read in fields if not read[1]]:
             return not_yet(
-                exercise,
+                EXERCISE,
                 f"read_mean read {' and '.join(unlocked)} while not holding stats.lock{gave_up}: the writer can be "
                 "between its two updates at that moment.",
                 _TOGETHER,
             )
         if r.total[2] != r.count[2]:
             return not_yet(
-                exercise,
+                EXERCISE,
                 "read_mean read stats.total and stats.count holding stats.lock, but in two different holds: the "
                 "writer can make a whole update between them.",
                 _TOGETHER,
@@ -93,7 +83,7 @@ def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult |
         right = r.total[0] / r.count[0]
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != right:
             return not_yet(
-                exercise,
+                EXERCISE,
                 f"read_mean returned {type(value).__name__ if not isinstance(value, numbers.Real) else 'a number'} "
                 "other than stats.total / stats.count of the values it read.",
                 "Return stats.total / stats.count.",
@@ -101,52 +91,62 @@ def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult |
     return None
 
 
-def _alongside_a_writer(read_mean: Callable[[Any], Any]) -> CheckResult | None:
+def _alongside_a_writer(trial: Trial, stats: Stats, read: Callable[[], Reading]) -> None:
+    def writer() -> None:
+        for _ in range(WRITES):
+            with stats.lock:
+                stats.count += 1
+                time.sleep(YIELD_SECONDS)  # a forced window between the two updates
+                stats.total += MEASUREMENT
+
+    def reader() -> None:
+        for _ in range(CALLS):
+            if read().kept_lock:
+                return
+
+    trial.run([("writer", writer, ()), *((f"T{i}", reader, ()) for i in range(1, READERS + 1))])
+
+
+def _busy_lock(trial: Trial, stats: Stats, read: Callable[[], Reading]) -> None:
+    # The writer's first update is made before read_mean starts (nobody can look in between); the
+    # check then holds stats.lock, as the writer would until its second update, while read_mean starts.
+    stats.count += 1
+
+    def second_update() -> None:
+        stats.total += MEASUREMENT
+
+    trial.while_held(stats.lock, "T1", read, before_release=second_update)
+
+
+def _judged(
+    read_mean: Callable[[Any], Any], scenario: Callable[[Trial, Stats, Callable[[], Reading]], None]
+) -> CheckResult | None:
+    """Run ``scenario`` in a trial; its ``read()`` calls ``read_mean(stats)`` and notes what it read."""
     readings: list[Reading] = []
     with Trial(what="read_mean") as trial:
         stats = Stats(trial)
 
-        def writer() -> None:
-            for _ in range(WRITES):
-                with stats.lock:
-                    stats.count += 1
-                    time.sleep(YIELD_SECONDS)  # a forced window between the two updates
-                    stats.total += MEASUREMENT
+        def read() -> Reading:
+            stats.forget_reads()
+            reading = Reading("read_mean(stats)")
+            readings.append(reading)
+            reading.make(stats.lock, read_mean, stats)
+            reading.count, reading.total = stats.last_read("count"), stats.last_read("total")
+            return reading
 
-        def reader() -> None:
-            for _ in range(CALLS):
-                if _read(stats, read_mean, readings).kept_lock:
-                    return
-
-        trial.run([("writer", writer, ()), *((f"T{i}", reader, ()) for i in range(1, READERS + 1))])
-    return _judge(readings, stats, trial)
-
-
-def _busy_lock(read_mean: Callable[[Any], Any]) -> CheckResult | None:
-    readings: list[Reading] = []
-    with Trial(what="read_mean") as trial:
-        stats = Stats(trial)
-        # The writer's first update is made before read_mean starts (nobody can look in between); the
-        # check then holds stats.lock, as the writer would until its second update, while read_mean starts.
-        stats.count += 1
-
-        def second_update() -> None:
-            stats.total += MEASUREMENT
-
-        trial.while_held(stats.lock, "T1", _read, stats, read_mean, readings, before_release=second_update)
+        scenario(trial, stats, read)
     return _judge(readings, stats, trial)
 
 
 def check_consistent_mean(read_mean: Callable[[Any], Any]) -> CheckResult:
     """Exercise 11.1: read ``stats.total`` and ``stats.count`` together, holding ``stats.lock``."""
-    exercise = "11.1"
     if not callable(read_mean):
-        return not_yet(exercise, "read_mean is not a function.", "Define it with def read_mean(stats):")
+        return not_yet(EXERCISE, "read_mean is not a function.", "Define it with def read_mean(stats):")
     for scenario in (_alongside_a_writer, _busy_lock):
-        if (verdict := scenario(read_mean)) is not None:
+        if (verdict := _judged(read_mean, scenario)) is not None:
             return verdict
     return passed(
-        exercise,
+        EXERCISE,
         f"while a writer updated the two fields {WRITES} times, every call of read_mean read both of them in one "
         "hold of stats.lock and returned their mean; and when the lock was busy in the middle of an update, "
         "read_mean waited for it.",

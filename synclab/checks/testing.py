@@ -13,26 +13,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from synclab._threads.testing import RunOutcome, judge_run
 from synclab.checks._base import CheckResult, Trial, frames_of, is_waiting, not_yet, passed
-from synclab.experiments.testing import RunOutcome, judge_run
 
 EXERCISE = "10.1"
 #: Seconds one run of the learner's test may take.
 RUN_SECONDS = 2.0
 #: Seconds between two looks of a held buyer at the test's thread.
 HOLD_POLL = 0.0005
-#: The runs, in order: (office, how it sells, whether buyers are held until the test waits).
+#: The runs, in order: (how the office sells, whether buyers are held until the test waits).
 #: The held run comes early, so that a test which asserts before its buyers finish always fails
 #: there, with the message that names the missing join, whatever the racy runs did.
-PLAN = (
-    ("correct", "reserve", False),
-    ("correct", "reserve", True),
-    ("racy", "racy", False),
-    ("racy", "racy", False),
-    ("racy", "racy", False),
-    ("correct", "through", False),
-)
-RACY_RUNS = sum(kind == "racy" for kind, _, _ in PLAN)
+PLAN = (("reserve", False), ("reserve", True), ("racy", False), ("racy", False), ("racy", False), ("through", False))
+RACY_RUNS = sum(style == "racy" for style, _ in PLAN)
 CORRECT_RUNS = len(PLAN) - RACY_RUNS
 
 _STYLES = {
@@ -161,7 +154,7 @@ def _run(test: Callable[[Any], object], style: str, hold: bool) -> tuple[RunOutc
         finally:
             watch.test_done = True
 
-    outcome, _trial = judge_run(
+    outcome = judge_run(
         test_ticket_office,
         make_target,
         timeout=RUN_SECONDS,
@@ -302,14 +295,14 @@ def check_race_test(test_ticket_office: Callable[[Any], object]) -> CheckResult:
             "Define it with def test_ticket_office(make_office):",
         )
     first_failure = ""
-    for kind, style, hold in PLAN:
+    for style, hold in PLAN:
         outcome, watch = _run(test_ticket_office, style, hold)
         verdict = _common_trouble(outcome, style)
         if verdict is None:
-            verdict = _judge_racy(outcome, watch) if kind == "racy" else _judge_correct(outcome, watch, style)
+            verdict = _judge_racy(outcome, watch) if style == "racy" else _judge_correct(outcome, watch, style)
         if verdict is not None:
             return verdict
-        if kind == "racy" and not first_failure:
+        if style == "racy" and not first_failure:
             # the exception's type only: the learner's own message may hold a count that varies
             first_failure = type(outcome.error).__name__ if outcome.error is not None else outcome.message
     return passed(

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+from synclab._threads.testing import name_of
 from synclab._validate import check_bool, check_choice, check_int
 from synclab.experiments.testing import RepeatResult, cache_test, repeat_test
 from synclab.plots._render import LabCanvas
@@ -63,8 +64,8 @@ class CatchRateLab(Lab[RepeatResult]):
         self.threads = int_slider("threads", threads, 2, MAX_LAB_THREADS)
         self.use_fixed = _toggle(
             use_fixed,
-            f"testing {_name(fixed)}",
-            f"testing {_name(racy)}",
+            f"testing {name_of(fixed)}",
+            f"testing {name_of(racy)}",
             "Switch between the racy class and the fixed one",
         )
         self.barrier = _toggle(barrier, "barrier on", "barrier off", "Start the threads together behind a Barrier")
@@ -144,10 +145,6 @@ def _one_panel(fig: Figure) -> list[Axes]:
     fig.set_dpi(LAB_DPI)  # and at the resolution it draws at
     fig.set_layout_engine("constrained")
     return [fig.add_subplot()]
-
-
-def _name(cls: Any) -> str:
-    return str(getattr(cls, "__name__", type(cls).__name__))
 
 
 def _check_cache_class(name: str, value: object) -> object:

@@ -1,0 +1,166 @@
+"""Notebook 10's plumbing: running a learner's test once under a watchdog, and a fair lock.
+
+:func:`repeat_test` and check 10.1 both run a test function this way: in a
+:class:`~synclab.checks._base.Trial` that stops it and the threads it started when it
+hangs, with exceptions in its own threads recorded instead of printed, and the switch
+interval put back if the test changed it.
+"""
+
+from __future__ import annotations
+
+import collections
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from synclab.checks._base import Trial, describe_exception
+from synclab.checks._guards import CheckCancelled
+from synclab.instruments import LockWrapper
+
+
+def name_of(obj: object) -> str:
+    """A function's or class's ``__name__``, else its type's name."""
+    return str(getattr(obj, "__name__", type(obj).__name__))
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """How one run of a test function ended: ``outcome`` is passed, failed, error or hung."""
+
+    outcome: str
+    message: str
+    error: BaseException | None
+    thread_errors: tuple[tuple[str, BaseException], ...]
+    interval_left: float | None
+    seconds: float
+
+
+class _ThreadErrors:
+    """While active, exceptions that end a thread are recorded instead of printed."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, BaseException]] = []
+        self._previous: Callable[[Any], object] | None = None
+        self._installed: Callable[[Any], object] = self._hook  # one bound method, to compare with `is`
+
+    def _hook(self, args: Any) -> None:
+        if isinstance(args.exc_value, CheckCancelled) or args.exc_type is SystemExit:
+            return
+        name = args.thread.name if args.thread is not None else "a thread"
+        self.seen.append((name, args.exc_value))
+
+    def __enter__(self) -> _ThreadErrors:
+        self._previous = threading.excepthook
+        threading.excepthook = self._installed
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if threading.excepthook is self._installed and self._previous is not None:
+            threading.excepthook = self._previous
+
+
+def judge_run(
+    test: Callable[[Any], object],
+    make_target: Callable[[Trial], Any],
+    *,
+    timeout: float,
+    what: str,
+    on_start: Callable[[threading.Thread], object] | None = None,
+    stopper: str = "the watchdog",
+) -> RunOutcome:
+    """Run ``test(make_target(trial))`` once in its own thread of a trial that stops it after ``timeout`` s."""
+    interval = sys.getswitchinterval()
+    started = time.perf_counter()
+    errors = _ThreadErrors()
+    try:
+        with errors, Trial(timeout=timeout, what=what, deadlock_after=None, stopper=stopper) as trial:
+            target = make_target(trial)
+            ready = threading.Event()
+
+            def body(target: Any) -> object:
+                ready.wait()
+                return test(target)
+
+            runner = trial.start(what, body, target)
+            if on_start is not None:
+                on_start(runner.thread)
+            ready.set()
+            trial.wait(runners=[runner])
+    finally:
+        left = sys.getswitchinterval()
+        if left != interval:
+            sys.setswitchinterval(interval)
+    seconds = time.perf_counter() - started
+    error = runner.error
+    problem = trial.trouble()
+    if trial.gave_up in ("deadline", "deadlock"):
+        outcome, message = "hung", problem[0] if problem else f"{what} did not finish"
+    elif isinstance(error, AssertionError):
+        outcome, message = "failed", describe_exception(error, what)
+    elif error is not None:
+        outcome, message = "error", describe_exception(error, what)
+    elif problem is not None:
+        outcome, message = "error", problem[0]
+    else:
+        outcome, message = "passed", ""
+    return RunOutcome(outcome, message, error, tuple(errors.seen), None if left == interval else left, seconds)
+
+
+class FifoLock(LockWrapper):
+    """A lock that serves waiting threads in the order they asked: first in, first out.
+
+    ``threading.Lock`` makes no promise about which waiter gets it next, and a thread that
+    releases and asks again often gets it straight back. This one queues the waiters and hands
+    the lock to the front one, so nobody waits for ever; the price is that a released lock stays
+    free until that thread has woken up. Same interface as :class:`threading.Lock`.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._queue: collections.deque[object] = collections.deque()
+        self._held = False
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        """Take the lock; if it is taken, or others are waiting, queue behind them."""
+        if not blocking and timeout != -1:
+            raise ValueError("can't specify a timeout for a non-blocking call")
+        if timeout < 0 and timeout != -1:
+            raise ValueError("timeout value must be a non-negative number")
+        with self._cond:
+            if not self._held and not self._queue:
+                self._held = True
+                return True
+            if not blocking:
+                return False
+            me = object()
+            self._queue.append(me)
+            my_turn = self._cond.wait_for(
+                lambda: not self._held and self._queue[0] is me, None if timeout == -1 else timeout
+            )
+            if my_turn:
+                self._queue.popleft()
+                self._held = True
+            else:
+                self._queue.remove(me)
+                self._cond.notify_all()  # the next in line may be free to go now
+            return my_turn
+
+    def release(self) -> None:
+        """Let the lock go; the thread at the front of the queue gets it next."""
+        with self._cond:
+            if not self._held:
+                raise RuntimeError("release unlocked lock")
+            self._held = False
+            self._cond.notify_all()
+
+    def locked(self) -> bool:
+        return self._held
+
+    def __repr__(self) -> str:
+        return f"<FifoLock {'locked' if self._held else 'unlocked'}, {len(self._queue)} waiting>"
