@@ -20,9 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from synclab.checks._base import CheckResult
+from synclab.scheduler.declare import scenario
 from synclab.scheduler.explore import Exploration, ExplorationLimit, explore
 from synclab.scheduler.library import PRODUCE_ONE, TRANSFER_A_TO_B, deadlock_scenario, if_consumer_scenario
-from synclab.scheduler.model import RUNNING, Problem, Scenario, State, scenario
+from synclab.scheduler.model import RUNNING, Problem, Scenario, State
 from synclab.scheduler.program import (
     ACQUIRE,
     APPEND,

@@ -2,7 +2,9 @@
 
 Standard library only, and no real threads: you (or the explorer) decide which thread runs each
 step. :mod:`~synclab.scheduler.program` turns a few lines of Python into a thread's steps,
-:mod:`~synclab.scheduler.model` runs them, :mod:`~synclab.scheduler.explore` counts every schedule,
+:mod:`~synclab.scheduler.declare` declares what the threads share, :mod:`~synclab.scheduler.model` runs
+their steps (:mod:`~synclab.scheduler.run` one at a time, as you pick them), :mod:`~synclab.scheduler.explore`
+counts every schedule, :mod:`~synclab.scheduler.sweep` sweeps the counter over thread and increment counts,
 :mod:`~synclab.scheduler.library` holds the built-in scenarios and challenges, and
 :mod:`~synclab.scheduler.bytecode` matches the model's load, add and store with the real bytecode.
 """
@@ -10,16 +12,11 @@ step. :mod:`~synclab.scheduler.program` turns a few lines of Python into a threa
 from __future__ import annotations
 
 from synclab.scheduler.bytecode import increment_bytecode
-from synclab.scheduler.explore import (
-    ExplorationLimit,
-    counter_scenario,
-    explore,
-    interleavings,
-    schedules,
-    sweep_schedules,
-)
+from synclab.scheduler.declare import scenario
+from synclab.scheduler.explore import ExplorationLimit, explore, interleavings, schedules
 from synclab.scheduler.library import CHALLENGES
-from synclab.scheduler.model import StepError, scenario
+from synclab.scheduler.run import StepError
+from synclab.scheduler.sweep import counter_scenario, sweep_schedules
 
 __all__ = [
     "CHALLENGES",
