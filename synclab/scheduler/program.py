@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from synclab.scheduler.model import Scenario
 
-__all__ = ["MAX_STEPS", "Program", "Step", "compile_program", "passes"]
+__all__ = ["MAX_STEPS", "Program", "Step", "compile_program", "dedent", "passes"]
 
 Value = int | bool
 
@@ -479,6 +479,11 @@ class _Compiler:
         return Program(self.thread, lines, tuple(steps), tuple(self.locals))
 
 
+def dedent(source: str) -> str:
+    """The source as the model reads it: dedented, without blank lines around it."""
+    return textwrap.dedent(source).strip("\n")
+
+
 def compile_program(thread: str, source: str, names: Scenario) -> Program:
     """Compile one thread's source into its steps, with the shared names ``names`` declares."""
     if not isinstance(source, str):
@@ -486,7 +491,7 @@ def compile_program(thread: str, source: str, names: Scenario) -> Program:
             f"the program of thread {thread} must be a string of Python code, "
             f"got {source!r} of type {type(source).__name__}"
         )
-    text = textwrap.dedent(source).strip("\n")
+    text = dedent(source)
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
