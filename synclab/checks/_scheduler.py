@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from synclab.checks._base import CheckResult, not_yet, passed
+from synclab.scheduler.compiler import dedent
 from synclab.scheduler.explore import Exploration, ExplorationLimit, explore
 from synclab.scheduler.model import RUNNING, Problem, Scenario, State
 from synclab.scheduler.program import (
@@ -27,7 +28,6 @@ from synclab.scheduler.program import (
     WAIT,
     Program,
     Step,
-    dedent,
     passes,
 )
 

@@ -31,10 +31,11 @@ from synclab.checks._scheduler import (
     retests,
     self_deadlock,
 )
+from synclab.scheduler.compiler import dedent
 from synclab.scheduler.declare import scenario
 from synclab.scheduler.library import PRODUCE_ONE, TRANSFER_A_TO_B, deadlock_scenario, if_consumer_scenario
 from synclab.scheduler.model import Scenario
-from synclab.scheduler.program import ACQUIRE, CONST, LOAD, MAX_STEPS, POP, STORE, TEST, WAIT, Program, dedent
+from synclab.scheduler.program import ACQUIRE, CONST, LOAD, MAX_STEPS, POP, STORE, TEST, WAIT, Program
 
 __all__ = ["check_lock_order", "check_locked_increment", "check_while_consumer"]
 

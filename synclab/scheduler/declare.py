@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from synclab._validate import check_int
+from synclab.scheduler.compiler import compile_program
 from synclab.scheduler.model import Scenario
-from synclab.scheduler.program import Value, compile_program
+from synclab.scheduler.program import Value
 
 __all__ = ["MAX_THREADS", "scenario"]
 
