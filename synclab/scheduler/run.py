@@ -9,7 +9,6 @@ from synclab.scheduler.model import DONE
 
 if TYPE_CHECKING:
     from synclab.scheduler.model import Problem, Scenario, State
-    from synclab.scheduler.program import Value
 
 __all__ = ["Run", "StepError"]
 
@@ -70,23 +69,6 @@ class Run:
     def problems(self) -> tuple[Problem, ...]:
         """What has gone wrong so far (violations along the way, then the current state's problems)."""
         return self.scenario.problems_along(self.states)
-
-    def value(self, name: str) -> Value:
-        """The current value of a shared variable (or a buffer's length)."""
-        if name not in self.scenario.variables:
-            raise ValueError(f"name must be one of {', '.join(self.scenario.variables)}, got {name!r}")
-        return self.state.values[self.scenario.variables.index(name)]
-
-    def holder(self, lock: str) -> str | None:
-        """The thread holding ``lock`` now, or ``None``."""
-        if lock not in self.scenario.locks:
-            raise ValueError(f"lock must be one of {', '.join(self.scenario.locks)}, got {lock!r}")
-        holder = self.state.holders[self.scenario.locks.index(lock)]
-        return None if holder is None else self.scenario.threads[holder]
-
-    def status(self, thread: str) -> str:
-        """A thread's condition in words: ``"ready"``, ``"blocked on lock (held by T1)"``, ``"finished"``..."""
-        return self.scenario.status_text(self.state, self.scenario.thread_index(thread))
 
     def __str__(self) -> str:
         sc, state = self.scenario, self.state
