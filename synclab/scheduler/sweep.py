@@ -40,7 +40,10 @@ class SweepPoint:
     increments: int
     schedules: int
     bad: int | None
-    explored: bool
+
+    @property
+    def explored(self) -> bool:
+        return self.bad is not None
 
     @property
     def bad_share(self) -> float | None:
@@ -105,10 +108,10 @@ def sweep_schedules(
             if not any(n >= n0 and k >= k0 for n0, k0 in too_big):
                 try:
                     result = explore(counter_scenario(n, k, use_lock=use_lock), max_states=SWEEP_MAX_STATES)
-                    points.append(SweepPoint(n, k, result.schedules, result.bad, True))
+                    points.append(SweepPoint(n, k, result.schedules, result.bad))
                     continue
                 except ExplorationLimit:
                     too_big.append((n, k))
             counted = 0 if use_lock else interleavings(n, 3 * k)
-            points.append(SweepPoint(n, k, counted, None, False))
+            points.append(SweepPoint(n, k, counted, None))
     return ScheduleSweep(tuple(points), thread_counts, increment_counts, use_lock)
