@@ -78,23 +78,21 @@ class Watch:
 
         return observe
 
+    def on(self, kinds: tuple[str, ...], name: str) -> dict[At, set[frozenset[str]]]:
+        """The watched steps of these kinds on ``name``, each with the lock sets held when it ran."""
+        return {at: sets for at, sets in self.held.items() if at.kind in kinds and at.name == name}
+
     def lines_without(self, lock: str, kinds: tuple[str, ...], name: str) -> list[At]:
         """The steps of these kinds on ``name`` that ran at least once without ``lock``."""
-        return sorted(
-            {
-                at
-                for at, sets in self.held.items()
-                if at.kind in kinds and at.name == name and any(lock not in s for s in sets)
-            }
-        )
+        return sorted(at for at, sets in self.on(kinds, name).items() if any(lock not in s for s in sets))
 
     def touches(self, kinds: tuple[str, ...], name: str) -> bool:
         """Whether a learner thread ran a step of these kinds on ``name``."""
-        return any(at.kind in kinds and at.name == name for at in self.held)
+        return bool(self.on(kinds, name))
 
     def always_under(self, locks: set[str], kinds: tuple[str, ...], name: str) -> bool:
         """Whether every step of these kinds on ``name`` ran holding all of ``locks`` (and there was one)."""
-        found = [sets for at, sets in self.held.items() if at.kind in kinds and at.name == name]
+        found = self.on(kinds, name).values()
         return bool(found) and all(locks <= s for sets in found for s in sets)
 
     def orders(self) -> set[tuple[str, str]]:
