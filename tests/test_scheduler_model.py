@@ -8,6 +8,23 @@ from synclab.scheduler import StepError, scenario
 from synclab.scheduler.library import TRANSFER_A_TO_B, TRANSFER_B_TO_A
 from synclab.scheduler.model import CRASHED, DONE, NOTIFIED, RUNNING, WAITING
 
+
+def value(run, name):
+    """The current value of a shared variable (or a buffer's length)."""
+    return run.state.values[run.scenario.variables.index(name)]
+
+
+def holder(run, lock):
+    """The thread holding ``lock`` now, or ``None``."""
+    held_by = run.state.holders[run.scenario.locks.index(lock)]
+    return None if held_by is None else run.scenario.threads[held_by]
+
+
+def status(run, thread):
+    """A thread's condition in words, as the lab shows it."""
+    return run.scenario.status_text(run.state, run.scenario.threads.index(thread))
+
+
 # -- programs become steps --------------------------------------------------------------
 
 
@@ -23,7 +40,7 @@ def test_explicit_read_modify_write_is_three_steps_too():
     sc = scenario(["tmp = counter\ntmp = tmp + 1\ncounter = tmp"], shared={"counter": 5})
     assert [s.kind for s in sc.programs[0].steps] == ["load", "compute", "store"]
     run = sc.start().steps("T1", "T1", "T1")
-    assert run.value("counter") == 6
+    assert value(run, "counter") == 6
     assert [s.line for s in sc.programs[0].steps] == [1, 2, 3]
 
 
@@ -38,15 +55,15 @@ def test_if_else_and_while_jump_where_python_would():
         ["if flag:\n    x = 1\nelse:\n    x = 2\nresult = x"],
         shared={"flag": False, "result": 0},
     )
-    assert sc.start().steps("T1", "T1", "T1").value("result") == 2
+    assert value(sc.start().steps("T1", "T1", "T1"), "result") == 2
     sc = scenario(["if flag:\n    x = 1\nelse:\n    x = 2\nresult = x"], shared={"flag": True, "result": 0})
-    assert sc.start().steps("T1", "T1", "T1").value("result") == 1
+    assert value(sc.start().steps("T1", "T1", "T1"), "result") == 1
     # a while loop that counts down a shared variable: test, load, subtract, store, ... test
     sc = scenario(["while n > 0:\n    n -= 1"], shared={"n": 2})
     run = sc.start()
     while run.runnable:
         run = run.step("T1")
-    assert run.value("n") == 0 and len(run.schedule) == 2 * 4 + 1
+    assert value(run, "n") == 0 and len(run.schedule) == 2 * 4 + 1
 
 
 def test_program_errors_name_the_thread_and_the_line():
@@ -118,10 +135,10 @@ def test_a_finished_thread_cannot_be_stepped():
 def test_stepping_returns_a_new_run_and_undo_goes_back():
     start = scenario(["counter += 1"], shared={"counter": 0}).start()
     after = start.steps("T1", "T1", "T1")
-    assert start.value("counter") == 0 and start.schedule == ()
-    assert after.value("counter") == 1
+    assert value(start, "counter") == 0 and start.schedule == ()
+    assert value(after, "counter") == 1
     back = after.undo()
-    assert back.value("counter") == 0 and back.schedule == ("T1", "T1")
+    assert value(back, "counter") == 0 and back.schedule == ("T1", "T1")
     assert back.state == start.steps("T1", "T1").state
     assert after.reset().state == start.state
     with pytest.raises(StepError, match="nothing to undo"):
@@ -136,22 +153,22 @@ LOCKED = "with lock:\n    counter += 1"
 def test_a_thread_waiting_for_a_held_lock_is_blocked_and_cannot_be_stepped():
     sc = scenario([LOCKED, LOCKED], shared={"counter": 0}, locks=["lock"])
     run = sc.start().step("T1")
-    assert run.holder("lock") == "T1"
+    assert holder(run, "lock") == "T1"
     assert run.runnable == ("T1",)
-    assert run.status("T2") == "blocked on lock (held by T1)"
+    assert status(run, "T2") == "blocked on lock (held by T1)"
     with pytest.raises(StepError, match="T2 is blocked: it waits for lock, which T1 holds"):
         run.step("T2")
     run = run.steps("T1", "T1", "T1", "T1")  # load, add, store, release
-    assert run.holder("lock") is None and run.runnable == ("T2",)
+    assert holder(run, "lock") is None and run.runnable == ("T2",)
     run = run.steps("T2", "T2", "T2", "T2", "T2")
-    assert run.value("counter") == 2 and run.finished and run.problems() == ()
+    assert value(run, "counter") == 2 and run.finished and run.problems() == ()
 
 
 def test_only_the_holder_may_release_a_lock():
     sc = scenario(["lock.acquire()", "lock.release()"], locks=["lock"])
     run = sc.start().step("T1").step("T2")
     assert run.state.status == (DONE, CRASHED)
-    assert run.holder("lock") == "T1"  # the failed release changed nothing
+    assert holder(run, "lock") == "T1"  # the failed release changed nothing
     assert run.state.errors[1] == "RuntimeError: release of lock, which T2 does not hold"
     assert [p.kind for p in run.problems()] == ["crash"]
     with pytest.raises(StepError, match="T2 has ended with RuntimeError"):
@@ -168,14 +185,14 @@ def test_a_with_block_releases_its_lock_when_a_step_raises():
     sc = scenario(["with lock:\n    buffer.pop()", "with lock:\n    pass"], buffers={"buffer": 0}, locks=["lock"])
     run = sc.start().steps("T1", "T1")
     assert run.state.errors[0] == "IndexError: pop from empty list"
-    assert run.holder("lock") is None
+    assert holder(run, "lock") is None
     assert run.runnable == ("T2",)
 
 
 def test_an_explicit_acquire_stays_held_when_the_thread_raises():
     sc = scenario(["lock.acquire()\nbuffer.pop()", "with lock:\n    pass"], buffers={"buffer": 0}, locks=["lock"])
     run = sc.start().steps("T1", "T1")
-    assert run.holder("lock") == "T1"
+    assert holder(run, "lock") == "T1"
     assert run.finished
     assert [p.text for p in run.problems()] == [
         "T1 crashed: IndexError: pop from empty list",
@@ -196,7 +213,7 @@ def test_two_locks_in_opposite_orders_deadlock_and_the_cycle_is_found():
 def test_a_blocked_thread_is_not_a_deadlock_while_the_holder_can_run():
     sc = scenario({"T1": TRANSFER_A_TO_B, "T2": TRANSFER_B_TO_A}, shared={"a": 10, "b": 10}, locks=["lock_a", "lock_b"])
     run = sc.start().steps("T1", "T1")  # T1 holds both locks
-    assert run.status("T2") == "blocked on lock_b (held by T1)"
+    assert status(run, "T2") == "blocked on lock_b (held by T1)"
     assert sc.deadlock(run.state) == () and run.problems() == ()
 
 
@@ -226,16 +243,16 @@ def test_wait_releases_the_lock_and_sleeps_until_notified():
     sc = scenario({"W": WAITER, "S": SETTER}, shared={"ready": False}, conditions=["cond"])
     run = sc.start().steps("W", "W", "W")  # acquire, test (not ready), wait
     assert run.state.status[0] == WAITING
-    assert run.holder("cond") is None  # wait released it: the setter can take it
+    assert holder(run, "cond") is None  # wait released it: the setter can take it
     assert run.runnable == ("S",)
     with pytest.raises(StepError, match=r"W is waiting in cond.wait\(\)"):
         run.step("W")
     run = run.steps("S", "S", "S")  # acquire, set, notify
     assert run.state.status[0] == NOTIFIED
-    assert run.status("W") == "notified, blocked on cond (held by S)"  # must re-acquire first
+    assert status(run, "W") == "notified, blocked on cond (held by S)"  # must re-acquire first
     run = run.step("S")  # release
     run = run.step("W")  # wakes up holding the lock again
-    assert run.holder("cond") == "W" and run.state.status[0] == RUNNING
+    assert holder(run, "cond") == "W" and run.state.status[0] == RUNNING
     assert run.events[-1] == "W: wakes up and re-acquires cond"
     while run.runnable:
         run = run.step(run.runnable[0])
@@ -305,9 +322,9 @@ def test_lock_locked_is_read_as_a_test_and_sees_the_holder():
     )
     assert sc.programs[0].steps[0].text == "test: lock.locked()"
     run = sc.start().steps("T2", "T1", "T1")  # T2 holds the lock while T1 tests it
-    assert run.value("busy") is True
+    assert value(run, "busy") is True
     run = sc.start().step("T1")  # nobody holds it: the test is false and T1 ends
-    assert run.value("busy") is False and run.state.status[0] == DONE
+    assert value(run, "busy") is False and run.state.status[0] == DONE
     with pytest.raises(ValueError, match=r"lock.locked\(\) only as the test of an if or a while"):
         scenario(["x = lock.locked()"], locks=["lock"])
     with pytest.raises(ValueError, match=r"locked\(\) takes no arguments, on a declared lock \(lock\)"):
@@ -320,11 +337,11 @@ def test_lock_locked_is_read_as_a_test_and_sees_the_holder():
 def test_interleaved_increments_lose_an_update_and_serial_ones_do_not():
     sc = scenario(["counter += 1", "counter += 1"], shared={"counter": 0}, expect={"counter": 2})
     lost = sc.start().steps("T1", "T2", "T1", "T1", "T2", "T2")
-    assert lost.value("counter") == 1
+    assert value(lost, "counter") == 1
     assert [p.text for p in lost.problems()] == ["counter = 1, expected 2"]
     assert lost.events[:2] == ("T1: load counter -> (stack) = 0", "T2: load counter -> (stack) = 0")
     serial = sc.start().steps("T1", "T1", "T1", "T2", "T2", "T2")
-    assert serial.value("counter") == 2 and serial.problems() == ()
+    assert value(serial, "counter") == 2 and serial.problems() == ()
 
 
 def test_wrong_values_are_judged_only_at_the_end():

@@ -35,7 +35,7 @@ def test_clicking_step_buttons_runs_steps_and_shows_values():
     assert "step 2 of 3 on this line" in lab.thread_views["T1"].value
     assert "T1: load counter -&gt; (stack) = 0" in lab.status.value
     click(lab, "T1", "T1")
-    assert lab.run.value("counter") == 1
+    assert lab.run.state.values[0] == 1  # counter
     assert "<code>counter</code> = <b>1</b>" in lab.shared_view.value
     assert lab.step_buttons["T1"].disabled  # finished
     assert "finished" in lab.thread_views["T1"].value
@@ -46,7 +46,7 @@ def test_losing_an_update_meets_the_goal():
     click(lab, "T1", "T2", "T1", "T1", "T2")
     assert not lab.won
     click(lab, "T2")
-    assert lab.won and lab.run.value("counter") == 1
+    assert lab.won and lab.run.state.values[0] == 1  # counter
     assert "Goal met in 6 steps" in lab.status.value
 
 

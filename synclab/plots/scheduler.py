@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from synclab.plots._style import GREY, OKABE_ITO, new_figure, target_axes
-from synclab.scheduler.explore import SWEEP_MAX_STATES, Exploration, ScheduleSweep
+from synclab.scheduler.explore import Exploration
+from synclab.scheduler.sweep import SWEEP_MAX_STATES, ScheduleSweep
 
 __all__ = ["fmt_share", "plot_schedules"]
 

@@ -1,8 +1,11 @@
 """Play the scheduler: a deterministic model of threads, and an explorer of its schedules.
 
 Standard library only, and no real threads: you (or the explorer) decide which thread runs each
-step. :mod:`~synclab.scheduler.program` turns a few lines of Python into a thread's steps,
-:mod:`~synclab.scheduler.model` runs them, :mod:`~synclab.scheduler.explore` counts every schedule,
+step. :mod:`~synclab.scheduler.declare` declares the threads and what they share,
+:mod:`~synclab.scheduler.compiler` turns each thread's few lines of Python into its steps
+(:mod:`~synclab.scheduler.program`), :mod:`~synclab.scheduler.model` runs them,
+:mod:`~synclab.scheduler.run` one at a time as you pick them, :mod:`~synclab.scheduler.explore`
+counts every schedule, :mod:`~synclab.scheduler.sweep` does so for many counters,
 :mod:`~synclab.scheduler.library` holds the built-in scenarios and challenges, and
 :mod:`~synclab.scheduler.bytecode` matches the model's load, add and store with the real bytecode.
 """
@@ -10,16 +13,11 @@ step. :mod:`~synclab.scheduler.program` turns a few lines of Python into a threa
 from __future__ import annotations
 
 from synclab.scheduler.bytecode import increment_bytecode
-from synclab.scheduler.explore import (
-    ExplorationLimit,
-    counter_scenario,
-    explore,
-    interleavings,
-    schedules,
-    sweep_schedules,
-)
+from synclab.scheduler.declare import scenario
+from synclab.scheduler.explore import ExplorationLimit, explore, interleavings, schedules
 from synclab.scheduler.library import CHALLENGES
-from synclab.scheduler.model import StepError, scenario
+from synclab.scheduler.run import StepError
+from synclab.scheduler.sweep import counter_scenario, sweep_schedules
 
 __all__ = [
     "CHALLENGES",

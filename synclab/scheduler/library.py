@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from synclab.scheduler.model import Run, Scenario, scenario
+from synclab.scheduler.declare import scenario
+from synclab.scheduler.model import Scenario
+from synclab.scheduler.run import Run
 
 __all__ = ["CHALLENGES", "Challenge", "deadlock_scenario", "if_consumer_scenario", "insufficient_lock_scenario"]
 

@@ -12,12 +12,11 @@ these schedules; an older CPython or a free-threaded build can.
 
 from __future__ import annotations
 
-import keyword
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
-from synclab._validate import check_choice, check_int
+from synclab._validate import check_choice
 from synclab.scheduler.program import (
     ACQUIRE,
     APPEND,
@@ -38,22 +37,16 @@ from synclab.scheduler.program import (
     Program,
     Step,
     Value,
-    compile_program,
     passes,
 )
 
-__all__ = ["Problem", "Run", "Scenario", "State", "StepError", "scenario"]
+if TYPE_CHECKING:
+    from synclab.scheduler.run import Run
+
+__all__ = ["Problem", "Scenario", "State"]
 
 #: Thread states. A running thread may still be blocked on a lock.
 RUNNING, WAITING, NOTIFIED, DONE, CRASHED = "running", "waiting", "notified", "done", "crashed"
-
-MAX_THREADS = 8
-
-_NAME_HELP = "a short identifier like 'T1', 'lock_a' or 'counter'"
-
-
-class StepError(ValueError):
-    """The scheduler asked for a step that cannot happen (the thread is blocked, waiting or finished)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +116,9 @@ class Scenario:
         )
 
     def start(self) -> Run:
-        """A :class:`Run` at the initial state, ready to be stepped."""
+        """A :class:`~synclab.scheduler.run.Run` at the initial state, ready to be stepped."""
+        from synclab.scheduler.run import Run  # run.py imports this module
+
         return Run(self, (self.initial_state(),), (), ())
 
     def thread_index(self, thread: object) -> int:
@@ -402,210 +397,3 @@ class Scenario:
             ]
             return f"{name}: {step.text} wakes {' and '.join(woken) if woken else 'nobody (no thread is waiting)'}"
         return f"{name}: {step.text}"
-
-
-@dataclass(frozen=True, slots=True)
-class Run:
-    """A scenario being played: every state so far (the initial one first), the schedule and what each step did."""
-
-    scenario: Scenario
-    states: tuple[State, ...]
-    schedule: tuple[str, ...]
-    events: tuple[str, ...]
-
-    @property
-    def state(self) -> State:
-        return self.states[-1]
-
-    @property
-    def runnable(self) -> tuple[str, ...]:
-        """Names of the threads that can be stepped now."""
-        return tuple(self.scenario.threads[i] for i in self.scenario.runnable(self.state))
-
-    @property
-    def finished(self) -> bool:
-        """Whether no thread can run any more (all done, crashed, blocked or waiting)."""
-        return not self.scenario.runnable(self.state)
-
-    def step(self, thread: str) -> Run:
-        """Run the next step of ``thread``; :class:`StepError` says why it cannot."""
-        sc = self.scenario
-        i = sc.thread_index(thread)
-        reason = sc.why_not(self.state, i)
-        if reason:
-            raise StepError(reason)
-        after = sc.advance(self.state, i)
-        event = sc.event_text(self.state, after, i)
-        return Run(sc, self.states + (after,), self.schedule + (thread,), self.events + (event,))
-
-    def steps(self, *threads: str) -> Run:
-        """Run several steps: ``run.steps("T1", "T2", "T1")``."""
-        run = self
-        for thread in threads:
-            run = run.step(thread)
-        return run
-
-    def undo(self) -> Run:
-        if not self.schedule:
-            raise StepError("nothing to undo: no step has been run yet")
-        return Run(self.scenario, self.states[:-1], self.schedule[:-1], self.events[:-1])
-
-    def reset(self) -> Run:
-        return self.scenario.start()
-
-    def problems(self) -> tuple[Problem, ...]:
-        """What has gone wrong so far (violations along the way, then the current state's problems)."""
-        return self.scenario.problems_along(self.states)
-
-    def value(self, name: str) -> Value:
-        """The current value of a shared variable (or a buffer's length)."""
-        if name not in self.scenario.variables:
-            raise ValueError(f"name must be one of {', '.join(self.scenario.variables)}, got {name!r}")
-        return self.state.values[self.scenario.variables.index(name)]
-
-    def holder(self, lock: str) -> str | None:
-        """The thread holding ``lock`` now, or ``None``."""
-        if lock not in self.scenario.locks:
-            raise ValueError(f"lock must be one of {', '.join(self.scenario.locks)}, got {lock!r}")
-        holder = self.state.holders[self.scenario.locks.index(lock)]
-        return None if holder is None else self.scenario.threads[holder]
-
-    def status(self, thread: str) -> str:
-        """A thread's condition in words: ``"ready"``, ``"blocked on lock (held by T1)"``, ``"finished"``..."""
-        return self.scenario.status_text(self.state, self.scenario.thread_index(thread))
-
-    def __str__(self) -> str:
-        sc, state = self.scenario, self.state
-        lines = []
-        if sc.variables:
-            lines.append("shared: " + ", ".join(f"{sc.shown(k)} = {v!r}" for k, v in enumerate(state.values)))
-        if sc.locks:
-            held = [
-                f"{lock} {'free' if h is None else 'held by ' + sc.threads[h]}"
-                for lock, h in zip(sc.locks, state.holders, strict=True)
-            ]
-            lines.append("locks: " + ", ".join(held))
-        for i, name in enumerate(sc.threads):
-            program = sc.programs[i]
-            known = [f"{n} = {v!r}" for n, v in zip(program.locals, state.locals[i], strict=True) if v is not None]
-            where = "" if state.status[i] == DONE else f"line {program.steps[state.pcs[i]].line}, "
-            nxt = sc.next_text(state, i)
-            lines.append(
-                f"{name}: {where}{sc.status_text(state, i)}"
-                + (f", next: {nxt}" if nxt else "")
-                + (f"; {', '.join(known)}" if known else "")
-            )
-        return "\n".join(lines)
-
-
-def _check_name(what: str, name: object) -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"{what} must be {_NAME_HELP}, got {name!r} of type {type(name).__name__}")
-    if not name.isidentifier() or keyword.iskeyword(name) or len(name) > 20:
-        raise ValueError(f"{what} must be {_NAME_HELP} (at most 20 characters), got {name!r}")
-    return name
-
-
-def _check_value(what: str, value: object) -> Value:
-    if isinstance(value, bool):
-        return value
-    return check_int(what, value, -(10**9), 10**9)
-
-
-def _pairs(what: str, value: object, example: str, named: Callable[[int, object], tuple]) -> list[tuple]:
-    """``value`` as (name, item) pairs: a dict's items, or a list's items named by ``named(k, item)``."""
-    if isinstance(value, Mapping):
-        return list(value.items())
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return [named(k, item) for k, item in enumerate(value, start=1)]
-    raise TypeError(f"{what} must be {example}, got {value!r} of type {type(value).__name__}")
-
-
-def _mapping(what: str, value: object, example: str) -> Mapping:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise TypeError(f"{what} must be a dict like {example}, got {value!r} of type {type(value).__name__}")
-    return value
-
-
-def scenario(
-    threads: Mapping[str, str] | Sequence[str],
-    *,
-    shared: Mapping[str, Value] | None = None,
-    buffers: Mapping[str, int] | None = None,
-    locks: Sequence[str] = (),
-    conditions: Mapping[str, str | None] | Sequence[str] | None = None,
-    expect: Mapping[str, Value] | None = None,
-    title: str = "",
-) -> Scenario:
-    """Describe threads and what they share, for the scheduler to play.
-
-    ``threads`` is ``{"T1": "counter += 1", ...}`` or a list of programs (named T1, T2, ...);
-    ``shared`` and ``buffers`` give starting values and lengths; ``conditions`` is
-    ``{"cond": "lock"}``, or names alone for conditions with a lock of their own; ``expect``
-    holds the final values a correct run ends with.
-    """
-    pairs = _pairs("threads", threads, "a dict {name: program} or a list of programs", lambda k, src: (f"T{k}", src))
-    check_int("number of threads", len(pairs), 1, MAX_THREADS)
-    if not isinstance(title, str):
-        raise TypeError(f"title must be a string, got {title!r} of type {type(title).__name__}")
-    shared_map = _mapping("shared", shared, "{'counter': 0}")
-    buffer_map = _mapping("buffers", buffers, "{'buffer': 0}")
-    expect_map = _mapping("expect", expect, "{'counter': 2}")
-    if isinstance(locks, str) or not isinstance(locks, Sequence):
-        raise TypeError(f"locks must be a list of names like ['lock'], got {locks!r} of type {type(locks).__name__}")
-    cond_pairs = _pairs(
-        "conditions",
-        {} if conditions is None else conditions,
-        "a dict like {'cond': 'lock'} or a list of names",
-        lambda _, n: (n, None),
-    )
-
-    seen: dict[str, str] = {}
-
-    def declare(what: str, name: object) -> str:
-        name = _check_name(what, name)
-        if name in seen:
-            raise ValueError(f"{what} {name!r} is already used as a {seen[name]}; give each name one meaning")
-        seen[name] = what.split()[0]
-        return name
-
-    thread_names = tuple(declare("thread name", name) for name, _ in pairs)
-    variables, initial = [], []
-    for name, value in shared_map.items():
-        variables.append(declare("shared variable", name))
-        initial.append(_check_value(f"shared[{name!r}]", value))
-    for name, value in buffer_map.items():
-        variables.append(declare("buffer name", name))
-        initial.append(check_int(f"buffers[{name!r}]", value, 0, 1000))
-    lock_names = [declare("lock name", name) for name in locks]
-    cond_names, cond_locks = [], []
-    for name, lock in cond_pairs:
-        cond_names.append(declare("condition name", name))
-        if lock is None:
-            lock_names.append(name)
-            cond_locks.append(len(lock_names) - 1)
-        else:
-            lock = _check_name(f"the lock of condition {name!r}", lock)
-            if lock not in lock_names:
-                raise ValueError(
-                    f"the lock of condition {name!r} must be one of the locks "
-                    f"({', '.join(lock_names) or 'none declared'}), got {lock!r}"
-                )
-            cond_locks.append(lock_names.index(lock))
-    expected = []
-    for name, value in expect_map.items():
-        if name not in variables:
-            raise ValueError(
-                f"expect names shared variables or buffers ({', '.join(variables) or 'none declared'}), got {name!r}"
-            )
-        expected.append((name, _check_value(f"expect[{name!r}]", value)))
-    names = Scenario(
-        title, thread_names, (), tuple(variables), tuple(initial), frozenset(buffer_map), tuple(lock_names),
-        tuple(cond_names), tuple(cond_locks), tuple(expected),
-    )  # fmt: skip
-    programs = tuple(
-        compile_program(name, source, names) for name, (_, source) in zip(thread_names, pairs, strict=True)
-    )
-    return replace(names, programs=programs)

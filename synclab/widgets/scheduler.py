@@ -15,7 +15,8 @@ from synclab._validate import check_bool, check_choice
 from synclab.plots._style import thread_colour
 from synclab.scheduler.explore import Ending, Exploration
 from synclab.scheduler.library import CHALLENGES, Challenge
-from synclab.scheduler.model import CRASHED, DONE, NOTIFIED, WAITING, Run, Scenario, StepError
+from synclab.scheduler.model import CRASHED, DONE, NOTIFIED, WAITING, Scenario
+from synclab.scheduler.run import Run, StepError
 
 __all__ = ["SchedulerLab", "scheduler_lab"]
 

@@ -1,0 +1,453 @@
+"""Turn a few lines of Python into the steps a thread takes in the model.
+
+The subset understood is listed in ``_ALLOWED`` (``notify_all()``, ``if``/``else``, ``len(buffer)``
+and ``not buffer`` too); anything else is refused, naming the thread and the line. Names the
+scenario declares are shared; any other name is a local of the thread.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from synclab.scheduler.program import (
+    ACQUIRE,
+    APPEND,
+    COMPUTE,
+    CONST,
+    CRITICAL,
+    LOAD,
+    LOCAL,
+    LOCKED,
+    MAX_STEPS,
+    NOTIFY,
+    POP,
+    RELEASE,
+    SHARED,
+    STORE,
+    TEST,
+    WAIT,
+    Operand,
+    Program,
+    Step,
+)
+
+if TYPE_CHECKING:
+    from synclab.scheduler.model import Scenario
+
+__all__ = ["compile_program", "dedent"]
+
+#: The hidden local that holds a value between its load and its store (Python's evaluation stack).
+STACK = "(stack)"
+
+_SYMBOLS = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+
+_ALLOWED = (
+    "counter += 1, tmp = counter, counter = tmp, with lock:, lock.acquire(), lock.release(), "
+    "cond.wait(), cond.wait_for(lambda: test), cond.notify(), buffer.append(x), buffer.pop(), "
+    "if/while with a simple test, lock.locked(), critical_section(), pass"
+)
+
+
+@dataclass(slots=True)
+class _Label:
+    at: int = -1
+
+
+@dataclass(slots=True)
+class _Jump:
+    target: _Label
+
+
+@dataclass(slots=True)
+class _Pending:
+    fields: dict[str, object]
+    else_label: _Label | None = None
+
+
+def _is_locked_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "locked"
+        and isinstance(node.func.value, ast.Name)
+    )
+
+
+class _Compiler:
+    def __init__(self, thread: str, names: Scenario) -> None:
+        self.thread = thread
+        self.names = names
+        self.kinds = {name: "buffer" if name in names.buffers else "variable" for name in names.variables}
+        for name in names.locks:
+            self.kinds.setdefault(name, "lock")
+        self.kinds.update((name, "condition") for name in names.conditions)
+        self.items: list[_Pending | _Jump] = []
+        self.locals: list[str] = []
+        self.assigned: set[str] = set()
+        self.with_locks: list[int] = []
+
+    def error(self, node: ast.AST, message: str) -> ValueError:
+        return ValueError(f"thread {self.thread}, line {getattr(node, 'lineno', 0)}: {message}")
+
+    def unsupported(self, node: ast.AST) -> ValueError:
+        return self.error(
+            node, f"the model cannot run {ast.unparse(node).splitlines()[0]!r}; it understands: {_ALLOWED}"
+        )
+
+    def kind(self, name: str) -> str:
+        return self.kinds.get(name, "local")
+
+    def local(self, name: str) -> int:
+        if name not in self.locals:
+            self.locals.append(name)
+        return self.locals.index(name)
+
+    def operand(self, node: ast.expr, *, bare_buffer: bool = False) -> Operand:
+        """A constant, a local, a shared variable or ``len(buffer)``; a buffer's bare name only if ``bare_buffer``.
+
+        A bare buffer name is a list in Python: ``if buffer:`` tests whether it holds anything, but
+        ``buffer == 0`` is always false and ``tmp = buffer`` keeps the list, so those need ``len(buffer)``.
+        """
+        if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int)):
+            return (CONST, node.value)
+        if (
+            isinstance(node, ast.UnaryOp)
+            and isinstance(node.op, ast.USub)
+            and isinstance(node.operand, ast.Constant)
+            and type(node.operand.value) is int
+        ):
+            return (CONST, -node.operand.value)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
+            if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name):
+                name = node.args[0].id
+                if self.kind(name) == "buffer":
+                    return (SHARED, self.names.variables.index(name))
+            raise self.error(node, f"len() takes one declared buffer, got {ast.unparse(node)!r}")
+        if _is_locked_call(node):
+            raise self.error(node, "the model reads lock.locked() only as the test of an if or a while")
+        if isinstance(node, ast.Name):
+            kind = self.kind(node.id)
+            if kind == "buffer" and not bare_buffer:
+                raise self.error(
+                    node,
+                    f"write len({node.id}) for how many items {node.id} holds ({node.id} alone is the list: "
+                    f"{node.id} == 0 is never true in Python)",
+                )
+            if kind in ("variable", "buffer"):
+                return (SHARED, self.names.variables.index(node.id))
+            if kind != "local":
+                raise self.error(node, f"{node.id} is a {kind}, not a value")
+            if node.id not in self.assigned:
+                raise self.error(
+                    node,
+                    f"{node.id} is read before it is given a value (declare shared variables "
+                    "with shared={...} and buffers with buffers={...})",
+                )
+            return (LOCAL, self.local(node.id))
+        raise self.error(node, f"{ast.unparse(node)!r} is not a number, a variable, len(buffer) or lock.locked()")
+
+    def expression(self, node: ast.expr) -> tuple[Operand, str, Operand]:
+        if isinstance(node, ast.BinOp) and type(node.op) in (ast.Add, ast.Sub):
+            left, right = self.operand(node.left), self.operand(node.right)
+            if left[0] == SHARED and right[0] == SHARED:
+                raise self.error(node, "one step reads one shared variable; split the line in two")
+            return left, _SYMBOLS[type(node.op)], right
+        return self.operand(node), "", (CONST, 0)
+
+    def shown(self, operand: Operand) -> str:
+        kind, value = operand
+        if kind == CONST:
+            return repr(value)
+        return (self.locals if kind == LOCAL else self.names.variables)[int(value)]
+
+    def emit(self, node: ast.AST, kind: str, text: str, **fields: object) -> _Pending:
+        pending = _Pending({"kind": kind, "line": node.lineno, "text": text, **fields})
+        pending.fields["with_locks"] = tuple(self.with_locks)
+        self.items.append(pending)
+        if len(self.items) > MAX_STEPS:
+            raise self.error(node, f"a thread's program may have at most {MAX_STEPS} steps")
+        return pending
+
+    def place(self, label: _Label) -> None:
+        label.at = len(self.items)
+
+    def block(self, statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            self.statement(statement)
+
+    def statement(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.Pass):
+            return
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self.call(node, node.value)
+        elif isinstance(node, ast.AugAssign):
+            self.augmented(node)
+        elif isinstance(node, ast.Assign):
+            if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+                raise self.error(node, "assign to one plain name at a time, like tmp = counter")
+            self.assign(node, node.targets[0].id, node.value)
+        elif isinstance(node, ast.With):
+            self.with_block(node)
+        elif isinstance(node, ast.If):
+            self.if_block(node)
+        elif isinstance(node, ast.While):
+            self.while_block(node)
+        else:
+            raise self.unsupported(node)
+
+    def lock_of(self, node: ast.AST, name: str, what: str) -> int:
+        kind = self.kind(name)
+        if kind == "lock":
+            return self.names.locks.index(name)
+        if kind == "condition":
+            return self.names.condition_locks[self.names.conditions.index(name)]
+        declared = ", ".join(self.names.locks) or "none"
+        raise self.error(node, f"{what} needs a declared lock or condition, got {name!r} (locks: {declared})")
+
+    def call(self, node: ast.Expr, call: ast.Call) -> None:
+        func = call.func
+        if isinstance(func, ast.Name) and func.id == "critical_section" and not call.args and not call.keywords:
+            self.emit(node, CRITICAL, "critical_section()")
+            return
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            raise self.unsupported(node)
+        owner, method = func.value.id, func.attr
+        kind = self.kind(owner)
+        if call.keywords:
+            raise self.error(node, f"{owner}.{method}() takes no keyword arguments in the model")
+        if method in ("acquire", "release") and kind in ("lock", "condition"):
+            if call.args:
+                raise self.error(node, f"{owner}.{method}() takes no arguments in the model (no timeout)")
+            lock = self.lock_of(node, owner, f"{method}()")
+            self.emit(
+                node, ACQUIRE if method == "acquire" else RELEASE, f"{method} {self.names.locks[lock]}", target=lock
+            )
+            return
+        if method == "wait_for" and kind == "condition":
+            self.wait_for(node, owner, call)
+            return
+        if method in ("wait", "notify", "notify_all") and kind == "condition":
+            if call.args:
+                raise self.error(node, f"{owner}.{method}() takes no arguments in the model")
+            cond = self.names.conditions.index(owner)
+            if method == "wait":
+                self.emit(node, WAIT, f"{owner}.wait(): release the lock and sleep", target=cond)
+            else:
+                self.emit(node, NOTIFY, f"{owner}.{method}()", target=cond, notify_all=method == "notify_all")
+            return
+        if method in ("append", "pop") and kind == "buffer":
+            index = self.names.variables.index(owner)
+            if method == "append":
+                if len(call.args) != 1:
+                    raise self.error(node, f"{owner}.append() takes one item")
+                item = call.args[0]
+                if not isinstance(item, ast.Constant) and not (
+                    isinstance(item, ast.Name) and self.kind(item.id) == "local"
+                ):
+                    raise self.error(node, f"append a constant or a local to {owner}, like {owner}.append('item')")
+                self.emit(node, APPEND, f"{owner}.append({ast.unparse(item)})", target=index)
+            else:
+                if call.args and not (len(call.args) == 1 and isinstance(call.args[0], ast.Constant)):
+                    raise self.error(node, f"write {owner}.pop() or {owner}.pop(0)")
+                self.emit(node, POP, f"{owner}.pop()", target=index)
+            return
+        if kind == "local":
+            raise self.error(node, f"{owner} is not declared: declare it as a lock, condition or buffer")
+        raise self.unsupported(node)
+
+    def wait_for(self, node: ast.Expr, owner: str, call: ast.Call) -> None:
+        """``cond.wait_for(lambda: test)``: the loop Python runs, ``while not test: cond.wait()``."""
+        predicate = call.args[0] if len(call.args) == 1 else None
+        if not isinstance(predicate, ast.Lambda) or predicate.args.args or predicate.args.vararg:
+            raise self.error(
+                node, f"write {owner}.wait_for(lambda: test) with a simple test and no timeout, like lambda: buffer"
+            )
+        a, op, b = self.test(predicate.body)
+        cond = self.names.conditions.index(owner)
+        top, sleep, end = _Label(), _Label(), _Label()
+        self.place(top)
+        shown = f"{ast.unparse(predicate.body)} ({owner}.wait_for)"
+        self.emit(node, TEST, f"test: {shown}", a=a, op=op, b=b).else_label = sleep
+        self.items.append(_Jump(end))
+        self.place(sleep)
+        self.emit(node, WAIT, f"{owner}.wait_for: release the lock and sleep", target=cond)
+        self.items.append(_Jump(top))
+        self.place(end)
+
+    def assign(self, node: ast.stmt, target: str, value: ast.expr) -> None:
+        kind = self.kind(target)
+        if kind not in ("local", "variable"):
+            raise self.error(node, f"cannot assign to {target}, a {kind}")
+        a, op, b = self.expression(value)
+        reads_shared = SHARED in (a[0], b[0])
+        if kind == "local":
+            if reads_shared and op == "":
+                self.assigned.add(target)
+                self.emit(node, LOAD, f"load {self.shown(a)} into {target}", target=int(a[1]), dest=self.local(target))
+                return
+            if reads_shared:
+                a, b = self.load_to_stack(node, a, b)
+            self.assigned.add(target)
+            self.emit(node, COMPUTE, self.compute_text(target, a, op, b), target=self.local(target), a=a, op=op, b=b)
+            return
+        index = self.names.variables.index(target)
+        if not reads_shared and op == "":
+            self.emit(node, STORE, f"store {self.shown(a)} into {target}", target=index, a=a)
+            return
+        if reads_shared:
+            a, b = self.load_to_stack(node, a, b)
+        stack = self.local(STACK)
+        if op:
+            self.assigned.add(STACK)
+            self.emit(node, COMPUTE, self.compute_text(STACK, a, op, b), target=stack, a=a, op=op, b=b)
+        self.emit(node, STORE, f"store {target}", target=index, a=(LOCAL, stack))
+
+    def load_to_stack(self, node: ast.stmt, a: Operand, b: Operand) -> tuple[Operand, Operand]:
+        stack = self.local(STACK)
+        shared = a if a[0] == SHARED else b
+        self.emit(node, LOAD, f"load {self.shown(shared)}", target=int(shared[1]), dest=stack)
+        self.assigned.add(STACK)
+        replace = (LOCAL, stack)
+        return (replace, b) if a[0] == SHARED else (a, replace)
+
+    def compute_text(self, target: str, a: Operand, op: str, b: Operand) -> str:
+        if target == STACK and op and a == (LOCAL, self.locals.index(STACK)) and b[0] == CONST:
+            return f"{'add' if op == '+' else 'subtract'} {b[1]!r}"
+        if not op:
+            return f"{target} = {self.shown(a)}"
+        return f"{target} = {self.shown(a)} {op} {self.shown(b)}"
+
+    def augmented(self, node: ast.AugAssign) -> None:
+        if type(node.op) not in (ast.Add, ast.Sub) or not isinstance(node.target, ast.Name):
+            raise self.unsupported(node)
+        name = node.target.id
+        if self.kind(name) == "local" and name not in self.assigned:
+            raise self.error(
+                node, f"{name} is read before it is given a value (declare shared variables with shared={{...}})"
+            )
+        load = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
+        value = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value), node)
+        self.assign(node, name, value)
+
+    def with_block(self, node: ast.With) -> None:
+        locks = []
+        for item in node.items:
+            if item.optional_vars is not None or not isinstance(item.context_expr, ast.Name):
+                raise self.error(node, "write with lock: (a declared lock or condition, no 'as')")
+            lock = self.lock_of(node, item.context_expr.id, "with")
+            self.emit(node, ACQUIRE, f"acquire {self.names.locks[lock]} (enter with)", target=lock)
+            self.with_locks.append(lock)
+            locks.append(lock)
+        self.block(node.body)
+        for lock in reversed(locks):
+            self.with_locks.pop()
+            self.emit(node, RELEASE, f"release {self.names.locks[lock]} (leave with)", target=lock)
+
+    def test_operand(self, node: ast.expr, *, truth: bool = False) -> Operand:
+        """As :meth:`operand`, or ``lock.locked()``; ``truth``: the operand is tested for truth alone."""
+        if not _is_locked_call(node):
+            return self.operand(node, bare_buffer=truth)
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        owner = node.func.value
+        assert isinstance(owner, ast.Name)
+        if self.kind(owner.id) != "lock" or node.args or node.keywords:
+            declared = ", ".join(n for n in self.names.locks if self.kind(n) == "lock") or "none"
+            raise self.error(
+                node, f"locked() takes no arguments, on a declared lock ({declared}), got {ast.unparse(node)!r}"
+            )
+        return (LOCKED, self.names.locks.index(owner.id))
+
+    def test(self, node: ast.expr) -> tuple[Operand, str, Operand]:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return self.test_operand(node.operand, truth=True), "not", (CONST, 0)
+        if isinstance(node, ast.Compare):
+            if len(node.ops) != 1 or type(node.ops[0]) not in _SYMBOLS:
+                raise self.error(node, "compare two values with one of == != < <= > >=")
+            left, right = self.test_operand(node.left), self.test_operand(node.comparators[0])
+            if left[0] in (SHARED, LOCKED) and right[0] in (SHARED, LOCKED):
+                raise self.error(node, "a test reads one shared variable; load the other into a local first")
+            return left, _SYMBOLS[type(node.ops[0])], right
+        if isinstance(node, ast.BoolOp):
+            raise self.error(node, "'and'/'or' are not in the model: nest two ifs instead")
+        return self.test_operand(node, truth=True), "truth", (CONST, 0)
+
+    def if_block(self, node: ast.If) -> None:
+        a, op, b = self.test(node.test)
+        otherwise, end = _Label(), _Label()
+        self.emit(node, TEST, f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = otherwise
+        self.block(node.body)
+        if node.orelse:
+            self.items.append(_Jump(end))
+        self.place(otherwise)
+        self.block(node.orelse)
+        self.place(end)
+
+    def while_block(self, node: ast.While) -> None:
+        if node.orelse:
+            raise self.error(node, "while ... else is not in the model")
+        a, op, b = self.test(node.test)
+        top, end = _Label(), _Label()
+        self.place(top)
+        self.emit(node, TEST, f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = end
+        self.block(node.body)
+        self.items.append(_Jump(top))
+        self.place(end)
+
+    def finish(self, lines: tuple[str, ...]) -> Program:
+        items = self.items
+        renumber: dict[int, int] = {}
+        for index, item in enumerate(items):
+            if isinstance(item, _Pending):
+                renumber[index] = len(renumber)
+        renumber[len(items)] = len(renumber)
+
+        def resolve(index: int) -> int:  # follow jumps (every loop has a test step, so this ends)
+            while index < len(items) and isinstance(jump := items[index], _Jump):
+                index = jump.target.at
+            return renumber[index]
+
+        steps = []
+        for index, item in enumerate(items):
+            if isinstance(item, _Jump):
+                continue
+            fields = dict(item.fields)
+            fields["next_pc"] = resolve(index + 1)
+            if item.else_label is not None:
+                fields["else_pc"] = resolve(item.else_label.at)
+            steps.append(Step(**fields))  # type: ignore[arg-type]
+        return Program(self.thread, lines, tuple(steps), tuple(self.locals))
+
+
+def dedent(source: str) -> str:
+    """The source as the model reads it: dedented, without blank lines around it."""
+    return textwrap.dedent(source).strip("\n")
+
+
+def compile_program(thread: str, source: str, names: Scenario) -> Program:
+    """Compile one thread's source into its steps, with the shared names ``names`` declares."""
+    if not isinstance(source, str):
+        raise TypeError(
+            f"the program of thread {thread} must be a string of Python code, "
+            f"got {source!r} of type {type(source).__name__}"
+        )
+    text = dedent(source)
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:
+        where = f", line {exc.lineno}" if exc.lineno else ""
+        raise ValueError(f"thread {thread}{where}: not valid Python ({exc.msg})") from None
+    compiler = _Compiler(thread, names)
+    compiler.block(tree.body)
+    return compiler.finish(tuple(line.rstrip() for line in text.splitlines()))
