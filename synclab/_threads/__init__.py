@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-
 #: How long stopped workers get to notice the stop event and return.
 GRACE_SECONDS = 5.0
 #: How long the workers and the caller may take to meet at the start barrier: on a busy

@@ -19,7 +19,7 @@ from threading import get_ident
 from types import TracebackType
 from typing import Any
 
-from synclab._threads import LockWrapper
+from synclab.instruments import LockWrapper
 
 #: Seconds a guarded wait blocks before it looks at its scope again.
 SLICE = 0.002
