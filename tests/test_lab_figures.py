@@ -170,7 +170,7 @@ def _concurrency() -> ConcurrencyResult:
 
 
 def _repeats(test: str, outcomes: tuple[str, ...]) -> RepeatResult:
-    return RepeatResult(test, "Cache", outcomes, "", 0, 0, (0.001,) * len(outcomes), "3.x")
+    return RepeatResult(test, "Cache", outcomes, "", 0, (0.001,) * len(outcomes))
 
 
 def _transfer_sweep() -> TransferSweep:

@@ -10,6 +10,7 @@ import pytest
 from conftest import wait_until
 
 import synclab
+from synclab._threads.testing import judge_run
 from synclab.experiments.testing import cache_test
 
 
@@ -126,8 +127,9 @@ def test_the_switch_interval_is_put_back_and_counted():
         sys.setswitchinterval(1e-5)
 
     result = synclab.repeat_test(changes_it, None, runs=3)
-    assert sys.getswitchinterval() == interval
-    assert result.passed == 3 and result.intervals_left == 3
+    assert sys.getswitchinterval() == interval and result.passed == 3
+    run = judge_run(changes_it, lambda _trial: None, timeout=2.0, what="changes_it")  # one run, as repeat_test's
+    assert sys.getswitchinterval() == interval and run.interval_left == pytest.approx(1e-5)
 
 
 def test_exceptions_in_the_tests_own_threads_are_counted_not_printed(capsys):
@@ -187,8 +189,9 @@ def test_without_barrier_window_or_switch_interval_the_test_is_blind():
 
 def test_cache_test_restores_the_switch_interval_even_when_it_fails():
     interval = sys.getswitchinterval()
-    result = synclab.repeat_test(cache_test(window=0.001, switch_interval=1e-5), RacyCache, runs=3)
-    assert sys.getswitchinterval() == interval and result.intervals_left == 0
+    for _ in range(3):
+        run = judge_run(cache_test(window=0.001, switch_interval=1e-5), lambda _trial: RacyCache, timeout=2.0, what="t")
+        assert sys.getswitchinterval() == interval and run.interval_left is None
 
 
 # -- livelock ------------------------------------------------------------------------------------
@@ -225,7 +228,7 @@ def test_a_round_limit_of_one_stops_at_one():
 def test_starvation_counts_every_turn_of_every_thread():
     for kind in synclab.experiments.testing.STARVATION_LOCKS:
         result = synclab.run_starvation(kind, greedy=2, duration=0.05)
-        assert result.threads == ("T1", "T2", "T3") and result.polite == "T3"
+        assert result.threads == ("T1", "T2", "T3") and result.threads[-1] == "T3"
         assert result.total == result.statistics.acquisitions > 0
         assert abs(sum(result.shares) - 1) < 1e-9
         assert all(wait >= 0 for wait in result.longest_wait)

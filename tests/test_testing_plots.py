@@ -12,7 +12,7 @@ from synclab.plots.testing import livelock_headline, repeat_headline, starvation
 
 
 def repeats(test: str, target: str, outcomes: tuple[str, ...]) -> RepeatResult:
-    return RepeatResult(test, target, outcomes, "", 0, 0, (0.001,) * len(outcomes), "3.11.7")
+    return RepeatResult(test, target, outcomes, "", 0, (0.001,) * len(outcomes))
 
 
 NAIVE = repeats("test_naive", "Cache", ("passed",) * 99 + ("failed",))

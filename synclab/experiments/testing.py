@@ -1,14 +1,12 @@
 """Testing threaded code (notebook 10): run a test many times, livelock and starvation.
 
 :func:`repeat_test` runs a pytest-style test many times under a watchdog (:func:`cache_test` writes one
-with each technique of the notebook on or off); :func:`run_livelock`: polite threads in forced lockstep
-retry for ever; :func:`run_starvation`: greedy threads leave a polite one almost no turns of a
-``threading.Lock``, a :class:`~synclab.FifoLock` serves them in order.
+technique by technique); :func:`run_livelock`: polite threads in forced lockstep retry for ever;
+:func:`run_starvation`: greedy threads leave a polite one few turns of a lock unless it is a FIFO one.
 """
 
 from __future__ import annotations
 
-import platform
 import random
 import threading
 import time
@@ -22,9 +20,6 @@ from synclab._threads.testing import FifoLock, judge_run, name_of
 from synclab._validate import MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.instruments import InstrumentedLock, LockStatistics
 
-MAX_RUNS = 10_000
-
-
 # -- many runs ---------------------------------------------------------------------------------
 
 
@@ -37,9 +32,7 @@ class RepeatResult:
     outcomes: tuple[str, ...]  # "passed", "failed" (an AssertionError), "error" or "hung"
     first_problem: str
     thread_errors: int  # runs in which a thread of the test's own raised
-    intervals_left: int  # runs that left the switch interval changed (it was put back)
     seconds: tuple[float, ...]
-    python: str
 
     @property
     def runs(self) -> int:
@@ -51,7 +44,6 @@ class RepeatResult:
 
     @property
     def failed(self) -> int:
-        """Runs that failed an assertion: against a racy class, the runs that caught the race."""
         return self.outcomes.count("failed")
 
     @property
@@ -62,45 +54,28 @@ class RepeatResult:
     def hung(self) -> int:
         return self.outcomes.count("hung")
 
-    @property
-    def total_seconds(self) -> float:
-        return sum(self.seconds)
-
 
 def repeat_test(test: Callable[[Any], object], target: Any, *, runs: int = 100, timeout: float = 2.0) -> RepeatResult:
     """Run ``test(target)`` ``runs`` times and count how each run ended.
 
-    A test is written like a pytest test: it returns to pass and raises (``assert``) to fail.
-    Each run is in a thread of its own under a watchdog: a run longer than ``timeout`` is
-    stopped, with the threads it started, and counted as hung. Exceptions in the test's own
-    threads are counted, not printed; a switch interval left changed is put back (and counted).
+    A test is written like a pytest test: it returns to pass and raises (``assert``) to fail. Each run is in
+    a thread of its own under a watchdog: a run longer than ``timeout`` is stopped, with the threads it
+    started, and counted as hung. Exceptions in the test's own threads are counted, not printed; a switch
+    interval left changed is put back.
     """
     if not callable(test):
         raise TypeError(f"test must be a function taking one argument, got {test!r} of type {type(test).__name__}")
-    runs = check_int("runs", runs, 1, MAX_RUNS)
+    runs = check_int("runs", runs, 1, 10_000)
     timeout = check_float("timeout", timeout, 0.05, 60.0)
     name = name_of(test)
-    outcomes: list[str] = []
-    seconds: list[float] = []
-    first = ""
-    thread_errors = intervals_left = 0
-    for _ in range(runs):
-        run = judge_run(test, lambda _trial: target, timeout=timeout, what=name)
-        outcomes.append(run.outcome)
-        seconds.append(run.seconds)
-        if run.outcome != "passed" and not first:
-            first = run.message
-        thread_errors += bool(run.thread_errors)
-        intervals_left += run.interval_left is not None
+    done = [judge_run(test, lambda _trial: target, timeout=timeout, what=name) for _ in range(runs)]
     return RepeatResult(
         test=name,
         target=name_of(target),
-        outcomes=tuple(outcomes),
-        first_problem=first,
-        thread_errors=thread_errors,
-        intervals_left=intervals_left,
-        seconds=tuple(seconds),
-        python=platform.python_version(),
+        outcomes=tuple(run.outcome for run in done),
+        first_problem=next((run.message for run in done if run.outcome != "passed"), ""),
+        thread_errors=sum(bool(run.thread_errors) for run in done),
+        seconds=tuple(run.seconds for run in done),
     )
 
 
@@ -162,8 +137,6 @@ def cache_test(
 
 # -- livelock: polite back-off in lockstep ----------------------------------------------------------
 
-LIVELOCK_STRATEGIES = ("polite", "random", "ordered")
-
 
 @dataclass(frozen=True, slots=True)
 class LivelockResult:
@@ -176,7 +149,6 @@ class LivelockResult:
 
     @property
     def finished(self) -> int:
-        """How many of the two threads finished their transfer."""
         return sum(at is not None for at in self.done_at)
 
     def finished_by(self, round_number: int) -> int:
@@ -189,14 +161,12 @@ def run_livelock(
 ) -> LivelockResult:
     """Two threads, two locks, and back-off: watch politeness turn into a livelock.
 
-    T1 takes ``lock_a`` first and T2 ``lock_b`` (both ``lock_a`` with ``"ordered"``), then each
-    tries for the other without waiting and, if it is taken, lets go and tries again next round.
-    A barrier forces lockstep (both take their first lock before either reaches for the second):
-    the worst case, forced so it shows on every run. ``"polite"``: a livelock, bounded by
-    ``rounds``; ``"random"``: after a failure sit out 1 to 3 rounds (seeded); ``"ordered"``:
-    whoever holds ``lock_a`` gets ``lock_b`` too.
+    T1 takes ``lock_a`` first and T2 ``lock_b`` (both ``lock_a`` with ``"ordered"``), then each tries for
+    the other without waiting and, if it is taken, lets go and tries again next round. A barrier forces
+    lockstep, the worst case, on every run. ``"polite"``: a livelock, bounded by ``rounds``; ``"random"``:
+    after a failure sit out 1 to 3 rounds (seeded); ``"ordered"``: whoever holds ``lock_a`` gets ``lock_b``.
     """
-    strategy = check_choice("strategy", strategy, LIVELOCK_STRATEGIES)
+    strategy = check_choice("strategy", strategy, ("polite", "random", "ordered"))
     rounds = check_int("rounds", rounds, 1, 100_000)
     seed = check_int("seed", seed, 0, 2**31)
     timeout = check_timeout(timeout)
@@ -234,7 +204,7 @@ def run_livelock(
                 step.wait()  # both have reached for the second lock: now let go
                 if holding:
                     first.release()
-                if me == 0:
+                if me == 0:  # T1 counts every round both threads played to its end
                     played[0] = round_number
         except BaseException:
             step.abort()  # never leave the other thread waiting at the barrier
@@ -243,12 +213,7 @@ def run_livelock(
     run_workers(
         [lambda: worker(0), lambda: worker(1)], names=["T1", "T2"], timeout=timeout, stop=stop, what="run_livelock"
     )
-    return LivelockResult(
-        strategy=strategy,
-        rounds=played[0],  # T1 counts every round both threads played to its end
-        attempts=tuple(attempts),
-        done_at=tuple(done_at),
-    )
+    return LivelockResult(strategy=strategy, rounds=played[0], attempts=tuple(attempts), done_at=tuple(done_at))
 
 
 # -- starvation: an unfair lock and a fair one ---------------------------------------------------
@@ -268,18 +233,13 @@ class StarvationResult:
     statistics: LockStatistics
 
     @property
-    def polite(self) -> str:
-        return self.threads[-1]
-
-    @property
     def total(self) -> int:
         return sum(self.acquisitions)
 
     @property
     def shares(self) -> tuple[float, ...]:
         """Each thread's share of all acquisitions, 0 to 1."""
-        total = self.total
-        return tuple(count / total if total else 0.0 for count in self.acquisitions)
+        return tuple(count / max(self.total, 1) for count in self.acquisitions)
 
     @property
     def polite_share(self) -> float:
@@ -289,8 +249,7 @@ class StarvationResult:
 def _take_turns(
     lock: InstrumentedLock, duration: float, hold: float, pause: float | None, stop: threading.Event
 ) -> None:
-    """Take the lock, work for ``hold`` s, let go; a greedy thread (``pause=None``) takes it again at once, a
-    polite one steps away for ``pause`` s first."""
+    # A greedy thread (pause=None) takes the lock again at once; a polite one steps away first.
     end = time.perf_counter() + duration
     while time.perf_counter() < end and not stop.is_set():
         if pause is not None:
@@ -312,10 +271,10 @@ def run_starvation(
 ) -> StarvationResult:
     """Greedy threads and one polite thread share a lock: who gets it, how often?
 
-    Greedy threads re-take the lock the moment they let it go; the polite one steps away for
-    ``pause`` s between turns, so it is usually *waiting* at a release while a greedy thread is
-    right there. ``threading.Lock`` does not serve waiters in order, so the greedy ones keep
-    winning (the shares vary with the OS and the load); :class:`FifoLock` serves them in order.
+    Greedy threads re-take the lock the moment they let it go; the polite one steps away for ``pause`` s
+    between turns, so it is usually *waiting* at a release while a greedy thread is right there.
+    ``threading.Lock`` does not serve waiters in order, so the greedy ones keep winning (the shares vary
+    with the OS and the load); :class:`FifoLock` serves them in order.
     """
     kind = check_choice("lock", lock, STARVATION_LOCKS)
     greedy = check_int("greedy", greedy, 1, 15)
@@ -323,12 +282,11 @@ def run_starvation(
     hold = check_float("hold", hold, 1e-6, 0.01)
     pause = check_float("pause", pause, 0.0, 0.1)
     timeout = check_timeout(timeout)
-    inner: Any = threading.Lock() if kind == "Lock" else FifoLock()
-    measured = InstrumentedLock(inner, name=f"{kind} lock", max_events=0)
+    measured = InstrumentedLock(threading.Lock() if kind == "Lock" else FifoLock(), name=f"{kind} lock", max_events=0)
     stop = threading.Event()
     names = [f"T{i}" for i in range(1, greedy + 2)]
-    pauses: list[float | None] = [None] * greedy + [pause]
-    workers = [lambda pause=pause: _take_turns(measured, duration, hold, pause, stop) for pause in pauses]
+    pauses: list[float | None] = [None] * greedy + [pause]  # the polite thread last
+    workers = [lambda p=p: _take_turns(measured, duration, hold, p, stop) for p in pauses]
     run_workers(workers, names=names, timeout=timeout, stop=stop, what="run_starvation")
     stats = measured.statistics()
     per_thread = {t.thread: t for t in stats.threads}

@@ -162,9 +162,8 @@ def starvation_headline(results: StarvationResult | Sequence[StarvationResult]) 
     """``threading.Lock: the polite thread T4 got 0.8% of the turns; FIFO lock: 13%``."""
     items = _sequence(results, StarvationResult, "StarvationResult")
     first, *rest = items
-    head = (
-        f"{_LOCK_NAMES[first.lock]}: the polite thread {first.polite} got {_percent(first.polite_share)} of the turns"
-    )
+    polite = f"the polite thread {first.threads[-1]} got {_percent(first.polite_share)} of the turns"
+    head = f"{_LOCK_NAMES[first.lock]}: {polite}"
     tail = [f"{_LOCK_NAMES[r.lock]}: {_percent(r.polite_share)}" for r in rest]
     return "; ".join([head, *tail])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import inspect
+import platform
 from typing import Any
 
 import ipywidgets as widgets
@@ -134,7 +135,8 @@ class CatchRateLab(Lab[RepeatResult]):
         extra += f", {result.hung} hung" if result.hung else ""
         return (
             f"{finding(verdict, good)}{html.escape(extra)} "
-            f"({html.escape(self.settings())}) in {fmt_seconds(result.total_seconds)}, Python {result.python}"
+            f"({html.escape(self.settings())}) in {fmt_seconds(sum(result.seconds))}, "
+            f"Python {platform.python_version()}"
         )
 
 
