@@ -7,7 +7,6 @@ import threading
 
 import pytest
 
-import synclab
 from synclab import measure_blocked_thread, run_dict_iteration
 from synclab.experiments.faq import _a_real_moment
 
@@ -55,7 +54,7 @@ def test_looping_over_a_dict_another_thread_changes_raises_at_default_settings()
     for _ in range(3):
         result = run_dict_iteration()
         assert result.raised > 0
-        assert result.changes > 0 and result.tries == 2_000 and result.keys == 1_000
+        assert result.changes > 0 and result.tries == 2_000
         assert set(result.messages) <= {
             "dictionary changed size during iteration",
             "dictionary keys changed during iteration",
@@ -70,7 +69,6 @@ def test_with_one_lock_every_loop_sees_one_moment_of_the_dict():
         result = run_dict_iteration(500, use_lock=True)
         assert result.raised == result.mixed == result.wrong == 0
         assert result.messages == ()
-        assert result.use_lock and result.gil_enabled == synclab.gil_enabled()
 
 
 def test_a_real_moment_is_a_run_of_consecutive_keys():

@@ -1,20 +1,15 @@
-"""Notebook 10's plumbing: running a learner's test once under a watchdog, and a fair lock.
-
-:func:`repeat_test` and check 10.1 both run a test function this way: in a
-:class:`~synclab.checks._base.Trial` that stops it and the threads it started when it
-hangs, with exceptions in its own threads recorded instead of printed, and the switch
-interval put back if the test changed it.
-"""
+"""Notebook 10's plumbing: running a learner's test once under a watchdog (for :func:`repeat_test` and
+check 10.1), and a fair lock."""
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 from synclab.checks._base import Trial, describe_exception
@@ -39,30 +34,22 @@ class RunOutcome:
     seconds: float
 
 
-class _ThreadErrors:
+@contextlib.contextmanager
+def _thread_errors() -> Iterator[list[tuple[str, BaseException]]]:
     """While active, exceptions that end a thread are recorded instead of printed."""
+    seen: list[tuple[str, BaseException]] = []
+    previous = threading.excepthook
 
-    def __init__(self) -> None:
-        self.seen: list[tuple[str, BaseException]] = []
-        self._previous: Callable[[Any], object] | None = None
-        self._installed: Callable[[Any], object] = self._hook  # one bound method, to compare with `is`
+    def hook(args: Any) -> None:
+        if not isinstance(args.exc_value, CheckCancelled) and args.exc_type is not SystemExit:
+            seen.append((args.thread.name if args.thread is not None else "a thread", args.exc_value))
 
-    def _hook(self, args: Any) -> None:
-        if isinstance(args.exc_value, CheckCancelled) or args.exc_type is SystemExit:
-            return
-        name = args.thread.name if args.thread is not None else "a thread"
-        self.seen.append((name, args.exc_value))
-
-    def __enter__(self) -> _ThreadErrors:
-        self._previous = threading.excepthook
-        threading.excepthook = self._installed
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if threading.excepthook is self._installed and self._previous is not None:
-            threading.excepthook = self._previous
+    threading.excepthook = hook
+    try:
+        yield seen
+    finally:
+        if threading.excepthook is hook:
+            threading.excepthook = previous
 
 
 def judge_run(
@@ -77,9 +64,11 @@ def judge_run(
     """Run ``test(make_target(trial))`` once in its own thread of a trial that stops it after ``timeout`` s."""
     interval = sys.getswitchinterval()
     started = time.perf_counter()
-    errors = _ThreadErrors()
     try:
-        with errors, Trial(timeout=timeout, what=what, deadlock_after=None, stopper=stopper) as trial:
+        with (
+            _thread_errors() as errors,
+            Trial(timeout=timeout, what=what, deadlock_after=None, stopper=stopper) as trial,
+        ):
             target = make_target(trial)
             ready = threading.Event()
 
@@ -109,7 +98,7 @@ def judge_run(
         outcome, message = "error", problem[0]
     else:
         outcome, message = "passed", ""
-    return RunOutcome(outcome, message, error, tuple(errors.seen), None if left == interval else left, seconds)
+    return RunOutcome(outcome, message, error, tuple(errors), None if left == interval else left, seconds)
 
 
 class FifoLock(LockWrapper):
@@ -133,10 +122,7 @@ class FifoLock(LockWrapper):
         if timeout < 0 and timeout != -1:
             raise ValueError("timeout value must be a non-negative number")
         with self._cond:
-            if not self._held and not self._queue:
-                self._held = True
-                return True
-            if not blocking:
+            if not blocking and (self._held or self._queue):
                 return False
             me = object()
             self._queue.append(me)

@@ -1,22 +1,16 @@
-"""Experiments behind the questions of notebook 11.
-
-* :func:`measure_blocked_thread`: a thread blocked on a lock sleeps (its CPU time hardly
-  moves); one spinning on ``acquire(blocking=False)`` burns CPU all along.
-* :func:`run_dict_iteration`: one thread loops over a dict while another changes it; the loop
-  raises ``RuntimeError`` or quietly sees keys that were never in the dict together, unless
-  one lock guards the loop and each change.
-"""
+"""Experiments behind the questions of notebook 11: a blocked thread sleeps while a spinning one burns
+CPU (:func:`measure_blocked_thread`); a dict changed under a loop (:func:`run_dict_iteration`)."""
 
 from __future__ import annotations
 
-import platform
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from synclab._threads import run_workers
 from synclab._validate import check_bool, check_float, check_int, check_timeout
-from synclab.environment import gil_enabled
 
 #: Every measurement the writer of exercise 11.1 records: the mean must always be this.
 MEASUREMENT = 10
@@ -26,24 +20,20 @@ MEASUREMENT = 10
 class BlockedThreadResult:
     """Wall-clock and CPU time of a thread that blocks and of one that spins."""
 
-    hold: float
     blocked_wall: float
     blocked_cpu: float
     spin_wall: float
     spin_cpu: float
     spin_attempts: int
-    python: str
 
 
 def measure_blocked_thread(hold: float = 0.2, *, timeout: float = 10.0) -> BlockedThreadResult:
     """Compare a thread blocked in ``acquire()`` with one spinning on ``acquire(blocking=False)``.
 
-    A holder thread takes two plain :class:`threading.Lock` objects, sleeps
-    ``hold`` seconds and releases them. Meanwhile one thread waits for the
-    first lock with a normal blocking ``acquire()``, and another polls the
-    second lock in a loop until it gets it. Each measures its own wall-clock
-    time (:func:`time.perf_counter`) and CPU time (:func:`time.thread_time`)
-    from just before it starts waiting until it has the lock.
+    A holder thread takes two plain :class:`threading.Lock` objects, sleeps ``hold`` seconds and releases
+    them. Meanwhile one thread waits for the first lock with a normal blocking ``acquire()``, and another
+    polls the second lock in a loop until it gets it. Each measures its own wall-clock time
+    (:func:`time.perf_counter`) and CPU time (:func:`time.thread_time`) until it has the lock.
     """
     hold = check_float("hold", hold, 0.01, 2.0)
     timeout = check_timeout(timeout)
@@ -52,7 +42,7 @@ def measure_blocked_thread(hold: float = 0.2, *, timeout: float = 10.0) -> Block
     for_blocker, for_spinner = threading.Lock(), threading.Lock()
     taken = threading.Event()
     stop = threading.Event()
-    measured: dict[str, float] = {}
+    measured: dict[str, Any] = {}
 
     def holder() -> None:
         with for_blocker, for_spinner:
@@ -88,15 +78,7 @@ def measure_blocked_thread(hold: float = 0.2, *, timeout: float = 10.0) -> Block
         stop=stop,
         what="measure_blocked_thread",
     )
-    return BlockedThreadResult(
-        hold=hold,
-        blocked_wall=measured["blocked_wall"],
-        blocked_cpu=measured["blocked_cpu"],
-        spin_wall=measured["spin_wall"],
-        spin_cpu=measured["spin_cpu"],
-        spin_attempts=int(measured["spin_attempts"]),
-        python=platform.python_version(),
-    )
+    return BlockedThreadResult(**measured)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,15 +86,11 @@ class DictIterationResult:
     """What one run of :func:`run_dict_iteration` measured."""
 
     tries: int
-    keys: int
     raised: int
     mixed: int
     messages: tuple[str, ...]
     changes: int
-    use_lock: bool
-    gil_enabled: bool
     elapsed: float
-    python: str
 
     @property
     def wrong(self) -> int:
@@ -146,70 +124,53 @@ def run_dict_iteration(
     use_lock = check_bool("use_lock", use_lock)
     timeout = check_timeout(timeout)
     shared = {n: n for n in range(keys)}
-    lock = threading.Lock()
+    guard = threading.Lock() if use_lock else contextlib.nullcontext()
     stop = threading.Event()
     reader_done = threading.Event()
     counts = {"raised": 0, "mixed": 0}
     state = {"newest": keys, "oldest": 0}
     messages: set[str] = set()
 
-    def change() -> None:
-        # One new key arrives; every other time the two oldest leave, so the
-        # dict holds `keys` or `keys + 1` consecutive integers between changes.
-        shared[state["newest"]] = state["newest"]
-        state["newest"] += 1
-        if len(shared) > keys + 1:
-            del shared[state["oldest"]]
-            del shared[state["oldest"] + 1]
-            state["oldest"] += 2
-
     def writer() -> None:
         while not reader_done.is_set() and not stop.is_set():
-            if use_lock:
-                with lock:
-                    change()
-            else:
-                change()
+            # One new key arrives; every other time the two oldest leave, so the
+            # dict holds `keys` or `keys + 1` consecutive integers between changes.
+            with guard:
+                shared[state["newest"]] = state["newest"]
+                state["newest"] += 1
+                if len(shared) > keys + 1:
+                    del shared[state["oldest"]]
+                    del shared[state["oldest"] + 1]
+                    state["oldest"] += 2
 
     def reader() -> None:
-        raised = mixed = 0
         try:
             for _ in range(tries):
                 if stop.is_set():
                     return
                 count = total = 0
                 try:
-                    if use_lock:
-                        with lock:
-                            for key, _value in shared.items():
-                                count += 1
-                                total += key
-                    else:
+                    with guard:
                         for key, _value in shared.items():
                             count += 1
                             total += key
                 except RuntimeError as error:
-                    raised += 1
+                    counts["raised"] += 1
                     messages.add(str(error))
                     continue
                 if not _a_real_moment(count, total, keys):
-                    mixed += 1
+                    counts["mixed"] += 1
         finally:
             reader_done.set()
-            counts.update(raised=raised, mixed=mixed)
 
     elapsed = run_workers(
         [writer, reader], names=["writer", "reader"], timeout=timeout, stop=stop, what="run_dict_iteration"
     )
     return DictIterationResult(
         tries=tries,
-        keys=keys,
         raised=counts["raised"],
         mixed=counts["mixed"],
         messages=tuple(sorted(messages)),
         changes=state["newest"] - keys,
-        use_lock=use_lock,
-        gil_enabled=gil_enabled(),
         elapsed=elapsed,
-        python=platform.python_version(),
     )
