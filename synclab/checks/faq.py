@@ -173,16 +173,10 @@ class QuizFeedback:
     message: str
     notebook: str
 
-    def __bool__(self) -> bool:
-        return self.correct
-
     def __str__(self) -> str:
         verdict = "Right" if self.correct else "Not quite"
         more = "" if self.correct else f" (see notebook {self.notebook})"
         return f"Question {self.question}: {verdict}. {self.message}{more}"
-
-    def __repr__(self) -> str:
-        return str(self)
 
     def _repr_html_(self) -> str:
         colour, mark = ("#009E73", "✔ Right") if self.correct else ("#D55E00", "✘ Not quite")

@@ -28,9 +28,10 @@ PLAN = (("reserve", False), ("reserve", True), ("racy", False), ("racy", False),
 RACY_RUNS = sum(style == "racy" for style, _ in PLAN)
 CORRECT_RUNS = len(PLAN) - RACY_RUNS
 
-_STYLES = {
-    "reserve": "it takes the seat under its lock and prints the ticket after",
-    "through": "it keeps its lock through the whole sale",
+_OFFICES = {
+    "racy": "the racy TicketOffice",
+    "reserve": "a correct TicketOffice (it takes the seat under its lock and prints the ticket after)",
+    "through": "a correct TicketOffice (it keeps its lock through the whole sale)",
 }
 _WINDOW_HINT = (
     "Make the race show every time: start the buyers together (a threading.Barrier they all wait at before "
@@ -165,12 +166,6 @@ def _run(test: Callable[[Any], object], style: str, hold: bool) -> tuple[RunOutc
     return outcome, watch
 
 
-def _describe(style: str) -> str:
-    if style == "racy":
-        return "the racy TicketOffice"
-    return f"a correct TicketOffice ({_STYLES[style]})"
-
-
 def _thread_error(outcome: RunOutcome) -> tuple[str, str]:
     name, error = outcome.thread_errors[0]
     kind = type(error).__name__
@@ -184,14 +179,14 @@ def _common_trouble(outcome: RunOutcome, style: str) -> CheckResult | None:
     if outcome.outcome == "hung":
         return not_yet(
             EXERCISE,
-            f"against {_describe(style)}, {outcome.message}",
+            f"against {_OFFICES[style]}, {outcome.message}",
             "Give every wait a time limit: threading.Barrier(n, timeout=2), thread.join(timeout=2), "
             "event.wait(timeout=2). A test that can hang is worse than one that fails: it stops the whole suite. "
             f"(If your test is just slow: the check gives each run {RUN_SECONDS:g} s; a well-aimed window needs "
             "far less.)",
         )
     if outcome.outcome == "error" and outcome.error is None:  # it returned, leaving threads behind
-        return not_yet(EXERCISE, f"against {_describe(style)}, {outcome.message}", _JOIN_HINT)
+        return not_yet(EXERCISE, f"against {_OFFICES[style]}, {outcome.message}", _JOIN_HINT)
     if outcome.interval_left is not None:
         return not_yet(
             EXERCISE,
@@ -222,14 +217,14 @@ def _judge_correct(outcome: RunOutcome, watch: _Watch, style: str) -> CheckResul
             hint = "A test fails by raising an exception (assert ...), never with sys.exit(): just return to pass."
         return not_yet(
             EXERCISE,
-            f"against {_describe(style)}, {outcome.message}. A test must pass when the code is right.",
+            f"against {_OFFICES[style]}, {outcome.message}. A test must pass when the code is right.",
             hint,
         )
     if outcome.thread_errors:
         name, error = _thread_error(outcome)
         return not_yet(
             EXERCISE,
-            f"against {_describe(style)}, your test passed but its thread {name} raised {error}.",
+            f"against {_OFFICES[style]}, your test passed but its thread {name} raised {error}.",
             "A test must run cleanly against correct code: find out why that thread raised.",
         )
     return None

@@ -24,7 +24,7 @@ class SelfCheckQuiz:
         self.choices: list[widgets.RadioButtons] = []
         self.buttons: list[widgets.Button] = []
         self.feedback: list[widgets.HTML] = []
-        self._right: set[int] = set()
+        self._right: dict[int, bool] = {}  # question number: whether its last checked answer was right
         self.score = widgets.HTML(self._score_text())
         rows: list[widgets.Widget] = []  # one flat column: fewer widgets for the browser to draw
         for number, item in enumerate(QUESTIONS, start=1):
@@ -48,7 +48,7 @@ class SelfCheckQuiz:
         self.widget = widgets.VBox([*rows, self.score])
 
     def _score_text(self) -> str:
-        return f"<b>{len(self._right)} of {len(QUESTIONS)} answered right so far.</b>"
+        return f"<b>{sum(self._right.values())} of {len(QUESTIONS)} answered right so far.</b>"
 
     def check(self, number: int) -> None:
         """Grade question ``number`` (from 1) and show the feedback."""
@@ -58,10 +58,7 @@ class SelfCheckQuiz:
             return
         verdict = answer_question(number, choice)
         self.feedback[number - 1].value = verdict._repr_html_()
-        if verdict.correct:
-            self._right.add(number)
-        else:
-            self._right.discard(number)
+        self._right[number] = verdict.correct
         self.score.value = self._score_text()
 
     def _repr_mimebundle_(self, **kwargs: object) -> object:

@@ -125,12 +125,9 @@ class CatchRateLab(Lab[RepeatResult]):
         return fig
 
     def describe(self, result: RepeatResult) -> str:
-        if self.use_fixed.value:
-            good = result.passed == result.runs
-            verdict = f"passed in {result.passed} of {result.runs} runs on {result.target}"
-        else:
-            good = result.failed == result.runs
-            verdict = f"caught the race in {result.failed} of {result.runs} runs on {result.target}"
+        count, what = (result.passed, "passed") if self.use_fixed.value else (result.failed, "caught the race")
+        verdict = f"{what} in {count} of {result.runs} runs on {result.target}"
+        good = count == result.runs
         extra = f", {result.errors} errors" if result.errors else ""
         extra += f", {result.hung} hung" if result.hung else ""
         return (
