@@ -216,9 +216,7 @@ def _judge_correct(outcome: RunOutcome, watch: _Watch, style: str) -> CheckResul
         if isinstance(outcome.error, SystemExit):
             hint = "A test fails by raising an exception (assert ...), never with sys.exit(): just return to pass."
         return not_yet(
-            EXERCISE,
-            f"against {_OFFICES[style]}, {outcome.message}. A test must pass when the code is right.",
-            hint,
+            EXERCISE, f"against {_OFFICES[style]}, {outcome.message}. A test must pass when the code is right.", hint
         )
     if outcome.thread_errors:
         name, error = _thread_error(outcome)
@@ -285,9 +283,7 @@ def check_race_test(test_ticket_office: Callable[[Any], object]) -> CheckResult:
     """Exercise 10.1: a test that fails against the racy office every time and passes against correct ones."""
     if not callable(test_ticket_office):
         return not_yet(
-            EXERCISE,
-            "test_ticket_office is not a function.",
-            "Define it with def test_ticket_office(make_office):",
+            EXERCISE, "test_ticket_office is not a function.", "Define it with def test_ticket_office(make_office):"
         )
     first_failure = ""
     for style, hold in PLAN:

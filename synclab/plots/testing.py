@@ -46,10 +46,6 @@ def _sequence(results: object, kind: type, what: str) -> list:
 # -- how often a test fails ----------------------------------------------------------------------
 
 
-def _label(result: RepeatResult) -> str:
-    return f"{result.test}\non {result.target}"
-
-
 def repeat_headline(results: RepeatResult | Sequence[RepeatResult]) -> str:
     """One line per test: ``test_naive: failed in 0 of 100 runs on Cache, 0 of 100 on LockedCache``."""
     items = _sequence(results, RepeatResult, "RepeatResult")
@@ -88,7 +84,7 @@ def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | No
         for outcome, spans in _spans(result.outcomes).items():
             ax.broken_barh(spans, (row - 0.35, 0.7), facecolors=OUTCOME_COLOURS[outcome])
         ax.text(most * 1.01, row, f"failed {result.failed} of {result.runs}", va="center", fontsize="small")
-    ax.set_yticks(range(len(items)), [_label(r) for r in reversed(items)], fontsize="small")
+    ax.set_yticks(range(len(items)), [f"{r.test}\non {r.target}" for r in reversed(items)], fontsize="small")
     ax.set_xlim(0, most * 1.2)
     ax.set_xticks([t for t in MaxNLocator(integer=True).tick_values(0, most) if 0 <= t <= most])
     ax.set_xlabel("run number")
