@@ -37,9 +37,8 @@ class Stats(Observed):
     total = Watched()
 
     def __init__(self, trial: Trial) -> None:
-        lock = trial.lock("stats.lock")
-        super().__init__(lock, count=1, total=MEASUREMENT)
-        self.lock = lock
+        self.lock = trial.lock("stats.lock")
+        super().__init__(self.lock, count=1, total=MEASUREMENT)
 
     def __repr__(self) -> str:
         return f"Stats(count={self.peek('count')!r}, total={self.peek('total')!r})"

@@ -49,18 +49,13 @@ def _sequence(results: object, kind: type, what: str) -> list:
 def repeat_headline(results: RepeatResult | Sequence[RepeatResult]) -> str:
     """One line per test: ``test_naive: failed in 0 of 100 runs on Cache, 0 of 100 on LockedCache``."""
     items = _sequence(results, RepeatResult, "RepeatResult")
-    by_test: dict[str, list[RepeatResult]] = {}
+    parts: dict[str, list[str]] = {}  # for each test, a part per target
     for result in items:
-        by_test.setdefault(result.test, []).append(result)
-    lines = []
-    for test, group in by_test.items():
-        parts = []
-        for k, result in enumerate(group):
-            part = f"{result.failed} of {result.runs}{' runs' if k == 0 else ''} on {result.target}"
-            extra = [f"{n} {what}" for n, what in ((result.errors, "errors"), (result.hung, "hung")) if n]
-            parts.append(part + (f" ({', '.join(extra)})" if extra else ""))
-        lines.append(f"{test}: failed in {', '.join(parts)}")
-    return "\n".join(lines)
+        done = parts.setdefault(result.test, [])
+        part = f"{result.failed} of {result.runs}{'' if done else ' runs'} on {result.target}"
+        extra = [f"{n} {what}" for n, what in ((result.errors, "errors"), (result.hung, "hung")) if n]
+        done.append(part + (f" ({', '.join(extra)})" if extra else ""))
+    return "\n".join(f"{test}: failed in {', '.join(group)}" for test, group in parts.items())
 
 
 def _spans(outcomes: Sequence[str]) -> dict[str, list[tuple[int, int]]]:

@@ -46,8 +46,7 @@ def _toggle(value: bool, on: str, off: str, tooltip: str) -> widgets.ToggleButto
 
 
 class CatchRateLab(Lab[RepeatResult]):
-    """A test of a cache, run 20 times against the racy or the fixed class, technique by technique: threads,
-    a barrier, a window in the fake ``load``, the switch interval and rounds."""
+    """The lab :func:`catch_rate_lab` returns: a test of a cache, run against the racy or the fixed class."""
 
     def __init__(
         self,
