@@ -28,12 +28,7 @@ class WorkersStuck(RuntimeError):
 
 
 def run_workers(
-    workers: Sequence[Callable[[], object]],
-    *,
-    names: Sequence[str],
-    timeout: float,
-    stop: threading.Event,
-    what: str,
+    workers: Sequence[Callable[[], object]], *, names: Sequence[str], timeout: float, stop: threading.Event, what: str
 ) -> float:
     """Run each worker in its own named thread, started together, and join them all.
 

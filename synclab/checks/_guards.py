@@ -111,17 +111,7 @@ class GuardedLock(LockWrapper):
     ``after_release``, if set, runs in the releasing thread right after each release.
     """
 
-    __slots__ = (
-        "_lock",
-        "_scope",
-        "_holder",
-        "name",
-        "owner",
-        "holds",
-        "failed",
-        "reentered",
-        "after_release",
-    )
+    __slots__ = ("_lock", "_scope", "_holder", "name", "owner", "holds", "failed", "reentered", "after_release")
 
     def __init__(self, scope: CancelScope | None = None, name: str = "the lock") -> None:
         self._lock = threading.Lock()

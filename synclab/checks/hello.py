@@ -165,11 +165,7 @@ def _start_and_join_once(start_and_join: Callable[..., Any], n: int, order: str)
             _JOIN_HINT,
         )
     if _late_bound(calls):
-        return not_yet(
-            exercise,
-            f"the tasks got the right numbers this time, but {_LATE_BINDING}.",
-            _BIND_HINT,
-        )
+        return not_yet(exercise, f"the tasks got the right numbers this time, but {_LATE_BINDING}.", _BIND_HINT)
     if verdict is not None:
         return verdict
     if problem is not None:

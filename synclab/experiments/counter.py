@@ -99,11 +99,7 @@ def _add_one(value: int) -> int:
 
 
 def _work(
-    counter: _Counter,
-    increments: int,
-    lock: InstrumentedLock | None,
-    race_window: str,
-    stop: threading.Event,
+    counter: _Counter, increments: int, lock: InstrumentedLock | None, race_window: str, stop: threading.Event
 ) -> None:
     """One thread's loop. Each branch is the plain code a learner would write."""
     sleep = time.sleep
@@ -153,12 +149,7 @@ def _work(
 
 
 def _check_counter_args(
-    threads: object,
-    increments: object,
-    use_lock: object,
-    race_window: object,
-    switch_interval: object,
-    timeout: object,
+    threads: object, increments: object, use_lock: object, race_window: object, switch_interval: object, timeout: object
 ) -> tuple[int, int, bool, str, float | None, float]:
     return (
         check_int("threads", threads, 1, MAX_THREADS),
@@ -196,11 +187,7 @@ def run_counter(
     with _switch_interval(interval):
         used_interval = sys.getswitchinterval()
         elapsed = run_workers(
-            workers,
-            names=[f"T{i}" for i in range(1, threads + 1)],
-            timeout=timeout,
-            stop=stop,
-            what="run_counter",
+            workers, names=[f"T{i}" for i in range(1, threads + 1)], timeout=timeout, stop=stop, what="run_counter"
         )
     return CounterResult(
         threads=threads,
