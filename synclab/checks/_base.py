@@ -106,10 +106,8 @@ def not_yet(exercise: str, message: str, hint: str = RETRY) -> CheckResult:
 def first_fault(
     exercise: str, answer: Any, definition: str, scenarios: Iterable[Callable[[Any], CheckResult | None]] = ()
 ) -> CheckResult | None:
-    """The first failing verdict: ``answer`` is not callable, or the first scenario's that is not ``None``.
-
-    ``definition`` is how the learner defines the answer: ``"def put(buffer, cond, item, capacity):"``.
-    """
+    """``answer`` is not callable (``definition``: ``"def put(buffer, cond, item, capacity):"``), or the
+    first verdict of ``scenarios`` that is not ``None``."""
     if not callable(answer):
         name = definition.split()[1].split("(")[0].rstrip(":")
         kind = "class" if definition.startswith("class ") else "function"
@@ -355,14 +353,11 @@ class Trial(CancelScope):
         """Run each ``(name, fn, args)`` in its own thread, all released together, and wait for them."""
         gate = GuardedEvent(self, "the start")
 
-        def released(fn: Callable[..., Any]) -> Callable[..., Any]:
-            def run(*args: Any) -> Any:
-                gate.wait()
-                return fn(*args)
+        def released(fn: Callable[..., Any], *args: Any) -> Any:
+            gate.wait()
+            return fn(*args)
 
-            return run
-
-        runners = [self.start(name, released(fn), *args) for name, fn, args in calls]
+        runners = [self.start(name, released, fn, *args) for name, fn, args in calls]
         gate.set()
         return self.wait(runners=runners)
 
@@ -383,8 +378,8 @@ class Trial(CancelScope):
     ) -> Runner:
         """Run ``fn(*args)`` in a thread of this trial while the check holds ``lock``, as another thread would.
 
-        The check lets go once the thread waits for the lock without a timeout, gives up an attempt
-        (``lock.failed`` grows), finishes, or after ``patience`` s; ``before_release()`` runs just before.
+        The check lets go (after ``before_release()``) once the thread waits for the lock without a timeout,
+        gives up an attempt, finishes, or after ``patience`` s.
         """
         me = threading.get_ident()
         held = lock.acquire(blocking=False)
