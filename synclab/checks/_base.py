@@ -21,7 +21,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Any
 
 from synclab._threads import clear_pending_exception, raise_in_thread
@@ -502,9 +502,7 @@ class Trial(CancelScope):
     def __enter__(self) -> Trial:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         """End the run: free every thread still running (also the learner's own), and join them."""
         if isinstance(exc, KeyboardInterrupt) and self.gave_up is None:
             self.gave_up = "interrupted"
