@@ -32,10 +32,9 @@ def run_workers(
     """
     errors: list[BaseException] = []
     barrier = threading.Barrier(len(workers) + 1)
-    # Set by each worker on its way out. Thread.is_alive() cannot be trusted
-    # after a KeyboardInterrupt lands inside Thread.join() on CPython 3.11 and
-    # earlier (it may mark a thread that is still running as stopped), so the
-    # clean-up waits for these instead.
+    # Set by each worker on its way out. Thread.is_alive() cannot be trusted after a KeyboardInterrupt lands inside
+    # Thread.join() on CPython 3.11 and earlier (it may mark a thread that is still running as stopped), so the clean-up
+    # waits for these instead.
     finished = [threading.Event() for _ in workers]
 
     def body(work: Callable[[], object], done: threading.Event) -> None:
@@ -119,14 +118,12 @@ def switch_interval(seconds: float | None) -> Iterator[None]:
 
 # -- stopping a thread that does not stop by itself ---------------------------------
 #
-# CPython can raise an exception in another thread: PyThreadState_SetAsyncExc.
-# The exception is delivered when that thread next runs Python code at a point
-# where the interpreter looks at its "eval breaker" (after a call, on a loop's
-# back edge, on entering a function), so it ends a thread that spins in a
-# Python loop or waits in short slices. It cannot reach a thread blocked inside
-# one C call (a plain lock's acquire() without a timeout, a long time.sleep()):
-# the exception waits until that call returns. ctypes.pythonapi keeps the GIL
-# during the call, as the C API requires. Tested on CPython 3.10 to 3.13.
+# CPython can raise an exception in another thread: PyThreadState_SetAsyncExc. The exception is delivered when that
+# thread next runs Python code at a point where the interpreter looks at its "eval breaker" (after a call, on a loop's
+# back edge, on entering a function), so it ends a thread that spins in a Python loop or waits in short slices. It
+# cannot reach a thread blocked inside one C call (a plain lock's acquire() without a timeout, a long time.sleep()): the
+# exception waits until that call returns. ctypes.pythonapi keeps the GIL during the call, as the C API requires. Tested
+# on CPython 3.10 to 3.13.
 
 _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
 _set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)

@@ -268,9 +268,8 @@ class Runner:
         except BaseException:  # a CheckCancelled raised inside the handler above
             self.cancelled = True
         finally:
-            # No exception sent by the trial may outlive this function (it would land in
-            # threading's own clean-up): mark the runner done, wait until no sending is in
-            # progress, then drop any exception that is still pending.
+            # No exception sent by the trial may outlive this function (it would land in threading's own clean-up): mark
+            # the runner done, wait until no sending is in progress, then drop any exception that is still pending.
             self.done = True
             while True:
                 try:

@@ -160,11 +160,7 @@ def _work(
     stop: threading.Event,
 ) -> None:
     """One thread's loop: ``withdrawals`` attempts, stopping early if told to."""
-    withdraw = {
-        "short": account.withdraw_short,
-        "long": account.withdraw_long,
-        "check_outside": account.withdraw_check_outside,
-    }[style]
+    withdraw = getattr(account, f"withdraw_{style}")
     took = 0
     for _ in range(withdrawals):
         if stop.is_set():

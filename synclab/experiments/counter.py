@@ -172,10 +172,9 @@ def run_counter(
 ) -> CounterResult:
     """Let ``threads`` threads each add 1 to a shared counter ``increments`` times.
 
-    The threads are started together behind a barrier and always joined.
-    At the defaults (4 threads, 500 increments, ``race_window="sleep"``, no
-    lock) three quarters of the updates are lost on every run on CPython 3.10
-    to 3.13; with ``use_lock=True`` the count is exact on every run.
+    The threads are started together behind a barrier and always joined. At the defaults (4 threads, 500 increments,
+    ``race_window="sleep"``, no lock) three quarters of the updates are lost on every run on CPython 3.10 to 3.13; with
+    ``use_lock=True`` the count is exact on every run.
     """
     threads, increments, use_lock, race_window, interval, timeout = _check_counter_args(
         threads, increments, use_lock, race_window, switch_interval, timeout
