@@ -241,24 +241,22 @@ def _is_cancelled(args: Any) -> bool:
 class Runner:
     """One thread of a :class:`Trial`, running ``fn(*args)``."""
 
-    __slots__ = ("name", "fn", "args", "thread", "value", "error", "cancelled", "done", "_sending", "_trial")
+    __slots__ = ("name", "thread", "value", "error", "cancelled", "done", "_sending", "_trial")
 
     def __init__(self, trial: Trial, name: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.name = name
-        self.fn = fn
-        self.args = args
         self.value: Any = None
         self.error: BaseException | None = None
         self.cancelled = False
         self.done = False
         self._sending = False
         self._trial = trial
-        self.thread = threading.Thread(target=self._body, name=name, daemon=True)
+        self.thread = threading.Thread(target=self._body, args=(fn, args), name=name, daemon=True)
 
-    def _body(self) -> None:
+    def _body(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         try:
             try:
-                self.value = self.fn(*self.args)
+                self.value = fn(*args)
             except BaseException as exc:  # the learner's code raised: that is the outcome
                 if isinstance(exc, CheckCancelled) or self._trial.cancelled.is_set():
                     self.cancelled = True
@@ -469,13 +467,17 @@ class Trial(CancelScope):
         if not self._freed:
             self._free()
 
-    def _free(self) -> None:
-        self._freed = True
-        self.cancel()
+    def _linger(self) -> list[threading.Thread]:
+        """Give the live threads up to :data:`CANCEL_GRACE` to end by themselves; the ones still there."""
         end = time.monotonic() + CANCEL_GRACE
         while self._live() and time.monotonic() < end:
             time.sleep(POLL)
-        live = self._live()
+        return self._live()
+
+    def _free(self) -> None:
+        self._freed = True
+        self.cancel()
+        live = self._linger()
         if live:
             with excepthook_filter(_is_cancelled):
                 end = time.monotonic() + STOP_GRACE
@@ -483,8 +485,7 @@ class Trial(CancelScope):
                     self._interrupt(live)
                     for _ in range(20):
                         time.sleep(POLL)
-                        live = self._live()
-                        if not live:
+                        if not (live := self._live()):
                             break
         self.stuck = tuple(learner_line(t) for t in live)
 
@@ -505,10 +506,7 @@ class Trial(CancelScope):
         """End the run: free every thread still running (also the learner's own), and join them."""
         if isinstance(exc, KeyboardInterrupt) and self.gave_up is None:
             self.gave_up = "interrupted"
-        end = time.monotonic() + CANCEL_GRACE
-        while self._live() and time.monotonic() < end:
-            time.sleep(POLL)
-        if self._live() and not self._freed:
+        if self._linger() and not self._freed:
             self.give_up("leftover")
         for runner in self.runners:
             runner.thread.join(CANCEL_GRACE)
