@@ -50,8 +50,7 @@ class EnvironmentReport:
         ]
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return str(self)
+    __repr__ = __str__
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -69,21 +68,12 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _major(version: str | None) -> int:
-    try:
-        return int((version or "0").split(".")[0])
-    except ValueError:
-        return 0
-
-
-def _package(item: str, version: str | None, major: int) -> EnvironmentCheck:
-    ok = _major(version) >= major
-    return EnvironmentCheck(
-        item,
-        version or "missing",
-        ok,
-        "" if ok else "Install the course: 'make lab' (or pip install -e . in this folder).",
-    )
+def _package(item: str, major: int) -> EnvironmentCheck:
+    version = _version(item)
+    first = (version or "0").split(".")[0]
+    ok = first.isdecimal() and int(first) >= major
+    fix = "" if ok else "Install the course: 'make lab' (or pip install -e . in this folder)."
+    return EnvironmentCheck(item, version or "missing", ok, fix)
 
 
 def check_python(implementation: str, version: tuple[int, int], full_version: str) -> EnvironmentCheck:
@@ -130,13 +120,13 @@ def check_environment() -> EnvironmentReport:
             "tested on such a build.",
         ),
         EnvironmentCheck("CPU cores", str(os.cpu_count() or 1), True),
-        _package("ipywidgets", _version("ipywidgets"), 8),
+        _package("ipywidgets", 8),
         EnvironmentCheck(
             "widgets front end (jupyterlab_widgets)",
             frontend_version or "missing",
             frontend_version is not None,
             "" if frontend_version else "pip install jupyterlab_widgets, then reload the browser tab.",
         ),
-        _package("matplotlib", _version("matplotlib"), 3),
+        _package("matplotlib", 3),
     )
     return EnvironmentReport(checks)

@@ -1,15 +1,10 @@
 """Locks that measure themselves: :class:`InstrumentedLock` behaves like :class:`threading.Lock`
-and records, for every acquisition, which thread took it, how long it waited (contention) and
-how long it held it.
+and records, for every acquisition, which thread took it, how long it waited and how long it held it.
 
-Totals, maxima and per-thread figures are exact however long a lock lives; individual events
-(for timelines and histograms) are kept for the latest ``max_events``. The bookkeeping is done
-while the lock is held, so the lock protects its own figures, and the clock is read before it,
-so it is not counted as hold time. An uncontended ``with`` is most of what the lock adds to a
-program, so that path does the least it can: a non-blocking try (a failure means contention,
-measured on a slower path), two clock reads, the totals, and ``(acquired, released)`` in a
-bounded deque. Per-thread figures cost nothing there: the lock notes when its holder changes,
-and a thread's totals are differences of the running totals over its runs.
+Totals and per-thread figures are exact; individual events are kept for the latest ``max_events``.
+The bookkeeping is done while the lock is held, so the lock protects its own figures. The
+uncontended ``with`` does the least it can (a failed non-blocking try means contention, measured on a
+slower path); per-thread figures cost nothing there: the lock notes when its holder changes.
 """
 
 from __future__ import annotations
@@ -33,11 +28,8 @@ DEFAULT_MAX_EVENTS = 10_000
 
 @dataclass(frozen=True, slots=True)
 class LockEvent:
-    """One acquisition of a lock. Times are seconds since the lock was created.
-
-    :func:`~synclab.run_pool` records each use of its pool (a semaphore permit)
-    as one too, with times since the run began.
-    """
+    """One acquisition of a lock, in seconds since the lock was created (or, from :func:`~synclab.run_pool`,
+    one use of its pool, since the run began)."""
 
     thread: str
     requested: float
@@ -108,12 +100,8 @@ class LockStatistics:
 
     @property
     def retakes(self) -> int:
-        """Times a thread took the lock again right after releasing it while another thread waited.
-
-        Counted over the kept ``events``: an acquisition by the same thread as the one
-        before it, when some other thread had asked for the lock before that release and
-        got it only later. A fair lock, serving waiters in order, would give 0.
-        """
+        """Times (over the kept ``events``) a thread took the lock again right after releasing it while
+        another thread that had asked before that release waited. A fair lock would give 0."""
         ordered = sorted(self.events, key=lambda e: e.acquired)
         earliest: dict[str, float] = {}  # per thread: earliest request among later acquisitions
         count = 0
@@ -126,19 +114,17 @@ class LockStatistics:
         return count
 
 
+@dataclass(slots=True)
 class _ThreadTally:
     """One thread's figures: waits as they happen, acquisitions and holds as its runs end."""
 
-    __slots__ = ("name", "acquisitions", "contended", "failed", "total_wait", "max_wait", "total_hold")
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.acquisitions = 0
-        self.contended = 0
-        self.failed = 0
-        self.total_wait = 0.0
-        self.max_wait = 0.0
-        self.total_hold = 0.0
+    name: str
+    acquisitions: int = 0
+    contended: int = 0
+    failed: int = 0
+    total_wait: float = 0.0
+    max_wait: float = 0.0
+    total_hold: float = 0.0
 
     def freeze(self, acquisitions: int = 0, total_hold: float = 0.0) -> ThreadLockStatistics:
         """The figures, plus ``acquisitions`` and ``total_hold`` of a run not yet ended."""
@@ -154,11 +140,8 @@ class _ThreadTally:
 
 
 def _thread_name(ident: int) -> str:
-    """Name of the live thread with ``ident`` (or a placeholder for a thread ``threading`` does not know).
-
-    Never calls :func:`threading.current_thread`, which would register a dummy ``Thread`` for a
-    thread started with ``_thread.start_new_thread``.
-    """
+    """Name of the live thread ``ident``; not :func:`threading.current_thread`, which would register a dummy
+    ``Thread`` for a thread started with ``_thread.start_new_thread``."""
     for thread in threading.enumerate():
         if thread.ident == ident:
             return thread.name
@@ -166,10 +149,8 @@ def _thread_name(ident: int) -> str:
 
 
 class LockWrapper:
-    """Base of the package's locks around a :class:`threading.Lock` in ``_lock``: ``acquire()``,
-    ``release()`` and ``locked()`` forward to it (subclasses change what they need), ``with`` goes
-    through ``acquire()`` and ``release()``.
-    """
+    """Base of the package's locks around a :class:`threading.Lock` in ``_lock``; ``with`` goes through
+    ``acquire()`` and ``release()``."""
 
     __slots__ = ()
 
@@ -245,8 +226,7 @@ class InstrumentedLock(LockWrapper):
     )
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        # A subclass that changes acquire() or release() (to note something at
-        # each release, say) gets a `with` statement that goes through them:
+        # A subclass that changes acquire() or release() gets a `with` that goes through them:
         # InstrumentedLock's __enter__ and __exit__ do the work themselves, to save a call.
         super().__init_subclass__(**kwargs)
         if "release" in cls.__dict__ and "__exit__" not in cls.__dict__:
@@ -262,8 +242,7 @@ class InstrumentedLock(LockWrapper):
         clock: Callable[[], float] = time.perf_counter,
         max_events: int = DEFAULT_MAX_EVENTS,
     ) -> None:
-        if lock is None:
-            lock = threading.Lock()
+        lock = threading.Lock() if lock is None else lock
         if not (callable(getattr(lock, "acquire", None)) and callable(getattr(lock, "release", None))):
             raise TypeError(f"lock must have acquire() and release(), like threading.Lock, got {lock!r}")
         if not callable(clock):
@@ -276,8 +255,7 @@ class InstrumentedLock(LockWrapper):
         self._release = lock.release
         self._clock = clock
         self._max_events = check_int("max_events", max_events, 0, 1_000_000)
-        # An RLock (C or Python) has _is_owned; a plain Lock does not. The
-        # re-entrant kind gets the methods that count re-entries (same slots).
+        # An RLock (C or Python) has _is_owned; a plain Lock does not.
         if hasattr(lock, "_is_owned") and not isinstance(self, _Reentrant):
             self.__class__ = _reentrant_kind(type(self))
         self._meta = threading.Lock()  # guards waits, failed attempts, owner changes and snapshots
@@ -304,9 +282,8 @@ class InstrumentedLock(LockWrapper):
         self._waiting: dict[int, float] = {}
         self._origin = clock()
 
-    # -- the threading.Lock interface ------------------------------------
-    # The fast path is written out in full in both acquire() and __enter__, and
-    # in __exit__: one more method call would cost a tenth of a `with`.
+    # The fast path is written out in full in acquire(), __enter__ and __exit__:
+    # one more method call would cost a tenth of a `with`.
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire the lock, exactly as :meth:`threading.Lock.acquire` does."""
@@ -335,10 +312,7 @@ class InstrumentedLock(LockWrapper):
         InstrumentedLock.__exit__(self, None, None, None)
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         released = self._clock()
         acquired = self._acquired
@@ -358,11 +332,9 @@ class InstrumentedLock(LockWrapper):
         """Return whether the lock is held by some thread."""
         return self._acquired is not None
 
-    # -- the slow paths ----------------------------------------------------
-
     def _acquire_slow(self, blocking: bool, timeout: float, *, contended: bool = True) -> bool:
-        """The lock is taken: wait for it (or not), and record the wait. Not ``contended``: arguments
-        ``threading.Lock`` refuses, so let the wrapped lock raise its own error (or record what it did)."""
+        """The lock is taken: wait for it (or not), and record the wait. Not ``contended``: arguments the
+        wrapped lock is left to refuse."""
         me = get_ident()
         requested = self._clock()
         if not contended:
@@ -443,11 +415,8 @@ class InstrumentedLock(LockWrapper):
             tally = self._tallies[ident] = _ThreadTally(self._names.get(ident) or _thread_name(ident))
         return tally
 
-    # -- threading.Condition support ----------------------------------------
-    # threading.Condition calls these three when its lock has them. Without
-    # them it falls back to probing with acquire(False), which recorded a failed
-    # attempt at every wait() and notify(), and made wait() on a wrapped RLock
-    # raise "cannot wait on un-acquired lock" (the probe re-entered it).
+    # threading.Condition calls these three when its lock has them; its fallback, probing with
+    # acquire(False), recorded a failed attempt at every wait() and broke wait() on a wrapped RLock.
 
     def _is_owned(self) -> bool:
         """Whether the calling thread holds the lock (asked by ``Condition``)."""
@@ -478,13 +447,10 @@ class InstrumentedLock(LockWrapper):
         state = "locked" if self.locked() else "unlocked"
         return f"<{state} synclab.InstrumentedLock object {self.name!r}, {self._count:,} acquisitions at {id(self):#x}>"
 
-    # -- what it measured --------------------------------------------------
-
     @property
     def owner(self) -> int | None:
         """Thread ident of the current holder, or ``None``."""
-        owner = self._owner
-        return owner if self._acquired is not None else None
+        return self._owner if self._acquired is not None else None
 
     def waiting_idents(self) -> tuple[int, ...]:
         """Thread idents of the threads blocked on this lock right now."""
@@ -543,10 +509,8 @@ class InstrumentedLock(LockWrapper):
 
 
 class _Reentrant(InstrumentedLock):
-    """The methods of an :class:`InstrumentedLock` that wraps an ``RLock`` (it becomes one of these).
-
-    Re-entry by the holder is counted in ``_depth`` and is not a new hold; only the holder may release.
-    """
+    """The methods of an :class:`InstrumentedLock` that wraps an ``RLock``: re-entry by the holder is
+    counted in ``_depth``, not as a new hold."""
 
     __slots__ = ()
 
@@ -569,10 +533,7 @@ class _Reentrant(InstrumentedLock):
         _Reentrant.__exit__(self, None, None, None)
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self._acquired is None or self._owner != get_ident():  # inline _is_owned(): this is every `with`
             self._release()  # raises the wrapped RLock's own RuntimeError

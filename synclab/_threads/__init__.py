@@ -1,10 +1,6 @@
-"""Plumbing the lesson modules share and a learner need not read.
-
-The worker harness (:func:`run_workers`: named threads, a barrier start, a deadline, every
-thread joined), the switch interval, and a way to raise an exception in another thread. Each
-topic's own plumbing has its own module here: 05's forced schedules in
-:mod:`synclab._threads.conditions`, 07's watchdog and cancellable locks in
-:mod:`synclab._threads.deadlock`, and so on.
+"""Plumbing the lesson modules share and a learner need not read: the worker harness, the switch
+interval, and raising an exception in another thread. Each topic's own plumbing has its own module here
+(05's forced schedules in :mod:`synclab._threads.conditions`, and so on).
 """
 
 from __future__ import annotations
@@ -28,25 +24,17 @@ class WorkersStuck(RuntimeError):
 
 
 def run_workers(
-    workers: Sequence[Callable[[], object]],
-    *,
-    names: Sequence[str],
-    timeout: float,
-    stop: threading.Event,
-    what: str,
+    workers: Sequence[Callable[[], object]], *, names: Sequence[str], timeout: float, stop: threading.Event, what: str
 ) -> float:
-    """Run each worker in its own named thread, started together, and join them all.
-
-    Returns the seconds from the release of the start barrier until the last worker
-    finished. On a timeout (:class:`TimeoutError`), an error in a worker (raised again
-    here) or ``KeyboardInterrupt``, ``stop`` is set and every thread is joined first.
+    """Run each worker in its own named thread, started together, and join them all; return the seconds
+    from the start until the last one finished. On a timeout (:class:`TimeoutError`), an error in a worker
+    (raised again here) or ``KeyboardInterrupt``, ``stop`` is set and every thread is joined first.
     """
     errors: list[BaseException] = []
     barrier = threading.Barrier(len(workers) + 1)
-    # Set by each worker on its way out. Thread.is_alive() cannot be trusted
-    # after a KeyboardInterrupt lands inside Thread.join() on CPython 3.11 and
-    # earlier (it may mark a thread that is still running as stopped), so the
-    # clean-up waits for these instead.
+    # Set by each worker on its way out. Thread.is_alive() cannot be trusted after a KeyboardInterrupt lands inside
+    # Thread.join() on CPython 3.11 and earlier (it may mark a thread that is still running as stopped), so the clean-up
+    # waits for these instead.
     finished = [threading.Event() for _ in workers]
 
     def body(work: Callable[[], object], done: threading.Event) -> None:
@@ -94,11 +82,8 @@ def run_workers(
 
 
 def _join_all(threads: Sequence[threading.Thread], what: str, finished: Sequence[threading.Event]) -> None:
-    """Join stopped threads for up to :data:`GRACE_SECONDS`; complain if any stay.
-
-    A thread counts as gone only once it has set its ``finished`` event and left
-    :func:`threading.enumerate`.
-    """
+    """Join stopped threads for up to :data:`GRACE_SECONDS` (gone: ``finished`` set and out of
+    :func:`threading.enumerate`); complain if any stay."""
     deadline = time.perf_counter() + GRACE_SECONDS
     for thread, done in zip(threads, finished, strict=True):
         if thread.ident is None:  # never started: the start loop was interrupted
@@ -133,14 +118,12 @@ def switch_interval(seconds: float | None) -> Iterator[None]:
 
 # -- stopping a thread that does not stop by itself ---------------------------------
 #
-# CPython can raise an exception in another thread: PyThreadState_SetAsyncExc.
-# The exception is delivered when that thread next runs Python code at a point
-# where the interpreter looks at its "eval breaker" (after a call, on a loop's
-# back edge, on entering a function), so it ends a thread that spins in a
-# Python loop or waits in short slices. It cannot reach a thread blocked inside
-# one C call (a plain lock's acquire() without a timeout, a long time.sleep()):
-# the exception waits until that call returns. ctypes.pythonapi keeps the GIL
-# during the call, as the C API requires. Tested on CPython 3.10 to 3.13.
+# CPython can raise an exception in another thread: PyThreadState_SetAsyncExc. The exception is delivered when that
+# thread next runs Python code at a point where the interpreter looks at its "eval breaker" (after a call, on a loop's
+# back edge, on entering a function), so it ends a thread that spins in a Python loop or waits in short slices. It
+# cannot reach a thread blocked inside one C call (a plain lock's acquire() without a timeout, a long time.sleep()): the
+# exception waits until that call returns. ctypes.pythonapi keeps the GIL during the call, as the C API requires. Tested
+# on CPython 3.10 to 3.13.
 
 _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
 _set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)

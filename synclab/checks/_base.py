@@ -21,7 +21,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Any
 
 from synclab._threads import clear_pending_exception, raise_in_thread
@@ -106,10 +106,8 @@ def not_yet(exercise: str, message: str, hint: str = RETRY) -> CheckResult:
 def first_fault(
     exercise: str, answer: Any, definition: str, scenarios: Iterable[Callable[[Any], CheckResult | None]] = ()
 ) -> CheckResult | None:
-    """The first failing verdict: ``answer`` is not callable, or the first scenario's that is not ``None``.
-
-    ``definition`` is how the learner defines the answer: ``"def put(buffer, cond, item, capacity):"``.
-    """
+    """``answer`` is not callable (``definition``: ``"def put(buffer, cond, item, capacity):"``), or the
+    first verdict of ``scenarios`` that is not ``None``."""
     if not callable(answer):
         name = definition.split()[1].split("(")[0].rstrip(":")
         kind = "class" if definition.startswith("class ") else "function"
@@ -243,24 +241,22 @@ def _is_cancelled(args: Any) -> bool:
 class Runner:
     """One thread of a :class:`Trial`, running ``fn(*args)``."""
 
-    __slots__ = ("name", "fn", "args", "thread", "value", "error", "cancelled", "done", "_sending", "_trial")
+    __slots__ = ("name", "thread", "value", "error", "cancelled", "done", "_sending", "_trial")
 
     def __init__(self, trial: Trial, name: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.name = name
-        self.fn = fn
-        self.args = args
         self.value: Any = None
         self.error: BaseException | None = None
         self.cancelled = False
         self.done = False
         self._sending = False
         self._trial = trial
-        self.thread = threading.Thread(target=self._body, name=name, daemon=True)
+        self.thread = threading.Thread(target=self._body, args=(fn, args), name=name, daemon=True)
 
-    def _body(self) -> None:
+    def _body(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         try:
             try:
-                self.value = self.fn(*self.args)
+                self.value = fn(*args)
             except BaseException as exc:  # the learner's code raised: that is the outcome
                 if isinstance(exc, CheckCancelled) or self._trial.cancelled.is_set():
                     self.cancelled = True
@@ -270,9 +266,8 @@ class Runner:
         except BaseException:  # a CheckCancelled raised inside the handler above
             self.cancelled = True
         finally:
-            # No exception sent by the trial may outlive this function (it would land in
-            # threading's own clean-up): mark the runner done, wait until no sending is in
-            # progress, then drop any exception that is still pending.
+            # No exception sent by the trial may outlive this function (it would land in threading's own clean-up): mark
+            # the runner done, wait until no sending is in progress, then drop any exception that is still pending.
             self.done = True
             while True:
                 try:
@@ -355,14 +350,11 @@ class Trial(CancelScope):
         """Run each ``(name, fn, args)`` in its own thread, all released together, and wait for them."""
         gate = GuardedEvent(self, "the start")
 
-        def released(fn: Callable[..., Any]) -> Callable[..., Any]:
-            def run(*args: Any) -> Any:
-                gate.wait()
-                return fn(*args)
+        def released(fn: Callable[..., Any], *args: Any) -> Any:
+            gate.wait()
+            return fn(*args)
 
-            return run
-
-        runners = [self.start(name, released(fn), *args) for name, fn, args in calls]
+        runners = [self.start(name, released, fn, *args) for name, fn, args in calls]
         gate.set()
         return self.wait(runners=runners)
 
@@ -383,8 +375,8 @@ class Trial(CancelScope):
     ) -> Runner:
         """Run ``fn(*args)`` in a thread of this trial while the check holds ``lock``, as another thread would.
 
-        The check lets go once the thread waits for the lock without a timeout, gives up an attempt
-        (``lock.failed`` grows), finishes, or after ``patience`` s; ``before_release()`` runs just before.
+        The check lets go (after ``before_release()``) once the thread waits for the lock without a timeout,
+        gives up an attempt, finishes, or after ``patience`` s.
         """
         me = threading.get_ident()
         held = lock.acquire(blocking=False)
@@ -475,13 +467,17 @@ class Trial(CancelScope):
         if not self._freed:
             self._free()
 
-    def _free(self) -> None:
-        self._freed = True
-        self.cancel()
+    def _linger(self) -> list[threading.Thread]:
+        """Give the live threads up to :data:`CANCEL_GRACE` to end by themselves; the ones still there."""
         end = time.monotonic() + CANCEL_GRACE
         while self._live() and time.monotonic() < end:
             time.sleep(POLL)
-        live = self._live()
+        return self._live()
+
+    def _free(self) -> None:
+        self._freed = True
+        self.cancel()
+        live = self._linger()
         if live:
             with excepthook_filter(_is_cancelled):
                 end = time.monotonic() + STOP_GRACE
@@ -489,8 +485,7 @@ class Trial(CancelScope):
                     self._interrupt(live)
                     for _ in range(20):
                         time.sleep(POLL)
-                        live = self._live()
-                        if not live:
+                        if not (live := self._live()):
                             break
         self.stuck = tuple(learner_line(t) for t in live)
 
@@ -507,16 +502,11 @@ class Trial(CancelScope):
     def __enter__(self) -> Trial:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         """End the run: free every thread still running (also the learner's own), and join them."""
         if isinstance(exc, KeyboardInterrupt) and self.gave_up is None:
             self.gave_up = "interrupted"
-        end = time.monotonic() + CANCEL_GRACE
-        while self._live() and time.monotonic() < end:
-            time.sleep(POLL)
-        if self._live() and not self._freed:
+        if self._linger() and not self._freed:
             self.give_up("leftover")
         for runner in self.runners:
             runner.thread.join(CANCEL_GRACE)

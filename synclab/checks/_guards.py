@@ -1,9 +1,8 @@
 """Objects a check hands to the learner's code: they act like ``threading``'s, and never hang.
 
-Each has the exact signatures of its ``threading`` primitive, waits in slices of :data:`SLICE`
-(so it can be called off, and the trial can see every thread blocked), and once its scope is
-cancelled raises :class:`CheckCancelled` on every call. The instruments checks judge with are
-here too: :class:`GuardedLock`, :class:`Watched` fields, :class:`RecordedCounter`, :class:`Rendezvous`.
+Each has its ``threading`` primitive's signatures, waits in slices of :data:`SLICE` (so it can be
+called off, and the trial sees every blocked thread), and raises :class:`CheckCancelled` on every call
+once its scope is cancelled. The instruments checks judge with are here too.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from threading import get_ident
-from types import TracebackType
 from typing import Any
 
 from synclab.instruments import LockWrapper
@@ -26,11 +24,8 @@ SLICE = 0.002
 
 
 class CheckCancelled(BaseException):
-    """Raised in a thread running the learner's code when the check gives up on it.
-
-    A :class:`BaseException`, like :class:`KeyboardInterrupt`, so that ``except
-    Exception`` in the code under test does not swallow it.
-    """
+    """Raised in a thread running the learner's code when the check gives up on it (a
+    :class:`BaseException`, so that ``except Exception`` in the code under test does not swallow it)."""
 
 
 class SelfDeadlock(RuntimeError):
@@ -111,17 +106,7 @@ class GuardedLock(LockWrapper):
     ``after_release``, if set, runs in the releasing thread right after each release.
     """
 
-    __slots__ = (
-        "_lock",
-        "_scope",
-        "_holder",
-        "name",
-        "owner",
-        "holds",
-        "failed",
-        "reentered",
-        "after_release",
-    )
+    __slots__ = ("_lock", "_scope", "_holder", "name", "owner", "holds", "failed", "reentered", "after_release")
 
     def __init__(self, scope: CancelScope | None = None, name: str = "the lock") -> None:
         self._lock = threading.Lock()
@@ -250,9 +235,8 @@ class GuardedRLock(LockWrapper):
 class GuardedCondition(threading.Condition):
     """A :class:`threading.Condition` whose waits can be called off, and that records who waits and who is woken.
 
-    After :meth:`hold_woken`, a thread coming back from ``wait()`` is held before it takes the lock
-    back until :meth:`let_go` names it. As in the standard library, a thread whose wait timed out
-    stays among the waiters until it has the lock back, so a ``notify()`` meanwhile may pick it.
+    After :meth:`hold_woken`, a thread coming back from ``wait()`` is held until :meth:`let_go` names it.
+    As in the standard library, a timed-out waiter stays among the waiters until it has the lock back.
     """
 
     def __init__(self, scope: CancelScope | None = None, lock: Any = None, name: str = "the condition") -> None:
@@ -402,9 +386,7 @@ class GuardedSemaphore:
         if self.after_release is not None:
             self.after_release()
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.release()
 
     def __repr__(self) -> str:
@@ -552,9 +534,8 @@ class Observed:
         self._logs: dict[str, FieldLog] = {}
         self._last_read: dict[tuple[str, int], tuple[Any, tuple[int | None, ...]]] = {}
         self._meta = threading.Lock()
-        for name, value in values.items():
-            self._values[name] = value
-            self._logs[name] = FieldLog()
+        self._values.update(values)
+        self._logs.update((name, FieldLog()) for name in values)
 
     def log(self, name: str) -> FieldLog:
         """The :class:`FieldLog` of field ``name``."""
@@ -638,10 +619,11 @@ def _is_step(before: Any, after: Any, step: Any) -> bool:
 
 
 class _ObservedBase(Observed):
-    """The :class:`Observed` base of :func:`observed_subclass`: its state is made in ``__new__``."""
+    """The :class:`Observed` base of :func:`observed_subclass`: its state is made in ``__new__``, and a
+    learner's ``super().__init__()`` lands here."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Nothing to do (a learner's ``super().__init__()`` lands here)."""
+        pass
 
 
 def observed_subclass(cls: type, *locks: Any, **fields: Watched) -> type:

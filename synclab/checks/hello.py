@@ -7,13 +7,12 @@ running until ``start_and_join`` is seen waiting and finish one at a time, from 
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from synclab.checks._base import CheckResult, Trial, first_fault, is_waiting, not_yet, passed
+from synclab.checks._base import CheckResult, Trial, first_fault, frames_of, is_waiting, not_yet, passed
 from synclab.checks._guards import CheckCancelled
 
 #: ``(n, order)`` of each call; the order in which the held tasks are let go.
@@ -36,14 +35,6 @@ class _Call:
     target: Any
 
 
-def _in_pool(frame: Any) -> bool:
-    while frame is not None:
-        if os.path.normcase(frame.f_code.co_filename).startswith(_POOL_FILES):
-            return True
-        frame = frame.f_back
-    return False
-
-
 class _TaskRun:
     """One call ``start_and_join(task, n)``: the check's ``task`` and what it saw."""
 
@@ -59,9 +50,10 @@ class _TaskRun:
 
     def task(self, i: Any) -> None:
         me = threading.current_thread()
+        pooled = any(os.path.normcase(f.f_code.co_filename).startswith(_POOL_FILES) for f in frames_of(me))
         with self.guard:
             slot = len(self.calls)
-            self.calls.append(_Call(i, me, _in_pool(sys._getframe(1)), getattr(me, "_target", None)))
+            self.calls.append(_Call(i, me, pooled, getattr(me, "_target", None)))
         if me is self.caller or slot >= self.n:
             return
         try:
@@ -165,11 +157,7 @@ def _start_and_join_once(start_and_join: Callable[..., Any], n: int, order: str)
             _JOIN_HINT,
         )
     if _late_bound(calls):
-        return not_yet(
-            exercise,
-            f"the tasks got the right numbers this time, but {_LATE_BINDING}.",
-            _BIND_HINT,
-        )
+        return not_yet(exercise, f"the tasks got the right numbers this time, but {_LATE_BINDING}.", _BIND_HINT)
     if verdict is not None:
         return verdict
     if problem is not None:

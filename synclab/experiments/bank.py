@@ -160,11 +160,7 @@ def _work(
     stop: threading.Event,
 ) -> None:
     """One thread's loop: ``withdrawals`` attempts, stopping early if told to."""
-    withdraw = {
-        "short": account.withdraw_short,
-        "long": account.withdraw_long,
-        "check_outside": account.withdraw_check_outside,
-    }[style]
+    withdraw = getattr(account, f"withdraw_{style}")
     took = 0
     for _ in range(withdrawals):
         if stop.is_set():
@@ -198,13 +194,7 @@ class _RecordingLock(InstrumentedLock):
 
 
 def _check_bank_args(
-    threads: object,
-    withdrawals: object,
-    style: object,
-    work: object,
-    amount: object,
-    balance: object,
-    timeout: object,
+    threads: object, withdrawals: object, style: object, work: object, amount: object, balance: object, timeout: object
 ) -> tuple[int, int, str, float, int, int | None, float]:
     return (
         check_int("threads", threads, 1, MAX_THREADS),
@@ -247,11 +237,7 @@ def run_bank(
     ]
     lock.origin = time.perf_counter()
     elapsed = run_workers(
-        workers,
-        names=[f"T{i}" for i in range(1, threads + 1)],
-        timeout=timeout,
-        stop=stop,
-        what="run_bank",
+        workers, names=[f"T{i}" for i in range(1, threads + 1)], timeout=timeout, stop=stop, what="run_bank"
     )
     return BankResult(
         threads=threads,

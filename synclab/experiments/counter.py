@@ -99,11 +99,7 @@ def _add_one(value: int) -> int:
 
 
 def _work(
-    counter: _Counter,
-    increments: int,
-    lock: InstrumentedLock | None,
-    race_window: str,
-    stop: threading.Event,
+    counter: _Counter, increments: int, lock: InstrumentedLock | None, race_window: str, stop: threading.Event
 ) -> None:
     """One thread's loop. Each branch is the plain code a learner would write."""
     sleep = time.sleep
@@ -153,12 +149,7 @@ def _work(
 
 
 def _check_counter_args(
-    threads: object,
-    increments: object,
-    use_lock: object,
-    race_window: object,
-    switch_interval: object,
-    timeout: object,
+    threads: object, increments: object, use_lock: object, race_window: object, switch_interval: object, timeout: object
 ) -> tuple[int, int, bool, str, float | None, float]:
     return (
         check_int("threads", threads, 1, MAX_THREADS),
@@ -181,10 +172,9 @@ def run_counter(
 ) -> CounterResult:
     """Let ``threads`` threads each add 1 to a shared counter ``increments`` times.
 
-    The threads are started together behind a barrier and always joined.
-    At the defaults (4 threads, 500 increments, ``race_window="sleep"``, no
-    lock) three quarters of the updates are lost on every run on CPython 3.10
-    to 3.13; with ``use_lock=True`` the count is exact on every run.
+    The threads are started together behind a barrier and always joined. At the defaults (4 threads, 500 increments,
+    ``race_window="sleep"``, no lock) three quarters of the updates are lost on every run on CPython 3.10 to 3.13; with
+    ``use_lock=True`` the count is exact on every run.
     """
     threads, increments, use_lock, race_window, interval, timeout = _check_counter_args(
         threads, increments, use_lock, race_window, switch_interval, timeout
@@ -196,11 +186,7 @@ def run_counter(
     with _switch_interval(interval):
         used_interval = sys.getswitchinterval()
         elapsed = run_workers(
-            workers,
-            names=[f"T{i}" for i in range(1, threads + 1)],
-            timeout=timeout,
-            stop=stop,
-            what="run_counter",
+            workers, names=[f"T{i}" for i in range(1, threads + 1)], timeout=timeout, stop=stop, what="run_counter"
         )
     return CounterResult(
         threads=threads,

@@ -76,10 +76,9 @@ def reuse_figure(
 def lab_axes(
     fig: Figure | None, key: Hashable, build: Callable[[Figure], Sequence[Axes]], *, size: tuple[float, float]
 ) -> tuple[Figure, list[Axes]]:
-    """The axes of a figure a lab redraws on every run: kept from the last run (only what was drawn is
-    removed, :func:`clear_data`), or built anew by ``build`` when ``fig`` is new or was built for another
-    ``key``. Making axes and laying them out is most of the cost of a new figure; fixed margins instead
-    of constrained layout (which doubled a redraw), and titles at a fixed height (:func:`fixed_titles`).
+    """The axes of a figure a lab redraws on every run: kept from the last run (cleared with
+    :func:`clear_data`), or built anew by ``build`` when ``fig`` is new or was built for another ``key``.
+    Making and laying out axes is most of the cost of a new figure (constrained layout doubled a redraw).
     """
     kept = getattr(fig, "_synclab_layout", None) if fig is not None else None
     if fig is not None and kept is not None and kept[0] == key and kept[1] == fig.axes:
@@ -97,21 +96,15 @@ def lab_axes(
 
 
 def fixed_titles() -> Any:
-    """Inside this block, new axes put their titles just above the axes without measuring first.
-
-    Matplotlib otherwise measures every y tick label on every draw to see whether anything stands above
-    the axes; the labs' axes have no ticks on top.
-    """
+    """Inside this block, new axes put their titles just above them without measuring every tick label
+    on every draw (the labs' axes have no ticks on top)."""
     return rc_context({"axes.titley": 1.0})
 
 
 def clear_data(ax: Axes) -> None:
-    """Remove what was drawn on ``ax`` and reset what a plot may have set, but keep the tick objects.
-
-    ``ax.clear()`` throws the ticks away and drawing builds them anew, which took about a quarter of a
-    lab re-run. A reused figure must draw exactly what a new one would (the tests compare the PNGs).
-    Tick label rotation and size are not reset (that took a third of the time): functions that change
-    them set them on every call.
+    """Remove what was drawn on ``ax`` and reset what a plot may have set, but keep the tick objects
+    (``ax.clear()`` rebuilt them: a quarter of a lab re-run). A reused figure must draw exactly what a new
+    one would. Tick label rotation and size are not reset: functions that change them set them every call.
     """
     for artist in (*ax.patches, *ax.lines, *ax.collections, *ax.texts, *ax.images, *ax.artists):
         artist.remove()
@@ -141,12 +134,12 @@ def clear_data(ax: Axes) -> None:
 
 def target_axes(ax: Axes | None, *, width: float = 5.0, height: float = 3.6) -> tuple[Figure, Axes]:
     """Use ``ax`` if given (matplotlib's helper convention), else a new figure."""
-    if ax is not None:
-        figure = ax.get_figure()
-        assert isinstance(figure, Figure)
-        return figure, ax
-    fig, (new_ax,) = new_figure(1, width=width, height=height)
-    return fig, new_ax
+    if ax is None:
+        fig, (ax,) = new_figure(1, width=width, height=height)
+        return fig, ax
+    figure = ax.get_figure()
+    assert isinstance(figure, Figure)
+    return figure, ax
 
 
 def blank_figure(fig: Figure | None, size: tuple[float, float]) -> Figure:

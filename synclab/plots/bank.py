@@ -27,11 +27,6 @@ STYLE_LABELS = {
     "long": "slow work inside the lock",
     "check_outside": "balance checked outside the lock",
 }
-CHECK_LABELS = {
-    "short": "balance checked inside the lock",
-    "long": "balance checked inside the lock",
-    "check_outside": "balance checked outside the lock",
-}
 #: Fixed colour per style.
 STYLE_COLOURS = {"short": OKABE_ITO[2], "long": OKABE_ITO[4], "check_outside": OKABE_ITO[5]}
 
@@ -104,7 +99,8 @@ def plot_balance(result: BankResult, ax: Axes | None = None) -> Figure:
     ax.set_ylabel("balance (€)")
     affordable = result.opening // result.amount
     verdict = f"overdrawn to {result.closing:,}" if result.overdrawn else f"ends at {result.closing:,}, never below 0"
-    ax.set_title(f"{CHECK_LABELS[result.style]}:\n{verdict}; {result.approved:,} approved, {affordable:,} affordable")
+    checked = STYLE_LABELS["check_outside"] if result.style == "check_outside" else "balance checked inside the lock"
+    ax.set_title(f"{checked}:\n{verdict}; {result.approved:,} approved, {affordable:,} affordable")
     return fig
 
 

@@ -62,10 +62,8 @@ def plot_contention(stats: LockStatistics | None, ax: Axes | None = None) -> Fig
 
 
 def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) -> Figure:
-    """Histogram of how long each acquisition held the lock (of the events the lock kept).
-
-    The x axis is logarithmic when the holds span a factor of :data:`LOG_SPAN` or more, else linear.
-    """
+    """Histogram of how long each acquisition held the lock (of the events the lock kept), on a log x axis
+    when the holds span a factor of :data:`LOG_SPAN` or more."""
     fig, ax = target_axes(ax)
     if stats is None:
         empty_message(ax, "Hold durations", _NO_LOCK)
@@ -121,13 +119,8 @@ def histogram_bars(ax: Axes, values: list[float], edges: np.ndarray, colour: str
 
 
 def _plain_log_ticks(ax: Axes, low: float, high: float) -> None:
-    """Label a log x axis with a few plain numbers (20, 50, 100) chosen here.
-
-    Powers of ten are typeset with mathtext, which is slow to draw, and which ticks matplotlib labels
-    on a log axis differs between its versions. Between ``low`` and ``high`` (the data's range: before
-    3.11 the axis is not yet autoscaled here): powers of ten over two decades or more, else 1, 2 and 5
-    times them.
-    """
+    """Label a log x axis between ``low`` and ``high`` with a few plain numbers: powers of ten over two
+    decades or more, else 1, 2 and 5 times them (matplotlib's own are slow mathtext, and vary by version)."""
     mantissas = (1,) if high >= 100 * low else (1, 2, 5)
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     ticks = [m * 10.0**k for k in range(first, last + 1) for m in mantissas if low <= m * 10.0**k <= high]
@@ -141,10 +134,8 @@ def _plain_log_ticks(ax: Axes, low: float, high: float) -> None:
 def plot_lock_timeline(
     stats: LockStatistics | None, ax: Axes | None = None, *, start: float | None = None, duration: float | None = None
 ) -> Figure:
-    """Who holds the lock when: one row per thread, solid while holding, pale while waiting.
-
-    ``start`` and ``duration`` (seconds since the first request) pick a stretch; everything by default.
-    """
+    """Who holds the lock when: one row per thread, solid while holding, pale while waiting; ``start`` and
+    ``duration`` (seconds since the first request) pick a stretch."""
     fig, ax = target_axes(ax, width=10.0, height=3.2)
     if stats is None or not stats.events:
         empty_message(ax, "Who holds the lock", _NO_LOCK if stats is None else "the lock was never acquired")
