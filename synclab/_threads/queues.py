@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing
 import queue
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from synclab._threads import GRACE_SECONDS
+from synclab._threads.conditions import MAX_SAMPLES
 
 # -- the bounded buffer and the pipeline's inboxes --------------------------------------
 
@@ -98,7 +100,7 @@ class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
 class Stage:
     """One pipeline stage's bookkeeping: its inbox's length over time, and how many workers returned."""
 
-    def __init__(self, workers: int, origin: float, max_samples: int) -> None:
+    def __init__(self, workers: int, origin: float, max_samples: int = MAX_SAMPLES) -> None:
         self.workers = workers
         self.origin = origin
         self.max_samples = max_samples
@@ -208,6 +210,26 @@ def cpu_size(seconds: float) -> int:
         sum(range(probe))
         best = min(best, time.perf_counter() - started)
     return max(1_000, min(200_000_000, int(probe * seconds / max(best, 1e-9))))
+
+
+def work_on(seconds: float, stop: threading.Event) -> None:
+    """Work on an item: a sleep of ``seconds`` that ``stop`` ends (then :class:`Stopped`)."""
+    if (seconds > 0 and stop.wait(seconds)) or stop.is_set():
+        raise Stopped
+
+
+def in_processes(workers: int, waits: list[float], sizes: list[range]) -> tuple[float, float, float]:
+    """Seconds to start ``workers`` spawned processes, then to do the I/O and the CPU job in them (``nan`` for 0).
+
+    Every process is started before the jobs are timed; on an error :func:`pool_map` cancels what has not started.
+    """
+    if not workers:
+        return (float("nan"),) * 3
+    started = time.perf_counter()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool_map(pool, time.sleep, [0.01] * workers)
+        process_start = time.perf_counter() - started
+        return process_start, pool_map(pool, time.sleep, waits), best_time(lambda: pool_map(pool, sum, sizes))
 
 
 def pool_map(pool: Executor, function: Callable[[Any], object], args: Iterable[Any]) -> float:

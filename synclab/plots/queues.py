@@ -168,7 +168,7 @@ def plot_pipeline_throughput(result: PipelineResult, ax: Axes | None = None) -> 
     ax.set_xlabel("time since the start (ms)")
     ax.set_title(
         f"Throughput: {len(result.delivered)} deliveries in {fmt_seconds(result.duration)}, "
-        f"{result.distinct} of them different items",
+        f"{result.items - result.lost} of them different items",
         fontsize="medium",
     )
     return fig
@@ -181,7 +181,7 @@ def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
     plot_pipeline_lengths(result, lengths)
     lengths.set_xlabel("")
     plot_pipeline_throughput(result, throughput)
-    once = result.distinct
+    once = result.items - result.lost
     bars = outcome.bar(
         [0, 1, 2], [once, result.duplicates, result.lost], color=[GREEN, RED, RED], edgecolor="black", linewidth=0.5
     )
