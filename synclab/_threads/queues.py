@@ -24,28 +24,19 @@ class Stopped(Exception):
     """Raised in a worker once its run is stopped; :func:`run_workers` reports what stopped it instead."""
 
 
-def put_until_stopped(box: queue.Queue[Any], item: object, stop: threading.Event, poll: float) -> None:
-    """``queue.Queue.put(box, item)``, waiting in slices of ``poll`` s; :class:`Stopped` once ``stop`` is set."""
+def until_stopped(attempt: Callable[[float], Any], stop: threading.Event, poll: float) -> Any:
+    """``attempt(poll)``, a ``put`` or ``get`` with that timeout, until it works; :class:`Stopped` once stopped."""
     while not stop.is_set():
-        with contextlib.suppress(queue.Full):
-            queue.Queue.put(box, item, timeout=poll)
-            return
-    raise Stopped
-
-
-def get_until_stopped(box: queue.Queue[Any], stop: threading.Event, poll: float) -> object:
-    """``queue.Queue.get(box)``, waiting in slices of ``poll`` s; :class:`Stopped` once ``stop`` is set."""
-    while not stop.is_set():
-        with contextlib.suppress(queue.Empty):
-            return queue.Queue.get(box, timeout=poll)
+        with contextlib.suppress(queue.Full, queue.Empty):
+            return attempt(poll)
     raise Stopped
 
 
 class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
     """A :class:`queue.Queue` on a buffer's instrumented lock; ``_put``/``_get`` (under it) note the length.
 
-    ``timed_put`` and ``timed_get`` time a wait from finding the queue full (or empty) until the item
-    is in (or came), and note it in the buffer; they wait in slices of ``poll`` s until ``stop`` is set.
+    ``timed_put`` and ``timed_get`` time a wait from finding the queue full (or empty) until the item is in (or
+    came), and note it in the buffer; they wait in slices of ``poll`` s until the buffer's ``stop`` is set.
     """
 
     def __init__(self, buffer: Any) -> None:
@@ -70,31 +61,23 @@ class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
 
     def timed_put(self, item: object, me: Any, poll: float) -> bool:
         """``put(item)``; ``False`` if the run was stopped first."""
-        try:
-            self.put_nowait(item)
-            return True
-        except queue.Full:
-            started = self._buffer.clock()
-        try:
-            put_until_stopped(self, item, self._buffer.stop, poll)
-            done = True
-        except Stopped:
-            done = False
-        self._buffer.waited(me, started)
-        return done
+        return self._timed(me, lambda timeout: self.put(item, timeout != 0, timeout) or True, poll, False)  # None: put
 
     def timed_get(self, me: Any, poll: float, stopped: object) -> object:
         """``get()``; ``stopped`` if the run was stopped first."""
+        return self._timed(me, lambda timeout: self.get(timeout != 0, timeout), poll, stopped)
+
+    def _timed(self, me: Any, attempt: Callable[[float], Any], poll: float, stopped: object) -> Any:
         try:
-            return self.get_nowait()
-        except queue.Empty:
+            return attempt(0)  # at once, without blocking
+        except (queue.Full, queue.Empty):
             started = self._buffer.clock()
         try:
-            item = get_until_stopped(self, self._buffer.stop, poll)
+            done = until_stopped(attempt, self._buffer.stop, poll)
         except Stopped:
-            item = stopped
+            done = stopped
         self._buffer.waited(me, started)
-        return item
+        return done
 
 
 class Stage:
@@ -140,10 +123,10 @@ class NotedQueue(queue.Queue):  # type: ignore[type-arg]
         super().__init__(maxsize)
 
     def put(self, item: object, block: bool = True, timeout: float | None = None) -> None:
-        put_until_stopped(self, item, self._stop, self._poll)
+        until_stopped(lambda poll: super(NotedQueue, self).put(item, timeout=poll), self._stop, self._poll)
 
     def get(self, block: bool = True, timeout: float | None = None) -> object:
-        return get_until_stopped(self, self._stop, self._poll)
+        return until_stopped(lambda poll: super(NotedQueue, self).get(timeout=poll), self._stop, self._poll)
 
     def _put(self, item: object) -> None:
         super()._put(item)

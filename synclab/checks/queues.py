@@ -1,9 +1,7 @@
-"""Checks for the exercises of notebook 06 (queues and thread pools).
-
-The check's :class:`Queue` waits in slices and, once cancelled, raises :class:`Cancelled` in every
-thread blocked on it. 6.1: ``first()`` starts no item until all are put, then stalls, so a pipeline
-that stops on a flag or an idle timeout loses items; sentinels come late, so one that does not join
-is seen. 6.2: the tasks meet at a barrier, end in reverse order, and a slow one runs next to the failing one.
+"""Checks for the exercises of notebook 06. The check's :class:`Queue` waits in slices and, once cancelled,
+raises :class:`Cancelled` in every thread blocked on it. 6.1: ``first()`` starts no item until all are put,
+then stalls, so a pipeline that stops on a flag or an idle timeout loses items; sentinels come late, so one that
+does not join is seen. 6.2: the tasks meet at a barrier, end in reverse order, a slow one next to the failing one.
 """
 
 from __future__ import annotations
@@ -56,7 +54,7 @@ class _Watch:
 
     caller: threading.Thread | None = None
     threads: dict[int, threading.Thread] = field(default_factory=dict)
-    died: list[tuple[str, BaseException]] = field(default_factory=list)
+    died: list[BaseException] = field(default_factory=list)  # what killed a thread (not Cancelled)
     guard: threading.Lock = field(default_factory=threading.Lock)
 
     def touch(self) -> threading.Thread:
@@ -71,16 +69,16 @@ class _Watch:
             found = list(self.threads.values())
         return [t for t in found if t is not threading.main_thread()]
 
+    def quiet(self) -> contextlib.AbstractContextManager[None]:
+        """While in the block, note the threads' deaths in :attr:`died` instead of printing them."""
 
-def _quiet_thread_deaths(watch: _Watch) -> contextlib.AbstractContextManager[None]:
-    def note(args: threading.ExceptHookArgs) -> bool:
-        if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
-            name = args.thread.name if args.thread is not None else "a thread"
-            with watch.guard:
-                watch.died.append((name, args.exc_value))
-        return True
+        def note(args: threading.ExceptHookArgs) -> bool:
+            if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
+                with self.guard:
+                    self.died.append(args.exc_value)
+            return True
 
-    return excepthook_filter(note)
+        return excepthook_filter(note)
 
 
 def _stop_all(
@@ -186,8 +184,6 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         self.results_put: set[int] = set()
         self.item_puts = 0
 
-    # -- cancelling ------------------------------------------------------------
-
     def cancel(self) -> None:
         """Wake every thread blocked on this queue with :class:`Cancelled`, now and later."""
         self._cancelled = True
@@ -210,8 +206,6 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         finally:
             with self._run.watch.guard:
                 self.waiting.pop(me, None)
-
-    # -- the queue's interface -------------------------------------------------
 
     def _check_call(self, timeout: float | None) -> None:
         self._check_cancelled()
@@ -260,12 +254,15 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         self._run.watch.touch()
         self._check_call(timeout)
-        if isinstance(item, _Item) and self.item_puts == 0:
-            self._run.before_first_item(self)
+        run = self._run
+        if isinstance(item, _Item) and self.item_puts == 0 and run.setting.idle_probe and self is run.inbox:
+            run.wait_for_timeouts(self)  # hold the first item back until idle workers have timed out once
         self._sliced("put", block, timeout, lambda b, t: _StdQueue.put(self, item, b, t), Full)
         if isinstance(item, _Item):
             self.item_puts += 1
-            self._run.item_put(self)
+            if self is run.inbox and self.item_puts >= len(run.items):
+                run.last_put = time.monotonic()
+                run.all_put.set()
         elif isinstance(item, _Result):
             self.results_put.add(id(item))
 
@@ -324,19 +321,8 @@ class _PipelineRun:
         self.saved: set[int] = set()
         self.misuse: list[str] = []
 
-    # -- hooks called by the queues --------------------------------------------
-
-    def before_first_item(self, queue: Queue) -> None:
-        """Idle probe: hold the first item back until every worker waiting with a timeout has timed out."""
-        if self.setting.idle_probe and queue is self.inbox:
-            self._wait_for_timeouts(queue)
-
-    def item_put(self, queue: Queue) -> None:
-        if queue is self.inbox and queue.item_puts >= len(self.items):
-            self.last_put = time.monotonic()
-            self.all_put.set()
-
-    def _wait_for_timeouts(self, queue: Queue) -> None:
+    def wait_for_timeouts(self, queue: Queue) -> None:
+        """Idle probe: wait until every worker waiting in ``queue.get`` with a timeout has timed out once."""
         until = time.monotonic() + IDLE_PROBE_LIMIT
         while time.monotonic() < until:
             with self.watch.guard:
@@ -344,8 +330,6 @@ class _PipelineRun:
             if not (waiting & queue.with_timeout) - queue.timed_out:
                 return
             time.sleep(0.005)
-
-    # -- what the learner's workers call ----------------------------------------
 
     def first(self, item: object) -> object:
         me = self.watch.touch()
@@ -361,7 +345,7 @@ class _PipelineRun:
         if delay > 0:
             time.sleep(delay)
         if self.setting.idle_probe:
-            self._wait_for_timeouts(self.middle)
+            self.wait_for_timeouts(self.middle)
         time.sleep(WORK)
         return _Result(item.number)
 
@@ -398,10 +382,6 @@ def _blocked_in(run: _PipelineRun, what: str) -> dict[str, list[threading.Thread
     return found
 
 
-def _caller_waits_in(run: _PipelineRun) -> str | None:
-    return next((f"{name}.{doing}()" for t, name, doing in _waits(run) if t is run.watch.caller), None)
-
-
 _SENTINEL_HINT = (
     "After the last item, put one sentinel per stage-1 worker into inbox; a worker that takes one stops. "
     "Once every stage-1 thread is joined, put one sentinel per stage-2 worker into middle, then join the "
@@ -411,7 +391,7 @@ _SENTINEL_HINT = (
 
 def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
     workers = run.setting.workers
-    waits = _caller_waits_in(run)
+    waits = next((f"{name}.{doing}()" for t, name, doing in _waits(run) if t is run.watch.caller), None)
     if waits is not None and waits.endswith("join()"):
         return (
             f"pipeline() was still waiting in {waits} after every item had gone through: join() returns only "
@@ -472,7 +452,7 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[str
     called = _Caller(run.watch, "check-6.1", call)
     caller = called.thread
     before = set(threading.enumerate())
-    with _quiet_thread_deaths(run.watch):
+    with run.watch.quiet():
         caller.start()
         deadline = RUN_DEADLINE + STALL + (IDLE_PROBE_LIMIT if setting.idle_probe else 0.0)
         finished = called.returned.wait(deadline)
@@ -484,8 +464,8 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[str
                 time.sleep(0.01)
         blocked_after = _blocked_in(run, "get")
         stuck = _stop_all(lambda: [caller, *run.watch.learner_threads()], run.cancel, before)
-    note = _survivors_note([t for t in stuck if t is not caller] + ([caller] if caller in stuck else []))
-    died = [exc for name, exc in run.watch.died if name != caller.name]
+    note = _survivors_note(stuck)
+    died = run.watch.died  # the caller's thread catches everything: these are the learner's threads
 
     if stuck_verdict is not None:
         message, hint = stuck_verdict
@@ -676,7 +656,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
     called = _Caller(run.watch, "check-6.2", call)
     caller = called.thread
     stuck: list[threading.Thread] = []
-    with _quiet_thread_deaths(run.watch):
+    with run.watch.quiet():
         caller.start()
         done = called.returned.wait(RUN_ALL_DEADLINE)
         if done:  # threads of a pool may stay alive, idle: only the tasks must end
@@ -688,7 +668,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
                 lambda: [caller, *(t for number, t in list(run.ran_in.items()) if number not in run.finished)],
                 run.barrier.abort,
             )
-    died = [exc for name, exc in run.watch.died if name != caller.name]
+    died = run.watch.died  # the caller's thread catches everything: these are the learner's threads
     error = None if isinstance(called.error, Cancelled) else called.error
     verdict = _judge_run_all(run, done, error, called.value, died, finished)
     return None if verdict is None else (verdict[0] + _survivors_note(stuck), verdict[1])
