@@ -174,10 +174,10 @@ class Sink:
 CPU_RUNS = 2
 
 
-def best_time(action: Callable[[], object]) -> float:
-    """The shortest wall time of :data:`CPU_RUNS` calls of ``action`` (its return value, if a number)."""
+def best_time(action: Callable[[], object], runs: int = CPU_RUNS) -> float:
+    """The shortest wall time of ``runs`` calls of ``action`` (its return value, if a float)."""
     times = []
-    for _ in range(CPU_RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         value = action()
         times.append(value if isinstance(value, float) else time.perf_counter() - started)
@@ -187,11 +187,7 @@ def best_time(action: Callable[[], object]) -> float:
 def cpu_size(seconds: float) -> int:
     """The ``n`` for which ``sum(range(n))`` takes about ``seconds`` here (best of 3 probes)."""
     probe = 200_000
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        sum(range(probe))
-        best = min(best, time.perf_counter() - started)
+    best = best_time(lambda: sum(range(probe)), runs=3)
     return max(1_000, min(200_000_000, int(probe * seconds / max(best, 1e-9))))
 
 

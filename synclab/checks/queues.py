@@ -37,7 +37,7 @@ RUN_DEADLINE = 2.0
 #: Seconds the check gives threads to stop once it has cancelled them, before it interrupts them.
 CLEANUP_SECONDS = 0.3
 
-_SHUTDOWN = getattr(__import__("queue"), "ShutDown", None)  # queue.ShutDown, Python 3.13+
+_SHUTDOWN = getattr(__import__("queue"), "ShutDown", ())  # queue.ShutDown from Python 3.13, else catch nothing
 
 
 class Cancelled(SystemExit):
@@ -243,9 +243,8 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
                 self.polled_empty.add(me)
             self.timed_out.add(me)
             raise
-        except BaseException as exc:
-            if _SHUTDOWN is not None and isinstance(exc, _SHUTDOWN):
-                self._took_sentinel(me)
+        except _SHUTDOWN:
+            self._took_sentinel(me)
             raise
         if not isinstance(item, (_Item, _Result)):
             self._took_sentinel(me)
@@ -277,7 +276,7 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         self._run.watch.touch()
         super().task_done()
 
-    if _SHUTDOWN is not None:
+    if _SHUTDOWN:
 
         def shutdown(self, immediate: bool = False) -> None:
             self._run.watch.touch()
