@@ -60,16 +60,17 @@ class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
         return item
 
     def timed_put(self, item: object, me: Any, poll: float) -> bool:
-        """``put(item)``; ``False`` if the run was stopped first."""
-        return self._timed(me, lambda timeout: self.put(item, timeout != 0, timeout) or True, poll, False)  # None: put
+        """``put(item)``: ``True``, or ``False`` if the run was stopped first."""
+        return self._timed(me, lambda timeout: self.put(item, timeout != 0, timeout) is None, poll, False)
 
     def timed_get(self, me: Any, poll: float, stopped: object) -> object:
         """``get()``; ``stopped`` if the run was stopped first."""
         return self._timed(me, lambda timeout: self.get(timeout != 0, timeout), poll, stopped)
 
     def _timed(self, me: Any, attempt: Callable[[float], Any], poll: float, stopped: object) -> Any:
+        """``attempt(0)`` (without blocking), or else ``attempt(poll)`` until it works, its wait noted for ``me``."""
         try:
-            return attempt(0)  # at once, without blocking
+            return attempt(0)
         except (queue.Full, queue.Empty):
             started = self._buffer.clock()
         try:
