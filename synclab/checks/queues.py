@@ -56,6 +56,9 @@ class _Watch:
     threads: dict[int, threading.Thread] = field(default_factory=dict)
     died: list[BaseException] = field(default_factory=list)  # what killed a thread (not Cancelled)
     guard: threading.Lock = field(default_factory=threading.Lock)
+    value: Any = None  # what the caller's call returned...
+    error: BaseException | None = None  # ...or raised
+    returned: threading.Event = field(default_factory=threading.Event)
 
     def touch(self) -> threading.Thread:
         """Note the calling thread as one of the learner's; return it."""
@@ -79,6 +82,22 @@ class _Watch:
             return True
 
         return excepthook_filter(note)
+
+    def call(self, name: str, fn: Callable[[], Any]) -> threading.Thread:
+        """Start the caller: the thread that calls ``fn()`` (the learner's function) and notes how it ended."""
+
+        def body() -> None:
+            self.touch()
+            try:
+                self.value = fn()
+            except BaseException as exc:  # the learner's code raised: feedback
+                self.error = exc
+            finally:
+                self.returned.set()
+
+        self.caller = threading.Thread(target=body, name=name, daemon=True)
+        self.caller.start()
+        return self.caller
 
 
 def _stop_all(
@@ -108,25 +127,6 @@ def _stop_all(
                 raise_in_thread(thread.ident, Cancelled)
         join(time.monotonic() + 0.2 * (attempt + 1), alive)
     return alive()
-
-
-class _Caller:
-    """The thread that calls the learner's function: what it returned or raised, and when."""
-
-    def __init__(self, watch: _Watch, name: str, fn: Callable[[], Any]) -> None:
-        self.value: Any = None
-        self.error: BaseException | None = None
-        self.returned = threading.Event()
-        self.thread = watch.caller = threading.Thread(target=self._body, args=(watch, fn), name=name, daemon=True)
-
-    def _body(self, watch: _Watch, fn: Callable[[], Any]) -> None:
-        watch.touch()
-        try:
-            self.value = fn()
-        except BaseException as exc:  # the learner's code raised: feedback
-            self.error = exc
-        finally:
-            self.returned.set()
 
 
 def _sentence(message: str) -> str:
@@ -448,15 +448,14 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[str
             saved_at_return.append(len(run.saved))
         alive_at_return.extend(t for t in run.watch.learner_threads() if t is not run.watch.caller and t.is_alive())
 
-    called = _Caller(run.watch, "check-6.1", call)
-    caller = called.thread
+    watch = run.watch
     before = set(threading.enumerate())
-    with run.watch.quiet():
-        caller.start()
+    with watch.quiet():
+        caller = watch.call("check-6.1", call)
         deadline = RUN_DEADLINE + STALL + (IDLE_PROBE_LIMIT if setting.idle_probe else 0.0)
-        finished = called.returned.wait(deadline)
+        finished = watch.returned.wait(deadline)
         stuck_verdict = None if finished else _stuck_verdict(run)
-        if finished and called.error is None:
+        if finished and watch.error is None:
             # give the threads left behind the time a correct pipeline needs, to tell "early" from "lost"
             settle = time.monotonic() + STALL + 0.5
             while time.monotonic() < settle and len(run.saved) < setting.items:
@@ -464,7 +463,7 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[str
         blocked_after = _blocked_in(run, "get")
         stuck = _stop_all(lambda: [caller, *run.watch.learner_threads()], run.cancel, before)
     note = _survivors_note(stuck)
-    died = run.watch.died  # the caller's thread catches everything: these are the learner's threads
+    died = watch.died  # the caller's thread catches everything: these are the learner's threads
 
     if stuck_verdict is not None:
         message, hint = stuck_verdict
@@ -472,8 +471,8 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[str
             message = f"a worker thread died of {exception_line(died[0])}, and then {message}"
             hint = "Read the error and fix the worker. " + hint
         verdict: tuple[str, str] | None = (message, hint)
-    elif called.error is not None:
-        verdict = (f"pipeline() raised {exception_line(called.error)}.", "Read the error, fix it, run the check again.")
+    elif watch.error is not None:
+        verdict = (f"pipeline() raised {exception_line(watch.error)}.", "Read the error, fix it, run the check again.")
     elif died:
         verdict = (
             f"a worker thread died of {exception_line(died[0])}; nothing told pipeline().",
@@ -652,12 +651,11 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
         finally:
             finished.update(run.finished)
 
-    called = _Caller(run.watch, "check-6.2", call)
-    caller = called.thread
+    watch = run.watch
     stuck: list[threading.Thread] = []
-    with run.watch.quiet():
-        caller.start()
-        done = called.returned.wait(RUN_ALL_DEADLINE)
+    with watch.quiet():
+        caller = watch.call("check-6.2", call)
+        done = watch.returned.wait(RUN_ALL_DEADLINE)
         if done:  # threads of a pool may stay alive, idle: only the tasks must end
             until = time.monotonic() + SLOW_SECONDS + CLEANUP_SECONDS
             while len(run.finished) < len(run.ran_in) and time.monotonic() < until:
@@ -667,9 +665,9 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
                 lambda: [caller, *(t for number, t in list(run.ran_in.items()) if number not in run.finished)],
                 run.barrier.abort,
             )
-    died = run.watch.died  # the caller's thread catches everything: these are the learner's threads
-    error = None if isinstance(called.error, Cancelled) else called.error
-    verdict = _judge_run_all(run, done, error, called.value, died, finished)
+    died = watch.died  # the caller's thread catches everything: these are the learner's threads
+    error = None if isinstance(watch.error, Cancelled) else watch.error
+    verdict = _judge_run_all(run, done, error, watch.value, died, finished)
     return None if verdict is None else (verdict[0] + _survivors_note(stuck), verdict[1])
 
 
