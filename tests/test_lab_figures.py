@@ -156,8 +156,6 @@ def _concurrency() -> ConcurrencyResult:
         tasks=4,
         io_seconds=0.05,
         cpu_seconds=0.03,
-        cpu_size=1_000_000,
-        threads=4,
         processes=2,
         cores=2,
         process_start=0.5,

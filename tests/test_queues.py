@@ -12,7 +12,7 @@ import pytest
 from test_buffer import check_invariants
 
 import synclab
-from synclab._threads.queues import NotedQueue, Stage, run_asyncio
+from synclab._threads.queues import NotedQueue, Stage, cpu_size, run_asyncio
 from synclab.experiments.queues import WAYS
 
 RUNS = 10
@@ -140,7 +140,7 @@ def test_measure_concurrency_without_processes_is_quick_and_complete():
     assert len(result.io_times) == len(result.cpu_times) == len(WAYS)
     assert math.isnan(result.io_times[WAYS.index("processes")]) and result.processes == 0
     assert math.isnan(result.process_start)
-    assert result.threads == 3 and result.cpu_size >= 1_000
+    assert result.tasks == 3 and cpu_size(0.005) >= 1_000
     # three 20 ms sleeps take at least 60 ms one after another, and at least 20 ms in any way
     assert result.io_times[0] >= 0.06
     assert all(t >= 0.02 for t in result.io_times if not math.isnan(t))

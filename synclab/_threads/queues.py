@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing
 import queue
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from synclab._threads import GRACE_SECONDS
+from synclab._threads.conditions import MAX_SAMPLES
 
 # -- the bounded buffer and the pipeline's inboxes --------------------------------------
 
@@ -22,28 +24,19 @@ class Stopped(Exception):
     """Raised in a worker once its run is stopped; :func:`run_workers` reports what stopped it instead."""
 
 
-def put_until_stopped(box: queue.Queue[Any], item: object, stop: threading.Event, poll: float) -> None:
-    """``queue.Queue.put(box, item)``, waiting in slices of ``poll`` s; :class:`Stopped` once ``stop`` is set."""
+def until_stopped(attempt: Callable[[float], Any], stop: threading.Event, poll: float) -> Any:
+    """``attempt(poll)``, a ``put`` or ``get`` with that timeout, until it works; :class:`Stopped` once stopped."""
     while not stop.is_set():
-        with contextlib.suppress(queue.Full):
-            queue.Queue.put(box, item, timeout=poll)
-            return
-    raise Stopped
-
-
-def get_until_stopped(box: queue.Queue[Any], stop: threading.Event, poll: float) -> object:
-    """``queue.Queue.get(box)``, waiting in slices of ``poll`` s; :class:`Stopped` once ``stop`` is set."""
-    while not stop.is_set():
-        with contextlib.suppress(queue.Empty):
-            return queue.Queue.get(box, timeout=poll)
+        with contextlib.suppress(queue.Full, queue.Empty):
+            return attempt(poll)
     raise Stopped
 
 
 class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
     """A :class:`queue.Queue` on a buffer's instrumented lock; ``_put``/``_get`` (under it) note the length.
 
-    ``timed_put`` and ``timed_get`` time a wait from finding the queue full (or empty) until the item
-    is in (or came), and note it in the buffer; they wait in slices of ``poll`` s until ``stop`` is set.
+    ``timed_put`` and ``timed_get`` time a wait from finding the queue full (or empty) until the item is in (or
+    came), and note it in the buffer; they wait in slices of ``poll`` s until the buffer's ``stop`` is set.
     """
 
     def __init__(self, buffer: Any) -> None:
@@ -67,38 +60,31 @@ class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
         return item
 
     def timed_put(self, item: object, me: Any, poll: float) -> bool:
-        """``put(item)``; ``False`` if the run was stopped first."""
-        try:
-            self.put_nowait(item)
-            return True
-        except queue.Full:
-            started = self._buffer.clock()
-        try:
-            put_until_stopped(self, item, self._buffer.stop, poll)
-            done = True
-        except Stopped:
-            done = False
-        self._buffer.waited(me, started)
-        return done
+        """``put(item)``: ``True``, or ``False`` if the run was stopped first."""
+        return self._timed(me, lambda timeout: self.put(item, timeout != 0, timeout) is None, poll, False)
 
     def timed_get(self, me: Any, poll: float, stopped: object) -> object:
         """``get()``; ``stopped`` if the run was stopped first."""
+        return self._timed(me, lambda timeout: self.get(timeout != 0, timeout), poll, stopped)
+
+    def _timed(self, me: Any, attempt: Callable[[float], Any], poll: float, stopped: object) -> Any:
+        """``attempt(0)`` (without blocking), or else ``attempt(poll)`` until it works, its wait noted for ``me``."""
         try:
-            return self.get_nowait()
-        except queue.Empty:
+            return attempt(0)
+        except (queue.Full, queue.Empty):
             started = self._buffer.clock()
         try:
-            item = get_until_stopped(self, self._buffer.stop, poll)
+            done = until_stopped(attempt, self._buffer.stop, poll)
         except Stopped:
-            item = stopped
+            done = stopped
         self._buffer.waited(me, started)
-        return item
+        return done
 
 
 class Stage:
     """One pipeline stage's bookkeeping: its inbox's length over time, and how many workers returned."""
 
-    def __init__(self, workers: int, origin: float, max_samples: int) -> None:
+    def __init__(self, workers: int, origin: float, max_samples: int = MAX_SAMPLES) -> None:
         self.workers = workers
         self.origin = origin
         self.max_samples = max_samples
@@ -138,10 +124,10 @@ class NotedQueue(queue.Queue):  # type: ignore[type-arg]
         super().__init__(maxsize)
 
     def put(self, item: object, block: bool = True, timeout: float | None = None) -> None:
-        put_until_stopped(self, item, self._stop, self._poll)
+        until_stopped(lambda poll: super(NotedQueue, self).put(item, timeout=poll), self._stop, self._poll)
 
     def get(self, block: bool = True, timeout: float | None = None) -> object:
-        return get_until_stopped(self, self._stop, self._poll)
+        return until_stopped(lambda poll: super(NotedQueue, self).get(timeout=poll), self._stop, self._poll)
 
     def _put(self, item: object) -> None:
         super()._put(item)
@@ -189,10 +175,10 @@ class Sink:
 CPU_RUNS = 2
 
 
-def best_time(action: Callable[[], object]) -> float:
-    """The shortest wall time of :data:`CPU_RUNS` calls of ``action`` (its return value, if a number)."""
+def best_time(action: Callable[[], object], runs: int = CPU_RUNS) -> float:
+    """The shortest wall time of ``runs`` calls of ``action`` (its return value, if a float)."""
     times = []
-    for _ in range(CPU_RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         value = action()
         times.append(value if isinstance(value, float) else time.perf_counter() - started)
@@ -202,12 +188,28 @@ def best_time(action: Callable[[], object]) -> float:
 def cpu_size(seconds: float) -> int:
     """The ``n`` for which ``sum(range(n))`` takes about ``seconds`` here (best of 3 probes)."""
     probe = 200_000
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        sum(range(probe))
-        best = min(best, time.perf_counter() - started)
+    best = best_time(lambda: sum(range(probe)), runs=3)
     return max(1_000, min(200_000_000, int(probe * seconds / max(best, 1e-9))))
+
+
+def work_on(seconds: float, stop: threading.Event) -> None:
+    """Work on an item: a sleep of ``seconds`` that ``stop`` ends (then :class:`Stopped`)."""
+    if (seconds > 0 and stop.wait(seconds)) or stop.is_set():
+        raise Stopped
+
+
+def in_processes(workers: int, waits: list[float], sizes: list[range]) -> tuple[float, float, float]:
+    """Seconds to start ``workers`` spawned processes, then to do the I/O and the CPU job in them (``nan`` for 0).
+
+    Every process is started before the jobs are timed; on an error :func:`pool_map` cancels what has not started.
+    """
+    if not workers:
+        return (float("nan"),) * 3
+    started = time.perf_counter()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool_map(pool, time.sleep, [0.01] * workers)
+        process_start = time.perf_counter() - started
+        return process_start, pool_map(pool, time.sleep, waits), best_time(lambda: pool_map(pool, sum, sizes))
 
 
 def pool_map(pool: Executor, function: Callable[[Any], object], args: Iterable[Any]) -> float:

@@ -1,9 +1,7 @@
-"""Checks for the exercises of notebook 06 (queues and thread pools).
-
-The check's :class:`Queue` waits in slices and, once cancelled, raises :class:`Cancelled` in every
-thread blocked on it. 6.1: ``first()`` starts no item until all are put, then stalls, so a pipeline
-that stops on a flag or an idle timeout loses items; sentinels come late, so one that does not join
-is seen. 6.2: the tasks meet at a barrier, end in reverse order, and a slow one runs next to the failing one.
+"""Checks for the exercises of notebook 06. The check's :class:`Queue` waits in slices and, once cancelled,
+raises :class:`Cancelled` in every thread blocked on it. 6.1: ``first()`` starts no item until all are put,
+then stalls, so a pipeline that stops on a flag or an idle timeout loses items; sentinels come late, so one that
+does not join is seen. 6.2: the tasks meet at a barrier, end in reverse order, a slow one next to the failing one.
 """
 
 from __future__ import annotations
@@ -39,16 +37,12 @@ RUN_DEADLINE = 2.0
 #: Seconds the check gives threads to stop once it has cancelled them, before it interrupts them.
 CLEANUP_SECONDS = 0.3
 
-_SHUTDOWN = getattr(__import__("queue"), "ShutDown", None)  # queue.ShutDown, Python 3.13+
+_SHUTDOWN = getattr(__import__("queue"), "ShutDown", ())  # queue.ShutDown from Python 3.13, else catch nothing
 
 
 class Cancelled(SystemExit):
-    """Raised in a thread the check stopped.
-
-    A ``SystemExit``, so ``except Exception`` lets it through, and a thread it
-    ends goes quietly (``threading.excepthook`` prints nothing for it), even one
-    that only meets it after the check is over.
-    """
+    """Raised in a thread the check stopped: a ``SystemExit``, so ``except Exception`` lets it through and a
+    thread it ends goes quietly (``threading.excepthook`` prints nothing), even after the check is over."""
 
 
 # -- machinery shared by both checks ---------------------------------------------------
@@ -60,8 +54,11 @@ class _Watch:
 
     caller: threading.Thread | None = None
     threads: dict[int, threading.Thread] = field(default_factory=dict)
-    died: list[tuple[str, BaseException]] = field(default_factory=list)
+    died: list[BaseException] = field(default_factory=list)  # what killed a thread (not Cancelled)
     guard: threading.Lock = field(default_factory=threading.Lock)
+    value: Any = None  # what the caller's call returned...
+    error: BaseException | None = None  # ...or raised
+    returned: threading.Event = field(default_factory=threading.Event)
 
     def touch(self) -> threading.Thread:
         """Note the calling thread as one of the learner's; return it."""
@@ -75,16 +72,32 @@ class _Watch:
             found = list(self.threads.values())
         return [t for t in found if t is not threading.main_thread()]
 
+    def quiet(self) -> contextlib.AbstractContextManager[None]:
+        """While in the block, note the threads' deaths in :attr:`died` instead of printing them."""
 
-def _quiet_thread_deaths(watch: _Watch) -> contextlib.AbstractContextManager[None]:
-    def note(args: threading.ExceptHookArgs) -> bool:
-        if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
-            name = args.thread.name if args.thread is not None else "a thread"
-            with watch.guard:
-                watch.died.append((name, args.exc_value))
-        return True
+        def note(args: threading.ExceptHookArgs) -> bool:
+            if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
+                with self.guard:
+                    self.died.append(args.exc_value)
+            return True
 
-    return excepthook_filter(note)
+        return excepthook_filter(note)
+
+    def call(self, name: str, fn: Callable[[], Any]) -> threading.Thread:
+        """Start the caller: the thread that calls ``fn()`` (the learner's function) and notes how it ended."""
+
+        def body() -> None:
+            self.touch()
+            try:
+                self.value = fn()
+            except BaseException as exc:  # the learner's code raised: feedback
+                self.error = exc
+            finally:
+                self.returned.set()
+
+        self.caller = threading.Thread(target=body, name=name, daemon=True)
+        self.caller.start()
+        return self.caller
 
 
 def _stop_all(
@@ -114,25 +127,6 @@ def _stop_all(
                 raise_in_thread(thread.ident, Cancelled)
         join(time.monotonic() + 0.2 * (attempt + 1), alive)
     return alive()
-
-
-class _Caller:
-    """The thread that calls the learner's function: what it returned or raised, and when."""
-
-    def __init__(self, watch: _Watch, name: str, fn: Callable[[], Any]) -> None:
-        self.value: Any = None
-        self.error: BaseException | None = None
-        self.returned = threading.Event()
-        self.thread = watch.caller = threading.Thread(target=self._body, args=(watch, fn), name=name, daemon=True)
-
-    def _body(self, watch: _Watch, fn: Callable[[], Any]) -> None:
-        watch.touch()
-        try:
-            self.value = fn()
-        except BaseException as exc:  # the learner's code raised: feedback
-            self.error = exc
-        finally:
-            self.returned.set()
 
 
 def _sentence(message: str) -> str:
@@ -165,17 +159,11 @@ class _Token:
         return self.label.format(self.number)
 
 
-class _Item(_Token):
-    """An item of exercise 6.1."""
-
-    __slots__ = ()
+class _Item(_Token):  # an item of exercise 6.1
     label = "item {}"
 
 
-class _Result(_Token):
-    """What ``first(item)`` returns in exercise 6.1."""
-
-    __slots__ = ()
+class _Result(_Token):  # what first(item) returns
     label = "result of item {}"
 
 
@@ -195,8 +183,6 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         self.sentinel_takers: set[threading.Thread] = set()
         self.results_put: set[int] = set()
         self.item_puts = 0
-
-    # -- cancelling ------------------------------------------------------------
 
     def cancel(self) -> None:
         """Wake every thread blocked on this queue with :class:`Cancelled`, now and later."""
@@ -220,8 +206,6 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         finally:
             with self._run.watch.guard:
                 self.waiting.pop(me, None)
-
-    # -- the queue's interface -------------------------------------------------
 
     def _check_call(self, timeout: float | None) -> None:
         self._check_cancelled()
@@ -259,9 +243,8 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
                 self.polled_empty.add(me)
             self.timed_out.add(me)
             raise
-        except BaseException as exc:
-            if _SHUTDOWN is not None and isinstance(exc, _SHUTDOWN):
-                self._took_sentinel(me)
+        except _SHUTDOWN:
+            self._took_sentinel(me)
             raise
         if not isinstance(item, (_Item, _Result)):
             self._took_sentinel(me)
@@ -270,12 +253,15 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         self._run.watch.touch()
         self._check_call(timeout)
-        if isinstance(item, _Item) and self.item_puts == 0:
-            self._run.before_first_item(self)
+        run = self._run
+        if isinstance(item, _Item) and self.item_puts == 0 and run.setting.idle_probe and self is run.inbox:
+            run.wait_for_timeouts(self)  # hold the first item back until idle workers have timed out once
         self._sliced("put", block, timeout, lambda b, t: _StdQueue.put(self, item, b, t), Full)
         if isinstance(item, _Item):
             self.item_puts += 1
-            self._run.item_put(self)
+            if self is run.inbox and self.item_puts >= len(run.items):
+                run.last_put = time.monotonic()
+                run.all_put.set()
         elif isinstance(item, _Result):
             self.results_put.add(id(item))
 
@@ -290,7 +276,7 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         self._run.watch.touch()
         super().task_done()
 
-    if _SHUTDOWN is not None:
+    if _SHUTDOWN:
 
         def shutdown(self, immediate: bool = False) -> None:
             self._run.watch.touch()
@@ -334,19 +320,8 @@ class _PipelineRun:
         self.saved: set[int] = set()
         self.misuse: list[str] = []
 
-    # -- hooks called by the queues --------------------------------------------
-
-    def before_first_item(self, queue: Queue) -> None:
-        """Idle probe: hold the first item back until every worker waiting with a timeout has timed out."""
-        if self.setting.idle_probe and queue is self.inbox:
-            self._wait_for_timeouts(queue)
-
-    def item_put(self, queue: Queue) -> None:
-        if queue is self.inbox and queue.item_puts >= len(self.items):
-            self.last_put = time.monotonic()
-            self.all_put.set()
-
-    def _wait_for_timeouts(self, queue: Queue) -> None:
+    def wait_for_timeouts(self, queue: Queue) -> None:
+        """Idle probe: wait until every worker waiting in ``queue.get`` with a timeout has timed out once."""
         until = time.monotonic() + IDLE_PROBE_LIMIT
         while time.monotonic() < until:
             with self.watch.guard:
@@ -354,8 +329,6 @@ class _PipelineRun:
             if not (waiting & queue.with_timeout) - queue.timed_out:
                 return
             time.sleep(0.005)
-
-    # -- what the learner's workers call ----------------------------------------
 
     def first(self, item: object) -> object:
         me = self.watch.touch()
@@ -371,7 +344,7 @@ class _PipelineRun:
         if delay > 0:
             time.sleep(delay)
         if self.setting.idle_probe:
-            self._wait_for_timeouts(self.middle)
+            self.wait_for_timeouts(self.middle)
         time.sleep(WORK)
         return _Result(item.number)
 
@@ -408,10 +381,6 @@ def _blocked_in(run: _PipelineRun, what: str) -> dict[str, list[threading.Thread
     return found
 
 
-def _caller_waits_in(run: _PipelineRun) -> str | None:
-    return next((f"{name}.{doing}()" for t, name, doing in _waits(run) if t is run.watch.caller), None)
-
-
 _SENTINEL_HINT = (
     "After the last item, put one sentinel per stage-1 worker into inbox; a worker that takes one stops. "
     "Once every stage-1 thread is joined, put one sentinel per stage-2 worker into middle, then join the "
@@ -421,7 +390,7 @@ _SENTINEL_HINT = (
 
 def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
     workers = run.setting.workers
-    waits = _caller_waits_in(run)
+    waits = next((f"{name}.{doing}()" for t, name, doing in _waits(run) if t is run.watch.caller), None)
     if waits is not None and waits.endswith("join()"):
         return (
             f"pipeline() was still waiting in {waits} after every item had gone through: join() returns only "
@@ -467,7 +436,8 @@ def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
     )
 
 
-def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[bool, str, str]:
+def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[str, str] | None:
+    """``(message, hint)`` for what went wrong in one run of check 6.1, or ``None``."""
     run = _PipelineRun(setting)
     saved_at_return: list[int] = []
     alive_at_return: list[threading.Thread] = []
@@ -478,45 +448,39 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[boo
             saved_at_return.append(len(run.saved))
         alive_at_return.extend(t for t in run.watch.learner_threads() if t is not run.watch.caller and t.is_alive())
 
-    called = _Caller(run.watch, "check-6.1", call)
-    caller = called.thread
+    watch = run.watch
     before = set(threading.enumerate())
-    with _quiet_thread_deaths(run.watch):
-        caller.start()
+    with watch.quiet():
+        caller = watch.call("check-6.1", call)
         deadline = RUN_DEADLINE + STALL + (IDLE_PROBE_LIMIT if setting.idle_probe else 0.0)
-        finished = called.returned.wait(deadline)
+        finished = watch.returned.wait(deadline)
         stuck_verdict = None if finished else _stuck_verdict(run)
-        if finished and called.error is None:
+        if finished and watch.error is None:
             # give the threads left behind the time a correct pipeline needs, to tell "early" from "lost"
             settle = time.monotonic() + STALL + 0.5
             while time.monotonic() < settle and len(run.saved) < setting.items:
                 time.sleep(0.01)
         blocked_after = _blocked_in(run, "get")
         stuck = _stop_all(lambda: [caller, *run.watch.learner_threads()], run.cancel, before)
-    note = _survivors_note([t for t in stuck if t is not caller] + ([caller] if caller in stuck else []))
-    died = [(name, exc) for name, exc in run.watch.died if name != caller.name]
+    note = _survivors_note(stuck)
+    died = watch.died  # the caller's thread catches everything: these are the learner's threads
 
     if stuck_verdict is not None:
         message, hint = stuck_verdict
         if died:
-            name, exc = died[0]
-            message = f"a worker thread died of {exception_line(exc)}, and then {message}"
+            message = f"a worker thread died of {exception_line(died[0])}, and then {message}"
             hint = "Read the error and fix the worker. " + hint
-        return (False, message + note, hint)
-    if called.error is not None:
-        return (
-            False,
-            f"pipeline() raised {exception_line(called.error)}.{note}",
-            "Read the error, fix it, run the check again.",
-        )
-    if died:
-        name, exc = died[0]
-        return (
-            False,
-            f"a worker thread died of {exception_line(exc)}; nothing told pipeline().{note}",
+        verdict: tuple[str, str] | None = (message, hint)
+    elif watch.error is not None:
+        verdict = (f"pipeline() raised {exception_line(watch.error)}.", "Read the error, fix it, run the check again.")
+    elif died:
+        verdict = (
+            f"a worker thread died of {exception_line(died[0])}; nothing told pipeline().",
             "Read the error and fix the worker.",
         )
-    return _judge_pipeline(run, saved_at_return[0], alive_at_return, blocked_after, note)
+    else:
+        verdict = _judge_pipeline(run, saved_at_return[0], alive_at_return, blocked_after)
+    return None if verdict is None else (verdict[0] + note, verdict[1])
 
 
 def _judge_pipeline(
@@ -524,41 +488,32 @@ def _judge_pipeline(
     saved_at_return: int,
     alive_at_return: list[threading.Thread],
     blocked_after: dict[str, list[threading.Thread]],
-    note: str,
-) -> tuple[bool, str, str]:
+) -> tuple[str, str] | None:
     setting = run.setting
     caller = run.watch.caller
     n = setting.items
-    if any(t is caller for t, _ in run.first_calls) or any(t is caller for t, _ in run.second_calls):
+    if any(t is caller for t, _ in run.first_calls + run.second_calls):
         return (
-            False,
-            "first() or second() ran in the thread that called pipeline(), not in worker threads." + note,
+            "first() or second() ran in the thread that called pipeline(), not in worker threads.",
             "Call first() in the stage-1 threads and second() in the stage-2 threads, never in pipeline() itself.",
         )
     if run.inbox.item_puts == 0:
-        return (False, "no item was put into inbox." + note, "Put every item of items into inbox: inbox.put(item).")
+        return ("no item was put into inbox.", "Put every item of items into inbox: inbox.put(item).")
     if run.misuse:
         return (
-            False,
-            f"{run.misuse[0]}: a sentinel went through the work." + note,
+            f"{run.misuse[0]}: a sentinel went through the work.",
             "Check for the sentinel right after get(), before calling first() or second(): "
             "if item is DONE: break (compare with is).",
         )
     firsts = [item.number for _, item in run.first_calls if isinstance(item, _Item)]
     if len(firsts) > len(set(firsts)):
-        return (False, "some items went through first() twice." + note, "Take each item from inbox once, with get().")
+        return ("some items went through first() twice.", "Take each item from inbox once, with get().")
     seconds = [r.number for _, r in run.second_calls if isinstance(r, _Result)]
     if len(seconds) > len(set(seconds)):
+        return ("some results went through second() twice.", "Take each result from middle once, with get().")
+    if not all(id(r) in run.middle.results_put for _, r in run.second_calls):
         return (
-            False,
-            "some results went through second() twice." + note,
-            "Take each result from middle once, with get().",
-        )
-    through_middle = all(id(r) in run.middle.results_put for _, r in run.second_calls)
-    if not through_middle:
-        return (
-            False,
-            "second() got results that never went through middle." + note,
+            "second() got results that never went through middle.",
             "Stage 1 puts first(item) into middle; stage 2 takes it from there and calls second() on it.",
         )
     lost = n - len(run.saved)
@@ -576,40 +531,35 @@ def _judge_pipeline(
             else ""
         )
         return (
-            False,
-            f"{lost} of {n} items never went through second(): they were lost when the pipeline shut down.{why}" + note,
+            f"{lost} of {n} items never went through second(): they were lost when the pipeline shut down.{why}",
             "A worker stops only when it takes a sentinel, which comes after the last item, so everything "
             "before it is done first. A flag or a timeout is not 'no more items'. " + _SENTINEL_HINT,
         )
     if saved_at_return < n:
         where = ", and left threads waiting in get() forever" if blocked_after else ""
         return (
-            False,
-            f"pipeline() returned before every item had been through second(){where}.{note}",
+            f"pipeline() returned before every item had been through second(){where}.",
             "Before returning, wait for the work to finish: join every stage-2 thread. " + _SENTINEL_HINT,
         )
     if blocked_after:
         return (
-            False,
             "pipeline() returned with worker threads still waiting in get(), for a sentinel that never came "
-            f"(the check stopped them).{note}",
+            "(the check stopped them).",
             "Every worker needs a sentinel of its own. " + _SENTINEL_HINT,
         )
     if alive_at_return:
         return (
-            False,
-            "pipeline() returned while some worker threads were still running." + note,
+            "pipeline() returned while some worker threads were still running.",
             "Join every thread before returning: for thread in threads: thread.join().",
         )
     for stage, queue in ((1, run.inbox), (2, run.middle)):
         threads = {t for t in queue.getters if t is not caller}
         if len(threads) != setting.workers:
             return (
-                False,
-                f"with workers={setting.workers}, stage {stage} took items in {len(threads)} thread(s)." + note,
+                f"with workers={setting.workers}, stage {stage} took items in {len(threads)} thread(s).",
                 f"Start workers threads for each stage, each taking from {queue.name} with get().",
             )
-    return (True, "", "")
+    return None
 
 
 def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
@@ -620,10 +570,9 @@ def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
     ) is not None:
         return verdict
     for number, setting in enumerate(PIPELINE_RUNS, start=1):
-        ok, message, hint = _pipeline_once(pipeline, setting)
-        if not ok:
+        if (fault := _pipeline_once(pipeline, setting)) is not None:
             where = f" (run {number} of {len(PIPELINE_RUNS)}, workers={setting.workers})"
-            return not_yet(exercise, _sentence(message) + where, hint)
+            return not_yet(exercise, _sentence(fault[0]) + where, fault[1])
     return passed(
         exercise,
         f"in all {len(PIPELINE_RUNS)} runs (1 to 3 workers per stage) every item went through first() and "
@@ -645,10 +594,7 @@ ORDER_GAP = 0.05
 RUN_ALL_DEADLINE = 2.0
 
 
-class _Value(_Token):
-    """What a task of exercise 6.2 returns."""
-
-    __slots__ = ()
+class _Value(_Token):  # what a task of exercise 6.2 returns
     label = "value {}"
 
 
@@ -693,7 +639,8 @@ class _TaskRun:
         return task
 
 
-def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[bool, str, str]:
+def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[str, str] | None:
+    """``(message, hint)`` for what went wrong in one run of check 6.2, or ``None``."""
     run = _TaskRun(failing)
     tasks = [run.task(i) for i in range(TASKS)]
     finished: set[int] = set()
@@ -704,12 +651,11 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
         finally:
             finished.update(run.finished)
 
-    called = _Caller(run.watch, "check-6.2", call)
-    caller = called.thread
+    watch = run.watch
     stuck: list[threading.Thread] = []
-    with _quiet_thread_deaths(run.watch):
-        caller.start()
-        done = called.returned.wait(RUN_ALL_DEADLINE)
+    with watch.quiet():
+        caller = watch.call("check-6.2", call)
+        done = watch.returned.wait(RUN_ALL_DEADLINE)
         if done:  # threads of a pool may stay alive, idle: only the tasks must end
             until = time.monotonic() + SLOW_SECONDS + CLEANUP_SECONDS
             while len(run.finished) < len(run.ran_in) and time.monotonic() < until:
@@ -719,90 +665,79 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
                 lambda: [caller, *(t for number, t in list(run.ran_in.items()) if number not in run.finished)],
                 run.barrier.abort,
             )
-    note = _survivors_note(stuck)
-    died = [exc for name, exc in run.watch.died if name != caller.name]
+    died = watch.died  # the caller's thread catches everything: these are the learner's threads
+    error = None if isinstance(watch.error, Cancelled) else watch.error
+    verdict = _judge_run_all(run, done, error, watch.value, died, finished)
+    return None if verdict is None else (verdict[0] + _survivors_note(stuck), verdict[1])
+
+
+def _judge_run_all(
+    run: _TaskRun, done: bool, error: BaseException | None, value: Any, died: list[BaseException], finished: set[int]
+) -> tuple[str, str] | None:
+    failing = run.failing
     if not done:
         return (
-            False,
             f"run_all() did not return within {RUN_ALL_DEADLINE:g} s"
             + (" after a task raised" if failing is not None else "")
-            + "; the check stopped it."
-            + note,
+            + "; the check stopped it.",
             "Wait for each task with future.result() or thread.join(), not in a loop that polls for results.",
         )
-    error = called.error
-    if isinstance(error, Cancelled):
-        error = None
-    if any(t is caller for t in run.ran_in.values()):
+    if any(t is run.watch.caller for t in run.ran_in.values()):
         return (
-            False,
-            "the tasks ran one after another in the thread that called run_all(), not in worker threads." + note,
+            "the tasks ran one after another in the thread that called run_all(), not in worker threads.",
             "Submit each task to a concurrent.futures.ThreadPoolExecutor (or start a thread per task).",
         )
     if len(run.ran_in) < TASKS:
         what = exception_line(error) if error is not None else "nothing"
-        return (
-            False,
-            f"only {len(run.ran_in)} of {TASKS} tasks ran (run_all() raised {what}).{note}",
-            "Run every task in tasks.",
-        )
+        return (f"only {len(run.ran_in)} of {TASKS} tasks ran (run_all() raised {what}).", "Run every task in tasks.")
     if run.apart:
         return (
-            False,
-            f"the {TASKS} tasks did not run at the same time: each waited at the start for the others, in vain." + note,
+            f"the {TASKS} tasks did not run at the same time: each waited at the start for the others, in vain.",
             "Give every task a thread of its own: ThreadPoolExecutor(max_workers=len(tasks)), or one Thread each.",
         )
     if failing is None:
         if error is not None:
             return (
-                False,
-                f"no task raised, but run_all() raised {exception_line(error)}.{note}",
+                f"no task raised, but run_all() raised {exception_line(error)}.",
                 "Read the error, fix it, run the check again.",
             )
-        value = called.value
         if isinstance(value, (list, tuple)) and any(isinstance(v, Future) for v in value):
             return (
-                False,
-                "run_all() returned Future objects, not the tasks' results." + note,
+                "run_all() returned Future objects, not the tasks' results.",
                 "Call result() on each future: it waits for the task and gives its return value (or raises its "
                 "exception).",
             )
         if not isinstance(value, (list, tuple)) or list(value) != run.values:
             return (
-                False,
-                f"run_all() returned {value!r}, expected the results in the order of tasks: {run.values!r}.{note}",
+                f"run_all() returned {value!r}, expected the results in the order of tasks: {run.values!r}.",
                 "Return [future.result() for future in futures], in the order you submitted them (the tasks "
                 "finish in another order).",
             )
-        return (True, "", "")
+        return None
     assert run.error is not None
     if error is None:
-        died_too = any(exc is run.error for exc in died)
         where = (
             " It died in its worker thread: threading.excepthook saw it, nobody else did."
-            if died_too
+            if any(exc is run.error for exc in died)
             else " It was swallowed on the way."
         )
         return (
-            False,
-            f"task {failing} raised {exception_line(run.error)}, but run_all() returned normally.{where}{note}",
+            f"task {failing} raised {exception_line(run.error)}, but run_all() returned normally.{where}",
             "Call future.result() for every task: it raises the task's exception in the caller. Don't catch it.",
         )
     if error is not run.error and error.__cause__ is not run.error:
         return (
-            False,
             f"task {failing} raised {exception_line(run.error)}, but run_all() raised {exception_line(error)} "
-            f"instead, without the task's exception as its cause.{note}",
+            "instead, without the task's exception as its cause.",
             "Let the task's own exception through (future.result() re-raises it), or chain it: raise ... from error.",
         )
     if len(finished) < TASKS:
         return (
-            False,
-            f"run_all() raised the task's exception while another task was still running.{note}",
+            "run_all() raised the task's exception while another task was still running.",
             "Wait for every task before you raise: with ThreadPoolExecutor() as pool: ... waits for all of them "
             "when the block ends; or join every thread first.",
         )
-    return (True, "", "")
+    return None
 
 
 def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckResult:
@@ -811,9 +746,8 @@ def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckRes
     if (verdict := first_fault(exercise, run_all, "def run_all(tasks):")) is not None:
         return verdict
     for number, failing in enumerate((None, 1, 0), start=1):
-        ok, message, hint = _run_all_once(run_all, failing)
-        if not ok:
-            return not_yet(exercise, _sentence(message) + f" (run {number} of 3)", hint)
+        if (fault := _run_all_once(run_all, failing)) is not None:
+            return not_yet(exercise, _sentence(fault[0]) + f" (run {number} of 3)", fault[1])
     return passed(
         exercise,
         f"the {TASKS} tasks ran at the same time in worker threads, their results came back in order, and a "

@@ -1,20 +1,13 @@
-"""The tools to reach for first (notebook 06): queues, pipelines, and when threads help at all.
-
-:func:`run_queue_buffer` is notebook 05's buffer workload on a :class:`queue.Queue`;
-:func:`run_pipeline` hands items between stages through queues or plain lists;
-:func:`measure_concurrency` does one I/O-bound and one CPU-bound job with one thread,
-threads, processes and ``asyncio``.
-"""
+"""The tools to reach for first (notebook 06): notebook 05's buffer workload on a :class:`queue.Queue`,
+a pipeline of stages joined by queues or plain lists, and when threads help at all."""
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import platform
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -23,32 +16,23 @@ from synclab._threads import queues as plumbing  # bookkeeping a learner need no
 from synclab._threads import run_workers
 from synclab._validate import MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.environment import gil_enabled
-from synclab.experiments.conditions import (
-    DONE,
-    MAX_SAMPLES,
-    POLL_SECONDS,
-    BufferModel,
-    BufferResult,
-    Tally,
-    run_buffer_threads,
-)
+from synclab.experiments.conditions import DONE, POLL_SECONDS, BufferModel, BufferResult, Tally, run_buffer_threads
 
 # -- the bounded buffer, as a queue.Queue ---------------------------------------
 
 
 class _QueueBuffer(BufferModel):
-    """Notebook 05's buffer interface, done with ``queue.Queue(maxsize=capacity)``."""
+    """Notebook 05's buffer interface, done with ``queue.Queue(maxsize=capacity)``; a wait is timed from
+    finding the queue full (or empty) until the item is in (or came)."""
 
     def __init__(self, capacity: int, stop: threading.Event) -> None:
         super().__init__(capacity, stop)
         self.queue = plumbing.RecordingQueue(self)  # a Queue on this buffer's instrumented lock and deque
 
     def put(self, item: object, me: Tally) -> bool:
-        """``queue.put(item)``; a wait is timed from finding the queue full until the item is in."""
         return self.queue.timed_put(item, me, POLL_SECONDS)
 
     def get(self, me: Tally) -> object:
-        """``queue.get()``; a wait is timed from finding the queue empty until an item came."""
         return self.queue.timed_get(me, POLL_SECONDS, DONE)
 
 
@@ -62,12 +46,8 @@ def run_queue_buffer(
     *,
     timeout: float = 30.0,
 ) -> BufferResult:
-    """The workload of :func:`~synclab.run_buffer`, with ``queue.Queue(maxsize=capacity)`` as the buffer.
-
-    Producers, consumers, pacing and sentinels are exactly those of ``run_buffer``; the
-    queue's lock is instrumented and its length noted at every change, so the two results
-    compare figure by figure.
-    """
+    """The workload of :func:`~synclab.run_buffer`, with ``queue.Queue(maxsize=capacity)`` as the buffer: its
+    lock is instrumented and its length noted at every change, so the two results compare figure by figure."""
     settings = (producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
     return run_buffer_threads(_QueueBuffer, *settings, what="run_queue_buffer")
 
@@ -78,26 +58,17 @@ def run_queue_buffer(
 CHANNELS = ("Queue", "list")
 MAX_STAGES = 4
 MAX_WORKERS = 8
-MAX_PIPELINE_ITEMS = 5_000
-MAX_PIPELINE_CAPACITY = 1_000
-#: How long an idle list worker sleeps before it looks at its list again.
-LIST_POLL_SECONDS = 0.0005
 
 
 @dataclass(frozen=True, slots=True)
 class PipelineResult:
-    """What one run of :func:`run_pipeline` measured.
-
-    ``delivered``: the item numbers out of the last stage, in order, with their
-    ``delivery_times``; ``length_times``/``lengths``: each stage inbox's length after each
-    change; ``crashes``: one line per worker that died of an exception.
-    """
+    """What one run of :func:`run_pipeline` measured: the items out of the last stage in order, with their
+    ``delivery_times``; each stage inbox's length after each change; one line per worker that crashed."""
 
     stages: int
     workers: int
     items: int
     capacity: int
-    work: float
     channel: str
     delivered: tuple[int, ...]
     delivery_times: tuple[float, ...]
@@ -109,19 +80,14 @@ class PipelineResult:
     python: str
 
     @property
-    def distinct(self) -> int:
-        """How many different items came out."""
-        return len(set(self.delivered))
-
-    @property
     def lost(self) -> int:
         """Items that never came out of the last stage."""
-        return self.items - self.distinct
+        return self.items - len(set(self.delivered))
 
     @property
     def duplicates(self) -> int:
         """Extra copies: items that came out more than once count once per extra copy."""
-        return len(self.delivered) - self.distinct
+        return len(self.delivered) - len(set(self.delivered))
 
     @property
     def delivered_once(self) -> bool:
@@ -131,7 +97,7 @@ class PipelineResult:
     @property
     def throughput(self) -> float:
         """Different items out of the last stage per second, over the whole run."""
-        return self.distinct / self.duration if self.duration > 0 else 0.0
+        return (self.items - self.lost) / self.duration if self.duration > 0 else 0.0
 
 
 def run_pipeline(
@@ -149,33 +115,27 @@ def run_pipeline(
     A source puts items ``0`` to ``items - 1`` into stage 1's inbox; each worker takes an item,
     works ``work`` s on it (a sleep) and hands it to the next inbox. ``channel``:
 
-    * ``"Queue"``: ``queue.Queue(maxsize=capacity)`` inboxes, shut down with sentinels: one
-      ``DONE`` per worker of stage 1, and the last worker of each stage out sends one per
-      worker of the next.
-    * ``"list"``: plain lists, no lock. A worker looks at ``inbox[0]``, works, then
-      ``del inbox[0]`` and appends to the next list, so two workers can take the same item
-      (the window is the work); one whose ``del`` finds the list empty dies of ``IndexError``.
+    * ``"Queue"``: ``queue.Queue(maxsize=capacity)`` inboxes, shut down with sentinels: one ``DONE`` per
+      worker of stage 1, and the last worker of each stage out sends one per worker of the next.
+    * ``"list"``: plain lists, no lock. A worker looks at ``inbox[0]``, works, then ``del inbox[0]`` and
+      appends to the next list, so two workers can take the same item (the window is the work); one whose
+      ``del`` finds the list empty dies of ``IndexError``.
     """
     stages = check_int("stages", stages, 1, MAX_STAGES)
     workers = check_int("workers", workers, 1, MAX_WORKERS)
-    items = check_int("items", items, 1, MAX_PIPELINE_ITEMS)
-    capacity = check_int("capacity", capacity, 1, MAX_PIPELINE_CAPACITY)
+    items = check_int("items", items, 1, 5_000)
+    capacity = check_int("capacity", capacity, 1, 1_000)
     work = check_float("work", work, 0.0, 0.1)
     channel = check_choice("channel", channel, CHANNELS)
     timeout = check_timeout(timeout)
 
     stop = threading.Event()
     origin = time.perf_counter()
-    steps = [plumbing.Stage(workers, origin, MAX_SAMPLES) for _ in range(stages)]
+    steps = [plumbing.Stage(workers, origin) for _ in range(stages)]
     sink = plumbing.Sink(origin)  # after the last stage: notes what came out, and when
     crashes: list[str] = []
     source_done = threading.Event()
     last_return: list[float] = []
-
-    def spend(seconds: float) -> None:
-        """Work on an item (a sleep that a stopped run ends: the worker raises ``Stopped``)."""
-        if (seconds > 0 and stop.wait(seconds)) or stop.is_set():
-            raise plumbing.Stopped
 
     if channel == "Queue":  # put() and get() raise Stopped once the run is stopped
         inboxes: list[Any] = [plumbing.NotedQueue(capacity, stage, stop, POLL_SECONDS) for stage in steps]
@@ -187,10 +147,9 @@ def run_pipeline(
                 inboxes[0].put(DONE)
 
         def stage_worker(index: int) -> None:
-            inbox = inboxes[index]
-            outbox = inboxes[index + 1] if index + 1 < stages else sink
+            inbox, outbox = inboxes[index], inboxes[index + 1] if index + 1 < stages else sink
             while (item := inbox.get()) is not DONE:
-                spend(work)
+                plumbing.work_on(work, stop)
                 outbox.put(item)
             if steps[index].worker_returned() and index + 1 < stages:
                 for _ in range(workers):  # the last worker out tells every worker of the next stage
@@ -206,8 +165,7 @@ def run_pipeline(
             source_done.set()
 
         def stage_worker(index: int) -> None:
-            inbox = inboxes[index]
-            outbox = inboxes[index + 1] if index + 1 < stages else sink
+            inbox, outbox = inboxes[index], inboxes[index + 1] if index + 1 < stages else sink
             upstream = source_done if index == 0 else steps[index - 1].done
             try:
                 while not stop.is_set():
@@ -215,10 +173,10 @@ def run_pipeline(
                     if not inbox:
                         if ended:
                             break
-                        stop.wait(LIST_POLL_SECONDS)
+                        stop.wait(0.0005)  # idle: look again soon
                         continue
                     item = inbox[0]  # look at the first item...
-                    spend(work)  # ...work on it...
+                    plumbing.work_on(work, stop)  # ...work on it...
                     del inbox[0]  # ...and take it off the list
                     outbox.append(item)
             except IndexError as exc:  # another worker emptied the list under it
@@ -233,12 +191,11 @@ def run_pipeline(
     duration = (max(last_return) - origin) if last_return else time.perf_counter() - origin
     deliveries = sorted(sink.deliveries)
     return PipelineResult(
-        stages=stages,
-        workers=workers,
-        items=items,
-        capacity=capacity,
-        work=work,
-        channel=channel,
+        stages,
+        workers,
+        items,
+        capacity,
+        channel,
         delivered=tuple(item for _, item in deliveries),
         delivery_times=tuple(t for t, _ in deliveries),
         length_times=tuple(tuple(s.times) for s in steps),
@@ -258,13 +215,11 @@ WAYS = ("one thread", "threads", "processes", "asyncio")
 
 @dataclass(frozen=True, slots=True)
 class ConcurrencyResult:
-    """What :func:`measure_concurrency` measured: wall time per job and way."""
+    """What :func:`measure_concurrency` measured: wall time per job and way (``nan``: not run)."""
 
     tasks: int
     io_seconds: float
     cpu_seconds: float
-    cpu_size: int
-    threads: int
     processes: int
     cores: int
     process_start: float
@@ -291,11 +246,8 @@ def measure_concurrency(
 ) -> ConcurrencyResult:
     """Do the same I/O-bound and CPU-bound job with one thread, threads, processes and asyncio.
 
-    The I/O job is ``tasks`` sleeps of ``io_seconds``; the CPU job is ``tasks`` calls of
-    ``sum(range(n))``, ``n`` chosen here so one takes about ``cpu_seconds`` (it holds the GIL
-    throughout, as pure Python does). The process pool (one process per task, at most one per
-    core) is started with ``spawn``, the safe method in a program that runs threads, and its
-    start-up is timed apart from the job.
+    The I/O job is ``tasks`` sleeps of ``io_seconds``; the CPU job is ``tasks`` calls of ``sum(range(n))``
+    (which holds the GIL) of about ``cpu_seconds`` each. A process pool's start-up is timed apart from the job.
     """
     tasks = check_int("tasks", tasks, 1, MAX_VALUES)
     io_seconds = check_float("io_seconds", io_seconds, 0.001, 1.0)
@@ -306,15 +258,13 @@ def measure_concurrency(
     n = plumbing.cpu_size(cpu_seconds)
     waits = [io_seconds] * tasks
     sizes = [range(n)] * tasks
-    io_times: list[float] = []
-    cpu_times: list[float] = []
 
     # one thread
     started = time.perf_counter()
     for seconds in waits:
         time.sleep(seconds)
-    io_times.append(time.perf_counter() - started)
-    cpu_times.append(plumbing.best_time(lambda: [sum(numbers) for numbers in sizes]))
+    io_times = [time.perf_counter() - started]
+    cpu_times = [plumbing.best_time(lambda: [sum(numbers) for numbers in sizes])]
 
     # threads
     with plumbing.thread_pool(tasks) as pool:
@@ -323,22 +273,11 @@ def measure_concurrency(
         cpu_times.append(plumbing.best_time(lambda: plumbing.pool_map(pool, sum, sizes)))
         thread_cpu_use = (time.process_time() - cpu_started) / max(time.perf_counter() - wall_started, 1e-9)
 
-    # processes
+    # processes: spawn, the safe start method in a program that runs threads
     workers = min(tasks, cores) if processes else 0
-    process_start = float("nan")
-    if processes:
-        started = time.perf_counter()
-        spawned = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-        try:
-            plumbing.pool_map(spawned, time.sleep, [0.01] * workers)  # start every process before timing the jobs
-            process_start = time.perf_counter() - started
-            io_times.append(plumbing.pool_map(spawned, time.sleep, waits))
-            cpu_times.append(plumbing.best_time(lambda: plumbing.pool_map(spawned, sum, sizes)))
-        finally:
-            spawned.shutdown(wait=True, cancel_futures=True)
-    else:
-        io_times.append(float("nan"))
-        cpu_times.append(float("nan"))
+    process_start, io_time, cpu_time = plumbing.in_processes(workers, waits, sizes)  # nan if not run
+    io_times.append(io_time)
+    cpu_times.append(cpu_time)
 
     # asyncio
     io_times.append(plumbing.run_asyncio(lambda: [asyncio.sleep(seconds) for seconds in waits]))
@@ -350,8 +289,6 @@ def measure_concurrency(
         tasks=tasks,
         io_seconds=io_seconds,
         cpu_seconds=cpu_seconds,
-        cpu_size=n,
-        threads=tasks,
         processes=workers,
         cores=cores,
         process_start=process_start,

@@ -168,7 +168,7 @@ def plot_pipeline_throughput(result: PipelineResult, ax: Axes | None = None) -> 
     ax.set_xlabel("time since the start (ms)")
     ax.set_title(
         f"Throughput: {len(result.delivered)} deliveries in {fmt_seconds(result.duration)}, "
-        f"{result.distinct} of them different items",
+        f"{result.items - result.lost} of them different items",
         fontsize="medium",
     )
     return fig
@@ -181,7 +181,7 @@ def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
     plot_pipeline_lengths(result, lengths)
     lengths.set_xlabel("")
     plot_pipeline_throughput(result, throughput)
-    once = result.distinct
+    once = result.items - result.lost
     bars = outcome.bar(
         [0, 1, 2], [once, result.duplicates, result.lost], color=[GREEN, RED, RED], edgecolor="black", linewidth=0.5
     )
@@ -201,18 +201,8 @@ def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
 
 
 def _pipeline_panels(fig: Figure) -> list[Axes]:
-    grid = fig.add_gridspec(
-        2,
-        2,
-        width_ratios=(2.3, 1.0),
-        height_ratios=(1.3, 1.0),
-        left=0.09,
-        right=0.985,
-        bottom=0.1,
-        top=0.86,
-        wspace=0.25,
-        hspace=0.55,
-    )
+    box = {"left": 0.09, "right": 0.985, "bottom": 0.1, "top": 0.86, "wspace": 0.25, "hspace": 0.55}
+    grid = fig.add_gridspec(2, 2, width_ratios=(2.3, 1.0), height_ratios=(1.3, 1.0), **box)
     top = fig.add_subplot(grid[0, 0])
     return [top, fig.add_subplot(grid[1, 0], sharex=top), fig.add_subplot(grid[:, 1])]
 
