@@ -1,8 +1,5 @@
-"""Choosing a primitive (notebook 08): a semaphore in front of a pool, Events as a start gate
-and a stop signal, a Barrier for phases. (What each primitive costs: ``synclab/_threads/primitives.py``.)
-
-Each ``run_*`` starts its workers T1..Tn together and returns what they recorded.
-"""
+"""Choosing a primitive (notebook 08): a semaphore in front of a pool, Events as a start gate and a
+stop signal, a Barrier for phases. Each ``run_*`` starts its workers T1..Tn together."""
 
 from __future__ import annotations
 
@@ -21,10 +18,6 @@ GUARDS = ("Semaphore", "BoundedSemaphore", "none")
 MAX_SIGNALLED = 32
 #: How long a waiting thread blocks before it checks whether the run was stopped.
 _POLL = 0.05
-
-#: One use of the pool, recorded like one acquisition of a lock: ``requested`` (asked for a permit),
-#: ``acquired`` (counted itself in), ``released`` (counted itself out, just before giving the permit back).
-PoolUse = LockEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +40,8 @@ class PoolResult:
     guard: str
     extra_release: bool
     changes: tuple[tuple[float, int], ...]
-    pool_uses: tuple[PoolUse, ...]
+    #: One use of the pool, recorded like a lock's acquisition (``released``: just before the permit went back).
+    pool_uses: tuple[LockEvent, ...]
     release_errors: tuple[ReleaseError, ...]
     permits_after: int | None
     elapsed: float
@@ -80,9 +74,8 @@ def run_pool(
 ) -> PoolResult:
     """Let ``threads`` threads share a pool that only ``limit`` may use at once.
 
-    At the defaults (8 threads, a limit of 3, 4 uses of 3 ms each) the holder
-    count reaches 3 and never more on every run; with ``guard="none"`` it goes
-    above 3; with ``extra_release=True`` a plain semaphore lets 4 in.
+    At the defaults the holder count reaches 3 and never more on every run; with ``guard="none"`` it
+    goes above 3; with ``extra_release=True`` (the first use releases twice) a plain semaphore lets 4 in.
     """
     threads = check_int("threads", threads, 1, MAX_THREADS)
     limit = check_int("limit", limit, 1, MAX_THREADS)
@@ -98,13 +91,13 @@ def run_pool(
     meta = threading.Lock()  # guards the holder count and the records below
     holders = [0]
     changes: list[tuple[float, int]] = []
-    pool_uses: list[PoolUse] = []
+    pool_uses: list[LockEvent] = []
     release_errors: list[ReleaseError] = []
     stop = threading.Event()
     clock = stopwatch()
 
     def count(step: int) -> tuple[float, bool]:
-        """Change the holder count; return the time and whether this is the very first use."""
+        """Change the holder count; return the time and whether this is the run's very first use."""
         with meta:
             first = not changes
             holders[0] += step
@@ -133,7 +126,7 @@ def run_pool(
             time.sleep(hold)  # using the pooled connection
             released, _ = count(-1)
             with meta:
-                pool_uses.append(PoolUse(name, requested, acquired, released))
+                pool_uses.append(LockEvent(name, requested, acquired, released))
             if semaphore is not None:
                 release(name, extra=False)
                 if extra_release and first:
@@ -147,9 +140,6 @@ def run_pool(
             permits_after += 1
     records = (tuple(changes), tuple(pool_uses), tuple(release_errors))
     return PoolResult(threads, limit, uses, guard, extra_release, *records, permits_after, elapsed)
-
-
-# -- Event as a start gate ----------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,13 +179,10 @@ def run_start_gate(
     *,
     timeout: float = 30.0,
 ) -> GateResult:
-    """Workers that must not begin before setup is done, with or without a gate.
+    """Workers that must not begin before a ``setup`` thread's ``setup_steps`` steps are done.
 
-    A ``setup`` thread performs ``setup_steps`` steps of ``step`` seconds each,
-    then calls ``gate.set()``. Each worker, once running, waits at
-    ``gate.wait()`` (if ``use_gate``), reads how many setup steps are done, and
-    works for ``work`` seconds. With the gate every worker reads all the steps,
-    on every run; without it, workers begin while setup is still going.
+    With ``use_gate`` each worker waits at ``gate.wait()`` until setup calls ``gate.set()``, then
+    reads how many steps are done: all of them, on every run; without it, workers begin early.
     """
     workers = check_int("workers", workers, 1, MAX_SIGNALLED)
     use_gate = check_bool("use_gate", use_gate)
@@ -238,9 +225,6 @@ def run_start_gate(
     return GateResult(workers, setup_steps, use_gate, *setup_times, threads)
 
 
-# -- Event as a stop signal ---------------------------------------------------
-
-
 @dataclass(frozen=True, slots=True)
 class StopThread:
     """One worker of :func:`run_stop_signal`. Times are seconds since the run began."""
@@ -279,14 +263,10 @@ def run_stop_signal(
     *,
     timeout: float = 30.0,
 ) -> StopResult:
-    """Workers doing a job every ``period`` seconds until told to stop.
+    """Workers doing a job every ``period`` seconds until a ``stopper`` thread sets ``shutdown`` after ``run_for``.
 
-    Each worker runs ``while not shutdown.is_set(): job(); <wait period>``. A
-    ``stopper`` thread sets ``shutdown`` after ``run_for`` seconds. With
-    ``wait="event"`` the wait is ``shutdown.wait(period)``, which returns as soon
-    as the event is set; with ``wait="sleep"`` it is ``time.sleep(period)``,
-    which does not. At the defaults the sleeping workers are in the middle of a
-    100 ms nap when the signal comes, so they stop about 50 ms late.
+    ``wait="event"`` waits with ``shutdown.wait(period)``, which returns as soon as the event is set;
+    ``wait="sleep"`` with ``time.sleep(period)``, which does not: at the defaults it stops about 50 ms late.
     """
     threads = check_int("threads", threads, 1, MAX_SIGNALLED)
     wait = check_choice("wait", wait, ("event", "sleep"))
@@ -304,23 +284,19 @@ def run_stop_signal(
         signalled[0] = clock()
         shutdown.set()
 
+    pause = shutdown.wait if wait == "event" else time.sleep  # only shutdown.wait() returns early when set
+
     def worker(index: int) -> StopThread:
         jobs = 0
         last_job = 0.0
         while not shutdown.is_set():
             jobs += 1  # the job: checking a queue, writing a heartbeat...
             last_job = clock()
-            if wait == "event":
-                shutdown.wait(period)
-            else:
-                time.sleep(period)
+            pause(period)
         return StopThread(f"T{index}", jobs, last_job, clock())
 
     _, workers = run_numbered(worker, threads, "run_stop_signal", stop, timeout, stopper=stopper)
-    return StopResult(period=period, wait=wait, signalled=signalled[0], workers=workers)
-
-
-# -- Barrier for phases -------------------------------------------------------
+    return StopResult(period, wait, signalled[0], workers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +314,6 @@ class PhaseResult:
     """What one run of :func:`run_phases` measured."""
 
     threads: int
-    phases: int
     use_barrier: bool
     barrier_timeout: float
     spans: tuple[PhaseSpan, ...]
@@ -368,12 +343,11 @@ def run_phases(
     barrier_timeout: float = 0.2,
     timeout: float = 30.0,
 ) -> PhaseResult:
-    """Threads with uneven work going through phases, with or without a barrier.
+    """Threads with uneven work (Tn works ``n * work`` s a phase) going through phases.
 
-    Tn works ``n * work`` s per phase. With ``use_barrier`` each waits at
-    ``barrier.wait(barrier_timeout)`` after each phase, so nobody begins phase k + 1 before all
-    finished phase k; without it the fast ones run ahead. ``quitter=True``: the last thread
-    leaves after phase 1 and the others get :class:`threading.BrokenBarrierError` instead of a hang.
+    With ``use_barrier`` each waits at ``barrier.wait(barrier_timeout)`` after each phase, so nobody
+    begins phase k + 1 before all finished phase k. ``quitter=True``: the last thread leaves after
+    phase 1 and the others get :class:`threading.BrokenBarrierError` instead of a hang.
     """
     threads = check_int("threads", threads, 1, MAX_SIGNALLED)
     phases = check_int("phases", phases, 1, 100)
@@ -415,4 +389,4 @@ def run_phases(
                     return
 
     run_numbered(worker, threads, "run_phases", stop, timeout)
-    return PhaseResult(threads, phases, use_barrier, barrier_timeout, tuple(spans), tuple(released), tuple(broken))
+    return PhaseResult(threads, use_barrier, barrier_timeout, tuple(spans), tuple(released), tuple(broken))
