@@ -1,10 +1,5 @@
-"""Plumbing of notebook 08 (choosing a primitive): the numbered-worker starter and the overhead measurement.
-
-:func:`measure_overhead` is the course's one measurement of what an uncontended operation of each
-primitive costs (:data:`OPERATIONS`), with :mod:`timeit`: the fastest of several repeats (slower
-ones measure interference), minus the timing loop's own cost. Notebook 04 quotes its ``"Lock"``
-row too, so one figure has one name.
-"""
+"""Plumbing of notebook 08 (choosing a primitive): the numbered-worker starter and the overhead measurement,
+the course's one measurement of each primitive's uncontended cost (notebook 04 quotes its ``"Lock"`` row too)."""
 
 from __future__ import annotations
 
@@ -111,10 +106,8 @@ def _holder_can_reenter(primitive: Any) -> bool:
 
 
 def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
-    """Time one typical uncontended operation of each primitive, in this thread.
-
-    Takes about ``number * repeats * 7 µs`` (0.7 s at the defaults).
-    """
+    """Time one typical uncontended operation of each primitive, in this thread, with :mod:`timeit`: the
+    fastest of ``repeats`` (slower ones measure interference), minus the timing loop's own cost. About 0.7 s."""
     number = check_int("number", number, 100, 1_000_000)
     repeats = check_int("repeats", repeats, 1, 100)
     namespace = {
@@ -136,10 +129,4 @@ def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
         times = per_op(code)
         reentrant = _holder_can_reenter(namespace[held[name]]) if name in held else None
         costs.append(PrimitiveCost(name, code, max(0.0, min(times) - loop), tuple(times), reentrant))
-    return OverheadResult(
-        costs=tuple(costs),
-        number=number,
-        loop_seconds=loop,
-        python=platform.python_version(),
-        implementation=platform.python_implementation(),
-    )
+    return OverheadResult(tuple(costs), number, loop, platform.python_version(), platform.python_implementation())

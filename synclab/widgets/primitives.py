@@ -56,15 +56,9 @@ class PoolLab(Lab[PoolResult]):
         self.extra_release.disabled = change["new"] == "none"
 
     def run(self) -> PoolResult:
-        return run_pool(
-            self.threads.value,
-            self.limit.value,
-            LAB_USES,
-            LAB_HOLD,
-            self.guard.value,
-            self.extra_release.value and self.guard.value != "none",
-            timeout=LAB_TIMEOUT,
-        )
+        guard = self.guard.value
+        bug = self.extra_release.value and guard != "none"  # the switch is off without a semaphore
+        return run_pool(self.threads.value, self.limit.value, LAB_USES, LAB_HOLD, guard, bug, timeout=LAB_TIMEOUT)
 
     def activity(self) -> str:
         guard = "no semaphore" if self.guard.value == "none" else f"{self.guard.value}({self.limit.value})"
