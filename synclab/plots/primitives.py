@@ -254,9 +254,8 @@ class Table:
         caption = f"<caption style='text-align:left'>{html.escape(self.caption)}</caption>" if self.caption else ""
         folded = ""
         if self.details is not None:
-            folded = (
-                f"<details><summary>{html.escape(self.details_title)}</summary>{self.details._repr_html_()}</details>"
-            )
+            summary = f"<summary>{html.escape(self.details_title)}</summary>"
+            folded = f"<details>{summary}{self.details._repr_html_()}</details>"
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{folded}"
 
 
@@ -276,8 +275,7 @@ def overhead_table(result: OverheadResult) -> Table:
     """The comparison table: use, reentrant (observed) and cost relative to ``with lock:`` measured here,
     against what a comparison table found in many tutorials claims; the nanoseconds folded away."""
     require(result, OverheadResult, "result")
-    rows = []
-    timings = []
+    rows, timings = [], []
     for cost in result.costs:
         reentrant = {True: "yes", False: "no", None: "n/a (nothing to hold)"}[cost.reentrant]
         claim = COMMON_CLAIMS.get(cost.name)
@@ -294,13 +292,7 @@ def overhead_table(result: OverheadResult) -> Table:
     )
     python = f"{result.implementation} {result.python}"
     return Table(
-        headers=(
-            "primitive",
-            "use it for",
-            "reentrant (measured)",
-            "cost × a Lock",
-            "common claim: reentrant, overhead",
-        ),
+        ("primitive", "use it for", "reentrant (measured)", "cost × a Lock", "common claim: reentrant, overhead"),
         rows=tuple(rows),
         caption=f"Uncontended cost of one operation, relative to with lock: pass ({python})",
         details=details,
@@ -317,12 +309,8 @@ def plot_overhead(result: OverheadResult, ax: Axes | None = None) -> Figure:
     ns = [c.seconds * 1e9 for c in costs]
     colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(costs))]
     bars = ax.barh(labels, ns, color=colours, edgecolor="black", linewidth=0.5)
-    ax.bar_label(
-        bars,
-        labels=[f"{v:,.0f} ns ({result.relative(c.name):.1f}× Lock)" for v, c in zip(ns, costs, strict=True)],
-        padding=3,
-        fontsize="small",
-    )
+    notes = [f"{v:,.0f} ns ({result.relative(c.name):.1f}× Lock)" for v, c in zip(ns, costs, strict=True)]
+    ax.bar_label(bars, labels=notes, padding=3, fontsize="small")
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize="small")
     ax.set_xlim(0, max(ns, default=1.0) * 1.45 or 1.0)
