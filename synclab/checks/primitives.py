@@ -402,8 +402,6 @@ PHASE_ORDERS = ((0, 1, 2, 3), (3, 2, 1, 0))
 #: Seconds the check waits for a thread let out of step_one to block, finish or run step_two.
 PHASE_SETTLE = 0.3
 
-_PHASE_HINT = "Between the two steps, wait for the others: step_one(), barrier.wait(timeout=1), step_two()."
-
 
 class _PhaseLog:
     """One 8.2 run of ``threads`` workers T1, T2... on one logging barrier (with ``held``, each waits in step_one):
@@ -418,7 +416,6 @@ class _PhaseLog:
 
     def steps(self, i: int) -> tuple[Callable[[], None], Callable[[], None]]:
         def step_one() -> None:
-            self.events.append(("start", i))
             if self.gates is not None:
                 self.gates[i].wait()
             self.events.append(("one", i))
@@ -469,9 +466,8 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
         for i in first:
             gates[i].set()
             end = time.monotonic() + PHASE_SETTLE
-            if not trial.wait(until=lambda i=i, end=end: settled(i) or time.monotonic() > end):
-                break
-            if any(kind == "two" for kind, _ in log.events):
+            waited = trial.wait(until=lambda i=i, end=end: settled(i) or time.monotonic() > end)
+            if not waited or any(kind == "two" for kind, _ in log.events):
                 break
         early = [j for kind, j in log.events if kind == "two"]
         gates[last].set()
@@ -482,7 +478,7 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
         events = log.events
         did_one = ("one", j) in events
         waited_first = did_one and ("wait", j) in events and events.index(("wait", j)) < events.index(("one", j))
-        hint = _PHASE_HINT
+        hint = "Between the two steps, wait for the others: step_one(), barrier.wait(timeout=1), step_two()."
         if not did_one:
             what = "ran step_two without calling step_one"
         elif barrier.waits == 0:
@@ -573,8 +569,7 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
             )
             hint = "Wait with barrier.wait(timeout=1): it gives up for you and raises BrokenBarrierError."
         return not_yet(exercise, message + trial.stuck_note(), hint)
-    twos = [i for kind, i in log.events if kind == "two"]
-    if twos:
+    if any(kind == "two" for kind, _ in log.events):
         return not_yet(
             exercise,
             f"{missing}, step_two still ran: the worker carried on after the barrier broke.",
@@ -606,9 +601,8 @@ def check_phase_worker(phase_worker: Callable[..., Any]) -> CheckResult:
     """Exercise 8.2: ``phase_worker(barrier, step_one, step_two)`` keeps threads in step, and gives up in time."""
     exercise = "8.2"
     runs = [*(partial(_phase_together, order=order) for order in PHASE_ORDERS), _phase_missing]
-    if (
-        verdict := first_fault(exercise, phase_worker, "def phase_worker(barrier, step_one, step_two):", runs)
-    ) is not None:
+    definition = "def phase_worker(barrier, step_one, step_two):"
+    if (verdict := first_fault(exercise, phase_worker, definition, runs)) is not None:
         return verdict
     return passed(
         exercise,
