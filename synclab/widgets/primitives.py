@@ -37,9 +37,9 @@ class PoolLab(Lab[PoolResult]):
         self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
         self.guard = toggle_buttons("pool guarded by:", list(GUARDS), guard, _GUARD_TIPS, button_width="12em")
         self.extra_release = widgets.Checkbox(
-            value=extra_release, description="bug: the first use releases twice", indent=False, disabled=guard == "none"
+            value=extra_release, description="bug: the first use releases twice", indent=False
         )
-        self.guard.observe(self._enable_bug, names="value")
+        widgets.dlink((self.guard, "value"), (self.extra_release, "disabled"), lambda guard: guard == "none")
         super().__init__(
             "Pool lab: how many threads are in the pool at once?",
             f"Each thread uses the pool {LAB_USES} times for {fmt_seconds(LAB_HOLD)}. Move the limit or the "
@@ -51,9 +51,6 @@ class PoolLab(Lab[PoolResult]):
             lock_control=self.extra_release,
         )
         self.rerun()
-
-    def _enable_bug(self, change: dict[str, object]) -> None:
-        self.extra_release.disabled = change["new"] == "none"
 
     def run(self) -> PoolResult:
         guard = self.guard.value
