@@ -77,9 +77,7 @@ class _Pool:
         self.pool = pool
         swapped = trial.adopt(pool)
         self.semaphores = [value for value in swapped.values() if isinstance(value, GuardedSemaphore)]
-        self.containers = {
-            name: value for name, value in vars(pool).items() if isinstance(value, list | deque | set | dict)
-        }
+        self.containers = {k: v for k, v in vars(pool).items() if isinstance(v, list | deque | set | dict)}
         self.calls = 0
         self.waiter: Runner | None = None  # a get() that waits for a connection
         self.hold_put = ""  # the name of the put() to hold right after its release()

@@ -207,9 +207,8 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
     ax.set_xlabel("time since the run began (ms)")
     ax.set_xlim(left=0)
     if result.broken:
-        quit_name = names[-1]
         ax.set_title(
-            f"{quit_name} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} "
+            f"{names[-1]} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} "
             f"at the barrier,\nthen got BrokenBarrierError instead of waiting forever",
             color=RED,
         )
