@@ -60,8 +60,8 @@ def run_pool(
     *,
     timeout: float = 30.0,
 ) -> PoolResult:
-    """Let ``threads`` threads share a pool that only ``limit`` may use at once. At the defaults 3 are in it at once
-    and never more; more with ``guard="none"``; 4 with ``extra_release=True`` (the first use releases twice)."""
+    """Let ``threads`` threads share a pool that only ``limit`` may use at once. At the defaults 3 use it at once,
+    never more, on every run; above 3 with ``guard="none"``; 4 with ``extra_release=True`` (a second release)."""
     threads = check_int("threads", threads, 1, MAX_THREADS)
     limit = check_int("limit", limit, 1, MAX_THREADS)
     uses = check_int("uses", uses, 1, 1_000)
