@@ -1,5 +1,5 @@
-"""Choosing a primitive (notebook 08): a semaphore in front of a pool, Events as a start gate and a
-stop signal, a Barrier for phases. Each ``run_*`` starts its workers T1..Tn together."""
+"""Choosing a primitive (notebook 08): a semaphore in front of a pool, Events as a start gate and a stop signal, a
+Barrier for phases. Bookkeeping, per-thread records, what each primitive costs: ``synclab/_threads/primitives.py``."""
 
 from __future__ import annotations
 
