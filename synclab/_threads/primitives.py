@@ -1,10 +1,5 @@
-"""Plumbing of notebook 08 (choosing a primitive): the numbered-worker starter and the overhead measurement.
-
-:func:`measure_overhead` is the course's one measurement of what an uncontended operation of each
-primitive costs (:data:`OPERATIONS`), with :mod:`timeit`: the fastest of several repeats (slower
-ones measure interference), minus the timing loop's own cost. Notebook 04 quotes its ``"Lock"``
-row too, so one figure has one name.
-"""
+"""Plumbing of notebook 08 (choosing a primitive): the numbered-worker starter and the overhead measurement,
+the course's one measurement of each primitive's uncontended cost (notebook 04 quotes its ``"Lock"`` row too)."""
 
 from __future__ import annotations
 
@@ -20,9 +15,10 @@ from typing import Any
 
 from synclab._threads import run_workers
 from synclab._validate import check_int
+from synclab.instruments import LockEvent
 
 
-def run_numbered(
+def run_threads(
     worker: Callable[[int], Any], count: int, what: str, stop: threading.Event, timeout: float, **first: Callable
 ) -> tuple[float, tuple[Any, ...]]:
     """Run ``worker(1)`` .. ``worker(count)`` in threads T1..Tn, after the ``first`` threads (name=function).
@@ -43,6 +39,92 @@ def stopwatch() -> Callable[[], float]:
     """A clock that starts now: it returns the seconds since this call."""
     origin = time.perf_counter()
     return lambda: time.perf_counter() - origin
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseError:
+    """A ``ValueError`` raised by a bounded semaphore's ``release()``."""
+
+    thread: str
+    extra: bool
+    message: str
+    time: float
+
+
+class PoolLog:
+    """What ``run_pool``'s threads record, under a lock of its own: the holder count over time, each use
+    of the pool (like a lock's acquisition; released just before the permit goes back), each refused release."""
+
+    def __init__(self) -> None:
+        self.meta = threading.Lock()
+        self.clock = stopwatch()
+        self.holders = 0
+        self.changes: list[tuple[float, int]] = []
+        self.uses: list[LockEvent] = []
+        self.release_errors: list[ReleaseError] = []
+
+    def count(self, step: int) -> tuple[float, bool]:
+        """Change the holder count; return the time and whether this is the run's very first use."""
+        with self.meta:
+            first = not self.changes
+            self.holders += step
+            now = self.clock()
+            self.changes.append((now, self.holders))
+        return now, first
+
+    def done(self, name: str, requested: float, acquired: float) -> None:
+        """Count a use out of the pool and record it."""
+        released, _ = self.count(-1)
+        with self.meta:
+            self.uses.append(LockEvent(name, requested, acquired, released))
+
+    def release(self, semaphore: Any, name: str, extra: bool) -> None:
+        """``semaphore.release()``, recording the ``ValueError`` only a bounded semaphore raises."""
+        try:
+            semaphore.release()
+        except ValueError as exc:
+            with self.meta:
+                self.release_errors.append(ReleaseError(name, extra, str(exc), self.clock()))
+
+    def records(self, semaphore: Any) -> tuple[Any, ...]:
+        """The records as tuples, and the permits ``semaphore`` has left (it takes them all; ``None`` for none)."""
+        permits = None
+        if semaphore is not None:
+            permits = 0
+            while semaphore.acquire(blocking=False):
+                permits += 1
+        return tuple(self.changes), tuple(self.uses), tuple(self.release_errors), permits
+
+
+@dataclass(frozen=True, slots=True)
+class GateThread:
+    """One worker of ``run_start_gate``. Times are seconds since the run began."""
+
+    thread: str
+    ready: float
+    began: float
+    ended: float
+    seen_steps: int
+
+
+@dataclass(frozen=True, slots=True)
+class StopThread:
+    """One worker of ``run_stop_signal``. Times are seconds since the run began."""
+
+    thread: str
+    jobs: int
+    last_job: float
+    exited: float
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSpan:
+    """One thread's work on one phase. Times are seconds since the run began."""
+
+    thread: str
+    phase: int
+    started: float
+    finished: float
 
 
 #: ``(row name, code timed)``, in table order.
@@ -111,10 +193,8 @@ def _holder_can_reenter(primitive: Any) -> bool:
 
 
 def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
-    """Time one typical uncontended operation of each primitive, in this thread.
-
-    Takes about ``number * repeats * 7 µs`` (0.7 s at the defaults).
-    """
+    """Time one typical uncontended operation of each primitive, in this thread, with :mod:`timeit`: the
+    fastest of ``repeats`` (slower ones measure interference), minus the timing loop's own cost. About 0.7 s."""
     number = check_int("number", number, 100, 1_000_000)
     repeats = check_int("repeats", repeats, 1, 100)
     namespace = {
@@ -136,10 +216,4 @@ def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
         times = per_op(code)
         reentrant = _holder_can_reenter(namespace[held[name]]) if name in held else None
         costs.append(PrimitiveCost(name, code, max(0.0, min(times) - loop), tuple(times), reentrant))
-    return OverheadResult(
-        costs=tuple(costs),
-        number=number,
-        loop_seconds=loop,
-        python=platform.python_version(),
-        implementation=platform.python_implementation(),
-    )
+    return OverheadResult(tuple(costs), number, loop, platform.python_version(), platform.python_implementation())

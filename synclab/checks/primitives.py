@@ -59,12 +59,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 class _Verdict(Exception):
-    """A failing verdict found in the middle of the scripted run."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    """A failing verdict found in the middle of the scripted run: ``_Verdict(message, hint)``."""
 
 
 def _put_failed(when: str, giver: Runner, why: str = "") -> _Verdict:
@@ -82,18 +77,12 @@ class _Pool:
         self.pool = pool
         swapped = trial.adopt(pool)
         self.semaphores = [value for value in swapped.values() if isinstance(value, GuardedSemaphore)]
-        self.containers = {
-            name: value for name, value in vars(pool).items() if isinstance(value, list | deque | set | dict)
-        }
+        self.containers = {k: v for k, v in vars(pool).items() if isinstance(v, list | deque | set | dict)}
         self.calls = 0
         self.waiter: Runner | None = None  # a get() that waits for a connection
         self.hold_put = ""  # the name of the put() to hold right after its release()
         for semaphore in self.semaphores:
             semaphore.after_release = self._after_release
-
-    @property
-    def bounded(self) -> bool:
-        return any(isinstance(s, GuardedBoundedSemaphore) for s in self.semaphores)
 
     def did(self, what: str, runner: Runner) -> bool:
         """Whether the call run by ``runner`` did ``what`` (``"acquired"``, ``"gave up"``...) to a semaphore."""
@@ -131,14 +120,13 @@ class _Pool:
     def call(self, what: str, *args: Any) -> Runner:
         runner = self.start(what, *args)
         self.trial.wait(runners=[runner])
-        if self.trial.gave_up is not None:
-            raise self.stopped()
+        self.not_stopped()
         return runner
 
-    def stopped(self) -> _Verdict:
-        """The verdict when the trial gave up (deadlock, deadline)."""
-        message, hint = self.trial.trouble() or ("your pool did not finish in time.", _RETRY)
-        return _Verdict(message, hint)
+    def not_stopped(self) -> None:
+        """Raise the verdict if the trial gave up (deadlock, deadline)."""
+        if self.trial.gave_up is not None:
+            raise _Verdict(*(self.trial.trouble() or ("your pool did not finish in time.", _RETRY)))
 
     def copies(self, conn: Any) -> str:
         """An attribute of the pool holding ``conn`` more often than it should (``""`` if none)."""
@@ -160,16 +148,15 @@ class _Pool:
         for k in range(1, POOL_SIZE + 1):
             runner = self.start("get")
             self.trial.wait(runners=[runner])
-            if self.trial.gave_up is not None:
-                if self.trial.gave_up == "deadlock" and runner.cancelled:
-                    raise _Verdict(
-                        f"{when}, get() number {k} waited although {POOL_SIZE - k + 1} of the {POOL_SIZE} connections "
-                        f"were free: the pool let only {_THREADS.get(k - 1, k - 1)} hold a connection at once, "
-                        f"not {POOL_SIZE}.",
-                        "A Lock lets one thread in; a BoundedSemaphore(size) lets size threads in. Acquire it in get() "
-                        "and release it in put().",
-                    )
-                raise self.stopped()
+            if self.trial.gave_up == "deadlock" and runner.cancelled:
+                raise _Verdict(
+                    f"{when}, get() number {k} waited although {POOL_SIZE - k + 1} of the {POOL_SIZE} connections "
+                    f"were free: the pool let only {_THREADS.get(k - 1, k - 1)} hold a connection at once, "
+                    f"not {POOL_SIZE}.",
+                    "A Lock lets one thread in; a BoundedSemaphore(size) lets size threads in. Acquire it in get() "
+                    "and release it in put().",
+                )
+            self.not_stopped()
             if runner.error is not None:
                 raise _Verdict(f"{when}, get() raised {exception_line(runner.error)}.", _RETRY)
             conn = runner.value
@@ -199,8 +186,7 @@ class _Pool:
         if self.timed_wait(waiter):  # a timeout of its own: let it run out and see what get() does then
             wait_up_to(POOL_TIMED_WAIT, lambda: not self.timed_wait(waiter))
             wait_up_to(POOL_WAIT_SECONDS, lambda: self.waiting(waiter))
-        if self.trial.gave_up is not None:
-            raise self.stopped()
+        self.not_stopped()
         if not waiter.done:
             return waiter
         out = f"{when}, with all {POOL_SIZE} connections taken by get(), a fourth get()"
@@ -246,8 +232,7 @@ class _Pool:
                 if self.semaphores and not self.did("released", giver)
                 else "put() must wake a get() that waits: release the permit, or notify the condition it waits on.",
             )
-        if self.trial.gave_up is not None:
-            raise self.stopped()
+        self.not_stopped()
         if giver.error is not None:
             raise _put_failed(when, giver, ": it puts it back and releases one permit")
         if waiter.error is not None:
@@ -271,11 +256,20 @@ class _Pool:
             )
         return waiter.value
 
-    def put_all(self, conns: list[Any], when: str) -> None:
-        for conn in conns:
+    def cycle(self, when: str, known: list[Any] | None = None) -> list[Any]:
+        """Take every connection, see a fourth get() wait for the one given back, then give them all back."""
+        conns = self.take_all(when)
+        if known is not None and not all(any(_same(conn, first) for first in known) for conn in conns):
+            raise _Verdict(
+                f"{when}, get() handed out {conns!r}, not the {POOL_SIZE} connections of the pool.",
+                "A put() that raises must not add anything to the free list.",
+            )
+        got = self.give_one_back(conns, self.fourth_get(conns, when), when)
+        for conn in [*conns[1:], got]:
             giver = self.call("put", conn)
             if giver.error is not None:
-                raise _put_failed(when, giver)
+                raise _put_failed("giving the connections back", giver)
+        return conns
 
     def refuse(self, conn: Any, what: str) -> None:
         """put(conn) with every connection back: it must raise ValueError and leave the pool as it was."""
@@ -284,7 +278,7 @@ class _Pool:
         if extra.error is None:
             if self.did("refused", extra):
                 hint = "put() caught the ValueError that BoundedSemaphore.release() raised: let it reach the caller."
-            elif self.bounded:
+            elif any(isinstance(s, GuardedBoundedSemaphore) for s in self.semaphores):
                 hint = "Release the BoundedSemaphore in every put(): its release() raises the ValueError for you."
             elif self.semaphores:
                 hint = (
@@ -325,22 +319,10 @@ def _pool_script(connection_pool: Any, trial: Trial) -> None:
     if not made.done:
         raise _Verdict(*(trial.trouble() or (f"ConnectionPool({POOL_SIZE}) did not return.", _RETRY)))
     run = _Pool(trial, made.value)
-    fresh = f"in a new pool of {POOL_SIZE}"
-    conns = run.take_all(fresh)
-    waiter = run.fourth_get(conns, fresh)
-    got = run.give_one_back(conns, waiter, fresh)
-    run.put_all([*conns[1:], got], "giving the connections back")
+    conns = run.cycle(f"in a new pool of {POOL_SIZE}")
     run.refuse(conns[0], "a connection already back")
     run.refuse(STRANGER, "one the pool never handed out")
-    again = run.take_all("after the refused put() calls")
-    if not all(any(_same(conn, first) for first in conns) for conn in again):
-        raise _Verdict(
-            f"after the refused put() calls, get() handed out {again!r}, not the {POOL_SIZE} connections of the pool.",
-            "A put() that raises must not add anything to the free list.",
-        )
-    waiter = run.fourth_get(again, "after the refused put() calls")
-    got = run.give_one_back(again, waiter, "after the refused put() calls")
-    run.put_all([*again[1:], got], "giving the connections back")
+    run.cycle("after the refused put() calls", conns)
 
 
 def _pool_crowd(connection_pool: Any, trial: Trial) -> str:
@@ -381,17 +363,16 @@ def check_connection_pool(connection_pool: Any) -> CheckResult:
     definition = "class ConnectionPool: and the methods __init__, get and put."
     if (verdict := first_fault(exercise, connection_pool, definition)) is not None:
         return verdict
-    verdict: _Verdict | None = None
+    problem = None
     with Trial(what="your pool") as trial:
         try:
             _pool_script(connection_pool, trial)
         except _Verdict as found:
-            verdict = found
-    if verdict is None and (problem := trial.trouble()) is not None:
-        verdict = _Verdict(*problem)
-    if verdict is not None:
+            problem = found.args
+    if (problem := problem or trial.trouble()) is not None:
+        message, hint = problem
         note = trial.stuck_note()
-        return not_yet(exercise, verdict.message + ("" if note in verdict.message else note), verdict.hint)
+        return not_yet(exercise, message + ("" if note in message else note), hint)
     with Trial(what="your pool") as crowd:
         shared = _pool_crowd(connection_pool, crowd)
     if (problem := crowd.trouble()) is not None:
@@ -419,20 +400,20 @@ PHASE_ORDERS = ((0, 1, 2, 3), (3, 2, 1, 0))
 #: Seconds the check waits for a thread let out of step_one to block, finish or run step_two.
 PHASE_SETTLE = 0.3
 
-_PHASE_HINT = "Between the two steps, wait for the others: step_one(), barrier.wait(timeout=1), step_two()."
-
 
 class _PhaseLog:
-    """What the threads of one 8.2 run did, in order: ``(what, thread number)``; and when step_one ended."""
+    """One 8.2 run of ``threads`` workers T1, T2... on one logging barrier (with ``held``, each waits in step_one):
+    what they did, in order (``(what, thread number)``), and when step_one ended."""
 
-    def __init__(self, trial: Trial, threads: int, held: bool) -> None:
+    def __init__(self, trial: Trial, phase_worker: Callable[..., Any], threads: int, held: bool) -> None:
         self.events: list[tuple[str, int]] = []
         self.one_done: dict[int, float] = {}
         self.gates = [trial.event(f"the check (step_one of T{i + 1})") for i in range(threads)] if held else None
+        self.barrier = _PhaseBarrier(trial, self)
+        self.runners = [trial.start(f"T{i + 1}", phase_worker, self.barrier, *self.steps(i)) for i in range(threads)]
 
     def steps(self, i: int) -> tuple[Callable[[], None], Callable[[], None]]:
         def step_one() -> None:
-            self.events.append(("start", i))
             if self.gates is not None:
                 self.gates[i].wait()
             self.events.append(("one", i))
@@ -445,15 +426,6 @@ class _PhaseLog:
 
     def count(self, what: str) -> list[int]:
         return [sum(1 for kind, j in self.events if kind == what and j == i) for i in range(PHASE_THREADS)]
-
-
-def _phase_start(
-    trial: Trial, phase_worker: Callable[..., Any], threads: int, held: bool
-) -> tuple[_PhaseLog, _PhaseBarrier, list[Runner]]:
-    """Start ``threads`` workers T1, T2... on one logging barrier (with ``held``, each waits in step_one)."""
-    log = _PhaseLog(trial, threads, held)
-    barrier = _PhaseBarrier(trial, log)
-    return log, barrier, [trial.start(f"T{i + 1}", phase_worker, barrier, *log.steps(i)) for i in range(threads)]
 
 
 class _PhaseBarrier(GuardedBarrier):
@@ -479,8 +451,8 @@ def _times(count: int) -> str:
 def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) -> CheckResult | None:
     exercise = "8.2"
     with Trial(what="phase_worker") as trial:
-        log, barrier, runners = _phase_start(trial, phase_worker, PHASE_THREADS, held=True)
-        gates = log.gates or []
+        log = _PhaseLog(trial, phase_worker, PHASE_THREADS, held=True)
+        barrier, runners, gates = log.barrier, log.runners, log.gates or []
 
         def settled(i: int) -> bool:
             runner = runners[i]
@@ -492,9 +464,8 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
         for i in first:
             gates[i].set()
             end = time.monotonic() + PHASE_SETTLE
-            if not trial.wait(until=lambda i=i, end=end: settled(i) or time.monotonic() > end):
-                break
-            if any(kind == "two" for kind, _ in log.events):
+            waited = trial.wait(until=lambda i=i, end=end: settled(i) or time.monotonic() > end)
+            if not waited or any(kind == "two" for kind, _ in log.events):
                 break
         early = [j for kind, j in log.events if kind == "two"]
         gates[last].set()
@@ -505,7 +476,7 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
         events = log.events
         did_one = ("one", j) in events
         waited_first = did_one and ("wait", j) in events and events.index(("wait", j)) < events.index(("one", j))
-        hint = _PHASE_HINT
+        hint = "Between the two steps, wait for the others: step_one(), barrier.wait(timeout=1), step_two()."
         if not did_one:
             what = "ran step_two without calling step_one"
         elif barrier.waits == 0:
@@ -560,7 +531,8 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
 def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
     exercise = "8.2"
     with Trial(what="phase_worker") as trial:
-        log, barrier, runners = _phase_start(trial, phase_worker, PHASE_THREADS - 1, held=False)
+        log = _PhaseLog(trial, phase_worker, PHASE_THREADS - 1, held=False)
+        barrier, runners = log.barrier, log.runners
 
         def overdue() -> bool:
             now = time.monotonic()
@@ -595,8 +567,7 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
             )
             hint = "Wait with barrier.wait(timeout=1): it gives up for you and raises BrokenBarrierError."
         return not_yet(exercise, message + trial.stuck_note(), hint)
-    twos = [i for kind, i in log.events if kind == "two"]
-    if twos:
+    if any(kind == "two" for kind, _ in log.events):
         return not_yet(
             exercise,
             f"{missing}, step_two still ran: the worker carried on after the barrier broke.",
@@ -628,9 +599,8 @@ def check_phase_worker(phase_worker: Callable[..., Any]) -> CheckResult:
     """Exercise 8.2: ``phase_worker(barrier, step_one, step_two)`` keeps threads in step, and gives up in time."""
     exercise = "8.2"
     runs = [*(partial(_phase_together, order=order) for order in PHASE_ORDERS), _phase_missing]
-    if (
-        verdict := first_fault(exercise, phase_worker, "def phase_worker(barrier, step_one, step_two):", runs)
-    ) is not None:
+    definition = "def phase_worker(barrier, step_one, step_two):"
+    if (verdict := first_fault(exercise, phase_worker, definition, runs)) is not None:
         return verdict
     return passed(
         exercise,

@@ -1,8 +1,5 @@
-"""Choosing a primitive (notebook 08): a semaphore in front of a pool, Events as a start gate
-and a stop signal, a Barrier for phases. (What each primitive costs: ``synclab/_threads/primitives.py``.)
-
-Each ``run_*`` starts its workers T1..Tn together and returns what they recorded.
-"""
+"""Choosing a primitive (notebook 08): a semaphore in front of a pool, Events as a start gate and a stop signal, a
+Barrier for phases. Bookkeeping, per-thread records, what each primitive costs: ``synclab/_threads/primitives.py``."""
 
 from __future__ import annotations
 
@@ -11,30 +8,15 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from synclab._threads.primitives import run_numbered, stopwatch
+from synclab._threads.primitives import GateThread, PhaseSpan, PoolLog, ReleaseError, StopThread, run_threads, stopwatch
 from synclab._validate import MAX_THREADS, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.instruments import LockEvent
 
-#: What can stand in front of the pool.
 GUARDS = ("Semaphore", "BoundedSemaphore", "none")
 #: The most workers of the signalling experiments.
 MAX_SIGNALLED = 32
 #: How long a waiting thread blocks before it checks whether the run was stopped.
 _POLL = 0.05
-
-#: One use of the pool, recorded like one acquisition of a lock: ``requested`` (asked for a permit),
-#: ``acquired`` (counted itself in), ``released`` (counted itself out, just before giving the permit back).
-PoolUse = LockEvent
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseError:
-    """A ``ValueError`` raised by a bounded semaphore's ``release()``."""
-
-    thread: str
-    extra: bool
-    message: str
-    time: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +29,7 @@ class PoolResult:
     guard: str
     extra_release: bool
     changes: tuple[tuple[float, int], ...]
-    pool_uses: tuple[PoolUse, ...]
+    pool_uses: tuple[LockEvent, ...]
     release_errors: tuple[ReleaseError, ...]
     permits_after: int | None
     elapsed: float
@@ -78,12 +60,8 @@ def run_pool(
     *,
     timeout: float = 30.0,
 ) -> PoolResult:
-    """Let ``threads`` threads share a pool that only ``limit`` may use at once.
-
-    At the defaults (8 threads, a limit of 3, 4 uses of 3 ms each) the holder
-    count reaches 3 and never more on every run; with ``guard="none"`` it goes
-    above 3; with ``extra_release=True`` a plain semaphore lets 4 in.
-    """
+    """Let ``threads`` threads share a pool that only ``limit`` may use at once. At the defaults 3 use it at once,
+    never more, on every run; above 3 with ``guard="none"``; 4 with ``extra_release=True`` (a second release)."""
     threads = check_int("threads", threads, 1, MAX_THREADS)
     limit = check_int("limit", limit, 1, MAX_THREADS)
     uses = check_int("uses", uses, 1, 1_000)
@@ -95,72 +73,28 @@ def run_pool(
         raise ValueError("extra_release=True needs a semaphore to release: use guard='Semaphore' or 'BoundedSemaphore'")
 
     semaphore = None if guard == "none" else getattr(threading, guard)(limit)  # Semaphore(3) or BoundedSemaphore(3)
-    meta = threading.Lock()  # guards the holder count and the records below
-    holders = [0]
-    changes: list[tuple[float, int]] = []
-    pool_uses: list[PoolUse] = []
-    release_errors: list[ReleaseError] = []
+    log = PoolLog()  # the holder count, the uses and refused releases, under a lock of its own
     stop = threading.Event()
-    clock = stopwatch()
-
-    def count(step: int) -> tuple[float, bool]:
-        """Change the holder count; return the time and whether this is the very first use."""
-        with meta:
-            first = not changes
-            holders[0] += step
-            now = clock()
-            changes.append((now, holders[0]))
-        return now, first
-
-    def release(name: str, extra: bool) -> None:
-        try:
-            semaphore.release()
-        except ValueError as exc:  # only a BoundedSemaphore raises it
-            with meta:
-                release_errors.append(ReleaseError(name, extra, str(exc), clock()))
 
     def work(index: int) -> None:
         name = f"T{index}"
         for _ in range(uses):
             if stop.is_set():
                 return
-            requested = clock()
-            if semaphore is not None:
-                while not semaphore.acquire(timeout=_POLL):
-                    if stop.is_set():
-                        return
-            acquired, first = count(+1)
+            requested = log.clock()
+            while semaphore is not None and not semaphore.acquire(timeout=_POLL):
+                if stop.is_set():
+                    return
+            acquired, first = log.count(+1)
             time.sleep(hold)  # using the pooled connection
-            released, _ = count(-1)
-            with meta:
-                pool_uses.append(PoolUse(name, requested, acquired, released))
+            log.done(name, requested, acquired)
             if semaphore is not None:
-                release(name, extra=False)
+                log.release(semaphore, name, extra=False)
                 if extra_release and first:
-                    release(name, extra=True)  # the bug: a second release
+                    log.release(semaphore, name, extra=True)  # the bug: a second release
 
-    elapsed, _ = run_numbered(work, threads, "run_pool", stop, timeout)
-    permits_after = None
-    if semaphore is not None:
-        permits_after = 0
-        while semaphore.acquire(blocking=False):
-            permits_after += 1
-    records = (tuple(changes), tuple(pool_uses), tuple(release_errors))
-    return PoolResult(threads, limit, uses, guard, extra_release, *records, permits_after, elapsed)
-
-
-# -- Event as a start gate ----------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class GateThread:
-    """One worker of :func:`run_start_gate`. Times are seconds since the run began."""
-
-    thread: str
-    ready: float
-    began: float
-    ended: float
-    seen_steps: int
+    elapsed, _ = run_threads(work, threads, "run_pool", stop, timeout)
+    return PoolResult(threads, limit, uses, guard, extra_release, *log.records(semaphore), elapsed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,14 +123,8 @@ def run_start_gate(
     *,
     timeout: float = 30.0,
 ) -> GateResult:
-    """Workers that must not begin before setup is done, with or without a gate.
-
-    A ``setup`` thread performs ``setup_steps`` steps of ``step`` seconds each,
-    then calls ``gate.set()``. Each worker, once running, waits at
-    ``gate.wait()`` (if ``use_gate``), reads how many setup steps are done, and
-    works for ``work`` seconds. With the gate every worker reads all the steps,
-    on every run; without it, workers begin while setup is still going.
-    """
+    """Workers that must not begin before a ``setup`` thread's ``setup_steps`` steps are done. With ``use_gate``
+    each waits at ``gate.wait()`` until setup calls ``gate.set()`` and sees every step; without, they begin early."""
     workers = check_int("workers", workers, 1, MAX_SIGNALLED)
     use_gate = check_bool("use_gate", use_gate)
     setup_steps = check_int("setup_steps", setup_steps, 1, 1_000)
@@ -234,21 +162,8 @@ def run_start_gate(
         time.sleep(work)
         return GateThread(f"T{index}", ready, began, clock(), seen)
 
-    _, threads = run_numbered(worker, workers, "run_start_gate", stop, timeout, setup=setup)
+    _, threads = run_threads(worker, workers, "run_start_gate", stop, timeout, setup=setup)
     return GateResult(workers, setup_steps, use_gate, *setup_times, threads)
-
-
-# -- Event as a stop signal ---------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StopThread:
-    """One worker of :func:`run_stop_signal`. Times are seconds since the run began."""
-
-    thread: str
-    jobs: int
-    last_job: float
-    exited: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,22 +187,10 @@ class StopResult:
 
 
 def run_stop_signal(
-    threads: int = 3,
-    wait: str = "event",
-    period: float = 0.1,
-    run_for: float = 0.15,
-    *,
-    timeout: float = 30.0,
+    threads: int = 3, wait: str = "event", period: float = 0.1, run_for: float = 0.15, *, timeout: float = 30.0
 ) -> StopResult:
-    """Workers doing a job every ``period`` seconds until told to stop.
-
-    Each worker runs ``while not shutdown.is_set(): job(); <wait period>``. A
-    ``stopper`` thread sets ``shutdown`` after ``run_for`` seconds. With
-    ``wait="event"`` the wait is ``shutdown.wait(period)``, which returns as soon
-    as the event is set; with ``wait="sleep"`` it is ``time.sleep(period)``,
-    which does not. At the defaults the sleeping workers are in the middle of a
-    100 ms nap when the signal comes, so they stop about 50 ms late.
-    """
+    """Workers doing a job every ``period`` seconds until a ``stopper`` thread sets ``shutdown`` after ``run_for``,
+    waiting with ``shutdown.wait(period)`` (``wait="event"``) or ``time.sleep(period)``, about 50 ms late here."""
     threads = check_int("threads", threads, 1, MAX_SIGNALLED)
     wait = check_choice("wait", wait, ("event", "sleep"))
     period = check_float("period", period, 0.001, 1.0)
@@ -304,33 +207,18 @@ def run_stop_signal(
         signalled[0] = clock()
         shutdown.set()
 
+    pause = shutdown.wait if wait == "event" else time.sleep  # only shutdown.wait() returns early when set
+
     def worker(index: int) -> StopThread:
-        jobs = 0
-        last_job = 0.0
+        jobs, last_job = 0, 0.0
         while not shutdown.is_set():
             jobs += 1  # the job: checking a queue, writing a heartbeat...
             last_job = clock()
-            if wait == "event":
-                shutdown.wait(period)
-            else:
-                time.sleep(period)
+            pause(period)
         return StopThread(f"T{index}", jobs, last_job, clock())
 
-    _, workers = run_numbered(worker, threads, "run_stop_signal", stop, timeout, stopper=stopper)
-    return StopResult(period=period, wait=wait, signalled=signalled[0], workers=workers)
-
-
-# -- Barrier for phases -------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PhaseSpan:
-    """One thread's work on one phase. Times are seconds since the run began."""
-
-    thread: str
-    phase: int
-    started: float
-    finished: float
+    _, workers = run_threads(worker, threads, "run_stop_signal", stop, timeout, stopper=stopper)
+    return StopResult(period, wait, signalled[0], workers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +226,6 @@ class PhaseResult:
     """What one run of :func:`run_phases` measured."""
 
     threads: int
-    phases: int
     use_barrier: bool
     barrier_timeout: float
     spans: tuple[PhaseSpan, ...]
@@ -348,8 +235,7 @@ class PhaseResult:
     @property
     def overlapping(self) -> bool:
         """Whether some thread began a phase before another had finished the previous one."""
-        phases = {s.phase for s in self.spans}
-        finished = {p: max(s.finished for s in self.spans if s.phase == p) for p in phases}
+        finished = {p: max(s.finished for s in self.spans if s.phase == p) for p in {s.phase for s in self.spans}}
         return any(s.started < finished[s.phase - 1] for s in self.spans if s.phase - 1 in finished)
 
     @property
@@ -368,13 +254,9 @@ def run_phases(
     barrier_timeout: float = 0.2,
     timeout: float = 30.0,
 ) -> PhaseResult:
-    """Threads with uneven work going through phases, with or without a barrier.
-
-    Tn works ``n * work`` s per phase. With ``use_barrier`` each waits at
-    ``barrier.wait(barrier_timeout)`` after each phase, so nobody begins phase k + 1 before all
-    finished phase k; without it the fast ones run ahead. ``quitter=True``: the last thread
-    leaves after phase 1 and the others get :class:`threading.BrokenBarrierError` instead of a hang.
-    """
+    """Threads with uneven work (Tn works ``n * work`` s a phase) going through phases; with ``use_barrier`` each
+    waits at ``barrier.wait(barrier_timeout)`` after each, so nobody begins phase k + 1 before all finished phase k.
+    ``quitter=True``: the last thread leaves after phase 1; the others get BrokenBarrierError instead of a hang."""
     threads = check_int("threads", threads, 1, MAX_SIGNALLED)
     phases = check_int("phases", phases, 1, 100)
     work = check_float("work", work, 0.0, 0.1)
@@ -414,5 +296,5 @@ def run_phases(
                         broken.append((name, phase, clock() - arrived))
                     return
 
-    run_numbered(worker, threads, "run_phases", stop, timeout)
-    return PhaseResult(threads, phases, use_barrier, barrier_timeout, tuple(spans), tuple(released), tuple(broken))
+    run_threads(worker, threads, "run_phases", stop, timeout)
+    return PhaseResult(threads, use_barrier, barrier_timeout, tuple(spans), tuple(released), tuple(broken))

@@ -42,7 +42,8 @@ __all__ = [
     "pool_headline",
 ]
 
-# -- the pool ------------------------------------------------------------------
+#: The pool figure's margins, fixed so that a lab's redraw need not lay it out again.
+_POOL_GRID = {"left": 0.09, "right": 0.80, "top": 0.89, "bottom": 0.1, "hspace": 0.08}
 
 
 def pool_headline(result: PoolResult) -> str:
@@ -68,7 +69,12 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
     used it at once (bottom), against the limit; anything above the limit is red."""
     require(result, PoolResult, "result")
     rows = min(max(result.threads, 3), 8)  # the timeline's share of the height
-    fig, (top, bottom) = lab_axes(fig, ("pool", rows), lambda fig: _pool_panels(fig, rows), size=(9.5, 5.2))
+    fig, (top, bottom) = lab_axes(
+        fig,
+        ("pool", rows),
+        lambda fig: fig.subplots(2, 1, sharex=True, height_ratios=(rows, 4), gridspec_kw=_POOL_GRID),
+        size=(9.5, 5.2),
+    )
     uses = result.pool_uses
     origin = min((u.requested for u in uses), default=0.0)
     names = thread_order(u.thread for u in uses) or [f"T{i}" for i in range(1, result.threads + 1)]
@@ -80,11 +86,9 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
     top.tick_params(axis="y", labelsize="small" if len(names) > 12 else rcParams["ytick.labelsize"])
     top.set_title(textwrap.fill(pool_headline(result), 90), color=RED if result.exceeded else "black")
 
-    times = [(t - origin) * 1e3 for t, _ in result.changes]
-    counts = [n for _, n in result.changes]
-    if times:
-        times = [times[0], *times]
-        counts = [0, *counts]
+    steps = [(result.changes[0][0], 0), *result.changes] if result.changes else []  # from 0 at the first change
+    times = [(t - origin) * 1e3 for t, _ in steps]
+    counts = [n for _, n in steps]
     bottom.step(times, counts, where="post", color=thread_colour(4), linewidth=1.5, label="threads in the pool")
     over = [max(n, result.limit) for n in counts]
     bottom.fill_between(times, result.limit, over, step="post", color=RED, alpha=0.5, label="above the limit")
@@ -97,20 +101,6 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
     return fig
 
 
-def _pool_panels(fig: Figure, rows: int) -> list[Axes]:
-    top, bottom = fig.subplots(
-        2,
-        1,
-        sharex=True,
-        height_ratios=(rows, 4),
-        gridspec_kw={"left": 0.09, "right": 0.80, "top": 0.89, "bottom": 0.1, "hspace": 0.08},
-    )
-    return [top, bottom]
-
-
-# -- Event as a start gate -------------------------------------------------------
-
-
 def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
     """A row for setup and one per worker (pale while waiting at the gate, solid while working), the end of
     setup dotted, each worker labelled with the setup steps it saw when it began."""
@@ -119,27 +109,18 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
     names = ["setup", *(t.thread for t in result.threads)]
     row = timeline_rows(ax, names)
     ms = 1e3
-    ax.broken_barh(
-        [(result.setup_began * ms, (result.setup_done - result.setup_began) * ms)],
-        (row["setup"] - 0.4, 0.8),
-        facecolors=GREY,
-    )
+    setup = [(result.setup_began * ms, (result.setup_done - result.setup_began) * ms)]
+    ax.broken_barh(setup, (row["setup"] - 0.4, 0.8), facecolors=GREY)
+    note = {"xytext": (4, 0), "textcoords": "offset points", "va": "center", "fontsize": "small"}
     for t in result.threads:
         y = (row[t.thread] - 0.4, 0.8)
         colour = thread_colour(t.thread)
         if t.began > t.ready:
             ax.broken_barh([(t.ready * ms, (t.began - t.ready) * ms)], y, facecolors=colour, alpha=0.25)
         ax.broken_barh([(t.began * ms, (t.ended - t.began) * ms)], y, facecolors=colour)
+        saw = f"saw {t.seen_steps}/{result.setup_steps}"
         complete = t.seen_steps == result.setup_steps
-        ax.annotate(
-            f"saw {t.seen_steps}/{result.setup_steps}",
-            (t.ended * ms, row[t.thread]),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize="small",
-            color=GREEN if complete else RED,
-        )
+        ax.annotate(saw, (t.ended * ms, row[t.thread]), color=GREEN if complete else RED, **note)
     label = "setup done: gate.set()" if result.use_gate else "setup done"
     ax.axvline(result.setup_done * ms, color="black", linestyle=":", linewidth=1.2, label=label)
     end = max([result.setup_done, *(t.ended for t in result.threads)]) * ms
@@ -157,9 +138,6 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
     else:
         ax.set_title(f"No gate, but all {result.workers} workers happened to begin after setup")
     return fig
-
-
-# -- Event as a stop signal -------------------------------------------------------
 
 
 def _stop_label(result: StopResult) -> str:
@@ -182,17 +160,13 @@ def plot_stop_signal(results: StopResult | Sequence[StopResult], ax: Axes | None
     for k, run in enumerate(runs):
         latency = {w.thread: max(w.exited - run.signalled, 1e-7) * 1e3 for w in run.workers}
         xs = [i + (k - (len(runs) - 1) / 2) * width for i in range(len(names))]
+        heights = [latency.get(n, 0.0) for n in names]
+        colours = [thread_colour(n) for n in names]
+        hatch = hatches[k % len(hatches)]
         bars = ax.bar(
-            xs,
-            [latency.get(n, 0.0) for n in names],
-            width,
-            color=[thread_colour(n) for n in names],
-            edgecolor="black",
-            linewidth=0.5,
-            hatch=hatches[k % len(hatches)],
-            label=_stop_label(run),
+            xs, heights, width, color=colours, edgecolor="black", linewidth=0.5, hatch=hatch, label=_stop_label(run)
         )
-        ax.bar_label(bars, labels=[fmt_seconds(latency.get(n, 0.0) / 1e3) for n in names], fontsize="small")
+        ax.bar_label(bars, labels=[fmt_seconds(h / 1e3) for h in heights], fontsize="small")
     ax.set_xticks(range(len(names)), names)
     ax.set_xlabel("worker thread")
     ax.set_yscale("log")
@@ -204,9 +178,6 @@ def plot_stop_signal(results: StopResult | Sequence[StopResult], ax: Axes | None
     return fig
 
 
-# -- Barrier for phases ------------------------------------------------------------
-
-
 def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
     """Timeline of a :func:`~synclab.run_phases` run: phases coloured, barrier releases dotted."""
     require(result, PhaseResult, "result")
@@ -215,14 +186,9 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
     row = timeline_rows(ax, names)
     ms = 1e3
     for span in result.spans:
+        bar = [(span.started * ms, (span.finished - span.started) * ms)]
         colour = OKABE_ITO[(span.phase - 1) % len(OKABE_ITO)]
-        ax.broken_barh(
-            [(span.started * ms, (span.finished - span.started) * ms)],
-            (row[span.thread] - 0.4, 0.8),
-            facecolors=colour,
-            edgecolor="black",
-            linewidth=0.4,
-        )
+        ax.broken_barh(bar, (row[span.thread] - 0.4, 0.8), facecolors=colour, edgecolor="black", linewidth=0.4)
     for released in result.released:
         ax.axvline(released * ms, color="black", linestyle=":", linewidth=1)
     for thread, phase, waited in result.broken:
@@ -241,9 +207,8 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
     ax.set_xlabel("time since the run began (ms)")
     ax.set_xlim(left=0)
     if result.broken:
-        quit_name = names[-1]
         ax.set_title(
-            f"{quit_name} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} "
+            f"{names[-1]} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} "
             f"at the barrier,\nthen got BrokenBarrierError instead of waiting forever",
             color=RED,
         )
@@ -254,9 +219,6 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
     else:
         ax.set_title("No barrier, but the phases happened not to overlap")
     return fig
-
-
-# -- the comparison table ----------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,8 +242,7 @@ class Table:
             lines += ["", self.details_title, str(self.details)]
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return str(self)
+    __repr__ = __str__
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.headers)
@@ -292,9 +253,8 @@ class Table:
         caption = f"<caption style='text-align:left'>{html.escape(self.caption)}</caption>" if self.caption else ""
         folded = ""
         if self.details is not None:
-            folded = (
-                f"<details><summary>{html.escape(self.details_title)}</summary>{self.details._repr_html_()}</details>"
-            )
+            summary = f"<summary>{html.escape(self.details_title)}</summary>"
+            folded = f"<details>{summary}{self.details._repr_html_()}</details>"
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{folded}"
 
 
@@ -314,20 +274,12 @@ def overhead_table(result: OverheadResult) -> Table:
     """The comparison table: use, reentrant (observed) and cost relative to ``with lock:`` measured here,
     against what a comparison table found in many tutorials claims; the nanoseconds folded away."""
     require(result, OverheadResult, "result")
-    rows = []
-    timings = []
+    rows, timings = [], []
     for cost in result.costs:
         reentrant = {True: "yes", False: "no", None: "n/a (nothing to hold)"}[cost.reentrant]
         claim = COMMON_CLAIMS.get(cost.name)
-        rows.append(
-            (
-                cost.name,
-                _USE.get(cost.name, ""),
-                reentrant,
-                f"{result.relative(cost.name):.1f}×",
-                f"{claim[1]}, {claim[2]}" if claim else "not in the common table",
-            )
-        )
+        claimed = f"{claim[1]}, {claim[2]}" if claim else "not in the common table"
+        rows.append((cost.name, _USE.get(cost.name, ""), reentrant, f"{result.relative(cost.name):.1f}×", claimed))
         timings.append((cost.name, cost.code, f"{cost.seconds * 1e9:,.0f} ns"))
     details = Table(
         headers=("primitive", "operation timed", "cost per operation"),
@@ -339,13 +291,7 @@ def overhead_table(result: OverheadResult) -> Table:
     )
     python = f"{result.implementation} {result.python}"
     return Table(
-        headers=(
-            "primitive",
-            "use it for",
-            "reentrant (measured)",
-            "cost × a Lock",
-            "common claim: reentrant, overhead",
-        ),
+        ("primitive", "use it for", "reentrant (measured)", "cost × a Lock", "common claim: reentrant, overhead"),
         rows=tuple(rows),
         caption=f"Uncontended cost of one operation, relative to with lock: pass ({python})",
         details=details,
@@ -362,12 +308,8 @@ def plot_overhead(result: OverheadResult, ax: Axes | None = None) -> Figure:
     ns = [c.seconds * 1e9 for c in costs]
     colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(costs))]
     bars = ax.barh(labels, ns, color=colours, edgecolor="black", linewidth=0.5)
-    ax.bar_label(
-        bars,
-        labels=[f"{v:,.0f} ns ({result.relative(c.name):.1f}× Lock)" for v, c in zip(ns, costs, strict=True)],
-        padding=3,
-        fontsize="small",
-    )
+    notes = [f"{v:,.0f} ns ({result.relative(c.name):.1f}× Lock)" for v, c in zip(ns, costs, strict=True)]
+    ax.bar_label(bars, labels=notes, padding=3, fontsize="small")
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize="small")
     ax.set_xlim(0, max(ns, default=1.0) * 1.45 or 1.0)

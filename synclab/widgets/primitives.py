@@ -37,9 +37,9 @@ class PoolLab(Lab[PoolResult]):
         self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
         self.guard = toggle_buttons("pool guarded by:", list(GUARDS), guard, _GUARD_TIPS, button_width="12em")
         self.extra_release = widgets.Checkbox(
-            value=extra_release, description="bug: the first use releases twice", indent=False, disabled=guard == "none"
+            value=extra_release, description="bug: the first use releases twice", indent=False
         )
-        self.guard.observe(self._enable_bug, names="value")
+        widgets.dlink((self.guard, "value"), (self.extra_release, "disabled"), lambda guard: guard == "none")
         super().__init__(
             "Pool lab: how many threads are in the pool at once?",
             f"Each thread uses the pool {LAB_USES} times for {fmt_seconds(LAB_HOLD)}. Move the limit or the "
@@ -52,19 +52,10 @@ class PoolLab(Lab[PoolResult]):
         )
         self.rerun()
 
-    def _enable_bug(self, change: dict[str, object]) -> None:
-        self.extra_release.disabled = change["new"] == "none"
-
     def run(self) -> PoolResult:
-        return run_pool(
-            self.threads.value,
-            self.limit.value,
-            LAB_USES,
-            LAB_HOLD,
-            self.guard.value,
-            self.extra_release.value and self.guard.value != "none",
-            timeout=LAB_TIMEOUT,
-        )
+        guard = self.guard.value
+        bug = self.extra_release.value and guard != "none"  # the switch is off without a semaphore
+        return run_pool(self.threads.value, self.limit.value, LAB_USES, LAB_HOLD, guard, bug, timeout=LAB_TIMEOUT)
 
     def activity(self) -> str:
         guard = "no semaphore" if self.guard.value == "none" else f"{self.guard.value}({self.limit.value})"
