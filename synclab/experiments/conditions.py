@@ -15,14 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from synclab._threads.conditions import (
-    DONE,
-    BufferLog,
-    BufferRun,
-    Tally,
-    force_notify,
-    force_stolen_wakeup,
-)
+from synclab._threads.conditions import DONE, BufferLog, BufferRun, Tally, force_notify, force_stolen_wakeup
 from synclab._threads.conditions import MAX_SAMPLES as MAX_SAMPLES  # for run_queue_buffer
 from synclab._validate import MAX_VALUES, check_float, check_int, check_timeout
 from synclab.instruments import LockStatistics
@@ -95,10 +88,7 @@ def wait_and_take(buffer: deque[Any], cond: threading.Condition) -> Any:
 
 
 def run_notify(
-    put_items: Callable[[Any, Any, list[Any]], Any],
-    consumers: int = 3,
-    *,
-    timeout: float = 2.0,
+    put_items: Callable[[Any, Any, list[Any]], Any], consumers: int = 3, *, timeout: float = 2.0
 ) -> NotifyResult:
     """Let ``consumers`` threads wait for an item each, then run ``put_items(buffer, cond, items)`` once.
 

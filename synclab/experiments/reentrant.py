@@ -95,11 +95,7 @@ def _fastest_ns(operation: Callable[[], None], calls: int, repeat: int) -> float
     return min(timeit.repeat(operation, number=calls, repeat=repeat)) / calls * 1e9
 
 
-def measure_lock_costs(
-    depths: Sequence[int] = (1, 2, 4, 8, 16),
-    calls: int = 5_000,
-    repeat: int = 5,
-) -> LockCosts:
+def measure_lock_costs(depths: Sequence[int] = (1, 2, 4, 8, 16), calls: int = 5_000, repeat: int = 5) -> LockCosts:
     """Time an operation nested ``depth`` calls deep under each design.
 
     Everything runs in the calling thread, uncontended: this measures the cost
@@ -218,12 +214,7 @@ class LedgerResult:
 
 
 def run_ledger(
-    threads: int = 4,
-    batches: int = 10,
-    batch_size: int = 4,
-    design: str = "RLock",
-    *,
-    timeout: float = 30.0,
+    threads: int = 4, batches: int = 10, batch_size: int = 4, design: str = "RLock", *, timeout: float = 30.0
 ) -> LedgerResult:
     """Let ``threads`` threads each record ``batches`` batches in one shared ledger.
 
@@ -256,13 +247,8 @@ def run_ledger(
                 return
             recorded[slot] += batch_size
 
-    elapsed = run_workers(
-        [lambda slot=slot: work(slot) for slot in range(threads)],
-        names=names,
-        timeout=timeout,
-        stop=stop,
-        what="run_ledger",
-    )
+    workers = [lambda slot=slot: work(slot) for slot in range(threads)]
+    elapsed = run_workers(workers, names=names, timeout=timeout, stop=stop, what="run_ledger")
     return LedgerResult(
         threads=threads,
         batches=batches,
