@@ -267,9 +267,8 @@ def force_notify(
 ) -> tuple[int, int, str]:
     """Start ``consumers`` threads running ``take(buffer, cond)``; once all wait, ``put_items`` one item each.
 
-    Returns how many consumers woke and returned, the items left and what the producer raised.
-    A consumer nobody notifies never wakes, so the count does not depend on timing: after the
-    last consumer to wake, it watches :data:`SETTLE_SECONDS` more, then stops the rest.
+    Returns how many consumers woke and returned, the items left and what the producer raised. A consumer
+    nobody notifies never wakes, so after the last one to wake, :data:`SETTLE_SECONDS` more are enough.
     """
     s = Schedule(timeout)
     items = [f"item {i}" for i in range(1, consumers + 1)]
@@ -346,10 +345,9 @@ class BufferLog:
     def pace(self, due: float, period: float, waited: bool) -> float | None:
         """Spend ``period`` s on one item, outside the lock; the next due time, ``None`` if the run was stopped.
 
-        Paced against a running deadline rather than with plain sleeps: time lost when the
-        OS wakes the thread late is made up on the next items, so each thread keeps its rate
-        on a busy machine (otherwise the faster side, with its shorter sleeps, would lose the
-        most). After a wait in the buffer the pace restarts from now.
+        Paced against a running deadline, not plain sleeps: time lost when the OS wakes the thread late is
+        made up on the next items, so each side keeps its rate on a busy machine (the faster side, with its
+        shorter sleeps, would lose the most). After a wait in the buffer the pace restarts from now.
         """
         now = self.clock()
         due = (now if waited else due) + period
@@ -415,13 +413,11 @@ class BufferRun:
             if due is None:
                 return
 
-    def run(
-        self, make_time: float, use_time: float, timeout: float, what: str
-    ) -> tuple[tuple[float, ...], float, list[tuple[str, str, float, float]]]:
+    def run(self, make_time: float, use_time: float, timeout: float, what: str) -> tuple[Any, float, list[Any]]:
         """Run every producer and consumer; the times of the length changes, the duration and the waits.
 
-        Times count from the moment the first thread started working; the run lasts until the last
-        consumer took its sentinel (every consumer does, unless the run failed and raised).
+        Times count from when the first thread started working; the run lasts until the last consumer
+        took its sentinel (every consumer does, unless the run failed and raised).
         """
         buffer = self.buffer
         workers: list[Callable[[], object]] = [
