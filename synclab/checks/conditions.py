@@ -381,10 +381,8 @@ def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> 
         if ran_out:
             return (
                 f"{when}, {runner.name} returned although the buffer was not closed (its wait with a timeout ran out).",
-                (
-                    "A quiet buffer is not a closed one: keep waiting (without a timeout) until there is an item or "
-                    "closed is set: cond.wait_for(lambda: buffer or closed.is_set())."
-                ),
+                "A quiet buffer is not a closed one: keep waiting (without a timeout) until there is an item or "
+                "closed is set: cond.wait_for(lambda: buffer or closed.is_set()).",
             )
         return (
             f"{when}, {runner.name} returned although the buffer was not closed.",

@@ -158,9 +158,8 @@ def _faults(ledger: Ledger, trial: Trial) -> CheckResult | None:
         "pay and withdraw must return True when they took the money and False when they did not.",
         "End each path with return True or return False.",
     )
-    if (
-        fault := call_faults("4.1", trial, ledger.calls, lock="self.lock", waiters="every later call", returns=returns)
-    ) is not None:
+    fault = call_faults("4.1", trial, ledger.calls, lock="self.lock", waiters="every later call", returns=returns)
+    if fault is not None:
         return fault
     if Observed.log(ledger.wallet, "balance").unlocked_writes > ledger.built_unlocked:
         gave_up = " after an attempt to take it gave up (acquire returned False)" if ledger.lock.failed else ""
