@@ -90,13 +90,8 @@ def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
     names = sorted(thread_order(roles), key=lambda name: roles[name] != "producer")
     row = timeline_rows(ax, names)
     spans = [span for span in result.spans if span.thread in row]
-    timeline_bars(
-        ax,
-        [(s.start * 1e3, (s.start + max(s.duration, 1e-6)) * 1e3, row[s.thread]) for s in spans],
-        [_colour(roles[s.thread]) for s in spans],
-        0.35,
-        edgecolors="none",
-    )
+    bars = [(s.start * 1e3, (s.start + max(s.duration, 1e-6)) * 1e3, row[s.thread]) for s in spans]
+    timeline_bars(ax, bars, [_colour(roles[s.thread]) for s in spans], 0.35, edgecolors="none")
     ax.set_xlim(0, max(result.duration * 1e3, 1e-3))
     few_ticks(ax.xaxis, steps=[1, 2, 5, 10])
     ax.set_xlabel("time since the start (ms)")
