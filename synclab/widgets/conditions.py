@@ -54,23 +54,17 @@ class BufferLab(Lab[BufferResult]):
         super().__init__(
             "Buffer lab: who waits, producers or consumers?",
             f"About {LAB_ITEMS} items, shared out among the producers, go through a bounded buffer built on "
-            "threading.Condition. Make one side faster "
-            "and watch the buffer fill or empty, and the other side wait.",
+            "threading.Condition. Make one side faster and watch the buffer fill or empty, and the other side wait.",
             [self.producers, self.consumers, self.capacity, self.produce_rate, self.consume_rate],
             threads_control=self.producers,  # no lock switch here: the lock is always on
         )
         self.rerun()
 
     def run(self) -> BufferResult:
-        producers = self.producers.value
+        producers, consumers, capacity = self.producers.value, self.consumers.value, self.capacity.value
+        rates = float(self.produce_rate.value), float(self.consume_rate.value)
         return run_buffer(
-            producers,
-            self.consumers.value,
-            self.capacity.value,
-            float(self.produce_rate.value),
-            float(self.consume_rate.value),
-            items=math.ceil(LAB_ITEMS / producers),
-            timeout=LAB_TIMEOUT,
+            producers, consumers, capacity, *rates, items=math.ceil(LAB_ITEMS / producers), timeout=LAB_TIMEOUT
         )
 
     def activity(self) -> str:
