@@ -118,9 +118,6 @@ def measure_lock_costs(depths: Sequence[int] = (1, 2, 4, 8, 16), calls: int = 5_
 #: How a ledger's public methods share its lock: see :func:`run_ledger`.
 LEDGER_DESIGNS = ("Lock", "RLock", "helper")
 
-MAX_BATCHES = 1_000
-MAX_BATCH_SIZE = 64
-
 #: How long the ``"Lock"`` design's nested ``acquire`` waits for itself before it gives up
 #: (without a timeout it would wait forever).
 SELF_DEADLOCK_TIMEOUT = 0.01
@@ -226,8 +223,8 @@ def run_ledger(
     total (a forced switch), so the two working designs are exact on every run.
     """
     threads = check_int("threads", threads, 1, MAX_THREADS)
-    batches = check_int("batches", batches, 1, MAX_BATCHES)
-    batch_size = check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
+    batches = check_int("batches", batches, 1, 1_000)
+    batch_size = check_int("batch_size", batch_size, 1, 64)
     design = check_choice("design", design, LEDGER_DESIGNS)
     timeout = check_timeout(timeout)
 
