@@ -151,9 +151,11 @@ class Schedule:
         """As the producer: put ``item`` and notify one waiter; ``False`` if the lock stayed busy."""
         if not self.lock.acquire(True, self.timeout):
             return False
-        self.buffer.append(item)
-        self.cond.notify()  # cannot raise: the lock is ours
-        self.lock.release()
+        try:
+            self.buffer.append(item)
+            self.cond.notify()
+        finally:  # even on KeyboardInterrupt: finish() needs the lock
+            self.lock.release()
         return True
 
     def finish(self) -> list[str]:
@@ -162,8 +164,10 @@ class Schedule:
             self.lock.aborted = True
             self.lock.gate.set()
             if self.lock.acquire(True, SCHEDULE_GRACE):
-                self.cond.notify_all()
-                self.lock.release()
+                try:
+                    self.cond.notify_all()
+                finally:
+                    self.lock.release()
         deadline = time.perf_counter() + SCHEDULE_GRACE
         for runner in self.runners:
             runner.thread.join(max(0.0, deadline - time.perf_counter()))
