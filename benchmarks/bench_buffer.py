@@ -57,8 +57,8 @@ def forced_schedules() -> None:
     ]:
         median, worst = timed_ms(action, runs=5 if "notify()" in name else RUNS)
         print(f"  {name:48s} {median:6.1f} ms (worst {worst:.0f} ms)")
-    failing = sum(synclab.run_stolen_wakeup(take_if, 20).failed_every_run for _ in range(RUNS))
-    passing = sum(synclab.run_stolen_wakeup(take_while, 20).never_failed for _ in range(RUNS))
+    failing = sum(synclab.run_stolen_wakeup(take_if, 20).failed_runs == 20 for _ in range(RUNS))
+    passing = sum(not synclab.run_stolen_wakeup(take_while, 20).failures for _ in range(RUNS))
     print(f"  take_if failed every run in {failing} of {RUNS} calls; take_while never failed in {passing} of {RUNS}")
 
 

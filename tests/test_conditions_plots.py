@@ -29,7 +29,6 @@ def made_up(producer_wait: float = 0.06, consumer_wait: float = 0.004) -> Buffer
         produce_rate=400.0,
         consume_rate=200.0,
         items=2,
-        produced=2,
         consumed=2,
         delivered_once=True,
         max_length=2,

@@ -19,9 +19,8 @@ from typing import Any
 from synclab._threads import run_workers
 from synclab.instruments import InstrumentedLock, LockWrapper
 
-#: How long a finished schedule gives its threads to leave, in seconds: shorter than
-#: :data:`GRACE_SECONDS`, so that a learner's function that cannot be stopped (it spins)
-#: is reported within about 2 s instead of holding the cell for 5.
+#: How long a finished schedule gives its threads to leave, in seconds: shorter than :data:`GRACE_SECONDS`,
+#: so that a learner's function that cannot be stopped (it spins) is reported within about 2 s, not 5.
 SCHEDULE_GRACE = 2.0
 
 
@@ -32,25 +31,24 @@ class Aborted(BaseException):
 class ScriptedLock(LockWrapper):
     """A lock for :class:`threading.Condition` that a schedule can watch and steer.
 
-    Like :class:`threading.Lock` (only its owner may release it), plus the three hooks
-    ``Condition`` uses, so ``wait()`` goes through it: each thread entering ``wait()``
-    (``entered``) and each thread woken (``woken``) is noted and ``seen`` notified; woken
-    threads wait at ``gate`` before taking the lock back; after ``aborted`` is set every
-    thread in ``wait()`` raises :class:`Aborted`. While ``snapshot`` is set, what it returns
-    (called with the lock held) is noted in ``on_wait`` as a thread enters ``wait()`` and in
-    ``on_return`` as it gets the lock back.
+    Like :class:`threading.Lock` (only its owner may release it), plus the hooks ``Condition`` uses,
+    so ``wait()`` goes through it: each thread entering ``wait()`` (``entered``) and each thread woken
+    (``woken``) is noted and ``seen`` notified; woken threads wait at ``gate`` before taking the lock
+    back; once ``aborted``, every thread in ``wait()`` raises :class:`Aborted`. While ``snapshot`` is
+    set, what it returns (with the lock held) is noted in ``on_wait`` as a thread enters ``wait()``
+    and in ``on_return`` as it gets the lock back.
     """
 
-    def __init__(self, seen: threading.Condition | None = None) -> None:
+    def __init__(self, seen: threading.Condition | None = None, gate_timeout: float = 10.0) -> None:
         self._lock = threading.Lock()
         self._owner: int | None = None
-        self.seen = seen if seen is not None else threading.Condition(threading.Lock())
+        self.seen = seen or threading.Condition(threading.Lock())
         self.entered: list[str] = []
         self.woken: list[str] = []
         self.gate = threading.Event()
         self.gate.set()
         self.aborted = False
-        self.gate_timeout = 10.0
+        self.gate_timeout = gate_timeout
         self.snapshot: Callable[[], object] | None = None
         self.on_wait: list[tuple[str, object]] = []
         self.on_return: list[tuple[str, object]] = []
@@ -69,12 +67,11 @@ class ScriptedLock(LockWrapper):
 
     def _note(self, names: list[str] | None, views: list[tuple[str, object]] | None = None) -> None:
         name = threading.current_thread().name
-        view = self.snapshot() if views is not None and self.snapshot is not None else None
         with self.seen:
             if names is not None:
                 names.append(name)
             if views is not None and self.snapshot is not None:
-                views.append((name, view))
+                views.append((name, self.snapshot()))
             self.seen.notify_all()
 
     # -- the hooks threading.Condition uses
@@ -109,6 +106,7 @@ class Runner:
         self.value: Any = None
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._body, args=(fn, args), name=name, daemon=True)
+        self.thread.start()
 
     def _body(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         try:
@@ -132,17 +130,14 @@ class Schedule:
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         self.seen = threading.Condition(threading.Lock())
-        self.lock = ScriptedLock(self.seen)
-        self.lock.gate_timeout = timeout
+        self.lock = ScriptedLock(self.seen, timeout)
         self.cond = threading.Condition(self.lock)
         self.buffer: deque[Any] = deque()
         self.runners: list[Runner] = []
 
     def start(self, name: str, fn: Callable[..., Any], *args: Any) -> Runner:
-        runner = Runner(self.seen, name, fn, args)
-        self.runners.append(runner)
-        runner.thread.start()
-        return runner
+        self.runners.append(Runner(self.seen, name, fn, args))
+        return self.runners[-1]
 
     def wait_until(self, predicate: Callable[[], object], timeout: float | None = None) -> bool:
         """Wait until ``predicate()`` is true (checked whenever something is noted)."""
@@ -159,7 +154,7 @@ class Schedule:
         try:
             self.buffer.append(item)
             self.cond.notify()
-        finally:
+        finally:  # even on KeyboardInterrupt: finish() needs the lock
             self.lock.release()
         return True
 
@@ -197,75 +192,70 @@ def _what(runner: Runner) -> str:
     return f"raised {describe_error(runner.error)}" if runner.error else f"returned {runner.value!r}"
 
 
-def force_stolen_wakeup(take: Callable[[Any, Any], Any], timeout: float) -> tuple[str, str, list[str]]:
-    """Force the stolen wake-up once on ``take``: (kind, message, trace), kind ``"ok"`` when it went right.
+def force_stolen_wakeup(take: Callable[[Any, Any], Any], timeout: float, trace: list[str]) -> tuple[str, str]:
+    """Force the stolen wake-up once on ``take``: (kind, message), kind ``"ok"`` when it went right.
 
-    Every line of the trace states what this run recorded (the buffer as each consumer saw
-    it under the lock, who was woken, what each returned); nothing is written before it was observed.
+    Appends to ``trace`` only what this run recorded (the buffer as each consumer saw it under the
+    lock, who was woken, what each returned); nothing is written before it was observed.
     """
     s = Schedule(timeout)
     s.lock.snapshot = lambda: tuple(s.buffer)
-    trace: list[str] = []
     try:
         # 1. C1 finds the buffer empty and waits.
         c1 = s.start("C1", take, s.buffer, s.cond)
         if not s.wait_until(lambda: c1.done or s.entered("C1")):
             trace.append("C1: neither waited nor returned on the empty buffer")
             s.put("item 1")  # lets a function that polls the buffer return
-            return (
-                "no_wait_call",
-                "take() neither waited nor returned on an empty buffer: does it loop without calling cond.wait()?",
-                trace,
+            return "no_wait_call", (
+                "take() neither waited nor returned on an empty buffer: does it loop without calling cond.wait()?"
             )
         if c1.done:
             trace.append(f"C1: {_what(c1)} without waiting")
-            return ("no_wait", f"on an empty buffer, take() {_what(c1)} instead of waiting for an item.", trace)
+            return "no_wait", f"on an empty buffer, take() {_what(c1)} instead of waiting for an item."
         trace.append(f"C1: calls wait(); {_seen_by(s.lock.on_wait, 'C1')}")
         # 2. The producer puts one item and wakes one waiter; C1 will be held at the gate.
         s.lock.gate.clear()
         if not s.put("item 1"):
-            return ("stuck", "the producer could not get the lock: is a thread holding it while it loops?", trace)
+            return "stuck", "the producer could not get the lock: is a thread holding it while it loops?"
         trace.append("producer: puts 'item 1' and calls notify()")
         if not s.wait_until(lambda: "C1" in s.lock.woken):
-            return ("stuck", "C1 was notified but never woke up.", trace)
+            return "stuck", "C1 was notified but never woke up."
         trace.append("C1: is woken, and held back before it gets the lock again (forced)")
         # 3. C2 arrives and takes the item first.
         c2 = s.start("C2", take, s.buffer, s.cond)
         if not s.wait_until(lambda: c2.done or s.entered("C2")) or not c2.done:
             trace.append(f"C2: calls wait(); {_seen_by(s.lock.on_wait, 'C2')}")
-            return ("waited_with_item", "take() waited although the buffer held an item.", trace)
+            return "waited_with_item", "take() waited although the buffer held an item."
         if c2.error is not None or c2.value != "item 1":
             trace.append(f"C2: {_what(c2)}")
-            message = f"with 'item 1' in the buffer, take() {_what(c2)} instead of returning 'item 1'."
-            return ("wrong_item", message, trace)
+            return "wrong_item", f"with 'item 1' in the buffer, take() {_what(c2)} instead of returning 'item 1'."
         trace.append("C2: arrives, takes 'item 1' without waiting, and returns it")
         # 4. C1 gets the lock back: what does it see?
         s.lock.gate.set()
         if not s.wait_until(lambda: c1.done or s.entered("C1") >= 2):
-            return ("stuck", "after it was woken, take() neither returned nor waited again.", trace)
+            return "stuck", "after it was woken, take() neither returned nor waited again."
         trace.append(f"C1: gets the lock back inside wait(); {_seen_by(s.lock.on_return, 'C1')}")
         if c1.done:
             trace.append(f"C1: {_what(c1)}")
             if c1.error is not None:
-                return ("raised", f"after its item was taken, C1 raised {describe_error(c1.error)}.", trace)
+                return "raised", f"after its item was taken, C1 raised {describe_error(c1.error)}."
             return (
                 "wrong_item",
                 f"after its item was taken, C1 returned {c1.value!r} instead of waiting for the next item.",
-                trace,
             )
         trace.append(f"C1: calls wait() again; {_seen_by(s.lock.on_wait, 'C1', 2)}")
         # 5. A second item for C1.
         if not s.put("item 2"):
-            return ("stuck", "the producer could not get the lock for 'item 2'.", trace)
+            return "stuck", "the producer could not get the lock for 'item 2'."
         trace.append("producer: puts 'item 2' and calls notify()")
         if not s.wait_until(lambda: c1.done):
-            return ("stuck", "C1 did not return after 'item 2' arrived.", trace)
+            return "stuck", "C1 did not return after 'item 2' arrived."
         if c1.error is not None or c1.value != "item 2":
             trace.append(f"C1: {_what(c1)}")
-            return ("wrong_item", f"after 'item 2' arrived, C1 {_what(c1)} instead of returning 'item 2'.", trace)
+            return "wrong_item", f"after 'item 2' arrived, C1 {_what(c1)} instead of returning 'item 2'."
         trace.append(f"C1: gets the lock back inside wait(); {_seen_by(s.lock.on_return, 'C1', 2)}")
         trace.append("C1: returns 'item 2'")
-        return ("ok", "", trace)
+        return "ok", ""
     finally:
         stuck = s.finish()
         if stuck:
@@ -281,9 +271,8 @@ def force_notify(
 ) -> tuple[int, int, str]:
     """Start ``consumers`` threads running ``take(buffer, cond)``; once all wait, ``put_items`` one item each.
 
-    Returns how many consumers woke and returned, the items left and what the producer raised.
-    A consumer nobody notifies never wakes, so the count does not depend on timing: after the
-    last consumer to wake, it watches :data:`SETTLE_SECONDS` more, then stops the rest.
+    Returns how many consumers woke and returned, the items left and what the producer raised. A consumer
+    nobody notifies never wakes, so after the last one to wake, :data:`SETTLE_SECONDS` more are enough.
     """
     s = Schedule(timeout)
     items = [f"item {i}" for i in range(1, consumers + 1)]
@@ -360,10 +349,9 @@ class BufferLog:
     def pace(self, due: float, period: float, waited: bool) -> float | None:
         """Spend ``period`` s on one item, outside the lock; the next due time, ``None`` if the run was stopped.
 
-        Paced against a running deadline rather than with plain sleeps: time lost when the
-        OS wakes the thread late is made up on the next items, so each thread keeps its rate
-        on a busy machine (otherwise the faster side, with its shorter sleeps, would lose the
-        most). After a wait in the buffer the pace restarts from now.
+        Paced against a running deadline, not plain sleeps: time lost when the OS wakes the thread late is
+        made up on the next items, so each side keeps its rate on a busy machine (the faster side, with its
+        shorter sleeps, would lose the most). After a wait in the buffer the pace restarts from now.
         """
         now = self.clock()
         due = (now if waited else due) + period
@@ -429,13 +417,11 @@ class BufferRun:
             if due is None:
                 return
 
-    def run(
-        self, make_time: float, use_time: float, timeout: float, what: str
-    ) -> tuple[tuple[float, ...], float, list[tuple[str, str, float, float]]]:
+    def run(self, make_time: float, use_time: float, timeout: float, what: str) -> tuple[Any, float, list[Any]]:
         """Run every producer and consumer; the times of the length changes, the duration and the waits.
 
-        Times count from the moment the first thread started working; the run lasts until the last
-        consumer took its sentinel (every consumer does, unless the run failed and raised).
+        Times count from when the first thread started working; the run lasts until the last consumer
+        took its sentinel (every consumer does, unless the run failed and raised).
         """
         buffer = self.buffer
         workers: list[Callable[[], object]] = [

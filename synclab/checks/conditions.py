@@ -46,18 +46,6 @@ _RECHECK_FULL = (
 )
 _APPEND_ITEM = "Append exactly the item you were given: buffer.append(item)."
 _APPEND_AFTER_WAIT = "After the wait loop, append the item and return."
-_WHILE_PUT = (
-    "A woken thread must check again before it acts: while len(buffer) >= capacity: cond.wait() (or "
-    "cond.wait_for(lambda: len(buffer) < capacity))."
-)
-_WAIT_CLOSED = (
-    "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then, if the buffer "
-    "is empty, it is closed: return."
-)
-_WHILE_CONSUME = (
-    "A woken thread must check again: cond.wait_for(lambda: buffer or closed.is_set()) (or a while loop around "
-    "cond.wait()), then return only if the buffer is empty."
-)
 
 
 class Buffer(deque):
@@ -245,8 +233,7 @@ def _put_with_room(bench: _Bench, runner: Runner, state: str, when: str) -> Chec
 
 
 def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
-    exercise = "5.1"
-    with _forced(exercise) as bench:
+    with _forced("5.1") as bench:
         consumer, state = bench.start("C", wait_and_take, bench.buffer, bench.cond)
         if state != "waiting":
             return bench.trouble()
@@ -255,13 +242,13 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
             return verdict
         if bench.buffer.unlocked_changes:
             return not_yet(
-                exercise,
+                "5.1",
                 "put() changed the buffer without holding cond's lock.",
                 "Do everything inside with cond: (the condition's lock): the check, the wait and the append.",
             )
         if "C" not in bench.cond.notified:
             return not_yet(
-                exercise,
+                "5.1",
                 "a consumer C was waiting for an item on the empty buffer, and put() did not wake it (it slept "
                 "next to the item).",
                 "After buffer.append(item), wake the waiting consumers: cond.notify_all().",
@@ -269,7 +256,7 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
         if not bench.trial.wait(runners=[consumer]) or consumer.value != "item 1":
             took = consumer.done and not consumer.cancelled
             return not_yet(
-                exercise,
+                "5.1",
                 f"put('item 1') woke the waiting consumer, which then took {consumer.value!r} instead of 'item 1'."
                 if took
                 else "put('item 1') woke the waiting consumer, but it found no item: put() did not add its item to "
@@ -280,8 +267,7 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
 
 
 def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
-    exercise = "5.1"
-    with _forced(exercise, ["old item"]) as bench:
+    with _forced("5.1", ["old item"]) as bench:
         p1, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
         if (verdict := _put_on_full(bench, p1, state, "on a full buffer")) is not None:
             return verdict
@@ -292,7 +278,7 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
             return verdict
         if list(bench.buffer) != ["item 2"]:
             return not_yet(
-                exercise,
+                "5.1",
                 f"with a free slot, P2's put() left the buffer holding {list(bench.buffer)!r} instead of ['item 2'].",
                 "Append the item you were given: buffer.append(item).",
             )
@@ -300,10 +286,11 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
         state = bench.settle([p1], patient=False)["P1"]
         if state == "done" and p1.error is None and bench.buffer.over:
             return not_yet(
-                exercise,
+                "5.1",
                 "P1 was woken for a free slot, but P2 took it before P1 had the lock back (the check holds P1 back "
                 "to force that). P1 added its item anyway: the buffer held 2 items with capacity 1.",
-                _WHILE_PUT,
+                "A woken thread must check again before it acts: while len(buffer) >= capacity: cond.wait() (or "
+                "cond.wait_for(lambda: len(buffer) < capacity)).",
             )
         if (verdict := _put_on_full(bench, p1, state, "after P2 took the free slot")) is not None:
             return verdict
@@ -311,12 +298,12 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
         if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify_all())) or not bench.trial.wait(
             runners=[p1]
         ):
-            return not_yet(exercise, "P1 did not return after room was made for it again.", _APPEND_AFTER_WAIT)
+            return not_yet("5.1", "P1 did not return after room was made for it again.", _APPEND_AFTER_WAIT)
         if p1.error is not None:
             return bench.trouble(p1)
         if list(bench.buffer) != ["item 1"] or bench.buffer.over or bench.buffer.unlocked_changes:
             return not_yet(
-                exercise,
+                "5.1",
                 f"after its wait, P1 left the buffer holding {list(bench.buffer)!r} instead of ['item 1'].",
                 "After the wait loop, append the item inside with cond:.",
             )
@@ -324,9 +311,8 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
 
 
 def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
-    exercise = "5.1"
     names = [f"P{i}" for i in range(1, PRODUCERS_AHEAD + 2)]
-    with _forced(exercise, ["old item"]) as bench:
+    with _forced("5.1", ["old item"]) as bench:
         producers = {}
         for name in names:
             producers[name], state = bench.start(name, put, bench.buffer, bench.cond, f"item {name[1:]}", CAPACITY)
@@ -349,7 +335,7 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
             or not woken_producer.done
         ):
             return not_yet(
-                exercise,
+                "5.1",
                 f"{first} was woken with a free slot in the buffer, but its put() did not add its item and return.",
                 _APPEND_AFTER_WAIT,
             )
@@ -358,7 +344,7 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
         woken = bench.cond.notified[before:]
         if "C" not in woken:
             return not_yet(
-                exercise,
+                "5.1",
                 f"producers {ahead} and then a consumer C were waiting on the one condition when {first} added its "
                 f"item. {first} woke {', '.join(woken)}: producers, which find the buffer full again, while C, "
                 "waiting for that very item, slept on."
@@ -370,18 +356,17 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
             )
         bench.cond.let_woken_go()
         if not bench.trial.wait(runners=[consumer]) or consumer.value != item:
-            return not_yet(exercise, f"the consumer woken by {first} did not get {item!r}.", _APPEND_ITEM)
+            return not_yet("5.1", f"the consumer woken by {first} did not get {item!r}.", _APPEND_ITEM)
     return None
 
 
 def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
     """Exercise 5.1: ``put(buffer, cond, item, capacity)`` waits while full, survives a stolen slot, wakes consumers."""
-    exercise = "5.1"
     scenarios = (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers)
-    if (verdict := first_fault(exercise, put, "def put(buffer, cond, item, capacity):", scenarios)) is not None:
+    if (verdict := first_fault("5.1", put, "def put(buffer, cond, item, capacity):", scenarios)) is not None:
         return verdict
     return passed(
-        exercise,
+        "5.1",
         "put() woke a waiting consumer; on a full buffer it waited, and when the free slot it was woken for was "
         f"taken first, it waited again instead of overfilling the buffer; and with {PRODUCERS_AHEAD} producers "
         "waiting ahead of a consumer on the one condition, its wake-up still reached the consumer.",
@@ -396,10 +381,8 @@ def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> 
         if ran_out:
             return (
                 f"{when}, {runner.name} returned although the buffer was not closed (its wait with a timeout ran out).",
-                (
-                    "A quiet buffer is not a closed one: keep waiting (without a timeout) until there is an item or "
-                    "closed is set: cond.wait_for(lambda: buffer or closed.is_set())."
-                ),
+                "A quiet buffer is not a closed one: keep waiting (without a timeout) until there is an item or "
+                "closed is set: cond.wait_for(lambda: buffer or closed.is_set()).",
             )
         return (
             f"{when}, {runner.name} returned although the buffer was not closed.",
@@ -427,7 +410,8 @@ def _returned_once_closed(bench: _Bench, runners: Sequence[Runner], closed: str,
             "5.2",
             f"after the buffer was {closed} and cond.notify_all() called, {who} still waited, so the check stopped "
             "them.",
-            _WAIT_CLOSED,
+            "Wait for 'an item or closed': cond.wait_for(lambda: buffer or closed.is_set()); then, if the buffer "
+            "is empty, it is closed: return.",
         )
     failed = next((r for r in runners if r.error is not None), None)
     return None if failed is None else bench.trouble(failed)
@@ -454,8 +438,7 @@ def _took_all(bench: _Bench, outs: Sequence[list[Any]], expected: list[Any], wha
 
 
 def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
-    exercise = "5.2"
-    with _forced(exercise) as bench:
+    with _forced("5.2") as bench:
         closed = bench.trial.event("closed")
         outs: list[list[Any]] = [[], []]
         c1, state = bench.start("C1", consume, bench.buffer, bench.cond, closed, outs[0])
@@ -468,7 +451,7 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
             return verdict
         if bench.buffer.size():
             return not_yet(
-                exercise,
+                "5.2",
                 "C2 found 'item 1' in the buffer and waited without taking it.",
                 "Take an item as soon as there is one: buffer.popleft().",
             )
@@ -481,10 +464,11 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
                 else "returned although the buffer was not closed"
             )
             return not_yet(
-                exercise,
+                "5.2",
                 "C1 was woken for 'item 1', but C2 took it before C1 had the lock back (the check holds C1 back to "
                 f"force that). C1 found the buffer empty and {what}.",
-                _WHILE_CONSUME,
+                "A woken thread must check again: cond.wait_for(lambda: buffer or closed.is_set()) (or a while loop "
+                "around cond.wait()), then return only if the buffer is empty.",
             )
         if (verdict := _consumer_on_empty(bench, c1, state, "after its item was taken")) is not None:
             return verdict
@@ -497,8 +481,7 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
 
 
 def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
-    exercise = "5.2"
-    with _forced(exercise) as bench:
+    with _forced("5.2") as bench:
         closed = bench.trial.event("closed")
         outs: list[list[Any]] = [[] for _ in range(CONSUMERS)]
         runners = [
@@ -521,7 +504,7 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
             return verdict
         if bench.buffer.size():
             return not_yet(
-                exercise,
+                "5.2",
                 f"the buffer was closed with {LEFT_ITEMS} items still in it, and the consumers returned without "
                 "taking them all.",
                 "Closed means 'no more items will come', not 'stop now': take what is left, and return only when "
@@ -533,12 +516,11 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
 
 def check_consume(consume: Callable[[Any, Any, Any, list[Any]], Any]) -> CheckResult:
     """Exercise 5.2: consumers take every item once, survive a stolen wake-up, and return once closed and empty."""
-    exercise = "5.2"
     scenarios = (_consume_stolen, _consume_drain)
-    if (verdict := first_fault(exercise, consume, "def consume(buffer, cond, closed, out):", scenarios)) is not None:
+    if (verdict := first_fault("5.2", consume, "def consume(buffer, cond, closed, out):", scenarios)) is not None:
         return verdict
     return passed(
-        exercise,
+        "5.2",
         "consume waited on the empty buffer; woken for an item that another consumer took first, it waited "
         f"again; {CONSUMERS} consumers took every item once each, including those still in the buffer when it "
         "closed, and then returned.",

@@ -7,6 +7,7 @@ The learner's ``Wallet`` is watched (:func:`~synclab.checks._guards.observed_sub
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from threading import get_ident
@@ -15,7 +16,7 @@ from typing import Any
 from synclab.checks._base import Call, CheckResult, Trial, call_faults, describe_exception, not_yet, passed
 from synclab.checks._guards import GuardedLock, Observed, SelfDeadlock, Watched, observed_subclass
 
-#: Scenario 1: (method, arguments, expected result, expected balance after it), from 100.
+#: Scenario 1: (method, arguments, expected result, expected balance after it), from OPENING.
 SCRIPT = (
     ("pay", (7, 3), True, 90),
     ("withdraw", (5,), True, 85),
@@ -23,11 +24,10 @@ SCRIPT = (
     ("pay", (80, 5), True, 0),
     ("withdraw", (1,), False, 0),
 )
-SCRIPT_OPENING = 100
 #: Scenario 2: pay(7, 3) from 10; another payment of 3 goes through if pay lets go of the lock early.
 AMOUNT, FEE = 7, 3
 OTHER_PAYMENT = 3
-#: Scenario 4: threads, rounds of pay(2, 1) and withdraw(1) per thread, opening balance.
+#: Scenario 4: threads, rounds of pay(2, 1) and withdraw(1) per thread; scenarios 1, 3 and 4 start from OPENING.
 THREADS = 4
 ROUNDS = 15
 OPENING = 100
@@ -48,22 +48,19 @@ class WalletCall(Call):
 
     method: str = ""
     args: tuple[int, ...] = ()
-    writes: int = 0
-    taken_at_release: bool = False
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class _Balance(Watched):
-    """``self.balance`` of the learner's wallet: logged, and each write noted in the ledger."""
+    """``self.balance`` of the learner's wallet: logged, and the lowest balance written noted in the ledger."""
 
     def __init__(self, ledger: Ledger) -> None:
         super().__init__()
         self.ledger = ledger
 
     def __set__(self, obj: Any, value: Any) -> None:
-        self.ledger.wrote(value)
+        with contextlib.suppress(TypeError):  # the learner may write something that does not compare
+            if self.ledger.lowest is None or value < self.ledger.lowest:
+                self.ledger.lowest = value
         super().__set__(obj, value)
 
 
@@ -82,7 +79,7 @@ class Ledger:
         self._take_at_release = take_at_release
         self._current: dict[int, WalletCall] = {}
 
-    def make(self, wallet_class: type, balance: int) -> None:
+    def make(self, balance: int) -> None:
         """Build the learner's wallet (in a thread of the trial)."""
         self.wallet = self.made(balance, self.lock)
         self.lowest = self.balance()
@@ -110,16 +107,6 @@ class Ledger:
                 if self.call(method, *args).kept_lock:
                     return
 
-    def wrote(self, value: Any) -> None:
-        call = self._current.get(get_ident())
-        if call is not None:
-            call.writes += 1
-        try:
-            if self.lowest is None or value < self.lowest:
-                self.lowest = value
-        except TypeError:
-            pass
-
     def _after_release(self) -> None:
         call = self._current.get(get_ident())
         if call is None or call.method != "pay" or not self._take_at_release or self.taken:
@@ -128,22 +115,15 @@ class Ledger:
         if isinstance(balance, int) and balance >= OTHER_PAYMENT:
             Observed.external_write(self.wallet, "balance", balance - OTHER_PAYMENT)
             self.taken = OTHER_PAYMENT
-            call.taken_at_release = True
 
 
 def _built(wallet_class: type, trial: Trial, balance: int, **options: bool) -> tuple[Ledger, CheckResult | None]:
     ledger = Ledger(trial, **options)
     ledger.made = observed_subclass(wallet_class, ledger.lock, balance=_Balance(ledger))
-    runner = trial.call("Wallet", ledger.make, wallet_class, balance)
+    runner = trial.call("Wallet", ledger.make, balance)
     if runner.error is not None or ledger.wallet is None:
-        problem = trial.trouble()
-        message = (
-            describe_exception(runner.error, f"Wallet({balance}, lock)")
-            if runner.error
-            else problem[0]
-            if problem
-            else ""
-        )
+        problem = trial.trouble() or ("",)
+        message = describe_exception(runner.error, f"Wallet({balance}, lock)") if runner.error else problem[0]
         return ledger, not_yet(
             "4.1",
             f"{message.rstrip('.')}.",
@@ -165,12 +145,11 @@ def _built(wallet_class: type, trial: Trial, balance: int, **options: bool) -> t
 
 
 def _faults(ledger: Ledger, trial: Trial) -> CheckResult | None:
-    exercise = "4.1"
     reentered = next((call for call in ledger.calls if isinstance(call.error, SelfDeadlock)), None)
     if reentered is not None or trial.reentered() is not None:
         who = f"{reentered.method}()" if reentered is not None else "Wallet"
         return not_yet(
-            exercise,
+            "4.1",
             f"{who} asked for self.lock while already holding it: with a threading.Lock, the thread would wait for "
             "itself forever.",
             _HELPER_HINT,
@@ -179,16 +158,13 @@ def _faults(ledger: Ledger, trial: Trial) -> CheckResult | None:
         "pay and withdraw must return True when they took the money and False when they did not.",
         "End each path with return True or return False.",
     )
-    if (
-        fault := call_faults(
-            exercise, trial, ledger.calls, lock="self.lock", waiters="every later call", returns=returns
-        )
-    ) is not None:
+    fault = call_faults("4.1", trial, ledger.calls, lock="self.lock", waiters="every later call", returns=returns)
+    if fault is not None:
         return fault
     if Observed.log(ledger.wallet, "balance").unlocked_writes > ledger.built_unlocked:
         gave_up = " after an attempt to take it gave up (acquire returned False)" if ledger.lock.failed else ""
         return not_yet(
-            exercise,
+            "4.1",
             f"the wallet changed self.balance while not holding self.lock{gave_up}."
             + (" self.lock was never taken." if ledger.lock.holds == 0 else ""),
             "withdraw and pay must each hold self.lock around their check and subtraction; only the helper they "
@@ -199,7 +175,7 @@ def _faults(ledger: Ledger, trial: Trial) -> CheckResult | None:
 
 def _one_thread(wallet_class: type) -> CheckResult | None:
     with Trial(what="Wallet") as trial:
-        ledger, fault = _built(wallet_class, trial, SCRIPT_OPENING)
+        ledger, fault = _built(wallet_class, trial, OPENING)
         if fault is not None:
             return fault
         seen: list[tuple[Any, Any]] = []
@@ -219,7 +195,7 @@ def _one_thread(wallet_class: type) -> CheckResult | None:
             done = "; ".join(f"{m}({', '.join(map(str, a))}) -> {r}, balance {b}" for m, a, r, b in SCRIPT)
             return not_yet(
                 "4.1",
-                f"in one thread from {SCRIPT_OPENING}: {method}({', '.join(map(str, args))}) returned {got!r} and "
+                f"in one thread from {OPENING}: {method}({', '.join(map(str, args))}) returned {got!r} and "
                 f"left the balance at {left!r}; expected {result} and {balance} (the whole script: {done}).",
                 "pay takes amount + fee when the balance covers both, and nothing otherwise; withdraw takes the "
                 "amount when the balance covers it.",
@@ -267,20 +243,20 @@ def _all_or_nothing(wallet_class: type) -> CheckResult | None:
 
 def _busy_lock(wallet_class: type) -> CheckResult | None:
     with Trial(what="Wallet") as trial:
-        ledger, fault = _built(wallet_class, trial, SCRIPT_OPENING)
+        ledger, fault = _built(wallet_class, trial, OPENING)
         if fault is not None:
             return fault
         trial.while_held(ledger.lock, "T1", ledger.call, "pay", AMOUNT, FEE)
         trial.while_held(ledger.lock, "T2", ledger.call, "withdraw", AMOUNT)
     if (fault := _faults(ledger, trial)) is not None:
         return fault
-    expected = SCRIPT_OPENING - AMOUNT - FEE - AMOUNT
+    expected = OPENING - AMOUNT - FEE - AMOUNT
     for call in ledger.calls:
         if call.result is not True:
             gave_up = " gave up on the lock and" if ledger.lock.failed else ""
             return not_yet(
                 "4.1",
-                f"while another thread held self.lock, {call} on a balance of {SCRIPT_OPENING}{gave_up} returned "
+                f"while another thread held self.lock, {call.label} on a balance of {OPENING}{gave_up} returned "
                 f"{call.result!r}, although the wallet had the money.",
                 "Wait for the lock: with self.lock: waits as long as it takes (another thread holds it only for a "
                 "moment).",
@@ -288,8 +264,7 @@ def _busy_lock(wallet_class: type) -> CheckResult | None:
     if len(ledger.calls) != 2 or ledger.balance() != expected:
         return not_yet(
             "4.1",
-            f"pay({AMOUNT}, {FEE}) then withdraw({AMOUNT}) from {SCRIPT_OPENING} left {ledger.balance()!r}, not "
-            f"{expected}.",
+            f"pay({AMOUNT}, {FEE}) then withdraw({AMOUNT}) from {OPENING} left {ledger.balance()!r}, not {expected}.",
             "pay takes amount + fee, withdraw the amount.",
         )
     return None
@@ -317,20 +292,19 @@ def _four_threads(wallet_class: type) -> CheckResult | None:
 
 def check_pay_without_reentry(wallet_class: Callable[[int, Any], Any]) -> CheckResult:
     """Exercise 4.1: ``Wallet.pay`` works with the plain Lock it is given, as one critical section, without re-entry."""
-    exercise = "4.1"
     if not isinstance(wallet_class, type):
-        return not_yet(exercise, "Wallet is not a class.", "Define it with class Wallet: ...")
+        return not_yet("4.1", "Wallet is not a class.", "Define it with class Wallet: ...")
     try:
         observed_subclass(wallet_class)
     except TypeError as exc:
         return not_yet(
-            exercise, f"the check cannot build on your Wallet class: {exc}.", "Define it with class Wallet: ..."
+            "4.1", f"the check cannot build on your Wallet class: {exc}.", "Define it with class Wallet: ..."
         )
     for scenario in (_one_thread, _all_or_nothing, _busy_lock, _four_threads):
         if (verdict := scenario(wallet_class)) is not None:
             return verdict
     return passed(
-        exercise,
+        "4.1",
         "pay works with the plain Lock it is given: each call took self.lock once and gave it back; pay took amount "
         "and fee together or nothing, even when another payment came at the worst moment; it waited for a busy "
         f"lock; and {THREADS} threads paying at once kept the balance exact.",

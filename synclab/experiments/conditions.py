@@ -1,11 +1,9 @@
 """Condition variables (notebook 05): a stolen wake-up, notify against notify_all, a bounded buffer.
 
-* :func:`run_stolen_wakeup` and :func:`run_notify` hand your function an ordinary
-  :class:`threading.Condition` on a lock that lets a schedule force one order of the threads
-  (``synclab/_threads/conditions.py``), so what goes wrong only now and then shows on every run.
-* :func:`run_buffer`: producers and consumers around a buffer of ``capacity`` items, one lock
-  with two conditions on it as :class:`queue.Queue` is built. Every wait is measured, the
-  length is recorded at every change, and shutdown uses sentinels: one :data:`DONE` per consumer.
+:func:`run_stolen_wakeup` and :func:`run_notify` hand your function an ordinary :class:`threading.Condition`
+on a lock that lets a schedule force one order of the threads (``synclab/_threads/conditions.py``), so
+what goes wrong only now and then shows on every run. :func:`run_buffer`: producers and consumers around a
+bounded buffer with two conditions on one lock, as :class:`queue.Queue` is built; sentinels end the run.
 """
 
 from __future__ import annotations
@@ -17,26 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from synclab._threads.conditions import (
-    DONE,
-    BufferLog,
-    BufferRun,
-    Tally,
-    force_notify,
-    force_stolen_wakeup,
-)
+from synclab._threads.conditions import DONE, BufferLog, BufferRun, Tally, force_notify, force_stolen_wakeup
 from synclab._threads.conditions import MAX_SAMPLES as MAX_SAMPLES  # for run_queue_buffer
 from synclab._validate import MAX_VALUES, check_float, check_int, check_timeout
 from synclab.instruments import LockStatistics
-
-#: The forced order of :func:`run_stolen_wakeup`, in words.
-STOLEN_WAKEUP_SCHEDULE = (
-    "1. C1 calls take(): the buffer is empty, so it waits.",
-    "2. The producer puts 'item 1' and calls notify(): C1 is woken.",
-    "3. Before C1 gets the lock back (held back by the schedule), C2 calls take() and gets 'item 1'.",
-    "4. C1 gets the lock back and returns from wait(): the buffer is empty again.",
-    "5. If C1 waits again, the producer puts 'item 2' and C1 should get it.",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,22 +38,14 @@ class WakeupResult:
     def failed_runs(self) -> int:
         return len(self.failures)
 
-    @property
-    def failed_every_run(self) -> bool:
-        return self.failed_runs == self.runs
-
-    @property
-    def never_failed(self) -> bool:
-        return not self.failures
-
 
 def run_stolen_wakeup(take: Callable[[Any, Any], Any], runs: int = 10, *, timeout: float = 2.0) -> WakeupResult:
     """Run ``take(buffer, cond)`` in two consumers under a forced stolen wake-up, ``runs`` times.
 
-    The schedule (:data:`STOLEN_WAKEUP_SCHEDULE`) is forced with events, so it is the same on
-    every run: C1 waits on the empty buffer, is woken for 'item 1', and is held back while C2
-    takes that item. A ``take`` that re-checks in a ``while`` loop waits again and gets
-    'item 2'; one that checks with ``if`` pops from an empty buffer. ``timeout`` bounds each step.
+    The schedule is the same on every run: C1 waits on the empty buffer; the producer puts 'item 1'
+    and notifies; C1 is woken but held back while C2 takes that item; C1 gets the lock back. A ``take``
+    that re-checks in a ``while`` loop waits again and gets 'item 2'; one that checks with ``if`` pops
+    from an empty buffer. ``timeout`` bounds each step.
     """
     if not callable(take):
         raise TypeError(f"take must be a function take(buffer, cond), got {take!r} of type {type(take).__name__}")
@@ -81,9 +55,7 @@ def run_stolen_wakeup(take: Callable[[Any, Any], Any], runs: int = 10, *, timeou
     kinds: list[str] = []
     first: list[str] = []
     for index in range(runs):
-        kind, message, trace = force_stolen_wakeup(take, timeout)
-        if index == 0:
-            first = trace
+        kind, message = force_stolen_wakeup(take, timeout, first if index == 0 else [])  # the first run's trace
         if kind != "ok":
             failures.append(message)
             kinds.append(kind)
@@ -116,10 +88,7 @@ def wait_and_take(buffer: deque[Any], cond: threading.Condition) -> Any:
 
 
 def run_notify(
-    put_items: Callable[[Any, Any, list[Any]], Any],
-    consumers: int = 3,
-    *,
-    timeout: float = 2.0,
+    put_items: Callable[[Any, Any, list[Any]], Any], consumers: int = 3, *, timeout: float = 2.0
 ) -> NotifyResult:
     """Let ``consumers`` threads wait for an item each, then run ``put_items(buffer, cond, items)`` once.
 
@@ -139,9 +108,6 @@ def run_notify(
 
 # -- the bounded buffer -------------------------------------------------------------
 
-MAX_CAPACITY = 1_000
-MAX_ITEMS = 10_000
-MAX_RATE = 100_000.0
 #: Longest a wait lasts before it looks at the stop event again (stopped runs only).
 POLL_SECONDS = 0.05
 
@@ -186,7 +152,6 @@ class BufferResult:
     produce_rate: float
     consume_rate: float
     items: int
-    produced: int
     consumed: int
     delivered_once: bool
     max_length: int
@@ -235,12 +200,11 @@ class BufferModel(BufferLog):
         with self.not_full:
             if len(self.items) >= self.capacity:
                 started = self.clock()
-                while len(self.items) >= self.capacity:  # re-check after every wake-up
-                    if self.stop.is_set():
-                        self.waited(me, started)
-                        return False
+                while len(self.items) >= self.capacity and not self.stop.is_set():  # re-check after every wake-up
                     self.not_full.wait(POLL_SECONDS)
                 self.waited(me, started)
+                if len(self.items) >= self.capacity:  # still full: the run was stopped
+                    return False
             self.items.append(item)
             self.record()
             self.not_empty.notify()
@@ -251,12 +215,11 @@ class BufferModel(BufferLog):
         with self.not_empty:
             if not self.items:
                 started = self.clock()
-                while not self.items:
-                    if self.stop.is_set():
-                        self.waited(me, started)
-                        return DONE
+                while not self.items and not self.stop.is_set():
                     self.not_empty.wait(POLL_SECONDS)
                 self.waited(me, started)
+                if not self.items:  # still empty: the run was stopped
+                    return DONE
             item = self.items.popleft()
             self.record()
             self.not_full.notify()
@@ -275,12 +238,10 @@ def run_buffer(
 ) -> BufferResult:
     """Run producers and consumers around a bounded buffer, and measure who waits.
 
-    Each producer makes ``items`` items at ``produce_rate`` items/s (a sleep outside the lock)
-    and puts them; each consumer takes items and uses them at ``consume_rate``. At the
-    defaults the producers make 1,600 items/s together and the consumers use 400, so the
-    buffer fills and the producers wait most of the ~80 ms run. A rate ratio of 4 keeps that
-    true on every run even on a heavily loaded machine, where the OS can hold a thread up for
-    20 ms or more; with a ratio of 2, a run now and then came out the other way.
+    Each producer makes ``items`` items at ``produce_rate`` items/s (a sleep outside the lock) and
+    puts them; each consumer takes items and uses them at ``consume_rate``. At the defaults (1,600
+    items/s made, 400 used) the producers wait most of the ~80 ms run, on every run even on a loaded
+    machine, where the OS can hold a thread up for 20 ms; with a rate ratio of 2, runs now and then differed.
     """
     settings = (producers, consumers, capacity, produce_rate, consume_rate, items, timeout)
     return run_buffer_threads(BufferModel, *settings, what="run_buffer")
@@ -301,10 +262,10 @@ def run_buffer_threads(
     """Check the arguments of :func:`run_buffer`, then run them around ``design(capacity, stop)``."""
     producers = check_int("producers", producers, 1, MAX_VALUES)
     consumers = check_int("consumers", consumers, 1, MAX_VALUES)
-    capacity = check_int("capacity", capacity, 1, MAX_CAPACITY)
-    produce_rate = check_float("produce_rate", produce_rate, 1.0, MAX_RATE, "items/s")
-    consume_rate = check_float("consume_rate", consume_rate, 1.0, MAX_RATE, "items/s")
-    items = check_int("items", items, 1, MAX_ITEMS)
+    capacity = check_int("capacity", capacity, 1, 1_000)
+    produce_rate = check_float("produce_rate", produce_rate, 1.0, 100_000.0, "items/s")
+    consume_rate = check_float("consume_rate", consume_rate, 1.0, 100_000.0, "items/s")
+    items = check_int("items", items, 1, 10_000)
     timeout = check_timeout(timeout)
     stop = threading.Event()
     run = BufferRun(design(capacity, stop), producers, consumers, items)
@@ -312,7 +273,7 @@ def run_buffer_threads(
     expected = sorted((i, k) for i in range(producers) for k in range(items))
     consumed = sorted(item for mine in run.taken for item in mine)  # type: ignore[type-var]
     settings = (producers, consumers, capacity, produce_rate, consume_rate, items)
-    measured = (sum(t.items for t in run.making), len(consumed), consumed == expected, run.buffer.max_length)
+    measured = (len(consumed), consumed == expected, run.buffer.max_length)
     return BufferResult(
         *settings,
         *measured,

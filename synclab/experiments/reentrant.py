@@ -1,9 +1,8 @@
 """Reentrant locks (notebook 04): look inside an RLock, and measure what it costs.
 
-Two designs let a public method that holds a lock call code that needs it: an RLock at
-every level (a nested call acquires it again), or a plain Lock taken once by the public
-method with private helpers that expect it held. :func:`measure_lock_costs` times both;
-:func:`run_ledger` runs them (and a plain Lock taken twice) in real threads.
+A public method that holds a lock can call code that needs it through an RLock at every level,
+or a plain Lock taken once with private helpers that expect it held. :func:`measure_lock_costs`
+times both; :func:`run_ledger` runs them (and a plain Lock taken twice) in real threads.
 """
 
 from __future__ import annotations
@@ -45,16 +44,12 @@ class LockCosts:
 
     @property
     def extra_per_level(self) -> float:
-        """Nanoseconds the RLock design adds per nesting level beyond the first.
-
-        The slope between the shallowest and the deepest depth measured (0 when
-        only one depth was measured).
-        """
+        """Nanoseconds the RLock design adds per extra nesting level: the slope from the shallowest to the deepest
+        depth measured (0 for one depth)."""
         if len(self.depths) < 2:
             return 0.0
-        gap_first = self.rlock[0] - self.helper[0]
-        gap_last = self.rlock[-1] - self.helper[-1]
-        return (gap_last - gap_first) / (self.depths[-1] - self.depths[0])
+        gaps = [rlock - helper for rlock, helper in zip(self.rlock, self.helper, strict=True)]
+        return (gaps[-1] - gaps[0]) / (self.depths[-1] - self.depths[0])
 
 
 def _rlock_operation(lock: Any, depth: int) -> Callable[[], None]:
@@ -88,30 +83,19 @@ def _helper_operation(lock: Any, depth: int) -> Callable[[], None]:
             inner()
 
         helper = level
-    if depth == 1:
 
-        def public() -> None:
-            with lock:
-                pass
+    def public() -> None:
+        with lock:
+            helper()
 
-    else:
-
-        def public() -> None:
-            with lock:
-                helper()
-
-    return public
+    return public if depth > 1 else _rlock_operation(lock, 1)  # one level: the lock alone
 
 
 def _fastest_ns(operation: Callable[[], None], calls: int, repeat: int) -> float:
     return min(timeit.repeat(operation, number=calls, repeat=repeat)) / calls * 1e9
 
 
-def measure_lock_costs(
-    depths: Sequence[int] = (1, 2, 4, 8, 16),
-    calls: int = 5_000,
-    repeat: int = 5,
-) -> LockCosts:
+def measure_lock_costs(depths: Sequence[int] = (1, 2, 4, 8, 16), calls: int = 5_000, repeat: int = 5) -> LockCosts:
     """Time an operation nested ``depth`` calls deep under each design.
 
     Everything runs in the calling thread, uncontended: this measures the cost
@@ -134,26 +118,26 @@ def measure_lock_costs(
 #: How a ledger's public methods share its lock: see :func:`run_ledger`.
 LEDGER_DESIGNS = ("Lock", "RLock", "helper")
 
-MAX_BATCHES = 1_000
-MAX_BATCH_SIZE = 64
-
-#: How long the ``"Lock"`` design's nested ``acquire`` waits for itself before
-#: it gives up. Without a timeout it would wait forever.
+#: How long the ``"Lock"`` design's nested ``acquire`` waits for itself before it gives up
+#: (without a timeout it would wait forever).
 SELF_DEADLOCK_TIMEOUT = 0.01
 
-#: The pause between reading the total and writing it back in every entry: it
-#: forces a thread switch there (a 1 µs sleep still gives up the GIL), so an
-#: entry made without the lock would lose updates.
+#: The pause between reading the total and writing it back in every entry: it forces a thread
+#: switch there (a 1 µs sleep still gives up the GIL), so an entry made without the lock would lose updates.
 _ENTRY_WINDOW = 1e-6
+
+
+def _ledger_lock(design: str) -> tuple[InstrumentedLock, Any]:
+    raw = threading.RLock() if design == "RLock" else threading.Lock()
+    return InstrumentedLock(raw, name="ledger lock"), raw
 
 
 class _Ledger:
     """The shared ledger of :func:`run_ledger`: entries and their total under one lock."""
 
-    def __init__(self, design: str, lock: InstrumentedLock, raw: Any) -> None:
+    def __init__(self, design: str) -> None:
         self.design = design
-        self.lock = lock
-        self.raw = raw  # the lock inside the instrument (its RLock count is read)
+        self.lock, self.raw = _ledger_lock(design)  # raw: the lock inside the instrument, its RLock count is read
         self.entries = 0
         self.total = 0
         self.lock_calls = 0
@@ -168,11 +152,8 @@ class _Ledger:
 
     def record(self, amount: int) -> bool:
         """Public: add one entry under the lock; ``False`` if the lock was not granted in time."""
-        if self.design == "Lock":
-            if not self.lock.acquire(timeout=SELF_DEADLOCK_TIMEOUT):
-                return False  # a nested `with lock:` would have waited here forever
-        else:
-            self.lock.acquire()
+        if not self.lock.acquire(timeout=SELF_DEADLOCK_TIMEOUT if self.design == "Lock" else -1):
+            return False  # a nested `with lock:` would have waited here forever
         try:
             self.lock_calls += 1
             if self.design == "RLock":
@@ -229,19 +210,8 @@ class LedgerResult:
         return self.lock_calls / self.batches_done if self.batches_done else 0.0
 
 
-def _ledger_lock(design: str) -> tuple[InstrumentedLock, Any]:
-    """The instrumented lock of a ledger and the lock inside it."""
-    raw = threading.RLock() if design == "RLock" else threading.Lock()
-    return InstrumentedLock(raw, name="ledger lock"), raw
-
-
 def run_ledger(
-    threads: int = 4,
-    batches: int = 10,
-    batch_size: int = 4,
-    design: str = "RLock",
-    *,
-    timeout: float = 30.0,
+    threads: int = 4, batches: int = 10, batch_size: int = 4, design: str = "RLock", *, timeout: float = 30.0
 ) -> LedgerResult:
     """Let ``threads`` threads each record ``batches`` batches in one shared ledger.
 
@@ -253,13 +223,12 @@ def run_ledger(
     total (a forced switch), so the two working designs are exact on every run.
     """
     threads = check_int("threads", threads, 1, MAX_THREADS)
-    batches = check_int("batches", batches, 1, MAX_BATCHES)
-    batch_size = check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
+    batches = check_int("batches", batches, 1, 1_000)
+    batch_size = check_int("batch_size", batch_size, 1, 64)
     design = check_choice("design", design, LEDGER_DESIGNS)
     timeout = check_timeout(timeout)
 
-    lock, raw = _ledger_lock(design)
-    ledger = _Ledger(design, lock, raw)
+    ledger = _Ledger(design)
     amounts = tuple(range(1, batch_size + 1))
     names = [f"T{i}" for i in range(1, threads + 1)]
     recorded = [0] * threads
@@ -275,13 +244,8 @@ def run_ledger(
                 return
             recorded[slot] += batch_size
 
-    elapsed = run_workers(
-        [lambda slot=slot: work(slot) for slot in range(threads)],
-        names=names,
-        timeout=timeout,
-        stop=stop,
-        what="run_ledger",
-    )
+    workers = [lambda slot=slot: work(slot) for slot in range(threads)]
+    elapsed = run_workers(workers, names=names, timeout=timeout, stop=stop, what="run_ledger")
     return LedgerResult(
         threads=threads,
         batches=batches,
@@ -295,7 +259,7 @@ def run_ledger(
         stuck=tuple(sorted(stuck, key=names.index)),
         lock_calls=ledger.lock_calls,
         max_count=ledger.max_count,
-        lock=lock.statistics(),
+        lock=ledger.lock.statistics(),
         elapsed=elapsed,
         python=platform.python_version(),
     )

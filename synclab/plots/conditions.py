@@ -53,23 +53,16 @@ def _waited(who: str, seconds: float, what: str) -> str:
 def buffer_headline(result: BufferResult) -> str:
     """One line saying which side waited, like ``producers waited longer for room (55 ms) ...``."""
     result = _check(result)
-    pw, cw = result.producer_wait, result.consumer_wait
-    full = f"the buffer was full {result.share_full:.0%} of the time"
-    empty = f"the buffer was empty {result.share_empty:.0%} of the time"
-    if pw > cw:
-        if cw <= 0:
-            return f"only the producers waited, {fmt_seconds(pw)} for room: {full}"
-        return (
-            f"producers waited longer for room ({fmt_seconds(pw)}) than consumers for items ({fmt_seconds(cw)}): {full}"
-        )
-    if cw > pw:
-        if pw <= 0:
-            return f"only the consumers waited, {fmt_seconds(cw)} for items: {empty}"
-        return (
-            f"consumers waited longer for items ({fmt_seconds(cw)}) than producers for room ({fmt_seconds(pw)}): "
-            f"{empty}"
-        )
-    return "nobody had to wait"
+    producers = ("producers", result.producer_wait, "room", f"full {result.share_full:.0%}")
+    consumers = ("consumers", result.consumer_wait, "items", f"empty {result.share_empty:.0%}")
+    if producers[1] == consumers[1]:
+        return "nobody had to wait"
+    more, less = (producers, consumers) if producers[1] > consumers[1] else (consumers, producers)
+    share = f"the buffer was {more[3]} of the time"
+    if less[1] <= 0:
+        return f"only the {more[0]} waited, {fmt_seconds(more[1])} for {more[2]}: {share}"
+    waits = f"({fmt_seconds(more[1])}) than {less[0]} for {less[2]} ({fmt_seconds(less[1])})"
+    return f"{more[0]} waited longer for {more[2]} {waits}: {share}"
 
 
 def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
@@ -97,13 +90,8 @@ def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
     names = sorted(thread_order(roles), key=lambda name: roles[name] != "producer")
     row = timeline_rows(ax, names)
     spans = [span for span in result.spans if span.thread in row]
-    timeline_bars(
-        ax,
-        [(s.start * 1e3, (s.start + max(s.duration, 1e-6)) * 1e3, row[s.thread]) for s in spans],
-        [_colour(roles[s.thread]) for s in spans],
-        0.35,
-        edgecolors="none",
-    )
+    bars = [(s.start * 1e3, (s.start + max(s.duration, 1e-6)) * 1e3, row[s.thread]) for s in spans]
+    timeline_bars(ax, bars, [_colour(roles[s.thread]) for s in spans], 0.35, edgecolors="none")
     ax.set_xlim(0, max(result.duration * 1e3, 1e-3))
     few_ticks(ax.xaxis, steps=[1, 2, 5, 10])
     ax.set_xlabel("time since the start (ms)")
@@ -142,18 +130,8 @@ def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
 
 
 def _buffer_panels(fig: Figure) -> list[Axes]:
-    grid = fig.add_gridspec(
-        2,
-        2,
-        width_ratios=(2.0, 1.0),
-        height_ratios=(1.25, 1.0),
-        left=0.055,
-        right=0.985,
-        bottom=0.09,
-        top=0.9,
-        wspace=0.2,
-        hspace=0.3,
-    )
+    grid = fig.add_gridspec(2, 2, width_ratios=(2.0, 1.0), height_ratios=(1.25, 1.0))
+    grid.update(left=0.055, right=0.985, bottom=0.09, top=0.9, wspace=0.2, hspace=0.3)
     length_ax = fig.add_subplot(grid[0, 0])
     timeline_ax = fig.add_subplot(grid[1, 0], sharex=length_ax)
     return [length_ax, timeline_ax, fig.add_subplot(grid[:, 1])]

@@ -79,14 +79,8 @@ def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
     positions = range(result.threads)
     wanted = result.batches * result.batch_size
     ax.bar(positions, [wanted] * result.threads, color="none", edgecolor=GREY, linestyle="--", label="to record")
-    ax.bar(
-        positions,
-        result.per_thread,
-        color=[thread_colour(n) for n in names],
-        edgecolor="black",
-        linewidth=0.5,
-        label="recorded",
-    )
+    colours = [thread_colour(n) for n in names]
+    ax.bar(positions, result.per_thread, color=colours, edgecolor="black", linewidth=0.5, label="recorded")
     for name in result.stuck:
         ax.annotate("stuck", (names.index(name), 0), ha="center", va="bottom", fontsize="small", color=OKABE_ITO[4])
     ax.set_ylim(0, wanted * 1.25)

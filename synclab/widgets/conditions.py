@@ -19,15 +19,12 @@ MAX_LAB_THREADS = 8
 MAX_LAB_CAPACITY = 20
 MIN_LAB_RATE = 100
 MAX_LAB_RATE = 2_000
-#: Items made per run (rounded up to a multiple of the producers), so every
-#: setting does about the same work; at the slowest setting (one consumer at
-#: 100 items/s) a run takes about 0.3 s.
+#: Items made per run (rounded up to a multiple of the producers), so every setting does about the
+#: same work; at the slowest setting (one consumer at 100 items/s) a run takes about 0.3 s.
 LAB_ITEMS = 32
-#: Starting rates (items/s per thread): producers four times as fast as
-#: consumers, so the buffer fills and the producers wait, on every run. Measured
-#: on a shared 2-core machine under load, 200 runs on each of CPython 3.10-3.13:
-#: 800/200 never came out the other way; 400/200 and 800/400 did now and then
-#: (a thread held up for 20 ms by the OS is a large part of a short run).
+#: Starting rates (items/s per thread): producers four times as fast, so the buffer fills and the
+#: producers wait on every run. On a loaded 2-core machine, 200 runs on each of CPython 3.10-3.13:
+#: 800/200 never came out the other way; 400/200 and 800/400 now and then (an OS delay of 20 ms).
 DEFAULT_PRODUCE_RATE = 800
 DEFAULT_CONSUME_RATE = 200
 
@@ -57,23 +54,17 @@ class BufferLab(Lab[BufferResult]):
         super().__init__(
             "Buffer lab: who waits, producers or consumers?",
             f"About {LAB_ITEMS} items, shared out among the producers, go through a bounded buffer built on "
-            "threading.Condition. Make one side faster "
-            "and watch the buffer fill or empty, and the other side wait.",
+            "threading.Condition. Make one side faster and watch the buffer fill or empty, and the other side wait.",
             [self.producers, self.consumers, self.capacity, self.produce_rate, self.consume_rate],
             threads_control=self.producers,  # no lock switch here: the lock is always on
         )
         self.rerun()
 
     def run(self) -> BufferResult:
-        producers = self.producers.value
+        producers, consumers, capacity = self.producers.value, self.consumers.value, self.capacity.value
+        rates = float(self.produce_rate.value), float(self.consume_rate.value)
         return run_buffer(
-            producers,
-            self.consumers.value,
-            self.capacity.value,
-            float(self.produce_rate.value),
-            float(self.consume_rate.value),
-            items=math.ceil(LAB_ITEMS / producers),
-            timeout=LAB_TIMEOUT,
+            producers, consumers, capacity, *rates, items=math.ceil(LAB_ITEMS / producers), timeout=LAB_TIMEOUT
         )
 
     def activity(self) -> str:
