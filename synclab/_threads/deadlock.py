@@ -16,7 +16,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from synclab._threads import run_workers
@@ -28,14 +28,14 @@ from synclab.instruments import InstrumentedLock, LockStatistics, LockWrapper
 #: millisecond or two and then break by themselves.
 DEFAULT_CONFIRM = 0.05
 MAX_LOCKS = 256
+#: How long a cancellable lock waits before it looks at its cancel event again, and how often
+#: the watchdog takes a snapshot, in seconds.
+CANCEL_SLICE = 0.002
+WATCH_POLL = 0.001
 
 # Frames from threading, the instruments and this plumbing package are machinery, not the code being debugged.
 _THREADS_DIR = os.path.dirname(os.path.abspath(__file__))
 _HIDDEN_FILES = {os.path.abspath(threading.__file__), os.path.join(os.path.dirname(_THREADS_DIR), "instruments.py")}
-
-
-#: How long a cancellable lock waits before it looks at its cancel event again.
-CANCEL_SLICE = 0.002
 
 
 class DeadlockError(RuntimeError):
@@ -43,11 +43,8 @@ class DeadlockError(RuntimeError):
 
 
 class _CancellableLock(LockWrapper):
-    """A :class:`threading.Lock` whose blocking waits end when ``cancel`` is set.
-
-    It waits in slices of :data:`CANCEL_SLICE` and checks ``cancel`` between them; wrapped
-    in an :class:`InstrumentedLock` the thread counts as waiting for the whole wait.
-    """
+    """A :class:`threading.Lock` whose blocking waits end when ``cancel`` is set: it waits in
+    slices of :data:`CANCEL_SLICE` and checks ``cancel`` between them."""
 
     __slots__ = ("_lock", "_cancel", "_name")
 
@@ -77,67 +74,6 @@ def cancellable_lock(cancel: threading.Event, name: str = "lock") -> Instrumente
     if not isinstance(cancel, threading.Event):
         raise TypeError(f"cancel must be a threading.Event, got {cancel!r} of type {type(cancel).__name__}")
     return InstrumentedLock(_CancellableLock(cancel, name), name=name, max_events=0)
-
-
-#: How often the watchdog takes a snapshot, in seconds.
-WATCH_POLL = 0.001
-
-
-@dataclass(eq=False)
-class Watchdog:
-    """Takes a :func:`resource_allocation_graph` of ``locks`` until ``done``/``stop`` or a cycle stays ``confirm`` s.
-
-    Then it keeps the graph, the ``stacks`` of the threads in the cycle (taken first, while
-    they are still stuck) and when it found it, and sets ``cancel`` if given.
-    """
-
-    locks: Sequence[InstrumentedLock]
-    done: threading.Event
-    stop: threading.Event
-    cancel: threading.Event | None
-    confirm: float
-    graph: ResourceAllocationGraph | None = None
-    stacks: tuple[ThreadStack, ...] = ()
-    detected_after: float | None = None
-
-    def __call__(self) -> None:
-        started = time.perf_counter()
-        first: tuple[tuple[str, ...], float] | None = None
-        while not (self.done.is_set() or self.stop.is_set()):
-            graph = resource_allocation_graph(self.locks)
-            now = time.perf_counter()
-            if not graph.cycle:
-                first = None
-            elif first is None or first[0] != graph.cycle:
-                first = (graph.cycle, now)
-            elif now - first[1] >= self.confirm:
-                self.stacks = thread_stacks(graph.cycle_threads)
-                self.graph = graph
-                self.detected_after = now - started
-                if self.cancel is not None:
-                    self.cancel.set()
-                return
-            self.done.wait(WATCH_POLL)
-
-
-def countdown(workers: Sequence[Callable[[], object]], done: threading.Event) -> list[Callable[[], None]]:
-    """Wrap workers so that ``done`` is set when the last one returns."""
-    remaining = [len(workers)]
-    guard = threading.Lock()
-
-    def wrap(work: Callable[[], object]) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                work()
-            finally:
-                with guard:
-                    remaining[0] -= 1
-                    if remaining[0] == 0:
-                        done.set()
-
-        return run
-
-    return [wrap(work) for work in workers]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,22 +120,6 @@ class ResourceAllocationGraph:
         return " → ".join((*self.cycle, self.cycle[0])) if self.cycle else "no cycle"
 
 
-def _find_cycle(waits_for: dict[int, int], held_by: dict[int, int]) -> list[int]:
-    """A cycle in "thread waits for lock held by thread", as alternating thread idents and lock indexes."""
-    for start in sorted(waits_for):
-        threads: list[int] = []
-        locks: list[int] = []
-        thread = start
-        while thread in waits_for and thread not in threads:
-            threads.append(thread)
-            locks.append(waits_for[thread])
-            thread = held_by.get(locks[-1])
-        if thread in threads:
-            first = threads.index(thread)
-            return [v for pair in zip(threads[first:], locks[first:], strict=True) for v in pair]
-    return []
-
-
 def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllocationGraph:
     """Take a snapshot of who holds and who waits for each of ``locks``.
 
@@ -217,8 +137,8 @@ def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllo
     def name(ident: int) -> str:
         return names.get(ident, f"thread-{ident}")
 
-    held_by: dict[int, int] = {}
-    waits_for: dict[int, int] = {}
+    held_by: dict[int, int] = {}  # lock index -> the ident of its holder
+    waits_for: dict[int, int] = {}  # thread ident -> the index of the lock it waits for
     holds, waits = [], []
     for index, (lock, (owner, waiting)) in enumerate(zip(locks, state, strict=True)):
         if owner is not None:
@@ -228,11 +148,17 @@ def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllo
             if ident != owner:  # the owner has just got it: no longer waiting
                 waits_for[ident] = index
                 waits.append((name(ident), lock.name))
-    raw = _find_cycle(waits_for, held_by)
-    cycle = tuple(name(v) if i % 2 == 0 else locks[v].name for i, v in enumerate(raw))
-    if cycle:  # start from the first thread in name order, so equal cycles compare equal
-        first = 2 * cycle[0::2].index(min(cycle[0::2]))
-        cycle = cycle[first:] + cycle[:first]
+    cycle: tuple[str, ...] = ()
+    for start in sorted(waits_for):  # follow "waits for the lock held by" until it ends or comes back
+        path, thread = [], start
+        while thread in waits_for and thread not in path:
+            path.append(thread)
+            thread = held_by.get(waits_for[thread])
+        if thread in path:
+            cycle = tuple(v for t in path[path.index(thread) :] for v in (name(t), locks[waits_for[t]].name))
+            first = 2 * cycle[0::2].index(min(cycle[0::2]))  # start from the first thread in name order
+            cycle = cycle[first:] + cycle[:first]
+            break
     return ResourceAllocationGraph(tuple(lock.name for lock in locks), tuple(holds), tuple(waits), cycle)
 
 
@@ -256,31 +182,23 @@ def _check_locks(locks: Iterable[InstrumentedLock]) -> list[InstrumentedLock]:
 
 
 @dataclass(frozen=True, slots=True)
-class StackFrame:
-    file: str
-    line_number: int
-    function: str
-    code: str
-
-
-@dataclass(frozen=True, slots=True)
 class ThreadStack:
     """Where one thread was, outermost call first."""
 
     thread: str
-    frames: tuple[StackFrame, ...]
+    frames: tuple[traceback.FrameSummary, ...]
 
     @property
     def waiting_at(self) -> str:
         """The code of the innermost frame: the line the thread is stuck on."""
-        return self.frames[-1].code if self.frames else ""
+        return (self.frames[-1].line or "") if self.frames else ""
 
     def __str__(self) -> str:
         lines = [f'Thread "{self.thread}" (most recent call last):']
         for frame in self.frames:
-            lines.append(f"  File {frame.file}, line {frame.line_number}, in {frame.function}")
-            if frame.code:
-                lines.append(f"    {frame.code}")
+            lines.append(f"  File {os.path.basename(frame.filename)}, line {frame.lineno or 0}, in {frame.name}")
+            if frame.line:
+                lines.append(f"    {frame.line}")
         return "\n".join(lines)
 
 
@@ -304,33 +222,52 @@ def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ..
     for name in wanted:
         frame = frames.get(live.get(name))  # type: ignore[arg-type]
         if frame is not None:
-            kept = [
-                StackFrame(os.path.basename(f.filename), f.lineno or 0, f.name, (f.line or "").strip())
-                for f in traceback.extract_stack(frame)
-                if not _hidden(f.filename)
-            ]
+            kept = [f for f in traceback.extract_stack(frame) if not _hidden(f.filename)]
             stacks.append(ThreadStack(name, tuple(kept)))
     del frames
     return tuple(stacks)
 
 
-@dataclass(frozen=True, slots=True)
-class DeadlockReport:
-    """What :func:`watch_for_deadlock` saw."""
+@dataclass(eq=False)
+class Watchdog:
+    """Takes a :func:`resource_allocation_graph` of ``locks`` until ``done``/``stop`` or a cycle stays ``confirm`` s.
 
-    threads: tuple[str, ...]
-    deadlocked: bool
-    graph: ResourceAllocationGraph | None
-    stacks: tuple[ThreadStack, ...]
-    detected_after: float | None
-    elapsed: float
-    cancelled: tuple[str, ...]
-    locks: tuple[LockStatistics, ...]
+    Then it keeps the graph, the ``stacks`` of the threads in the cycle (taken first, while
+    they are still stuck) and when it found it, and sets ``cancel`` if given.
+    """
+
+    locks: Sequence[InstrumentedLock]
+    done: threading.Event
+    stop: threading.Event
+    cancel: threading.Event | None
+    confirm: float
+    graph: ResourceAllocationGraph | None = None
+    stacks: tuple[ThreadStack, ...] = ()
+    detected_after: float | None = None
+    cancelled: list[str] = field(default_factory=list)  # workers whose wait was called off
+
+    def __call__(self) -> None:
+        started = time.perf_counter()
+        first: tuple[tuple[str, ...], float] | None = None
+        while not (self.done.is_set() or self.stop.is_set()):
+            graph = resource_allocation_graph(self.locks)
+            now = time.perf_counter()
+            if not graph.cycle:
+                first = None
+            elif first is None or first[0] != graph.cycle:
+                first = (graph.cycle, now)
+            elif now - first[1] >= self.confirm:
+                self.stacks = thread_stacks(graph.cycle_threads)
+                self.graph = graph
+                self.detected_after = now - started
+                if self.cancel is not None:
+                    self.cancel.set()
+                return
+            self.done.wait(WATCH_POLL)
 
 
 def watch(
-    workers: list[Callable[[], object]],
-    names: list[str],
+    workers: Mapping[str, Callable[[], object]],
     locks: Sequence[InstrumentedLock],
     stop: threading.Event,
     cancel: threading.Event | None,
@@ -338,16 +275,40 @@ def watch(
     timeout: float,
     what: str,
 ) -> tuple[float, Watchdog]:
-    """Run ``workers`` in threads ``names`` next to a watchdog on ``locks``: (seconds, the watchdog)."""
+    """Run each worker in a thread of its name next to a :class:`Watchdog` on ``locks``: (seconds, the watchdog).
+
+    A worker whose cancellable lock raises :class:`DeadlockError` ends quietly.
+    """
     done = threading.Event()  # set when every worker has returned: the watchdog stops then
     watchdog = Watchdog(locks, done, stop, cancel, confirm)
-    try:
-        elapsed = run_workers(
-            [*countdown(workers, done), watchdog], names=[*names, "watchdog"], timeout=timeout, stop=stop, what=what
-        )
-    finally:
-        done.set()
+    returned: list[str] = []
+
+    def run(name: str, work: Callable[[], object]) -> None:
+        try:
+            work()
+        except DeadlockError:
+            watchdog.cancelled.append(name)
+        finally:
+            returned.append(name)  # list.append is atomic: the last worker to return sees them all
+            if len(returned) == len(workers):
+                done.set()
+
+    jobs = [partial(run, name, work) for name, work in workers.items()]
+    elapsed = run_workers([*jobs, watchdog], names=[*workers, "watchdog"], timeout=timeout, stop=stop, what=what)
     return elapsed, watchdog
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlockReport:
+    """What :func:`watch_for_deadlock` saw."""
+
+    deadlocked: bool
+    graph: ResourceAllocationGraph | None
+    stacks: tuple[ThreadStack, ...]
+    detected_after: float | None
+    elapsed: float
+    cancelled: tuple[str, ...]
+    locks: tuple[LockStatistics, ...]
 
 
 def watch_for_deadlock(
@@ -377,26 +338,15 @@ def watch_for_deadlock(
     checked = _check_locks(locks)
     if cancel is not None and not isinstance(cancel, threading.Event):
         raise TypeError(f"cancel must be a threading.Event or None, got {cancel!r} of type {type(cancel).__name__}")
-    timeout = check_timeout(timeout)
-    cancelled: list[str] = []
-
-    def tolerate_cancel(name: str, work: Callable[[], object]) -> None:
-        try:
-            work()
-        except DeadlockError:  # its cancellable lock gave up: the worker ends quietly
-            cancelled.append(name)
-
-    names = list(workers)
-    jobs = [partial(tolerate_cancel, n, workers[n]) for n in names]
-    stop = threading.Event()
-    elapsed, watchdog = watch(jobs, names, checked, stop, cancel, DEFAULT_CONFIRM, timeout, "watch_for_deadlock")
+    elapsed, watchdog = watch(
+        workers, checked, threading.Event(), cancel, DEFAULT_CONFIRM, check_timeout(timeout), "watch_for_deadlock"
+    )
     return DeadlockReport(
-        threads=tuple(names),
         deadlocked=watchdog.graph is not None,
         graph=watchdog.graph,
         stacks=watchdog.stacks,
         detected_after=watchdog.detected_after,
         elapsed=elapsed,
-        cancelled=tuple(sorted(cancelled)),
+        cancelled=tuple(sorted(watchdog.cancelled)),
         locks=tuple(lock.statistics() for lock in checked),
     )

@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from synclab._threads.deadlock import ResourceAllocationGraph
-from synclab.experiments.deadlock import TransferRuns, TransferSweep
+from synclab.experiments.deadlock import START_BALANCE, TransferRuns, TransferSweep
 from synclab.plots._style import (
     GREEN,
     GREY,
@@ -165,7 +165,7 @@ def _plot_outcomes(runs: TransferRuns, ax: Axes) -> None:
 
 def _plot_money(runs: TransferRuns, ax: Axes) -> None:
     numbers = list(range(1, runs.runs + 1))
-    before = runs.results[0].total_before
+    before = runs.results[0].accounts * START_BALANCE
     ax.axhline(before, color=GREY, linestyle="--")
     ax.plot(numbers, [r.total_after for r in runs.results], "o", color=GREEN if runs.all_conserved else RED)
     ax.set_ylim(0, before * 1.25)
@@ -185,7 +185,7 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
     fig, axes = lab_axes(fig, "transfers", _transfer_panels, size=(13.8, 4.0))
     _plot_outcomes(runs, axes[0])
     _plot_money(runs, axes[1])
-    first = runs.first_deadlock
+    first = next((r for r in runs.results if r.graph is not None), None)  # the first run with a cycle
     plot_resource_allocation_graph(None if first is None else first.graph, axes[2])
     if first is not None:
         number = runs.results.index(first) + 1
@@ -232,7 +232,7 @@ def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
     """Share of runs that deadlocked, per strategy, against the account (or thread) count."""
     sweep = require(sweep, TransferSweep, "sweep", " from sweep_transfers")
     fig, ax = target_axes(ax, width=6.0, height=3.8)
-    _strategy_lines(ax, sweep, lambda e: e.deadlock_share * 100, sizes=True)
+    _strategy_lines(ax, sweep, lambda e: e.deadlocked_runs / e.runs * 100, sizes=True)
     ax.set_ylabel("runs that deadlocked (%)")
     ax.set_ylim(-5, 105)
     runs = sweep.entries[0].runs
@@ -254,7 +254,7 @@ def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
     entries = [sweep.by_strategy(s)[0] for s in sweep.strategies]
     labels = [_SHORT[e.strategy] for e in entries]
     colours = [_STRATEGY_COLOURS[e.strategy] for e in entries]
-    shares = [e.deadlock_share * 100 for e in entries]
+    shares = [e.deadlocked_runs / e.runs * 100 for e in entries]
     bars = axes[0].bar(labels, shares, color=colours, edgecolor="black", linewidth=0.5)
     axes[0].bar_label(bars, labels=[f"{e.deadlocked_runs}/{e.runs}" for e in entries], padding=2)
     axes[0].set_ylim(0, 115)
