@@ -10,11 +10,10 @@ accounts' locks; ``strategy`` is how they take them:
   release the first, back off a random moment (doubling each time, with jitter), try again.
 * ``"global"``: one lock for the whole bank: never a deadlock, one transfer at a time.
 
-``window="sleep"`` puts ``time.sleep(1e-6)`` between the first lock and the second (a forced
-interleaving, standing for any work done there), so the bad interleaving shows in a short
-run; with ``"none"`` it is rare, which in real programs is worse: the bug ships. Money moves
-only under both locks, so the total is the same after every run. The watchdog that finds the
-deadlock is plumbing: ``synclab/_threads/deadlock.py``.
+``window="sleep"`` puts ``time.sleep(1e-6)`` between the two locks (a forced interleaving,
+standing for any work done there), so the bad interleaving shows in a short run; with
+``"none"`` it is rare, which in real programs is worse: the bug ships. Money moves only under
+both locks, so the total is the same after every run. The watchdog is plumbing: ``_threads/``.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import product
 
 from synclab._threads.deadlock import DeadlockError, ResourceAllocationGraph, cancellable_lock, watch
 from synclab._validate import MAX_THREADS, check_choice, check_counts, check_float, check_int, check_timeout
@@ -34,20 +34,11 @@ from synclab.experiments.bank import BankAccount
 from synclab.experiments.counter import YIELD_SECONDS
 from synclab.instruments import LockStatistics
 
-#: How a transfer takes its locks (see the module docstring).
-STRATEGIES = ("naive", "ordered", "retry", "global")
-#: What happens between taking the first lock and the second.
-TRANSFER_WINDOWS = ("none", "sleep")
-
+STRATEGIES = ("naive", "ordered", "retry", "global")  # how a transfer takes its locks
+TRANSFER_WINDOWS = ("none", "sleep")  # what happens between taking the first lock and the second
 START_BALANCE = 1_000
-MAX_AMOUNT = 100
 #: How long a cycle must stay before the watchdog calls a run off, s: short, so a deadlocked run ends fast.
 TRANSFER_CONFIRM = 0.002
-#: ``"retry"``: the wait for the second lock, s; then a random back-off of up to
-#: FIRST_BACKOFF s, doubling after each further timeout up to MAX_BACKOFF.
-RETRY_TIMEOUT = 0.001
-FIRST_BACKOFF = 0.0002
-MAX_BACKOFF = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +132,13 @@ class TransferSweep:
 
 
 def _capped(amount: int, balance: int) -> int:
-    """What a transfer can take: ``amount``, or the whole balance if that is less."""
     return amount if amount <= balance else balance
 
 
 def _move(src: BankAccount, dst: BankAccount, amount: int, hold: float) -> None:
     """Move up to ``amount`` (never overdraw), then do ``hold`` seconds of I/O; the caller holds the locks.
 
-    Read, compute (a call: a point where another thread may run), write: without the locks,
-    two transfers touching one account lose updates.
+    Read, compute (a call: another thread may run there), write: unlocked, two transfers lose updates.
     """
     src_balance, dst_balance = src.balance, dst.balance
     taken = _capped(amount, src_balance)
@@ -191,12 +180,12 @@ def run_transfers(
 
     def worker(i: int) -> None:
         """Thread ``i``'s transfers, one branch per strategy; its tally counts completed, abandoned and retries."""
-        rng, tally = random.Random(base * 1_000 + i), tallies[i]
+        rng, tally = random.Random(None if seed is None else seed * 1_000 + i), tallies[i]
         for _ in range(transfers):
             if stop.is_set():
                 return
             a, b = rng.sample(range(accounts), 2)
-            src, dst, amount = bank[a], bank[b], rng.randint(1, MAX_AMOUNT)
+            src, dst, amount = bank[a], bank[b], rng.randint(1, 100)
             try:
                 if strategy == "global":
                     with bank_lock:
@@ -204,18 +193,18 @@ def run_transfers(
                             time.sleep(YIELD_SECONDS)
                         _move(src, dst, amount, hold)
                 elif strategy == "retry":
-                    backoff = FIRST_BACKOFF
+                    backoff = 0.0002  # s: a random back-off up to this, doubled after each timeout up to 10 ms
                     while True:
                         with src.lock:
                             if window == "sleep":
                                 time.sleep(YIELD_SECONDS)
-                            if dst.lock.acquire(timeout=RETRY_TIMEOUT):
+                            if dst.lock.acquire(timeout=0.001):  # wait 1 ms for the second lock
                                 _move(src, dst, amount, hold)
                                 dst.lock.release()
                                 break
                         tally["retries"] += 1  # timed out: the first lock is released, back off
                         time.sleep(rng.uniform(0, backoff))
-                        backoff = min(2 * backoff, MAX_BACKOFF)
+                        backoff = min(2 * backoff, 0.01)
                 else:
                     first, second = (src, dst) if strategy == "naive" or a < b else (dst, src)
                     with first.lock:
@@ -228,7 +217,6 @@ def run_transfers(
                 return
             tally["completed"] += 1
 
-    base = random.randrange(2**32) if seed is None else seed
     tallies: list[Counter[str]] = [Counter() for _ in range(threads)]
     workers = {f"T{i + 1}": partial(worker, i) for i in range(threads)}
     # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
@@ -301,12 +289,6 @@ def sweep_transfers(
     check_int("len(strategies)", len(strategies), 1, len(STRATEGIES))
     chosen = tuple(check_choice("strategies", s, STRATEGIES) for s in strategies)
     account_counts = check_counts("accounts", accounts, 2, MAX_THREADS)
-    thread_counts = check_counts("threads", threads, 1, MAX_THREADS)
-    return TransferSweep(
-        tuple(
-            repeat_transfers(runs, a, t, transfers, s, window=window, hold=hold, seed=seed, timeout=timeout)
-            for s in chosen
-            for a in account_counts
-            for t in thread_counts
-        )
-    )
+    grid = product(chosen, account_counts, check_counts("threads", threads, 1, MAX_THREADS))
+    runs_of = partial(repeat_transfers, runs, transfers=transfers, window=window, hold=hold, seed=seed, timeout=timeout)
+    return TransferSweep(tuple(runs_of(accounts=a, threads=t, strategy=s) for s, a, t in grid))
