@@ -10,13 +10,14 @@ thread either ends or comes back: the cycle.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from synclab._threads import run_workers
@@ -56,17 +57,15 @@ class _CancellableLock(LockWrapper):
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if not blocking or (timeout != -1 and timeout <= 0):
             return self._lock.acquire(blocking, timeout)  # the Lock's own rules and errors
-        if self._lock.acquire(False):
-            return True
-        deadline = None if timeout == -1 else time.monotonic() + timeout
-        while True:
+        end = math.inf if timeout == -1 else time.monotonic() + timeout
+        wait = 0.0  # first a try without waiting: a free lock is taken even once cancel is set
+        while not self._lock.acquire(True, wait):
             if self._cancel.is_set():
                 raise DeadlockError(f"the wait for {self._name} was called off: a deadlock was detected")
-            wait = CANCEL_SLICE if deadline is None else min(CANCEL_SLICE, deadline - time.monotonic())
+            wait = min(CANCEL_SLICE, end - time.monotonic())
             if wait <= 0:
                 return False
-            if self._lock.acquire(True, wait):
-                return True
+        return True
 
 
 def cancellable_lock(cancel: threading.Event, name: str = "lock") -> InstrumentedLock:
@@ -228,42 +227,17 @@ def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ..
     return tuple(stacks)
 
 
-@dataclass(eq=False)
-class Watchdog:
-    """Takes a :func:`resource_allocation_graph` of ``locks`` until ``done``/``stop`` or a cycle stays ``confirm`` s.
+@dataclass(frozen=True, slots=True)
+class DeadlockReport:
+    """What a watchdog saw: a cycle that stayed (the graph, the stacks of its threads, when), the workers called off."""
 
-    Then it keeps the graph, the ``stacks`` of the threads in the cycle (taken first, while
-    they are still stuck) and when it found it, and sets ``cancel`` if given.
-    """
-
-    locks: Sequence[InstrumentedLock]
-    done: threading.Event
-    stop: threading.Event
-    cancel: threading.Event | None
-    confirm: float
-    graph: ResourceAllocationGraph | None = None
-    stacks: tuple[ThreadStack, ...] = ()
-    detected_after: float | None = None
-    cancelled: list[str] = field(default_factory=list)  # workers whose wait was called off
-
-    def __call__(self) -> None:
-        started = time.perf_counter()
-        first: tuple[tuple[str, ...], float] | None = None
-        while not (self.done.is_set() or self.stop.is_set()):
-            graph = resource_allocation_graph(self.locks)
-            now = time.perf_counter()
-            if not graph.cycle:
-                first = None
-            elif first is None or first[0] != graph.cycle:
-                first = (graph.cycle, now)
-            elif now - first[1] >= self.confirm:
-                self.stacks = thread_stacks(graph.cycle_threads)
-                self.graph = graph
-                self.detected_after = now - started
-                if self.cancel is not None:
-                    self.cancel.set()
-                return
-            self.done.wait(WATCH_POLL)
+    deadlocked: bool
+    graph: ResourceAllocationGraph | None
+    stacks: tuple[ThreadStack, ...]
+    detected_after: float | None
+    elapsed: float
+    cancelled: tuple[str, ...]
+    locks: tuple[LockStatistics, ...]
 
 
 def watch(
@@ -274,41 +248,47 @@ def watch(
     confirm: float,
     timeout: float,
     what: str,
-) -> tuple[float, Watchdog]:
-    """Run each worker in a thread of its name next to a :class:`Watchdog` on ``locks``: (seconds, the watchdog).
-
-    A worker whose cancellable lock raises :class:`DeadlockError` ends quietly.
-    """
+) -> DeadlockReport:
+    """:func:`watch_for_deadlock` without its checks: a cycle must stay ``confirm`` s, and ``stop``
+    (the harness's) may also be the ``cancel`` event of the workers' locks."""
     done = threading.Event()  # set when every worker has returned: the watchdog stops then
-    watchdog = Watchdog(locks, done, stop, cancel, confirm)
     returned: list[str] = []
+    cancelled: list[str] = []
+    graph, stacks, detected_after = None, (), None
 
     def run(name: str, work: Callable[[], object]) -> None:
         try:
             work()
         except DeadlockError:
-            watchdog.cancelled.append(name)
+            cancelled.append(name)
         finally:
             returned.append(name)  # list.append is atomic: the last worker to return sees them all
             if len(returned) == len(workers):
                 done.set()
 
+    def watchdog() -> None:
+        nonlocal graph, stacks, detected_after
+        started = time.perf_counter()
+        first: tuple[tuple[str, ...], float] | None = None  # the cycle seen, and since when
+        while not (done.is_set() or stop.is_set()):
+            seen = resource_allocation_graph(locks)
+            now = time.perf_counter()
+            if not seen.cycle:
+                first = None
+            elif first is None or first[0] != seen.cycle:
+                first = (seen.cycle, now)
+            elif now - first[1] >= confirm:
+                stacks = thread_stacks(seen.cycle_threads)  # first, while they are still stuck
+                graph, detected_after = seen, now - started
+                if cancel is not None:
+                    cancel.set()
+                return
+            done.wait(WATCH_POLL)
+
     jobs = [partial(run, name, work) for name, work in workers.items()]
     elapsed = run_workers([*jobs, watchdog], names=[*workers, "watchdog"], timeout=timeout, stop=stop, what=what)
-    return elapsed, watchdog
-
-
-@dataclass(frozen=True, slots=True)
-class DeadlockReport:
-    """What :func:`watch_for_deadlock` saw."""
-
-    deadlocked: bool
-    graph: ResourceAllocationGraph | None
-    stacks: tuple[ThreadStack, ...]
-    detected_after: float | None
-    elapsed: float
-    cancelled: tuple[str, ...]
-    locks: tuple[LockStatistics, ...]
+    stats = tuple(lock.statistics() for lock in locks)
+    return DeadlockReport(graph is not None, graph, stacks, detected_after, elapsed, tuple(sorted(cancelled)), stats)
 
 
 def watch_for_deadlock(
@@ -338,15 +318,5 @@ def watch_for_deadlock(
     checked = _check_locks(locks)
     if cancel is not None and not isinstance(cancel, threading.Event):
         raise TypeError(f"cancel must be a threading.Event or None, got {cancel!r} of type {type(cancel).__name__}")
-    elapsed, watchdog = watch(
-        workers, checked, threading.Event(), cancel, DEFAULT_CONFIRM, check_timeout(timeout), "watch_for_deadlock"
-    )
-    return DeadlockReport(
-        deadlocked=watchdog.graph is not None,
-        graph=watchdog.graph,
-        stacks=watchdog.stacks,
-        detected_after=watchdog.detected_after,
-        elapsed=elapsed,
-        cancelled=tuple(sorted(watchdog.cancelled)),
-        locks=tuple(lock.statistics() for lock in checked),
-    )
+    timeout = check_timeout(timeout)
+    return watch(workers, checked, threading.Event(), cancel, DEFAULT_CONFIRM, timeout, "watch_for_deadlock")

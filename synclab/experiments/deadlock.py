@@ -221,7 +221,7 @@ def run_transfers(
     workers = {f"T{i + 1}": partial(worker, i) for i in range(threads)}
     # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
     cancel = None if strategy == "retry" else stop
-    elapsed, watchdog = watch(workers, locks, stop, cancel, TRANSFER_CONFIRM, timeout, "run_transfers")
+    report = watch(workers, locks, stop, cancel, TRANSFER_CONFIRM, timeout, "run_transfers")
     tally = sum(tallies, Counter())
     return TransferRun(
         accounts=accounts,
@@ -233,11 +233,11 @@ def run_transfers(
         completed=tally["completed"],
         abandoned=tally["abandoned"],
         retries=tally["retries"],
-        deadlocked=watchdog.graph is not None and strategy != "retry",
-        graph=watchdog.graph,
+        deadlocked=report.deadlocked and strategy != "retry",
+        graph=report.graph,
         total_after=sum(account.balance for account in bank),
-        elapsed=elapsed,
-        locks=tuple(lock.statistics() for lock in locks),
+        elapsed=report.elapsed,
+        locks=report.locks,
     )
 
 
