@@ -1,11 +1,9 @@
 """Finding a deadlock while it happens (notebook 07): the resource-allocation graph, stack dumps, the watchdog.
 
-A deadlock is a cycle of waiting: T1 holds lock A and waits for lock B, which T2 holds while it
-waits for lock A. Each :class:`~synclab.InstrumentedLock` knows its holder and its waiters, so a
-snapshot of a few locks gives the *resource-allocation graph* (threads and locks; "waits for" and
-"is held by" edges) and the *wait-for graph* (threads only). Every thread waits for at most one
-lock and every lock has at most one holder, so following "waits for the lock held by" from each
-thread either ends or comes back: the cycle.
+Each :class:`~synclab.InstrumentedLock` knows its holder and its waiters, so a snapshot of a few
+locks gives the *resource-allocation graph* (threads and locks) and the *wait-for graph* (threads
+only). Every thread waits for at most one lock and every lock has at most one holder, so following
+"waits for the lock held by" from each thread either ends or comes back: the cycle, a deadlock.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ from synclab.instruments import InstrumentedLock, LockStatistics, LockWrapper
 #: far longer than the short timeouts of a back-off-and-retry loop, whose cycles last a
 #: millisecond or two and then break by themselves.
 DEFAULT_CONFIRM = 0.05
-MAX_LOCKS = 256
 #: How long a cancellable lock waits before it looks at its cancel event again, and how often
 #: the watchdog takes a snapshot, in seconds.
 CANCEL_SLICE = 0.002
@@ -50,9 +47,7 @@ class _CancellableLock(LockWrapper):
     __slots__ = ("_lock", "_cancel", "_name")
 
     def __init__(self, cancel: threading.Event, name: str) -> None:
-        self._lock = threading.Lock()
-        self._cancel = cancel
-        self._name = name
+        self._lock, self._cancel, self._name = threading.Lock(), cancel, name
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if not blocking or (timeout != -1 and timeout <= 0):
@@ -88,11 +83,6 @@ class ResourceAllocationGraph:
     def deadlocked(self) -> bool:
         """Whether the threads in :attr:`cycle` wait for each other (for ever, without timeouts)."""
         return bool(self.cycle)
-
-    @property
-    def threads(self) -> tuple[str, ...]:
-        """Every thread that holds or waits for a lock, in order of first mention."""
-        return tuple(dict.fromkeys(thread for thread, _ in (*self.holds, *self.waits)))
 
     @property
     def cycle_threads(self) -> tuple[str, ...]:
@@ -171,8 +161,8 @@ def _check_locks(locks: Iterable[InstrumentedLock]) -> list[InstrumentedLock]:
                 f"locks must hold synclab.InstrumentedLock objects (they know their owner and waiters), "
                 f"got {lock!r} of type {type(lock).__name__}"
             )
-    if not 1 <= len(checked) <= MAX_LOCKS:
-        raise ValueError(f"locks must hold between 1 and {MAX_LOCKS} locks, got {len(checked)}")
+    if not 1 <= len(checked) <= 256:
+        raise ValueError(f"locks must hold between 1 and 256 locks, got {len(checked)}")
     names = [lock.name for lock in checked]
     doubles = sorted({n for n in names if names.count(n) > 1})
     if doubles:
@@ -217,14 +207,13 @@ def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ..
     live = {t.name: t.ident for t in threading.enumerate()}
     me = threading.get_ident()
     wanted = [n for n, i in live.items() if i != me] if threads is None else list(threads)
-    stacks = []
-    for name in wanted:
-        frame = frames.get(live.get(name))  # type: ignore[arg-type]
-        if frame is not None:
-            kept = [f for f in traceback.extract_stack(frame) if not _hidden(f.filename)]
-            stacks.append(ThreadStack(name, tuple(kept)))
+    stacks = tuple(
+        ThreadStack(name, tuple(f for f in traceback.extract_stack(frames[live[name]]) if not _hidden(f.filename)))
+        for name in wanted
+        if live.get(name) in frames
+    )
     del frames
-    return tuple(stacks)
+    return stacks
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,9 +53,10 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
     if not graph.holds and not graph.waits:
         empty_message(ax, "Resource-allocation graph", "no thread held or waited\nfor these locks")
         return fig
+    threads = list(dict.fromkeys(thread for thread, _ in (*graph.holds, *graph.waits)))  # in order of first mention
     used = {lock for _, lock in (*graph.holds, *graph.waits)}
     inner = list(graph.cycle)
-    outer = [n for n in [*graph.threads, *(lock for lock in graph.locks if lock in used)] if n not in inner]
+    outer = [n for n in [*threads, *(lock for lock in graph.locks if lock in used)] if n not in inner]
     # Rings wide enough that neighbouring nodes do not touch: about 1.4 units apart.
     r_inner = max(1.0, 1.4 * len(inner) / (2 * math.pi)) if inner else 0.0
     r_outer = max(r_inner + 1.4 if inner else 1.0, 1.4 * len(outer) / (2 * math.pi))
@@ -68,11 +69,11 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
         arrow = {"arrowstyle": "-|>", "color": RED if red else "#777777", "lw": 2.6 if red else 1.0, "linestyle": line}
         arrow.update(shrinkA=15, shrinkB=15, mutation_scale=14)
         ax.annotate("", xy=pos[dst], xytext=pos[src], arrowprops=arrow, zorder=3 if red else 1)
-    threads = [n for n in pos if n in graph.threads]
-    locks = [n for n in pos if n not in graph.threads]
+    thread_nodes = [n for n in pos if n in threads]
+    lock_nodes = [n for n in pos if n not in threads]
     for nodes, marker, size, colours in (
-        (threads, "o", 700, [thread_colour(n) for n in threads]),
-        (locks, "s", 750, "#DDDDDD"),
+        (thread_nodes, "o", 700, [thread_colour(n) for n in thread_nodes]),
+        (lock_nodes, "s", 750, "#DDDDDD"),
     ):
         if nodes:
             xs, ys = [pos[n][0] for n in nodes], [pos[n][1] for n in nodes]
