@@ -102,7 +102,7 @@ class _AccountLock(GuardedLock):
 class _Call:
     """What one call ``transfer(src, dst, amount)`` did: the balance changes it made, its holds, its timeouts."""
 
-    __slots__ = ("thread", "src", "dst", "amount", "moved", "holds", "timeouts", "unlocked", "partly")
+    __slots__ = ("thread", "src", "dst", "amount", "moved", "holds", "timeouts", "unlocked", "partly", "returned")
 
     def __init__(self, src: Account, dst: Account, amount: int) -> None:
         self.thread = threading.current_thread().name
@@ -110,6 +110,7 @@ class _Call:
         self.moved: dict[Account, Any] = {}
         self.holds: set[tuple[int | None, ...]] = set()
         self.timeouts = self.unlocked = self.partly = 0  # failed timed acquires; writes without both locks, with one
+        self.returned = False
 
 
 class _Bank:
@@ -130,10 +131,7 @@ class _Bank:
         self.stuck_count: dict[int, tuple[int, int]] = {}  # ident -> (acquisitions then, timeouts in a row)
         self.stuck = False
         self.cycle: list[tuple[str, str, str]] = []  # (thread, lock it holds, lock it waits for)
-        self.lost: list[_Call] = []
-        self.wrong: list[_Call] = []
-        self.split: list[_Call] = []
-        self.unlocked: list[_Call] = []
+        self.done: list[_Call] = []  # the calls that returned or raised
 
     def holds_any(self) -> bool:
         return any(lock.held_by_me() for lock in self.locks)
@@ -240,19 +238,6 @@ class _Bank:
         holds = [(account.lock.name, tokens[0])] + ([(other.lock.name, tokens[1])] if other is not None else [])
         call.holds.add(tuple(token for _, token in sorted(holds)))  # in the order of the locks' names
 
-    def finished(self, call: _Call, returned: bool) -> None:
-        """Judge one call once it returned (or raised)."""
-        if call.unlocked:
-            self.unlocked.append(call)
-        elif len(call.holds) > 1:
-            self.split.append(call)
-        if not returned:
-            return
-        if not any(call.moved.values()):
-            self.lost.append(call)
-        elif call.moved.get(call.src) != -call.amount or call.moved.get(call.dst) != call.amount:
-            self.wrong.append(call)
-
 
 def _sender(bank: _Bank, gate: Any, transfer: Callable[..., Any], src: Account, dst: Account, amount: int) -> None:
     me = threading.get_ident()
@@ -260,13 +245,12 @@ def _sender(bank: _Bank, gate: Any, transfer: Callable[..., Any], src: Account, 
     gate.wait()
     for _ in range(TRANSFERS):
         call = bank.calls[me] = _Call(src, dst, amount)
-        returned = False
         try:
             transfer(src, dst, amount)
-            returned = True
+            call.returned = True
         finally:
             del bank.calls[me]
-            bank.finished(call, returned)
+            bank.done.append(call)
 
 
 def _transfer_run(
@@ -305,8 +289,8 @@ def _transfer_run(
         )
     if (trial.gave_up is not None or trial.reentered() is not None) and (problem := trial.trouble()) is not None:
         return problem
-    if bank.unlocked:
-        partly = [call for call in bank.unlocked if call.partly]
+    if unlocked := [call for call in bank.done if call.unlocked]:
+        partly = [call for call in unlocked if call.partly]
         if partly and any(call.timeouts for call in partly):
             did = (
                 "an acquire(timeout=...) returned False, and the transfer changed the balances anyway, holding "
@@ -336,26 +320,29 @@ def _transfer_run(
             "another transfer may have changed that balance in between, and its change would be lost.",
             "Read and write the balances inside the with block that holds both locks: src.balance -= amount.",
         )
-    if bank.split:
+    if any(not call.unlocked and len(call.holds) > 1 for call in bank.done):
         return (
             "a transfer changed the two balances in two separate holds of the locks: in between, the "
             "money was in neither account.",
             "Take both locks once and change both balances inside that one with block.",
         )
-    if bank.lost and any(call.timeouts for call in bank.lost):
+    returned = [call for call in bank.done if call.returned]
+    lost = [call for call in returned if not any(call.moved.values())]
+    if lost and any(call.timeouts for call in lost):
         return (
             "a transfer was lost: a call of transfer returned without changing any balance, after an "
             "acquire(timeout=...) returned False.",
             "A transfer must not give up: if the second lock does not come in time, release the first, wait a "
             "random moment, and try again in a loop until the money has moved.",
         )
-    if bank.lost:
+    if lost:
         return (
             "a transfer was lost: a call of transfer returned without changing any balance.",
             "Subtract amount from src.balance and add it to dst.balance in every call.",
         )
-    if bank.wrong:
-        call = min(bank.wrong, key=lambda c: c.thread)
+    wrong = [c for c in returned if c.moved.get(c.src) != -c.amount or c.moved.get(c.dst) != c.amount]
+    if wrong:
+        call = min(wrong, key=lambda c: c.thread)
         src, dst, amount = call.src.number, call.dst.number, call.amount
         return (
             f"transfer(account {src}, account {dst}, {amount}) did not take exactly {amount} from "
