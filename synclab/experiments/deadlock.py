@@ -37,8 +37,6 @@ from synclab.instruments import LockStatistics
 STRATEGIES = ("naive", "ordered", "retry", "global")  # how a transfer takes its locks
 TRANSFER_WINDOWS = ("none", "sleep")  # what happens between taking the first lock and the second
 START_BALANCE = 1_000
-#: How long a cycle must stay before the watchdog calls a run off, s: short, so a deadlocked run ends fast.
-TRANSFER_CONFIRM = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +65,6 @@ class TransferRun:
     @property
     def conserved(self) -> bool:
         return self.total_after == self.accounts * START_BALANCE
-
-    @property
-    def throughput(self) -> float:
-        """Completed transfers per second."""
-        return self.completed / self.elapsed if self.elapsed > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +95,8 @@ class TransferRuns:
 
     @property
     def median_throughput(self) -> float:
-        return statistics.median(r.throughput for r in self.results)
+        """Completed transfers per second."""
+        return statistics.median(r.completed / r.elapsed if r.elapsed > 0 else 0.0 for r in self.results)
 
     @property
     def completed(self) -> int:
@@ -159,11 +153,8 @@ def run_transfers(
     seed: int | None = None,
     timeout: float = 30.0,
 ) -> TransferRun:
-    """Let ``threads`` threads each make ``transfers`` transfers between ``accounts`` accounts.
-
-    A watchdog thread calls the run off within milliseconds of a deadlock. See the module
-    docstring for the strategies and the window.
-    """
+    """Let ``threads`` threads each make ``transfers`` transfers between ``accounts`` accounts (see the module
+    docstring for the strategies and the window); a watchdog calls the run off within milliseconds of a deadlock."""
     seed = None if seed is None else check_int("seed", seed, 0, 2**32 - 1)
     accounts = check_int("accounts", accounts, 2, MAX_THREADS)
     threads = check_int("threads", threads, 1, MAX_THREADS)
@@ -219,9 +210,10 @@ def run_transfers(
 
     tallies: list[Counter[str]] = [Counter() for _ in range(threads)]
     workers = {f"T{i + 1}": partial(worker, i) for i in range(threads)}
-    # The watchdog calls the run off on a deadlock, except with "retry", whose timeouts break cycles.
+    # The watchdog calls the run off when a cycle stays 2 ms (short, so a deadlocked run ends fast),
+    # except with "retry", whose timeouts break cycles.
     cancel = None if strategy == "retry" else stop
-    report = watch(workers, locks, stop, cancel, TRANSFER_CONFIRM, timeout, "run_transfers")
+    report = watch(workers, locks, stop, cancel, 0.002, timeout, "run_transfers")
     tally = sum(tallies, Counter())
     return TransferRun(
         accounts=accounts,
