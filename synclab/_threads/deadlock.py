@@ -91,9 +91,7 @@ class ResourceAllocationGraph:
     @property
     def wait_for(self) -> tuple[tuple[str, str, str], ...]:
         """The wait-for graph: ``("T1", "T2", "lock B")`` reads "T1 waits for T2, which holds lock B".
-
-        A thread waiting for a lock nobody holds (it is about to get it) has no edge.
-        """
+        A thread waiting for a lock nobody holds (it is about to get it) has no edge."""
         holder = {lock: thread for thread, lock in self.holds}
         return tuple((thread, holder[lock], lock) for thread, lock in self.waits if lock in holder)
 
@@ -110,13 +108,10 @@ class ResourceAllocationGraph:
 
 
 def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllocationGraph:
-    """Take a snapshot of who holds and who waits for each of ``locks``.
-
-    The state is read again until two reads agree, so threads that move meanwhile do not tear it.
-    """
+    """Take a snapshot of who holds and who waits for each of ``locks``."""
     locks = _check_locks(locks)
     state = None
-    for _ in range(21):
+    for _ in range(21):  # read until two reads agree, so that threads moving meanwhile do not tear it
         again = tuple((lock.owner, lock.waiting_idents()) for lock in locks)
         if again == state:
             break

@@ -46,8 +46,7 @@ class Account(Observed):
 
     def __init__(self, bank: _Bank, number: int, balance: int) -> None:
         super().__init__(balance=balance)
-        self.bank = bank
-        self.number = number
+        self.bank, self.number = bank, number
         self.lock = _AccountLock(bank, f"account {number}'s lock")
 
     def _tokens(self) -> tuple[int | None, ...]:
@@ -196,8 +195,7 @@ class _Bank:
         count = count + 1 if then == self.acquisitions else 1
         self.stuck_count[me] = (self.acquisitions, count)
         stuck = [n for a, n in self.stuck_count.values() if a == self.acquisitions and n >= STUCK_TIMEOUTS]
-        if len(stuck) >= 2:
-            self.stuck = True
+        self.stuck = self.stuck or len(stuck) >= 2  # two threads or more
         if me not in self.forced:
             return
         # Wait while the holder of ``lock`` has not asked for its second lock yet (it may be

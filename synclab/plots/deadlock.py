@@ -46,12 +46,11 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
     """Threads as circles, locks as squares; an arrow from a thread to a lock means "waits for", from a
     lock to a thread "is held by". A deadlock is a closed loop of arrows, drawn in red."""
     fig, ax = target_axes(ax, width=4.6, height=4.2)
-    if graph is None:
-        empty_message(ax, "Resource-allocation graph", "no cycle was seen:\nnothing to draw")
-        return fig
-    require(graph, ResourceAllocationGraph, "graph")
-    if not graph.holds and not graph.waits:
-        empty_message(ax, "Resource-allocation graph", "no thread held or waited\nfor these locks")
+    if graph is not None:
+        require(graph, ResourceAllocationGraph, "graph")
+    if graph is None or not (graph.holds or graph.waits):
+        empty = "no cycle was seen:\nnothing to draw" if graph is None else "no thread held or waited\nfor these locks"
+        empty_message(ax, "Resource-allocation graph", empty)
         return fig
     threads = list(dict.fromkeys(thread for thread, _ in (*graph.holds, *graph.waits)))  # in order of first mention
     used = {lock for _, lock in (*graph.holds, *graph.waits)}
@@ -82,9 +81,7 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
         label = name if len(name) <= 6 or " " not in name else name.replace(" ", "\n", 1)
         ax.text(x, y, label, ha="center", va="center", fontsize=7, zorder=5)
     span = max(r_inner, r_outer if outer else 0.0)
-    ax.set_xlim(-span - 0.6, span + 0.6)
-    ax.set_ylim(-span - 0.75, span + 0.6)
-    ax.set_aspect("equal")
+    ax.set(xlim=(-span - 0.6, span + 0.6), ylim=(-span - 0.75, span + 0.6), aspect="equal")
     ax.set_axis_off()
     key_text(ax, "dashed arrow: waits for   solid arrow: is held by   red: the cycle", 0.0, "bottom")
     finding = "no cycle,\nevery wait can end"
@@ -231,13 +228,10 @@ def plot_transfer_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Fi
     ax.set_ylim(bottom=0)
     hold = sweep.entries[0].results[0].hold
     work = f"{fmt_seconds(hold)} of I/O in each transfer" if hold else "no I/O in the transfers"
+    title = f"Throughput, {work}"
     if len(best) == 2 and "global" in best:
         other = next(s for s in best if s != "global")
         ratio = best[other] / best["global"] if best["global"] else float("inf")
-        ax.set_title(
-            f"{work}: at {values[-1]} {key}, {_SHORT[other]}\nmakes {ratio:.1f}× the transfers of one bank lock",
-            fontsize="medium",
-        )
-    else:
-        ax.set_title(f"Throughput, {work}", fontsize="medium")
+        title = f"{work}: at {values[-1]} {key}, {_SHORT[other]}\nmakes {ratio:.1f}× the transfers of one bank lock"
+    ax.set_title(title, fontsize="medium")
     return fig

@@ -82,14 +82,10 @@ class TransferLab(Lab[TransferRuns]):
 def transfer_lab(
     accounts: int = 4, threads: int = 4, transfers: int = 10, ordered: bool = False, window: str = "sleep"
 ) -> TransferLab:
-    """A lab that runs the bank transfers :data:`LAB_RUNS` times whenever a control changes.
-
-    It shows, for each run, the share of its transfers made before it ended (deadlocked runs in red), the
-    money in the bank after each run, and the resource-allocation graph of the first deadlock. The switch
-    turns ordered locking on and off. The default of 10 transfers: with ordering on, ten runs of 4 threads
-    x 20 transfers took 119 ms, of 4 x 10 56 ms, and the naive order still deadlocked in 10 of 10 runs
-    (idle 2-core machine).
-    """
+    """A lab that runs the bank transfers :data:`LAB_RUNS` times whenever a control changes: per run, the share of
+    its transfers made (deadlocked runs in red) and the money after it; the first deadlock's graph. Default of 10
+    transfers: with ordering on, ten runs of 4 threads x 20 transfers took 119 ms, of 4 x 10 56 ms, and the naive
+    order still deadlocked in 10 of 10 runs (idle 2-core machine)."""
     return TransferLab(
         check_int("accounts", accounts, *LAB_ACCOUNTS),
         check_int("threads", threads, *LAB_THREADS),
