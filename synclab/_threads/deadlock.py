@@ -33,7 +33,8 @@ WATCH_POLL = 0.001
 
 # Frames from threading, the instruments and this plumbing package are machinery, not the code being debugged.
 _THREADS_DIR = os.path.dirname(os.path.abspath(__file__))
-_HIDDEN_FILES = {os.path.abspath(threading.__file__), os.path.join(os.path.dirname(_THREADS_DIR), "instruments.py")}
+_HIDDEN = {os.path.abspath(threading.__file__), os.path.join(os.path.dirname(_THREADS_DIR), "instruments.py")}
+_HIDDEN |= {os.path.join(_THREADS_DIR, name) for name in os.listdir(_THREADS_DIR)}
 
 
 class DeadlockError(RuntimeError):
@@ -186,29 +187,23 @@ class ThreadStack:
         return "\n".join(lines)
 
 
-def _hidden(filename: str) -> bool:
-    path = os.path.abspath(filename)
-    return path in _HIDDEN_FILES or os.path.dirname(path) == _THREADS_DIR
-
-
 def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ...]:
-    """The current stack of each live thread (or of the named ones), like a debugger shows it.
-
-    Reads :func:`sys._current_frames`, which CPython provides for exactly this.
-    """
+    """The current stack of each live thread (or of the named ones) as a debugger shows it: sys._current_frames()."""
     if isinstance(threads, str):
         raise TypeError(f"threads must be a list of thread names, got the string {threads!r}")
     frames = sys._current_frames()
     live = {t.name: t.ident for t in threading.enumerate()}
     me = threading.get_ident()
     wanted = [n for n, i in live.items() if i != me] if threads is None else list(threads)
-    stacks = tuple(
-        ThreadStack(name, tuple(f for f in traceback.extract_stack(frames[live[name]]) if not _hidden(f.filename)))
-        for name in wanted
-        if live.get(name) in frames
-    )
+    stacks = []
+    for name in wanted:
+        if live.get(name) in frames:
+            kept = [
+                f for f in traceback.extract_stack(frames[live[name]]) if os.path.abspath(f.filename) not in _HIDDEN
+            ]
+            stacks.append(ThreadStack(name, tuple(kept)))
     del frames
-    return stacks
+    return tuple(stacks)
 
 
 @dataclass(frozen=True, slots=True)

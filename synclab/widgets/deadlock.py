@@ -11,8 +11,7 @@ from synclab.plots._style import fmt_seconds
 from synclab.plots.deadlock import plot_transfer_runs, transfer_headline
 from synclab.widgets._base import Lab, finding, int_slider, switch, toggle_buttons
 
-#: The sliders' ranges.
-LAB_ACCOUNTS, LAB_THREADS, LAB_TRANSFERS = (2, 16), (2, 8), (5, 100)
+LAB_ACCOUNTS, LAB_THREADS, LAB_TRANSFERS = (2, 16), (2, 8), (5, 100)  # the sliders' ranges
 #: Runs per re-run: enough to show a share, few enough to stay quick. With both cores
 #: busy, ten runs took a median of 322-345 ms a re-run at the sleep window (target 300 ms),
 #: six 208-236 ms (benchmarks/bench_labs.py).
