@@ -260,8 +260,7 @@ def _transfer_run(
         trial.locks.extend(bank.locks)
         gate = trial.event("the start")
         for i, (src, dst, amount) in enumerate(senders, start=1):
-            args = (bank, gate, transfer, bank.accounts[src], bank.accounts[dst], amount)
-            trial.start(f"T{i}", _sender, *args)
+            trial.start(f"T{i}", _sender, bank, gate, transfer, bank.accounts[src], bank.accounts[dst], amount)
         gate.set()
         trial.wait(until=lambda: bank.stuck)  # or until every sender is done
         if bank.stuck and trial.gave_up is None:

@@ -102,9 +102,7 @@ def transfer_headline(runs: TransferRuns) -> str:
 
 
 def _run_ticks(ax: Axes, runs: int) -> None:
-    ax.set_xlabel("run")
-    ax.set_xlim(0.4, runs + 0.6)
-    ax.set_xticks(sorted({1, (runs + 1) // 2, runs}))
+    ax.set(xlabel="run", xlim=(0.4, runs + 0.6), xticks=sorted({1, (runs + 1) // 2, runs}))
 
 
 def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
@@ -116,16 +114,13 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
     colours = [RED if r.deadlocked else GREEN for r in runs.results]
     outcomes.bar(numbers, made, color=colours, edgecolor="black", linewidth=0.4)
     _run_ticks(outcomes, runs.runs)
-    outcomes.set_ylabel("transfers made before the run ended (%)")
-    outcomes.set_ylim(0, 125)
-    outcomes.set_yticks([0, 50, 100])
+    outcomes.set(ylabel="transfers made before the run ended (%)", ylim=(0, 125), yticks=[0, 50, 100])
     key_text(outcomes, "green: finished   red: deadlocked, called off", 0.97, "top")
     outcomes.set_title(transfer_headline(runs), fontsize="medium")
     before = runs.results[0].accounts * START_BALANCE
     money.axhline(before, color=GREY, linestyle="--")
     money.plot(numbers, [r.total_after for r in runs.results], "o", color=GREEN if runs.all_conserved else RED)
-    money.set_ylim(0, before * 1.25)
-    money.set_yticks([0, before])
+    money.set(ylim=(0, before * 1.25), yticks=[0, before])
     _run_ticks(money, runs.runs)
     money.set_ylabel("money in the bank after the run (units)")
     lost = sum(not r.conserved for r in runs.results)
@@ -172,8 +167,7 @@ def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
     sweep = require(sweep, TransferSweep, "sweep", " from sweep_transfers")
     fig, ax = target_axes(ax, width=6.0, height=3.8)
     _strategy_lines(ax, sweep, lambda e: e.deadlocked_runs / e.runs * 100, sizes=True)
-    ax.set_ylabel("runs that deadlocked (%)")
-    ax.set_ylim(-5, 105)
+    ax.set(ylabel="runs that deadlocked (%)", ylim=(-5, 105))
     never = [_SHORT[s] for s in sweep.strategies if not any(e.deadlocked_runs for e in sweep.by_strategy(s))]
     finding = f"{' and '.join(never)} never deadlocked" if never else "every strategy deadlocked somewhere"
     if len(never) == len(sweep.strategies):
@@ -192,8 +186,7 @@ def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
     percent = [e.deadlocked_runs / e.runs * 100 for e in entries]
     bars = shares.bar(labels, percent, color=colours, edgecolor="black", linewidth=0.5)
     shares.bar_label(bars, labels=[f"{e.deadlocked_runs}/{e.runs}" for e in entries], padding=2)
-    shares.set_ylim(0, 115)
-    shares.set_ylabel("runs that deadlocked (%)")
+    shares.set(ylim=(0, 115), ylabel="runs that deadlocked (%)")
     fixed = [e for e in entries if e.strategy != "naive"]
     every_fix = fixed and not any(e.deadlocked_runs for e in fixed)
     title = "Every fix: no deadlock in any run" if every_fix else "Runs that deadlocked, per strategy"
@@ -202,8 +195,7 @@ def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
     bars = times.bar(labels, ms, color=colours, edgecolor="black", linewidth=0.5)
     notes = [fmt_seconds(e.median_elapsed) + _time_note(e) for e in entries]
     times.bar_label(bars, labels=notes, padding=2, fontsize="small")
-    times.set_ylim(0, max(ms) * 1.3)
-    times.set_ylabel("median time per run (ms)")
+    times.set(ylim=(0, max(ms) * 1.3), ylabel="median time per run (ms)")
     fastest = min((e for e in entries if not e.deadlocked_runs), key=lambda e: e.median_elapsed, default=None)
     title = "Median time per run" if fastest is None else f"Fastest fix here: {_SHORT[fastest.strategy]}"
     times.set_title(title, fontsize="medium")
@@ -224,8 +216,7 @@ def plot_transfer_throughput(sweep: TransferSweep, ax: Axes | None = None) -> Fi
     fig, ax = target_axes(ax, width=5.4, height=3.8)
     key, values = _strategy_lines(ax, sweep, lambda e: e.median_throughput)
     best = {strategy: sweep.by_strategy(strategy)[-1].median_throughput for strategy in sweep.strategies}
-    ax.set_ylabel("completed transfers per second")
-    ax.set_ylim(bottom=0)
+    ax.set(ylabel="completed transfers per second", ylim=(0, None))
     hold = sweep.entries[0].results[0].hold
     work = f"{fmt_seconds(hold)} of I/O in each transfer" if hold else "no I/O in the transfers"
     title = f"Throughput, {work}"
