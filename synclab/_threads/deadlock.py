@@ -100,8 +100,8 @@ class ResourceAllocationGraph:
         """The cycle in words, or that there is none."""
         if not self.cycle:
             return "no cycle: every waiting thread waits for a thread that is not waiting for it"
-        threads, locks = self.cycle[0::2], self.cycle[1::2]
-        held = [locks[i - 1] for i in range(len(threads))]
+        threads, locks = self.cycle[0::2], self.cycle[1::2]  # each thread holds the lock before the one it waits for
+        held = locks[-1:] + locks[:-1]
         return "; ".join(f"{t} holds {h} and waits for {w}" for t, h, w in zip(threads, held, locks, strict=True))
 
     def __str__(self) -> str:

@@ -59,8 +59,7 @@ def plot_resource_allocation_graph(graph: ResourceAllocationGraph | None, ax: Ax
     # Rings wide enough that neighbouring nodes do not touch: about 1.4 units apart.
     r_inner = max(1.0, 1.4 * len(inner) / (2 * math.pi)) if inner else 0.0
     r_outer = max(r_inner + 1.4 if inner else 1.0, 1.4 * len(outer) / (2 * math.pi))
-    pos = _ring(inner, r_inner)
-    pos.update(_ring(outer, r_outer, offset=math.pi / max(len(outer), 1)))
+    pos = {**_ring(inner, r_inner), **_ring(outer, r_outer, offset=math.pi / max(len(outer), 1))}
     cycle_edges = set(zip(inner, inner[1:] + inner[:1], strict=True))
     edges = [(t, lock, "--") for t, lock in graph.waits] + [(lock, t, "-") for t, lock in graph.holds]
     for src, dst, line in edges:
