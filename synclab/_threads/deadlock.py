@@ -160,8 +160,7 @@ def _check_locks(locks: Iterable[InstrumentedLock]) -> list[InstrumentedLock]:
     if not 1 <= len(checked) <= 256:
         raise ValueError(f"locks must hold between 1 and 256 locks, got {len(checked)}")
     names = [lock.name for lock in checked]
-    doubles = sorted({n for n in names if names.count(n) > 1})
-    if doubles:
+    if doubles := sorted({n for n in names if names.count(n) > 1}):
         raise ValueError(f"locks must have distinct names, got {', '.join(map(repr, doubles))} more than once")
     return checked
 

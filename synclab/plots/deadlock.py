@@ -145,15 +145,9 @@ def _strategy_lines(ax: Axes, sweep: TransferSweep, value: Any, sizes: bool = Fa
     key, values = ("threads", threads) if len(threads) > 1 and len(accounts) == 1 else ("accounts", accounts)
     for number, strategy in enumerate(sweep.strategies):
         entries = sweep.by_strategy(strategy)
-        ax.plot(
-            [getattr(e.results[0], key) for e in entries],
-            [value(e) for e in entries],
-            "-o",
-            color=_STRATEGY_COLOURS[strategy],
-            label=STRATEGY_LABELS[strategy],
-            lw=2,
-            markersize=7 - number if sizes else None,
-        )
+        xs, ys = [getattr(e.results[0], key) for e in entries], [value(e) for e in entries]
+        style = {"color": _STRATEGY_COLOURS[strategy], "label": STRATEGY_LABELS[strategy], "lw": 2}
+        ax.plot(xs, ys, "-o", **style, markersize=7 - number if sizes else None)
     ax.set_xscale("log", base=2)
     ax.set_xticks(values, [str(v) for v in values])
     ax.set_xlabel(f"{key} (log scale)")
