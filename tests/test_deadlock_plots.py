@@ -75,7 +75,7 @@ def test_transfer_runs_plot_states_deadlocks_and_money(naive_runs, ordered_runs)
     assert "naive" in outcomes.get_title() and "deadlocked" in outcomes.get_title()
     assert numbers_in(money.get_title()) == [10] and "NOT" not in money.get_title()
     assert "(units)" in money.get_ylabel()
-    first = naive_runs.first_deadlock
+    first = next(r for r in naive_runs.results if r.graph is not None)
     assert str(first.graph) in graph.get_title()
     red = [a for a in arrows(graph) if to_hex(a.arrow_patch.get_edgecolor()) == OKABE_ITO[4].lower()]
     assert len(red) == len(first.graph.cycle)
@@ -104,11 +104,12 @@ def test_deadlock_share_and_strategy_plots(naive_runs, ordered_runs):
     assert ax.get_ylabel() == "runs that deadlocked (%)"
     assert numbers_in(ax.get_title()) == [10] and "ordered never deadlocked" in ax.get_title()
     naive_line, ordered_line = ax.get_lines()
-    assert list(naive_line.get_ydata()) == [naive_runs.deadlock_share * 100]
+    share = naive_runs.deadlocked_runs / naive_runs.runs * 100
+    assert list(naive_line.get_ydata()) == [share]
     assert list(ordered_line.get_ydata()) == [0]
     fig = synclab.plots.plot_strategies(sweep)
     shares, times = fig.axes
-    assert [p.get_height() for p in shares.patches] == [naive_runs.deadlock_share * 100, 0]
+    assert [p.get_height() for p in shares.patches] == [share, 0]
     assert "no deadlock" in shares.get_title()
     assert "ordered" in times.get_title()  # the fastest fix that finished
     assert times.get_ylabel() == "median time per run (ms)"

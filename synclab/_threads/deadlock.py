@@ -1,15 +1,14 @@
 """Finding a deadlock while it happens (notebook 07): the resource-allocation graph, stack dumps, the watchdog.
 
-A deadlock is a cycle of waiting: T1 holds lock A and waits for lock B, which T2 holds while it
-waits for lock A. Each :class:`~synclab.InstrumentedLock` knows its holder and its waiters, so a
-snapshot of a few locks gives the *resource-allocation graph* (threads and locks; "waits for" and
-"is held by" edges) and the *wait-for graph* (threads only). Every thread waits for at most one
-lock and every lock has at most one holder, so following "waits for the lock held by" from each
-thread either ends or comes back: the cycle.
+Each :class:`~synclab.InstrumentedLock` knows its holder and its waiters, so a snapshot of a few
+locks gives the *resource-allocation graph* (threads and locks) and the *wait-for graph* (threads
+only). Every thread waits for at most one lock and every lock has at most one holder, so following
+"waits for the lock held by" from each thread either ends or comes back: the cycle, a deadlock.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -27,15 +26,15 @@ from synclab.instruments import InstrumentedLock, LockStatistics, LockWrapper
 #: far longer than the short timeouts of a back-off-and-retry loop, whose cycles last a
 #: millisecond or two and then break by themselves.
 DEFAULT_CONFIRM = 0.05
-MAX_LOCKS = 256
+#: How long a cancellable lock waits before it looks at its cancel event again, and how often
+#: the watchdog takes a snapshot, in seconds.
+CANCEL_SLICE = 0.002
+WATCH_POLL = 0.001
 
 # Frames from threading, the instruments and this plumbing package are machinery, not the code being debugged.
 _THREADS_DIR = os.path.dirname(os.path.abspath(__file__))
-_HIDDEN_FILES = {os.path.abspath(threading.__file__), os.path.join(os.path.dirname(_THREADS_DIR), "instruments.py")}
-
-
-#: How long a cancellable lock waits before it looks at its cancel event again.
-CANCEL_SLICE = 0.002
+_HIDDEN = {os.path.abspath(threading.__file__), os.path.join(os.path.dirname(_THREADS_DIR), "instruments.py")}
+_HIDDEN |= {os.path.join(_THREADS_DIR, name) for name in os.listdir(_THREADS_DIR)}
 
 
 class DeadlockError(RuntimeError):
@@ -43,33 +42,26 @@ class DeadlockError(RuntimeError):
 
 
 class _CancellableLock(LockWrapper):
-    """A :class:`threading.Lock` whose blocking waits end when ``cancel`` is set.
-
-    It waits in slices of :data:`CANCEL_SLICE` and checks ``cancel`` between them; wrapped
-    in an :class:`InstrumentedLock` the thread counts as waiting for the whole wait.
-    """
+    """A :class:`threading.Lock` whose blocking waits end when ``cancel`` is set: it waits in
+    slices of :data:`CANCEL_SLICE` and checks ``cancel`` between them."""
 
     __slots__ = ("_lock", "_cancel", "_name")
 
     def __init__(self, cancel: threading.Event, name: str) -> None:
-        self._lock = threading.Lock()
-        self._cancel = cancel
-        self._name = name
+        self._lock, self._cancel, self._name = threading.Lock(), cancel, name
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if not blocking or (timeout != -1 and timeout <= 0):
             return self._lock.acquire(blocking, timeout)  # the Lock's own rules and errors
-        if self._lock.acquire(False):
-            return True
-        deadline = None if timeout == -1 else time.monotonic() + timeout
-        while True:
+        end = math.inf if timeout == -1 else time.monotonic() + timeout
+        wait = 0.0  # first a try without waiting: a free lock is taken even once cancel is set
+        while not self._lock.acquire(True, wait):
             if self._cancel.is_set():
                 raise DeadlockError(f"the wait for {self._name} was called off: a deadlock was detected")
-            wait = CANCEL_SLICE if deadline is None else min(CANCEL_SLICE, deadline - time.monotonic())
+            wait = min(CANCEL_SLICE, end - time.monotonic())
             if wait <= 0:
                 return False
-            if self._lock.acquire(True, wait):
-                return True
+        return True
 
 
 def cancellable_lock(cancel: threading.Event, name: str = "lock") -> InstrumentedLock:
@@ -77,67 +69,6 @@ def cancellable_lock(cancel: threading.Event, name: str = "lock") -> Instrumente
     if not isinstance(cancel, threading.Event):
         raise TypeError(f"cancel must be a threading.Event, got {cancel!r} of type {type(cancel).__name__}")
     return InstrumentedLock(_CancellableLock(cancel, name), name=name, max_events=0)
-
-
-#: How often the watchdog takes a snapshot, in seconds.
-WATCH_POLL = 0.001
-
-
-@dataclass(eq=False)
-class Watchdog:
-    """Takes a :func:`resource_allocation_graph` of ``locks`` until ``done``/``stop`` or a cycle stays ``confirm`` s.
-
-    Then it keeps the graph, the ``stacks`` of the threads in the cycle (taken first, while
-    they are still stuck) and when it found it, and sets ``cancel`` if given.
-    """
-
-    locks: Sequence[InstrumentedLock]
-    done: threading.Event
-    stop: threading.Event
-    cancel: threading.Event | None
-    confirm: float
-    graph: ResourceAllocationGraph | None = None
-    stacks: tuple[ThreadStack, ...] = ()
-    detected_after: float | None = None
-
-    def __call__(self) -> None:
-        started = time.perf_counter()
-        first: tuple[tuple[str, ...], float] | None = None
-        while not (self.done.is_set() or self.stop.is_set()):
-            graph = resource_allocation_graph(self.locks)
-            now = time.perf_counter()
-            if not graph.cycle:
-                first = None
-            elif first is None or first[0] != graph.cycle:
-                first = (graph.cycle, now)
-            elif now - first[1] >= self.confirm:
-                self.stacks = thread_stacks(graph.cycle_threads)
-                self.graph = graph
-                self.detected_after = now - started
-                if self.cancel is not None:
-                    self.cancel.set()
-                return
-            self.done.wait(WATCH_POLL)
-
-
-def countdown(workers: Sequence[Callable[[], object]], done: threading.Event) -> list[Callable[[], None]]:
-    """Wrap workers so that ``done`` is set when the last one returns."""
-    remaining = [len(workers)]
-    guard = threading.Lock()
-
-    def wrap(work: Callable[[], object]) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                work()
-            finally:
-                with guard:
-                    remaining[0] -= 1
-                    if remaining[0] == 0:
-                        done.set()
-
-        return run
-
-    return [wrap(work) for work in workers]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,20 +86,13 @@ class ResourceAllocationGraph:
         return bool(self.cycle)
 
     @property
-    def threads(self) -> tuple[str, ...]:
-        """Every thread that holds or waits for a lock, in order of first mention."""
-        return tuple(dict.fromkeys(thread for thread, _ in (*self.holds, *self.waits)))
-
-    @property
     def cycle_threads(self) -> tuple[str, ...]:
         return self.cycle[0::2]
 
     @property
     def wait_for(self) -> tuple[tuple[str, str, str], ...]:
         """The wait-for graph: ``("T1", "T2", "lock B")`` reads "T1 waits for T2, which holds lock B".
-
-        A thread waiting for a lock nobody holds (it is about to get it) has no edge.
-        """
+        A thread waiting for a lock nobody holds (it is about to get it) has no edge."""
         holder = {lock: thread for thread, lock in self.holds}
         return tuple((thread, holder[lock], lock) for thread, lock in self.waits if lock in holder)
 
@@ -176,38 +100,19 @@ class ResourceAllocationGraph:
         """The cycle in words, or that there is none."""
         if not self.cycle:
             return "no cycle: every waiting thread waits for a thread that is not waiting for it"
-        threads, locks = self.cycle[0::2], self.cycle[1::2]
-        held = [locks[i - 1] for i in range(len(threads))]
+        threads, locks = self.cycle[0::2], self.cycle[1::2]  # each thread holds the lock before the one it waits for
+        held = locks[-1:] + locks[:-1]
         return "; ".join(f"{t} holds {h} and waits for {w}" for t, h, w in zip(threads, held, locks, strict=True))
 
     def __str__(self) -> str:
         return " → ".join((*self.cycle, self.cycle[0])) if self.cycle else "no cycle"
 
 
-def _find_cycle(waits_for: dict[int, int], held_by: dict[int, int]) -> list[int]:
-    """A cycle in "thread waits for lock held by thread", as alternating thread idents and lock indexes."""
-    for start in sorted(waits_for):
-        threads: list[int] = []
-        locks: list[int] = []
-        thread = start
-        while thread in waits_for and thread not in threads:
-            threads.append(thread)
-            locks.append(waits_for[thread])
-            thread = held_by.get(locks[-1])
-        if thread in threads:
-            first = threads.index(thread)
-            return [v for pair in zip(threads[first:], locks[first:], strict=True) for v in pair]
-    return []
-
-
 def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllocationGraph:
-    """Take a snapshot of who holds and who waits for each of ``locks``.
-
-    The state is read again until two reads agree, so threads that move meanwhile do not tear it.
-    """
+    """Take a snapshot of who holds and who waits for each of ``locks``."""
     locks = _check_locks(locks)
     state = None
-    for _ in range(21):
+    for _ in range(21):  # read until two reads agree, so that threads moving meanwhile do not tear it
         again = tuple((lock.owner, lock.waiting_idents()) for lock in locks)
         if again == state:
             break
@@ -217,8 +122,8 @@ def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllo
     def name(ident: int) -> str:
         return names.get(ident, f"thread-{ident}")
 
-    held_by: dict[int, int] = {}
-    waits_for: dict[int, int] = {}
+    held_by: dict[int, int] = {}  # lock index -> the ident of its holder
+    waits_for: dict[int, int] = {}  # thread ident -> the index of the lock it waits for
     holds, waits = [], []
     for index, (lock, (owner, waiting)) in enumerate(zip(locks, state, strict=True)):
         if owner is not None:
@@ -228,11 +133,17 @@ def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllo
             if ident != owner:  # the owner has just got it: no longer waiting
                 waits_for[ident] = index
                 waits.append((name(ident), lock.name))
-    raw = _find_cycle(waits_for, held_by)
-    cycle = tuple(name(v) if i % 2 == 0 else locks[v].name for i, v in enumerate(raw))
-    if cycle:  # start from the first thread in name order, so equal cycles compare equal
-        first = 2 * cycle[0::2].index(min(cycle[0::2]))
-        cycle = cycle[first:] + cycle[:first]
+    cycle: tuple[str, ...] = ()
+    for start in sorted(waits_for):  # follow "waits for the lock held by" until it ends or comes back
+        path, thread = [], start
+        while thread in waits_for and thread not in path:
+            path.append(thread)
+            thread = held_by.get(waits_for[thread])
+        if thread in path:
+            cycle = tuple(v for t in path[path.index(thread) :] for v in (name(t), locks[waits_for[t]].name))
+            first = 2 * cycle[0::2].index(min(cycle[0::2]))  # start from the first thread in name order
+            cycle = cycle[first:] + cycle[:first]
+            break
     return ResourceAllocationGraph(tuple(lock.name for lock in locks), tuple(holds), tuple(waits), cycle)
 
 
@@ -246,21 +157,12 @@ def _check_locks(locks: Iterable[InstrumentedLock]) -> list[InstrumentedLock]:
                 f"locks must hold synclab.InstrumentedLock objects (they know their owner and waiters), "
                 f"got {lock!r} of type {type(lock).__name__}"
             )
-    if not 1 <= len(checked) <= MAX_LOCKS:
-        raise ValueError(f"locks must hold between 1 and {MAX_LOCKS} locks, got {len(checked)}")
+    if not 1 <= len(checked) <= 256:
+        raise ValueError(f"locks must hold between 1 and 256 locks, got {len(checked)}")
     names = [lock.name for lock in checked]
-    doubles = sorted({n for n in names if names.count(n) > 1})
-    if doubles:
+    if doubles := sorted({n for n in names if names.count(n) > 1}):
         raise ValueError(f"locks must have distinct names, got {', '.join(map(repr, doubles))} more than once")
     return checked
-
-
-@dataclass(frozen=True, slots=True)
-class StackFrame:
-    file: str
-    line_number: int
-    function: str
-    code: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,32 +170,24 @@ class ThreadStack:
     """Where one thread was, outermost call first."""
 
     thread: str
-    frames: tuple[StackFrame, ...]
+    frames: tuple[traceback.FrameSummary, ...]
 
     @property
     def waiting_at(self) -> str:
         """The code of the innermost frame: the line the thread is stuck on."""
-        return self.frames[-1].code if self.frames else ""
+        return (self.frames[-1].line or "") if self.frames else ""
 
     def __str__(self) -> str:
         lines = [f'Thread "{self.thread}" (most recent call last):']
         for frame in self.frames:
-            lines.append(f"  File {frame.file}, line {frame.line_number}, in {frame.function}")
-            if frame.code:
-                lines.append(f"    {frame.code}")
+            lines.append(f"  File {os.path.basename(frame.filename)}, line {frame.lineno or 0}, in {frame.name}")
+            if frame.line:
+                lines.append(f"    {frame.line}")
         return "\n".join(lines)
 
 
-def _hidden(filename: str) -> bool:
-    path = os.path.abspath(filename)
-    return path in _HIDDEN_FILES or os.path.dirname(path) == _THREADS_DIR
-
-
 def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ...]:
-    """The current stack of each live thread (or of the named ones), like a debugger shows it.
-
-    Reads :func:`sys._current_frames`, which CPython provides for exactly this.
-    """
+    """The current stack of each live thread (or of the named ones) as a debugger shows it: sys._current_frames()."""
     if isinstance(threads, str):
         raise TypeError(f"threads must be a list of thread names, got the string {threads!r}")
     frames = sys._current_frames()
@@ -302,12 +196,9 @@ def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ..
     wanted = [n for n, i in live.items() if i != me] if threads is None else list(threads)
     stacks = []
     for name in wanted:
-        frame = frames.get(live.get(name))  # type: ignore[arg-type]
-        if frame is not None:
+        if live.get(name) in frames:
             kept = [
-                StackFrame(os.path.basename(f.filename), f.lineno or 0, f.name, (f.line or "").strip())
-                for f in traceback.extract_stack(frame)
-                if not _hidden(f.filename)
+                f for f in traceback.extract_stack(frames[live[name]]) if os.path.abspath(f.filename) not in _HIDDEN
             ]
             stacks.append(ThreadStack(name, tuple(kept)))
     del frames
@@ -316,9 +207,8 @@ def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ..
 
 @dataclass(frozen=True, slots=True)
 class DeadlockReport:
-    """What :func:`watch_for_deadlock` saw."""
+    """What a watchdog saw: a cycle that stayed (the graph, the stacks of its threads, when), the workers called off."""
 
-    threads: tuple[str, ...]
     deadlocked: bool
     graph: ResourceAllocationGraph | None
     stacks: tuple[ThreadStack, ...]
@@ -329,25 +219,54 @@ class DeadlockReport:
 
 
 def watch(
-    workers: list[Callable[[], object]],
-    names: list[str],
+    workers: Mapping[str, Callable[[], object]],
     locks: Sequence[InstrumentedLock],
     stop: threading.Event,
     cancel: threading.Event | None,
     confirm: float,
     timeout: float,
     what: str,
-) -> tuple[float, Watchdog]:
-    """Run ``workers`` in threads ``names`` next to a watchdog on ``locks``: (seconds, the watchdog)."""
+) -> DeadlockReport:
+    """:func:`watch_for_deadlock` without its checks: a cycle must stay ``confirm`` s, and ``stop``
+    (the harness's) may also be the ``cancel`` event of the workers' locks."""
     done = threading.Event()  # set when every worker has returned: the watchdog stops then
-    watchdog = Watchdog(locks, done, stop, cancel, confirm)
-    try:
-        elapsed = run_workers(
-            [*countdown(workers, done), watchdog], names=[*names, "watchdog"], timeout=timeout, stop=stop, what=what
-        )
-    finally:
-        done.set()
-    return elapsed, watchdog
+    returned: list[str] = []
+    cancelled: list[str] = []
+    graph, stacks, detected_after = None, (), None
+
+    def run(name: str, work: Callable[[], object]) -> None:
+        try:
+            work()
+        except DeadlockError:
+            cancelled.append(name)
+        finally:
+            returned.append(name)  # list.append is atomic: the last worker to return sees them all
+            if len(returned) == len(workers):
+                done.set()
+
+    def watchdog() -> None:
+        nonlocal graph, stacks, detected_after
+        started = time.perf_counter()
+        first: tuple[tuple[str, ...], float] | None = None  # the cycle seen, and since when
+        while not (done.is_set() or stop.is_set()):
+            seen = resource_allocation_graph(locks)
+            now = time.perf_counter()
+            if not seen.cycle:
+                first = None
+            elif first is None or first[0] != seen.cycle:
+                first = (seen.cycle, now)
+            elif now - first[1] >= confirm:
+                stacks = thread_stacks(seen.cycle_threads)  # first, while they are still stuck
+                graph, detected_after = seen, now - started
+                if cancel is not None:
+                    cancel.set()
+                return
+            done.wait(WATCH_POLL)
+
+    jobs = [partial(run, name, work) for name, work in workers.items()]
+    elapsed = run_workers([*jobs, watchdog], names=[*workers, "watchdog"], timeout=timeout, stop=stop, what=what)
+    stats = tuple(lock.statistics() for lock in locks)
+    return DeadlockReport(graph is not None, graph, stacks, detected_after, elapsed, tuple(sorted(cancelled)), stats)
 
 
 def watch_for_deadlock(
@@ -378,25 +297,4 @@ def watch_for_deadlock(
     if cancel is not None and not isinstance(cancel, threading.Event):
         raise TypeError(f"cancel must be a threading.Event or None, got {cancel!r} of type {type(cancel).__name__}")
     timeout = check_timeout(timeout)
-    cancelled: list[str] = []
-
-    def tolerate_cancel(name: str, work: Callable[[], object]) -> None:
-        try:
-            work()
-        except DeadlockError:  # its cancellable lock gave up: the worker ends quietly
-            cancelled.append(name)
-
-    names = list(workers)
-    jobs = [partial(tolerate_cancel, n, workers[n]) for n in names]
-    stop = threading.Event()
-    elapsed, watchdog = watch(jobs, names, checked, stop, cancel, DEFAULT_CONFIRM, timeout, "watch_for_deadlock")
-    return DeadlockReport(
-        threads=tuple(names),
-        deadlocked=watchdog.graph is not None,
-        graph=watchdog.graph,
-        stacks=watchdog.stacks,
-        detected_after=watchdog.detected_after,
-        elapsed=elapsed,
-        cancelled=tuple(sorted(cancelled)),
-        locks=tuple(lock.statistics() for lock in checked),
-    )
+    return watch(workers, checked, threading.Event(), cancel, DEFAULT_CONFIRM, timeout, "watch_for_deadlock")

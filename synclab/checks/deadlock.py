@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from synclab.checks._base import POLL, CheckResult, Runner, Trial, first_fault, not_yet, passed
+from synclab.checks._base import POLL, CheckResult, Trial, first_fault, not_yet, passed
 from synclab.checks._guards import CheckCancelled, GuardedLock, Observed, Watched
 
 #: Exercise 7.1: each run's accounts (number, starting balance) and transfers (from, to, amount) by thread.
@@ -21,17 +21,13 @@ TRANSFER_RUNS = (
     ("two opposite transfers", ((7, 100), (3, 100)), ((7, 3, 2), (3, 7, 1))),
     ("three transfers in a circle", ((2, 100), (9, 100), (4, 100)), ((2, 9, 2), (9, 4, 1), (4, 2, 3))),
 )
-#: Calls of transfer per thread and run.
-TRANSFERS = 8
-#: Forced collisions per thread and run: a transfer holding its first lock waits for the others to take theirs.
-COLLISIONS = 2
+TRANSFERS = 8  # calls of transfer per thread and run
+COLLISIONS = 2  # forced per thread and run: a transfer holding its first lock waits for the others to take theirs
 #: Seconds, in a whole check, that forced collisions may spend waiting for transfers that are busy elsewhere
 #: (sleeping, or blocked on a lock of the learner's own); after that the check stops forcing.
 COLLIDE_PATIENCE = 0.5
-#: Seconds a timed acquire that failed in a forced collision waits at most for the other thread's to fail too.
-TIMEOUT_PARTNER_SECONDS = 0.5
-#: Timeouts in a row, with no lock changing hands, after which threads that keep retrying are stuck for good.
-STUCK_TIMEOUTS = 3
+TIMEOUT_PARTNER_SECONDS = 0.5  # the most a timed acquire failed in a collision waits for the other's to fail too
+STUCK_TIMEOUTS = 3  # timeouts in a row, no lock changing hands: threads that keep retrying are stuck for good
 
 
 class _Balance(Watched):
@@ -50,8 +46,7 @@ class Account(Observed):
 
     def __init__(self, bank: _Bank, number: int, balance: int) -> None:
         super().__init__(balance=balance)
-        self.bank = bank
-        self.number = number
+        self.bank, self.number = bank, number
         self.lock = _AccountLock(bank, f"account {number}'s lock")
 
     def _tokens(self) -> tuple[int | None, ...]:
@@ -106,16 +101,15 @@ class _AccountLock(GuardedLock):
 class _Call:
     """What one call ``transfer(src, dst, amount)`` did: the balance changes it made, its holds, its timeouts."""
 
-    __slots__ = ("thread", "src", "dst", "amount", "moved", "holds", "timeouts", "unlocked", "partly")
+    __slots__ = ("thread", "src", "dst", "amount", "moved", "holds", "timeouts", "unlocked", "partly", "returned")
 
     def __init__(self, src: Account, dst: Account, amount: int) -> None:
         self.thread = threading.current_thread().name
         self.src, self.dst, self.amount = src, dst, amount
         self.moved: dict[Account, Any] = {}
         self.holds: set[tuple[int | None, ...]] = set()
-        self.timeouts = 0
-        self.unlocked = 0
-        self.partly = 0
+        self.timeouts = self.unlocked = self.partly = 0  # failed timed acquires; writes without both locks, with one
+        self.returned = False
 
 
 class _Bank:
@@ -126,7 +120,6 @@ class _Bank:
         self.patience = patience  # [seconds left], shared by the runs of one check
         self.accounts = {number: Account(self, number, balance) for number, balance in accounts}
         self.locks = [account.lock for account in self.accounts.values()]
-        self.runners: list[Runner] = []
         self.calls: dict[int, _Call] = {}  # thread ident -> the call it is making (while inside transfer)
         self.wanting: dict[int, _AccountLock] = {}  # thread ident -> the account lock it waits for
         self.budget: dict[int, int] = {}
@@ -137,21 +130,16 @@ class _Bank:
         self.stuck_count: dict[int, tuple[int, int]] = {}  # ident -> (acquisitions then, timeouts in a row)
         self.stuck = False
         self.cycle: list[tuple[str, str, str]] = []  # (thread, lock it holds, lock it waits for)
-        self.lost: list[_Call] = []
-        self.wrong: list[_Call] = []
-        self.split: list[_Call] = []
-        self.unlocked: list[_Call] = []
-
-    # -- who holds and wants what --------------------------------------------------------
+        self.done: list[_Call] = []  # the calls that returned or raised
 
     def holds_any(self) -> bool:
         return any(lock.held_by_me() for lock in self.locks)
 
     def engaged(self, ident: int) -> bool:
         """Whether thread ``ident`` waits for an account lock, or holds one and is not about to let it go."""
-        if ident in self.wanting:
-            return True
-        return ident not in self.retreating and any(lock.owner == ident for lock in self.locks)
+        return ident in self.wanting or (
+            ident not in self.retreating and any(lock.owner == ident for lock in self.locks)
+        )
 
     def partner(self, account: Account) -> Account | None:
         call = self.calls.get(threading.get_ident())
@@ -162,7 +150,7 @@ class _Bank:
     def want(self, me: int, lock: _AccountLock) -> None:
         """Note that ``me`` waits for ``lock``; if that closes a cycle of waiting threads, remember it."""
         self.wanting[me] = lock
-        names = {r.thread.ident: r.name for r in self.runners}
+        names = {r.thread.ident: r.name for r in self.trial.runners}
         cycle, seen, thread, wanted = [], set(), me, lock
         while thread is not None and thread not in seen:
             seen.add(thread)
@@ -176,8 +164,6 @@ class _Bank:
             start = cycle.index(min(cycle))  # the same words on every run: start from the first thread
             self.cycle = cycle[start:] + cycle[:start]
 
-    # -- the forced collisions ----------------------------------------------------------
-
     def collide(self, me: int) -> None:
         """Hold ``me`` (which just took its first account lock) until every other transfer holds or wants one."""
         if self.patience[0] <= 0 or self.budget.get(me, 0) <= 0:
@@ -186,7 +172,7 @@ class _Bank:
         self.forced.add(me)
         last = time.monotonic()
         while True:
-            others = [r.thread.ident for r in self.runners if not r.done and r.thread.ident not in (me, None)]
+            others = [r.thread.ident for r in self.trial.runners if not r.done and r.thread.ident not in (me, None)]
             pending = [ident for ident in others if not self.engaged(ident)]
             if not pending:
                 return
@@ -209,8 +195,7 @@ class _Bank:
         count = count + 1 if then == self.acquisitions else 1
         self.stuck_count[me] = (self.acquisitions, count)
         stuck = [n for a, n in self.stuck_count.values() if a == self.acquisitions and n >= STUCK_TIMEOUTS]
-        if len(stuck) >= 2:
-            self.stuck = True
+        self.stuck = self.stuck or len(stuck) >= 2  # two threads or more
         if me not in self.forced:
             return
         # Wait while the holder of ``lock`` has not asked for its second lock yet (it may be
@@ -232,8 +217,6 @@ class _Bank:
         finally:
             self.giving_up.discard(me)
 
-    # -- what each call did ---------------------------------------------------------------
-
     def booked(self, account: Account, value: Any) -> None:
         """Book a write of ``account.balance`` on the call the writing thread is making."""
         call = self.calls.get(threading.get_ident())
@@ -249,24 +232,9 @@ class _Bank:
         if None in tokens:
             call.unlocked += 1
             call.partly += any(token is not None for token in tokens)
-        holds = {account.lock.name: tokens[0]}
         other = self.partner(account)
-        if other is not None:
-            holds[other.lock.name] = tokens[1]
-        call.holds.add(tuple(token for _, token in sorted(holds.items())))
-
-    def finished(self, call: _Call, returned: bool) -> None:
-        """Judge one call once it returned (or raised)."""
-        if call.unlocked:
-            self.unlocked.append(call)
-        elif len(call.holds) > 1:
-            self.split.append(call)
-        if not returned:
-            return
-        if not any(call.moved.values()):
-            self.lost.append(call)
-        elif call.moved.get(call.src) != -call.amount or call.moved.get(call.dst) != call.amount:
-            self.wrong.append(call)
+        holds = [(account.lock.name, tokens[0])] + ([(other.lock.name, tokens[1])] if other is not None else [])
+        call.holds.add(tuple(token for _, token in sorted(holds)))  # in the order of the locks' names
 
 
 def _sender(bank: _Bank, gate: Any, transfer: Callable[..., Any], src: Account, dst: Account, amount: int) -> None:
@@ -275,72 +243,64 @@ def _sender(bank: _Bank, gate: Any, transfer: Callable[..., Any], src: Account, 
     gate.wait()
     for _ in range(TRANSFERS):
         call = bank.calls[me] = _Call(src, dst, amount)
-        returned = False
         try:
             transfer(src, dst, amount)
-            returned = True
+            call.returned = True
         finally:
             del bank.calls[me]
-            bank.finished(call, returned)
+            bank.done.append(call)
 
 
 def _transfer_run(
-    transfer: Callable[..., Any], what: str, accounts: Any, senders: Any, patience: list[float]
-) -> CheckResult | None:
-    exercise = "7.1"
+    transfer: Callable[..., Any], accounts: Any, senders: Any, patience: list[float]
+) -> tuple[str, str] | None:
+    """One run of the transfers: ``(message, hint)`` about the first fault seen, or ``None``."""
     with Trial(what="transfer") as trial:
         bank = _Bank(trial, accounts, patience)
         trial.locks.extend(bank.locks)
         gate = trial.event("the start")
         for i, (src, dst, amount) in enumerate(senders, start=1):
-            args = (bank, gate, transfer, bank.accounts[src], bank.accounts[dst], amount)
-            bank.runners.append(trial.start(f"T{i}", _sender, *args))
+            trial.start(f"T{i}", _sender, bank, gate, transfer, bank.accounts[src], bank.accounts[dst], amount)
         gate.set()
-        trial.wait(until=lambda: all(r.done for r in bank.runners) or bank.stuck)
+        trial.wait(until=lambda: bank.stuck)  # or until every sender is done
         if bank.stuck and trial.gave_up is None:
             trial.give_up("stuck")
     note = trial.stuck_note()
-    order_hint = (
-        "Take the two locks in one global order, whichever way the money goes: the account with the lower number "
-        "first. (Or retry: acquire the second lock with a short timeout and, if it does not come, release the first, "
-        "wait a random moment and start again.)"
-    )
-    forced = (
-        " (The check paused each transfer right after it took its first lock until the others had taken theirs: "
-        "the operating system can pause a thread there too.)"
-    )
     if bank.cycle and trial.gave_up in ("deadlock", "stuck", "deadline"):
         links = "; ".join(f"{name} held {held} and waited for {wanted}" for name, held, wanted in bank.cycle)
+        forced = (
+            " (The check paused each transfer right after it took its first lock until the others had taken theirs: "
+            "the operating system can pause a thread there too.)"
+        )
         if trial.gave_up == "deadlock":
-            message = f"with {what}, your transfers deadlocked: {links}.{forced}"
-        else:
-            message = (
-                f"with {what}, your transfers got stuck: {links}, and each kept asking again with a timeout without "
-                f"letting go of the lock it held, so neither could ever get its second lock.{forced}"
+            return f"your transfers deadlocked: {links}.{forced}{note}", (
+                "Take the two locks in one global order, whichever way the money goes: the account with the lower "
+                "number first. (Or retry: acquire the second lock with a short timeout and, if it does not come, "
+                "release the first, wait a random moment and start again.)"
             )
-            order_hint = (
-                "A timeout helps only if you give back the lock you hold before you try again: release the first "
-                "lock, wait a random moment, then start over. Or take the two locks in one global order."
-            )
-        return not_yet(exercise, message + note, order_hint)
+        return (
+            f"your transfers got stuck: {links}, and each kept asking again with a timeout without letting go of the "
+            f"lock it held, so neither could ever get its second lock.{forced}{note}",
+            "A timeout helps only if you give back the lock you hold before you try again: release the first "
+            "lock, wait a random moment, then start over. Or take the two locks in one global order.",
+        )
     if (trial.gave_up is not None or trial.reentered() is not None) and (problem := trial.trouble()) is not None:
-        return not_yet(exercise, f"with {what}, {problem[0]}", problem[1])
-    if bank.unlocked:
-        partly = [call for call in bank.unlocked if call.partly]
-        if partly:
-            if any(call.timeouts for call in partly):
-                did = (
-                    "an acquire(timeout=...) returned False, and the transfer changed the balances anyway, holding "
-                    "only one of the two accounts' locks"
-                )
-                hint = "When acquire() returns False you do not have the lock: release what you hold and try again."
-            else:
-                did = "a transfer changed a balance holding only one of the two accounts' locks"
-                hint = (
-                    "Hold both locks at once while you change both balances: otherwise, for a moment, the money has "
-                    "left one account and not reached the other, and code that locks both accounts (an audit) sees "
-                    "it missing. Take them in one global order so that holding both cannot deadlock."
-                )
+        return problem
+    if unlocked := [call for call in bank.done if call.unlocked]:
+        partly = [call for call in unlocked if call.partly]
+        if partly and any(call.timeouts for call in partly):
+            did = (
+                "an acquire(timeout=...) returned False, and the transfer changed the balances anyway, holding "
+                "only one of the two accounts' locks"
+            )
+            hint = "When acquire() returns False you do not have the lock: release what you hold and try again."
+        elif partly:
+            did = "a transfer changed a balance holding only one of the two accounts' locks"
+            hint = (
+                "Hold both locks at once while you change both balances: otherwise, for a moment, the money has "
+                "left one account and not reached the other, and code that locks both accounts (an audit) sees "
+                "it missing. Take them in one global order so that holding both cannot deadlock."
+            )
         else:
             did = "a transfer changed the balances without holding either account's lock"
             hint = (
@@ -348,40 +308,41 @@ def _transfer_run(
                 "with its own lock, so a lock of your own keeps out only other transfers. (You may keep such a lock "
                 "to make the transfers take turns, and take the two account locks inside it.)"
             )
-        return not_yet(exercise, f"with {what}, {did}.{note}", hint)
+        return f"{did}.{note}", hint
     if (problem := trial.trouble()) is not None:
-        return not_yet(exercise, f"with {what}, {problem[0]}", problem[1])
+        return problem
     if any(account.log("balance").split_writes for account in bank.accounts.values()):
-        return not_yet(
-            exercise,
-            f"with {what}, a transfer wrote a balance it had read before it took the locks (or in an earlier hold): "
+        return (
+            "a transfer wrote a balance it had read before it took the locks (or in an earlier hold): "
             "another transfer may have changed that balance in between, and its change would be lost.",
             "Read and write the balances inside the with block that holds both locks: src.balance -= amount.",
         )
-    if bank.split:
-        return not_yet(
-            exercise,
-            f"with {what}, a transfer changed the two balances in two separate holds of the locks: in between, the "
+    if any(not call.unlocked and len(call.holds) > 1 for call in bank.done):
+        return (
+            "a transfer changed the two balances in two separate holds of the locks: in between, the "
             "money was in neither account.",
             "Take both locks once and change both balances inside that one with block.",
         )
-    if bank.lost:
-        timed_out = any(call.timeouts for call in bank.lost)
-        why = ", after an acquire(timeout=...) returned False" if timed_out else ""
-        return not_yet(
-            exercise,
-            f"with {what}, a transfer was lost: a call of transfer returned without changing any balance{why}.",
+    returned = [call for call in bank.done if call.returned]
+    lost = [call for call in returned if not any(call.moved.values())]
+    if lost and any(call.timeouts for call in lost):
+        return (
+            "a transfer was lost: a call of transfer returned without changing any balance, after an "
+            "acquire(timeout=...) returned False.",
             "A transfer must not give up: if the second lock does not come in time, release the first, wait a "
-            "random moment, and try again in a loop until the money has moved."
-            if timed_out
-            else "Subtract amount from src.balance and add it to dst.balance in every call.",
+            "random moment, and try again in a loop until the money has moved.",
         )
-    if bank.wrong:
-        call = min(bank.wrong, key=lambda c: c.thread)
+    if lost:
+        return (
+            "a transfer was lost: a call of transfer returned without changing any balance.",
+            "Subtract amount from src.balance and add it to dst.balance in every call.",
+        )
+    wrong = [c for c in returned if c.moved.get(c.src) != -c.amount or c.moved.get(c.dst) != c.amount]
+    if wrong:
+        call = min(wrong, key=lambda c: c.thread)
         src, dst, amount = call.src.number, call.dst.number, call.amount
-        return not_yet(
-            exercise,
-            f"with {what}, transfer(account {src}, account {dst}, {amount}) did not take exactly {amount} from "
+        return (
+            f"transfer(account {src}, account {dst}, {amount}) did not take exactly {amount} from "
             f"account {src} and add exactly {amount} to account {dst}.",
             "In every call: src.balance -= amount, then dst.balance += amount.",
         )
@@ -390,16 +351,14 @@ def _transfer_run(
 
 def check_ordered_transfer(transfer: Callable[[Any, Any, int], Any]) -> CheckResult:
     """Exercise 7.1: a transfer that holds both accounts' locks while it moves the money, and never deadlocks."""
-    exercise = "7.1"
-    if (fault := first_fault(exercise, transfer, "def transfer(src, dst, amount):")) is not None:
+    if (fault := first_fault("7.1", transfer, "def transfer(src, dst, amount):")) is not None:
         return fault
     patience = [COLLIDE_PATIENCE]
     for what, accounts, senders in TRANSFER_RUNS:
-        verdict = _transfer_run(transfer, what, accounts, senders, patience)
-        if verdict is not None:
-            return verdict
+        if (fault := _transfer_run(transfer, accounts, senders, patience)) is not None:
+            return not_yet("7.1", f"with {what}, {fault[0]}", fault[1])
     return passed(
-        exercise,
+        "7.1",
         f"{' and '.join(what for what, _, _ in TRANSFER_RUNS)}, {TRANSFERS} times each, every transfer forced to "
         "hold its first lock until the others had taken theirs: no deadlock, no transfer lost, and every balance "
         "changed while both accounts' locks were held, in one hold.",
