@@ -14,22 +14,7 @@ from synclab.checks._base import CheckResult, not_yet, passed
 from synclab.scheduler.compiler import dedent
 from synclab.scheduler.explore import Exploration, ExplorationLimit, explore
 from synclab.scheduler.model import RUNNING, Problem, Scenario, State
-from synclab.scheduler.program import (
-    ACQUIRE,
-    APPEND,
-    CONST,
-    LOAD,
-    LOCKED,
-    POP,
-    RELEASE,
-    SHARED,
-    STORE,
-    TEST,
-    WAIT,
-    Program,
-    Step,
-    passes,
-)
+from synclab.scheduler.program import CONST, LOCKED, SHARED, Program, Step, passes
 
 #: Most states a check explores, over all its scenarios: the accepted answers need at most a few thousand, and
 #: this many take a second or two on a loaded machine.
@@ -97,18 +82,18 @@ class Watch:
 
     def orders(self) -> set[tuple[str, str]]:
         """Pairs (held, wanted): a learner thread asked for ``wanted`` while holding ``held``."""
-        return {(h, at.name) for at, sets in self.held.items() if at.kind == ACQUIRE for s in sets for h in s}
+        return {(h, at.name) for at, sets in self.held.items() if at.kind == "acquire" for s in sets for h in s}
 
 
 def step_at(case: Scenario, program: Program, step: Step, lines: int) -> At:
     kind, name = step.kind, ""
-    if kind in (LOAD, STORE, APPEND, POP):
+    if kind in ("load", "store", "append", "pop"):
         name = case.variables[step.target]
-    elif kind in (ACQUIRE, RELEASE):
+    elif kind in ("acquire", "release"):
         name = case.locks[step.target]
-    elif kind == WAIT:
+    elif kind == "wait":
         name = case.conditions[step.target]
-    elif kind == TEST:
+    elif kind == "test":
         read = [o for o in (step.a, step.b) if o[0] in (SHARED, LOCKED)]
         if read:
             name = (case.variables if read[0][0] == SHARED else case.locks)[int(read[0][1])]
@@ -234,7 +219,7 @@ def _loop_text(case: Scenario, exc: ExplorationLimit, lines: int) -> str:
     for thread in exc.loop:
         i = case.threads.index(thread)
         step = case.programs[i].steps[run.state.pcs[i]]
-        if step.kind == TEST:
+        if step.kind == "test":
             tests.add(step_at(case, case.programs[i], step, lines))
         run = run.step(thread)
     who = sorted(set(exc.loop), key=case.threads.index)
@@ -272,7 +257,7 @@ _MOST_ITEMS = 5
 
 def _found_branch(step: Step, buffer: int) -> bool | None:
     """Which outcome of a test on the buffer means "there is an item" (``None``: it does not tell)."""
-    if step.kind != TEST or (SHARED, buffer) not in (step.a, step.b):
+    if step.kind != "test" or (SHARED, buffer) not in (step.a, step.b):
         return None
     if step.op not in ("truth", "not"):
         other = step.b if step.a == (SHARED, buffer) else step.a
@@ -300,7 +285,7 @@ def blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int]
     steps = program.steps
     found: set[tuple[str, int]] = set()
     starts = [(0, False, ("start", -1))] + [
-        (step.next_pc, False, ("wake", pc)) for pc, step in enumerate(steps) if step.kind == WAIT
+        (step.next_pc, False, ("wake", pc)) for pc, step in enumerate(steps) if step.kind == "wait"
     ]
     seen = set()
     todo = list(starts)
@@ -310,15 +295,15 @@ def blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int]
             continue
         seen.add((pc, safe, origin))
         step = steps[pc]
-        if step.kind == WAIT:
+        if step.kind == "wait":
             continue
-        if step.kind == POP:
+        if step.kind == "pop":
             if not safe:
                 found.add(origin)
             todo.append((step.next_pc, False, ("pop", pc)))
-        elif step.kind == RELEASE and step.target == lock:
+        elif step.kind == "release" and step.target == lock:
             todo.append((step.next_pc, False, ("release", pc) if safe else origin))
-        elif step.kind == TEST:
+        elif step.kind == "test":
             branch = _found_branch(step, buffer)
             for outcome, target in ((True, step.next_pc), (False, step.else_pc)):
                 todo.append((target, safe if branch is None else branch == outcome, origin))
@@ -330,7 +315,7 @@ def blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int]
 def retests(program: Program, buffer: int) -> list[str]:
     """The lines of the first test of the buffer after each ``wait()`` returns."""
     steps, lines = program.steps, set()
-    todo = [step.next_pc for step in steps if step.kind == WAIT]
+    todo = [step.next_pc for step in steps if step.kind == "wait"]
     seen = set()
     while todo:
         pc = todo.pop()
@@ -338,11 +323,11 @@ def retests(program: Program, buffer: int) -> list[str]:
             continue
         seen.add(pc)
         step = steps[pc]
-        if step.kind == TEST and (SHARED, buffer) in (step.a, step.b):
+        if step.kind == "test" and (SHARED, buffer) in (step.a, step.b):
             lines.add(line_of(program, pc))
-        elif step.kind == TEST:
+        elif step.kind == "test":
             todo.extend((step.next_pc, step.else_pc))
-        elif step.kind not in (WAIT, POP):
+        elif step.kind not in ("wait", "pop"):
             todo.append(step.next_pc)
     return sorted(lines)
 

@@ -35,7 +35,7 @@ from synclab.scheduler.compiler import dedent
 from synclab.scheduler.declare import scenario
 from synclab.scheduler.library import PRODUCE_ONE, TRANSFER_A_TO_B, deadlock_scenario, if_consumer_scenario
 from synclab.scheduler.model import Scenario
-from synclab.scheduler.program import ACQUIRE, CONST, LOAD, MAX_STEPS, POP, STORE, TEST, WAIT, Program
+from synclab.scheduler.program import CONST, MAX_STEPS, Program
 
 __all__ = ["check_lock_order", "check_locked_increment", "check_while_consumer"]
 
@@ -79,14 +79,14 @@ def _increment_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
         return RELEASE_HINT
     if "stuck" in kinds:
         return STUCK_HINT
-    gaps = watch.lines_without("lock", (LOAD, STORE), "counter")
-    tests_locked = watch.touches((TEST,), "lock")
+    gaps = watch.lines_without("lock", ("load", "store"), "counter")
+    tests_locked = watch.touches(("test",), "lock")
     if tests_locked:
         return (
             "lock.locked() only says whether the lock was held a moment ago: another thread can take it, or "
             "change counter, right after your test. Hold the lock instead: with lock: around counter += 1."
         )
-    if gaps and not watch.touches((ACQUIRE,), "lock"):
+    if gaps and not watch.touches(("acquire",), "lock"):
         return (
             "Put with lock: around counter += 1, so that no other thread's load or store can come between this "
             "thread's load and its store."
@@ -96,7 +96,7 @@ def _increment_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
             f"Your program reads or writes counter without holding lock at {quote(gaps)}, so another thread's "
             "increment can come in between. Load, add and store inside one with lock: block."
         )
-    if watch.touches((LOAD,), "counter") and watch.touches((STORE,), "counter"):
+    if watch.touches(("load",), "counter") and watch.touches(("store",), "counter"):
         return (
             "Every load and store of counter is under lock, yet counter ends wrong. Keep the load and the store in "
             "one with lock: block (a thread that lets go in between lets another increment in), and add exactly 1."
@@ -105,7 +105,7 @@ def _increment_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
 
 
 def _increment_explain(watch: Watch, source: str) -> str:
-    if watch.always_under({"lock"}, (LOAD, STORE), "counter"):
+    if watch.always_under({"lock"}, ("load", "store"), "counter"):
         return (
             "Every load and store of counter happens while the thread holds lock, so no other thread's load or "
             "store can come between a thread's load and its store."
@@ -172,7 +172,7 @@ _TRANSFER_CASES = (
     ),
 )
 
-_BALANCE = (LOAD, STORE)
+_BALANCE = ("load", "store")
 
 
 def _transfer_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
@@ -272,7 +272,7 @@ def _robberies(source: str) -> int:
         steps = _learner_program(source)[1].steps
     except Exception:  # the first case reports what the model cannot run
         return _ROBBERIES[0]
-    waits = sum(step.kind == WAIT for step in steps)
+    waits = sum(step.kind == "wait" for step in steps)
     counts = [
         abs(int(operand[1]))
         for step in steps
@@ -312,7 +312,7 @@ def _consumer_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
     if "release of" in texts:
         return RELEASE_HINT
     if "pop from empty" in texts:
-        unlocked = watch.lines_without("cond", (POP,), "buffer")
+        unlocked = watch.lines_without("cond", ("pop",), "buffer")
         if unlocked:
             return (
                 f"Your consumer pops at {quote(unlocked)} without holding cond, so another consumer can take the "
@@ -343,7 +343,7 @@ def _consumer_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
             )
         return "Pop only after a test, made while holding cond, has just found an item: while not buffer: cond.wait()."
     if "stuck" in failure.kinds:
-        unlocked = watch.lines_without("cond", (TEST,), "buffer")
+        unlocked = watch.lines_without("cond", ("test",), "buffer")
         if unlocked:
             return (
                 f"Your consumer tests the buffer at {quote(unlocked)} without holding cond, so the producer can add "
@@ -365,7 +365,7 @@ def _consumer_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
 def _consumer_explain(watch: Watch, source: str) -> str:
     case, program = _learner_program(source)
     buffer, lock = case.variables.index("buffer"), case.locks.index("cond")
-    if blind_pops(program, buffer, lock) or not watch.always_under({"cond"}, (TEST, POP), "buffer"):
+    if blind_pops(program, buffer, lock) or not watch.always_under({"cond"}, ("test", "pop"), "buffer"):
         return ""
     tests = retests(program, buffer)
     if not tests:

@@ -12,27 +12,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from synclab.scheduler.program import (
-    ACQUIRE,
-    APPEND,
-    COMPUTE,
-    CONST,
-    CRITICAL,
-    LOAD,
-    LOCAL,
-    LOCKED,
-    MAX_STEPS,
-    NOTIFY,
-    POP,
-    RELEASE,
-    SHARED,
-    STORE,
-    TEST,
-    WAIT,
-    Operand,
-    Program,
-    Step,
-)
+from synclab.scheduler.program import CONST, LOCAL, LOCKED, MAX_STEPS, OPERATORS, SHARED, Operand, Program, Step
 
 if TYPE_CHECKING:
     from synclab.scheduler.model import Scenario
@@ -42,16 +22,8 @@ __all__ = ["compile_program", "dedent"]
 #: The hidden local that holds a value between its load and its store (Python's evaluation stack).
 STACK = "(stack)"
 
-_SYMBOLS = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-}
+#: The ast operators the model knows, with their symbols (in the order of OPERATORS).
+_SYMBOLS = dict(zip((ast.Add, ast.Sub, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE), OPERATORS, strict=False))
 
 _ALLOWED = (
     "counter += 1, tmp = counter, counter = tmp, with lock:, lock.acquire(), lock.release(), "
@@ -219,7 +191,7 @@ class _Compiler:
     def call(self, node: ast.Expr, call: ast.Call) -> None:
         func = call.func
         if isinstance(func, ast.Name) and func.id == "critical_section" and not call.args and not call.keywords:
-            self.emit(node, CRITICAL, "critical_section()")
+            self.emit(node, "critical", "critical_section()")
             return
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             raise self.unsupported(node)
@@ -231,9 +203,7 @@ class _Compiler:
             if call.args:
                 raise self.error(node, f"{owner}.{method}() takes no arguments in the model (no timeout)")
             lock = self.lock_of(node, owner, f"{method}()")
-            self.emit(
-                node, ACQUIRE if method == "acquire" else RELEASE, f"{method} {self.names.locks[lock]}", target=lock
-            )
+            self.emit(node, method, f"{method} {self.names.locks[lock]}", target=lock)
             return
         if method == "wait_for" and kind == "condition":
             self.wait_for(node, owner, call)
@@ -243,9 +213,9 @@ class _Compiler:
                 raise self.error(node, f"{owner}.{method}() takes no arguments in the model")
             cond = self.names.conditions.index(owner)
             if method == "wait":
-                self.emit(node, WAIT, f"{owner}.wait(): release the lock and sleep", target=cond)
+                self.emit(node, "wait", f"{owner}.wait(): release the lock and sleep", target=cond)
             else:
-                self.emit(node, NOTIFY, f"{owner}.{method}()", target=cond, notify_all=method == "notify_all")
+                self.emit(node, "notify", f"{owner}.{method}()", target=cond, notify_all=method == "notify_all")
             return
         if method in ("append", "pop") and kind == "buffer":
             index = self.names.variables.index(owner)
@@ -257,11 +227,11 @@ class _Compiler:
                     isinstance(item, ast.Name) and self.kind(item.id) == "local"
                 ):
                     raise self.error(node, f"append a constant or a local to {owner}, like {owner}.append('item')")
-                self.emit(node, APPEND, f"{owner}.append({ast.unparse(item)})", target=index)
+                self.emit(node, "append", f"{owner}.append({ast.unparse(item)})", target=index)
             else:
                 if call.args and not (len(call.args) == 1 and isinstance(call.args[0], ast.Constant)):
                     raise self.error(node, f"write {owner}.pop() or {owner}.pop(0)")
-                self.emit(node, POP, f"{owner}.pop()", target=index)
+                self.emit(node, "pop", f"{owner}.pop()", target=index)
             return
         if kind == "local":
             raise self.error(node, f"{owner} is not declared: declare it as a lock, condition or buffer")
@@ -279,10 +249,10 @@ class _Compiler:
         top, sleep, end = _Label(), _Label(), _Label()
         self.place(top)
         shown = f"{ast.unparse(predicate.body)} ({owner}.wait_for)"
-        self.emit(node, TEST, f"test: {shown}", a=a, op=op, b=b).else_label = sleep
+        self.emit(node, "test", f"test: {shown}", a=a, op=op, b=b).else_label = sleep
         self.items.append(_Jump(end))
         self.place(sleep)
-        self.emit(node, WAIT, f"{owner}.wait_for: release the lock and sleep", target=cond)
+        self.emit(node, "wait", f"{owner}.wait_for: release the lock and sleep", target=cond)
         self.items.append(_Jump(top))
         self.place(end)
 
@@ -295,29 +265,31 @@ class _Compiler:
         if kind == "local":
             if reads_shared and op == "":
                 self.assigned.add(target)
-                self.emit(node, LOAD, f"load {self.shown(a)} into {target}", target=int(a[1]), dest=self.local(target))
+                self.emit(
+                    node, "load", f"load {self.shown(a)} into {target}", target=int(a[1]), dest=self.local(target)
+                )
                 return
             if reads_shared:
                 a, b = self.load_to_stack(node, a, b)
             self.assigned.add(target)
-            self.emit(node, COMPUTE, self.compute_text(target, a, op, b), target=self.local(target), a=a, op=op, b=b)
+            self.emit(node, "compute", self.compute_text(target, a, op, b), target=self.local(target), a=a, op=op, b=b)
             return
         index = self.names.variables.index(target)
         if not reads_shared and op == "":
-            self.emit(node, STORE, f"store {self.shown(a)} into {target}", target=index, a=a)
+            self.emit(node, "store", f"store {self.shown(a)} into {target}", target=index, a=a)
             return
         if reads_shared:
             a, b = self.load_to_stack(node, a, b)
         stack = self.local(STACK)
         if op:
             self.assigned.add(STACK)
-            self.emit(node, COMPUTE, self.compute_text(STACK, a, op, b), target=stack, a=a, op=op, b=b)
-        self.emit(node, STORE, f"store {target}", target=index, a=(LOCAL, stack))
+            self.emit(node, "compute", self.compute_text(STACK, a, op, b), target=stack, a=a, op=op, b=b)
+        self.emit(node, "store", f"store {target}", target=index, a=(LOCAL, stack))
 
     def load_to_stack(self, node: ast.stmt, a: Operand, b: Operand) -> tuple[Operand, Operand]:
         stack = self.local(STACK)
         shared = a if a[0] == SHARED else b
-        self.emit(node, LOAD, f"load {self.shown(shared)}", target=int(shared[1]), dest=stack)
+        self.emit(node, "load", f"load {self.shown(shared)}", target=int(shared[1]), dest=stack)
         self.assigned.add(STACK)
         replace = (LOCAL, stack)
         return (replace, b) if a[0] == SHARED else (a, replace)
@@ -347,13 +319,13 @@ class _Compiler:
             if item.optional_vars is not None or not isinstance(item.context_expr, ast.Name):
                 raise self.error(node, "write with lock: (a declared lock or condition, no 'as')")
             lock = self.lock_of(node, item.context_expr.id, "with")
-            self.emit(node, ACQUIRE, f"acquire {self.names.locks[lock]} (enter with)", target=lock)
+            self.emit(node, "acquire", f"acquire {self.names.locks[lock]} (enter with)", target=lock)
             self.with_locks.append(lock)
             locks.append(lock)
         self.block(node.body)
         for lock in reversed(locks):
             self.with_locks.pop()
-            self.emit(node, RELEASE, f"release {self.names.locks[lock]} (leave with)", target=lock)
+            self.emit(node, "release", f"release {self.names.locks[lock]} (leave with)", target=lock)
 
     def test_operand(self, node: ast.expr, *, truth: bool = False) -> Operand:
         """As :meth:`operand`, or ``lock.locked()``; ``truth``: the operand is tested for truth alone."""
@@ -386,7 +358,7 @@ class _Compiler:
     def if_block(self, node: ast.If) -> None:
         a, op, b = self.test(node.test)
         otherwise, end = _Label(), _Label()
-        self.emit(node, TEST, f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = otherwise
+        self.emit(node, "test", f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = otherwise
         self.block(node.body)
         if node.orelse:
             self.items.append(_Jump(end))
@@ -400,7 +372,7 @@ class _Compiler:
         a, op, b = self.test(node.test)
         top, end = _Label(), _Label()
         self.place(top)
-        self.emit(node, TEST, f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = end
+        self.emit(node, "test", f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = end
         self.block(node.body)
         self.items.append(_Jump(top))
         self.place(end)
