@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from synclab.scheduler.program import CONST, LOCAL, LOCKED, MAX_STEPS, OPERATORS, SHARED, Operand, Program, Step
@@ -32,22 +31,6 @@ _ALLOWED = (
 )
 
 
-@dataclass(slots=True)
-class _Label:
-    at: int = -1
-
-
-@dataclass(slots=True)
-class _Jump:
-    target: _Label
-
-
-@dataclass(slots=True)
-class _Pending:
-    fields: dict[str, object]
-    else_label: _Label | None = None
-
-
 def _is_locked_call(node: ast.AST) -> bool:
     return (
         isinstance(node, ast.Call)
@@ -65,7 +48,8 @@ class _Compiler:
         for name in names.locks:
             self.kinds.setdefault(name, "lock")
         self.kinds.update((name, "condition") for name in names.conditions)
-        self.items: list[_Pending | _Jump] = []
+        self.steps: list[dict] = []  # the fields of each Step, in order
+        self.jumps = 0  # the ends of loops and if-blocks, counted against MAX_STEPS too
         self.locals: list[str] = []
         self.assigned: set[str] = set()
         self.with_locks: list[int] = []
@@ -144,16 +128,20 @@ class _Compiler:
             return repr(value)
         return (self.locals if kind == LOCAL else self.names.variables)[int(value)]
 
-    def emit(self, node: ast.AST, kind: str, text: str, **fields: object) -> _Pending:
-        pending = _Pending({"kind": kind, "line": node.lineno, "text": text, **fields})
-        pending.fields["with_locks"] = tuple(self.with_locks)
-        self.items.append(pending)
-        if len(self.items) > MAX_STEPS:
+    def emit(self, node: ast.AST, kind: str, text: str, **fields: object) -> dict:
+        step = {"kind": kind, "line": node.lineno, "text": text, "next_pc": len(self.steps) + 1, **fields}
+        step["with_locks"] = tuple(self.with_locks)
+        self.steps.append(step)
+        if len(self.steps) + self.jumps > MAX_STEPS:
             raise self.error(node, f"a thread's program may have at most {MAX_STEPS} steps")
-        return pending
+        return step
 
-    def place(self, label: _Label) -> None:
-        label.at = len(self.items)
+    def redirect(self, start: int, end: int, new: int) -> None:
+        """Send the steps from ``start`` to ``end`` that go on to ``end`` (out of their block) to ``new``."""
+        for step in self.steps[start:end]:
+            for key in ("next_pc", "else_pc"):
+                if step.get(key) == end:
+                    step[key] = new
 
     def block(self, statements: list[ast.stmt]) -> None:
         for statement in statements:
@@ -245,16 +233,12 @@ class _Compiler:
                 node, f"write {owner}.wait_for(lambda: test) with a simple test and no timeout, like lambda: buffer"
             )
         a, op, b = self.test(predicate.body)
-        cond = self.names.conditions.index(owner)
-        top, sleep, end = _Label(), _Label(), _Label()
-        self.place(top)
+        cond, top = self.names.conditions.index(owner), len(self.steps)
         shown = f"{ast.unparse(predicate.body)} ({owner}.wait_for)"
-        self.emit(node, "test", f"test: {shown}", a=a, op=op, b=b).else_label = sleep
-        self.items.append(_Jump(end))
-        self.place(sleep)
-        self.emit(node, "wait", f"{owner}.wait_for: release the lock and sleep", target=cond)
-        self.items.append(_Jump(top))
-        self.place(end)
+        self.emit(node, "test", f"test: {shown}", a=a, op=op, b=b, next_pc=top + 2, else_pc=top + 1)
+        self.jumps += 1
+        self.emit(node, "wait", f"{owner}.wait_for: release the lock and sleep", target=cond, next_pc=top)
+        self.jumps += 1
 
     def assign(self, node: ast.stmt, target: str, value: ast.expr) -> None:
         kind = self.kind(target)
@@ -357,49 +341,29 @@ class _Compiler:
 
     def if_block(self, node: ast.If) -> None:
         a, op, b = self.test(node.test)
-        otherwise, end = _Label(), _Label()
-        self.emit(node, "test", f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = otherwise
+        top = len(self.steps)
+        test = self.emit(node, "test", f"test: {ast.unparse(node.test)}", a=a, op=op, b=b)
         self.block(node.body)
+        otherwise = len(self.steps)
         if node.orelse:
-            self.items.append(_Jump(end))
-        self.place(otherwise)
-        self.block(node.orelse)
-        self.place(end)
+            self.jumps += 1
+            self.block(node.orelse)
+            self.redirect(top, otherwise, len(self.steps))  # the body skips the else block
+        test["else_pc"] = otherwise
 
     def while_block(self, node: ast.While) -> None:
         if node.orelse:
             raise self.error(node, "while ... else is not in the model")
         a, op, b = self.test(node.test)
-        top, end = _Label(), _Label()
-        self.place(top)
-        self.emit(node, "test", f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = end
+        top = len(self.steps)
+        test = self.emit(node, "test", f"test: {ast.unparse(node.test)}", a=a, op=op, b=b)
         self.block(node.body)
-        self.items.append(_Jump(top))
-        self.place(end)
+        self.jumps += 1
+        self.redirect(top, len(self.steps), top)  # the end of the body goes back to the test
+        test["else_pc"] = len(self.steps)
 
     def finish(self, lines: tuple[str, ...]) -> Program:
-        items = self.items
-        renumber: dict[int, int] = {}
-        for index, item in enumerate(items):
-            if isinstance(item, _Pending):
-                renumber[index] = len(renumber)
-        renumber[len(items)] = len(renumber)
-
-        def resolve(index: int) -> int:  # follow jumps (every loop has a test step, so this ends)
-            while index < len(items) and isinstance(jump := items[index], _Jump):
-                index = jump.target.at
-            return renumber[index]
-
-        steps = []
-        for index, item in enumerate(items):
-            if isinstance(item, _Jump):
-                continue
-            fields = dict(item.fields)
-            fields["next_pc"] = resolve(index + 1)
-            if item.else_label is not None:
-                fields["else_pc"] = resolve(item.else_label.at)
-            steps.append(Step(**fields))  # type: ignore[arg-type]
-        return Program(self.thread, lines, tuple(steps), tuple(self.locals))
+        return Program(self.thread, lines, tuple(Step(**step) for step in self.steps), tuple(self.locals))
 
 
 def dedent(source: str) -> str:
