@@ -195,12 +195,12 @@ def judge(
             run = built.start().steps(*ending.example)
             failure = Failure(case, built, run.problems(), run.state)
             if result.schedules == 1:
-                shown = f" ({ending.example_text})" if ending.example else ""
+                shown = f" ({' '.join(ending.example)})" if ending.example else ""
                 seen = f"{case.label}: the only schedule{shown} ends with: {ending.description}."
             else:
                 seen = (
                     f"{case.label}: {result.bad:,} of {result.schedules:,} schedules end badly, for example "
-                    f"{ending.example_text}, which ends with: {ending.description}."
+                    f"{' '.join(ending.example)}, which ends with: {ending.description}."
                 )
             return not_yet(exercise, seen, fail_hint(failure, watch, source))
         explored.append((case, result))

@@ -134,11 +134,7 @@ class Scenario:
     def _blocker(self, state: State, i: int) -> tuple[str, int] | None:
         """The lock thread ``i`` is blocked on, by name, and its holder."""
         lock = self.blocked_on(state, i)
-        if lock is None:
-            return None
-        holder = state.holders[lock]
-        assert holder is not None
-        return self.locks[lock], holder
+        return None if lock is None else (self.locks[lock], state.holders[lock])  # type: ignore[return-value]
 
     def _condition(self, state: State, i: int) -> str:
         """The condition a waiting thread waits on."""
@@ -170,9 +166,7 @@ class Scenario:
         if kind == CONST:
             return value
         if kind == LOCAL:
-            found = state.locals[i][int(value)]
-            assert found is not None
-            return found
+            return state.locals[i][int(value)]  # type: ignore[return-value]
         if kind == LOCKED:
             return state.holders[int(value)] is not None
         return state.values[int(value)]
@@ -270,7 +264,7 @@ class Scenario:
         ]
         if len(names) < 2:
             return None
-        together = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 2 else " and ".join(names)
+        together = f"{', '.join(names[:-1])} and {names[-1]}"
         return Problem("exclusion", f"{together} in the critical section at the same time")
 
     def problems(self, state: State) -> tuple[Problem, ...]:

@@ -69,19 +69,8 @@ class SchedulerLab:
             "Nothing here is a real thread: every step is deterministic, so undo and replay are exact."
         )
         controls = widgets.HBox([self.undo_button, self.reset_button, self.replay_button, self.hint_button])
-        self.widget = widgets.VBox(
-            [
-                header,
-                self.picker,
-                self.goal,
-                self.hint,
-                self.threads_box,
-                self.shared_view,
-                controls,
-                self.status,
-                self.history,
-            ]
-        )
+        panes = [header, self.picker, self.goal, self.hint, self.threads_box, self.shared_view, controls, self.status]
+        self.widget = widgets.VBox([*panes, self.history])
         self.widget.add_class("synclab-scheduler")
         if not picker:
             self.picker.layout.display = "none"
@@ -238,13 +227,11 @@ class SchedulerLab:
         status = state.status[i]
         current = None if status == DONE else program.steps[state.pcs[i]].line
         background = "#F9D4C0" if status == CRASHED else "#FFF1B8"
-        rows = []
-        for number, line in enumerate(program.lines, start=1):
-            text = f"{number:>2}  {html.escape(line)}"
-            if number == current:
-                rows.append(f"<span style='background:{background};font-weight:bold'>➜{text}</span>")
-            else:
-                rows.append(f" {text}")
+        rows = [f"{number:>2}  {html.escape(line)}" for number, line in enumerate(program.lines, start=1)]
+        rows = [
+            f"<span style='background:{background};font-weight:bold'>➜{row}</span>" if n == current else f" {row}"
+            for n, row in enumerate(rows, start=1)
+        ]
         nxt = scenario.next_text(state, i)
         where = ""
         if current is not None and status not in (CRASHED, WAITING, NOTIFIED):
