@@ -132,8 +132,19 @@ class Failure:
         return tuple(p.kind for p in self.problems)
 
 
-def source_text(exercise: str, answer: object, name: str) -> str | CheckResult:
-    """The learner's program as a plain string, or the result that says why it is not one."""
+def judge(
+    exercise: str,
+    answer: object,
+    name: str,
+    cases: Callable[[str], tuple[Case, ...]],
+    *,
+    model_hint: Callable[[str, str], str],
+    loop_hint: str,
+    fail_hint: Callable[[Failure, Watch, str], str],
+    explain: Callable[[Watch, str], str],
+    outcome: str,
+) -> CheckResult:
+    """Explore every case; fail on the first with a bad schedule, else pass, saying what was seen."""
     if not isinstance(answer, str):
         return not_yet(
             exercise,
@@ -148,25 +159,6 @@ def source_text(exercise: str, answer: object, name: str) -> str | CheckResult:
             f"{MAX_SOURCE_CHARS:,} characters.",
             SHORTER_HINT,
         )
-    return source
-
-
-def judge(
-    exercise: str,
-    answer: object,
-    name: str,
-    cases: Callable[[str], tuple[Case, ...]],
-    *,
-    model_hint: Callable[[str, str], str],
-    loop_hint: str,
-    fail_hint: Callable[[Failure, Watch, str], str],
-    explain: Callable[[Watch, str], str],
-    outcome: str,
-) -> CheckResult:
-    """Explore every case; fail on the first with a bad schedule, else pass, saying what was seen."""
-    source = source_text(exercise, answer, name)
-    if isinstance(source, CheckResult):
-        return source
     lines = max(1, len(dedent(source).splitlines()))
     watch = Watch()
     explored: list[tuple[Case, Exploration]] = []
@@ -194,13 +186,14 @@ def judge(
             ending = result.bad_endings[0]
             run = built.start().steps(*ending.example)
             failure = Failure(case, built, run.problems(), run.state)
+            example = " ".join(ending.example)
             if result.schedules == 1:
-                shown = f" ({' '.join(ending.example)})" if ending.example else ""
+                shown = f" ({example})" if example else ""
                 seen = f"{case.label}: the only schedule{shown} ends with: {ending.description}."
             else:
                 seen = (
                     f"{case.label}: {result.bad:,} of {result.schedules:,} schedules end badly, for example "
-                    f"{' '.join(ending.example)}, which ends with: {ending.description}."
+                    f"{example}, which ends with: {ending.description}."
                 )
             return not_yet(exercise, seen, fail_hint(failure, watch, source))
         explored.append((case, result))

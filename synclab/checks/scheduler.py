@@ -1,16 +1,11 @@
 """Checks for the exercises of notebook 09: the learner's program runs in a few scenarios, on *every* schedule.
 
-A fix that only works when the threads take turns nicely fails, with a schedule that breaks it as
-the example. Each near-miss has a scenario that shows it: 9.1 runs 2 and 3 threads (a hard-coded
-total fits only one); 9.2 adds an audit that takes both locks and adds up ``a + b`` (it catches a
-transfer that lets go half-way), then two deposits that each take one lock (they catch a balance
-changed without its lock); 9.3 runs 2 and 3 consumers, then C2 taking more items in a row than C1
-has ``wait()`` calls or counts to (it robs ``if`` written twice once more than it tests).
-
-While exploring, the check watches which locks the learner's threads hold at each step; hints and
-the pass message come from that and from the program, never from what a right answer would do.
-Nothing runs in real threads and the explorer has a state cap: a check cannot hang, and says the
-same on every run.
+Each near-miss has a scenario that shows it: 9.1 runs 2 and 3 threads (a hard-coded total fits
+only one); 9.2 adds an audit that takes both locks (it catches a transfer that lets go half-way),
+then two deposits that each take one lock (they catch a balance changed without its lock); 9.3
+runs 2 and 3 consumers, then C2 taking more items in a row than C1 has ``wait()`` calls or counts
+to. Hints come from the locks the learner's threads held and from the program, never from what a
+right answer would do.
 """
 
 from __future__ import annotations
@@ -80,8 +75,7 @@ def _increment_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
     if "stuck" in kinds:
         return STUCK_HINT
     gaps = watch.lines_without("lock", ("load", "store"), "counter")
-    tests_locked = watch.touches(("test",), "lock")
-    if tests_locked:
+    if watch.touches(("test",), "lock"):
         return (
             "lock.locked() only says whether the lock was held a moment ago: another thread can take it, or "
             "change counter, right after your test. Hold the lock instead: with lock: around counter += 1."
@@ -150,7 +144,6 @@ def _with_audit(second: str) -> Scenario:
         shared={"a": 10, "b": 10, "audit_sum": 0},
         locks=["lock_a", "lock_b"],
         expect={"a": 10, "b": 10, "audit_sum": 20},
-        title="two transfers and an audit",
     )
 
 
@@ -160,7 +153,6 @@ def _with_deposits(second: str) -> Scenario:
         shared={"a": 10, "b": 10},
         locks=["lock_a", "lock_b"],
         expect={"a": 11, "b": 11},
-        title="two transfers and two deposits",
     )
 
 
@@ -242,9 +234,6 @@ def check_lock_order(second: object) -> CheckResult:
 
 
 # -- 9.3 --------------------------------------------------------------------------------------------
-
-#: Most items a scenario of 9.3 puts in the buffer, for deciding which branch of a test means "found one".
-_MOST_ITEMS = 5
 
 
 def _consumers(source: str, counts: tuple[int, ...]) -> Scenario:
