@@ -17,6 +17,7 @@ from synclab.scheduler.explore import Ending, Exploration
 from synclab.scheduler.library import CHALLENGES, Challenge
 from synclab.scheduler.model import CRASHED, DONE, NOTIFIED, WAITING, Scenario
 from synclab.scheduler.run import Run, StepError
+from synclab.widgets._base import label_style
 
 __all__ = ["SchedulerLab", "scheduler_lab"]
 
@@ -33,11 +34,9 @@ class SchedulerLab:
         if self._custom is not None:
             options.insert(0, (f"Your scenario: {self._custom.title or 'untitled'}", _CUSTOM))
         self.picker = widgets.Dropdown(
-            options=options,
-            description="challenge",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="28em"),
+            options=options, description="challenge", style=label_style(), layout=widgets.Layout(width="28em")
         )
+        self.picker.value = start.key if isinstance(start, Challenge) else _CUSTOM
         self.goal = widgets.HTML()
         self.hint_button = widgets.ToggleButton(
             description="Show hint", icon="lightbulb-o", value=False, tooltip="Show a hint for this challenge"
@@ -52,11 +51,6 @@ class SchedulerLab:
         self.shared_view = widgets.HTML()
         self.history = widgets.HTML()
         self.threads_box = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
-        self.step_buttons: dict[str, widgets.Button] = {}
-        self.thread_views: dict[str, widgets.HTML] = {}
-        self.plan: tuple[str, ...] = ()
-        self.challenge: Challenge | None = None
-        self.run: Run
 
         self.undo_button.on_click(lambda _b: self.undo())
         self.reset_button.on_click(lambda _b: self.reset())
@@ -74,11 +68,7 @@ class SchedulerLab:
         self.widget.add_class("synclab-scheduler")
         if not picker:
             self.picker.layout.display = "none"
-        key = start.key if isinstance(start, Challenge) else _CUSTOM
-        if self.picker.value == key:
-            self._load(start)
-        else:
-            self.picker.value = key  # loads it through _on_pick
+        self._load(start)
         if plan:
             self.load_schedule(plan)
 
@@ -91,9 +81,10 @@ class SchedulerLab:
     def _load(self, start: Challenge | Scenario) -> None:
         self.challenge = start if isinstance(start, Challenge) else None
         scenario = start.scenario if isinstance(start, Challenge) else start
-        self.run = scenario.start()
-        self.plan = ()
-        self.step_buttons, self.thread_views = {}, {}
+        self.run: Run = scenario.start()
+        self.plan: tuple[str, ...] = ()
+        self.step_buttons: dict[str, widgets.Button] = {}
+        self.thread_views: dict[str, widgets.HTML] = {}
         columns = []
         for name in scenario.threads:
             button = widgets.Button(
