@@ -31,23 +31,18 @@ _ALLOWED = (
 )
 
 
-def _is_locked_call(node: ast.AST) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "locked"
-        and isinstance(node.func.value, ast.Name)
-    )
+def _locked_owner(node: ast.AST) -> str | None:
+    """``lock`` if ``node`` is ``lock.locked(...)``."""
+    is_locked = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "locked"
+    return node.func.value.id if is_locked and isinstance(node.func.value, ast.Name) else None  # type: ignore[union-attr]
 
 
 class _Compiler:
     def __init__(self, thread: str, names: Scenario) -> None:
         self.thread = thread
         self.names = names
-        self.kinds = {name: "buffer" if name in names.buffers else "variable" for name in names.variables}
-        for name in names.locks:
-            self.kinds.setdefault(name, "lock")
-        self.kinds.update((name, "condition") for name in names.conditions)
+        self.kinds = dict.fromkeys(names.locks, "lock") | dict.fromkeys(names.conditions, "condition")
+        self.kinds.update((name, "buffer" if name in names.buffers else "variable") for name in names.variables)
         self.steps: list[dict] = []  # the fields of each Step, in order
         self.jumps = 0  # the ends of loops and if-blocks, counted against MAX_STEPS too
         self.locals: list[str] = []
@@ -91,7 +86,7 @@ class _Compiler:
                 if self.kind(name) == "buffer":
                     return (SHARED, self.names.variables.index(name))
             raise self.error(node, f"len() takes one declared buffer, got {ast.unparse(node)!r}")
-        if _is_locked_call(node):
+        if _locked_owner(node) is not None:
             raise self.error(node, "the model reads lock.locked() only as the test of an if or a while")
         if isinstance(node, ast.Name):
             kind = self.kind(node.id)
@@ -313,17 +308,15 @@ class _Compiler:
 
     def test_operand(self, node: ast.expr, *, truth: bool = False) -> Operand:
         """As :meth:`operand`, or ``lock.locked()``; ``truth``: the operand is tested for truth alone."""
-        if not _is_locked_call(node):
+        owner = _locked_owner(node)
+        if owner is None:
             return self.operand(node, bare_buffer=truth)
-        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-        owner = node.func.value
-        assert isinstance(owner, ast.Name)
-        if self.kind(owner.id) != "lock" or node.args or node.keywords:
+        if self.kind(owner) != "lock" or node.args or node.keywords:  # type: ignore[attr-defined]
             declared = ", ".join(n for n in self.names.locks if self.kind(n) == "lock") or "none"
             raise self.error(
                 node, f"locked() takes no arguments, on a declared lock ({declared}), got {ast.unparse(node)!r}"
             )
-        return (LOCKED, self.names.locks.index(owner.id))
+        return (LOCKED, self.names.locks.index(owner))
 
     def test(self, node: ast.expr) -> tuple[Operand, str, Operand]:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
