@@ -48,11 +48,8 @@ class Watch:
 
     def observer(self, case: Scenario, learners: tuple[str, ...], lines: int) -> Callable[[State], None]:
         """An ``observe`` for :func:`explore` (``lines``: of one run of the program; a thread may repeat it)."""
-        watched = []
-        for name in learners:
-            i = case.threads.index(name)
-            program = case.programs[i]
-            watched.append((i, tuple(step_at(case, program, step, lines) for step in program.steps)))
+        programs = [(case.threads.index(name), case.programs[case.threads.index(name)]) for name in learners]
+        watched = [(i, tuple(step_at(case, program, step, lines) for step in program.steps)) for i, program in programs]
         locks, held = case.locks, self.held
 
         def observe(state: State) -> None:
@@ -197,9 +194,7 @@ def judge(
                 )
             return not_yet(exercise, seen, fail_hint(failure, watch, source))
         explored.append((case, result))
-    counted = "; ".join(
-        f"{case.label}: {r.schedules:,} schedule{'s' if r.schedules != 1 else ''}" for case, r in explored
-    )
+    counted = "; ".join(f"{c.label}: {r.schedules:,} schedule{'s' if r.schedules != 1 else ''}" for c, r in explored)
     because = explain(watch, source)
     return passed(exercise, f"On every schedule {outcome} ({counted}).{' ' + because if because else ''}")
 

@@ -364,9 +364,7 @@ class Scenario:
             return f"{name}: {step.text} -> {'true' if self._passes(before, i, step) else 'false'}"
         if kind == "notify":
             woken = [
-                self.threads[j]
-                for j in range(len(self.threads))
-                if before.status[j] == WAITING and after.status[j] == NOTIFIED
+                t for j, t in enumerate(self.threads) if before.status[j] == WAITING and after.status[j] == NOTIFIED
             ]
             return f"{name}: {step.text} wakes {' and '.join(woken) if woken else 'nobody (no thread is waiting)'}"
         return f"{name}: {step.text}"
