@@ -177,14 +177,11 @@ class SchedulerLab:
         position = len(run.schedule)
         can_replay = self._on_plan() and position < len(self.plan)
         self.replay_button.disabled = not can_replay
-        if self.plan and can_replay:
-            self.replay_button.description = f"Replay {position + 1}/{len(self.plan)}: {self.plan[position]}"
-        else:
-            self.replay_button.description = "Replay next"
+        next_one = f"Replay {position + 1}/{len(self.plan)}: {self.plan[position]}" if can_replay else "Replay next"
+        self.replay_button.description = next_one
         shown = " ".join(run.schedule) if run.schedule else "(no step yet)"
-        plan_note = ""
-        if self.plan and not self._on_plan():
-            plan_note = " <i>(you have left the schedule being replayed: undo or reset to follow it)</i>"
+        left = self.plan and not self._on_plan()
+        plan_note = " <i>(you have left the schedule being replayed: undo or reset to follow it)</i>" if left else ""
         self.history.value = (
             f"<span style='color:{_MUTED}'>Schedule so far ({position} steps): "
             f"<code>{html.escape(shown)}</code>{plan_note}</span>"
