@@ -187,11 +187,9 @@ class _Compiler:
                 raise self.error(node, f"{owner}.{method}() takes no arguments in the model (no timeout)")
             lock = self.lock_of(node, owner, f"{method}()")
             self.emit(node, method, f"{method} {self.names.locks[lock]}", target=lock)
-            return
-        if method == "wait_for" and kind == "condition":
+        elif method == "wait_for" and kind == "condition":
             self.wait_for(node, owner, call)
-            return
-        if method in ("wait", "notify", "notify_all") and kind == "condition":
+        elif method in ("wait", "notify", "notify_all") and kind == "condition":
             if call.args:
                 raise self.error(node, f"{owner}.{method}() takes no arguments in the model")
             cond = self.names.conditions.index(owner)
@@ -199,26 +197,21 @@ class _Compiler:
                 self.emit(node, "wait", f"{owner}.wait(): release the lock and sleep", target=cond)
             else:
                 self.emit(node, "notify", f"{owner}.{method}()", target=cond, notify_all=method == "notify_all")
-            return
-        if method in ("append", "pop") and kind == "buffer":
-            index = self.names.variables.index(owner)
-            if method == "append":
-                if len(call.args) != 1:
-                    raise self.error(node, f"{owner}.append() takes one item")
-                item = call.args[0]
-                if not isinstance(item, ast.Constant) and not (
-                    isinstance(item, ast.Name) and self.kind(item.id) == "local"
-                ):
-                    raise self.error(node, f"append a constant or a local to {owner}, like {owner}.append('item')")
-                self.emit(node, "append", f"{owner}.append({ast.unparse(item)})", target=index)
-            else:
-                if call.args and not (len(call.args) == 1 and isinstance(call.args[0], ast.Constant)):
-                    raise self.error(node, f"write {owner}.pop() or {owner}.pop(0)")
-                self.emit(node, "pop", f"{owner}.pop()", target=index)
-            return
-        if kind == "local":
+        elif method == "append" and kind == "buffer":
+            if len(call.args) != 1:
+                raise self.error(node, f"{owner}.append() takes one item")
+            item = call.args[0]
+            if not (isinstance(item, ast.Constant) or isinstance(item, ast.Name) and self.kind(item.id) == "local"):
+                raise self.error(node, f"append a constant or a local to {owner}, like {owner}.append('item')")
+            self.emit(node, "append", f"{owner}.append({ast.unparse(item)})", target=self.names.variables.index(owner))
+        elif method == "pop" and kind == "buffer":
+            if call.args and not (len(call.args) == 1 and isinstance(call.args[0], ast.Constant)):
+                raise self.error(node, f"write {owner}.pop() or {owner}.pop(0)")
+            self.emit(node, "pop", f"{owner}.pop()", target=self.names.variables.index(owner))
+        elif kind == "local":
             raise self.error(node, f"{owner} is not declared: declare it as a lock, condition or buffer")
-        raise self.unsupported(node)
+        else:
+            raise self.unsupported(node)
 
     def wait_for(self, node: ast.Expr, owner: str, call: ast.Call) -> None:
         """``cond.wait_for(lambda: test)``: the loop Python runs, ``while not test: cond.wait()``."""
