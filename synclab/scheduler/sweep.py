@@ -90,10 +90,7 @@ def _ints(name: str, values: object, low: int, high: int) -> tuple[int, ...]:
 
 
 def sweep_schedules(
-    threads: Sequence[int] = (1, 2, 3, 4),
-    increments: Sequence[int] = (1, 2, 3),
-    *,
-    use_lock: bool = False,
+    threads: Sequence[int] = (1, 2, 3, 4), increments: Sequence[int] = (1, 2, 3), *, use_lock: bool = False
 ) -> ScheduleSweep:
     """Explore the counter scenario for several thread and increment counts.
 
