@@ -258,9 +258,7 @@ def _found_branch(step: Step, buffer: int) -> bool | None:
         return passes(step.op, a, b)
 
     found = {outcome(size) for size in range(1, _MOST_ITEMS + 1)}
-    if len(found) != 1 or outcome(0) in found:
-        return None
-    return found.pop()
+    return found.pop() if len(found) == 1 and outcome(0) not in found else None
 
 
 def blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int]]:
@@ -272,11 +270,10 @@ def blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int]
     """
     steps = program.steps
     found: set[tuple[str, int]] = set()
-    starts = [(0, False, ("start", -1))] + [
+    todo = [(0, False, ("start", -1))] + [
         (step.next_pc, False, ("wake", pc)) for pc, step in enumerate(steps) if step.kind == "wait"
     ]
     seen = set()
-    todo = list(starts)
     while todo:
         pc, safe, origin = todo.pop()
         if (pc, safe, origin) in seen or pc >= len(steps):
