@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from synclab._validate import check_choice
 from synclab.scheduler.program import CONST, LOCAL, LOCKED, OPERATORS, Operand, Program, Step, Value, passes
 
 if TYPE_CHECKING:
@@ -99,9 +98,6 @@ class Scenario:
         from synclab.scheduler.run import Run  # run.py imports this module
 
         return Run(self, (self.initial_state(),), (), ())
-
-    def thread_index(self, thread: object) -> int:
-        return self.threads.index(check_choice("thread", thread, self.threads))
 
     def shown(self, k: int) -> str:
         """Shared variable ``k`` as the learner reads it: ``counter``, or ``len(buffer)``."""
