@@ -246,8 +246,7 @@ def _consumers(source: str, counts: tuple[int, ...]) -> Scenario:
             f"C{counts.index(most) + 1} takes {most} items in a row, so it runs your consumer {most} times "
             f"({most * steps} steps), more than the {MAX_STEPS} steps the model runs in a thread"
         )
-    threads = {"P": PRODUCE_ONE * sum(counts)}
-    threads.update({f"C{k}": one * n for k, n in enumerate(counts, start=1)})
+    threads = {"P": PRODUCE_ONE * sum(counts)} | {f"C{k}": one * n for k, n in enumerate(counts, start=1)}
     return scenario(threads, buffers={"buffer": 0}, conditions={"cond": None}, expect={"buffer": 0})
 
 
@@ -262,12 +261,7 @@ def _robberies(source: str) -> int:
     except Exception:  # the first case reports what the model cannot run
         return _ROBBERIES[0]
     waits = sum(step.kind == "wait" for step in steps)
-    counts = [
-        abs(int(operand[1]))
-        for step in steps
-        for operand in (step.a, step.b)
-        if operand[0] == CONST and type(operand[1]) is int
-    ]
+    counts = [abs(value) for step in steps for kind, value in (step.a, step.b) if kind == CONST and type(value) is int]
     return min(_ROBBERIES[1], max(_ROBBERIES[0], waits + 1, max(counts, default=0) + 1))
 
 
