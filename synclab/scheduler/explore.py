@@ -156,11 +156,7 @@ def _explore(scenario: Scenario, max_states: int, observe: Callable[[State], obj
                 outcomes[_with_violation(_ending(scenario.problems(state), scenario, state), problem)] = [1, -1, None]
             for thread, child in children:
                 for key, (count, _, _) in memo[child].items():
-                    mine = _with_violation(key, problem)
-                    if mine in outcomes:
-                        outcomes[mine][0] += count
-                    else:
-                        outcomes[mine] = [count, thread, key]
+                    outcomes.setdefault(_with_violation(key, problem), [0, thread, key])[0] += count
             memo[state] = outcomes
 
     endings = []
