@@ -231,10 +231,8 @@ class SchedulerLab:
                 last += 1
             if last > first:
                 where = f" (step {pc - first + 1} of {last - first + 1} on this line)"
-        colour = {DONE: _MUTED, CRASHED: _WARN}.get(status, "#000000")
+        colour = _MUTED if status == DONE else _WARN if scenario.why_not(state, i) else "#000000"
         status_text = scenario.status_text(state, i)
-        if scenario.why_not(state, i) and status not in (DONE, CRASHED):
-            colour = _WARN
         pairs = zip(program.locals, state.locals[i], strict=True)
         known = [f"{html.escape(n)} = {v!r}" for n, v in pairs if v is not None]
         return (
