@@ -284,13 +284,9 @@ class Scenario:
                 cond = self._condition(state, i)
                 found.append(Problem("stuck", f"{name} waits forever in {cond}.wait(): no thread is left to notify it"))
                 continue
-            lock, holder = self._blocker(state, i)  # type: ignore[misc]
-            whose = {DONE: "which has finished", CRASHED: "which crashed"}.get(
-                state.status[holder], "which is stuck too"
-            )
-            found.append(
-                Problem("stuck", f"{name} is blocked forever on {lock}, held by {self.threads[holder]}, {whose}")
-            )
+            lock, owner = self._blocker(state, i)  # type: ignore[misc]
+            end = {DONE: "which has finished", CRASHED: "which crashed"}.get(state.status[owner], "which is stuck too")
+            found.append(Problem("stuck", f"{name} is blocked forever on {lock}, held by {self.threads[owner]}, {end}"))
         if not found:
             for name, wanted in self.expect:
                 k = self.variables.index(name)
