@@ -102,10 +102,9 @@ class SchedulerLab:
 
     def load_schedule(self, schedule: Sequence[str] | Ending) -> None:
         """Reset and get ready to replay ``schedule`` (thread names, or an ``Ending``) with the replay button."""
-        plan = _check_schedule(self.run.scenario, schedule)
+        self.plan = _check_schedule(self.run.scenario, schedule)
         self.run = self.run.reset()
-        self.plan = plan
-        self.status.value = f"Ready to replay a schedule of {len(plan)} steps: click <i>Replay next</i>."
+        self.status.value = f"Ready to replay a schedule of {len(self.plan)} steps: click <i>Replay next</i>."
         self._render()
 
     # -- actions ---------------------------------------------------------------------
