@@ -20,7 +20,6 @@ if not seen:
     critical_section()
 """
 
-#: A transfer that takes lock_a, then lock_b.
 TRANSFER_A_TO_B = """\
 with lock_a:
     with lock_b:
@@ -28,7 +27,6 @@ with lock_a:
         b += 1
 """
 
-#: The opposite transfer, taking the locks in the opposite order.
 TRANSFER_B_TO_A = """\
 with lock_b:
     with lock_a:
@@ -36,7 +34,6 @@ with lock_b:
         a += 1
 """
 
-#: A producer's step for one item: add it and notify, under the condition's lock.
 PRODUCE_ONE = """\
 with cond:
     buffer.append("item")
