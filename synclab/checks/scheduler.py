@@ -206,16 +206,13 @@ def _transfer_explain(watch: Watch, source: str) -> str:
         said.append(
             "Your T2 takes lock_a before lock_b, as T1 does, so no thread holds lock_b while it waits for lock_a"
         )
-    if watch.always_under({"lock_a", "lock_b"}, _BALANCE, "a") and watch.always_under(
-        {"lock_a", "lock_b"}, _BALANCE, "b"
-    ):
+    both = {"lock_a", "lock_b"}
+    if watch.always_under(both, _BALANCE, "a") and watch.always_under(both, _BALANCE, "b"):
         said.append("it holds both locks while it reads and changes a and b")
     elif watch.always_under({"lock_a"}, _BALANCE, "a") and watch.always_under({"lock_b"}, _BALANCE, "b"):
         said.append("it holds lock_a while it changes a and lock_b while it changes b")
-    if not said:
-        return ""
     text = "; ".join(said)
-    return text[0].upper() + text[1:] + "."
+    return text[:1].upper() + text[1:] + "." if said else ""
 
 
 def check_lock_order(second: object) -> CheckResult:
