@@ -14,22 +14,7 @@ from synclab.checks._base import CheckResult, not_yet, passed
 from synclab.scheduler.compiler import dedent
 from synclab.scheduler.explore import Exploration, ExplorationLimit, explore
 from synclab.scheduler.model import RUNNING, Problem, Scenario, State
-from synclab.scheduler.program import (
-    ACQUIRE,
-    APPEND,
-    CONST,
-    LOAD,
-    LOCKED,
-    POP,
-    RELEASE,
-    SHARED,
-    STORE,
-    TEST,
-    WAIT,
-    Program,
-    Step,
-    passes,
-)
+from synclab.scheduler.program import CONST, LOCKED, SHARED, Program, Step, passes
 
 #: Most states a check explores, over all its scenarios: the accepted answers need at most a few thousand, and
 #: this many take a second or two on a loaded machine.
@@ -63,11 +48,8 @@ class Watch:
 
     def observer(self, case: Scenario, learners: tuple[str, ...], lines: int) -> Callable[[State], None]:
         """An ``observe`` for :func:`explore` (``lines``: of one run of the program; a thread may repeat it)."""
-        watched = []
-        for name in learners:
-            i = case.threads.index(name)
-            program = case.programs[i]
-            watched.append((i, tuple(step_at(case, program, step, lines) for step in program.steps)))
+        programs = [(case.threads.index(name), case.programs[case.threads.index(name)]) for name in learners]
+        watched = [(i, tuple(step_at(case, program, step, lines) for step in program.steps)) for i, program in programs]
         locks, held = case.locks, self.held
 
         def observe(state: State) -> None:
@@ -97,18 +79,18 @@ class Watch:
 
     def orders(self) -> set[tuple[str, str]]:
         """Pairs (held, wanted): a learner thread asked for ``wanted`` while holding ``held``."""
-        return {(h, at.name) for at, sets in self.held.items() if at.kind == ACQUIRE for s in sets for h in s}
+        return {(h, at.name) for at, sets in self.held.items() if at.kind == "acquire" for s in sets for h in s}
 
 
 def step_at(case: Scenario, program: Program, step: Step, lines: int) -> At:
     kind, name = step.kind, ""
-    if kind in (LOAD, STORE, APPEND, POP):
+    if kind in ("load", "store", "append", "pop"):
         name = case.variables[step.target]
-    elif kind in (ACQUIRE, RELEASE):
+    elif kind in ("acquire", "release"):
         name = case.locks[step.target]
-    elif kind == WAIT:
+    elif kind == "wait":
         name = case.conditions[step.target]
-    elif kind == TEST:
+    elif kind == "test":
         read = [o for o in (step.a, step.b) if o[0] in (SHARED, LOCKED)]
         if read:
             name = (case.variables if read[0][0] == SHARED else case.locks)[int(read[0][1])]
@@ -147,8 +129,19 @@ class Failure:
         return tuple(p.kind for p in self.problems)
 
 
-def source_text(exercise: str, answer: object, name: str) -> str | CheckResult:
-    """The learner's program as a plain string, or the result that says why it is not one."""
+def judge(
+    exercise: str,
+    answer: object,
+    name: str,
+    cases: Callable[[str], tuple[Case, ...]],
+    *,
+    model_hint: Callable[[str, str], str],
+    loop_hint: str,
+    fail_hint: Callable[[Failure, Watch, str], str],
+    explain: Callable[[Watch, str], str],
+    outcome: str,
+) -> CheckResult:
+    """Explore every case; fail on the first with a bad schedule, else pass, saying what was seen."""
     if not isinstance(answer, str):
         return not_yet(
             exercise,
@@ -163,25 +156,6 @@ def source_text(exercise: str, answer: object, name: str) -> str | CheckResult:
             f"{MAX_SOURCE_CHARS:,} characters.",
             SHORTER_HINT,
         )
-    return source
-
-
-def judge(
-    exercise: str,
-    answer: object,
-    name: str,
-    cases: Callable[[str], tuple[Case, ...]],
-    *,
-    model_hint: Callable[[str, str], str],
-    loop_hint: str,
-    fail_hint: Callable[[Failure, Watch, str], str],
-    explain: Callable[[Watch, str], str],
-    outcome: str,
-) -> CheckResult:
-    """Explore every case; fail on the first with a bad schedule, else pass, saying what was seen."""
-    source = source_text(exercise, answer, name)
-    if isinstance(source, CheckResult):
-        return source
     lines = max(1, len(dedent(source).splitlines()))
     watch = Watch()
     explored: list[tuple[Case, Exploration]] = []
@@ -209,19 +183,18 @@ def judge(
             ending = result.bad_endings[0]
             run = built.start().steps(*ending.example)
             failure = Failure(case, built, run.problems(), run.state)
+            example = " ".join(ending.example)
             if result.schedules == 1:
-                shown = f" ({ending.example_text})" if ending.example else ""
+                shown = f" ({example})" if example else ""
                 seen = f"{case.label}: the only schedule{shown} ends with: {ending.description}."
             else:
                 seen = (
                     f"{case.label}: {result.bad:,} of {result.schedules:,} schedules end badly, for example "
-                    f"{ending.example_text}, which ends with: {ending.description}."
+                    f"{example}, which ends with: {ending.description}."
                 )
             return not_yet(exercise, seen, fail_hint(failure, watch, source))
         explored.append((case, result))
-    counted = "; ".join(
-        f"{case.label}: {r.schedules:,} schedule{'s' if r.schedules != 1 else ''}" for case, r in explored
-    )
+    counted = "; ".join(f"{c.label}: {r.schedules:,} schedule{'s' if r.schedules != 1 else ''}" for c, r in explored)
     because = explain(watch, source)
     return passed(exercise, f"On every schedule {outcome} ({counted}).{' ' + because if because else ''}")
 
@@ -234,7 +207,7 @@ def _loop_text(case: Scenario, exc: ExplorationLimit, lines: int) -> str:
     for thread in exc.loop:
         i = case.threads.index(thread)
         step = case.programs[i].steps[run.state.pcs[i]]
-        if step.kind == TEST:
+        if step.kind == "test":
             tests.add(step_at(case, case.programs[i], step, lines))
         run = run.step(thread)
     who = sorted(set(exc.loop), key=case.threads.index)
@@ -272,7 +245,7 @@ _MOST_ITEMS = 5
 
 def _found_branch(step: Step, buffer: int) -> bool | None:
     """Which outcome of a test on the buffer means "there is an item" (``None``: it does not tell)."""
-    if step.kind != TEST or (SHARED, buffer) not in (step.a, step.b):
+    if step.kind != "test" or (SHARED, buffer) not in (step.a, step.b):
         return None
     if step.op not in ("truth", "not"):
         other = step.b if step.a == (SHARED, buffer) else step.a
@@ -285,9 +258,7 @@ def _found_branch(step: Step, buffer: int) -> bool | None:
         return passes(step.op, a, b)
 
     found = {outcome(size) for size in range(1, _MOST_ITEMS + 1)}
-    if len(found) != 1 or outcome(0) in found:
-        return None
-    return found.pop()
+    return found.pop() if len(found) == 1 and outcome(0) not in found else None
 
 
 def blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int]]:
@@ -299,26 +270,25 @@ def blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int]
     """
     steps = program.steps
     found: set[tuple[str, int]] = set()
-    starts = [(0, False, ("start", -1))] + [
-        (step.next_pc, False, ("wake", pc)) for pc, step in enumerate(steps) if step.kind == WAIT
+    todo = [(0, False, ("start", -1))] + [
+        (step.next_pc, False, ("wake", pc)) for pc, step in enumerate(steps) if step.kind == "wait"
     ]
     seen = set()
-    todo = list(starts)
     while todo:
         pc, safe, origin = todo.pop()
         if (pc, safe, origin) in seen or pc >= len(steps):
             continue
         seen.add((pc, safe, origin))
         step = steps[pc]
-        if step.kind == WAIT:
+        if step.kind == "wait":
             continue
-        if step.kind == POP:
+        if step.kind == "pop":
             if not safe:
                 found.add(origin)
             todo.append((step.next_pc, False, ("pop", pc)))
-        elif step.kind == RELEASE and step.target == lock:
+        elif step.kind == "release" and step.target == lock:
             todo.append((step.next_pc, False, ("release", pc) if safe else origin))
-        elif step.kind == TEST:
+        elif step.kind == "test":
             branch = _found_branch(step, buffer)
             for outcome, target in ((True, step.next_pc), (False, step.else_pc)):
                 todo.append((target, safe if branch is None else branch == outcome, origin))
@@ -330,7 +300,7 @@ def blind_pops(program: Program, buffer: int, lock: int) -> list[tuple[str, int]
 def retests(program: Program, buffer: int) -> list[str]:
     """The lines of the first test of the buffer after each ``wait()`` returns."""
     steps, lines = program.steps, set()
-    todo = [step.next_pc for step in steps if step.kind == WAIT]
+    todo = [step.next_pc for step in steps if step.kind == "wait"]
     seen = set()
     while todo:
         pc = todo.pop()
@@ -338,11 +308,11 @@ def retests(program: Program, buffer: int) -> list[str]:
             continue
         seen.add(pc)
         step = steps[pc]
-        if step.kind == TEST and (SHARED, buffer) in (step.a, step.b):
+        if step.kind == "test" and (SHARED, buffer) in (step.a, step.b):
             lines.add(line_of(program, pc))
-        elif step.kind == TEST:
+        elif step.kind == "test":
             todo.extend((step.next_pc, step.else_pc))
-        elif step.kind not in (WAIT, POP):
+        elif step.kind not in ("wait", "pop"):
             todo.append(step.next_pc)
     return sorted(lines)
 

@@ -1,16 +1,11 @@
 """Checks for the exercises of notebook 09: the learner's program runs in a few scenarios, on *every* schedule.
 
-A fix that only works when the threads take turns nicely fails, with a schedule that breaks it as
-the example. Each near-miss has a scenario that shows it: 9.1 runs 2 and 3 threads (a hard-coded
-total fits only one); 9.2 adds an audit that takes both locks and adds up ``a + b`` (it catches a
-transfer that lets go half-way), then two deposits that each take one lock (they catch a balance
-changed without its lock); 9.3 runs 2 and 3 consumers, then C2 taking more items in a row than C1
-has ``wait()`` calls or counts to (it robs ``if`` written twice once more than it tests).
-
-While exploring, the check watches which locks the learner's threads hold at each step; hints and
-the pass message come from that and from the program, never from what a right answer would do.
-Nothing runs in real threads and the explorer has a state cap: a check cannot hang, and says the
-same on every run.
+Each near-miss has a scenario that shows it: 9.1 runs 2 and 3 threads (a hard-coded total fits
+only one); 9.2 adds an audit that takes both locks (it catches a transfer that lets go half-way),
+then two deposits that each take one lock (they catch a balance changed without its lock); 9.3
+runs 2 and 3 consumers, then C2 taking more items in a row than C1 has ``wait()`` calls or counts
+to. Hints come from the locks the learner's threads held and from the program, never from what a
+right answer would do.
 """
 
 from __future__ import annotations
@@ -35,7 +30,7 @@ from synclab.scheduler.compiler import dedent
 from synclab.scheduler.declare import scenario
 from synclab.scheduler.library import PRODUCE_ONE, TRANSFER_A_TO_B, deadlock_scenario, if_consumer_scenario
 from synclab.scheduler.model import Scenario
-from synclab.scheduler.program import ACQUIRE, CONST, LOAD, MAX_STEPS, POP, STORE, TEST, WAIT, Program
+from synclab.scheduler.program import CONST, MAX_STEPS, Program
 
 __all__ = ["check_lock_order", "check_locked_increment", "check_while_consumer"]
 
@@ -79,14 +74,13 @@ def _increment_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
         return RELEASE_HINT
     if "stuck" in kinds:
         return STUCK_HINT
-    gaps = watch.lines_without("lock", (LOAD, STORE), "counter")
-    tests_locked = watch.touches((TEST,), "lock")
-    if tests_locked:
+    gaps = watch.lines_without("lock", ("load", "store"), "counter")
+    if watch.touches(("test",), "lock"):
         return (
             "lock.locked() only says whether the lock was held a moment ago: another thread can take it, or "
             "change counter, right after your test. Hold the lock instead: with lock: around counter += 1."
         )
-    if gaps and not watch.touches((ACQUIRE,), "lock"):
+    if gaps and not watch.touches(("acquire",), "lock"):
         return (
             "Put with lock: around counter += 1, so that no other thread's load or store can come between this "
             "thread's load and its store."
@@ -96,7 +90,7 @@ def _increment_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
             f"Your program reads or writes counter without holding lock at {quote(gaps)}, so another thread's "
             "increment can come in between. Load, add and store inside one with lock: block."
         )
-    if watch.touches((LOAD,), "counter") and watch.touches((STORE,), "counter"):
+    if watch.touches(("load",), "counter") and watch.touches(("store",), "counter"):
         return (
             "Every load and store of counter is under lock, yet counter ends wrong. Keep the load and the store in "
             "one with lock: block (a thread that lets go in between lets another increment in), and add exactly 1."
@@ -105,7 +99,7 @@ def _increment_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
 
 
 def _increment_explain(watch: Watch, source: str) -> str:
-    if watch.always_under({"lock"}, (LOAD, STORE), "counter"):
+    if watch.always_under({"lock"}, ("load", "store"), "counter"):
         return (
             "Every load and store of counter happens while the thread holds lock, so no other thread's load or "
             "store can come between a thread's load and its store."
@@ -150,7 +144,6 @@ def _with_audit(second: str) -> Scenario:
         shared={"a": 10, "b": 10, "audit_sum": 0},
         locks=["lock_a", "lock_b"],
         expect={"a": 10, "b": 10, "audit_sum": 20},
-        title="two transfers and an audit",
     )
 
 
@@ -160,7 +153,6 @@ def _with_deposits(second: str) -> Scenario:
         shared={"a": 10, "b": 10},
         locks=["lock_a", "lock_b"],
         expect={"a": 11, "b": 11},
-        title="two transfers and two deposits",
     )
 
 
@@ -172,7 +164,7 @@ _TRANSFER_CASES = (
     ),
 )
 
-_BALANCE = (LOAD, STORE)
+_BALANCE = ("load", "store")
 
 
 def _transfer_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
@@ -214,16 +206,13 @@ def _transfer_explain(watch: Watch, source: str) -> str:
         said.append(
             "Your T2 takes lock_a before lock_b, as T1 does, so no thread holds lock_b while it waits for lock_a"
         )
-    if watch.always_under({"lock_a", "lock_b"}, _BALANCE, "a") and watch.always_under(
-        {"lock_a", "lock_b"}, _BALANCE, "b"
-    ):
+    both = {"lock_a", "lock_b"}
+    if watch.always_under(both, _BALANCE, "a") and watch.always_under(both, _BALANCE, "b"):
         said.append("it holds both locks while it reads and changes a and b")
     elif watch.always_under({"lock_a"}, _BALANCE, "a") and watch.always_under({"lock_b"}, _BALANCE, "b"):
         said.append("it holds lock_a while it changes a and lock_b while it changes b")
-    if not said:
-        return ""
     text = "; ".join(said)
-    return text[0].upper() + text[1:] + "."
+    return text[:1].upper() + text[1:] + "." if said else ""
 
 
 def check_lock_order(second: object) -> CheckResult:
@@ -243,22 +232,18 @@ def check_lock_order(second: object) -> CheckResult:
 
 # -- 9.3 --------------------------------------------------------------------------------------------
 
-#: Most items a scenario of 9.3 puts in the buffer, for deciding which branch of a test means "found one".
-_MOST_ITEMS = 5
-
 
 def _consumers(source: str, counts: tuple[int, ...]) -> Scenario:
     """A producer of as many items as the consumers take, and consumers running ``source`` that many times each."""
     one = dedent(source) + "\n"
-    steps = len(_learner_program(source)[1].steps)
+    steps = len(_learner_program(source)[0].steps)
     if max(counts) * steps > MAX_STEPS:
         most = max(counts)
         raise ValueError(
             f"C{counts.index(most) + 1} takes {most} items in a row, so it runs your consumer {most} times "
             f"({most * steps} steps), more than the {MAX_STEPS} steps the model runs in a thread"
         )
-    threads = {"P": PRODUCE_ONE * sum(counts)}
-    threads.update({f"C{k}": one * n for k, n in enumerate(counts, start=1)})
+    threads = {"P": PRODUCE_ONE * sum(counts)} | {f"C{k}": one * n for k, n in enumerate(counts, start=1)}
     return scenario(threads, buffers={"buffer": 0}, conditions={"cond": None}, expect={"buffer": 0})
 
 
@@ -269,16 +254,11 @@ _ROBBERIES = (4, 12)
 def _robberies(source: str) -> int:
     """One more than the ``wait()`` calls (``if`` written k times waits k times) and than any number it counts to."""
     try:
-        steps = _learner_program(source)[1].steps
+        steps = _learner_program(source)[0].steps
     except Exception:  # the first case reports what the model cannot run
         return _ROBBERIES[0]
-    waits = sum(step.kind == WAIT for step in steps)
-    counts = [
-        abs(int(operand[1]))
-        for step in steps
-        for operand in (step.a, step.b)
-        if operand[0] == CONST and type(operand[1]) is int
-    ]
+    waits = sum(step.kind == "wait" for step in steps)
+    counts = [abs(value) for step in steps for kind, value in (step.a, step.b) if kind == CONST and type(value) is int]
     return min(_ROBBERIES[1], max(_ROBBERIES[0], waits + 1, max(counts, default=0) + 1))
 
 
@@ -295,15 +275,15 @@ def _consumer_cases(source: str) -> tuple[Case, ...]:
     )
 
 
-def _learner_program(source: str) -> tuple[Scenario, Program]:
+def _learner_program(source: str) -> tuple[Program, int, int]:
+    """C1's program in the first scenario of 9.3, with the indices of the buffer and of cond's lock."""
     case = if_consumer_scenario(source)
-    return case, case.programs[case.threads.index("C1")]
+    return case.programs[case.threads.index("C1")], case.variables.index("buffer"), case.locks.index("cond")
 
 
 def _consumer_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
     texts = " ".join(p.text for p in failure.problems)
-    case, program = _learner_program(source)
-    buffer, lock = case.variables.index("buffer"), case.locks.index("cond")
+    program, buffer, lock = _learner_program(source)
     if "without holding cond" in texts:
         return (
             "cond.wait() and cond.notify() need cond held: put the test, the wait and the pop inside one with cond: "
@@ -312,7 +292,7 @@ def _consumer_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
     if "release of" in texts:
         return RELEASE_HINT
     if "pop from empty" in texts:
-        unlocked = watch.lines_without("cond", (POP,), "buffer")
+        unlocked = watch.lines_without("cond", ("pop",), "buffer")
         if unlocked:
             return (
                 f"Your consumer pops at {quote(unlocked)} without holding cond, so another consumer can take the "
@@ -343,7 +323,7 @@ def _consumer_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
             )
         return "Pop only after a test, made while holding cond, has just found an item: while not buffer: cond.wait()."
     if "stuck" in failure.kinds:
-        unlocked = watch.lines_without("cond", (TEST,), "buffer")
+        unlocked = watch.lines_without("cond", ("test",), "buffer")
         if unlocked:
             return (
                 f"Your consumer tests the buffer at {quote(unlocked)} without holding cond, so the producer can add "
@@ -363,9 +343,8 @@ def _consumer_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
 
 
 def _consumer_explain(watch: Watch, source: str) -> str:
-    case, program = _learner_program(source)
-    buffer, lock = case.variables.index("buffer"), case.locks.index("cond")
-    if blind_pops(program, buffer, lock) or not watch.always_under({"cond"}, (TEST, POP), "buffer"):
+    program, buffer, lock = _learner_program(source)
+    if blind_pops(program, buffer, lock) or not watch.always_under({"cond"}, ("test", "pop"), "buffer"):
         return ""
     tests = retests(program, buffer)
     if not tests:

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from synclab.plots._style import GREY, OKABE_ITO, new_figure, target_axes
+from synclab.plots._style import GREY, OKABE_ITO, new_figure, plural, target_axes
 from synclab.scheduler.explore import Exploration
 from synclab.scheduler.sweep import SWEEP_MAX_STATES, ScheduleSweep
 
@@ -81,15 +81,12 @@ def _plot_sweep(sweep: ScheduleSweep, ax: Axes | None) -> Figure:
     for index, k in enumerate(sweep.increment_counts):
         colour = OKABE_ITO[(index + 3) % len(OKABE_ITO)]
         mine = [p for p in explored if p.increments == k]
-        label = f"{k} increment{'s' if k > 1 else ''} per thread"
-        share_ax.plot(
-            [p.threads for p in mine], [100 * (p.bad_share or 0) for p in mine], "-o", color=colour, label=label
-        )
+        label = f"{plural(k, 'increment')} per thread"
+        threads = [p.threads for p in mine]
+        share_ax.plot(threads, [100 * (p.bad_share or 0) for p in mine], "-o", color=colour, label=label)
         if count_ax is not None:
-            count_ax.plot([p.threads for p in mine], [p.schedules for p in mine], "-o", color=colour, label=label)
-            count_ax.plot(
-                [p.threads for p in mine], [p.schedules - (p.bad or 0) for p in mine], "--s", color=colour, alpha=0.7
-            )
+            count_ax.plot(threads, [p.schedules for p in mine], "-o", color=colour, label=label)
+            count_ax.plot(threads, [p.schedules - (p.bad or 0) for p in mine], "--s", color=colour, alpha=0.7)
     lock = "with a lock" if sweep.use_lock else "no lock"
     share_ax.set_xlabel("threads")
     share_ax.set_xticks(list(sweep.thread_counts))
@@ -112,15 +109,9 @@ def _plot_sweep(sweep: ScheduleSweep, ax: Axes | None) -> Figure:
     if sweep.skipped:
         listed = ", ".join(f"{p.threads} x {p.increments}" for p in sweep.skipped)
         note = f"not explored (over the cap of {SWEEP_MAX_STATES:,} states): {listed}"
+        note = "\n".join(textwrap.wrap(note, 40))
         share_ax.text(
-            0.97,
-            0.45,
-            "\n".join(textwrap.wrap(note, 40)),
-            transform=share_ax.transAxes,
-            fontsize="small",
-            color="#555555",
-            ha="right",
-            va="center",
+            0.97, 0.45, note, transform=share_ax.transAxes, fontsize="small", color="#555555", ha="right", va="center"
         )
     if count_ax is not None:
         count_ax.set_yscale("log")

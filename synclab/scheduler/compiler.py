@@ -9,30 +9,9 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from synclab.scheduler.program import (
-    ACQUIRE,
-    APPEND,
-    COMPUTE,
-    CONST,
-    CRITICAL,
-    LOAD,
-    LOCAL,
-    LOCKED,
-    MAX_STEPS,
-    NOTIFY,
-    POP,
-    RELEASE,
-    SHARED,
-    STORE,
-    TEST,
-    WAIT,
-    Operand,
-    Program,
-    Step,
-)
+from synclab.scheduler.program import CONST, LOCAL, LOCKED, MAX_STEPS, OPERATORS, SHARED, Operand, Program, Step
 
 if TYPE_CHECKING:
     from synclab.scheduler.model import Scenario
@@ -42,16 +21,8 @@ __all__ = ["compile_program", "dedent"]
 #: The hidden local that holds a value between its load and its store (Python's evaluation stack).
 STACK = "(stack)"
 
-_SYMBOLS = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-}
+#: The ast operators the model knows, with their symbols (in the order of OPERATORS).
+_SYMBOLS = dict(zip((ast.Add, ast.Sub, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE), OPERATORS, strict=False))
 
 _ALLOWED = (
     "counter += 1, tmp = counter, counter = tmp, with lock:, lock.acquire(), lock.release(), "
@@ -60,40 +31,20 @@ _ALLOWED = (
 )
 
 
-@dataclass(slots=True)
-class _Label:
-    at: int = -1
-
-
-@dataclass(slots=True)
-class _Jump:
-    target: _Label
-
-
-@dataclass(slots=True)
-class _Pending:
-    fields: dict[str, object]
-    else_label: _Label | None = None
-
-
-def _is_locked_call(node: ast.AST) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "locked"
-        and isinstance(node.func.value, ast.Name)
-    )
+def _locked_owner(node: ast.AST) -> str | None:
+    """``lock`` if ``node`` is ``lock.locked(...)``."""
+    is_locked = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "locked"
+    return node.func.value.id if is_locked and isinstance(node.func.value, ast.Name) else None  # type: ignore[union-attr]
 
 
 class _Compiler:
     def __init__(self, thread: str, names: Scenario) -> None:
         self.thread = thread
         self.names = names
-        self.kinds = {name: "buffer" if name in names.buffers else "variable" for name in names.variables}
-        for name in names.locks:
-            self.kinds.setdefault(name, "lock")
-        self.kinds.update((name, "condition") for name in names.conditions)
-        self.items: list[_Pending | _Jump] = []
+        self.kinds = dict.fromkeys(names.locks, "lock") | dict.fromkeys(names.conditions, "condition")
+        self.kinds.update((name, "buffer" if name in names.buffers else "variable") for name in names.variables)
+        self.steps: list[dict] = []  # the fields of each Step, in order
+        self.jumps = 0  # the ends of loops and if-blocks, counted against MAX_STEPS too
         self.locals: list[str] = []
         self.assigned: set[str] = set()
         self.with_locks: list[int] = []
@@ -135,7 +86,7 @@ class _Compiler:
                 if self.kind(name) == "buffer":
                     return (SHARED, self.names.variables.index(name))
             raise self.error(node, f"len() takes one declared buffer, got {ast.unparse(node)!r}")
-        if _is_locked_call(node):
+        if _locked_owner(node) is not None:
             raise self.error(node, "the model reads lock.locked() only as the test of an if or a while")
         if isinstance(node, ast.Name):
             kind = self.kind(node.id)
@@ -172,16 +123,20 @@ class _Compiler:
             return repr(value)
         return (self.locals if kind == LOCAL else self.names.variables)[int(value)]
 
-    def emit(self, node: ast.AST, kind: str, text: str, **fields: object) -> _Pending:
-        pending = _Pending({"kind": kind, "line": node.lineno, "text": text, **fields})
-        pending.fields["with_locks"] = tuple(self.with_locks)
-        self.items.append(pending)
-        if len(self.items) > MAX_STEPS:
+    def emit(self, node: ast.AST, kind: str, text: str, **fields: object) -> dict:
+        step = {"kind": kind, "line": node.lineno, "text": text, "next_pc": len(self.steps) + 1, **fields}
+        step["with_locks"] = tuple(self.with_locks)
+        self.steps.append(step)
+        if len(self.steps) + self.jumps > MAX_STEPS:
             raise self.error(node, f"a thread's program may have at most {MAX_STEPS} steps")
-        return pending
+        return step
 
-    def place(self, label: _Label) -> None:
-        label.at = len(self.items)
+    def redirect(self, start: int, end: int, new: int) -> None:
+        """Send the steps from ``start`` to ``end`` that go on to ``end`` (out of their block) to ``new``."""
+        for step in self.steps[start:end]:
+            for key in ("next_pc", "else_pc"):
+                if step.get(key) == end:
+                    step[key] = new
 
     def block(self, statements: list[ast.stmt]) -> None:
         for statement in statements:
@@ -219,7 +174,7 @@ class _Compiler:
     def call(self, node: ast.Expr, call: ast.Call) -> None:
         func = call.func
         if isinstance(func, ast.Name) and func.id == "critical_section" and not call.args and not call.keywords:
-            self.emit(node, CRITICAL, "critical_section()")
+            self.emit(node, "critical", "critical_section()")
             return
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             raise self.unsupported(node)
@@ -231,41 +186,32 @@ class _Compiler:
             if call.args:
                 raise self.error(node, f"{owner}.{method}() takes no arguments in the model (no timeout)")
             lock = self.lock_of(node, owner, f"{method}()")
-            self.emit(
-                node, ACQUIRE if method == "acquire" else RELEASE, f"{method} {self.names.locks[lock]}", target=lock
-            )
-            return
-        if method == "wait_for" and kind == "condition":
+            self.emit(node, method, f"{method} {self.names.locks[lock]}", target=lock)
+        elif method == "wait_for" and kind == "condition":
             self.wait_for(node, owner, call)
-            return
-        if method in ("wait", "notify", "notify_all") and kind == "condition":
+        elif method in ("wait", "notify", "notify_all") and kind == "condition":
             if call.args:
                 raise self.error(node, f"{owner}.{method}() takes no arguments in the model")
             cond = self.names.conditions.index(owner)
             if method == "wait":
-                self.emit(node, WAIT, f"{owner}.wait(): release the lock and sleep", target=cond)
+                self.emit(node, "wait", f"{owner}.wait(): release the lock and sleep", target=cond)
             else:
-                self.emit(node, NOTIFY, f"{owner}.{method}()", target=cond, notify_all=method == "notify_all")
-            return
-        if method in ("append", "pop") and kind == "buffer":
-            index = self.names.variables.index(owner)
-            if method == "append":
-                if len(call.args) != 1:
-                    raise self.error(node, f"{owner}.append() takes one item")
-                item = call.args[0]
-                if not isinstance(item, ast.Constant) and not (
-                    isinstance(item, ast.Name) and self.kind(item.id) == "local"
-                ):
-                    raise self.error(node, f"append a constant or a local to {owner}, like {owner}.append('item')")
-                self.emit(node, APPEND, f"{owner}.append({ast.unparse(item)})", target=index)
-            else:
-                if call.args and not (len(call.args) == 1 and isinstance(call.args[0], ast.Constant)):
-                    raise self.error(node, f"write {owner}.pop() or {owner}.pop(0)")
-                self.emit(node, POP, f"{owner}.pop()", target=index)
-            return
-        if kind == "local":
+                self.emit(node, "notify", f"{owner}.{method}()", target=cond, notify_all=method == "notify_all")
+        elif method == "append" and kind == "buffer":
+            if len(call.args) != 1:
+                raise self.error(node, f"{owner}.append() takes one item")
+            item = call.args[0]
+            if not (isinstance(item, ast.Constant) or isinstance(item, ast.Name) and self.kind(item.id) == "local"):
+                raise self.error(node, f"append a constant or a local to {owner}, like {owner}.append('item')")
+            self.emit(node, "append", f"{owner}.append({ast.unparse(item)})", target=self.names.variables.index(owner))
+        elif method == "pop" and kind == "buffer":
+            if call.args and not (len(call.args) == 1 and isinstance(call.args[0], ast.Constant)):
+                raise self.error(node, f"write {owner}.pop() or {owner}.pop(0)")
+            self.emit(node, "pop", f"{owner}.pop()", target=self.names.variables.index(owner))
+        elif kind == "local":
             raise self.error(node, f"{owner} is not declared: declare it as a lock, condition or buffer")
-        raise self.unsupported(node)
+        else:
+            raise self.unsupported(node)
 
     def wait_for(self, node: ast.Expr, owner: str, call: ast.Call) -> None:
         """``cond.wait_for(lambda: test)``: the loop Python runs, ``while not test: cond.wait()``."""
@@ -275,16 +221,12 @@ class _Compiler:
                 node, f"write {owner}.wait_for(lambda: test) with a simple test and no timeout, like lambda: buffer"
             )
         a, op, b = self.test(predicate.body)
-        cond = self.names.conditions.index(owner)
-        top, sleep, end = _Label(), _Label(), _Label()
-        self.place(top)
+        cond, top = self.names.conditions.index(owner), len(self.steps)
         shown = f"{ast.unparse(predicate.body)} ({owner}.wait_for)"
-        self.emit(node, TEST, f"test: {shown}", a=a, op=op, b=b).else_label = sleep
-        self.items.append(_Jump(end))
-        self.place(sleep)
-        self.emit(node, WAIT, f"{owner}.wait_for: release the lock and sleep", target=cond)
-        self.items.append(_Jump(top))
-        self.place(end)
+        self.emit(node, "test", f"test: {shown}", a=a, op=op, b=b, next_pc=top + 2, else_pc=top + 1)
+        self.jumps += 1
+        self.emit(node, "wait", f"{owner}.wait_for: release the lock and sleep", target=cond, next_pc=top)
+        self.jumps += 1
 
     def assign(self, node: ast.stmt, target: str, value: ast.expr) -> None:
         kind = self.kind(target)
@@ -295,29 +237,31 @@ class _Compiler:
         if kind == "local":
             if reads_shared and op == "":
                 self.assigned.add(target)
-                self.emit(node, LOAD, f"load {self.shown(a)} into {target}", target=int(a[1]), dest=self.local(target))
+                self.emit(
+                    node, "load", f"load {self.shown(a)} into {target}", target=int(a[1]), dest=self.local(target)
+                )
                 return
             if reads_shared:
                 a, b = self.load_to_stack(node, a, b)
             self.assigned.add(target)
-            self.emit(node, COMPUTE, self.compute_text(target, a, op, b), target=self.local(target), a=a, op=op, b=b)
+            self.emit(node, "compute", self.compute_text(target, a, op, b), target=self.local(target), a=a, op=op, b=b)
             return
         index = self.names.variables.index(target)
         if not reads_shared and op == "":
-            self.emit(node, STORE, f"store {self.shown(a)} into {target}", target=index, a=a)
+            self.emit(node, "store", f"store {self.shown(a)} into {target}", target=index, a=a)
             return
         if reads_shared:
             a, b = self.load_to_stack(node, a, b)
         stack = self.local(STACK)
         if op:
             self.assigned.add(STACK)
-            self.emit(node, COMPUTE, self.compute_text(STACK, a, op, b), target=stack, a=a, op=op, b=b)
-        self.emit(node, STORE, f"store {target}", target=index, a=(LOCAL, stack))
+            self.emit(node, "compute", self.compute_text(STACK, a, op, b), target=stack, a=a, op=op, b=b)
+        self.emit(node, "store", f"store {target}", target=index, a=(LOCAL, stack))
 
     def load_to_stack(self, node: ast.stmt, a: Operand, b: Operand) -> tuple[Operand, Operand]:
         stack = self.local(STACK)
         shared = a if a[0] == SHARED else b
-        self.emit(node, LOAD, f"load {self.shown(shared)}", target=int(shared[1]), dest=stack)
+        self.emit(node, "load", f"load {self.shown(shared)}", target=int(shared[1]), dest=stack)
         self.assigned.add(STACK)
         replace = (LOCAL, stack)
         return (replace, b) if a[0] == SHARED else (a, replace)
@@ -347,27 +291,25 @@ class _Compiler:
             if item.optional_vars is not None or not isinstance(item.context_expr, ast.Name):
                 raise self.error(node, "write with lock: (a declared lock or condition, no 'as')")
             lock = self.lock_of(node, item.context_expr.id, "with")
-            self.emit(node, ACQUIRE, f"acquire {self.names.locks[lock]} (enter with)", target=lock)
+            self.emit(node, "acquire", f"acquire {self.names.locks[lock]} (enter with)", target=lock)
             self.with_locks.append(lock)
             locks.append(lock)
         self.block(node.body)
         for lock in reversed(locks):
             self.with_locks.pop()
-            self.emit(node, RELEASE, f"release {self.names.locks[lock]} (leave with)", target=lock)
+            self.emit(node, "release", f"release {self.names.locks[lock]} (leave with)", target=lock)
 
     def test_operand(self, node: ast.expr, *, truth: bool = False) -> Operand:
         """As :meth:`operand`, or ``lock.locked()``; ``truth``: the operand is tested for truth alone."""
-        if not _is_locked_call(node):
+        owner = _locked_owner(node)
+        if owner is None:
             return self.operand(node, bare_buffer=truth)
-        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-        owner = node.func.value
-        assert isinstance(owner, ast.Name)
-        if self.kind(owner.id) != "lock" or node.args or node.keywords:
+        if self.kind(owner) != "lock" or node.args or node.keywords:  # type: ignore[attr-defined]
             declared = ", ".join(n for n in self.names.locks if self.kind(n) == "lock") or "none"
             raise self.error(
                 node, f"locked() takes no arguments, on a declared lock ({declared}), got {ast.unparse(node)!r}"
             )
-        return (LOCKED, self.names.locks.index(owner.id))
+        return (LOCKED, self.names.locks.index(owner))
 
     def test(self, node: ast.expr) -> tuple[Operand, str, Operand]:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
@@ -385,49 +327,29 @@ class _Compiler:
 
     def if_block(self, node: ast.If) -> None:
         a, op, b = self.test(node.test)
-        otherwise, end = _Label(), _Label()
-        self.emit(node, TEST, f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = otherwise
+        top = len(self.steps)
+        test = self.emit(node, "test", f"test: {ast.unparse(node.test)}", a=a, op=op, b=b)
         self.block(node.body)
+        otherwise = len(self.steps)
         if node.orelse:
-            self.items.append(_Jump(end))
-        self.place(otherwise)
-        self.block(node.orelse)
-        self.place(end)
+            self.jumps += 1
+            self.block(node.orelse)
+            self.redirect(top, otherwise, len(self.steps))  # the body skips the else block
+        test["else_pc"] = otherwise
 
     def while_block(self, node: ast.While) -> None:
         if node.orelse:
             raise self.error(node, "while ... else is not in the model")
         a, op, b = self.test(node.test)
-        top, end = _Label(), _Label()
-        self.place(top)
-        self.emit(node, TEST, f"test: {ast.unparse(node.test)}", a=a, op=op, b=b).else_label = end
+        top = len(self.steps)
+        test = self.emit(node, "test", f"test: {ast.unparse(node.test)}", a=a, op=op, b=b)
         self.block(node.body)
-        self.items.append(_Jump(top))
-        self.place(end)
+        self.jumps += 1
+        self.redirect(top, len(self.steps), top)  # the end of the body goes back to the test
+        test["else_pc"] = len(self.steps)
 
     def finish(self, lines: tuple[str, ...]) -> Program:
-        items = self.items
-        renumber: dict[int, int] = {}
-        for index, item in enumerate(items):
-            if isinstance(item, _Pending):
-                renumber[index] = len(renumber)
-        renumber[len(items)] = len(renumber)
-
-        def resolve(index: int) -> int:  # follow jumps (every loop has a test step, so this ends)
-            while index < len(items) and isinstance(jump := items[index], _Jump):
-                index = jump.target.at
-            return renumber[index]
-
-        steps = []
-        for index, item in enumerate(items):
-            if isinstance(item, _Jump):
-                continue
-            fields = dict(item.fields)
-            fields["next_pc"] = resolve(index + 1)
-            if item.else_label is not None:
-                fields["else_pc"] = resolve(item.else_label.at)
-            steps.append(Step(**fields))  # type: ignore[arg-type]
-        return Program(self.thread, lines, tuple(steps), tuple(self.locals))
+        return Program(self.thread, lines, tuple(Step(**step) for step in self.steps), tuple(self.locals))
 
 
 def dedent(source: str) -> str:

@@ -27,9 +27,7 @@ def _check_name(what: str, name: object) -> str:
 
 
 def _check_value(what: str, value: object) -> Value:
-    if isinstance(value, bool):
-        return value
-    return check_int(what, value, -(10**9), 10**9)
+    return value if isinstance(value, bool) else check_int(what, value, -(10**9), 10**9)
 
 
 def _pairs(what: str, value: object, example: str, named: Callable[[int, object], tuple]) -> list[tuple]:

@@ -1,12 +1,8 @@
-"""Count every schedule of a scenario and say how many end badly.
+"""Count every schedule of a scenario (one complete order of the threads' steps) and how many end badly.
 
-A *schedule* is one complete order in which the threads' steps run. Two threads each running
-``counter += 1`` (load, add, store) have C(6, 3) = 20. :func:`explore` counts them exactly without
-listing them: everything after a state depends only on that state, so it remembers, for each state,
-how many schedules lead on from it and how each ends. :func:`schedules` lists them one by one.
-
-A schedule ends badly if some state along it breaks mutual exclusion, or its last state has a
-crashed thread, a deadlock, a thread stuck for good, or a wrong final value.
+Two threads each running ``counter += 1`` (load, add, store) have C(6, 3) = 20 schedules.
+:func:`explore` counts them without listing them: everything after a state depends only on that
+state, so it remembers, for each state, how many schedules lead on from it and how each ends.
 """
 
 from __future__ import annotations
@@ -50,10 +46,6 @@ class Ending:
     schedules: int
     example: tuple[str, ...]
 
-    @property
-    def example_text(self) -> str:
-        return " ".join(self.example)
-
 
 @dataclass(frozen=True, slots=True)
 class Exploration:
@@ -74,7 +66,7 @@ class Exploration:
         lines = [f"{title}{self.schedules:,} schedules, {self.bad:,} end badly"]
         for ending in self.endings:
             mark = "BAD " if ending.bad else "ok  "
-            lines.append(f"  {mark}{ending.schedules:>8,} x {ending.description}   e.g. {ending.example_text}")
+            lines.append(f"  {mark}{ending.schedules:>8,} x {ending.description}   e.g. {' '.join(ending.example)}")
         return "\n".join(lines)
 
 
@@ -164,11 +156,7 @@ def _explore(scenario: Scenario, max_states: int, observe: Callable[[State], obj
                 outcomes[_with_violation(_ending(scenario.problems(state), scenario, state), problem)] = [1, -1, None]
             for thread, child in children:
                 for key, (count, _, _) in memo[child].items():
-                    mine = _with_violation(key, problem)
-                    if mine in outcomes:
-                        outcomes[mine][0] += count
-                    else:
-                        outcomes[mine] = [count, thread, key]
+                    outcomes.setdefault(_with_violation(key, problem), [0, thread, key])[0] += count
             memo[state] = outcomes
 
     endings = []

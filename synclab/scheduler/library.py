@@ -10,9 +10,6 @@ from synclab.scheduler.run import Run
 
 __all__ = ["CHALLENGES", "Challenge", "deadlock_scenario", "if_consumer_scenario", "insufficient_lock_scenario"]
 
-#: ``counter += 1`` in two threads, no lock.
-INCREMENT = "counter += 1\n"
-
 #: A check and a claim, each under the lock, but not under the same acquisition.
 CHECK_THEN_CLAIM = """\
 with lock:
@@ -23,7 +20,6 @@ if not seen:
     critical_section()
 """
 
-#: A transfer that takes lock_a, then lock_b.
 TRANSFER_A_TO_B = """\
 with lock_a:
     with lock_b:
@@ -31,7 +27,6 @@ with lock_a:
         b += 1
 """
 
-#: The opposite transfer, taking the locks in the opposite order.
 TRANSFER_B_TO_A = """\
 with lock_b:
     with lock_a:
@@ -39,15 +34,11 @@ with lock_b:
         a += 1
 """
 
-#: A producer's step for one item: add it and notify, under the condition's lock.
 PRODUCE_ONE = """\
 with cond:
     buffer.append("item")
     cond.notify()
 """
-
-#: A producer that adds two items, notifying after each.
-PRODUCER = PRODUCE_ONE * 2
 
 #: A consumer that waits with ``if``: it does not check again after waking.
 IF_CONSUMER = """\
@@ -90,7 +81,7 @@ def deadlock_scenario(second: str = TRANSFER_B_TO_A) -> Scenario:
 def if_consumer_scenario(consumer: str = IF_CONSUMER) -> Scenario:
     """A producer adds two items to a buffer; two consumers (by default waiting with ``if``) take one each."""
     return scenario(
-        {"P": PRODUCER, "C1": consumer, "C2": consumer},
+        {"P": PRODUCE_ONE * 2, "C1": consumer, "C2": consumer},
         buffers={"buffer": 0},
         conditions={"cond": None},
         expect={"buffer": 0},
@@ -132,7 +123,7 @@ CHALLENGES: dict[str, Challenge] = {
             "Step T1 until it has loaded counter, then run T2 all the way. When T1 stores, it writes back "
             "the stale value it loaded, plus one.",
             scenario(
-                {"T1": INCREMENT, "T2": INCREMENT},
+                {"T1": "counter += 1\n", "T2": "counter += 1\n"},
                 shared={"counter": 0},
                 expect={"counter": 2},
                 title="two threads, counter += 1, no lock",

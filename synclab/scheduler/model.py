@@ -16,29 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from synclab._validate import check_choice
-from synclab.scheduler.program import (
-    ACQUIRE,
-    APPEND,
-    COMPUTE,
-    CONST,
-    CRITICAL,
-    LOAD,
-    LOCAL,
-    LOCKED,
-    NOTIFY,
-    OPERATORS,
-    POP,
-    RELEASE,
-    STORE,
-    TEST,
-    WAIT,
-    Operand,
-    Program,
-    Step,
-    Value,
-    passes,
-)
+from synclab.scheduler.program import CONST, LOCAL, LOCKED, OPERATORS, Operand, Program, Step, Value, passes
 
 if TYPE_CHECKING:
     from synclab.scheduler.run import Run
@@ -101,7 +79,7 @@ class Scenario:
     has_critical: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        critical = any(step.kind == CRITICAL for program in self.programs for step in program.steps)
+        critical = any(step.kind == "critical" for program in self.programs for step in program.steps)
         object.__setattr__(self, "has_critical", critical)
 
     def initial_state(self) -> State:
@@ -121,9 +99,6 @@ class Scenario:
 
         return Run(self, (self.initial_state(),), (), ())
 
-    def thread_index(self, thread: object) -> int:
-        return self.threads.index(check_choice("thread", thread, self.threads))
-
     def shown(self, k: int) -> str:
         """Shared variable ``k`` as the learner reads it: ``counter``, or ``len(buffer)``."""
         name = self.variables[k]
@@ -136,7 +111,7 @@ class Scenario:
         status = state.status[i]
         if status == RUNNING:
             step = self.programs[i].steps[state.pcs[i]]
-            if step.kind == ACQUIRE and state.holders[step.target] is not None:
+            if step.kind == "acquire" and state.holders[step.target] is not None:
                 return step.target
         elif status == NOTIFIED:
             lock = self.condition_locks[self.programs[i].steps[state.pcs[i]].target]
@@ -155,11 +130,7 @@ class Scenario:
     def _blocker(self, state: State, i: int) -> tuple[str, int] | None:
         """The lock thread ``i`` is blocked on, by name, and its holder."""
         lock = self.blocked_on(state, i)
-        if lock is None:
-            return None
-        holder = state.holders[lock]
-        assert holder is not None
-        return self.locks[lock], holder
+        return None if lock is None else (self.locks[lock], state.holders[lock])  # type: ignore[return-value]
 
     def _condition(self, state: State, i: int) -> str:
         """The condition a waiting thread waits on."""
@@ -191,9 +162,7 @@ class Scenario:
         if kind == CONST:
             return value
         if kind == LOCAL:
-            found = state.locals[i][int(value)]
-            assert found is not None
-            return found
+            return state.locals[i][int(value)]  # type: ignore[return-value]
         if kind == LOCKED:
             return state.holders[int(value)] is not None
         return state.values[int(value)]
@@ -219,26 +188,26 @@ class Scenario:
         if status[i] == NOTIFIED:  # wake up from wait(): re-acquire the lock
             holders = _put(holders, self.condition_locks[target], i)
             status = _put(status, i, RUNNING)
-        elif kind == LOAD:
+        elif kind == "load":
             locals_ = _put(locals_, i, _put(locals_[i], step.dest, values[target]))
-        elif kind == COMPUTE:
+        elif kind == "compute":
             a = self._value(state, i, step.a)
             if step.op:
                 a = OPERATORS[step.op](a, self._value(state, i, step.b))
             locals_ = _put(locals_, i, _put(locals_[i], target, a))
-        elif kind == STORE:
+        elif kind == "store":
             values = _put(values, target, self._value(state, i, step.a))
-        elif kind == ACQUIRE:
+        elif kind == "acquire":
             holders = _put(holders, target, i)
-        elif kind == RELEASE and holders[target] != i:
+        elif kind == "release" and holders[target] != i:
             return self._crash(state, i, f"release of {self.locks[target]}, which {self.threads[i]} does not hold")
-        elif kind == RELEASE:
+        elif kind == "release":
             holders = _put(holders, target, None)
-        elif kind in (WAIT, NOTIFY):
+        elif kind in ("wait", "notify"):
             lock, queue = self.condition_locks[target], waiters[target]
             if holders[lock] != i:
                 return self._crash(state, i, f"{self.conditions[target]}.{kind}() without holding {self.locks[lock]}")
-            if kind == WAIT:
+            if kind == "wait":
                 status, holders, pc = _put(status, i, WAITING), _put(holders, lock, None), pcs[i]
                 waiters = _put(waiters, target, queue + (i,))
             else:
@@ -246,12 +215,12 @@ class Scenario:
                 for j in woken:
                     status = _put(status, j, NOTIFIED)
                 waiters = _put(waiters, target, rest)
-        elif kind == TEST and not self._passes(state, i, step):
+        elif kind == "test" and not self._passes(state, i, step):
             pc = step.else_pc
-        elif kind in (APPEND, POP):
-            if kind == POP and values[target] <= 0:
+        elif kind in ("append", "pop"):
+            if kind == "pop" and values[target] <= 0:
                 return self._crash(state, i, "pop from empty list", "IndexError")
-            values = _put(values, target, values[target] + (1 if kind == APPEND else -1))
+            values = _put(values, target, values[target] + (1 if kind == "append" else -1))
         if pc >= len(self.programs[i].steps):
             status = _put(status, i, DONE)
         return State(_put(pcs, i, pc), status, locals_, values, holders, waiters, errors)
@@ -287,11 +256,11 @@ class Scenario:
         names = [
             self.threads[i]
             for i, program in enumerate(self.programs)
-            if state.status[i] == RUNNING and program.steps[state.pcs[i]].kind == CRITICAL
+            if state.status[i] == RUNNING and program.steps[state.pcs[i]].kind == "critical"
         ]
         if len(names) < 2:
             return None
-        together = " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 2 else " and ".join(names)
+        together = f"{', '.join(names[:-1])} and {names[-1]}"
         return Problem("exclusion", f"{together} in the critical section at the same time")
 
     def problems(self, state: State) -> tuple[Problem, ...]:
@@ -315,13 +284,9 @@ class Scenario:
                 cond = self._condition(state, i)
                 found.append(Problem("stuck", f"{name} waits forever in {cond}.wait(): no thread is left to notify it"))
                 continue
-            lock, holder = self._blocker(state, i)  # type: ignore[misc]
-            whose = {DONE: "which has finished", CRASHED: "which crashed"}.get(
-                state.status[holder], "which is stuck too"
-            )
-            found.append(
-                Problem("stuck", f"{name} is blocked forever on {lock}, held by {self.threads[holder]}, {whose}")
-            )
+            lock, owner = self._blocker(state, i)  # type: ignore[misc]
+            end = {DONE: "which has finished", CRASHED: "which crashed"}.get(state.status[owner], "which is stuck too")
+            found.append(Problem("stuck", f"{name} is blocked forever on {lock}, held by {self.threads[owner]}, {end}"))
         if not found:
             for name, wanted in self.expect:
                 k = self.variables.index(name)
@@ -382,18 +347,16 @@ class Scenario:
         if before.status[i] == NOTIFIED:
             return f"{name}: wakes up and re-acquires {self.locks[self.condition_locks[step.target]]}"
         kind = step.kind
-        if kind in (LOAD, COMPUTE):
-            slot = step.dest if kind == LOAD else step.target
+        if kind in ("load", "compute"):
+            slot = step.dest if kind == "load" else step.target
             return f"{name}: {step.text} -> {self.programs[i].locals[slot]} = {after.locals[i][slot]!r}"
-        if kind in (STORE, APPEND, POP):
+        if kind in ("store", "append", "pop"):
             return f"{name}: {step.text} -> {self.shown(step.target)} = {after.values[step.target]!r}"
-        if kind == TEST:
+        if kind == "test":
             return f"{name}: {step.text} -> {'true' if self._passes(before, i, step) else 'false'}"
-        if kind == NOTIFY:
+        if kind == "notify":
             woken = [
-                self.threads[j]
-                for j in range(len(self.threads))
-                if before.status[j] == WAITING and after.status[j] == NOTIFIED
+                t for j, t in enumerate(self.threads) if before.status[j] == WAITING and after.status[j] == NOTIFIED
             ]
             return f"{name}: {step.text} wakes {' and '.join(woken) if woken else 'nobody (no thread is waiting)'}"
         return f"{name}: {step.text}"

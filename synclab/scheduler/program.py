@@ -2,7 +2,6 @@
 
 The scheduler may switch threads between any two steps, as CPython 3.9 or a free-threaded build
 can: ``counter += 1`` is three steps, load, add, store, the three parts ``dis`` shows.
-:mod:`~synclab.scheduler.compiler` turns a few lines of Python into these steps.
 """
 
 from __future__ import annotations
@@ -22,11 +21,7 @@ CONST, LOCAL, SHARED, LOCKED = 0, 1, 2, 3
 #: An operand: ``(CONST, value)``, ``(LOCAL, index)``, ``(SHARED, index)`` or ``(LOCKED, lock index)``.
 Operand = tuple[int, Value]
 
-LOAD, COMPUTE, STORE = "load", "compute", "store"
-ACQUIRE, RELEASE = "acquire", "release"
-WAIT, NOTIFY = "wait", "notify"
-TEST, APPEND, POP, CRITICAL = "test", "append", "pop", "critical"
-
+#: What ``a op b`` computes; a ``test`` step also tests ``a`` alone (``"truth"``, ``"not"``).
 OPERATORS = {
     "+": operator.add,
     "-": operator.sub,
@@ -36,15 +31,13 @@ OPERATORS = {
     "<=": operator.le,
     ">": operator.gt,
     ">=": operator.ge,
+    "truth": lambda a, _: bool(a),
+    "not": lambda a, _: not a,
 }
 
 
 def passes(op: str, a: Value, b: Value) -> bool:
     """Whether a test step with operator ``op`` (a comparison, ``"truth"`` or ``"not"``) is true."""
-    if op == "truth":
-        return bool(a)
-    if op == "not":
-        return not a
     return bool(OPERATORS[op](a, b))
 
 
@@ -52,10 +45,12 @@ def passes(op: str, a: Value, b: Value) -> bool:
 class Step:
     """One step of a thread: the smallest thing the scheduler can run.
 
-    ``target`` is the shared variable, lock or condition it acts on (an index), or the local a
-    ``compute`` writes; ``dest`` the local a ``load`` writes. ``a op b`` is what a ``compute``,
-    ``store`` or ``test`` evaluates. A ``test`` goes on to ``next_pc`` when true, ``else_pc`` when
-    false. ``with_locks`` are the locks of the ``with`` blocks around it, released if it raises.
+    ``kind`` is ``"load"``, ``"compute"``, ``"store"``, ``"acquire"``, ``"release"``, ``"wait"``,
+    ``"notify"``, ``"test"``, ``"append"``, ``"pop"`` or ``"critical"``. ``target`` is the shared
+    variable, lock or condition it acts on (an index), or the local a ``compute`` writes; ``dest``
+    the local a ``load`` writes. ``a op b`` is what a ``compute``, ``store`` or ``test`` evaluates.
+    A ``test`` goes on to ``next_pc`` when true, ``else_pc`` when false. ``with_locks`` are the
+    locks of the ``with`` blocks around it, released if it raises.
     """
 
     kind: str

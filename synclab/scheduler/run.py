@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from synclab._validate import check_choice
 from synclab.scheduler.model import DONE
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class Run:
     def step(self, thread: str) -> Run:
         """Run the next step of ``thread``; :class:`StepError` says why it cannot."""
         sc = self.scenario
-        i = sc.thread_index(thread)
+        i = sc.threads.index(check_choice("thread", thread, sc.threads))
         reason = sc.why_not(self.state, i)
         if reason:
             raise StepError(reason)

@@ -16,6 +16,10 @@ __all__ = ["SWEEP_MAX_STATES", "ScheduleSweep", "SweepPoint", "counter_scenario"
 SWEEP_MAX_STATES = 10_000
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n > 1 else ''}"
+
+
 def counter_scenario(threads: int = 2, increments: int = 1, *, use_lock: bool = False) -> Scenario:
     """Threads (1 to 8) that each run ``counter += 1`` 1 to 20 times, with or without ``with lock:``."""
     threads = check_int("threads", threads, 1, MAX_THREADS)
@@ -27,7 +31,7 @@ def counter_scenario(threads: int = 2, increments: int = 1, *, use_lock: bool = 
         shared={"counter": 0},
         locks=["lock"] if use_lock else [],
         expect={"counter": threads * increments},
-        title=f"{threads} thread{'s' if threads > 1 else ''} x {increments} increment{'s' if increments > 1 else ''}"
+        title=f"{_plural(threads, 'thread')} x {_plural(increments, 'increment')}"
         + (", with a lock" if use_lock else ""),
     )
 
@@ -50,9 +54,8 @@ class SweepPoint:
         return None if self.bad is None else self.bad / self.schedules
 
     def __str__(self) -> str:
-        threads = f"{self.threads} thread{'s' if self.threads > 1 else ''}"
-        increments = f"{self.increments} increment{'s' if self.increments > 1 else ''}"
-        head = f"{threads} x {increments}: {self.schedules:,} schedule{'s' if self.schedules > 1 else ''}"
+        sizes = f"{_plural(self.threads, 'thread')} x {_plural(self.increments, 'increment')}"
+        head = f"{sizes}: {_plural(self.schedules, 'schedule')}"
         if self.bad is None:
             return f"{head}, not explored"
         return f"{head}, {self.bad:,} lose an update"
@@ -87,10 +90,7 @@ def _ints(name: str, values: object, low: int, high: int) -> tuple[int, ...]:
 
 
 def sweep_schedules(
-    threads: Sequence[int] = (1, 2, 3, 4),
-    increments: Sequence[int] = (1, 2, 3),
-    *,
-    use_lock: bool = False,
+    threads: Sequence[int] = (1, 2, 3, 4), increments: Sequence[int] = (1, 2, 3), *, use_lock: bool = False
 ) -> ScheduleSweep:
     """Explore the counter scenario for several thread and increment counts.
 

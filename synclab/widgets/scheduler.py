@@ -17,6 +17,7 @@ from synclab.scheduler.explore import Ending, Exploration
 from synclab.scheduler.library import CHALLENGES, Challenge
 from synclab.scheduler.model import CRASHED, DONE, NOTIFIED, WAITING, Scenario
 from synclab.scheduler.run import Run, StepError
+from synclab.widgets._base import label_style
 
 __all__ = ["SchedulerLab", "scheduler_lab"]
 
@@ -33,11 +34,9 @@ class SchedulerLab:
         if self._custom is not None:
             options.insert(0, (f"Your scenario: {self._custom.title or 'untitled'}", _CUSTOM))
         self.picker = widgets.Dropdown(
-            options=options,
-            description="challenge",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="28em"),
+            options=options, description="challenge", style=label_style(), layout=widgets.Layout(width="28em")
         )
+        self.picker.value = start.key if isinstance(start, Challenge) else _CUSTOM
         self.goal = widgets.HTML()
         self.hint_button = widgets.ToggleButton(
             description="Show hint", icon="lightbulb-o", value=False, tooltip="Show a hint for this challenge"
@@ -52,11 +51,6 @@ class SchedulerLab:
         self.shared_view = widgets.HTML()
         self.history = widgets.HTML()
         self.threads_box = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
-        self.step_buttons: dict[str, widgets.Button] = {}
-        self.thread_views: dict[str, widgets.HTML] = {}
-        self.plan: tuple[str, ...] = ()
-        self.challenge: Challenge | None = None
-        self.run: Run
 
         self.undo_button.on_click(lambda _b: self.undo())
         self.reset_button.on_click(lambda _b: self.reset())
@@ -69,27 +63,12 @@ class SchedulerLab:
             "Nothing here is a real thread: every step is deterministic, so undo and replay are exact."
         )
         controls = widgets.HBox([self.undo_button, self.reset_button, self.replay_button, self.hint_button])
-        self.widget = widgets.VBox(
-            [
-                header,
-                self.picker,
-                self.goal,
-                self.hint,
-                self.threads_box,
-                self.shared_view,
-                controls,
-                self.status,
-                self.history,
-            ]
-        )
+        panes = [header, self.picker, self.goal, self.hint, self.threads_box, self.shared_view, controls, self.status]
+        self.widget = widgets.VBox([*panes, self.history])
         self.widget.add_class("synclab-scheduler")
         if not picker:
             self.picker.layout.display = "none"
-        key = start.key if isinstance(start, Challenge) else _CUSTOM
-        if self.picker.value == key:
-            self._load(start)
-        else:
-            self.picker.value = key  # loads it through _on_pick
+        self._load(start)
         if plan:
             self.load_schedule(plan)
 
@@ -102,9 +81,10 @@ class SchedulerLab:
     def _load(self, start: Challenge | Scenario) -> None:
         self.challenge = start if isinstance(start, Challenge) else None
         scenario = start.scenario if isinstance(start, Challenge) else start
-        self.run = scenario.start()
-        self.plan = ()
-        self.step_buttons, self.thread_views = {}, {}
+        self.run: Run = scenario.start()
+        self.plan: tuple[str, ...] = ()
+        self.step_buttons: dict[str, widgets.Button] = {}
+        self.thread_views: dict[str, widgets.HTML] = {}
         columns = []
         for name in scenario.threads:
             button = widgets.Button(
@@ -122,10 +102,9 @@ class SchedulerLab:
 
     def load_schedule(self, schedule: Sequence[str] | Ending) -> None:
         """Reset and get ready to replay ``schedule`` (thread names, or an ``Ending``) with the replay button."""
-        plan = _check_schedule(self.run.scenario, schedule)
+        self.plan = _check_schedule(self.run.scenario, schedule)
         self.run = self.run.reset()
-        self.plan = plan
-        self.status.value = f"Ready to replay a schedule of {len(plan)} steps: click <i>Replay next</i>."
+        self.status.value = f"Ready to replay a schedule of {len(self.plan)} steps: click <i>Replay next</i>."
         self._render()
 
     # -- actions ---------------------------------------------------------------------
@@ -197,14 +176,11 @@ class SchedulerLab:
         position = len(run.schedule)
         can_replay = self._on_plan() and position < len(self.plan)
         self.replay_button.disabled = not can_replay
-        if self.plan and can_replay:
-            self.replay_button.description = f"Replay {position + 1}/{len(self.plan)}: {self.plan[position]}"
-        else:
-            self.replay_button.description = "Replay next"
+        next_one = f"Replay {position + 1}/{len(self.plan)}: {self.plan[position]}" if can_replay else "Replay next"
+        self.replay_button.description = next_one
         shown = " ".join(run.schedule) if run.schedule else "(no step yet)"
-        plan_note = ""
-        if self.plan and not self._on_plan():
-            plan_note = " <i>(you have left the schedule being replayed: undo or reset to follow it)</i>"
+        left = self.plan and not self._on_plan()
+        plan_note = " <i>(you have left the schedule being replayed: undo or reset to follow it)</i>" if left else ""
         self.history.value = (
             f"<span style='color:{_MUTED}'>Schedule so far ({position} steps): "
             f"<code>{html.escape(shown)}</code>{plan_note}</span>"
@@ -238,13 +214,11 @@ class SchedulerLab:
         status = state.status[i]
         current = None if status == DONE else program.steps[state.pcs[i]].line
         background = "#F9D4C0" if status == CRASHED else "#FFF1B8"
-        rows = []
-        for number, line in enumerate(program.lines, start=1):
-            text = f"{number:>2}  {html.escape(line)}"
-            if number == current:
-                rows.append(f"<span style='background:{background};font-weight:bold'>➜{text}</span>")
-            else:
-                rows.append(f" {text}")
+        rows = [f"{number:>2}  {html.escape(line)}" for number, line in enumerate(program.lines, start=1)]
+        rows = [
+            f"<span style='background:{background};font-weight:bold'>➜{row}</span>" if n == current else f" {row}"
+            for n, row in enumerate(rows, start=1)
+        ]
         nxt = scenario.next_text(state, i)
         where = ""
         if current is not None and status not in (CRASHED, WAITING, NOTIFIED):
@@ -256,10 +230,8 @@ class SchedulerLab:
                 last += 1
             if last > first:
                 where = f" (step {pc - first + 1} of {last - first + 1} on this line)"
-        colour = {DONE: _MUTED, CRASHED: _WARN}.get(status, "#000000")
+        colour = _MUTED if status == DONE else _WARN if scenario.why_not(state, i) else "#000000"
         status_text = scenario.status_text(state, i)
-        if scenario.why_not(state, i) and status not in (DONE, CRASHED):
-            colour = _WARN
         pairs = zip(program.locals, state.locals[i], strict=True)
         known = [f"{html.escape(n)} = {v!r}" for n, v in pairs if v is not None]
         return (
