@@ -49,13 +49,15 @@ _APPEND_AFTER_WAIT = "After the wait loop, append the item and return."
 
 
 class Buffer(deque):
-    """A ``deque`` that notes changes made without the lock, appends over capacity, and looks at its length."""
+    """A ``deque`` that notes changes made without the lock, appends over capacity, the most items it held, and
+    looks at its length."""
 
     def __init__(self, scope: CancelScope, lock: GuardedLock, capacity: int | None = None, items: Iterable[Any] = ()):
         self._scope = scope
         self._guard = lock
         self.capacity = capacity
         self.over = 0
+        self.most = 0
         self.unlocked_changes = 0
         self.looks: dict[str, int] = {}
         super().__init__(items)
@@ -79,6 +81,7 @@ class Buffer(deque):
             self.unlocked_changes += 1
         if self.capacity is not None and deque.__len__(self) > self.capacity:
             self.over += 1
+        self.most = max(self.most, deque.__len__(self))
 
     def __iadd__(self, items: Iterable[Any]) -> Buffer:
         self.extend(items)
@@ -113,6 +116,9 @@ class _Bench:
         self.lock = trial.lock("the buffer's lock")
         self.cond: GuardedCondition = trial.condition(self.lock, "cond")
         self.buffer = Buffer(trial, self.lock, CAPACITY, items)
+        # Seconds a timed wait that has not run out is watched before it counts as waiting, for the whole run:
+        # a right answer with long timeouts must still finish well within the trial's time.
+        self.patience = HOLD_PATIENCE
 
     def act(self, action: Callable[[], object]) -> bool:
         """Run ``action()`` holding the lock, as the check's own producer or consumer; ``False`` if it could not."""
@@ -148,15 +154,19 @@ class _Bench:
             if runner.done:
                 return "stopped" if runner.cancelled else "done"
             timed = self.cond.waiting.get(name)
-            late = time.monotonic() - start > HOLD_PATIENCE
-            if timed is False or (timed and (not patient or late or self.cond.timed_out.count(name) > timeouts[name])):
+            waited = time.monotonic() - start
+            ran_out = self.cond.timed_out.count(name) > timeouts[name]
+            if timed is False or (timed and (not patient or waited > self.patience or ran_out)):
                 return "waiting"
+            late = waited > HOLD_PATIENCE
             looked = self.buffer.looks.get(name, 0) - looks[name]
             if timed is None and (looked > POLL_LOOKS or (late and looked >= 2)):
                 return "polling"
             return ""
 
         self.trial.wait(until=lambda: all(state(r) for r in runners))
+        if patient:
+            self.patience -= time.monotonic() - start
         return {r.name: state(r) or "stopped" for r in runners}
 
     def trouble(self, runner: Runner | None = None) -> CheckResult:
@@ -214,7 +224,7 @@ def _put_on_full(bench: _Bench, runner: Runner, state: str, when: str) -> CheckR
         if not bench.buffer.over:
             return f"{when}, {name}'s put() returned without adding its item.", _WAIT_FULL
         timeout = " when its wait(timeout) ran out" if ran_out else ""
-        held = f"the buffer held {bench.buffer.size()} items with capacity {CAPACITY}."
+        held = f"the buffer held {bench.buffer.most} items with capacity {CAPACITY}."
         return f"{when}, {name} added its item{timeout}: {held}", _RECHECK_FULL if ran_out else _WAIT_FULL
 
     return bench.waits(runner, state, f"{when}, {name}'s put()", _WAIT_FULL, returned)
@@ -225,7 +235,8 @@ def _put_with_room(bench: _Bench, runner: Runner, state: str, when: str) -> Chec
         return not_yet(
             "5.1",
             f"{when}, {runner.name}'s put() waited instead of adding its item.",
-            "Wait only while the buffer is full: " + _WAIT_FULL,
+            "Wait only while the buffer is full, that is while it holds capacity items (use the capacity you are "
+            "given): while len(buffer) >= capacity: cond.wait()",
         )
     if state != "done" or runner.error is not None:
         return bench.trouble(runner)
@@ -360,9 +371,35 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
     return None
 
 
+def _put_keeps_order(put: Callable[..., Any]) -> CheckResult | None:
+    # With capacity 1 the buffer never holds two items, so order shows only with room for one more.
+    with _forced("5.1", ["old item"]) as bench:
+        p1, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", 2, patient=False)
+        if (verdict := _put_with_room(bench, p1, state, "with one item in a buffer of capacity 2")) is not None:
+            return verdict
+        held = list(bench.buffer)
+        if held == ["item 1", "old item"]:
+            return not_yet(
+                "5.1",
+                "put('item 1') on a buffer holding ['old item'] put the new item in front of it: "
+                "['item 1', 'old item']. Consumers take from the front (popleft()), so the newer item would come "
+                "out first.",
+                "A buffer is first in, first out: add the item at the back with buffer.append(item), not at the "
+                "front (appendleft, insert(0, ...)).",
+            )
+        if held != ["old item", "item 1"]:
+            return not_yet(
+                "5.1",
+                f"put('item 1') on a buffer holding ['old item'] left it holding {held!r} instead of "
+                "['old item', 'item 1'].",
+                _APPEND_ITEM,
+            )
+    return None
+
+
 def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
     """Exercise 5.1: ``put(buffer, cond, item, capacity)`` waits while full, survives a stolen slot, wakes consumers."""
-    scenarios = (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers)
+    scenarios = (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers, _put_keeps_order)
     if (verdict := first_fault("5.1", put, "def put(buffer, cond, item, capacity):", scenarios)) is not None:
         return verdict
     return passed(
@@ -394,8 +431,8 @@ def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> 
     )
 
 
-def _consumers_wait(bench: _Bench, runners: Sequence[Runner], when: str, patient: bool = True) -> CheckResult | None:
-    states = bench.settle(runners, patient=patient)
+def _consumers_wait(bench: _Bench, runners: Sequence[Runner], when: str) -> CheckResult | None:
+    states = bench.settle(runners)
     for runner in runners:
         if (verdict := _consumer_on_empty(bench, runner, states[runner.name], when)) is not None:
             return verdict
@@ -473,6 +510,9 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
         if (verdict := _consumer_on_empty(bench, c1, state, "after its item was taken")) is not None:
             return verdict
         bench.cond.let_woken_go()
+        # Patient now that no one is held back: an answer may wait with a timeout only once it has taken an item.
+        if (verdict := _consumers_wait(bench, [c1, c2], "once 'item 1' was taken")) is not None:
+            return verdict
         if not bench.act(lambda: (closed.set(), bench.cond.notify_all())):
             return bench.trouble()
         if (verdict := _returned_once_closed(bench, [c1, c2], "closed (and empty)", "")) is not None:
@@ -495,7 +535,7 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
                 return bench.trouble()
         if not bench.trial.wait(until=lambda: not bench.buffer.size()):
             return bench.trouble()
-        if (verdict := _consumers_wait(bench, runners, "with the buffer open", patient=False)) is not None:
+        if (verdict := _consumers_wait(bench, runners, "with the buffer open")) is not None:
             return verdict
         items = range(OPEN_ITEMS, OPEN_ITEMS + LEFT_ITEMS)
         if not bench.act(lambda: (bench.buffer.extend(items), closed.set(), bench.cond.notify_all())):

@@ -99,6 +99,37 @@ def put(buffer, cond, item, capacity):
 def put(buffer, cond, item, capacity):
     raise SystemExit("buffer full")
 """,
+    "appends-at-the-front": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while len(buffer) >= capacity:
+            cond.wait()
+        buffer.appendleft(item)
+        cond.notify_all()
+""",
+    "inserts-at-the-front": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        cond.wait_for(lambda: len(buffer) < capacity)
+        buffer.insert(0, item)
+        cond.notify_all()
+""",
+    "waits-while-not-empty": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while buffer:
+            cond.wait()
+        buffer.append(item)
+        cond.notify_all()
+""",
+    "drops-the-oldest-when-full": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        buffer.append(item)
+        if len(buffer) > capacity:
+            buffer.popleft()
+        cond.notify_all()
+""",
 }
 RIGHT = {
     "reference": """
@@ -136,5 +167,31 @@ def put(buffer, cond, item, capacity):
         buffer.append(item)
     finally:
         cond.release()
+""",
+    "rechecks-a-timed-wait-for": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while not cond.wait_for(lambda: len(buffer) < capacity, timeout=0.1):
+            pass
+        buffer.insert(len(buffer), item)
+        cond.notify_all()
+""",
+    "returns-from-inside-the-loop": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while True:
+            if len(buffer) < capacity:
+                buffer.extend([item])
+                cond.notify_all()
+                return
+            cond.wait()
+""",
+    "long-timeouts-in-a-loop": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while len(buffer) >= capacity:
+            cond.wait(timeout=1)
+        buffer.append(item)
+        cond.notify_all()
 """,
 }
