@@ -138,6 +138,19 @@ class _Bench:
         self.cond.hold_woken()
         return self.act(action) and (woken in self.cond.notified if woken else bool(self.cond.notified))
 
+    def between_holds(self, name: str, ready: Callable[[], bool], action: Callable[[], object]) -> list[bool]:
+        """The first time thread ``name`` lets go of the lock outside a wait while ``ready()``, run ``action()``
+        holding the lock, as another thread slipping in between its two holds; the list is non-empty once it did."""
+        slipped: list[bool] = []
+
+        def slip_in() -> None:
+            if not slipped and threading.current_thread().name == name and name not in self.cond.waiting and ready():
+                slipped.append(True)
+                self.act(action)
+
+        self.lock.after_release = slip_in
+        return slipped
+
     def start(self, name: str, fn: Callable[..., Any], *args: Any, patient: bool = True) -> tuple[Runner, str]:
         """Start ``fn(*args)`` in thread ``name`` and wait until it waits on ``cond`` or is done: (runner, state)."""
         runner = self.trial.start(name, fn, *args)
@@ -397,9 +410,35 @@ def _put_keeps_order(put: Callable[..., Any]) -> CheckResult | None:
     return None
 
 
+def _put_in_one_hold(put: Callable[..., Any]) -> CheckResult | None:
+    with _forced("5.1", ["old item"]) as bench:
+        p1, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
+        if (verdict := _put_on_full(bench, p1, state, "on a full buffer")) is not None:
+            return verdict
+        slipped = bench.between_holds("P1", lambda: not bench.buffer.size(), lambda: bench.buffer.append("item 2"))
+        for _ in range(2):  # room once; again if a producer slipped in and P1, looking again as it should, waits
+            if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify_all())):
+                return bench.trouble()
+            state = bench.settle([p1], patient=False)["P1"]
+            if not (slipped and state == "waiting"):
+                break
+        if state != "done" or p1.error is not None:
+            return bench.trouble(p1)
+        if bench.buffer.over:
+            return not_yet(
+                "5.1",
+                "P1 was woken with a free slot, but let go of cond's lock before adding its item; another producer "
+                "took the slot then (the check lets one in there to force that), and P1 added its item anyway: the "
+                f"buffer held {bench.buffer.most} items with capacity {CAPACITY}.",
+                "Wait and append in one hold of the lock: the wait loop and buffer.append(item) in the same "
+                "with cond: block.",
+            )
+    return None
+
+
 def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
     """Exercise 5.1: ``put(buffer, cond, item, capacity)`` waits while full, survives a stolen slot, wakes consumers."""
-    scenarios = (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers, _put_keeps_order)
+    scenarios = (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers, _put_keeps_order, _put_in_one_hold)
     if (verdict := first_fault("5.1", put, "def put(buffer, cond, item, capacity):", scenarios)) is not None:
         return verdict
     return passed(
@@ -554,9 +593,41 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
         return _took_all(bench, outs, list(range(total)), f"of the {total} items put")
 
 
+def _consume_in_one_hold(consume: Callable[..., Any]) -> CheckResult | None:
+    with _forced("5.2") as bench:
+        closed = bench.trial.event("closed")
+        out: list[Any] = []
+        c1, state = bench.start("C1", consume, bench.buffer, bench.cond, closed, out)
+        if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
+            return verdict
+        slipped = bench.between_holds("C1", lambda: bench.buffer.size() > 0, bench.buffer.popleft)
+        if not bench.act(lambda: (bench.buffer.append("item 1"), bench.cond.notify())):
+            return bench.trouble()
+        state = bench.settle([c1], patient=False)["C1"]
+        if slipped and state == "done":
+            what = (
+                describe_exception(c1.error, "C1").removeprefix("C1 ")
+                if c1.error is not None
+                else "returned although the buffer was not closed"
+            )
+            return not_yet(
+                "5.2",
+                "C1 was woken for 'item 1', but let go of cond's lock before taking it; another consumer took it "
+                f"then (the check lets one in there to force that), and C1 {what}.",
+                "Look and take in one hold of the lock: after the wait, take the item in the same with cond: block.",
+            )
+        if (verdict := _consumer_on_empty(bench, c1, state, "after it was woken for 'item 1'")) is not None:
+            return verdict
+        if not bench.act(lambda: (closed.set(), bench.cond.notify_all())):
+            return bench.trouble()
+        if (verdict := _returned_once_closed(bench, [c1], "closed (and empty)", "")) is not None:
+            return verdict
+        return _took_all(bench, [out], [] if slipped else ["item 1"], "with one item put")
+
+
 def check_consume(consume: Callable[[Any, Any, Any, list[Any]], Any]) -> CheckResult:
     """Exercise 5.2: consumers take every item once, survive a stolen wake-up, and return once closed and empty."""
-    scenarios = (_consume_stolen, _consume_drain)
+    scenarios = (_consume_stolen, _consume_drain, _consume_in_one_hold)
     if (verdict := first_fault("5.2", consume, "def consume(buffer, cond, closed, out):", scenarios)) is not None:
         return verdict
     return passed(

@@ -130,6 +130,15 @@ def put(buffer, cond, item, capacity):
             buffer.popleft()
         cond.notify_all()
 """,
+    "checks-and-appends-in-two-holds": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while len(buffer) >= capacity:
+            cond.wait()
+    with cond:
+        buffer.append(item)
+        cond.notify_all()
+""",
 }
 RIGHT = {
     "reference": """
@@ -193,5 +202,26 @@ def put(buffer, cond, item, capacity):
             cond.wait(timeout=1)
         buffer.append(item)
         cond.notify_all()
+""",
+    "notifies-only-when-it-was-empty": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while len(buffer) >= capacity:
+            cond.wait()
+        buffer.append(item)
+        if len(buffer) == 1:
+            cond.notify_all()
+""",
+    "rechecks-in-a-second-hold": """
+def put(buffer, cond, item, capacity):
+    while True:
+        with cond:
+            while len(buffer) >= capacity:
+                cond.wait()
+        with cond:
+            if len(buffer) < capacity:
+                buffer.append(item)
+                cond.notify_all()
+                return
 """,
 }

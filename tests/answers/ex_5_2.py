@@ -141,6 +141,26 @@ def consume(buffer, cond, closed, out):
                 return
             out.append(buffer.popleft())
 """,
+    "checks-and-takes-in-two-holds": """
+def consume(buffer, cond, closed, out):
+    while True:
+        with cond:
+            cond.wait_for(lambda: buffer or closed.is_set())
+            if not buffer:
+                return
+        with cond:
+            out.append(buffer.popleft())
+""",
+    "two-holds-returns-when-the-item-is-gone": """
+def consume(buffer, cond, closed, out):
+    while True:
+        with cond:
+            cond.wait_for(lambda: buffer or closed.is_set())
+        with cond:
+            if not buffer:
+                return
+            out.append(buffer.popleft())
+""",
 }
 RIGHT = {
     "reference": """
@@ -206,5 +226,16 @@ def consume(buffer, cond, closed, out):
                 cond.wait(timeout=2)
             item = buffer.popleft()
         out.append(item)
+""",
+    "rechecks-in-a-second-hold": """
+def consume(buffer, cond, closed, out):
+    while True:
+        with cond:
+            cond.wait_for(lambda: buffer or closed.is_set())
+            if not buffer:
+                return
+        with cond:
+            if buffer:
+                out.append(buffer.popleft())
 """,
 }
