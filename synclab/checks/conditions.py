@@ -2,7 +2,8 @@
 
 The check forces, on every run: a stolen wake-up (a woken thread is held while another takes what
 it was woken for), producers ahead of a consumer on the one condition (``notify()`` wakes only
-producers), and a timed wait that runs out. Every step is ordered by what the threads do, never by sleeps.
+producers), a timed wait that runs out, and a thread slipping in between a wait and an act in a second hold of
+the lock. Every step is ordered by what the threads do, never by sleeps.
 """
 
 from __future__ import annotations
@@ -49,8 +50,7 @@ _APPEND_AFTER_WAIT = "After the wait loop, append the item and return."
 
 
 class Buffer(deque):
-    """A ``deque`` that notes changes made without the lock, appends over capacity, the most items it held, and
-    looks at its length."""
+    """A ``deque`` that notes unlocked changes, appends over capacity, the most items held and looks at its length."""
 
     def __init__(self, scope: CancelScope, lock: GuardedLock, capacity: int | None = None, items: Iterable[Any] = ()):
         self._scope = scope
@@ -171,9 +171,8 @@ class _Bench:
             ran_out = self.cond.timed_out.count(name) > timeouts[name]
             if timed is False or (timed and (not patient or waited > self.patience or ran_out)):
                 return "waiting"
-            late = waited > HOLD_PATIENCE
             looked = self.buffer.looks.get(name, 0) - looks[name]
-            if timed is None and (looked > POLL_LOOKS or (late and looked >= 2)):
+            if timed is None and (looked > POLL_LOOKS or (waited > HOLD_PATIENCE and looked >= 2)):
                 return "polling"
             return ""
 
@@ -497,11 +496,8 @@ def _took_all(bench: _Bench, outs: Sequence[list[Any]], expected: list[Any], wha
     """Every item reached ``out`` once, and the consumers took them holding the lock."""
     got = [item for out in outs for item in out]
     if sorted(got, key=repr) != sorted(expected, key=repr):
-        how = (
-            "some items reached out more than once"
-            if len(got) > len(set(map(repr, got)))
-            else "some items never reached out"
-        )
+        twice = len(got) > len(set(map(repr, got)))
+        how = "some items reached out more than once" if twice else "some items never reached out"
         return not_yet("5.2", f"{what}, {how}.", "Append every item you take to out.")
     if bench.buffer.unlocked_changes:
         return not_yet(
@@ -511,6 +507,13 @@ def _took_all(bench: _Bench, outs: Sequence[list[Any]], expected: list[Any], wha
             "Look at the buffer and take the item inside with cond:.",
         )
     return None
+
+
+def _what_it_did(runner: Runner) -> str:
+    """What a consumer that was done did: raised (the error), or returned."""
+    if runner.error is None:
+        return "returned although the buffer was not closed"
+    return describe_exception(runner.error, runner.name).removeprefix(f"{runner.name} ")
 
 
 def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
@@ -534,15 +537,10 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
         bench.cond.let_go("C1")
         state = bench.settle([c1], patient=False)["C1"]
         if state == "done":
-            what = (
-                describe_exception(c1.error, "C1").removeprefix("C1 ")
-                if c1.error is not None
-                else "returned although the buffer was not closed"
-            )
             return not_yet(
                 "5.2",
                 "C1 was woken for 'item 1', but C2 took it before C1 had the lock back (the check holds C1 back to "
-                f"force that). C1 found the buffer empty and {what}.",
+                f"force that). C1 found the buffer empty and {_what_it_did(c1)}.",
                 "A woken thread must check again: cond.wait_for(lambda: buffer or closed.is_set()) (or a while loop "
                 "around cond.wait()), then return only if the buffer is empty.",
             )
@@ -605,15 +603,10 @@ def _consume_in_one_hold(consume: Callable[..., Any]) -> CheckResult | None:
             return bench.trouble()
         state = bench.settle([c1], patient=False)["C1"]
         if slipped and state == "done":
-            what = (
-                describe_exception(c1.error, "C1").removeprefix("C1 ")
-                if c1.error is not None
-                else "returned although the buffer was not closed"
-            )
             return not_yet(
                 "5.2",
                 "C1 was woken for 'item 1', but let go of cond's lock before taking it; another consumer took it "
-                f"then (the check lets one in there to force that), and C1 {what}.",
+                f"then (the check lets one in there to force that), and C1 {_what_it_did(c1)}.",
                 "Look and take in one hold of the lock: after the wait, take the item in the same with cond: block.",
             )
         if (verdict := _consumer_on_empty(bench, c1, state, "after it was woken for 'item 1'")) is not None:
