@@ -583,7 +583,8 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
 
 def _consume_in_one_hold(consume: Callable[..., Any]) -> CheckResult | None:
     with _forced("5.2") as bench:
-        c1, state = bench.start("C1", consume, bench.buffer, bench.cond, bench.trial.event("closed"), [])
+        # Not patient: how it waits was judged in the runs before, and a long timeout must not cost 1.5 s again.
+        c1, state = bench.start("C1", consume, bench.buffer, bench.cond, bench.trial.event("closed"), [], patient=False)
         if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
             return verdict
         slipped = bench.between_holds("C1", lambda: bench.buffer.size() > 0, bench.buffer.popleft)
