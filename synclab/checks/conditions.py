@@ -2,7 +2,8 @@
 
 The check forces, on every run: a stolen wake-up (a woken thread is held while another takes what
 it was woken for), producers ahead of a consumer on the one condition (``notify()`` wakes only
-producers), and a timed wait that runs out. Every step is ordered by what the threads do, never by sleeps.
+producers), a timed wait that runs out, and a thread slipping in between a wait and an act in a second hold of
+the lock. Every step is ordered by what the threads do, never by sleeps.
 """
 
 from __future__ import annotations
@@ -49,13 +50,14 @@ _APPEND_AFTER_WAIT = "After the wait loop, append the item and return."
 
 
 class Buffer(deque):
-    """A ``deque`` that notes changes made without the lock, appends over capacity, and looks at its length."""
+    """A ``deque`` that notes unlocked changes, appends over capacity, the most items held and looks at its length."""
 
     def __init__(self, scope: CancelScope, lock: GuardedLock, capacity: int | None = None, items: Iterable[Any] = ()):
         self._scope = scope
         self._guard = lock
         self.capacity = capacity
         self.over = 0
+        self.most = 0
         self.unlocked_changes = 0
         self.looks: dict[str, int] = {}
         super().__init__(items)
@@ -79,6 +81,7 @@ class Buffer(deque):
             self.unlocked_changes += 1
         if self.capacity is not None and deque.__len__(self) > self.capacity:
             self.over += 1
+        self.most = max(self.most, deque.__len__(self))
 
     def __iadd__(self, items: Iterable[Any]) -> Buffer:
         self.extend(items)
@@ -113,6 +116,9 @@ class _Bench:
         self.lock = trial.lock("the buffer's lock")
         self.cond: GuardedCondition = trial.condition(self.lock, "cond")
         self.buffer = Buffer(trial, self.lock, CAPACITY, items)
+        # Seconds a timed wait that has not run out is watched before it counts as waiting, for the whole run:
+        # a right answer with long timeouts must still finish well within the trial's time.
+        self.patience = HOLD_PATIENCE
 
     def act(self, action: Callable[[], object]) -> bool:
         """Run ``action()`` holding the lock, as the check's own producer or consumer; ``False`` if it could not."""
@@ -132,6 +138,19 @@ class _Bench:
         self.cond.hold_woken()
         return self.act(action) and (woken in self.cond.notified if woken else bool(self.cond.notified))
 
+    def between_holds(self, name: str, ready: Callable[[], bool], action: Callable[[], object]) -> list[bool]:
+        """The first time thread ``name`` lets go of the lock outside a wait while ``ready()``, run ``action()``
+        holding the lock, as another thread slipping in between its two holds; the list is non-empty once it did."""
+        slipped: list[bool] = []
+
+        def slip_in() -> None:
+            if not slipped and threading.current_thread().name == name and name not in self.cond.waiting and ready():
+                slipped.append(True)
+                self.act(action)
+
+        self.lock.after_release = slip_in
+        return slipped
+
     def start(self, name: str, fn: Callable[..., Any], *args: Any, patient: bool = True) -> tuple[Runner, str]:
         """Start ``fn(*args)`` in thread ``name`` and wait until it waits on ``cond`` or is done: (runner, state)."""
         runner = self.trial.start(name, fn, *args)
@@ -148,15 +167,18 @@ class _Bench:
             if runner.done:
                 return "stopped" if runner.cancelled else "done"
             timed = self.cond.waiting.get(name)
-            late = time.monotonic() - start > HOLD_PATIENCE
-            if timed is False or (timed and (not patient or late or self.cond.timed_out.count(name) > timeouts[name])):
+            waited = time.monotonic() - start
+            ran_out = self.cond.timed_out.count(name) > timeouts[name]
+            if timed is False or (timed and (not patient or waited > self.patience or ran_out)):
                 return "waiting"
             looked = self.buffer.looks.get(name, 0) - looks[name]
-            if timed is None and (looked > POLL_LOOKS or (late and looked >= 2)):
+            if timed is None and (looked > POLL_LOOKS or (waited > HOLD_PATIENCE and looked >= 2)):
                 return "polling"
             return ""
 
         self.trial.wait(until=lambda: all(state(r) for r in runners))
+        if patient:
+            self.patience -= time.monotonic() - start
         return {r.name: state(r) or "stopped" for r in runners}
 
     def trouble(self, runner: Runner | None = None) -> CheckResult:
@@ -214,7 +236,7 @@ def _put_on_full(bench: _Bench, runner: Runner, state: str, when: str) -> CheckR
         if not bench.buffer.over:
             return f"{when}, {name}'s put() returned without adding its item.", _WAIT_FULL
         timeout = " when its wait(timeout) ran out" if ran_out else ""
-        held = f"the buffer held {bench.buffer.size()} items with capacity {CAPACITY}."
+        held = f"the buffer held {bench.buffer.most} items with capacity {CAPACITY}."
         return f"{when}, {name} added its item{timeout}: {held}", _RECHECK_FULL if ran_out else _WAIT_FULL
 
     return bench.waits(runner, state, f"{when}, {name}'s put()", _WAIT_FULL, returned)
@@ -225,7 +247,8 @@ def _put_with_room(bench: _Bench, runner: Runner, state: str, when: str) -> Chec
         return not_yet(
             "5.1",
             f"{when}, {runner.name}'s put() waited instead of adding its item.",
-            "Wait only while the buffer is full: " + _WAIT_FULL,
+            "Wait only while the buffer is full, that is while it holds capacity items (use the capacity you are "
+            "given): while len(buffer) >= capacity: cond.wait()",
         )
     if state != "done" or runner.error is not None:
         return bench.trouble(runner)
@@ -295,12 +318,28 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
         if (verdict := _put_on_full(bench, p1, state, "after P2 took the free slot")) is not None:
             return verdict
         bench.cond.let_woken_go()
-        if not bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify_all())) or not bench.trial.wait(
-            runners=[p1]
-        ):
+        # Another producer slips in if P1, woken with a free slot, lets go of the lock before adding its item.
+        slipped = bench.between_holds("P1", lambda: not bench.buffer.size(), lambda: bench.buffer.append("item 3"))
+
+        def make_room() -> bool:
+            return bench.act(lambda: (bench.buffer.popleft(), bench.cond.notify_all())) and bench.trial.wait(
+                until=lambda: p1.done or (slipped and "P1" in bench.cond.waiting)
+            )
+
+        # Room once; again if P1, looking again after a producer slipped in, as it should, waits again.
+        if not make_room() or not (p1.done or (make_room() and p1.done)):
             return not_yet("5.1", "P1 did not return after room was made for it again.", _APPEND_AFTER_WAIT)
         if p1.error is not None:
             return bench.trouble(p1)
+        if slipped and bench.buffer.over:
+            return not_yet(
+                "5.1",
+                "P1 was woken with a free slot, but let go of cond's lock before adding its item; another producer "
+                "took the slot then (the check lets one in there to force that), and P1 added its item anyway: the "
+                f"buffer held {bench.buffer.most} items with capacity {CAPACITY}.",
+                "Wait and append in one hold of the lock: the wait loop and buffer.append(item) in the same "
+                "with cond: block.",
+            )
         if list(bench.buffer) != ["item 1"] or bench.buffer.over or bench.buffer.unlocked_changes:
             return not_yet(
                 "5.1",
@@ -360,9 +399,35 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
     return None
 
 
+def _put_keeps_order(put: Callable[..., Any]) -> CheckResult | None:
+    # With capacity 1 the buffer never holds two items, so order shows only with room for one more.
+    with _forced("5.1", ["old item"]) as bench:
+        p1, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", 2, patient=False)
+        if (verdict := _put_with_room(bench, p1, state, "with one item in a buffer of capacity 2")) is not None:
+            return verdict
+        held = list(bench.buffer)
+        if held == ["item 1", "old item"]:
+            return not_yet(
+                "5.1",
+                "put('item 1') on a buffer holding ['old item'] put the new item in front of it: "
+                "['item 1', 'old item']. Consumers take from the front (popleft()), so the newer item would come "
+                "out first.",
+                "A buffer is first in, first out: add the item at the back with buffer.append(item), not at the "
+                "front (appendleft, insert(0, ...)).",
+            )
+        if held != ["old item", "item 1"]:
+            return not_yet(
+                "5.1",
+                f"put('item 1') on a buffer holding ['old item'] left it holding {held!r} instead of "
+                "['old item', 'item 1'].",
+                _APPEND_ITEM,
+            )
+    return None
+
+
 def check_put(put: Callable[[Any, Any, Any, int], Any]) -> CheckResult:
     """Exercise 5.1: ``put(buffer, cond, item, capacity)`` waits while full, survives a stolen slot, wakes consumers."""
-    scenarios = (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers)
+    scenarios = (_put_wakes_a_consumer, _put_slot_stolen, _put_past_producers, _put_keeps_order)
     if (verdict := first_fault("5.1", put, "def put(buffer, cond, item, capacity):", scenarios)) is not None:
         return verdict
     return passed(
@@ -394,8 +459,8 @@ def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> 
     )
 
 
-def _consumers_wait(bench: _Bench, runners: Sequence[Runner], when: str, patient: bool = True) -> CheckResult | None:
-    states = bench.settle(runners, patient=patient)
+def _consumers_wait(bench: _Bench, runners: Sequence[Runner], when: str) -> CheckResult | None:
+    states = bench.settle(runners)
     for runner in runners:
         if (verdict := _consumer_on_empty(bench, runner, states[runner.name], when)) is not None:
             return verdict
@@ -421,11 +486,8 @@ def _took_all(bench: _Bench, outs: Sequence[list[Any]], expected: list[Any], wha
     """Every item reached ``out`` once, and the consumers took them holding the lock."""
     got = [item for out in outs for item in out]
     if sorted(got, key=repr) != sorted(expected, key=repr):
-        how = (
-            "some items reached out more than once"
-            if len(got) > len(set(map(repr, got)))
-            else "some items never reached out"
-        )
+        twice = len(got) > len(set(map(repr, got)))
+        how = "some items reached out more than once" if twice else "some items never reached out"
         return not_yet("5.2", f"{what}, {how}.", "Append every item you take to out.")
     if bench.buffer.unlocked_changes:
         return not_yet(
@@ -435,6 +497,13 @@ def _took_all(bench: _Bench, outs: Sequence[list[Any]], expected: list[Any], wha
             "Look at the buffer and take the item inside with cond:.",
         )
     return None
+
+
+def _what_it_did(runner: Runner) -> str:
+    """What a consumer that was done did: raised (the error), or returned."""
+    if runner.error is None:
+        return "returned although the buffer was not closed"
+    return describe_exception(runner.error, runner.name).removeprefix(f"{runner.name} ")
 
 
 def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
@@ -458,21 +527,19 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
         bench.cond.let_go("C1")
         state = bench.settle([c1], patient=False)["C1"]
         if state == "done":
-            what = (
-                describe_exception(c1.error, "C1").removeprefix("C1 ")
-                if c1.error is not None
-                else "returned although the buffer was not closed"
-            )
             return not_yet(
                 "5.2",
                 "C1 was woken for 'item 1', but C2 took it before C1 had the lock back (the check holds C1 back to "
-                f"force that). C1 found the buffer empty and {what}.",
+                f"force that). C1 found the buffer empty and {_what_it_did(c1)}.",
                 "A woken thread must check again: cond.wait_for(lambda: buffer or closed.is_set()) (or a while loop "
                 "around cond.wait()), then return only if the buffer is empty.",
             )
         if (verdict := _consumer_on_empty(bench, c1, state, "after its item was taken")) is not None:
             return verdict
         bench.cond.let_woken_go()
+        # Patient now that no one is held back: an answer may wait with a timeout only once it has taken an item.
+        if (verdict := _consumers_wait(bench, [c1, c2], "once 'item 1' was taken")) is not None:
+            return verdict
         if not bench.act(lambda: (closed.set(), bench.cond.notify_all())):
             return bench.trouble()
         if (verdict := _returned_once_closed(bench, [c1, c2], "closed (and empty)", "")) is not None:
@@ -495,7 +562,7 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
                 return bench.trouble()
         if not bench.trial.wait(until=lambda: not bench.buffer.size()):
             return bench.trouble()
-        if (verdict := _consumers_wait(bench, runners, "with the buffer open", patient=False)) is not None:
+        if (verdict := _consumers_wait(bench, runners, "with the buffer open")) is not None:
             return verdict
         items = range(OPEN_ITEMS, OPEN_ITEMS + LEFT_ITEMS)
         if not bench.act(lambda: (bench.buffer.extend(items), closed.set(), bench.cond.notify_all())):
@@ -514,9 +581,30 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
         return _took_all(bench, outs, list(range(total)), f"of the {total} items put")
 
 
+def _consume_in_one_hold(consume: Callable[..., Any]) -> CheckResult | None:
+    with _forced("5.2") as bench:
+        # Not patient: how it waits was judged in the runs before, and a long timeout must not cost 1.5 s again.
+        c1, state = bench.start("C1", consume, bench.buffer, bench.cond, bench.trial.event("closed"), [], patient=False)
+        if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
+            return verdict
+        slipped = bench.between_holds("C1", lambda: bench.buffer.size() > 0, bench.buffer.popleft)
+        if not bench.act(lambda: (bench.buffer.append("item 1"), bench.cond.notify())):
+            return bench.trouble()
+        state = bench.settle([c1], patient=False)["C1"]
+        if slipped and state == "done":
+            return not_yet(
+                "5.2",
+                "C1 was woken for 'item 1', but let go of cond's lock before taking it; another consumer took it "
+                f"then (the check lets one in there to force that), and C1 {_what_it_did(c1)}.",
+                "Look and take in one hold of the lock: after the wait, take the item in the same with cond: block.",
+            )
+        # Closing and taking every item were judged in the runs before.
+        return _consumer_on_empty(bench, c1, state, "after it was woken for 'item 1'")
+
+
 def check_consume(consume: Callable[[Any, Any, Any, list[Any]], Any]) -> CheckResult:
     """Exercise 5.2: consumers take every item once, survive a stolen wake-up, and return once closed and empty."""
-    scenarios = (_consume_stolen, _consume_drain)
+    scenarios = (_consume_stolen, _consume_drain, _consume_in_one_hold)
     if (verdict := first_fault("5.2", consume, "def consume(buffer, cond, closed, out):", scenarios)) is not None:
         return verdict
     return passed(

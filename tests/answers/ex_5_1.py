@@ -99,6 +99,46 @@ def put(buffer, cond, item, capacity):
 def put(buffer, cond, item, capacity):
     raise SystemExit("buffer full")
 """,
+    "appends-at-the-front": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while len(buffer) >= capacity:
+            cond.wait()
+        buffer.appendleft(item)
+        cond.notify_all()
+""",
+    "inserts-at-the-front": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        cond.wait_for(lambda: len(buffer) < capacity)
+        buffer.insert(0, item)
+        cond.notify_all()
+""",
+    "waits-while-not-empty": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while buffer:
+            cond.wait()
+        buffer.append(item)
+        cond.notify_all()
+""",
+    "drops-the-oldest-when-full": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        buffer.append(item)
+        if len(buffer) > capacity:
+            buffer.popleft()
+        cond.notify_all()
+""",
+    "checks-and-appends-in-two-holds": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while len(buffer) >= capacity:
+            cond.wait()
+    with cond:
+        buffer.append(item)
+        cond.notify_all()
+""",
 }
 RIGHT = {
     "reference": """
@@ -136,5 +176,52 @@ def put(buffer, cond, item, capacity):
         buffer.append(item)
     finally:
         cond.release()
+""",
+    "rechecks-a-timed-wait-for": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while not cond.wait_for(lambda: len(buffer) < capacity, timeout=0.1):
+            pass
+        buffer.insert(len(buffer), item)
+        cond.notify_all()
+""",
+    "returns-from-inside-the-loop": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while True:
+            if len(buffer) < capacity:
+                buffer.extend([item])
+                cond.notify_all()
+                return
+            cond.wait()
+""",
+    "long-timeouts-in-a-loop": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while len(buffer) >= capacity:
+            cond.wait(timeout=1)
+        buffer.append(item)
+        cond.notify_all()
+""",
+    "notifies-only-when-it-was-empty": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        while len(buffer) >= capacity:
+            cond.wait()
+        buffer.append(item)
+        if len(buffer) == 1:
+            cond.notify_all()
+""",
+    "rechecks-in-a-second-hold": """
+def put(buffer, cond, item, capacity):
+    while True:
+        with cond:
+            while len(buffer) >= capacity:
+                cond.wait()
+        with cond:
+            if len(buffer) < capacity:
+                buffer.append(item)
+                cond.notify_all()
+                return
 """,
 }

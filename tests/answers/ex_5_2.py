@@ -97,6 +97,70 @@ def consume(buffer, cond, closed, out):
 def consume(buffer, cond, closed, out):
     raise SystemExit
 """,
+    "gives-up-when-idle-after-its-first-item": """
+def consume(buffer, cond, closed, out):
+    timeout = None
+    while True:
+        with cond:
+            cond.wait_for(lambda: buffer or closed.is_set(), timeout=timeout)
+            if not buffer:
+                return
+            item = buffer.popleft()
+        out.append(item)
+        timeout = 0.5
+""",
+    "returns-on-a-timeout-once-out-has-items": """
+def consume(buffer, cond, closed, out):
+    while True:
+        with cond:
+            if not cond.wait_for(lambda: buffer or closed.is_set(), timeout=1 if out else None):
+                return
+            if not buffer:
+                return
+            out.append(buffer.popleft())
+""",
+    "first-wait-untimed-then-one-timed-wait": """
+def consume(buffer, cond, closed, out):
+    with cond:
+        cond.wait_for(lambda: buffer or closed.is_set())
+    while True:
+        with cond:
+            if not buffer and not closed.is_set():
+                cond.wait(timeout=0.2)
+            if not buffer:
+                return
+            out.append(buffer.popleft())
+""",
+    "returns-once-empty-after-its-first-wait": """
+def consume(buffer, cond, closed, out):
+    with cond:
+        cond.wait_for(lambda: buffer or closed.is_set())
+    while True:
+        with cond:
+            if not buffer:
+                return
+            out.append(buffer.popleft())
+""",
+    "checks-and-takes-in-two-holds": """
+def consume(buffer, cond, closed, out):
+    while True:
+        with cond:
+            cond.wait_for(lambda: buffer or closed.is_set())
+            if not buffer:
+                return
+        with cond:
+            out.append(buffer.popleft())
+""",
+    "two-holds-returns-when-the-item-is-gone": """
+def consume(buffer, cond, closed, out):
+    while True:
+        with cond:
+            cond.wait_for(lambda: buffer or closed.is_set())
+        with cond:
+            if not buffer:
+                return
+            out.append(buffer.popleft())
+""",
 }
 RIGHT = {
     "reference": """
@@ -141,5 +205,37 @@ def consume(buffer, cond, closed, out):
             buffer.clear()
             done = not taken
         out.extend(taken)
+""",
+    "timed-wait-for-rechecked-in-a-loop": """
+def consume(buffer, cond, closed, out):
+    while True:
+        with cond:
+            cond.wait_for(lambda: buffer or closed.is_set(), timeout=0.1)
+            if buffer:
+                out.append(buffer.popleft())
+            elif closed.is_set():
+                return
+""",
+    "long-timeouts-in-a-loop": """
+def consume(buffer, cond, closed, out):
+    while True:
+        with cond:
+            while not buffer:
+                if closed.is_set():
+                    return
+                cond.wait(timeout=2)
+            item = buffer.popleft()
+        out.append(item)
+""",
+    "rechecks-in-a-second-hold": """
+def consume(buffer, cond, closed, out):
+    while True:
+        with cond:
+            cond.wait_for(lambda: buffer or closed.is_set())
+            if not buffer:
+                return
+        with cond:
+            if buffer:
+                out.append(buffer.popleft())
 """,
 }
