@@ -1,5 +1,5 @@
-"""Plumbing the lesson modules share and a learner need not read: the worker harness, the switch
-interval, and raising an exception in another thread. Each topic's own plumbing has its own module here
+"""Plumbing the lesson modules share and a learner need not read: the worker harness, the switch interval, an
+exception in one line, and raising an exception in another thread. Each topic's own plumbing has its own module here
 (05's forced schedules in :mod:`synclab._threads.conditions`, and so on).
 """
 
@@ -10,6 +10,7 @@ import ctypes
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 
 #: How long stopped workers get to notice the stop event and return.
@@ -17,6 +18,11 @@ GRACE_SECONDS = 5.0
 #: How long the workers and the caller may take to meet at the start barrier: on a busy
 #: machine, starting a few threads can take longer than a short run's own timeout.
 START_SECONDS = 5.0
+
+
+def exception_line(exc: BaseException) -> str:
+    """``"NameError: name 'x' is not defined"``, as a traceback's last line shows it."""
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 class WorkersStuck(RuntimeError):

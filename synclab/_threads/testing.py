@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from synclab.checks._base import Trial, describe_exception
+from synclab.checks._base import Trial, describe_exception, excepthook_filter
 from synclab.checks._guards import CheckCancelled
 from synclab.instruments import LockWrapper
 
@@ -38,18 +38,14 @@ class RunOutcome:
 def _thread_errors() -> Iterator[list[tuple[str, BaseException]]]:
     """While active, exceptions that end a thread are recorded instead of printed."""
     seen: list[tuple[str, BaseException]] = []
-    previous = threading.excepthook
 
-    def hook(args: Any) -> None:
+    def record(args: Any) -> bool:
         if not isinstance(args.exc_value, CheckCancelled) and args.exc_type is not SystemExit:
             seen.append((args.thread.name if args.thread is not None else "a thread", args.exc_value))
+        return True  # handled: nothing is printed
 
-    threading.excepthook = hook
-    try:
+    with excepthook_filter(record):
         yield seen
-    finally:
-        if threading.excepthook is hook:
-            threading.excepthook = previous
 
 
 def judge_run(

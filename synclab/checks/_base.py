@@ -18,13 +18,12 @@ import sys
 import sysconfig
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from synclab._threads import clear_pending_exception, raise_in_thread
+from synclab._threads import clear_pending_exception, exception_line, raise_in_thread
 from synclab.checks._guards import (
     CancelScope,
     CheckCancelled,
@@ -116,11 +115,6 @@ def first_fault(
         if (verdict := scenario(answer)) is not None:
             return verdict
     return None
-
-
-def exception_line(exc: BaseException) -> str:
-    """``"NameError: name 'x' is not defined"``, as a traceback's last line shows it."""
-    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 def describe_exception(exc: BaseException, what: str = "your function") -> str:
