@@ -10,8 +10,10 @@ import ctypes
 import sys
 import threading
 import time
+import timeit
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 #: How long stopped workers get to notice the stop event and return.
 GRACE_SECONDS = 5.0
@@ -23,6 +25,12 @@ START_SECONDS = 5.0
 def exception_line(exc: BaseException) -> str:
     """``"NameError: name 'x' is not defined"``, as a traceback's last line shows it."""
     return traceback.format_exception_only(type(exc), exc)[-1].strip()
+
+
+def per_call_seconds(operation: Any, number: int, repeat: int, namespace: Any = None) -> list[float]:
+    """Seconds per call of ``operation`` (a function or code) in each of ``repeat`` :mod:`timeit` runs of ``number``
+    calls. The fastest is the usual figure: slower runs were disturbed by something else."""
+    return [t / number for t in timeit.repeat(operation, number=number, repeat=repeat, globals=namespace)]
 
 
 class WorkersStuck(RuntimeError):

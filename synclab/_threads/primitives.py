@@ -7,13 +7,12 @@ import platform
 import queue
 import threading
 import time
-import timeit
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from synclab._threads import run_workers
+from synclab._threads import per_call_seconds, run_workers
 from synclab._validate import check_int
 from synclab.instruments import LockEvent
 
@@ -206,14 +205,10 @@ def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
         "q": queue.Queue(),
     }
     held = {"Lock": "lock", "RLock": "rlock", "Condition": "cond", "Semaphore": "sem"}  # the rest holds nothing
-
-    def per_op(code: str) -> list[float]:
-        return [t / number for t in timeit.Timer(code, globals=namespace).repeat(repeats, number)]
-
-    loop = min(per_op("pass"))
+    loop = min(per_call_seconds("pass", number, repeats, namespace))
     costs = []
     for name, code in OPERATIONS:
-        times = per_op(code)
+        times = per_call_seconds(code, number, repeats, namespace)
         reentrant = _holder_can_reenter(namespace[held[name]]) if name in held else None
         costs.append(PrimitiveCost(name, code, max(0.0, min(times) - loop), tuple(times), reentrant))
     return OverheadResult(tuple(costs), number, loop, platform.python_version(), platform.python_implementation())

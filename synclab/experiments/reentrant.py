@@ -11,12 +11,11 @@ import platform
 import re
 import threading
 import time
-import timeit
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from synclab._threads import run_workers
+from synclab._threads import per_call_seconds, run_workers
 from synclab._validate import MAX_THREADS, check_choice, check_int, check_sequence, check_timeout
 from synclab.instruments import InstrumentedLock, LockStatistics
 
@@ -91,10 +90,6 @@ def _helper_operation(lock: Any, depth: int) -> Callable[[], None]:
     return public if depth > 1 else _rlock_operation(lock, 1)  # one level: the lock alone
 
 
-def _fastest_ns(operation: Callable[[], None], calls: int, repeat: int) -> float:
-    return min(timeit.repeat(operation, number=calls, repeat=repeat)) / calls * 1e9
-
-
 def measure_lock_costs(depths: Sequence[int] = (1, 2, 4, 8, 16), calls: int = 5_000, repeat: int = 5) -> LockCosts:
     """Time an operation nested ``depth`` calls deep under each design.
 
@@ -108,8 +103,8 @@ def measure_lock_costs(depths: Sequence[int] = (1, 2, 4, 8, 16), calls: int = 5_
     calls = check_int("calls", calls, 100, 1_000_000)
     repeat = check_int("repeat", repeat, 1, 20)
     lock, rlock = threading.Lock(), threading.RLock()
-    rlock_ns = tuple(_fastest_ns(_rlock_operation(rlock, d), calls, repeat) for d in levels)
-    helper_ns = tuple(_fastest_ns(_helper_operation(lock, d), calls, repeat) for d in levels)
+    rlock_ns = tuple(min(per_call_seconds(_rlock_operation(rlock, d), calls, repeat)) * 1e9 for d in levels)
+    helper_ns = tuple(min(per_call_seconds(_helper_operation(lock, d), calls, repeat)) * 1e9 for d in levels)
     return LockCosts(depths=levels, rlock=rlock_ns, helper=helper_ns)
 
 
