@@ -1,6 +1,7 @@
-"""Plumbing the lesson modules share and a learner need not read: the worker harness, the switch interval, an
-exception in one line, and raising an exception in another thread. Each topic's own plumbing has its own module here
-(05's forced schedules in :mod:`synclab._threads.conditions`, and so on).
+"""Plumbing the lesson modules share and a learner need not read: the worker harness (also for numbered
+threads T1..Tn), the switch interval, an exception in one line, per-call timing, and raising an exception in
+another thread. Each topic's own plumbing has its own module here (05's forced schedules in
+:mod:`synclab._threads.conditions`, and so on).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 import timeit
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 #: How long stopped workers get to notice the stop event and return.
@@ -93,6 +95,23 @@ def run_workers(
     if errors:
         raise errors[0]
     return elapsed
+
+
+def run_threads(
+    worker: Callable[[int], Any], count: int, what: str, stop: threading.Event, timeout: float, **first: Callable
+) -> tuple[float, tuple[Any, ...]]:
+    """Run ``worker(1)`` .. ``worker(count)`` in threads T1..Tn, after the ``first`` threads (name=function).
+
+    Returns the seconds the run took and what each worker returned, in order.
+    """
+    returned: list[Any] = [None] * count
+
+    def job(i: int) -> None:
+        returned[i - 1] = worker(i)
+
+    jobs = [*first.values(), *(partial(job, i) for i in range(1, count + 1))]
+    names = [*first, *(f"T{i}" for i in range(1, count + 1))]
+    return run_workers(jobs, names=names, timeout=timeout, stop=stop, what=what), tuple(returned)
 
 
 def _join_all(threads: Sequence[threading.Thread], what: str, finished: Sequence[threading.Event]) -> None:

@@ -1,5 +1,6 @@
-"""Plumbing of notebook 08 (choosing a primitive): the numbered-worker starter and the overhead measurement,
-the course's one measurement of each primitive's uncontended cost (notebook 04 quotes its ``"Lock"`` row too)."""
+"""Plumbing of notebook 08 (choosing a primitive): the pool's bookkeeping, the per-thread records, and the
+overhead measurement, the course's one measurement of each primitive's uncontended cost (notebook 04 quotes its
+``"Lock"`` row too)."""
 
 from __future__ import annotations
 
@@ -9,29 +10,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from synclab._threads import per_call_seconds, run_workers
+from synclab._threads import per_call_seconds
 from synclab._validate import check_int
 from synclab.instruments import LockEvent
-
-
-def run_threads(
-    worker: Callable[[int], Any], count: int, what: str, stop: threading.Event, timeout: float, **first: Callable
-) -> tuple[float, tuple[Any, ...]]:
-    """Run ``worker(1)`` .. ``worker(count)`` in threads T1..Tn, after the ``first`` threads (name=function).
-
-    Returns the seconds the run took and what each worker returned, in order.
-    """
-    returned: list[Any] = [None] * count
-
-    def job(i: int) -> None:
-        returned[i - 1] = worker(i)
-
-    jobs = [*first.values(), *(partial(job, i) for i in range(1, count + 1))]
-    names = [*first, *(f"T{i}" for i in range(1, count + 1))]
-    return run_workers(jobs, names=names, timeout=timeout, stop=stop, what=what), tuple(returned)
 
 
 def stopwatch() -> Callable[[], float]:

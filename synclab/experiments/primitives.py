@@ -8,7 +8,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from synclab._threads.primitives import GateThread, PhaseSpan, PoolLog, ReleaseError, StopThread, run_threads, stopwatch
+from synclab._threads import run_threads
+from synclab._threads.primitives import GateThread, PhaseSpan, PoolLog, ReleaseError, StopThread, stopwatch
 from synclab._validate import MAX_THREADS, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.instruments import LockEvent
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from synclab._threads import per_call_seconds, run_workers
+from synclab._threads import per_call_seconds, run_threads
 from synclab._validate import MAX_THREADS, check_choice, check_int, check_sequence, check_timeout
 from synclab.instruments import InstrumentedLock, LockStatistics
 
@@ -225,22 +225,21 @@ def run_ledger(
 
     ledger = _Ledger(design)
     amounts = tuple(range(1, batch_size + 1))
-    names = [f"T{i}" for i in range(1, threads + 1)]
-    recorded = [0] * threads
-    stuck: list[str] = []
+    stuck: list[int] = []
     stop = threading.Event()
 
-    def work(slot: int) -> None:
+    def work(index: int) -> int:
+        recorded = 0
         for _ in range(batches):
             if stop.is_set():
-                return
+                break
             if not ledger.record_many(amounts):
-                stuck.append(names[slot])  # list.append is atomic
-                return
-            recorded[slot] += batch_size
+                stuck.append(index)  # list.append is atomic
+                break
+            recorded += batch_size
+        return recorded
 
-    workers = [lambda slot=slot: work(slot) for slot in range(threads)]
-    elapsed = run_workers(workers, names=names, timeout=timeout, stop=stop, what="run_ledger")
+    elapsed, per_thread = run_threads(work, threads, "run_ledger", stop, timeout)
     return LedgerResult(
         threads=threads,
         batches=batches,
@@ -250,8 +249,8 @@ def run_ledger(
         total=ledger.total,
         expected_entries=threads * batches * batch_size,
         expected_total=threads * batches * sum(amounts),
-        per_thread=tuple(recorded),
-        stuck=tuple(sorted(stuck, key=names.index)),
+        per_thread=per_thread,
+        stuck=tuple(f"T{index}" for index in sorted(stuck)),
         lock_calls=ledger.lock_calls,
         max_count=ledger.max_count,
         lock=ledger.lock.statistics(),
