@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from synclab._threads import switch_interval
 from synclab.checks._base import Trial, describe_exception, excepthook_filter
 from synclab.checks._guards import CheckCancelled
 from synclab.instruments import LockWrapper
@@ -60,7 +61,7 @@ def judge_run(
     """Run ``test(make_target(trial))`` once in its own thread of a trial that stops it after ``timeout`` s."""
     interval = sys.getswitchinterval()
     started = time.perf_counter()
-    try:
+    with switch_interval(interval):  # put back if the test changed it
         with (
             _thread_errors() as errors,
             Trial(timeout=timeout, what=what, deadlock_after=None, stopper=stopper) as trial,
@@ -77,10 +78,7 @@ def judge_run(
                 on_start(runner.thread)
             ready.set()
             trial.wait(runners=[runner])
-    finally:
         left = sys.getswitchinterval()
-        if left != interval:
-            sys.setswitchinterval(interval)
     seconds = time.perf_counter() - started
     error = runner.error
     problem = trial.trouble()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from synclab._threads import clear_pending_exception, exception_line, raise_in_thread
+from synclab._threads import clear_pending_exception, exception_line, raise_in_thread, switch_interval
 from synclab.checks._guards import (
     CancelScope,
     CheckCancelled,
@@ -657,9 +657,9 @@ def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequenc
             f"exercise {exercise} takes {wanted} answer(s), and the check cell passed {len(answers)}.",
             "Run the check cell as it is written, after running the cell with your answer.",
         )
-    interval = sys.getswitchinterval()
     try:
-        result = check(*answers)
+        with switch_interval(sys.getswitchinterval()):  # put back if the learner's code changed it
+            result = check(*answers)
     except KeyboardInterrupt as exc:
         if _from_learner(exc):
             return not_yet(
@@ -678,9 +678,6 @@ def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequenc
             f"the check itself failed ({describe_exception(exc, 'it')}): that is a bug in synclab, not in your answer.",
             "Please report it; you can go on with the course.",
         )
-    finally:
-        if sys.getswitchinterval() != interval:
-            sys.setswitchinterval(interval)
     if not isinstance(result, CheckResult):
         return not_yet(
             exercise,
