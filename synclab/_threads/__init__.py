@@ -19,6 +19,8 @@ from typing import Any
 
 #: How long stopped workers get to notice the stop event and return.
 GRACE_SECONDS = 5.0
+#: Longest a worker's wait lasts before it looks at the stop event again (stopped runs only).
+POLL_SECONDS = 0.05
 #: How long the workers and the caller may take to meet at the start barrier: on a busy
 #: machine, starting a few threads can take longer than a short run's own timeout.
 START_SECONDS = 5.0

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from synclab._threads import POLL_SECONDS
 from synclab._threads.conditions import DONE, BufferLog, BufferRun, Tally, force_notify, force_stolen_wakeup
 from synclab._threads.conditions import MAX_SAMPLES as MAX_SAMPLES  # for run_queue_buffer
 from synclab._validate import MAX_VALUES, check_float, check_int, check_timeout
@@ -107,9 +108,6 @@ def run_notify(
 
 
 # -- the bounded buffer -------------------------------------------------------------
-
-#: Longest a wait lasts before it looks at the stop event again (stopped runs only).
-POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True, slots=True)
