@@ -14,7 +14,7 @@ import time
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from itertools import pairwise
 from threading import TIMEOUT_MAX, get_ident
 from types import TracebackType
@@ -128,15 +128,8 @@ class _ThreadTally:
 
     def freeze(self, acquisitions: int = 0, total_hold: float = 0.0) -> ThreadLockStatistics:
         """The figures, plus ``acquisitions`` and ``total_hold`` of a run not yet ended."""
-        return ThreadLockStatistics(
-            self.name,
-            self.acquisitions + acquisitions,
-            self.contended,
-            self.failed,
-            self.total_wait,
-            self.max_wait,
-            self.total_hold + total_hold,
-        )
+        figures = ThreadLockStatistics(*astuple(self))  # the same fields, frozen
+        return replace(figures, acquisitions=self.acquisitions + acquisitions, total_hold=self.total_hold + total_hold)
 
 
 def thread_name(ident: int) -> str:

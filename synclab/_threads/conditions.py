@@ -302,7 +302,7 @@ MAX_SAMPLES = 20_000
 
 @dataclass(slots=True)
 class Tally:
-    """One thread's running figures (each thread updates only its own)."""
+    """One thread's running figures (each thread updates only its own); frozen, a result's ``ThreadWaits``."""
 
     name: str
     role: str

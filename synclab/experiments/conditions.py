@@ -12,7 +12,7 @@ import platform
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from synclab._threads import POLL_SECONDS
@@ -278,7 +278,7 @@ def run_buffer_threads(
         times,
         tuple(run.buffer.lengths),
         duration,
-        threads=tuple(ThreadWaits(t.name, t.role, t.items, t.waits, t.total_wait) for t in run.making + run.using),
+        threads=tuple(ThreadWaits(*astuple(t)) for t in run.making + run.using),  # the tallies, frozen
         spans=tuple(WaitSpan(*span) for span in spans),
         lock=run.buffer.lock.statistics(),
         python=platform.python_version(),
