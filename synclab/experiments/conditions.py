@@ -245,19 +245,10 @@ def run_buffer(
     return run_buffer_threads(BufferModel, *settings, what="run_buffer")
 
 
-def run_buffer_threads(
-    design: Callable[[int, threading.Event], BufferModel],
-    producers: Any,
-    consumers: Any,
-    capacity: Any,
-    produce_rate: Any,
-    consume_rate: Any,
-    items: Any,
-    timeout: Any,
-    *,
-    what: str,
-) -> BufferResult:
-    """Check the arguments of :func:`run_buffer`, then run them around ``design(capacity, stop)``."""
+def run_buffer_threads(design: Callable[..., BufferModel], *settings: Any, what: str) -> BufferResult:
+    """Check the arguments of :func:`run_buffer` (``settings``, in its order), then run them around the buffer
+    ``design(capacity, stop)`` makes."""
+    producers, consumers, capacity, produce_rate, consume_rate, items, timeout = settings
     producers = check_int("producers", producers, 1, MAX_VALUES)
     consumers = check_int("consumers", consumers, 1, MAX_VALUES)
     capacity = check_int("capacity", capacity, 1, 1_000)
