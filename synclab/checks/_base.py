@@ -657,6 +657,7 @@ def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequenc
             f"exercise {exercise} takes {wanted} answer(s), and the check cell passed {len(answers)}.",
             "Run the check cell as it is written, after running the cell with your answer.",
         )
+    failure = "it gave no verdict"
     try:
         with switch_interval(sys.getswitchinterval()):  # put back if the learner's code changed it
             result = check(*answers)
@@ -673,15 +674,11 @@ def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequenc
     except BaseException as exc:  # a check must never raise
         if _from_learner(exc):
             return not_yet(exercise, describe_exception(exc, "your code") + ".")
-        return not_yet(
-            exercise,
-            f"the check itself failed ({describe_exception(exc, 'it')}): that is a bug in synclab, not in your answer.",
-            "Please report it; you can go on with the course.",
-        )
-    if not isinstance(result, CheckResult):
-        return not_yet(
-            exercise,
-            "the check itself failed (it gave no verdict): that is a bug in synclab, not in your answer.",
-            "Please report it; you can go on with the course.",
-        )
-    return result
+        failure, result = describe_exception(exc, "it"), None
+    if isinstance(result, CheckResult):
+        return result
+    return not_yet(
+        exercise,
+        f"the check itself failed ({failure}): that is a bug in synclab, not in your answer.",
+        "Please report it; you can go on with the course.",
+    )
