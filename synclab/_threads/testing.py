@@ -84,10 +84,8 @@ def judge_run(
     problem = trial.trouble()
     if trial.gave_up in ("deadline", "deadlock"):
         outcome, message = "hung", problem[0] if problem else f"{what} did not finish"
-    elif isinstance(error, AssertionError):
-        outcome, message = "failed", describe_exception(error, what)
     elif error is not None:
-        outcome, message = "error", describe_exception(error, what)
+        outcome, message = "failed" if isinstance(error, AssertionError) else "error", describe_exception(error, what)
     elif problem is not None:
         outcome, message = "error", problem[0]
     else:
