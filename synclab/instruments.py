@@ -14,7 +14,7 @@ import time
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from itertools import pairwise
 from threading import TIMEOUT_MAX, get_ident
 from types import TracebackType
@@ -128,18 +128,11 @@ class _ThreadTally:
 
     def freeze(self, acquisitions: int = 0, total_hold: float = 0.0) -> ThreadLockStatistics:
         """The figures, plus ``acquisitions`` and ``total_hold`` of a run not yet ended."""
-        return ThreadLockStatistics(
-            self.name,
-            self.acquisitions + acquisitions,
-            self.contended,
-            self.failed,
-            self.total_wait,
-            self.max_wait,
-            self.total_hold + total_hold,
-        )
+        figures = ThreadLockStatistics(*astuple(self))  # the same fields, frozen
+        return replace(figures, acquisitions=self.acquisitions + acquisitions, total_hold=self.total_hold + total_hold)
 
 
-def _thread_name(ident: int) -> str:
+def thread_name(ident: int) -> str:
     """Name of the live thread ``ident``; not :func:`threading.current_thread`, which would register a dummy
     ``Thread`` for a thread started with ``_thread.start_new_thread``."""
     for thread in threading.enumerate():
@@ -377,7 +370,7 @@ class InstrumentedLock(LockWrapper):
         with self._meta:
             self._failed += 1
             if me not in self._names:
-                self._names[me] = _thread_name(me)
+                self._names[me] = thread_name(me)
             self._tally_wait(me, waited).failed += 1
 
     def _tally_wait(self, me: int, waited: float) -> _ThreadTally:
@@ -399,7 +392,7 @@ class InstrumentedLock(LockWrapper):
                 tally.acquisitions += count - self._run_starts[-1]
                 tally.total_hold += total - self._run_total
             if me not in self._names:
-                self._names[me] = _thread_name(me)
+                self._names[me] = thread_name(me)
             starts, owners = self._run_starts, self._run_owners
             if len(starts) > self._max_events + _SLACK:  # forget runs whose acquisitions left the events
                 keep = max(0, bisect_right(starts, count - self._max_events) - 1)
@@ -412,7 +405,7 @@ class InstrumentedLock(LockWrapper):
     def _tally(self, ident: int) -> _ThreadTally:
         tally = self._tallies.get(ident)
         if tally is None:
-            tally = self._tallies[ident] = _ThreadTally(self._names.get(ident) or _thread_name(ident))
+            tally = self._tallies[ident] = _ThreadTally(self._names.get(ident) or thread_name(ident))
         return tally
 
     # threading.Condition calls these three when its lock has them; its fallback, probing with
@@ -475,7 +468,7 @@ class InstrumentedLock(LockWrapper):
                 tallies[current] = self._tally(current).freeze(count - starts[-1], total_hold - self._run_total)
 
         def name(ident: int) -> str:
-            return names.get(ident) or _thread_name(ident)
+            return names.get(ident) or thread_name(ident)
 
         threads = tuple(
             figures

@@ -1,6 +1,7 @@
-"""Plumbing the lesson modules share and a learner need not read: the worker harness, the switch
-interval, and raising an exception in another thread. Each topic's own plumbing has its own module here
-(05's forced schedules in :mod:`synclab._threads.conditions`, and so on).
+"""Plumbing the lesson modules share and a learner need not read: the worker harness (also for numbered
+threads T1..Tn), the switch interval, an exception in one line, per-call timing, and raising an exception in
+another thread. Each topic's own plumbing has its own module here (05's forced schedules in
+:mod:`synclab._threads.conditions`, and so on).
 """
 
 from __future__ import annotations
@@ -10,13 +11,30 @@ import ctypes
 import sys
 import threading
 import time
+import timeit
+import traceback
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any
 
 #: How long stopped workers get to notice the stop event and return.
 GRACE_SECONDS = 5.0
+#: Longest a worker's wait lasts before it looks at the stop event again (stopped runs only).
+POLL_SECONDS = 0.05
 #: How long the workers and the caller may take to meet at the start barrier: on a busy
 #: machine, starting a few threads can take longer than a short run's own timeout.
 START_SECONDS = 5.0
+
+
+def exception_line(exc: BaseException) -> str:
+    """``"NameError: name 'x' is not defined"``, as a traceback's last line shows it."""
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
+
+
+def per_call_seconds(operation: Any, number: int, repeat: int, namespace: Any = None) -> list[float]:
+    """Seconds per call of ``operation`` (a function or code) in each of ``repeat`` :mod:`timeit` runs of ``number``
+    calls. The fastest is the usual figure: slower runs were disturbed by something else."""
+    return [t / number for t in timeit.repeat(operation, number=number, repeat=repeat, globals=namespace)]
 
 
 class WorkersStuck(RuntimeError):
@@ -79,6 +97,23 @@ def run_workers(
     if errors:
         raise errors[0]
     return elapsed
+
+
+def run_threads(
+    worker: Callable[[int], Any], count: int, what: str, stop: threading.Event, timeout: float, **first: Callable
+) -> tuple[float, tuple[Any, ...]]:
+    """Run ``worker(1)`` .. ``worker(count)`` in threads T1..Tn, after the ``first`` threads (name=function).
+
+    Returns the seconds the run took and what each worker returned, in order.
+    """
+    returned: list[Any] = [None] * count
+
+    def job(i: int) -> None:
+        returned[i - 1] = worker(i)
+
+    jobs = [*first.values(), *(partial(job, i) for i in range(1, count + 1))]
+    names = [*first, *(f"T{i}" for i in range(1, count + 1))]
+    return run_workers(jobs, names=names, timeout=timeout, stop=stop, what=what), tuple(returned)
 
 
 def _join_all(threads: Sequence[threading.Thread], what: str, finished: Sequence[threading.Event]) -> None:

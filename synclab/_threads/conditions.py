@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from threading import get_ident
 from typing import Any
 
-from synclab._threads import run_workers
+from synclab._threads import exception_line, run_workers
 from synclab.instruments import InstrumentedLock, LockWrapper
 
 #: How long a finished schedule gives its threads to leave, in seconds: shorter than :data:`GRACE_SECONDS`,
@@ -174,11 +173,6 @@ class Schedule:
         return [r.name for r in self.runners if r.thread.is_alive()]
 
 
-def describe_error(exc: BaseException) -> str:
-    """``"IndexError: pop from an empty deque"``."""
-    return traceback.format_exception_only(type(exc), exc)[-1].strip()
-
-
 def _seen_by(views: list[tuple[str, object]], name: str, nth: int = 1) -> str:
     """What thread ``name`` saw of the buffer the ``nth`` time it is in ``views``, in words."""
     seen = [view for thread, view in views if thread == name]
@@ -189,7 +183,7 @@ def _seen_by(views: list[tuple[str, object]], name: str, nth: int = 1) -> str:
 
 
 def _what(runner: Runner) -> str:
-    return f"raised {describe_error(runner.error)}" if runner.error else f"returned {runner.value!r}"
+    return f"raised {exception_line(runner.error)}" if runner.error else f"returned {runner.value!r}"
 
 
 def force_stolen_wakeup(take: Callable[[Any, Any], Any], timeout: float, trace: list[str]) -> tuple[str, str]:
@@ -238,7 +232,7 @@ def force_stolen_wakeup(take: Callable[[Any, Any], Any], timeout: float, trace: 
         if c1.done:
             trace.append(f"C1: {_what(c1)}")
             if c1.error is not None:
-                return "raised", f"after its item was taken, C1 raised {describe_error(c1.error)}."
+                return "raised", f"after its item was taken, C1 raised {exception_line(c1.error)}."
             return (
                 "wrong_item",
                 f"after its item was taken, C1 returned {c1.value!r} instead of waiting for the next item.",
@@ -289,7 +283,7 @@ def force_notify(
         if not s.wait_until(lambda: producer.done):
             error = f"put_items did not return within {timeout:g} s"
         elif producer.error is not None:
-            error = describe_error(producer.error)
+            error = exception_line(producer.error)
         if not error and s.wait_until(lambda: woken() >= 1):
             while woken() < consumers:
                 seen = woken()
@@ -308,7 +302,7 @@ MAX_SAMPLES = 20_000
 
 @dataclass(slots=True)
 class Tally:
-    """One thread's running figures (each thread updates only its own)."""
+    """One thread's running figures (each thread updates only its own); frozen, a result's ``ThreadWaits``."""
 
     name: str
     role: str

@@ -20,7 +20,7 @@ from functools import partial
 
 from synclab._threads import run_workers
 from synclab._validate import MAX_THREADS, check_timeout
-from synclab.instruments import InstrumentedLock, LockStatistics, LockWrapper
+from synclab.instruments import InstrumentedLock, LockStatistics, LockWrapper, thread_name
 
 #: How long a cycle must stay unchanged before :func:`watch_for_deadlock` reports it, in seconds:
 #: far longer than the short timeouts of a back-off-and-retry loop, whose cycles last a
@@ -117,22 +117,17 @@ def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllo
         if again == state:
             break
         state = again
-    names = {t.ident: t.name for t in threading.enumerate() if t.ident is not None}
-
-    def name(ident: int) -> str:
-        return names.get(ident, f"thread-{ident}")
-
     held_by: dict[int, int] = {}  # lock index -> the ident of its holder
     waits_for: dict[int, int] = {}  # thread ident -> the index of the lock it waits for
     holds, waits = [], []
     for index, (lock, (owner, waiting)) in enumerate(zip(locks, state, strict=True)):
         if owner is not None:
             held_by[index] = owner
-            holds.append((name(owner), lock.name))
+            holds.append((thread_name(owner), lock.name))
         for ident in waiting:
             if ident != owner:  # the owner has just got it: no longer waiting
                 waits_for[ident] = index
-                waits.append((name(ident), lock.name))
+                waits.append((thread_name(ident), lock.name))
     cycle: tuple[str, ...] = ()
     for start in sorted(waits_for):  # follow "waits for the lock held by" until it ends or comes back
         path, thread = [], start
@@ -140,7 +135,7 @@ def resource_allocation_graph(locks: Iterable[InstrumentedLock]) -> ResourceAllo
             path.append(thread)
             thread = held_by.get(waits_for[thread])
         if thread in path:
-            cycle = tuple(v for t in path[path.index(thread) :] for v in (name(t), locks[waits_for[t]].name))
+            cycle = tuple(v for t in path[path.index(thread) :] for v in (thread_name(t), locks[waits_for[t]].name))
             first = 2 * cycle[0::2].index(min(cycle[0::2]))  # start from the first thread in name order
             cycle = cycle[first:] + cycle[:first]
             break

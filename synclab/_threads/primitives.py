@@ -1,5 +1,6 @@
-"""Plumbing of notebook 08 (choosing a primitive): the numbered-worker starter and the overhead measurement,
-the course's one measurement of each primitive's uncontended cost (notebook 04 quotes its ``"Lock"`` row too)."""
+"""Plumbing of notebook 08 (choosing a primitive): the pool's bookkeeping, the per-thread records, and the
+overhead measurement, the course's one measurement of each primitive's uncontended cost (notebook 04 quotes its
+``"Lock"`` row too)."""
 
 from __future__ import annotations
 
@@ -7,32 +8,13 @@ import platform
 import queue
 import threading
 import time
-import timeit
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from synclab._threads import run_workers
+from synclab._threads import per_call_seconds
 from synclab._validate import check_int
 from synclab.instruments import LockEvent
-
-
-def run_threads(
-    worker: Callable[[int], Any], count: int, what: str, stop: threading.Event, timeout: float, **first: Callable
-) -> tuple[float, tuple[Any, ...]]:
-    """Run ``worker(1)`` .. ``worker(count)`` in threads T1..Tn, after the ``first`` threads (name=function).
-
-    Returns the seconds the run took and what each worker returned, in order.
-    """
-    returned: list[Any] = [None] * count
-
-    def job(i: int) -> None:
-        returned[i - 1] = worker(i)
-
-    jobs = [*first.values(), *(partial(job, i) for i in range(1, count + 1))]
-    names = [*first, *(f"T{i}" for i in range(1, count + 1))]
-    return run_workers(jobs, names=names, timeout=timeout, stop=stop, what=what), tuple(returned)
 
 
 def stopwatch() -> Callable[[], float]:
@@ -206,14 +188,10 @@ def measure_overhead(number: int = 5_000, repeats: int = 20) -> OverheadResult:
         "q": queue.Queue(),
     }
     held = {"Lock": "lock", "RLock": "rlock", "Condition": "cond", "Semaphore": "sem"}  # the rest holds nothing
-
-    def per_op(code: str) -> list[float]:
-        return [t / number for t in timeit.Timer(code, globals=namespace).repeat(repeats, number)]
-
-    loop = min(per_op("pass"))
+    loop = min(per_call_seconds("pass", number, repeats, namespace))
     costs = []
     for name, code in OPERATIONS:
-        times = per_op(code)
+        times = per_call_seconds(code, number, repeats, namespace)
         reentrant = _holder_can_reenter(namespace[held[name]]) if name in held else None
         costs.append(PrimitiveCost(name, code, max(0.0, min(times) - loop), tuple(times), reentrant))
     return OverheadResult(tuple(costs), number, loop, platform.python_version(), platform.python_implementation())

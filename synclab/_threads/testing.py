@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from synclab.checks._base import Trial, describe_exception
+from synclab._threads import switch_interval
+from synclab.checks._base import Trial, describe_exception, excepthook_filter
 from synclab.checks._guards import CheckCancelled
 from synclab.instruments import LockWrapper
 
@@ -38,18 +39,14 @@ class RunOutcome:
 def _thread_errors() -> Iterator[list[tuple[str, BaseException]]]:
     """While active, exceptions that end a thread are recorded instead of printed."""
     seen: list[tuple[str, BaseException]] = []
-    previous = threading.excepthook
 
-    def hook(args: Any) -> None:
+    def record(args: Any) -> bool:
         if not isinstance(args.exc_value, CheckCancelled) and args.exc_type is not SystemExit:
             seen.append((args.thread.name if args.thread is not None else "a thread", args.exc_value))
+        return True  # handled: nothing is printed
 
-    threading.excepthook = hook
-    try:
+    with excepthook_filter(record):
         yield seen
-    finally:
-        if threading.excepthook is hook:
-            threading.excepthook = previous
 
 
 def judge_run(
@@ -64,7 +61,7 @@ def judge_run(
     """Run ``test(make_target(trial))`` once in its own thread of a trial that stops it after ``timeout`` s."""
     interval = sys.getswitchinterval()
     started = time.perf_counter()
-    try:
+    with switch_interval(interval):  # put back if the test changed it
         with (
             _thread_errors() as errors,
             Trial(timeout=timeout, what=what, deadlock_after=None, stopper=stopper) as trial,
@@ -81,19 +78,14 @@ def judge_run(
                 on_start(runner.thread)
             ready.set()
             trial.wait(runners=[runner])
-    finally:
         left = sys.getswitchinterval()
-        if left != interval:
-            sys.setswitchinterval(interval)
     seconds = time.perf_counter() - started
     error = runner.error
     problem = trial.trouble()
     if trial.gave_up in ("deadline", "deadlock"):
         outcome, message = "hung", problem[0] if problem else f"{what} did not finish"
-    elif isinstance(error, AssertionError):
-        outcome, message = "failed", describe_exception(error, what)
     elif error is not None:
-        outcome, message = "error", describe_exception(error, what)
+        outcome, message = "failed" if isinstance(error, AssertionError) else "error", describe_exception(error, what)
     elif problem is not None:
         outcome, message = "error", problem[0]
     else:

@@ -18,13 +18,12 @@ import sys
 import sysconfig
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from synclab._threads import clear_pending_exception, raise_in_thread
+from synclab._threads import clear_pending_exception, exception_line, raise_in_thread, switch_interval
 from synclab.checks._guards import (
     CancelScope,
     CheckCancelled,
@@ -116,11 +115,6 @@ def first_fault(
         if (verdict := scenario(answer)) is not None:
             return verdict
     return None
-
-
-def exception_line(exc: BaseException) -> str:
-    """``"NameError: name 'x' is not defined"``, as a traceback's last line shows it."""
-    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 def describe_exception(exc: BaseException, what: str = "your function") -> str:
@@ -663,9 +657,10 @@ def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequenc
             f"exercise {exercise} takes {wanted} answer(s), and the check cell passed {len(answers)}.",
             "Run the check cell as it is written, after running the cell with your answer.",
         )
-    interval = sys.getswitchinterval()
+    failure = "it gave no verdict"
     try:
-        result = check(*answers)
+        with switch_interval(sys.getswitchinterval()):  # put back if the learner's code changed it
+            result = check(*answers)
     except KeyboardInterrupt as exc:
         if _from_learner(exc):
             return not_yet(
@@ -679,18 +674,11 @@ def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequenc
     except BaseException as exc:  # a check must never raise
         if _from_learner(exc):
             return not_yet(exercise, describe_exception(exc, "your code") + ".")
-        return not_yet(
-            exercise,
-            f"the check itself failed ({describe_exception(exc, 'it')}): that is a bug in synclab, not in your answer.",
-            "Please report it; you can go on with the course.",
-        )
-    finally:
-        if sys.getswitchinterval() != interval:
-            sys.setswitchinterval(interval)
-    if not isinstance(result, CheckResult):
-        return not_yet(
-            exercise,
-            "the check itself failed (it gave no verdict): that is a bug in synclab, not in your answer.",
-            "Please report it; you can go on with the course.",
-        )
-    return result
+        failure, result = describe_exception(exc, "it"), None
+    if isinstance(result, CheckResult):
+        return result
+    return not_yet(
+        exercise,
+        f"the check itself failed ({failure}): that is a bug in synclab, not in your answer.",
+        "Please report it; you can go on with the course.",
+    )

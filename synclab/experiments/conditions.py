@@ -12,9 +12,10 @@ import platform
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
+from synclab._threads import POLL_SECONDS
 from synclab._threads.conditions import DONE, BufferLog, BufferRun, Tally, force_notify, force_stolen_wakeup
 from synclab._threads.conditions import MAX_SAMPLES as MAX_SAMPLES  # for run_queue_buffer
 from synclab._validate import MAX_VALUES, check_float, check_int, check_timeout
@@ -107,9 +108,6 @@ def run_notify(
 
 
 # -- the bounded buffer -------------------------------------------------------------
-
-#: Longest a wait lasts before it looks at the stop event again (stopped runs only).
-POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,19 +245,10 @@ def run_buffer(
     return run_buffer_threads(BufferModel, *settings, what="run_buffer")
 
 
-def run_buffer_threads(
-    design: Callable[[int, threading.Event], BufferModel],
-    producers: Any,
-    consumers: Any,
-    capacity: Any,
-    produce_rate: Any,
-    consume_rate: Any,
-    items: Any,
-    timeout: Any,
-    *,
-    what: str,
-) -> BufferResult:
-    """Check the arguments of :func:`run_buffer`, then run them around ``design(capacity, stop)``."""
+def run_buffer_threads(design: Callable[..., BufferModel], *settings: Any, what: str) -> BufferResult:
+    """Check the arguments of :func:`run_buffer` (``settings``, in its order), then run them around the buffer
+    ``design(capacity, stop)`` makes."""
+    producers, consumers, capacity, produce_rate, consume_rate, items, timeout = settings
     producers = check_int("producers", producers, 1, MAX_VALUES)
     consumers = check_int("consumers", consumers, 1, MAX_VALUES)
     capacity = check_int("capacity", capacity, 1, 1_000)
@@ -280,7 +269,7 @@ def run_buffer_threads(
         times,
         tuple(run.buffer.lengths),
         duration,
-        threads=tuple(ThreadWaits(t.name, t.role, t.items, t.waits, t.total_wait) for t in run.making + run.using),
+        threads=tuple(ThreadWaits(*astuple(t)) for t in run.making + run.using),  # the tallies, frozen
         spans=tuple(WaitSpan(*span) for span in spans),
         lock=run.buffer.lock.statistics(),
         python=platform.python_version(),

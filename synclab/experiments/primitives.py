@@ -8,15 +8,14 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from synclab._threads.primitives import GateThread, PhaseSpan, PoolLog, ReleaseError, StopThread, run_threads, stopwatch
+from synclab._threads import POLL_SECONDS, run_threads
+from synclab._threads.primitives import GateThread, PhaseSpan, PoolLog, ReleaseError, StopThread, stopwatch
 from synclab._validate import MAX_THREADS, check_bool, check_choice, check_float, check_int, check_timeout
 from synclab.instruments import LockEvent
 
 GUARDS = ("Semaphore", "BoundedSemaphore", "none")
 #: The most workers of the signalling experiments.
 MAX_SIGNALLED = 32
-#: How long a waiting thread blocks before it checks whether the run was stopped.
-_POLL = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +81,7 @@ def run_pool(
             if stop.is_set():
                 return
             requested = log.clock()
-            while semaphore is not None and not semaphore.acquire(timeout=_POLL):
+            while semaphore is not None and not semaphore.acquire(timeout=POLL_SECONDS):
                 if stop.is_set():
                     return
             acquired, first = log.count(+1)
@@ -153,7 +152,7 @@ def run_start_gate(
     def worker(index: int) -> GateThread | None:
         ready = clock()
         if use_gate:
-            while not gate.wait(_POLL):  # bounded, so a stopped run ends
+            while not gate.wait(POLL_SECONDS):  # bounded, so a stopped run ends
                 if stop.is_set():
                     return None
         began = clock()

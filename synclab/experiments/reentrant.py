@@ -11,12 +11,11 @@ import platform
 import re
 import threading
 import time
-import timeit
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from synclab._threads import run_workers
+from synclab._threads import per_call_seconds, run_threads
 from synclab._validate import MAX_THREADS, check_choice, check_int, check_sequence, check_timeout
 from synclab.instruments import InstrumentedLock, LockStatistics
 
@@ -91,10 +90,6 @@ def _helper_operation(lock: Any, depth: int) -> Callable[[], None]:
     return public if depth > 1 else _rlock_operation(lock, 1)  # one level: the lock alone
 
 
-def _fastest_ns(operation: Callable[[], None], calls: int, repeat: int) -> float:
-    return min(timeit.repeat(operation, number=calls, repeat=repeat)) / calls * 1e9
-
-
 def measure_lock_costs(depths: Sequence[int] = (1, 2, 4, 8, 16), calls: int = 5_000, repeat: int = 5) -> LockCosts:
     """Time an operation nested ``depth`` calls deep under each design.
 
@@ -108,8 +103,8 @@ def measure_lock_costs(depths: Sequence[int] = (1, 2, 4, 8, 16), calls: int = 5_
     calls = check_int("calls", calls, 100, 1_000_000)
     repeat = check_int("repeat", repeat, 1, 20)
     lock, rlock = threading.Lock(), threading.RLock()
-    rlock_ns = tuple(_fastest_ns(_rlock_operation(rlock, d), calls, repeat) for d in levels)
-    helper_ns = tuple(_fastest_ns(_helper_operation(lock, d), calls, repeat) for d in levels)
+    rlock_ns = tuple(min(per_call_seconds(_rlock_operation(rlock, d), calls, repeat)) * 1e9 for d in levels)
+    helper_ns = tuple(min(per_call_seconds(_helper_operation(lock, d), calls, repeat)) * 1e9 for d in levels)
     return LockCosts(depths=levels, rlock=rlock_ns, helper=helper_ns)
 
 
@@ -230,22 +225,21 @@ def run_ledger(
 
     ledger = _Ledger(design)
     amounts = tuple(range(1, batch_size + 1))
-    names = [f"T{i}" for i in range(1, threads + 1)]
-    recorded = [0] * threads
-    stuck: list[str] = []
+    stuck: list[int] = []
     stop = threading.Event()
 
-    def work(slot: int) -> None:
+    def work(index: int) -> int:
+        recorded = 0
         for _ in range(batches):
             if stop.is_set():
-                return
+                break
             if not ledger.record_many(amounts):
-                stuck.append(names[slot])  # list.append is atomic
-                return
-            recorded[slot] += batch_size
+                stuck.append(index)  # list.append is atomic
+                break
+            recorded += batch_size
+        return recorded
 
-    workers = [lambda slot=slot: work(slot) for slot in range(threads)]
-    elapsed = run_workers(workers, names=names, timeout=timeout, stop=stop, what="run_ledger")
+    elapsed, per_thread = run_threads(work, threads, "run_ledger", stop, timeout)
     return LedgerResult(
         threads=threads,
         batches=batches,
@@ -255,8 +249,8 @@ def run_ledger(
         total=ledger.total,
         expected_entries=threads * batches * batch_size,
         expected_total=threads * batches * sum(amounts),
-        per_thread=tuple(recorded),
-        stuck=tuple(sorted(stuck, key=names.index)),
+        per_thread=per_thread,
+        stuck=tuple(f"T{index}" for index in sorted(stuck)),
         lock_calls=ledger.lock_calls,
         max_count=ledger.max_count,
         lock=ledger.lock.statistics(),

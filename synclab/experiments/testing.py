@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from synclab._threads import run_workers
+from synclab._threads import run_threads, run_workers
 from synclab._threads import switch_interval as _switch_interval
 from synclab._threads.testing import FifoLock, judge_run, name_of
 from synclab._validate import MAX_VALUES, check_bool, check_choice, check_float, check_int, check_timeout
@@ -210,9 +210,7 @@ def run_livelock(
             step.abort()  # never leave the other thread waiting at the barrier
             raise
 
-    run_workers(
-        [lambda: worker(0), lambda: worker(1)], names=["T1", "T2"], timeout=timeout, stop=stop, what="run_livelock"
-    )
+    run_threads(lambda index: worker(index - 1), 2, "run_livelock", stop, timeout)
     return LivelockResult(strategy=strategy, rounds=played[0], attempts=tuple(attempts), done_at=tuple(done_at))
 
 
