@@ -14,28 +14,21 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from queue import Empty, Full
 from queue import Queue as _StdQueue
-from typing import Any
+from typing import Any, ClassVar
 
 from synclab._threads import raise_in_thread
 from synclab.checks._base import CheckResult, excepthook_filter, exception_line, first_fault, not_yet, passed
 
-#: Seconds a blocked ``get``/``put``/``join`` waits before it looks at the cancel flag again.
-SLICE = 0.02
-#: Seconds every ``first()`` waits after the last item was put (the forced window of 6.1).
-STALL = 0.1
+SLICE = 0.02  # seconds a blocked get/put/join waits before it looks at the cancel flag again
+STALL = 0.1  # seconds every first() waits after the last item was put (the forced window of 6.1)
 #: Longest the idle-probe run waits for workers with timeouts to time out once (a worker idle
 #: for longer keeps the run past its deadline, so it fails too).
 IDLE_PROBE_LIMIT = 2.2
-#: Seconds a sentinel (or ``ShutDown``) is held back before it reaches the worker.
-SENTINEL_DELAY = 0.03
-#: Seconds the last item's ``second()`` takes.
-LAST_DELAY = 0.06
-#: Seconds each ``first()`` and ``second()`` works on an item.
-WORK = 0.001
-#: Seconds a run may take beyond its forced stall before the check gives up on it.
-RUN_DEADLINE = 2.0
-#: Seconds the check gives threads to stop once it has cancelled them, before it interrupts them.
-CLEANUP_SECONDS = 0.3
+SENTINEL_DELAY = 0.03  # seconds a sentinel (or ShutDown) is held back before it reaches the worker
+LAST_DELAY = 0.06  # seconds the last item's second() takes
+WORK = 0.001  # seconds each first() and second() works on an item
+RUN_DEADLINE = 2.0  # seconds a run may take beyond its forced stall before the check gives up on it
+CLEANUP_SECONDS = 0.3  # seconds the check gives threads to stop once cancelled, before it interrupts them
 
 _SHUTDOWN = getattr(__import__("queue"), "ShutDown", ())  # queue.ShutDown from Python 3.13, else catch nothing
 
@@ -134,26 +127,26 @@ def _sentence(message: str) -> str:
     return message if "(" in head else message[0].upper() + message[1:]
 
 
-def _survivors_note(stuck: Sequence[threading.Thread]) -> str:
-    if not stuck:
-        return ""
+def _noted(verdict: tuple[str, str] | None, stuck: Sequence[threading.Thread]) -> tuple[str, str] | None:
+    """``verdict``, its message followed by a word on the threads the check could not stop."""
+    if verdict is None or not stuck:
+        return verdict
     return (
-        f" {len(stuck)} of your threads could not be stopped (they catch every exception, or wait on something "
-        "of their own); restart the kernel to get rid of them."
+        f"{verdict[0]} {len(stuck)} of your threads could not be stopped (they catch every exception, or wait on "
+        "something of their own); restart the kernel to get rid of them.",
+        verdict[1],
     )
 
 
 # -- exercise 6.1: a two-stage pipeline -------------------------------------------------
 
 
+@dataclass(frozen=True, eq=False)
 class _Token:
     """A numbered object the check hands out and recognises by its type (equal only to itself)."""
 
-    __slots__ = ("number",)
-    label = "token {}"
-
-    def __init__(self, number: int) -> None:
-        self.number = number
+    number: int
+    label: ClassVar[str] = "token {}"
 
     def __repr__(self) -> str:
         return self.label.format(self.number)
@@ -271,16 +264,6 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
             while self.unfinished_tasks:
                 self._check_cancelled()
                 self.all_tasks_done.wait(SLICE)
-
-    def task_done(self) -> None:
-        self._run.watch.touch()
-        super().task_done()
-
-    if _SHUTDOWN:
-
-        def shutdown(self, immediate: bool = False) -> None:
-            self._run.watch.touch()
-            super().shutdown(immediate)  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,33 +445,32 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[str
                 time.sleep(0.01)
         blocked_after = _blocked_in(run, "get")
         stuck = _stop_all(lambda: [caller, *run.watch.learner_threads()], run.cancel, before)
-    note = _survivors_note(stuck)
-    died = watch.died  # the caller's thread catches everything: these are the learner's threads
-
-    if stuck_verdict is not None:
-        message, hint = stuck_verdict
-        if died:
-            message = f"a worker thread died of {exception_line(died[0])}, and then {message}"
-            hint = "Read the error and fix the worker. " + hint
-        verdict: tuple[str, str] | None = (message, hint)
-    elif watch.error is not None:
-        verdict = (f"pipeline() raised {exception_line(watch.error)}.", "Read the error, fix it, run the check again.")
-    elif died:
-        verdict = (
-            f"a worker thread died of {exception_line(died[0])}; nothing told pipeline().",
-            "Read the error and fix the worker.",
-        )
-    else:
-        verdict = _judge_pipeline(run, saved_at_return[0], alive_at_return, blocked_after)
-    return None if verdict is None else (verdict[0] + note, verdict[1])
+    return _noted(_judge_pipeline(run, stuck_verdict, saved_at_return, alive_at_return, blocked_after), stuck)
 
 
 def _judge_pipeline(
     run: _PipelineRun,
-    saved_at_return: int,
+    never_returned: tuple[str, str] | None,
+    saved_at_return: list[int],
     alive_at_return: list[threading.Thread],
     blocked_after: dict[str, list[threading.Thread]],
 ) -> tuple[str, str] | None:
+    died = run.watch.died  # the caller's thread catches everything: these are the learner's threads
+    if never_returned is not None and died:
+        message, hint = never_returned
+        return (
+            f"a worker thread died of {exception_line(died[0])}, and then {message}",
+            "Read the error and fix the worker. " + hint,
+        )
+    if never_returned is not None:
+        return never_returned
+    if run.watch.error is not None:
+        return (f"pipeline() raised {exception_line(run.watch.error)}.", "Read the error, fix it, run the check again.")
+    if died:
+        return (
+            f"a worker thread died of {exception_line(died[0])}; nothing told pipeline().",
+            "Read the error and fix the worker.",
+        )
     setting = run.setting
     caller = run.watch.caller
     n = setting.items
@@ -535,7 +517,7 @@ def _judge_pipeline(
             "A worker stops only when it takes a sentinel, which comes after the last item, so everything "
             "before it is done first. A flag or a timeout is not 'no more items'. " + _SENTINEL_HINT,
         )
-    if saved_at_return < n:
+    if saved_at_return[0] < n:
         where = ", and left threads waiting in get() forever" if blocked_after else ""
         return (
             f"pipeline() returned before every item had been through second(){where}.",
@@ -565,9 +547,8 @@ def _judge_pipeline(
 def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
     """Exercise 6.1: ``pipeline(items, inbox, middle, first, second, workers)`` passes every item through two stages."""
     exercise = "6.1"
-    if (
-        verdict := first_fault(exercise, pipeline, "def pipeline(items, inbox, middle, first, second, workers):")
-    ) is not None:
+    verdict = first_fault(exercise, pipeline, "def pipeline(items, inbox, middle, first, second, workers):")
+    if verdict is not None:
         return verdict
     for number, setting in enumerate(PIPELINE_RUNS, start=1):
         if (fault := _pipeline_once(pipeline, setting)) is not None:
@@ -582,16 +563,11 @@ def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
 
 # -- exercise 6.2: an exception that reaches the caller -------------------------------
 
-#: Tasks per run of check 6.2.
-TASKS = 3
-#: Seconds the tasks wait for each other at the start before the check calls them serial.
-TOGETHER_SECONDS = 1.0
-#: Seconds the slow task runs next to the failing one.
-SLOW_SECONDS = 0.25
-#: Seconds between the ends of the tasks when none fails (they end in reverse order).
-ORDER_GAP = 0.05
-#: Seconds ``run_all`` may take before the check gives up on it.
-RUN_ALL_DEADLINE = 2.0
+TASKS = 3  # tasks per run of check 6.2
+TOGETHER_SECONDS = 1.0  # seconds the tasks wait for each other at the start before the check calls them serial
+SLOW_SECONDS = 0.25  # seconds the slow task runs next to the failing one
+ORDER_GAP = 0.05  # seconds between the ends of the tasks when none fails (they end in reverse order)
+RUN_ALL_DEADLINE = 2.0  # seconds run_all may take before the check gives up on it
 
 
 class _Value(_Token):  # what a task of exercise 6.2 returns
@@ -667,8 +643,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
             )
     died = watch.died  # the caller's thread catches everything: these are the learner's threads
     error = None if isinstance(watch.error, Cancelled) else watch.error
-    verdict = _judge_run_all(run, done, error, watch.value, died, finished)
-    return None if verdict is None else (verdict[0] + _survivors_note(stuck), verdict[1])
+    return _noted(_judge_run_all(run, done, error, watch.value, died, finished), stuck)
 
 
 def _judge_run_all(
