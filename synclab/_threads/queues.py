@@ -33,14 +33,11 @@ def until_stopped(attempt: Callable[[float], Any], stop: threading.Event, poll: 
 
 
 class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
-    """A :class:`queue.Queue` on a buffer's instrumented lock; ``_put``/``_get`` (under it) note the length.
+    """A :class:`queue.Queue` on a buffer's instrumented lock; ``_put``/``_get`` (under it) note the length."""
 
-    ``timed_put`` and ``timed_get`` time a wait from finding the queue full (or empty) until the item is in (or
-    came), and note it in the buffer; they wait in slices of ``poll`` s until the buffer's ``stop`` is set.
-    """
-
-    def __init__(self, buffer: Any) -> None:
+    def __init__(self, buffer: Any, poll: float) -> None:
         self._buffer = buffer
+        self._poll = poll
         super().__init__(buffer.capacity)
         self.mutex = buffer.lock
         self.not_empty = threading.Condition(buffer.lock)
@@ -59,22 +56,15 @@ class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
         self._buffer.record()
         return item
 
-    def timed_put(self, item: object, me: Any, poll: float) -> bool:
-        """``put(item)``: ``True``, or ``False`` if the run was stopped first."""
-        return self._timed(me, lambda timeout: self.put(item, timeout != 0, timeout) is None, poll, False)
-
-    def timed_get(self, me: Any, poll: float, stopped: object) -> object:
-        """``get()``; ``stopped`` if the run was stopped first."""
-        return self._timed(me, lambda timeout: self.get(timeout != 0, timeout), poll, stopped)
-
-    def _timed(self, me: Any, attempt: Callable[[float], Any], poll: float, stopped: object) -> Any:
-        """``attempt(0)`` (without blocking), or else ``attempt(poll)`` until it works, its wait noted for ``me``."""
+    def timed(self, me: Any, attempt: Callable[[float], Any], stopped: object) -> Any:
+        """``attempt(0)``, a ``put`` or ``get`` without blocking, or else ``attempt(poll)`` until it works (``stopped``
+        once the buffer's ``stop`` is set); the wait, from the first try until it worked, is noted for ``me``."""
         try:
             return attempt(0)
         except (queue.Full, queue.Empty):
             started = self._buffer.clock()
         try:
-            done = until_stopped(attempt, self._buffer.stop, poll)
+            done = until_stopped(attempt, self._buffer.stop, self._poll)
         except Stopped:
             done = stopped
         self._buffer.waited(me, started)

@@ -27,13 +27,13 @@ class _QueueBuffer(BufferModel):
 
     def __init__(self, capacity: int, stop: threading.Event) -> None:
         super().__init__(capacity, stop)
-        self.queue = plumbing.RecordingQueue(self)  # a Queue on this buffer's instrumented lock and deque
+        self.queue = plumbing.RecordingQueue(self, POLL_SECONDS)  # a Queue on this buffer's instrumented lock
 
     def put(self, item: object, me: Tally) -> bool:
-        return self.queue.timed_put(item, me, POLL_SECONDS)
+        return self.queue.timed(me, lambda timeout: self.queue.put(item, timeout != 0, timeout) is None, False)
 
     def get(self, me: Tally) -> object:
-        return self.queue.timed_get(me, POLL_SECONDS, DONE)
+        return self.queue.timed(me, lambda timeout: self.queue.get(timeout != 0, timeout), DONE)
 
 
 def run_queue_buffer(
