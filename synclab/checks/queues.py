@@ -200,16 +200,13 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
             with self._run.watch.guard:
                 self.waiting.pop(me, None)
 
-    def _check_call(self, timeout: float | None) -> None:
-        self._check_cancelled()
-        if timeout is not None and timeout < 0:
-            raise ValueError("'timeout' must be a non-negative number")
-
     def _took_sentinel(self, me: threading.Thread) -> None:
         self.sentinel_takers.add(me)
         time.sleep(SENTINEL_DELAY)  # forced window: a thread that was told to stop is seen alive a while
 
     def _sliced(self, what: str, block: bool, timeout: float | None, attempt: Callable[..., Any], full: type) -> Any:
+        if timeout is not None and timeout < 0:
+            raise ValueError("'timeout' must be a non-negative number")
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._blocked(threading.current_thread(), what):
             while True:
@@ -226,7 +223,6 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         me = self._run.watch.touch()
         self.getters.add(me)
-        self._check_call(timeout)
         if block and timeout is not None:
             self.with_timeout.add(me)
         try:
@@ -245,7 +241,6 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         self._run.watch.touch()
-        self._check_call(timeout)
         run = self._run
         if isinstance(item, _Item) and self.item_puts == 0 and run.setting.idle_probe and self is run.inbox:
             run.wait_for_timeouts(self)  # hold the first item back until idle workers have timed out once
@@ -579,7 +574,7 @@ class _TaskRun:
 
     def __init__(self, failing: int | None) -> None:
         self.failing = failing
-        self.error = ValueError(f"task {failing} failed") if failing is not None else None
+        self.error = ValueError(f"task {failing} failed")  # raised by the failing task, if any
         self.watch = _Watch()
         self.barrier = threading.Barrier(TASKS)
         self.apart = False
@@ -602,7 +597,6 @@ class _TaskRun:
                         self.done[number + 1].wait(TOGETHER_SECONDS)
                         time.sleep(ORDER_GAP)  # ...and the others well after it, one by one
                 elif number == self.failing:
-                    assert self.error is not None
                     raise self.error
                 elif number == (self.failing + 1) % TASKS:
                     time.sleep(SLOW_SECONDS)
@@ -641,15 +635,12 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
                 lambda: [caller, *(t for number, t in list(run.ran_in.items()) if number not in run.finished)],
                 run.barrier.abort,
             )
-    died = watch.died  # the caller's thread catches everything: these are the learner's threads
     error = None if isinstance(watch.error, Cancelled) else watch.error
-    return _noted(_judge_run_all(run, done, error, watch.value, died, finished), stuck)
+    return _noted(_judge_run_all(run, done, error, finished), stuck)
 
 
-def _judge_run_all(
-    run: _TaskRun, done: bool, error: BaseException | None, value: Any, died: list[BaseException], finished: set[int]
-) -> tuple[str, str] | None:
-    failing = run.failing
+def _judge_run_all(run: _TaskRun, done: bool, error: BaseException | None, ended: set[int]) -> tuple[str, str] | None:
+    failing, value = run.failing, run.watch.value
     if not done:
         return (
             f"run_all() did not return within {RUN_ALL_DEADLINE:g} s"
@@ -689,11 +680,10 @@ def _judge_run_all(
                 "finish in another order).",
             )
         return None
-    assert run.error is not None
     if error is None:
         where = (
             " It died in its worker thread: threading.excepthook saw it, nobody else did."
-            if any(exc is run.error for exc in died)
+            if any(exc is run.error for exc in run.watch.died)  # the caller's thread catches everything
             else " It was swallowed on the way."
         )
         return (
@@ -706,7 +696,7 @@ def _judge_run_all(
             "instead, without the task's exception as its cause.",
             "Let the task's own exception through (future.result() re-raises it), or chain it: raise ... from error.",
         )
-    if len(finished) < TASKS:
+    if len(ended) < TASKS:
         return (
             "run_all() raised the task's exception while another task was still running.",
             "Wait for every task before you raise: with ThreadPoolExecutor() as pool: ... waits for all of them "
