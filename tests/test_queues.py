@@ -121,7 +121,7 @@ def test_a_list_worker_that_finds_the_list_empty_dies_of_index_error_and_is_repo
 
 
 def test_noted_queue_sees_every_change_under_its_lock():
-    stage = Stage(1, 0.0, 100)
+    stage = Stage(1, 0.0)
     q = NotedQueue(2, stage, threading.Event(), 0.05)
     q.put(1)
     q.put(2)

@@ -74,10 +74,9 @@ class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
 class Stage:
     """One pipeline stage's bookkeeping: its inbox's length over time, and how many workers returned."""
 
-    def __init__(self, workers: int, origin: float, max_samples: int = MAX_SAMPLES) -> None:
+    def __init__(self, workers: int, origin: float) -> None:
         self.workers = workers
         self.origin = origin
-        self.max_samples = max_samples
         self.times: list[float] = [0.0]
         self.lengths: list[int] = [0]
         self.max_length = 0
@@ -87,7 +86,7 @@ class Stage:
 
     def note(self, length: int) -> None:
         self.max_length = max(self.max_length, length)
-        if len(self.times) < self.max_samples:
+        if len(self.times) < MAX_SAMPLES:
             self.times.append(time.perf_counter() - self.origin)
             self.lengths.append(length)
 
