@@ -79,13 +79,11 @@ class Stage:
         self.origin = origin
         self.times: list[float] = [0.0]
         self.lengths: list[int] = [0]
-        self.max_length = 0
         self.finished = 0
         self.guard = threading.Lock()  # bookkeeping only, never the items
         self.done = threading.Event()  # set once every worker of the stage has returned
 
     def note(self, length: int) -> None:
-        self.max_length = max(self.max_length, length)
         if len(self.times) < MAX_SAMPLES:
             self.times.append(time.perf_counter() - self.origin)
             self.lengths.append(length)

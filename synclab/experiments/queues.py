@@ -74,7 +74,6 @@ class PipelineResult:
     delivery_times: tuple[float, ...]
     length_times: tuple[tuple[float, ...], ...]
     lengths: tuple[tuple[int, ...], ...]
-    max_lengths: tuple[int, ...]
     crashes: tuple[str, ...]
     duration: float
     python: str
@@ -200,7 +199,6 @@ def run_pipeline(
         delivery_times=tuple(t for t, _ in deliveries),
         length_times=tuple(tuple(s.times) for s in steps),
         lengths=tuple(tuple(s.lengths) for s in steps),
-        max_lengths=tuple(s.max_length for s in steps),
         crashes=tuple(crashes),
         duration=duration,
         python=platform.python_version(),

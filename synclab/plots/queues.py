@@ -141,7 +141,7 @@ def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Fig
     ax.set_xlabel("time since the start (ms)")
     ax.legend(loc="upper left", fontsize="small", ncols=min(4, result.stages))
     bound = f"each at most {result.capacity} (maxsize)" if result.channel == "Queue" else "no limit"
-    ax.set_title(f"Inboxes: at most {max(result.max_lengths)} items waited ({bound})", fontsize="medium")
+    ax.set_title(f"Inboxes: at most {max(map(max, result.lengths))} items waited ({bound})", fontsize="medium")
     return fig
 
 
