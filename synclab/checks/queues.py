@@ -9,10 +9,10 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from queue import Empty, Full
+from queue import Empty
 from queue import Queue as _StdQueue
 from typing import Any, ClassVar
 
@@ -160,6 +160,25 @@ class _Result(_Token):  # what first(item) returns
     label = "result of item {}"
 
 
+class _Sliced(threading.Condition):
+    """A condition of a :class:`Queue`: a wait in it lasts at most :data:`SLICE` s (the queue's own loop waits
+    again), raises :class:`Cancelled` once the queue is cancelled, and notes the thread as waiting to ``what``."""
+
+    def __init__(self, queue: Queue, what: str) -> None:
+        super().__init__(queue.mutex)
+        self.queue = queue
+        self.what = what
+
+    def wait(self, timeout: float | None = None) -> bool:
+        me = threading.current_thread()
+        self.queue.check_cancelled()
+        self.queue.waiting[me] = self.what  # under the queue's mutex, which its loop holds between two waits
+        try:
+            return super().wait(SLICE if timeout is None else min(SLICE, timeout))
+        finally:
+            del self.queue.waiting[me]
+
+
 class Queue(_StdQueue):  # type: ignore[type-arg]
     """A :class:`queue.Queue` a check can watch and, when it gives up, unblock."""
 
@@ -168,6 +187,8 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         self.name = name
         self._run = run
         self._cancelled = False
+        self.not_empty, self.not_full = _Sliced(self, "get"), _Sliced(self, "put")
+        self.all_tasks_done = _Sliced(self, "join")
         self.waiting: dict[threading.Thread, str] = {}
         self.getters: set[threading.Thread] = set()
         self.timed_out: set[threading.Thread] = set()
@@ -185,48 +206,23 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
             self.not_full.notify_all()
             self.all_tasks_done.notify_all()
 
-    def _check_cancelled(self) -> None:
+    def check_cancelled(self) -> None:
         if self._cancelled:
             time.sleep(SLICE)  # a loop that swallows Cancelled spins slowly, not at full speed
             raise Cancelled(f"the check stopped this thread in {self.name}")
 
-    @contextlib.contextmanager
-    def _blocked(self, me: threading.Thread, what: str) -> Iterator[None]:
-        with self._run.watch.guard:
-            self.waiting[me] = what
-        try:
-            yield
-        finally:
-            with self._run.watch.guard:
-                self.waiting.pop(me, None)
-
     def _took_sentinel(self, me: threading.Thread) -> None:
         self.sentinel_takers.add(me)
         time.sleep(SENTINEL_DELAY)  # forced window: a thread that was told to stop is seen alive a while
-
-    def _sliced(self, what: str, block: bool, timeout: float | None, attempt: Callable[..., Any], full: type) -> Any:
-        if timeout is not None and timeout < 0:
-            raise ValueError("'timeout' must be a non-negative number")
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._blocked(threading.current_thread(), what):
-            while True:
-                self._check_cancelled()
-                if not block:
-                    return attempt(False, None)
-                remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
-                try:
-                    return attempt(True, remaining)
-                except full:
-                    if deadline is not None and time.monotonic() >= deadline:
-                        raise
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         me = self._run.watch.touch()
         self.getters.add(me)
         if block and timeout is not None:
             self.with_timeout.add(me)
+        self.check_cancelled()
         try:
-            item = self._sliced("get", block, timeout, lambda b, t: _StdQueue.get(self, b, t), Empty)
+            item = super().get(block, timeout)
         except Empty:
             if not block:
                 self.polled_empty.add(me)
@@ -241,10 +237,11 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         self._run.watch.touch()
+        self.check_cancelled()
         run = self._run
         if isinstance(item, _Item) and self.item_puts == 0 and run.setting.idle_probe and self is run.inbox:
             run.wait_for_timeouts(self)  # hold the first item back until idle workers have timed out once
-        self._sliced("put", block, timeout, lambda b, t: _StdQueue.put(self, item, b, t), Full)
+        super().put(item, block, timeout)
         if isinstance(item, _Item):
             self.item_puts += 1
             if self is run.inbox and self.item_puts >= len(run.items):
@@ -252,13 +249,6 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
                 run.all_put.set()
         elif isinstance(item, _Result):
             self.results_put.add(id(item))
-
-    def join(self) -> None:
-        me = self._run.watch.touch()
-        with self._blocked(me, "join"), self.all_tasks_done:
-            while self.unfinished_tasks:
-                self._check_cancelled()
-                self.all_tasks_done.wait(SLICE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +292,7 @@ class _PipelineRun:
         """Idle probe: wait until every worker waiting in ``queue.get`` with a timeout has timed out once."""
         until = time.monotonic() + IDLE_PROBE_LIMIT
         while time.monotonic() < until:
-            with self.watch.guard:
+            with queue.mutex:
                 waiting = {t for t, what in queue.waiting.items() if what == "get"}
             if not (waiting & queue.with_timeout) - queue.timed_out:
                 return
@@ -347,7 +337,7 @@ class _PipelineRun:
 
 def _waits(run: _PipelineRun) -> list[tuple[threading.Thread, str, str]]:
     """``(thread, queue name, "get"/"put"/"join")`` for every thread blocked on a queue now."""
-    with run.watch.guard:
+    with run.inbox.mutex, run.middle.mutex:  # a queue's loop holds its mutex between two waits
         return [(t, q.name, doing) for q in (run.inbox, run.middle) for t, doing in q.waiting.items()]
 
 
