@@ -308,9 +308,8 @@ class _PipelineRun:
         if me is self.watch.caller:  # not a worker thread: the verdict says so, no need to hold it back
             return _Result(item.number)
         self.all_put.wait(RUN_DEADLINE / 2)
-        delay = self.last_put + STALL - time.monotonic() if self.all_put.is_set() else 0.0
-        if delay > 0:
-            time.sleep(delay)
+        if self.all_put.is_set():
+            time.sleep(max(0.0, self.last_put + STALL - time.monotonic()))
         if self.setting.idle_probe:
             self.wait_for_timeouts(self.middle)
         time.sleep(WORK)
