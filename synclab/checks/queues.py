@@ -601,12 +601,11 @@ class _TaskRun:
 def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[str, str] | None:
     """``(message, hint)`` for what went wrong in one run of check 6.2, or ``None``."""
     run = _TaskRun(failing)
-    tasks = [run.task(i) for i in range(TASKS)]
     finished: set[int] = set()
 
     def call() -> Any:
         try:
-            return run_all(list(tasks))
+            return run_all([run.task(i) for i in range(TASKS)])
         finally:
             finished.update(run.finished)
 
