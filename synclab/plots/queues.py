@@ -242,14 +242,11 @@ def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Fi
             f"{result.tasks} tasks, each {kind} about {fmt_seconds(each)}",
             fontsize="medium",
         )
-    pool = (
-        f"; starting {result.processes} processes took {fmt_seconds(result.process_start)} more"
-        if result.processes
-        else ""
-    )
+    pool = f"; starting {result.processes} processes took {fmt_seconds(result.process_start)} more"
     gil = "with the GIL" if result.gil else "without the GIL (free-threaded)"
     fig.suptitle(
-        f"The same job four ways, on this machine ({result.cores} cores, Python {result.python} {gil}){pool}",
+        f"The same job four ways, on this machine ({result.cores} cores, Python {result.python} {gil})"
+        + (pool if result.processes else ""),
         fontsize="medium",
     )
     return fig
