@@ -219,11 +219,7 @@ def thread_pool(workers: int) -> Iterator[ThreadPoolExecutor]:
     before = set(threading.enumerate())
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pool") as pool:
-            try:
-                yield pool
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+            yield pool  # on an error pool_map has cancelled what had not started; leaving the block joins the rest
     except BaseException:
         # An interrupt inside Thread.join() (here, in shutdown) can leave a pool thread running, and
         # on 3.11 even marked as stopped: wait, bounded, until the new pool threads are really gone.
