@@ -54,7 +54,6 @@ class _Watch:
     returned: threading.Event = field(default_factory=threading.Event)
 
     def touch(self) -> threading.Thread:
-        """Note the calling thread as one of the learner's; return it."""
         me = threading.current_thread()
         with self.guard:
             self.threads.setdefault(me.ident or 0, me)
@@ -253,8 +252,6 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
 
 @dataclass(frozen=True, slots=True)
 class _Setting:
-    """One run of check 6.1."""
-
     workers: int
     items: int
     middle_size: int  # 0: unbounded
