@@ -57,8 +57,7 @@ class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
         return item
 
     def timed(self, me: Any, attempt: Callable[[float], Any], stopped: object) -> Any:
-        """``attempt(0)``, a ``put`` or ``get`` without blocking, or else ``attempt(poll)`` until it works (``stopped``
-        once the buffer's ``stop`` is set); the wait, from the first try until it worked, is noted for ``me``."""
+        """``attempt(0)``, else ``attempt(poll)`` until it works (``stopped`` once stopped); its wait noted for me."""
         try:
             return attempt(0)
         except (queue.Full, queue.Empty):
