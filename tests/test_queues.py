@@ -64,10 +64,9 @@ def check_pipeline_invariants(result) -> None:
     assert len(result.delivery_times) == len(result.delivered)
     assert list(result.delivery_times) == sorted(result.delivery_times)
     assert all(0 <= t <= result.duration + 1e-6 for t in result.delivery_times)
-    assert len(result.lengths) == len(result.length_times) == len(result.max_lengths) == result.stages
-    for times, lengths, most in zip(result.length_times, result.lengths, result.max_lengths, strict=True):
+    assert len(result.lengths) == len(result.length_times) == result.stages
+    for times, lengths in zip(result.length_times, result.lengths, strict=True):
         assert len(times) == len(lengths) and lengths[0] == 0
-        assert max(lengths) == most
     assert result.lost == result.items - len(set(result.delivered))
     assert result.duplicates == len(result.delivered) - len(set(result.delivered))
     assert set(result.delivered) <= set(range(result.items))
@@ -82,7 +81,7 @@ def test_queue_pipeline_delivers_every_item_once_and_respects_maxsize(stages, wo
     assert result.delivered_once, synclab.plots.pipeline_headline(result)
     assert sorted(result.delivered) == list(range(30))
     assert result.crashes == ()
-    assert all(most <= result.capacity for most in result.max_lengths)  # sentinels included
+    assert all(max(lengths) <= result.capacity for lengths in result.lengths)  # sentinels included
     assert result.throughput > 0
 
 
@@ -121,13 +120,12 @@ def test_a_list_worker_that_finds_the_list_empty_dies_of_index_error_and_is_repo
 
 
 def test_noted_queue_sees_every_change_under_its_lock():
-    stage = Stage(1, 0.0, 100)
+    stage = Stage(1, 0.0)
     q = NotedQueue(2, stage, threading.Event(), 0.05)
     q.put(1)
     q.put(2)
     q.get()
     assert stage.lengths == [0, 1, 2, 1]
-    assert stage.max_length == 2
 
 
 # -- measure_concurrency -----------------------------------------------------------------

@@ -24,7 +24,6 @@ def pipeline(channel: str = "Queue", delivered=(0, 1, 2, 3), crashes=()) -> Pipe
         delivery_times=tuple(0.002 * (i + 1) for i in range(len(delivered))),
         length_times=((0.0, 0.001, 0.002), (0.0, 0.003)),
         lengths=((0, 2, 1), (0, 1)),
-        max_lengths=(2, 1),
         crashes=tuple(crashes),
         duration=0.010,
         python="3.x",

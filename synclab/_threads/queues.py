@@ -33,14 +33,11 @@ def until_stopped(attempt: Callable[[float], Any], stop: threading.Event, poll: 
 
 
 class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
-    """A :class:`queue.Queue` on a buffer's instrumented lock; ``_put``/``_get`` (under it) note the length.
+    """A :class:`queue.Queue` on a buffer's instrumented lock; ``_put``/``_get`` (under it) note the length."""
 
-    ``timed_put`` and ``timed_get`` time a wait from finding the queue full (or empty) until the item is in (or
-    came), and note it in the buffer; they wait in slices of ``poll`` s until the buffer's ``stop`` is set.
-    """
-
-    def __init__(self, buffer: Any) -> None:
+    def __init__(self, buffer: Any, poll: float) -> None:
         self._buffer = buffer
+        self._poll = poll
         super().__init__(buffer.capacity)
         self.mutex = buffer.lock
         self.not_empty = threading.Condition(buffer.lock)
@@ -59,22 +56,14 @@ class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
         self._buffer.record()
         return item
 
-    def timed_put(self, item: object, me: Any, poll: float) -> bool:
-        """``put(item)``: ``True``, or ``False`` if the run was stopped first."""
-        return self._timed(me, lambda timeout: self.put(item, timeout != 0, timeout) is None, poll, False)
-
-    def timed_get(self, me: Any, poll: float, stopped: object) -> object:
-        """``get()``; ``stopped`` if the run was stopped first."""
-        return self._timed(me, lambda timeout: self.get(timeout != 0, timeout), poll, stopped)
-
-    def _timed(self, me: Any, attempt: Callable[[float], Any], poll: float, stopped: object) -> Any:
-        """``attempt(0)`` (without blocking), or else ``attempt(poll)`` until it works, its wait noted for ``me``."""
+    def timed(self, me: Any, attempt: Callable[[float], Any], stopped: object) -> Any:
+        """``attempt(0)``, else ``attempt(poll)`` until it works (``stopped`` once stopped); its wait noted for me."""
         try:
             return attempt(0)
         except (queue.Full, queue.Empty):
             started = self._buffer.clock()
         try:
-            done = until_stopped(attempt, self._buffer.stop, poll)
+            done = until_stopped(attempt, self._buffer.stop, self._poll)
         except Stopped:
             done = stopped
         self._buffer.waited(me, started)
@@ -84,20 +73,17 @@ class RecordingQueue(queue.Queue):  # type: ignore[type-arg]
 class Stage:
     """One pipeline stage's bookkeeping: its inbox's length over time, and how many workers returned."""
 
-    def __init__(self, workers: int, origin: float, max_samples: int = MAX_SAMPLES) -> None:
+    def __init__(self, workers: int, origin: float) -> None:
         self.workers = workers
         self.origin = origin
-        self.max_samples = max_samples
         self.times: list[float] = [0.0]
         self.lengths: list[int] = [0]
-        self.max_length = 0
         self.finished = 0
         self.guard = threading.Lock()  # bookkeeping only, never the items
         self.done = threading.Event()  # set once every worker of the stage has returned
 
     def note(self, length: int) -> None:
-        self.max_length = max(self.max_length, length)
-        if len(self.times) < self.max_samples:
+        if len(self.times) < MAX_SAMPLES:
             self.times.append(time.perf_counter() - self.origin)
             self.lengths.append(length)
 
@@ -232,11 +218,7 @@ def thread_pool(workers: int) -> Iterator[ThreadPoolExecutor]:
     before = set(threading.enumerate())
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pool") as pool:
-            try:
-                yield pool
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+            yield pool  # on an error pool_map has cancelled what had not started; leaving the block joins the rest
     except BaseException:
         # An interrupt inside Thread.join() (here, in shutdown) can leave a pool thread running, and
         # on 3.11 even marked as stopped: wait, bounded, until the new pool threads are really gone.

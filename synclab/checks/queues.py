@@ -9,33 +9,26 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from queue import Empty, Full
+from queue import Empty
 from queue import Queue as _StdQueue
-from typing import Any
+from typing import Any, ClassVar
 
 from synclab._threads import raise_in_thread
 from synclab.checks._base import CheckResult, excepthook_filter, exception_line, first_fault, not_yet, passed
 
-#: Seconds a blocked ``get``/``put``/``join`` waits before it looks at the cancel flag again.
-SLICE = 0.02
-#: Seconds every ``first()`` waits after the last item was put (the forced window of 6.1).
-STALL = 0.1
+SLICE = 0.02  # seconds a blocked get/put/join waits before it looks at the cancel flag again
+STALL = 0.1  # seconds every first() waits after the last item was put (the forced window of 6.1)
 #: Longest the idle-probe run waits for workers with timeouts to time out once (a worker idle
 #: for longer keeps the run past its deadline, so it fails too).
 IDLE_PROBE_LIMIT = 2.2
-#: Seconds a sentinel (or ``ShutDown``) is held back before it reaches the worker.
-SENTINEL_DELAY = 0.03
-#: Seconds the last item's ``second()`` takes.
-LAST_DELAY = 0.06
-#: Seconds each ``first()`` and ``second()`` works on an item.
-WORK = 0.001
-#: Seconds a run may take beyond its forced stall before the check gives up on it.
-RUN_DEADLINE = 2.0
-#: Seconds the check gives threads to stop once it has cancelled them, before it interrupts them.
-CLEANUP_SECONDS = 0.3
+SENTINEL_DELAY = 0.03  # seconds a sentinel (or ShutDown) is held back before it reaches the worker
+LAST_DELAY = 0.06  # seconds the last item's second() takes
+WORK = 0.001  # seconds each first() and second() works on an item
+RUN_DEADLINE = 2.0  # seconds a run may take beyond its forced stall before the check gives up on it
+CLEANUP_SECONDS = 0.3  # seconds the check gives threads to stop once cancelled, before it interrupts them
 
 _SHUTDOWN = getattr(__import__("queue"), "ShutDown", ())  # queue.ShutDown from Python 3.13, else catch nothing
 
@@ -61,7 +54,6 @@ class _Watch:
     returned: threading.Event = field(default_factory=threading.Event)
 
     def touch(self) -> threading.Thread:
-        """Note the calling thread as one of the learner's; return it."""
         me = threading.current_thread()
         with self.guard:
             self.threads.setdefault(me.ident or 0, me)
@@ -134,26 +126,26 @@ def _sentence(message: str) -> str:
     return message if "(" in head else message[0].upper() + message[1:]
 
 
-def _survivors_note(stuck: Sequence[threading.Thread]) -> str:
-    if not stuck:
-        return ""
+def _noted(verdict: tuple[str, str] | None, stuck: Sequence[threading.Thread]) -> tuple[str, str] | None:
+    """``verdict``, its message followed by a word on the threads the check could not stop."""
+    if verdict is None or not stuck:
+        return verdict
     return (
-        f" {len(stuck)} of your threads could not be stopped (they catch every exception, or wait on something "
-        "of their own); restart the kernel to get rid of them."
+        f"{verdict[0]} {len(stuck)} of your threads could not be stopped (they catch every exception, or wait on "
+        "something of their own); restart the kernel to get rid of them.",
+        verdict[1],
     )
 
 
 # -- exercise 6.1: a two-stage pipeline -------------------------------------------------
 
 
+@dataclass(frozen=True, eq=False)
 class _Token:
     """A numbered object the check hands out and recognises by its type (equal only to itself)."""
 
-    __slots__ = ("number",)
-    label = "token {}"
-
-    def __init__(self, number: int) -> None:
-        self.number = number
+    number: int
+    label: ClassVar[str] = "token {}"
 
     def __repr__(self) -> str:
         return self.label.format(self.number)
@@ -167,6 +159,25 @@ class _Result(_Token):  # what first(item) returns
     label = "result of item {}"
 
 
+class _Sliced(threading.Condition):
+    """A condition of a :class:`Queue`: a wait in it lasts at most :data:`SLICE` s (the queue's own loop waits
+    again), raises :class:`Cancelled` once the queue is cancelled, and notes the thread as waiting to ``what``."""
+
+    def __init__(self, queue: Queue, what: str) -> None:
+        super().__init__(queue.mutex)
+        self.queue = queue
+        self.what = what
+
+    def wait(self, timeout: float | None = None) -> bool:
+        me = threading.current_thread()
+        self.queue.check_cancelled()
+        self.queue.waiting[me] = self.what  # under the queue's mutex, which its loop holds between two waits
+        try:
+            return super().wait(SLICE if timeout is None else min(SLICE, timeout))
+        finally:
+            del self.queue.waiting[me]
+
+
 class Queue(_StdQueue):  # type: ignore[type-arg]
     """A :class:`queue.Queue` a check can watch and, when it gives up, unblock."""
 
@@ -175,6 +186,8 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         self.name = name
         self._run = run
         self._cancelled = False
+        self.not_empty, self.not_full = _Sliced(self, "get"), _Sliced(self, "put")
+        self.all_tasks_done = _Sliced(self, "join")
         self.waiting: dict[threading.Thread, str] = {}
         self.getters: set[threading.Thread] = set()
         self.timed_out: set[threading.Thread] = set()
@@ -192,52 +205,23 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
             self.not_full.notify_all()
             self.all_tasks_done.notify_all()
 
-    def _check_cancelled(self) -> None:
+    def check_cancelled(self) -> None:
         if self._cancelled:
             time.sleep(SLICE)  # a loop that swallows Cancelled spins slowly, not at full speed
             raise Cancelled(f"the check stopped this thread in {self.name}")
-
-    @contextlib.contextmanager
-    def _blocked(self, me: threading.Thread, what: str) -> Iterator[None]:
-        with self._run.watch.guard:
-            self.waiting[me] = what
-        try:
-            yield
-        finally:
-            with self._run.watch.guard:
-                self.waiting.pop(me, None)
-
-    def _check_call(self, timeout: float | None) -> None:
-        self._check_cancelled()
-        if timeout is not None and timeout < 0:
-            raise ValueError("'timeout' must be a non-negative number")
 
     def _took_sentinel(self, me: threading.Thread) -> None:
         self.sentinel_takers.add(me)
         time.sleep(SENTINEL_DELAY)  # forced window: a thread that was told to stop is seen alive a while
 
-    def _sliced(self, what: str, block: bool, timeout: float | None, attempt: Callable[..., Any], full: type) -> Any:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._blocked(threading.current_thread(), what):
-            while True:
-                self._check_cancelled()
-                if not block:
-                    return attempt(False, None)
-                remaining = SLICE if deadline is None else min(SLICE, max(0.0, deadline - time.monotonic()))
-                try:
-                    return attempt(True, remaining)
-                except full:
-                    if deadline is not None and time.monotonic() >= deadline:
-                        raise
-
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         me = self._run.watch.touch()
         self.getters.add(me)
-        self._check_call(timeout)
         if block and timeout is not None:
             self.with_timeout.add(me)
+        self.check_cancelled()
         try:
-            item = self._sliced("get", block, timeout, lambda b, t: _StdQueue.get(self, b, t), Empty)
+            item = super().get(block, timeout)
         except Empty:
             if not block:
                 self.polled_empty.add(me)
@@ -252,11 +236,11 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         self._run.watch.touch()
-        self._check_call(timeout)
+        self.check_cancelled()
         run = self._run
         if isinstance(item, _Item) and self.item_puts == 0 and run.setting.idle_probe and self is run.inbox:
             run.wait_for_timeouts(self)  # hold the first item back until idle workers have timed out once
-        self._sliced("put", block, timeout, lambda b, t: _StdQueue.put(self, item, b, t), Full)
+        super().put(item, block, timeout)
         if isinstance(item, _Item):
             self.item_puts += 1
             if self is run.inbox and self.item_puts >= len(run.items):
@@ -265,28 +249,9 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         elif isinstance(item, _Result):
             self.results_put.add(id(item))
 
-    def join(self) -> None:
-        me = self._run.watch.touch()
-        with self._blocked(me, "join"), self.all_tasks_done:
-            while self.unfinished_tasks:
-                self._check_cancelled()
-                self.all_tasks_done.wait(SLICE)
-
-    def task_done(self) -> None:
-        self._run.watch.touch()
-        super().task_done()
-
-    if _SHUTDOWN:
-
-        def shutdown(self, immediate: bool = False) -> None:
-            self._run.watch.touch()
-            super().shutdown(immediate)  # type: ignore[misc]
-
 
 @dataclass(frozen=True, slots=True)
 class _Setting:
-    """One run of check 6.1."""
-
     workers: int
     items: int
     middle_size: int  # 0: unbounded
@@ -324,7 +289,7 @@ class _PipelineRun:
         """Idle probe: wait until every worker waiting in ``queue.get`` with a timeout has timed out once."""
         until = time.monotonic() + IDLE_PROBE_LIMIT
         while time.monotonic() < until:
-            with self.watch.guard:
+            with queue.mutex:
                 waiting = {t for t, what in queue.waiting.items() if what == "get"}
             if not (waiting & queue.with_timeout) - queue.timed_out:
                 return
@@ -340,9 +305,8 @@ class _PipelineRun:
         if me is self.watch.caller:  # not a worker thread: the verdict says so, no need to hold it back
             return _Result(item.number)
         self.all_put.wait(RUN_DEADLINE / 2)
-        delay = self.last_put + STALL - time.monotonic() if self.all_put.is_set() else 0.0
-        if delay > 0:
-            time.sleep(delay)
+        if self.all_put.is_set():
+            time.sleep(max(0.0, self.last_put + STALL - time.monotonic()))
         if self.setting.idle_probe:
             self.wait_for_timeouts(self.middle)
         time.sleep(WORK)
@@ -369,7 +333,7 @@ class _PipelineRun:
 
 def _waits(run: _PipelineRun) -> list[tuple[threading.Thread, str, str]]:
     """``(thread, queue name, "get"/"put"/"join")`` for every thread blocked on a queue now."""
-    with run.watch.guard:
+    with run.inbox.mutex, run.middle.mutex:  # a queue's loop holds its mutex between two waits
         return [(t, q.name, doing) for q in (run.inbox, run.middle) for t, doing in q.waiting.items()]
 
 
@@ -462,33 +426,32 @@ def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[str
                 time.sleep(0.01)
         blocked_after = _blocked_in(run, "get")
         stuck = _stop_all(lambda: [caller, *run.watch.learner_threads()], run.cancel, before)
-    note = _survivors_note(stuck)
-    died = watch.died  # the caller's thread catches everything: these are the learner's threads
-
-    if stuck_verdict is not None:
-        message, hint = stuck_verdict
-        if died:
-            message = f"a worker thread died of {exception_line(died[0])}, and then {message}"
-            hint = "Read the error and fix the worker. " + hint
-        verdict: tuple[str, str] | None = (message, hint)
-    elif watch.error is not None:
-        verdict = (f"pipeline() raised {exception_line(watch.error)}.", "Read the error, fix it, run the check again.")
-    elif died:
-        verdict = (
-            f"a worker thread died of {exception_line(died[0])}; nothing told pipeline().",
-            "Read the error and fix the worker.",
-        )
-    else:
-        verdict = _judge_pipeline(run, saved_at_return[0], alive_at_return, blocked_after)
-    return None if verdict is None else (verdict[0] + note, verdict[1])
+    return _noted(_judge_pipeline(run, stuck_verdict, saved_at_return, alive_at_return, blocked_after), stuck)
 
 
 def _judge_pipeline(
     run: _PipelineRun,
-    saved_at_return: int,
+    never_returned: tuple[str, str] | None,
+    saved_at_return: list[int],
     alive_at_return: list[threading.Thread],
     blocked_after: dict[str, list[threading.Thread]],
 ) -> tuple[str, str] | None:
+    died = run.watch.died  # the caller's thread catches everything: these are the learner's threads
+    if never_returned is not None and died:
+        message, hint = never_returned
+        return (
+            f"a worker thread died of {exception_line(died[0])}, and then {message}",
+            "Read the error and fix the worker. " + hint,
+        )
+    if never_returned is not None:
+        return never_returned
+    if run.watch.error is not None:
+        return (f"pipeline() raised {exception_line(run.watch.error)}.", "Read the error, fix it, run the check again.")
+    if died:
+        return (
+            f"a worker thread died of {exception_line(died[0])}; nothing told pipeline().",
+            "Read the error and fix the worker.",
+        )
     setting = run.setting
     caller = run.watch.caller
     n = setting.items
@@ -535,7 +498,7 @@ def _judge_pipeline(
             "A worker stops only when it takes a sentinel, which comes after the last item, so everything "
             "before it is done first. A flag or a timeout is not 'no more items'. " + _SENTINEL_HINT,
         )
-    if saved_at_return < n:
+    if saved_at_return[0] < n:
         where = ", and left threads waiting in get() forever" if blocked_after else ""
         return (
             f"pipeline() returned before every item had been through second(){where}.",
@@ -565,9 +528,8 @@ def _judge_pipeline(
 def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
     """Exercise 6.1: ``pipeline(items, inbox, middle, first, second, workers)`` passes every item through two stages."""
     exercise = "6.1"
-    if (
-        verdict := first_fault(exercise, pipeline, "def pipeline(items, inbox, middle, first, second, workers):")
-    ) is not None:
+    verdict = first_fault(exercise, pipeline, "def pipeline(items, inbox, middle, first, second, workers):")
+    if verdict is not None:
         return verdict
     for number, setting in enumerate(PIPELINE_RUNS, start=1):
         if (fault := _pipeline_once(pipeline, setting)) is not None:
@@ -582,16 +544,11 @@ def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
 
 # -- exercise 6.2: an exception that reaches the caller -------------------------------
 
-#: Tasks per run of check 6.2.
-TASKS = 3
-#: Seconds the tasks wait for each other at the start before the check calls them serial.
-TOGETHER_SECONDS = 1.0
-#: Seconds the slow task runs next to the failing one.
-SLOW_SECONDS = 0.25
-#: Seconds between the ends of the tasks when none fails (they end in reverse order).
-ORDER_GAP = 0.05
-#: Seconds ``run_all`` may take before the check gives up on it.
-RUN_ALL_DEADLINE = 2.0
+TASKS = 3  # tasks per run of check 6.2
+TOGETHER_SECONDS = 1.0  # seconds the tasks wait for each other at the start before the check calls them serial
+SLOW_SECONDS = 0.25  # seconds the slow task runs next to the failing one
+ORDER_GAP = 0.05  # seconds between the ends of the tasks when none fails (they end in reverse order)
+RUN_ALL_DEADLINE = 2.0  # seconds run_all may take before the check gives up on it
 
 
 class _Value(_Token):  # what a task of exercise 6.2 returns
@@ -603,7 +560,7 @@ class _TaskRun:
 
     def __init__(self, failing: int | None) -> None:
         self.failing = failing
-        self.error = ValueError(f"task {failing} failed") if failing is not None else None
+        self.error = ValueError(f"task {failing} failed")  # raised by the failing task, if any
         self.watch = _Watch()
         self.barrier = threading.Barrier(TASKS)
         self.apart = False
@@ -626,7 +583,6 @@ class _TaskRun:
                         self.done[number + 1].wait(TOGETHER_SECONDS)
                         time.sleep(ORDER_GAP)  # ...and the others well after it, one by one
                 elif number == self.failing:
-                    assert self.error is not None
                     raise self.error
                 elif number == (self.failing + 1) % TASKS:
                     time.sleep(SLOW_SECONDS)
@@ -642,12 +598,11 @@ class _TaskRun:
 def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[str, str] | None:
     """``(message, hint)`` for what went wrong in one run of check 6.2, or ``None``."""
     run = _TaskRun(failing)
-    tasks = [run.task(i) for i in range(TASKS)]
     finished: set[int] = set()
 
     def call() -> Any:
         try:
-            return run_all(list(tasks))
+            return run_all([run.task(i) for i in range(TASKS)])
         finally:
             finished.update(run.finished)
 
@@ -665,16 +620,12 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
                 lambda: [caller, *(t for number, t in list(run.ran_in.items()) if number not in run.finished)],
                 run.barrier.abort,
             )
-    died = watch.died  # the caller's thread catches everything: these are the learner's threads
     error = None if isinstance(watch.error, Cancelled) else watch.error
-    verdict = _judge_run_all(run, done, error, watch.value, died, finished)
-    return None if verdict is None else (verdict[0] + _survivors_note(stuck), verdict[1])
+    return _noted(_judge_run_all(run, done, error, finished), stuck)
 
 
-def _judge_run_all(
-    run: _TaskRun, done: bool, error: BaseException | None, value: Any, died: list[BaseException], finished: set[int]
-) -> tuple[str, str] | None:
-    failing = run.failing
+def _judge_run_all(run: _TaskRun, done: bool, error: BaseException | None, ended: set[int]) -> tuple[str, str] | None:
+    failing, value = run.failing, run.watch.value
     if not done:
         return (
             f"run_all() did not return within {RUN_ALL_DEADLINE:g} s"
@@ -714,11 +665,10 @@ def _judge_run_all(
                 "finish in another order).",
             )
         return None
-    assert run.error is not None
     if error is None:
         where = (
             " It died in its worker thread: threading.excepthook saw it, nobody else did."
-            if any(exc is run.error for exc in died)
+            if any(exc is run.error for exc in run.watch.died)  # the caller's thread catches everything
             else " It was swallowed on the way."
         )
         return (
@@ -731,7 +681,7 @@ def _judge_run_all(
             "instead, without the task's exception as its cause.",
             "Let the task's own exception through (future.result() re-raises it), or chain it: raise ... from error.",
         )
-    if len(finished) < TASKS:
+    if len(ended) < TASKS:
         return (
             "run_all() raised the task's exception while another task was still running.",
             "Wait for every task before you raise: with ThreadPoolExecutor() as pool: ... waits for all of them "

@@ -27,13 +27,13 @@ class _QueueBuffer(BufferModel):
 
     def __init__(self, capacity: int, stop: threading.Event) -> None:
         super().__init__(capacity, stop)
-        self.queue = plumbing.RecordingQueue(self)  # a Queue on this buffer's instrumented lock and deque
+        self.queue = plumbing.RecordingQueue(self, POLL_SECONDS)  # a Queue on this buffer's instrumented lock
 
     def put(self, item: object, me: Tally) -> bool:
-        return self.queue.timed_put(item, me, POLL_SECONDS)
+        return self.queue.timed(me, lambda timeout: self.queue.put(item, timeout != 0, timeout) is None, False)
 
     def get(self, me: Tally) -> object:
-        return self.queue.timed_get(me, POLL_SECONDS, DONE)
+        return self.queue.timed(me, lambda timeout: self.queue.get(timeout != 0, timeout), DONE)
 
 
 def run_queue_buffer(
@@ -74,7 +74,6 @@ class PipelineResult:
     delivery_times: tuple[float, ...]
     length_times: tuple[tuple[float, ...], ...]
     lengths: tuple[tuple[int, ...], ...]
-    max_lengths: tuple[int, ...]
     crashes: tuple[str, ...]
     duration: float
     python: str
@@ -200,7 +199,6 @@ def run_pipeline(
         delivery_times=tuple(t for t, _ in deliveries),
         length_times=tuple(tuple(s.times) for s in steps),
         lengths=tuple(tuple(s.lengths) for s in steps),
-        max_lengths=tuple(s.max_length for s in steps),
         crashes=tuple(crashes),
         duration=duration,
         python=platform.python_version(),
@@ -260,10 +258,7 @@ def measure_concurrency(
     sizes = [range(n)] * tasks
 
     # one thread
-    started = time.perf_counter()
-    for seconds in waits:
-        time.sleep(seconds)
-    io_times = [time.perf_counter() - started]
+    io_times = [plumbing.best_time(lambda: [time.sleep(seconds) for seconds in waits], runs=1)]
     cpu_times = [plumbing.best_time(lambda: [sum(numbers) for numbers in sizes])]
 
     # threads

@@ -88,18 +88,15 @@ def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: 
     waits.legend(title="buffer", fontsize="small", loc="upper right")
     waits.set_title("Who waited (plain: Condition, hatched: Queue)", fontsize="medium")
     same_cap = condition.max_length <= condition.capacity and queued.max_length <= queued.capacity
-    same_side = _who_waited(condition) == _who_waited(queued)
-    if same_cap and same_side:
-        finding = (
-            f"Same workload, same behaviour: neither buffer went over its capacity, "
-            f"and in both the {_who_waited(queued)} did the waiting"
+    waited = _who_waited(condition), _who_waited(queued)
+    if same_cap and waited[0] == waited[1]:
+        fig.suptitle(
+            f"Same workload, same behaviour: neither buffer went over its capacity, and in both the {waited[1]} did "
+            "the waiting"
         )
     else:
-        finding = (
-            f"Condition buffer: {_who_waited(condition)} waited more; Queue: {_who_waited(queued)} waited more"
-            + ("" if same_cap else "; a buffer went over its capacity")
-        )
-    fig.suptitle(finding)
+        over = "" if same_cap else "; a buffer went over its capacity"
+        fig.suptitle(f"Condition buffer: {waited[0]} waited more; Queue: {waited[1]} waited more{over}")
     return fig
 
 
@@ -144,7 +141,7 @@ def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Fig
     ax.set_xlabel("time since the start (ms)")
     ax.legend(loc="upper left", fontsize="small", ncols=min(4, result.stages))
     bound = f"each at most {result.capacity} (maxsize)" if result.channel == "Queue" else "no limit"
-    ax.set_title(f"Inboxes: at most {max(result.max_lengths)} items waited ({bound})", fontsize="medium")
+    ax.set_title(f"Inboxes: at most {max(map(max, result.lengths))} items waited ({bound})", fontsize="medium")
     return fig
 
 
@@ -210,19 +207,12 @@ def _pipeline_panels(fig: Figure) -> list[Axes]:
 # -- threads, processes or asyncio ------------------------------------------------------
 
 
-def _times(result: ConcurrencyResult, job: str) -> tuple[float, ...]:
-    return result.io_times if job == "io" else result.cpu_times
-
-
 def concurrency_headline(result: ConcurrencyResult, job: str) -> str:
     """``"I/O-bound: threads 3.9×, processes 2.0×, asyncio 3.9× the speed of one thread"``."""
     require(result, ConcurrencyResult, "result")
     name = "I/O-bound" if job == "io" else "CPU-bound"
-    parts = [
-        f"{way} {result.speedup(job, way):.1f}×"
-        for way in WAYS[1:]
-        if not math.isnan(_times(result, job)[WAYS.index(way)])
-    ]
+    times = result.io_times if job == "io" else result.cpu_times
+    parts = [f"{way} {result.speedup(job, way):.1f}×" for way in WAYS[1:] if not math.isnan(times[WAYS.index(way)])]
     return f"{name}: " + ", ".join(parts) + " the speed of one thread"
 
 
@@ -233,7 +223,7 @@ def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Fi
     axes = fig.subplots(1, 2, gridspec_kw={"left": 0.09, "right": 0.98, "bottom": 0.16, "top": 0.78, "wspace": 0.3})
     colours = (GREY, OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[2])
     for ax, job, each in ((axes[0], "io", result.io_seconds), (axes[1], "cpu", result.cpu_seconds)):
-        times = _times(result, job)
+        times = result.io_times if job == "io" else result.cpu_times
         shown = [(way, t, c) for way, t, c in zip(WAYS, times, colours, strict=True) if not math.isnan(t)]
         rows = range(len(shown))
         ax.barh(rows, [t * 1e3 for _, t, _ in shown], color=[c for _, _, c in shown], edgecolor="black", lw=0.5)
@@ -252,14 +242,11 @@ def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Fi
             f"{result.tasks} tasks, each {kind} about {fmt_seconds(each)}",
             fontsize="medium",
         )
-    pool = (
-        f"; starting {result.processes} processes took {fmt_seconds(result.process_start)} more"
-        if result.processes
-        else ""
-    )
+    pool = f"; starting {result.processes} processes took {fmt_seconds(result.process_start)} more"
     gil = "with the GIL" if result.gil else "without the GIL (free-threaded)"
     fig.suptitle(
-        f"The same job four ways, on this machine ({result.cores} cores, Python {result.python} {gil}){pool}",
+        f"The same job four ways, on this machine ({result.cores} cores, Python {result.python} {gil})"
+        + (pool if result.processes else ""),
         fontsize="medium",
     )
     return fig
