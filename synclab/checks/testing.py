@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from synclab._threads.testing import RunOutcome, judge_run
-from synclab.checks._base import CheckResult, Trial, frames_of, is_waiting, not_yet, passed
+from synclab.checks._base import CheckResult, Trial, first_fault, frames_of, is_waiting, not_yet, passed
 
 EXERCISE = "10.1"
 #: Seconds one run of the learner's test may take.
@@ -43,8 +43,6 @@ _JOIN_HINT = (
     "Wait for every buyer with thread.join(timeout=...) before you assert: a sleep only guesses how long the "
     "threads take, and on a busy machine the guess is wrong."
 )
-
-
 _START_CODE = threading.Thread.start.__code__
 
 
@@ -281,10 +279,8 @@ def _judge_racy(outcome: RunOutcome, watch: _Watch) -> CheckResult | None:
 
 def check_race_test(test_ticket_office: Callable[[Any], object]) -> CheckResult:
     """Exercise 10.1: a test that fails against the racy office every time and passes against correct ones."""
-    if not callable(test_ticket_office):
-        return not_yet(
-            EXERCISE, "test_ticket_office is not a function.", "Define it with def test_ticket_office(make_office):"
-        )
+    if (fault := first_fault(EXERCISE, test_ticket_office, "def test_ticket_office(make_office):")) is not None:
+        return fault
     first_failure = ""
     for style, hold in PLAN:
         outcome, watch = _run(test_ticket_office, style, hold)
