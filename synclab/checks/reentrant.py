@@ -67,14 +67,14 @@ class _Balance(Watched):
 class Ledger:
     """What the check saw of one wallet: each call, the lowest balance, and the money another payment took."""
 
-    def __init__(self, trial: Trial, *, take_at_release: bool = False) -> None:
+    def __init__(self, trial: Trial, wallet_class: type, *, take_at_release: bool = False) -> None:
         self.lock: GuardedLock = trial.lock("self.lock")
         self.lock.after_release = self._after_release
         self.calls: list[WalletCall] = []
         self.lowest: Any = None
         self.taken = 0
         self.wallet: Any = None
-        self.made: Any = None  # the wallet's class, observed
+        self.made = observed_subclass(wallet_class, self.lock, balance=_Balance(self))  # the wallet's class, observed
         self.built_unlocked = 0  # writes the constructor made without the lock
         self._take_at_release = take_at_release
         self._current: dict[int, WalletCall] = {}
@@ -102,10 +102,7 @@ class Ledger:
 
     def script(self, steps: tuple[tuple[str, tuple[int, ...]], ...], repeat: int = 1) -> None:
         """Run ``steps`` in order, ``repeat`` times; stop after a call that kept the lock."""
-        for _ in range(repeat):
-            for method, args in steps:
-                if self.call(method, *args).kept_lock:
-                    return
+        any(self.call(method, *args).kept_lock for _ in range(repeat) for method, args in steps)
 
     def _after_release(self) -> None:
         call = self._current.get(get_ident())
@@ -118,8 +115,7 @@ class Ledger:
 
 
 def _built(wallet_class: type, trial: Trial, balance: int, **options: bool) -> tuple[Ledger, CheckResult | None]:
-    ledger = Ledger(trial, **options)
-    ledger.made = observed_subclass(wallet_class, ledger.lock, balance=_Balance(ledger))
+    ledger = Ledger(trial, wallet_class, **options)
     runner = trial.call("Wallet", ledger.make, balance)
     if runner.error is not None or ledger.wallet is None:
         problem = trial.trouble() or ("",)
