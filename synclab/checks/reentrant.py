@@ -48,6 +48,7 @@ class WalletCall(Call):
 
     method: str = ""
     args: tuple[int, ...] = ()
+    left: Any = None  # the balance right after it returned
 
 
 class _Balance(Watched):
@@ -96,7 +97,9 @@ class Ledger:
         me = get_ident()
         self._current[me] = call
         try:
-            return call.make(self.lock, getattr(self.wallet, method), *args)
+            call.make(self.lock, getattr(self.wallet, method), *args)
+            call.left = self.balance()
+            return call
         finally:
             self._current.pop(me, None)
 
@@ -174,19 +177,11 @@ def _one_thread(wallet_class: type) -> CheckResult | None:
         ledger, fault = _built(wallet_class, trial, OPENING)
         if fault is not None:
             return fault
-        seen: list[tuple[Any, Any]] = []
-
-        def script() -> None:
-            for method, args, _, _ in SCRIPT:
-                call = ledger.call(method, *args)
-                seen.append((call.result, ledger.balance()))
-                if call.kept_lock:
-                    return
-
-        trial.call("T1", script)
+        trial.call("T1", ledger.script, tuple((method, args) for method, args, _, _ in SCRIPT))
     if (fault := _faults(ledger, trial)) is not None:
         return fault
-    for (method, args, result, balance), (got, left) in zip(SCRIPT, seen, strict=False):
+    for (method, args, result, balance), call in zip(SCRIPT, ledger.calls, strict=False):
+        got, left = call.result, call.left
         if (got, left) != (result, balance):
             done = "; ".join(f"{m}({', '.join(map(str, a))}) -> {r}, balance {b}" for m, a, r, b in SCRIPT)
             return not_yet(
