@@ -299,8 +299,7 @@ def check_withdraw_in_one_critical_section(withdraw: Callable[[Any, int], Any]) 
         return fault
     return passed(
         exercise,
-        f"one thread got True, True, True, False from {ALONE_OPENING}; when another withdrawal took the last "
-        f"{AMOUNT} at the worst moment, yours never overdrew; it waited for a busy lock; {THREADS} threads approved "
-        f"exactly {OPENING // AMOUNT} withdrawals from {OPENING}; and every withdrawal was verified first, outside "
-        "the lock.",
+        f"one thread got True, True, True, False from {ALONE_OPENING}; when another withdrawal took the last {AMOUNT} "
+        f"at the worst moment, yours never overdrew; it waited for a busy lock; {THREADS} threads approved exactly "
+        f"{OPENING // AMOUNT} withdrawals from {OPENING}; and every withdrawal was verified first, outside the lock.",
     )

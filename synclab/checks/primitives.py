@@ -150,9 +150,8 @@ class _Pool:
             self.trial.wait(runners=[runner])
             if self.trial.gave_up == "deadlock" and runner.cancelled:
                 raise _Verdict(
-                    f"{when}, get() number {k} waited although {POOL_SIZE - k + 1} of the {POOL_SIZE} connections "
-                    f"were free: the pool let only {_THREADS.get(k - 1, k - 1)} hold a connection at once, "
-                    f"not {POOL_SIZE}.",
+                    f"{when}, get() number {k} waited although {POOL_SIZE - k + 1} of the {POOL_SIZE} connections were "
+                    f"free: the pool let only {_THREADS.get(k - 1, k - 1)} hold a connection at once, not {POOL_SIZE}.",
                     "A Lock lets one thread in; a BoundedSemaphore(size) lets size threads in. Acquire it in get() "
                     "and release it in put().",
                 )
@@ -238,10 +237,9 @@ class _Pool:
             if isinstance(waiter.error, IndexError) and self.did("acquired", waiter):
                 raise _Verdict(
                     f"{when}, a get() waiting for a connection raised {exception_line(waiter.error)} when put() gave "
-                    "one back: "
-                    "put() released the permit before the connection was back in the list, so the get() it woke "
-                    "found the list still empty. (The check paused put() right after its release() until the woken "
-                    "get() was done: the operating system can pause a thread there too.)",
+                    "one back: put() released the permit before the connection was back in the list, so the get() it "
+                    "woke found the list still empty. (The check paused put() right after its release() until the "
+                    "woken get() was done: the operating system can pause a thread there too.)",
                     "In put(), release the permit and append the connection inside one with self.lock: block, the "
                     "lock get() takes to pop (release first, then append: a release() that raises adds nothing).",
                 )

@@ -215,9 +215,8 @@ def _all_or_nothing(wallet_class: type) -> CheckResult | None:
             )
         return None
     moment = (
-        f"pay({AMOUNT}, {FEE}) let go of self.lock before it returned. At that moment the check made another "
-        f"payment of {OTHER_PAYMENT} (another thread could), leaving {opening - OTHER_PAYMENT}: too little for "
-        f"{AMOUNT} + {FEE}"
+        f"pay({AMOUNT}, {FEE}) let go of self.lock before it returned. At that moment the check made another payment "
+        f"of {OTHER_PAYMENT} (another thread could), leaving {opening - OTHER_PAYMENT}: too little for {AMOUNT} + {FEE}"
     )
     if isinstance(ledger.lowest, int) and ledger.lowest < 0:
         return not_yet("4.1", f"{moment}, yet pay went on and the balance went to {ledger.lowest}.", _ONE_HOLD)

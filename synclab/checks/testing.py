@@ -179,9 +179,8 @@ def _common_trouble(outcome: RunOutcome, style: str) -> CheckResult | None:
             EXERCISE,
             f"against {_OFFICES[style]}, {outcome.message}",
             "Give every wait a time limit: threading.Barrier(n, timeout=2), thread.join(timeout=2), "
-            "event.wait(timeout=2). A test that can hang is worse than one that fails: it stops the whole suite. "
-            f"(If your test is just slow: the check gives each run {RUN_SECONDS:g} s; a well-aimed window needs "
-            "far less.)",
+            "event.wait(timeout=2). A test that can hang is worse than one that fails: it stops the whole suite. (If "
+            f"your test is just slow: the check gives each run {RUN_SECONDS:g} s; a well-aimed window needs far less.)",
         )
     if outcome.outcome == "error" and outcome.error is None:  # it returned, leaving threads behind
         return not_yet(EXERCISE, f"against {_OFFICES[style]}, {outcome.message}", _JOIN_HINT)
@@ -201,9 +200,8 @@ def _judge_correct(outcome: RunOutcome, watch: _Watch, style: str) -> CheckResul
         ended = "returned" if outcome.outcome == "passed" else "ended"
         return not_yet(
             EXERCISE,
-            f"your test checked the tickets while its buyers were still buying: in this run the check kept each "
-            f"buyer from starting its purchase until your test waited for it, and your test {ended} without "
-            "waiting.",
+            "your test checked the tickets while its buyers were still buying: in this run the check kept each buyer "
+            f"from starting its purchase until your test waited for it, and your test {ended} without waiting.",
             _JOIN_HINT,
         )
     if outcome.outcome in ("failed", "error"):
