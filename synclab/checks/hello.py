@@ -181,19 +181,13 @@ def _release_one_by_one(trial: Trial, run: _TaskRun, caller: Any, order: str) ->
         )
     if trial.gave_up == "deadline" and caller.error is None and run.finished_at_return is None:
         if released == run.n:
-            message = (
-                f"with n={run.n}, every task had finished, but start_and_join did not return within "
-                f"{trial.timeout:g} s, so the check stopped it."
-            )
+            late, why = "every task had finished, but start_and_join did not return", ""
         else:
-            message = (
-                f"with n={run.n}, start_and_join neither returned nor waited for the tasks with join() within "
-                f"{trial.timeout:g} s (the check lets each task finish only once start_and_join waits for it), so "
-                "the check stopped it."
-            )
+            late = "start_and_join neither returned nor waited for the tasks with join()"
+            why = " (the check lets each task finish only once start_and_join waits for it)"
         return not_yet(
             "0.1",
-            message + trial.stuck_note(),
+            f"with n={run.n}, {late} within {trial.timeout:g} s{why}, so the check stopped it.{trial.stuck_note()}",
             "After starting every thread, join() each of them once, and don't wait for anything else.",
         )
     return None
