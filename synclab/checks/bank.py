@@ -81,8 +81,7 @@ class ExerciseAccount(Observed):
 
     def verify(self, amount: int) -> None:
         """Ask the fraud-check service about a withdrawal: it takes 2 ms."""
-        call = self._current.get(get_ident())
-        if call is not None:
+        if (call := self._current.get(get_ident())) is not None:
             if self.lock.held_by_me():
                 call.verified_locked = True
             if call.writes:
@@ -117,8 +116,7 @@ class ExerciseAccount(Observed):
             call.taken_at = where
 
     def _before_write(self, value: Any) -> None:
-        call = self._current.get(get_ident())
-        if call is not None:
+        if (call := self._current.get(get_ident())) is not None:
             call.writes += 1
         if isinstance(value, int | float) and value < self.lowest:
             self.lowest = value

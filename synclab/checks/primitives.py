@@ -297,8 +297,7 @@ class _Pool:
                 "Let the ValueError of BoundedSemaphore.release() reach the caller.",
             )
         self.trial.errors.remove((extra, extra.error))  # the error asked for: not a problem of the run
-        where = self.copies(conn)
-        if where:
+        if where := self.copies(conn):
             raise _Verdict(
                 f"{said} raised ValueError, but {where} holds it anyway: the connection was added before the error.",
                 "In put(), release the permit first and append the connection after it, both inside the lock: if "

@@ -167,8 +167,7 @@ def _run(test: Callable[[Any], object], style: str, hold: bool) -> tuple[RunOutc
 def _thread_error(outcome: RunOutcome) -> tuple[str, str]:
     name, error = outcome.thread_errors[0]
     kind = type(error).__name__
-    default = re.fullmatch(r"Thread-\d+(?: \((.+)\))?", name)
-    if default:
+    if default := re.fullmatch(r"Thread-\d+(?: \((.+)\))?", name):
         name = f"running {default.group(1)}()" if default.group(1) else "(one you started)"
     return name, f"{kind}: {error}" if str(error) else kind
 
