@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from threading import get_ident
 from typing import Any
 
@@ -76,12 +77,11 @@ class ExerciseAccount(Observed):
         self.taken = 0
         self._take_last = take_last
         self._current: dict[int, Withdrawal] = {}
-        lock.after_release = self._after_release
+        lock.after_release = partial(self._take, "release")
 
     def verify(self, amount: int) -> None:
         """Ask the fraud-check service about a withdrawal: it takes 2 ms."""
-        call = self._current.get(get_ident())
-        if call is not None:
+        if (call := self._current.get(get_ident())) is not None:
             if self.lock.held_by_me():
                 call.verified_locked = True
             if call.writes:
@@ -102,25 +102,21 @@ class ExerciseAccount(Observed):
             self._current.pop(me, None)
 
     def _after_read(self) -> None:
-        call = self._current.get(get_ident())
-        if call is not None and not call.writes and not self.lock.held_by_me():
-            self._take(call, "read")
+        if not self.lock.held_by_me():
+            self._take("read")
 
-    def _after_release(self) -> None:
+    def _take(self, where: str) -> None:
         call = self._current.get(get_ident())
-        if call is not None and not call.writes:
-            self._take(call, "release")
-
-    def _take(self, call: Withdrawal, where: str) -> None:
+        if call is None or call.writes or not self._take_last or self.taken:
+            return
         balance = self.peek("balance")
-        if self._take_last and not self.taken and isinstance(balance, int) and balance >= call.amount:
+        if isinstance(balance, int) and balance >= call.amount:
             self.external_write("balance", balance - call.amount)
             self.taken = call.amount
             call.taken_at = where
 
     def _before_write(self, value: Any) -> None:
-        call = self._current.get(get_ident())
-        if call is not None:
+        if (call := self._current.get(get_ident())) is not None:
             call.writes += 1
         if isinstance(value, int | float) and value < self.lowest:
             self.lowest = value
@@ -130,20 +126,17 @@ class ExerciseAccount(Observed):
 
 
 def _calls_in_threads(account: ExerciseAccount, withdraw: Callable[..., Any], times: int) -> None:
-    for _ in range(times):
-        if account.call(withdraw, AMOUNT).kept_lock:
-            return
+    any(account.call(withdraw, AMOUNT).kept_lock for _ in range(times))  # stop after a call that kept the lock
 
 
 def _common_faults(account: ExerciseAccount, trial: Trial) -> CheckResult | None:
-    exercise = "3.1"
     returns = (
         "it must return True when it took the money and False when it did not.",
         "End each path with return True (after subtracting) or return False (when the balance is too low).",
     )
     if (
         fault := call_faults(
-            exercise, trial, account.calls, lock="account.lock", waiters="every later withdrawal", returns=returns
+            "3.1", trial, account.calls, lock="account.lock", waiters="every later withdrawal", returns=returns
         )
     ) is not None:
         return fault
@@ -151,25 +144,23 @@ def _common_faults(account: ExerciseAccount, trial: Trial) -> CheckResult | None
     if log.unlocked_writes:
         if account.lock.holds == 0:
             return not_yet(
-                exercise,
+                "3.1",
                 "withdraw changed account.balance without ever taking account.lock (a lock of your own keeps out "
                 "only the code that uses it too).",
                 _ONE_HOLD,
             )
         gave_up = " after an attempt to take it gave up (acquire returned False)" if account.lock.failed else ""
-        return not_yet(
-            exercise, f"withdraw changed account.balance while not holding account.lock{gave_up}.", _ONE_HOLD
-        )
+        return not_yet("3.1", f"withdraw changed account.balance while not holding account.lock{gave_up}.", _ONE_HOLD)
     for call in account.calls:
         if call.writes and not call.verified and not call.verified_late:
             return not_yet(
-                exercise,
+                "3.1",
                 "a withdrawal took the money without calling account.verify(amount).",
                 "Call account.verify(amount) first in withdraw, before with account.lock:.",
             )
         if call.verified_locked:
             return not_yet(
-                exercise,
+                "3.1",
                 "withdraw called account.verify while holding account.lock: every other withdrawal then waits for "
                 "the slow fraud check.",
                 "Call account.verify(amount) before with account.lock:, and keep only the check of the balance and "
@@ -177,7 +168,7 @@ def _common_faults(account: ExerciseAccount, trial: Trial) -> CheckResult | None
             )
         if call.verified_late:
             return not_yet(
-                exercise,
+                "3.1",
                 "withdraw called account.verify after it had taken the money: the fraud check must approve a "
                 "withdrawal before it happens.",
                 "Call account.verify(amount) first, then take the lock, check the balance and subtract.",
@@ -200,8 +191,6 @@ def _alone(withdraw: Callable[..., Any]) -> CheckResult | None:
             f"left {balance!r}; expected {ALONE_EXPECTED} and 0.",
             "Subtract the amount when the balance is at least the amount, and only then; return whether you did.",
         )
-    if account.lock.holds == 0:
-        return not_yet("3.1", "withdraw never took account.lock.", _ONE_HOLD)
     return None
 
 
@@ -308,8 +297,7 @@ def check_withdraw_in_one_critical_section(withdraw: Callable[[Any, int], Any]) 
         return fault
     return passed(
         exercise,
-        f"one thread got True, True, True, False from {ALONE_OPENING}; when another withdrawal took the last "
-        f"{AMOUNT} at the worst moment, yours never overdrew; it waited for a busy lock; {THREADS} threads approved "
-        f"exactly {OPENING // AMOUNT} withdrawals from {OPENING}; and every withdrawal was verified first, outside "
-        "the lock.",
+        f"one thread got True, True, True, False from {ALONE_OPENING}; when another withdrawal took the last {AMOUNT} "
+        f"at the worst moment, yours never overdrew; it waited for a busy lock; {THREADS} threads approved exactly "
+        f"{OPENING // AMOUNT} withdrawals from {OPENING}; and every withdrawal was verified first, outside the lock.",
     )

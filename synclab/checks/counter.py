@@ -23,10 +23,9 @@ PROTECTED_RUNS = 3
 # -- exercise 1.1 ----------------------------------------------------------------------
 
 _WINDOW_HINT = (
-    "A thread loses an update only if another thread writes between its read and its write. Read "
-    "counter.value into a local variable, call time.sleep(1e-6) to let the other threads run, then write "
-    "the local + 1 back (time.sleep(0) is not enough on every Python version). No lock here: a lock is "
-    "what stops the race."
+    "A thread loses an update only if another thread writes between its read and its write. Read counter.value into a "
+    "local variable, call time.sleep(1e-6) to let the other threads run, then write the local + 1 back (time.sleep(0) "
+    "is not enough on every Python version). No lock here: a lock is what stops the race."
 )
 
 
@@ -92,9 +91,8 @@ def check_racy_increment(racy_increment: Callable[..., Any]) -> CheckResult:
             )
     return passed(
         exercise,
-        f"alone it added exactly {n}, one write per increment; with {THREADS} threads at once it wrote "
-        f"{total:,} times and lost updates in every one of {RACY_RUNS} runs, with no lock and no trick "
-        "in the counter.",
+        f"alone it added exactly {n}, one write per increment; with {THREADS} threads at once it wrote {total:,} times "
+        f"and lost updates in every one of {RACY_RUNS} runs, with no lock and no trick in the counter.",
     )
 
 

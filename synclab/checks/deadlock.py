@@ -188,8 +188,7 @@ class _Bank:
     def timed_out(self, lock: _AccountLock) -> None:
         """A timed acquire of ``lock`` failed: in a forced collision, return when its holder's wait has failed too."""
         me = threading.get_ident()
-        call = self.calls.get(me)
-        if call is not None:
+        if (call := self.calls.get(me)) is not None:
             call.timeouts += 1
         then, count = self.stuck_count.get(me, (-1, 0))
         count = count + 1 if then == self.acquisitions else 1
@@ -337,8 +336,7 @@ def _transfer_run(
             "a transfer was lost: a call of transfer returned without changing any balance.",
             "Subtract amount from src.balance and add it to dst.balance in every call.",
         )
-    wrong = [c for c in returned if c.moved.get(c.src) != -c.amount or c.moved.get(c.dst) != c.amount]
-    if wrong:
+    if wrong := [c for c in returned if c.moved.get(c.src) != -c.amount or c.moved.get(c.dst) != c.amount]:
         call = min(wrong, key=lambda c: c.thread)
         src, dst, amount = call.src.number, call.dst.number, call.amount
         return (

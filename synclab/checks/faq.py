@@ -12,10 +12,11 @@ import numbers
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from synclab._validate import check_int
-from synclab.checks._base import Call, CheckResult, Trial, call_faults, not_yet, passed
+from synclab.checks._base import Call, CheckResult, Trial, call_faults, first_fault, not_yet, passed
 from synclab.checks._guards import Observed, Watched
 from synclab.experiments.counter import YIELD_SECONDS
 
@@ -79,8 +80,7 @@ def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult |
                 "writer can make a whole update between them.",
                 _TOGETHER,
             )
-        value = r.result
-        right = r.total[0] / r.count[0]
+        value, right = r.result, r.total[0] / r.count[0]
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != right:
             return not_yet(
                 EXERCISE,
@@ -100,9 +100,7 @@ def _alongside_a_writer(trial: Trial, stats: Stats, read: Callable[[], Reading])
                 stats.total += MEASUREMENT
 
     def reader() -> None:
-        for _ in range(CALLS):
-            if read().kept_lock:
-                return
+        any(read().kept_lock for _ in range(CALLS))  # stop after a call that kept the lock
 
     trial.run([("writer", writer, ()), *((f"T{i}", reader, ()) for i in range(1, READERS + 1))])
 
@@ -140,11 +138,9 @@ def _judged(
 
 def check_consistent_mean(read_mean: Callable[[Any], Any]) -> CheckResult:
     """Exercise 11.1: read ``stats.total`` and ``stats.count`` together, holding ``stats.lock``."""
-    if not callable(read_mean):
-        return not_yet(EXERCISE, "read_mean is not a function.", "Define it with def read_mean(stats):")
-    for scenario in (_alongside_a_writer, _busy_lock):
-        if (verdict := _judged(read_mean, scenario)) is not None:
-            return verdict
+    scenarios = (partial(_judged, scenario=scenario) for scenario in (_alongside_a_writer, _busy_lock))
+    if (verdict := first_fault(EXERCISE, read_mean, "def read_mean(stats):", scenarios)) is not None:
+        return verdict
     return passed(
         EXERCISE,
         f"while a writer updated the two fields {WRITES} times, every call of read_mean read both of them in one "

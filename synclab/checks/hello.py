@@ -10,6 +10,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from synclab.checks._base import CheckResult, Trial, first_fault, frames_of, is_waiting, not_yet, passed
@@ -95,40 +96,32 @@ _BIND_HINT = (
     "Give each thread its own value when you create it: threading.Thread(target=task, args=(i,)) "
     "(or lambda i=i: task(i))."
 )
-_JOIN_HINT = (
-    "Start every thread first, then join() each of them in a second loop: a join() inside the first loop "
-    "waits for each thread before the next one starts."
-)
 
 
 def _start_and_join_once(start_and_join: Callable[..., Any], n: int, order: str) -> CheckResult | None:
-    exercise = "0.1"
     with Trial(what="start_and_join") as trial:
         run = _TaskRun(trial, n)
         caller = trial.start("check 0.1", run.call, start_and_join)
         meeting = run.rendezvous
         trial.wait(until=lambda: meeting.met or meeting.broken or (caller.done and meeting.inside == 0))
-        if meeting.met:
-            verdict = _release_one_by_one(trial, run, caller, order)
-        else:
-            trial.wait(runners=[caller])
-            verdict = None
+        verdict = _release_one_by_one(trial, run, caller, order) if meeting.met else None
+        trial.wait(runners=[caller])
         trial.cancel()  # tasks still held return quietly
     problem = trial.trouble()
     calls = run.calls
     indexes = [call.index for call in calls]
     if problem is not None and (caller.error is not None or not calls):
-        return not_yet(exercise, *problem)
+        return not_yet("0.1", *problem)
     if not calls:
         return not_yet(
-            exercise,
+            "0.1",
             f"start_and_join(task, {n}) returned without calling task.",
             "Create threading.Thread(target=task, args=(i,)) for each i in range(n), start() them all, "
             "then join() them.",
         )
     if any(call.thread is run.caller for call in calls):
         return not_yet(
-            exercise,
+            "0.1",
             "task ran in the thread that called start_and_join, not in a new thread: calling task(i) yourself, "
             "thread.run(), or threading.Thread(target=task(i)) all run it right there.",
             "Give the thread the function and its argument, threading.Thread(target=task, args=(i,)), and call "
@@ -141,7 +134,7 @@ def _start_and_join_once(start_and_join: Callable[..., Any], n: int, order: str)
     if not right_indexes:
         late = _late_bound(calls)
         return not_yet(
-            exercise,
+            "0.1",
             f"with n={n}, task was called with {indexes!r} (in the order the calls came); expected each of "
             f"{list(range(n))!r} once" + (f": {_LATE_BINDING}." if late else "."),
             _BIND_HINT if late else "Call task once for each i in range(n), each in its own thread.",
@@ -151,17 +144,18 @@ def _start_and_join_once(start_and_join: Callable[..., Any], n: int, order: str)
         at_once = "one task" if meeting.most <= 1 else f"{meeting.most} tasks"
         pool = " (a pool with fewer workers than tasks runs the rest later)" if threads < n else ""
         return not_yet(
-            exercise,
+            "0.1",
             f"with n={n}, the tasks did not run at the same time: each task waits inside until all {n} are "
             f"running, and at most {at_once} ran at once{pool}.",
-            _JOIN_HINT,
+            "Start every thread first, then join() each of them in a second loop: a join() inside the first loop "
+            "waits for each thread before the next one starts.",
         )
     if _late_bound(calls):
-        return not_yet(exercise, f"the tasks got the right numbers this time, but {_LATE_BINDING}.", _BIND_HINT)
+        return not_yet("0.1", f"the tasks got the right numbers this time, but {_LATE_BINDING}.", _BIND_HINT)
     if verdict is not None:
         return verdict
     if problem is not None:
-        return not_yet(exercise, *problem)
+        return not_yet("0.1", *problem)
     return None
 
 
@@ -187,19 +181,13 @@ def _release_one_by_one(trial: Trial, run: _TaskRun, caller: Any, order: str) ->
         )
     if trial.gave_up == "deadline" and caller.error is None and run.finished_at_return is None:
         if released == run.n:
-            message = (
-                f"with n={run.n}, every task had finished, but start_and_join did not return within "
-                f"{trial.timeout:g} s, so the check stopped it."
-            )
+            late, why = "every task had finished, but start_and_join did not return", ""
         else:
-            message = (
-                f"with n={run.n}, start_and_join neither returned nor waited for the tasks with join() within "
-                f"{trial.timeout:g} s (the check lets each task finish only once start_and_join waits for it), so "
-                "the check stopped it."
-            )
+            late = "start_and_join neither returned nor waited for the tasks with join()"
+            why = " (the check lets each task finish only once start_and_join waits for it)"
         return not_yet(
             "0.1",
-            message + trial.stuck_note(),
+            f"with n={run.n}, {late} within {trial.timeout:g} s{why}, so the check stopped it.{trial.stuck_note()}",
             "After starting every thread, join() each of them once, and don't wait for anything else.",
         )
     return None
@@ -207,16 +195,12 @@ def _release_one_by_one(trial: Trial, run: _TaskRun, caller: Any, order: str) ->
 
 def check_start_and_join(start_and_join: Callable[..., Any]) -> CheckResult:
     """Exercise 0.1: run ``task(i)`` for each ``i`` in ``range(n)``, all at once, and return when all are done."""
-    exercise = "0.1"
-    if (fault := first_fault(exercise, start_and_join, "def start_and_join(task, n):")) is not None:
+    runs = (partial(_start_and_join_once, n=n, order=order) for n, order in START_AND_JOIN_RUNS)
+    if (fault := first_fault("0.1", start_and_join, "def start_and_join(task, n):", runs)) is not None:
         return fault
-    for n, order in START_AND_JOIN_RUNS:
-        verdict = _start_and_join_once(start_and_join, n, order)
-        if verdict is not None:
-            return verdict
     sizes = " and ".join(str(n) for n, _ in START_AND_JOIN_RUNS)
     return passed(
-        exercise,
+        "0.1",
         f"with n = {sizes}, task ran once for each i, each in its own thread, all of them at the same time, and "
         "start_and_join returned only after every task had finished.",
     )

@@ -150,9 +150,8 @@ class _Pool:
             self.trial.wait(runners=[runner])
             if self.trial.gave_up == "deadlock" and runner.cancelled:
                 raise _Verdict(
-                    f"{when}, get() number {k} waited although {POOL_SIZE - k + 1} of the {POOL_SIZE} connections "
-                    f"were free: the pool let only {_THREADS.get(k - 1, k - 1)} hold a connection at once, "
-                    f"not {POOL_SIZE}.",
+                    f"{when}, get() number {k} waited although {POOL_SIZE - k + 1} of the {POOL_SIZE} connections were "
+                    f"free: the pool let only {_THREADS.get(k - 1, k - 1)} hold a connection at once, not {POOL_SIZE}.",
                     "A Lock lets one thread in; a BoundedSemaphore(size) lets size threads in. Acquire it in get() "
                     "and release it in put().",
                 )
@@ -175,8 +174,7 @@ class _Pool:
 
     def fourth_get(self, conns: list[Any], when: str) -> Runner:
         """Start a get() with every connection out: it must not return (it waits until one is back)."""
-        waiter = self.start("get")
-        self.waiter = waiter
+        waiter = self.waiter = self.start("get")
 
         def wait_up_to(seconds: float, until: Callable[[], bool]) -> None:
             end = time.monotonic() + seconds
@@ -239,10 +237,9 @@ class _Pool:
             if isinstance(waiter.error, IndexError) and self.did("acquired", waiter):
                 raise _Verdict(
                     f"{when}, a get() waiting for a connection raised {exception_line(waiter.error)} when put() gave "
-                    "one back: "
-                    "put() released the permit before the connection was back in the list, so the get() it woke "
-                    "found the list still empty. (The check paused put() right after its release() until the woken "
-                    "get() was done: the operating system can pause a thread there too.)",
+                    "one back: put() released the permit before the connection was back in the list, so the get() it "
+                    "woke found the list still empty. (The check paused put() right after its release() until the "
+                    "woken get() was done: the operating system can pause a thread there too.)",
                     "In put(), release the permit and append the connection inside one with self.lock: block, the "
                     "lock get() takes to pop (release first, then append: a release() that raises adds nothing).",
                 )
@@ -300,8 +297,7 @@ class _Pool:
                 "Let the ValueError of BoundedSemaphore.release() reach the caller.",
             )
         self.trial.errors.remove((extra, extra.error))  # the error asked for: not a problem of the run
-        where = self.copies(conn)
-        if where:
+        if where := self.copies(conn):
             raise _Verdict(
                 f"{said} raised ValueError, but {where} holds it anyway: the connection was added before the error.",
                 "In put(), release the permit first and append the connection after it, both inside the lock: if "
@@ -359,9 +355,8 @@ def _pool_crowd(connection_pool: Any, trial: Trial) -> str:
 
 def check_connection_pool(connection_pool: Any) -> CheckResult:
     """Exercise 8.1: a pool that hands out at most ``size`` connections at once and refuses an extra ``put()``."""
-    exercise = "8.1"
     definition = "class ConnectionPool: and the methods __init__, get and put."
-    if (verdict := first_fault(exercise, connection_pool, definition)) is not None:
+    if (verdict := first_fault("8.1", connection_pool, definition)) is not None:
         return verdict
     problem = None
     with Trial(what="your pool") as trial:
@@ -372,15 +367,15 @@ def check_connection_pool(connection_pool: Any) -> CheckResult:
     if (problem := problem or trial.trouble()) is not None:
         message, hint = problem
         note = trial.stuck_note()
-        return not_yet(exercise, message + ("" if note in message else note), hint)
+        return not_yet("8.1", message + ("" if note in message else note), hint)
     with Trial(what="your pool") as crowd:
         shared = _pool_crowd(connection_pool, crowd)
     if (problem := crowd.trouble()) is not None:
-        return not_yet(exercise, f"with {POOL_THREADS} threads using a new pool at once, {problem[0]}", problem[1])
+        return not_yet("8.1", f"with {POOL_THREADS} threads using a new pool at once, {problem[0]}", problem[1])
     if shared:
-        return not_yet(exercise, shared, "Take connections out of the list and put them back inside the pool's lock.")
+        return not_yet("8.1", shared, "Take connections out of the list and put them back inside the pool's lock.")
     return passed(
-        exercise,
+        "8.1",
         f"the pool handed its {POOL_SIZE} connections to {POOL_SIZE} threads at once; a fourth get() waited until "
         "one came back and got exactly that one, even with put() paused right after its release(); with every "
         "connection back, a put() of a connection already back and one of a stranger each raised ValueError and "
@@ -449,7 +444,6 @@ def _times(count: int) -> str:
 
 
 def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) -> CheckResult | None:
-    exercise = "8.2"
     with Trial(what="phase_worker") as trial:
         log = _PhaseLog(trial, phase_worker, PHASE_THREADS, held=True)
         barrier, runners, gates = log.barrier, log.runners, log.gates or []
@@ -487,7 +481,7 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
         else:
             what = "ran step_two before the others were through step_one"
         return not_yet(
-            exercise,
+            "8.2",
             f"a thread began step_two while another thread was still inside step_one (the check held each thread in "
             f"step_one and let them finish one at a time): your worker {what}." + trial.stuck_note(),
             hint,
@@ -495,32 +489,32 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
     if isinstance(error, threading.BrokenBarrierError):
         if barrier.waits == 0:
             return not_yet(
-                exercise,
+                "8.2",
                 "phase_worker raised BrokenBarrierError without waiting on the barrier passed in as barrier: it "
                 "waited on a barrier of its own." + trial.stuck_note(),
                 "Use the barrier argument: every thread gets the same one. A barrier made inside the function is a "
                 "new one in every thread.",
             )
         return not_yet(
-            exercise,
+            "8.2",
             "the barrier broke although all four threads came (the check let each finish step_one within a few "
             "milliseconds of the one before): a wait gave up too early, or a thread called abort()."
             + trial.stuck_note(),
             "Give the wait a timeout long enough for the slowest step_one, and at most 1 s: barrier.wait(timeout=1).",
         )
     if (problem := trial.trouble()) is not None:
-        return not_yet(exercise, *problem)
+        return not_yet("8.2", *problem)
     ones, twos = log.count("one"), log.count("two")
     if ones != [1] * PHASE_THREADS or twos != [1] * PHASE_THREADS:
         return not_yet(
-            exercise,
+            "8.2",
             f"with four threads, step_one was called {_times(sum(ones))} and step_two {_times(sum(twos))} in all; "
             "each thread must call each step once.",
             "Call step_one() once, then barrier.wait(timeout=1), then step_two() once, in every thread.",
         )
     if barrier.waits == 0:
         return not_yet(
-            exercise,
+            "8.2",
             "the threads kept in step, but not with the barrier passed in as barrier: phase_worker never called "
             "its wait().",
             "Use the barrier argument: barrier.wait(timeout=1) between the two steps.",
@@ -529,7 +523,6 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
 
 
 def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
-    exercise = "8.2"
     with Trial(what="phase_worker") as trial:
         log = _PhaseLog(trial, phase_worker, PHASE_THREADS - 1, held=False)
         barrier, runners = log.barrier, log.runners
@@ -547,7 +540,7 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
     missing = f"with one of the {PHASE_THREADS} threads missing"
     if trial.gave_up == "deadlock" and barrier.waits:
         return not_yet(
-            exercise,
+            "8.2",
             f"{missing}, the other three waited at the barrier with no timeout: they would have waited forever, so "
             "the check stopped them." + trial.stuck_note(),
             "Give the wait a timeout of at most 1 s: barrier.wait(timeout=1). It raises BrokenBarrierError when "
@@ -566,10 +559,10 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
                 "without giving up (a loop that waits for the others?)."
             )
             hint = "Wait with barrier.wait(timeout=1): it gives up for you and raises BrokenBarrierError."
-        return not_yet(exercise, message + trial.stuck_note(), hint)
+        return not_yet("8.2", message + trial.stuck_note(), hint)
     if any(kind == "two" for kind, _ in log.events):
         return not_yet(
-            exercise,
+            "8.2",
             f"{missing}, step_two still ran: the worker carried on after the barrier broke.",
             "Let the BrokenBarrierError from barrier.wait() propagate: don't catch it and carry on.",
         )
@@ -579,16 +572,16 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
     other = next((e for e in errors if e is not None and not isinstance(e, threading.BrokenBarrierError)), None)
     if other is not None:
         if isinstance(other, SystemExit):
-            return not_yet(exercise, *(trial.trouble() or (describe_exception(other, "phase_worker"), "")))
+            return not_yet("8.2", *(trial.trouble() or (describe_exception(other, "phase_worker"), "")))
         return not_yet(
-            exercise,
+            "8.2",
             f"{missing}, {describe_exception(other, 'phase_worker')} instead of letting BrokenBarrierError propagate."
             + trial.stuck_note(),
             "Don't catch the BrokenBarrierError (or raise it again with a bare raise): the caller wants to know "
             "that the phase failed.",
         )
     return not_yet(
-        exercise,
+        "8.2",
         f"{missing}, phase_worker returned quietly without running step_two: the caller cannot tell that the phase "
         "failed." + trial.stuck_note(),
         "Let the BrokenBarrierError from barrier.wait() propagate: don't catch it (or re-raise it with a bare raise).",
@@ -597,13 +590,12 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
 
 def check_phase_worker(phase_worker: Callable[..., Any]) -> CheckResult:
     """Exercise 8.2: ``phase_worker(barrier, step_one, step_two)`` keeps threads in step, and gives up in time."""
-    exercise = "8.2"
     runs = [*(partial(_phase_together, order=order) for order in PHASE_ORDERS), _phase_missing]
     definition = "def phase_worker(barrier, step_one, step_two):"
-    if (verdict := first_fault(exercise, phase_worker, definition, runs)) is not None:
+    if (verdict := first_fault("8.2", phase_worker, definition, runs)) is not None:
         return verdict
     return passed(
-        exercise,
+        "8.2",
         f"held in step_one and let go one at a time, in two orders, no thread began step_two before all "
         f"{PHASE_THREADS} had finished step_one; with one thread missing, the other three raised BrokenBarrierError "
         f"within about {PHASE_PATIENCE:g} s and skipped step_two.",

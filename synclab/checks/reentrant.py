@@ -48,6 +48,7 @@ class WalletCall(Call):
 
     method: str = ""
     args: tuple[int, ...] = ()
+    left: Any = None  # the balance right after it returned
 
 
 class _Balance(Watched):
@@ -67,14 +68,14 @@ class _Balance(Watched):
 class Ledger:
     """What the check saw of one wallet: each call, the lowest balance, and the money another payment took."""
 
-    def __init__(self, trial: Trial, *, take_at_release: bool = False) -> None:
+    def __init__(self, trial: Trial, wallet_class: type, *, take_at_release: bool = False) -> None:
         self.lock: GuardedLock = trial.lock("self.lock")
         self.lock.after_release = self._after_release
         self.calls: list[WalletCall] = []
         self.lowest: Any = None
         self.taken = 0
         self.wallet: Any = None
-        self.made: Any = None  # the wallet's class, observed
+        self.made = observed_subclass(wallet_class, self.lock, balance=_Balance(self))  # the wallet's class, observed
         self.built_unlocked = 0  # writes the constructor made without the lock
         self._take_at_release = take_at_release
         self._current: dict[int, WalletCall] = {}
@@ -96,16 +97,15 @@ class Ledger:
         me = get_ident()
         self._current[me] = call
         try:
-            return call.make(self.lock, getattr(self.wallet, method), *args)
+            call.make(self.lock, getattr(self.wallet, method), *args)
+            call.left = self.balance()
+            return call
         finally:
             self._current.pop(me, None)
 
     def script(self, steps: tuple[tuple[str, tuple[int, ...]], ...], repeat: int = 1) -> None:
         """Run ``steps`` in order, ``repeat`` times; stop after a call that kept the lock."""
-        for _ in range(repeat):
-            for method, args in steps:
-                if self.call(method, *args).kept_lock:
-                    return
+        any(self.call(method, *args).kept_lock for _ in range(repeat) for method, args in steps)
 
     def _after_release(self) -> None:
         call = self._current.get(get_ident())
@@ -118,8 +118,7 @@ class Ledger:
 
 
 def _built(wallet_class: type, trial: Trial, balance: int, **options: bool) -> tuple[Ledger, CheckResult | None]:
-    ledger = Ledger(trial, **options)
-    ledger.made = observed_subclass(wallet_class, ledger.lock, balance=_Balance(ledger))
+    ledger = Ledger(trial, wallet_class, **options)
     runner = trial.call("Wallet", ledger.make, balance)
     if runner.error is not None or ledger.wallet is None:
         problem = trial.trouble() or ("",)
@@ -178,19 +177,11 @@ def _one_thread(wallet_class: type) -> CheckResult | None:
         ledger, fault = _built(wallet_class, trial, OPENING)
         if fault is not None:
             return fault
-        seen: list[tuple[Any, Any]] = []
-
-        def script() -> None:
-            for method, args, _, _ in SCRIPT:
-                call = ledger.call(method, *args)
-                seen.append((call.result, ledger.balance()))
-                if call.kept_lock:
-                    return
-
-        trial.call("T1", script)
+        trial.call("T1", ledger.script, tuple((method, args) for method, args, _, _ in SCRIPT))
     if (fault := _faults(ledger, trial)) is not None:
         return fault
-    for (method, args, result, balance), (got, left) in zip(SCRIPT, seen, strict=False):
+    for (method, args, result, balance), call in zip(SCRIPT, ledger.calls, strict=False):
+        got, left = call.result, call.left
         if (got, left) != (result, balance):
             done = "; ".join(f"{m}({', '.join(map(str, a))}) -> {r}, balance {b}" for m, a, r, b in SCRIPT)
             return not_yet(
@@ -224,9 +215,8 @@ def _all_or_nothing(wallet_class: type) -> CheckResult | None:
             )
         return None
     moment = (
-        f"pay({AMOUNT}, {FEE}) let go of self.lock before it returned. At that moment the check made another "
-        f"payment of {OTHER_PAYMENT} (another thread could), leaving {opening - OTHER_PAYMENT}: too little for "
-        f"{AMOUNT} + {FEE}"
+        f"pay({AMOUNT}, {FEE}) let go of self.lock before it returned. At that moment the check made another payment "
+        f"of {OTHER_PAYMENT} (another thread could), leaving {opening - OTHER_PAYMENT}: too little for {AMOUNT} + {FEE}"
     )
     if isinstance(ledger.lowest, int) and ledger.lowest < 0:
         return not_yet("4.1", f"{moment}, yet pay went on and the balance went to {ledger.lowest}.", _ONE_HOLD)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from synclab._threads.testing import RunOutcome, judge_run
-from synclab.checks._base import CheckResult, Trial, frames_of, is_waiting, not_yet, passed
+from synclab.checks._base import CheckResult, Trial, first_fault, frames_of, is_waiting, not_yet, passed
 
 EXERCISE = "10.1"
 #: Seconds one run of the learner's test may take.
@@ -43,8 +43,6 @@ _JOIN_HINT = (
     "Wait for every buyer with thread.join(timeout=...) before you assert: a sleep only guesses how long the "
     "threads take, and on a busy machine the guess is wrong."
 )
-
-
 _START_CODE = threading.Thread.start.__code__
 
 
@@ -169,8 +167,7 @@ def _run(test: Callable[[Any], object], style: str, hold: bool) -> tuple[RunOutc
 def _thread_error(outcome: RunOutcome) -> tuple[str, str]:
     name, error = outcome.thread_errors[0]
     kind = type(error).__name__
-    default = re.fullmatch(r"Thread-\d+(?: \((.+)\))?", name)
-    if default:
+    if default := re.fullmatch(r"Thread-\d+(?: \((.+)\))?", name):
         name = f"running {default.group(1)}()" if default.group(1) else "(one you started)"
     return name, f"{kind}: {error}" if str(error) else kind
 
@@ -181,9 +178,8 @@ def _common_trouble(outcome: RunOutcome, style: str) -> CheckResult | None:
             EXERCISE,
             f"against {_OFFICES[style]}, {outcome.message}",
             "Give every wait a time limit: threading.Barrier(n, timeout=2), thread.join(timeout=2), "
-            "event.wait(timeout=2). A test that can hang is worse than one that fails: it stops the whole suite. "
-            f"(If your test is just slow: the check gives each run {RUN_SECONDS:g} s; a well-aimed window needs "
-            "far less.)",
+            "event.wait(timeout=2). A test that can hang is worse than one that fails: it stops the whole suite. (If "
+            f"your test is just slow: the check gives each run {RUN_SECONDS:g} s; a well-aimed window needs far less.)",
         )
     if outcome.outcome == "error" and outcome.error is None:  # it returned, leaving threads behind
         return not_yet(EXERCISE, f"against {_OFFICES[style]}, {outcome.message}", _JOIN_HINT)
@@ -203,9 +199,8 @@ def _judge_correct(outcome: RunOutcome, watch: _Watch, style: str) -> CheckResul
         ended = "returned" if outcome.outcome == "passed" else "ended"
         return not_yet(
             EXERCISE,
-            f"your test checked the tickets while its buyers were still buying: in this run the check kept each "
-            f"buyer from starting its purchase until your test waited for it, and your test {ended} without "
-            "waiting.",
+            "your test checked the tickets while its buyers were still buying: in this run the check kept each buyer "
+            f"from starting its purchase until your test waited for it, and your test {ended} without waiting.",
             _JOIN_HINT,
         )
     if outcome.outcome in ("failed", "error"):
@@ -281,10 +276,8 @@ def _judge_racy(outcome: RunOutcome, watch: _Watch) -> CheckResult | None:
 
 def check_race_test(test_ticket_office: Callable[[Any], object]) -> CheckResult:
     """Exercise 10.1: a test that fails against the racy office every time and passes against correct ones."""
-    if not callable(test_ticket_office):
-        return not_yet(
-            EXERCISE, "test_ticket_office is not a function.", "Define it with def test_ticket_office(make_office):"
-        )
+    if (fault := first_fault(EXERCISE, test_ticket_office, "def test_ticket_office(make_office):")) is not None:
+        return fault
     first_failure = ""
     for style, hold in PLAN:
         outcome, watch = _run(test_ticket_office, style, hold)
