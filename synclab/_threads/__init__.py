@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import sys
 import threading
 import time
@@ -29,6 +30,19 @@ START_SECONDS = 5.0
 def exception_line(exc: BaseException) -> str:
     """``"NameError: name 'x' is not defined"``, as a traceback's last line shows it."""
     return traceback.format_exception_only(type(exc), exc)[-1].strip()
+
+
+def current_frames() -> dict[int, Any]:
+    """``sys._current_frames()`` with the garbage collector paused: on CPython 3.10 and 3.11 before
+    3.11.9, a collection inside it can deadlock the whole process against a thread being started
+    (CPython gh-106883)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return sys._current_frames()
+    finally:
+        if paused:
+            gc.enable()
 
 
 def per_call_seconds(operation: Any, number: int, repeat: int, namespace: Any = None) -> list[float]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 import threading
 import time
 import traceback
@@ -18,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from synclab._threads import run_workers
+from synclab._threads import current_frames, run_workers
 from synclab._validate import MAX_THREADS, check_timeout
 from synclab.instruments import InstrumentedLock, LockStatistics, LockWrapper, thread_name
 
@@ -185,7 +184,7 @@ def thread_stacks(threads: Iterable[str] | None = None) -> tuple[ThreadStack, ..
     """The current stack of each live thread (or of the named ones) as a debugger shows it: sys._current_frames()."""
     if isinstance(threads, str):
         raise TypeError(f"threads must be a list of thread names, got the string {threads!r}")
-    frames = sys._current_frames()
+    frames = current_frames()
     live = {t.name: t.ident for t in threading.enumerate()}
     me = threading.get_ident()
     wanted = [n for n, i in live.items() if i != me] if threads is None else list(threads)

@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from synclab._threads import clear_pending_exception, exception_line, raise_in_thread, switch_interval
+from synclab._threads import (
+    clear_pending_exception,
+    current_frames,
+    exception_line,
+    raise_in_thread,
+    switch_interval,
+)
 from synclab.checks._guards import (
     CancelScope,
     CheckCancelled,
@@ -165,7 +171,7 @@ def _stack(frame: FrameType | None) -> list[FrameType]:
 
 
 def frames_of(thread: threading.Thread) -> list[FrameType]:
-    frame = sys._current_frames().get(thread.ident) if thread.ident is not None else None
+    frame = current_frames().get(thread.ident) if thread.ident is not None else None
     return _stack(frame)
 
 
@@ -433,7 +439,7 @@ class Trial(CancelScope):
         ]
         if not candidates:
             return []
-        frames = sys._current_frames()
+        frames = current_frames()
         return [t for t in candidates if _involved(_stack(frames.get(t.ident)))]
 
     def _live(self) -> list[threading.Thread]:

@@ -7,13 +7,14 @@ running until ``start_and_join`` is seen waiting and finish one at a time, from 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from synclab.checks._base import CheckResult, Trial, first_fault, frames_of, is_waiting, not_yet, passed
+from synclab.checks._base import CheckResult, Trial, first_fault, is_waiting, not_yet, passed
 from synclab.checks._guards import CheckCancelled
 
 #: ``(n, order)`` of each call; the order in which the held tasks are let go.
@@ -51,7 +52,12 @@ class _TaskRun:
 
     def task(self, i: Any) -> None:
         me = threading.current_thread()
-        pooled = any(os.path.normcase(f.f_code.co_filename).startswith(_POOL_FILES) for f in frames_of(me))
+        # This thread's own stack (sys._getframe), not every thread's: a pool may be starting its
+        # next worker right now, the moment CPython gh-106883 needs (see current_frames).
+        frame, pooled = sys._getframe(1), False
+        while frame is not None and not pooled:
+            pooled = os.path.normcase(frame.f_code.co_filename).startswith(_POOL_FILES)
+            frame = frame.f_back
         with self.guard:
             slot = len(self.calls)
             self.calls.append(_Call(i, me, pooled, getattr(me, "_target", None)))
