@@ -23,6 +23,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
+from synclab._validate import check_float, check_int
 from synclab.plots._render import LabCanvas
 from synclab.plots._style import LAB_DPI, fmt_seconds
 
@@ -43,30 +44,24 @@ def label_style(**more: str) -> dict[str, str]:
 
 
 def int_slider(
-    description: str, value: int, low: int, high: int, step: int = 1, *, width: str | None = None
+    description: str, value: object, low: int, high: int, step: int = 1, *, name: str = "", width: str | None = None
 ) -> widgets.IntSlider:
-    """A lab's whole-number slider: reports only when released, its label never cut short."""
-    extra = {} if width is None else {"layout": widgets.Layout(width=width)}
-    return widgets.IntSlider(**_slider_settings(description, value, low, high, step), **extra)
+    """A lab's whole-number slider: reports only when released, its label never cut short. It refuses a ``value``
+    outside ``[low, high]`` as ``check_int(name or description, ...)`` does (ipywidgets would silently clamp it)."""
+    value = check_int(name or description, value, low, high)
+    return _slider(widgets.IntSlider, description, value, low, high, step, layout=widgets.Layout(width=width))
 
 
 def float_slider(
-    description: str, value: float, low: float, high: float, step: float, *, readout_format: str = ".2f"
+    description: str, value: object, low: float, high: float, step: float, *, name: str, unit: str
 ) -> widgets.FloatSlider:
-    """Like :func:`int_slider`, for decimal values, shown with ``readout_format``."""
-    return widgets.FloatSlider(**_slider_settings(description, value, low, high, step), readout_format=readout_format)
+    """Like :func:`int_slider`, for decimal values (``check_float(name, ..., unit=unit)``)."""
+    return _slider(widgets.FloatSlider, description, check_float(name, value, low, high, unit=unit), low, high, step)
 
 
-def _slider_settings(description: str, value: float, low: float, high: float, step: float) -> dict[str, Any]:
-    return {
-        "value": value,
-        "min": low,
-        "max": high,
-        "step": step,
-        "description": description,
-        "continuous_update": False,
-        "style": label_style(),
-    }
+def _slider(kind: Any, description: str, value: float, low: float, high: float, step: float, **more: Any) -> Any:
+    settings = {"description": description, "continuous_update": False, "style": label_style()}
+    return kind(value=value, min=low, max=high, step=step, **settings, **more)
 
 
 def toggle_buttons(
@@ -149,7 +144,8 @@ class RunTimings:
 
 
 class Lab(Generic[ResultT]):
-    """Base class of the labs: subclasses provide ``run``, ``draw`` and ``describe``.
+    """Base class of the labs: subclasses provide ``run``, ``draw`` and ``describe``, build their controls and
+    then call ``Lab.__init__``, which runs the experiment once.
 
     ``threads_control`` and ``lock_control`` get the CSS classes the browser test uses to find them;
     ``first_row`` of the ``controls`` go on the first row, the rest before "Run again". ``last_timings``
@@ -191,6 +187,7 @@ class Lab(Generic[ResultT]):
         ]
         self.widget = widgets.VBox([header, *rows, self.status, self.output])
         self.widget.add_class("synclab-lab")
+        self.rerun()
 
     def run(self) -> ResultT:
         """Run the experiment with the controls' current values."""

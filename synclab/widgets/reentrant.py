@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from matplotlib.figure import Figure
-
-from synclab._validate import check_choice, check_int
+from synclab._validate import check_choice
 from synclab.experiments.reentrant import LEDGER_DESIGNS, SELF_DEADLOCK_TIMEOUT, LedgerResult, run_ledger
 from synclab.plots._style import fmt_seconds
 from synclab.plots.reentrant import ledger_headline, plot_ledger
 from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, toggle_buttons
 
-__all__ = ["ReentrantLab", "reentrant_lab"]
-
-MAX_LAB_THREADS = 16
-MAX_LAB_BATCH = 8
 #: Batches per thread in every run of the lab.
 LAB_BATCHES = 10
 _BUTTON_LABELS = {"Lock": "Lock, re-entered", "RLock": "RLock", "helper": "Lock + helper"}
@@ -28,13 +22,15 @@ _DESIGN_TIPS = (
 class ReentrantLab(Lab[LedgerResult]):
     """Threads, entries per batch, and how the ledger's methods share its lock."""
 
+    draw = staticmethod(plot_ledger)
+
     def __init__(self, threads: int, batch_size: int, design: str) -> None:
-        self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
-        self.batch_size = int_slider("entries per batch", batch_size, 1, MAX_LAB_BATCH)
+        self.threads = int_slider("threads", threads, 1, 16)
+        self.batch_size = int_slider("entries per batch", batch_size, 1, 8, name="batch_size")
         self.design = toggle_buttons(
             "record_many uses:",
             [(_BUTTON_LABELS[d], d) for d in LEDGER_DESIGNS],
-            design,
+            check_choice("design", design, LEDGER_DESIGNS),
             _DESIGN_TIPS,
             button_width="12em",
         )
@@ -49,7 +45,6 @@ class ReentrantLab(Lab[LedgerResult]):
             lock_control=self.design,
             first_row=2,  # the three design buttons get the second row to themselves
         )
-        self.rerun()
 
     def run(self) -> LedgerResult:
         return run_ledger(
@@ -61,9 +56,6 @@ class ReentrantLab(Lab[LedgerResult]):
             f"running {self.threads.value} threads x {LAB_BATCHES} batches of {self.batch_size.value} entries, "
             f"record_many on {_BUTTON_LABELS[self.design.value]}"
         )
-
-    def draw(self, result: LedgerResult, fig: Figure | None) -> Figure:
-        return plot_ledger(result, fig)
 
     def describe(self, result: LedgerResult) -> str:
         stats = result.lock
@@ -77,8 +69,4 @@ class ReentrantLab(Lab[LedgerResult]):
 def reentrant_lab(threads: int = 4, batch_size: int = 4, design: str = "RLock") -> ReentrantLab:
     """A lab that runs :func:`~synclab.run_ledger` whenever a control changes: the entries each thread
     recorded, how long each batch held the lock, and a timeline of who held it when."""
-    return ReentrantLab(
-        check_int("threads", threads, 1, MAX_LAB_THREADS),
-        check_int("batch_size", batch_size, 1, MAX_LAB_BATCH),
-        check_choice("design", design, LEDGER_DESIGNS),
-    )
+    return ReentrantLab(threads, batch_size, design)
