@@ -10,8 +10,6 @@ import ipywidgets as widgets
 from synclab._validate import check_int
 from synclab.checks.faq import QUESTIONS, answer_question
 
-__all__ = ["SelfCheckQuiz", "self_check_quiz"]
-
 
 class SelfCheckQuiz:
     """One block per question: the options, shuffled (the same order for the same ``seed``) so the right

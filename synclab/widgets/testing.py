@@ -100,14 +100,10 @@ class CatchRateLab(Lab[RepeatResult]):
 
     def settings(self) -> str:
         """The test's techniques, in words: ``"4 threads, barrier, window 1 ms, ..."``."""
-        return ", ".join(
-            [
-                f"{self.threads.value} threads",
-                "barrier" if self.barrier.value else "no barrier",
-                f"window {self.window.value}",
-                f"switch interval {self.switch_interval.value}",
-                f"{self.rounds.value} round{'s' if self.rounds.value > 1 else ''}",
-            ]
+        barrier, rounds = "barrier" if self.barrier.value else "no barrier", self.rounds.value
+        return (
+            f"{self.threads.value} threads, {barrier}, window {self.window.value}, "
+            f"switch interval {self.switch_interval.value}, {rounds} round{'s' if rounds > 1 else ''}"
         )
 
     def draw(self, result: RepeatResult, fig: Figure | None) -> Figure:
@@ -124,11 +120,10 @@ class CatchRateLab(Lab[RepeatResult]):
     def describe(self, result: RepeatResult) -> str:
         count, what = (result.passed, "passed") if self.use_fixed.value else (result.failed, "caught the race")
         verdict = f"{what} in {count} of {result.runs} runs on {result.target}"
-        good = count == result.runs
         extra = f", {result.errors} errors" if result.errors else ""
         extra += f", {result.hung} hung" if result.hung else ""
         return (
-            f"{finding(verdict, good)}{html.escape(extra)} "
+            f"{finding(verdict, count == result.runs)}{html.escape(extra)} "
             f"({html.escape(self.settings())}) in {fmt_seconds(sum(result.seconds))}, "
             f"Python {platform.python_version()}"
         )
