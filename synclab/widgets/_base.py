@@ -64,12 +64,9 @@ def toggle_buttons(
     description: str, options: Sequence[Any], value: Any, tooltips: Sequence[str], *, button_width: str
 ) -> widgets.ToggleButtons:
     """A row of buttons to pick one of ``options`` (or ``(label, value)`` pairs), each with its tooltip."""
+    style = label_style(button_width=button_width)
     return widgets.ToggleButtons(
-        options=options,
-        value=value,
-        description=description,
-        tooltips=list(tooltips),
-        style=label_style(button_width=button_width),
+        options=options, value=value, description=description, tooltips=list(tooltips), style=style
     )
 
 
@@ -112,8 +109,7 @@ def encode_png(rgba: np.ndarray) -> bytes:
 
 def figure_output(fig: Figure, alt: str) -> dict[str, Any]:
     """A Jupyter ``display_data`` output holding ``fig`` as a PNG, with ``alt`` as its text (what nbval compares)."""
-    png, _ = render_png(fig)
-    return _png_output(png, alt)
+    return _png_output(render_png(fig)[0], alt)
 
 
 def _png_output(png: bytes, alt: str) -> dict[str, Any]:
@@ -140,8 +136,10 @@ class RunTimings:
 
 
 class Lab(Generic[ResultT]):
-    """Base class of the labs: subclasses provide ``run``, ``draw`` and ``describe``, build their controls and
-    then call ``Lab.__init__``, which runs the experiment once.
+    """Base class of the labs. A subclass builds its controls, then calls ``Lab.__init__``, which runs it once, and
+    provides ``run()`` (the experiment with the controls' current values), ``draw(result, fig)`` (into ``fig``,
+    keeping its axes where it can, or into a new figure) and ``describe(result)`` (one line of HTML saying what the
+    run found); ``activity()`` says what a run with the current settings does, shown while it runs.
 
     ``threads_control`` and ``lock_control`` get the CSS classes the browser test uses to find them;
     ``first_row`` of the ``controls`` go on the first row, the rest before "Run again". ``last_timings``
@@ -176,28 +174,13 @@ class Lab(Generic[ResultT]):
             if control is not None:
                 control.add_class(css)
         header = widgets.HTML(f"<b>{html.escape(title)}</b><br>{instructions}")
-        rows = [
-            widgets.HBox(list(self.controls[:first_row])),
-            widgets.HBox([*self.controls[first_row:], self.run_button]),
-        ]
+        first, rest = self.controls[:first_row], self.controls[first_row:]
+        rows = [widgets.HBox(list(first)), widgets.HBox([*rest, self.run_button])]
         self.widget = widgets.VBox([header, *rows, self.status, self.output])
         self.widget.add_class("synclab-lab")
         self.rerun()
 
-    def run(self) -> ResultT:
-        """Run the experiment with the controls' current values."""
-        raise NotImplementedError
-
-    def draw(self, result: ResultT, fig: Figure | None) -> Figure:
-        """Draw ``result`` into ``fig`` (keeping its axes where it can) or a new figure."""
-        raise NotImplementedError
-
-    def describe(self, result: ResultT) -> str:
-        """One line of HTML saying what the run found."""
-        raise NotImplementedError
-
     def activity(self) -> str:
-        """What a run with the current settings does, shown while it runs (``4 threads x 100 increments``)."""
         return "running the experiment"
 
     def _on_change(self, _change: dict[str, Any]) -> None:
@@ -240,16 +223,12 @@ class Lab(Generic[ResultT]):
         done = time.perf_counter()
         self.last_timings = RunTimings(ran - started, drawn - ran, done - drawn, encoding)
         self.last_seconds = done - started
-        self.status.value = line + _timing_note(self.last_timings)
+        took = f"this re-run took {fmt_seconds(done - started)} ({fmt_seconds(done - ran)} of it drawing)"
+        self.status.value = line + _grey(took)
         return result
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
-
-
-def _timing_note(timings: RunTimings) -> str:
-    drawing = fmt_seconds(timings.drawing + timings.rendering)
-    return _grey(f"this re-run took {fmt_seconds(timings.total)} ({drawing} of it drawing)")
 
 
 def _grey(text: str) -> str:

@@ -61,10 +61,9 @@ class BankLab(Lab[BankResult]):
         )
 
     def describe(self, result: BankResult) -> str:
-        stats = result.lock
         return (
-            f"<b>{bank_headline(result)}</b>; mean hold {fmt_seconds(stats.mean_hold)}, "
-            f"mean wait {fmt_seconds(stats.mean_wait)} per withdrawal, "
+            f"<b>{bank_headline(result)}</b>; mean hold {fmt_seconds(result.lock.mean_hold)}, "
+            f"mean wait {fmt_seconds(result.lock.mean_wait)} per withdrawal, "
             f"{fmt_seconds(result.elapsed)} in all, Python {result.python}"
         )
 

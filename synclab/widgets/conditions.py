@@ -14,11 +14,6 @@ from synclab.widgets._base import LAB_TIMEOUT, Lab, int_slider
 #: Items made per run (rounded up to a multiple of the producers), so every setting does about the
 #: same work; at the slowest setting (one consumer at 100 items/s) a run takes about 0.3 s.
 LAB_ITEMS = 32
-#: Starting rates (items/s per thread): producers four times as fast, so the buffer fills and the
-#: producers wait on every run. On a loaded 2-core machine, 200 runs on each of CPython 3.10-3.13:
-#: 800/200 never came out the other way; 400/200 and 800/400 now and then (an OS delay of 20 ms).
-DEFAULT_PRODUCE_RATE = 800
-DEFAULT_CONSUME_RATE = 200
 
 
 def _rate_slider(description: str, value: object, name: str) -> widgets.IntSlider:
@@ -74,12 +69,11 @@ class BufferLab(Lab[BufferResult]):
         )
 
 
+# The starting rates (items/s per thread): producers four times as fast, so the buffer fills and the
+# producers wait on every run. On a loaded 2-core machine, 200 runs on each of CPython 3.10-3.13:
+# 800/200 never came out the other way; 400/200 and 800/400 now and then (an OS delay of 20 ms).
 def buffer_lab(
-    producers: int = 2,
-    consumers: int = 2,
-    capacity: int = 5,
-    produce_rate: int = DEFAULT_PRODUCE_RATE,
-    consume_rate: int = DEFAULT_CONSUME_RATE,
+    producers: int = 2, consumers: int = 2, capacity: int = 5, produce_rate: int = 800, consume_rate: int = 200
 ) -> BufferLab:
     """A lab that runs :func:`~synclab.run_buffer` whenever a control changes: the buffer's length over
     time, who waits when, and the time each thread spent waiting. Every run moves about :data:`LAB_ITEMS`

@@ -27,13 +27,9 @@ class ReentrantLab(Lab[LedgerResult]):
     def __init__(self, threads: int, batch_size: int, design: str) -> None:
         self.threads = int_slider("threads", threads, 1, 16)
         self.batch_size = int_slider("entries per batch", batch_size, 1, 8, name="batch_size")
-        self.design = toggle_buttons(
-            "record_many uses:",
-            [(_BUTTON_LABELS[d], d) for d in LEDGER_DESIGNS],
-            check_choice("design", design, LEDGER_DESIGNS),
-            _DESIGN_TIPS,
-            button_width="12em",
-        )
+        design = check_choice("design", design, LEDGER_DESIGNS)
+        options = [(_BUTTON_LABELS[d], d) for d in LEDGER_DESIGNS]
+        self.design = toggle_buttons("record_many uses:", options, design, _DESIGN_TIPS, button_width="12em")
         super().__init__(
             "Ledger lab: what happens when a method that holds the lock calls another that wants it?",
             f"Each thread records {LAB_BATCHES} batches with <code>record_many</code>, which holds the ledger's "
@@ -58,10 +54,9 @@ class ReentrantLab(Lab[LedgerResult]):
         )
 
     def describe(self, result: LedgerResult) -> str:
-        stats = result.lock
         return (
             f"{finding(ledger_headline(result), result.exact)}. "
-            f"{stats.acquisitions:,} holds of the lock, longest {fmt_seconds(stats.max_hold)}; "
+            f"{result.lock.acquisitions:,} holds of the lock, longest {fmt_seconds(result.lock.max_hold)}; "
             f"{fmt_seconds(result.elapsed)} in all, Python {result.python}."
         )
 

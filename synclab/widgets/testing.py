@@ -69,13 +69,11 @@ class CatchRateLab(Lab[RepeatResult]):
         self.barrier = _toggle(barrier, "barrier on", "barrier off", "Start the threads together behind a Barrier")
         window = check_choice("window", window, WINDOWS)
         self.window = toggle_buttons("window:", list(WINDOWS), window, _WINDOW_TIPS, button_width="4.5em")
+        interval = check_choice("switch_interval", switch_interval, SWITCH_INTERVALS)
         self.switch_interval = widgets.Dropdown(
-            options=list(SWITCH_INTERVALS),
-            value=check_choice("switch_interval", switch_interval, SWITCH_INTERVALS),
-            description="switch interval",
-            style=label_style(),
-            layout=widgets.Layout(width="17em"),
+            options=list(SWITCH_INTERVALS), value=interval, description="switch interval", style=label_style()
         )
+        self.switch_interval.layout.width = "17em"
         self.rounds = toggle_buttons("rounds:", list(ROUNDS), _check_rounds(rounds), _ROUND_TIPS, button_width="3em")
         super().__init__(
             "Catch-rate lab: how often does the test catch the race?",
