@@ -113,11 +113,8 @@ def figure_output(fig: Figure, alt: str) -> dict[str, Any]:
 
 
 def _png_output(png: bytes, alt: str) -> dict[str, Any]:
-    return {
-        "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
-        "metadata": {},
-    }
+    data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}
+    return {"output_type": "display_data", "data": data, "metadata": {}}
 
 
 @dataclass(frozen=True, slots=True)

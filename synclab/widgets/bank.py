@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipywidgets as widgets
-
 from synclab._validate import check_choice, check_int
 from synclab.experiments.bank import BankResult, run_bank
 from synclab.plots._style import fmt_seconds
@@ -30,7 +28,7 @@ class BankLab(Lab[BankResult]):
             inside,
             {"description": STYLE_LABELS["long"], "icon": "lock", "tooltip": _STYLE_TIPS[1]},
             {"description": STYLE_LABELS["short"], "icon": "unlock", "tooltip": _STYLE_TIPS[0]},
-            layout=widgets.Layout(width="17em"),
+            layout={"width": "17em"},
         )
         super().__init__(
             "Bank lab: how long should a lock be held?",

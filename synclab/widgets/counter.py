@@ -62,9 +62,10 @@ class CounterLab(Lab[CounterResult]):
         )
         # Registered before the lab's own observer, so the range is right when the lab re-runs.
         self.race_window.observe(self._follow_window, names="value")
-        if switch_interval is None:
+        if switch_interval is None:  # the interpreter's, whatever it is
             switch_interval = sys.getswitchinterval()
-        switch_interval = check_float("switch_interval", switch_interval, 1e-6, 0.1)
+        else:
+            switch_interval = check_float("switch_interval", switch_interval, 1e-6, 0.1)
         options = list(_SWITCH_INTERVALS)
         if switch_interval not in [v for _, v in options]:
             options.append((fmt_seconds(switch_interval), switch_interval))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipywidgets as widgets
-
 from synclab._validate import check_bool, check_choice
 from synclab.experiments.deadlock import TRANSFER_WINDOWS, TransferRuns, repeat_transfers
 from synclab.plots._style import fmt_seconds
@@ -39,7 +37,7 @@ class TransferLab(Lab[TransferRuns]):
             {"description": "ordering off", "icon": "random", "button_style": ""},
             tooltip="Off: lock the source account first (the naive order). "
             "On: lock the lower-numbered account first (one global order).",
-            layout=widgets.Layout(width="10em"),
+            layout={"width": "10em"},
         )
         windows = (("sleep", "sleep"), ("nothing", "none"))
         window = check_choice("window", window, TRANSFER_WINDOWS)

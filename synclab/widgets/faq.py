@@ -30,9 +30,7 @@ class SelfCheckQuiz:
             shuffler.shuffle(order)
             self.order.append(order)
             choice = widgets.RadioButtons(
-                options=[(item.options[index], index) for index in order],
-                value=None,
-                layout=widgets.Layout(width="auto"),
+                options=[(item.options[index], index) for index in order], value=None, layout={"width": "auto"}
             )
             button = widgets.Button(
                 description="Check", icon="check", tooltip=f"Check your answer to question {number}"

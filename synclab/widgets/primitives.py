@@ -33,11 +33,8 @@ class PoolLab(Lab[PoolResult]):
         self.threads = int_slider("threads", threads, 1, 16)
         guard = check_choice("guard", guard, GUARDS)
         self.guard = toggle_buttons("pool guarded by:", list(GUARDS), guard, _GUARD_TIPS, button_width="12em")
-        self.extra_release = widgets.Checkbox(
-            value=check_bool("extra_release", extra_release),
-            description="bug: the first use releases twice",
-            indent=False,
-        )
+        bug = check_bool("extra_release", extra_release)
+        self.extra_release = widgets.Checkbox(value=bug, description="bug: the first use releases twice", indent=False)
         widgets.dlink((self.guard, "value"), (self.extra_release, "disabled"), lambda guard: guard == "none")
         super().__init__(
             "Pool lab: how many threads are in the pool at once?",

@@ -59,12 +59,9 @@ class CatchRateLab(Lab[RepeatResult]):
         self.racy = _check_cache_class("racy", racy)
         self.fixed = _check_cache_class("fixed", fixed)
         self.threads = int_slider("threads", threads, 2, 8)
-        self.use_fixed = _toggle(
-            check_bool("use_fixed", use_fixed),
-            f"testing {name_of(fixed)}",
-            f"testing {name_of(racy)}",
-            "Switch between the racy class and the fixed one",
-        )
+        use_fixed = check_bool("use_fixed", use_fixed)
+        on, off = f"testing {name_of(fixed)}", f"testing {name_of(racy)}"
+        self.use_fixed = _toggle(use_fixed, on, off, "Switch between the racy class and the fixed one")
         barrier = check_bool("barrier", barrier)
         self.barrier = _toggle(barrier, "barrier on", "barrier off", "Start the threads together behind a Barrier")
         window = check_choice("window", window, WINDOWS)
