@@ -15,8 +15,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import ipywidgets as widgets
 import numpy as np
@@ -73,13 +72,9 @@ def toggle_buttons(
 def switch(value: bool, on: dict[str, str], off: dict[str, str], **fixed: Any) -> widgets.ToggleButton:
     """A toggle button whose label (and icon, tooltip...) says its state: the traits ``on`` when pressed,
     ``off`` when not; ``fixed`` for the rest."""
-    button = widgets.ToggleButton(value=value, **fixed, **(on if value else off))
-
-    def follow(change: dict[str, Any]) -> None:
-        for name, trait in (on if change["new"] else off).items():
-            setattr(button, name, trait)
-
-    button.observe(follow, names="value")
+    button = widgets.ToggleButton(value=value, **fixed)
+    for name in on:  # each trait follows the state, from now on
+        widgets.dlink((button, "value"), (button, name), lambda pressed, name=name: (on if pressed else off)[name])
     return button
 
 
@@ -117,8 +112,7 @@ def _png_output(png: bytes, alt: str) -> dict[str, Any]:
     return {"output_type": "display_data", "data": data, "metadata": {}}
 
 
-@dataclass(frozen=True, slots=True)
-class RunTimings:
+class RunTimings(NamedTuple):
     """Where the seconds of a lab's last re-run went (``encoding`` is part of ``rendering``)."""
 
     experiment: float
