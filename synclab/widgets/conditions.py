@@ -75,8 +75,7 @@ class BufferLab(Lab[BufferResult]):
 def buffer_lab(
     producers: int = 2, consumers: int = 2, capacity: int = 5, produce_rate: int = 800, consume_rate: int = 200
 ) -> BufferLab:
-    """A lab that runs :func:`~synclab.run_buffer` whenever a control changes: the buffer's length over
-    time, who waits when, and the time each thread spent waiting. Every run moves about :data:`LAB_ITEMS`
-    items, shared out among the producers; the rates are 100 to 2,000 items/s in steps of 50.
-    """
+    """A lab that runs :func:`~synclab.run_buffer` whenever a control changes: the buffer's length over time, who
+    waits when, and the time each thread spent waiting. Every run moves about :data:`LAB_ITEMS` items, shared out
+    among the producers; the rates are 100 to 2,000 items/s in steps of 50."""
     return BufferLab(producers, consumers, capacity, produce_rate, consume_rate)

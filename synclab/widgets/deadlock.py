@@ -8,9 +8,8 @@ from synclab.plots._style import fmt_seconds
 from synclab.plots.deadlock import plot_transfer_runs, transfer_headline
 from synclab.widgets._base import Lab, finding, int_slider, switch, toggle_buttons
 
-#: Runs per re-run: enough to show a share, few enough to stay quick. With both cores
-#: busy, ten runs took a median of 322-345 ms a re-run at the sleep window (target 300 ms),
-#: six 208-236 ms (benchmarks/bench_labs.py).
+#: Runs per re-run: enough to show a share, few enough to stay quick. With both cores busy, ten runs took a median
+#: of 322-345 ms a re-run at the sleep window (target 300 ms), six 208-236 ms (benchmarks/bench_labs.py).
 LAB_RUNS = 6
 #: Seconds all the runs of one re-run may take together (one run may take 3 s before it is stopped and reported).
 LAB_BUDGET = 5.0

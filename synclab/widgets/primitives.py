@@ -10,10 +10,9 @@ from synclab.plots._style import fmt_seconds
 from synclab.plots.primitives import plot_pool, pool_headline
 from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, toggle_buttons
 
-#: Uses per thread and seconds per use in the lab. 3 ms rather than 5 ms keeps a
-#: re-run well under 300 ms, and every effect still shows on every run (measured
-#: 100/100 runs each: the limit reached, exceeded without a semaphore, limit + 1
-#: with the extra release); see benchmarks/bench_primitives.py.
+#: Uses per thread and seconds per use in the lab. 3 ms rather than 5 ms keeps a re-run well under 300 ms, and every
+#: effect still shows on every run (measured 100/100 runs each: the limit reached, exceeded without a semaphore,
+#: limit + 1 with the extra release); see benchmarks/bench_primitives.py.
 LAB_USES = 4
 LAB_HOLD = 0.003
 _GUARD_TIPS = (

@@ -8,10 +8,9 @@ from synclab.plots._style import fmt_seconds
 from synclab.plots.queues import pipeline_headline, plot_pipeline
 from synclab.widgets._base import Lab, finding, int_slider, toggle_buttons
 
-#: Items per run, each queue's maxsize and the seconds each worker spends on an
-#: item in each stage. At the defaults (2 stages of 3 workers) a run takes about
-#: 30 ms; with lists, items are lost or delivered twice on every run (measured:
-#: 20 of 20 runs on each of CPython 3.10-3.13, see benchmarks/bench_queues.py).
+#: Items per run, each queue's maxsize and the seconds each worker spends on an item in each stage. At the defaults
+#: (2 stages of 3 workers) a run takes about 30 ms; with lists, items are lost or delivered twice on every run
+#: (measured: 20 of 20 runs on each of CPython 3.10-3.13, see benchmarks/bench_queues.py).
 LAB_ITEMS = 40
 LAB_CAPACITY = 4
 LAB_WORK = 0.002
@@ -56,7 +55,6 @@ class PipelineLab(Lab[PipelineResult]):
 
 
 def pipeline_lab(stages: int = 2, workers: int = 3, channel: str = "Queue") -> PipelineLab:
-    """A lab that runs :func:`~synclab.run_pipeline` whenever a control changes: how many items wait in each
-    stage's inbox over time, the throughput out of the last stage, and how many items came out once,
-    twice or not at all."""
+    """A lab that runs :func:`~synclab.run_pipeline` whenever a control changes: how many items wait in each stage's
+    inbox over time, the throughput out of the last stage, and how many items came out once, twice or not at all."""
     return PipelineLab(stages, workers, channel)
