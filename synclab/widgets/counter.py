@@ -100,14 +100,8 @@ class CounterLab(Lab[CounterResult]):
         )
 
     def run(self) -> CounterResult:
-        return run_counter(
-            self.threads.value,
-            self.increments.value,
-            self.use_lock.value,
-            self.race_window.value,
-            switch_interval=self.switch_interval.value,
-            timeout=LAB_TIMEOUT,
-        )
+        settings = (self.threads.value, self.increments.value, self.use_lock.value, self.race_window.value)
+        return run_counter(*settings, switch_interval=self.switch_interval.value, timeout=LAB_TIMEOUT)
 
     def describe(self, result: CounterResult) -> str:
         return (
