@@ -73,7 +73,7 @@ def switch(value: bool, on: dict[str, str], off: dict[str, str], **fixed: Any) -
     """A toggle button whose label (and icon, tooltip...) says its state: the traits ``on`` when pressed,
     ``off`` when not; ``fixed`` for the rest."""
     button = widgets.ToggleButton(value=value, **fixed)
-    for name in on:  # each trait follows the state, from now on
+    for name in on:  # each link sets its trait now and whenever the state changes
         widgets.dlink((button, "value"), (button, name), lambda pressed, name=name: (on if pressed else off)[name])
     return button
 
@@ -172,6 +172,7 @@ class Lab(Generic[ResultT]):
         self.rerun()
 
     def activity(self) -> str:
+        """What a run with the current settings does, shown while it runs (``4 threads x 100 increments``)."""
         return "running the experiment"
 
     def _on_change(self, _change: dict[str, Any]) -> None:
