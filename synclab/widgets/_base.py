@@ -15,23 +15,19 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
+from synclab._validate import check_float, check_int
 from synclab.plots._render import LabCanvas
 from synclab.plots._style import LAB_DPI, fmt_seconds
 
 ResultT = TypeVar("ResultT")
 
-#: Errors an experiment raises for bad settings or too much work; shown in the status line.
-_SHOWN_ERRORS = (ValueError, TypeError, TimeoutError)
-#: zlib level of the lab PNGs: 1 is the fastest (6, Pillow's default, took 40 % longer for a file 5 % smaller).
-PNG_COMPRESSION = 1
 #: Seconds a lab's experiment may run before it is stopped and the status line says so. No setting of
 #: the controls comes near it on an idle machine (the slowest take under 2 s); it is there for a busy one.
 LAB_TIMEOUT = 10.0
@@ -43,55 +39,42 @@ def label_style(**more: str) -> dict[str, str]:
 
 
 def int_slider(
-    description: str, value: int, low: int, high: int, step: int = 1, *, width: str | None = None
+    description: str, value: object, low: int, high: int, step: int = 1, *, name: str = "", width: str | None = None
 ) -> widgets.IntSlider:
-    """A lab's whole-number slider: reports only when released, its label never cut short."""
-    extra = {} if width is None else {"layout": widgets.Layout(width=width)}
-    return widgets.IntSlider(**_slider_settings(description, value, low, high, step), **extra)
+    """A lab's whole-number slider: reports only when released, its label never cut short. It refuses a ``value``
+    outside ``[low, high]`` as ``check_int(name or description, ...)`` does (ipywidgets would silently clamp it)."""
+    value = check_int(name or description, value, low, high)
+    return _slider(widgets.IntSlider, description, value, low, high, step, layout=widgets.Layout(width=width))
 
 
 def float_slider(
-    description: str, value: float, low: float, high: float, step: float, *, readout_format: str = ".2f"
+    description: str, value: object, low: float, high: float, step: float, *, name: str, unit: str
 ) -> widgets.FloatSlider:
-    """Like :func:`int_slider`, for decimal values, shown with ``readout_format``."""
-    return widgets.FloatSlider(**_slider_settings(description, value, low, high, step), readout_format=readout_format)
+    """Like :func:`int_slider`, for decimal values (``check_float(name, ..., unit=unit)``)."""
+    return _slider(widgets.FloatSlider, description, check_float(name, value, low, high, unit=unit), low, high, step)
 
 
-def _slider_settings(description: str, value: float, low: float, high: float, step: float) -> dict[str, Any]:
-    return {
-        "value": value,
-        "min": low,
-        "max": high,
-        "step": step,
-        "description": description,
-        "continuous_update": False,
-        "style": label_style(),
-    }
+def _slider(kind: Any, description: str, value: float, low: float, high: float, step: float, **more: Any) -> Any:
+    settings = {"description": description, "continuous_update": False, "style": label_style()}
+    return kind(value=value, min=low, max=high, step=step, **settings, **more)
 
 
 def toggle_buttons(
     description: str, options: Sequence[Any], value: Any, tooltips: Sequence[str], *, button_width: str
 ) -> widgets.ToggleButtons:
     """A row of buttons to pick one of ``options`` (or ``(label, value)`` pairs), each with its tooltip."""
+    style = label_style(button_width=button_width)
     return widgets.ToggleButtons(
-        options=options,
-        value=value,
-        description=description,
-        tooltips=list(tooltips),
-        style=label_style(button_width=button_width),
+        options=options, value=value, description=description, tooltips=list(tooltips), style=style
     )
 
 
 def switch(value: bool, on: dict[str, str], off: dict[str, str], **fixed: Any) -> widgets.ToggleButton:
     """A toggle button whose label (and icon, tooltip...) says its state: the traits ``on`` when pressed,
     ``off`` when not; ``fixed`` for the rest."""
-    button = widgets.ToggleButton(value=value, **fixed, **(on if value else off))
-
-    def follow(change: dict[str, Any]) -> None:
-        for name, trait in (on if change["new"] else off).items():
-            setattr(button, name, trait)
-
-    button.observe(follow, names="value")
+    button = widgets.ToggleButton(value=value, **fixed)
+    for name in on:  # each link sets its trait now and whenever the state changes
+        widgets.dlink((button, "value"), (button, name), lambda pressed, name=name: (on if pressed else off)[name])
     return button
 
 
@@ -111,30 +94,25 @@ def render_png(fig: Figure) -> tuple[bytes, float]:
 
 
 def encode_png(rgba: np.ndarray) -> bytes:
-    """The pixels ``rgba`` (height x width x 4) as a lossless PNG, without the alpha channel when every
-    pixel is opaque, at zlib level :data:`PNG_COMPRESSION`."""
+    """The pixels ``rgba`` (height x width x 4) as a lossless PNG, without the alpha channel when every pixel is
+    opaque, at zlib level 1, the fastest (6, Pillow's default, took 40 % longer for a file 5 % smaller)."""
     opaque = bool(rgba[..., 3].min() == 255)
     buffer = io.BytesIO()
-    Image.fromarray(rgba[..., :3] if opaque else rgba).save(buffer, format="png", compress_level=PNG_COMPRESSION)
+    Image.fromarray(rgba[..., :3] if opaque else rgba).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 
 def figure_output(fig: Figure, alt: str) -> dict[str, Any]:
     """A Jupyter ``display_data`` output holding ``fig`` as a PNG, with ``alt`` as its text (what nbval compares)."""
-    png, _ = render_png(fig)
-    return _png_output(png, alt)
+    return _png_output(render_png(fig)[0], alt)
 
 
 def _png_output(png: bytes, alt: str) -> dict[str, Any]:
-    return {
-        "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
-        "metadata": {},
-    }
+    data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}
+    return {"output_type": "display_data", "data": data, "metadata": {}}
 
 
-@dataclass(frozen=True, slots=True)
-class RunTimings:
+class RunTimings(NamedTuple):
     """Where the seconds of a lab's last re-run went (``encoding`` is part of ``rendering``)."""
 
     experiment: float
@@ -149,7 +127,10 @@ class RunTimings:
 
 
 class Lab(Generic[ResultT]):
-    """Base class of the labs: subclasses provide ``run``, ``draw`` and ``describe``.
+    """Base class of the labs. A subclass builds its controls, then calls ``Lab.__init__``, which runs it once, and
+    provides ``run()`` (the experiment with the controls' current values), ``draw(result, fig)`` (into ``fig``,
+    keeping its axes where it can, or into a new figure) and ``describe(result)`` (one line of HTML saying what the
+    run found); ``activity()`` says what a run with the current settings does, shown while it runs.
 
     ``threads_control`` and ``lock_control`` get the CSS classes the browser test uses to find them;
     ``first_row`` of the ``controls`` go on the first row, the rest before "Run again". ``last_timings``
@@ -180,29 +161,15 @@ class Lab(Generic[ResultT]):
         self.controls = tuple(controls)
         for control in self.controls:
             control.observe(self._on_change, names="value")
-        if threads_control is not None:
-            threads_control.add_class("synclab-threads")
-        if lock_control is not None:
-            lock_control.add_class("synclab-lock")
+        for control, css in ((threads_control, "synclab-threads"), (lock_control, "synclab-lock")):
+            if control is not None:
+                control.add_class(css)
         header = widgets.HTML(f"<b>{html.escape(title)}</b><br>{instructions}")
-        rows = [
-            widgets.HBox(list(self.controls[:first_row])),
-            widgets.HBox([*self.controls[first_row:], self.run_button]),
-        ]
+        first, rest = self.controls[:first_row], self.controls[first_row:]
+        rows = [widgets.HBox(list(first)), widgets.HBox([*rest, self.run_button])]
         self.widget = widgets.VBox([header, *rows, self.status, self.output])
         self.widget.add_class("synclab-lab")
-
-    def run(self) -> ResultT:
-        """Run the experiment with the controls' current values."""
-        raise NotImplementedError
-
-    def draw(self, result: ResultT, fig: Figure | None) -> Figure:
-        """Draw ``result`` into ``fig`` (keeping its axes where it can) or a new figure."""
-        raise NotImplementedError
-
-    def describe(self, result: ResultT) -> str:
-        """One line of HTML saying what the run found."""
-        raise NotImplementedError
+        self.rerun()
 
     def activity(self) -> str:
         """What a run with the current settings does, shown while it runs (``4 threads x 100 increments``)."""
@@ -228,9 +195,8 @@ class Lab(Generic[ResultT]):
         self.status.value = f"<i>⏳ {html.escape(self.activity())}…</i>"
         try:
             result = self.run()
-        except _SHOWN_ERRORS as exc:
-            self.result = None
-            self.last_timings = None
+        except (ValueError, TypeError, TimeoutError) as exc:  # bad settings or too much work
+            self.result = self.last_timings = None
             self.last_seconds = time.perf_counter() - started
             after = _grey(f"after {fmt_seconds(self.last_seconds)}")
             self.status.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>{after}"
@@ -244,24 +210,17 @@ class Lab(Generic[ResultT]):
             self.figure.set_dpi(LAB_DPI)
         drawn = time.perf_counter()
         png, encoding = render_png(self.figure)
-        self.output.outputs = (_png_output(png, self.describe_text(result)),)
+        line = self.describe(result)  # the figure's alt text is its plain text
+        self.output.outputs = (_png_output(png, html.unescape(re.sub(r"<[^>]+>", "", line))),)
         done = time.perf_counter()
         self.last_timings = RunTimings(ran - started, drawn - ran, done - drawn, encoding)
         self.last_seconds = done - started
-        self.status.value = self.describe(result) + _timing_note(self.last_timings)
+        took = f"this re-run took {fmt_seconds(done - started)} ({fmt_seconds(done - ran)} of it drawing)"
+        self.status.value = line + _grey(took)
         return result
-
-    def describe_text(self, result: ResultT) -> str:
-        """Plain-text version of :meth:`describe`, used as the figure's alt text."""
-        return html.unescape(re.sub(r"<[^>]+>", "", self.describe(result)))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
-
-
-def _timing_note(timings: RunTimings) -> str:
-    drawing = fmt_seconds(timings.drawing + timings.rendering)
-    return _grey(f"this re-run took {fmt_seconds(timings.total)} ({drawing} of it drawing)")
 
 
 def _grey(text: str) -> str:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import ipywidgets as widgets
-from matplotlib.figure import Figure
-
-from synclab._validate import check_choice, check_float, check_int
+from synclab._validate import check_choice, check_int
 from synclab.experiments.bank import BankResult, run_bank
 from synclab.plots._style import fmt_seconds
 from synclab.plots.bank import STYLE_LABELS, bank_headline, plot_bank
 from synclab.widgets._base import LAB_TIMEOUT, Lab, float_slider, int_slider, switch
 
-__all__ = ["LAB_STYLES", "BankLab", "bank_lab"]
-
-MAX_LAB_THREADS = 16
-#: Longest slow work the slider offers, in ms.
-MAX_LAB_WORK_MS = 5.0
-#: The two styles the lab switches between.
-LAB_STYLES = ("short", "long")
 _STYLE_TIPS = (
     "account.verify(amount) first, then `with lock:` around the check and the subtraction only",
     "`with lock:` around account.verify(amount), the check and the subtraction",
@@ -27,19 +17,22 @@ _STYLE_TIPS = (
 class BankLab(Lab[BankResult]):
     """Threads, slow work per withdrawal, and a switch: the slow work inside the lock (``"long"``) or not."""
 
+    draw = staticmethod(plot_bank)
+
     def __init__(self, threads: int, work_ms: float, style: str, withdrawals: int) -> None:
-        self.withdrawals = withdrawals
-        self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
-        self.work = float_slider("slow work (ms)", work_ms, 0.0, MAX_LAB_WORK_MS, 0.25)
+        self.threads = int_slider("threads", threads, 1, 16)
+        self.work = float_slider("slow work (ms)", work_ms, 0.0, 5.0, 0.25, name="work_ms", unit="ms")
+        inside = check_choice("style", style, ("short", "long")) == "long"
+        self.withdrawals = check_int("withdrawals", withdrawals, 1, 100)
         self.work_inside = switch(
-            style == "long",
+            inside,
             {"description": STYLE_LABELS["long"], "icon": "lock", "tooltip": _STYLE_TIPS[1]},
             {"description": STYLE_LABELS["short"], "icon": "unlock", "tooltip": _STYLE_TIPS[0]},
-            layout=widgets.Layout(width="17em"),
+            layout={"width": "17em"},
         )
         super().__init__(
             "Bank lab: how long should a lock be held?",
-            f"Each thread makes {withdrawals} withdrawals from one account; each withdrawal first does "
+            f"Each thread makes {self.withdrawals} withdrawals from one account; each withdrawal first does "
             "slow work (a sleep standing for a call to a fraud-check service). Move a slider or click "
             "the switch to move the slow work in or out of the lock: real threads run again and the "
             "plots are redrawn.",
@@ -47,7 +40,6 @@ class BankLab(Lab[BankResult]):
             threads_control=self.threads,
             lock_control=self.work_inside,
         )
-        self.rerun()
 
     @property
     def style(self) -> str:
@@ -66,14 +58,10 @@ class BankLab(Lab[BankResult]):
             f"{self.work.value:g} ms of slow work each, {where} the lock"
         )
 
-    def draw(self, result: BankResult, fig: Figure | None) -> Figure:
-        return plot_bank(result, fig)
-
     def describe(self, result: BankResult) -> str:
-        stats = result.lock
         return (
-            f"<b>{bank_headline(result)}</b>; mean hold {fmt_seconds(stats.mean_hold)}, "
-            f"mean wait {fmt_seconds(stats.mean_wait)} per withdrawal, "
+            f"<b>{bank_headline(result)}</b>; mean hold {fmt_seconds(result.lock.mean_hold)}, "
+            f"mean wait {fmt_seconds(result.lock.mean_wait)} per withdrawal, "
             f"{fmt_seconds(result.elapsed)} in all, Python {result.python}"
         )
 
@@ -85,9 +73,4 @@ def bank_lab(threads: int = 4, work_ms: float = 1.0, style: str = "long", withdr
     ``work_ms``: 0 to 5 ms of slow work per withdrawal; ``style``: ``"short"`` (outside the lock) or
     ``"long"``; ``withdrawals`` per thread in every run, 1 to 100.
     """
-    return BankLab(
-        check_int("threads", threads, 1, MAX_LAB_THREADS),
-        check_float("work_ms", work_ms, 0.0, MAX_LAB_WORK_MS, unit="ms"),
-        check_choice("style", style, LAB_STYLES),
-        check_int("withdrawals", withdrawals, 1, 100),
-    )
+    return BankLab(threads, work_ms, style, withdrawals)

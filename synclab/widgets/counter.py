@@ -5,17 +5,13 @@ from __future__ import annotations
 import sys
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 
-from synclab._validate import check_bool, check_choice, check_float, check_int
+from synclab._validate import check_bool, check_choice, check_float
 from synclab.experiments.counter import RACE_WINDOWS, CounterResult, run_counter
 from synclab.plots._style import fmt_seconds
 from synclab.plots.counter import counter_headline, plot_counter_run
 from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, label_style, switch, toggle_buttons
 
-__all__ = ["LAB_INCREMENTS", "CounterLab", "counter_lab"]
-
-MAX_LAB_THREADS = 16
 #: Increments per thread the slider offers for each race window: (smallest, largest, step, start).
 #: Measured on an idle 2-core machine with benchmarks/bench_labs.py, which keeps every setting under 2 s:
 #: * sleep: a sleep between read and write lasts about 65 µs on Linux, and with the lock on the threads
@@ -44,14 +40,19 @@ class CounterLab(Lab[CounterResult]):
     """Threads, increments (their range follows the race window, which remembers the value last chosen
     with it), race window, switch interval and a lock switch."""
 
-    def __init__(self, threads: int, increments: int, use_lock: bool, race_window: str, switch_interval: float) -> None:
-        low, high, step, _ = LAB_INCREMENTS[race_window]
-        self._chosen = {window: start for window, (_, _, _, start) in LAB_INCREMENTS.items()}
-        self._chosen[race_window] = increments
-        self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
-        self.increments = int_slider("increments per thread", increments, low, high, step=step)
+    draw = staticmethod(plot_counter_run)
+
+    def __init__(
+        self, threads: int, increments: int | None, use_lock: bool, race_window: str, switch_interval: float | None
+    ) -> None:
+        low, high, step, start = LAB_INCREMENTS[check_choice("race_window", race_window, RACE_WINDOWS)]
+        self.threads = int_slider("threads", threads, 1, 16)
+        increments = start if increments is None else increments
+        self.increments = int_slider("increments per thread", increments, low, high, step, name="increments")
+        self._chosen = {window: first for window, (*_, first) in LAB_INCREMENTS.items()}
+        self._chosen[race_window] = self.increments.value
         self.use_lock = switch(
-            use_lock,
+            check_bool("use_lock", use_lock),
             {"description": "lock on", "icon": "lock"},
             {"description": "lock off", "icon": "unlock"},
             tooltip="Protect each read-modify-write with `with lock:`",
@@ -61,6 +62,10 @@ class CounterLab(Lab[CounterResult]):
         )
         # Registered before the lab's own observer, so the range is right when the lab re-runs.
         self.race_window.observe(self._follow_window, names="value")
+        if switch_interval is None:  # the interpreter's, whatever it is
+            switch_interval = sys.getswitchinterval()
+        else:
+            switch_interval = check_float("switch_interval", switch_interval, 1e-6, 0.1)
         options = list(_SWITCH_INTERVALS)
         if switch_interval not in [v for _, v in options]:
             options.append((fmt_seconds(switch_interval), switch_interval))
@@ -76,7 +81,6 @@ class CounterLab(Lab[CounterResult]):
             threads_control=self.threads,
             lock_control=self.use_lock,
         )
-        self.rerun()
 
     def _follow_window(self, change: dict[str, object]) -> None:
         self._chosen[str(change["old"])] = self.increments.value
@@ -96,17 +100,8 @@ class CounterLab(Lab[CounterResult]):
         )
 
     def run(self) -> CounterResult:
-        return run_counter(
-            self.threads.value,
-            self.increments.value,
-            self.use_lock.value,
-            self.race_window.value,
-            switch_interval=self.switch_interval.value,
-            timeout=LAB_TIMEOUT,
-        )
-
-    def draw(self, result: CounterResult, fig: Figure | None) -> Figure:
-        return plot_counter_run(result, fig)
+        settings = (self.threads.value, self.increments.value, self.use_lock.value, self.race_window.value)
+        return run_counter(*settings, switch_interval=self.switch_interval.value, timeout=LAB_TIMEOUT)
 
     def describe(self, result: CounterResult) -> str:
         return (
@@ -128,14 +123,4 @@ def counter_lab(
     ``increments`` must lie in the race window's range (:data:`LAB_INCREMENTS`); ``None`` starts at the
     window's own starting value. ``switch_interval`` (1e-6 to 0.1 s) defaults to the interpreter's.
     """
-    race_window = check_choice("race_window", race_window, RACE_WINDOWS)
-    low, high, _, start = LAB_INCREMENTS[race_window]
-    return CounterLab(
-        check_int("threads", threads, 1, MAX_LAB_THREADS),
-        start if increments is None else check_int("increments", increments, low, high),
-        check_bool("use_lock", use_lock),
-        race_window,
-        sys.getswitchinterval()
-        if switch_interval is None
-        else check_float("switch_interval", switch_interval, 1e-6, 0.1),
-    )
+    return CounterLab(threads, increments, use_lock, race_window, switch_interval)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import ipywidgets as widgets
-from matplotlib.figure import Figure
-
-from synclab._validate import check_bool, check_choice, check_int
+from synclab._validate import check_bool, check_choice
 from synclab.experiments.deadlock import TRANSFER_WINDOWS, TransferRuns, repeat_transfers
 from synclab.plots._style import fmt_seconds
 from synclab.plots.deadlock import plot_transfer_runs, transfer_headline
 from synclab.widgets._base import Lab, finding, int_slider, switch, toggle_buttons
 
-LAB_ACCOUNTS, LAB_THREADS, LAB_TRANSFERS = (2, 16), (2, 8), (5, 100)  # the sliders' ranges
-#: Runs per re-run: enough to show a share, few enough to stay quick. With both cores
-#: busy, ten runs took a median of 322-345 ms a re-run at the sleep window (target 300 ms),
-#: six 208-236 ms (benchmarks/bench_labs.py).
+#: Runs per re-run: enough to show a share, few enough to stay quick. With both cores busy, ten runs took a median
+#: of 322-345 ms a re-run at the sleep window (target 300 ms), six 208-236 ms (benchmarks/bench_labs.py).
 LAB_RUNS = 6
 #: Seconds all the runs of one re-run may take together (one run may take 3 s before it is stopped and reported).
 LAB_BUDGET = 5.0
@@ -28,20 +23,23 @@ _WINDOW_TIPS = (
 class TransferLab(Lab[TransferRuns]):
     """Accounts, threads, transfers per thread, the ordering switch and what sits between the two locks."""
 
+    draw = staticmethod(plot_transfer_runs)
+
     def __init__(self, accounts: int, threads: int, transfers: int, ordered: bool, window: str) -> None:
-        self.accounts = int_slider("accounts", accounts, *LAB_ACCOUNTS)
-        self.threads = int_slider("threads", threads, *LAB_THREADS)
-        self.transfers = int_slider("transfers per thread", transfers, *LAB_TRANSFERS, step=5)
+        self.accounts = int_slider("accounts", accounts, 2, 16)
+        self.threads = int_slider("threads", threads, 2, 8)
+        self.transfers = int_slider("transfers per thread", transfers, 5, 100, step=5, name="transfers")
         # Short labels: the tooltip says what each setting does.
         self.ordered = switch(
-            ordered,
+            check_bool("ordered", ordered),
             {"description": "ordering on", "icon": "sort-numeric-asc", "button_style": "success"},
             {"description": "ordering off", "icon": "random", "button_style": ""},
             tooltip="Off: lock the source account first (the naive order). "
             "On: lock the lower-numbered account first (one global order).",
-            layout=widgets.Layout(width="10em"),
+            layout={"width": "10em"},
         )
         windows = (("sleep", "sleep"), ("nothing", "none"))
+        window = check_choice("window", window, TRANSFER_WINDOWS)
         self.window = toggle_buttons("between the two locks:", windows, window, _WINDOW_TIPS, button_width="6em")
         super().__init__(
             "Transfer lab: does the lock order decide whether the bank deadlocks?",
@@ -52,7 +50,6 @@ class TransferLab(Lab[TransferRuns]):
             threads_control=self.threads,
             lock_control=self.ordered,
         )
-        self.rerun()
 
     def activity(self) -> str:
         order = "ordered locking" if self.ordered.value else "naive lock order"
@@ -65,9 +62,6 @@ class TransferLab(Lab[TransferRuns]):
         settings = (self.accounts.value, self.threads.value, self.transfers.value)
         strategy = "ordered" if self.ordered.value else "naive"
         return repeat_transfers(LAB_RUNS, *settings, strategy, window=self.window.value, timeout=3.0, budget=LAB_BUDGET)
-
-    def draw(self, result: TransferRuns, fig: Figure | None) -> Figure:
-        return plot_transfer_runs(result, fig)
 
     def describe(self, result: TransferRuns) -> str:
         money = "money conserved in every run" if result.all_conserved else "money NOT conserved"
@@ -85,10 +79,4 @@ def transfer_lab(
     its transfers made (deadlocked runs in red) and the money after it; the first deadlock's graph. Default of 10
     transfers: with ordering on, ten runs of 4 threads x 20 transfers took 119 ms, of 4 x 10 56 ms, and the naive
     order still deadlocked in 10 of 10 runs (idle 2-core machine)."""
-    return TransferLab(
-        check_int("accounts", accounts, *LAB_ACCOUNTS),
-        check_int("threads", threads, *LAB_THREADS),
-        check_int("transfers", transfers, *LAB_TRANSFERS),
-        check_bool("ordered", ordered),
-        check_choice("window", window, TRANSFER_WINDOWS),
-    )
+    return TransferLab(accounts, threads, transfers, ordered, window)

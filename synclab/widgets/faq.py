@@ -10,8 +10,6 @@ import ipywidgets as widgets
 from synclab._validate import check_int
 from synclab.checks.faq import QUESTIONS, answer_question
 
-__all__ = ["SelfCheckQuiz", "self_check_quiz"]
-
 
 class SelfCheckQuiz:
     """One block per question: the options, shuffled (the same order for the same ``seed``) so the right
@@ -32,9 +30,7 @@ class SelfCheckQuiz:
             shuffler.shuffle(order)
             self.order.append(order)
             choice = widgets.RadioButtons(
-                options=[(item.options[index], index) for index in order],
-                value=None,
-                layout=widgets.Layout(width="auto"),
+                options=[(item.options[index], index) for index in order], value=None, layout={"width": "auto"}
             )
             button = widgets.Button(
                 description="Check", icon="check", tooltip=f"Check your answer to question {number}"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-__all__ = ["widgets_check"]
-
 
 def widgets_check() -> widgets.VBox:
     """A button that answers when clicked: if a button shows (not ``VBox(...)``), the widgets front end is

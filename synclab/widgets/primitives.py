@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 
-from synclab._validate import check_bool, check_choice, check_int
+from synclab._validate import check_bool, check_choice
 from synclab.experiments.primitives import GUARDS, PoolResult, run_pool
 from synclab.plots._style import fmt_seconds
 from synclab.plots.primitives import plot_pool, pool_headline
 from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, toggle_buttons
 
-__all__ = ["PoolLab", "pool_lab"]
-
-
-MAX_LAB_THREADS = 16
-MAX_LAB_LIMIT = 8
-#: Uses per thread and seconds per use in the lab. 3 ms rather than 5 ms keeps a
-#: re-run well under 300 ms, and every effect still shows on every run (measured
-#: 100/100 runs each: the limit reached, exceeded without a semaphore, limit + 1
-#: with the extra release); see benchmarks/bench_primitives.py.
+#: Uses per thread and seconds per use in the lab. 3 ms rather than 5 ms keeps a re-run well under 300 ms, and every
+#: effect still shows on every run (measured 100/100 runs each: the limit reached, exceeded without a semaphore,
+#: limit + 1 with the extra release); see benchmarks/bench_primitives.py.
 LAB_USES = 4
 LAB_HOLD = 0.003
 _GUARD_TIPS = (
@@ -32,13 +25,15 @@ _GUARD_TIPS = (
 class PoolLab(Lab[PoolResult]):
     """Limit, threads, what guards the pool, and a planted bug: the first use releases its permit twice."""
 
+    draw = staticmethod(plot_pool)
+
     def __init__(self, limit: int, threads: int, guard: str, extra_release: bool) -> None:
-        self.limit = int_slider("limit (permits)", limit, 1, MAX_LAB_LIMIT)
-        self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
+        self.limit = int_slider("limit (permits)", limit, 1, 8, name="limit")
+        self.threads = int_slider("threads", threads, 1, 16)
+        guard = check_choice("guard", guard, GUARDS)
         self.guard = toggle_buttons("pool guarded by:", list(GUARDS), guard, _GUARD_TIPS, button_width="12em")
-        self.extra_release = widgets.Checkbox(
-            value=extra_release, description="bug: the first use releases twice", indent=False
-        )
+        bug = check_bool("extra_release", extra_release)
+        self.extra_release = widgets.Checkbox(value=bug, description="bug: the first use releases twice", indent=False)
         widgets.dlink((self.guard, "value"), (self.extra_release, "disabled"), lambda guard: guard == "none")
         super().__init__(
             "Pool lab: how many threads are in the pool at once?",
@@ -50,7 +45,6 @@ class PoolLab(Lab[PoolResult]):
             threads_control=self.threads,
             lock_control=self.extra_release,
         )
-        self.rerun()
 
     def run(self) -> PoolResult:
         guard = self.guard.value
@@ -60,9 +54,6 @@ class PoolLab(Lab[PoolResult]):
     def activity(self) -> str:
         guard = "no semaphore" if self.guard.value == "none" else f"{self.guard.value}({self.limit.value})"
         return f"running {self.threads.value} threads x {LAB_USES} uses of the pool, {guard}"
-
-    def draw(self, result: PoolResult, fig: Figure | None) -> Figure:
-        return plot_pool(result, fig)
 
     def describe(self, result: PoolResult) -> str:
         permits = ""
@@ -77,9 +68,4 @@ class PoolLab(Lab[PoolResult]):
 def pool_lab(limit: int = 3, threads: int = 8, guard: str = "Semaphore", extra_release: bool = False) -> PoolLab:
     """A lab that runs :func:`~synclab.run_pool` whenever a control changes: each thread's uses of the pool
     on a timeline and, below, the number of threads inside the pool over time against the limit."""
-    return PoolLab(
-        check_int("limit", limit, 1, MAX_LAB_LIMIT),
-        check_int("threads", threads, 1, MAX_LAB_THREADS),
-        check_choice("guard", guard, GUARDS),
-        check_bool("extra_release", extra_release),
-    )
+    return PoolLab(limit, threads, guard, extra_release)

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from matplotlib.figure import Figure
-
-from synclab._validate import check_choice, check_int
+from synclab._validate import check_choice
 from synclab.experiments.reentrant import LEDGER_DESIGNS, SELF_DEADLOCK_TIMEOUT, LedgerResult, run_ledger
 from synclab.plots._style import fmt_seconds
 from synclab.plots.reentrant import ledger_headline, plot_ledger
 from synclab.widgets._base import LAB_TIMEOUT, Lab, finding, int_slider, toggle_buttons
 
-__all__ = ["ReentrantLab", "reentrant_lab"]
-
-MAX_LAB_THREADS = 16
-MAX_LAB_BATCH = 8
 #: Batches per thread in every run of the lab.
 LAB_BATCHES = 10
 _BUTTON_LABELS = {"Lock": "Lock, re-entered", "RLock": "RLock", "helper": "Lock + helper"}
@@ -28,16 +22,14 @@ _DESIGN_TIPS = (
 class ReentrantLab(Lab[LedgerResult]):
     """Threads, entries per batch, and how the ledger's methods share its lock."""
 
+    draw = staticmethod(plot_ledger)
+
     def __init__(self, threads: int, batch_size: int, design: str) -> None:
-        self.threads = int_slider("threads", threads, 1, MAX_LAB_THREADS)
-        self.batch_size = int_slider("entries per batch", batch_size, 1, MAX_LAB_BATCH)
-        self.design = toggle_buttons(
-            "record_many uses:",
-            [(_BUTTON_LABELS[d], d) for d in LEDGER_DESIGNS],
-            design,
-            _DESIGN_TIPS,
-            button_width="12em",
-        )
+        self.threads = int_slider("threads", threads, 1, 16)
+        self.batch_size = int_slider("entries per batch", batch_size, 1, 8, name="batch_size")
+        design = check_choice("design", design, LEDGER_DESIGNS)
+        options = [(_BUTTON_LABELS[d], d) for d in LEDGER_DESIGNS]
+        self.design = toggle_buttons("record_many uses:", options, design, _DESIGN_TIPS, button_width="12em")
         super().__init__(
             "Ledger lab: what happens when a method that holds the lock calls another that wants it?",
             f"Each thread records {LAB_BATCHES} batches with <code>record_many</code>, which holds the ledger's "
@@ -49,7 +41,6 @@ class ReentrantLab(Lab[LedgerResult]):
             lock_control=self.design,
             first_row=2,  # the three design buttons get the second row to themselves
         )
-        self.rerun()
 
     def run(self) -> LedgerResult:
         return run_ledger(
@@ -62,14 +53,10 @@ class ReentrantLab(Lab[LedgerResult]):
             f"record_many on {_BUTTON_LABELS[self.design.value]}"
         )
 
-    def draw(self, result: LedgerResult, fig: Figure | None) -> Figure:
-        return plot_ledger(result, fig)
-
     def describe(self, result: LedgerResult) -> str:
-        stats = result.lock
         return (
             f"{finding(ledger_headline(result), result.exact)}. "
-            f"{stats.acquisitions:,} holds of the lock, longest {fmt_seconds(stats.max_hold)}; "
+            f"{result.lock.acquisitions:,} holds of the lock, longest {fmt_seconds(result.lock.max_hold)}; "
             f"{fmt_seconds(result.elapsed)} in all, Python {result.python}."
         )
 
@@ -77,8 +64,4 @@ class ReentrantLab(Lab[LedgerResult]):
 def reentrant_lab(threads: int = 4, batch_size: int = 4, design: str = "RLock") -> ReentrantLab:
     """A lab that runs :func:`~synclab.run_ledger` whenever a control changes: the entries each thread
     recorded, how long each batch held the lock, and a timeline of who held it when."""
-    return ReentrantLab(
-        check_int("threads", threads, 1, MAX_LAB_THREADS),
-        check_int("batch_size", batch_size, 1, MAX_LAB_BATCH),
-        check_choice("design", design, LEDGER_DESIGNS),
-    )
+    return ReentrantLab(threads, batch_size, design)

@@ -20,9 +20,6 @@ from synclab.plots._style import LAB_DPI, fmt_seconds, lab_axes
 from synclab.plots.testing import plot_test_runs, repeat_headline
 from synclab.widgets._base import Lab, finding, int_slider, label_style, switch, toggle_buttons
 
-__all__ = ["CatchRateLab", "catch_rate_lab"]
-
-MAX_LAB_THREADS = 8
 #: Runs of the test per change of a control.
 LAB_RUNS = 20
 #: Seconds one run of the test may take before the watchdog stops it.
@@ -59,25 +56,22 @@ class CatchRateLab(Lab[RepeatResult]):
         switch_interval: str,
         rounds: int,
     ) -> None:
-        self.racy = racy
-        self.fixed = fixed
-        self.threads = int_slider("threads", threads, 2, MAX_LAB_THREADS)
-        self.use_fixed = _toggle(
-            use_fixed,
-            f"testing {name_of(fixed)}",
-            f"testing {name_of(racy)}",
-            "Switch between the racy class and the fixed one",
-        )
+        self.racy = _check_cache_class("racy", racy)
+        self.fixed = _check_cache_class("fixed", fixed)
+        self.threads = int_slider("threads", threads, 2, 8)
+        use_fixed = check_bool("use_fixed", use_fixed)
+        on, off = f"testing {name_of(fixed)}", f"testing {name_of(racy)}"
+        self.use_fixed = _toggle(use_fixed, on, off, "Switch between the racy class and the fixed one")
+        barrier = check_bool("barrier", barrier)
         self.barrier = _toggle(barrier, "barrier on", "barrier off", "Start the threads together behind a Barrier")
+        window = check_choice("window", window, WINDOWS)
         self.window = toggle_buttons("window:", list(WINDOWS), window, _WINDOW_TIPS, button_width="4.5em")
+        interval = check_choice("switch_interval", switch_interval, SWITCH_INTERVALS)
         self.switch_interval = widgets.Dropdown(
-            options=list(SWITCH_INTERVALS),
-            value=switch_interval,
-            description="switch interval",
-            style=label_style(),
-            layout=widgets.Layout(width="17em"),
+            options=list(SWITCH_INTERVALS), value=interval, description="switch interval", style=label_style()
         )
-        self.rounds = toggle_buttons("rounds:", list(ROUNDS), rounds, _ROUND_TIPS, button_width="3em")
+        self.switch_interval.layout.width = "17em"
+        self.rounds = toggle_buttons("rounds:", list(ROUNDS), _check_rounds(rounds), _ROUND_TIPS, button_width="3em")
         super().__init__(
             "Catch-rate lab: how often does the test catch the race?",
             f"Each change runs the test {LAB_RUNS} times with real threads, against the class you pick. Turn the "
@@ -87,7 +81,6 @@ class CatchRateLab(Lab[RepeatResult]):
             threads_control=self.threads,
             lock_control=self.use_fixed,
         )
-        self.rerun()
 
     def run(self) -> RepeatResult:
         test = cache_test(
@@ -102,14 +95,10 @@ class CatchRateLab(Lab[RepeatResult]):
 
     def settings(self) -> str:
         """The test's techniques, in words: ``"4 threads, barrier, window 1 ms, ..."``."""
-        return ", ".join(
-            [
-                f"{self.threads.value} threads",
-                "barrier" if self.barrier.value else "no barrier",
-                f"window {self.window.value}",
-                f"switch interval {self.switch_interval.value}",
-                f"{self.rounds.value} round{'s' if self.rounds.value > 1 else ''}",
-            ]
+        barrier, rounds = "barrier" if self.barrier.value else "no barrier", self.rounds.value
+        return (
+            f"{self.threads.value} threads, {barrier}, window {self.window.value}, "
+            f"switch interval {self.switch_interval.value}, {rounds} round{'s' if rounds > 1 else ''}"
         )
 
     def draw(self, result: RepeatResult, fig: Figure | None) -> Figure:
@@ -126,11 +115,10 @@ class CatchRateLab(Lab[RepeatResult]):
     def describe(self, result: RepeatResult) -> str:
         count, what = (result.passed, "passed") if self.use_fixed.value else (result.failed, "caught the race")
         verdict = f"{what} in {count} of {result.runs} runs on {result.target}"
-        good = count == result.runs
         extra = f", {result.errors} errors" if result.errors else ""
         extra += f", {result.hung} hung" if result.hung else ""
         return (
-            f"{finding(verdict, good)}{html.escape(extra)} "
+            f"{finding(verdict, count == result.runs)}{html.escape(extra)} "
             f"({html.escape(self.settings())}) in {fmt_seconds(sum(result.seconds))}, "
             f"Python {platform.python_version()}"
         )
@@ -181,13 +169,4 @@ def catch_rate_lab(
     ``load`` that records each call, lets the threads ask it for one key at once, joins them with a timeout
     and asserts the key was loaded once. Each control switches one technique on or off.
     """
-    return CatchRateLab(
-        _check_cache_class("racy", racy),
-        _check_cache_class("fixed", fixed),
-        check_int("threads", threads, 2, MAX_LAB_THREADS),
-        check_bool("use_fixed", use_fixed),
-        check_bool("barrier", barrier),
-        check_choice("window", window, WINDOWS),
-        check_choice("switch_interval", switch_interval, SWITCH_INTERVALS),
-        _check_rounds(rounds),
-    )
+    return CatchRateLab(racy, fixed, threads, use_fixed, barrier, window, switch_interval, rounds)
