@@ -19,8 +19,6 @@ from matplotlib import rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
 
-__all__ = ["LabCanvas", "TEXT_CACHE_SIZE"]
-
 #: How many drawn strings are kept (each a few small glyph images: 2,000 take a few MB).
 TEXT_CACHE_SIZE = 2_000
 

@@ -19,8 +19,6 @@ from synclab.plots._style import (
 )
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline, visible_holds
 
-__all__ = ["STYLE_LABELS", "bank_headline", "plot_balance", "plot_bank", "plot_bank_sweep", "plot_throughput"]
-
 #: How each style is named in titles and legends, and where the question is the balance.
 STYLE_LABELS = {
     "short": "slow work outside the lock",

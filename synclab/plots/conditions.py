@@ -21,16 +21,6 @@ from synclab.plots._style import (
 )
 from synclab.plots.locks import thread_bars
 
-__all__ = [
-    "CONSUMER_COLOUR",
-    "PRODUCER_COLOUR",
-    "buffer_headline",
-    "plot_buffer_length",
-    "plot_buffer_run",
-    "plot_buffer_waits",
-    "plot_wait_timeline",
-]
-
 #: Producers are drawn orange, consumers blue, in every buffer plot.
 PRODUCER_COLOUR = OKABE_ITO[0]
 CONSUMER_COLOUR = OKABE_ITO[3]

@@ -10,8 +10,6 @@ from synclab.experiments.counter import CounterResult, CounterSweep
 from synclab.plots._style import GREEN, GREY, RED, few_ticks, lab_axes, plural, target_axes
 from synclab.plots.locks import plot_contention, plot_hold_histogram
 
-__all__ = ["counter_headline", "plot_counter", "plot_counter_run"]
-
 
 def counter_headline(result: CounterResult) -> str:
     """One line stating what a run found: ``4 threads, no lock: 1,493 of 2,000 updates lost``."""

@@ -9,8 +9,6 @@ from matplotlib.figure import Figure
 from synclab.experiments.faq import BlockedThreadResult
 from synclab.plots._style import GREY, OKABE_ITO, fmt_seconds, require, target_axes
 
-__all__ = ["plot_blocked_thread"]
-
 
 def plot_blocked_thread(result: BlockedThreadResult, ax: Axes | None = None) -> Figure:
     """Wall-clock time against CPU time, for a thread that blocks and one that spins."""

@@ -22,8 +22,6 @@ from synclab.plots._style import (
     wait_hold_bars,
 )
 
-__all__ = ["plot_contention", "plot_hold_histogram", "plot_lock_timeline"]
-
 _NO_LOCK = "no lock in this run:\nnothing to wait for, nothing held"
 #: The hold histogram uses a log axis only when the longest hold is at least this
 #: many times the shortest; over a narrower range a linear axis reads better.

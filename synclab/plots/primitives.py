@@ -31,17 +31,6 @@ from synclab.plots._style import (
     wait_hold_bars,
 )
 
-__all__ = [
-    "Table",
-    "overhead_table",
-    "plot_overhead",
-    "plot_phases",
-    "plot_pool",
-    "plot_start_gate",
-    "plot_stop_signal",
-    "pool_headline",
-]
-
 #: The pool figure's margins, fixed so that a lab's redraw need not lay it out again.
 _POOL_GRID = {"left": 0.09, "right": 0.80, "top": 0.89, "bottom": 0.1, "hspace": 0.08}
 

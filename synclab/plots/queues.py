@@ -24,16 +24,6 @@ from synclab.plots._style import (
 )
 from synclab.plots.conditions import CONSUMER_COLOUR, PRODUCER_COLOUR, plot_buffer_length
 
-__all__ = [
-    "concurrency_headline",
-    "pipeline_headline",
-    "plot_concurrency",
-    "plot_pipeline",
-    "plot_pipeline_lengths",
-    "plot_pipeline_throughput",
-    "plot_queue_vs_condition",
-]
-
 #: One colour per stage's inbox.
 STAGE_COLOURS = (OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[5], OKABE_ITO[1])
 

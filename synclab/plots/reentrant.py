@@ -19,8 +19,6 @@ from synclab.plots._style import (
 )
 from synclab.plots.locks import plot_hold_histogram, plot_lock_timeline, visible_holds
 
-__all__ = ["ledger_headline", "plot_ledger", "plot_ledger_entries", "plot_lock_costs"]
-
 #: How each design is named in titles and controls.
 DESIGN_LABELS = {"Lock": "Lock, re-entered", "RLock": "RLock", "helper": "Lock + unlocked helper"}
 

@@ -13,15 +13,6 @@ from matplotlib.ticker import MaxNLocator
 from synclab.experiments.testing import LivelockResult, RepeatResult, StarvationResult
 from synclab.plots._style import GREY, OKABE_ITO, target_axes
 
-__all__ = [
-    "livelock_headline",
-    "plot_livelock",
-    "plot_starvation",
-    "plot_test_runs",
-    "starvation_headline",
-    "repeat_headline",
-]
-
 #: Colour of each way a run can end.
 OUTCOME_COLOURS = {"passed": OKABE_ITO[2], "failed": OKABE_ITO[4], "error": OKABE_ITO[5], "hung": "#000000"}
 _STRATEGY_STYLE = {
