@@ -56,20 +56,14 @@ def thread_order(names: Iterable[str]) -> list[str]:
     return sorted(set(names), key=key)
 
 
-def new_figure(ncols: int = 1, *, width: float = 5.0, height: float = 3.6) -> tuple[Figure, list[Axes]]:
-    """A new figure with ``ncols`` side-by-side axes, laid out without overlaps."""
-    fig = Figure(figsize=(width * ncols, height), layout="constrained")
-    axes = [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
-    return fig, axes
-
-
-def reuse_figure(
-    fig: Figure | None, ncols: int = 1, *, width: float = 5.0, height: float = 3.6
+def new_figure(
+    ncols: int = 1, *, width: float = 5.0, height: float = 3.6, fig: Figure | None = None
 ) -> tuple[Figure, list[Axes]]:
-    """``fig`` cleared and given ``ncols`` side-by-side axes, or a new figure."""
+    """``ncols`` side-by-side axes on ``fig`` cleared, or on a new figure laid out without overlaps."""
     if fig is None:
-        return new_figure(ncols, width=width, height=height)
-    fig.clear()
+        fig = Figure(figsize=(width * ncols, height), layout="constrained")
+    else:
+        fig.clear()
     return fig, [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
 
 
@@ -85,20 +79,13 @@ def lab_axes(
         for ax in kept[1]:
             clear_data(ax)
         return fig, list(kept[1])
-    if fig is None:
-        fig = Figure(figsize=size)
-    else:
-        fig.clear()
-    with fixed_titles():
+    fig = blank_figure(fig, size)
+    # New axes put their titles just above them, without measuring every tick label on every draw
+    # (the labs' axes have no ticks on top).
+    with rc_context({"axes.titley": 1.0}):
         axes = list(build(fig))
     fig._synclab_layout = (key, list(fig.axes))  # type: ignore[attr-defined]
     return fig, axes
-
-
-def fixed_titles() -> Any:
-    """Inside this block, new axes put their titles just above them without measuring every tick label
-    on every draw (the labs' axes have no ticks on top)."""
-    return rc_context({"axes.titley": 1.0})
 
 
 def clear_data(ax: Axes) -> None:
@@ -158,9 +145,7 @@ def few_ticks(axis: Axis, *, integer: bool = False, steps: Sequence[float] | Non
 def timeline_rows(ax: Axes, names: Sequence[str]) -> dict[str, int]:
     """One row per thread, top to bottom; returns each name's row."""
     ax.set_yticks(range(len(names)), names)
-    ax.set_ylim(-0.6, len(names) - 0.4)
-    ax.invert_yaxis()
-    ax.set_ylabel("thread")
+    ax.set(ylim=(len(names) - 0.4, -0.6), ylabel="thread")  # the first row on top
     return {name: i for i, name in enumerate(names)}
 
 
@@ -218,10 +203,8 @@ def key_text(ax: Axes, text: str, y: float, va: str) -> None:
 
 def empty_message(ax: Axes, title: str, message: str) -> None:
     """Leave an axes blank apart from a title and a centred message."""
-    ax.set_title(title)
+    ax.set(title=title, xticks=[], yticks=[])
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
-    ax.set_xticks([])
-    ax.set_yticks([])
 
 
 def plural(n: int, word: str) -> str:

@@ -12,9 +12,9 @@ from synclab.plots._style import (
     few_ticks,
     fmt_seconds,
     lab_axes,
+    new_figure,
     plural,
     require,
-    reuse_figure,
     target_axes,
 )
 from synclab.plots.locks import plot_contention, plot_hold_histogram, plot_lock_timeline, visible_holds
@@ -143,7 +143,7 @@ def plot_bank_sweep(sweep: BankSweep, fig: Figure | None = None) -> Figure:
     """Throughput, mean wait and mean hold per withdrawal, against the thread count if the sweep varied it,
     else the slow work."""
     require(sweep, BankSweep, "sweep", " from sweep_bank()")
-    fig, axes = reuse_figure(fig, 3, width=4.6, height=3.8)
+    fig, axes = new_figure(3, width=4.6, height=3.8, fig=fig)
     key, label, xs = _x_axis(sweep)
 
     def x_of(r: BankResult) -> float:

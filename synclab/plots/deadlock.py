@@ -20,8 +20,8 @@ from synclab.plots._style import (
     fmt_seconds,
     key_text,
     lab_axes,
+    new_figure,
     require,
-    reuse_figure,
     target_axes,
     thread_colour,
 )
@@ -172,7 +172,7 @@ def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
 def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
     """The fixes side by side: share of runs deadlocked and median time per run, per strategy."""
     sweep = require(sweep, TransferSweep, "sweep", " from sweep_transfers")
-    fig, (shares, times) = reuse_figure(fig, 2, width=5.2, height=3.8)
+    fig, (shares, times) = new_figure(2, width=5.2, height=3.8, fig=fig)
     entries = [sweep.by_strategy(s)[0] for s in sweep.strategies]
     labels = [_SHORT[e.strategy] for e in entries]
     colours = [_STRATEGY_COLOURS[e.strategy] for e in entries]
