@@ -23,6 +23,8 @@ OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "
 #: Colour for "expected" reference marks.
 GREY = "#999999"
 RED, GREEN = OKABE_ITO[4], OKABE_ITO[2]
+#: The thin black outline of bars.
+EDGE = {"edgecolor": "black", "linewidth": 0.5}
 #: Resolution of the labs' figures: matplotlib's default (100) made them wider than a notebook column,
 #: which the browser then scaled down; figures shown outside a lab keep the default.
 LAB_DPI = 80
