@@ -63,11 +63,9 @@ def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
     lengths = [*result.lengths, result.lengths[-1]]
     ax.step(times_ms, lengths, where="post", color=GREEN, linewidth=1.5)
     limit_line(ax, result.capacity, f"capacity {result.capacity}")
-    ax.set_xlim(0, max(times_ms[-1], 1e-3))
-    ax.set_ylim(-0.2, result.capacity + max(0.6, result.capacity * 0.12))
-    ax.set_ylabel("items in the buffer")
+    ax.set(xlim=(0, max(times_ms[-1], 1e-3)), ylim=(-0.2, result.capacity + max(0.6, result.capacity * 0.12)))
+    ax.set(ylabel="items in the buffer", xlabel="time since the start (ms)")
     few_ticks(ax.yaxis, integer=True)
-    ax.set_xlabel("time since the start (ms)")
     ax.set_title(f"The buffer was full {result.share_full:.0%} of the time and empty {result.share_empty:.0%}")
     return fig
 
@@ -82,9 +80,8 @@ def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
     spans = [span for span in result.spans if span.thread in row]
     bars = [(s.start * 1e3, (s.start + max(s.duration, 1e-6)) * 1e3, row[s.thread]) for s in spans]
     timeline_bars(ax, bars, [_colour(roles[s.thread]) for s in spans], 0.35, edgecolors="none")
-    ax.set_xlim(0, max(result.duration * 1e3, 1e-3))
+    ax.set(xlim=(0, max(result.duration * 1e3, 1e-3)), xlabel="time since the start (ms)")
     few_ticks(ax.xaxis, steps=[1, 2, 5, 10])
-    ax.set_xlabel("time since the start (ms)")
     ax.set_title("Who waits in wait(), and when")
     return fig
 
@@ -97,8 +94,7 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
     thread_bars(
         ax, [t.thread for t in threads], [t.total_wait * 1e3 for t in threads], [_colour(t.role) for t in threads]
     )
-    ax.set_xlabel("thread (orange: producers, blue: consumers)")
-    ax.set_ylabel("time spent waiting in wait() (ms)")
+    ax.set(xlabel="thread (orange: producers, blue: consumers)", ylabel="time spent waiting in wait() (ms)")
     few_ticks(ax.yaxis, steps=[1, 2, 5, 10])
     ax.set_title(
         f"{_waited('Producers', result.producer_wait, 'room')},\n"

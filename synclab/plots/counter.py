@@ -29,11 +29,9 @@ def plot_counter(result: CounterResult | CounterSweep, ax: Axes | None = None) -
     bars = ax.bar([0, 1], [result.expected, result.observed], color=[GREY, GREEN if result.lost == 0 else RED])
     ax.set_xticks([0, 1], ["expected", "observed"])
     ax.bar_label(bars, labels=[f"{result.expected:,}", f"{result.observed:,}"], padding=2)
-    ax.set_ylim(0, result.expected * 1.15)
+    ax.set(ylim=(0, result.expected * 1.15), ylabel="final counter value (increments)", title=counter_headline(result))
     few_ticks(ax.yaxis)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: f"{y:,.0f}"))
-    ax.set_ylabel("final counter value (increments)")
-    ax.set_title(counter_headline(result))
     return fig
 
 
@@ -42,10 +40,7 @@ def _plot_sweep(sweep: CounterSweep, ax: Axes | None) -> Figure:
     threads = list(sweep.thread_counts)
     ax.plot(threads, [r.expected for r in sweep.results], "--o", color=GREY, label="expected")
     ax.plot(threads, [r.observed for r in sweep.results], "-s", color=RED, label="observed")
-    ax.set_xlabel("threads")
-    ax.set_xticks(threads)
-    ax.set_ylabel("final counter value (increments)")
-    ax.set_ylim(bottom=0)
+    ax.set(xlabel="threads", xticks=threads, ylabel="final counter value (increments)", ylim=(0, None))
     ax.legend()
     losing = [r for r in sweep.results if r.lost]
     lock = "with a lock" if all(r.use_lock for r in sweep.results) else "no lock"

@@ -17,7 +17,7 @@ from synclab.plots._style import (
     target_axes,
     thread_colour,
 )
-from synclab.plots.locks import plot_hold_histogram, plot_lock_timeline, visible_holds
+from synclab.plots.locks import plot_hold_histogram, plot_lock_timeline, thread_bars, visible_holds
 
 #: How each design is named in titles and controls.
 DESIGN_LABELS = {"Lock": "Lock, re-entered", "RLock": "RLock", "helper": "Lock + unlocked helper"}
@@ -30,10 +30,9 @@ def plot_lock_costs(costs: LockCosts, ax: Axes | None = None) -> Figure:
     depths = list(costs.depths)
     ax.plot(depths, costs.rlock, "-o", color=OKABE_ITO[4], label="RLock taken at every level")
     ax.plot(depths, costs.helper, "-s", color=OKABE_ITO[2], label="Lock taken once, unlocked helpers below")
-    ax.set_xlabel("nesting depth (calls per operation)")
-    ax.set_xticks(depths)
-    ax.set_ylabel("time per operation (ns)")
-    ax.set_ylim(bottom=0)
+    ax.set(
+        xlabel="nesting depth (calls per operation)", xticks=depths, ylabel="time per operation (ns)", ylim=(0, None)
+    )
     ax.legend(fontsize="small")
     deepest = depths[-1]
     title = f"Depth {deepest}: RLock {costs.rlock[-1]:,.0f} ns, Lock + helpers {costs.helper[-1]:,.0f} ns"
@@ -74,18 +73,13 @@ def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
     result = _check_ledger(result)
     fig, ax = target_axes(ax)
     names = [f"T{i}" for i in range(1, result.threads + 1)]
-    positions = range(result.threads)
     wanted = result.batches * result.batch_size
-    ax.bar(positions, [wanted] * result.threads, color="none", edgecolor=GREY, linestyle="--", label="to record")
-    colours = [thread_colour(n) for n in names]
-    ax.bar(positions, result.per_thread, color=colours, edgecolor="black", linewidth=0.5, label="recorded")
+    ax.bar(range(result.threads), wanted, color="none", edgecolor=GREY, linestyle="--", label="to record")
+    thread_bars(ax, names, result.per_thread, [thread_colour(n) for n in names], label="recorded")
     for name in result.stuck:
         ax.annotate("stuck", (names.index(name), 0), ha="center", va="bottom", fontsize="small", color=OKABE_ITO[4])
-    ax.set_ylim(0, wanted * 1.25)
+    ax.set(ylim=(0, wanted * 1.25), xlabel="thread", ylabel="ledger entries recorded")
     few_ticks(ax.yaxis, integer=True)
-    ax.set_xticks(positions, names, rotation=90 if result.threads > 8 else 0)
-    ax.set_xlabel("thread")
-    ax.set_ylabel("ledger entries recorded")
     ax.legend(loc="upper right", fontsize="small", ncols=2)
     title = f"{result.entries:,} of {result.expected_entries:,} entries recorded"
     ax.set_title(title + (f"\n{len(result.stuck)} thread(s) stuck" if result.stuck else f"\n{_calls(result)}"))
