@@ -16,6 +16,7 @@ from matplotlib.patches import Patch
 from synclab._threads.primitives import COMMON_CLAIMS, OverheadResult
 from synclab.experiments.primitives import GateResult, PhaseResult, PoolResult, StopResult
 from synclab.plots._style import (
+    EDGE,
     GREEN,
     GREY,
     OKABE_ITO,
@@ -82,10 +83,9 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
     over = [max(n, result.limit) for n in counts]
     bottom.fill_between(times, result.limit, over, step="post", color=RED, alpha=0.5, label="above the limit")
     bottom.axhline(result.limit, color=GREY, linestyle="--", linewidth=1.2, label=f"limit = {result.limit}")
-    bottom.set_ylim(0, max(result.max_holders, result.limit) + 0.8)
-    few_ticks(bottom.yaxis, integer=True)
-    bottom.set_ylabel("threads in the pool\n(measured)")
+    bottom.set(ylim=(0, max(result.max_holders, result.limit) + 0.8), ylabel="threads in the pool\n(measured)")
     bottom.set_xlabel("time since the first request (ms)")
+    few_ticks(bottom.yaxis, integer=True)
     bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
     return fig
 
@@ -113,8 +113,7 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
     label = "setup done: gate.set()" if result.use_gate else "setup done"
     ax.axvline(result.setup_done * ms, color="black", linestyle=":", linewidth=1.2, label=label)
     end = max([result.setup_done, *(t.ended for t in result.threads)]) * ms
-    ax.set_xlim(0, end * 1.2)
-    ax.set_xlabel("time since the run began (ms)")
+    ax.set(xlim=(0, end * 1.2), xlabel="time since the run began (ms)")
     handles: list[Patch | Line2D] = [Patch(color=GREY, label="setup"), Patch(color="#555555", label="working")]
     if result.use_gate:
         handles.append(Patch(color="#555555", alpha=0.25, label="waiting at the gate"))
@@ -146,20 +145,16 @@ def plot_stop_signal(results: StopResult | Sequence[StopResult], ax: Axes | None
     names = thread_order(w.thread for run in runs for w in run.workers)
     width = 0.8 / len(runs)
     hatches = ("", "//", "..", "xx")
+    colours = [thread_colour(n) for n in names]
     for k, run in enumerate(runs):
         latency = {w.thread: max(w.exited - run.signalled, 1e-7) * 1e3 for w in run.workers}
         xs = [i + (k - (len(runs) - 1) / 2) * width for i in range(len(names))]
         heights = [latency.get(n, 0.0) for n in names]
-        colours = [thread_colour(n) for n in names]
         hatch = hatches[k % len(hatches)]
-        bars = ax.bar(
-            xs, heights, width, color=colours, edgecolor="black", linewidth=0.5, hatch=hatch, label=_stop_label(run)
-        )
+        bars = ax.bar(xs, heights, width, color=colours, hatch=hatch, label=_stop_label(run), **EDGE)
         ax.bar_label(bars, labels=[fmt_seconds(h / 1e3) for h in heights], fontsize="small")
     ax.set_xticks(range(len(names)), names)
-    ax.set_xlabel("worker thread")
-    ax.set_yscale("log")
-    ax.set_ylabel("time from shutdown.set()\nto the worker's exit (ms, log)")
+    ax.set(xlabel="worker thread", yscale="log", ylabel="time from shutdown.set()\nto the worker's exit (ms, log)")
     ax.margins(y=0.25)
     ax.legend(title="waiting between jobs with", fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     parts = [f"{_stop_label(run)}: all stopped within {fmt_seconds(run.max_latency)}" for run in runs]
@@ -176,25 +171,22 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
     ms = 1e3
     for span in result.spans:
         bar = [(span.started * ms, (span.finished - span.started) * ms)]
-        colour = OKABE_ITO[(span.phase - 1) % len(OKABE_ITO)]
-        ax.broken_barh(bar, (row[span.thread] - 0.4, 0.8), facecolors=colour, edgecolor="black", linewidth=0.4)
+        y = (row[span.thread] - 0.4, 0.8)
+        ax.broken_barh(bar, y, facecolors=thread_colour(span.phase), edgecolor="black", linewidth=0.4)
     for released in result.released:
         ax.axvline(released * ms, color="black", linestyle=":", linewidth=1)
     for thread, phase, waited in result.broken:
         finished = max(s.finished for s in result.spans if s.thread == thread and s.phase == phase)
         ax.plot([finished * ms, (finished + waited) * ms], [row[thread]] * 2, color=RED, linewidth=1)
         ax.plot([(finished + waited) * ms], [row[thread]], marker="X", color=RED, markersize=9)
-    phases = sorted({s.phase for s in result.spans})
-    handles: list[Patch | Line2D] = [
-        Patch(color=OKABE_ITO[(p - 1) % len(OKABE_ITO)], label=f"phase {p}") for p in phases
-    ]
+    phases = sorted({s.phase for s in result.spans})  # coloured as threads are numbered
+    handles: list[Patch | Line2D] = [Patch(color=thread_colour(p), label=f"phase {p}") for p in phases]
     if result.released:
         handles.append(Line2D([], [], color="black", linestyle=":", label="barrier lets all through"))
     if result.broken:
         handles.append(Line2D([], [], color=RED, marker="X", label="BrokenBarrierError"))
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
-    ax.set_xlabel("time since the run began (ms)")
-    ax.set_xlim(left=0)
+    ax.set(xlabel="time since the run began (ms)", xlim=(0, None))
     if result.broken:
         ax.set_title(
             f"{names[-1]} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} "
@@ -296,13 +288,12 @@ def plot_overhead(result: OverheadResult, ax: Axes | None = None) -> Figure:
     labels = [f"{c.name}\n{c.code}" for c in costs]
     ns = [c.seconds * 1e9 for c in costs]
     colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(costs))]
-    bars = ax.barh(labels, ns, color=colours, edgecolor="black", linewidth=0.5)
+    bars = ax.barh(labels, ns, color=colours, **EDGE)
     notes = [f"{v:,.0f} ns ({result.relative(c.name):.1f}× Lock)" for v, c in zip(ns, costs, strict=True)]
     ax.bar_label(bars, labels=notes, padding=3, fontsize="small")
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize="small")
-    ax.set_xlim(0, max(ns, default=1.0) * 1.45 or 1.0)
-    ax.set_xlabel("cost per operation, nobody waiting (ns)")
+    ax.set(xlim=(0, max(ns, default=1.0) * 1.45 or 1.0), xlabel="cost per operation, nobody waiting (ns)")
     dearest = max(costs, key=lambda c: c.seconds)
     cheapest = min(costs, key=lambda c: c.seconds)
     ax.set_title(
