@@ -60,23 +60,10 @@ class _TextCachingRenderer(RendererAgg):
         if ismath:
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         x_whole, y_whole = math.floor(x), math.floor(y)
-        key = (
-            s,
-            prop.copy(),
-            angle,
-            x - x_whole,
-            y - y_whole,
-            x_whole & 1,  # Python's round() takes a half to the even side: keep the parity too
-            y_whole & 1,
-            bool(gc.get_antialiased()),
-            self.dpi,
-            self.width,
-            self.height,
-            get_hinting_flag(),
-            rcParams["text.hinting_factor"],
-            rcParams["text.kerning_factor"],
-            _features(mtext),
-        )
+        # The parity of the whole pixel too: Python's round() takes a half to the even side.
+        key = (s, prop.copy(), angle, x - x_whole, y - y_whole, x_whole & 1, y_whole & 1, bool(gc.get_antialiased()))
+        key += (self.dpi, self.width, self.height, get_hinting_flag(), rcParams["text.hinting_factor"])
+        key += (rcParams["text.kerning_factor"], _features(mtext))
         stamps = _cache.get(key)
         if stamps is None:
             recorder = _Recorder(self._renderer)

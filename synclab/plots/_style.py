@@ -156,10 +156,8 @@ def timeline_bars(
 ) -> None:
     """Bars from start to stop on their rows, all in one collection (far cheaper to draw than one per bar)."""
     if spans:
-        corners = [
-            [(a, row - half_height), (b, row - half_height), (b, row + half_height), (a, row + half_height)]
-            for a, b, row in spans
-        ]
+        h = half_height
+        corners = [[(a, row - h), (b, row - h), (b, row + h), (a, row + h)] for a, b, row in spans]
         ax.add_collection(PolyCollection(corners, facecolors=colours, **style))
 
 
@@ -174,28 +172,16 @@ def wait_hold_bars(
     ):
         bars = [((getattr(e, a) - origin) * 1e3, (getattr(e, b) - origin) * 1e3, row[e.thread]) for e in spans]
         timeline_bars(ax, bars, [thread_colour(e.thread) for e in spans], **style)
-    grey = "#555555"
-    ax.legend(
-        handles=[Patch(color=grey, label=holding), Patch(color=grey, alpha=0.25, label="waiting")],
-        fontsize="small",
-        **key,
-    )
+    handles = [Patch(color="#555555", label=holding), Patch(color="#555555", alpha=0.25, label="waiting")]
+    ax.legend(handles=handles, fontsize="small", **key)
 
 
 def limit_line(ax: Axes, value: float, label: str, *, right: bool = False) -> None:
     """A dashed line at ``value`` (a capacity), labelled at the left (or right) end."""
     ax.axhline(value, color=GREY, linestyle="--", linewidth=1)
-    where = (1, -4, "right") if right else (0, 4, "left")
-    ax.annotate(
-        label,
-        (where[0], value),
-        xycoords=("axes fraction", "data"),
-        xytext=(where[1], 3),
-        textcoords="offset points",
-        ha=where[2],
-        color="#555555",
-        fontsize="small",
-    )
+    x, dx, ha = (1, -4, "right") if right else (0, 4, "left")
+    note = {"textcoords": "offset points", "ha": ha, "color": "#555555", "fontsize": "small"}
+    ax.annotate(label, (x, value), xycoords=("axes fraction", "data"), xytext=(dx, 3), **note)
 
 
 def key_text(ax: Axes, text: str, y: float, va: str) -> None:

@@ -95,15 +95,8 @@ def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) ->
 def histogram_bars(ax: Axes, values: list[float], edges: np.ndarray, colour: str) -> None:
     """The histogram of ``values`` as bars, like ``ax.hist`` but in one collection (a tenth of the time)."""
     counts, _ = np.histogram(values, bins=edges)
-    bars = PolyCollection(
-        [
-            [(left, 0), (right, 0), (right, count), (left, count)]
-            for left, right, count in zip(edges[:-1], edges[1:], counts, strict=True)
-        ],
-        facecolors=colour,
-        edgecolors="black",
-        linewidths=0.4,
-    )
+    corners = [[(a, 0), (b, 0), (b, n), (a, n)] for a, b, n in zip(edges[:-1], edges[1:], counts, strict=True)]
+    bars = PolyCollection(corners, facecolors=colour, edgecolors="black", linewidths=0.4)
     bars.sticky_edges.y.append(0)  # the bars stand on the x axis, as ax.hist's do
     bars.set_gid("histogram")
     # The limits from the bars' corners, in data units: matplotlib before 3.11 takes a
@@ -126,21 +119,20 @@ def _plain_log_ticks(ax: Axes, low: float, high: float) -> None:
 
 
 def plot_lock_timeline(
-    stats: LockStatistics | None, ax: Axes | None = None, *, start: float | None = None, duration: float | None = None
+    stats: LockStatistics | None, ax: Axes | None = None, *, duration: float | None = None
 ) -> Figure:
-    """Who holds the lock when: one row per thread, solid while holding, pale while waiting; ``start`` and
-    ``duration`` (seconds since the first request) pick a stretch."""
+    """Who holds the lock when: one row per thread, solid while holding, pale while waiting; ``duration``
+    (seconds since the first request) shows only the start of the run."""
     fig, ax = target_axes(ax, width=10.0, height=3.2)
     if stats is None or not stats.events:
         empty_message(ax, "Who holds the lock", _NO_LOCK if stats is None else "the lock was never acquired")
         return fig
     origin = min(event.requested for event in stats.events)
-    begin = origin + (start or 0.0)
-    end = begin + duration if duration is not None else max(event.released for event in stats.events)
+    end = origin + duration if duration is not None else max(event.released for event in stats.events)
     row = timeline_rows(ax, thread_order(event.thread for event in stats.events))
-    shown = [event for event in stats.events if event.released >= begin and event.requested <= end]
+    shown = [event for event in stats.events if event.requested <= end]
     wait_hold_bars(ax, shown, row, origin, {"edgecolors": "none"}, "holding", loc="upper right")
-    ax.set(xlim=((begin - origin) * 1e3, (end - origin) * 1e3), xlabel="time since the first request (ms)")
+    ax.set(xlim=(0, (end - origin) * 1e3), xlabel="time since the first request (ms)")
     few_ticks(ax.xaxis)
     spans = sorted((event.acquired, event.released) for event in stats.events)
     overlaps = sum(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:], strict=False))
