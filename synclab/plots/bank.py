@@ -109,19 +109,16 @@ def _bank_panels(fig: Figure) -> list[Axes]:
     return [fig.add_subplot(grid[0, i]) for i in range(3)] + [fig.add_subplot(grid[1, :])]
 
 
-def _x_axis(sweep: BankSweep) -> tuple[str, str, list[float]]:
-    threads = sorted({r.threads for r in sweep.results})
-    if len(threads) > 1 or len({r.work for r in sweep.results}) == 1:
-        return "threads", "threads", [float(n) for n in threads]
-    return "work", "slow work per withdrawal (ms)", sorted({r.work * 1e3 for r in sweep.results})
-
-
 def plot_bank_sweep(sweep: BankSweep, fig: Figure | None = None) -> Figure:
     """Throughput, mean wait and mean hold per withdrawal, against the thread count if the sweep varied it,
     else the slow work."""
     require(sweep, BankSweep, "sweep", " from sweep_bank()")
     fig, axes = new_figure(3, width=4.6, height=3.8, fig=fig)
-    key, label, xs = _x_axis(sweep)
+    threads = sorted({r.threads for r in sweep.results})
+    if len(threads) > 1 or len({r.work for r in sweep.results}) == 1:
+        key, label, xs = "threads", "threads", [float(n) for n in threads]
+    else:
+        key, label, xs = "work", "slow work per withdrawal (ms)", sorted({r.work * 1e3 for r in sweep.results})
 
     def x_of(r: BankResult) -> float:
         return float(r.threads) if key == "threads" else r.work * 1e3

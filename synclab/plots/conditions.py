@@ -24,10 +24,7 @@ from synclab.plots.locks import thread_bars
 #: Producers are drawn orange, consumers blue, in every buffer plot.
 PRODUCER_COLOUR = OKABE_ITO[0]
 CONSUMER_COLOUR = OKABE_ITO[3]
-
-
-def _colour(role: str) -> str:
-    return PRODUCER_COLOUR if role == "producer" else CONSUMER_COLOUR
+_COLOURS = {"producer": PRODUCER_COLOUR, "consumer": CONSUMER_COLOUR}
 
 
 def _check(result: object) -> BufferResult:
@@ -79,7 +76,7 @@ def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
     row = timeline_rows(ax, names)
     spans = [span for span in result.spans if span.thread in row]
     bars = [(s.start * 1e3, (s.start + max(s.duration, 1e-6)) * 1e3, row[s.thread]) for s in spans]
-    timeline_bars(ax, bars, [_colour(roles[s.thread]) for s in spans], 0.35, edgecolors="none")
+    timeline_bars(ax, bars, [_COLOURS[roles[s.thread]] for s in spans], 0.35, edgecolors="none")
     ax.set(xlim=(0, max(result.duration * 1e3, 1e-3)), xlabel="time since the start (ms)")
     few_ticks(ax.xaxis, steps=[1, 2, 5, 10])
     ax.set_title("Who waits in wait(), and when")
@@ -92,7 +89,7 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
     fig, ax = target_axes(ax, width=4.5, height=3.6)
     threads = result.threads
     thread_bars(
-        ax, [t.thread for t in threads], [t.total_wait * 1e3 for t in threads], [_colour(t.role) for t in threads]
+        ax, [t.thread for t in threads], [t.total_wait * 1e3 for t in threads], [_COLOURS[t.role] for t in threads]
     )
     ax.set(xlabel="thread (orange: producers, blue: consumers)", ylabel="time spent waiting in wait() (ms)")
     few_ticks(ax.yaxis, steps=[1, 2, 5, 10])

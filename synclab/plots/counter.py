@@ -10,6 +10,9 @@ from synclab.experiments.counter import CounterResult, CounterSweep
 from synclab.plots._style import GREEN, GREY, RED, few_ticks, lab_axes, plural, target_axes
 from synclab.plots.locks import plot_contention, plot_hold_histogram
 
+#: The lab figure's margins, fixed so that a redraw need not lay it out again.
+_GRID = {"left": 0.06, "right": 0.99, "top": 0.85, "bottom": 0.15, "wspace": 0.3}
+
 
 def counter_headline(result: CounterResult) -> str:
     """One line stating what a run found: ``4 threads, no lock: 1,493 of 2,000 updates lost``."""
@@ -54,13 +57,8 @@ def _plot_sweep(sweep: CounterSweep, ax: Axes | None) -> Figure:
 
 def plot_counter_run(result: CounterResult, fig: Figure | None = None) -> Figure:
     """The counter, the contention per thread and the hold histogram, side by side (``fig``: redraw it)."""
-    fig, axes = lab_axes(fig, "counter", _three_panels, size=(13.8, 3.6))
+    fig, axes = lab_axes(fig, "counter", lambda fig: fig.subplots(1, 3, gridspec_kw=_GRID), size=(13.8, 3.6))
     plot_counter(result, axes[0])
     plot_contention(result.lock, axes[1])
     plot_hold_histogram(result.lock, axes[2])
     return fig
-
-
-def _three_panels(fig: Figure) -> list[Axes]:
-    grid = fig.add_gridspec(1, 3, left=0.06, right=0.99, top=0.85, bottom=0.15, wspace=0.3)
-    return [fig.add_subplot(grid[0, i]) for i in range(3)]
