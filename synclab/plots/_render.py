@@ -1,11 +1,9 @@
 """A canvas for the labs that renders each piece of text once and then reuses its pixels.
 
-Drawing text is about half of rendering a lab's figure: matplotlib shapes the string and FreeType
-rasterises every glyph each time (50-150 µs a glyph on matplotlib 3.11). This canvas keeps the glyph
-images a string was drawn with and, when the same string is drawn again with the same font, size,
-resolution, angle and position within a pixel, stamps those images again. The pixels are matplotlib's
-own: the cache key holds everything the glyph images depend on. Mathtext, TeX and text with path effects
-are drawn as usual.
+Drawing text is about half of rendering a lab's figure: FreeType rasterises every glyph each time (50-150 µs
+a glyph on matplotlib 3.11). This canvas keeps the glyph images a string was drawn with and stamps them again
+when the same string is drawn with the same font, size, resolution, angle and position within a pixel, so the
+pixels stay matplotlib's own. Mathtext, TeX and text with path effects are drawn as usual.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
-"""Shared look of every synclab plot: colours, units and figure creation.
-
-Figures are made with :class:`matplotlib.figure.Figure` directly, never through pyplot, so nothing is
-registered globally and a figure is freed as soon as it is no longer referenced.
-"""
+"""Shared look of every synclab plot: colours, units and figure creation (with :class:`~matplotlib.figure.Figure`,
+never pyplot, so nothing is registered globally and a figure is freed once nothing refers to it)."""
 
 from __future__ import annotations
 
@@ -74,10 +71,9 @@ def lab_axes(
 ) -> tuple[Figure, list[Axes]]:
     """The axes of a figure a lab redraws on every run: kept from the last run (cleared with
     :func:`clear_data`), or built anew by ``build`` when ``fig`` is new or was built for another ``key``.
-    Making and laying out axes is most of the cost of a new figure (constrained layout doubled a redraw).
-    """
-    kept = getattr(fig, "_synclab_layout", None) if fig is not None else None
-    if fig is not None and kept is not None and kept[0] == key and kept[1] == fig.axes:
+    Making and laying out axes is most of the cost of a new figure (constrained layout doubled a redraw)."""
+    kept = getattr(fig, "_synclab_layout", None)  # None for no figure
+    if kept is not None and kept[0] == key and kept[1] == fig.axes:
         for ax in kept[1]:
             clear_data(ax)
         return fig, list(kept[1])
@@ -93,8 +89,7 @@ def lab_axes(
 def clear_data(ax: Axes) -> None:
     """Remove what was drawn on ``ax`` and reset what a plot may have set, but keep the tick objects
     (``ax.clear()`` rebuilt them: a quarter of a lab re-run). A reused figure must draw exactly what a new
-    one would. Tick label rotation and size are not reset: functions that change them set them every call.
-    """
+    one would. Tick label rotation and size are not reset: functions that change them set them every call."""
     for artist in (*ax.patches, *ax.lines, *ax.collections, *ax.texts, *ax.images, *ax.artists):
         artist.remove()
     ax.containers.clear()

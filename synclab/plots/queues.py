@@ -30,9 +30,6 @@ from synclab.plots.conditions import CONSUMER_COLOUR, PRODUCER_COLOUR, plot_buff
 STAGE_COLOURS = (OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[5], OKABE_ITO[1])
 
 
-# -- queue.Queue against the hand-built buffer ------------------------------------------
-
-
 def _who_waited(result: BufferResult) -> str:
     if result.producer_wait > result.consumer_wait:
         return "producers"
@@ -83,9 +80,6 @@ def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: 
         )
     fig.suptitle(finding)
     return fig
-
-
-# -- the pipeline -------------------------------------------------------------------------
 
 
 def pipeline_headline(result: PipelineResult) -> str:
@@ -177,9 +171,6 @@ def _pipeline_panels(fig: Figure) -> list[Axes]:
     grid = fig.add_gridspec(2, 2, width_ratios=(2.3, 1.0), height_ratios=(1.3, 1.0), **box)
     top = fig.add_subplot(grid[0, 0])
     return [top, fig.add_subplot(grid[1, 0], sharex=top), fig.add_subplot(grid[:, 1])]
-
-
-# -- threads, processes or asyncio ------------------------------------------------------
 
 
 def _times(result: ConcurrencyResult, job: str) -> tuple[float, ...]:

@@ -34,9 +34,6 @@ def _sequence(results: object, kind: type, what: str) -> list:
     return list(items)
 
 
-# -- how often a test fails ----------------------------------------------------------------------
-
-
 def repeat_headline(results: RepeatResult | Sequence[RepeatResult]) -> str:
     """One line per test: ``test_naive: failed in 0 of 100 runs on Cache, 0 of 100 on LockedCache``."""
     items = _sequence(results, RepeatResult, "RepeatResult")
@@ -81,9 +78,6 @@ def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | No
     return fig
 
 
-# -- livelock -------------------------------------------------------------------------------------
-
-
 def _strategy_phrase(result: LivelockResult) -> str:
     name = _STRATEGY_STYLE[result.strategy][1]
     if result.finished == 2:
@@ -117,9 +111,6 @@ def plot_livelock(results: LivelockResult | Sequence[LivelockResult], ax: Axes |
     ax.legend(fontsize="small", loc="center right")
     ax.set_title(livelock_headline(items), fontsize="medium")
     return fig
-
-
-# -- starvation -----------------------------------------------------------------------------------
 
 
 def _percent(share: float) -> str:
