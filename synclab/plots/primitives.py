@@ -262,14 +262,10 @@ def overhead_table(result: OverheadResult) -> Table:
         claimed = f"{claim[1]}, {claim[2]}" if claim else "not in the common table"
         rows.append((cost.name, _USE.get(cost.name, ""), reentrant, f"{result.relative(cost.name):.1f}×", claimed))
         timings.append((cost.name, cost.code, f"{cost.seconds * 1e9:,.0f} ns"))
-    details = Table(
-        headers=("primitive", "operation timed", "cost per operation"),
-        rows=tuple(timings),
-        caption=(
-            f"Fastest of {len(result.costs[0].repeats) if result.costs else 0} repeats of {result.number:,} "
-            f"operations, minus the timing loop's own cost ({result.loop_seconds * 1e9:,.0f} ns)"
-        ),
-    )
+    repeats = len(result.costs[0].repeats) if result.costs else 0
+    loop = f"minus the timing loop's own cost ({result.loop_seconds * 1e9:,.0f} ns)"
+    caption = f"Fastest of {repeats} repeats of {result.number:,} operations, {loop}"
+    details = Table(("primitive", "operation timed", "cost per operation"), tuple(timings), caption)
     python = f"{result.implementation} {result.python}"
     return Table(
         ("primitive", "use it for", "reentrant (measured)", "cost × a Lock", "common claim: reentrant, overhead"),

@@ -67,18 +67,13 @@ def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: 
     waits.legend(title="buffer", fontsize="small", loc="upper right")
     waits.set_title("Who waited (plain: Condition, hatched: Queue)", fontsize="medium")
     same_cap = condition.max_length <= condition.capacity and queued.max_length <= queued.capacity
-    same_side = _who_waited(condition) == _who_waited(queued)
-    if same_cap and same_side:
-        finding = (
-            f"Same workload, same behaviour: neither buffer went over its capacity, "
-            f"and in both the {_who_waited(queued)} did the waiting"
-        )
+    by_hand, queue = _who_waited(condition), _who_waited(queued)
+    if same_cap and by_hand == queue:
+        same = "Same workload, same behaviour: neither buffer went over its capacity"
+        fig.suptitle(f"{same}, and in both the {queue} did the waiting")
     else:
-        finding = (
-            f"Condition buffer: {_who_waited(condition)} waited more; Queue: {_who_waited(queued)} waited more"
-            + ("" if same_cap else "; a buffer went over its capacity")
-        )
-    fig.suptitle(finding)
+        over = "" if same_cap else "; a buffer went over its capacity"
+        fig.suptitle(f"Condition buffer: {by_hand} waited more; Queue: {queue} waited more{over}")
     return fig
 
 
@@ -214,11 +209,8 @@ def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Fi
             f"{result.tasks} tasks, each {kind} about {fmt_seconds(each)}",
             fontsize="medium",
         )
-    pool = (
-        f"; starting {result.processes} processes took {fmt_seconds(result.process_start)} more"
-        if result.processes
-        else ""
-    )
+    pool = f"; starting {result.processes} processes took {fmt_seconds(result.process_start)} more"
+    pool = pool if result.processes else ""
     gil = "with the GIL" if result.gil else "without the GIL (free-threaded)"
     fig.suptitle(
         f"The same job four ways, on this machine ({result.cores} cores, Python {result.python} {gil}){pool}",
