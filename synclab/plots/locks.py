@@ -53,10 +53,8 @@ def plot_contention(stats: LockStatistics | None, ax: Axes | None = None) -> Fig
     if stats.contended == 0:
         ax.set_title("No thread ever had to wait")
     else:
-        share = stats.contention_rate * 100
-        ax.set_title(
-            f"{share:.0f} % of {stats.acquisitions:,} acquisitions waited,\n{fmt_seconds(stats.total_wait)} in all"
-        )
+        share = f"{stats.contention_rate * 100:.0f} % of {stats.acquisitions:,} acquisitions waited"
+        ax.set_title(f"{share},\n{fmt_seconds(stats.total_wait)} in all")
     return fig
 
 

@@ -133,11 +133,8 @@ def plot_pipeline_throughput(result: PipelineResult, ax: Axes | None = None) -> 
     ax.set(xlim=(0, duration * 1e3), ylim=(0, max(rates + [1.0]) * 1.15), ylabel="delivered\n(items/s)")
     ax.set_xlabel("time since the start (ms)")
     ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
-    ax.set_title(
-        f"Throughput: {len(result.delivered)} deliveries in {fmt_seconds(result.duration)}, "
-        f"{result.items - result.lost} of them different items",
-        fontsize="medium",
-    )
+    deliveries = f"{len(result.delivered)} deliveries in {fmt_seconds(result.duration)}"
+    ax.set_title(f"Throughput: {deliveries}, {result.items - result.lost} of them different items", fontsize="medium")
     return fig
 
 
@@ -212,8 +209,6 @@ def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Fi
     pool = f"; starting {result.processes} processes took {fmt_seconds(result.process_start)} more"
     pool = pool if result.processes else ""
     gil = "with the GIL" if result.gil else "without the GIL (free-threaded)"
-    fig.suptitle(
-        f"The same job four ways, on this machine ({result.cores} cores, Python {result.python} {gil}){pool}",
-        fontsize="medium",
-    )
+    machine = f"{result.cores} cores, Python {result.python} {gil}"
+    fig.suptitle(f"The same job four ways, on this machine ({machine}){pool}", fontsize="medium")
     return fig

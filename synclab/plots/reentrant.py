@@ -30,12 +30,10 @@ def plot_lock_costs(costs: LockCosts, ax: Axes | None = None) -> Figure:
     depths = list(costs.depths)
     ax.plot(depths, costs.rlock, "-o", color=OKABE_ITO[4], label="RLock taken at every level")
     ax.plot(depths, costs.helper, "-s", color=OKABE_ITO[2], label="Lock taken once, unlocked helpers below")
-    ax.set(
-        xlabel="nesting depth (calls per operation)", xticks=depths, ylabel="time per operation (ns)", ylim=(0, None)
-    )
+    ax.set(xlabel="nesting depth (calls per operation)", xticks=depths)
+    ax.set(ylabel="time per operation (ns)", ylim=(0, None))
     ax.legend(fontsize="small")
-    deepest = depths[-1]
-    title = f"Depth {deepest}: RLock {costs.rlock[-1]:,.0f} ns, Lock + helpers {costs.helper[-1]:,.0f} ns"
+    title = f"Depth {depths[-1]}: RLock {costs.rlock[-1]:,.0f} ns, Lock + helpers {costs.helper[-1]:,.0f} ns"
     if len(depths) > 1:
         title += f"\nthe RLock design costs about {costs.extra_per_level:,.0f} ns more per extra level"
     ax.set_title(title)
