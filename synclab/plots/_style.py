@@ -105,10 +105,8 @@ def clear_data(ax: Axes) -> None:
         axis.set_major_formatter(ScalarFormatter())
         axis.set_minor_locator(NullLocator())
         axis.set_minor_formatter(NullFormatter())
-    if ax.xaxis_inverted():
-        ax.invert_xaxis()
-    if ax.yaxis_inverted():
-        ax.invert_yaxis()
+        if axis.get_inverted():
+            axis.set_inverted(False)
     ax.set_axis_on()
     ax.set_aspect("auto")
     ax.margins(x=rcParams["axes.xmargin"], y=rcParams["axes.ymargin"])

@@ -110,8 +110,7 @@ def _bank_panels(fig: Figure) -> list[Axes]:
 
 
 def plot_bank_sweep(sweep: BankSweep, fig: Figure | None = None) -> Figure:
-    """Throughput, mean wait and mean hold per withdrawal, against the thread count if the sweep varied it,
-    else the slow work."""
+    """Throughput, mean wait and mean hold per withdrawal against the threads (or the slow work) the sweep varied."""
     require(sweep, BankSweep, "sweep", " from sweep_bank()")
     fig, axes = new_figure(3, width=4.6, height=3.8, fig=fig)
     threads = sorted({r.threads for r in sweep.results})

@@ -62,12 +62,9 @@ def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) ->
     """Histogram of how long each acquisition held the lock (of the events the lock kept), on a log x axis
     when the holds span a factor of :data:`LOG_SPAN` or more."""
     fig, ax = target_axes(ax)
-    if stats is None:
-        empty_message(ax, "Hold durations", _NO_LOCK)
-        return fig
-    holds_us = sorted(max(event.hold, 1e-9) * 1e6 for event in stats.events)
+    holds_us = sorted(max(event.hold, 1e-9) * 1e6 for event in stats.events) if stats is not None else []
     if not holds_us:
-        empty_message(ax, "Hold durations", "the lock was never acquired")
+        empty_message(ax, "Hold durations", _NO_LOCK if stats is None else "the lock was never acquired")
         return fig
     low, high = holds_us[0], holds_us[-1]
     log = high >= low * LOG_SPAN

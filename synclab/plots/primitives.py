@@ -134,8 +134,7 @@ def _stop_label(result: StopResult) -> str:
 
 
 def plot_stop_signal(results: StopResult | Sequence[StopResult], ax: Axes | None = None) -> Figure:
-    """How long each worker took to stop after ``shutdown.set()``, per way of waiting (a log axis: they
-    differ by orders of magnitude)."""
+    """How long each worker took to stop after ``shutdown.set()``, per way of waiting, on a log axis."""
     runs = [results] if isinstance(results, StopResult) else list(results)
     if not runs:
         raise ValueError("results must hold at least one StopResult, got none")
@@ -216,9 +215,8 @@ class Table:
     def __str__(self) -> str:
         widths = [max(len(h), *(len(r[i]) for r in self.rows)) for i, h in enumerate(self.headers)]
         lines = [self.caption] if self.caption else []
-        lines.append("  ".join(h.ljust(w) for h, w in zip(self.headers, widths, strict=True)).rstrip())
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in self.rows]
+        rows = [self.headers, tuple("-" * w for w in widths), *self.rows]  # the header underlined
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
         if self.details is not None:
             lines += ["", self.details_title, str(self.details)]
         return "\n".join(lines)

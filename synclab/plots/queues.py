@@ -31,11 +31,8 @@ STAGE_COLOURS = (OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[5], OKABE_ITO[1])
 
 
 def _who_waited(result: BufferResult) -> str:
-    if result.producer_wait > result.consumer_wait:
-        return "producers"
-    if result.consumer_wait > result.producer_wait:
-        return "consumers"
-    return "nobody"
+    producers, consumers = result.producer_wait, result.consumer_wait
+    return "producers" if producers > consumers else "consumers" if consumers > producers else "nobody"
 
 
 def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: Figure | None = None) -> Figure:

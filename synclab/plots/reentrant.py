@@ -59,9 +59,8 @@ def ledger_headline(result: LedgerResult) -> str:
     if result.stuck:
         stuck = len(result.stuck)
         who = "every thread" if stuck == result.threads else plural(stuck, "thread")
-        return (
-            f"{label}: {who} waited for itself (gave up after {fmt_seconds(SELF_DEADLOCK_TIMEOUT)}); {entries} recorded"
-        )
+        gave_up = f"gave up after {fmt_seconds(SELF_DEADLOCK_TIMEOUT)}"
+        return f"{label}: {who} waited for itself ({gave_up}); {entries} recorded"
     verdict = "total exact" if result.exact else f"total {result.total:,}, expected {result.expected_total:,}"
     return f"{label}: {entries}, {verdict}; {_calls(result)}"
 

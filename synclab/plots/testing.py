@@ -58,8 +58,7 @@ def _spans(outcomes: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
 
 
 def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | None = None) -> Figure:
-    """Every run of each test, one coloured cell per run: passed, failed, error or hung (one or several
-    :func:`~synclab.repeat_test` results)."""
+    """Every run of each test (one or several ``repeat_test`` results), a cell per run coloured by its outcome."""
     items = _sequence(results, RepeatResult, "RepeatResult")
     fig, ax = target_axes(ax, width=9.0, height=1.5 + 0.75 * len(items))
     most = max(r.runs for r in items)
