@@ -91,8 +91,7 @@ def plot_balance(result: BankResult, ax: Axes | None = None) -> Figure:
 
 def plot_bank(result: BankResult, fig: Figure | None = None) -> Figure:
     """Throughput, contention per thread and hold durations, above a lock timeline (``fig``: redraw it)."""
-    fig, axes = lab_axes(fig, "bank", _bank_panels, size=(12.0, 6.4))
-    throughput_ax, contention_ax, hold_ax, timeline_ax = axes
+    fig, (throughput_ax, contention_ax, hold_ax, timeline_ax) = lab_axes(fig, "bank", _bank_panels, size=(12.0, 6.4))
     plot_throughput(result, throughput_ax)
     plot_contention(result.lock, contention_ax)
     plot_hold_histogram(result.lock, hold_ax)

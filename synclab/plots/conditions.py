@@ -27,10 +27,6 @@ CONSUMER_COLOUR = OKABE_ITO[3]
 _COLOURS = {"producer": PRODUCER_COLOUR, "consumer": CONSUMER_COLOUR}
 
 
-def _check(result: object) -> BufferResult:
-    return require(result, BufferResult, "result", " from run_buffer()")
-
-
 def _waited(who: str, seconds: float, what: str) -> str:
     if seconds <= 0:
         return f"{who} never waited for {what}"
@@ -39,7 +35,7 @@ def _waited(who: str, seconds: float, what: str) -> str:
 
 def buffer_headline(result: BufferResult) -> str:
     """One line saying which side waited, like ``producers waited longer for room (55 ms) ...``."""
-    result = _check(result)
+    require(result, BufferResult, "result", " from run_buffer()")
     producers = ("producers", result.producer_wait, "room", f"full {result.share_full:.0%}")
     consumers = ("consumers", result.consumer_wait, "items", f"empty {result.share_empty:.0%}")
     if producers[1] == consumers[1]:
@@ -54,7 +50,7 @@ def buffer_headline(result: BufferResult) -> str:
 
 def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
     """The number of items in the buffer over time, with its capacity."""
-    result = _check(result)
+    require(result, BufferResult, "result", " from run_buffer()")
     fig, ax = target_axes(ax, width=7.0, height=3.0)
     times_ms = [t * 1e3 for t in result.times] + [result.duration * 1e3]
     lengths = [*result.lengths, result.lengths[-1]]
@@ -69,7 +65,7 @@ def plot_buffer_length(result: BufferResult, ax: Axes | None = None) -> Figure:
 
 def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
     """Who waits when: one row per thread (producers first), a bar for each wait."""
-    result = _check(result)
+    require(result, BufferResult, "result", " from run_buffer()")
     fig, ax = target_axes(ax, width=7.0, height=2.4)
     roles = {t.thread: t.role for t in result.threads}
     names = sorted(thread_order(roles), key=lambda name: roles[name] != "producer")
@@ -85,7 +81,7 @@ def plot_wait_timeline(result: BufferResult, ax: Axes | None = None) -> Figure:
 
 def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
     """Bar chart of the time each thread spent waiting in ``wait()``."""
-    result = _check(result)
+    require(result, BufferResult, "result", " from run_buffer()")
     fig, ax = target_axes(ax, width=4.5, height=3.6)
     threads = result.threads
     thread_bars(
@@ -102,7 +98,7 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
 
 def plot_buffer_run(result: BufferResult, fig: Figure | None = None) -> Figure:
     """Buffer length and who waits when (left, one time axis), and the waiting per thread (right)."""
-    result = _check(result)
+    require(result, BufferResult, "result", " from run_buffer()")
     fig, (length_ax, timeline_ax, waits_ax) = lab_axes(fig, "buffer", _buffer_panels, size=(12.0, 5.2))
     plot_buffer_length(result, length_ax)
     length_ax.set_xlabel("")

@@ -129,8 +129,7 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
 
 
 def _stop_label(result: StopResult) -> str:
-    period = f"{result.period:g}"
-    return f"shutdown.wait({period})" if result.wait == "event" else f"time.sleep({period})"
+    return f"{'shutdown.wait' if result.wait == 'event' else 'time.sleep'}({result.period:g})"
 
 
 def plot_stop_signal(results: StopResult | Sequence[StopResult], ax: Axes | None = None) -> Figure:

@@ -40,10 +40,6 @@ def plot_lock_costs(costs: LockCosts, ax: Axes | None = None) -> Figure:
     return fig
 
 
-def _check_ledger(result: object) -> LedgerResult:
-    return require(result, LedgerResult, "result", " from run_ledger()")
-
-
 def _calls(result: LedgerResult) -> str:
     per_batch = result.calls_per_batch
     calls = f"{per_batch:g} acquire() call{'s' if per_batch != 1 else ''} per batch"
@@ -53,7 +49,7 @@ def _calls(result: LedgerResult) -> str:
 def ledger_headline(result: LedgerResult) -> str:
     """One line: ``RLock: 160 of 160 entries, total exact; 5 acquire() calls per batch, RLock count up to 2``,
     or, for the re-entered Lock, how many threads waited for themselves."""
-    result = _check_ledger(result)
+    require(result, LedgerResult, "result", " from run_ledger()")
     label = DESIGN_LABELS[result.design]
     entries = f"{result.entries:,} of {result.expected_entries:,} entries"
     if result.stuck:
@@ -67,7 +63,7 @@ def ledger_headline(result: LedgerResult) -> str:
 
 def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
     """Entries each thread recorded, against the entries it set out to record."""
-    result = _check_ledger(result)
+    require(result, LedgerResult, "result", " from run_ledger()")
     fig, ax = target_axes(ax)
     names = [f"T{i}" for i in range(1, result.threads + 1)]
     wanted = result.batches * result.batch_size
@@ -85,7 +81,7 @@ def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
 
 def plot_ledger(result: LedgerResult, fig: Figure | None = None) -> Figure:
     """Entries per thread and hold durations, above a timeline of who holds the ledger's lock."""
-    result = _check_ledger(result)
+    require(result, LedgerResult, "result", " from run_ledger()")
     fig, (entries_ax, hold_ax, timeline_ax) = lab_axes(fig, "ledger", _ledger_panels, size=(11.0, 6.4))
     plot_ledger_entries(result, entries_ax)
     # Its second line (calls per batch, or who was stuck) is in the headline above: fewer glyphs to draw.

@@ -118,12 +118,10 @@ def _percent(share: float) -> str:
 
 def starvation_headline(results: StarvationResult | Sequence[StarvationResult]) -> str:
     """``threading.Lock: the polite thread T4 got 0.8% of the turns; FIFO lock: 13%``."""
-    items = _sequence(results, StarvationResult, "StarvationResult")
-    first, *rest = items
+    first, *rest = _sequence(results, StarvationResult, "StarvationResult")
     polite = f"the polite thread {first.threads[-1]} got {_percent(first.polite_share)} of the turns"
-    head = f"{_LOCK_NAMES[first.lock]}: {polite}"
     tail = [f"{_LOCK_NAMES[r.lock]}: {_percent(r.polite_share)}" for r in rest]
-    return "; ".join([head, *tail])
+    return "; ".join([f"{_LOCK_NAMES[first.lock]}: {polite}", *tail])
 
 
 def plot_starvation(results: StarvationResult | Sequence[StarvationResult], ax: Axes | None = None) -> Figure:
