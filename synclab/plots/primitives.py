@@ -97,22 +97,21 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
     fig, ax = target_axes(ax, width=8.0, height=1.2 + 0.45 * (result.workers + 1))
     names = ["setup", *(t.thread for t in result.threads)]
     row = timeline_rows(ax, names)
-    ms = 1e3
-    setup = [(result.setup_began * ms, (result.setup_done - result.setup_began) * ms)]
+    setup = [(result.setup_began * 1e3, (result.setup_done - result.setup_began) * 1e3)]
     ax.broken_barh(setup, (row["setup"] - 0.4, 0.8), facecolors=GREY)
     note = {"xytext": (4, 0), "textcoords": "offset points", "va": "center", "fontsize": "small"}
     for t in result.threads:
         y = (row[t.thread] - 0.4, 0.8)
         colour = thread_colour(t.thread)
         if t.began > t.ready:
-            ax.broken_barh([(t.ready * ms, (t.began - t.ready) * ms)], y, facecolors=colour, alpha=0.25)
-        ax.broken_barh([(t.began * ms, (t.ended - t.began) * ms)], y, facecolors=colour)
+            ax.broken_barh([(t.ready * 1e3, (t.began - t.ready) * 1e3)], y, facecolors=colour, alpha=0.25)
+        ax.broken_barh([(t.began * 1e3, (t.ended - t.began) * 1e3)], y, facecolors=colour)
         saw = f"saw {t.seen_steps}/{result.setup_steps}"
         complete = t.seen_steps == result.setup_steps
-        ax.annotate(saw, (t.ended * ms, row[t.thread]), color=GREEN if complete else RED, **note)
+        ax.annotate(saw, (t.ended * 1e3, row[t.thread]), color=GREEN if complete else RED, **note)
     label = "setup done: gate.set()" if result.use_gate else "setup done"
-    ax.axvline(result.setup_done * ms, color="black", linestyle=":", linewidth=1.2, label=label)
-    end = max([result.setup_done, *(t.ended for t in result.threads)]) * ms
+    ax.axvline(result.setup_done * 1e3, color="black", linestyle=":", linewidth=1.2, label=label)
+    end = max([result.setup_done, *(t.ended for t in result.threads)]) * 1e3
     ax.set(xlim=(0, end * 1.2), xlabel="time since the run began (ms)")
     handles: list[Patch | Line2D] = [Patch(color=GREY, label="setup"), Patch(color="#555555", label="working")]
     if result.use_gate:
@@ -166,17 +165,16 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
     fig, ax = target_axes(ax, width=8.0, height=1.4 + 0.45 * result.threads)
     names = [f"T{i}" for i in range(1, result.threads + 1)]
     row = timeline_rows(ax, names)
-    ms = 1e3
     for span in result.spans:
-        bar = [(span.started * ms, (span.finished - span.started) * ms)]
+        bar = [(span.started * 1e3, (span.finished - span.started) * 1e3)]
         y = (row[span.thread] - 0.4, 0.8)
         ax.broken_barh(bar, y, facecolors=thread_colour(span.phase), edgecolor="black", linewidth=0.4)
     for released in result.released:
-        ax.axvline(released * ms, color="black", linestyle=":", linewidth=1)
+        ax.axvline(released * 1e3, color="black", linestyle=":", linewidth=1)
     for thread, phase, waited in result.broken:
         finished = max(s.finished for s in result.spans if s.thread == thread and s.phase == phase)
-        ax.plot([finished * ms, (finished + waited) * ms], [row[thread]] * 2, color=RED, linewidth=1)
-        ax.plot([(finished + waited) * ms], [row[thread]], marker="X", color=RED, markersize=9)
+        ax.plot([finished * 1e3, (finished + waited) * 1e3], [row[thread]] * 2, color=RED, linewidth=1)
+        ax.plot([(finished + waited) * 1e3], [row[thread]], marker="X", color=RED, markersize=9)
     phases = sorted({s.phase for s in result.spans})  # coloured as threads are numbered
     handles: list[Patch | Line2D] = [Patch(color=thread_colour(p), label=f"phase {p}") for p in phases]
     if result.released:
