@@ -83,10 +83,8 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
     """Bar chart of the time each thread spent waiting in ``wait()``."""
     require(result, BufferResult, "result", " from run_buffer()")
     fig, ax = target_axes(ax, width=4.5, height=3.6)
-    threads = result.threads
-    thread_bars(
-        ax, [t.thread for t in threads], [t.total_wait * 1e3 for t in threads], [_COLOURS[t.role] for t in threads]
-    )
+    names, waits = [t.thread for t in result.threads], [t.total_wait * 1e3 for t in result.threads]
+    thread_bars(ax, names, waits, [_COLOURS[t.role] for t in result.threads])
     ax.set(xlabel="thread (orange: producers, blue: consumers)", ylabel="time spent waiting in wait() (ms)")
     few_ticks(ax.yaxis, steps=[1, 2, 5, 10])
     ax.set_title(

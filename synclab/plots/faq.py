@@ -14,7 +14,6 @@ def plot_blocked_thread(result: BlockedThreadResult, ax: Axes | None = None) -> 
     """Wall-clock time against CPU time, for a thread that blocks and one that spins."""
     require(result, BlockedThreadResult, "result")
     fig, ax = target_axes(ax, width=5.6, height=3.8)
-    groups = ["blocked in acquire()", "spinning on\nacquire(blocking=False)"]
     wall = [result.blocked_wall * 1e3, result.spin_wall * 1e3]
     cpu = [result.blocked_cpu * 1e3, result.spin_cpu * 1e3]
     x = np.arange(2)
@@ -24,7 +23,7 @@ def plot_blocked_thread(result: BlockedThreadResult, ax: Axes | None = None) -> 
     ):
         bars = ax.bar(x + offset, values, 0.4, color=colour, label=label, **EDGE)
         ax.bar_label(bars, labels=[fmt_seconds(v / 1e3) for v in values], padding=2, fontsize="small")
-    ax.set_xticks(x, groups)
+    ax.set_xticks(x, ["blocked in acquire()", "spinning on\nacquire(blocking=False)"])
     ax.set(ylabel="time while waiting for the lock (ms)", ylim=(0, max(wall) * 1.45))
     ax.legend(fontsize="small", loc="upper center", ncol=2, frameon=False)
     ax.set_title(

@@ -99,8 +99,7 @@ def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Fig
     for stage, (times, lengths) in enumerate(zip(result.length_times, result.lengths, strict=True)):
         xs = [t * 1e3 for t in times] + [end_ms]
         ys = [*lengths, lengths[-1]]
-        colour = STAGE_COLOURS[stage % len(STAGE_COLOURS)]
-        ax.step(xs, ys, where="post", color=colour, label=f"into stage {stage + 1}")
+        ax.step(xs, ys, where="post", color=STAGE_COLOURS[stage % len(STAGE_COLOURS)], label=f"into stage {stage + 1}")
         highest = max(highest, *lengths)
     if result.channel == "Queue":
         limit_line(ax, result.capacity, f"maxsize {result.capacity}", right=True)
