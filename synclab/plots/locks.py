@@ -70,8 +70,7 @@ def plot_hold_histogram(stats: LockStatistics | None, ax: Axes | None = None) ->
     log = high >= low * LOG_SPAN
     if not log and high <= low * 1.01:  # (nearly) all equal: give the bins some width
         high = low * 1.01 + 1e-3
-    # Log-spaced bins end exactly at the extremes.
-    edges = np.geomspace(low, high, 31) if log else np.linspace(low, high, 31)
+    edges = np.geomspace(low, high, 31) if log else np.linspace(low, high, 31)  # ending exactly at the extremes
     ax.set_xscale("log" if log else "linear")
     histogram_bars(ax, holds_us, edges, thread_colour(4))
     if log:
