@@ -87,10 +87,8 @@ def plot_buffer_waits(result: BufferResult, ax: Axes | None = None) -> Figure:
     thread_bars(ax, names, waits, [_COLOURS[t.role] for t in result.threads])
     ax.set(xlabel="thread (orange: producers, blue: consumers)", ylabel="time spent waiting in wait() (ms)")
     few_ticks(ax.yaxis, steps=[1, 2, 5, 10])
-    ax.set_title(
-        f"{_waited('Producers', result.producer_wait, 'room')},\n"
-        f"{_waited('consumers', result.consumer_wait, 'an item')}"
-    )
+    producers = _waited("Producers", result.producer_wait, "room")
+    ax.set_title(f"{producers},\n{_waited('consumers', result.consumer_wait, 'an item')}")
     return fig
 
 

@@ -26,9 +26,7 @@ def plot_blocked_thread(result: BlockedThreadResult, ax: Axes | None = None) -> 
     ax.set_xticks(x, ["blocked in acquire()", "spinning on\nacquire(blocking=False)"])
     ax.set(ylabel="time while waiting for the lock (ms)", ylim=(0, max(wall) * 1.45))
     ax.legend(fontsize="small", loc="upper center", ncol=2, frameon=False)
-    ax.set_title(
-        f"Blocked: {fmt_seconds(result.blocked_cpu)} of CPU in {fmt_seconds(result.blocked_wall)};\n"
-        f"spinning: {fmt_seconds(result.spin_cpu)} ({result.spin_attempts:,} tries)",
-        fontsize="medium",
-    )
+    blocked = f"Blocked: {fmt_seconds(result.blocked_cpu)} of CPU in {fmt_seconds(result.blocked_wall)}"
+    spinning = f"spinning: {fmt_seconds(result.spin_cpu)} ({result.spin_attempts:,} tries)"
+    ax.set_title(f"{blocked};\n{spinning}", fontsize="medium")
     return fig

@@ -184,11 +184,8 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
     ax.set(xlabel="time since the run began (ms)", xlim=(0, None))
     if result.broken:
-        ax.set_title(
-            f"{names[-1]} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} "
-            f"at the barrier,\nthen got BrokenBarrierError instead of waiting forever",
-            color=RED,
-        )
+        left = f"{names[-1]} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} at the barrier"
+        ax.set_title(f"{left},\nthen got BrokenBarrierError instead of waiting forever", color=RED)
     elif result.use_barrier:
         ax.set_title("With a barrier: no thread began a phase before all had finished the previous one")
     elif result.overlapping:
@@ -287,8 +284,7 @@ def plot_overhead(result: OverheadResult, ax: Axes | None = None) -> Figure:
     ax.set(xlim=(0, max(ns, default=1.0) * 1.45 or 1.0), xlabel="cost per operation, nobody waiting (ns)")
     dearest = max(costs, key=lambda c: c.seconds)
     cheapest = min(costs, key=lambda c: c.seconds)
-    ax.set_title(
-        f"{dearest.name} costs {result.relative(dearest.name):.0f}× a Lock, {cheapest.name} "
-        f"{result.relative(cheapest.name):.1f}× ({result.implementation} {result.python})"
-    )
+    dear = f"{dearest.name} costs {result.relative(dearest.name):.0f}× a Lock"
+    cheap = f"{cheapest.name} {result.relative(cheapest.name):.1f}×"
+    ax.set_title(f"{dear}, {cheap} ({result.implementation} {result.python})")
     return fig

@@ -197,11 +197,8 @@ def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Fi
         kind = "waiting (time.sleep)" if job == "io" else "computing (sum(range(n)))"
         threads = result.speedup(job, "threads")
         verdict = "threads helped" if threads >= 1.5 else "threads did not help"
-        ax.set_title(
-            f"{'I/O' if job == 'io' else 'CPU'}-bound job: {verdict} ({threads:.1f}× the speed of one thread)\n"
-            f"{result.tasks} tasks, each {kind} about {fmt_seconds(each)}",
-            fontsize="medium",
-        )
+        head = f"{'I/O' if job == 'io' else 'CPU'}-bound job: {verdict} ({threads:.1f}× the speed of one thread)"
+        ax.set_title(f"{head}\n{result.tasks} tasks, each {kind} about {fmt_seconds(each)}", fontsize="medium")
     pool = f"; starting {result.processes} processes took {fmt_seconds(result.process_start)} more"
     pool = pool if result.processes else ""
     gil = "with the GIL" if result.gil else "without the GIL (free-threaded)"
