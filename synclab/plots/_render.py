@@ -1,11 +1,9 @@
 """A canvas for the labs that renders each piece of text once and then reuses its pixels.
 
-Drawing text is about half of rendering a lab's figure: matplotlib shapes the string and FreeType
-rasterises every glyph each time (50-150 µs a glyph on matplotlib 3.11). This canvas keeps the glyph
-images a string was drawn with and, when the same string is drawn again with the same font, size,
-resolution, angle and position within a pixel, stamps those images again. The pixels are matplotlib's
-own: the cache key holds everything the glyph images depend on. Mathtext, TeX and text with path effects
-are drawn as usual.
+Drawing text is about half of rendering a lab's figure: FreeType rasterises every glyph each time (50-150 µs
+a glyph on matplotlib 3.11). This canvas keeps the glyph images a string was drawn with and stamps them again
+when the same string is drawn with the same font, size, resolution, angle and position within a pixel, so the
+pixels stay matplotlib's own. Mathtext, TeX and text with path effects are drawn as usual.
 """
 
 from __future__ import annotations
@@ -18,8 +16,6 @@ import numpy as np
 from matplotlib import rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
-
-__all__ = ["LabCanvas", "TEXT_CACHE_SIZE"]
 
 #: How many drawn strings are kept (each a few small glyph images: 2,000 take a few MB).
 TEXT_CACHE_SIZE = 2_000
@@ -62,23 +58,10 @@ class _TextCachingRenderer(RendererAgg):
         if ismath:
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         x_whole, y_whole = math.floor(x), math.floor(y)
-        key = (
-            s,
-            prop.copy(),
-            angle,
-            x - x_whole,
-            y - y_whole,
-            x_whole & 1,  # Python's round() takes a half to the even side: keep the parity too
-            y_whole & 1,
-            bool(gc.get_antialiased()),
-            self.dpi,
-            self.width,
-            self.height,
-            get_hinting_flag(),
-            rcParams["text.hinting_factor"],
-            rcParams["text.kerning_factor"],
-            _features(mtext),
-        )
+        # The parity of the whole pixel too: Python's round() takes a half to the even side.
+        key = (s, prop.copy(), angle, x - x_whole, y - y_whole, x_whole & 1, y_whole & 1, bool(gc.get_antialiased()))
+        key += (self.dpi, self.width, self.height, get_hinting_flag(), rcParams["text.hinting_factor"])
+        key += (rcParams["text.kerning_factor"], _features(mtext))
         stamps = _cache.get(key)
         if stamps is None:
             recorder = _Recorder(self._renderer)

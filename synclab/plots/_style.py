@@ -1,8 +1,5 @@
-"""Shared look of every synclab plot: colours, units and figure creation.
-
-Figures are made with :class:`matplotlib.figure.Figure` directly, never through pyplot, so nothing is
-registered globally and a figure is freed as soon as it is no longer referenced.
-"""
+"""Shared look of every synclab plot: colours, units and figure creation (with :class:`~matplotlib.figure.Figure`,
+never pyplot, so nothing is registered globally and a figure is freed once nothing refers to it)."""
 
 from __future__ import annotations
 
@@ -23,6 +20,8 @@ OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "
 #: Colour for "expected" reference marks.
 GREY = "#999999"
 RED, GREEN = OKABE_ITO[4], OKABE_ITO[2]
+#: The thin black outline of bars.
+EDGE = {"edgecolor": "black", "linewidth": 0.5}
 #: Resolution of the labs' figures: matplotlib's default (100) made them wider than a notebook column,
 #: which the browser then scaled down; figures shown outside a lab keep the default.
 LAB_DPI = 80
@@ -56,20 +55,14 @@ def thread_order(names: Iterable[str]) -> list[str]:
     return sorted(set(names), key=key)
 
 
-def new_figure(ncols: int = 1, *, width: float = 5.0, height: float = 3.6) -> tuple[Figure, list[Axes]]:
-    """A new figure with ``ncols`` side-by-side axes, laid out without overlaps."""
-    fig = Figure(figsize=(width * ncols, height), layout="constrained")
-    axes = [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
-    return fig, axes
-
-
-def reuse_figure(
-    fig: Figure | None, ncols: int = 1, *, width: float = 5.0, height: float = 3.6
+def new_figure(
+    ncols: int = 1, *, width: float = 5.0, height: float = 3.6, fig: Figure | None = None
 ) -> tuple[Figure, list[Axes]]:
-    """``fig`` cleared and given ``ncols`` side-by-side axes, or a new figure."""
+    """``ncols`` side-by-side axes on ``fig`` cleared, or on a new figure laid out without overlaps."""
     if fig is None:
-        return new_figure(ncols, width=width, height=height)
-    fig.clear()
+        fig = Figure(figsize=(width * ncols, height), layout="constrained")
+    else:
+        fig.clear()
     return fig, [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
 
 
@@ -78,34 +71,25 @@ def lab_axes(
 ) -> tuple[Figure, list[Axes]]:
     """The axes of a figure a lab redraws on every run: kept from the last run (cleared with
     :func:`clear_data`), or built anew by ``build`` when ``fig`` is new or was built for another ``key``.
-    Making and laying out axes is most of the cost of a new figure (constrained layout doubled a redraw).
-    """
-    kept = getattr(fig, "_synclab_layout", None) if fig is not None else None
-    if fig is not None and kept is not None and kept[0] == key and kept[1] == fig.axes:
+    Making and laying out axes is most of the cost of a new figure (constrained layout doubled a redraw)."""
+    kept = getattr(fig, "_synclab_layout", None)  # None for no figure
+    if kept is not None and kept[0] == key and kept[1] == fig.axes:
         for ax in kept[1]:
             clear_data(ax)
         return fig, list(kept[1])
-    if fig is None:
-        fig = Figure(figsize=size)
-    else:
-        fig.clear()
-    with fixed_titles():
+    fig = blank_figure(fig, size)
+    # New axes put their titles just above them, without measuring every tick label on every draw
+    # (the labs' axes have no ticks on top).
+    with rc_context({"axes.titley": 1.0}):
         axes = list(build(fig))
     fig._synclab_layout = (key, list(fig.axes))  # type: ignore[attr-defined]
     return fig, axes
 
 
-def fixed_titles() -> Any:
-    """Inside this block, new axes put their titles just above them without measuring every tick label
-    on every draw (the labs' axes have no ticks on top)."""
-    return rc_context({"axes.titley": 1.0})
-
-
 def clear_data(ax: Axes) -> None:
     """Remove what was drawn on ``ax`` and reset what a plot may have set, but keep the tick objects
     (``ax.clear()`` rebuilt them: a quarter of a lab re-run). A reused figure must draw exactly what a new
-    one would. Tick label rotation and size are not reset: functions that change them set them every call.
-    """
+    one would. Tick label rotation and size are not reset: functions that change them set them every call."""
     for artist in (*ax.patches, *ax.lines, *ax.collections, *ax.texts, *ax.images, *ax.artists):
         artist.remove()
     ax.containers.clear()
@@ -121,10 +105,8 @@ def clear_data(ax: Axes) -> None:
         axis.set_major_formatter(ScalarFormatter())
         axis.set_minor_locator(NullLocator())
         axis.set_minor_formatter(NullFormatter())
-    if ax.xaxis_inverted():
-        ax.invert_xaxis()
-    if ax.yaxis_inverted():
-        ax.invert_yaxis()
+        if axis.get_inverted():
+            axis.set_inverted(False)
     ax.set_axis_on()
     ax.set_aspect("auto")
     ax.margins(x=rcParams["axes.xmargin"], y=rcParams["axes.ymargin"])
@@ -158,9 +140,7 @@ def few_ticks(axis: Axis, *, integer: bool = False, steps: Sequence[float] | Non
 def timeline_rows(ax: Axes, names: Sequence[str]) -> dict[str, int]:
     """One row per thread, top to bottom; returns each name's row."""
     ax.set_yticks(range(len(names)), names)
-    ax.set_ylim(-0.6, len(names) - 0.4)
-    ax.invert_yaxis()
-    ax.set_ylabel("thread")
+    ax.set(ylim=(len(names) - 0.4, -0.6), ylabel="thread")  # the first row on top
     return {name: i for i, name in enumerate(names)}
 
 
@@ -169,10 +149,8 @@ def timeline_bars(
 ) -> None:
     """Bars from start to stop on their rows, all in one collection (far cheaper to draw than one per bar)."""
     if spans:
-        corners = [
-            [(a, row - half_height), (b, row - half_height), (b, row + half_height), (a, row + half_height)]
-            for a, b, row in spans
-        ]
+        h = half_height
+        corners = [[(a, row - h), (b, row - h), (b, row + h), (a, row + h)] for a, b, row in spans]
         ax.add_collection(PolyCollection(corners, facecolors=colours, **style))
 
 
@@ -187,28 +165,16 @@ def wait_hold_bars(
     ):
         bars = [((getattr(e, a) - origin) * 1e3, (getattr(e, b) - origin) * 1e3, row[e.thread]) for e in spans]
         timeline_bars(ax, bars, [thread_colour(e.thread) for e in spans], **style)
-    grey = "#555555"
-    ax.legend(
-        handles=[Patch(color=grey, label=holding), Patch(color=grey, alpha=0.25, label="waiting")],
-        fontsize="small",
-        **key,
-    )
+    handles = [Patch(color="#555555", label=holding), Patch(color="#555555", alpha=0.25, label="waiting")]
+    ax.legend(handles=handles, fontsize="small", **key)
 
 
 def limit_line(ax: Axes, value: float, label: str, *, right: bool = False) -> None:
     """A dashed line at ``value`` (a capacity), labelled at the left (or right) end."""
     ax.axhline(value, color=GREY, linestyle="--", linewidth=1)
-    where = (1, -4, "right") if right else (0, 4, "left")
-    ax.annotate(
-        label,
-        (where[0], value),
-        xycoords=("axes fraction", "data"),
-        xytext=(where[1], 3),
-        textcoords="offset points",
-        ha=where[2],
-        color="#555555",
-        fontsize="small",
-    )
+    x, dx, ha = (1, -4, "right") if right else (0, 4, "left")
+    note = {"textcoords": "offset points", "ha": ha, "color": "#555555", "fontsize": "small"}
+    ax.annotate(label, (x, value), xycoords=("axes fraction", "data"), xytext=(dx, 3), **note)
 
 
 def key_text(ax: Axes, text: str, y: float, va: str) -> None:
@@ -218,10 +184,8 @@ def key_text(ax: Axes, text: str, y: float, va: str) -> None:
 
 def empty_message(ax: Axes, title: str, message: str) -> None:
     """Leave an axes blank apart from a title and a centred message."""
-    ax.set_title(title)
+    ax.set(title=title, xticks=[], yticks=[])
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
-    ax.set_xticks([])
-    ax.set_yticks([])
 
 
 def plural(n: int, word: str) -> str:

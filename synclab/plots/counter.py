@@ -10,7 +10,8 @@ from synclab.experiments.counter import CounterResult, CounterSweep
 from synclab.plots._style import GREEN, GREY, RED, few_ticks, lab_axes, plural, target_axes
 from synclab.plots.locks import plot_contention, plot_hold_histogram
 
-__all__ = ["counter_headline", "plot_counter", "plot_counter_run"]
+#: The lab figure's margins, fixed so that a redraw need not lay it out again.
+_GRID = {"left": 0.06, "right": 0.99, "top": 0.85, "bottom": 0.15, "wspace": 0.3}
 
 
 def counter_headline(result: CounterResult) -> str:
@@ -31,11 +32,9 @@ def plot_counter(result: CounterResult | CounterSweep, ax: Axes | None = None) -
     bars = ax.bar([0, 1], [result.expected, result.observed], color=[GREY, GREEN if result.lost == 0 else RED])
     ax.set_xticks([0, 1], ["expected", "observed"])
     ax.bar_label(bars, labels=[f"{result.expected:,}", f"{result.observed:,}"], padding=2)
-    ax.set_ylim(0, result.expected * 1.15)
+    ax.set(ylim=(0, result.expected * 1.15), ylabel="final counter value (increments)", title=counter_headline(result))
     few_ticks(ax.yaxis)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: f"{y:,.0f}"))
-    ax.set_ylabel("final counter value (increments)")
-    ax.set_title(counter_headline(result))
     return fig
 
 
@@ -44,10 +43,7 @@ def _plot_sweep(sweep: CounterSweep, ax: Axes | None) -> Figure:
     threads = list(sweep.thread_counts)
     ax.plot(threads, [r.expected for r in sweep.results], "--o", color=GREY, label="expected")
     ax.plot(threads, [r.observed for r in sweep.results], "-s", color=RED, label="observed")
-    ax.set_xlabel("threads")
-    ax.set_xticks(threads)
-    ax.set_ylabel("final counter value (increments)")
-    ax.set_ylim(bottom=0)
+    ax.set(xlabel="threads", xticks=threads, ylabel="final counter value (increments)", ylim=(0, None))
     ax.legend()
     losing = [r for r in sweep.results if r.lost]
     lock = "with a lock" if all(r.use_lock for r in sweep.results) else "no lock"
@@ -61,13 +57,8 @@ def _plot_sweep(sweep: CounterSweep, ax: Axes | None) -> Figure:
 
 def plot_counter_run(result: CounterResult, fig: Figure | None = None) -> Figure:
     """The counter, the contention per thread and the hold histogram, side by side (``fig``: redraw it)."""
-    fig, axes = lab_axes(fig, "counter", _three_panels, size=(13.8, 3.6))
+    fig, axes = lab_axes(fig, "counter", lambda fig: fig.subplots(1, 3, gridspec_kw=_GRID), size=(13.8, 3.6))
     plot_counter(result, axes[0])
     plot_contention(result.lock, axes[1])
     plot_hold_histogram(result.lock, axes[2])
     return fig
-
-
-def _three_panels(fig: Figure) -> list[Axes]:
-    grid = fig.add_gridspec(1, 3, left=0.06, right=0.99, top=0.85, bottom=0.15, wspace=0.3)
-    return [fig.add_subplot(grid[0, i]) for i in range(3)]

@@ -20,8 +20,8 @@ from synclab.plots._style import (
     fmt_seconds,
     key_text,
     lab_axes,
+    new_figure,
     require,
-    reuse_figure,
     target_axes,
     thread_colour,
 )
@@ -107,7 +107,9 @@ def _run_ticks(ax: Axes, runs: int) -> None:
 def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
     """Repeated transfer runs: outcome per run, money per run, and the first deadlock's graph."""
     require(runs, TransferRuns, "runs", " from repeat_transfers")
-    fig, (outcomes, money, graph) = lab_axes(fig, "transfers", _transfer_panels, size=(13.8, 4.0))
+    grid = {"left": 0.06, "right": 0.99, "top": 0.84, "bottom": 0.13, "wspace": 0.3}
+    panels = lab_axes(fig, "transfers", lambda fig: fig.subplots(1, 3, gridspec_kw=grid), size=(13.8, 4.0))
+    fig, (outcomes, money, graph) = panels
     numbers = list(range(1, runs.runs + 1))
     made = [100 * r.completed / r.attempted for r in runs.results]
     colours = [RED if r.deadlocked else GREEN for r in runs.results]
@@ -119,9 +121,8 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
     before = runs.results[0].accounts * START_BALANCE
     money.axhline(before, color=GREY, linestyle="--")
     money.plot(numbers, [r.total_after for r in runs.results], "o", color=GREEN if runs.all_conserved else RED)
-    money.set(ylim=(0, before * 1.25), yticks=[0, before])
+    money.set(ylim=(0, before * 1.25), yticks=[0, before], ylabel="money in the bank after the run (units)")
     _run_ticks(money, runs.runs)
-    money.set_ylabel("money in the bank after the run (units)")
     lost = sum(not r.conserved for r in runs.results)
     conserved = f"conserved in all {runs.runs} runs" if not lost else f"NOT conserved in {lost} of {runs.runs} runs"
     money.set_title(f"Money {conserved}", fontsize="medium")
@@ -131,11 +132,6 @@ def plot_transfer_runs(runs: TransferRuns, fig: Figure | None = None) -> Figure:
         what = "deadlock" if first.deadlocked else "cycle, broken by a timeout"
         graph.set_title(f"Run {runs.results.index(first) + 1}'s {what}:\n{first.graph}", fontsize="small")
     return fig
-
-
-def _transfer_panels(fig: Figure) -> list[Axes]:
-    grid = fig.add_gridspec(1, 3, left=0.06, right=0.99, top=0.84, bottom=0.13, wspace=0.3)
-    return [fig.add_subplot(grid[0, i]) for i in range(3)]
 
 
 def _strategy_lines(ax: Axes, sweep: TransferSweep, value: Any, sizes: bool = False) -> tuple[str, list[int]]:
@@ -172,7 +168,7 @@ def plot_deadlock_share(sweep: TransferSweep, ax: Axes | None = None) -> Figure:
 def plot_strategies(sweep: TransferSweep, fig: Figure | None = None) -> Figure:
     """The fixes side by side: share of runs deadlocked and median time per run, per strategy."""
     sweep = require(sweep, TransferSweep, "sweep", " from sweep_transfers")
-    fig, (shares, times) = reuse_figure(fig, 2, width=5.2, height=3.8)
+    fig, (shares, times) = new_figure(2, width=5.2, height=3.8, fig=fig)
     entries = [sweep.by_strategy(s)[0] for s in sweep.strategies]
     labels = [_SHORT[e.strategy] for e in entries]
     colours = [_STRATEGY_COLOURS[e.strategy] for e in entries]

@@ -16,6 +16,7 @@ from matplotlib.patches import Patch
 from synclab._threads.primitives import COMMON_CLAIMS, OverheadResult
 from synclab.experiments.primitives import GateResult, PhaseResult, PoolResult, StopResult
 from synclab.plots._style import (
+    EDGE,
     GREEN,
     GREY,
     OKABE_ITO,
@@ -30,17 +31,6 @@ from synclab.plots._style import (
     timeline_rows,
     wait_hold_bars,
 )
-
-__all__ = [
-    "Table",
-    "overhead_table",
-    "plot_overhead",
-    "plot_phases",
-    "plot_pool",
-    "plot_start_gate",
-    "plot_stop_signal",
-    "pool_headline",
-]
 
 #: The pool figure's margins, fixed so that a lab's redraw need not lay it out again.
 _POOL_GRID = {"left": 0.09, "right": 0.80, "top": 0.89, "bottom": 0.1, "hspace": 0.08}
@@ -93,10 +83,9 @@ def plot_pool(result: PoolResult, fig: Figure | None = None) -> Figure:
     over = [max(n, result.limit) for n in counts]
     bottom.fill_between(times, result.limit, over, step="post", color=RED, alpha=0.5, label="above the limit")
     bottom.axhline(result.limit, color=GREY, linestyle="--", linewidth=1.2, label=f"limit = {result.limit}")
-    bottom.set_ylim(0, max(result.max_holders, result.limit) + 0.8)
-    few_ticks(bottom.yaxis, integer=True)
-    bottom.set_ylabel("threads in the pool\n(measured)")
+    bottom.set(ylim=(0, max(result.max_holders, result.limit) + 0.8), ylabel="threads in the pool\n(measured)")
     bottom.set_xlabel("time since the first request (ms)")
+    few_ticks(bottom.yaxis, integer=True)
     bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
     return fig
 
@@ -108,24 +97,22 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
     fig, ax = target_axes(ax, width=8.0, height=1.2 + 0.45 * (result.workers + 1))
     names = ["setup", *(t.thread for t in result.threads)]
     row = timeline_rows(ax, names)
-    ms = 1e3
-    setup = [(result.setup_began * ms, (result.setup_done - result.setup_began) * ms)]
+    setup = [(result.setup_began * 1e3, (result.setup_done - result.setup_began) * 1e3)]
     ax.broken_barh(setup, (row["setup"] - 0.4, 0.8), facecolors=GREY)
     note = {"xytext": (4, 0), "textcoords": "offset points", "va": "center", "fontsize": "small"}
     for t in result.threads:
         y = (row[t.thread] - 0.4, 0.8)
         colour = thread_colour(t.thread)
         if t.began > t.ready:
-            ax.broken_barh([(t.ready * ms, (t.began - t.ready) * ms)], y, facecolors=colour, alpha=0.25)
-        ax.broken_barh([(t.began * ms, (t.ended - t.began) * ms)], y, facecolors=colour)
+            ax.broken_barh([(t.ready * 1e3, (t.began - t.ready) * 1e3)], y, facecolors=colour, alpha=0.25)
+        ax.broken_barh([(t.began * 1e3, (t.ended - t.began) * 1e3)], y, facecolors=colour)
         saw = f"saw {t.seen_steps}/{result.setup_steps}"
         complete = t.seen_steps == result.setup_steps
-        ax.annotate(saw, (t.ended * ms, row[t.thread]), color=GREEN if complete else RED, **note)
+        ax.annotate(saw, (t.ended * 1e3, row[t.thread]), color=GREEN if complete else RED, **note)
     label = "setup done: gate.set()" if result.use_gate else "setup done"
-    ax.axvline(result.setup_done * ms, color="black", linestyle=":", linewidth=1.2, label=label)
-    end = max([result.setup_done, *(t.ended for t in result.threads)]) * ms
-    ax.set_xlim(0, end * 1.2)
-    ax.set_xlabel("time since the run began (ms)")
+    ax.axvline(result.setup_done * 1e3, color="black", linestyle=":", linewidth=1.2, label=label)
+    end = max([result.setup_done, *(t.ended for t in result.threads)]) * 1e3
+    ax.set(xlim=(0, end * 1.2), xlabel="time since the run began (ms)")
     handles: list[Patch | Line2D] = [Patch(color=GREY, label="setup"), Patch(color="#555555", label="working")]
     if result.use_gate:
         handles.append(Patch(color="#555555", alpha=0.25, label="waiting at the gate"))
@@ -141,13 +128,11 @@ def plot_start_gate(result: GateResult, ax: Axes | None = None) -> Figure:
 
 
 def _stop_label(result: StopResult) -> str:
-    period = f"{result.period:g}"
-    return f"shutdown.wait({period})" if result.wait == "event" else f"time.sleep({period})"
+    return f"{'shutdown.wait' if result.wait == 'event' else 'time.sleep'}({result.period:g})"
 
 
 def plot_stop_signal(results: StopResult | Sequence[StopResult], ax: Axes | None = None) -> Figure:
-    """How long each worker took to stop after ``shutdown.set()``, per way of waiting (a log axis: they
-    differ by orders of magnitude)."""
+    """How long each worker took to stop after ``shutdown.set()``, per way of waiting, on a log axis."""
     runs = [results] if isinstance(results, StopResult) else list(results)
     if not runs:
         raise ValueError("results must hold at least one StopResult, got none")
@@ -157,20 +142,16 @@ def plot_stop_signal(results: StopResult | Sequence[StopResult], ax: Axes | None
     names = thread_order(w.thread for run in runs for w in run.workers)
     width = 0.8 / len(runs)
     hatches = ("", "//", "..", "xx")
+    colours = [thread_colour(n) for n in names]
     for k, run in enumerate(runs):
         latency = {w.thread: max(w.exited - run.signalled, 1e-7) * 1e3 for w in run.workers}
         xs = [i + (k - (len(runs) - 1) / 2) * width for i in range(len(names))]
         heights = [latency.get(n, 0.0) for n in names]
-        colours = [thread_colour(n) for n in names]
         hatch = hatches[k % len(hatches)]
-        bars = ax.bar(
-            xs, heights, width, color=colours, edgecolor="black", linewidth=0.5, hatch=hatch, label=_stop_label(run)
-        )
+        bars = ax.bar(xs, heights, width, color=colours, hatch=hatch, label=_stop_label(run), **EDGE)
         ax.bar_label(bars, labels=[fmt_seconds(h / 1e3) for h in heights], fontsize="small")
     ax.set_xticks(range(len(names)), names)
-    ax.set_xlabel("worker thread")
-    ax.set_yscale("log")
-    ax.set_ylabel("time from shutdown.set()\nto the worker's exit (ms, log)")
+    ax.set(xlabel="worker thread", yscale="log", ylabel="time from shutdown.set()\nto the worker's exit (ms, log)")
     ax.margins(y=0.25)
     ax.legend(title="waiting between jobs with", fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     parts = [f"{_stop_label(run)}: all stopped within {fmt_seconds(run.max_latency)}" for run in runs]
@@ -184,34 +165,27 @@ def plot_phases(result: PhaseResult, ax: Axes | None = None) -> Figure:
     fig, ax = target_axes(ax, width=8.0, height=1.4 + 0.45 * result.threads)
     names = [f"T{i}" for i in range(1, result.threads + 1)]
     row = timeline_rows(ax, names)
-    ms = 1e3
     for span in result.spans:
-        bar = [(span.started * ms, (span.finished - span.started) * ms)]
-        colour = OKABE_ITO[(span.phase - 1) % len(OKABE_ITO)]
-        ax.broken_barh(bar, (row[span.thread] - 0.4, 0.8), facecolors=colour, edgecolor="black", linewidth=0.4)
+        bar = [(span.started * 1e3, (span.finished - span.started) * 1e3)]
+        y = (row[span.thread] - 0.4, 0.8)
+        ax.broken_barh(bar, y, facecolors=thread_colour(span.phase), edgecolor="black", linewidth=0.4)
     for released in result.released:
-        ax.axvline(released * ms, color="black", linestyle=":", linewidth=1)
+        ax.axvline(released * 1e3, color="black", linestyle=":", linewidth=1)
     for thread, phase, waited in result.broken:
         finished = max(s.finished for s in result.spans if s.thread == thread and s.phase == phase)
-        ax.plot([finished * ms, (finished + waited) * ms], [row[thread]] * 2, color=RED, linewidth=1)
-        ax.plot([(finished + waited) * ms], [row[thread]], marker="X", color=RED, markersize=9)
-    phases = sorted({s.phase for s in result.spans})
-    handles: list[Patch | Line2D] = [
-        Patch(color=OKABE_ITO[(p - 1) % len(OKABE_ITO)], label=f"phase {p}") for p in phases
-    ]
+        ax.plot([finished * 1e3, (finished + waited) * 1e3], [row[thread]] * 2, color=RED, linewidth=1)
+        ax.plot([(finished + waited) * 1e3], [row[thread]], marker="X", color=RED, markersize=9)
+    phases = sorted({s.phase for s in result.spans})  # coloured as threads are numbered
+    handles: list[Patch | Line2D] = [Patch(color=thread_colour(p), label=f"phase {p}") for p in phases]
     if result.released:
         handles.append(Line2D([], [], color="black", linestyle=":", label="barrier lets all through"))
     if result.broken:
         handles.append(Line2D([], [], color=RED, marker="X", label="BrokenBarrierError"))
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
-    ax.set_xlabel("time since the run began (ms)")
-    ax.set_xlim(left=0)
+    ax.set(xlabel="time since the run began (ms)", xlim=(0, None))
     if result.broken:
-        ax.set_title(
-            f"{names[-1]} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} "
-            f"at the barrier,\nthen got BrokenBarrierError instead of waiting forever",
-            color=RED,
-        )
+        left = f"{names[-1]} left after phase 1: the others waited {fmt_seconds(result.barrier_timeout)} at the barrier"
+        ax.set_title(f"{left},\nthen got BrokenBarrierError instead of waiting forever", color=RED)
     elif result.use_barrier:
         ax.set_title("With a barrier: no thread began a phase before all had finished the previous one")
     elif result.overlapping:
@@ -235,9 +209,8 @@ class Table:
     def __str__(self) -> str:
         widths = [max(len(h), *(len(r[i]) for r in self.rows)) for i, h in enumerate(self.headers)]
         lines = [self.caption] if self.caption else []
-        lines.append("  ".join(h.ljust(w) for h, w in zip(self.headers, widths, strict=True)).rstrip())
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in self.rows]
+        rows = [self.headers, tuple("-" * w for w in widths), *self.rows]  # the header underlined
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
         if self.details is not None:
             lines += ["", self.details_title, str(self.details)]
         return "\n".join(lines)
@@ -281,14 +254,10 @@ def overhead_table(result: OverheadResult) -> Table:
         claimed = f"{claim[1]}, {claim[2]}" if claim else "not in the common table"
         rows.append((cost.name, _USE.get(cost.name, ""), reentrant, f"{result.relative(cost.name):.1f}×", claimed))
         timings.append((cost.name, cost.code, f"{cost.seconds * 1e9:,.0f} ns"))
-    details = Table(
-        headers=("primitive", "operation timed", "cost per operation"),
-        rows=tuple(timings),
-        caption=(
-            f"Fastest of {len(result.costs[0].repeats) if result.costs else 0} repeats of {result.number:,} "
-            f"operations, minus the timing loop's own cost ({result.loop_seconds * 1e9:,.0f} ns)"
-        ),
-    )
+    repeats = len(result.costs[0].repeats) if result.costs else 0
+    loop = f"minus the timing loop's own cost ({result.loop_seconds * 1e9:,.0f} ns)"
+    caption = f"Fastest of {repeats} repeats of {result.number:,} operations, {loop}"
+    details = Table(("primitive", "operation timed", "cost per operation"), tuple(timings), caption)
     python = f"{result.implementation} {result.python}"
     return Table(
         ("primitive", "use it for", "reentrant (measured)", "cost × a Lock", "common claim: reentrant, overhead"),
@@ -307,17 +276,15 @@ def plot_overhead(result: OverheadResult, ax: Axes | None = None) -> Figure:
     labels = [f"{c.name}\n{c.code}" for c in costs]
     ns = [c.seconds * 1e9 for c in costs]
     colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(costs))]
-    bars = ax.barh(labels, ns, color=colours, edgecolor="black", linewidth=0.5)
+    bars = ax.barh(labels, ns, color=colours, **EDGE)
     notes = [f"{v:,.0f} ns ({result.relative(c.name):.1f}× Lock)" for v, c in zip(ns, costs, strict=True)]
     ax.bar_label(bars, labels=notes, padding=3, fontsize="small")
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize="small")
-    ax.set_xlim(0, max(ns, default=1.0) * 1.45 or 1.0)
-    ax.set_xlabel("cost per operation, nobody waiting (ns)")
+    ax.set(xlim=(0, max(ns, default=1.0) * 1.45 or 1.0), xlabel="cost per operation, nobody waiting (ns)")
     dearest = max(costs, key=lambda c: c.seconds)
     cheapest = min(costs, key=lambda c: c.seconds)
-    ax.set_title(
-        f"{dearest.name} costs {result.relative(dearest.name):.0f}× a Lock, {cheapest.name} "
-        f"{result.relative(cheapest.name):.1f}× ({result.implementation} {result.python})"
-    )
+    dear = f"{dearest.name} costs {result.relative(dearest.name):.0f}× a Lock"
+    cheap = f"{cheapest.name} {result.relative(cheapest.name):.1f}×"
+    ax.set_title(f"{dear}, {cheap} ({result.implementation} {result.python})")
     return fig

@@ -11,6 +11,7 @@ from matplotlib.ticker import MaxNLocator
 from synclab.experiments.conditions import BufferResult
 from synclab.experiments.queues import WAYS, ConcurrencyResult, PipelineResult
 from synclab.plots._style import (
+    EDGE,
     GREEN,
     GREY,
     OKABE_ITO,
@@ -19,34 +20,19 @@ from synclab.plots._style import (
     fmt_seconds,
     lab_axes,
     limit_line,
+    plural,
     require,
     target_axes,
 )
 from synclab.plots.conditions import CONSUMER_COLOUR, PRODUCER_COLOUR, plot_buffer_length
 
-__all__ = [
-    "concurrency_headline",
-    "pipeline_headline",
-    "plot_concurrency",
-    "plot_pipeline",
-    "plot_pipeline_lengths",
-    "plot_pipeline_throughput",
-    "plot_queue_vs_condition",
-]
-
 #: One colour per stage's inbox.
 STAGE_COLOURS = (OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[5], OKABE_ITO[1])
 
 
-# -- queue.Queue against the hand-built buffer ------------------------------------------
-
-
 def _who_waited(result: BufferResult) -> str:
-    if result.producer_wait > result.consumer_wait:
-        return "producers"
-    if result.consumer_wait > result.producer_wait:
-        return "consumers"
-    return "nobody"
+    producers, consumers = result.producer_wait, result.consumer_wait
+    return "producers" if producers > consumers else "consumers" if consumers > producers else "nobody"
 
 
 def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: Figure | None = None) -> Figure:
@@ -63,44 +49,29 @@ def plot_queue_vs_condition(condition: BufferResult, queued: BufferResult, fig: 
     waits = fig.add_subplot(grid[:, 1])
     for ax, result, name in ((top, condition, "hand-built Condition buffer"), (bottom, queued, "queue.Queue")):
         plot_buffer_length(result, ax)
-        ax.set_title(
-            f"{name}: full {result.share_full:.0%} of the time, at most {result.max_length} of {result.capacity} items",
-            fontsize="medium",
-        )
-    top.set_xlabel("")
+        full = f"full {result.share_full:.0%} of the time"
+        ax.set_title(f"{name}: {full}, at most {result.max_length} of {result.capacity} items", fontsize="medium")
     longest = max(condition.duration, queued.duration) * 1e3
-    top.set_xlim(0, max(longest, 1e-3))
+    top.set(xlabel="", xlim=(0, max(longest, 1e-3)))
     width = 0.38
     for offset, result, label, hatch in ((-width / 2, condition, "Condition", ""), (width / 2, queued, "Queue", "//")):
-        waits.bar(
-            [0 + offset, 1 + offset],
-            [result.producer_wait * 1e3, result.consumer_wait * 1e3],
-            width,
-            color=[PRODUCER_COLOUR, CONSUMER_COLOUR],
-            edgecolor="black",
-            linewidth=0.5,
-            hatch=hatch,
-            label=label,
-        )
+        heights = [result.producer_wait * 1e3, result.consumer_wait * 1e3]
+        colours = [PRODUCER_COLOUR, CONSUMER_COLOUR]
+        waits.bar([offset, 1 + offset], heights, width, color=colours, hatch=hatch, label=label, **EDGE)
     waits.set_xticks([0, 1], ["producers\n(waiting for room)", "consumers\n(waiting for an item)"])
     waits.set_ylabel("time spent waiting, all threads (ms)")
     waits.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
     waits.legend(title="buffer", fontsize="small", loc="upper right")
     waits.set_title("Who waited (plain: Condition, hatched: Queue)", fontsize="medium")
     same_cap = condition.max_length <= condition.capacity and queued.max_length <= queued.capacity
-    waited = _who_waited(condition), _who_waited(queued)
-    if same_cap and waited[0] == waited[1]:
-        fig.suptitle(
-            f"Same workload, same behaviour: neither buffer went over its capacity, and in both the {waited[1]} did "
-            "the waiting"
-        )
+    by_hand, queue = _who_waited(condition), _who_waited(queued)
+    if same_cap and by_hand == queue:
+        same = "Same workload, same behaviour: neither buffer went over its capacity"
+        fig.suptitle(f"{same}, and in both the {queue} did the waiting")
     else:
         over = "" if same_cap else "; a buffer went over its capacity"
-        fig.suptitle(f"Condition buffer: {waited[0]} waited more; Queue: {waited[1]} waited more{over}")
+        fig.suptitle(f"Condition buffer: {by_hand} waited more; Queue: {queue} waited more{over}")
     return fig
-
-
-# -- the pipeline -------------------------------------------------------------------------
 
 
 def pipeline_headline(result: PipelineResult) -> str:
@@ -115,7 +86,7 @@ def pipeline_headline(result: PipelineResult) -> str:
         copies = "extra copy" if result.duplicates == 1 else "extra copies"
         parts.append(f"{result.duplicates} {copies} delivered")
     if result.crashes:
-        parts.append(f"{len(result.crashes)} worker{'s' if len(result.crashes) > 1 else ''} died of IndexError")
+        parts.append(f"{plural(len(result.crashes), 'worker')} died of IndexError")
     return f"{result.channel}: " + ", ".join(parts)
 
 
@@ -128,17 +99,14 @@ def plot_pipeline_lengths(result: PipelineResult, ax: Axes | None = None) -> Fig
     for stage, (times, lengths) in enumerate(zip(result.length_times, result.lengths, strict=True)):
         xs = [t * 1e3 for t in times] + [end_ms]
         ys = [*lengths, lengths[-1]]
-        colour = STAGE_COLOURS[stage % len(STAGE_COLOURS)]
-        ax.step(xs, ys, where="post", color=colour, label=f"into stage {stage + 1}")
+        ax.step(xs, ys, where="post", color=STAGE_COLOURS[stage % len(STAGE_COLOURS)], label=f"into stage {stage + 1}")
         highest = max(highest, *lengths)
     if result.channel == "Queue":
         limit_line(ax, result.capacity, f"maxsize {result.capacity}", right=True)
         highest = max(highest, result.capacity)
-    ax.set_xlim(0, max(end_ms, 1e-3))
-    ax.set_ylim(-0.3, highest * 1.15 + 0.5)
-    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
-    ax.set_ylabel("items waiting\nin the inbox")
+    ax.set(xlim=(0, max(end_ms, 1e-3)), ylim=(-0.3, highest * 1.15 + 0.5), ylabel="items waiting\nin the inbox")
     ax.set_xlabel("time since the start (ms)")
+    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     ax.legend(loc="upper left", fontsize="small", ncols=min(4, result.stages))
     bound = f"each at most {result.capacity} (maxsize)" if result.channel == "Queue" else "no limit"
     ax.set_title(f"Inboxes: at most {max(map(max, result.lengths))} items waited ({bound})", fontsize="medium")
@@ -158,16 +126,11 @@ def plot_pipeline_throughput(result: PipelineResult, ax: Axes | None = None) -> 
     edges_ms = [i * width * 1e3 for i in range(bins + 1)]
     rates = [c / width for c in counts]
     ax.stairs(rates, edges_ms, fill=True, color=GREEN if result.delivered_once else RED, alpha=0.6)
-    ax.set_xlim(0, duration * 1e3)
-    ax.set_ylim(0, max(rates + [1.0]) * 1.15)
-    ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
-    ax.set_ylabel("delivered\n(items/s)")
+    ax.set(xlim=(0, duration * 1e3), ylim=(0, max(rates + [1.0]) * 1.15), ylabel="delivered\n(items/s)")
     ax.set_xlabel("time since the start (ms)")
-    ax.set_title(
-        f"Throughput: {len(result.delivered)} deliveries in {fmt_seconds(result.duration)}, "
-        f"{result.items - result.lost} of them different items",
-        fontsize="medium",
-    )
+    ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
+    deliveries = f"{len(result.delivered)} deliveries in {fmt_seconds(result.duration)}"
+    ax.set_title(f"Throughput: {deliveries}, {result.items - result.lost} of them different items", fontsize="medium")
     return fig
 
 
@@ -179,21 +142,15 @@ def plot_pipeline(result: PipelineResult, fig: Figure | None = None) -> Figure:
     lengths.set_xlabel("")
     plot_pipeline_throughput(result, throughput)
     once = result.items - result.lost
-    bars = outcome.bar(
-        [0, 1, 2], [once, result.duplicates, result.lost], color=[GREEN, RED, RED], edgecolor="black", linewidth=0.5
-    )
+    bars = outcome.bar([0, 1, 2], [once, result.duplicates, result.lost], color=[GREEN, RED, RED], **EDGE)
     outcome.set_xticks([0, 1, 2], ["delivered", "extra\ncopies", "lost"])
     outcome.bar_label(bars, padding=2)
-    outcome.set_ylim(0, max(result.items, len(result.delivered), 1) * 1.15)
-    outcome.set_ylabel("items")
+    outcome.set(ylim=(0, max(result.items, len(result.delivered), 1) * 1.15), ylabel="items")
     outcome.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     outcome.set_title(f"What came out, of {result.items} items put in", fontsize="medium")
     finding = pipeline_headline(result)[len(result.channel) + 2 :]
-    fig.suptitle(
-        f"{result.stages} stage{'s' if result.stages > 1 else ''} × {result.workers} "
-        f"worker{'s' if result.workers > 1 else ''}, through a {result.channel}: {finding}",
-        color="black" if result.delivered_once else RED,
-    )
+    layout = f"{plural(result.stages, 'stage')} × {plural(result.workers, 'worker')}"
+    fig.suptitle(f"{layout}, through a {result.channel}: {finding}", color="black" if result.delivered_once else RED)
     return fig
 
 
@@ -202,9 +159,6 @@ def _pipeline_panels(fig: Figure) -> list[Axes]:
     grid = fig.add_gridspec(2, 2, width_ratios=(2.3, 1.0), height_ratios=(1.3, 1.0), **box)
     top = fig.add_subplot(grid[0, 0])
     return [top, fig.add_subplot(grid[1, 0], sharex=top), fig.add_subplot(grid[:, 1])]
-
-
-# -- threads, processes or asyncio ------------------------------------------------------
 
 
 def concurrency_headline(result: ConcurrencyResult, job: str) -> str:
@@ -229,24 +183,18 @@ def plot_concurrency(result: ConcurrencyResult, fig: Figure | None = None) -> Fi
         ax.barh(rows, [t * 1e3 for _, t, _ in shown], color=[c for _, _, c in shown], edgecolor="black", lw=0.5)
         ax.set_yticks(rows, [way for way, _, _ in shown])
         ax.invert_yaxis()
-        ax.set_xlabel("wall time for the whole job (ms)")
         for row, (way, t, _) in zip(rows, shown, strict=True):
             label = fmt_seconds(t) if way == WAYS[0] else f"{fmt_seconds(t)}, {result.speedup(job, way):.1f}×"
             ax.annotate(label, (t * 1e3, row), xytext=(3, 0), textcoords="offset points", va="center")
-        ax.set_xlim(0, max(t for _, t, _ in shown) * 1e3 * 1.35)
+        ax.set(xlim=(0, max(t for _, t, _ in shown) * 1e3 * 1.35), xlabel="wall time for the whole job (ms)")
         kind = "waiting (time.sleep)" if job == "io" else "computing (sum(range(n)))"
         threads = result.speedup(job, "threads")
         verdict = "threads helped" if threads >= 1.5 else "threads did not help"
-        ax.set_title(
-            f"{'I/O' if job == 'io' else 'CPU'}-bound job: {verdict} ({threads:.1f}× the speed of one thread)\n"
-            f"{result.tasks} tasks, each {kind} about {fmt_seconds(each)}",
-            fontsize="medium",
-        )
+        head = f"{'I/O' if job == 'io' else 'CPU'}-bound job: {verdict} ({threads:.1f}× the speed of one thread)"
+        ax.set_title(f"{head}\n{result.tasks} tasks, each {kind} about {fmt_seconds(each)}", fontsize="medium")
     pool = f"; starting {result.processes} processes took {fmt_seconds(result.process_start)} more"
+    pool = pool if result.processes else ""
     gil = "with the GIL" if result.gil else "without the GIL (free-threaded)"
-    fig.suptitle(
-        f"The same job four ways, on this machine ({result.cores} cores, Python {result.python} {gil})"
-        + (pool if result.processes else ""),
-        fontsize="medium",
-    )
+    machine = f"{result.cores} cores, Python {result.python} {gil}"
+    fig.suptitle(f"The same job four ways, on this machine ({machine}){pool}", fontsize="medium")
     return fig

@@ -17,9 +17,7 @@ from synclab.plots._style import (
     target_axes,
     thread_colour,
 )
-from synclab.plots.locks import plot_hold_histogram, plot_lock_timeline, visible_holds
-
-__all__ = ["ledger_headline", "plot_ledger", "plot_ledger_entries", "plot_lock_costs"]
+from synclab.plots.locks import plot_hold_histogram, plot_lock_timeline, thread_bars, visible_holds
 
 #: How each design is named in titles and controls.
 DESIGN_LABELS = {"Lock": "Lock, re-entered", "RLock": "RLock", "helper": "Lock + unlocked helper"}
@@ -32,21 +30,14 @@ def plot_lock_costs(costs: LockCosts, ax: Axes | None = None) -> Figure:
     depths = list(costs.depths)
     ax.plot(depths, costs.rlock, "-o", color=OKABE_ITO[4], label="RLock taken at every level")
     ax.plot(depths, costs.helper, "-s", color=OKABE_ITO[2], label="Lock taken once, unlocked helpers below")
-    ax.set_xlabel("nesting depth (calls per operation)")
-    ax.set_xticks(depths)
-    ax.set_ylabel("time per operation (ns)")
-    ax.set_ylim(bottom=0)
+    ax.set(xlabel="nesting depth (calls per operation)", xticks=depths)
+    ax.set(ylabel="time per operation (ns)", ylim=(0, None))
     ax.legend(fontsize="small")
-    deepest = depths[-1]
-    title = f"Depth {deepest}: RLock {costs.rlock[-1]:,.0f} ns, Lock + helpers {costs.helper[-1]:,.0f} ns"
+    title = f"Depth {depths[-1]}: RLock {costs.rlock[-1]:,.0f} ns, Lock + helpers {costs.helper[-1]:,.0f} ns"
     if len(depths) > 1:
         title += f"\nthe RLock design costs about {costs.extra_per_level:,.0f} ns more per extra level"
     ax.set_title(title)
     return fig
-
-
-def _check_ledger(result: object) -> LedgerResult:
-    return require(result, LedgerResult, "result", " from run_ledger()")
 
 
 def _calls(result: LedgerResult) -> str:
@@ -58,36 +49,30 @@ def _calls(result: LedgerResult) -> str:
 def ledger_headline(result: LedgerResult) -> str:
     """One line: ``RLock: 160 of 160 entries, total exact; 5 acquire() calls per batch, RLock count up to 2``,
     or, for the re-entered Lock, how many threads waited for themselves."""
-    result = _check_ledger(result)
+    require(result, LedgerResult, "result", " from run_ledger()")
     label = DESIGN_LABELS[result.design]
     entries = f"{result.entries:,} of {result.expected_entries:,} entries"
     if result.stuck:
         stuck = len(result.stuck)
         who = "every thread" if stuck == result.threads else plural(stuck, "thread")
-        return (
-            f"{label}: {who} waited for itself (gave up after {fmt_seconds(SELF_DEADLOCK_TIMEOUT)}); {entries} recorded"
-        )
+        gave_up = f"gave up after {fmt_seconds(SELF_DEADLOCK_TIMEOUT)}"
+        return f"{label}: {who} waited for itself ({gave_up}); {entries} recorded"
     verdict = "total exact" if result.exact else f"total {result.total:,}, expected {result.expected_total:,}"
     return f"{label}: {entries}, {verdict}; {_calls(result)}"
 
 
 def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
     """Entries each thread recorded, against the entries it set out to record."""
-    result = _check_ledger(result)
+    require(result, LedgerResult, "result", " from run_ledger()")
     fig, ax = target_axes(ax)
     names = [f"T{i}" for i in range(1, result.threads + 1)]
-    positions = range(result.threads)
     wanted = result.batches * result.batch_size
-    ax.bar(positions, [wanted] * result.threads, color="none", edgecolor=GREY, linestyle="--", label="to record")
-    colours = [thread_colour(n) for n in names]
-    ax.bar(positions, result.per_thread, color=colours, edgecolor="black", linewidth=0.5, label="recorded")
+    ax.bar(range(result.threads), wanted, color="none", edgecolor=GREY, linestyle="--", label="to record")
+    thread_bars(ax, names, result.per_thread, [thread_colour(n) for n in names], label="recorded")
     for name in result.stuck:
         ax.annotate("stuck", (names.index(name), 0), ha="center", va="bottom", fontsize="small", color=OKABE_ITO[4])
-    ax.set_ylim(0, wanted * 1.25)
+    ax.set(ylim=(0, wanted * 1.25), xlabel="thread", ylabel="ledger entries recorded")
     few_ticks(ax.yaxis, integer=True)
-    ax.set_xticks(positions, names, rotation=90 if result.threads > 8 else 0)
-    ax.set_xlabel("thread")
-    ax.set_ylabel("ledger entries recorded")
     ax.legend(loc="upper right", fontsize="small", ncols=2)
     title = f"{result.entries:,} of {result.expected_entries:,} entries recorded"
     ax.set_title(title + (f"\n{len(result.stuck)} thread(s) stuck" if result.stuck else f"\n{_calls(result)}"))
@@ -96,7 +81,7 @@ def plot_ledger_entries(result: LedgerResult, ax: Axes | None = None) -> Figure:
 
 def plot_ledger(result: LedgerResult, fig: Figure | None = None) -> Figure:
     """Entries per thread and hold durations, above a timeline of who holds the ledger's lock."""
-    result = _check_ledger(result)
+    require(result, LedgerResult, "result", " from run_ledger()")
     fig, (entries_ax, hold_ax, timeline_ax) = lab_axes(fig, "ledger", _ledger_panels, size=(11.0, 6.4))
     plot_ledger_entries(result, entries_ax)
     # Its second line (calls per batch, or who was stuck) is in the headline above: fewer glyphs to draw.

@@ -11,16 +11,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from synclab.experiments.testing import LivelockResult, RepeatResult, StarvationResult
-from synclab.plots._style import GREY, OKABE_ITO, target_axes
-
-__all__ = [
-    "livelock_headline",
-    "plot_livelock",
-    "plot_starvation",
-    "plot_test_runs",
-    "starvation_headline",
-    "repeat_headline",
-]
+from synclab.plots._style import EDGE, GREY, OKABE_ITO, target_axes
 
 #: Colour of each way a run can end.
 OUTCOME_COLOURS = {"passed": OKABE_ITO[2], "failed": OKABE_ITO[4], "error": OKABE_ITO[5], "hung": "#000000"}
@@ -41,9 +32,6 @@ def _sequence(results: object, kind: type, what: str) -> list:
         if not isinstance(item, kind):
             raise TypeError(f"results must be {what}s, got {type(item).__name__}")
     return list(items)
-
-
-# -- how often a test fails ----------------------------------------------------------------------
 
 
 def repeat_headline(results: RepeatResult | Sequence[RepeatResult]) -> str:
@@ -70,8 +58,7 @@ def _spans(outcomes: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
 
 
 def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | None = None) -> Figure:
-    """Every run of each test, one coloured cell per run: passed, failed, error or hung (one or several
-    :func:`~synclab.repeat_test` results)."""
+    """Every run of each test (one or several ``repeat_test`` results), a cell per run coloured by its outcome."""
     items = _sequence(results, RepeatResult, "RepeatResult")
     fig, ax = target_axes(ax, width=9.0, height=1.5 + 0.75 * len(items))
     most = max(r.runs for r in items)
@@ -80,23 +67,14 @@ def plot_test_runs(results: RepeatResult | Sequence[RepeatResult], ax: Axes | No
             ax.broken_barh(spans, (row - 0.35, 0.7), facecolors=OUTCOME_COLOURS[outcome])
         ax.text(most * 1.01, row, f"failed {result.failed} of {result.runs}", va="center", fontsize="small")
     ax.set_yticks(range(len(items)), [f"{r.test}\non {r.target}" for r in reversed(items)], fontsize="small")
-    ax.set_xlim(0, most * 1.2)
-    ax.set_xticks([t for t in MaxNLocator(integer=True).tick_values(0, most) if 0 <= t <= most])
-    ax.set_xlabel("run number")
+    ticks = [t for t in MaxNLocator(integer=True).tick_values(0, most) if 0 <= t <= most]
+    ax.set(xlim=(0, most * 1.2), xticks=ticks, xlabel="run number")
     seen = [o for o in OUTCOME_COLOURS if any(o in r.outcomes for r in items)]
-    ax.legend(
-        handles=[Patch(color=OUTCOME_COLOURS[o], label=o) for o in seen],
-        loc="lower center",
-        bbox_to_anchor=(0.5, 1.0),
-        ncol=len(seen),
-        fontsize="small",
-        frameon=False,
-    )
+    handles = [Patch(color=OUTCOME_COLOURS[o], label=o) for o in seen]
+    key = {"loc": "lower center", "bbox_to_anchor": (0.5, 1.0), "ncol": len(seen), "frameon": False}
+    ax.legend(handles=handles, fontsize="small", **key)
     ax.set_title(repeat_headline(items), fontsize="medium", pad=24)
     return fig
-
-
-# -- livelock -------------------------------------------------------------------------------------
 
 
 def _strategy_phrase(result: LivelockResult) -> str:
@@ -123,26 +101,15 @@ def plot_livelock(results: LivelockResult | Sequence[LivelockResult], ax: Axes |
         colour, name = _STRATEGY_STYLE[result.strategy]
         finished = [result.finished_by(n) for n in rounds]
         played = rounds <= result.rounds
-        ax.step(
-            rounds[played],
-            np.array(finished)[played] + 0.04 * (offset - 1),
-            where="post",
-            color=colour,
-            linewidth=2,
-            label=f"{name} ({sum(result.attempts)} attempts)",
-        )
-    ax.set_xlim(0, shown)
-    ax.set_ylim(-0.2, 2.3)
-    ax.set_yticks([0, 1, 2])
+        ys = np.array(finished)[played] + 0.04 * (offset - 1)  # apart, so that equal lines stay visible
+        label = f"{name} ({sum(result.attempts)} attempts)"
+        ax.step(rounds[played], ys, where="post", color=colour, linewidth=2, label=label)
+    ax.set(xlim=(0, shown), ylim=(-0.2, 2.3), yticks=[0, 1, 2], ylabel="threads done (of 2)")
     ax.set_xlabel("round" + (f" (first {shown} of {last} shown)" if shown < last else ""))
-    ax.set_ylabel("threads done (of 2)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize="small", loc="center right")
     ax.set_title(livelock_headline(items), fontsize="medium")
     return fig
-
-
-# -- starvation -----------------------------------------------------------------------------------
 
 
 def _percent(share: float) -> str:
@@ -151,12 +118,10 @@ def _percent(share: float) -> str:
 
 def starvation_headline(results: StarvationResult | Sequence[StarvationResult]) -> str:
     """``threading.Lock: the polite thread T4 got 0.8% of the turns; FIFO lock: 13%``."""
-    items = _sequence(results, StarvationResult, "StarvationResult")
-    first, *rest = items
+    first, *rest = _sequence(results, StarvationResult, "StarvationResult")
     polite = f"the polite thread {first.threads[-1]} got {_percent(first.polite_share)} of the turns"
-    head = f"{_LOCK_NAMES[first.lock]}: {polite}"
     tail = [f"{_LOCK_NAMES[r.lock]}: {_percent(r.polite_share)}" for r in rest]
-    return "; ".join([head, *tail])
+    return "; ".join([f"{_LOCK_NAMES[first.lock]}: {polite}", *tail])
 
 
 def plot_starvation(results: StarvationResult | Sequence[StarvationResult], ax: Axes | None = None) -> Figure:
@@ -168,23 +133,16 @@ def plot_starvation(results: StarvationResult | Sequence[StarvationResult], ax: 
     width = 0.8 / len(items)
     for k, result in enumerate(items):
         shares = [100 * s for s in result.shares]
-        bars = ax.bar(
-            x - 0.4 + width * (k + 0.5),
-            shares,
-            width,
-            color=_LOCK_COLOURS.get(result.lock, GREY),
-            edgecolor="black",
-            linewidth=0.5,
-            label=f"{_LOCK_NAMES[result.lock]} ({result.total:,} turns in {result.duration:g} s)",
-        )
+        label = f"{_LOCK_NAMES[result.lock]} ({result.total:,} turns in {result.duration:g} s)"
+        colour = _LOCK_COLOURS.get(result.lock, GREY)
+        bars = ax.bar(x - 0.4 + width * (k + 0.5), shares, width, color=colour, label=label, **EDGE)
         ax.bar_label(bars, labels=[_percent(s) for s in result.shares], padding=2, fontsize="x-small")
     fair = 100 / len(names)
     ax.axhline(fair, color=GREY, linestyle="--", linewidth=1)
     ax.text(len(names) - 0.5, fair, " equal share", va="bottom", ha="right", fontsize="x-small", color="#555555")
     labels = [f"{n}\n(greedy)" for n in names[:-1]] + [f"{names[-1]}\n(polite)"]
     ax.set_xticks(x, labels)
-    ax.set_ylabel("share of the lock's turns (%)")
-    ax.set_ylim(0, max(100 * max(r.shares) for r in items) * 1.25 + 1)
+    ax.set(ylabel="share of the lock's turns (%)", ylim=(0, max(100 * max(r.shares) for r in items) * 1.25 + 1))
     ax.legend(fontsize="small", loc="upper left")
     ax.set_title(starvation_headline(items), fontsize="medium")
     return fig
