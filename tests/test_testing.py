@@ -132,6 +132,44 @@ def test_the_switch_interval_is_put_back_and_counted():
     assert sys.getswitchinterval() == interval and run.interval_left == pytest.approx(1e-5)
 
 
+@pytest.mark.statistical
+def test_a_slow_test_that_keeps_moving_runs_past_its_time_a_still_one_does_not():
+    """Margins: the moving test steps every 0.05 s and needs 1.5 s, against 1.0 s of time, 3.0 s of limit and
+    0.5 s (``STILL_SECONDS``) of stillness; the still one sleeps 2.5 s, so it must be stopped at 1.0 s."""
+    steps = []
+
+    def moving(target):
+        for _ in range(30):
+            steps.append(None)
+            time.sleep(0.05)
+
+    def still(target):
+        steps.append(None)
+        for _ in range(50):  # 2.5 s in short sleeps, so that the watchdog can stop it between two
+            time.sleep(0.05)
+
+    def endless(target):
+        while True:
+            steps.append(None)
+            time.sleep(0.05)
+
+    def run(test):
+        started = time.monotonic()
+        outcome = judge_run(
+            test, lambda _trial: None, timeout=1.0, what="t", progress=lambda: len(steps), slow_limit=3.0
+        )
+        return outcome, time.monotonic() - started
+
+    outcome, seconds = run(moving)
+    assert outcome.outcome == "passed" and len(steps) == 30 and seconds > 1.0
+    outcome, seconds = run(still)
+    assert outcome.outcome == "hung" and "within 1 s" in outcome.message and seconds < 2.0
+    outcome, seconds = run(endless)
+    assert outcome.outcome == "hung" and "within 3 s" in outcome.message and seconds >= 3.0
+    outcome = judge_run(moving, lambda _trial: None, timeout=1.0, what="t")  # no progress given: 1 s, as before
+    assert outcome.outcome == "hung" and "within 1 s" in outcome.message
+
+
 def test_exceptions_in_the_tests_own_threads_are_counted_not_printed(capsys):
     def asserts_in_a_thread(target):
         def worker():

@@ -57,14 +57,21 @@ def judge_run(
     what: str,
     on_start: Callable[[threading.Thread], object] | None = None,
     stopper: str = "the watchdog",
+    progress: Callable[[], object] | None = None,
+    slow_limit: float = 0.0,
 ) -> RunOutcome:
-    """Run ``test(make_target(trial))`` once in its own thread of a trial that stops it after ``timeout`` s."""
+    """Run ``test(make_target(trial))`` once in its own thread of a trial that stops it after ``timeout`` s.
+
+    With ``progress`` (a count the test's work moves on), a test still moving it at ``timeout`` runs on, up to
+    ``slow_limit`` s, until it stops moving it for :data:`STILL_SECONDS`: a slow test on a busy machine ends; a
+    hung one is stopped at ``timeout`` as before.
+    """
     interval = sys.getswitchinterval()
     started = time.perf_counter()
     with switch_interval(interval):  # put back if the test changed it
         with (
             _thread_errors() as errors,
-            Trial(timeout=timeout, what=what, deadlock_after=None, stopper=stopper) as trial,
+            Trial(timeout=max(timeout, slow_limit), what=what, deadlock_after=None, stopper=stopper) as trial,
         ):
             target = make_target(trial)
             ready = threading.Event()
@@ -77,7 +84,13 @@ def judge_run(
             if on_start is not None:
                 on_start(runner.thread)
             ready.set()
-            trial.wait(runners=[runner])
+            if progress is None or slow_limit <= timeout:
+                trial.wait(runners=[runner])
+            else:
+                trial.wait(until=_stalled(runner, progress, timeout), runners=[runner])
+                if not runner.done and trial.gave_up is None:
+                    trial.timeout = timeout  # the limit it was stopped at, for the message
+                    trial.give_up("deadline")
         left = sys.getswitchinterval()
     seconds = time.perf_counter() - started
     error = runner.error
@@ -91,6 +104,27 @@ def judge_run(
     else:
         outcome, message = "passed", ""
     return RunOutcome(outcome, message, error, tuple(errors), None if left == interval else left, seconds)
+
+
+#: Seconds without progress after which a test past its time limit is stopped (see :func:`judge_run`).
+STILL_SECONDS = 0.5
+
+
+def _stalled(runner: Any, progress: Callable[[], object], timeout: float) -> Callable[[], bool]:
+    """For :meth:`Trial.wait`: the run ended, or it is past ``timeout`` s and ``progress()`` stands still."""
+    soft = time.monotonic() + timeout
+    seen, since = progress(), time.monotonic()
+
+    def stalled() -> bool:
+        nonlocal seen, since
+        now = time.monotonic()
+        if runner.done:
+            return True
+        if (count := progress()) != seen:
+            seen, since = count, now
+        return now >= soft and now - since >= STILL_SECONDS
+
+    return stalled
 
 
 class FifoLock(LockWrapper):

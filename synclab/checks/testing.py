@@ -17,8 +17,10 @@ from synclab._threads.testing import RunOutcome, judge_run
 from synclab.checks._base import CheckResult, Trial, first_fault, frames_of, is_waiting, not_yet, passed
 
 EXERCISE = "10.1"
-#: Seconds one run of the learner's test may take.
+#: Seconds one run of the learner's test may take...
 RUN_SECONDS = 2.0
+#: ...and the most it may take while it keeps calling ``sell`` (a slow test on a busy machine is not a hung one).
+SLOW_SECONDS = 6.0
 #: Seconds between two looks of a held buyer at the test's thread.
 HOLD_POLL = 0.0005
 #: The runs, in order: (how the office sells, whether buyers are held until the test waits).
@@ -160,6 +162,8 @@ def _run(test: Callable[[Any], object], style: str, hold: bool) -> tuple[RunOutc
         what="your test",
         on_start=watch.started,
         stopper="the check",
+        progress=lambda: watch.sells,
+        slow_limit=SLOW_SECONDS,
     )
     return outcome, watch
 
@@ -173,13 +177,22 @@ def _thread_error(outcome: RunOutcome) -> tuple[str, str]:
 
 
 def _common_trouble(outcome: RunOutcome, style: str) -> CheckResult | None:
+    if outcome.outcome == "hung" and outcome.seconds >= SLOW_SECONDS:
+        return not_yet(
+            EXERCISE,
+            f"against {_OFFICES[style]}, your test was still calling sell() after {SLOW_SECONDS:g} s, so the check "
+            "stopped it: it does not end on its own.",
+            "A test must end on its own: run a fixed number of rounds (for _ in range(3): ...), not until the race "
+            "shows, since against a correct office it never does.",
+        )
     if outcome.outcome == "hung":
         return not_yet(
             EXERCISE,
             f"against {_OFFICES[style]}, {outcome.message}",
             "Give every wait a time limit: threading.Barrier(n, timeout=2), thread.join(timeout=2), "
             "event.wait(timeout=2). A test that can hang is worse than one that fails: it stops the whole suite. (If "
-            f"your test is just slow: the check gives each run {RUN_SECONDS:g} s; a well-aimed window needs far less.)",
+            f"your test is just slow: the check gives each run {RUN_SECONDS:g} s, up to {SLOW_SECONDS:g} s while it "
+            "keeps calling sell(); a well-aimed window needs far less.)",
         )
     if outcome.outcome == "error" and outcome.error is None:  # it returned, leaving threads behind
         return not_yet(EXERCISE, f"against {_OFFICES[style]}, {outcome.message}", _JOIN_HINT)

@@ -269,6 +269,23 @@ def test_ticket_office(make_office):
             thread.join(timeout=2)
         assert len(issued) == 1, f"{len(issued)} tickets issued for 1 seat"
 """,
+    "retries-until-the-race-shows": """
+def test_ticket_office(make_office):
+    while True:  # against a correct office the race never shows, so this never ends
+        issued = []
+
+        def issue(buyer):
+            time.sleep(0.001)
+            issued.append(buyer)
+
+        office = make_office(1, issue)
+        threads = [threading.Thread(target=office.sell, args=(buyer,)) for buyer in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=2)
+        assert len(issued) == 1, f"{len(issued)} tickets issued for 1 seat"
+""",
 }
 RIGHT = {
     "reference": """
@@ -367,5 +384,28 @@ def test_ticket_office(make_office):
             sold = list(pool.map(buy, range(8), timeout=2))
         assert sold.count(True) == 2, f"{sold.count(True)} sales for 2 seats"
         assert office.sold == 2
+""",
+    "many-slow-rounds": """
+def test_ticket_office(make_office):
+    for _ in range(60):  # about 2.5 s against a correct office: slow, but never stuck
+        issued = []
+
+        def issue(buyer):
+            time.sleep(0.04)  # a wide window: every buyer is past the check before the first sale counts
+            issued.append(buyer)
+
+        office = make_office(1, issue)
+        start = threading.Barrier(3, timeout=2)
+
+        def buy(buyer):
+            start.wait()
+            office.sell(buyer)
+
+        threads = [threading.Thread(target=buy, args=(buyer,)) for buyer in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=2)
+        assert len(issued) == 1, f"{len(issued)} tickets issued for 1 seat"
 """,
 }
