@@ -6,12 +6,11 @@ does not join is seen. 6.2: the tasks meet at a barrier, end in reverse order, a
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from queue import Empty
 from queue import Queue as _StdQueue
 from typing import Any, ClassVar
@@ -38,20 +37,18 @@ class Cancelled(SystemExit):
     thread it ends goes quietly (``threading.excepthook`` prints nothing), even after the check is over."""
 
 
-# -- machinery shared by both checks ---------------------------------------------------
+class _Run:
+    """One run of a check: the caller (the thread that calls the learner's function) and what the threads did."""
 
-
-@dataclass
-class _Watch:
-    """Everything one run of a check saw the learner's threads do."""
-
-    caller: threading.Thread | None = None
-    threads: dict[int, threading.Thread] = field(default_factory=dict)
-    died: list[BaseException] = field(default_factory=list)  # what killed a thread (not Cancelled)
-    guard: threading.Lock = field(default_factory=threading.Lock)
-    value: Any = None  # what the caller's call returned...
-    error: BaseException | None = None  # ...or raised
-    returned: threading.Event = field(default_factory=threading.Event)
+    def __init__(self) -> None:
+        self.caller: threading.Thread | None = None
+        self.threads: dict[int, threading.Thread] = {}
+        self.died: list[BaseException] = []  # what killed a thread (not Cancelled)
+        self.guard = threading.Lock()
+        self.value: Any = None  # what the caller's call returned...
+        self.raised: BaseException | None = None  # ...or raised
+        self.returned = threading.Event()
+        self.before: Collection[threading.Thread] = ()  # the threads that were there before the run
 
     def touch(self) -> threading.Thread:
         me = threading.current_thread()
@@ -61,64 +58,55 @@ class _Watch:
 
     def learner_threads(self) -> list[threading.Thread]:
         with self.guard:
-            found = list(self.threads.values())
-        return [t for t in found if t is not threading.main_thread()]
+            return list(self.threads.values())
 
-    def quiet(self) -> contextlib.AbstractContextManager[None]:
-        """While in the block, note the threads' deaths in :attr:`died` instead of printing them."""
+    def note_death(self, args: threading.ExceptHookArgs) -> bool:
+        """For :func:`excepthook_filter`: note a thread's death in :attr:`died` instead of printing it."""
+        if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
+            with self.guard:
+                self.died.append(args.exc_value)
+        return True
 
-        def note(args: threading.ExceptHookArgs) -> bool:
-            if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
-                with self.guard:
-                    self.died.append(args.exc_value)
-            return True
-
-        return excepthook_filter(note)
-
-    def call(self, name: str, fn: Callable[[], Any]) -> threading.Thread:
-        """Start the caller: the thread that calls ``fn()`` (the learner's function) and notes how it ended."""
+    def call(self, name: str, fn: Callable[[], Any]) -> None:
+        """Start the caller: it calls ``fn()`` (the learner's function) and notes how it ended."""
 
         def body() -> None:
             self.touch()
             try:
                 self.value = fn()
             except BaseException as exc:  # the learner's code raised: feedback
-                self.error = exc
+                self.raised = exc
             finally:
                 self.returned.set()
 
         self.caller = threading.Thread(target=body, name=name, daemon=True)
         self.caller.start()
-        return self.caller
 
+    def pending(self) -> list[threading.Thread]:
+        return [self.caller, *self.learner_threads()]
 
-def _stop_all(
-    threads: Callable[[], Sequence[threading.Thread]],
-    cancel: Callable[[], None],
-    before: Collection[threading.Thread] = (),
-) -> list[threading.Thread]:
-    """Cancel, give the threads :data:`CLEANUP_SECONDS` to end, then raise :class:`Cancelled` in them (3 times)."""
-    cancel()
-    me = threading.current_thread()
-    known = set(before)
+    def stop(self) -> list[threading.Thread]:
+        """Cancel, give the threads :data:`CLEANUP_SECONDS` to end, then raise :class:`Cancelled` in them (3 times)."""
+        self.cancel()
+        me = threading.current_thread()
 
-    def alive() -> list[threading.Thread]:
-        return [t for t in threads() if t.is_alive() and t is not me]
+        def alive() -> list[threading.Thread]:
+            return [t for t in self.pending() if t.is_alive() and t is not me]
 
-    def newcomers() -> list[threading.Thread]:
-        return [t for t in threading.enumerate() if t not in known and t is not me and t.is_alive()]
+        def newcomers() -> list[threading.Thread]:
+            return [t for t in threading.enumerate() if t not in self.before and t is not me and t.is_alive()]
 
-    def join(until: float, running: Callable[[], list[threading.Thread]]) -> None:
-        while (left := running()) and time.monotonic() < until:
-            left[0].join(0.02)
+        def join(until: float, running: Callable[[], list[threading.Thread]]) -> None:
+            while (left := running()) and time.monotonic() < until:
+                left[0].join(0.02)
 
-    join(time.monotonic() + CLEANUP_SECONDS, lambda: alive() or newcomers())
-    for attempt in range(3):
-        for thread in alive():
-            if thread.ident is not None:
-                raise_in_thread(thread.ident, Cancelled)
-        join(time.monotonic() + 0.2 * (attempt + 1), alive)
-    return alive()
+        join(time.monotonic() + CLEANUP_SECONDS, lambda: alive() or newcomers())
+        for attempt in range(3):
+            for thread in alive():
+                if thread.ident is not None:
+                    raise_in_thread(thread.ident, Cancelled)
+            join(time.monotonic() + 0.2 * (attempt + 1), alive)
+        return alive()
 
 
 def _sentence(message: str) -> str:
@@ -215,7 +203,7 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         time.sleep(SENTINEL_DELAY)  # forced window: a thread that was told to stop is seen alive a while
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
-        me = self._run.watch.touch()
+        me = self._run.touch()
         self.getters.add(me)
         if block and timeout is not None:
             self.with_timeout.add(me)
@@ -235,7 +223,7 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         return item
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
-        self._run.watch.touch()
+        self._run.touch()
         self.check_cancelled()
         run = self._run
         if isinstance(item, _Item) and self.item_puts == 0 and run.setting.idle_probe and self is run.inbox:
@@ -268,22 +256,31 @@ PIPELINE_RUNS = (
 )
 
 
-class _PipelineRun:
+class _PipelineRun(_Run):
     """One run of check 6.1: the queues, ``first`` and ``second``, and what they saw."""
 
     def __init__(self, setting: _Setting) -> None:
+        super().__init__()
         self.setting = setting
-        self.watch = _Watch()
         self.items = [_Item(n) for n in range(setting.items)]
         self.inbox = Queue("inbox", 0, self)
         self.middle = Queue("middle", setting.middle_size, self)
         self.all_put = threading.Event()
         self.last_put = 0.0
-        self.guard = threading.Lock()
+        self.lock = threading.Lock()  # for the calls of first() and second()
         self.first_calls: list[tuple[threading.Thread, object]] = []
         self.second_calls: list[tuple[threading.Thread, object]] = []
         self.saved: set[int] = set()
         self.misuse: list[str] = []
+        self.saved_at_return = 0  # how many items were saved when pipeline() returned...
+        self.alive_at_return: list[threading.Thread] = []  # ...and which of its threads were still running
+        self.before = set(threading.enumerate())
+
+    def call_pipeline(self, pipeline: Callable[..., Any]) -> None:
+        pipeline(list(self.items), self.inbox, self.middle, self.first, self.second, self.setting.workers)
+        with self.lock:
+            self.saved_at_return = len(self.saved)
+        self.alive_at_return = [t for t in self.learner_threads() if t is not self.caller and t.is_alive()]
 
     def wait_for_timeouts(self, queue: Queue) -> None:
         """Idle probe: wait until every worker waiting in ``queue.get`` with a timeout has timed out once."""
@@ -296,13 +293,13 @@ class _PipelineRun:
             time.sleep(0.005)
 
     def first(self, item: object) -> object:
-        me = self.watch.touch()
-        with self.guard:
+        me = self.touch()
+        with self.lock:
             self.first_calls.append((me, item))
         if not isinstance(item, _Item):
             self.misuse.append(f"first() was called with {item!r}, which is not an item")
             return item
-        if me is self.watch.caller:  # not a worker thread: the verdict says so, no need to hold it back
+        if me is self.caller:  # not a worker thread: the verdict says so, no need to hold it back
             return _Result(item.number)
         self.all_put.wait(RUN_DEADLINE / 2)
         if self.all_put.is_set():
@@ -313,8 +310,8 @@ class _PipelineRun:
         return _Result(item.number)
 
     def second(self, result: object) -> None:
-        me = self.watch.touch()
-        with self.guard:
+        me = self.touch()
+        with self.lock:
             self.second_calls.append((me, result))
             done = {r.number for _, r in self.second_calls if isinstance(r, _Result)}
             last = isinstance(result, _Result) and len(done) == len(self.items)
@@ -322,7 +319,7 @@ class _PipelineRun:
             self.misuse.append(f"second() was called with {result!r}, which first() did not return")
             return
         time.sleep(LAST_DELAY if last else WORK)
-        with self.guard:
+        with self.lock:
             self.saved.add(result.number)
 
     def cancel(self) -> None:
@@ -340,7 +337,7 @@ def _waits(run: _PipelineRun) -> list[tuple[threading.Thread, str, str]]:
 def _blocked_in(run: _PipelineRun, what: str) -> dict[str, list[threading.Thread]]:
     found: dict[str, list[threading.Thread]] = {}
     for thread, name, doing in _waits(run):
-        if doing == what and thread is not run.watch.caller:
+        if doing == what and thread is not run.caller:
             found.setdefault(name, []).append(thread)
     return found
 
@@ -354,7 +351,7 @@ _SENTINEL_HINT = (
 
 def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
     workers = run.setting.workers
-    waits = next((f"{name}.{doing}()" for t, name, doing in _waits(run) if t is run.watch.caller), None)
+    waits = next((f"{name}.{doing}()" for t, name, doing in _waits(run) if t is run.caller), None)
     if waits is not None and waits.endswith("join()"):
         return (
             f"pipeline() was still waiting in {waits} after every item had gone through: join() returns only "
@@ -403,40 +400,25 @@ def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
 def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[str, str] | None:
     """``(message, hint)`` for what went wrong in one run of check 6.1, or ``None``."""
     run = _PipelineRun(setting)
-    saved_at_return: list[int] = []
-    alive_at_return: list[threading.Thread] = []
-
-    def call() -> None:
-        pipeline(list(run.items), run.inbox, run.middle, run.first, run.second, setting.workers)
-        with run.guard:
-            saved_at_return.append(len(run.saved))
-        alive_at_return.extend(t for t in run.watch.learner_threads() if t is not run.watch.caller and t.is_alive())
-
-    watch = run.watch
-    before = set(threading.enumerate())
-    with watch.quiet():
-        caller = watch.call("check-6.1", call)
+    with excepthook_filter(run.note_death):
+        run.call("check-6.1", lambda: run.call_pipeline(pipeline))
         deadline = RUN_DEADLINE + STALL + (IDLE_PROBE_LIMIT if setting.idle_probe else 0.0)
-        finished = watch.returned.wait(deadline)
+        finished = run.returned.wait(deadline)
         stuck_verdict = None if finished else _stuck_verdict(run)
-        if finished and watch.error is None:
+        if finished and run.raised is None:
             # give the threads left behind the time a correct pipeline needs, to tell "early" from "lost"
             settle = time.monotonic() + STALL + 0.5
             while time.monotonic() < settle and len(run.saved) < setting.items:
                 time.sleep(0.01)
         blocked_after = _blocked_in(run, "get")
-        stuck = _stop_all(lambda: [caller, *run.watch.learner_threads()], run.cancel, before)
-    return _noted(_judge_pipeline(run, stuck_verdict, saved_at_return, alive_at_return, blocked_after), stuck)
+        stuck = run.stop()
+    return _noted(_judge_pipeline(run, stuck_verdict, blocked_after), stuck)
 
 
 def _judge_pipeline(
-    run: _PipelineRun,
-    never_returned: tuple[str, str] | None,
-    saved_at_return: list[int],
-    alive_at_return: list[threading.Thread],
-    blocked_after: dict[str, list[threading.Thread]],
+    run: _PipelineRun, never_returned: tuple[str, str] | None, blocked_after: dict[str, list[threading.Thread]]
 ) -> tuple[str, str] | None:
-    died = run.watch.died  # the caller's thread catches everything: these are the learner's threads
+    died = run.died  # the caller's thread catches everything: these are the learner's threads
     if never_returned is not None and died:
         message, hint = never_returned
         return (
@@ -445,15 +427,15 @@ def _judge_pipeline(
         )
     if never_returned is not None:
         return never_returned
-    if run.watch.error is not None:
-        return (f"pipeline() raised {exception_line(run.watch.error)}.", "Read the error, fix it, run the check again.")
+    if run.raised is not None:
+        return (f"pipeline() raised {exception_line(run.raised)}.", "Read the error, fix it, run the check again.")
     if died:
         return (
             f"a worker thread died of {exception_line(died[0])}; nothing told pipeline().",
             "Read the error and fix the worker.",
         )
     setting = run.setting
-    caller = run.watch.caller
+    caller = run.caller
     n = setting.items
     if any(t is caller for t, _ in run.first_calls + run.second_calls):
         return (
@@ -498,7 +480,7 @@ def _judge_pipeline(
             "A worker stops only when it takes a sentinel, which comes after the last item, so everything "
             "before it is done first. A flag or a timeout is not 'no more items'. " + _SENTINEL_HINT,
         )
-    if saved_at_return[0] < n:
+    if run.saved_at_return < n:
         where = ", and left threads waiting in get() forever" if blocked_after else ""
         return (
             f"pipeline() returned before every item had been through second(){where}.",
@@ -510,7 +492,7 @@ def _judge_pipeline(
             "(the check stopped them).",
             "Every worker needs a sentinel of its own. " + _SENTINEL_HINT,
         )
-    if alive_at_return:
+    if run.alive_at_return:
         return (
             "pipeline() returned while some worker threads were still running.",
             "Join every thread before returning: for thread in threads: thread.join().",
@@ -555,23 +537,30 @@ class _Value(_Token):  # what a task of exercise 6.2 returns
     label = "value {}"
 
 
-class _TaskRun:
+class _TaskRun(_Run):
     """One run of check 6.2: the tasks and what they saw."""
 
     def __init__(self, failing: int | None) -> None:
+        super().__init__()
         self.failing = failing
         self.error = ValueError(f"task {failing} failed")  # raised by the failing task, if any
-        self.watch = _Watch()
         self.barrier = threading.Barrier(TASKS)
         self.apart = False
         self.ran_in: dict[int, threading.Thread] = {}
         self.finished: set[int] = set()
+        self.ended: set[int] = set()  # the tasks finished when run_all() returned or raised
         self.values = [_Value(i) for i in range(TASKS)]
         self.done = [threading.Event() for _ in range(TASKS)]
 
+    def pending(self) -> list[threading.Thread]:
+        return [self.caller, *(t for number, t in list(self.ran_in.items()) if number not in self.finished)]
+
+    def cancel(self) -> None:
+        self.barrier.abort()
+
     def task(self, number: int) -> Callable[[], _Value]:
         def task() -> _Value:
-            me = self.watch.touch()
+            me = self.touch()
             self.ran_in[number] = me
             try:
                 self.barrier.wait(TOGETHER_SECONDS)
@@ -598,34 +587,29 @@ class _TaskRun:
 def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[str, str] | None:
     """``(message, hint)`` for what went wrong in one run of check 6.2, or ``None``."""
     run = _TaskRun(failing)
-    finished: set[int] = set()
 
     def call() -> Any:
         try:
             return run_all([run.task(i) for i in range(TASKS)])
         finally:
-            finished.update(run.finished)
+            run.ended.update(run.finished)
 
-    watch = run.watch
     stuck: list[threading.Thread] = []
-    with watch.quiet():
-        caller = watch.call("check-6.2", call)
-        done = watch.returned.wait(RUN_ALL_DEADLINE)
+    with excepthook_filter(run.note_death):
+        run.call("check-6.2", call)
+        done = run.returned.wait(RUN_ALL_DEADLINE)
         if done:  # threads of a pool may stay alive, idle: only the tasks must end
             until = time.monotonic() + SLOW_SECONDS + CLEANUP_SECONDS
             while len(run.finished) < len(run.ran_in) and time.monotonic() < until:
                 time.sleep(0.005)
         else:
-            stuck = _stop_all(
-                lambda: [caller, *(t for number, t in list(run.ran_in.items()) if number not in run.finished)],
-                run.barrier.abort,
-            )
-    error = None if isinstance(watch.error, Cancelled) else watch.error
-    return _noted(_judge_run_all(run, done, error, finished), stuck)
+            stuck = run.stop()
+    return _noted(_judge_run_all(run, done), stuck)
 
 
-def _judge_run_all(run: _TaskRun, done: bool, error: BaseException | None, ended: set[int]) -> tuple[str, str] | None:
-    failing, value = run.failing, run.watch.value
+def _judge_run_all(run: _TaskRun, done: bool) -> tuple[str, str] | None:
+    failing, value = run.failing, run.value
+    error = None if isinstance(run.raised, Cancelled) else run.raised
     if not done:
         return (
             f"run_all() did not return within {RUN_ALL_DEADLINE:g} s"
@@ -633,7 +617,7 @@ def _judge_run_all(run: _TaskRun, done: bool, error: BaseException | None, ended
             + "; the check stopped it.",
             "Wait for each task with future.result() or thread.join(), not in a loop that polls for results.",
         )
-    if any(t is run.watch.caller for t in run.ran_in.values()):
+    if any(t is run.caller for t in run.ran_in.values()):
         return (
             "the tasks ran one after another in the thread that called run_all(), not in worker threads.",
             "Submit each task to a concurrent.futures.ThreadPoolExecutor (or start a thread per task).",
@@ -668,7 +652,7 @@ def _judge_run_all(run: _TaskRun, done: bool, error: BaseException | None, ended
     if error is None:
         where = (
             " It died in its worker thread: threading.excepthook saw it, nobody else did."
-            if any(exc is run.error for exc in run.watch.died)  # the caller's thread catches everything
+            if any(exc is run.error for exc in run.died)  # the caller's thread catches everything
             else " It was swallowed on the way."
         )
         return (
@@ -681,7 +665,7 @@ def _judge_run_all(run: _TaskRun, done: bool, error: BaseException | None, ended
             "instead, without the task's exception as its cause.",
             "Let the task's own exception through (future.result() re-raises it), or chain it: raise ... from error.",
         )
-    if len(ended) < TASKS:
+    if len(run.ended) < TASKS:
         return (
             "run_all() raised the task's exception while another task was still running.",
             "Wait for every task before you raise: with ThreadPoolExecutor() as pool: ... waits for all of them "
