@@ -20,9 +20,7 @@ from synclab.checks._base import CheckResult, excepthook_filter, exception_line,
 
 SLICE = 0.02  # seconds a blocked get/put/join waits before it looks at the cancel flag again
 STALL = 0.1  # seconds every first() waits after the last item was put (the forced window of 6.1)
-#: Longest the idle-probe run waits for workers with timeouts to time out once (a worker idle
-#: for longer keeps the run past its deadline, so it fails too).
-IDLE_PROBE_LIMIT = 2.2
+IDLE_PROBE_LIMIT = 2.2  # most seconds the idle probe waits for timed get()s to time out once (a longer idle fails)
 SENTINEL_DELAY = 0.03  # seconds a sentinel (or ShutDown) is held back before it reaches the worker
 LAST_DELAY = 0.06  # seconds the last item's second() takes
 WORK = 0.001  # seconds each first() and second() works on an item
@@ -41,10 +39,10 @@ class _Run:
     """One run of a check: the caller (the thread that calls the learner's function) and what the threads did."""
 
     def __init__(self) -> None:
+        # What the threads note, they note in one call on a dict, list or set (atomic, so no lock).
         self.caller: threading.Thread | None = None
         self.threads: dict[int, threading.Thread] = {}
         self.died: list[BaseException] = []  # what killed a thread (not Cancelled)
-        self.guard = threading.Lock()
         self.value: Any = None  # what the caller's call returned...
         self.raised: BaseException | None = None  # ...or raised
         self.returned = threading.Event()
@@ -52,19 +50,16 @@ class _Run:
 
     def touch(self) -> threading.Thread:
         me = threading.current_thread()
-        with self.guard:
-            self.threads.setdefault(me.ident or 0, me)
+        self.threads.setdefault(me.ident or 0, me)
         return me
 
     def learner_threads(self) -> list[threading.Thread]:
-        with self.guard:
-            return list(self.threads.values())
+        return list(self.threads.values())
 
     def note_death(self, args: threading.ExceptHookArgs) -> bool:
         """For :func:`excepthook_filter`: note a thread's death in :attr:`died` instead of printing it."""
         if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
-            with self.guard:
-                self.died.append(args.exc_value)
+            self.died.append(args.exc_value)
         return True
 
     def call(self, name: str, fn: Callable[[], Any]) -> None:
@@ -107,11 +102,6 @@ class _Run:
                     raise_in_thread(thread.ident, Cancelled)
             join(time.monotonic() + 0.2 * (attempt + 1), alive)
         return alive()
-
-
-def _sentence(message: str) -> str:
-    head = message.split(" ", 1)[0]
-    return message if "(" in head else message[0].upper() + message[1:]
 
 
 def _noted(verdict: tuple[str, str] | None, stuck: Sequence[threading.Thread]) -> tuple[str, str] | None:
@@ -189,9 +179,8 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         """Wake every thread blocked on this queue with :class:`Cancelled`, now and later."""
         self._cancelled = True
         with self.mutex:
-            self.not_empty.notify_all()
-            self.not_full.notify_all()
-            self.all_tasks_done.notify_all()
+            for condition in (self.not_empty, self.not_full, self.all_tasks_done):
+                condition.notify_all()
 
     def check_cancelled(self) -> None:
         if self._cancelled:
@@ -246,9 +235,8 @@ class _Setting:
     idle_probe: bool  # hold stage 1 back until every worker waiting with a timeout timed out once
 
 
-#: The runs of check 6.1: several workers with a small middle queue first (it
-#: finds most mistakes fastest), then one worker per stage with the idle
-#: probe, then two workers with an unbounded middle queue.
+#: The runs of check 6.1: several workers with a small middle queue first (it finds most mistakes fastest),
+#: then one worker per stage with the idle probe, then two workers with an unbounded middle queue.
 PIPELINE_RUNS = (
     _Setting(workers=3, items=24, middle_size=2, idle_probe=False),
     _Setting(workers=1, items=6, middle_size=0, idle_probe=True),
@@ -267,7 +255,7 @@ class _PipelineRun(_Run):
         self.middle = Queue("middle", setting.middle_size, self)
         self.all_put = threading.Event()
         self.last_put = 0.0
-        self.lock = threading.Lock()  # for the calls of first() and second()
+        self.lock = threading.Lock()  # second() notes a call and counts the results given to it in one step
         self.first_calls: list[tuple[threading.Thread, object]] = []
         self.second_calls: list[tuple[threading.Thread, object]] = []
         self.saved: set[int] = set()
@@ -278,8 +266,7 @@ class _PipelineRun(_Run):
 
     def call_pipeline(self, pipeline: Callable[..., Any]) -> None:
         pipeline(list(self.items), self.inbox, self.middle, self.first, self.second, self.setting.workers)
-        with self.lock:
-            self.saved_at_return = len(self.saved)
+        self.saved_at_return = len(self.saved)
         self.alive_at_return = [t for t in self.learner_threads() if t is not self.caller and t.is_alive()]
 
     def wait_for_timeouts(self, queue: Queue) -> None:
@@ -294,8 +281,7 @@ class _PipelineRun(_Run):
 
     def first(self, item: object) -> object:
         me = self.touch()
-        with self.lock:
-            self.first_calls.append((me, item))
+        self.first_calls.append((me, item))
         if not isinstance(item, _Item):
             self.misuse.append(f"first() was called with {item!r}, which is not an item")
             return item
@@ -319,8 +305,7 @@ class _PipelineRun(_Run):
             self.misuse.append(f"second() was called with {result!r}, which first() did not return")
             return
         time.sleep(LAST_DELAY if last else WORK)
-        with self.lock:
-            self.saved.add(result.number)
+        self.saved.add(result.number)
 
     def cancel(self) -> None:
         self.inbox.cancel()
@@ -362,12 +347,12 @@ def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
     putting = _blocked_in(run, "put")
     if "middle" in putting and "middle" not in getting and not run.middle.getters:
         return (
-            "stage 1 was stuck in middle.put(): middle was full and no thread was taking from it yet.",
+            "Stage 1 was stuck in middle.put(): middle was full and no thread was taking from it yet.",
             "Start the stage-2 threads before you wait for stage 1: the stages must run at the same time.",
         )
     if "middle" in putting:
         return (
-            "stage 1 was stuck in middle.put() on a full queue: the stage-2 threads had stopped taking from it.",
+            "Stage 1 was stuck in middle.put() on a full queue: the stage-2 threads had stopped taking from it.",
             "A stage-2 worker should stop only when it takes a sentinel. " + _SENTINEL_HINT,
         )
     polling = sorted({q.name for q in (run.inbox, run.middle) for t in q.polled_empty if t.is_alive()})
@@ -422,7 +407,7 @@ def _judge_pipeline(
     if never_returned is not None and died:
         message, hint = never_returned
         return (
-            f"a worker thread died of {exception_line(died[0])}, and then {message}",
+            f"A worker thread died of {exception_line(died[0])}, and then {message[0].lower()}{message[1:]}",
             "Read the error and fix the worker. " + hint,
         )
     if never_returned is not None:
@@ -431,7 +416,7 @@ def _judge_pipeline(
         return (f"pipeline() raised {exception_line(run.raised)}.", "Read the error, fix it, run the check again.")
     if died:
         return (
-            f"a worker thread died of {exception_line(died[0])}; nothing told pipeline().",
+            f"A worker thread died of {exception_line(died[0])}; nothing told pipeline().",
             "Read the error and fix the worker.",
         )
     setting = run.setting
@@ -443,7 +428,7 @@ def _judge_pipeline(
             "Call first() in the stage-1 threads and second() in the stage-2 threads, never in pipeline() itself.",
         )
     if run.inbox.item_puts == 0:
-        return ("no item was put into inbox.", "Put every item of items into inbox: inbox.put(item).")
+        return ("No item was put into inbox.", "Put every item of items into inbox: inbox.put(item).")
     if run.misuse:
         return (
             f"{run.misuse[0]}: a sentinel went through the work.",
@@ -452,10 +437,10 @@ def _judge_pipeline(
         )
     firsts = [item.number for _, item in run.first_calls if isinstance(item, _Item)]
     if len(firsts) > len(set(firsts)):
-        return ("some items went through first() twice.", "Take each item from inbox once, with get().")
+        return ("Some items went through first() twice.", "Take each item from inbox once, with get().")
     seconds = [r.number for _, r in run.second_calls if isinstance(r, _Result)]
     if len(seconds) > len(set(seconds)):
-        return ("some results went through second() twice.", "Take each result from middle once, with get().")
+        return ("Some results went through second() twice.", "Take each result from middle once, with get().")
     if not all(id(r) in run.middle.results_put for _, r in run.second_calls):
         return (
             "second() got results that never went through middle.",
@@ -501,7 +486,7 @@ def _judge_pipeline(
         threads = {t for t in queue.getters if t is not caller}
         if len(threads) != setting.workers:
             return (
-                f"with workers={setting.workers}, stage {stage} took items in {len(threads)} thread(s).",
+                f"With workers={setting.workers}, stage {stage} took items in {len(threads)} thread(s).",
                 f"Start workers threads for each stage, each taking from {queue.name} with get().",
             )
     return None
@@ -516,7 +501,7 @@ def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
     for number, setting in enumerate(PIPELINE_RUNS, start=1):
         if (fault := _pipeline_once(pipeline, setting)) is not None:
             where = f" (run {number} of {len(PIPELINE_RUNS)}, workers={setting.workers})"
-            return not_yet(exercise, _sentence(fault[0]) + where, fault[1])
+            return not_yet(exercise, fault[0] + where, fault[1])
     return passed(
         exercise,
         f"in all {len(PIPELINE_RUNS)} runs (1 to 3 workers per stage) every item went through first() and "
@@ -585,7 +570,6 @@ class _TaskRun(_Run):
 
 
 def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[str, str] | None:
-    """``(message, hint)`` for what went wrong in one run of check 6.2, or ``None``."""
     run = _TaskRun(failing)
 
     def call() -> Any:
@@ -619,21 +603,21 @@ def _judge_run_all(run: _TaskRun, done: bool) -> tuple[str, str] | None:
         )
     if any(t is run.caller for t in run.ran_in.values()):
         return (
-            "the tasks ran one after another in the thread that called run_all(), not in worker threads.",
+            "The tasks ran one after another in the thread that called run_all(), not in worker threads.",
             "Submit each task to a concurrent.futures.ThreadPoolExecutor (or start a thread per task).",
         )
     if len(run.ran_in) < TASKS:
         what = exception_line(error) if error is not None else "nothing"
-        return (f"only {len(run.ran_in)} of {TASKS} tasks ran (run_all() raised {what}).", "Run every task in tasks.")
+        return (f"Only {len(run.ran_in)} of {TASKS} tasks ran (run_all() raised {what}).", "Run every task in tasks.")
     if run.apart:
         return (
-            f"the {TASKS} tasks did not run at the same time: each waited at the start for the others, in vain.",
+            f"The {TASKS} tasks did not run at the same time: each waited at the start for the others, in vain.",
             "Give every task a thread of its own: ThreadPoolExecutor(max_workers=len(tasks)), or one Thread each.",
         )
     if failing is None:
         if error is not None:
             return (
-                f"no task raised, but run_all() raised {exception_line(error)}.",
+                f"No task raised, but run_all() raised {exception_line(error)}.",
                 "Read the error, fix it, run the check again.",
             )
         if isinstance(value, (list, tuple)) and any(isinstance(v, Future) for v in value):
@@ -656,12 +640,12 @@ def _judge_run_all(run: _TaskRun, done: bool) -> tuple[str, str] | None:
             else " It was swallowed on the way."
         )
         return (
-            f"task {failing} raised {exception_line(run.error)}, but run_all() returned normally.{where}",
+            f"Task {failing} raised {exception_line(run.error)}, but run_all() returned normally.{where}",
             "Call future.result() for every task: it raises the task's exception in the caller. Don't catch it.",
         )
     if error is not run.error and error.__cause__ is not run.error:
         return (
-            f"task {failing} raised {exception_line(run.error)}, but run_all() raised {exception_line(error)} "
+            f"Task {failing} raised {exception_line(run.error)}, but run_all() raised {exception_line(error)} "
             "instead, without the task's exception as its cause.",
             "Let the task's own exception through (future.result() re-raises it), or chain it: raise ... from error.",
         )
@@ -681,7 +665,7 @@ def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckRes
         return verdict
     for number, failing in enumerate((None, 1, 0), start=1):
         if (fault := _run_all_once(run_all, failing)) is not None:
-            return not_yet(exercise, _sentence(fault[0]) + f" (run {number} of 3)", fault[1])
+            return not_yet(exercise, fault[0] + f" (run {number} of 3)", fault[1])
     return passed(
         exercise,
         f"the {TASKS} tasks ran at the same time in worker threads, their results came back in order, and a "
