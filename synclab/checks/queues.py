@@ -448,16 +448,11 @@ def _judge_pipeline(
         )
     lost = n - len(run.saved)
     if lost:
-        quitters = [
-            t
-            for queue in (run.inbox, run.middle)
-            for t in queue.getters
-            if t is not caller and not t.is_alive() and t not in queue.sentinel_takers
-        ]
+        quitters = {t for q in (run.inbox, run.middle) for t in q.getters - q.sentinel_takers if not t.is_alive()}
         why = (
             " A worker stopped without taking a sentinel (on a flag, or when get() timed out), while items were "
             "still on their way."
-            if quitters
+            if quitters - {caller}
             else ""
         )
         return (
