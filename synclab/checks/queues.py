@@ -587,8 +587,7 @@ def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: in
 
 
 def _judge_run_all(run: _TaskRun, done: bool) -> tuple[str, str] | None:
-    failing, value = run.failing, run.value
-    error = None if isinstance(run.raised, Cancelled) else run.raised
+    failing, value, error = run.failing, run.value, run.raised  # read once run_all() is done: never a Cancelled
     if not done:
         return (
             f"run_all() did not return within {RUN_ALL_DEADLINE:g} s"
