@@ -6,12 +6,11 @@ does not join is seen. 6.2: the tasks meet at a barrier, end in reverse order, a
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from queue import Empty
 from queue import Queue as _StdQueue
 from typing import Any, ClassVar
@@ -21,9 +20,7 @@ from synclab.checks._base import CheckResult, excepthook_filter, exception_line,
 
 SLICE = 0.02  # seconds a blocked get/put/join waits before it looks at the cancel flag again
 STALL = 0.1  # seconds every first() waits after the last item was put (the forced window of 6.1)
-#: Longest the idle-probe run waits for workers with timeouts to time out once (a worker idle
-#: for longer keeps the run past its deadline, so it fails too).
-IDLE_PROBE_LIMIT = 2.2
+IDLE_PROBE_LIMIT = 2.2  # most seconds the idle probe waits for timed get()s to time out once (a longer idle fails)
 SENTINEL_DELAY = 0.03  # seconds a sentinel (or ShutDown) is held back before it reaches the worker
 LAST_DELAY = 0.06  # seconds the last item's second() takes
 WORK = 0.001  # seconds each first() and second() works on an item
@@ -38,92 +35,73 @@ class Cancelled(SystemExit):
     thread it ends goes quietly (``threading.excepthook`` prints nothing), even after the check is over."""
 
 
-# -- machinery shared by both checks ---------------------------------------------------
+class _Run:
+    """One run of a check: the caller (the thread that calls the learner's function) and what the threads did."""
 
-
-@dataclass
-class _Watch:
-    """Everything one run of a check saw the learner's threads do."""
-
-    caller: threading.Thread | None = None
-    threads: dict[int, threading.Thread] = field(default_factory=dict)
-    died: list[BaseException] = field(default_factory=list)  # what killed a thread (not Cancelled)
-    guard: threading.Lock = field(default_factory=threading.Lock)
-    value: Any = None  # what the caller's call returned...
-    error: BaseException | None = None  # ...or raised
-    returned: threading.Event = field(default_factory=threading.Event)
+    def __init__(self) -> None:
+        # What the threads note, they note in one call on a dict, list or set (atomic, so no lock).
+        self.caller: threading.Thread | None = None
+        self.threads: dict[int, threading.Thread] = {}
+        self.died: list[BaseException] = []  # what killed a thread (not Cancelled)
+        self.value: Any = None  # what the caller's call returned...
+        self.raised: BaseException | None = None  # ...or raised
+        self.returned = threading.Event()
+        self.before: Collection[threading.Thread] = ()  # the threads that were there before the run
 
     def touch(self) -> threading.Thread:
         me = threading.current_thread()
-        with self.guard:
-            self.threads.setdefault(me.ident or 0, me)
+        self.threads.setdefault(me.ident or 0, me)
         return me
 
     def learner_threads(self) -> list[threading.Thread]:
-        with self.guard:
-            found = list(self.threads.values())
-        return [t for t in found if t is not threading.main_thread()]
+        return list(self.threads.values())
 
-    def quiet(self) -> contextlib.AbstractContextManager[None]:
-        """While in the block, note the threads' deaths in :attr:`died` instead of printing them."""
+    def note_death(self, args: threading.ExceptHookArgs) -> bool:
+        """For :func:`excepthook_filter`: note a thread's death in :attr:`died` instead of printing it."""
+        if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
+            self.died.append(args.exc_value)
+        return True
 
-        def note(args: threading.ExceptHookArgs) -> bool:
-            if args.exc_value is not None and not isinstance(args.exc_value, Cancelled):
-                with self.guard:
-                    self.died.append(args.exc_value)
-            return True
-
-        return excepthook_filter(note)
-
-    def call(self, name: str, fn: Callable[[], Any]) -> threading.Thread:
-        """Start the caller: the thread that calls ``fn()`` (the learner's function) and notes how it ended."""
+    def call(self, name: str, fn: Callable[[], Any]) -> None:
+        """Start the caller: it calls ``fn()`` (the learner's function) and notes how it ended."""
 
         def body() -> None:
             self.touch()
             try:
                 self.value = fn()
             except BaseException as exc:  # the learner's code raised: feedback
-                self.error = exc
+                self.raised = exc
             finally:
                 self.returned.set()
 
         self.caller = threading.Thread(target=body, name=name, daemon=True)
         self.caller.start()
-        return self.caller
 
+    def pending(self) -> list[threading.Thread]:
+        return [self.caller, *self.learner_threads()]
 
-def _stop_all(
-    threads: Callable[[], Sequence[threading.Thread]],
-    cancel: Callable[[], None],
-    before: Collection[threading.Thread] = (),
-) -> list[threading.Thread]:
-    """Cancel, give the threads :data:`CLEANUP_SECONDS` to end, then raise :class:`Cancelled` in them (3 times)."""
-    cancel()
-    me = threading.current_thread()
-    known = set(before)
+    def stop(self) -> list[threading.Thread]:
+        """Cancel, give the threads :data:`CLEANUP_SECONDS` to end, then raise :class:`Cancelled` in them (3 times)."""
+        self.cancel()
+        me = threading.current_thread()
 
-    def alive() -> list[threading.Thread]:
-        return [t for t in threads() if t.is_alive() and t is not me]
+        def alive() -> list[threading.Thread]:
+            return [t for t in self.pending() if t.is_alive() and t is not me]
 
-    def newcomers() -> list[threading.Thread]:
-        return [t for t in threading.enumerate() if t not in known and t is not me and t.is_alive()]
+        def newcomers() -> list[threading.Thread]:
+            return [t for t in threading.enumerate() if t not in self.before and t is not me and t.is_alive()]
 
-    def join(until: float, running: Callable[[], list[threading.Thread]]) -> None:
-        while (left := running()) and time.monotonic() < until:
-            left[0].join(0.02)
+        def join(until: float, running: Callable[[], list[threading.Thread]]) -> None:
+            while (left := running()) and time.monotonic() < until:
+                left[0].join(0.02)
 
-    join(time.monotonic() + CLEANUP_SECONDS, lambda: alive() or newcomers())
-    for attempt in range(3):
-        for thread in alive():
-            if thread.ident is not None:
-                raise_in_thread(thread.ident, Cancelled)
-        join(time.monotonic() + 0.2 * (attempt + 1), alive)
-    return alive()
-
-
-def _sentence(message: str) -> str:
-    head = message.split(" ", 1)[0]
-    return message if "(" in head else message[0].upper() + message[1:]
+        join(time.monotonic() + CLEANUP_SECONDS, lambda: alive() or newcomers())
+        for attempt in range(3):
+            for thread in alive():
+                if thread.ident is not None:
+                    raise_in_thread(thread.ident, Cancelled)
+            join(time.monotonic() + 0.2 * (attempt + 1), alive)
+        return alive()
 
 
 def _noted(verdict: tuple[str, str] | None, stuck: Sequence[threading.Thread]) -> tuple[str, str] | None:
@@ -201,9 +179,8 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         """Wake every thread blocked on this queue with :class:`Cancelled`, now and later."""
         self._cancelled = True
         with self.mutex:
-            self.not_empty.notify_all()
-            self.not_full.notify_all()
-            self.all_tasks_done.notify_all()
+            for condition in (self.not_empty, self.not_full, self.all_tasks_done):
+                condition.notify_all()
 
     def check_cancelled(self) -> None:
         if self._cancelled:
@@ -215,7 +192,7 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         time.sleep(SENTINEL_DELAY)  # forced window: a thread that was told to stop is seen alive a while
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
-        me = self._run.watch.touch()
+        me = self._run.touch()
         self.getters.add(me)
         if block and timeout is not None:
             self.with_timeout.add(me)
@@ -235,7 +212,7 @@ class Queue(_StdQueue):  # type: ignore[type-arg]
         return item
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
-        self._run.watch.touch()
+        self._run.touch()
         self.check_cancelled()
         run = self._run
         if isinstance(item, _Item) and self.item_puts == 0 and run.setting.idle_probe and self is run.inbox:
@@ -258,9 +235,8 @@ class _Setting:
     idle_probe: bool  # hold stage 1 back until every worker waiting with a timeout timed out once
 
 
-#: The runs of check 6.1: several workers with a small middle queue first (it
-#: finds most mistakes fastest), then one worker per stage with the idle
-#: probe, then two workers with an unbounded middle queue.
+#: The runs of check 6.1: several workers with a small middle queue first (it finds most mistakes fastest),
+#: then one worker per stage with the idle probe, then two workers with an unbounded middle queue.
 PIPELINE_RUNS = (
     _Setting(workers=3, items=24, middle_size=2, idle_probe=False),
     _Setting(workers=1, items=6, middle_size=0, idle_probe=True),
@@ -268,22 +244,30 @@ PIPELINE_RUNS = (
 )
 
 
-class _PipelineRun:
+class _PipelineRun(_Run):
     """One run of check 6.1: the queues, ``first`` and ``second``, and what they saw."""
 
     def __init__(self, setting: _Setting) -> None:
+        super().__init__()
         self.setting = setting
-        self.watch = _Watch()
         self.items = [_Item(n) for n in range(setting.items)]
         self.inbox = Queue("inbox", 0, self)
         self.middle = Queue("middle", setting.middle_size, self)
         self.all_put = threading.Event()
         self.last_put = 0.0
-        self.guard = threading.Lock()
+        self.lock = threading.Lock()  # second() notes a call and counts the results given to it in one step
         self.first_calls: list[tuple[threading.Thread, object]] = []
         self.second_calls: list[tuple[threading.Thread, object]] = []
         self.saved: set[int] = set()
         self.misuse: list[str] = []
+        self.saved_at_return = 0  # how many items were saved when pipeline() returned...
+        self.alive_at_return: list[threading.Thread] = []  # ...and which of its threads were still running
+        self.before = set(threading.enumerate())
+
+    def call_pipeline(self, pipeline: Callable[..., Any]) -> None:
+        pipeline(list(self.items), self.inbox, self.middle, self.first, self.second, self.setting.workers)
+        self.saved_at_return = len(self.saved)
+        self.alive_at_return = [t for t in self.learner_threads() if t is not self.caller and t.is_alive()]
 
     def wait_for_timeouts(self, queue: Queue) -> None:
         """Idle probe: wait until every worker waiting in ``queue.get`` with a timeout has timed out once."""
@@ -296,13 +280,12 @@ class _PipelineRun:
             time.sleep(0.005)
 
     def first(self, item: object) -> object:
-        me = self.watch.touch()
-        with self.guard:
-            self.first_calls.append((me, item))
+        me = self.touch()
+        self.first_calls.append((me, item))
         if not isinstance(item, _Item):
             self.misuse.append(f"first() was called with {item!r}, which is not an item")
             return item
-        if me is self.watch.caller:  # not a worker thread: the verdict says so, no need to hold it back
+        if me is self.caller:  # not a worker thread: the verdict says so, no need to hold it back
             return _Result(item.number)
         self.all_put.wait(RUN_DEADLINE / 2)
         if self.all_put.is_set():
@@ -313,8 +296,8 @@ class _PipelineRun:
         return _Result(item.number)
 
     def second(self, result: object) -> None:
-        me = self.watch.touch()
-        with self.guard:
+        me = self.touch()
+        with self.lock:
             self.second_calls.append((me, result))
             done = {r.number for _, r in self.second_calls if isinstance(r, _Result)}
             last = isinstance(result, _Result) and len(done) == len(self.items)
@@ -322,8 +305,7 @@ class _PipelineRun:
             self.misuse.append(f"second() was called with {result!r}, which first() did not return")
             return
         time.sleep(LAST_DELAY if last else WORK)
-        with self.guard:
-            self.saved.add(result.number)
+        self.saved.add(result.number)
 
     def cancel(self) -> None:
         self.inbox.cancel()
@@ -340,7 +322,7 @@ def _waits(run: _PipelineRun) -> list[tuple[threading.Thread, str, str]]:
 def _blocked_in(run: _PipelineRun, what: str) -> dict[str, list[threading.Thread]]:
     found: dict[str, list[threading.Thread]] = {}
     for thread, name, doing in _waits(run):
-        if doing == what and thread is not run.watch.caller:
+        if doing == what and thread is not run.caller:
             found.setdefault(name, []).append(thread)
     return found
 
@@ -354,7 +336,7 @@ _SENTINEL_HINT = (
 
 def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
     workers = run.setting.workers
-    waits = next((f"{name}.{doing}()" for t, name, doing in _waits(run) if t is run.watch.caller), None)
+    waits = next((f"{name}.{doing}()" for t, name, doing in _waits(run) if t is run.caller), None)
     if waits is not None and waits.endswith("join()"):
         return (
             f"pipeline() was still waiting in {waits} after every item had gone through: join() returns only "
@@ -365,12 +347,12 @@ def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
     putting = _blocked_in(run, "put")
     if "middle" in putting and "middle" not in getting and not run.middle.getters:
         return (
-            "stage 1 was stuck in middle.put(): middle was full and no thread was taking from it yet.",
+            "Stage 1 was stuck in middle.put(): middle was full and no thread was taking from it yet.",
             "Start the stage-2 threads before you wait for stage 1: the stages must run at the same time.",
         )
     if "middle" in putting:
         return (
-            "stage 1 was stuck in middle.put() on a full queue: the stage-2 threads had stopped taking from it.",
+            "Stage 1 was stuck in middle.put() on a full queue: the stage-2 threads had stopped taking from it.",
             "A stage-2 worker should stop only when it takes a sentinel. " + _SENTINEL_HINT,
         )
     polling = sorted({q.name for q in (run.inbox, run.middle) for t in q.polled_empty if t.is_alive()})
@@ -403,57 +385,42 @@ def _stuck_verdict(run: _PipelineRun) -> tuple[str, str]:
 def _pipeline_once(pipeline: Callable[..., Any], setting: _Setting) -> tuple[str, str] | None:
     """``(message, hint)`` for what went wrong in one run of check 6.1, or ``None``."""
     run = _PipelineRun(setting)
-    saved_at_return: list[int] = []
-    alive_at_return: list[threading.Thread] = []
-
-    def call() -> None:
-        pipeline(list(run.items), run.inbox, run.middle, run.first, run.second, setting.workers)
-        with run.guard:
-            saved_at_return.append(len(run.saved))
-        alive_at_return.extend(t for t in run.watch.learner_threads() if t is not run.watch.caller and t.is_alive())
-
-    watch = run.watch
-    before = set(threading.enumerate())
-    with watch.quiet():
-        caller = watch.call("check-6.1", call)
+    with excepthook_filter(run.note_death):
+        run.call("check-6.1", lambda: run.call_pipeline(pipeline))
         deadline = RUN_DEADLINE + STALL + (IDLE_PROBE_LIMIT if setting.idle_probe else 0.0)
-        finished = watch.returned.wait(deadline)
+        finished = run.returned.wait(deadline)
         stuck_verdict = None if finished else _stuck_verdict(run)
-        if finished and watch.error is None:
+        if finished and run.raised is None:
             # give the threads left behind the time a correct pipeline needs, to tell "early" from "lost"
             settle = time.monotonic() + STALL + 0.5
             while time.monotonic() < settle and len(run.saved) < setting.items:
                 time.sleep(0.01)
         blocked_after = _blocked_in(run, "get")
-        stuck = _stop_all(lambda: [caller, *run.watch.learner_threads()], run.cancel, before)
-    return _noted(_judge_pipeline(run, stuck_verdict, saved_at_return, alive_at_return, blocked_after), stuck)
+        stuck = run.stop()
+    return _noted(_judge_pipeline(run, stuck_verdict, blocked_after), stuck)
 
 
 def _judge_pipeline(
-    run: _PipelineRun,
-    never_returned: tuple[str, str] | None,
-    saved_at_return: list[int],
-    alive_at_return: list[threading.Thread],
-    blocked_after: dict[str, list[threading.Thread]],
+    run: _PipelineRun, never_returned: tuple[str, str] | None, blocked_after: dict[str, list[threading.Thread]]
 ) -> tuple[str, str] | None:
-    died = run.watch.died  # the caller's thread catches everything: these are the learner's threads
+    died = run.died  # the caller's thread catches everything: these are the learner's threads
     if never_returned is not None and died:
         message, hint = never_returned
         return (
-            f"a worker thread died of {exception_line(died[0])}, and then {message}",
+            f"A worker thread died of {exception_line(died[0])}, and then {message[0].lower()}{message[1:]}",
             "Read the error and fix the worker. " + hint,
         )
     if never_returned is not None:
         return never_returned
-    if run.watch.error is not None:
-        return (f"pipeline() raised {exception_line(run.watch.error)}.", "Read the error, fix it, run the check again.")
+    if run.raised is not None:
+        return (f"pipeline() raised {exception_line(run.raised)}.", "Read the error, fix it, run the check again.")
     if died:
         return (
-            f"a worker thread died of {exception_line(died[0])}; nothing told pipeline().",
+            f"A worker thread died of {exception_line(died[0])}; nothing told pipeline().",
             "Read the error and fix the worker.",
         )
     setting = run.setting
-    caller = run.watch.caller
+    caller = run.caller
     n = setting.items
     if any(t is caller for t, _ in run.first_calls + run.second_calls):
         return (
@@ -461,7 +428,7 @@ def _judge_pipeline(
             "Call first() in the stage-1 threads and second() in the stage-2 threads, never in pipeline() itself.",
         )
     if run.inbox.item_puts == 0:
-        return ("no item was put into inbox.", "Put every item of items into inbox: inbox.put(item).")
+        return ("No item was put into inbox.", "Put every item of items into inbox: inbox.put(item).")
     if run.misuse:
         return (
             f"{run.misuse[0]}: a sentinel went through the work.",
@@ -470,10 +437,10 @@ def _judge_pipeline(
         )
     firsts = [item.number for _, item in run.first_calls if isinstance(item, _Item)]
     if len(firsts) > len(set(firsts)):
-        return ("some items went through first() twice.", "Take each item from inbox once, with get().")
+        return ("Some items went through first() twice.", "Take each item from inbox once, with get().")
     seconds = [r.number for _, r in run.second_calls if isinstance(r, _Result)]
     if len(seconds) > len(set(seconds)):
-        return ("some results went through second() twice.", "Take each result from middle once, with get().")
+        return ("Some results went through second() twice.", "Take each result from middle once, with get().")
     if not all(id(r) in run.middle.results_put for _, r in run.second_calls):
         return (
             "second() got results that never went through middle.",
@@ -481,16 +448,11 @@ def _judge_pipeline(
         )
     lost = n - len(run.saved)
     if lost:
-        quitters = [
-            t
-            for queue in (run.inbox, run.middle)
-            for t in queue.getters
-            if t is not caller and not t.is_alive() and t not in queue.sentinel_takers
-        ]
+        quitters = {t for q in (run.inbox, run.middle) for t in q.getters - q.sentinel_takers if not t.is_alive()}
         why = (
             " A worker stopped without taking a sentinel (on a flag, or when get() timed out), while items were "
             "still on their way."
-            if quitters
+            if quitters - {caller}
             else ""
         )
         return (
@@ -498,7 +460,7 @@ def _judge_pipeline(
             "A worker stops only when it takes a sentinel, which comes after the last item, so everything "
             "before it is done first. A flag or a timeout is not 'no more items'. " + _SENTINEL_HINT,
         )
-    if saved_at_return[0] < n:
+    if run.saved_at_return < n:
         where = ", and left threads waiting in get() forever" if blocked_after else ""
         return (
             f"pipeline() returned before every item had been through second(){where}.",
@@ -510,7 +472,7 @@ def _judge_pipeline(
             "(the check stopped them).",
             "Every worker needs a sentinel of its own. " + _SENTINEL_HINT,
         )
-    if alive_at_return:
+    if run.alive_at_return:
         return (
             "pipeline() returned while some worker threads were still running.",
             "Join every thread before returning: for thread in threads: thread.join().",
@@ -519,7 +481,7 @@ def _judge_pipeline(
         threads = {t for t in queue.getters if t is not caller}
         if len(threads) != setting.workers:
             return (
-                f"with workers={setting.workers}, stage {stage} took items in {len(threads)} thread(s).",
+                f"With workers={setting.workers}, stage {stage} took items in {len(threads)} thread(s).",
                 f"Start workers threads for each stage, each taking from {queue.name} with get().",
             )
     return None
@@ -534,7 +496,7 @@ def check_pipeline(pipeline: Callable[..., Any]) -> CheckResult:
     for number, setting in enumerate(PIPELINE_RUNS, start=1):
         if (fault := _pipeline_once(pipeline, setting)) is not None:
             where = f" (run {number} of {len(PIPELINE_RUNS)}, workers={setting.workers})"
-            return not_yet(exercise, _sentence(fault[0]) + where, fault[1])
+            return not_yet(exercise, fault[0] + where, fault[1])
     return passed(
         exercise,
         f"in all {len(PIPELINE_RUNS)} runs (1 to 3 workers per stage) every item went through first() and "
@@ -555,23 +517,30 @@ class _Value(_Token):  # what a task of exercise 6.2 returns
     label = "value {}"
 
 
-class _TaskRun:
+class _TaskRun(_Run):
     """One run of check 6.2: the tasks and what they saw."""
 
     def __init__(self, failing: int | None) -> None:
+        super().__init__()
         self.failing = failing
         self.error = ValueError(f"task {failing} failed")  # raised by the failing task, if any
-        self.watch = _Watch()
         self.barrier = threading.Barrier(TASKS)
         self.apart = False
         self.ran_in: dict[int, threading.Thread] = {}
         self.finished: set[int] = set()
+        self.ended: set[int] = set()  # the tasks finished when run_all() returned or raised
         self.values = [_Value(i) for i in range(TASKS)]
         self.done = [threading.Event() for _ in range(TASKS)]
 
+    def pending(self) -> list[threading.Thread]:
+        return [self.caller, *(t for number, t in list(self.ran_in.items()) if number not in self.finished)]
+
+    def cancel(self) -> None:
+        self.barrier.abort()
+
     def task(self, number: int) -> Callable[[], _Value]:
         def task() -> _Value:
-            me = self.watch.touch()
+            me = self.touch()
             self.ran_in[number] = me
             try:
                 self.barrier.wait(TOGETHER_SECONDS)
@@ -596,36 +565,29 @@ class _TaskRun:
 
 
 def _run_all_once(run_all: Callable[[list[Callable[[], Any]]], Any], failing: int | None) -> tuple[str, str] | None:
-    """``(message, hint)`` for what went wrong in one run of check 6.2, or ``None``."""
     run = _TaskRun(failing)
-    finished: set[int] = set()
 
     def call() -> Any:
         try:
             return run_all([run.task(i) for i in range(TASKS)])
         finally:
-            finished.update(run.finished)
+            run.ended.update(run.finished)
 
-    watch = run.watch
     stuck: list[threading.Thread] = []
-    with watch.quiet():
-        caller = watch.call("check-6.2", call)
-        done = watch.returned.wait(RUN_ALL_DEADLINE)
+    with excepthook_filter(run.note_death):
+        run.call("check-6.2", call)
+        done = run.returned.wait(RUN_ALL_DEADLINE)
         if done:  # threads of a pool may stay alive, idle: only the tasks must end
             until = time.monotonic() + SLOW_SECONDS + CLEANUP_SECONDS
             while len(run.finished) < len(run.ran_in) and time.monotonic() < until:
                 time.sleep(0.005)
         else:
-            stuck = _stop_all(
-                lambda: [caller, *(t for number, t in list(run.ran_in.items()) if number not in run.finished)],
-                run.barrier.abort,
-            )
-    error = None if isinstance(watch.error, Cancelled) else watch.error
-    return _noted(_judge_run_all(run, done, error, finished), stuck)
+            stuck = run.stop()
+    return _noted(_judge_run_all(run, done), stuck)
 
 
-def _judge_run_all(run: _TaskRun, done: bool, error: BaseException | None, ended: set[int]) -> tuple[str, str] | None:
-    failing, value = run.failing, run.watch.value
+def _judge_run_all(run: _TaskRun, done: bool) -> tuple[str, str] | None:
+    failing, value, error = run.failing, run.value, run.raised  # read once run_all() is done: never a Cancelled
     if not done:
         return (
             f"run_all() did not return within {RUN_ALL_DEADLINE:g} s"
@@ -633,23 +595,23 @@ def _judge_run_all(run: _TaskRun, done: bool, error: BaseException | None, ended
             + "; the check stopped it.",
             "Wait for each task with future.result() or thread.join(), not in a loop that polls for results.",
         )
-    if any(t is run.watch.caller for t in run.ran_in.values()):
+    if any(t is run.caller for t in run.ran_in.values()):
         return (
-            "the tasks ran one after another in the thread that called run_all(), not in worker threads.",
+            "The tasks ran one after another in the thread that called run_all(), not in worker threads.",
             "Submit each task to a concurrent.futures.ThreadPoolExecutor (or start a thread per task).",
         )
     if len(run.ran_in) < TASKS:
         what = exception_line(error) if error is not None else "nothing"
-        return (f"only {len(run.ran_in)} of {TASKS} tasks ran (run_all() raised {what}).", "Run every task in tasks.")
+        return (f"Only {len(run.ran_in)} of {TASKS} tasks ran (run_all() raised {what}).", "Run every task in tasks.")
     if run.apart:
         return (
-            f"the {TASKS} tasks did not run at the same time: each waited at the start for the others, in vain.",
+            f"The {TASKS} tasks did not run at the same time: each waited at the start for the others, in vain.",
             "Give every task a thread of its own: ThreadPoolExecutor(max_workers=len(tasks)), or one Thread each.",
         )
     if failing is None:
         if error is not None:
             return (
-                f"no task raised, but run_all() raised {exception_line(error)}.",
+                f"No task raised, but run_all() raised {exception_line(error)}.",
                 "Read the error, fix it, run the check again.",
             )
         if isinstance(value, (list, tuple)) and any(isinstance(v, Future) for v in value):
@@ -668,20 +630,20 @@ def _judge_run_all(run: _TaskRun, done: bool, error: BaseException | None, ended
     if error is None:
         where = (
             " It died in its worker thread: threading.excepthook saw it, nobody else did."
-            if any(exc is run.error for exc in run.watch.died)  # the caller's thread catches everything
+            if any(exc is run.error for exc in run.died)  # the caller's thread catches everything
             else " It was swallowed on the way."
         )
         return (
-            f"task {failing} raised {exception_line(run.error)}, but run_all() returned normally.{where}",
+            f"Task {failing} raised {exception_line(run.error)}, but run_all() returned normally.{where}",
             "Call future.result() for every task: it raises the task's exception in the caller. Don't catch it.",
         )
     if error is not run.error and error.__cause__ is not run.error:
         return (
-            f"task {failing} raised {exception_line(run.error)}, but run_all() raised {exception_line(error)} "
+            f"Task {failing} raised {exception_line(run.error)}, but run_all() raised {exception_line(error)} "
             "instead, without the task's exception as its cause.",
             "Let the task's own exception through (future.result() re-raises it), or chain it: raise ... from error.",
         )
-    if len(ended) < TASKS:
+    if len(run.ended) < TASKS:
         return (
             "run_all() raised the task's exception while another task was still running.",
             "Wait for every task before you raise: with ThreadPoolExecutor() as pool: ... waits for all of them "
@@ -697,7 +659,7 @@ def check_run_all(run_all: Callable[[list[Callable[[], Any]]], Any]) -> CheckRes
         return verdict
     for number, failing in enumerate((None, 1, 0), start=1):
         if (fault := _run_all_once(run_all, failing)) is not None:
-            return not_yet(exercise, _sentence(fault[0]) + f" (run {number} of 3)", fault[1])
+            return not_yet(exercise, fault[0] + f" (run {number} of 3)", fault[1])
     return passed(
         exercise,
         f"the {TASKS} tasks ran at the same time in worker threads, their results came back in order, and a "
