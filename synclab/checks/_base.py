@@ -18,6 +18,7 @@ import sys
 import sysconfig
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
@@ -83,15 +84,11 @@ class CheckResult:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        body = html.escape(self.message)
-        if self.passed:
-            colour = "#009E73"
-            title = f"🎉 Well done: exercise {html.escape(self.exercise)} passed!"
-        else:
-            colour = "#D55E00"
-            title = f"✘ Not yet: exercise {html.escape(self.exercise)}"
-            if self.hint:
-                body += f"<br><b>Hint:</b> {html.escape(self.hint)}"
+        exercise, body = html.escape(self.exercise), html.escape(self.message)
+        colour = "#009E73" if self.passed else "#D55E00"
+        title = f"🎉 Well done: exercise {exercise} passed!" if self.passed else f"✘ Not yet: exercise {exercise}"
+        if self.hint and not self.passed:
+            body += f"<br><b>Hint:</b> {html.escape(self.hint)}"
         return (
             f"<div style='border-left:6px solid {colour};padding:6px 10px;margin:4px 0'>"
             f"<b style='color:{colour}'>{title}</b><br>{body}</div>"
@@ -148,11 +145,6 @@ _JOIN_CODE = threading.Thread.join.__code__
 _CONDITION_WAIT_CODE = threading.Condition.wait.__code__
 
 
-def _wait_files() -> set[str]:
-    modules = (sys.modules.get(name) for name in _WAIT_MODULES)
-    return {os.path.normcase(os.path.abspath(module.__file__)) for module in modules if module is not None}
-
-
 def is_learner_file(filename: str) -> bool:
     """Whether code from ``filename`` is the learner's (a notebook cell), not a library's or synclab's."""
     if filename.startswith("<frozen"):
@@ -171,8 +163,7 @@ def _stack(frame: FrameType | None) -> list[FrameType]:
 
 
 def frames_of(thread: threading.Thread) -> list[FrameType]:
-    frame = current_frames().get(thread.ident) if thread.ident is not None else None
-    return _stack(frame)
+    return _stack(current_frames().get(thread.ident))
 
 
 def _involved(frames: Sequence[FrameType]) -> bool:
@@ -195,14 +186,10 @@ def is_waiting(thread: threading.Thread) -> bool:
     frames = frames_of(thread)
     if not frames or frames[0].f_code.co_name not in _WAIT_NAMES:
         return False
-    if os.path.normcase(os.path.abspath(frames[0].f_code.co_filename)) not in _wait_files():
+    if frames[0].f_globals.get("__name__") not in _WAIT_MODULES:
         return False
-    for frame in frames:
-        if frame.f_code is _JOIN_CODE:
-            target = frame.f_locals.get("self")
-            if isinstance(target, threading.Thread) and not target.is_alive():
-                return False
-    return True
+    joined = (frame.f_locals.get("self") for frame in frames if frame.f_code is _JOIN_CODE)
+    return not any(isinstance(target, threading.Thread) and not target.is_alive() for target in joined)
 
 
 def _wake_condition_waits(thread: threading.Thread) -> None:
@@ -229,10 +216,6 @@ def excepthook_filter(handled: Callable[[Any], bool]) -> Iterator[None]:
     finally:
         if threading.excepthook is hook:
             threading.excepthook = previous
-
-
-def _is_cancelled(args: Any) -> bool:
-    return isinstance(args.exc_type, type) and issubclass(args.exc_type, CheckCancelled)
 
 
 # -- threads that can always be stopped ----------------------------------------------
@@ -478,15 +461,16 @@ class Trial(CancelScope):
         self._freed = True
         self.cancel()
         live = self._linger()
-        if live:
-            with excepthook_filter(_is_cancelled):
-                end = time.monotonic() + STOP_GRACE
-                while live and time.monotonic() < end:
-                    self._interrupt(live)
-                    for _ in range(20):
-                        time.sleep(POLL)
-                        if not (live := self._live()):
-                            break
+        end = time.monotonic() + STOP_GRACE
+        with excepthook_filter(
+            lambda args: isinstance(args.exc_type, type) and issubclass(args.exc_type, CheckCancelled)
+        ):
+            while live and time.monotonic() < end:
+                self._interrupt(live)
+                for _ in range(20):
+                    time.sleep(POLL)
+                    if not (live := self._live()):
+                        break
         self.stuck = tuple(learner_line(t) for t in live)
 
     def _interrupt(self, threads: Sequence[threading.Thread]) -> None:
@@ -644,12 +628,7 @@ def call_faults(
 
 
 def _from_learner(exc: BaseException) -> bool:
-    tb = exc.__traceback__
-    while tb is not None:
-        if is_learner_file(tb.tb_frame.f_code.co_filename):
-            return True
-        tb = tb.tb_next
-    return False
+    return any(is_learner_file(frame.f_code.co_filename) for frame, _ in traceback.walk_tb(exc.__traceback__))
 
 
 def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequence[Any]) -> CheckResult:

@@ -60,11 +60,6 @@ class CancelScope:
             if (raw := raws.get(ident)) is None or raw.locked()
         }
 
-    def waiting_for(self, raw: Any) -> dict[int, bool]:
-        """``{thread ident: whether with a timeout}`` for the threads blocked now on the C lock ``raw``."""
-        raws = dict(self._raws)
-        return {ident: timed for ident, (_, timed) in self.blocked().items() if raws.get(ident) is raw}
-
     def acquire_raw(self, raw: Any, blocking: bool, timeout: float | None, what: str) -> bool:
         """Acquire the C lock ``raw`` as ``raw.acquire(blocking, timeout)`` would, but cancellably."""
         self.check()
@@ -158,7 +153,8 @@ class GuardedLock(LockWrapper):
 
     def waiting(self) -> dict[int, bool]:
         """``{thread ident: whether with a timeout}`` for the threads blocked now in :meth:`acquire`."""
-        return self._scope.waiting_for(self._lock)
+        raws = dict(self._scope._raws)
+        return {ident: timed for ident, (_, timed) in self._scope.blocked().items() if raws.get(ident) is self._lock}
 
     # Condition(GuardedLock()) sees what Condition(Lock()) sees: only whether the lock is taken.
     def _is_owned(self) -> bool:
@@ -273,18 +269,15 @@ class GuardedCondition(threading.Condition):
         finally:
             self.waiting.pop(name, None)
             try:
-                self._wait_at_gate(name)
+                while self._held and name not in self._let_through:
+                    self._scope.check()
+                    time.sleep(SLICE)
             finally:
                 self._acquire_restore(saved_state)
                 self._names.pop(waiter, None)
                 if not got_it:
                     with contextlib.suppress(ValueError):
                         self._waiters.remove(waiter)
-
-    def _wait_at_gate(self, name: str) -> None:
-        while self._held and name not in self._let_through:
-            self._scope.check()
-            time.sleep(SLICE)
 
     def hold_woken(self) -> None:
         """From now on, hold every thread coming back from ``wait()`` before it takes the lock back."""
@@ -518,7 +511,6 @@ def adopt(scope: CancelScope, obj: Any) -> dict[str, Any]:
 class FieldLog:
     """Everything that happened to one :class:`Watched` field."""
 
-    reads: int = 0
     writes: int = 0
     unlocked_writes: int = 0  # without every required lock
     split_writes: int = 0  # locked, but not in the same hold as the writer's last read
@@ -530,12 +522,10 @@ class Observed:
 
     def __init__(self, *locks: Any, **values: Any) -> None:
         self._required = locks
-        self._values: dict[str, Any] = {}
-        self._logs: dict[str, FieldLog] = {}
+        self._values = dict(values)
+        self._logs = {name: FieldLog() for name in values}
         self._last_read: dict[tuple[str, int], tuple[Any, tuple[int | None, ...]]] = {}
         self._meta = threading.Lock()
-        self._values.update(values)
-        self._logs.update((name, FieldLog()) for name in values)
 
     def log(self, name: str) -> FieldLog:
         """The :class:`FieldLog` of field ``name``."""
@@ -591,8 +581,6 @@ class Watched:
             if self.name not in obj._values:
                 raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}")
             value = obj._values[self.name]
-            log = Observed.log(obj, self.name)
-            log.reads += 1
             obj._last_read[(self.name, get_ident())] = (value, tokens)
         return value
 
