@@ -41,7 +41,6 @@ _ONE_HOLD = (
 class Withdrawal(Call):
     """One call of ``withdraw``: what it did."""
 
-    amount: int = AMOUNT
     writes: int = 0
     verified: bool = False
     verified_late: bool = False
@@ -54,12 +53,15 @@ class _Balance(Watched):
 
     def __get__(self, obj: Any, objtype: type | None = None) -> Any:
         value = super().__get__(obj, objtype)
-        if obj is not None:
-            obj._after_read()
+        if obj is not None and not obj.lock.held_by_me():
+            obj._take("read")
         return value
 
     def __set__(self, obj: Any, value: Any) -> None:
-        obj._before_write(value)
+        if (call := obj._current.get(get_ident())) is not None:
+            call.writes += 1
+        if isinstance(value, int | float) and value < obj.lowest:
+            obj.lowest = value
         super().__set__(obj, value)
 
 
@@ -92,7 +94,7 @@ class ExerciseAccount(Observed):
 
     def call(self, withdraw: Callable[[Any, int], Any], amount: int) -> Withdrawal:
         """Call ``withdraw(self, amount)`` in this thread and note what it did."""
-        call = Withdrawal(f"withdraw(account, {amount})", amount=amount)
+        call = Withdrawal(f"withdraw(account, {amount})")
         self.calls.append(call)
         me = get_ident()
         self._current[me] = call
@@ -101,25 +103,15 @@ class ExerciseAccount(Observed):
         finally:
             self._current.pop(me, None)
 
-    def _after_read(self) -> None:
-        if not self.lock.held_by_me():
-            self._take("read")
-
     def _take(self, where: str) -> None:
         call = self._current.get(get_ident())
         if call is None or call.writes or not self._take_last or self.taken:
             return
         balance = self.peek("balance")
-        if isinstance(balance, int) and balance >= call.amount:
-            self.external_write("balance", balance - call.amount)
-            self.taken = call.amount
+        if isinstance(balance, int) and balance >= AMOUNT:
+            self.external_write("balance", balance - AMOUNT)
+            self.taken = AMOUNT
             call.taken_at = where
-
-    def _before_write(self, value: Any) -> None:
-        if (call := self._current.get(get_ident())) is not None:
-            call.writes += 1
-        if isinstance(value, int | float) and value < self.lowest:
-            self.lowest = value
 
     def __repr__(self) -> str:
         return f"Account(balance={self.peek('balance')!r})"
