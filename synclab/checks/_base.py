@@ -1,11 +1,9 @@
 """How exercise checks run the learner's code and report back.
 
-A check never raises and never hangs: it runs the learner's code in a :class:`Trial`. When the
-trial gives up (deadlock, deadline) it frees the threads in three steps: cancel its scope (every
-guarded wait and call raises ``CheckCancelled``); after :data:`CANCEL_GRACE`, raise
-``CheckCancelled`` inside each thread still running and wake its ``Condition.wait``; after
-:data:`STOP_GRACE`, a thread still there is blocked in one C call and the message says so.
-"""
+A check never raises and never hangs: it runs the learner's code in a :class:`Trial`. When the trial gives up (deadlock,
+deadline) it frees the threads in three steps: cancel its scope (every guarded wait and call raises ``CheckCancelled``);
+after :data:`CANCEL_GRACE`, raise ``CheckCancelled`` inside each thread still running and wake its ``Condition.wait``;
+after :data:`STOP_GRACE`, a thread still there is blocked in one C call and the message says so."""
 
 from __future__ import annotations
 
@@ -359,8 +357,7 @@ class Trial(CancelScope):
         """Run ``fn(*args)`` in a thread of this trial while the check holds ``lock``, as another thread would.
 
         The check lets go (after ``before_release()``) once the thread waits for the lock without a timeout,
-        gives up an attempt, finishes, or after ``patience`` s.
-        """
+        gives up an attempt, finishes, or after ``patience`` s."""
         me = threading.get_ident()
         held = lock.acquire(blocking=False)
         failed = lock.failed
@@ -597,8 +594,7 @@ def call_faults(
     """What a check of calls judges first; ``None`` if none of it happened.
 
     In order: a call raised; a call returned holding ``lock``; the trial's trouble; with
-    ``returns = (rule, hint)``, a call returned something other than a bool.
-    """
+    ``returns = (rule, hint)``, a call returned something other than a bool."""
     problem = trial.trouble()
     for call in calls:
         if call.error is not None and not isinstance(call.error, (CheckCancelled, SelfDeadlock)):

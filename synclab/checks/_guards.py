@@ -2,8 +2,7 @@
 
 Each has its ``threading`` primitive's signatures, waits in slices of :data:`SLICE` (so it can be
 called off, and the trial sees every blocked thread), and raises :class:`CheckCancelled` on every call
-once its scope is cancelled. The instruments checks judge with are here too.
-"""
+once its scope is cancelled. The instruments checks judge with are here too."""
 
 from __future__ import annotations
 
@@ -98,8 +97,7 @@ class GuardedLock(LockWrapper):
     """A :class:`threading.Lock` that knows its owner, numbers its holds and cannot hang.
 
     A holder asking for it again without a timeout gets :class:`SelfDeadlock` (and ``reentered``).
-    ``after_release``, if set, runs in the releasing thread right after each release.
-    """
+    ``after_release``, if set, runs in the releasing thread right after each release."""
 
     __slots__ = ("_lock", "_scope", "_holder", "name", "owner", "holds", "failed", "reentered", "after_release")
 
@@ -232,8 +230,7 @@ class GuardedCondition(threading.Condition):
     """A :class:`threading.Condition` whose waits can be called off, and that records who waits and who is woken.
 
     After :meth:`hold_woken`, a thread coming back from ``wait()`` is held until :meth:`let_go` names it.
-    As in the standard library, a timed-out waiter stays among the waiters until it has the lock back.
-    """
+    As in the standard library, a timed-out waiter stays among the waiters until it has the lock back."""
 
     def __init__(self, scope: CancelScope | None = None, lock: Any = None, name: str = "the condition") -> None:
         self._scope = NEVER if scope is None else scope
@@ -341,8 +338,7 @@ class GuardedEvent:
 class GuardedSemaphore:
     """A :class:`threading.Semaphore` whose waits can be called off.
 
-    ``log`` has ``("acquired" | "gave up" | "released" | "refused", thread name)`` for every call.
-    """
+    ``log`` has ``("acquired" | "gave up" | "released" | "refused", thread name)`` for every call."""
 
     _bound = float("inf")
 
@@ -417,8 +413,7 @@ class Rendezvous:
     """Proves that ``parties`` threads were running at the same moment.
 
     ``arrive()`` returns True in every thread once all are there, False after ``timeout``: threads
-    that run one after another can never all be there, so no timing luck can pass it.
-    """
+    that run one after another can never all be there, so no timing luck can pass it."""
 
     def __init__(self, scope: CancelScope | None, parties: int, timeout: float) -> None:
         _own_condition(self, scope, "the other tasks")
@@ -467,8 +462,7 @@ def _is_free(lock: Any) -> bool:
 def adopt(scope: CancelScope, obj: Any) -> dict[str, Any]:
     """Swap the ``threading`` primitives among ``obj``'s attributes for guarded ones in the same state.
 
-    Only primitives nobody holds or waits for are swapped; returns ``{attribute: guarded object}``.
-    """
+    Only primitives nobody holds or waits for are swapped; returns ``{attribute: guarded object}``."""
     try:
         attributes = vars(obj)
     except TypeError:  # no __dict__ (slots, a built-in)
@@ -563,8 +557,7 @@ class Observed:
 class Watched:
     """A field of an :class:`Observed` object that logs every read and write.
 
-    With ``step``, a write must be the writer's last read + ``step``.
-    """
+    With ``step``, a write must be the writer's last read + ``step``."""
 
     def __init__(self, *, step: Any = None) -> None:
         self.step = step
@@ -631,8 +624,7 @@ class RecordedCounter(list):
     """A counter whose ``value`` records every write and adds no switch point.
 
     ``value`` reads and writes go through C functions only (the list's last item, ``list.append``),
-    so ``counter.value += 1`` is interrupted exactly as often as on a plain attribute.
-    """
+    so ``counter.value += 1`` is interrupted exactly as often as on a plain attribute."""
 
     __slots__ = ()
 

@@ -3,8 +3,7 @@
 Four forced scenarios: one teller (True, True, True, False from 30); the last 10 taken by another
 withdrawal the moment ``withdraw`` reads without the lock or lets go before taking the money; a
 busy lock the check holds as a withdrawal starts; four tellers at once (exactly 10 of 20 approved).
-Each withdrawal that takes money must call ``verify`` first, not holding the lock.
-"""
+Each withdrawal that takes money must call ``verify`` first, not holding the lock."""
 
 from __future__ import annotations
 

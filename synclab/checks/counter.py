@@ -1,7 +1,6 @@
 """Checks for the exercises of notebooks 01 and 02: make the race show, protect the counter.
 
-Both count the real writes of ``counter.value`` (a hard-coded total writes it a handful of times).
-"""
+Both count the real writes of ``counter.value`` (a hard-coded total writes it a handful of times)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,7 @@
 
 11.1: a writer updates ``stats`` under its lock with a forced window between its two updates while
 ``read_mean`` runs; then the check holds the lock mid-update as ``read_mean`` starts. Every call must
-read both fields in one hold and return ``total / count`` of what it read.
-"""
+read both fields in one hold and return ``total / count`` of what it read."""
 
 from __future__ import annotations
 

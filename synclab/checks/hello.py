@@ -1,8 +1,7 @@
 """Check for the exercise of notebook 00: start ``n`` threads and join them all.
 
 The tasks meet at a :class:`~synclab.checks._guards.Rendezvous` (so they ran at once), then stay
-running until ``start_and_join`` is seen waiting and finish one at a time, from the last and from the first.
-"""
+running until ``start_and_join`` is seen waiting and finish one at a time, from the last and from the first."""
 
 from __future__ import annotations
 

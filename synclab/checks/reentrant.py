@@ -2,8 +2,7 @@
 
 The learner's ``Wallet`` is watched (:func:`~synclab.checks._guards.observed_subclass`) with a
 :class:`~synclab.checks._guards.GuardedLock`. Four forced scenarios: one thread; all or nothing
-(another payment goes through the moment ``pay`` lets go early); a busy lock; four threads at once.
-"""
+(another payment goes through the moment ``pay`` lets go early); a busy lock; four threads at once."""
 
 from __future__ import annotations
 
