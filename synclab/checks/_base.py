@@ -152,7 +152,8 @@ def is_learner_file(filename: str) -> bool:
     return not os.path.normcase(os.path.abspath(filename)).startswith(_LIBRARY_DIRS)
 
 
-def _stack(frame: FrameType | None) -> list[FrameType]:
+def stack(frame: FrameType | None) -> list[FrameType]:
+    """``frame`` and the frames that called it, innermost first."""
     frames = []
     while frame is not None:
         frames.append(frame)
@@ -161,7 +162,7 @@ def _stack(frame: FrameType | None) -> list[FrameType]:
 
 
 def frames_of(thread: threading.Thread) -> list[FrameType]:
-    return _stack(current_frames().get(thread.ident))
+    return stack(current_frames().get(thread.ident))
 
 
 def _involved(frames: Sequence[FrameType]) -> bool:
@@ -420,7 +421,7 @@ class Trial(CancelScope):
         if not candidates:
             return []
         frames = current_frames()
-        return [t for t in candidates if _involved(_stack(frames.get(t.ident)))]
+        return [t for t in candidates if _involved(stack(frames.get(t.ident)))]
 
     def _live(self) -> list[threading.Thread]:
         return [r.thread for r in self.runners if r.thread.is_alive()] + self._foreign()

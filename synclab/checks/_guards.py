@@ -343,8 +343,6 @@ class GuardedSemaphore:
     _bound = float("inf")
 
     def __init__(self, scope: CancelScope | None = None, value: int = 1, name: str = "the semaphore") -> None:
-        if value < 0:
-            raise ValueError("semaphore initial value must be >= 0")
         _own_condition(self, scope, name)
         self._value = value
         self.log: list[tuple[str, str]] = []
