@@ -166,7 +166,7 @@ def test_a_thread_whose_lock_was_just_released_is_not_counted_as_blocked():
     lock = GuardedLock(scope)
     raw = lock._lock
     raw.acquire()
-    scope._raws[1], scope._blocked[1] = raw, ("waiting for the lock", False)
+    scope._blocked[1] = ("waiting for the lock", False, raw)
     assert scope.blocked() == {1: ("waiting for the lock", False)} and lock.waiting() == {1: False}
     raw.release()
     assert scope.blocked() == {} and lock.waiting() == {}

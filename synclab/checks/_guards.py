@@ -37,8 +37,7 @@ class CancelScope:
     def __init__(self) -> None:
         self.cancelled = threading.Event()
         self.progress = 0
-        self._blocked: dict[int, tuple[str, bool]] = {}
-        self._raws: dict[int, Any] = {}
+        self._blocked: dict[int, tuple[str, bool, Any]] = {}  # what, whether with a timeout, the C lock
 
     def cancel(self) -> None:
         self.cancelled.set()
@@ -52,12 +51,7 @@ class CancelScope:
 
     def blocked(self) -> dict[int, tuple[str, bool]]:
         """``{thread ident: (what it waits for, whether with a timeout)}`` for every blocked thread now."""
-        raws = dict(self._raws)
-        return {
-            ident: entry
-            for ident, entry in dict(self._blocked).items()
-            if (raw := raws.get(ident)) is None or raw.locked()
-        }
+        return {ident: (what, timed) for ident, (what, timed, raw) in dict(self._blocked).items() if raw.locked()}
 
     def acquire_raw(self, raw: Any, blocking: bool, timeout: float | None, what: str) -> bool:
         """Acquire the C lock ``raw`` as ``raw.acquire(blocking, timeout)`` would, but cancellably."""
@@ -68,8 +62,7 @@ class CancelScope:
             return False
         me = get_ident()
         deadline = None if timeout is None else time.monotonic() + timeout
-        self._raws[me] = raw
-        self._blocked[me] = (what, timeout is not None)
+        self._blocked[me] = (what, timeout is not None, raw)
         try:
             while True:
                 self.check()
@@ -80,7 +73,6 @@ class CancelScope:
                     return True
         finally:
             self._blocked.pop(me, None)
-            self._raws.pop(me, None)
 
 
 #: A scope that is never cancelled, for guarded objects made outside a trial.
@@ -151,8 +143,8 @@ class GuardedLock(LockWrapper):
 
     def waiting(self) -> dict[int, bool]:
         """``{thread ident: whether with a timeout}`` for the threads blocked now in :meth:`acquire`."""
-        raws = dict(self._scope._raws)
-        return {ident: timed for ident, (_, timed) in self._scope.blocked().items() if raws.get(ident) is self._lock}
+        blocked = dict(self._scope._blocked).items()
+        return {ident: timed for ident, (_, timed, raw) in blocked if raw is self._lock and raw.locked()}
 
     # Condition(GuardedLock()) sees what Condition(Lock()) sees: only whether the lock is taken.
     def _is_owned(self) -> bool:
