@@ -383,15 +383,8 @@ class GuardedBoundedSemaphore(GuardedSemaphore):
 class GuardedBarrier(threading.Barrier):
     """A :class:`threading.Barrier` whose waits can be called off."""
 
-    def __init__(
-        self,
-        scope: CancelScope | None = None,
-        parties: int = 2,
-        action: Callable[[], object] | None = None,
-        timeout: float | None = None,
-        name: str = "the barrier",
-    ) -> None:
-        super().__init__(parties, action, timeout)
+    def __init__(self, scope: CancelScope | None = None, parties: int = 2, name: str = "the barrier") -> None:
+        super().__init__(parties)
         _own_condition(self, scope, name)
 
     def wait(self, timeout: float | None = None) -> int:

@@ -121,15 +121,12 @@ def _calls_in_threads(account: ExerciseAccount, withdraw: Callable[..., Any], ti
 
 
 def _common_faults(account: ExerciseAccount, trial: Trial) -> CheckResult | None:
-    returns = (
-        "it must return True when it took the money and False when it did not.",
-        "End each path with return True (after subtracting) or return False (when the balance is too low).",
+    rule = "it must return True when it took the money and False when it did not."
+    hint = "End each path with return True (after subtracting) or return False (when the balance is too low)."
+    fault = call_faults(
+        "3.1", trial, account.calls, lock="account.lock", waiters="every later withdrawal", returns=(rule, hint)
     )
-    if (
-        fault := call_faults(
-            "3.1", trial, account.calls, lock="account.lock", waiters="every later withdrawal", returns=returns
-        )
-    ) is not None:
+    if fault is not None:
         return fault
     log = account.log("balance")
     if log.unlocked_writes:

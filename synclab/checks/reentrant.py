@@ -152,11 +152,9 @@ def _faults(ledger: Ledger, trial: Trial) -> CheckResult | None:
             "itself forever.",
             _HELPER_HINT,
         )
-    returns = (
-        "pay and withdraw must return True when they took the money and False when they did not.",
-        "End each path with return True or return False.",
-    )
-    fault = call_faults("4.1", trial, ledger.calls, lock="self.lock", waiters="every later call", returns=returns)
+    rule = "pay and withdraw must return True when they took the money and False when they did not."
+    hint = "End each path with return True or return False."
+    fault = call_faults("4.1", trial, ledger.calls, lock="self.lock", waiters="every later call", returns=(rule, hint))
     if fault is not None:
         return fault
     if Observed.log(ledger.wallet, "balance").unlocked_writes > ledger.built_unlocked:
