@@ -542,9 +542,7 @@ class Trial(CancelScope):
                 "(with lock: releases it for you), or does a thread wait for a signal that never comes?",
             )
         if self.gave_up in ("deadline", "leftover"):
-            parts = []
-            if self.waiting:
-                parts.append(f"some threads were {' or '.join(self.waiting)}")
+            parts = [f"some threads were {' or '.join(self.waiting)}"] if self.waiting else []
             if self.running:
                 parts.append("a thread was still running your code (a loop that never ends, or a long sleep?)")
             state = f": {' and '.join(parts)}" if parts else ""
