@@ -359,13 +359,6 @@ def test_event_sets_clears_and_wakes_waiters():
     assert not event.is_set()
 
 
-def test_event_wait_raises_when_cancelled():
-    scope = CancelScope()
-    event = GuardedEvent(scope)
-    (outcome,) = blocked_outcome(scope, event.wait)
-    assert isinstance(outcome, CheckCancelled)
-
-
 def test_semaphores_count_permits_like_threading():
     semaphore = GuardedSemaphore(value=2)
     assert semaphore.acquire() and semaphore.acquire(timeout=0.5)
@@ -382,13 +375,6 @@ def test_semaphores_count_permits_like_threading():
         bounded.release()
 
 
-def test_semaphore_wait_raises_when_cancelled():
-    scope = CancelScope()
-    semaphore = GuardedSemaphore(scope, value=0)
-    (outcome,) = blocked_outcome(scope, semaphore.acquire)
-    assert isinstance(outcome, CheckCancelled)
-
-
 def test_barrier_lets_parties_through_and_breaks_on_timeout():
     barrier = GuardedBarrier(parties=2)
     indexes: list[int] = []
@@ -401,10 +387,18 @@ def test_barrier_lets_parties_through_and_breaks_on_timeout():
         barrier.wait(timeout=0.01)
 
 
-def test_barrier_wait_raises_when_cancelled():
+@pytest.mark.parametrize(
+    "blocking_call",
+    [
+        lambda scope: GuardedEvent(scope).wait,
+        lambda scope: GuardedSemaphore(scope, value=0).acquire,
+        lambda scope: GuardedBarrier(scope, parties=2).wait,
+    ],
+    ids=["event", "semaphore", "barrier"],
+)
+def test_event_semaphore_and_barrier_waits_raise_when_cancelled(blocking_call):
     scope = CancelScope()
-    barrier = GuardedBarrier(scope, parties=2)
-    (outcome,) = blocked_outcome(scope, barrier.wait)
+    (outcome,) = blocked_outcome(scope, blocking_call(scope))
     assert isinstance(outcome, CheckCancelled)
 
 
