@@ -159,8 +159,7 @@ class GuardedLock(LockWrapper):
         return self.holds if self.held_by_me() else None
 
     def __repr__(self) -> str:
-        state = "locked" if self._lock.locked() else "unlocked"
-        return f"<{state} lock {self.name!r}>"
+        return f"<{'locked' if self._lock.locked() else 'unlocked'} lock {self.name!r}>"
 
 
 class GuardedRLock(LockWrapper):
