@@ -511,14 +511,11 @@ class Observed:
         """The value of field ``name``, read without logging it (for the check, not the learner)."""
         return self._values.get(name)
 
-    def last_read(self, name: str) -> tuple[Any, bool, tuple[int | None, ...]] | None:
-        """What the calling thread last read from field ``name``: ``(value, locked, hold)``."""
+    def last_read(self, name: str) -> tuple[Any, tuple[int | None, ...]] | None:
+        """What the calling thread last read from field ``name``: ``(value, hold)``, the hold's number for each
+        required lock (``None`` for a lock it did not hold)."""
         with self._meta:
-            last = self._last_read.get((name, get_ident()))
-        if last is None:
-            return None
-        value, tokens = last
-        return value, None not in tokens, tokens
+            return self._last_read.get((name, get_ident()))
 
     def forget_reads(self) -> None:
         """Forget the calling thread's last reads (before a new call of the learner's code)."""

@@ -48,8 +48,8 @@ class Stats(Observed):
 class Reading(Call):
     """One call of ``read_mean``: what it returned and what it read."""
 
-    count: tuple[Any, bool, tuple[int | None, ...]] | None = None
-    total: tuple[Any, bool, tuple[int | None, ...]] | None = None
+    count: tuple[Any, tuple[int | None, ...]] | None = None
+    total: tuple[Any, tuple[int | None, ...]] | None = None
 
 
 def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult | None:
@@ -65,14 +65,14 @@ def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult |
                 "fields.",
                 "Return stats.total / stats.count, read inside with stats.lock:.",
             )
-        if unlocked := [name for name, read in fields if not read[1]]:
+        if unlocked := [name for name, read in fields if None in read[1]]:
             return not_yet(
                 EXERCISE,
                 f"read_mean read {' and '.join(unlocked)} while not holding stats.lock{gave_up}: the writer can be "
                 "between its two updates at that moment.",
                 _TOGETHER,
             )
-        if r.total[2] != r.count[2]:
+        if r.total[1] != r.count[1]:
             return not_yet(
                 EXERCISE,
                 "read_mean read stats.total and stats.count holding stats.lock, but in two different holds: the "
