@@ -229,9 +229,7 @@ class Runner:
         self.name = name
         self.value: Any = None
         self.error: BaseException | None = None
-        self.cancelled = False
-        self.done = False
-        self._sending = False
+        self.cancelled = self.done = self._sending = False
         self._trial = trial
         self.thread = threading.Thread(target=self._body, args=(fn, args), name=name, daemon=True)
 

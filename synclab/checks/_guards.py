@@ -100,8 +100,7 @@ class GuardedLock(LockWrapper):
         self.owner: int | None = None
         # The holding thread itself: a thread that ends while holding the lock may see its ident reused.
         self._holder: threading.Thread | None = None
-        self.holds = 0
-        self.failed = 0
+        self.holds = self.failed = 0
         self.reentered = False
         self.after_release: Callable[[], object] | None = None
 
@@ -401,10 +400,8 @@ class Rendezvous:
         _own_condition(self, scope, "the other tasks")
         self.parties = parties
         self.timeout = timeout
-        self.inside = 0
-        self.most = 0
-        self.met = False
-        self.broken = False
+        self.inside = self.most = 0
+        self.met = self.broken = False
 
     def arrive(self) -> bool:
         with self._cond:
