@@ -70,15 +70,14 @@ class ExerciseAccount(Observed):
     balance = _Balance()
 
     def __init__(self, trial: Trial, balance: int, *, take_last: bool = False) -> None:
-        lock = trial.lock("account.lock")
-        super().__init__(lock, balance=balance)
-        self.lock = lock
+        self.lock = trial.lock("account.lock")
+        super().__init__(self.lock, balance=balance)
         self.lowest = balance
         self.calls: list[Withdrawal] = []
         self.taken = 0
         self._take_last = take_last
         self._current: dict[int, Withdrawal] = {}
-        lock.after_release = partial(self._take, "release")
+        self.lock.after_release = partial(self._take, "release")
 
     def verify(self, amount: int) -> None:
         """Ask the fraud-check service about a withdrawal: it takes 2 ms."""
