@@ -134,9 +134,10 @@ def test_a_thread_whose_lock_was_just_let_go_is_not_counted_as_blocked():
     waiter.start()
     wait_until(lambda: scope.blocked())
     assert scope.blocked()[waiter.ident] == ("waiting for the lock", False)
-    scope._raws[waiter.ident] = free = threading.Lock()  # as if its lock had just been released
+    free = threading.Lock()  # as if its lock had just been released
+    scope._blocked[waiter.ident] = ("waiting for the lock", False, free)
     assert scope.blocked() == {}
-    scope._raws[waiter.ident] = raw
+    scope._blocked[waiter.ident] = ("waiting for the lock", False, raw)
     free.acquire()
     raw.release()
     waiter.join(5)

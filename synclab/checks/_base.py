@@ -1,11 +1,9 @@
 """How exercise checks run the learner's code and report back.
 
-A check never raises and never hangs: it runs the learner's code in a :class:`Trial`. When the
-trial gives up (deadlock, deadline) it frees the threads in three steps: cancel its scope (every
-guarded wait and call raises ``CheckCancelled``); after :data:`CANCEL_GRACE`, raise
-``CheckCancelled`` inside each thread still running and wake its ``Condition.wait``; after
-:data:`STOP_GRACE`, a thread still there is blocked in one C call and the message says so.
-"""
+A check never raises and never hangs: it runs the learner's code in a :class:`Trial`. When the trial gives up (deadlock,
+deadline) it frees the threads in three steps: cancel its scope (every guarded wait and call raises ``CheckCancelled``);
+after :data:`CANCEL_GRACE`, raise ``CheckCancelled`` inside each thread still running and wake its ``Condition.wait``;
+after :data:`STOP_GRACE`, a thread still there is blocked in one C call and the message says so."""
 
 from __future__ import annotations
 
@@ -18,6 +16,7 @@ import sys
 import sysconfig
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
@@ -83,15 +82,11 @@ class CheckResult:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        body = html.escape(self.message)
-        if self.passed:
-            colour = "#009E73"
-            title = f"🎉 Well done: exercise {html.escape(self.exercise)} passed!"
-        else:
-            colour = "#D55E00"
-            title = f"✘ Not yet: exercise {html.escape(self.exercise)}"
-            if self.hint:
-                body += f"<br><b>Hint:</b> {html.escape(self.hint)}"
+        exercise, body = html.escape(self.exercise), html.escape(self.message)
+        colour = "#009E73" if self.passed else "#D55E00"
+        title = f"🎉 Well done: exercise {exercise} passed!" if self.passed else f"✘ Not yet: exercise {exercise}"
+        if self.hint and not self.passed:
+            body += f"<br><b>Hint:</b> {html.escape(self.hint)}"
         return (
             f"<div style='border-left:6px solid {colour};padding:6px 10px;margin:4px 0'>"
             f"<b style='color:{colour}'>{title}</b><br>{body}</div>"
@@ -148,11 +143,6 @@ _JOIN_CODE = threading.Thread.join.__code__
 _CONDITION_WAIT_CODE = threading.Condition.wait.__code__
 
 
-def _wait_files() -> set[str]:
-    modules = (sys.modules.get(name) for name in _WAIT_MODULES)
-    return {os.path.normcase(os.path.abspath(module.__file__)) for module in modules if module is not None}
-
-
 def is_learner_file(filename: str) -> bool:
     """Whether code from ``filename`` is the learner's (a notebook cell), not a library's or synclab's."""
     if filename.startswith("<frozen"):
@@ -162,7 +152,8 @@ def is_learner_file(filename: str) -> bool:
     return not os.path.normcase(os.path.abspath(filename)).startswith(_LIBRARY_DIRS)
 
 
-def _stack(frame: FrameType | None) -> list[FrameType]:
+def stack(frame: FrameType | None) -> list[FrameType]:
+    """``frame`` and the frames that called it, innermost first."""
     frames = []
     while frame is not None:
         frames.append(frame)
@@ -171,8 +162,7 @@ def _stack(frame: FrameType | None) -> list[FrameType]:
 
 
 def frames_of(thread: threading.Thread) -> list[FrameType]:
-    frame = current_frames().get(thread.ident) if thread.ident is not None else None
-    return _stack(frame)
+    return stack(current_frames().get(thread.ident))
 
 
 def _involved(frames: Sequence[FrameType]) -> bool:
@@ -195,14 +185,10 @@ def is_waiting(thread: threading.Thread) -> bool:
     frames = frames_of(thread)
     if not frames or frames[0].f_code.co_name not in _WAIT_NAMES:
         return False
-    if os.path.normcase(os.path.abspath(frames[0].f_code.co_filename)) not in _wait_files():
+    if frames[0].f_globals.get("__name__") not in _WAIT_MODULES:
         return False
-    for frame in frames:
-        if frame.f_code is _JOIN_CODE:
-            target = frame.f_locals.get("self")
-            if isinstance(target, threading.Thread) and not target.is_alive():
-                return False
-    return True
+    joined = (frame.f_locals.get("self") for frame in frames if frame.f_code is _JOIN_CODE)
+    return not any(isinstance(target, threading.Thread) and not target.is_alive() for target in joined)
 
 
 def _wake_condition_waits(thread: threading.Thread) -> None:
@@ -231,10 +217,6 @@ def excepthook_filter(handled: Callable[[Any], bool]) -> Iterator[None]:
             threading.excepthook = previous
 
 
-def _is_cancelled(args: Any) -> bool:
-    return isinstance(args.exc_type, type) and issubclass(args.exc_type, CheckCancelled)
-
-
 # -- threads that can always be stopped ----------------------------------------------
 
 
@@ -247,9 +229,7 @@ class Runner:
         self.name = name
         self.value: Any = None
         self.error: BaseException | None = None
-        self.cancelled = False
-        self.done = False
-        self._sending = False
+        self.cancelled = self.done = self._sending = False
         self._trial = trial
         self.thread = threading.Thread(target=self._body, args=(fn, args), name=name, daemon=True)
 
@@ -376,8 +356,7 @@ class Trial(CancelScope):
         """Run ``fn(*args)`` in a thread of this trial while the check holds ``lock``, as another thread would.
 
         The check lets go (after ``before_release()``) once the thread waits for the lock without a timeout,
-        gives up an attempt, finishes, or after ``patience`` s.
-        """
+        gives up an attempt, finishes, or after ``patience`` s."""
         me = threading.get_ident()
         held = lock.acquire(blocking=False)
         failed = lock.failed
@@ -440,7 +419,7 @@ class Trial(CancelScope):
         if not candidates:
             return []
         frames = current_frames()
-        return [t for t in candidates if _involved(_stack(frames.get(t.ident)))]
+        return [t for t in candidates if _involved(stack(frames.get(t.ident)))]
 
     def _live(self) -> list[threading.Thread]:
         return [r.thread for r in self.runners if r.thread.is_alive()] + self._foreign()
@@ -478,15 +457,16 @@ class Trial(CancelScope):
         self._freed = True
         self.cancel()
         live = self._linger()
-        if live:
-            with excepthook_filter(_is_cancelled):
-                end = time.monotonic() + STOP_GRACE
-                while live and time.monotonic() < end:
-                    self._interrupt(live)
-                    for _ in range(20):
-                        time.sleep(POLL)
-                        if not (live := self._live()):
-                            break
+        end = time.monotonic() + STOP_GRACE
+        with excepthook_filter(
+            lambda args: isinstance(args.exc_type, type) and issubclass(args.exc_type, CheckCancelled)
+        ):
+            while live and time.monotonic() < end:
+                self._interrupt(live)
+                for _ in range(20):
+                    time.sleep(POLL)
+                    if not (live := self._live()):
+                        break
         self.stuck = tuple(learner_line(t) for t in live)
 
     def _interrupt(self, threads: Sequence[threading.Thread]) -> None:
@@ -560,9 +540,7 @@ class Trial(CancelScope):
                 "(with lock: releases it for you), or does a thread wait for a signal that never comes?",
             )
         if self.gave_up in ("deadline", "leftover"):
-            parts = []
-            if self.waiting:
-                parts.append(f"some threads were {' or '.join(self.waiting)}")
+            parts = [f"some threads were {' or '.join(self.waiting)}"] if self.waiting else []
             if self.running:
                 parts.append("a thread was still running your code (a loop that never ends, or a long sleep?)")
             state = f": {' and '.join(parts)}" if parts else ""
@@ -613,8 +591,7 @@ def call_faults(
     """What a check of calls judges first; ``None`` if none of it happened.
 
     In order: a call raised; a call returned holding ``lock``; the trial's trouble; with
-    ``returns = (rule, hint)``, a call returned something other than a bool.
-    """
+    ``returns = (rule, hint)``, a call returned something other than a bool."""
     problem = trial.trouble()
     for call in calls:
         if call.error is not None and not isinstance(call.error, (CheckCancelled, SelfDeadlock)):
@@ -644,12 +621,7 @@ def call_faults(
 
 
 def _from_learner(exc: BaseException) -> bool:
-    tb = exc.__traceback__
-    while tb is not None:
-        if is_learner_file(tb.tb_frame.f_code.co_filename):
-            return True
-        tb = tb.tb_next
-    return False
+    return any(is_learner_file(frame.f_code.co_filename) for frame, _ in traceback.walk_tb(exc.__traceback__))
 
 
 def run_check(exercise: str, check: Callable[..., CheckResult], answers: Sequence[Any]) -> CheckResult:

@@ -2,8 +2,7 @@
 
 Each has its ``threading`` primitive's signatures, waits in slices of :data:`SLICE` (so it can be
 called off, and the trial sees every blocked thread), and raises :class:`CheckCancelled` on every call
-once its scope is cancelled. The instruments checks judge with are here too.
-"""
+once its scope is cancelled. The instruments checks judge with are here too."""
 
 from __future__ import annotations
 
@@ -38,8 +37,7 @@ class CancelScope:
     def __init__(self) -> None:
         self.cancelled = threading.Event()
         self.progress = 0
-        self._blocked: dict[int, tuple[str, bool]] = {}
-        self._raws: dict[int, Any] = {}
+        self._blocked: dict[int, tuple[str, bool, Any]] = {}  # what, whether with a timeout, the C lock
 
     def cancel(self) -> None:
         self.cancelled.set()
@@ -53,17 +51,7 @@ class CancelScope:
 
     def blocked(self) -> dict[int, tuple[str, bool]]:
         """``{thread ident: (what it waits for, whether with a timeout)}`` for every blocked thread now."""
-        raws = dict(self._raws)
-        return {
-            ident: entry
-            for ident, entry in dict(self._blocked).items()
-            if (raw := raws.get(ident)) is None or raw.locked()
-        }
-
-    def waiting_for(self, raw: Any) -> dict[int, bool]:
-        """``{thread ident: whether with a timeout}`` for the threads blocked now on the C lock ``raw``."""
-        raws = dict(self._raws)
-        return {ident: timed for ident, (_, timed) in self.blocked().items() if raws.get(ident) is raw}
+        return {ident: (what, timed) for ident, (what, timed, raw) in dict(self._blocked).items() if raw.locked()}
 
     def acquire_raw(self, raw: Any, blocking: bool, timeout: float | None, what: str) -> bool:
         """Acquire the C lock ``raw`` as ``raw.acquire(blocking, timeout)`` would, but cancellably."""
@@ -74,8 +62,7 @@ class CancelScope:
             return False
         me = get_ident()
         deadline = None if timeout is None else time.monotonic() + timeout
-        self._raws[me] = raw
-        self._blocked[me] = (what, timeout is not None)
+        self._blocked[me] = (what, timeout is not None, raw)
         try:
             while True:
                 self.check()
@@ -86,7 +73,6 @@ class CancelScope:
                     return True
         finally:
             self._blocked.pop(me, None)
-            self._raws.pop(me, None)
 
 
 #: A scope that is never cancelled, for guarded objects made outside a trial.
@@ -103,8 +89,7 @@ class GuardedLock(LockWrapper):
     """A :class:`threading.Lock` that knows its owner, numbers its holds and cannot hang.
 
     A holder asking for it again without a timeout gets :class:`SelfDeadlock` (and ``reentered``).
-    ``after_release``, if set, runs in the releasing thread right after each release.
-    """
+    ``after_release``, if set, runs in the releasing thread right after each release."""
 
     __slots__ = ("_lock", "_scope", "_holder", "name", "owner", "holds", "failed", "reentered", "after_release")
 
@@ -115,8 +100,7 @@ class GuardedLock(LockWrapper):
         self.owner: int | None = None
         # The holding thread itself: a thread that ends while holding the lock may see its ident reused.
         self._holder: threading.Thread | None = None
-        self.holds = 0
-        self.failed = 0
+        self.holds = self.failed = 0
         self.reentered = False
         self.after_release: Callable[[], object] | None = None
 
@@ -158,7 +142,8 @@ class GuardedLock(LockWrapper):
 
     def waiting(self) -> dict[int, bool]:
         """``{thread ident: whether with a timeout}`` for the threads blocked now in :meth:`acquire`."""
-        return self._scope.waiting_for(self._lock)
+        blocked = dict(self._scope._blocked).items()
+        return {ident: timed for ident, (_, timed, raw) in blocked if raw is self._lock and raw.locked()}
 
     # Condition(GuardedLock()) sees what Condition(Lock()) sees: only whether the lock is taken.
     def _is_owned(self) -> bool:
@@ -173,8 +158,7 @@ class GuardedLock(LockWrapper):
         return self.holds if self.held_by_me() else None
 
     def __repr__(self) -> str:
-        state = "locked" if self._lock.locked() else "unlocked"
-        return f"<{state} lock {self.name!r}>"
+        return f"<{'locked' if self._lock.locked() else 'unlocked'} lock {self.name!r}>"
 
 
 class GuardedRLock(LockWrapper):
@@ -236,8 +220,7 @@ class GuardedCondition(threading.Condition):
     """A :class:`threading.Condition` whose waits can be called off, and that records who waits and who is woken.
 
     After :meth:`hold_woken`, a thread coming back from ``wait()`` is held until :meth:`let_go` names it.
-    As in the standard library, a timed-out waiter stays among the waiters until it has the lock back.
-    """
+    As in the standard library, a timed-out waiter stays among the waiters until it has the lock back."""
 
     def __init__(self, scope: CancelScope | None = None, lock: Any = None, name: str = "the condition") -> None:
         self._scope = NEVER if scope is None else scope
@@ -273,18 +256,15 @@ class GuardedCondition(threading.Condition):
         finally:
             self.waiting.pop(name, None)
             try:
-                self._wait_at_gate(name)
+                while self._held and name not in self._let_through:
+                    self._scope.check()
+                    time.sleep(SLICE)
             finally:
                 self._acquire_restore(saved_state)
                 self._names.pop(waiter, None)
                 if not got_it:
                     with contextlib.suppress(ValueError):
                         self._waiters.remove(waiter)
-
-    def _wait_at_gate(self, name: str) -> None:
-        while self._held and name not in self._let_through:
-            self._scope.check()
-            time.sleep(SLICE)
 
     def hold_woken(self) -> None:
         """From now on, hold every thread coming back from ``wait()`` before it takes the lock back."""
@@ -348,14 +328,11 @@ class GuardedEvent:
 class GuardedSemaphore:
     """A :class:`threading.Semaphore` whose waits can be called off.
 
-    ``log`` has ``("acquired" | "gave up" | "released" | "refused", thread name)`` for every call.
-    """
+    ``log`` has ``("acquired" | "gave up" | "released" | "refused", thread name)`` for every call."""
 
     _bound = float("inf")
 
     def __init__(self, scope: CancelScope | None = None, value: int = 1, name: str = "the semaphore") -> None:
-        if value < 0:
-            raise ValueError("semaphore initial value must be >= 0")
         _own_condition(self, scope, name)
         self._value = value
         self.log: list[tuple[str, str]] = []
@@ -404,15 +381,8 @@ class GuardedBoundedSemaphore(GuardedSemaphore):
 class GuardedBarrier(threading.Barrier):
     """A :class:`threading.Barrier` whose waits can be called off."""
 
-    def __init__(
-        self,
-        scope: CancelScope | None = None,
-        parties: int = 2,
-        action: Callable[[], object] | None = None,
-        timeout: float | None = None,
-        name: str = "the barrier",
-    ) -> None:
-        super().__init__(parties, action, timeout)
+    def __init__(self, scope: CancelScope | None = None, parties: int = 2, name: str = "the barrier") -> None:
+        super().__init__(parties)
         _own_condition(self, scope, name)
 
     def wait(self, timeout: float | None = None) -> int:
@@ -424,17 +394,14 @@ class Rendezvous:
     """Proves that ``parties`` threads were running at the same moment.
 
     ``arrive()`` returns True in every thread once all are there, False after ``timeout``: threads
-    that run one after another can never all be there, so no timing luck can pass it.
-    """
+    that run one after another can never all be there, so no timing luck can pass it."""
 
     def __init__(self, scope: CancelScope | None, parties: int, timeout: float) -> None:
         _own_condition(self, scope, "the other tasks")
         self.parties = parties
         self.timeout = timeout
-        self.inside = 0
-        self.most = 0
-        self.met = False
-        self.broken = False
+        self.inside = self.most = 0
+        self.met = self.broken = False
 
     def arrive(self) -> bool:
         with self._cond:
@@ -474,8 +441,7 @@ def _is_free(lock: Any) -> bool:
 def adopt(scope: CancelScope, obj: Any) -> dict[str, Any]:
     """Swap the ``threading`` primitives among ``obj``'s attributes for guarded ones in the same state.
 
-    Only primitives nobody holds or waits for are swapped; returns ``{attribute: guarded object}``.
-    """
+    Only primitives nobody holds or waits for are swapped; returns ``{attribute: guarded object}``."""
     try:
         attributes = vars(obj)
     except TypeError:  # no __dict__ (slots, a built-in)
@@ -518,7 +484,6 @@ def adopt(scope: CancelScope, obj: Any) -> dict[str, Any]:
 class FieldLog:
     """Everything that happened to one :class:`Watched` field."""
 
-    reads: int = 0
     writes: int = 0
     unlocked_writes: int = 0  # without every required lock
     split_writes: int = 0  # locked, but not in the same hold as the writer's last read
@@ -530,12 +495,10 @@ class Observed:
 
     def __init__(self, *locks: Any, **values: Any) -> None:
         self._required = locks
-        self._values: dict[str, Any] = {}
-        self._logs: dict[str, FieldLog] = {}
+        self._values = dict(values)
+        self._logs = {name: FieldLog() for name in values}
         self._last_read: dict[tuple[str, int], tuple[Any, tuple[int | None, ...]]] = {}
         self._meta = threading.Lock()
-        self._values.update(values)
-        self._logs.update((name, FieldLog()) for name in values)
 
     def log(self, name: str) -> FieldLog:
         """The :class:`FieldLog` of field ``name``."""
@@ -545,14 +508,11 @@ class Observed:
         """The value of field ``name``, read without logging it (for the check, not the learner)."""
         return self._values.get(name)
 
-    def last_read(self, name: str) -> tuple[Any, bool, tuple[int | None, ...]] | None:
-        """What the calling thread last read from field ``name``: ``(value, locked, hold)``."""
+    def last_read(self, name: str) -> tuple[Any, tuple[int | None, ...]] | None:
+        """What the calling thread last read from field ``name``: ``(value, hold)``, the hold's number for each
+        required lock (``None`` for a lock it did not hold)."""
         with self._meta:
-            last = self._last_read.get((name, get_ident()))
-        if last is None:
-            return None
-        value, tokens = last
-        return value, None not in tokens, tokens
+            return self._last_read.get((name, get_ident()))
 
     def forget_reads(self) -> None:
         """Forget the calling thread's last reads (before a new call of the learner's code)."""
@@ -573,8 +533,7 @@ class Observed:
 class Watched:
     """A field of an :class:`Observed` object that logs every read and write.
 
-    With ``step``, a write must be the writer's last read + ``step``.
-    """
+    With ``step``, a write must be the writer's last read + ``step``."""
 
     def __init__(self, *, step: Any = None) -> None:
         self.step = step
@@ -591,8 +550,6 @@ class Watched:
             if self.name not in obj._values:
                 raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}")
             value = obj._values[self.name]
-            log = Observed.log(obj, self.name)
-            log.reads += 1
             obj._last_read[(self.name, get_ident())] = (value, tokens)
         return value
 
@@ -643,8 +600,7 @@ class RecordedCounter(list):
     """A counter whose ``value`` records every write and adds no switch point.
 
     ``value`` reads and writes go through C functions only (the list's last item, ``list.append``),
-    so ``counter.value += 1`` is interrupted exactly as often as on a plain attribute.
-    """
+    so ``counter.value += 1`` is interrupted exactly as often as on a plain attribute."""
 
     __slots__ = ()
 

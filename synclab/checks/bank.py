@@ -3,8 +3,7 @@
 Four forced scenarios: one teller (True, True, True, False from 30); the last 10 taken by another
 withdrawal the moment ``withdraw`` reads without the lock or lets go before taking the money; a
 busy lock the check holds as a withdrawal starts; four tellers at once (exactly 10 of 20 approved).
-Each withdrawal that takes money must call ``verify`` first, not holding the lock.
-"""
+Each withdrawal that takes money must call ``verify`` first, not holding the lock."""
 
 from __future__ import annotations
 
@@ -41,7 +40,6 @@ _ONE_HOLD = (
 class Withdrawal(Call):
     """One call of ``withdraw``: what it did."""
 
-    amount: int = AMOUNT
     writes: int = 0
     verified: bool = False
     verified_late: bool = False
@@ -54,12 +52,15 @@ class _Balance(Watched):
 
     def __get__(self, obj: Any, objtype: type | None = None) -> Any:
         value = super().__get__(obj, objtype)
-        if obj is not None:
-            obj._after_read()
+        if obj is not None and not obj.lock.held_by_me():
+            obj._take("read")
         return value
 
     def __set__(self, obj: Any, value: Any) -> None:
-        obj._before_write(value)
+        if (call := obj._current.get(get_ident())) is not None:
+            call.writes += 1
+        if isinstance(value, int | float) and value < obj.lowest:
+            obj.lowest = value
         super().__set__(obj, value)
 
 
@@ -69,15 +70,14 @@ class ExerciseAccount(Observed):
     balance = _Balance()
 
     def __init__(self, trial: Trial, balance: int, *, take_last: bool = False) -> None:
-        lock = trial.lock("account.lock")
-        super().__init__(lock, balance=balance)
-        self.lock = lock
+        self.lock = trial.lock("account.lock")
+        super().__init__(self.lock, balance=balance)
         self.lowest = balance
         self.calls: list[Withdrawal] = []
         self.taken = 0
         self._take_last = take_last
         self._current: dict[int, Withdrawal] = {}
-        lock.after_release = partial(self._take, "release")
+        self.lock.after_release = partial(self._take, "release")
 
     def verify(self, amount: int) -> None:
         """Ask the fraud-check service about a withdrawal: it takes 2 ms."""
@@ -92,7 +92,7 @@ class ExerciseAccount(Observed):
 
     def call(self, withdraw: Callable[[Any, int], Any], amount: int) -> Withdrawal:
         """Call ``withdraw(self, amount)`` in this thread and note what it did."""
-        call = Withdrawal(f"withdraw(account, {amount})", amount=amount)
+        call = Withdrawal(f"withdraw(account, {amount})")
         self.calls.append(call)
         me = get_ident()
         self._current[me] = call
@@ -101,25 +101,15 @@ class ExerciseAccount(Observed):
         finally:
             self._current.pop(me, None)
 
-    def _after_read(self) -> None:
-        if not self.lock.held_by_me():
-            self._take("read")
-
     def _take(self, where: str) -> None:
         call = self._current.get(get_ident())
         if call is None or call.writes or not self._take_last or self.taken:
             return
         balance = self.peek("balance")
-        if isinstance(balance, int) and balance >= call.amount:
-            self.external_write("balance", balance - call.amount)
-            self.taken = call.amount
+        if isinstance(balance, int) and balance >= AMOUNT:
+            self.external_write("balance", balance - AMOUNT)
+            self.taken = AMOUNT
             call.taken_at = where
-
-    def _before_write(self, value: Any) -> None:
-        if (call := self._current.get(get_ident())) is not None:
-            call.writes += 1
-        if isinstance(value, int | float) and value < self.lowest:
-            self.lowest = value
 
     def __repr__(self) -> str:
         return f"Account(balance={self.peek('balance')!r})"
@@ -130,15 +120,12 @@ def _calls_in_threads(account: ExerciseAccount, withdraw: Callable[..., Any], ti
 
 
 def _common_faults(account: ExerciseAccount, trial: Trial) -> CheckResult | None:
-    returns = (
-        "it must return True when it took the money and False when it did not.",
-        "End each path with return True (after subtracting) or return False (when the balance is too low).",
+    rule = "it must return True when it took the money and False when it did not."
+    hint = "End each path with return True (after subtracting) or return False (when the balance is too low)."
+    fault = call_faults(
+        "3.1", trial, account.calls, lock="account.lock", waiters="every later withdrawal", returns=(rule, hint)
     )
-    if (
-        fault := call_faults(
-            "3.1", trial, account.calls, lock="account.lock", waiters="every later withdrawal", returns=returns
-        )
-    ) is not None:
+    if fault is not None:
         return fault
     log = account.log("balance")
     if log.unlocked_writes:

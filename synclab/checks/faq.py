@@ -2,8 +2,7 @@
 
 11.1: a writer updates ``stats`` under its lock with a forced window between its two updates while
 ``read_mean`` runs; then the check holds the lock mid-update as ``read_mean`` starts. Every call must
-read both fields in one hold and return ``total / count`` of what it read.
-"""
+read both fields in one hold and return ``total / count`` of what it read."""
 
 from __future__ import annotations
 
@@ -49,8 +48,8 @@ class Stats(Observed):
 class Reading(Call):
     """One call of ``read_mean``: what it returned and what it read."""
 
-    count: tuple[Any, bool, tuple[int | None, ...]] | None = None
-    total: tuple[Any, bool, tuple[int | None, ...]] | None = None
+    count: tuple[Any, tuple[int | None, ...]] | None = None
+    total: tuple[Any, tuple[int | None, ...]] | None = None
 
 
 def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult | None:
@@ -66,14 +65,14 @@ def _judge(readings: list[Reading], stats: Stats, trial: Trial) -> CheckResult |
                 "fields.",
                 "Return stats.total / stats.count, read inside with stats.lock:.",
             )
-        if unlocked := [name for name, read in fields if not read[1]]:
+        if unlocked := [name for name, read in fields if None in read[1]]:
             return not_yet(
                 EXERCISE,
                 f"read_mean read {' and '.join(unlocked)} while not holding stats.lock{gave_up}: the writer can be "
                 "between its two updates at that moment.",
                 _TOGETHER,
             )
-        if r.total[2] != r.count[2]:
+        if r.total[1] != r.count[1]:
             return not_yet(
                 EXERCISE,
                 "read_mean read stats.total and stats.count holding stats.lock, but in two different holds: the "
@@ -157,7 +156,6 @@ class Question:
     options: tuple[str, ...]
     answer: int
     explanations: tuple[str, ...]
-    notebook: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +178,7 @@ class QuizFeedback:
         return f"<span style='color:{colour}'><b>{mark}.</b></span> {html.escape(self.message)}{more}"
 
 
-#: One question per notebook, 01 to 10. The right answer sits at a different
+#: Question n is about notebook n (01 to 10). The right answer sits at a different
 #: position from question to question; the quiz widget also shuffles the options
 #: for each learner (:func:`synclab.self_check_quiz`).
 QUESTIONS: tuple[Question, ...] = (
@@ -204,7 +202,6 @@ QUESTIONS: tuple[Question, ...] = (
             "A dict has no lock you can deadlock on (free-threaded builds lock it inside each single "
             "operation, which still leaves the read and the write apart).",
         ),
-        "01",
     ),
     Question(
         "Two threads update the same counter, each inside with lock: using one shared lock. What does the lock "
@@ -224,7 +221,6 @@ QUESTIONS: tuple[Question, ...] = (
             "thread out until the block is done.",
             "Right: mutual exclusion. The price is the time threads spend waiting for the lock.",
         ),
-        "02",
     ),
     Question(
         "withdraw() takes the lock to check that balance >= amount, releases it, then takes it again to "
@@ -243,7 +239,6 @@ QUESTIONS: tuple[Question, ...] = (
             "It takes the lock, releases it, and takes it again: that never waits for itself.",
             "Slow is the lesser problem: the gap between the check and the act lets two withdrawals through.",
         ),
-        "03",
     ),
     Question(
         "A method holds self.lock, a threading.Lock, and calls another method of the same object that also "
@@ -262,7 +257,6 @@ QUESTIONS: tuple[Question, ...] = (
             "and does not take it.",
             "with lock: never skips the lock: it waits until it has it.",
         ),
-        "04",
     ),
     Question(
         "Why should a consumer wait with while not buffer: cond.wait() and not with if not buffer: cond.wait()?",
@@ -281,7 +275,6 @@ QUESTIONS: tuple[Question, ...] = (
             "the producer in.",
             "notify() wakes one waiter and notify_all() all of them, whatever loop the waiter is in.",
         ),
-        "05",
     ),
     Question(
         "A producer hands items to two consumer threads through a queue.Queue. How do the consumers learn that "
@@ -304,7 +297,6 @@ QUESTIONS: tuple[Question, ...] = (
             "are lost and nothing is cleaned up.",
             "join() waits until every item has been marked task_done(); it does not tell the consumers to stop.",
         ),
-        "06",
     ),
     Question(
         "One thread locks account A then account B; another locks B then A. Which change removes the deadlock "
@@ -322,7 +314,6 @@ QUESTIONS: tuple[Question, ...] = (
             "Daemon threads are killed at exit; the deadlocked threads would still be stuck until then.",
             "Right: with one global order no cycle of waiting threads can form.",
         ),
-        "07",
     ),
     Question(
         "Eight threads call a service that accepts at most three requests at a time. What keeps them within the limit?",
@@ -340,7 +331,6 @@ QUESTIONS: tuple[Question, ...] = (
             "extra release instead of quietly raising the limit.",
             "A barrier makes threads wait for each other; it does not stop a fourth request from running.",
         ),
-        "08",
     ),
     Question(
         "The schedule explorer finds that 2 of a program's 24 schedules end badly. What does that tell you?",
@@ -361,7 +351,6 @@ QUESTIONS: tuple[Question, ...] = (
             "any version once a call sits between the steps.",
             "A bug that shows once in a million runs still shows; a test run a few times just will not see it.",
         ),
-        "09",
     ),
     Question(
         "A test of a class with a check-then-act race passes 100 runs in a row. What makes it fail on every "
@@ -381,7 +370,6 @@ QUESTIONS: tuple[Question, ...] = (
             "is, so the bug shows on every run, and the fixed class passes every run.",
             "A timeout only bounds how long a hang takes to be reported; it does not provoke the race.",
         ),
-        "10",
     ),
 )
 
@@ -391,4 +379,4 @@ def answer_question(question: int, choice: int) -> QuizFeedback:
     number = check_int("question", question, 1, len(QUESTIONS))
     item = QUESTIONS[number - 1]
     picked = check_int("choice", choice, 0, len(item.options) - 1)
-    return QuizFeedback(number, picked == item.answer, item.explanations[picked], item.notebook)
+    return QuizFeedback(number, picked == item.answer, item.explanations[picked], f"{number:02d}")

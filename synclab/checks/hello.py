@@ -1,12 +1,10 @@
 """Check for the exercise of notebook 00: start ``n`` threads and join them all.
 
 The tasks meet at a :class:`~synclab.checks._guards.Rendezvous` (so they ran at once), then stay
-running until ``start_and_join`` is seen waiting and finish one at a time, from the last and from the first.
-"""
+running until ``start_and_join`` is seen waiting and finish one at a time, from the last and from the first."""
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from collections.abc import Callable
@@ -14,17 +12,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from synclab.checks._base import CheckResult, Trial, first_fault, is_waiting, not_yet, passed
+from synclab.checks._base import CheckResult, Trial, first_fault, is_waiting, not_yet, passed, stack
 from synclab.checks._guards import CheckCancelled
 
 #: ``(n, order)`` of each call; the order in which the held tasks are let go.
 START_AND_JOIN_RUNS = ((3, "last first"), (4, "first first"))
 #: Seconds the first task waits inside for the others to be running too.
 MEET_SECONDS = 1.0
-_POOL_FILES = tuple(
-    os.path.normcase(os.path.join(os.path.dirname(threading.__file__), *parts))
-    for parts in (("concurrent", "futures"), ("multiprocessing", "pool.py"))
-)
+_POOL_MODULES = ("concurrent.futures", "multiprocessing.pool")
 
 
 @dataclass
@@ -54,10 +49,7 @@ class _TaskRun:
         me = threading.current_thread()
         # This thread's own stack (sys._getframe), not every thread's: a pool may be starting its
         # next worker right now, the moment CPython gh-106883 needs (see current_frames).
-        frame, pooled = sys._getframe(1), False
-        while frame is not None and not pooled:
-            pooled = os.path.normcase(frame.f_code.co_filename).startswith(_POOL_FILES)
-            frame = frame.f_back
+        pooled = any(f.f_globals.get("__name__", "").startswith(_POOL_MODULES) for f in stack(sys._getframe(1)))
         with self.guard:
             slot = len(self.calls)
             self.calls.append(_Call(i, me, pooled, getattr(me, "_target", None)))

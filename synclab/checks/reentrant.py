@@ -2,8 +2,7 @@
 
 The learner's ``Wallet`` is watched (:func:`~synclab.checks._guards.observed_subclass`) with a
 :class:`~synclab.checks._guards.GuardedLock`. Four forced scenarios: one thread; all or nothing
-(another payment goes through the moment ``pay`` lets go early); a busy lock; four threads at once.
-"""
+(another payment goes through the moment ``pay`` lets go early); a busy lock; four threads at once."""
 
 from __future__ import annotations
 
@@ -153,11 +152,9 @@ def _faults(ledger: Ledger, trial: Trial) -> CheckResult | None:
             "itself forever.",
             _HELPER_HINT,
         )
-    returns = (
-        "pay and withdraw must return True when they took the money and False when they did not.",
-        "End each path with return True or return False.",
-    )
-    fault = call_faults("4.1", trial, ledger.calls, lock="self.lock", waiters="every later call", returns=returns)
+    rule = "pay and withdraw must return True when they took the money and False when they did not."
+    hint = "End each path with return True or return False."
+    fault = call_faults("4.1", trial, ledger.calls, lock="self.lock", waiters="every later call", returns=(rule, hint))
     if fault is not None:
         return fault
     if Observed.log(ledger.wallet, "balance").unlocked_writes > ledger.built_unlocked:
