@@ -1,19 +1,16 @@
-"""Turn a few lines of Python into the steps a thread takes in the model.
+"""Turn a few lines of Python (the subset in ``_ALLOWED``) into the steps a thread takes in the model.
 
-Anything outside the subset in ``_ALLOWED`` is refused, naming the thread and the line. Names the
-scenario declares are shared; any other name is a local of the thread.
+Names the scenario declares are shared; any other name is a local of the thread.
 """
 
 from __future__ import annotations
 
 import ast
 import textwrap
-from typing import TYPE_CHECKING
+from collections import defaultdict
 
+from synclab.scheduler.model import Scenario
 from synclab.scheduler.program import CONST, LOCAL, LOCKED, MAX_STEPS, OPERATORS, SHARED, Operand, Program, Step
-
-if TYPE_CHECKING:
-    from synclab.scheduler.model import Scenario
 
 __all__ = ["compile_program", "dedent"]
 
@@ -40,14 +37,15 @@ class _Compiler:
     def __init__(self, thread: str, names: Scenario) -> None:
         self.thread = thread
         self.names = names
-        self.kinds = dict.fromkeys(names.locks, "lock") | dict.fromkeys(names.conditions, "condition")
+        self.kinds: dict[str, str] = defaultdict(lambda: "local")  # any name not declared is a local
+        self.kinds |= dict.fromkeys(names.locks, "lock") | dict.fromkeys(names.conditions, "condition")
         self.kinds.update((name, "buffer" if name in names.buffers else "variable") for name in names.variables)
         # the lock each lock or condition name takes (a condition made without a lock has its own, named like it)
         self.lock_of = {name: k for k, name in enumerate(names.locks)}
         self.lock_of.update(zip(names.conditions, names.condition_locks, strict=True))
         self.steps: list[dict] = []  # the fields of each Step, in order
         self.jumps = 0  # the ends of loops and if-blocks, counted against MAX_STEPS too
-        self.locals: list[str] = []  # in the order they are given a value: a local not listed has none yet
+        self.locals: dict[str, int] = {}  # index of each local, in the order they are given a value
         self.with_locks: list[int] = []
 
     def error(self, node: ast.AST, message: str) -> ValueError:
@@ -57,20 +55,11 @@ class _Compiler:
         code = ast.unparse(node).splitlines()[0]
         return self.error(node, f"the model cannot run {code!r}; it understands: {_ALLOWED}")
 
-    def kind(self, name: str) -> str:
-        return self.kinds.get(name, "local")
-
     def local(self, name: str) -> int:
-        if name not in self.locals:
-            self.locals.append(name)
-        return self.locals.index(name)
+        return self.locals.setdefault(name, len(self.locals))
 
     def operand(self, node: ast.expr, *, bare_buffer: bool = False) -> Operand:
-        """A constant, a local, a shared variable or ``len(buffer)``; a buffer's bare name only if ``bare_buffer``.
-
-        A bare buffer name is a list in Python: ``if buffer:`` tests whether it holds anything, but
-        ``buffer == 0`` is always false and ``tmp = buffer`` keeps the list, so those need ``len(buffer)``.
-        """
+        """A constant, a local, a shared variable or ``len(buffer)``; with ``bare_buffer``, a buffer's bare name too."""
         if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int)):
             return (CONST, node.value)
         if (
@@ -83,14 +72,14 @@ class _Compiler:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
             if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name):
                 name = node.args[0].id
-                if self.kind(name) == "buffer":
+                if self.kinds[name] == "buffer":
                     return (SHARED, self.names.variables.index(name))
             raise self.error(node, f"len() takes one declared buffer, got {ast.unparse(node)!r}")
         if _locked_owner(node) is not None:
             raise self.error(node, "the model reads lock.locked() only as the test of an if or a while")
         if not isinstance(node, ast.Name):
             raise self.error(node, f"{ast.unparse(node)!r} is not a number, a variable, len(buffer) or lock.locked()")
-        name, kind = node.id, self.kind(node.id)
+        name, kind = node.id, self.kinds[node.id]
         if kind == "buffer" and not bare_buffer:
             why = f"{name} alone is the list: {name} == 0 is never true in Python"
             raise self.error(node, f"write len({name}) for how many items {name} holds ({why})")
@@ -101,11 +90,12 @@ class _Compiler:
         if name not in self.locals:
             declare = "declare shared variables with shared={...} and buffers with buffers={...}"
             raise self.error(node, f"{name} is read before it is given a value ({declare})")
-        return (LOCAL, self.locals.index(name))
+        return (LOCAL, self.locals[name])
 
     def shown(self, operand: Operand) -> str:
         kind, value = operand
-        return repr(value) if kind == CONST else (self.locals if kind == LOCAL else self.names.variables)[int(value)]
+        names = list(self.locals) if kind == LOCAL else self.names.variables
+        return repr(value) if kind == CONST else names[int(value)]
 
     def emit(self, node: ast.AST, kind: str, text: str, **fields: object) -> dict:
         step = {"kind": kind, "line": node.lineno, "text": text, "next_pc": len(self.steps) + 1, **fields}
@@ -115,32 +105,22 @@ class _Compiler:
             raise self.error(node, f"a thread's program may have at most {MAX_STEPS} steps")
         return step
 
-    def redirect(self, start: int, end: int, new: int) -> None:
-        """Send the steps from ``start`` to ``end`` that go on to ``end`` (out of their block) to ``new``."""
-        for step in self.steps[start:end]:
-            for key in ("next_pc", "else_pc"):
-                if step.get(key) == end:
-                    step[key] = new
-
     def block(self, statements: list[ast.stmt]) -> None:
-        for statement in statements:
-            self.statement(statement)
-
-    def statement(self, node: ast.stmt) -> None:
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            self.call(node, node.value)
-        elif isinstance(node, ast.AugAssign):
-            self.augmented(node)
-        elif isinstance(node, ast.Assign):
-            if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-                raise self.error(node, "assign to one plain name at a time, like tmp = counter")
-            self.assign(node, node.targets[0].id, node.value)
-        elif isinstance(node, ast.With):
-            self.with_block(node)
-        elif isinstance(node, (ast.If, ast.While)):
-            self.if_or_while(node)
-        elif not isinstance(node, ast.Pass):
-            raise self.unsupported(node)
+        for node in statements:
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                self.call(node, node.value)
+            elif isinstance(node, ast.AugAssign):
+                self.augmented(node)
+            elif isinstance(node, ast.Assign):
+                if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+                    raise self.error(node, "assign to one plain name at a time, like tmp = counter")
+                self.assign(node, node.targets[0].id, node.value)
+            elif isinstance(node, ast.With):
+                self.with_block(node)
+            elif isinstance(node, (ast.If, ast.While)):
+                self.if_or_while(node)
+            elif not isinstance(node, ast.Pass):
+                raise self.unsupported(node)
 
     def call(self, node: ast.Expr, call: ast.Call) -> None:
         func = call.func
@@ -149,8 +129,7 @@ class _Compiler:
             return
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             raise self.unsupported(node)
-        owner, method = func.value.id, func.attr
-        kind = self.kind(owner)
+        owner, method, kind = func.value.id, func.attr, self.kinds[func.value.id]
         if call.keywords:
             raise self.error(node, f"{owner}.{method}() takes no keyword arguments in the model")
         if method in ("acquire", "release") and kind in ("lock", "condition"):
@@ -172,7 +151,7 @@ class _Compiler:
             if len(call.args) != 1:
                 raise self.error(node, f"{owner}.append() takes one item")
             item = call.args[0]
-            if not (isinstance(item, ast.Constant) or isinstance(item, ast.Name) and self.kind(item.id) == "local"):
+            if not (isinstance(item, ast.Constant) or isinstance(item, ast.Name) and self.kinds[item.id] == "local"):
                 raise self.error(node, f"append a constant or a local to {owner}, like {owner}.append('item')")
             self.emit(node, "append", f"{owner}.append({ast.unparse(item)})", target=self.names.variables.index(owner))
         elif method == "pop" and kind == "buffer":
@@ -199,7 +178,7 @@ class _Compiler:
         self.jumps += 1
 
     def assign(self, node: ast.stmt, target: str, value: ast.expr) -> None:
-        kind = self.kind(target)
+        kind = self.kinds[target]
         if kind not in ("local", "variable"):
             raise self.error(node, f"cannot assign to {target}, a {kind}")
         if isinstance(value, ast.BinOp) and type(value.op) in (ast.Add, ast.Sub):
@@ -234,7 +213,7 @@ class _Compiler:
         if type(node.op) not in (ast.Add, ast.Sub) or not isinstance(node.target, ast.Name):
             raise self.unsupported(node)
         name = node.target.id
-        if self.kind(name) == "local" and name not in self.locals:
+        if self.kinds[name] == "local" and name not in self.locals:
             declare = "declare shared variables with shared={...}"
             raise self.error(node, f"{name} is read before it is given a value ({declare})")
         load = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
@@ -261,8 +240,8 @@ class _Compiler:
         owner = _locked_owner(node)
         if owner is None:
             return self.operand(node, bare_buffer=truth)
-        if self.kind(owner) != "lock" or node.args or node.keywords:  # type: ignore[attr-defined]
-            declared = ", ".join(n for n in self.names.locks if self.kind(n) == "lock") or "none"
+        if self.kinds[owner] != "lock" or node.args or node.keywords:  # type: ignore[attr-defined]
+            declared = ", ".join(n for n in self.names.locks if self.kinds[n] == "lock") or "none"
             got = ast.unparse(node)
             raise self.error(node, f"locked() takes no arguments, on a declared lock ({declared}), got {got!r}")
         return (LOCKED, self.names.locks.index(owner))
@@ -293,7 +272,9 @@ class _Compiler:
         if loops or node.orelse:  # a jump back to the test, or over the else block
             self.jumps += 1
         self.block(node.orelse)
-        self.redirect(top, otherwise, top if loops else len(self.steps))
+        new = top if loops else len(self.steps)  # where the steps that leave the body go: the test, or past the else
+        for step in self.steps[top:otherwise]:
+            step.update({key: new for key in ("next_pc", "else_pc") if step.get(key) == otherwise})
         test["else_pc"] = otherwise
 
 
