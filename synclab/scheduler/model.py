@@ -33,19 +33,15 @@ class Problem:
 
 
 class State(NamedTuple):
-    """Everything that changes while a scenario runs (a named tuple: cheaper to build and hash than a dataclass).
-
-    ``values`` holds a buffer's length; ``holders`` a thread index or ``None``; ``waiters`` the threads
-    waiting on each condition, longest first; ``errors`` the exception that ended each thread (or ``""``).
-    """
+    """Everything that changes while a scenario runs (a named tuple: cheaper to build and hash than a dataclass)."""
 
     pcs: tuple[int, ...]
     status: tuple[str, ...]
     locals: tuple[tuple[Value | None, ...], ...]
-    values: tuple[Value, ...]
-    holders: tuple[int | None, ...]
-    waiters: tuple[tuple[int, ...], ...]
-    errors: tuple[str, ...]
+    values: tuple[Value, ...]  # a buffer's is its length
+    holders: tuple[int | None, ...]  # a thread index, or None
+    waiters: tuple[tuple[int, ...], ...]  # the threads waiting on each condition, longest first
+    errors: tuple[str, ...]  # the exception that ended each thread, or ""
 
 
 def _put(items: tuple, index: int, value: object) -> tuple:
@@ -54,22 +50,18 @@ def _put(items: tuple, index: int, value: object) -> tuple:
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """Threads running short programs over shared variables, locks and conditions (make one with :func:`scenario`).
-
-    ``initial`` holds a buffer's starting length; ``condition_locks`` each condition's lock (an index);
-    ``expect`` the final values a correct run ends with.
-    """
+    """Threads running short programs over shared variables, locks and conditions (make one with :func:`scenario`)."""
 
     title: str
     threads: tuple[str, ...]
     programs: tuple[Program, ...]
     variables: tuple[str, ...]
-    initial: tuple[Value, ...]
+    initial: tuple[Value, ...]  # a buffer's is its starting length
     buffers: frozenset[str]
     locks: tuple[str, ...]
     conditions: tuple[str, ...]
-    condition_locks: tuple[int, ...]
-    expect: tuple[tuple[str, Value], ...]
+    condition_locks: tuple[int, ...]  # each condition's lock, by index
+    expect: tuple[tuple[str, Value], ...]  # the final values a correct run ends with
 
     def initial_state(self) -> State:
         return State(
@@ -107,10 +99,10 @@ class Scenario:
             i for i, s in enumerate(state.status) if s in (RUNNING, NOTIFIED) and self.blocked_on(state, i) is None
         )
 
-    def _blocker(self, state: State, i: int) -> tuple[str, int] | None:
-        """The lock thread ``i`` is blocked on, by name, and its holder."""
+    def _blocker(self, state: State, i: int) -> tuple[str, int | None]:
+        """The lock thread ``i`` is blocked on, by name, and its holder (``("", None)`` if it is not blocked)."""
         lock = self.blocked_on(state, i)
-        return None if lock is None else (self.locks[lock], state.holders[lock])  # type: ignore[return-value]
+        return ("", None) if lock is None else (self.locks[lock], state.holders[lock])
 
     def _condition(self, state: State, i: int) -> str:
         """The condition a waiting thread waits on."""
@@ -125,10 +117,9 @@ class Scenario:
         if status == WAITING:
             cond = self._condition(state, i)
             return f"{name} is waiting in {cond}.wait(): it runs again only after another thread calls {cond}.notify()"
-        blocker = self._blocker(state, i)
-        if blocker is None:
+        lock, holder = self._blocker(state, i)
+        if holder is None:
             return ""
-        lock, holder = blocker
         if holder == i:
             return f"{name} is blocked: it waits for {lock}, which it holds itself, so it waits forever"
         other = self.threads[holder]
@@ -226,7 +217,7 @@ class Scenario:
         if cycle:
             parts = []
             for i in cycle:
-                lock, holder = self._blocker(state, i)  # type: ignore[misc]
+                lock, holder = self._blocker(state, i)
                 held = "which it already holds" if holder == i else f"held by {self.threads[holder]}"
                 parts.append(f"{self.threads[i]} waits for {lock}, {held}")
             found.append(Problem("deadlock", "deadlock: " + "; ".join(parts)))
@@ -238,7 +229,7 @@ class Scenario:
                 cond = self._condition(state, i)
                 found.append(Problem("stuck", f"{name} waits forever in {cond}.wait(): no thread is left to notify it"))
             elif i not in cycle and status not in (DONE, CRASHED):
-                lock, owner = self._blocker(state, i)  # type: ignore[misc]
+                lock, owner = self._blocker(state, i)
                 end = {DONE: "has finished", CRASHED: "crashed"}.get(state.status[owner], "is stuck too")
                 text = f"{name} is blocked forever on {lock}, held by {self.threads[owner]}, which {end}"
                 found.append(Problem("stuck", text))
@@ -276,10 +267,10 @@ class Scenario:
         if status == WAITING:
             return f"waiting in {self._condition(state, i)}.wait() until notified"
         prefix = "notified, " if status == NOTIFIED else ""
-        blocker = self._blocker(state, i)
-        if blocker is None:
+        lock, holder = self._blocker(state, i)
+        if holder is None:
             return prefix + "ready"
-        return f"{prefix}blocked on {blocker[0]} (held by {self.threads[blocker[1]]})"
+        return f"{prefix}blocked on {lock} (held by {self.threads[holder]})"
 
     def event_text(self, before: State, after: State, i: int) -> str:
         """What stepping thread ``i`` from ``before`` to ``after`` did, with the values involved."""
