@@ -21,9 +21,6 @@ MAX_SOURCE_CHARS = 2_000
 SHORTER_HINT = "Keep only the lines the task needs: the fix changes one or two lines of the stub."
 
 
-# -- what the learner's threads did ---------------------------------------------------------------
-
-
 @dataclass(frozen=True, slots=True, order=True)
 class At:
     """A step of the learner's program: its line, kind, what it touches and its source text."""
@@ -97,9 +94,6 @@ def quote(ats: list[At]) -> str:
     if len(shown) == 1:
         return f"line {shown[0]}"
     return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
-
-
-# -- running the cases -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,8 +216,6 @@ def self_deadlock(failure: Failure) -> str:
     cycle = case.deadlock(state)
     return case.locks[case.blocked_on(state, cycle[0])] if len(cycle) == 1 else ""  # type: ignore[index]
 
-
-# -- reading a consumer's program ------------------------------------------------------------------
 
 #: Most items a scenario of 9.3 puts in the buffer, for deciding which branch of a test means "found one".
 _MOST_ITEMS = 5
