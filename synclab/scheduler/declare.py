@@ -91,29 +91,21 @@ def scenario(
     cond_names, cond_locks = [], []
     for name, lock in cond_pairs:
         cond_names.append(declare("condition name", name))
-        if lock is None:
+        if lock is None:  # a condition made without a lock has its own, named like it
             lock_names.append(name)
-            cond_locks.append(len(lock_names) - 1)
-        else:
-            lock = _check_name(f"the lock of condition {name!r}", lock)
-            if lock not in lock_names:
-                raise ValueError(
-                    f"the lock of condition {name!r} must be one of the locks "
-                    f"({', '.join(lock_names) or 'none declared'}), got {lock!r}"
-                )
-            cond_locks.append(lock_names.index(lock))
+        elif _check_name(f"the lock of condition {name!r}", lock) not in lock_names:
+            declared = ", ".join(lock_names) or "none declared"
+            raise ValueError(f"the lock of condition {name!r} must be one of the locks ({declared}), got {lock!r}")
+        cond_locks.append(lock_names.index(name if lock is None else lock))
     expected = []
     for name, value in expect_pairs:
         if name not in variables:
-            raise ValueError(
-                f"expect names shared variables or buffers ({', '.join(variables) or 'none declared'}), got {name!r}"
-            )
+            declared = ", ".join(variables) or "none declared"
+            raise ValueError(f"expect names shared variables or buffers ({declared}), got {name!r}")
         expected.append((name, _check_value(f"expect[{name!r}]", value)))
     names = Scenario(
         title, thread_names, (), tuple(variables), tuple(initial), frozenset(dict(buffer_pairs)), tuple(lock_names),
         tuple(cond_names), tuple(cond_locks), tuple(expected),
     )  # fmt: skip
-    programs = tuple(
-        compile_program(name, source, names) for name, (_, source) in zip(thread_names, pairs, strict=True)
-    )
-    return replace(names, programs=programs)
+    programs = (compile_program(name, source, names) for name, (_, source) in zip(thread_names, pairs, strict=True))
+    return replace(names, programs=tuple(programs))

@@ -28,9 +28,7 @@ class ExplorationLimit(ValueError):
         self, message: str, *, kind: str = "states", schedule: tuple[str, ...] = (), loop: tuple[str, ...] = ()
     ) -> None:
         super().__init__(message)
-        self.kind = kind
-        self.schedule = schedule
-        self.loop = loop
+        self.kind, self.schedule, self.loop = kind, schedule, loop
 
 
 @dataclass(frozen=True, slots=True)
