@@ -33,7 +33,7 @@ class Problem:
 
 
 class State(NamedTuple):
-    """Everything that changes while a scenario runs (a named tuple: cheaper to build and hash than a dataclass)."""
+    """Everything that changes while a scenario runs (a named tuple: the explorer builds and hashes thousands)."""
 
     pcs: tuple[int, ...]
     status: tuple[str, ...]
@@ -60,7 +60,7 @@ class Scenario:
     buffers: frozenset[str]
     locks: tuple[str, ...]
     conditions: tuple[str, ...]
-    condition_locks: tuple[int, ...]  # each condition's lock, by index
+    condition_locks: tuple[int, ...]  # each condition's lock by index (one made without a lock has its own)
     expect: tuple[tuple[str, Value], ...]  # the final values a correct run ends with
 
     def initial_state(self) -> State:
