@@ -133,9 +133,7 @@ DEPOSIT_A = "with lock_a:\n    a += 1\n"
 DEPOSIT_B = "with lock_b:\n    b += 1\n"
 
 
-def _transfers_with(
-    others: dict[str, str], shared: dict[str, int], expect: dict[str, int]
-) -> Callable[[str], Scenario]:
+def _transfers_with(others: dict[str, str], shared: dict, expect: dict) -> Callable[[str], Scenario]:
     """T1, the learner's T2 and ``others``, over balances a and b starting at 10."""
     return lambda second: scenario(
         {"T1": TRANSFER_A_TO_B, "T2": second, **others}, shared=shared, locks=["lock_a", "lock_b"], expect=expect
