@@ -1,9 +1,4 @@
-"""The machinery of notebook 09's checks: run the learner's program in scenarios, on every schedule, and watch it.
-
-:func:`judge` explores each case of an exercise and turns the first bad schedule into a verdict; a
-:class:`Watch` records which locks the learner's threads held at each step, for the hints; the
-program readers (:func:`blind_pops`, :func:`retests`) follow the paths of a consumer's program.
-"""
+"""The machinery of notebook 09's checks: run the learner's program in scenarios, on every schedule, and watch it."""
 
 from __future__ import annotations
 
@@ -23,11 +18,7 @@ MAX_CHECK_STATES = 40_000
 #: Longest answer a check reads, in characters; the answers are a few lines.
 MAX_SOURCE_CHARS = 2_000
 
-MODEL_HINT = "Use only what the model understands here: {}, if or while with a simple test, pass."
 SHORTER_HINT = "Keep only the lines the task needs: the fix changes one or two lines of the stub."
-
-
-# -- what the learner's threads did ---------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -103,9 +94,6 @@ def quote(ats: list[At]) -> str:
     if len(shown) == 1:
         return f"line {shown[0]}"
     return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
-
-
-# -- running the cases -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,33 +217,18 @@ def self_deadlock(failure: Failure) -> str:
     return case.locks[case.blocked_on(state, cycle[0])] if len(cycle) == 1 else ""  # type: ignore[index]
 
 
-NOT_REENTRANT = "A Lock is not reentrant: a thread that asks for {lock} while holding it waits forever. Take it once."
-RELEASE_HINT = "Release only a lock the thread holds, once for each acquire(): a with block pairs them for you."
-STUCK_HINT = (
-    "A thread was left blocked on a lock that nobody will release: release every lock you take, once (a with block "
-    "does it for you)."
-)
-
-
-# -- reading a consumer's program ------------------------------------------------------------------
-
 #: Most items a scenario of 9.3 puts in the buffer, for deciding which branch of a test means "found one".
 _MOST_ITEMS = 5
 
 
 def _found_branch(step: Step, buffer: int) -> bool | None:
     """Which outcome of a test on the buffer means "there is an item" (``None``: it does not tell)."""
-    if step.kind != "test" or (SHARED, buffer) not in (step.a, step.b):
+    other = step.b if step.a == (SHARED, buffer) else step.a  # a truth test's is (CONST, 0)
+    if step.kind != "test" or (SHARED, buffer) not in (step.a, step.b) or other[0] != CONST:
         return None
-    if step.op not in ("truth", "not"):
-        other = step.b if step.a == (SHARED, buffer) else step.a
-        if other[0] != CONST:
-            return None
 
     def outcome(size: int) -> bool:
-        a = size if step.a == (SHARED, buffer) else step.a[1]
-        b = size if step.b == (SHARED, buffer) else step.b[1]
-        return passes(step.op, a, b)
+        return passes(step.op, *((size, other[1]) if step.a == (SHARED, buffer) else (other[1], size)))
 
     found = {outcome(size) for size in range(1, _MOST_ITEMS + 1)}
     return found.pop() if len(found) == 1 and outcome(0) not in found else None

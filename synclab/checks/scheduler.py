@@ -10,22 +10,10 @@ right answer would do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from synclab.checks._base import CheckResult
-from synclab.checks._scheduler import (
-    MODEL_HINT,
-    NOT_REENTRANT,
-    RELEASE_HINT,
-    STUCK_HINT,
-    Case,
-    Failure,
-    Watch,
-    blind_pops,
-    judge,
-    line_of,
-    quote,
-    retests,
-    self_deadlock,
-)
+from synclab.checks._scheduler import Case, Failure, Watch, blind_pops, judge, quote, retests, self_deadlock
 from synclab.scheduler.compiler import dedent
 from synclab.scheduler.declare import scenario
 from synclab.scheduler.library import PRODUCE_ONE, TRANSFER_A_TO_B, deadlock_scenario, if_consumer_scenario
@@ -34,6 +22,13 @@ from synclab.scheduler.program import CONST, MAX_STEPS, Program
 
 __all__ = ["check_lock_order", "check_locked_increment", "check_while_consumer"]
 
+MODEL_HINT = "Use only what the model understands here: {}, if or while with a simple test, pass."
+NOT_REENTRANT = "A Lock is not reentrant: a thread that asks for {lock} while holding it waits forever. Take it once."
+RELEASE_HINT = "Release only a lock the thread holds, once for each acquire(): a with block pairs them for you."
+STUCK_HINT = (
+    "A thread was left blocked on a lock that nobody will release: release every lock you take, once (a with block "
+    "does it for you)."
+)
 _INCREMENT_WORDS = "counter += 1, tmp = counter, counter = tmp, with lock:, lock.acquire(), lock.release()"
 _TRANSFER_WORDS = "a += 1, b -= 1, tmp = a, a = tmp, with lock_a:, lock_a.acquire(), lock_a.release() (and lock_b)"
 _CONSUMER_WORDS = (
@@ -138,29 +133,24 @@ DEPOSIT_A = "with lock_a:\n    a += 1\n"
 DEPOSIT_B = "with lock_b:\n    b += 1\n"
 
 
-def _with_audit(second: str) -> Scenario:
-    return scenario(
-        {"T1": TRANSFER_A_TO_B, "T2": second, "Audit": AUDIT},
-        shared={"a": 10, "b": 10, "audit_sum": 0},
-        locks=["lock_a", "lock_b"],
-        expect={"a": 10, "b": 10, "audit_sum": 20},
-    )
-
-
-def _with_deposits(second: str) -> Scenario:
-    return scenario(
-        {"T1": TRANSFER_A_TO_B, "T2": second, "DepositA": DEPOSIT_A, "DepositB": DEPOSIT_B},
-        shared={"a": 10, "b": 10},
-        locks=["lock_a", "lock_b"],
-        expect={"a": 11, "b": 11},
+def _transfers_with(others: dict[str, str], shared: dict, expect: dict) -> Callable[[str], Scenario]:
+    """T1, the learner's T2 and ``others``, over balances a and b starting at 10."""
+    return lambda second: scenario(
+        {"T1": TRANSFER_A_TO_B, "T2": second, **others}, shared=shared, locks=["lock_a", "lock_b"], expect=expect
     )
 
 
 _TRANSFER_CASES = (
     Case("T1 and your T2", deadlock_scenario, ("T2",)),
-    Case("with an audit (it takes lock_a, then lock_b, and stores a + b in audit_sum)", _with_audit, ("T2",)),
     Case(
-        "with two deposits (DepositA runs a += 1 under lock_a, DepositB b += 1 under lock_b)", _with_deposits, ("T2",)
+        "with an audit (it takes lock_a, then lock_b, and stores a + b in audit_sum)",
+        _transfers_with({"Audit": AUDIT}, {"a": 10, "b": 10, "audit_sum": 0}, {"a": 10, "b": 10, "audit_sum": 20}),
+        ("T2",),
+    ),
+    Case(
+        "with two deposits (DepositA runs a += 1 under lock_a, DepositB b += 1 under lock_b)",
+        _transfers_with({"DepositA": DEPOSIT_A, "DepositB": DEPOSIT_B}, {"a": 10, "b": 10}, {"a": 11, "b": 11}),
+        ("T2",),
     ),
 )
 
@@ -304,7 +294,7 @@ def _consumer_fail_hint(failure: Failure, watch: Watch, source: str) -> str:
             where = (
                 f"where the with block of line {release.line} ends"
                 if release.text.endswith("(leave with)")
-                else f"line {release.line}: {line_of(program, blind['release'])}"
+                else f"line {release.line}: {program.lines[release.line - 1].strip()}"
             )
             return (
                 f"Your consumer lets go of cond ({where}) between finding an item and popping it, so another "

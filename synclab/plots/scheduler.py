@@ -22,28 +22,20 @@ def fmt_share(part: int, whole: int) -> str:
     """A percentage with just enough digits to tell it from 100 % (rounded down): ``"99.9935 %"``."""
     if whole <= 0:
         raise ValueError(f"whole must be positive, got {whole}")
-    if part >= whole:
-        return "100 %"
-    if part <= 0:
-        return "0 %"
+    if part >= whole or part <= 0:
+        return "100 %" if part > 0 else "0 %"
     percent = 100 * part / whole
     rest = 100 - percent
     digits = max(0, -math.floor(math.log10(rest)) + 1) if rest < 10 else 0
-    scale = 10**digits
-    shown = f"{math.floor(percent * scale) / scale:.{digits}f}"
-    if "." in shown:
-        shown = shown.rstrip("0").rstrip(".")
-    return f"{shown} %"
+    shown = f"{math.floor(percent * 10**digits) / 10**digits:.{digits}f}"
+    return f"{shown.rstrip('0').rstrip('.') if '.' in shown else shown} %"
 
 
 def plot_schedules(result: Exploration | ScheduleSweep, ax: Axes | None = None) -> Figure:
-    """How schedules end, or how the share that end badly grows.
+    """How schedules end (an exploration: one bar per ending, vermillion if bad), or how the share that end badly grows.
 
-    For an exploration, one bar per ending: how many schedules end that way, green if correct,
-    vermillion if not. For a sweep, the share of schedules that lose an update against the number
-    of threads, one line per increments count, and beside it (not given ``ax``) how many schedules
-    there are and how many keep every update. Scenarios over the sweep's cap are left out, and the
-    figure says which.
+    A sweep draws one line per increments count against the threads and beside it (not given ``ax``) how many
+    schedules there are and how many keep every update; scenarios over the sweep's cap are named, not drawn.
     """
     if isinstance(result, Exploration):
         return _plot_endings(result, ax)
@@ -108,8 +100,7 @@ def _plot_sweep(sweep: ScheduleSweep, ax: Axes | None) -> Figure:
         )
     if sweep.skipped:
         listed = ", ".join(f"{p.threads} x {p.increments}" for p in sweep.skipped)
-        note = f"not explored (over the cap of {SWEEP_MAX_STATES:,} states): {listed}"
-        note = "\n".join(textwrap.wrap(note, 40))
+        note = "\n".join(textwrap.wrap(f"not explored (over the cap of {SWEEP_MAX_STATES:,} states): {listed}", 40))
         share_ax.text(
             0.97, 0.45, note, transform=share_ax.transAxes, fontsize="small", color="#555555", ha="right", va="center"
         )

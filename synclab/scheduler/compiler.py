@@ -1,20 +1,16 @@
-"""Turn a few lines of Python into the steps a thread takes in the model.
+"""Turn a few lines of Python (the subset in ``_ALLOWED``) into the steps a thread takes in the model.
 
-The subset understood is listed in ``_ALLOWED`` (``notify_all()``, ``if``/``else``, ``len(buffer)``
-and ``not buffer`` too); anything else is refused, naming the thread and the line. Names the
-scenario declares are shared; any other name is a local of the thread.
+Names the scenario declares are shared; any other name is a local of the thread.
 """
 
 from __future__ import annotations
 
 import ast
 import textwrap
-from typing import TYPE_CHECKING
+from collections import defaultdict
 
+from synclab.scheduler.model import Scenario
 from synclab.scheduler.program import CONST, LOCAL, LOCKED, MAX_STEPS, OPERATORS, SHARED, Operand, Program, Step
-
-if TYPE_CHECKING:
-    from synclab.scheduler.model import Scenario
 
 __all__ = ["compile_program", "dedent"]
 
@@ -41,36 +37,29 @@ class _Compiler:
     def __init__(self, thread: str, names: Scenario) -> None:
         self.thread = thread
         self.names = names
-        self.kinds = dict.fromkeys(names.locks, "lock") | dict.fromkeys(names.conditions, "condition")
+        self.kinds: dict[str, str] = defaultdict(lambda: "local")  # any name not declared is a local
+        self.kinds |= dict.fromkeys(names.locks, "lock") | dict.fromkeys(names.conditions, "condition")
         self.kinds.update((name, "buffer" if name in names.buffers else "variable") for name in names.variables)
+        # the lock each lock or condition name takes (a condition made without a lock has its own, named like it)
+        self.lock_of = {name: k for k, name in enumerate(names.locks)}
+        self.lock_of.update(zip(names.conditions, names.condition_locks, strict=True))
         self.steps: list[dict] = []  # the fields of each Step, in order
         self.jumps = 0  # the ends of loops and if-blocks, counted against MAX_STEPS too
-        self.locals: list[str] = []
-        self.assigned: set[str] = set()
+        self.locals: dict[str, int] = {}  # index of each local, in the order they are given a value
         self.with_locks: list[int] = []
 
     def error(self, node: ast.AST, message: str) -> ValueError:
         return ValueError(f"thread {self.thread}, line {getattr(node, 'lineno', 0)}: {message}")
 
     def unsupported(self, node: ast.AST) -> ValueError:
-        return self.error(
-            node, f"the model cannot run {ast.unparse(node).splitlines()[0]!r}; it understands: {_ALLOWED}"
-        )
-
-    def kind(self, name: str) -> str:
-        return self.kinds.get(name, "local")
+        code = ast.unparse(node).splitlines()[0]
+        return self.error(node, f"the model cannot run {code!r}; it understands: {_ALLOWED}")
 
     def local(self, name: str) -> int:
-        if name not in self.locals:
-            self.locals.append(name)
-        return self.locals.index(name)
+        return self.locals.setdefault(name, len(self.locals))
 
     def operand(self, node: ast.expr, *, bare_buffer: bool = False) -> Operand:
-        """A constant, a local, a shared variable or ``len(buffer)``; a buffer's bare name only if ``bare_buffer``.
-
-        A bare buffer name is a list in Python: ``if buffer:`` tests whether it holds anything, but
-        ``buffer == 0`` is always false and ``tmp = buffer`` keeps the list, so those need ``len(buffer)``.
-        """
+        """A constant, a local, a shared variable or ``len(buffer)``; with ``bare_buffer``, a buffer's bare name too."""
         if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int)):
             return (CONST, node.value)
         if (
@@ -83,45 +72,30 @@ class _Compiler:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
             if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name):
                 name = node.args[0].id
-                if self.kind(name) == "buffer":
+                if self.kinds[name] == "buffer":
                     return (SHARED, self.names.variables.index(name))
             raise self.error(node, f"len() takes one declared buffer, got {ast.unparse(node)!r}")
         if _locked_owner(node) is not None:
             raise self.error(node, "the model reads lock.locked() only as the test of an if or a while")
-        if isinstance(node, ast.Name):
-            kind = self.kind(node.id)
-            if kind == "buffer" and not bare_buffer:
-                raise self.error(
-                    node,
-                    f"write len({node.id}) for how many items {node.id} holds ({node.id} alone is the list: "
-                    f"{node.id} == 0 is never true in Python)",
-                )
-            if kind in ("variable", "buffer"):
-                return (SHARED, self.names.variables.index(node.id))
-            if kind != "local":
-                raise self.error(node, f"{node.id} is a {kind}, not a value")
-            if node.id not in self.assigned:
-                raise self.error(
-                    node,
-                    f"{node.id} is read before it is given a value (declare shared variables "
-                    "with shared={...} and buffers with buffers={...})",
-                )
-            return (LOCAL, self.local(node.id))
-        raise self.error(node, f"{ast.unparse(node)!r} is not a number, a variable, len(buffer) or lock.locked()")
-
-    def expression(self, node: ast.expr) -> tuple[Operand, str, Operand]:
-        if isinstance(node, ast.BinOp) and type(node.op) in (ast.Add, ast.Sub):
-            left, right = self.operand(node.left), self.operand(node.right)
-            if left[0] == SHARED and right[0] == SHARED:
-                raise self.error(node, "one step reads one shared variable; split the line in two")
-            return left, _SYMBOLS[type(node.op)], right
-        return self.operand(node), "", (CONST, 0)
+        if not isinstance(node, ast.Name):
+            raise self.error(node, f"{ast.unparse(node)!r} is not a number, a variable, len(buffer) or lock.locked()")
+        name, kind = node.id, self.kinds[node.id]
+        if kind == "buffer" and not bare_buffer:
+            why = f"{name} alone is the list: {name} == 0 is never true in Python"
+            raise self.error(node, f"write len({name}) for how many items {name} holds ({why})")
+        if kind in ("variable", "buffer"):
+            return (SHARED, self.names.variables.index(name))
+        if kind != "local":
+            raise self.error(node, f"{name} is a {kind}, not a value")
+        if name not in self.locals:
+            declare = "declare shared variables with shared={...} and buffers with buffers={...}"
+            raise self.error(node, f"{name} is read before it is given a value ({declare})")
+        return (LOCAL, self.locals[name])
 
     def shown(self, operand: Operand) -> str:
         kind, value = operand
-        if kind == CONST:
-            return repr(value)
-        return (self.locals if kind == LOCAL else self.names.variables)[int(value)]
+        names = list(self.locals) if kind == LOCAL else self.names.variables
+        return repr(value) if kind == CONST else names[int(value)]
 
     def emit(self, node: ast.AST, kind: str, text: str, **fields: object) -> dict:
         step = {"kind": kind, "line": node.lineno, "text": text, "next_pc": len(self.steps) + 1, **fields}
@@ -131,45 +105,22 @@ class _Compiler:
             raise self.error(node, f"a thread's program may have at most {MAX_STEPS} steps")
         return step
 
-    def redirect(self, start: int, end: int, new: int) -> None:
-        """Send the steps from ``start`` to ``end`` that go on to ``end`` (out of their block) to ``new``."""
-        for step in self.steps[start:end]:
-            for key in ("next_pc", "else_pc"):
-                if step.get(key) == end:
-                    step[key] = new
-
     def block(self, statements: list[ast.stmt]) -> None:
-        for statement in statements:
-            self.statement(statement)
-
-    def statement(self, node: ast.stmt) -> None:
-        if isinstance(node, ast.Pass):
-            return
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            self.call(node, node.value)
-        elif isinstance(node, ast.AugAssign):
-            self.augmented(node)
-        elif isinstance(node, ast.Assign):
-            if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-                raise self.error(node, "assign to one plain name at a time, like tmp = counter")
-            self.assign(node, node.targets[0].id, node.value)
-        elif isinstance(node, ast.With):
-            self.with_block(node)
-        elif isinstance(node, ast.If):
-            self.if_block(node)
-        elif isinstance(node, ast.While):
-            self.while_block(node)
-        else:
-            raise self.unsupported(node)
-
-    def lock_of(self, node: ast.AST, name: str, what: str) -> int:
-        kind = self.kind(name)
-        if kind == "lock":
-            return self.names.locks.index(name)
-        if kind == "condition":
-            return self.names.condition_locks[self.names.conditions.index(name)]
-        declared = ", ".join(self.names.locks) or "none"
-        raise self.error(node, f"{what} needs a declared lock or condition, got {name!r} (locks: {declared})")
+        for node in statements:
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                self.call(node, node.value)
+            elif isinstance(node, ast.AugAssign):
+                self.augmented(node)
+            elif isinstance(node, ast.Assign):
+                if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+                    raise self.error(node, "assign to one plain name at a time, like tmp = counter")
+                self.assign(node, node.targets[0].id, node.value)
+            elif isinstance(node, ast.With):
+                self.with_block(node)
+            elif isinstance(node, (ast.If, ast.While)):
+                self.if_or_while(node)
+            elif not isinstance(node, ast.Pass):
+                raise self.unsupported(node)
 
     def call(self, node: ast.Expr, call: ast.Call) -> None:
         func = call.func
@@ -178,14 +129,13 @@ class _Compiler:
             return
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             raise self.unsupported(node)
-        owner, method = func.value.id, func.attr
-        kind = self.kind(owner)
+        owner, method, kind = func.value.id, func.attr, self.kinds[func.value.id]
         if call.keywords:
             raise self.error(node, f"{owner}.{method}() takes no keyword arguments in the model")
         if method in ("acquire", "release") and kind in ("lock", "condition"):
             if call.args:
                 raise self.error(node, f"{owner}.{method}() takes no arguments in the model (no timeout)")
-            lock = self.lock_of(node, owner, f"{method}()")
+            lock = self.lock_of[owner]
             self.emit(node, method, f"{method} {self.names.locks[lock]}", target=lock)
         elif method == "wait_for" and kind == "condition":
             self.wait_for(node, owner, call)
@@ -201,7 +151,7 @@ class _Compiler:
             if len(call.args) != 1:
                 raise self.error(node, f"{owner}.append() takes one item")
             item = call.args[0]
-            if not (isinstance(item, ast.Constant) or isinstance(item, ast.Name) and self.kind(item.id) == "local"):
+            if not (isinstance(item, ast.Constant) or isinstance(item, ast.Name) and self.kinds[item.id] == "local"):
                 raise self.error(node, f"append a constant or a local to {owner}, like {owner}.append('item')")
             self.emit(node, "append", f"{owner}.append({ast.unparse(item)})", target=self.names.variables.index(owner))
         elif method == "pop" and kind == "buffer":
@@ -217,9 +167,8 @@ class _Compiler:
         """``cond.wait_for(lambda: test)``: the loop Python runs, ``while not test: cond.wait()``."""
         predicate = call.args[0] if len(call.args) == 1 else None
         if not isinstance(predicate, ast.Lambda) or predicate.args.args or predicate.args.vararg:
-            raise self.error(
-                node, f"write {owner}.wait_for(lambda: test) with a simple test and no timeout, like lambda: buffer"
-            )
+            hint = "with a simple test and no timeout, like lambda: buffer"
+            raise self.error(node, f"write {owner}.wait_for(lambda: test) {hint}")
         a, op, b = self.test(predicate.body)
         cond, top = self.names.conditions.index(owner), len(self.steps)
         shown = f"{ast.unparse(predicate.body)} ({owner}.wait_for)"
@@ -229,74 +178,61 @@ class _Compiler:
         self.jumps += 1
 
     def assign(self, node: ast.stmt, target: str, value: ast.expr) -> None:
-        kind = self.kind(target)
+        kind = self.kinds[target]
         if kind not in ("local", "variable"):
             raise self.error(node, f"cannot assign to {target}, a {kind}")
-        a, op, b = self.expression(value)
-        reads_shared = SHARED in (a[0], b[0])
-        if kind == "local":
-            if reads_shared and op == "":
-                self.assigned.add(target)
-                self.emit(
-                    node, "load", f"load {self.shown(a)} into {target}", target=int(a[1]), dest=self.local(target)
-                )
-                return
-            if reads_shared:
-                a, b = self.load_to_stack(node, a, b)
-            self.assigned.add(target)
-            self.emit(node, "compute", self.compute_text(target, a, op, b), target=self.local(target), a=a, op=op, b=b)
+        if isinstance(value, ast.BinOp) and type(value.op) in (ast.Add, ast.Sub):
+            a, op, b = self.operand(value.left), _SYMBOLS[type(value.op)], self.operand(value.right)
+            if a[0] == SHARED and b[0] == SHARED:
+                raise self.error(value, "one step reads one shared variable; split the line in two")
+        else:
+            a, op, b = self.operand(value), "", (CONST, 0)
+        variable = self.names.variables.index(target) if kind == "variable" else -1
+        if kind == "local" and not op and a[0] == SHARED:
+            self.emit(node, "load", f"load {self.shown(a)} into {target}", target=int(a[1]), dest=self.local(target))
             return
-        index = self.names.variables.index(target)
-        if not reads_shared and op == "":
-            self.emit(node, "store", f"store {self.shown(a)} into {target}", target=index, a=a)
+        if kind == "variable" and not op and a[0] != SHARED:
+            self.emit(node, "store", f"store {self.shown(a)} into {target}", target=variable, a=a)
             return
-        if reads_shared:
-            a, b = self.load_to_stack(node, a, b)
-        stack = self.local(STACK)
-        if op:
-            self.assigned.add(STACK)
-            self.emit(node, "compute", self.compute_text(STACK, a, op, b), target=stack, a=a, op=op, b=b)
-        self.emit(node, "store", f"store {target}", target=index, a=(LOCAL, stack))
-
-    def load_to_stack(self, node: ast.stmt, a: Operand, b: Operand) -> tuple[Operand, Operand]:
-        stack = self.local(STACK)
-        shared = a if a[0] == SHARED else b
-        self.emit(node, "load", f"load {self.shown(shared)}", target=int(shared[1]), dest=stack)
-        self.assigned.add(STACK)
-        replace = (LOCAL, stack)
-        return (replace, b) if a[0] == SHARED else (a, replace)
-
-    def compute_text(self, target: str, a: Operand, op: str, b: Operand) -> str:
-        if target == STACK and op and a == (LOCAL, self.locals.index(STACK)) and b[0] == CONST:
-            return f"{'add' if op == '+' else 'subtract'} {b[1]!r}"
-        if not op:
-            return f"{target} = {self.shown(a)}"
-        return f"{target} = {self.shown(a)} {op} {self.shown(b)}"
+        if SHARED in (a[0], b[0]):  # load the shared value onto the stack first
+            stack = self.local(STACK)
+            shared = a if a[0] == SHARED else b
+            self.emit(node, "load", f"load {self.shown(shared)}", target=int(shared[1]), dest=stack)
+            a, b = ((LOCAL, stack), b) if a[0] == SHARED else (a, (LOCAL, stack))
+        into = target if kind == "local" else STACK  # a shared variable is computed on the stack, then stored
+        slot = self.local(into)
+        if op or kind == "local":
+            text = f"{into} = {self.shown(a)}" + (f" {op} {self.shown(b)}" if op else "")
+            if into == STACK and a == (LOCAL, slot) and b[0] == CONST:  # counter + 1: the add alone, as dis shows it
+                text = f"{'add' if op == '+' else 'subtract'} {b[1]!r}"
+            self.emit(node, "compute", text, target=slot, a=a, op=op, b=b)
+        if kind == "variable":
+            self.emit(node, "store", f"store {target}", target=variable, a=(LOCAL, slot))
 
     def augmented(self, node: ast.AugAssign) -> None:
         if type(node.op) not in (ast.Add, ast.Sub) or not isinstance(node.target, ast.Name):
             raise self.unsupported(node)
         name = node.target.id
-        if self.kind(name) == "local" and name not in self.assigned:
-            raise self.error(
-                node, f"{name} is read before it is given a value (declare shared variables with shared={{...}})"
-            )
+        if self.kinds[name] == "local" and name not in self.locals:
+            declare = "declare shared variables with shared={...}"
+            raise self.error(node, f"{name} is read before it is given a value ({declare})")
         load = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
-        value = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value), node)
-        self.assign(node, name, value)
+        self.assign(node, name, ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value), node))
 
     def with_block(self, node: ast.With) -> None:
-        locks = []
         for item in node.items:
             if item.optional_vars is not None or not isinstance(item.context_expr, ast.Name):
                 raise self.error(node, "write with lock: (a declared lock or condition, no 'as')")
-            lock = self.lock_of(node, item.context_expr.id, "with")
+            name = item.context_expr.id
+            lock = self.lock_of.get(name)
+            if lock is None:
+                declared = ", ".join(self.names.locks) or "none"
+                raise self.error(node, f"with needs a declared lock or condition, got {name!r} (locks: {declared})")
             self.emit(node, "acquire", f"acquire {self.names.locks[lock]} (enter with)", target=lock)
             self.with_locks.append(lock)
-            locks.append(lock)
         self.block(node.body)
-        for lock in reversed(locks):
-            self.with_locks.pop()
+        for _ in node.items:  # innermost first
+            lock = self.with_locks.pop()
             self.emit(node, "release", f"release {self.names.locks[lock]} (leave with)", target=lock)
 
     def test_operand(self, node: ast.expr, *, truth: bool = False) -> Operand:
@@ -304,11 +240,10 @@ class _Compiler:
         owner = _locked_owner(node)
         if owner is None:
             return self.operand(node, bare_buffer=truth)
-        if self.kind(owner) != "lock" or node.args or node.keywords:  # type: ignore[attr-defined]
-            declared = ", ".join(n for n in self.names.locks if self.kind(n) == "lock") or "none"
-            raise self.error(
-                node, f"locked() takes no arguments, on a declared lock ({declared}), got {ast.unparse(node)!r}"
-            )
+        if self.kinds[owner] != "lock" or node.args or node.keywords:  # type: ignore[attr-defined]
+            declared = ", ".join(n for n in self.names.locks if self.kinds[n] == "lock") or "none"
+            got = ast.unparse(node)
+            raise self.error(node, f"locked() takes no arguments, on a declared lock ({declared}), got {got!r}")
         return (LOCKED, self.names.locks.index(owner))
 
     def test(self, node: ast.expr) -> tuple[Operand, str, Operand]:
@@ -325,31 +260,22 @@ class _Compiler:
             raise self.error(node, "'and'/'or' are not in the model: nest two ifs instead")
         return self.test_operand(node, truth=True), "truth", (CONST, 0)
 
-    def if_block(self, node: ast.If) -> None:
-        a, op, b = self.test(node.test)
-        top = len(self.steps)
-        test = self.emit(node, "test", f"test: {ast.unparse(node.test)}", a=a, op=op, b=b)
-        self.block(node.body)
-        otherwise = len(self.steps)
-        if node.orelse:
-            self.jumps += 1
-            self.block(node.orelse)
-            self.redirect(top, otherwise, len(self.steps))  # the body skips the else block
-        test["else_pc"] = otherwise
-
-    def while_block(self, node: ast.While) -> None:
-        if node.orelse:
+    def if_or_while(self, node: ast.If | ast.While) -> None:
+        loops = isinstance(node, ast.While)
+        if loops and node.orelse:
             raise self.error(node, "while ... else is not in the model")
         a, op, b = self.test(node.test)
         top = len(self.steps)
         test = self.emit(node, "test", f"test: {ast.unparse(node.test)}", a=a, op=op, b=b)
         self.block(node.body)
-        self.jumps += 1
-        self.redirect(top, len(self.steps), top)  # the end of the body goes back to the test
-        test["else_pc"] = len(self.steps)
-
-    def finish(self, lines: tuple[str, ...]) -> Program:
-        return Program(self.thread, lines, tuple(Step(**step) for step in self.steps), tuple(self.locals))
+        otherwise = len(self.steps)
+        if loops or node.orelse:  # a jump back to the test, or over the else block
+            self.jumps += 1
+        self.block(node.orelse)
+        new = top if loops else len(self.steps)  # where the steps that leave the body go: the test, or past the else
+        for step in self.steps[top:otherwise]:
+            step.update({key: new for key in ("next_pc", "else_pc") if step.get(key) == otherwise})
+        test["else_pc"] = otherwise
 
 
 def dedent(source: str) -> str:
@@ -360,10 +286,8 @@ def dedent(source: str) -> str:
 def compile_program(thread: str, source: str, names: Scenario) -> Program:
     """Compile one thread's source into its steps, with the shared names ``names`` declares."""
     if not isinstance(source, str):
-        raise TypeError(
-            f"the program of thread {thread} must be a string of Python code, "
-            f"got {source!r} of type {type(source).__name__}"
-        )
+        got = f"{source!r} of type {type(source).__name__}"
+        raise TypeError(f"the program of thread {thread} must be a string of Python code, got {got}")
     text = dedent(source)
     try:
         tree = ast.parse(text)
@@ -372,4 +296,5 @@ def compile_program(thread: str, source: str, names: Scenario) -> Program:
         raise ValueError(f"thread {thread}{where}: not valid Python ({exc.msg})") from None
     compiler = _Compiler(thread, names)
     compiler.block(tree.body)
-    return compiler.finish(tuple(line.rstrip() for line in text.splitlines()))
+    steps = tuple(Step(**step) for step in compiler.steps)
+    return Program(thread, tuple(line.rstrip() for line in text.splitlines()), steps, tuple(compiler.locals))

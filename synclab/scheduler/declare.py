@@ -30,21 +30,13 @@ def _check_value(what: str, value: object) -> Value:
     return value if isinstance(value, bool) else check_int(what, value, -(10**9), 10**9)
 
 
-def _pairs(what: str, value: object, example: str, named: Callable[[int, object], tuple]) -> list[tuple]:
-    """``value`` as (name, item) pairs: a dict's items, or a list's items named by ``named(k, item)``."""
+def _pairs(what: str, value: object, example: str, named: Callable[[int, object], tuple] | None = None) -> list:
+    """``value`` as (name, item) pairs: a dict's items, or (given ``named``) a list's items named ``named(k, item)``."""
     if isinstance(value, Mapping):
         return list(value.items())
-    if isinstance(value, Sequence) and not isinstance(value, str):
+    if named is not None and isinstance(value, Sequence) and not isinstance(value, str):
         return [named(k, item) for k, item in enumerate(value, start=1)]
     raise TypeError(f"{what} must be {example}, got {value!r} of type {type(value).__name__}")
-
-
-def _mapping(what: str, value: object, example: str) -> Mapping:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise TypeError(f"{what} must be a dict like {example}, got {value!r} of type {type(value).__name__}")
-    return value
 
 
 def scenario(
@@ -68,16 +60,14 @@ def scenario(
     check_int("number of threads", len(pairs), 1, MAX_THREADS)
     if not isinstance(title, str):
         raise TypeError(f"title must be a string, got {title!r} of type {type(title).__name__}")
-    shared_map = _mapping("shared", shared, "{'counter': 0}")
-    buffer_map = _mapping("buffers", buffers, "{'buffer': 0}")
-    expect_map = _mapping("expect", expect, "{'counter': 2}")
+    shared_pairs = _pairs("shared", {} if shared is None else shared, "a dict like {'counter': 0}")
+    buffer_pairs = _pairs("buffers", {} if buffers is None else buffers, "a dict like {'buffer': 0}")
+    expect_pairs = _pairs("expect", {} if expect is None else expect, "a dict like {'counter': 2}")
     if isinstance(locks, str) or not isinstance(locks, Sequence):
         raise TypeError(f"locks must be a list of names like ['lock'], got {locks!r} of type {type(locks).__name__}")
+    conditions = {} if conditions is None else conditions
     cond_pairs = _pairs(
-        "conditions",
-        {} if conditions is None else conditions,
-        "a dict like {'cond': 'lock'} or a list of names",
-        lambda _, n: (n, None),
+        "conditions", conditions, "a dict like {'cond': 'lock'} or a list of names", lambda _, n: (n, None)
     )
 
     seen: dict[str, str] = {}
@@ -91,39 +81,31 @@ def scenario(
 
     thread_names = tuple(declare("thread name", name) for name, _ in pairs)
     variables, initial = [], []
-    for name, value in shared_map.items():
+    for name, value in shared_pairs:
         variables.append(declare("shared variable", name))
         initial.append(_check_value(f"shared[{name!r}]", value))
-    for name, value in buffer_map.items():
+    for name, value in buffer_pairs:
         variables.append(declare("buffer name", name))
         initial.append(check_int(f"buffers[{name!r}]", value, 0, 1000))
     lock_names = [declare("lock name", name) for name in locks]
     cond_names, cond_locks = [], []
     for name, lock in cond_pairs:
         cond_names.append(declare("condition name", name))
-        if lock is None:
+        if lock is None:  # a condition made without a lock has its own, named like it
             lock_names.append(name)
-            cond_locks.append(len(lock_names) - 1)
-        else:
-            lock = _check_name(f"the lock of condition {name!r}", lock)
-            if lock not in lock_names:
-                raise ValueError(
-                    f"the lock of condition {name!r} must be one of the locks "
-                    f"({', '.join(lock_names) or 'none declared'}), got {lock!r}"
-                )
-            cond_locks.append(lock_names.index(lock))
+        elif _check_name(f"the lock of condition {name!r}", lock) not in lock_names:
+            declared = ", ".join(lock_names) or "none declared"
+            raise ValueError(f"the lock of condition {name!r} must be one of the locks ({declared}), got {lock!r}")
+        cond_locks.append(lock_names.index(name if lock is None else lock))
     expected = []
-    for name, value in expect_map.items():
+    for name, value in expect_pairs:
         if name not in variables:
-            raise ValueError(
-                f"expect names shared variables or buffers ({', '.join(variables) or 'none declared'}), got {name!r}"
-            )
+            declared = ", ".join(variables) or "none declared"
+            raise ValueError(f"expect names shared variables or buffers ({declared}), got {name!r}")
         expected.append((name, _check_value(f"expect[{name!r}]", value)))
     names = Scenario(
-        title, thread_names, (), tuple(variables), tuple(initial), frozenset(buffer_map), tuple(lock_names),
+        title, thread_names, (), tuple(variables), tuple(initial), frozenset(dict(buffer_pairs)), tuple(lock_names),
         tuple(cond_names), tuple(cond_locks), tuple(expected),
     )  # fmt: skip
-    programs = tuple(
-        compile_program(name, source, names) for name, (_, source) in zip(thread_names, pairs, strict=True)
-    )
-    return replace(names, programs=programs)
+    programs = (compile_program(name, source, names) for name, (_, source) in zip(thread_names, pairs, strict=True))
+    return replace(names, programs=tuple(programs))

@@ -22,19 +22,13 @@ _Key = tuple[bool, tuple[str, ...]]
 
 
 class ExplorationLimit(ValueError):
-    """Too many states to explore (``kind="states"``), or a state comes back (``kind="loop"``).
-
-    For a loop, ``schedule`` leads from the start to the state that comes back and ``loop``
-    leads from it back to it.
-    """
+    """Too many states (``kind="states"``), or a state comes back (``"loop"``: ``schedule`` to it, ``loop`` back)."""
 
     def __init__(
         self, message: str, *, kind: str = "states", schedule: tuple[str, ...] = (), loop: tuple[str, ...] = ()
     ) -> None:
         super().__init__(message)
-        self.kind = kind
-        self.schedule = schedule
-        self.loop = loop
+        self.kind, self.schedule, self.loop = kind, schedule, loop
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,28 +43,20 @@ def passes(op: str, a: Value, b: Value) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step of a thread: the smallest thing the scheduler can run.
+    """One step of a thread: the smallest thing the scheduler can run."""
 
-    ``kind`` is ``"load"``, ``"compute"``, ``"store"``, ``"acquire"``, ``"release"``, ``"wait"``,
-    ``"notify"``, ``"test"``, ``"append"``, ``"pop"`` or ``"critical"``. ``target`` is the shared
-    variable, lock or condition it acts on (an index), or the local a ``compute`` writes; ``dest``
-    the local a ``load`` writes. ``a op b`` is what a ``compute``, ``store`` or ``test`` evaluates.
-    A ``test`` goes on to ``next_pc`` when true, ``else_pc`` when false. ``with_locks`` are the
-    locks of the ``with`` blocks around it, released if it raises.
-    """
-
-    kind: str
+    kind: str  # load, compute, store, acquire, release, wait, notify, test, append, pop or critical
     line: int
     text: str
-    target: int = -1
-    dest: int = -1
-    a: Operand = (CONST, 0)
+    target: int = -1  # the shared variable, lock or condition it acts on (an index), or the local a compute writes
+    dest: int = -1  # the local a load writes
+    a: Operand = (CONST, 0)  # a op b: what a compute, store or test evaluates
     op: str = ""
     b: Operand = (CONST, 0)
-    next_pc: int = 0
-    else_pc: int = 0
+    next_pc: int = 0  # where a test goes on when true (the next step, for any other step)
+    else_pc: int = 0  # where a test goes on when false
     notify_all: bool = False
-    with_locks: tuple[int, ...] = ()
+    with_locks: tuple[int, ...] = ()  # the locks of the with blocks around it, released if it raises
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from synclab._validate import check_choice
-from synclab.scheduler.model import DONE
 
 if TYPE_CHECKING:
     from synclab.scheduler.model import Problem, Scenario, State
@@ -85,7 +84,7 @@ class Run:
         for i, name in enumerate(sc.threads):
             program = sc.programs[i]
             known = [f"{n} = {v!r}" for n, v in zip(program.locals, state.locals[i], strict=True) if v is not None]
-            where = "" if state.status[i] == DONE else f"line {program.steps[state.pcs[i]].line}, "
+            where = f"line {program.steps[state.pcs[i]].line}, " if state.pcs[i] < len(program.steps) else ""
             nxt = sc.next_text(state, i)
             lines.append(
                 f"{name}: {where}{sc.status_text(state, i)}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from itertools import groupby
 
 import ipywidgets as widgets
 
@@ -72,8 +73,6 @@ class SchedulerLab:
         if plan:
             self.load_schedule(plan)
 
-    # -- loading -------------------------------------------------------------------
-
     def _on_pick(self, change: dict[str, object]) -> None:
         key = change["new"]
         self._load(self._custom if key == _CUSTOM else CHALLENGES[str(key)])  # type: ignore[arg-type]
@@ -106,8 +105,6 @@ class SchedulerLab:
         self.run = self.run.reset()
         self.status.value = f"Ready to replay a schedule of {len(self.plan)} steps: click <i>Replay next</i>."
         self._render()
-
-    # -- actions ---------------------------------------------------------------------
 
     def step(self, thread: str) -> bool:
         """Run the next step of ``thread``, as its button does; if it cannot, the status line says why."""
@@ -150,21 +147,16 @@ class SchedulerLab:
     def won(self) -> bool:
         return self.challenge is not None and self.challenge.won(self.run)
 
-    # -- drawing ------------------------------------------------------------------------
-
     def _render(self, keep_status: bool = False) -> None:
         run, scenario, state = self.run, self.run.scenario, self.run.state
-        if self.challenge is not None:
-            self.goal.value = (
-                f"<b>{html.escape(self.challenge.title)}</b> <i>(plays {html.escape(self.challenge.plays)})</i>. "
-                f"{html.escape(self.challenge.goal)}"
-            )
-            self.hint.value = f"<i>Hint: {html.escape(self.challenge.hint)}</i>" if self.hint_button.value else ""
-            self.hint_button.disabled = False
-        else:
+        challenge = self.challenge
+        if challenge is None:
             self.goal.value = f"<b>{html.escape(scenario.title or 'Your scenario')}</b>"
-            self.hint.value = ""
-            self.hint_button.disabled = True
+        else:
+            plays = f"<i>(plays {html.escape(challenge.plays)})</i>"
+            self.goal.value = f"<b>{html.escape(challenge.title)}</b> {plays}. {html.escape(challenge.goal)}"
+        self.hint.value = f"<i>Hint: {html.escape(challenge.hint)}</i>" if challenge and self.hint_button.value else ""
+        self.hint_button.disabled = challenge is None
         for i, name in enumerate(scenario.threads):
             self.thread_views[name].value = self._thread_html(i)
             button = self.step_buttons[name]
@@ -192,11 +184,8 @@ class SchedulerLab:
         run = self.run
         last = html.escape(run.events[-1]) if run.events else "Pick a thread to run its first step."
         if self.won:
-            assert self.challenge is not None
-            return (
-                f"{last}<br><b style='color:{_WIN}'>✔ Goal met in {len(run.schedule)} steps!</b> "
-                f"{html.escape(self.challenge.win_message)}"
-            )
+            met = f"<b style='color:{_WIN}'>✔ Goal met in {len(run.schedule)} steps!</b>"
+            return f"{last}<br>{met} {html.escape(self.challenge.win_message)}"  # type: ignore[union-attr]
         problems = run.problems()
         if problems:
             text = "; ".join(p.text for p in problems)
@@ -222,14 +211,11 @@ class SchedulerLab:
         nxt = scenario.next_text(state, i)
         where = ""
         if current is not None and status not in (CRASHED, WAITING, NOTIFIED):
-            pc, steps = state.pcs[i], program.steps
-            first, last = pc, pc
-            while first > 0 and steps[first - 1].line == current:
-                first -= 1
-            while last + 1 < len(steps) and steps[last + 1].line == current:
-                last += 1
-            if last > first:
-                where = f" (step {pc - first + 1} of {last - first + 1} on this line)"
+            # the run of consecutive steps on this line that holds the next one
+            same_line = [list(ks) for _, ks in groupby(range(len(program.steps)), lambda k: program.steps[k].line)]
+            ks = next(ks for ks in same_line if state.pcs[i] in ks)
+            if len(ks) > 1:
+                where = f" (step {ks.index(state.pcs[i]) + 1} of {len(ks)} on this line)"
         colour = _MUTED if status == DONE else _WARN if scenario.why_not(state, i) else "#000000"
         status_text = scenario.status_text(state, i)
         pairs = zip(program.locals, state.locals[i], strict=True)
@@ -253,9 +239,10 @@ class SchedulerLab:
             holder = state.holders[k]
             waiting = [scenario.threads[i] for i in range(len(scenario.threads)) if scenario.blocked_on(state, i) == k]
             text = "free" if holder is None else f"held by <b>{scenario.threads[holder]}</b>"
-            if waiting:
-                text += f", blocked: {', '.join(waiting)}"
-            cells.append(f"lock <code>{html.escape(lock)}</code> {text}")
+            cells.append(
+                f"lock <code>{html.escape(lock)}</code> {text}"
+                + (f", blocked: {', '.join(waiting)}" if waiting else "")
+            )
         for k, cond in enumerate(scenario.conditions):
             waiting = [scenario.threads[i] for i in state.waiters[k]]
             cells.append(f"condition <code>{html.escape(cond)}</code> waiting: {', '.join(waiting) or 'nobody'}")
