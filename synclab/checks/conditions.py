@@ -8,11 +8,10 @@ the lock. Every step is ordered by what the threads do, never by sleeps.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from synclab.checks._base import (
@@ -108,17 +107,26 @@ for _name in ("append", "appendleft", "extend", "extendleft", "insert", "popleft
 
 
 class _Bench:
-    """One forced run of an exercise: a trial, its lock, condition and buffer, and the check's own moves on them."""
+    """One forced run of an exercise: a trial, its lock, condition, buffer and (5.2) closed event, and the check's
+    own moves on them. Leaving it calls off every wait at once, then frees every thread."""
 
-    def __init__(self, exercise: str, trial: Trial, items: Iterable[Any] = ()) -> None:
+    def __init__(self, exercise: str, items: Iterable[Any] = ()) -> None:
         self.exercise = exercise
-        self.trial = trial
-        self.lock = trial.lock("the buffer's lock")
-        self.cond: GuardedCondition = trial.condition(self.lock, "cond")
-        self.buffer = Buffer(trial, self.lock, CAPACITY, items)
+        self.trial = Trial(what="put" if exercise == "5.1" else "consume")
+        self.lock = self.trial.lock("the buffer's lock")
+        self.cond: GuardedCondition = self.trial.condition(self.lock, "cond")
+        self.buffer = Buffer(self.trial, self.lock, CAPACITY, items)
+        self.closed = self.trial.event("closed")
         # Seconds a timed wait that has not run out is watched before it counts as waiting, for the whole run:
         # a right answer with long timeouts must still finish well within the trial's time.
         self.patience = HOLD_PATIENCE
+
+    def __enter__(self) -> _Bench:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.trial.cancel()
+        self.trial.__exit__(*exc)
 
     def act(self, action: Callable[[], object]) -> bool:
         """Run ``action()`` holding the lock, as the check's own producer or consumer; ``False`` if it could not."""
@@ -152,8 +160,8 @@ class _Bench:
         return slipped
 
     def start(self, name: str, fn: Callable[..., Any], *args: Any, patient: bool = True) -> tuple[Runner, str]:
-        """Start ``fn(*args)`` in thread ``name`` and wait until it waits on ``cond`` or is done: (runner, state)."""
-        runner = self.trial.start(name, fn, *args)
+        """Start ``fn(buffer, cond, *args)`` in thread ``name``; wait until it waits on ``cond`` or is done."""
+        runner = self.trial.start(name, fn, self.buffer, self.cond, *args)
         return runner, self.settle([runner], patient=patient)[name]
 
     def settle(self, runners: Sequence[Runner], *, patient: bool = True) -> dict[str, str]:
@@ -216,16 +224,6 @@ class _Bench:
         return self.trouble(runner)
 
 
-@contextlib.contextmanager
-def _forced(exercise: str, items: Iterable[Any] = ()) -> Iterator[_Bench]:
-    """One forced run; leaving it calls off every wait at once, then frees every thread."""
-    with Trial(what="put" if exercise == "5.1" else "consume") as trial:
-        try:
-            yield _Bench(exercise, trial, items)
-        finally:
-            trial.cancel()
-
-
 # -- exercise 5.1 ------------------------------------------------------------------------------
 
 
@@ -256,11 +254,11 @@ def _put_with_room(bench: _Bench, runner: Runner, state: str, when: str) -> Chec
 
 
 def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
-    with _forced("5.1") as bench:
-        consumer, state = bench.start("C", wait_and_take, bench.buffer, bench.cond)
+    with _Bench("5.1") as bench:
+        consumer, state = bench.start("C", wait_and_take)
         if state != "waiting":
             return bench.trouble()
-        producer, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY, patient=False)
+        producer, state = bench.start("P1", put, "item 1", CAPACITY, patient=False)
         if (verdict := _put_with_room(bench, producer, state, "on an empty buffer (capacity 1)")) is not None:
             return verdict
         if bench.buffer.unlocked_changes:
@@ -290,13 +288,13 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
 
 
 def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
-    with _forced("5.1", ["old item"]) as bench:
-        p1, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
+    with _Bench("5.1", ["old item"]) as bench:
+        p1, state = bench.start("P1", put, "item 1", CAPACITY)
         if (verdict := _put_on_full(bench, p1, state, "on a full buffer")) is not None:
             return verdict
         if not bench.steal(lambda: (bench.buffer.popleft(), bench.cond.notify()), "P1"):
             return bench.trouble()
-        p2, state = bench.start("P2", put, bench.buffer, bench.cond, "item 2", CAPACITY, patient=False)
+        p2, state = bench.start("P2", put, "item 2", CAPACITY, patient=False)
         if (verdict := _put_with_room(bench, p2, state, "with a free slot in the buffer")) is not None:
             return verdict
         if list(bench.buffer) != ["item 2"]:
@@ -351,15 +349,15 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
 
 def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
     names = [f"P{i}" for i in range(1, PRODUCERS_AHEAD + 2)]
-    with _forced("5.1", ["old item"]) as bench:
+    with _Bench("5.1", ["old item"]) as bench:
         producers = {}
         for name in names:
-            producers[name], state = bench.start(name, put, bench.buffer, bench.cond, f"item {name[1:]}", CAPACITY)
+            producers[name], state = bench.start(name, put, f"item {name[1:]}", CAPACITY)
             if (verdict := _put_on_full(bench, producers[name], state, "on a full buffer")) is not None:
                 return verdict
         if not bench.steal(lambda: (bench.buffer.popleft(), bench.cond.notify())):
             return bench.trouble()
-        consumer, state = bench.start("C", wait_and_take, bench.buffer, bench.cond)
+        consumer, state = bench.start("C", wait_and_take)
         if state != "waiting":
             return bench.trouble()
         # The longest waiter is woken: P1, unless waits with a timeout ran out and changed the order.
@@ -401,8 +399,8 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
 
 def _put_keeps_order(put: Callable[..., Any]) -> CheckResult | None:
     # With capacity 1 the buffer never holds two items, so order shows only with room for one more.
-    with _forced("5.1", ["old item"]) as bench:
-        p1, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", 2, patient=False)
+    with _Bench("5.1", ["old item"]) as bench:
+        p1, state = bench.start("P1", put, "item 1", 2, patient=False)
         if (verdict := _put_with_room(bench, p1, state, "with one item in a buffer of capacity 2")) is not None:
             return verdict
         held = list(bench.buffer)
@@ -507,15 +505,14 @@ def _what_it_did(runner: Runner) -> str:
 
 
 def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
-    with _forced("5.2") as bench:
-        closed = bench.trial.event("closed")
+    with _Bench("5.2") as bench:
         outs: list[list[Any]] = [[], []]
-        c1, state = bench.start("C1", consume, bench.buffer, bench.cond, closed, outs[0])
+        c1, state = bench.start("C1", consume, bench.closed, outs[0])
         if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
             return verdict
         if not bench.steal(lambda: (bench.buffer.append("item 1"), bench.cond.notify()), "C1"):
             return bench.trouble()
-        c2, state = bench.start("C2", consume, bench.buffer, bench.cond, closed, outs[1], patient=False)
+        c2, state = bench.start("C2", consume, bench.closed, outs[1], patient=False)
         if (verdict := _consumer_on_empty(bench, c2, state, "after taking 'item 1'")) is not None:
             return verdict
         if bench.buffer.size():
@@ -540,7 +537,7 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
         # Patient now that no one is held back: an answer may wait with a timeout only once it has taken an item.
         if (verdict := _consumers_wait(bench, [c1, c2], "once 'item 1' was taken")) is not None:
             return verdict
-        if not bench.act(lambda: (closed.set(), bench.cond.notify_all())):
+        if not bench.act(lambda: (bench.closed.set(), bench.cond.notify_all())):
             return bench.trouble()
         if (verdict := _returned_once_closed(bench, [c1, c2], "closed (and empty)", "")) is not None:
             return verdict
@@ -548,12 +545,11 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
 
 
 def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
-    with _forced("5.2") as bench:
-        closed = bench.trial.event("closed")
+    with _Bench("5.2") as bench:
         outs: list[list[Any]] = [[] for _ in range(CONSUMERS)]
         runners = [
-            bench.trial.start(f"C{i}", consume, bench.buffer, bench.cond, closed, outs[i - 1])
-            for i in range(1, CONSUMERS + 1)
+            bench.trial.start(f"C{i}", consume, bench.buffer, bench.cond, bench.closed, out)
+            for i, out in enumerate(outs, 1)
         ]
         if (verdict := _consumers_wait(bench, runners, "on an empty buffer")) is not None:
             return verdict
@@ -565,7 +561,7 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
         if (verdict := _consumers_wait(bench, runners, "with the buffer open")) is not None:
             return verdict
         items = range(OPEN_ITEMS, OPEN_ITEMS + LEFT_ITEMS)
-        if not bench.act(lambda: (bench.buffer.extend(items), closed.set(), bench.cond.notify_all())):
+        if not bench.act(lambda: (bench.buffer.extend(items), bench.closed.set(), bench.cond.notify_all())):
             return bench.trouble()
         if (verdict := _returned_once_closed(bench, runners, "closed", "some consumers")) is not None:
             return verdict
@@ -582,9 +578,9 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
 
 
 def _consume_in_one_hold(consume: Callable[..., Any]) -> CheckResult | None:
-    with _forced("5.2") as bench:
+    with _Bench("5.2") as bench:
         # Not patient: how it waits was judged in the runs before, and a long timeout must not cost 1.5 s again.
-        c1, state = bench.start("C1", consume, bench.buffer, bench.cond, bench.trial.event("closed"), [], patient=False)
+        c1, state = bench.start("C1", consume, bench.closed, [], patient=False)
         if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
             return verdict
         slipped = bench.between_holds("C1", lambda: bench.buffer.size() > 0, bench.buffer.popleft)
