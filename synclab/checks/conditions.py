@@ -51,13 +51,11 @@ _APPEND_AFTER_WAIT = "After the wait loop, append the item and return."
 class Buffer(deque):
     """A ``deque`` that notes unlocked changes, appends over capacity, the most items held and looks at its length."""
 
-    def __init__(self, scope: CancelScope, lock: GuardedLock, capacity: int | None = None, items: Iterable[Any] = ()):
+    def __init__(self, scope: CancelScope, lock: GuardedLock, capacity: int, items: Iterable[Any] = ()):
         self._scope = scope
         self._guard = lock
         self.capacity = capacity
-        self.over = 0
-        self.most = 0
-        self.unlocked_changes = 0
+        self.over = self.most = self.unlocked_changes = 0
         self.looks: dict[str, int] = {}
         super().__init__(items)
 
@@ -78,7 +76,7 @@ class Buffer(deque):
     def _changed(self) -> None:
         if not self._guard.held_by_me():
             self.unlocked_changes += 1
-        if self.capacity is not None and deque.__len__(self) > self.capacity:
+        if deque.__len__(self) > self.capacity:
             self.over += 1
         self.most = max(self.most, deque.__len__(self))
 
@@ -228,16 +226,14 @@ class _Bench:
 
 
 def _put_on_full(bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
-    name = runner.name
-
     def returned(ran_out: bool) -> tuple[str, str]:
         if not bench.buffer.over:
-            return f"{when}, {name}'s put() returned without adding its item.", _WAIT_FULL
+            return f"{when}, {runner.name}'s put() returned without adding its item.", _WAIT_FULL
         timeout = " when its wait(timeout) ran out" if ran_out else ""
         held = f"the buffer held {bench.buffer.most} items with capacity {CAPACITY}."
-        return f"{when}, {name} added its item{timeout}: {held}", _RECHECK_FULL if ran_out else _WAIT_FULL
+        return f"{when}, {runner.name} added its item{timeout}: {held}", _RECHECK_FULL if ran_out else _WAIT_FULL
 
-    return bench.waits(runner, state, f"{when}, {name}'s put()", _WAIT_FULL, returned)
+    return bench.waits(runner, state, f"{when}, {runner.name}'s put()", _WAIT_FULL, returned)
 
 
 def _put_with_room(bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
@@ -498,7 +494,6 @@ def _took_all(bench: _Bench, outs: Sequence[list[Any]], expected: list[Any], wha
 
 
 def _what_it_did(runner: Runner) -> str:
-    """What a consumer that was done did: raised (the error), or returned."""
     if runner.error is None:
         return "returned although the buffer was not closed"
     return describe_exception(runner.error, runner.name).removeprefix(f"{runner.name} ")
