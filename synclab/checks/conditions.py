@@ -362,18 +362,16 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
         item = f"item {first[1:]}"
         before, entries = len(bench.cond.notified), bench.cond.entered.count(first)
         bench.cond.let_go(first)
-        woken_producer = producers[first]
-        if (
-            not bench.trial.wait(until=lambda: woken_producer.done or bench.cond.entered.count(first) > entries)
-            or not woken_producer.done
-        ):
+        producer = producers[first]
+        went_on = bench.trial.wait(until=lambda: producer.done or bench.cond.entered.count(first) > entries)
+        if not went_on or not producer.done:
             return not_yet(
                 "5.1",
                 f"{first} was woken with a free slot in the buffer, but its put() did not add its item and return.",
                 _APPEND_AFTER_WAIT,
             )
-        if woken_producer.error is not None:
-            return bench.trouble(woken_producer)
+        if producer.error is not None:
+            return bench.trouble(producer)
         woken = bench.cond.notified[before:]
         if "C" not in woken:
             return not_yet(
@@ -461,8 +459,10 @@ def _consumers_wait(bench: _Bench, runners: Sequence[Runner], when: str) -> Chec
     return None
 
 
-def _returned_once_closed(bench: _Bench, runners: Sequence[Runner], closed: str, who: str) -> CheckResult | None:
-    """After the close: every consumer returned (else who still waited), without raising."""
+def _close(bench: _Bench, runners: Sequence[Runner], left: Iterable[Any], closed: str, who: str) -> CheckResult | None:
+    """Close the buffer with ``left`` items in it: every consumer returns (else who still waited), without raising."""
+    if not bench.act(lambda: (bench.buffer.extend(left), bench.closed.set(), bench.cond.notify_all())):
+        return bench.trouble()
     if not bench.trial.wait(runners=runners):
         who = who or " and ".join(r.name for r in runners if r.cancelled or not r.done)
         return not_yet(
@@ -532,9 +532,7 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
         # Patient now that no one is held back: an answer may wait with a timeout only once it has taken an item.
         if (verdict := _consumers_wait(bench, [c1, c2], "once 'item 1' was taken")) is not None:
             return verdict
-        if not bench.act(lambda: (bench.closed.set(), bench.cond.notify_all())):
-            return bench.trouble()
-        if (verdict := _returned_once_closed(bench, [c1, c2], "closed (and empty)", "")) is not None:
+        if (verdict := _close(bench, [c1, c2], [], "closed (and empty)", "")) is not None:
             return verdict
         return _took_all(bench, outs, ["item 1"], "with one item put and taken")
 
@@ -555,10 +553,8 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
             return bench.trouble()
         if (verdict := _consumers_wait(bench, runners, "with the buffer open")) is not None:
             return verdict
-        items = range(OPEN_ITEMS, OPEN_ITEMS + LEFT_ITEMS)
-        if not bench.act(lambda: (bench.buffer.extend(items), bench.closed.set(), bench.cond.notify_all())):
-            return bench.trouble()
-        if (verdict := _returned_once_closed(bench, runners, "closed", "some consumers")) is not None:
+        left = range(OPEN_ITEMS, OPEN_ITEMS + LEFT_ITEMS)
+        if (verdict := _close(bench, runners, left, "closed", "some consumers")) is not None:
             return verdict
         if bench.buffer.size():
             return not_yet(
