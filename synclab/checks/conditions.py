@@ -24,7 +24,7 @@ from synclab.checks._base import (
     not_yet,
     passed,
 )
-from synclab.checks._guards import CancelScope, CheckCancelled, GuardedCondition, GuardedLock
+from synclab.checks._guards import CancelScope, CheckCancelled, GuardedLock
 from synclab.experiments.conditions import wait_and_take
 
 CAPACITY = 1
@@ -112,7 +112,7 @@ class _Bench:
         self.exercise = exercise
         self.trial = Trial(what="put" if exercise == "5.1" else "consume")
         self.lock = self.trial.lock("the buffer's lock")
-        self.cond: GuardedCondition = self.trial.condition(self.lock, "cond")
+        self.cond = self.trial.condition(self.lock, "cond")
         self.buffer = Buffer(self.trial, self.lock, CAPACITY, items)
         self.closed = self.trial.event("closed")
         # Seconds a timed wait that has not run out is watched before it counts as waiting, for the whole run:
