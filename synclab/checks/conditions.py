@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -56,7 +56,7 @@ class Buffer(deque):
         self._guard = lock
         self.capacity = capacity
         self.over = self.most = self.unlocked_changes = 0
-        self.looks: dict[str, int] = {}
+        self.looks: Counter[str] = Counter()
         super().__init__(items)
 
     def size(self) -> int:
@@ -65,8 +65,7 @@ class Buffer(deque):
 
     def __len__(self) -> int:
         self._scope.check()
-        name = threading.current_thread().name
-        self.looks[name] = self.looks.get(name, 0) + 1
+        self.looks[threading.current_thread().name] += 1
         return deque.__len__(self)
 
     def __bool__(self) -> bool:
@@ -165,7 +164,7 @@ class _Bench:
     def settle(self, runners: Sequence[Runner], *, patient: bool = True) -> dict[str, str]:
         """Wait until each runner waits on ``cond`` or is done; ``{name: state}``."""
         start = time.monotonic()
-        looks = {r.name: self.buffer.looks.get(r.name, 0) for r in runners}
+        looks = {r.name: self.buffer.looks[r.name] for r in runners}
         timeouts = {r.name: self.cond.timed_out.count(r.name) for r in runners}
 
         def state(runner: Runner) -> str:
@@ -177,7 +176,7 @@ class _Bench:
             ran_out = self.cond.timed_out.count(name) > timeouts[name]
             if timed is False or (timed and (not patient or waited > self.patience or ran_out)):
                 return "waiting"
-            looked = self.buffer.looks.get(name, 0) - looks[name]
+            looked = self.buffer.looks[name] - looks[name]
             if timed is None and (looked > POLL_LOOKS or (waited > HOLD_PATIENCE and looked >= 2)):
                 return "polling"
             return ""
