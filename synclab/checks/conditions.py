@@ -243,9 +243,7 @@ def _put_with_room(bench: _Bench, runner: Runner, state: str, when: str) -> Chec
             "Wait only while the buffer is full, that is while it holds capacity items (use the capacity you are "
             "given): while len(buffer) >= capacity: cond.wait()",
         )
-    if state != "done" or runner.error is not None:
-        return bench.trouble(runner)
-    return None
+    return bench.trouble(runner) if state != "done" or runner.error is not None else None
 
 
 def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
@@ -452,10 +450,8 @@ def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> 
 
 def _consumers_wait(bench: _Bench, runners: Sequence[Runner], when: str) -> CheckResult | None:
     states = bench.settle(runners)
-    for runner in runners:
-        if (verdict := _consumer_on_empty(bench, runner, states[runner.name], when)) is not None:
-            return verdict
-    return None
+    verdicts = (_consumer_on_empty(bench, runner, states[runner.name], when) for runner in runners)
+    return next((verdict for verdict in verdicts if verdict is not None), None)
 
 
 def _close(bench: _Bench, runners: Sequence[Runner], left: Iterable[Any], closed: str, who: str) -> CheckResult | None:
