@@ -8,11 +8,10 @@ the lock. Every step is ordered by what the threads do, never by sleeps.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from synclab.checks._base import (
@@ -25,7 +24,7 @@ from synclab.checks._base import (
     not_yet,
     passed,
 )
-from synclab.checks._guards import CancelScope, CheckCancelled, GuardedCondition, GuardedLock
+from synclab.checks._guards import CancelScope, CheckCancelled, GuardedLock
 from synclab.experiments.conditions import wait_and_take
 
 CAPACITY = 1
@@ -52,14 +51,12 @@ _APPEND_AFTER_WAIT = "After the wait loop, append the item and return."
 class Buffer(deque):
     """A ``deque`` that notes unlocked changes, appends over capacity, the most items held and looks at its length."""
 
-    def __init__(self, scope: CancelScope, lock: GuardedLock, capacity: int | None = None, items: Iterable[Any] = ()):
+    def __init__(self, scope: CancelScope, lock: GuardedLock, capacity: int, items: Iterable[Any] = ()):
         self._scope = scope
         self._guard = lock
         self.capacity = capacity
-        self.over = 0
-        self.most = 0
-        self.unlocked_changes = 0
-        self.looks: dict[str, int] = {}
+        self.over = self.most = self.unlocked_changes = 0
+        self.looks: Counter[str] = Counter()
         super().__init__(items)
 
     def size(self) -> int:
@@ -68,8 +65,7 @@ class Buffer(deque):
 
     def __len__(self) -> int:
         self._scope.check()
-        name = threading.current_thread().name
-        self.looks[name] = self.looks.get(name, 0) + 1
+        self.looks[threading.current_thread().name] += 1
         return deque.__len__(self)
 
     def __bool__(self) -> bool:
@@ -79,7 +75,7 @@ class Buffer(deque):
     def _changed(self) -> None:
         if not self._guard.held_by_me():
             self.unlocked_changes += 1
-        if self.capacity is not None and deque.__len__(self) > self.capacity:
+        if deque.__len__(self) > self.capacity:
             self.over += 1
         self.most = max(self.most, deque.__len__(self))
 
@@ -108,17 +104,26 @@ for _name in ("append", "appendleft", "extend", "extendleft", "insert", "popleft
 
 
 class _Bench:
-    """One forced run of an exercise: a trial, its lock, condition and buffer, and the check's own moves on them."""
+    """One forced run of an exercise: a trial, its lock, condition, buffer and (5.2) closed event, and the check's
+    own moves on them. Leaving it calls off every wait at once, then frees every thread."""
 
-    def __init__(self, exercise: str, trial: Trial, items: Iterable[Any] = ()) -> None:
+    def __init__(self, exercise: str, items: Iterable[Any] = ()) -> None:
         self.exercise = exercise
-        self.trial = trial
-        self.lock = trial.lock("the buffer's lock")
-        self.cond: GuardedCondition = trial.condition(self.lock, "cond")
-        self.buffer = Buffer(trial, self.lock, CAPACITY, items)
+        self.trial = Trial(what="put" if exercise == "5.1" else "consume")
+        self.lock = self.trial.lock("the buffer's lock")
+        self.cond = self.trial.condition(self.lock, "cond")
+        self.buffer = Buffer(self.trial, self.lock, CAPACITY, items)
+        self.closed = self.trial.event("closed")
         # Seconds a timed wait that has not run out is watched before it counts as waiting, for the whole run:
         # a right answer with long timeouts must still finish well within the trial's time.
         self.patience = HOLD_PATIENCE
+
+    def __enter__(self) -> _Bench:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.trial.cancel()
+        self.trial.__exit__(*exc)
 
     def act(self, action: Callable[[], object]) -> bool:
         """Run ``action()`` holding the lock, as the check's own producer or consumer; ``False`` if it could not."""
@@ -152,14 +157,14 @@ class _Bench:
         return slipped
 
     def start(self, name: str, fn: Callable[..., Any], *args: Any, patient: bool = True) -> tuple[Runner, str]:
-        """Start ``fn(*args)`` in thread ``name`` and wait until it waits on ``cond`` or is done: (runner, state)."""
-        runner = self.trial.start(name, fn, *args)
+        """Start ``fn(buffer, cond, *args)`` in thread ``name``; wait until it waits on ``cond`` or is done."""
+        runner = self.trial.start(name, fn, self.buffer, self.cond, *args)
         return runner, self.settle([runner], patient=patient)[name]
 
     def settle(self, runners: Sequence[Runner], *, patient: bool = True) -> dict[str, str]:
         """Wait until each runner waits on ``cond`` or is done; ``{name: state}``."""
         start = time.monotonic()
-        looks = {r.name: self.buffer.looks.get(r.name, 0) for r in runners}
+        looks = {r.name: self.buffer.looks[r.name] for r in runners}
         timeouts = {r.name: self.cond.timed_out.count(r.name) for r in runners}
 
         def state(runner: Runner) -> str:
@@ -171,7 +176,7 @@ class _Bench:
             ran_out = self.cond.timed_out.count(name) > timeouts[name]
             if timed is False or (timed and (not patient or waited > self.patience or ran_out)):
                 return "waiting"
-            looked = self.buffer.looks.get(name, 0) - looks[name]
+            looked = self.buffer.looks[name] - looks[name]
             if timed is None and (looked > POLL_LOOKS or (waited > HOLD_PATIENCE and looked >= 2)):
                 return "polling"
             return ""
@@ -216,30 +221,18 @@ class _Bench:
         return self.trouble(runner)
 
 
-@contextlib.contextmanager
-def _forced(exercise: str, items: Iterable[Any] = ()) -> Iterator[_Bench]:
-    """One forced run; leaving it calls off every wait at once, then frees every thread."""
-    with Trial(what="put" if exercise == "5.1" else "consume") as trial:
-        try:
-            yield _Bench(exercise, trial, items)
-        finally:
-            trial.cancel()
-
-
 # -- exercise 5.1 ------------------------------------------------------------------------------
 
 
 def _put_on_full(bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
-    name = runner.name
-
     def returned(ran_out: bool) -> tuple[str, str]:
         if not bench.buffer.over:
-            return f"{when}, {name}'s put() returned without adding its item.", _WAIT_FULL
+            return f"{when}, {runner.name}'s put() returned without adding its item.", _WAIT_FULL
         timeout = " when its wait(timeout) ran out" if ran_out else ""
         held = f"the buffer held {bench.buffer.most} items with capacity {CAPACITY}."
-        return f"{when}, {name} added its item{timeout}: {held}", _RECHECK_FULL if ran_out else _WAIT_FULL
+        return f"{when}, {runner.name} added its item{timeout}: {held}", _RECHECK_FULL if ran_out else _WAIT_FULL
 
-    return bench.waits(runner, state, f"{when}, {name}'s put()", _WAIT_FULL, returned)
+    return bench.waits(runner, state, f"{when}, {runner.name}'s put()", _WAIT_FULL, returned)
 
 
 def _put_with_room(bench: _Bench, runner: Runner, state: str, when: str) -> CheckResult | None:
@@ -250,17 +243,15 @@ def _put_with_room(bench: _Bench, runner: Runner, state: str, when: str) -> Chec
             "Wait only while the buffer is full, that is while it holds capacity items (use the capacity you are "
             "given): while len(buffer) >= capacity: cond.wait()",
         )
-    if state != "done" or runner.error is not None:
-        return bench.trouble(runner)
-    return None
+    return bench.trouble(runner) if state != "done" or runner.error is not None else None
 
 
 def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
-    with _forced("5.1") as bench:
-        consumer, state = bench.start("C", wait_and_take, bench.buffer, bench.cond)
+    with _Bench("5.1") as bench:
+        consumer, state = bench.start("C", wait_and_take)
         if state != "waiting":
             return bench.trouble()
-        producer, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY, patient=False)
+        producer, state = bench.start("P1", put, "item 1", CAPACITY, patient=False)
         if (verdict := _put_with_room(bench, producer, state, "on an empty buffer (capacity 1)")) is not None:
             return verdict
         if bench.buffer.unlocked_changes:
@@ -290,13 +281,13 @@ def _put_wakes_a_consumer(put: Callable[..., Any]) -> CheckResult | None:
 
 
 def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
-    with _forced("5.1", ["old item"]) as bench:
-        p1, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", CAPACITY)
+    with _Bench("5.1", ["old item"]) as bench:
+        p1, state = bench.start("P1", put, "item 1", CAPACITY)
         if (verdict := _put_on_full(bench, p1, state, "on a full buffer")) is not None:
             return verdict
         if not bench.steal(lambda: (bench.buffer.popleft(), bench.cond.notify()), "P1"):
             return bench.trouble()
-        p2, state = bench.start("P2", put, bench.buffer, bench.cond, "item 2", CAPACITY, patient=False)
+        p2, state = bench.start("P2", put, "item 2", CAPACITY, patient=False)
         if (verdict := _put_with_room(bench, p2, state, "with a free slot in the buffer")) is not None:
             return verdict
         if list(bench.buffer) != ["item 2"]:
@@ -351,15 +342,15 @@ def _put_slot_stolen(put: Callable[..., Any]) -> CheckResult | None:
 
 def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
     names = [f"P{i}" for i in range(1, PRODUCERS_AHEAD + 2)]
-    with _forced("5.1", ["old item"]) as bench:
+    with _Bench("5.1", ["old item"]) as bench:
         producers = {}
         for name in names:
-            producers[name], state = bench.start(name, put, bench.buffer, bench.cond, f"item {name[1:]}", CAPACITY)
+            producers[name], state = bench.start(name, put, f"item {name[1:]}", CAPACITY)
             if (verdict := _put_on_full(bench, producers[name], state, "on a full buffer")) is not None:
                 return verdict
         if not bench.steal(lambda: (bench.buffer.popleft(), bench.cond.notify())):
             return bench.trouble()
-        consumer, state = bench.start("C", wait_and_take, bench.buffer, bench.cond)
+        consumer, state = bench.start("C", wait_and_take)
         if state != "waiting":
             return bench.trouble()
         # The longest waiter is woken: P1, unless waits with a timeout ran out and changed the order.
@@ -368,18 +359,16 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
         item = f"item {first[1:]}"
         before, entries = len(bench.cond.notified), bench.cond.entered.count(first)
         bench.cond.let_go(first)
-        woken_producer = producers[first]
-        if (
-            not bench.trial.wait(until=lambda: woken_producer.done or bench.cond.entered.count(first) > entries)
-            or not woken_producer.done
-        ):
+        producer = producers[first]
+        went_on = bench.trial.wait(until=lambda: producer.done or bench.cond.entered.count(first) > entries)
+        if not went_on or not producer.done:
             return not_yet(
                 "5.1",
                 f"{first} was woken with a free slot in the buffer, but its put() did not add its item and return.",
                 _APPEND_AFTER_WAIT,
             )
-        if woken_producer.error is not None:
-            return bench.trouble(woken_producer)
+        if producer.error is not None:
+            return bench.trouble(producer)
         woken = bench.cond.notified[before:]
         if "C" not in woken:
             return not_yet(
@@ -401,8 +390,8 @@ def _put_past_producers(put: Callable[..., Any]) -> CheckResult | None:
 
 def _put_keeps_order(put: Callable[..., Any]) -> CheckResult | None:
     # With capacity 1 the buffer never holds two items, so order shows only with room for one more.
-    with _forced("5.1", ["old item"]) as bench:
-        p1, state = bench.start("P1", put, bench.buffer, bench.cond, "item 1", 2, patient=False)
+    with _Bench("5.1", ["old item"]) as bench:
+        p1, state = bench.start("P1", put, "item 1", 2, patient=False)
         if (verdict := _put_with_room(bench, p1, state, "with one item in a buffer of capacity 2")) is not None:
             return verdict
         held = list(bench.buffer)
@@ -461,14 +450,14 @@ def _consumer_on_empty(bench: _Bench, runner: Runner, state: str, when: str) -> 
 
 def _consumers_wait(bench: _Bench, runners: Sequence[Runner], when: str) -> CheckResult | None:
     states = bench.settle(runners)
-    for runner in runners:
-        if (verdict := _consumer_on_empty(bench, runner, states[runner.name], when)) is not None:
-            return verdict
-    return None
+    verdicts = (_consumer_on_empty(bench, runner, states[runner.name], when) for runner in runners)
+    return next((verdict for verdict in verdicts if verdict is not None), None)
 
 
-def _returned_once_closed(bench: _Bench, runners: Sequence[Runner], closed: str, who: str) -> CheckResult | None:
-    """After the close: every consumer returned (else who still waited), without raising."""
+def _close(bench: _Bench, runners: Sequence[Runner], left: Iterable[Any], closed: str, who: str) -> CheckResult | None:
+    """Close the buffer with ``left`` items in it: every consumer returns (else who still waited), without raising."""
+    if not bench.act(lambda: (bench.buffer.extend(left), bench.closed.set(), bench.cond.notify_all())):
+        return bench.trouble()
     if not bench.trial.wait(runners=runners):
         who = who or " and ".join(r.name for r in runners if r.cancelled or not r.done)
         return not_yet(
@@ -500,22 +489,20 @@ def _took_all(bench: _Bench, outs: Sequence[list[Any]], expected: list[Any], wha
 
 
 def _what_it_did(runner: Runner) -> str:
-    """What a consumer that was done did: raised (the error), or returned."""
     if runner.error is None:
         return "returned although the buffer was not closed"
     return describe_exception(runner.error, runner.name).removeprefix(f"{runner.name} ")
 
 
 def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
-    with _forced("5.2") as bench:
-        closed = bench.trial.event("closed")
+    with _Bench("5.2") as bench:
         outs: list[list[Any]] = [[], []]
-        c1, state = bench.start("C1", consume, bench.buffer, bench.cond, closed, outs[0])
+        c1, state = bench.start("C1", consume, bench.closed, outs[0])
         if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
             return verdict
         if not bench.steal(lambda: (bench.buffer.append("item 1"), bench.cond.notify()), "C1"):
             return bench.trouble()
-        c2, state = bench.start("C2", consume, bench.buffer, bench.cond, closed, outs[1], patient=False)
+        c2, state = bench.start("C2", consume, bench.closed, outs[1], patient=False)
         if (verdict := _consumer_on_empty(bench, c2, state, "after taking 'item 1'")) is not None:
             return verdict
         if bench.buffer.size():
@@ -540,20 +527,17 @@ def _consume_stolen(consume: Callable[..., Any]) -> CheckResult | None:
         # Patient now that no one is held back: an answer may wait with a timeout only once it has taken an item.
         if (verdict := _consumers_wait(bench, [c1, c2], "once 'item 1' was taken")) is not None:
             return verdict
-        if not bench.act(lambda: (closed.set(), bench.cond.notify_all())):
-            return bench.trouble()
-        if (verdict := _returned_once_closed(bench, [c1, c2], "closed (and empty)", "")) is not None:
+        if (verdict := _close(bench, [c1, c2], [], "closed (and empty)", "")) is not None:
             return verdict
         return _took_all(bench, outs, ["item 1"], "with one item put and taken")
 
 
 def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
-    with _forced("5.2") as bench:
-        closed = bench.trial.event("closed")
+    with _Bench("5.2") as bench:
         outs: list[list[Any]] = [[] for _ in range(CONSUMERS)]
         runners = [
-            bench.trial.start(f"C{i}", consume, bench.buffer, bench.cond, closed, outs[i - 1])
-            for i in range(1, CONSUMERS + 1)
+            bench.trial.start(f"C{i}", consume, bench.buffer, bench.cond, bench.closed, out)
+            for i, out in enumerate(outs, 1)
         ]
         if (verdict := _consumers_wait(bench, runners, "on an empty buffer")) is not None:
             return verdict
@@ -564,10 +548,8 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
             return bench.trouble()
         if (verdict := _consumers_wait(bench, runners, "with the buffer open")) is not None:
             return verdict
-        items = range(OPEN_ITEMS, OPEN_ITEMS + LEFT_ITEMS)
-        if not bench.act(lambda: (bench.buffer.extend(items), closed.set(), bench.cond.notify_all())):
-            return bench.trouble()
-        if (verdict := _returned_once_closed(bench, runners, "closed", "some consumers")) is not None:
+        left = range(OPEN_ITEMS, OPEN_ITEMS + LEFT_ITEMS)
+        if (verdict := _close(bench, runners, left, "closed", "some consumers")) is not None:
             return verdict
         if bench.buffer.size():
             return not_yet(
@@ -582,9 +564,9 @@ def _consume_drain(consume: Callable[..., Any]) -> CheckResult | None:
 
 
 def _consume_in_one_hold(consume: Callable[..., Any]) -> CheckResult | None:
-    with _forced("5.2") as bench:
+    with _Bench("5.2") as bench:
         # Not patient: how it waits was judged in the runs before, and a long timeout must not cost 1.5 s again.
-        c1, state = bench.start("C1", consume, bench.buffer, bench.cond, bench.trial.event("closed"), [], patient=False)
+        c1, state = bench.start("C1", consume, bench.closed, [], patient=False)
         if (verdict := _consumer_on_empty(bench, c1, state, "on an empty buffer")) is not None:
             return verdict
         slipped = bench.between_holds("C1", lambda: bench.buffer.size() > 0, bench.buffer.popleft)
