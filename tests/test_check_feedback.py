@@ -34,6 +34,7 @@ FEEDBACK = [
     (ex_4_1, "refuses-when-the-lock-is-busy", "gave up on the lock and returned False", "changed"),
     (ex_4_1, "withdraw-without-the-lock", "changed self.balance while not holding self.lock", "gave up"),
     (ex_4_1, "raises-system-exit", "pay(7, 3) raised SystemExit", "deadlock"),
+    (ex_5_1, "takes-the-lock-twice", "P1 asked for the buffer's lock while already holding it", "synclab."),
     (ex_5_1, "never-waits", "on a full buffer, P1 added its item: the buffer held 2 items with capacity 1.", "woke"),
     (ex_5_1, "if-instead-of-while", "P2 took it before P1 had the lock back", "timeout"),
     (ex_5_1, "notify-one", "P1 woke P2: producers", "nobody"),

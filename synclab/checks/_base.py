@@ -120,6 +120,8 @@ def first_fault(
 
 def describe_exception(exc: BaseException, what: str = "your function") -> str:
     """``"your function raised NameError: name 'x' is not defined"``."""
+    if isinstance(exc, SelfDeadlock):  # raised by the check's own lock: say what the thread did, not its class
+        return f"{what} {str(exc).removeprefix('this thread ')}"
     return f"{what} raised {exception_line(exc)}"
 
 

@@ -139,6 +139,15 @@ def put(buffer, cond, item, capacity):
         buffer.append(item)
         cond.notify_all()
 """,
+    "takes-the-lock-twice": """
+def put(buffer, cond, item, capacity):
+    with cond:
+        with cond:  # the check's cond wraps a plain Lock (as BoundedBuffer's do): this thread waits for itself
+            while len(buffer) >= capacity:
+                cond.wait()
+            buffer.append(item)
+            cond.notify_all()
+""",
 }
 RIGHT = {
     "reference": """
