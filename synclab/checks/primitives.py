@@ -14,18 +14,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from synclab.checks._base import (
-    POLL,
-    CheckResult,
-    Runner,
-    Trial,
-    describe_exception,
-    exception_line,
-    first_fault,
-    is_waiting,
-    not_yet,
-    passed,
-)
+from synclab._threads import exception_line
+from synclab.checks._base import POLL, CheckResult, Runner, Trial, first_fault, is_waiting, not_yet, passed
 from synclab.checks._guards import GuardedBarrier, GuardedBoundedSemaphore, GuardedSemaphore
 
 # -- exercise 8.1 ----------------------------------------------------------------------
@@ -396,20 +386,21 @@ PHASE_ORDERS = ((0, 1, 2, 3), (3, 2, 1, 0))
 PHASE_SETTLE = 0.3
 
 
-class _PhaseLog:
-    """One 8.2 run of ``threads`` workers T1, T2... on one logging barrier (with ``held``, each waits in step_one):
-    what they did, in order (``(what, thread number)``), and when step_one ended."""
+class _PhaseBarrier(GuardedBarrier):
+    """One 8.2 run: ``threads`` workers T1, T2... on this barrier (with ``held``, each waits in step_one), what
+    they did, in order (``(what, thread number)``), and when step_one ended."""
 
     def __init__(self, trial: Trial, phase_worker: Callable[..., Any], threads: int, held: bool) -> None:
+        super().__init__(trial, PHASE_THREADS, name="the barrier")
         self.events: list[tuple[str, int]] = []
         self.one_done: dict[int, float] = {}
-        self.gates = [trial.event(f"the check (step_one of T{i + 1})") for i in range(threads)] if held else None
-        self.barrier = _PhaseBarrier(trial, self)
-        self.runners = [trial.start(f"T{i + 1}", phase_worker, self.barrier, *self.steps(i)) for i in range(threads)]
+        self.waits = 0
+        self.gates = [trial.event(f"the check (step_one of T{i + 1})") for i in range(threads)] if held else []
+        self.runners = [trial.start(f"T{i + 1}", phase_worker, self, *self.steps(i)) for i in range(threads)]
 
     def steps(self, i: int) -> tuple[Callable[[], None], Callable[[], None]]:
         def step_one() -> None:
-            if self.gates is not None:
+            if self.gates:
                 self.gates[i].wait()
             self.events.append(("one", i))
             self.one_done.setdefault(i, time.monotonic())
@@ -419,23 +410,15 @@ class _PhaseLog:
 
         return step_one, step_two
 
-    def count(self, what: str) -> list[int]:
-        return [sum(1 for kind, j in self.events if kind == what and j == i) for i in range(PHASE_THREADS)]
-
-
-class _PhaseBarrier(GuardedBarrier):
-    """The barrier handed to 8.2's workers: it also logs each wait in the run's log."""
-
-    def __init__(self, trial: Trial, log: _PhaseLog) -> None:
-        super().__init__(trial, PHASE_THREADS, name="the barrier")
-        self.log = log
-        self.waits = 0
+    def did(self, what: str) -> list[int]:
+        """The numbers of the threads that did ``what`` (``"one"``, ``"wait"``, ``"two"``), in order."""
+        return [i for kind, i in self.events if kind == what]
 
     def wait(self, timeout: float | None = None) -> int:
         self.waits += 1
         name = threading.current_thread().name
         if name.startswith("T") and name[1:].isdigit():
-            self.log.events.append(("wait", int(name[1:]) - 1))
+            self.events.append(("wait", int(name[1:]) - 1))
         return super().wait(timeout)
 
 
@@ -445,29 +428,27 @@ def _times(count: int) -> str:
 
 def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) -> CheckResult | None:
     with Trial(what="phase_worker") as trial:
-        log = _PhaseLog(trial, phase_worker, PHASE_THREADS, held=True)
-        barrier, runners, gates = log.barrier, log.runners, log.gates or []
+        barrier = _PhaseBarrier(trial, phase_worker, PHASE_THREADS, held=True)
 
         def settled(i: int) -> bool:
-            runner = runners[i]
+            runner = barrier.runners[i]
             what = trial.blocked_on(runner)
             blocked = (what is not None and "the check" not in what[0]) or is_waiting(runner.thread)
-            return runner.done or blocked or any(kind == "two" for kind, _ in log.events)
+            return runner.done or blocked or bool(barrier.did("two"))
 
         *first, last = order
         for i in first:
-            gates[i].set()
+            barrier.gates[i].set()
             end = time.monotonic() + PHASE_SETTLE
             waited = trial.wait(until=lambda i=i, end=end: settled(i) or time.monotonic() > end)
-            if not waited or any(kind == "two" for kind, _ in log.events):
+            if not waited or barrier.did("two"):
                 break
-        early = [j for kind, j in log.events if kind == "two"]
-        gates[last].set()
+        early = barrier.did("two")
+        barrier.gates[last].set()
         trial.wait()
-    error = trial.first_error()
     if early:
         j = early[0]
-        events = log.events
+        events = barrier.events
         did_one = ("one", j) in events
         waited_first = did_one and ("wait", j) in events and events.index(("wait", j)) < events.index(("one", j))
         hint = "Between the two steps, wait for the others: step_one(), barrier.wait(timeout=1), step_two()."
@@ -486,7 +467,7 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
             f"step_one and let them finish one at a time): your worker {what}." + trial.stuck_note(),
             hint,
         )
-    if isinstance(error, threading.BrokenBarrierError):
+    if isinstance(trial.first_error(), threading.BrokenBarrierError):
         if barrier.waits == 0:
             return not_yet(
                 "8.2",
@@ -504,11 +485,11 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
         )
     if (problem := trial.trouble()) is not None:
         return not_yet("8.2", *problem)
-    ones, twos = log.count("one"), log.count("two")
-    if ones != [1] * PHASE_THREADS or twos != [1] * PHASE_THREADS:
+    ones, twos = barrier.did("one"), barrier.did("two")
+    if not sorted(ones) == sorted(twos) == [*range(PHASE_THREADS)]:
         return not_yet(
             "8.2",
-            f"with four threads, step_one was called {_times(sum(ones))} and step_two {_times(sum(twos))} in all; "
+            f"with four threads, step_one was called {_times(len(ones))} and step_two {_times(len(twos))} in all; "
             "each thread must call each step once.",
             "Call step_one() once, then barrier.wait(timeout=1), then step_two() once, in every thread.",
         )
@@ -524,13 +505,13 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
 
 def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
     with Trial(what="phase_worker") as trial:
-        log = _PhaseLog(trial, phase_worker, PHASE_THREADS - 1, held=False)
-        barrier, runners = log.barrier, log.runners
+        barrier = _PhaseBarrier(trial, phase_worker, PHASE_THREADS - 1, held=False)
+        runners = barrier.runners
 
         def overdue() -> bool:
             now = time.monotonic()
             limit = PHASE_PATIENCE + PHASE_SLACK
-            return any(not r.done and now - log.one_done.get(i, now) > limit for i, r in enumerate(runners))
+            return any(not r.done and now - barrier.one_done.get(i, now) > limit for i, r in enumerate(runners))
 
         trial.wait(until=lambda: all(r.done for r in runners) or overdue())
         late = [i for i, r in enumerate(runners) if not r.done]
@@ -560,7 +541,7 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
             )
             hint = "Wait with barrier.wait(timeout=1): it gives up for you and raises BrokenBarrierError."
         return not_yet("8.2", message + trial.stuck_note(), hint)
-    if any(kind == "two" for kind, _ in log.events):
+    if barrier.did("two"):
         return not_yet(
             "8.2",
             f"{missing}, step_two still ran: the worker carried on after the barrier broke.",
@@ -570,12 +551,12 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
     if all(isinstance(e, threading.BrokenBarrierError) for e in errors):
         return None
     other = next((e for e in errors if e is not None and not isinstance(e, threading.BrokenBarrierError)), None)
+    if isinstance(other, SystemExit) and (problem := trial.trouble()) is not None:
+        return not_yet("8.2", *problem)  # its hint says what sys.exit() does in a thread
     if other is not None:
-        if isinstance(other, SystemExit):
-            return not_yet("8.2", *(trial.trouble() or (describe_exception(other, "phase_worker"), "")))
         return not_yet(
             "8.2",
-            f"{missing}, {describe_exception(other, 'phase_worker')} instead of letting BrokenBarrierError propagate."
+            f"{missing}, phase_worker raised {exception_line(other)} instead of letting BrokenBarrierError propagate."
             + trial.stuck_note(),
             "Don't catch the BrokenBarrierError (or raise it again with a bare raise): the caller wants to know "
             "that the phase failed.",
