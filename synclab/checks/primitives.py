@@ -63,10 +63,8 @@ class _Pool:
     """The scripted run of exercise 8.1: the learner's pool, its swapped primitives, and the calls made."""
 
     def __init__(self, trial: Trial, pool: Any) -> None:
-        self.trial = trial
-        self.pool = pool
-        swapped = trial.adopt(pool)
-        self.semaphores = [value for value in swapped.values() if isinstance(value, GuardedSemaphore)]
+        self.trial, self.pool = trial, pool
+        self.semaphores = [value for value in trial.adopt(pool).values() if isinstance(value, GuardedSemaphore)]
         self.containers = {k: v for k, v in vars(pool).items() if isinstance(v, list | deque | set | dict)}
         self.calls = 0
         self.waiter: Runner | None = None  # a get() that waits for a connection
@@ -93,15 +91,6 @@ class _Pool:
         if what is not None:
             return not any(what[0].endswith(f" {s.name}") for s in self.semaphores)
         return is_waiting(runner.thread)
-
-    def waiting(self, runner: Runner) -> bool:
-        """Whether ``runner`` is blocked on anything the check can see."""
-        return not runner.done and (runner.thread.ident in self.trial.blocked() or is_waiting(runner.thread))
-
-    def timed_wait(self, runner: Runner) -> bool:
-        """Whether ``runner`` is blocked, with a timeout, on a guarded object."""
-        what = self.trial.blocked_on(runner)
-        return what is not None and what[1]
 
     def start(self, what: str, *args: Any) -> Runner:
         self.calls += 1
@@ -148,8 +137,7 @@ class _Pool:
             self.not_stopped()
             if runner.error is not None:
                 raise _Verdict(f"{when}, get() raised {exception_line(runner.error)}.", _RETRY)
-            conn = runner.value
-            if conn is None:
+            if (conn := runner.value) is None:
                 raise _Verdict(
                     f"{when}, get() returned None instead of a connection.", "Return the connection you took."
                 )
@@ -170,10 +158,17 @@ class _Pool:
             end = time.monotonic() + seconds
             self.trial.wait(until=lambda: waiter.done or until() or time.monotonic() > end)
 
-        wait_up_to(POOL_WAIT_SECONDS, lambda: self.waiting(waiter))
-        if self.timed_wait(waiter):  # a timeout of its own: let it run out and see what get() does then
-            wait_up_to(POOL_TIMED_WAIT, lambda: not self.timed_wait(waiter))
-            wait_up_to(POOL_WAIT_SECONDS, lambda: self.waiting(waiter))
+        def blocked() -> bool:  # on anything the check can see
+            return self.trial.blocked_on(waiter) is not None or is_waiting(waiter.thread)
+
+        def timed() -> bool:  # blocked, with a timeout, on a guarded object
+            what = self.trial.blocked_on(waiter)
+            return what is not None and what[1]
+
+        wait_up_to(POOL_WAIT_SECONDS, blocked)
+        if timed():  # a timeout of its own: let it run out and see what get() does then
+            wait_up_to(POOL_TIMED_WAIT, lambda: not timed())
+            wait_up_to(POOL_WAIT_SECONDS, blocked)
         self.not_stopped()
         if not waiter.done:
             return waiter
