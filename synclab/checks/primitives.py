@@ -60,10 +60,18 @@ def _put_failed(when: str, giver: Runner, why: str = "") -> _Verdict:
 
 
 class _Pool:
-    """The scripted run of exercise 8.1: the learner's pool, its swapped primitives, and the calls made."""
+    """The scripted run of exercise 8.1: a new pool of the learner's class, its swapped primitives, the calls made."""
 
-    def __init__(self, trial: Trial, pool: Any) -> None:
-        self.trial, self.pool = trial, pool
+    def __init__(self, trial: Trial, connection_pool: Any) -> None:
+        self.trial = trial
+        made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
+        if made.error is not None:
+            raise _Verdict(
+                f"ConnectionPool({POOL_SIZE}) raised {exception_line(made.error)}.",
+                "Make __init__ set up the list of connections and the semaphore, nothing more.",
+            )
+        self.not_stopped()  # also a ConnectionPool() that never returned and was stopped
+        self.pool = pool = made.value
         self.semaphores = [value for value in trial.adopt(pool).values() if isinstance(value, GuardedSemaphore)]
         self.containers = {k: v for k, v in vars(pool).items() if isinstance(v, list | deque | set | dict)}
         self.calls = 0
@@ -291,15 +299,7 @@ class _Pool:
 
 
 def _pool_script(connection_pool: Any, trial: Trial) -> None:
-    made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
-    if made.error is not None:
-        raise _Verdict(
-            f"ConnectionPool({POOL_SIZE}) raised {exception_line(made.error)}.",
-            "Make __init__ set up the list of connections and the semaphore, nothing more.",
-        )
-    if not made.done:
-        raise _Verdict(*(trial.trouble() or (f"ConnectionPool({POOL_SIZE}) did not return.", _RETRY)))
-    run = _Pool(trial, made.value)
+    run = _Pool(trial, connection_pool)
     conns = run.cycle(f"in a new pool of {POOL_SIZE}")
     run.refuse(conns[0], "a connection already back")
     run.refuse(STRANGER, "one the pool never handed out")
