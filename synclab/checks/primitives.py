@@ -117,7 +117,7 @@ class _Pool:
 
     def copies(self, conn: Any) -> str:
         """An attribute of the pool holding ``conn`` more often than it should (``""`` if none)."""
-        allowed = 0 if conn == STRANGER else 1
+        allowed = 0 if _same(conn, STRANGER) else 1
         for name, box in self.containers.items():
             try:
                 count = sum(1 for item in (box.values() if isinstance(box, dict) else box) if _same(item, conn))
@@ -442,16 +442,13 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
         barrier.gates[last].set()
         trial.wait()
     if early:
-        j = early[0]
-        events = barrier.events
-        did_one = ("one", j) in events
-        waited_first = did_one and ("wait", j) in events and events.index(("wait", j)) < events.index(("one", j))
+        j, events = early[0], barrier.events
         hint = "Between the two steps, wait for the others: step_one(), barrier.wait(timeout=1), step_two()."
-        if not did_one:
+        if ("one", j) not in events:
             what = "ran step_two without calling step_one"
         elif barrier.waits == 0:
             what = "never waited on the barrier"
-        elif waited_first:
+        elif ("wait", j) in events and events.index(("wait", j)) < events.index(("one", j)):
             what = "waited at the barrier before its step_one, not between the two steps"
             hint = "Wait after step_one() and before step_two()."
         else:
