@@ -298,25 +298,13 @@ class _Pool:
             )
 
 
-def _pool_script(connection_pool: Any, trial: Trial) -> None:
-    run = _Pool(trial, connection_pool)
-    conns = run.cycle(f"in a new pool of {POOL_SIZE}")
-    run.refuse(conns[0], "a connection already back")
-    run.refuse(STRANGER, "one the pool never handed out")
-    run.cycle("after the refused put() calls", conns)
-
-
-def _pool_crowd(connection_pool: Any, trial: Trial) -> str:
-    made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
-    if not made.done or made.error is not None:
-        return ""  # the trial's trouble() says what happened
-    pool = made.value
-    trial.adopt(pool)
+def _pool_crowd(connection_pool: Any) -> tuple[str, str] | None:
+    """``(message, hint)`` if threads sharing a new pool ever held one connection together, or more than its size."""
     guard = threading.Lock()
     in_use: list[Any] = []
     seen: dict[str, Any] = {"most": 0, "shared": None}
 
-    def use() -> None:
+    def use(pool: Any) -> None:
         for _ in range(POOL_USES):
             conn = pool.get()
             with guard:
@@ -329,13 +317,19 @@ def _pool_crowd(connection_pool: Any, trial: Trial) -> str:
                 in_use.remove(conn)
             pool.put(conn)
 
-    trial.run([(f"user {i}", use, ()) for i in range(1, POOL_THREADS + 1)])
-    crowd = f"with {POOL_THREADS} threads using a new pool at once"
+    with Trial(what="your pool") as trial:
+        made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
+        if trial.gave_up is None and made.error is None:  # else the trial's trouble() says what happened
+            trial.adopt(made.value)
+            trial.run([(f"user {i}", use, (made.value,)) for i in range(1, POOL_THREADS + 1)])
+    hint = "Take connections out of the list and put them back inside the pool's lock."
+    if (problem := trial.trouble()) is not None:
+        return problem
     if seen["shared"] is not None:
-        return f"{crowd}, two threads held {seen['shared']!r} at the same time."
+        return f"two threads held {seen['shared']!r} at the same time.", hint
     if seen["most"] > POOL_SIZE:
-        return f"{crowd}, more than {POOL_SIZE} threads held a connection at the same time."
-    return ""
+        return f"more than {POOL_SIZE} threads held a connection at the same time.", hint
+    return None
 
 
 def check_connection_pool(connection_pool: Any) -> CheckResult:
@@ -346,19 +340,19 @@ def check_connection_pool(connection_pool: Any) -> CheckResult:
     problem = None
     with Trial(what="your pool") as trial:
         try:
-            _pool_script(connection_pool, trial)
+            run = _Pool(trial, connection_pool)
+            conns = run.cycle(f"in a new pool of {POOL_SIZE}")
+            run.refuse(conns[0], "a connection already back")
+            run.refuse(STRANGER, "one the pool never handed out")
+            run.cycle("after the refused put() calls", conns)
         except _Verdict as found:
             problem = found.args
     if (problem := problem or trial.trouble()) is not None:
         message, hint = problem
         note = trial.stuck_note()
         return not_yet("8.1", message + ("" if note in message else note), hint)
-    with Trial(what="your pool") as crowd:
-        shared = _pool_crowd(connection_pool, crowd)
-    if (problem := crowd.trouble()) is not None:
+    if (problem := _pool_crowd(connection_pool)) is not None:
         return not_yet("8.1", f"with {POOL_THREADS} threads using a new pool at once, {problem[0]}", problem[1])
-    if shared:
-        return not_yet("8.1", shared, "Take connections out of the list and put them back inside the pool's lock.")
     return passed(
         "8.1",
         f"the pool handed its {POOL_SIZE} connections to {POOL_SIZE} threads at once; a fourth get() waited until "
