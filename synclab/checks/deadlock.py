@@ -45,7 +45,7 @@ class _Balance(Watched):
             if None in tokens:
                 call.unlocked += 1
                 call.partly += any(token is not None for token in tokens)
-            call.holds.add((call.src.lock.hold_token(), call.dst.lock.hold_token()))
+            call.holds.add((call.src.lock.hold_token(), call.dst.lock.hold_token()))  # one item per hold of both
         super().__set__(obj, value)
 
 
@@ -60,7 +60,7 @@ class Account(Observed):
         self.bank, self.number = bank, number
         self.lock = _AccountLock(bank, f"account {number}'s lock")
 
-    def _tokens(self) -> tuple[int | None, ...]:  # this account's hold, and the other account's of the call being made
+    def _tokens(self) -> tuple[int | None, ...]:  # this account's hold and, in a transfer, the other account's
         call = self.bank.calls.get(threading.get_ident())
         if call is None or self not in (call.src, call.dst):
             return (self.lock.hold_token(), None)
