@@ -88,17 +88,14 @@ class _Pool:
         waiter = self.waiter
         if waiter is None or threading.current_thread().name != self.hold_put:
             return
+        permits = tuple(f" {s.name}" for s in self.semaphores)
         end = time.monotonic() + POOL_HOLD
-        while time.monotonic() < end and not (waiter.done or self.blocked_elsewhere(waiter)):
+        while time.monotonic() < end and not waiter.done:
+            what = self.trial.blocked_on(waiter)
+            if (what is None and is_waiting(waiter.thread)) or (what is not None and not what[0].endswith(permits)):
+                return  # the woken get() waits for something other than a permit: holding put() cannot help it
             self.trial.check()
             time.sleep(POLL)
-
-    def blocked_elsewhere(self, runner: Runner) -> bool:
-        """Whether ``runner`` waits for something other than a permit."""
-        what = self.trial.blocked_on(runner)
-        if what is not None:
-            return not any(what[0].endswith(f" {s.name}") for s in self.semaphores)
-        return is_waiting(runner.thread)
 
     def start(self, what: str, *args: Any) -> Runner:
         self.calls += 1
