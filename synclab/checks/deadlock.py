@@ -34,7 +34,18 @@ class _Balance(Watched):
     """``account.balance``: a :class:`Watched` field that also books each write's change on the writing call."""
 
     def __set__(self, obj: Account, value: Any) -> None:  # type: ignore[override]
-        obj.bank.booked(obj, value)
+        if (call := obj.bank.calls.get(threading.get_ident())) is not None:
+            try:
+                change = value - obj.peek("balance")
+            except Exception:  # the learner wrote something that is not a number
+                change = None
+            before = call.moved.get(obj, 0)
+            call.moved[obj] = None if change is None or before is None else before + change
+            tokens = obj._tokens()
+            if None in tokens:
+                call.unlocked += 1
+                call.partly += any(token is not None for token in tokens)
+            call.holds.add((call.src.lock.hold_token(), call.dst.lock.hold_token()))  # one item per hold of both
         super().__set__(obj, value)
 
 
@@ -49,9 +60,12 @@ class Account(Observed):
         self.bank, self.number = bank, number
         self.lock = _AccountLock(bank, f"account {number}'s lock")
 
-    def _tokens(self) -> tuple[int | None, ...]:
-        other = self.bank.partner(self)
-        return (self.lock.hold_token(), other.lock.hold_token() if other is not None else None)
+    def _tokens(self) -> tuple[int | None, ...]:  # this account's hold and, in a transfer, the other account's
+        call = self.bank.calls.get(threading.get_ident())
+        if call is None or self not in (call.src, call.dst):
+            return (self.lock.hold_token(), None)
+        other = call.dst if self is call.src else call.src
+        return (self.lock.hold_token(), other.lock.hold_token())
 
     def __repr__(self) -> str:
         return f"Account(number={self.number}, balance={self._values['balance']!r})"
@@ -141,12 +155,6 @@ class _Bank:
             ident not in self.retreating and any(lock.owner == ident for lock in self.locks)
         )
 
-    def partner(self, account: Account) -> Account | None:
-        call = self.calls.get(threading.get_ident())
-        if call is None or account not in (call.src, call.dst):
-            return None
-        return call.dst if account is call.src else call.src
-
     def want(self, me: int, lock: _AccountLock) -> None:
         """Note that ``me`` waits for ``lock``; if that closes a cycle of waiting threads, remember it."""
         self.wanting[me] = lock
@@ -215,25 +223,6 @@ class _Bank:
                 time.sleep(POLL)
         finally:
             self.giving_up.discard(me)
-
-    def booked(self, account: Account, value: Any) -> None:
-        """Book a write of ``account.balance`` on the call the writing thread is making."""
-        call = self.calls.get(threading.get_ident())
-        if call is None:
-            return
-        try:
-            change = value - account._values["balance"]
-        except Exception:  # the learner wrote something that is not a number
-            change = None
-        before = call.moved.get(account, 0)
-        call.moved[account] = None if change is None or before is None else before + change
-        tokens = account._tokens()
-        if None in tokens:
-            call.unlocked += 1
-            call.partly += any(token is not None for token in tokens)
-        other = self.partner(account)
-        holds = [(account.lock.name, tokens[0])] + ([(other.lock.name, tokens[1])] if other is not None else [])
-        call.holds.add(tuple(token for _, token in sorted(holds)))  # in the order of the locks' names
 
 
 def _sender(bank: _Bank, gate: Any, transfer: Callable[..., Any], src: Account, dst: Account, amount: int) -> None:

@@ -14,18 +14,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from synclab.checks._base import (
-    POLL,
-    CheckResult,
-    Runner,
-    Trial,
-    describe_exception,
-    exception_line,
-    first_fault,
-    is_waiting,
-    not_yet,
-    passed,
-)
+from synclab._threads import exception_line
+from synclab.checks._base import POLL, CheckResult, Runner, Trial, first_fault, is_waiting, not_yet, passed
 from synclab.checks._guards import GuardedBarrier, GuardedBoundedSemaphore, GuardedSemaphore
 
 # -- exercise 8.1 ----------------------------------------------------------------------
@@ -70,13 +60,19 @@ def _put_failed(when: str, giver: Runner, why: str = "") -> _Verdict:
 
 
 class _Pool:
-    """The scripted run of exercise 8.1: the learner's pool, its swapped primitives, and the calls made."""
+    """The scripted run of exercise 8.1: a new pool of the learner's class, its swapped primitives, the calls made."""
 
-    def __init__(self, trial: Trial, pool: Any) -> None:
+    def __init__(self, trial: Trial, connection_pool: Any) -> None:
         self.trial = trial
-        self.pool = pool
-        swapped = trial.adopt(pool)
-        self.semaphores = [value for value in swapped.values() if isinstance(value, GuardedSemaphore)]
+        made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
+        if made.error is not None:
+            raise _Verdict(
+                f"ConnectionPool({POOL_SIZE}) raised {exception_line(made.error)}.",
+                "Make __init__ set up the list of connections and the semaphore, nothing more.",
+            )
+        self.not_stopped()  # also a ConnectionPool() that never returned and was stopped
+        self.pool = pool = made.value
+        self.semaphores = [value for value in trial.adopt(pool).values() if isinstance(value, GuardedSemaphore)]
         self.containers = {k: v for k, v in vars(pool).items() if isinstance(v, list | deque | set | dict)}
         self.calls = 0
         self.waiter: Runner | None = None  # a get() that waits for a connection
@@ -92,26 +88,14 @@ class _Pool:
         waiter = self.waiter
         if waiter is None or threading.current_thread().name != self.hold_put:
             return
+        permits = tuple(f" {s.name}" for s in self.semaphores)
         end = time.monotonic() + POOL_HOLD
-        while time.monotonic() < end and not (waiter.done or self.blocked_elsewhere(waiter)):
+        while time.monotonic() < end and not waiter.done:
+            what = self.trial.blocked_on(waiter)
+            if (what is None and is_waiting(waiter.thread)) or (what is not None and not what[0].endswith(permits)):
+                return  # the woken get() waits for something other than a permit: holding put() cannot help it
             self.trial.check()
             time.sleep(POLL)
-
-    def blocked_elsewhere(self, runner: Runner) -> bool:
-        """Whether ``runner`` waits for something other than a permit."""
-        what = self.trial.blocked_on(runner)
-        if what is not None:
-            return not any(what[0].endswith(f" {s.name}") for s in self.semaphores)
-        return is_waiting(runner.thread)
-
-    def waiting(self, runner: Runner) -> bool:
-        """Whether ``runner`` is blocked on anything the check can see."""
-        return not runner.done and (runner.thread.ident in self.trial.blocked() or is_waiting(runner.thread))
-
-    def timed_wait(self, runner: Runner) -> bool:
-        """Whether ``runner`` is blocked, with a timeout, on a guarded object."""
-        what = self.trial.blocked_on(runner)
-        return what is not None and what[1]
 
     def start(self, what: str, *args: Any) -> Runner:
         self.calls += 1
@@ -130,7 +114,7 @@ class _Pool:
 
     def copies(self, conn: Any) -> str:
         """An attribute of the pool holding ``conn`` more often than it should (``""`` if none)."""
-        allowed = 0 if conn == STRANGER else 1
+        allowed = 0 if _same(conn, STRANGER) else 1
         for name, box in self.containers.items():
             try:
                 count = sum(1 for item in (box.values() if isinstance(box, dict) else box) if _same(item, conn))
@@ -158,8 +142,7 @@ class _Pool:
             self.not_stopped()
             if runner.error is not None:
                 raise _Verdict(f"{when}, get() raised {exception_line(runner.error)}.", _RETRY)
-            conn = runner.value
-            if conn is None:
+            if (conn := runner.value) is None:
                 raise _Verdict(
                     f"{when}, get() returned None instead of a connection.", "Return the connection you took."
                 )
@@ -180,10 +163,17 @@ class _Pool:
             end = time.monotonic() + seconds
             self.trial.wait(until=lambda: waiter.done or until() or time.monotonic() > end)
 
-        wait_up_to(POOL_WAIT_SECONDS, lambda: self.waiting(waiter))
-        if self.timed_wait(waiter):  # a timeout of its own: let it run out and see what get() does then
-            wait_up_to(POOL_TIMED_WAIT, lambda: not self.timed_wait(waiter))
-            wait_up_to(POOL_WAIT_SECONDS, lambda: self.waiting(waiter))
+        def blocked() -> bool:  # on anything the check can see
+            return self.trial.blocked_on(waiter) is not None or is_waiting(waiter.thread)
+
+        def timed() -> bool:  # blocked, with a timeout, on a guarded object
+            what = self.trial.blocked_on(waiter)
+            return what is not None and what[1]
+
+        wait_up_to(POOL_WAIT_SECONDS, blocked)
+        if timed():  # a timeout of its own: let it run out and see what get() does then
+            wait_up_to(POOL_TIMED_WAIT, lambda: not timed())
+            wait_up_to(POOL_WAIT_SECONDS, blocked)
         self.not_stopped()
         if not waiter.done:
             return waiter
@@ -305,33 +295,13 @@ class _Pool:
             )
 
 
-def _pool_script(connection_pool: Any, trial: Trial) -> None:
-    made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
-    if made.error is not None:
-        raise _Verdict(
-            f"ConnectionPool({POOL_SIZE}) raised {exception_line(made.error)}.",
-            "Make __init__ set up the list of connections and the semaphore, nothing more.",
-        )
-    if not made.done:
-        raise _Verdict(*(trial.trouble() or (f"ConnectionPool({POOL_SIZE}) did not return.", _RETRY)))
-    run = _Pool(trial, made.value)
-    conns = run.cycle(f"in a new pool of {POOL_SIZE}")
-    run.refuse(conns[0], "a connection already back")
-    run.refuse(STRANGER, "one the pool never handed out")
-    run.cycle("after the refused put() calls", conns)
-
-
-def _pool_crowd(connection_pool: Any, trial: Trial) -> str:
-    made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
-    if not made.done or made.error is not None:
-        return ""  # the trial's trouble() says what happened
-    pool = made.value
-    trial.adopt(pool)
+def _pool_crowd(connection_pool: Any) -> tuple[str, str] | None:
+    """``(message, hint)`` if threads sharing a new pool ever held one connection together, or more than its size."""
     guard = threading.Lock()
     in_use: list[Any] = []
     seen: dict[str, Any] = {"most": 0, "shared": None}
 
-    def use() -> None:
+    def use(pool: Any) -> None:
         for _ in range(POOL_USES):
             conn = pool.get()
             with guard:
@@ -344,13 +314,19 @@ def _pool_crowd(connection_pool: Any, trial: Trial) -> str:
                 in_use.remove(conn)
             pool.put(conn)
 
-    trial.run([(f"user {i}", use, ()) for i in range(1, POOL_THREADS + 1)])
-    crowd = f"with {POOL_THREADS} threads using a new pool at once"
+    with Trial(what="your pool") as trial:
+        made = trial.call("ConnectionPool", connection_pool, POOL_SIZE)
+        if trial.gave_up is None and made.error is None:  # else the trial's trouble() says what happened
+            trial.adopt(made.value)
+            trial.run([(f"user {i}", use, (made.value,)) for i in range(1, POOL_THREADS + 1)])
+    hint = "Take connections out of the list and put them back inside the pool's lock."
+    if (problem := trial.trouble()) is not None:
+        return problem
     if seen["shared"] is not None:
-        return f"{crowd}, two threads held {seen['shared']!r} at the same time."
+        return f"two threads held {seen['shared']!r} at the same time.", hint
     if seen["most"] > POOL_SIZE:
-        return f"{crowd}, more than {POOL_SIZE} threads held a connection at the same time."
-    return ""
+        return f"more than {POOL_SIZE} threads held a connection at the same time.", hint
+    return None
 
 
 def check_connection_pool(connection_pool: Any) -> CheckResult:
@@ -361,19 +337,19 @@ def check_connection_pool(connection_pool: Any) -> CheckResult:
     problem = None
     with Trial(what="your pool") as trial:
         try:
-            _pool_script(connection_pool, trial)
+            run = _Pool(trial, connection_pool)
+            conns = run.cycle(f"in a new pool of {POOL_SIZE}")
+            run.refuse(conns[0], "a connection already back")
+            run.refuse(STRANGER, "one the pool never handed out")
+            run.cycle("after the refused put() calls", conns)
         except _Verdict as found:
             problem = found.args
     if (problem := problem or trial.trouble()) is not None:
         message, hint = problem
         note = trial.stuck_note()
         return not_yet("8.1", message + ("" if note in message else note), hint)
-    with Trial(what="your pool") as crowd:
-        shared = _pool_crowd(connection_pool, crowd)
-    if (problem := crowd.trouble()) is not None:
+    if (problem := _pool_crowd(connection_pool)) is not None:
         return not_yet("8.1", f"with {POOL_THREADS} threads using a new pool at once, {problem[0]}", problem[1])
-    if shared:
-        return not_yet("8.1", shared, "Take connections out of the list and put them back inside the pool's lock.")
     return passed(
         "8.1",
         f"the pool handed its {POOL_SIZE} connections to {POOL_SIZE} threads at once; a fourth get() waited until "
@@ -396,20 +372,21 @@ PHASE_ORDERS = ((0, 1, 2, 3), (3, 2, 1, 0))
 PHASE_SETTLE = 0.3
 
 
-class _PhaseLog:
-    """One 8.2 run of ``threads`` workers T1, T2... on one logging barrier (with ``held``, each waits in step_one):
-    what they did, in order (``(what, thread number)``), and when step_one ended."""
+class _PhaseBarrier(GuardedBarrier):
+    """One 8.2 run: ``threads`` workers T1, T2... on this barrier (with ``held``, each waits in step_one), what
+    they did, in order (``(what, thread number)``), and when step_one ended."""
 
     def __init__(self, trial: Trial, phase_worker: Callable[..., Any], threads: int, held: bool) -> None:
+        super().__init__(trial, PHASE_THREADS, name="the barrier")
         self.events: list[tuple[str, int]] = []
         self.one_done: dict[int, float] = {}
-        self.gates = [trial.event(f"the check (step_one of T{i + 1})") for i in range(threads)] if held else None
-        self.barrier = _PhaseBarrier(trial, self)
-        self.runners = [trial.start(f"T{i + 1}", phase_worker, self.barrier, *self.steps(i)) for i in range(threads)]
+        self.waits = 0
+        self.gates = [trial.event(f"the check (step_one of T{i + 1})") for i in range(threads)] if held else []
+        self.runners = [trial.start(f"T{i + 1}", phase_worker, self, *self.steps(i)) for i in range(threads)]
 
     def steps(self, i: int) -> tuple[Callable[[], None], Callable[[], None]]:
         def step_one() -> None:
-            if self.gates is not None:
+            if self.gates:
                 self.gates[i].wait()
             self.events.append(("one", i))
             self.one_done.setdefault(i, time.monotonic())
@@ -419,23 +396,15 @@ class _PhaseLog:
 
         return step_one, step_two
 
-    def count(self, what: str) -> list[int]:
-        return [sum(1 for kind, j in self.events if kind == what and j == i) for i in range(PHASE_THREADS)]
-
-
-class _PhaseBarrier(GuardedBarrier):
-    """The barrier handed to 8.2's workers: it also logs each wait in the run's log."""
-
-    def __init__(self, trial: Trial, log: _PhaseLog) -> None:
-        super().__init__(trial, PHASE_THREADS, name="the barrier")
-        self.log = log
-        self.waits = 0
+    def did(self, what: str) -> list[int]:
+        """The numbers of the threads that did ``what`` (``"one"``, ``"wait"``, ``"two"``), in order."""
+        return [i for kind, i in self.events if kind == what]
 
     def wait(self, timeout: float | None = None) -> int:
         self.waits += 1
         name = threading.current_thread().name
         if name.startswith("T") and name[1:].isdigit():
-            self.log.events.append(("wait", int(name[1:]) - 1))
+            self.events.append(("wait", int(name[1:]) - 1))
         return super().wait(timeout)
 
 
@@ -445,37 +414,32 @@ def _times(count: int) -> str:
 
 def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) -> CheckResult | None:
     with Trial(what="phase_worker") as trial:
-        log = _PhaseLog(trial, phase_worker, PHASE_THREADS, held=True)
-        barrier, runners, gates = log.barrier, log.runners, log.gates or []
+        barrier = _PhaseBarrier(trial, phase_worker, PHASE_THREADS, held=True)
 
         def settled(i: int) -> bool:
-            runner = runners[i]
+            runner = barrier.runners[i]
             what = trial.blocked_on(runner)
             blocked = (what is not None and "the check" not in what[0]) or is_waiting(runner.thread)
-            return runner.done or blocked or any(kind == "two" for kind, _ in log.events)
+            return runner.done or blocked or bool(barrier.did("two"))
 
         *first, last = order
         for i in first:
-            gates[i].set()
+            barrier.gates[i].set()
             end = time.monotonic() + PHASE_SETTLE
             waited = trial.wait(until=lambda i=i, end=end: settled(i) or time.monotonic() > end)
-            if not waited or any(kind == "two" for kind, _ in log.events):
+            if not waited or barrier.did("two"):
                 break
-        early = [j for kind, j in log.events if kind == "two"]
-        gates[last].set()
+        early = barrier.did("two")
+        barrier.gates[last].set()
         trial.wait()
-    error = trial.first_error()
     if early:
-        j = early[0]
-        events = log.events
-        did_one = ("one", j) in events
-        waited_first = did_one and ("wait", j) in events and events.index(("wait", j)) < events.index(("one", j))
+        j, events = early[0], barrier.events
         hint = "Between the two steps, wait for the others: step_one(), barrier.wait(timeout=1), step_two()."
-        if not did_one:
+        if ("one", j) not in events:
             what = "ran step_two without calling step_one"
         elif barrier.waits == 0:
             what = "never waited on the barrier"
-        elif waited_first:
+        elif ("wait", j) in events and events.index(("wait", j)) < events.index(("one", j)):
             what = "waited at the barrier before its step_one, not between the two steps"
             hint = "Wait after step_one() and before step_two()."
         else:
@@ -486,7 +450,7 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
             f"step_one and let them finish one at a time): your worker {what}." + trial.stuck_note(),
             hint,
         )
-    if isinstance(error, threading.BrokenBarrierError):
+    if isinstance(trial.first_error(), threading.BrokenBarrierError):
         if barrier.waits == 0:
             return not_yet(
                 "8.2",
@@ -504,11 +468,11 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
         )
     if (problem := trial.trouble()) is not None:
         return not_yet("8.2", *problem)
-    ones, twos = log.count("one"), log.count("two")
-    if ones != [1] * PHASE_THREADS or twos != [1] * PHASE_THREADS:
+    ones, twos = barrier.did("one"), barrier.did("two")
+    if not sorted(ones) == sorted(twos) == [*range(PHASE_THREADS)]:
         return not_yet(
             "8.2",
-            f"with four threads, step_one was called {_times(sum(ones))} and step_two {_times(sum(twos))} in all; "
+            f"with four threads, step_one was called {_times(len(ones))} and step_two {_times(len(twos))} in all; "
             "each thread must call each step once.",
             "Call step_one() once, then barrier.wait(timeout=1), then step_two() once, in every thread.",
         )
@@ -524,13 +488,13 @@ def _phase_together(phase_worker: Callable[..., Any], order: tuple[int, ...]) ->
 
 def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
     with Trial(what="phase_worker") as trial:
-        log = _PhaseLog(trial, phase_worker, PHASE_THREADS - 1, held=False)
-        barrier, runners = log.barrier, log.runners
+        barrier = _PhaseBarrier(trial, phase_worker, PHASE_THREADS - 1, held=False)
+        runners = barrier.runners
 
         def overdue() -> bool:
             now = time.monotonic()
             limit = PHASE_PATIENCE + PHASE_SLACK
-            return any(not r.done and now - log.one_done.get(i, now) > limit for i, r in enumerate(runners))
+            return any(not r.done and now - barrier.one_done.get(i, now) > limit for i, r in enumerate(runners))
 
         trial.wait(until=lambda: all(r.done for r in runners) or overdue())
         late = [i for i, r in enumerate(runners) if not r.done]
@@ -560,7 +524,7 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
             )
             hint = "Wait with barrier.wait(timeout=1): it gives up for you and raises BrokenBarrierError."
         return not_yet("8.2", message + trial.stuck_note(), hint)
-    if any(kind == "two" for kind, _ in log.events):
+    if barrier.did("two"):
         return not_yet(
             "8.2",
             f"{missing}, step_two still ran: the worker carried on after the barrier broke.",
@@ -570,12 +534,12 @@ def _phase_missing(phase_worker: Callable[..., Any]) -> CheckResult | None:
     if all(isinstance(e, threading.BrokenBarrierError) for e in errors):
         return None
     other = next((e for e in errors if e is not None and not isinstance(e, threading.BrokenBarrierError)), None)
+    if isinstance(other, SystemExit) and (problem := trial.trouble()) is not None:
+        return not_yet("8.2", *problem)  # its hint says what sys.exit() does in a thread
     if other is not None:
-        if isinstance(other, SystemExit):
-            return not_yet("8.2", *(trial.trouble() or (describe_exception(other, "phase_worker"), "")))
         return not_yet(
             "8.2",
-            f"{missing}, {describe_exception(other, 'phase_worker')} instead of letting BrokenBarrierError propagate."
+            f"{missing}, phase_worker raised {exception_line(other)} instead of letting BrokenBarrierError propagate."
             + trial.stuck_note(),
             "Don't catch the BrokenBarrierError (or raise it again with a bare raise): the caller wants to know "
             "that the phase failed.",
