@@ -442,10 +442,7 @@ def adopt(scope: CancelScope, obj: Any) -> dict[str, Any]:
     """Swap the ``threading`` primitives among ``obj``'s attributes for guarded ones in the same state.
 
     Only primitives nobody holds or waits for are swapped; returns ``{attribute: guarded object}``."""
-    try:
-        attributes = vars(obj)
-    except TypeError:  # no __dict__ (slots, a built-in)
-        return {}
+    attributes = attributes_of(obj)
     swapped: dict[str, Any] = {}
     locks: dict[int, Any] = {}
     for name, value in list(attributes.items()):
@@ -474,7 +471,24 @@ def adopt(scope: CancelScope, obj: Any) -> dict[str, Any]:
                 kind = GuardedRLock if isinstance(value._lock, _RLOCK_TYPES) else GuardedLock
                 lock = kind(scope, f"self.{name}")
             attributes[name] = swapped[name] = GuardedCondition(scope, lock, f"self.{name}")
+    own = getattr(obj, "__dict__", {})
+    for name, value in swapped.items():
+        if name in own:
+            own[name] = value  # straight into the dict, past any __setattr__ of the learner's
+        else:
+            object.__setattr__(obj, name, value)  # a slot
     return swapped
+
+
+def attributes_of(obj: Any) -> dict[str, Any]:
+    """A copy of ``obj``'s instance attributes: its ``__dict__``, if it has one, and its ``__slots__`` that are set."""
+    found = dict(getattr(obj, "__dict__", {}))
+    for cls in type(obj).__mro__:
+        slots = cls.__dict__.get("__slots__", ())
+        for name in [slots] if isinstance(slots, str) else slots:
+            if name not in ("__dict__", "__weakref__") and name not in found and hasattr(obj, name):
+                found[name] = getattr(obj, name)
+    return found
 
 
 # -- fields that watch how they are used ---------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 from synclab._threads import exception_line
 from synclab.checks._base import POLL, CheckResult, Runner, Trial, first_fault, is_waiting, not_yet, passed
-from synclab.checks._guards import GuardedBarrier, GuardedBoundedSemaphore, GuardedSemaphore
+from synclab.checks._guards import GuardedBarrier, GuardedBoundedSemaphore, GuardedSemaphore, attributes_of
 
 # -- exercise 8.1 ----------------------------------------------------------------------
 
@@ -73,7 +73,7 @@ class _Pool:
         self.not_stopped()  # also a ConnectionPool() that never returned and was stopped
         self.pool = pool = made.value
         self.semaphores = [value for value in trial.adopt(pool).values() if isinstance(value, GuardedSemaphore)]
-        self.containers = {k: v for k, v in vars(pool).items() if isinstance(v, list | deque | set | dict)}
+        self.containers = {k: v for k, v in attributes_of(pool).items() if isinstance(v, list | deque | set | dict)}
         self.calls = 0
         self.waiter: Runner | None = None  # a get() that waits for a connection
         self.hold_put = ""  # the name of the put() to hold right after its release()

@@ -314,4 +314,23 @@ class ConnectionPool:
         finally:
             self.lock.release()
 """,
+    "slots": """
+class ConnectionPool:
+    __slots__ = ("free", "permits", "lock")
+
+    def __init__(self, size):
+        self.free = [f"conn-{i}" for i in range(size)]
+        self.permits = threading.BoundedSemaphore(size)
+        self.lock = threading.Lock()
+
+    def get(self):
+        self.permits.acquire()
+        with self.lock:
+            return self.free.pop()
+
+    def put(self, conn):
+        with self.lock:
+            self.permits.release()  # raises ValueError before the connection goes back, if it is one too many
+            self.free.append(conn)
+""",
 }
