@@ -55,7 +55,7 @@ def check_cost() -> None:
     (table,) = [m for m in modules() if m.EXERCISE == "10.1"]
     for kind, name in (
         ("right", "reference"),
-        ("right", "switch-interval-busy-window-and-repetitions"),
+        ("right", "event-window-with-a-timeout"),
         ("wrong", "naive-no-window-no-barrier"),
     ):
         median, worst = timed_ms(lambda kind=kind, name=name: judge(table, kind, name), runs=5)

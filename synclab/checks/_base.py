@@ -193,6 +193,15 @@ def is_waiting(thread: threading.Thread) -> bool:
     return not any(isinstance(target, threading.Thread) and not target.is_alive() for target in joined)
 
 
+_START_CODE = threading.Thread.start.__code__
+
+
+def waits_for_others(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is blocked in a standard wait other than a ``Thread.start()`` (which waits only
+    until the new thread runs, and a thread on a busy machine can still be inside it long after)."""
+    return is_waiting(thread) and not any(frame.f_code is _START_CODE for frame in frames_of(thread))
+
+
 def _wake_condition_waits(thread: threading.Thread) -> None:
     for frame in frames_of(thread):
         if frame.f_code is _CONDITION_WAIT_CODE:

@@ -44,6 +44,7 @@ class Withdrawal(Call):
     verified: bool = False
     verified_late: bool = False
     verified_locked: bool = False
+    verified_other: Any = None  # the first amount verify() was asked about that was not this call's
     taken_at: str = ""
 
 
@@ -82,6 +83,8 @@ class ExerciseAccount(Observed):
     def verify(self, amount: int) -> None:
         """Ask the fraud-check service about a withdrawal: it takes 2 ms."""
         if (call := self._current.get(get_ident())) is not None:
+            if amount != AMOUNT and call.verified_other is None:
+                call.verified_other = amount
             if self.lock.held_by_me():
                 call.verified_locked = True
             if call.writes:
@@ -144,6 +147,13 @@ def _common_faults(account: ExerciseAccount, trial: Trial) -> CheckResult | None
                 "3.1",
                 "a withdrawal took the money without calling account.verify(amount).",
                 "Call account.verify(amount) first in withdraw, before with account.lock:.",
+            )
+        if call.writes and call.verified_other is not None:
+            return not_yet(
+                "3.1",
+                f"withdraw(account, {AMOUNT}) asked account.verify about {call.verified_other!r}, not about the "
+                f"{AMOUNT} it took: the fraud check approved another withdrawal than the one that happened.",
+                "Call account.verify(amount) with the amount withdraw was given.",
             )
         if call.verified_locked:
             return not_yet(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from synclab.checks._base import CheckResult, Trial, first_fault, is_waiting, not_yet, passed, stack
+from synclab.checks._base import CheckResult, Trial, first_fault, not_yet, passed, stack, waits_for_others
 from synclab.checks._guards import CheckCancelled
 
 #: ``(n, order)`` of each call; the order in which the held tasks are let go.
@@ -161,7 +161,7 @@ def _release_one_by_one(trial: Trial, run: _TaskRun, caller: Any, order: str) ->
     slots = sorted(range(run.n), key=lambda slot: run.calls[slot].index, reverse=order == "last first")
     released = 0
     for slot in slots:
-        if not trial.wait(until=lambda: caller.done or is_waiting(caller.thread)) or caller.done:
+        if not trial.wait(until=lambda: caller.done or waits_for_others(caller.thread)) or caller.done:
             break
         run.gates[slot].set()
         released += 1

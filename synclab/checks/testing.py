@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from synclab._threads.testing import RunOutcome, judge_run
-from synclab.checks._base import CheckResult, Trial, first_fault, frames_of, is_waiting, not_yet, passed
+from synclab.checks._base import CheckResult, Trial, first_fault, not_yet, passed, waits_for_others
 
 EXERCISE = "10.1"
 #: Seconds one run of the learner's test may take...
@@ -45,11 +45,6 @@ _JOIN_HINT = (
     "Wait for every buyer with thread.join(timeout=...) before you assert: a sleep only guesses how long the "
     "threads take, and on a busy machine the guess is wrong."
 )
-_START_CODE = threading.Thread.start.__code__
-
-
-def _waits_for_others(thread: threading.Thread) -> bool:
-    return is_waiting(thread) and not any(frame.f_code is _START_CODE for frame in frames_of(thread))
 
 
 class _Watch:
@@ -78,7 +73,7 @@ class _Watch:
         if not self.hold or me is self.test_thread or self.trial is None:
             return
         test_thread = self.test_thread
-        while not self.test_done and not (test_thread is not None and _waits_for_others(test_thread)):
+        while not self.test_done and not (test_thread is not None and waits_for_others(test_thread)):
             self.trial.check()  # the run was called off: leave
             time.sleep(HOLD_POLL)
         if self.test_done:

@@ -316,35 +316,6 @@ def buy_the_last_seat(make_office, buyers=4):
     assert not any(thread.is_alive() for thread in threads), "a buyer did not finish"
     assert len(issued) == 1, f"{len(issued)} tickets issued for 1 seat"
 """,
-    "switch-interval-busy-window-and-repetitions": """
-import sys
-
-def test_ticket_office(make_office):
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible: set for this test only
-    try:
-        for _ in range(40):
-            check_one_office(make_office)
-    finally:
-        sys.setswitchinterval(old)
-
-
-def check_one_office(make_office):
-    issued = []
-
-    def issue(buyer):
-        for _ in range(10_000):  # busy printing: with a 1 µs switch interval, other buyers run meanwhile
-            pass
-        issued.append(buyer)
-
-    office = make_office(1, issue)
-    threads = [threading.Thread(target=office.sell, args=(buyer,)) for buyer in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=2)
-    assert len(issued) == 1, f"{len(issued)} tickets issued for 1 seat"
-""",
     "event-window-with-a-timeout": """
 def test_ticket_office(make_office):
     issued = []

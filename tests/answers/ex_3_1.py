@@ -183,6 +183,24 @@ import sys
 def withdraw(account, amount):
     sys.exit("no money today")
 """,
+    "verifies-zero": """
+def withdraw(account, amount):
+    account.verify(0)
+    with account.lock:
+        if account.balance >= amount:
+            account.balance -= amount
+            return True
+        return False
+""",
+    "verifies-the-balance": """
+def withdraw(account, amount):
+    account.verify(account.balance)  # the fraud check is asked about the balance, not the withdrawal
+    with account.lock:
+        if account.balance >= amount:
+            account.balance -= amount
+            return True
+        return False
+""",
 }
 RIGHT = {
     "reference": """
