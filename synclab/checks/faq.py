@@ -20,8 +20,11 @@ from synclab.checks._guards import Observed, Watched
 from synclab.experiments.counter import YIELD_SECONDS
 
 EXERCISE = "11.1"
-#: Every measurement the writer records: the mean must always be this.
+#: Every measurement the writer records alongside the readers (the mean stays 10)...
 MEASUREMENT = 10
+#: ...and the one recorded by the update the busy-lock run finishes: the mean becomes 22.5, so a
+#: read_mean that returns 10 (hard-coded, or a mean it read before) or rounds is caught.
+LAST_MEASUREMENT = 35
 #: Scenario 1: updates the writer makes, readers, and calls of read_mean each reader makes.
 WRITES = 20
 READERS = 2
@@ -31,7 +34,7 @@ _TOGETHER = "Read both fields inside one with stats.lock: block: with stats.lock
 
 
 class Stats(Observed):
-    """The two fields of exercise 11.1: ``total`` is always ``10 * count`` between updates."""
+    """The two fields of exercise 11.1: ``total`` is ``10 * count`` between the writer's updates."""
 
     count = Watched()
     total = Watched()
@@ -110,7 +113,7 @@ def _busy_lock(trial: Trial, stats: Stats, read: Callable[[], Reading]) -> None:
     stats.count += 1
 
     def second_update() -> None:
-        stats.total += MEASUREMENT
+        stats.total += LAST_MEASUREMENT
 
     trial.while_held(stats.lock, "T1", read, before_release=second_update)
 

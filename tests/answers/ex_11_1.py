@@ -83,6 +83,30 @@ def read_mean(stats):
 def read_mean(stats):
     raise SystemExit
 """,
+    "reads-both-returns-ten": """
+def read_mean(stats):
+    with stats.lock:
+        stats.total, stats.count  # read, but the result is written by hand
+    return 10
+""",
+    "returns-the-first-mean-it-read": """
+_means = []
+
+def read_mean(stats):
+    with stats.lock:
+        _means.append(stats.total / stats.count)
+    return _means[0]
+""",
+    "floor-division": """
+def read_mean(stats):
+    with stats.lock:
+        return stats.total // stats.count
+""",
+    "rounds-the-mean": """
+def read_mean(stats):
+    with stats.lock:
+        return round(stats.total / stats.count)
+""",
 }
 RIGHT = {
     "reference": """
