@@ -11,7 +11,7 @@ from conftest import wait_until
 
 import synclab
 from synclab.checks import testing
-from synclab.checks._base import Trial
+from synclab.checks._base import Trial, waits_for_others
 
 
 def offices(style: str, hold: bool = False):
@@ -88,7 +88,7 @@ def test_a_held_buyer_waits_until_the_test_thread_joins():
 def test_thread_start_is_not_waiting_for_the_threads():
     thread = threading.Thread(target=time.sleep, args=(0.05,))
     thread.start()
-    assert not testing._waits_for_others(threading.current_thread())
+    assert not waits_for_others(threading.current_thread())
     thread.join(5)
 
 
